@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka 4.x in KRaft mode on loopback, run from jars fetched from Maven Central.
+#
+#   deploy/kafka/kafka.sh fetch|start|stop|status|restart
+#
+# Every verb is idempotent. The log dir (var/kafka/<port>/data) persists across restarts, so a
+# broker restart in a fault test keeps its topics and committed offsets. Topics are never
+# auto-created: `python -m shipsettle_shared.topics ensure` creates them with stated partitions.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$root/deploy/kafka"
+libs="$root/.cache/kafka/libs"
+port="${KAFKA_PORT:-9092}"
+controller_port="${KAFKA_CONTROLLER_PORT:-$((port + 1))}"
+state="$root/var/kafka/$port"
+pid_file="$state/kafka.pid"
+log_file="$state/kafka.log"
+config="$state/server.properties"
+heap="${KAFKA_HEAP:-768m}"
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+fetch() {
+  if [ -f "$libs/.complete" ] && [ "$libs/.complete" -nt "$here/pom.xml" ]; then
+    return 0
+  fi
+  echo "kafka: fetching jars from Maven Central into $libs" >&2
+  rm -rf "$libs"
+  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$libs" -DincludeScope=runtime >&2
+  touch "$libs/.complete"
+}
+
+running() {
+  [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+write_config() {
+  mkdir -p "$state/data"
+  cat >"$config" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$state/data
+auto.create.topics.enable=false
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+EOF
+}
+
+format_storage() {
+  if [ -f "$state/data/meta.properties" ]; then
+    return 0
+  fi
+  local cluster_id
+  cluster_id="$("$java_bin" -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  "$java_bin" -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$libs/*" \
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$config" >>"$log_file" 2>&1
+}
+
+start() {
+  fetch
+  if running; then
+    echo "kafka: already running on 127.0.0.1:$port (pid $(cat "$pid_file"))"
+    return 0
+  fi
+  write_config
+  format_storage
+  nohup "$java_bin" -Xms256m -Xmx"$heap" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$here/log4j2.properties" \
+    -cp "$libs/*" kafka.Kafka "$config" >>"$log_file" 2>&1 &
+  echo $! >"$pid_file"
+  for _ in $(seq 1 120); do
+    if port_open; then
+      echo "kafka: running on 127.0.0.1:$port (pid $(cat "$pid_file"), log $log_file)"
+      return 0
+    fi
+    if ! running; then
+      echo "kafka: broker exited during start; last log lines:" >&2
+      tail -30 "$log_file" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "kafka: not listening on $port after 60 s" >&2
+  return 1
+}
+
+stop() {
+  if ! running; then
+    rm -f "$pid_file"
+    echo "kafka: not running"
+    return 0
+  fi
+  local pid
+  pid="$(cat "$pid_file")"
+  kill "$pid"
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pid_file"; echo "kafka: stopped"; return 0; }
+    sleep 0.5
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pid_file"
+  echo "kafka: killed after 30 s"
+}
+
+status() {
+  if running && port_open; then
+    echo "kafka: running on 127.0.0.1:$port (pid $(cat "$pid_file"))"
+  else
+    echo "kafka: not running"
+    return 3
+  fi
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  restart) stop; start ;;
+  *) echo "usage: $0 fetch|start|stop|status|restart" >&2; exit 2 ;;
+esac

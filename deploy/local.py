@@ -1,0 +1,213 @@
+"""The whole platform on this machine: Kafka, PostgreSQL and the five services as processes.
+
+    python deploy/local.py run            # make run: start everything, print keys and URLs,
+                                          # stop what it started on Ctrl-C
+    python deploy/local.py infra [--kafka-port 19092] [--db-suffix _test]
+
+The test suite uses the same functions (tests/conftest.py) with its own broker port and its
+own databases, so tests never disturb a `make run` on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "shared"))
+
+from shipsettle_shared.topology import SERVICES, ServiceSpec, database_url  # noqa: E402
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+LOG_DIR = ROOT / "var" / "log"
+
+
+def _run(command: Sequence[str], env: Mapping[str, str] | None = None) -> None:
+    subprocess.run(list(command), check=True, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def start_kafka(port: int) -> str:
+    _run(["bash", "deploy/kafka/kafka.sh", "start"], {"KAFKA_PORT": str(port)})
+    bootstrap = f"127.0.0.1:{port}"
+    _run([PYTHON, "-m", "shipsettle_shared.topics", "ensure", "--bootstrap", bootstrap])
+    return bootstrap
+
+
+def stop_kafka(port: int) -> None:
+    _run(["bash", "deploy/kafka/kafka.sh", "stop"], {"KAFKA_PORT": str(port)})
+
+
+def start_postgres(db_suffix: str = "") -> None:
+    _run(["bash", "deploy/postgres/postgres.sh", "start"])
+    _run(["bash", "deploy/postgres/postgres.sh", "create-databases", db_suffix])
+
+
+@dataclass
+class ServiceProcess:
+    spec: ServiceSpec
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    instance: str = "1"
+    restarts: int = field(default=0)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it for its lifetime
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", self.spec.package],
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no offset commit, like a crashed machine."""
+        if self.process is not None and self.alive():
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self, timeout_s: float = 15) -> None:
+        if self.process is None or not self.alive():
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def wait_ready(self, timeout_s: float = 90) -> None:
+        deadline = time.monotonic() + timeout_s
+        last_error = "not started"
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise RuntimeError(f"{self.spec.name} exited; see {self.log_path}")
+            try:
+                response = httpx.get(f"{self.base_url}/readyz", timeout=2)
+                if response.status_code == 200:
+                    return
+                last_error = response.text
+            except httpx.HTTPError as error:
+                last_error = repr(error)
+            time.sleep(0.25)
+        raise TimeoutError(f"{self.spec.name} not ready after {timeout_s}s: {last_error}")
+
+
+def service_process(
+    spec: ServiceSpec,
+    *,
+    bootstrap: str,
+    db_suffix: str = "",
+    port_offset: int = 0,
+    environment: str = "development",
+    extra_env: Mapping[str, str] | None = None,
+    instance: str = "1",
+    log_dir: Path = LOG_DIR,
+) -> ServiceProcess:
+    port = spec.http_port + port_offset
+    env = {
+        "SHIPSETTLE_ENVIRONMENT": environment,
+        "SHIPSETTLE_DATABASE_URL": database_url(spec.database + db_suffix),
+        "SHIPSETTLE_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "SHIPSETTLE_HTTP_PORT": str(port),
+        **(extra_env or {}),
+    }
+    log_path = log_dir / f"{spec.name}-{instance}.log"
+    return ServiceProcess(spec=spec, port=port, env=env, log_path=log_path, instance=instance)
+
+
+def issue_key(env: Mapping[str, str], *arguments: str) -> dict[str, str]:
+    output = subprocess.run(
+        [PYTHON, "-m", "order_svc.entrypoints.cli", "issue-key", *arguments],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def run_platform() -> int:
+    started_at = time.monotonic()
+    kafka_port = int(os.environ.get("KAFKA_PORT", "9092"))
+    bootstrap = start_kafka(kafka_port)
+    start_postgres()
+    processes = [service_process(spec, bootstrap=bootstrap) for spec in SERVICES]
+    try:
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.wait_ready()
+        ready_s = time.monotonic() - started_at
+        order = processes[0]
+        keys = {
+            "ops": issue_key(order.env, "--role", "ops", "--label", "demo ops"),
+            "platform": issue_key(order.env, "--role", "platform", "--label", "demo marketplace backend"),
+            "merchant": issue_key(
+                order.env, "--role", "merchant", "--merchant-id", "demo-merchant", "--label", "demo merchant"
+            ),
+        }
+        print(f"\nShipSettle is running (all five services ready {ready_s:.1f} s after start).\n")
+        for process in processes:
+            print(
+                f"  {process.spec.name:15} {process.base_url}   docs {process.base_url}/docs   log {process.log_path}"
+            )
+        print(f"  {'kafka':15} {bootstrap}")
+        print("  postgres        127.0.0.1:5432 (user shipsettle)\n")
+        for role, key in keys.items():
+            scope = f" (merchant {key['merchant_id']})" if key.get("merchant_id") else ""
+            print(f"  {role:9} API key{scope}: {key['api_key']}")
+        print("\nKeys reach every service through access.events within a second. Ctrl-C stops everything.")
+        sys.stdout.flush()
+        while all(process.alive() for process in processes):
+            time.sleep(1)
+        dead = [process.spec.name for process in processes if not process.alive()]
+        print(f"stopping: {', '.join(dead)} exited", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping ShipSettle...")
+        return 0
+    finally:
+        for process in processes:
+            process.stop()
+        stop_kafka(kafka_port)
+        _run(["bash", "deploy/postgres/postgres.sh", "stop"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["run", "infra"])
+    parser.add_argument("--kafka-port", type=int, default=9092)
+    parser.add_argument("--db-suffix", default="")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run_platform()
+    start_kafka(args.kafka_port)
+    start_postgres(args.db_suffix)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

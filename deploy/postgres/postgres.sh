@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The machine's PostgreSQL 15 cluster on loopback, with one database per service.
+#
+#   deploy/postgres/postgres.sh start|stop|status|restart|create-databases [suffix]
+#
+# Idempotent. `start` also makes sure the shipsettle role exists and the cluster allows enough
+# connections for five services with two instances each plus the test suite.
+# `create-databases _test` creates order_svc_test, ... (each service's schema is then applied by
+# its own Alembic migrations, never here).
+set -euo pipefail
+
+version="${PG_VERSION:-15}"
+cluster="${PG_CLUSTER:-main}"
+role="${PG_USER:-shipsettle}"
+password="${PG_PASSWORD:-shipsettle}"
+services=(order_svc logistics_svc settlement_svc refund_svc recon_svc)
+
+as_postgres() {
+  if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
+}
+
+psql_admin() {
+  as_postgres psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"
+}
+
+running() {
+  pg_lsclusters -h 2>/dev/null | awk -v v="$version" -v c="$cluster" '$1==v && $2==c {print $4}' | grep -q online
+}
+
+wait_ready() {
+  for _ in $(seq 1 60); do
+    as_postgres pg_isready -q -h 127.0.0.1 && return 0
+    sleep 0.5
+  done
+  echo "postgres: not accepting connections after 30 s" >&2
+  return 1
+}
+
+start() {
+  if ! running; then
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start
+  fi
+  wait_ready
+  local max_connections
+  max_connections="$(psql_admin -tAc 'show max_connections')"
+  if [ "$max_connections" -lt 400 ]; then
+    # Each service keeps a small pool per instance; the chaos runs double some instances.
+    psql_admin -c "alter system set max_connections = 400"
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" restart
+    wait_ready
+  fi
+  psql_admin <<SQL
+do \$\$ begin
+  if not exists (select from pg_roles where rolname = '$role') then
+    create role $role login createdb password '$password';
+  end if;
+end \$\$;
+SQL
+  echo "postgres: running on 127.0.0.1:5432"
+}
+
+create_databases() {
+  local suffix="${1:-}"
+  for service in "${services[@]}"; do
+    local db="$service$suffix"
+    if [ -z "$(psql_admin -tAc "select 1 from pg_database where datname = '$db'")" ]; then
+      psql_admin -c "create database $db owner $role"
+    fi
+  done
+}
+
+stop() {
+  if running; then
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" stop
+  fi
+  echo "postgres: stopped"
+}
+
+status() {
+  if running; then echo "postgres: running"; else echo "postgres: not running"; return 3; fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  restart) stop; start ;;
+  create-databases) create_databases "${2:-}" ;;
+  *) echo "usage: $0 start|stop|status|restart|create-databases [suffix]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,8 @@
+"""Run the service: ``python -m logistics_svc`` (migrates, then serves HTTP and runs its loops)."""
+
+from logistics_svc.bootstrap import DEFINITION
+from logistics_svc.config import load_settings
+from shipsettle_shared.service import serve
+
+if __name__ == "__main__":
+    serve(DEFINITION, load_settings())

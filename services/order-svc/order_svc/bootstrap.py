@@ -1,0 +1,17 @@
+"""Composition root of order-svc: what the service consists of, wired in one place."""
+
+from pathlib import Path
+
+from order_svc.entrypoints.http_access import router as access_router
+from shipsettle_shared.service import ServiceDefinition
+
+DEFINITION = ServiceDefinition(
+    name="order-svc",
+    title="ShipSettle order-svc",
+    description=(
+        "Order intake, exact pricing, shipping-information confirmation (核对发货信息), the order "
+        "timeline, and API-key issuance."
+    ),
+    migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+    routers=(access_router,),
+)

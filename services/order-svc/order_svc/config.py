@@ -1,0 +1,7 @@
+"""order-svc settings: the shared settings, with this service's name fixed."""
+
+from shipsettle_shared.settings import ServiceSettings
+
+
+def load_settings() -> ServiceSettings:
+    return ServiceSettings(service_name="order-svc")  # type: ignore[call-arg]

@@ -1,0 +1,103 @@
+"""HTTP: API keys. Routers only parse, call the service layer and shape the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, Field
+
+from order_svc.domain.access import InvalidApiKeyRequest, IssueApiKey
+from order_svc.service_layer import access
+from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.problems import NotFound, Problem
+
+router = APIRouter(prefix="/v1", tags=["api keys"])
+
+IdentifierPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+
+
+class ApiKeyRequest(BaseModel):
+    role: Role
+    label: str = Field(min_length=1, max_length=200, description="Who holds the key, e.g. 'acme marketplace backend'")
+    merchant_id: str | None = Field(default=None, description="Required for merchant keys, refused for others")
+    carrier_code: str | None = Field(default=None, description="Required for carrier keys, refused for others")
+
+
+class ApiKeyCreated(BaseModel):
+    key_id: str
+    api_key: str = Field(description="Shown once; ShipSettle keeps only its hash")
+    role: Role
+    merchant_id: str | None
+    carrier_code: str | None
+
+
+class ApiKeyPublic(BaseModel):
+    key_id: str
+    role: Role
+    merchant_id: str | None
+    carrier_code: str | None
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class RevokeRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.post("/api-keys", status_code=201, response_model=ApiKeyCreated, summary="Issue an API key (ops)")
+async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincipal) -> ApiKeyCreated:
+    """Not idempotent by design: replaying a stored response would mean storing the secret."""
+    runtime = request.app.state.runtime
+    try:
+        command = IssueApiKey(
+            role=body.role, label=body.label, merchant_id=body.merchant_id, carrier_code=body.carrier_code
+        )
+    except InvalidApiKeyRequest as error:
+        raise Problem(
+            422,
+            "Invalid API key request",
+            error.message,
+            type_slug="validation-error",
+            errors=[{"field": f"body.{error.field}", "message": error.message}],
+        ) from error
+    async with unit_of_work(runtime.sessions) as session:
+        issued = await access.issue_api_key(
+            session, command, pepper=runtime.settings.api_key_pepper, now=runtime.clock.now()
+        )
+    return ApiKeyCreated(
+        key_id=issued.key_id,
+        api_key=issued.api_key,
+        role=command.role,
+        merchant_id=command.merchant_id,
+        carrier_code=command.carrier_code,
+    )
+
+
+@router.post("/api-keys/{key_id}/revoke", status_code=204, summary="Revoke an API key (ops)")
+async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Request, principal: OpsPrincipal) -> None:
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            await access.revoke_api_key(session, key_id, body.reason, now=runtime.clock.now())
+    except access.ApiKeyNotFound as error:
+        raise NotFound("API key", key_id) from error
+
+
+@router.get(
+    "/merchants/{merchant_id}/api-keys",
+    response_model=list[ApiKeyPublic],
+    summary="A merchant's API keys (the merchant itself, platform, ops, auditor)",
+)
+async def merchant_keys(merchant_id: IdentifierPath, request: Request, principal: AnyPrincipal) -> list[ApiKeyPublic]:
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        keys = await access.list_merchant_keys(session, merchant_id)
+    if not keys:
+        raise NotFound("merchant", merchant_id)
+    return [ApiKeyPublic(**vars(key)) for key in keys]

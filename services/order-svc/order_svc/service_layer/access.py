@@ -1,0 +1,92 @@
+"""Issuing and revoking API keys: the key row and its event commit together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from order_svc.domain.access import IssueApiKey
+from shipsettle_shared.auth import IssuedKey, generate_key
+from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked
+from shipsettle_shared.db import api_keys_table
+from shipsettle_shared.outbox import add_to_outbox
+
+PRODUCER = "order-svc"
+
+
+class ApiKeyNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class ApiKeyView:
+    key_id: str
+    role: str
+    merchant_id: str | None
+    carrier_code: str | None
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+async def issue_api_key(session: AsyncSession, command: IssueApiKey, *, pepper: str, now: datetime) -> IssuedKey:
+    """Store the key's hash and announce it. The secret is returned once and never stored."""
+    issued = generate_key(pepper)
+    await session.execute(
+        api_keys_table.insert().values(
+            key_id=issued.key_id,
+            secret_hash=issued.secret_hash,
+            role=command.role.value,
+            merchant_id=command.merchant_id,
+            carrier_code=command.carrier_code,
+            label=command.label,
+            created_at=now,
+        )
+    )
+    await add_to_outbox(
+        session,
+        ApiKeyIssued(
+            key_id=issued.key_id,
+            secret_hash=issued.secret_hash,
+            role=command.role,
+            merchant_id=command.merchant_id,
+            carrier_code=command.carrier_code,
+            label=command.label,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    return issued
+
+
+async def revoke_api_key(session: AsyncSession, key_id: str, reason: str, *, now: datetime) -> None:
+    """Raises ApiKeyNotFound for an unknown key; revoking twice is a no-op."""
+    result = await session.execute(
+        update(api_keys_table)
+        .where(api_keys_table.c.key_id == key_id, api_keys_table.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(api_keys_table.c.key_id)
+    )
+    if result.first() is None:
+        exists = await session.scalar(select(api_keys_table.c.key_id).where(api_keys_table.c.key_id == key_id))
+        if exists is None:
+            raise ApiKeyNotFound(key_id)
+        return
+    await add_to_outbox(session, ApiKeyRevoked(key_id=key_id, reason=reason), producer=PRODUCER, occurred_at=now)
+
+
+async def list_merchant_keys(session: AsyncSession, merchant_id: str) -> list[ApiKeyView]:
+    rows = (
+        await session.execute(
+            select(api_keys_table)
+            .where(api_keys_table.c.merchant_id == merchant_id)
+            .order_by(api_keys_table.c.created_at)
+        )
+    ).all()
+    return [
+        ApiKeyView(row.key_id, row.role, row.merchant_id, row.carrier_code, row.label, row.created_at, row.revoked_at)
+        for row in rows
+    ]

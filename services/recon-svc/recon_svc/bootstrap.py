@@ -1,0 +1,12 @@
+"""Composition root of recon-svc: what the service consists of, wired in one place."""
+
+from pathlib import Path
+
+from shipsettle_shared.service import ServiceDefinition
+
+DEFINITION = ServiceDefinition(
+    name="recon-svc",
+    title="ShipSettle recon-svc",
+    description="Statements (对账单), matching, tax and 发出商品 reports, live invariants.",
+    migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+)

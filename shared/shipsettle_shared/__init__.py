@@ -1,0 +1,1 @@
+"""ShipSettle's shared library: everything the five services have in common, written once."""

@@ -1,0 +1,147 @@
+"""Every topic and every event schema of ShipSettle, in one place.
+
+Services import from here and never restate a topic name or a payload shape. Producers
+validate strictly (unknown fields are an error); consumers read tolerantly with
+``read_payload`` (unknown fields are ignored). Within a schema version changes are additive
+only; ``tests/contract/test_event_contracts.py`` fails a breaking change against the recorded
+snapshot.
+
+Keys: everything about one order is keyed by the order id so it lands in one partition, in
+order; payouts are keyed by merchant id; access keys by key id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Topic(StrEnum):
+    ORDER = "order.events"
+    SHIPMENT = "shipment.events"
+    SETTLEMENT = "settlement.events"
+    REFUND = "refund.events"
+    PAYOUT = "payout.events"
+    ACCESS = "access.events"
+    DIAGNOSTICS = "diagnostics.events"
+    DEAD_LETTER = "deadletter.events"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    topic: Topic
+    partitions: int
+    keyed_by: str
+
+
+# Partition counts are stated, never left to the broker: they bound how many instances of a
+# consumer group can share the work (12 leaves room to scale a hot stage to 12 processes).
+TOPIC_SPECS: tuple[TopicSpec, ...] = (
+    TopicSpec(Topic.ORDER, 12, "order_id"),
+    TopicSpec(Topic.SHIPMENT, 12, "order_id"),
+    TopicSpec(Topic.SETTLEMENT, 12, "order_id"),
+    TopicSpec(Topic.REFUND, 12, "order_id"),
+    TopicSpec(Topic.PAYOUT, 6, "merchant_id"),
+    TopicSpec(Topic.ACCESS, 3, "key_id"),
+    TopicSpec(Topic.DIAGNOSTICS, 6, "probe_id"),
+    TopicSpec(Topic.DEAD_LETTER, 3, "original key"),
+)
+
+
+class EventPayload(BaseModel):
+    """Base of every event payload. Strict for producers: a typo in a field is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+    topic: ClassVar[Topic]
+    aggregate_type: ClassVar[str]
+
+    def aggregate_id(self) -> str:
+        raise NotImplementedError
+
+
+class Role(StrEnum):
+    PLATFORM = "platform"
+    MERCHANT = "merchant"
+    OPS = "ops"
+    AUDITOR = "auditor"
+    CARRIER = "carrier"
+
+
+# --- access: API keys, issued by order-svc and replicated into every service -------------
+
+
+class ApiKeyIssued(EventPayload):
+    event_type: ClassVar[str] = "ApiKeyIssued"
+    topic: ClassVar[Topic] = Topic.ACCESS
+    aggregate_type: ClassVar[str] = "api_key"
+
+    key_id: str
+    secret_hash: str = Field(description="HMAC-SHA256 of the secret with the deployment pepper, hex")
+    role: Role
+    merchant_id: str | None = None
+    carrier_code: str | None = None
+    label: str
+
+    def aggregate_id(self) -> str:
+        return self.key_id
+
+
+class ApiKeyRevoked(EventPayload):
+    event_type: ClassVar[str] = "ApiKeyRevoked"
+    topic: ClassVar[Topic] = Topic.ACCESS
+    aggregate_type: ClassVar[str] = "api_key"
+
+    key_id: str
+    reason: str
+
+    def aggregate_id(self) -> str:
+        return self.key_id
+
+
+# --- diagnostics: a probe that crosses the bus, used as a canary by ops and by bench-bus ---
+
+
+class BusProbeSent(EventPayload):
+    """An ops canary: one service sends it, the target service records its arrival.
+
+    It exercises the whole path a business event takes (outbox, relay, Kafka, consumer,
+    inbox) without touching money, so ops can check the bus in production.
+    """
+
+    event_type: ClassVar[str] = "BusProbeSent"
+    topic: ClassVar[Topic] = Topic.DIAGNOSTICS
+    aggregate_type: ClassVar[str] = "bus_probe"
+
+    probe_id: str
+    target_service: str
+    sent_by: str
+    note: str = ""
+
+    def aggregate_id(self) -> str:
+        return self.probe_id
+
+
+EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
+    model.event_type: model
+    for model in (
+        ApiKeyIssued,
+        ApiKeyRevoked,
+        BusProbeSent,
+    )
+}
+
+TOPICS_BY_EVENT_TYPE: dict[str, Topic] = {name: model.topic for name, model in EVENT_PAYLOADS.items()}
+
+PayloadT = TypeVar("PayloadT", bound=EventPayload)
+
+
+def read_payload(payload: dict[str, Any], model: type[PayloadT]) -> PayloadT:
+    """Tolerant read for consumers: fields this version does not know are dropped."""
+    known = {name: value for name, value in payload.items() if name in model.model_fields}
+    return model.model_validate(known)

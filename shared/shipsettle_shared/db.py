@@ -1,0 +1,146 @@
+"""Async database engine and sessions, plus the infrastructure tables every service has.
+
+Every service owns its own database; each one has the same infrastructure tables (outbox,
+processed events, timers, API keys, idempotency keys), defined once here and created by the
+service's first Alembic migration. Service tables live in the service's own metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shipsettle_shared.settings import ServiceSettings
+
+infrastructure_metadata = MetaData()
+
+# Transactional outbox: written in the same transaction as the state change it announces.
+# ``shard`` = hash of the message key; a relay instance holds a shard's advisory lock while it
+# publishes, so several relays run at once and per-key order is still kept.
+outbox_table = Table(
+    "outbox",
+    infrastructure_metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("topic", Text, nullable=False),
+    Column("message_key", Text, nullable=False),
+    Column("shard", SmallInteger, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("envelope", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("published_at", DateTime(timezone=True)),
+    Index("outbox_unpublished", "shard", "id", postgresql_where=text("published_at is null")),
+)
+
+# Inbox: one row per (consumer group, event id), inserted in the effect's transaction.
+processed_events_table = Table(
+    "processed_events",
+    infrastructure_metadata,
+    Column("consumer", Text, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    PrimaryKeyConstraint("consumer", "event_id"),
+)
+
+# Durable timers: the due time lives in the database; the scheduler claims due rows with
+# FOR UPDATE SKIP LOCKED and marks them fired in the handler's transaction.
+timers_table = Table(
+    "timers",
+    infrastructure_metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("timer_kind", Text, nullable=False),
+    Column("timer_key", Text, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("payload", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("fired_at", DateTime(timezone=True)),
+    Column("cancelled_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    UniqueConstraint("timer_kind", "timer_key", name="timers_kind_key"),
+    Index("timers_due", "due_at", postgresql_where=text("fired_at is null and cancelled_at is null")),
+)
+
+# API keys replicated from access events; only the HMAC of the secret is ever stored.
+api_keys_table = Table(
+    "api_keys",
+    infrastructure_metadata,
+    Column("key_id", Text, primary_key=True),
+    Column("secret_hash", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("merchant_id", Text),
+    Column("carrier_code", Text),
+    Column("label", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Idempotency-Key store for money-moving commands: the first response is kept with a hash of
+# the request, so a retry gets the same answer and a different body under the same key a 409.
+idempotency_keys_table = Table(
+    "idempotency_keys",
+    infrastructure_metadata,
+    Column("principal_key_id", Text, nullable=False),
+    Column("idempotency_key", Text, nullable=False),
+    Column("request_hash", Text, nullable=False),
+    Column("response_status", Integer, nullable=False),
+    Column("response_body", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    PrimaryKeyConstraint("principal_key_id", "idempotency_key"),
+)
+
+# Arrival log of bus probes (the diagnostics canary). Deliberately without a unique key on the
+# event: only the inbox stands between a redelivery and a second row, which is what the
+# exactly-once tests and bench-bus measure.
+bus_probe_receipts_table = Table(
+    "bus_probe_receipts",
+    infrastructure_metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("probe_id", Text, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("consumer", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")),
+    Index("bus_probe_receipts_probe", "probe_id"),
+)
+
+
+def create_engine(settings: ServiceSettings) -> AsyncEngine:
+    return create_async_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A transaction that commits only if the block finishes; anything else rolls back."""
+    async with sessions() as session, session.begin():
+        yield session

@@ -1,0 +1,1 @@
+"""Kafka plumbing: the producer, the outbox relay and the consumer loop."""

@@ -1,0 +1,297 @@
+"""The consumer loop: effects exactly once, on top of at-least-once delivery.
+
+For each partition's batch:
+1. in ONE database transaction, insert the batch's event ids into ``processed_events`` for this
+   consumer group (ON CONFLICT DO NOTHING) and run the handler only for the ids that were new;
+2. commit that transaction (the effect is now durable, and so is the memory of having done it);
+3. commit the Kafka offsets, as an explicit map, only for partitions this member still owns.
+
+A crash between 2 and 3 redelivers the batch; the inbox rows make the handlers skip it. If a
+batch fails, its events are retried one at a time with backoff, so one poison message cannot
+hold back the others; after the last attempt it goes to the dead-letter topic with its error,
+origin and attempt count, and the partition moves on. Malformed messages (not an envelope) go
+there at once: no retry can fix them.
+
+Rebalances: a listener commits what was processed before partitions are revoked, under the
+same lock as the batch in flight. A member that was stalled past ``max.poll.interval.ms``
+(SIGSTOP) finds its commit refused; it drops the pending offsets (the next owner reprocesses
+and the inbox deduplicates) instead of retrying the commit in a loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from pydantic import ValidationError
+from sqlalchemy import bindparam, literal_column
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shipsettle_shared import metrics
+from shipsettle_shared.contracts import Topic
+from shipsettle_shared.db import processed_events_table
+from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.failpoints import failpoint
+from shipsettle_shared.logs import correlation_id_var
+from shipsettle_shared.messaging.kafka_config import consumer_config
+from shipsettle_shared.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+EventHandler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+
+
+class PermanentEventError(Exception):
+    """Raised by a handler when retrying cannot help (a contract violation in the payload)."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One consumer group of a service: the topics it reads and a handler per event type."""
+
+    group_id: str
+    topics: tuple[Topic, ...]
+    handlers: dict[str, EventHandler] = field(default_factory=dict)
+
+
+class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, loop: ConsumerLoop) -> None:
+        self._loop = loop
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        async with self._loop.batch_lock:
+            await self._loop.commit_pending(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        logger.info(
+            "partitions assigned",
+            extra={"fields": {"group": self._loop.group, "partitions": sorted(str(tp) for tp in assigned)}},
+        )
+
+
+class ConsumerLoop:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        sessions: async_sessionmaker[AsyncSession],
+        subscription: Subscription,
+        dead_letter_producer: AIOKafkaProducer,
+    ) -> None:
+        self.settings = settings
+        self.subscription = subscription
+        self._sessions = sessions
+        self._dead_letters = dead_letter_producer
+        self._consumer: AIOKafkaConsumer | None = None
+        self._pending_offsets: dict[TopicPartition, int] = {}
+        self.batch_lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    @property
+    def group(self) -> str:
+        return self.settings.consumer_group_prefix + self.subscription.group_id
+
+    async def run(self) -> None:
+        """Consume until stopped; a broken consumer is rebuilt after a pause, never abandoned."""
+        while not self._stopping.is_set():
+            try:
+                await self._consume()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("consumer loop failed; restarting", extra={"fields": {"group": self.group}})
+                await asyncio.sleep(1.0)
+
+    async def _consume(self) -> None:
+        consumer = AIOKafkaConsumer(**consumer_config(self.settings, self.group))
+        consumer.subscribe([str(topic) for topic in self.subscription.topics], listener=_CommitBeforeRevoke(self))
+        self._consumer = consumer
+        self._pending_offsets.clear()
+        await consumer.start()
+        loop = asyncio.get_running_loop()
+        next_lag_report = loop.time()
+        try:
+            while not self._stopping.is_set():
+                batches = await consumer.getmany(timeout_ms=200, max_records=self.settings.consumer_max_records)
+                if not batches:
+                    continue
+                async with self.batch_lock:
+                    owned = consumer.assignment()
+                    for partition, records in batches.items():
+                        if partition not in owned:
+                            continue  # revoked while we fetched; the new owner has them
+                        await self._process_partition_batch(records)
+                        self._pending_offsets[partition] = records[-1].offset + 1
+                    await self.commit_pending(None)
+                if loop.time() >= next_lag_report:
+                    await self._record_lag(consumer)
+                    next_lag_report = loop.time() + 1.0
+        finally:
+            self._consumer = None
+            try:
+                await consumer.stop()
+            except Exception:
+                logger.warning("consumer did not stop cleanly", exc_info=True)
+
+    async def commit_pending(self, partitions: set[TopicPartition] | None) -> None:
+        """Commit processed offsets for ``partitions`` (all if None) that we still own."""
+        consumer = self._consumer
+        if consumer is None or not self._pending_offsets:
+            return
+        owned = consumer.assignment()
+        offsets = {
+            partition: offset
+            for partition, offset in self._pending_offsets.items()
+            if partition in owned and (partitions is None or partition in partitions)
+        }
+        if not offsets:
+            return
+        try:
+            await consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as error:
+            # We lost the partitions (e.g. stalled past max.poll.interval.ms). The effects are
+            # durable and recorded in the inbox, so the next owner skips them: drop, don't loop.
+            metrics.offset_commit_failures_total.labels(self.group).inc()
+            logger.warning("offset commit refused after rebalance: %s", error, extra={"fields": {"group": self.group}})
+            for partition in offsets:
+                self._pending_offsets.pop(partition, None)
+            return
+        for partition, offset in offsets.items():
+            if self._pending_offsets.get(partition) == offset:
+                del self._pending_offsets[partition]
+
+    async def _record_lag(self, consumer: AIOKafkaConsumer) -> None:
+        for partition in consumer.assignment():
+            highwater = consumer.highwater(partition)
+            if highwater is None:
+                continue
+            position = await consumer.position(partition)
+            metrics.consumer_lag_messages.labels(self.group, partition.topic, str(partition.partition)).set(
+                max(highwater - position, 0)
+            )
+
+    # --- processing --------------------------------------------------------------------
+
+    async def _process_partition_batch(self, records: list[ConsumerRecord]) -> None:
+        handled: list[tuple[ConsumerRecord, EventEnvelope]] = []
+        for record in records:
+            try:
+                envelope = EventEnvelope.from_bytes(record.value)
+            except (ValidationError, ValueError) as error:
+                await self._dead_letter(record, f"malformed envelope: {error}", attempts=1)
+                continue
+            if envelope.event_type not in self.subscription.handlers:
+                metrics.events_handled_total.labels(self.group, envelope.event_type, "ignored").inc()
+                continue
+            handled.append((record, envelope))
+        if not handled:
+            return
+        try:
+            await self._apply(handled)
+        except Exception as error:
+            logger.warning(
+                "batch failed, retrying its events one at a time: %s",
+                error,
+                extra={"fields": {"group": self.group, "events": len(handled)}},
+            )
+            for record, envelope in handled:
+                await self._apply_with_retries(record, envelope)
+
+    async def _apply(self, items: list[tuple[ConsumerRecord, EventEnvelope]]) -> None:
+        """Apply events in one transaction; events already in the inbox are skipped."""
+        unique: dict[object, EventEnvelope] = {}
+        for _, envelope in items:
+            unique.setdefault(envelope.event_id, envelope)
+        async with self._sessions() as session, session.begin():
+            inserted = await session.execute(
+                insert(processed_events_table)
+                .values(consumer=self.group, event_id=bindparam("event_id"), event_type=bindparam("event_type"))
+                .on_conflict_do_nothing()
+                .returning(literal_column("event_id")),
+                [{"event_id": e.event_id, "event_type": e.event_type} for e in unique.values()],
+            )
+            new_ids = {row[0] for row in inserted}
+            for event_id, envelope in unique.items():
+                if event_id not in new_ids:
+                    metrics.events_handled_total.labels(self.group, envelope.event_type, "duplicate").inc()
+                    continue
+                token = correlation_id_var.set(envelope.correlation_id)
+                try:
+                    await self.subscription.handlers[envelope.event_type](session, envelope)
+                finally:
+                    correlation_id_var.reset(token)
+        for event_id, envelope in unique.items():
+            if event_id in new_ids:
+                metrics.events_handled_total.labels(self.group, envelope.event_type, "applied").inc()
+        failpoint("consumer.after_effect_commit")
+
+    async def _apply_with_retries(self, record: ConsumerRecord, envelope: EventEnvelope) -> None:
+        attempts = self.settings.handler_max_attempts
+        backoff_ms = self.settings.handler_backoff_initial_ms
+        for attempt in range(1, attempts + 1):
+            try:
+                await self._apply([(record, envelope)])
+                return
+            except PermanentEventError as error:
+                await self._dead_letter(record, _describe(error), attempts=attempt, envelope=envelope)
+                return
+            except Exception as error:
+                if attempt == attempts:
+                    await self._dead_letter(record, _describe(error), attempts=attempt, envelope=envelope)
+                    return
+                metrics.handler_retries_total.labels(self.group, envelope.event_type).inc()
+                await asyncio.sleep(backoff_ms / 1000)
+                backoff_ms = min(backoff_ms * 2, self.settings.handler_backoff_max_ms)
+
+    async def _dead_letter(
+        self, record: ConsumerRecord, error: str, *, attempts: int, envelope: EventEnvelope | None = None
+    ) -> None:
+        headers = [
+            *(record.headers or ()),
+            ("dl_error", error[:4000].encode()),
+            ("dl_origin_topic", record.topic.encode()),
+            ("dl_origin_partition", str(record.partition).encode()),
+            ("dl_origin_offset", str(record.offset).encode()),
+            ("dl_consumer_group", self.group.encode()),
+            ("dl_attempts", str(attempts).encode()),
+            ("dl_failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        # Wait for the ack: the offset moves past this record only once the letter is safe.
+        await self._dead_letters.send_and_wait(
+            str(Topic.DEAD_LETTER), value=record.value, key=record.key, headers=headers
+        )
+        metrics.dead_letters_total.labels(self.group, record.topic).inc()
+        metrics.events_handled_total.labels(
+            self.group, envelope.event_type if envelope else "malformed", "dead_lettered"
+        ).inc()
+        logger.error(
+            "message dead-lettered",
+            extra={
+                "fields": {
+                    "group": self.group,
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                    "error": error,
+                    "attempts": attempts,
+                }
+            },
+        )
+
+
+def _describe(error: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(error), error)).strip()
+
+
+__all__ = ["ConsumerLoop", "EventHandler", "KafkaError", "PermanentEventError", "Subscription"]

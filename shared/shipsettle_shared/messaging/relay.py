@@ -1,0 +1,135 @@
+"""Outbox relay: publishes committed outbox rows to Kafka, then marks them published.
+
+Several relay instances may run at once (one per service instance). Each pass claims the
+outbox shards nobody else holds with transaction-scoped advisory locks, publishes those
+shards' oldest rows in id order, waits for the broker's acks, and marks them published in the
+same transaction. Per-key order holds because a key always maps to one shard and one shard is
+published by one relay at a time.
+
+A crash between publish and mark leaves the rows unpublished; the next pass publishes them
+again, and the consumers' inbox drops the duplicates. That is the at-least-once half of
+exactly-once effects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shipsettle_shared import metrics
+from shipsettle_shared.clock import Clock
+from shipsettle_shared.db import outbox_table
+from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.failpoints import failpoint
+from shipsettle_shared.outbox import OUTBOX_SHARDS
+from shipsettle_shared.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+# Namespace of the relay's advisory locks (first key of the two-int form).
+_RELAY_LOCK_NAMESPACE = 0x5E7_0B0
+
+_CLAIM_SHARDS = text(
+    "select shard from generate_series(0, :shards - 1) as shard where pg_try_advisory_xact_lock(:namespace, shard)"
+)
+
+
+class OutboxRelay:
+    def __init__(
+        self, settings: ServiceSettings, engine: AsyncEngine, producer: AIOKafkaProducer, clock: Clock
+    ) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._producer = producer
+        self._clock = clock
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        idle_s = self._settings.outbox_idle_poll_ms / 1000
+        passes = 0
+        while not self._stopping.is_set():
+            try:
+                published = await self.publish_pending()
+                passes += 1
+                if passes % 500 == 0:
+                    await self.purge_published()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("outbox relay pass failed; rows stay pending and are retried")
+                published = 0
+                await asyncio.sleep(1.0)
+            if published == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=idle_s)
+
+    async def publish_pending(self) -> int:
+        """One pass: publish up to a batch of pending rows from the shards this relay holds."""
+        async with self._engine.connect() as connection, connection.begin():
+            shards = [
+                row.shard
+                for row in await connection.execute(
+                    _CLAIM_SHARDS, {"shards": OUTBOX_SHARDS, "namespace": _RELAY_LOCK_NAMESPACE}
+                )
+            ]
+            if not shards:
+                return 0
+            rows = (
+                await connection.execute(
+                    select(outbox_table.c.id, outbox_table.c.topic, outbox_table.c.message_key, outbox_table.c.envelope)
+                    .where(outbox_table.c.published_at.is_(None), outbox_table.c.shard.in_(shards))
+                    .order_by(outbox_table.c.id)
+                    .limit(self._settings.outbox_batch_size)
+                )
+            ).all()
+            if not rows:
+                return 0
+            deliveries = []
+            for row in rows:
+                envelope = EventEnvelope.model_validate(row.envelope)
+                deliveries.append(
+                    await self._producer.send(
+                        row.topic,
+                        value=envelope.to_bytes(),
+                        key=row.message_key.encode(),
+                        headers=envelope.kafka_headers(),
+                    )
+                )
+            # Wait for every ack before marking anything: an unacknowledged row stays pending.
+            await asyncio.gather(*deliveries)
+            failpoint("relay.after_publish")
+            await connection.execute(
+                update(outbox_table)
+                .where(outbox_table.c.id.in_(bindparam("ids", expanding=True)))
+                .values(published_at=func.now()),
+                {"ids": [row.id for row in rows]},
+            )
+        metrics.outbox_published_total.inc(len(rows))
+        return len(rows)
+
+    async def backlog(self) -> int:
+        async with self._engine.connect() as connection:
+            count = await connection.scalar(
+                select(func.count()).select_from(outbox_table).where(outbox_table.c.published_at.is_(None))
+            )
+        metrics.outbox_backlog_rows.set(count or 0)
+        return int(count or 0)
+
+    async def purge_published(self) -> None:
+        """Published rows are kept a while for investigation, then removed."""
+        cutoff = self._clock.now() - timedelta(hours=self._settings.outbox_retention_hours)
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                delete(outbox_table).where(
+                    outbox_table.c.published_at.is_not(None), outbox_table.c.published_at < cutoff
+                )
+            )

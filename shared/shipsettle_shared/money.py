@@ -1,0 +1,153 @@
+"""Money as integer minor units (fen) with an ISO 4217 currency.
+
+No floats anywhere: decimal strings such as "12.34" exist only at the API edge and are parsed
+exactly. Mixing currencies raises. Allocation of a whole over parts uses the largest-remainder
+method so the parts always sum exactly to the whole (SPEC section 3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Minor units per major unit for the currencies ShipSettle settles in.
+CURRENCY_EXPONENTS: dict[str, int] = {"CNY": 2, "HKD": 2, "USD": 2, "EUR": 2, "JPY": 0}
+
+_DECIMAL_STRING = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
+
+
+class CurrencyMismatchError(ValueError):
+    pass
+
+
+class InvalidAmountError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    amount_minor: int
+    currency: str = "CNY"
+
+    def __post_init__(self) -> None:
+        if type(self.amount_minor) is not int:
+            raise InvalidAmountError(f"amount_minor must be int, got {type(self.amount_minor).__name__}")
+        if self.currency not in CURRENCY_EXPONENTS:
+            raise InvalidAmountError(f"unsupported currency {self.currency!r}")
+
+    @classmethod
+    def zero(cls, currency: str = "CNY") -> Money:
+        return cls(0, currency)
+
+    @classmethod
+    def parse(cls, text: str, currency: str = "CNY") -> Money:
+        """Parse an API-edge decimal string ("12.34") exactly; more decimals than the currency
+        has are refused rather than rounded, since a rounded price is a wrong price."""
+        if not isinstance(text, str) or not _DECIMAL_STRING.match(text):
+            raise InvalidAmountError(f"{text!r} is not a decimal amount like '12.34'")
+        exponent = CURRENCY_EXPONENTS.get(currency)
+        if exponent is None:
+            raise InvalidAmountError(f"unsupported currency {currency!r}")
+        value = Decimal(text)
+        scaled = value.scaleb(exponent)
+        if scaled != scaled.to_integral_value():
+            raise InvalidAmountError(f"{text!r} has more than {exponent} decimals for {currency}")
+        return cls(int(scaled), currency)
+
+    def to_decimal_string(self) -> str:
+        exponent = CURRENCY_EXPONENTS[self.currency]
+        if exponent == 0:
+            return str(self.amount_minor)
+        sign = "-" if self.amount_minor < 0 else ""
+        whole, fraction = divmod(abs(self.amount_minor), 10**exponent)
+        return f"{sign}{whole}.{fraction:0{exponent}d}"
+
+    def _check(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(f"{self.currency} and {other.currency} do not mix")
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount_minor + other.amount_minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount_minor - other.amount_minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount_minor, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount_minor < other.amount_minor
+
+    def __le__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount_minor <= other.amount_minor
+
+    def __gt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount_minor > other.amount_minor
+
+    def __ge__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount_minor >= other.amount_minor
+
+    def is_zero(self) -> bool:
+        return self.amount_minor == 0
+
+    def to_json(self) -> dict[str, int | str]:
+        return {"amount_minor": self.amount_minor, "currency": self.currency}
+
+
+def sum_money(items: Sequence[Money], currency: str = "CNY") -> Money:
+    total = Money.zero(currency)
+    for item in items:
+        total = total + item
+    return total
+
+
+def round_half_up_div(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up (halves away from zero), integers only."""
+    if denominator == 0:
+        raise ZeroDivisionError("denominator is zero")
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    sign = -1 if numerator < 0 else 1
+    whole, remainder = divmod(abs(numerator), denominator)
+    if remainder * 2 >= denominator:
+        whole += 1
+    return sign * whole
+
+
+def allocate_largest_remainder(total_minor: int, weights: Sequence[int]) -> list[int]:
+    """Split ``total_minor`` over ``weights`` pro rata; parts sum exactly to the total.
+
+    Each part gets floor(total * weight / sum); the fen left over go one each to the parts with
+    the largest remainders, ties to the earlier part, so the result is deterministic. A part is
+    never more than its pro-rata share rounded up, never negative for non-negative inputs.
+    """
+    if total_minor < 0:
+        raise InvalidAmountError("total to allocate must not be negative")
+    if any(weight < 0 for weight in weights):
+        raise InvalidAmountError("weights must not be negative")
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        if total_minor == 0:
+            return [0 for _ in weights]
+        raise InvalidAmountError("cannot allocate a non-zero total over zero weights")
+    parts: list[int] = []
+    remainders: list[tuple[int, int]] = []
+    for index, weight in enumerate(weights):
+        part, remainder = divmod(total_minor * weight, weight_sum)
+        parts.append(part)
+        remainders.append((remainder, index))
+    leftover = total_minor - sum(parts)
+    # Largest remainder first; among equal remainders the earlier index wins.
+    for _, index in sorted(remainders, key=lambda item: (-item[0], item[1]))[:leftover]:
+        parts[index] += 1
+    return parts

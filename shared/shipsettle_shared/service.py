@@ -1,0 +1,271 @@
+"""How every ShipSettle service is assembled and run.
+
+A service describes itself with a ``ServiceDefinition`` (its routers, consumer groups, timer
+handlers, migrations); ``create_app`` turns it into a FastAPI app whose lifespan creates the
+engine, the Kafka producer, the outbox relay, the consumers and the timer scheduler from
+settings, and closes them on shutdown. Nothing connects at import time.
+
+``serve`` is each service's entry point (``python -m order_svc``): JSON logs, migrations
+under an advisory lock, then uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shipsettle_shared import metrics
+from shipsettle_shared.auth import ACCESS_HANDLERS
+from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock
+from shipsettle_shared.contracts import Topic
+from shipsettle_shared.db import create_engine, session_factory
+from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
+from shipsettle_shared.logs import configure_logging, correlation_id_var
+from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
+from shipsettle_shared.messaging.kafka_config import producer_config
+from shipsettle_shared.messaging.relay import OutboxRelay
+from shipsettle_shared.migrations import upgrade_to_head
+from shipsettle_shared.problems import Problem, install_problem_handlers
+from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.timers import TimerHandler, TimerScheduler
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """Everything a running service instance holds; reachable as ``app.state.runtime``."""
+
+    settings: ServiceSettings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    producer: AIOKafkaProducer
+    relay: OutboxRelay | None = None
+    consumers: list[ConsumerLoop] = field(default_factory=list)
+    scheduler: TimerScheduler | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def service_name(self) -> str:
+        return self.settings.service_name
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    migrations_dir: Path
+    routers: Sequence[APIRouter] = ()
+    # Built per runtime, because handlers close over the runtime's clock and settings.
+    subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = lambda runtime: ()
+    timer_handlers: Callable[[ServiceRuntime], Mapping[str, TimerHandler]] = lambda runtime: {}
+
+
+def access_subscription(service_name: str) -> Subscription:
+    """Every service keeps its own copy of the API keys, fed by access events."""
+    return Subscription(group_id=f"{service_name}.access", topics=(Topic.ACCESS,), handlers=dict(ACCESS_HANDLERS))
+
+
+class _RequestContextMiddleware:
+    """Correlation id in, correlation id out; request latency by route into Prometheus."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-correlation-id", b"").decode("latin-1")
+        correlation_id = incoming if 0 < len(incoming) <= 128 else str(uuid.uuid4())
+        token = correlation_id_var.set(correlation_id)
+        started = time.perf_counter()
+        status_holder = {"status": 500}
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-correlation-id", correlation_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_header)
+        finally:
+            route = scope.get("route")
+            route_path = getattr(route, "path", "unmatched")
+            metrics.http_request_seconds.labels(scope["method"], route_path, str(status_holder["status"])).observe(
+                time.perf_counter() - started
+            )
+            correlation_id_var.reset(token)
+
+
+class ClockAdvance(BaseModel):
+    seconds: int = Field(gt=0, le=400 * 24 * 3600, description="How far to move this service's clock forward")
+
+
+def _operations_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Readiness: the database and Kafka are reachable")
+    async def readyz(request: Request) -> dict[str, Any]:
+        runtime: ServiceRuntime = request.app.state.runtime
+        checks: dict[str, str] = {}
+        try:
+            async with runtime.engine.connect() as connection:
+                await asyncio.wait_for(connection.execute(text("select 1")), timeout=2)
+            checks["database"] = "ok"
+        except Exception as error:
+            checks["database"] = f"unreachable: {type(error).__name__}"
+        try:
+            updated = await asyncio.wait_for(runtime.producer.client.force_metadata_update(), timeout=3)
+            checks["kafka"] = "ok" if updated else "unreachable: metadata update failed"
+        except Exception as error:
+            checks["kafka"] = f"unreachable: {type(error).__name__}"
+        ready = all(value == "ok" for value in checks.values())
+        if not ready:
+            raise Problem(
+                503, "Not ready", "A dependency is unreachable", type_slug="not-ready", extensions={"checks": checks}
+            )
+        return {"status": "ready", "service": runtime.service_name, "checks": checks}
+
+    @router.get("/metrics", summary="Prometheus metrics")
+    async def prometheus_metrics(request: Request) -> Response:
+        runtime: ServiceRuntime = request.app.state.runtime
+        if runtime.relay is not None:
+            await runtime.relay.backlog()
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def _test_controls_router() -> APIRouter:
+    """Only mounted in the test environment: lets end-to-end tests move time."""
+    router = APIRouter(prefix="/_test", tags=["test controls"], include_in_schema=False)
+
+    @router.get("/clock")
+    async def read_clock(request: Request) -> dict[str, Any]:
+        clock = request.app.state.runtime.clock
+        return {"now": clock.now().isoformat(), "offset_s": int(clock.offset.total_seconds())}
+
+    @router.post("/clock/advance")
+    async def advance_clock(body: ClockAdvance, request: Request) -> dict[str, Any]:
+        clock: ShiftableClock = request.app.state.runtime.clock
+        now = clock.advance(timedelta(seconds=body.seconds))
+        return {"now": now.isoformat(), "offset_s": int(clock.offset.total_seconds())}
+
+    return router
+
+
+async def _start_runtime(definition: ServiceDefinition, settings: ServiceSettings) -> ServiceRuntime:
+    clock: Clock = ShiftableClock() if settings.test_controls_enabled else SystemClock()
+    engine = create_engine(settings)
+    producer = AIOKafkaProducer(**producer_config(settings))
+    await producer.start()
+    runtime = ServiceRuntime(
+        settings=settings, clock=clock, engine=engine, sessions=session_factory(engine), producer=producer
+    )
+    roles = settings.role_set
+    if "relay" in roles:
+        runtime.relay = OutboxRelay(settings, engine, producer, clock)
+        runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
+    if "consumer" in roles:
+        subscriptions = [
+            access_subscription(definition.name),
+            bus_probe_subscription(definition.name),
+            *definition.subscriptions(runtime),
+        ]
+        for subscription in subscriptions:
+            loop = ConsumerLoop(settings, runtime.sessions, subscription, producer)
+            runtime.consumers.append(loop)
+            runtime.tasks.append(asyncio.create_task(loop.run(), name=f"consumer-{subscription.group_id}"))
+    timer_handlers = definition.timer_handlers(runtime)
+    if "scheduler" in roles and timer_handlers:
+        runtime.scheduler = TimerScheduler(
+            runtime.sessions,
+            clock,
+            timer_handlers,
+            poll_ms=settings.scheduler_poll_ms,
+            batch_size=settings.scheduler_batch_size,
+        )
+        runtime.tasks.append(asyncio.create_task(runtime.scheduler.run(), name="timer-scheduler"))
+    return runtime
+
+
+async def _stop_runtime(runtime: ServiceRuntime) -> None:
+    for loop in runtime.consumers:
+        loop.stop()
+    if runtime.relay is not None:
+        runtime.relay.stop()
+    if runtime.scheduler is not None:
+        runtime.scheduler.stop()
+    if runtime.tasks:
+        _, pending = await asyncio.wait(runtime.tasks, timeout=10)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    await runtime.producer.stop()
+    await runtime.engine.dispose()
+
+
+def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await _start_runtime(definition, settings)
+        app.state.runtime = runtime
+        logger.info("service started", extra={"fields": {"roles": sorted(settings.role_set)}})
+        try:
+            yield
+        finally:
+            await _stop_runtime(runtime)
+
+    app = FastAPI(title=definition.title, description=definition.description, version="0.1.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    app.add_middleware(_RequestContextMiddleware)
+    app.include_router(_operations_router())
+    app.include_router(bus_probe_router())
+    for router in definition.routers:
+        app.include_router(router)
+    if settings.test_controls_enabled:
+        app.include_router(_test_controls_router())
+    return app
+
+
+def serve(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
+    settings = settings or ServiceSettings(service_name=definition.name)  # type: ignore[call-arg]
+    configure_logging(settings.service_name, settings.log_level)
+    upgrade_to_head(definition.migrations_dir, settings.database_url)
+    app = create_app(definition, settings)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,83 @@
+"""Settings from the environment, one class for every service.
+
+Every service reads the same variables (prefix ``SHIPSETTLE_``); only the database URL, the
+service name and the HTTP port differ between them. Outside development and test, placeholder
+secrets are refused at start rather than discovered in production.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_API_KEY_PEPPER = "development-pepper-not-for-production"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHIPSETTLE_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    service_name: str
+    # postgresql+asyncpg://user:password@127.0.0.1:5432/order_svc
+    database_url: str
+    database_pool_size: int = 5
+    database_max_overflow: int = 5
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    # Which background loops this process runs (every process serves HTTP). Ops scale each
+    # separately during surges, e.g. an extra process with only "consumer" for a lagging group.
+    roles: str = "relay,consumer,scheduler"
+    # Prefix of every consumer group id: lets two deployments (or test runs) share a broker.
+    consumer_group_prefix: str = ""
+
+    # Consumer: the poll interval bounds how long one batch may take before the broker
+    # considers the member dead and rebalances; handlers are short transactions.
+    consumer_max_poll_interval_ms: int = 30_000
+    consumer_session_timeout_ms: int = 10_000
+    consumer_heartbeat_interval_ms: int = 1_000
+    consumer_max_records: int = 200
+    handler_max_attempts: int = 5
+    handler_backoff_initial_ms: int = 100
+    handler_backoff_max_ms: int = 2_000
+
+    outbox_batch_size: int = 500
+    outbox_idle_poll_ms: int = 20
+    outbox_retention_hours: int = 72
+
+    scheduler_poll_ms: int = 200
+    scheduler_batch_size: int = 100
+
+    api_key_pepper: str = DEVELOPMENT_API_KEY_PEPPER
+    log_level: str = "INFO"
+
+    # Fault injection for the reliability tests (see failpoints.py); empty in production.
+    failpoints: str = Field(default="")
+
+    @model_validator(mode="after")
+    def refuse_placeholder_secrets(self) -> ServiceSettings:
+        if self.environment is Environment.PRODUCTION:
+            if self.api_key_pepper == DEVELOPMENT_API_KEY_PEPPER:
+                raise ValueError("SHIPSETTLE_API_KEY_PEPPER must be set outside development")
+            if self.failpoints:
+                raise ValueError("SHIPSETTLE_FAILPOINTS is for tests only")
+        return self
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(role.strip() for role in self.roles.split(",") if role.strip())
+
+    @property
+    def test_controls_enabled(self) -> bool:
+        """Test-only endpoints (moving the clock) exist only in the test environment."""
+        return self.environment is Environment.TEST

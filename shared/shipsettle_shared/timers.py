@@ -1,0 +1,147 @@
+"""Durable timers: auto-confirm after 7 days, hold release, refund deadlines.
+
+The due time is a row in the owning service's database, so a restart forgets nothing. The
+scheduler claims due rows with ``FOR UPDATE SKIP LOCKED`` and marks each fired in the same
+transaction as the handler's effect: with several instances running, each timer fires once.
+Time comes from the service's clock, so a test moves the clock instead of waiting a week.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shipsettle_shared import metrics
+from shipsettle_shared.clock import Clock
+from shipsettle_shared.db import timers_table
+from shipsettle_shared.logs import correlation_id_var
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DueTimer:
+    timer_kind: str
+    timer_key: str
+    due_at: datetime
+    payload: dict[str, Any]
+
+
+TimerHandler = Callable[[AsyncSession, DueTimer], Awaitable[None]]
+
+
+async def schedule_timer(
+    session: AsyncSession, timer_kind: str, timer_key: str, due_at: datetime, payload: Mapping[str, Any] | None = None
+) -> None:
+    """Create the timer, or move it if it has not fired yet (pause/resume re-schedules)."""
+    statement = insert(timers_table).values(
+        timer_kind=timer_kind, timer_key=timer_key, due_at=due_at, payload=dict(payload or {})
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            constraint="timers_kind_key",
+            set_={"due_at": statement.excluded.due_at, "payload": statement.excluded.payload, "cancelled_at": None},
+            where=timers_table.c.fired_at.is_(None),
+        )
+    )
+
+
+async def cancel_timer(session: AsyncSession, timer_kind: str, timer_key: str, at: datetime) -> bool:
+    result = await session.execute(
+        update(timers_table)
+        .where(
+            timers_table.c.timer_kind == timer_kind,
+            timers_table.c.timer_key == timer_key,
+            timers_table.c.fired_at.is_(None),
+            timers_table.c.cancelled_at.is_(None),
+        )
+        .values(cancelled_at=at)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class TimerScheduler:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        handlers: Mapping[str, TimerHandler],
+        *,
+        poll_ms: int = 200,
+        batch_size: int = 100,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._handlers = dict(handlers)
+        self._poll_s = poll_ms / 1000
+        self._batch_size = batch_size
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                fired = await self.fire_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("timer pass failed; due timers stay due")
+                fired = 0
+            if fired == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=self._poll_s)
+
+    async def fire_due(self) -> int:
+        """Fire every timer due now that no other instance holds; returns how many fired."""
+        now = self._clock.now()
+        fired = 0
+        async with self._sessions() as session, session.begin():
+            rows = (
+                await session.execute(
+                    select(timers_table)
+                    .where(
+                        timers_table.c.fired_at.is_(None),
+                        timers_table.c.cancelled_at.is_(None),
+                        timers_table.c.due_at <= now,
+                        timers_table.c.timer_kind.in_(list(self._handlers)),
+                    )
+                    .order_by(timers_table.c.due_at)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            for row in rows:
+                timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
+                token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
+                try:
+                    # A savepoint per timer: one failing handler does not undo the others.
+                    async with session.begin_nested():
+                        await self._handlers[row.timer_kind](session, timer)
+                        await session.execute(
+                            update(timers_table).where(timers_table.c.id == row.id).values(fired_at=now)
+                        )
+                    fired += 1
+                    metrics.timers_fired_total.labels(row.timer_kind).inc()
+                except Exception as error:
+                    logger.exception("timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}})
+                    retry_in = timedelta(seconds=min(2 ** min(row.attempts, 10), 600))
+                    await session.execute(
+                        update(timers_table)
+                        .where(timers_table.c.id == row.id)
+                        .values(attempts=row.attempts + 1, last_error=str(error)[:2000], due_at=now + retry_in)
+                    )
+                finally:
+                    correlation_id_var.reset(token)
+        return fired
