@@ -36,6 +36,24 @@ def _run(command: Sequence[str], env: Mapping[str, str] | None = None) -> None:
     subprocess.run(list(command), check=True, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
+def kafka_running(port: int) -> bool:
+    status = subprocess.run(
+        ["bash", "deploy/kafka/kafka.sh", "status"],
+        cwd=ROOT,
+        env={**os.environ, "KAFKA_PORT": str(port)},
+        capture_output=True,
+        check=False,
+    )
+    return status.returncode == 0
+
+
+def postgres_running() -> bool:
+    status = subprocess.run(
+        ["bash", "deploy/postgres/postgres.sh", "status"], cwd=ROOT, capture_output=True, check=False
+    )
+    return status.returncode == 0
+
+
 def start_kafka(port: int) -> str:
     _run(["bash", "deploy/kafka/kafka.sh", "start"], {"KAFKA_PORT": str(port)})
     bootstrap = f"127.0.0.1:{port}"
@@ -152,6 +170,9 @@ def issue_key(env: Mapping[str, str], *arguments: str) -> dict[str, str]:
 def run_platform() -> int:
     started_at = time.monotonic()
     kafka_port = int(os.environ.get("KAFKA_PORT", "9092"))
+    # Stop on exit only what this run started: a broker or database already running stays.
+    started_kafka = not kafka_running(kafka_port)
+    started_postgres = not postgres_running()
     bootstrap = start_kafka(kafka_port)
     start_postgres()
     processes = [service_process(spec, bootstrap=bootstrap) for spec in SERVICES]
@@ -192,8 +213,11 @@ def run_platform() -> int:
     finally:
         for process in processes:
             process.stop()
-        stop_kafka(kafka_port)
-        _run(["bash", "deploy/postgres/postgres.sh", "stop"])
+        if started_kafka:
+            stop_kafka(kafka_port)
+        if started_postgres:
+            _run(["bash", "deploy/postgres/postgres.sh", "stop"])
+        print("ShipSettle stopped.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked, Role, read_payload
 from shipsettle_shared.db import api_keys_table

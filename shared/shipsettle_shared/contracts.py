@@ -51,6 +51,14 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
 )
 
 
+def partitions_of(topic: Topic) -> list[int]:
+    """The partition numbers of ``topic`` as created by ``topics ensure``."""
+    for spec in TOPIC_SPECS:
+        if spec.topic == topic:
+            return list(range(spec.partitions))
+    raise KeyError(topic)
+
+
 class EventPayload(BaseModel):
     """Base of every event payload. Strict for producers: a typo in a field is an error."""
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from shipsettle_shared.contracts import Topic
+from shipsettle_shared.contracts import Topic, partitions_of
 
 _ORIGIN_HEADERS = {
     "dl_error",
@@ -76,16 +76,7 @@ async def read_dead_letters(bootstrap: str, group: str | None = None) -> list[De
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
-        partitions = [
-            TopicPartition(str(Topic.DEAD_LETTER), p)
-            for p in sorted(consumer.partitions_for_topic(str(Topic.DEAD_LETTER)) or [])
-        ]
-        if not partitions:
-            await consumer._client.force_metadata_update()
-            partitions = [
-                TopicPartition(str(Topic.DEAD_LETTER), p)
-                for p in sorted(consumer.partitions_for_topic(str(Topic.DEAD_LETTER)) or [])
-            ]
+        partitions = [TopicPartition(str(Topic.DEAD_LETTER), p) for p in partitions_of(Topic.DEAD_LETTER)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         end_offsets = await consumer.end_offsets(partitions)

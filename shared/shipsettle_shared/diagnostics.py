@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipsettle_shared.auth import OpsPrincipal
 from shipsettle_shared.contracts import BusProbeSent, Topic, read_payload

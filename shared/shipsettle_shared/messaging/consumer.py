@@ -26,15 +26,15 @@ import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from pydantic import ValidationError
-from sqlalchemy import bindparam, literal_column
+from sqlalchemy import Result, bindparam, literal_column
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared import metrics
 from shipsettle_shared.contracts import Topic
@@ -214,7 +214,7 @@ class ConsumerLoop:
         for _, envelope in items:
             unique.setdefault(envelope.event_id, envelope)
         async with self._sessions() as session, session.begin():
-            inserted = await session.execute(
+            inserted: Result[Any] = await session.execute(
                 insert(processed_events_table)
                 .values(consumer=self.group, event_id=bindparam("event_id"), event_type=bindparam("event_type"))
                 .on_conflict_do_nothing()
@@ -235,6 +235,7 @@ class ConsumerLoop:
             if event_id in new_ids:
                 metrics.events_handled_total.labels(self.group, envelope.event_type, "applied").inc()
         failpoint("consumer.after_effect_commit")
+        failpoint(f"consumer.after_effect_commit.{self.group}")
 
     async def _apply_with_retries(self, record: ConsumerRecord, envelope: EventEnvelope) -> None:
         attempts = self.settings.handler_max_attempts

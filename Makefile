@@ -1,0 +1,43 @@
+# The single entry point: run, test, lint, bench. Everything it needs it installs itself.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus clean-state
+
+$(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps $(foreach package,$(PACKAGES),-e $(package))
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+kafka-jars:
+	bash deploy/kafka/kafka.sh fetch
+
+## make run: the whole platform on this machine; Ctrl-C stops what it started
+run: install kafka-jars
+	$(PY) deploy/local.py run
+
+## make test: lint, then the whole suite on a fresh test broker (port 19092) and test databases
+test: install kafka-jars
+	bash deploy/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+infra-start: install kafka-jars
+	$(PY) deploy/local.py infra
+
+infra-stop:
+	bash deploy/kafka/kafka.sh stop
+	bash deploy/postgres/postgres.sh stop

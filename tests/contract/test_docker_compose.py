@@ -1,0 +1,197 @@
+"""docker-compose.yml runs the same platform as ``make run``.
+
+No Docker engine is needed: the compose file, the Dockerfile and the postgres init script are
+parsed and held against ``shipsettle_shared.topology`` (services, ports, databases), the
+settings class (every SHIPSETTLE_* variable is one it reads) and deploy/kafka/pom.xml (the
+same broker version as the local scripts).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.topology import KAFKA_PORT, SERVICES, ServiceSpec, database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_PATH = ROOT / "docker-compose.yml"
+DOCKERFILE = "deploy/Dockerfile"
+INIT_DATABASES_PATH = ROOT / "deploy" / "postgres" / "init-databases.sh"
+KAFKA_POM_PATH = ROOT / "deploy" / "kafka" / "pom.xml"
+SETTINGS_PREFIX = "SHIPSETTLE_"
+COMPOSE_BOOTSTRAP = f"kafka:{KAFKA_PORT}"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_PATH.read_text())
+
+
+@pytest.fixture(scope="module")
+def compose_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return compose["services"]
+
+
+def environment_of(service: dict[str, Any]) -> dict[str, str]:
+    """Compose accepts a mapping or a list of NAME=value; both read as a dict of strings."""
+    environment = service.get("environment") or {}
+    if isinstance(environment, list):
+        return dict(item.split("=", 1) if "=" in item else (item, "") for item in environment)
+    return {name: "" if value is None else str(value) for name, value in environment.items()}
+
+
+def command_of(service: dict[str, Any]) -> list[str]:
+    command = service.get("command") or []
+    return command.split() if isinstance(command, str) else [str(part) for part in command]
+
+
+def package_run_by(service: dict[str, Any]) -> str | None:
+    """The package `python -m` starts: an explicit command wins over the image's SERVICE_PACKAGE."""
+    command = command_of(service)
+    if command[:2] == ["python", "-m"] and len(command) > 2:
+        return command[2]
+    build = service.get("build")
+    if isinstance(build, dict):
+        return (build.get("args") or {}).get("SERVICE_PACKAGE")
+    return None
+
+
+def host_bindings(service: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(host ip, host port, container port) of each published port, short or long syntax."""
+    bindings = []
+    for port in service.get("ports") or []:
+        if isinstance(port, dict):
+            bindings.append((str(port.get("host_ip", "")), str(port.get("published", "")), str(port["target"])))
+            continue
+        parts = str(port).split(":")
+        if len(parts) == 3:
+            bindings.append((parts[0], parts[1], parts[2]))
+        elif len(parts) == 2:
+            bindings.append(("", parts[0], parts[1]))
+        else:
+            bindings.append(("", "", parts[0]))
+    return bindings
+
+
+def built_from_the_service_dockerfile(service: dict[str, Any]) -> bool:
+    build = service.get("build")
+    return isinstance(build, dict) and build.get("context") == "." and build.get("dockerfile") == DOCKERFILE
+
+
+@pytest.mark.parametrize("spec", SERVICES, ids=lambda spec: spec.name)
+def test_every_service_in_the_topology_runs_in_compose_with_its_own_database(
+    compose_services: dict[str, dict[str, Any]], spec: ServiceSpec
+) -> None:
+    assert spec.name in compose_services, f"{spec.name} is missing from docker-compose.yml"
+    service = compose_services[spec.name]
+    environment = environment_of(service)
+
+    assert built_from_the_service_dockerfile(service)
+    assert package_run_by(service) == spec.package
+    assert environment["SHIPSETTLE_DATABASE_URL"] == database_url(spec.database, host="postgres")
+    assert environment["SHIPSETTLE_KAFKA_BOOTSTRAP_SERVERS"] == COMPOSE_BOOTSTRAP
+    assert environment["SHIPSETTLE_HTTP_PORT"] == str(spec.http_port)
+    assert environment["SHIPSETTLE_ENVIRONMENT"] == "development"
+    assert ("127.0.0.1", str(spec.http_port), str(spec.http_port)) in host_bindings(service)
+
+
+@pytest.mark.parametrize("spec", SERVICES, ids=lambda spec: spec.name)
+def test_every_service_waits_for_its_infrastructure_and_reports_readiness(
+    compose_services: dict[str, dict[str, Any]], spec: ServiceSpec
+) -> None:
+    service = compose_services[spec.name]
+    assert service["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
+        "kafka": {"condition": "service_healthy"},
+        "topics": {"condition": "service_completed_successfully"},
+    }
+    probe = " ".join(service["healthcheck"]["test"])
+    assert f"127.0.0.1:{spec.http_port}/readyz" in probe
+
+
+def test_compose_runs_no_service_the_topology_does_not_know(compose_services: dict[str, dict[str, Any]]) -> None:
+    application_services = {
+        name for name, service in compose_services.items() if built_from_the_service_dockerfile(service)
+    }
+    assert application_services - {"topics"} == {spec.name for spec in SERVICES}
+
+
+def test_postgres_init_script_creates_exactly_the_topology_databases(
+    compose_services: dict[str, dict[str, Any]],
+) -> None:
+    match = re.search(r"^databases=\(([^)]*)\)", INIT_DATABASES_PATH.read_text(), re.MULTILINE)
+    assert match, "deploy/postgres/init-databases.sh must list its databases as databases=(...)"
+    assert sorted(match.group(1).split()) == sorted(spec.database for spec in SERVICES)
+
+    postgres = compose_services["postgres"]
+    assert str(postgres["image"]).startswith("postgres:15")
+    mounts = [str(volume) for volume in postgres["volumes"]]
+    assert any(mount.startswith("./deploy/postgres/init-databases.sh:/docker-entrypoint-initdb.d/") for mount in mounts)
+
+
+def test_kafka_is_the_official_4_x_image_in_kraft_mode_with_auto_create_disabled(
+    compose_services: dict[str, dict[str, Any]],
+) -> None:
+    kafka = compose_services["kafka"]
+    image, _, version = str(kafka["image"]).partition(":")
+    environment = environment_of(kafka)
+
+    assert image == "apache/kafka"
+    assert version.split(".")[0] == "4"
+    assert environment["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert environment["KAFKA_NODE_ID"] == "1"
+    assert environment["KAFKA_AUTO_CREATE_TOPICS_ENABLE"].lower() == "false"
+    assert f"PLAINTEXT://{COMPOSE_BOOTSTRAP}" in environment["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    # A single broker: every internal topic must fit on one replica.
+    replication_factors = {name: value for name, value in environment.items() if name.endswith("REPLICATION_FACTOR")}
+    assert replication_factors
+    assert set(replication_factors.values()) == {"1"}
+
+
+def test_compose_runs_the_same_kafka_version_as_the_local_broker(compose_services: dict[str, dict[str, Any]]) -> None:
+    match = re.search(r"<kafka\.version>([^<]+)</kafka\.version>", KAFKA_POM_PATH.read_text())
+    assert match, "deploy/kafka/pom.xml must state <kafka.version>"
+    assert str(compose_services["kafka"]["image"]) == f"apache/kafka:{match.group(1).strip()}"
+
+
+def test_topics_are_created_explicitly_before_any_service_starts(compose_services: dict[str, dict[str, Any]]) -> None:
+    topics = compose_services["topics"]
+    command = command_of(topics)
+
+    assert built_from_the_service_dockerfile(topics)
+    assert command[:4] == ["python", "-m", "shipsettle_shared.topics", "ensure"]
+    assert command[command.index("--bootstrap") + 1] == COMPOSE_BOOTSTRAP
+    if "--replication" in command:
+        assert command[command.index("--replication") + 1] == "1"  # one broker
+    assert topics["depends_on"] == {"kafka": {"condition": "service_healthy"}}
+
+
+def test_every_published_port_binds_loopback_only(compose_services: dict[str, dict[str, Any]]) -> None:
+    exposed = [
+        f"{name} {host_port}->{container_port} on {host_ip or 'all interfaces'}"
+        for name, service in compose_services.items()
+        for host_ip, host_port, container_port in host_bindings(service)
+        if host_ip != "127.0.0.1"
+    ]
+    assert exposed == []
+
+
+def test_every_shipsettle_variable_in_compose_and_the_dockerfile_is_a_setting(
+    compose_services: dict[str, dict[str, Any]],
+) -> None:
+    names = {name for service in compose_services.values() for name in environment_of(service)}
+    names |= set(re.findall(r"\b(SHIPSETTLE_[A-Z0-9_]+)=", (ROOT / DOCKERFILE).read_text()))
+    shipsettle_names = {name for name in names if name.startswith(SETTINGS_PREFIX)}
+
+    unknown = sorted(
+        name
+        for name in shipsettle_names
+        if name.removeprefix(SETTINGS_PREFIX).lower() not in ServiceSettings.model_fields
+    )
+    assert shipsettle_names
+    assert unknown == []

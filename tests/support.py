@@ -1,0 +1,58 @@
+"""Helpers the test layers share: fresh databases, bounded polling, the test broker address."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+
+from shipsettle_shared.migrations import upgrade_to_head
+from shipsettle_shared.topology import SERVICES_BY_NAME, database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+TEST_KAFKA = os.environ.get("SHIPSETTLE_TEST_KAFKA", "127.0.0.1:19092")
+_ADMIN_DSN = "postgresql://shipsettle:shipsettle@127.0.0.1:5432/postgres"
+
+
+async def recreate_database(name: str) -> str:
+    """Drop and create ``name``; returns its SQLAlchemy URL."""
+    connection = await asyncpg.connect(_ADMIN_DSN)
+    try:
+        await connection.execute(f'drop database if exists "{name}" with (force)')
+        await connection.execute(f'create database "{name}"')
+    finally:
+        await connection.close()
+    return database_url(name)
+
+
+def migrations_dir(service_name: str) -> Path:
+    return ROOT / SERVICES_BY_NAME[service_name].directory / "migrations"
+
+
+async def fresh_service_database(service_name: str, suffix: str) -> str:
+    """A new database for ``service_name`` with its real migrations applied."""
+    url = await recreate_database(SERVICES_BY_NAME[service_name].database + suffix)
+    await asyncio.to_thread(upgrade_to_head, migrations_dir(service_name), url)
+    return url
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout_s: float = 30, interval_s: float = 0.1) -> T:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout_s``.
+
+    For eventual consistency across the bus: a bounded wait, never a fixed sleep.
+    """
+    deadline = time.monotonic() + timeout_s
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(interval_s)
+    raise AssertionError(f"condition not met within {timeout_s}s (last value: {last!r})")
