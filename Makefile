@@ -41,3 +41,8 @@ infra-start: install kafka-jars
 infra-stop:
 	bash deploy/kafka/kafka.sh stop
 	bash deploy/postgres/postgres.sh stop
+
+## make bench-bus: outbox → Kafka → idempotent handler vs raw aiokafka on its own broker (port 29092);
+## writes the figures into docs/benchmarks.md
+bench-bus: install kafka-jars
+	$(PY) bench/bus.py

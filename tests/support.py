@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from pydantic import ValidationError
 
+from shipsettle_shared.contracts import Topic, partitions_of
+from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.topology import SERVICES_BY_NAME, database_url
 
@@ -56,3 +60,26 @@ async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout_s: flo
             return last
         await asyncio.sleep(interval_s)
     raise AssertionError(f"condition not met within {timeout_s}s (last value: {last!r})")
+
+
+async def envelopes_on_topic(topic: Topic) -> list[tuple[ConsumerRecord, EventEnvelope]]:
+    """Every well-formed envelope on ``topic`` so far (read without a group, commits nothing).
+    Malformed records, which some tests publish on purpose, are skipped."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=TEST_KAFKA, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(str(topic), p) for p in partitions_of(topic)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        found: list[tuple[ConsumerRecord, EventEnvelope]] = []
+        while [p for p in partitions if await consumer.position(p) < end[p]]:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    try:
+                        found.append((record, EventEnvelope.from_bytes(record.value)))
+                    except ValidationError:
+                        continue
+        return found
+    finally:
+        await consumer.stop()

@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from local import ServiceProcess, service_process
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
-from support import TEST_KAFKA
+from support import TEST_KAFKA, envelopes_on_topic
 
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, Topic, partitions_of
@@ -107,27 +107,15 @@ async def group_caught_up(group: str, topic: Topic) -> bool:
 
 
 async def copies_on_topic(topic: Topic, event_ids: set[uuid.UUID]) -> Counter[uuid.UUID]:
-    """How many times each event id was published to ``topic`` (reads without a group)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=TEST_KAFKA, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(str(topic), p) for p in partitions_of(topic)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
-        copies: Counter[uuid.UUID] = Counter()
-        while [p for p in partitions if await consumer.position(p) < end[p]]:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    envelope = EventEnvelope.from_bytes(record.value)
-                    if envelope.event_id in event_ids:
-                        copies[envelope.event_id] += 1
-        return copies
-    finally:
-        await consumer.stop()
+    """How many times each event id was published to ``topic``."""
+    return Counter(
+        envelope.event_id for _, envelope in await envelopes_on_topic(topic) if envelope.event_id in event_ids
+    )
 
 
-def bus_service(name: str, *, roles: str, group_prefix: str = "", failpoints: str = "", **env: str) -> ServiceProcess:
+def bus_service(
+    name: str, *, roles: str, group_prefix: str = "", failpoints: str = "", db_suffix: str = "_bus", **env: str
+) -> ServiceProcess:
     extra = {
         "SHIPSETTLE_ROLES": roles,
         "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
@@ -137,7 +125,7 @@ def bus_service(name: str, *, roles: str, group_prefix: str = "", failpoints: st
     return service_process(
         SERVICES_BY_NAME[name],
         bootstrap=TEST_KAFKA,
-        db_suffix="_bus",
+        db_suffix=db_suffix,
         port_offset=BUS_PORT_OFFSET,
         environment="test",
         extra_env=extra,

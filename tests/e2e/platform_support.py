@@ -1,0 +1,62 @@
+"""The five services running as processes in the test environment, for end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+
+from local import ServiceProcess, issue_key, service_process
+from support import TEST_KAFKA, fresh_service_database
+
+from shipsettle_shared.topology import SERVICES
+
+E2E_PORT_OFFSET = 10000
+E2E_DB_SUFFIX = "_e2e"
+
+
+@dataclass
+class Platform:
+    processes: dict[str, ServiceProcess]
+    database_urls: dict[str, str]
+    keys: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return self.processes[service].base_url
+
+    def issue_key(self, *arguments: str) -> dict[str, str]:
+        return issue_key(self.processes["order-svc"].env, *arguments)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.stop()
+
+
+async def start_platform() -> Platform:
+    database_urls = {spec.name: await fresh_service_database(spec.name, E2E_DB_SUFFIX) for spec in SERVICES}
+    group_prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+    processes = {
+        spec.name: service_process(
+            spec,
+            bootstrap=TEST_KAFKA,
+            db_suffix=E2E_DB_SUFFIX,
+            port_offset=E2E_PORT_OFFSET,
+            environment="test",
+            extra_env={"SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix},
+            instance="e2e",
+        )
+        for spec in SERVICES
+    }
+    platform = Platform(processes=processes, database_urls=database_urls)
+    try:
+        for process in processes.values():
+            process.start()
+        await asyncio.gather(*(asyncio.to_thread(process.wait_ready) for process in processes.values()))
+    except BaseException:
+        platform.stop()
+        raise
+    return platform
+
+
+def bearer(key: dict[str, str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key['api_key']}"}

@@ -1,0 +1,86 @@
+"""Must show (Foundation): `make run` brings all five services to /readyz 200, prints working API
+keys and every URL, and stops everything it started on Ctrl-C.
+
+This drives deploy/local.py run, which is what `make run` calls once the venv and the Kafka jars
+are installed. It points it at the already-running test broker, so the broker (which it did not
+start) must still be running afterwards. The startup time it prints is recorded in
+docs/benchmarks.md, not asserted: the bound below only keeps a broken start from hanging CI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+
+import httpx
+import pytest
+from local import PYTHON, ROOT, kafka_running
+from support import TEST_KAFKA, eventually
+
+from shipsettle_shared.topology import SERVICES
+
+pytestmark = pytest.mark.infra
+
+START_BOUND_S = 300
+
+
+async def test_make_run_starts_all_five_services_prints_keys_and_stops_on_ctrl_c() -> None:
+    kafka_port = TEST_KAFKA.rsplit(":", 1)[1]
+    process = await asyncio.create_subprocess_exec(
+        PYTHON,
+        "deploy/local.py",
+        "run",
+        cwd=ROOT,
+        env={**os.environ, "KAFKA_PORT": kafka_port},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output: list[str] = []
+    try:
+        assert process.stdout is not None
+
+        async def read_until_running() -> None:
+            while True:
+                line = await process.stdout.readline()
+                if not line:
+                    raise AssertionError("make run exited early:\n" + "".join(output))
+                output.append(line.decode())
+                if "Ctrl-C stops everything" in output[-1]:
+                    return
+
+        await asyncio.wait_for(read_until_running(), timeout=START_BOUND_S)
+        text = "".join(output)
+        print(re.search(r"ready [0-9.]+ s after start", text))
+        keys = dict(re.findall(r"^\s+(ops|platform|merchant)\s+API key.*: (ss_\S+)$", text, flags=re.MULTILINE))
+        assert set(keys) == {"ops", "platform", "merchant"}
+        async with httpx.AsyncClient(timeout=5) as client:
+            for spec in SERVICES:
+                url = f"http://127.0.0.1:{spec.http_port}"
+                assert url in text
+                assert (await client.get(f"{url}/readyz")).status_code == 200
+                # development environment: no test controls
+                assert (await client.get(f"{url}/_test/clock")).status_code == 404
+
+                async def ops_key_accepted(base: str = url) -> bool:
+                    response = await client.get(
+                        f"{base}/v1/ops/bus-probes/none", headers={"Authorization": f"Bearer {keys['ops']}"}
+                    )
+                    return response.status_code == 404
+
+                await eventually(ops_key_accepted, timeout_s=30)
+
+        process.send_signal(signal.SIGINT)
+        remaining, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+        assert process.returncode == 0, remaining.decode()
+        assert "ShipSettle stopped." in remaining.decode()
+        async with httpx.AsyncClient(timeout=2) as client:
+            for spec in SERVICES:
+                with pytest.raises(httpx.ConnectError):
+                    await client.get(f"http://127.0.0.1:{spec.http_port}/healthz")
+        assert await asyncio.to_thread(kafka_running, int(kafka_port)), "make run stopped a broker it had not started"
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

@@ -1,0 +1,154 @@
+"""Must show (Foundation): a poison message lands on the dead-letter topic with its error after
+the configured retries, the other messages keep flowing, and the replay CLI re-applies it once
+the cause is fixed, exactly once.
+
+The poison is realistic: the sink's database refuses one probe (a check constraint stands in for
+a bug or a bad reference), so the handler fails on every attempt. Malformed bytes on the topic
+go to the dead-letter topic at once, without retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from bus_support import (
+    bus_service,
+    engine_for,
+    group_caught_up,
+    receipts_per_probe,
+    start_group_at_end,
+    write_probes,
+)
+from local import PYTHON, ROOT, ServiceProcess
+from sqlalchemy import text
+from support import TEST_KAFKA, eventually, fresh_service_database
+
+from shipsettle_shared.contracts import Topic
+from shipsettle_shared.diagnostics import diagnostics_group
+
+pytestmark = pytest.mark.infra
+
+MAX_ATTEMPTS = 3
+
+
+def _dead_letters_cli(*arguments: str) -> str:
+    return subprocess.run(
+        [PYTHON, "-m", "shipsettle_shared.dead_letters", *arguments, "--bootstrap", TEST_KAFKA],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+async def _letters(group: str) -> list[dict[str, str]]:
+    output = await asyncio.to_thread(_dead_letters_cli, "list", "--group", group)
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def processes() -> list[ServiceProcess]:
+    started: list[ServiceProcess] = []
+    yield started
+    for process in started:
+        process.kill()
+
+
+async def test_a_poison_message_is_dead_lettered_after_its_retries_and_replayed_once_fixed(
+    processes: list[ServiceProcess],
+) -> None:
+    source = await fresh_service_database("order-svc", "_dlq")
+    sink = await fresh_service_database("settlement-svc", "_dlq")
+    prefix = f"dlq-{uuid.uuid4().hex[:8]}."
+    group = prefix + diagnostics_group("settlement-svc")
+    await start_group_at_end(group, Topic.DIAGNOSTICS)
+
+    envelopes = await write_probes(source, 20)
+    poison = envelopes[7]
+    async with engine_for(sink) as engine, engine.begin() as connection:
+        await connection.execute(
+            text(
+                "alter table bus_probe_receipts add constraint refuses_one_probe "
+                f"check (probe_id <> '{poison.payload['probe_id']}')"
+            )
+        )
+
+    env = {"SHIPSETTLE_HANDLER_MAX_ATTEMPTS": str(MAX_ATTEMPTS), "SHIPSETTLE_HANDLER_BACKOFF_INITIAL_MS": "50"}
+    for name, roles in (("settlement-svc", "consumer"), ("order-svc", "relay")):
+        process = bus_service(name, roles=roles, group_prefix=prefix, db_suffix="_dlq", **env)
+        processes.append(process)
+        process.start()
+
+    healthy_ids = [envelope.payload["probe_id"] for envelope in envelopes if envelope is not poison]
+
+    async def others_applied_and_poison_lettered() -> list[dict[str, str]] | None:
+        receipts = await receipts_per_probe(sink, healthy_ids)
+        letters = await _letters(group)
+        if len(receipts) == len(healthy_ids) and letters and await group_caught_up(group, Topic.DIAGNOSTICS):
+            return letters
+        return None
+
+    letters = await eventually(others_applied_and_poison_lettered, timeout_s=60)
+    assert set((await receipts_per_probe(sink, healthy_ids)).values()) == {1}
+    assert len(letters) == 1
+    letter = letters[0]
+    assert letter["event_id"] == str(poison.event_id)
+    assert letter["event_type"] == "BusProbeSent"
+    assert letter["attempts"] == str(MAX_ATTEMPTS)
+    assert "refuses_one_probe" in letter["error"]
+    assert letter["origin"].startswith("diagnostics.events[")
+    assert await receipts_per_probe(sink, [poison.payload["probe_id"]]) == {}
+
+    # Fix the cause, then replay: applied once, and a second replay changes nothing.
+    async with engine_for(sink) as engine, engine.begin() as connection:
+        await connection.execute(text("alter table bus_probe_receipts drop constraint refuses_one_probe"))
+    for _ in range(2):
+        output = await asyncio.to_thread(_dead_letters_cli, "replay", "--event-id", str(poison.event_id))
+        assert "replayed 1" in output
+
+        async def replay_consumed() -> bool:
+            return await group_caught_up(group, Topic.DIAGNOSTICS)
+
+        await eventually(replay_consumed, timeout_s=30)
+    assert await receipts_per_probe(sink, [poison.payload["probe_id"]]) == {poison.payload["probe_id"]: 1}
+
+
+async def test_malformed_bytes_are_dead_lettered_at_once_and_the_partition_moves_on(
+    processes: list[ServiceProcess],
+) -> None:
+    source = await fresh_service_database("order-svc", "_dlq2")
+    sink = await fresh_service_database("settlement-svc", "_dlq2")
+    prefix = f"dlq2-{uuid.uuid4().hex[:8]}."
+    group = prefix + diagnostics_group("settlement-svc")
+    await start_group_at_end(group, Topic.DIAGNOSTICS)
+
+    envelopes = await write_probes(source, 2)
+    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        key = envelopes[0].aggregate_id.encode()
+        await producer.send_and_wait(str(Topic.DIAGNOSTICS), envelopes[0].to_bytes(), key=key)
+        await producer.send_and_wait(str(Topic.DIAGNOSTICS), b'{"not": "an envelope"', key=key)
+        await producer.send_and_wait(str(Topic.DIAGNOSTICS), envelopes[1].to_bytes(), key=key)
+    finally:
+        await producer.stop()
+
+    consumer = bus_service("settlement-svc", roles="consumer", group_prefix=prefix, db_suffix="_dlq2")
+    processes.append(consumer)
+    consumer.start()
+
+    async def done() -> list[dict[str, str]] | None:
+        letters = await _letters(group)
+        return letters if letters and await group_caught_up(group, Topic.DIAGNOSTICS) else None
+
+    letters = await eventually(done, timeout_s=60)
+    assert len(letters) == 1
+    assert letters[0]["attempts"] == "1"
+    assert "malformed envelope" in letters[0]["error"]
+    probe_ids = [envelope.payload["probe_id"] for envelope in envelopes]
+    assert await receipts_per_probe(sink, probe_ids) == dict.fromkeys(probe_ids, 1)
