@@ -114,7 +114,14 @@ async def copies_on_topic(topic: Topic, event_ids: set[uuid.UUID]) -> Counter[uu
 
 
 def bus_service(
-    name: str, *, roles: str, group_prefix: str = "", failpoints: str = "", db_suffix: str = "_bus", **env: str
+    name: str,
+    *,
+    roles: str,
+    group_prefix: str = "",
+    failpoints: str = "",
+    db_suffix: str = "_bus",
+    extra_port_offset: int = 0,
+    **env: str,
 ) -> ServiceProcess:
     extra = {
         "SHIPSETTLE_ROLES": roles,
@@ -126,7 +133,7 @@ def bus_service(
         SERVICES_BY_NAME[name],
         bootstrap=TEST_KAFKA,
         db_suffix=db_suffix,
-        port_offset=BUS_PORT_OFFSET,
+        port_offset=BUS_PORT_OFFSET + extra_port_offset,
         environment="test",
         extra_env=extra,
         instance=f"bus-{uuid.uuid4().hex[:6]}",
