@@ -124,30 +124,36 @@ def round_half_up_div(numerator: int, denominator: int) -> int:
     return sign * whole
 
 
-def allocate_largest_remainder(total_minor: int, weights: Sequence[int]) -> list[int]:
+def allocate_largest_remainder(
+    total_minor: int, weights: Sequence[int], tie_break_keys: Sequence[str] | None = None
+) -> list[int]:
     """Split ``total_minor`` over ``weights`` pro rata; parts sum exactly to the total.
 
     Each part gets floor(total * weight / sum); the fen left over go one each to the parts with
-    the largest remainders, ties to the earlier part, so the result is deterministic. A part is
-    never more than its pro-rata share rounded up, never negative for non-negative inputs.
+    the largest remainders. Ties go to the smaller tie-break key (a line id, so the result does
+    not depend on the order lines were posted in), or to the earlier part without keys. A part
+    is never negative and never more than its pro-rata share rounded up, so when the total does
+    not exceed the sum of weights no part exceeds its weight.
     """
     if total_minor < 0:
         raise InvalidAmountError("total to allocate must not be negative")
     if any(weight < 0 for weight in weights):
         raise InvalidAmountError("weights must not be negative")
+    if tie_break_keys is not None and len(tie_break_keys) != len(weights):
+        raise ValueError("one tie-break key per weight")
     weight_sum = sum(weights)
     if weight_sum == 0:
         if total_minor == 0:
             return [0 for _ in weights]
         raise InvalidAmountError("cannot allocate a non-zero total over zero weights")
     parts: list[int] = []
-    remainders: list[tuple[int, int]] = []
+    remainders: list[tuple[int, str | int]] = []
     for index, weight in enumerate(weights):
         part, remainder = divmod(total_minor * weight, weight_sum)
         parts.append(part)
-        remainders.append((remainder, index))
+        remainders.append((remainder, tie_break_keys[index] if tie_break_keys is not None else index))
     leftover = total_minor - sum(parts)
-    # Largest remainder first; among equal remainders the earlier index wins.
-    for _, index in sorted(remainders, key=lambda item: (-item[0], item[1]))[:leftover]:
+    ranked = sorted(range(len(weights)), key=lambda index: (-remainders[index][0], remainders[index][1]))
+    for index in ranked[:leftover]:
         parts[index] += 1
     return parts
