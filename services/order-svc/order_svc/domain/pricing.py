@@ -144,7 +144,10 @@ class PricedOrder:
         object.__setattr__(
             self,
             "payable_minor",
-            self.goods_total_minor - self.merchant_discount_minor - self.platform_discount_minor + self.shipping_fee_minor,
+            self.goods_total_minor
+            - self.merchant_discount_minor
+            - self.platform_discount_minor
+            + self.shipping_fee_minor,
         )
         object.__setattr__(self, "vat_minor", sum(line.vat_minor for line in self.lines))
         # Invariants that must never break: every coupon is fully allocated, nothing negative.
@@ -160,9 +163,7 @@ class PricedOrder:
         raise KeyError(line_id)
 
 
-def price_order(
-    lines: Sequence[LineInput], coupons: Sequence[CouponInput], shipping_fee_minor: int
-) -> PricedOrder:
+def price_order(lines: Sequence[LineInput], coupons: Sequence[CouponInput], shipping_fee_minor: int) -> PricedOrder:
     """Price an order. Raises PricingError (with the field) for input it cannot price."""
     _check_lines(lines)
     _check_coupons(coupons)
