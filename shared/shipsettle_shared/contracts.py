@@ -13,6 +13,7 @@ order; payouts are keyed by merchant id; access keys by key id.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
@@ -135,12 +136,191 @@ class BusProbeSent(EventPayload):
         return self.probe_id
 
 
+# --- orders (order-svc) ---------------------------------------------------------------
+
+
+class Consignee(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    mobile: str
+    province: str
+    city: str
+    district: str
+    address_line: str
+    postal_code: str
+
+
+class PricedLine(BaseModel):
+    """One line as priced by order-svc: everything settlement, refunds and recon need."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line_id: str
+    sku: str
+    name: str
+    spec: str
+    category: str
+    quantity: int
+    unit_price_minor: int
+    vat_rate_bp: int
+    line_amount_minor: int
+    merchant_discount_minor: int
+    platform_discount_minor: int
+    paid_amount_minor: int = Field(description="what the buyer paid for the line (shipping excluded)")
+    sales_amount_minor: int = Field(description="tax-inclusive sales: line amount less merchant-funded discounts")
+    vat_minor: int
+    commission_base_minor: int
+
+
+class AppliedCoupon(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    coupon_id: str
+    kind: str
+    funded_by: str
+    discount_minor: int
+    allocation_minor: dict[str, int] = Field(description="line id -> fen of this coupon's discount")
+
+
+class PaymentCollected(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: str
+    transaction_id: str
+    amount_minor: int
+    paid_at: datetime
+
+
+class OrderPlaced(EventPayload):
+    """An order was placed and paid, with its full priced breakdown (SPEC section 2, step 1)."""
+
+    event_type: ClassVar[str] = "OrderPlaced"
+    topic: ClassVar[Topic] = Topic.ORDER
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    buyer_ref: str
+    currency: str
+    placed_at: datetime
+    lines: list[PricedLine]
+    coupons: list[AppliedCoupon]
+    goods_total_minor: int
+    merchant_discount_minor: int
+    platform_discount_minor: int = Field(description="the platform's subsidy, paid to the merchant on settlement")
+    shipping_fee_minor: int
+    payable_minor: int
+    vat_minor: int
+    payment: PaymentCollected
+    consignee: Consignee
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class ShippingItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line_id: str
+    quantity: int
+    spec: str
+
+
+class ShippingInfoConfirmed(EventPayload):
+    """核对发货信息: consignee, address, quantities and specs checked; dispatch may follow."""
+
+    event_type: ClassVar[str] = "ShippingInfoConfirmed"
+    topic: ClassVar[Topic] = Topic.ORDER
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    consignee: Consignee
+    items: list[ShippingItem]
+    confirmed_by: str
+    confirmed_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class ShippingInfoCorrected(EventPayload):
+    event_type: ClassVar[str] = "ShippingInfoCorrected"
+    topic: ClassVar[Topic] = Topic.ORDER
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    consignee: Consignee
+    changed_fields: list[str]
+    reason: str
+    corrected_by: str
+    corrected_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class OrderCancelled(EventPayload):
+    """Cancelled before dispatch; refund-svc turns it into a full refund of ``refund_minor``."""
+
+    event_type: ClassVar[str] = "OrderCancelled"
+    topic: ClassVar[Topic] = Topic.ORDER
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    currency: str
+    refund_minor: int
+    reason: str
+    cancelled_by: str
+    cancelled_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+# --- shipments (logistics-svc) ----------------------------------------------------------
+
+
+class ShipmentLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line_id: str
+    quantity: int
+
+
+class ShipmentDispatched(EventPayload):
+    """A parcel left the merchant with a carrier and tracking number (物流单号)."""
+
+    event_type: ClassVar[str] = "ShipmentDispatched"
+    topic: ClassVar[Topic] = Topic.SHIPMENT
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    carrier_code: str
+    tracking_number: str
+    lines: list[ShipmentLine]
+    dispatched_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     model.event_type: model
     for model in (
         ApiKeyIssued,
         ApiKeyRevoked,
         BusProbeSent,
+        OrderPlaced,
+        ShippingInfoConfirmed,
+        ShippingInfoCorrected,
+        OrderCancelled,
+        ShipmentDispatched,
     )
 }
 

@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared.auth import Principal
@@ -89,8 +88,9 @@ async def run_idempotent(
                 )
             )
         return status, body
-    except IntegrityError:
-        # A concurrent request with the same key committed first: answer with its result.
+    except Exception:
+        # A concurrent request with the same key may have committed first (our insert, or the
+        # command's own unique keys, collided with it): then its result is the answer.
         async with sessions() as session:
             stored = await _stored(session, principal, key, fingerprint)
         if stored is None:

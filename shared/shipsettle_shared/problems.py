@@ -89,6 +89,18 @@ class Conflict(Problem):
         super().__init__(409, "Conflict", detail, type_slug=type_slug, extensions=extensions)
 
 
+def validation_problem(errors: list[tuple[str, str]], *, title: str = "Request validation failed") -> Problem:
+    """A 422 naming each offending field (``body.lines[0].quantity``) with what is accepted."""
+    fields = ", ".join(field for field, _ in errors)
+    return Problem(
+        422,
+        title,
+        f"The request is not valid: {fields}",
+        type_slug="validation-error",
+        errors=[{"field": field, "message": message} for field, message in errors],
+    )
+
+
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
         problem.body(request.url.path),

@@ -137,7 +137,10 @@ async def test_an_event_is_applied_once_when_the_relay_dies_after_publishing_but
 
     await eventually(republished_and_applied, timeout_s=60)
     copies = await copies_on_topic(Topic.DIAGNOSTICS, set(event_ids))
-    assert set(copies.values()) == {2}, "every event must have been published twice"
+    # The doomed relay published the shards it held before dying; those events went out twice.
+    assert set(copies) == set(event_ids)
+    assert set(copies.values()) <= {1, 2}
+    assert 2 in copies.values(), "the crash must have left published rows unmarked"
     receipts = await receipts_per_probe(sink, probe_ids)
     assert set(receipts.values()) == {1}, receipts
 

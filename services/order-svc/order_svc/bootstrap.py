@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from order_svc.entrypoints.consumers import subscriptions
 from order_svc.entrypoints.http_access import router as access_router
+from order_svc.entrypoints.http_orders import router as orders_router
 from shipsettle_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -13,5 +15,6 @@ DEFINITION = ServiceDefinition(
         "timeline, and API-key issuance."
     ),
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    routers=(access_router,),
+    routers=(access_router, orders_router),
+    subscriptions=subscriptions,
 )

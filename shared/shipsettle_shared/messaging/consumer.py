@@ -61,6 +61,12 @@ class Subscription:
     group_id: str
     topics: tuple[Topic, ...]
     handlers: dict[str, EventHandler] = field(default_factory=dict)
+    # For read models that record every event (e.g. an order's timeline), including types
+    # added after this consumer was written.
+    fallback: EventHandler | None = None
+
+    def handler_for(self, event_type: str) -> EventHandler | None:
+        return self.handlers.get(event_type, self.fallback)
 
 
 class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -191,7 +197,7 @@ class ConsumerLoop:
             except (ValidationError, ValueError) as error:
                 await self._dead_letter(record, f"malformed envelope: {error}", attempts=1)
                 continue
-            if envelope.event_type not in self.subscription.handlers:
+            if self.subscription.handler_for(envelope.event_type) is None:
                 metrics.events_handled_total.labels(self.group, envelope.event_type, "ignored").inc()
                 continue
             handled.append((record, envelope))
@@ -228,7 +234,9 @@ class ConsumerLoop:
                     continue
                 token = correlation_id_var.set(envelope.correlation_id)
                 try:
-                    await self.subscription.handlers[envelope.event_type](session, envelope)
+                    handler = self.subscription.handler_for(envelope.event_type)
+                    assert handler is not None  # filtered in _process_partition_batch
+                    await handler(session, envelope)
                 finally:
                     correlation_id_var.reset(token)
         for event_id, envelope in unique.items():

@@ -13,7 +13,7 @@ from order_svc.service_layer import access
 from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.problems import NotFound, Problem
+from shipsettle_shared.problems import NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["api keys"])
 
@@ -58,13 +58,7 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
             role=body.role, label=body.label, merchant_id=body.merchant_id, carrier_code=body.carrier_code
         )
     except InvalidApiKeyRequest as error:
-        raise Problem(
-            422,
-            "Invalid API key request",
-            error.message,
-            type_slug="validation-error",
-            errors=[{"field": f"body.{error.field}", "message": error.message}],
-        ) from error
+        raise validation_problem([(f"body.{error.field}", error.message)], title="Invalid API key request") from error
     async with unit_of_work(runtime.sessions) as session:
         issued = await access.issue_api_key(
             session, command, pepper=runtime.settings.api_key_pepper, now=runtime.clock.now()

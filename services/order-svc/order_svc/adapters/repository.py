@@ -1,0 +1,196 @@
+"""Orders in PostgreSQL: the aggregate in and out of its row, listing with a keyset cursor."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from order_svc.adapters.tables import OrderRow, ShippingChangeRow, TimelineEntryRow
+from order_svc.domain.orders import Consignee, Order, OrderLine, OrderStatus, Payment
+from order_svc.domain.pricing import AppliedCoupon, CouponKind, Funder, PricedLine, PricedOrder
+
+
+def priced_to_json(priced: PricedOrder) -> dict[str, Any]:
+    return {
+        "shipping_fee_minor": priced.shipping_fee_minor,
+        "lines": [asdict(line) for line in priced.lines],
+        "coupons": [
+            {**asdict(coupon), "kind": coupon.kind.value, "funded_by": coupon.funded_by.value}
+            for coupon in priced.coupons
+        ],
+    }
+
+
+def priced_from_json(document: dict[str, Any]) -> PricedOrder:
+    return PricedOrder(
+        lines=tuple(PricedLine(**line) for line in document["lines"]),
+        coupons=tuple(
+            AppliedCoupon(**{**coupon, "kind": CouponKind(coupon["kind"]), "funded_by": Funder(coupon["funded_by"])})
+            for coupon in document["coupons"]
+        ),
+        shipping_fee_minor=document["shipping_fee_minor"],
+    )
+
+
+def _to_row(order: Order, now: datetime) -> dict[str, Any]:
+    return {
+        "order_id": order.order_id,
+        "merchant_id": order.merchant_id,
+        "buyer_ref": order.buyer_ref,
+        "currency": order.currency,
+        "status": order.status.value,
+        "payable_minor": order.priced.payable_minor,
+        "payment_channel": order.payment.channel,
+        "payment_transaction_id": order.payment.transaction_id,
+        "updated_at": now,
+        "lines": [asdict(line) for line in order.lines],
+        "priced": priced_to_json(order.priced),
+        "consignee": asdict(order.consignee),
+        "payment": {**asdict(order.payment), "paid_at": order.payment.paid_at.isoformat()},
+        "shipping_confirmed_at": order.shipping_confirmed_at,
+        "shipping_confirmed_by": order.shipping_confirmed_by,
+        "dispatched_quantities": order.dispatched_quantities,
+        "cancelled_at": order.cancelled_at,
+    }
+
+
+def _from_row(row: OrderRow) -> Order:
+    payment = dict(row.payment)
+    return Order(
+        order_id=row.order_id,
+        merchant_id=row.merchant_id,
+        buyer_ref=row.buyer_ref,
+        currency=row.currency,
+        lines=tuple(OrderLine(**line) for line in row.lines),
+        priced=priced_from_json(row.priced),
+        consignee=Consignee(**row.consignee),
+        payment=Payment(**{**payment, "paid_at": datetime.fromisoformat(payment["paid_at"])}),
+        placed_at=row.created_at,
+        status=OrderStatus(row.status),
+        shipping_confirmed_at=row.shipping_confirmed_at,
+        shipping_confirmed_by=row.shipping_confirmed_by,
+        dispatched_quantities=dict(row.dispatched_quantities),
+        cancelled_at=row.cancelled_at,
+    )
+
+
+class OrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, order: Order) -> None:
+        self._session.add(OrderRow(**_to_row(order, order.placed_at), created_at=order.placed_at))
+        await self._session.flush()
+
+    async def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
+        statement = select(OrderRow).where(OrderRow.order_id == order_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = (await self._session.execute(statement)).scalar_one_or_none()
+        return _from_row(row) if row is not None else None
+
+    async def exists(self, order_id: str) -> bool:
+        return (await self._session.scalar(select(OrderRow.order_id).where(OrderRow.order_id == order_id))) is not None
+
+    async def save(self, order: Order, now: datetime) -> None:
+        row = (await self._session.execute(select(OrderRow).where(OrderRow.order_id == order.order_id))).scalar_one()
+        for name, value in _to_row(order, now).items():
+            setattr(row, name, value)
+        await self._session.flush()
+
+    async def record_shipping_change(
+        self,
+        order_id: str,
+        change: str,
+        changed_by: str,
+        changed_at: datetime,
+        before: Consignee,
+        after: Consignee,
+        reason: str = "",
+    ) -> None:
+        self._session.add(
+            ShippingChangeRow(
+                order_id=order_id,
+                change=change,
+                changed_by=changed_by,
+                changed_at=changed_at,
+                reason=reason,
+                before=asdict(before),
+                after=asdict(after),
+            )
+        )
+        await self._session.flush()
+
+    async def shipping_changes(self, order_id: str) -> list[ShippingChangeRow]:
+        rows = await self._session.execute(
+            select(ShippingChangeRow).where(ShippingChangeRow.order_id == order_id).order_by(ShippingChangeRow.id)
+        )
+        return list(rows.scalars())
+
+    async def timeline(self, order_id: str) -> list[TimelineEntryRow]:
+        rows = await self._session.execute(
+            select(TimelineEntryRow)
+            .where(TimelineEntryRow.order_id == order_id)
+            .order_by(TimelineEntryRow.occurred_at, TimelineEntryRow.event_id)
+        )
+        return list(rows.scalars())
+
+    async def list(
+        self,
+        *,
+        merchant_id: str | None,
+        status: str | None,
+        created_from: datetime | None,
+        created_to: datetime | None,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[Order], str | None]:
+        """Newest first; the cursor is the (created_at, order_id) of the last row returned."""
+        statement = select(OrderRow)
+        if merchant_id is not None:
+            statement = statement.where(OrderRow.merchant_id == merchant_id)
+        if status is not None:
+            statement = statement.where(OrderRow.status == status)
+        if created_from is not None:
+            statement = statement.where(OrderRow.created_at >= created_from)
+        if created_to is not None:
+            statement = statement.where(OrderRow.created_at < created_to)
+        if cursor is not None:
+            after_created, after_id = decode_cursor(cursor)
+            statement = statement.where(
+                or_(
+                    OrderRow.created_at < after_created,
+                    and_(OrderRow.created_at == after_created, OrderRow.order_id < after_id),
+                )
+            )
+        statement = statement.order_by(OrderRow.created_at.desc(), OrderRow.order_id.desc()).limit(limit + 1)
+        rows = list((await self._session.execute(statement)).scalars())
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = encode_cursor(rows[-1].created_at, rows[-1].order_id)
+        return [_from_row(row) for row in rows], next_cursor
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(created_at: datetime, order_id: str) -> str:
+    raw = json.dumps([created_at.isoformat(), order_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, order_id = json.loads(raw)
+        return datetime.fromisoformat(created_at), str(order_id)
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor(cursor) from error

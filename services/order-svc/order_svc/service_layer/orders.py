@@ -1,0 +1,269 @@
+"""Order use cases: one function per command, each inside the caller's transaction.
+
+Each state change writes its event to the outbox in the same transaction (never publishes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from order_svc.adapters.repository import OrderRepository
+from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, Payment, ShippingCheckItem
+from order_svc.domain.pricing import CouponInput, LineInput, PaymentMismatch, check_payment, price_order
+from shipsettle_shared import contracts
+from shipsettle_shared.outbox import add_to_outbox
+
+PRODUCER = "order-svc"
+
+
+class OrderNotFound(LookupError):
+    pass
+
+
+class OrderAlreadyExists(Exception):
+    pass
+
+
+class PaymentDoesNotMatch(Exception):
+    """结算金额不符: the payment posted differs from what ShipSettle computes."""
+
+    def __init__(self, mismatch: PaymentMismatch, order: Order) -> None:
+        super().__init__(f"paid {mismatch.paid_minor}, computed {mismatch.computed_payable_minor}")
+        self.mismatch = mismatch
+        self.order = order
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    pricing: LineInput
+    name: str
+    spec: str
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    order_id: str
+    merchant_id: str
+    buyer_ref: str
+    currency: str
+    lines: list[PlacedLine]
+    coupons: list[CouponInput]
+    shipping_fee_minor: int
+    consignee: Consignee
+    payment: Payment
+
+
+async def place_order(session: AsyncSession, command: PlaceOrder, *, now: datetime) -> Order:
+    """Price, check the payment, store, announce. Raises PricingError, PaymentDoesNotMatch,
+    OrderAlreadyExists."""
+    priced = price_order([line.pricing for line in command.lines], command.coupons, command.shipping_fee_minor)
+    order = Order(
+        order_id=command.order_id,
+        merchant_id=command.merchant_id,
+        buyer_ref=command.buyer_ref,
+        currency=command.currency,
+        lines=tuple(
+            OrderLine(
+                line_id=line.pricing.line_id,
+                sku=line.pricing.sku,
+                name=line.name,
+                spec=line.spec,
+                quantity=line.pricing.quantity,
+                category=line.pricing.category,
+            )
+            for line in command.lines
+        ),
+        priced=priced,
+        consignee=command.consignee,
+        payment=command.payment,
+        placed_at=now,
+    )
+    mismatch = check_payment(priced, command.payment.amount_minor)
+    if mismatch is not None:
+        raise PaymentDoesNotMatch(mismatch, order)
+    repository = OrderRepository(session)
+    if await repository.exists(command.order_id):
+        raise OrderAlreadyExists(command.order_id)
+    try:
+        await repository.add(order)
+    except IntegrityError as error:  # a concurrent insert of the same order or payment
+        raise OrderAlreadyExists(command.order_id) from error
+    await add_to_outbox(session, order_placed(order), producer=PRODUCER, occurred_at=now)
+    return order
+
+
+async def get_order(session: AsyncSession, order_id: str, *, for_update: bool = False) -> Order:
+    order = await OrderRepository(session).get(order_id, for_update=for_update)
+    if order is None:
+        raise OrderNotFound(order_id)
+    return order
+
+
+async def confirm_shipping(
+    session: AsyncSession,
+    order_id: str,
+    items: list[ShippingCheckItem],
+    consignee: Consignee | None,
+    *,
+    by: Actor,
+    now: datetime,
+    merchant_scope: str | None,
+) -> Order:
+    """核对发货信息. Raises OrderNotFound, InvalidShippingInfo, OrderRuleViolation."""
+    repository = OrderRepository(session)
+    order = await _load_scoped(repository, order_id, merchant_scope)
+    confirmed = order.confirm_shipping(items, consignee, by, now)
+    await repository.save(confirmed, now)
+    await repository.record_shipping_change(order_id, "confirmed", str(by), now, order.consignee, confirmed.consignee)
+    await add_to_outbox(
+        session,
+        contracts.ShippingInfoConfirmed(
+            order_id=order_id,
+            merchant_id=order.merchant_id,
+            consignee=contracts.Consignee(**asdict(confirmed.consignee)),
+            items=[contracts.ShippingItem(line_id=i.line_id, quantity=i.quantity, spec=i.spec) for i in items],
+            confirmed_by=str(by),
+            confirmed_at=now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    return confirmed
+
+
+async def correct_shipping(
+    session: AsyncSession,
+    order_id: str,
+    consignee: Consignee,
+    reason: str,
+    *,
+    by: Actor,
+    now: datetime,
+    merchant_scope: str | None,
+) -> Order:
+    """Correct the consignee before dispatch. Raises OrderNotFound, InvalidShippingInfo,
+    OrderRuleViolation (already dispatched, cancelled, nothing to correct)."""
+    repository = OrderRepository(session)
+    order = await _load_scoped(repository, order_id, merchant_scope)
+    corrected, changed = order.correct_shipping(consignee)
+    await repository.save(corrected, now)
+    await repository.record_shipping_change(order_id, "corrected", str(by), now, order.consignee, consignee, reason)
+    await add_to_outbox(
+        session,
+        contracts.ShippingInfoCorrected(
+            order_id=order_id,
+            merchant_id=order.merchant_id,
+            consignee=contracts.Consignee(**asdict(consignee)),
+            changed_fields=changed,
+            reason=reason,
+            corrected_by=str(by),
+            corrected_at=now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    return corrected
+
+
+async def cancel_order(
+    session: AsyncSession, order_id: str, reason: str, *, by: Actor, now: datetime, merchant_scope: str | None
+) -> Order:
+    """Cancel before dispatch; refund-svc refunds the whole payment. Raises OrderNotFound,
+    OrderRuleViolation."""
+    repository = OrderRepository(session)
+    order = await _load_scoped(repository, order_id, merchant_scope)
+    cancelled = order.cancel(now)
+    await repository.save(cancelled, now)
+    await add_to_outbox(
+        session,
+        contracts.OrderCancelled(
+            order_id=order_id,
+            merchant_id=order.merchant_id,
+            currency=order.currency,
+            refund_minor=order.payment.amount_minor,
+            reason=reason,
+            cancelled_by=str(by),
+            cancelled_at=now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    return cancelled
+
+
+async def record_dispatch(session: AsyncSession, event: contracts.ShipmentDispatched, *, now: datetime) -> None:
+    """From logistics: the order (or part of it) left the merchant. Once this is recorded the
+    shipping information is final. An order unknown here is a contract violation: logistics
+    dispatches only confirmed orders it learned from us."""
+    repository = OrderRepository(session)
+    order = await repository.get(event.order_id, for_update=True)
+    if order is None:
+        raise OrderNotFound(event.order_id)
+    updated = order.record_dispatch({line.line_id: line.quantity for line in event.lines})
+    await repository.save(updated, now)
+
+
+async def _load_scoped(repository: OrderRepository, order_id: str, merchant_scope: str | None) -> Order:
+    order = await repository.get(order_id, for_update=True)
+    if order is None or (merchant_scope is not None and order.merchant_id != merchant_scope):
+        raise OrderNotFound(order_id)
+    return order
+
+
+def order_placed(order: Order) -> contracts.OrderPlaced:
+    priced = order.priced
+    names = {line.line_id: line for line in order.lines}
+    return contracts.OrderPlaced(
+        order_id=order.order_id,
+        merchant_id=order.merchant_id,
+        buyer_ref=order.buyer_ref,
+        currency=order.currency,
+        placed_at=order.placed_at,
+        lines=[
+            contracts.PricedLine(
+                line_id=line.line_id,
+                sku=line.sku,
+                name=names[line.line_id].name,
+                spec=names[line.line_id].spec,
+                category=line.category,
+                quantity=line.quantity,
+                unit_price_minor=line.unit_price_minor,
+                vat_rate_bp=line.vat_rate_bp,
+                line_amount_minor=line.line_amount_minor,
+                merchant_discount_minor=line.merchant_discount_minor,
+                platform_discount_minor=line.platform_discount_minor,
+                paid_amount_minor=line.paid_amount_minor,
+                sales_amount_minor=line.sales_amount_minor,
+                vat_minor=line.vat_minor,
+                commission_base_minor=line.commission_base_minor,
+            )
+            for line in priced.lines
+        ],
+        coupons=[
+            contracts.AppliedCoupon(
+                coupon_id=coupon.coupon_id,
+                kind=coupon.kind.value,
+                funded_by=coupon.funded_by.value,
+                discount_minor=coupon.discount_minor,
+                allocation_minor=coupon.allocation_minor,
+            )
+            for coupon in priced.coupons
+        ],
+        goods_total_minor=priced.goods_total_minor,
+        merchant_discount_minor=priced.merchant_discount_minor,
+        platform_discount_minor=priced.platform_discount_minor,
+        shipping_fee_minor=priced.shipping_fee_minor,
+        payable_minor=priced.payable_minor,
+        vat_minor=priced.vat_minor,
+        payment=contracts.PaymentCollected(
+            channel=order.payment.channel,
+            transaction_id=order.payment.transaction_id,
+            amount_minor=order.payment.amount_minor,
+            paid_at=order.payment.paid_at,
+        ),
+        consignee=contracts.Consignee(**asdict(order.consignee)),
+    )
