@@ -1,6 +1,6 @@
 """The consumer loop: effects exactly once, on top of at-least-once delivery.
 
-For each partition's batch:
+For each poll (a batch from every partition it returned):
 1. in ONE database transaction, insert the batch's event ids into ``processed_events`` for this
    consumer group (ON CONFLICT DO NOTHING) and run the handler only for the ids that were new;
 2. commit that transaction (the effect is now durable, and so is the memory of having done it);
@@ -134,10 +134,12 @@ class ConsumerLoop:
                     continue
                 async with self.batch_lock:
                     owned = consumer.assignment()
-                    for partition, records in batches.items():
-                        if partition not in owned:
-                            continue  # revoked while we fetched; the new owner has them
-                        await self._process_partition_batch(records)
+                    # One transaction for the whole poll (every partition): one commit, one
+                    # fsync. Order within each partition is kept; across partitions it never was.
+                    # Partitions revoked while we fetched belong to their new owner now.
+                    polled = {partition: records for partition, records in batches.items() if partition in owned}
+                    await self._process_batch([record for records in polled.values() for record in records])
+                    for partition, records in polled.items():
                         self._pending_offsets[partition] = records[-1].offset + 1
                     await self.commit_pending(None)
                 if loop.time() >= next_lag_report:
@@ -189,7 +191,7 @@ class ConsumerLoop:
 
     # --- processing --------------------------------------------------------------------
 
-    async def _process_partition_batch(self, records: list[ConsumerRecord]) -> None:
+    async def _process_batch(self, records: list[ConsumerRecord]) -> None:
         handled: list[tuple[ConsumerRecord, EventEnvelope]] = []
         for record in records:
             try:
@@ -235,7 +237,7 @@ class ConsumerLoop:
                 token = correlation_id_var.set(envelope.correlation_id)
                 try:
                     handler = self.subscription.handler_for(envelope.event_type)
-                    assert handler is not None  # filtered in _process_partition_batch
+                    assert handler is not None  # filtered in _process_batch
                     await handler(session, envelope)
                 finally:
                     correlation_id_var.reset(token)
