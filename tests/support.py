@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from shipsettle_shared.contracts import Topic, partitions_of
 from shipsettle_shared.envelope import EventEnvelope
@@ -83,3 +85,12 @@ async def envelopes_on_topic(topic: Topic) -> list[tuple[ConsumerRecord, EventEn
         return found
     finally:
         await consumer.stop()
+
+
+@asynccontextmanager
+async def engine_for(url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()

@@ -27,6 +27,7 @@ class Topic(StrEnum):
     REFUND = "refund.events"
     PAYOUT = "payout.events"
     ACCESS = "access.events"
+    TRACKING = "tracking.events"
     DIAGNOSTICS = "diagnostics.events"
     DEAD_LETTER = "deadletter.events"
 
@@ -47,6 +48,8 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(Topic.REFUND, 12, "order_id"),
     TopicSpec(Topic.PAYOUT, 6, "merchant_id"),
     TopicSpec(Topic.ACCESS, 3, "key_id"),
+    # logistics-internal: accepted carrier webhooks, processed behind the acknowledgement
+    TopicSpec(Topic.TRACKING, 12, "tracking_number"),
     TopicSpec(Topic.DIAGNOSTICS, 6, "probe_id"),
     TopicSpec(Topic.DEAD_LETTER, 3, "original key"),
 )
@@ -310,6 +313,113 @@ class ShipmentDispatched(EventPayload):
         return self.order_id
 
 
+class TrackingNumberCorrected(EventPayload):
+    event_type: ClassVar[str] = "TrackingNumberCorrected"
+    topic: ClassVar[Topic] = Topic.SHIPMENT
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    carrier_code: str
+    old_tracking_number: str
+    tracking_number: str
+    corrected_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class ShipmentStatusChanged(EventPayload):
+    """The normalised tracking status moved (揽收/在途/派件/签收/疑难/退签/exception/lost)."""
+
+    event_type: ClassVar[str] = "ShipmentStatusChanged"
+    topic: ClassVar[Topic] = Topic.SHIPMENT
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    tracking_number: str
+    previous_status: str
+    status: str
+    scan_time: datetime = Field(description="event time of the newest scan applied")
+    description: str
+    location: str
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class OrderSignedOff(EventPayload):
+    """签收 / 确认收货 of one shipment (an order shipped in parts signs off part by part).
+
+    Settlement releases nothing for an order's lines before this event, and then only the
+    quantities it names. Emitted exactly once per shipment.
+    """
+
+    event_type: ClassVar[str] = "OrderSignedOff"
+    topic: ClassVar[Topic] = Topic.SHIPMENT
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    how: str = Field(description="buyer_confirmed | auto_confirmed")
+    signed_off_at: datetime
+    lines: list[ShipmentLine]
+    order_fully_signed_off: bool = Field(description="every ordered unit is now signed off")
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class ShipmentStale(EventPayload):
+    """No carrier movement for longer than the platform allows: an alert for ops."""
+
+    event_type: ClassVar[str] = "ShipmentStale"
+    topic: ClassVar[Topic] = Topic.SHIPMENT
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    tracking_number: str
+    status: str
+    last_movement_at: datetime
+    stale_after_hours: int
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class ReceivedScan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: str
+    occurred_at: datetime
+    description: str = ""
+    location: str = ""
+    raw_status: str = ""
+
+
+class CarrierScansReceived(EventPayload):
+    """A carrier webhook was verified and stored; logistics applies its scans behind the ack."""
+
+    event_type: ClassVar[str] = "CarrierScansReceived"
+    topic: ClassVar[Topic] = Topic.TRACKING
+    aggregate_type: ClassVar[str] = "tracking_number"
+
+    source: str
+    delivery_id: str
+    tracking_number: str
+    vendor_carrier_code: str | None = None
+    scans: list[ReceivedScan]
+
+    def aggregate_id(self) -> str:
+        return self.tracking_number
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     model.event_type: model
     for model in (
@@ -321,6 +431,11 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         ShippingInfoCorrected,
         OrderCancelled,
         ShipmentDispatched,
+        TrackingNumberCorrected,
+        ShipmentStatusChanged,
+        OrderSignedOff,
+        ShipmentStale,
+        CarrierScansReceived,
     )
 }
 

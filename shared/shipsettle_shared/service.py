@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -78,6 +78,8 @@ class ServiceDefinition:
     # Built per runtime, because handlers close over the runtime's clock and settings.
     subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = lambda runtime: ()
     timer_handlers: Callable[[ServiceRuntime], Mapping[str, TimerHandler]] = lambda runtime: {}
+    # Idempotent start-up work after migrations, e.g. seeding reference data.
+    on_startup: Callable[[ServiceRuntime], Awaitable[None]] | None = None
 
 
 def access_subscription(service_name: str) -> Subscription:
@@ -237,6 +239,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await _start_runtime(definition, settings)
         app.state.runtime = runtime
+        if definition.on_startup is not None:
+            await definition.on_startup(runtime)
         logger.info("service started", extra={"fields": {"roles": sorted(settings.role_set)}})
         try:
             yield

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from local import ServiceProcess, service_process
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
-from support import TEST_KAFKA, envelopes_on_topic
+from sqlalchemy.ext.asyncio import AsyncSession
+from support import TEST_KAFKA, engine_for, envelopes_on_topic
 
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, Topic, partitions_of
@@ -21,15 +19,6 @@ from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.topology import SERVICES_BY_NAME
 
 BUS_PORT_OFFSET = 20000
-
-
-@asynccontextmanager
-async def engine_for(url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 async def write_probes(source_url: str, count: int, target: str = "settlement-svc") -> list[EventEnvelope]:

@@ -18,7 +18,6 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from bus_support import (
     bus_service,
-    engine_for,
     group_caught_up,
     receipts_per_probe,
     start_group_at_end,
@@ -26,7 +25,7 @@ from bus_support import (
 )
 from local import PYTHON, ROOT, ServiceProcess
 from sqlalchemy import text
-from support import TEST_KAFKA, eventually, fresh_service_database
+from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.diagnostics import diagnostics_group

@@ -8,10 +8,9 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from bus_support import engine_for
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from support import eventually, fresh_service_database
+from support import engine_for, eventually, fresh_service_database
 
 from shipsettle_shared.clock import ShiftableClock
 from shipsettle_shared.contracts import BusProbeSent

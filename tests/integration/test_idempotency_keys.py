@@ -9,10 +9,9 @@ import uuid
 from typing import Any
 
 import pytest
-from bus_support import engine_for
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from support import fresh_service_database
+from support import engine_for, fresh_service_database
 
 from shipsettle_shared.auth import Principal
 from shipsettle_shared.clock import SystemClock

@@ -14,7 +14,6 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from bus_support import (
     bus_service,
-    engine_for,
     group_caught_up,
     receipts_per_probe,
     start_group_at_end,
@@ -23,7 +22,7 @@ from bus_support import (
 from local import ServiceProcess
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from support import TEST_KAFKA, envelopes_on_topic, eventually, fresh_service_database
+from support import TEST_KAFKA, engine_for, envelopes_on_topic, eventually, fresh_service_database
 
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, Topic

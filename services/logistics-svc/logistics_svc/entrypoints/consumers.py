@@ -1,0 +1,66 @@
+"""Kafka entrypoints and timer handlers of logistics-svc: parse, then hand to the service layer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.service_layer import shipments
+from logistics_svc.service_layer.shipments import TrackingPolicy
+from shipsettle_shared import contracts
+from shipsettle_shared.contracts import Topic, read_payload
+from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import EventHandler, Subscription
+from shipsettle_shared.service import ServiceRuntime
+from shipsettle_shared.timers import DueTimer, TimerHandler
+
+
+async def current_policy(session: AsyncSession) -> TrackingPolicy:
+    return TrackingPolicy.from_settings(await LogisticsRepository(session).settings())
+
+
+def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
+    def on(model: type[contracts.EventPayload], apply: object) -> EventHandler:
+        async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
+            await apply(session, read_payload(envelope.payload, model))  # type: ignore[operator]
+
+        return handle
+
+    async def scans_received(session: AsyncSession, event: contracts.CarrierScansReceived) -> None:
+        await shipments.apply_received_scans(
+            session, event, now=runtime.clock.now(), policy=await current_policy(session)
+        )
+
+    return (
+        Subscription(
+            group_id="logistics-svc.orders",
+            topics=(Topic.ORDER,),
+            handlers={
+                contracts.OrderPlaced.event_type: on(contracts.OrderPlaced, shipments.record_order_placed),
+                contracts.ShippingInfoConfirmed.event_type: on(
+                    contracts.ShippingInfoConfirmed, shipments.record_shipping_confirmed
+                ),
+                contracts.ShippingInfoCorrected.event_type: on(
+                    contracts.ShippingInfoCorrected, shipments.record_shipping_corrected
+                ),
+                contracts.OrderCancelled.event_type: on(contracts.OrderCancelled, shipments.record_order_cancelled),
+            },
+        ),
+        Subscription(
+            group_id="logistics-svc.tracking",
+            topics=(Topic.TRACKING,),
+            handlers={contracts.CarrierScansReceived.event_type: on(contracts.CarrierScansReceived, scans_received)},
+        ),
+    )
+
+
+def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+    async def auto_confirm(session: AsyncSession, timer: DueTimer) -> None:
+        await shipments.fire_auto_confirm(session, timer, now=runtime.clock.now())
+
+    async def stale_check(session: AsyncSession, timer: DueTimer) -> None:
+        await shipments.fire_stale_check(session, timer, now=runtime.clock.now(), policy=await current_policy(session))
+
+    return {shipments.AUTO_CONFIRM: auto_confirm, shipments.STALE_CHECK: stale_check}

@@ -1,0 +1,114 @@
+"""HTTP: the carrier registry (ops maintain it), webhook secrets, and carrier recommendation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from logistics_svc.adapters.carrier_registry import CarrierRegistry
+from logistics_svc.domain.carriers import Carrier, CarrierDefinitionError, UnknownProvinceError
+from logistics_svc.domain.recommendation import recommend
+from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.problems import NotFound, validation_problem
+
+router = APIRouter(prefix="/v1", tags=["carriers"])
+
+CarrierCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
+Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecommendationRequest(Strict):
+    origin_province: str = Field(min_length=2, max_length=20, description="where the parcel leaves, e.g. 浙江")
+    destination_province: str = Field(min_length=2, max_length=20)
+    weight_g: int = Field(gt=0, le=1_000_000)
+    ship_date: date
+    deadline: date
+
+
+class AggregatorSecret(Strict):
+    secret: str = Field(min_length=16, max_length=200, description="the salt / secret configured at the aggregator")
+
+
+@router.get("/carriers", summary="The carrier registry")
+async def list_carriers(request: Request, principal: Readers) -> list[dict[str, Any]]:
+    async with request.app.state.runtime.sessions() as session:
+        return [carrier.to_definition() for carrier in await CarrierRegistry(session).all()]
+
+
+@router.get("/carriers/{code}", summary="One carrier")
+async def read_carrier(code: CarrierCode, request: Request, principal: Readers) -> dict[str, Any]:
+    async with request.app.state.runtime.sessions() as session:
+        carrier = await CarrierRegistry(session).get(code)
+    if carrier is None:
+        raise NotFound("carrier", code)
+    return carrier.to_definition()
+
+
+@router.put("/carriers/{code}", summary="Add or change a carrier (ops)")
+async def put_carrier(
+    code: CarrierCode, definition: dict[str, Any], request: Request, principal: OpsPrincipal
+) -> dict[str, Any]:
+    """The body is a carrier definition as GET returns it. A new carrier gets a webhook secret,
+    shown once in the answer (rotate it to see a new one)."""
+    runtime = request.app.state.runtime
+    if str(definition.get("code", "")).upper() != code.upper():
+        raise validation_problem([("body.code", "must equal the code in the path")])
+    try:
+        carrier = Carrier.from_definition(definition)
+    except CarrierDefinitionError as error:
+        raise validation_problem([(f"body.{field}", message) for field, message in error.problems]) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise validation_problem([("body", f"not a carrier definition: {error}")]) from error
+    async with unit_of_work(runtime.sessions) as session:
+        registry = CarrierRegistry(session)
+        created = await registry.put(carrier, by=principal.key_id, now=runtime.clock.now())
+        secret = await registry.webhook_secret(carrier.code) if created else None
+    return {"carrier": carrier.to_definition(), "created": created, **({"webhook_secret": secret} if secret else {})}
+
+
+@router.post("/carriers/{code}/webhook-secret", summary="Rotate a carrier's webhook secret (ops); shown once")
+async def rotate_secret(code: CarrierCode, request: Request, principal: OpsPrincipal) -> dict[str, str]:
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        secret = await CarrierRegistry(session).rotate_webhook_secret(
+            code, by=principal.key_id, now=runtime.clock.now()
+        )
+    if secret is None:
+        raise NotFound("carrier", code)
+    return {"carrier_code": code.upper(), "webhook_secret": secret}
+
+
+@router.put("/webhook-sources/{source}/secret", status_code=204, summary="Set an aggregator's secret (ops)")
+async def set_aggregator_secret(
+    source: Literal["kuaidi100", "aftership"], body: AggregatorSecret, request: Request, principal: OpsPrincipal
+) -> None:
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        await CarrierRegistry(session).set_aggregator_secret(source, body.secret, now=runtime.clock.now())
+
+
+@router.post("/carriers/recommendation", summary="Rank carriers by cost among those that meet the deadline")
+async def recommend_carrier(body: RecommendationRequest, request: Request, principal: Readers) -> dict[str, Any]:
+    async with request.app.state.runtime.sessions() as session:
+        carriers = await CarrierRegistry(session).all()
+    try:
+        recommendation = recommend(
+            carriers, body.origin_province, body.destination_province, body.weight_g, body.ship_date, body.deadline
+        )
+    except UnknownProvinceError as error:
+        raise validation_problem([("body.destination_province", str(error))]) from error
+    except ValueError as error:
+        raise validation_problem([("body.deadline", str(error))]) from error
+    answer = asdict(recommendation)
+    answer["best"] = asdict(recommendation.best) if recommendation.best else None
+    return answer

@@ -1,0 +1,206 @@
+"""HTTP: dispatch, shipments, buyer sign-off, tracking settings, stale shipments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from logistics_svc.adapters.carrier_registry import CarrierRegistry
+from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.domain.carriers import normalise_tracking_number
+from logistics_svc.domain.shipments import DispatchRefused
+from logistics_svc.entrypoints.consumers import current_policy
+from logistics_svc.service_layer import shipments as service
+from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+
+router = APIRouter(prefix="/v1", tags=["shipments"])
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+Dispatchers = Annotated[Principal, Depends(require_roles(Role.MERCHANT, Role.PLATFORM))]
+Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParcelLine(Strict):
+    line_id: Identifier
+    quantity: int
+
+
+class DispatchRequest(Strict):
+    order_id: Identifier
+    carrier_code: str = Field(min_length=1, max_length=16)
+    tracking_number: str = Field(
+        min_length=4, max_length=40, description="物流单号, checked against the carrier's format"
+    )
+    lines: list[ParcelLine] = Field(min_length=1, description="the order lines and quantities in this parcel")
+
+
+class TrackingNumberCorrection(Strict):
+    tracking_number: str = Field(min_length=4, max_length=40)
+
+
+class TrackingSettings(Strict):
+    auto_confirm_days: int = Field(ge=1, le=30, description="sign off automatically this many days after delivery")
+    stale_after_hours: int = Field(ge=1, le=24 * 30, description="no carrier movement for this long raises an alert")
+
+
+def _scope(principal: Principal) -> str | None:
+    return principal.merchant_id if principal.role is Role.MERCHANT else None
+
+
+def _refused(error: DispatchRefused) -> Problem:
+    if error.status == 404:
+        return NotFound("order" if error.code == "order-not-found" else "shipment", "requested")
+    if error.status == 409:
+        return Conflict(error.message, type_slug=error.code)
+    return validation_problem([(f"body.{error.field or 'lines'}", error.message)], title="Dispatch refused")
+
+
+@router.post("/shipments", status_code=201, summary="Dispatch a parcel of a confirmed order")
+async def dispatch(body: DispatchRequest, request: Request, principal: Dispatchers) -> dict[str, Any]:
+    """The order must be confirmed (核对发货信息) and not cancelled; the carrier known and active;
+    the tracking number in the carrier's format and not used by another live shipment; the
+    lines and quantities the order's, never more than is left to ship. An order may ship in
+    several parcels; what is not shipped stays open."""
+    runtime = request.app.state.runtime
+    lines: dict[str, int] = {}
+    for index, line in enumerate(body.lines):
+        if line.line_id in lines:
+            raise validation_problem([(f"body.lines[{index}].line_id", "line listed twice in one parcel")])
+        lines[line.line_id] = line.quantity
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            carrier = await CarrierRegistry(session).get(body.carrier_code)
+            if carrier is None or not carrier.active:
+                raise validation_problem([("body.carrier_code", "unknown or inactive carrier; see GET /v1/carriers")])
+            tracking_number = normalise_tracking_number(body.tracking_number)
+            if not carrier.validate_tracking_number(tracking_number):
+                raise validation_problem(
+                    [
+                        (
+                            "body.tracking_number",
+                            f"not a {carrier.code} tracking number (expected {carrier.tracking_pattern})",
+                        )
+                    ]
+                )
+            shipment = await service.dispatch(
+                session,
+                service.Dispatch(body.order_id, carrier.code, tracking_number, lines),
+                merchant_scope=_scope(principal),
+                now=runtime.clock.now(),
+                policy=await current_policy(session),
+            )
+    except DispatchRefused as error:
+        raise _refused(error) from error
+    return service.shipment_view(shipment)
+
+
+@router.patch("/shipments/{shipment_id}/tracking-number", summary="Correct a tracking number before the first scan")
+async def correct_tracking_number(
+    shipment_id: IdPath, body: TrackingNumberCorrection, request: Request, principal: Dispatchers
+) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            existing = await LogisticsRepository(session).shipment(shipment_id)
+            if existing is None or (_scope(principal) and existing.merchant_id != _scope(principal)):
+                raise NotFound("shipment", shipment_id)
+            carrier = await CarrierRegistry(session).get(existing.carrier_code)
+            tracking_number = normalise_tracking_number(body.tracking_number)
+            if carrier is None or not carrier.validate_tracking_number(tracking_number):
+                raise validation_problem([("body.tracking_number", f"not a {existing.carrier_code} tracking number")])
+            shipment = await service.correct_tracking_number(
+                session, shipment_id, tracking_number, merchant_scope=_scope(principal), now=runtime.clock.now()
+            )
+    except DispatchRefused as error:
+        raise _refused(error) from error
+    return service.shipment_view(shipment)
+
+
+@router.get("/shipments/{shipment_id}", summary="A shipment with its normalised scan timeline")
+async def read_shipment(shipment_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        shipment = await LogisticsRepository(session).shipment(shipment_id)
+    if shipment is None:
+        raise NotFound("shipment", shipment_id)
+    principal.require_merchant_access(shipment.merchant_id, "shipment", shipment_id)
+    return service.shipment_view(shipment)
+
+
+@router.get("/orders/{order_id}/shipments", summary="Every parcel of an order")
+async def order_shipments(order_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        repository = LogisticsRepository(session)
+        order = await repository.known_order(order_id)
+        if order is None:
+            raise NotFound("order", order_id)
+        principal.require_merchant_access(order.merchant_id, "order", order_id)
+        found = await repository.order_shipments(order_id)
+    return [service.shipment_view(shipment) for shipment in found]
+
+
+@router.post(
+    "/orders/{order_id}/confirm-receipt", summary="The buyer confirmed receipt (确认收货), posted by the platform"
+)
+async def confirm_receipt(
+    order_id: IdPath, request: Request, principal: Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
+) -> list[dict[str, Any]]:
+    """Signs off every shipment of the order that is not yet signed off, at once, and cancels
+    their auto-confirm timers. Settlement waits for exactly this (OrderSignedOff)."""
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            signed = await service.confirm_receipt(session, order_id, now=runtime.clock.now())
+    except DispatchRefused as error:
+        if error.status == 404:
+            raise NotFound("order", order_id) from error
+        raise Conflict(error.message, type_slug=error.code) from error
+    return [service.shipment_view(shipment) for shipment in signed]
+
+
+@router.get("/settings/tracking", summary="Auto-confirm and stale-shipment settings")
+async def read_tracking_settings(request: Request, principal: Readers) -> dict[str, int]:
+    async with request.app.state.runtime.sessions() as session:
+        return await LogisticsRepository(session).settings()
+
+
+@router.put("/settings/tracking", summary="Change auto-confirm and stale-shipment settings (ops)")
+async def write_tracking_settings(body: TrackingSettings, request: Request, principal: OpsPrincipal) -> dict[str, int]:
+    """Applies to timers set from now on; timers already running keep their due time."""
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        repository = LogisticsRepository(session)
+        for name, value in body.model_dump().items():
+            await repository.set_setting(name, value, by=principal.key_id, now=runtime.clock.now())
+    async with runtime.sessions() as session:
+        return await LogisticsRepository(session).settings()
+
+
+@router.get("/shipments-stale", summary="Shipments with no carrier movement for too long (ops)")
+async def stale_shipments(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
+    async with request.app.state.runtime.sessions() as session:
+        rows = await LogisticsRepository(session).stale_shipments()
+    return [
+        {
+            "shipment_id": row.shipment_id,
+            "order_id": row.order_id,
+            "merchant_id": row.merchant_id,
+            "carrier_code": row.carrier_code,
+            "tracking_number": row.tracking_number,
+            "status": row.status,
+            "last_movement_at": row.last_movement_at.isoformat(),
+            "stale_alerted_at": row.stale_alerted_at.isoformat() if row.stale_alerted_at else None,
+        }
+        for row in rows
+    ]

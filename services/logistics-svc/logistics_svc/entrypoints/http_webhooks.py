@@ -1,0 +1,136 @@
+"""HTTP: carrier and aggregator webhooks.
+
+Each request is authenticated by its own secret (a carrier's, or the aggregator's) in constant
+time, then written durably with its raw body and acknowledged; the scans are applied behind
+the acknowledgement (CarrierScansReceived on tracking.events). Refusals:
+- 401, nothing written: missing or wrong signature, a body altered after signing, a request
+  older than the tolerance (a replay);
+- 400, the body kept in ``rejected_webhooks`` for inspection: not JSON/form, fields missing;
+- a delivery seen before: acknowledged (200) and ignored.
+Kuaidi100 expects its own reply body; AfterShip and our native endpoint take any 2xx.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from logistics_svc.adapters.carrier_registry import CarrierRegistry
+from logistics_svc.adapters.tables import AggregatorSecretRow, RejectedWebhookRow
+from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
+from logistics_svc.domain.tracking import WebhookDelivery, WebhookRejected
+from logistics_svc.service_layer import shipments as service
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.problems import Problem
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/webhooks", tags=["carrier webhooks"])
+
+MAX_BODY_BYTES = 512 * 1024
+
+
+def _unauthorized(reason: str) -> Problem:
+    return Problem(401, "Webhook not authenticated", reason, type_slug="webhook-unauthenticated")
+
+
+async def _aggregator_secret(request: Request, source: str) -> str | None:
+    async with request.app.state.runtime.sessions() as session:
+        row = (
+            await session.execute(select(AggregatorSecretRow).where(AggregatorSecretRow.source == source))
+        ).scalar_one_or_none()
+    return row.secret if row is not None else None
+
+
+async def _keep_rejected(request: Request, source: str, raw_body: bytes, reason: str) -> None:
+    runtime = request.app.state.runtime
+    headers = {name: value for name, value in request.headers.items() if name.lower() != "authorization"}
+    async with unit_of_work(runtime.sessions) as session:
+        session.add(
+            RejectedWebhookRow(
+                source=source, reason=reason, raw_body=raw_body, headers=headers, received_at=runtime.clock.now()
+            )
+        )
+
+
+async def _accept(request: Request, delivery: WebhookDelivery, raw_body: bytes) -> bool:
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        return await service.accept_webhook(session, delivery, raw_body, now=runtime.clock.now())
+
+
+async def _read(request: Request) -> bytes:
+    raw_body = await request.body()
+    if len(raw_body) > MAX_BODY_BYTES:
+        raise Problem(
+            413, "Body too large", f"webhook bodies are limited to {MAX_BODY_BYTES} bytes", type_slug="too-large"
+        )
+    return raw_body
+
+
+async def _parse_or_keep(
+    request: Request, source: str, raw_body: bytes, parse: Callable[[], WebhookDelivery]
+) -> WebhookDelivery:
+    try:
+        return parse()
+    except WebhookRejected as rejected:
+        if rejected.status == 401:
+            raise _unauthorized(rejected.reason) from rejected
+        await _keep_rejected(request, source, raw_body, rejected.reason)
+        raise Problem(400, "Unreadable webhook", rejected.reason, type_slug="webhook-unreadable") from rejected
+
+
+@router.post("/carriers/{carrier_code}", summary="ShipSettle's native carrier webhook (Standard Webhooks signature)")
+async def native_webhook(
+    carrier_code: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,16}$")], request: Request
+) -> dict[str, Any]:
+    raw_body = await _read(request)
+    async with request.app.state.runtime.sessions() as session:
+        carrier = await CarrierRegistry(session).get(carrier_code)
+        secret = await CarrierRegistry(session).webhook_secret(carrier_code) if carrier else None
+    if carrier is None or secret is None:
+        raise _unauthorized("unknown carrier")
+    delivery = await _parse_or_keep(
+        request, f"native:{carrier_code}", raw_body, lambda: native.verify_and_parse(raw_body, request.headers, secret)
+    )
+    fresh = await _accept(request, delivery, raw_body)
+    return {"accepted": True, "duplicate": not fresh}
+
+
+@router.post("/aftership", summary="AfterShip tracking webhook (aftership-hmac-sha256)")
+async def aftership_webhook(request: Request) -> dict[str, Any]:
+    raw_body = await _read(request)
+    secret = await _aggregator_secret(request, "aftership")
+    if secret is None or not aftership.verify_signature(raw_body, request.headers.get("aftership-hmac-sha256"), secret):
+        raise _unauthorized("signature missing or wrong")
+    delivery = await _parse_or_keep(request, "aftership", raw_body, lambda: aftership.parse_webhook(raw_body))
+    # ts is inside the signed body and kept on AfterShip's retries: outside the retry window it
+    # is a replay, not a retry.
+    if aftership.is_stale(delivery, request.app.state.runtime.clock.now()):
+        raise _unauthorized("the request's timestamp is outside the accepted window (replay)")
+    fresh = await _accept(request, delivery, raw_body)
+    return {"accepted": True, "duplicate": not fresh}
+
+
+@router.post("/kuaidi100", summary="Kuaidi100 (快递100) subscription push (form param + sign)")
+async def kuaidi100_push(request: Request) -> JSONResponse:
+    raw_body = await _read(request)
+    try:
+        param, sign = kuaidi100.read_form(raw_body)
+    except WebhookRejected as rejected:
+        await _keep_rejected(request, "kuaidi100", raw_body, rejected.reason)
+        return JSONResponse(kuaidi100.failure_body(rejected.reason), status_code=400)
+    salt = await _aggregator_secret(request, "kuaidi100")
+    if not salt or not kuaidi100.verify_signature(param, sign, salt):
+        return JSONResponse(kuaidi100.failure_body("signature missing or wrong", "401"), status_code=401)
+    try:
+        delivery = kuaidi100.parse_push(param)
+    except WebhookRejected as rejected:
+        await _keep_rejected(request, "kuaidi100", raw_body, rejected.reason)
+        return JSONResponse(kuaidi100.failure_body(rejected.reason), status_code=400)
+    await _accept(request, delivery, raw_body)
+    return JSONResponse(kuaidi100.ACK_BODY)

@@ -1,0 +1,403 @@
+"""Logistics use cases, each inside the caller's transaction; events go to the outbox.
+
+Timers (durable, in this service's database):
+- ``auto_confirm`` per shipment: N days (platform setting, default 7) after delivery it signs
+  the shipment off, unless the buyer confirmed first or a refund/dispute is open.
+- ``stale_check`` per shipment: moved forward by every scan; when it fires with no movement
+  since, the shipment is reported stale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.adapters.tables import KnownOrderRow, WebhookDeliveryRow
+from logistics_svc.domain.shipments import DispatchRefused, Shipment, ShipmentStatus, SignOffHow, check_dispatch
+from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
+from shipsettle_shared import contracts
+from shipsettle_shared.outbox import add_to_outbox
+from shipsettle_shared.timers import DueTimer, cancel_timer, schedule_timer
+
+PRODUCER = "logistics-svc"
+
+
+@dataclass(frozen=True)
+class TrackingPolicy:
+    """Platform settings that drive the timers (GET/PUT /v1/settings/tracking)."""
+
+    auto_confirm_after: timedelta
+    stale_after: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, int]) -> TrackingPolicy:
+        return cls(timedelta(days=settings["auto_confirm_days"]), timedelta(hours=settings["stale_after_hours"]))
+
+
+def stale_timer_key(shipment: Shipment) -> str:
+    """One stale check per movement: an older check that fires after a newer movement finds
+    the shipment moved and does nothing."""
+    return f"{shipment.shipment_id}#{int(shipment.last_movement_at.timestamp())}"
+
+
+AUTO_CONFIRM = "auto_confirm"
+STALE_CHECK = "stale_check"
+
+
+# --- orders, from order events --------------------------------------------------------
+
+
+async def record_order_placed(session: AsyncSession, event: contracts.OrderPlaced) -> None:
+    await session.execute(
+        insert(KnownOrderRow)
+        .values(
+            order_id=event.order_id,
+            merchant_id=event.merchant_id,
+            lines={line.line_id: {"quantity": line.quantity, "spec": line.spec} for line in event.lines},
+            consignee=event.consignee.model_dump(),
+            status="placed",
+            placed_at=event.placed_at,
+        )
+        .on_conflict_do_nothing(index_elements=["order_id"])
+    )
+
+
+async def record_shipping_confirmed(session: AsyncSession, event: contracts.ShippingInfoConfirmed) -> None:
+    """Raises LookupError if the order is unknown: it is retried (events of one order share a
+    partition, so OrderPlaced is normally here first)."""
+    row = await _known(session, event.order_id)
+    if row.status != "cancelled":
+        row.status = "confirmed"
+        row.confirmed_at = event.confirmed_at
+    row.consignee = event.consignee.model_dump()
+
+
+async def record_shipping_corrected(session: AsyncSession, event: contracts.ShippingInfoCorrected) -> None:
+    row = await _known(session, event.order_id)
+    row.consignee = event.consignee.model_dump()
+
+
+async def record_order_cancelled(session: AsyncSession, event: contracts.OrderCancelled) -> None:
+    row = await _known(session, event.order_id)
+    row.status = "cancelled"
+
+
+async def _known(session: AsyncSession, order_id: str) -> KnownOrderRow:
+    row = await LogisticsRepository(session).known_order(order_id, for_update=True)
+    if row is None:
+        raise LookupError(f"order {order_id} not known yet")
+    return row
+
+
+# --- dispatch ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    order_id: str
+    carrier_code: str
+    tracking_number: str
+    lines: dict[str, int]
+
+
+async def dispatch(
+    session: AsyncSession,
+    command: Dispatch,
+    *,
+    merchant_scope: str | None,
+    now: datetime,
+    policy: TrackingPolicy,
+) -> Shipment:
+    """A parcel leaves. The carrier and the tracking number's format are checked by the caller
+    (they need the registry). Raises DispatchRefused (unconfirmed, cancelled, lines, quantities,
+    tracking number already used)."""
+    repository = LogisticsRepository(session)
+    order = await repository.order_for_dispatch(command.order_id)
+    already = await repository.dispatched_quantities(command.order_id) if order else {}
+    check_dispatch(order, command.lines, already, merchant_scope)
+    assert order is not None
+    if await repository.tracking_number_in_use(command.carrier_code, command.tracking_number):
+        raise DispatchRefused(
+            "tracking-number-in-use", "this tracking number is already used by a shipment", "tracking_number", 409
+        )
+    shipment = Shipment(
+        shipment_id=f"SH-{uuid.uuid4().hex[:16]}",
+        order_id=order.order_id,
+        merchant_id=order.merchant_id,
+        carrier_code=command.carrier_code,
+        tracking_number=command.tracking_number,
+        lines=dict(command.lines),
+        status=ShipmentStatus.DISPATCHED,
+        dispatched_at=now,
+        last_movement_at=now,
+    )
+    await repository.add_shipment(shipment)
+    await add_to_outbox(
+        session,
+        contracts.ShipmentDispatched(
+            order_id=shipment.order_id,
+            merchant_id=shipment.merchant_id,
+            shipment_id=shipment.shipment_id,
+            carrier_code=shipment.carrier_code,
+            tracking_number=shipment.tracking_number,
+            lines=[contracts.ShipmentLine(line_id=k, quantity=v) for k, v in shipment.lines.items()],
+            dispatched_at=now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    # Scans that arrived before the shipment was known are matched now, never dropped.
+    loaded = await repository.shipment(shipment.shipment_id, for_update=True)
+    assert loaded is not None
+    await schedule_timer(session, STALE_CHECK, stale_timer_key(shipment), now + policy.stale_after)
+    if loaded.scans:
+        await _apply(session, shipment, list(loaded.scans), now=now, policy=policy)
+    return (await repository.shipment(shipment.shipment_id)) or shipment
+
+
+async def correct_tracking_number(
+    session: AsyncSession, shipment_id: str, tracking_number: str, *, merchant_scope: str | None, now: datetime
+) -> Shipment:
+    """Raises DispatchRefused: unknown shipment (404), already scanned (409), number in use (409)."""
+    repository = LogisticsRepository(session)
+    shipment = await repository.shipment(shipment_id, for_update=True)
+    if shipment is None or (merchant_scope is not None and shipment.merchant_id != merchant_scope):
+        raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
+    if await repository.tracking_number_in_use(shipment.carrier_code, tracking_number):
+        raise DispatchRefused(
+            "tracking-number-in-use", "this tracking number is already used by a shipment", "tracking_number", 409
+        )
+    corrected = shipment.correct_tracking_number(tracking_number)
+    await repository.save_shipment(corrected)
+    await add_to_outbox(
+        session,
+        contracts.TrackingNumberCorrected(
+            order_id=shipment.order_id,
+            merchant_id=shipment.merchant_id,
+            shipment_id=shipment_id,
+            carrier_code=shipment.carrier_code,
+            old_tracking_number=shipment.tracking_number,
+            tracking_number=tracking_number,
+            corrected_at=now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    return corrected
+
+
+# --- carrier webhooks ---------------------------------------------------------------------
+
+
+async def accept_webhook(session: AsyncSession, delivery: WebhookDelivery, raw_body: bytes, *, now: datetime) -> bool:
+    """Durably record a verified webhook and queue its scans; False for a duplicate delivery
+    (acknowledged and ignored)."""
+    inserted = await session.execute(
+        insert(WebhookDeliveryRow)
+        .values(
+            source=delivery.source,
+            delivery_id=delivery.delivery_id,
+            tracking_number=delivery.tracking_number,
+            vendor_carrier_code=delivery.vendor_carrier_code,
+            scans=[_scan_json(scan) for scan in delivery.scans],
+            raw_body=raw_body,
+            received_at=now,
+        )
+        .on_conflict_do_nothing(constraint="webhook_deliveries_source_delivery")
+        .returning(WebhookDeliveryRow.id)
+    )
+    if inserted.first() is None:
+        return False
+    if delivery.scans:
+        await add_to_outbox(
+            session,
+            contracts.CarrierScansReceived(
+                source=delivery.source,
+                delivery_id=delivery.delivery_id,
+                tracking_number=delivery.tracking_number,
+                vendor_carrier_code=delivery.vendor_carrier_code,
+                scans=[contracts.ReceivedScan(**_scan_json(scan)) for scan in delivery.scans],
+            ),
+            producer=PRODUCER,
+            occurred_at=now,
+        )
+    return True
+
+
+def _scan_json(scan: Scan) -> dict[str, object]:
+    return {
+        "status": scan.status.value,
+        "occurred_at": scan.occurred_at.isoformat(),
+        "description": scan.description,
+        "location": scan.location,
+        "raw_status": scan.raw_status,
+    }
+
+
+async def apply_received_scans(
+    session: AsyncSession, event: contracts.CarrierScansReceived, *, now: datetime, policy: TrackingPolicy
+) -> None:
+    """Keep the scans; if the tracking number belongs to a shipment, move it along."""
+    repository = LogisticsRepository(session)
+    scans = [
+        Scan(
+            tracking_number=event.tracking_number,
+            status=TrackingStatus(scan.status),
+            occurred_at=scan.occurred_at,
+            description=scan.description,
+            location=scan.location,
+            raw_status=scan.raw_status,
+        )
+        for scan in event.scans
+    ]
+    new = await repository.store_scans(scans, source=event.source, delivery_id=event.delivery_id, now=now)
+    if not new:
+        return
+    shipment = await repository.live_shipment_by_tracking_number(event.tracking_number)
+    if shipment is None:
+        return  # kept; matched when the shipment is dispatched
+    before = replace(shipment, scans=tuple(scan for scan in shipment.scans if scan not in new))
+    await _apply(session, before, new, now=now, policy=policy)
+
+
+async def _apply(
+    session: AsyncSession, shipment: Shipment, scans: list[Scan], *, now: datetime, policy: TrackingPolicy
+) -> None:
+    updated = shipment.apply_scans(scans)
+    repository = LogisticsRepository(session)
+    await repository.save_shipment(updated)
+    if updated.last_movement_at > shipment.last_movement_at:
+        await repository.clear_stale(updated.shipment_id)
+        await schedule_timer(
+            session, STALE_CHECK, stale_timer_key(updated), updated.last_movement_at + policy.stale_after
+        )
+    if updated.status is not shipment.status:
+        newest = max(scans, key=lambda scan: scan.occurred_at)
+        await add_to_outbox(
+            session,
+            contracts.ShipmentStatusChanged(
+                order_id=updated.order_id,
+                merchant_id=updated.merchant_id,
+                shipment_id=updated.shipment_id,
+                tracking_number=updated.tracking_number,
+                previous_status=shipment.status.value,
+                status=updated.status.value,
+                scan_time=newest.occurred_at,
+                description=newest.description,
+                location=newest.location,
+            ),
+            producer=PRODUCER,
+            occurred_at=now,
+        )
+    due = updated.auto_confirm_due(policy.auto_confirm_after)
+    if due is not None and shipment.status is not ShipmentStatus.DELIVERED:
+        await schedule_timer(session, AUTO_CONFIRM, updated.shipment_id, due)
+    if updated.status is ShipmentStatus.RETURNED_TO_SENDER:
+        await cancel_timer(session, AUTO_CONFIRM, updated.shipment_id, now)
+
+
+# --- sign-off -----------------------------------------------------------------------------
+
+
+async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime) -> list[Shipment]:
+    """The buyer confirmed receipt (posted by the platform): every shipment of the order not yet
+    signed off is signed off now. Raises DispatchRefused if nothing can be signed off."""
+    repository = LogisticsRepository(session)
+    shipments = await repository.order_shipments(order_id, for_update=True)
+    if not shipments:
+        raise DispatchRefused("order-not-found", "no shipment of this order is known", status=404)
+    signable = [s for s in shipments if s.signed_off_at is None and s.status is not ShipmentStatus.RETURNED_TO_SENDER]
+    if not signable:
+        raise DispatchRefused("nothing-to-sign-off", "every shipment of this order is already signed off", status=409)
+    signed = []
+    for shipment in signable:
+        signed.append(await _sign_off(session, repository, shipment, SignOffHow.BUYER_CONFIRMED, now))
+        await cancel_timer(session, AUTO_CONFIRM, shipment.shipment_id, now)
+    return signed
+
+
+async def fire_auto_confirm(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
+    repository = LogisticsRepository(session)
+    shipment = await repository.shipment(timer.timer_key, for_update=True)
+    if (
+        shipment is None
+        or shipment.signed_off_at is not None
+        or shipment.open_disputes
+        or not shipment.awaiting_sign_off
+    ):
+        return  # signed off by the buyer meanwhile, or paused: nothing to do
+    await _sign_off(session, repository, shipment, SignOffHow.AUTO_CONFIRMED, now)
+
+
+async def _sign_off(
+    session: AsyncSession, repository: LogisticsRepository, shipment: Shipment, how: SignOffHow, now: datetime
+) -> Shipment:
+    signed = shipment.sign_off(how, now)
+    await repository.save_shipment(signed)
+    order = await repository.known_order(shipment.order_id)
+    ordered = {line_id: int(line["quantity"]) for line_id, line in (order.lines if order else {}).items()}
+    signed_quantities: dict[str, int] = {}
+    for other in await repository.order_shipments(shipment.order_id):
+        if other.signed_off_at is not None:
+            for line_id, quantity in other.lines.items():
+                signed_quantities[line_id] = signed_quantities.get(line_id, 0) + quantity
+    await add_to_outbox(
+        session,
+        contracts.OrderSignedOff(
+            order_id=shipment.order_id,
+            merchant_id=shipment.merchant_id,
+            shipment_id=shipment.shipment_id,
+            how=how.value,
+            signed_off_at=now,
+            lines=[contracts.ShipmentLine(line_id=k, quantity=v) for k, v in shipment.lines.items()],
+            order_fully_signed_off=bool(ordered) and all(signed_quantities.get(k, 0) >= v for k, v in ordered.items()),
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    return signed
+
+
+# --- stale shipments ----------------------------------------------------------------------
+
+
+async def fire_stale_check(session: AsyncSession, timer: DueTimer, *, now: datetime, policy: TrackingPolicy) -> None:
+    repository = LogisticsRepository(session)
+    shipment = await repository.shipment(timer.timer_key.split("#", 1)[0], for_update=True)
+    if shipment is None or shipment.status in (
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.SIGNED_OFF,
+        ShipmentStatus.RETURNED_TO_SENDER,
+    ):
+        return
+    if shipment.last_movement_at + policy.stale_after > now:
+        return  # moved since this check was set; a newer check is scheduled
+    await repository.mark_stale(shipment.shipment_id, now)
+    await add_to_outbox(
+        session,
+        contracts.ShipmentStale(
+            order_id=shipment.order_id,
+            merchant_id=shipment.merchant_id,
+            shipment_id=shipment.shipment_id,
+            tracking_number=shipment.tracking_number,
+            status=shipment.status.value,
+            last_movement_at=shipment.last_movement_at,
+            stale_after_hours=int(policy.stale_after.total_seconds() // 3600),
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+
+
+def shipment_view(shipment: Shipment) -> dict[str, object]:
+    view = asdict(shipment)
+    view["scans"] = [_scan_json(scan) for scan in shipment.scans]
+    for name in ("dispatched_at", "last_movement_at", "first_scan_at", "delivered_at", "signed_off_at"):
+        value = view[name]
+        view[name] = value.isoformat() if value else None
+    return view

@@ -1,0 +1,438 @@
+"""logistics-svc end to end on the running platform: carriers, dispatch rules, signed webhooks in
+the Kuaidi100, AfterShip and native shapes, refusals that change nothing, and sign-off by the
+buyer or by the auto-confirm timer when the test clock moves 7 days."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from logistics_support import (
+    ALL_LINES,
+    aftership_body,
+    aftership_headers,
+    confirmed_order,
+    dispatch,
+    kuaidi100_form,
+    native_request,
+    service_now,
+    sf_number,
+)
+from platform_support import Platform, bearer
+from sqlalchemy import func, select, text
+from support import engine_for, envelopes_on_topic, eventually
+
+from shipsettle_shared.contracts import Topic
+
+pytestmark = pytest.mark.infra
+
+KUAIDI100_SALT = secrets.token_hex(16)
+AFTERSHIP_SECRET = secrets.token_hex(24)
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def aggregator_secrets(platform: Platform) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        for source, secret in (("kuaidi100", KUAIDI100_SALT), ("aftership", AFTERSHIP_SECRET)):
+            response = await client.put(
+                f"{platform.url('logistics-svc')}/v1/webhook-sources/{source}/secret",
+                json={"secret": secret},
+                headers=bearer(platform.keys["ops"]),
+            )
+            assert response.status_code == 204, response.text
+
+
+async def shipment(client: httpx.AsyncClient, platform: Platform, shipment_id: str) -> dict[str, Any]:
+    response = await client.get(
+        f"{platform.url('logistics-svc')}/v1/shipments/{shipment_id}", headers=bearer(platform.keys["ops"])
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+async def status_becomes(
+    client: httpx.AsyncClient, platform: Platform, shipment_id: str, status: str
+) -> dict[str, Any]:
+    async def reached() -> dict[str, Any] | None:
+        found = await shipment(client, platform, shipment_id)
+        return found if found["status"] == status else None
+
+    return await eventually(reached, timeout_s=30)
+
+
+async def table_counts(platform: Platform) -> dict[str, int]:
+    async with engine_for(platform.database_urls["logistics-svc"]) as engine, engine.connect() as connection:
+        return {
+            table: int(await connection.scalar(select(func.count()).select_from(text(table))) or 0)
+            for table in ("webhook_deliveries", "scans", "shipments", "rejected_webhooks", "outbox")
+        }
+
+
+async def test_the_seven_mainland_carriers_are_seeded_and_recommended_by_cost_within_the_deadline(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    carriers = (
+        await client.get(f"{platform.url('logistics-svc')}/v1/carriers", headers=bearer(platform.keys["merchant_a"]))
+    ).json()
+    assert {carrier["code"] for carrier in carriers} == {"SF", "JD", "ZTO", "YTO", "STO", "YUNDA", "EMS"}
+    assert all(carrier["sources"] for carrier in carriers)
+    answer = (
+        await client.post(
+            f"{platform.url('logistics-svc')}/v1/carriers/recommendation",
+            json={
+                "origin_province": "浙江",
+                "destination_province": "广东",
+                "weight_g": 2300,
+                "ship_date": "2026-11-27",
+                "deadline": "2026-12-05",
+            },
+            headers=bearer(platform.keys["merchant_a"]),
+        )
+    ).json()
+    assert answer["meets_deadline"] is True
+    costs = [option["cost_minor"] for option in answer["options"]]
+    assert costs == sorted(costs)
+    assert answer["best"]["rank"] == 1
+    impossible = (
+        await client.post(
+            f"{platform.url('logistics-svc')}/v1/carriers/recommendation",
+            json={
+                "origin_province": "浙江",
+                "destination_province": "新疆",
+                "weight_g": 1000,
+                "ship_date": "2026-11-27",
+                "deadline": "2026-11-27",
+            },
+            headers=bearer(platform.keys["merchant_a"]),
+        )
+    ).json()
+    assert impossible["meets_deadline"] is False
+    assert impossible["options"] == []
+    assert impossible["reason"]
+
+
+async def test_dispatch_refusals_name_the_problem_and_write_nothing(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    order = await confirmed_order(client, platform)
+    first = await dispatch(client, platform, order, lines=[{"line_id": "L1", "quantity": 1}])
+    url = f"{platform.url('logistics-svc')}/v1/shipments"
+    merchant = bearer(platform.keys["merchant_a"])
+    before = await table_counts(platform)
+    cases = [
+        ({"carrier_code": "NOPE"}, 422, "body.carrier_code"),
+        ({"tracking_number": "ZT123"}, 422, "body.tracking_number"),
+        ({"tracking_number": first["tracking_number"]}, 409, "tracking-number-in-use"),
+        ({"lines": [{"line_id": "L9", "quantity": 1}]}, 422, "body.lines[0].line_id"),
+        ({"lines": [{"line_id": "L1", "quantity": 2}]}, 422, "body.lines[0].quantity"),
+    ]
+    for change, status, where in cases:
+        body = {
+            "order_id": order["order_id"],
+            "carrier_code": "SF",
+            "tracking_number": sf_number(),
+            "lines": [{"line_id": "L2", "quantity": 1}],
+            **change,
+        }
+        response = await client.post(url, json=body, headers=merchant)
+        assert response.status_code == status, (change, response.text)
+        problem = response.json()
+        assert where in [error["field"] for error in problem.get("errors", [])] or problem["type"].endswith(where)
+    other_merchant = await client.post(
+        url,
+        json={
+            "order_id": order["order_id"],
+            "carrier_code": "SF",
+            "tracking_number": sf_number(),
+            "lines": [{"line_id": "L2", "quantity": 1}],
+        },
+        headers=bearer(platform.keys["merchant_b"]),
+    )
+    assert other_merchant.status_code == 404
+    assert await table_counts(platform) == before
+
+
+async def test_an_unconfirmed_or_cancelled_order_cannot_be_dispatched(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    from order_support import worked_example_order
+
+    order = worked_example_order(platform.keys["merchant_a"]["merchant_id"])
+    await client.post(
+        f"{platform.url('order-svc')}/v1/orders",
+        json=order,
+        headers={**bearer(platform.keys["platform"]), "Idempotency-Key": order["order_id"]},
+    )
+    body = {"order_id": order["order_id"], "carrier_code": "SF", "tracking_number": sf_number(), "lines": ALL_LINES}
+
+    async def refused_as_unconfirmed() -> bool:
+        response = await client.post(
+            f"{platform.url('logistics-svc')}/v1/shipments", json=body, headers=bearer(platform.keys["merchant_a"])
+        )
+        return response.status_code == 409 and response.json()["type"].endswith("/shipping-info-not-confirmed")
+
+    await eventually(refused_as_unconfirmed, timeout_s=30)
+    cancelled = await client.post(
+        f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/cancel",
+        json={"reason": "buyer cancelled"},
+        headers={**bearer(platform.keys["platform"]), "Idempotency-Key": "c-" + order["order_id"]},
+    )
+    assert cancelled.status_code == 200
+
+    async def refused_as_cancelled() -> bool:
+        response = await client.post(
+            f"{platform.url('logistics-svc')}/v1/shipments", json=body, headers=bearer(platform.keys["merchant_a"])
+        )
+        return response.status_code == 409 and response.json()["type"].endswith("/order-cancelled")
+
+    await eventually(refused_as_cancelled, timeout_s=30)
+
+
+async def test_a_kuaidi100_push_builds_the_shipments_timeline_and_delivery_sticks(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    order = await confirmed_order(client, platform)
+    shipped = await dispatch(client, platform, order)
+    now = await service_now(client, platform.url("logistics-svc"))
+    scans = [
+        ("揽收", "顺丰速运 已收取快件", now + timedelta(hours=1)),
+        ("在途", "快件到达 杭州转运中心", now + timedelta(hours=5)),
+        ("派件", "快件交给张师傅，正在派送途中", now + timedelta(hours=20)),
+        ("签收", "快件已签收，签收人：本人", now + timedelta(hours=22)),
+    ]
+    url = f"{platform.url('logistics-svc')}/v1/webhooks/kuaidi100"
+    response = await client.post(
+        url, content=kuaidi100_form(shipped["tracking_number"], scans, KUAIDI100_SALT, "3"), headers=FORM
+    )
+    assert response.status_code == 200
+    assert response.json() == {"result": True, "returnCode": "200", "message": "成功"}
+    delivered = await status_becomes(client, platform, shipped["shipment_id"], "delivered")
+    assert [scan["status"] for scan in delivered["scans"]] == [
+        "info_received",
+        "in_transit",
+        "out_for_delivery",
+        "delivered",
+    ]
+
+    late = [("在途", "快件到达 广州中转场（迟到的扫描）", now + timedelta(hours=30))]
+    response = await client.post(
+        url, content=kuaidi100_form(shipped["tracking_number"], late, KUAIDI100_SALT, "0"), headers=FORM
+    )
+    assert response.status_code == 200
+
+    async def late_scan_stored() -> bool:
+        return len((await shipment(client, platform, shipped["shipment_id"]))["scans"]) == 5
+
+    await eventually(late_scan_stored, timeout_s=30)
+    assert (await shipment(client, platform, shipped["shipment_id"]))["status"] == "delivered"
+
+    async def on_order_timeline() -> list[str] | None:
+        entries = (
+            await client.get(
+                f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/timeline",
+                headers=bearer(platform.keys["ops"]),
+            )
+        ).json()["entries"]
+        changes = [entry["details"]["status"] for entry in entries if entry["event_type"] == "ShipmentStatusChanged"]
+        return changes if changes and changes[-1] == "delivered" else None
+
+    assert await eventually(on_order_timeline, timeout_s=30) == ["delivered"]
+
+
+async def test_an_aftership_webhook_and_a_native_webhook_move_shipments_and_duplicates_are_ignored(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    order = await confirmed_order(client, platform)
+    first = await dispatch(client, platform, order, lines=[{"line_id": "L1", "quantity": 2}])
+    second = await dispatch(
+        client, platform, order, lines=[{"line_id": "L2", "quantity": 1}, {"line_id": "L3", "quantity": 3}]
+    )
+    now = await service_now(client, platform.url("logistics-svc"))
+    body = aftership_body(
+        first["tracking_number"],
+        [("InTransit", "Departed facility", now), ("OutForDelivery", "With courier", now + timedelta(hours=2))],
+        now,
+    )
+    url = f"{platform.url('logistics-svc')}/v1/webhooks/aftership"
+    assert (await client.post(url, content=body, headers=aftership_headers(body, AFTERSHIP_SECRET))).json()[
+        "duplicate"
+    ] is False
+    assert (await client.post(url, content=body, headers=aftership_headers(body, AFTERSHIP_SECRET))).json()[
+        "duplicate"
+    ] is True
+    await status_becomes(client, platform, first["shipment_id"], "out_for_delivery")
+
+    rotated = await client.post(
+        f"{platform.url('logistics-svc')}/v1/carriers/SF/webhook-secret", headers=bearer(platform.keys["ops"])
+    )
+    secret = rotated.json()["webhook_secret"]
+    raw, headers = native_request(
+        second["tracking_number"], [("in_transit", now), ("delivered", now + timedelta(hours=3))], secret
+    )
+    native_url = f"{platform.url('logistics-svc')}/v1/webhooks/carriers/SF"
+    assert (await client.post(native_url, content=raw, headers=headers)).status_code == 200
+    await status_becomes(client, platform, second["shipment_id"], "delivered")
+
+
+async def test_forged_replayed_and_altered_webhooks_get_401_and_change_nothing(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    order = await confirmed_order(client, platform)
+    shipped = await dispatch(client, platform, order)
+    now = await service_now(client, platform.url("logistics-svc"))
+    base = platform.url("logistics-svc")
+    before = await table_counts(platform)
+
+    forged = kuaidi100_form(shipped["tracking_number"], [("签收", "已签收", now)], "not-the-salt", "3")
+    assert (await client.post(f"{base}/v1/webhooks/kuaidi100", content=forged, headers=FORM)).status_code == 401
+
+    stale = aftership_body(shipped["tracking_number"], [("Delivered", "Delivered", now)], now - timedelta(days=30))
+    assert (
+        await client.post(
+            f"{base}/v1/webhooks/aftership", content=stale, headers=aftership_headers(stale, AFTERSHIP_SECRET)
+        )
+    ).status_code == 401
+
+    fresh = aftership_body(shipped["tracking_number"], [("Delivered", "Delivered", now)], now)
+    signed = aftership_headers(fresh, AFTERSHIP_SECRET)
+    altered = fresh.replace(b"Delivered", b"DelivereD", 1)
+    assert (await client.post(f"{base}/v1/webhooks/aftership", content=altered, headers=signed)).status_code == 401
+    assert (
+        await client.post(f"{base}/v1/webhooks/aftership", content=fresh, headers={"content-type": "application/json"})
+    ).status_code == 401
+
+    secret = (await client.post(f"{base}/v1/carriers/SF/webhook-secret", headers=bearer(platform.keys["ops"]))).json()[
+        "webhook_secret"
+    ]
+    raw, headers = native_request(shipped["tracking_number"], [("delivered", now)], secret)
+    assert (
+        await client.post(f"{base}/v1/webhooks/carriers/SF", content=raw + b" ", headers=headers)
+    ).status_code == 401
+    old_headers = {**headers, "webhook-timestamp": str(int(now.timestamp()) - 3600)}
+    assert (await client.post(f"{base}/v1/webhooks/carriers/SF", content=raw, headers=old_headers)).status_code == 401
+
+    assert await table_counts(platform) == before
+    assert (await shipment(client, platform, shipped["shipment_id"]))["status"] == "dispatched"
+
+
+async def test_an_unreadable_webhook_body_gets_400_and_is_kept_for_inspection(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    base = platform.url("logistics-svc")
+    before = await table_counts(platform)
+    not_json = b"{this is not json"
+    response = await client.post(
+        f"{base}/v1/webhooks/aftership", content=not_json, headers=aftership_headers(not_json, AFTERSHIP_SECRET)
+    )
+    assert response.status_code == 400
+    missing = b'{"event":"tracking_update","event_id":"e-1","msg":{},"ts":1}'
+    response = await client.post(
+        f"{base}/v1/webhooks/aftership", content=missing, headers=aftership_headers(missing, AFTERSHIP_SECRET)
+    )
+    assert response.status_code == 400
+    response = await client.post(f"{base}/v1/webhooks/kuaidi100", content=b"sign=ABC", headers=FORM)
+    assert response.status_code == 400
+    after = await table_counts(platform)
+    assert after["rejected_webhooks"] == before["rejected_webhooks"] + 3
+    assert {k: v for k, v in after.items() if k != "rejected_webhooks"} == {
+        k: v for k, v in before.items() if k != "rejected_webhooks"
+    }
+
+
+async def test_scans_for_an_unknown_tracking_number_are_kept_and_matched_on_dispatch(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    tracking_number = sf_number()
+    now = await service_now(client, platform.url("logistics-svc"))
+    early = kuaidi100_form(
+        tracking_number,
+        [("揽收", "已收取快件", now), ("在途", "到达转运中心", now + timedelta(hours=3))],
+        KUAIDI100_SALT,
+        "0",
+    )
+    assert (
+        await client.post(f"{platform.url('logistics-svc')}/v1/webhooks/kuaidi100", content=early, headers=FORM)
+    ).status_code == 200
+
+    async def scans_kept() -> bool:
+        async with engine_for(platform.database_urls["logistics-svc"]) as engine, engine.connect() as connection:
+            count = await connection.scalar(
+                text("select count(*) from scans where tracking_number = :t"), {"t": tracking_number}
+            )
+        return count == 2
+
+    await eventually(scans_kept, timeout_s=30)
+    order = await confirmed_order(client, platform)
+    shipped = await dispatch(client, platform, order, tracking_number=tracking_number)
+    assert shipped["status"] == "in_transit"
+    assert len(shipped["scans"]) == 2
+    correction = await client.patch(
+        f"{platform.url('logistics-svc')}/v1/shipments/{shipped['shipment_id']}/tracking-number",
+        json={"tracking_number": sf_number()},
+        headers=bearer(platform.keys["merchant_a"]),
+    )
+    assert correction.status_code == 409
+    assert correction.json()["type"].endswith("/already-scanned")
+
+
+async def signed_off_events(shipment_id: str) -> int:
+    return sum(
+        1
+        for _, envelope in await envelopes_on_topic(Topic.SHIPMENT)
+        if envelope.event_type == "OrderSignedOff" and envelope.payload["shipment_id"] == shipment_id
+    )
+
+
+async def deliver(client: httpx.AsyncClient, platform: Platform, tracking_number: str) -> None:
+    now = await service_now(client, platform.url("logistics-svc"))
+    form = kuaidi100_form(tracking_number, [("签收", "已签收", now)], KUAIDI100_SALT, "3")
+    assert (
+        await client.post(f"{platform.url('logistics-svc')}/v1/webhooks/kuaidi100", content=form, headers=FORM)
+    ).status_code == 200
+
+
+async def test_auto_confirm_fires_once_when_the_clock_moves_seven_days_and_buyer_confirmation_cancels_it(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    auto_order = await confirmed_order(client, platform)
+    buyer_order = await confirmed_order(client, platform)
+    auto = await dispatch(client, platform, auto_order)
+    by_buyer = await dispatch(client, platform, buyer_order)
+    for shipped in (auto, by_buyer):
+        await deliver(client, platform, shipped["tracking_number"])
+        await status_becomes(client, platform, shipped["shipment_id"], "delivered")
+
+    confirmed = await client.post(
+        f"{platform.url('logistics-svc')}/v1/orders/{buyer_order['order_id']}/confirm-receipt",
+        headers=bearer(platform.keys["platform"]),
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()[0]["sign_off_how"] == "buyer_confirmed"
+    again = await client.post(
+        f"{platform.url('logistics-svc')}/v1/orders/{buyer_order['order_id']}/confirm-receipt",
+        headers=bearer(platform.keys["platform"]),
+    )
+    assert again.status_code == 409
+
+    # Six days: nothing yet. Then past seven: the auto-confirm fires.
+    await client.post(f"{platform.url('logistics-svc')}/_test/clock/advance", json={"seconds": 6 * 86400})
+    assert (await shipment(client, platform, auto["shipment_id"]))["status"] == "delivered"
+    await client.post(f"{platform.url('logistics-svc')}/_test/clock/advance", json={"seconds": 86400 + 60})
+    signed = await status_becomes(client, platform, auto["shipment_id"], "signed_off")
+    assert signed["sign_off_how"] == "auto_confirmed"
+
+    async def both_announced() -> Counter[str] | None:
+        counts = Counter({s["shipment_id"]: await signed_off_events(s["shipment_id"]) for s in (auto, by_buyer)})
+        return counts if all(counts.values()) else None
+
+    counts = await eventually(both_announced, timeout_s=30)
+    await client.post(f"{platform.url('logistics-svc')}/_test/clock/advance", json={"seconds": 86400})
+    assert counts == Counter({auto["shipment_id"]: 1, by_buyer["shipment_id"]: 1})
+    assert (await shipment(client, platform, by_buyer["shipment_id"]))["sign_off_how"] == "buyer_confirmed"
+    for shipped in (auto, by_buyer):
+        assert await signed_off_events(shipped["shipment_id"]) == 1
