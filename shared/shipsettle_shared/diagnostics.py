@@ -34,17 +34,25 @@ def diagnostics_group(service_name: str) -> str:
 def bus_probe_subscription(service_name: str) -> Subscription:
     group = diagnostics_group(service_name)
 
-    async def record_probe(session: AsyncSession, envelope: EventEnvelope) -> None:
-        probe = read_payload(envelope.payload, BusProbeSent)
-        if probe.target_service != service_name:
-            return
-        await session.execute(
-            insert(bus_probe_receipts_table).values(
-                probe_id=probe.probe_id, event_id=envelope.event_id, consumer=group, sent_at=envelope.occurred_at
-            )
-        )
+    async def record_probes(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        rows = []
+        for envelope in envelopes:
+            probe = read_payload(envelope.payload, BusProbeSent)
+            if probe.target_service == service_name:
+                rows.append(
+                    {
+                        "probe_id": probe.probe_id,
+                        "event_id": envelope.event_id,
+                        "consumer": group,
+                        "sent_at": envelope.occurred_at,
+                    }
+                )
+        if rows:
+            await session.execute(insert(bus_probe_receipts_table), rows)
 
-    return Subscription(group_id=group, topics=(Topic.DIAGNOSTICS,), handlers={BusProbeSent.event_type: record_probe})
+    return Subscription(
+        group_id=group, topics=(Topic.DIAGNOSTICS,), batch_handlers={BusProbeSent.event_type: record_probes}
+    )
 
 
 class BusProbeRequest(BaseModel):

@@ -48,6 +48,7 @@ from shipsettle_shared.settings import ServiceSettings
 logger = logging.getLogger(__name__)
 
 EventHandler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+BatchEventHandler = Callable[[AsyncSession, list[EventEnvelope]], Awaitable[None]]
 
 
 class PermanentEventError(Exception):
@@ -64,9 +65,15 @@ class Subscription:
     # For read models that record every event (e.g. an order's timeline), including types
     # added after this consumer was written.
     fallback: EventHandler | None = None
+    # Optional: a handler that takes consecutive events of one type at once (a projection
+    # writing one row per event can then write them in one statement). Order is kept.
+    batch_handlers: dict[str, BatchEventHandler] = field(default_factory=dict)
 
     def handler_for(self, event_type: str) -> EventHandler | None:
         return self.handlers.get(event_type, self.fallback)
+
+    def handles(self, event_type: str) -> bool:
+        return event_type in self.batch_handlers or self.handler_for(event_type) is not None
 
 
 class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -199,7 +206,7 @@ class ConsumerLoop:
             except (ValidationError, ValueError) as error:
                 await self._dead_letter(record, f"malformed envelope: {error}", attempts=1)
                 continue
-            if self.subscription.handler_for(envelope.event_type) is None:
+            if not self.subscription.handles(envelope.event_type):
                 metrics.events_handled_total.labels(self.group, envelope.event_type, "ignored").inc()
                 continue
             handled.append((record, envelope))
@@ -230,10 +237,19 @@ class ConsumerLoop:
                 [{"event_id": e.event_id, "event_type": e.event_type} for e in unique.values()],
             )
             new_ids = {row[0] for row in inserted}
+            fresh: list[EventEnvelope] = []
             for event_id, envelope in unique.items():
-                if event_id not in new_ids:
+                if event_id in new_ids:
+                    fresh.append(envelope)
+                else:
                     metrics.events_handled_total.labels(self.group, envelope.event_type, "duplicate").inc()
+            for run in _runs_of_batchable(fresh, self.subscription.batch_handlers):
+                if run[0].event_type in self.subscription.batch_handlers:
+                    # Consecutive events of one type with a batch handler: one call, one statement.
+                    # Batch handlers read each envelope's correlation id themselves if they need it.
+                    await self.subscription.batch_handlers[run[0].event_type](session, run)
                     continue
+                envelope = run[0]
                 token = correlation_id_var.set(envelope.correlation_id)
                 try:
                     handler = self.subscription.handler_for(envelope.event_type)
@@ -299,6 +315,21 @@ class ConsumerLoop:
                 }
             },
         )
+
+
+def _runs_of_batchable(
+    envelopes: list[EventEnvelope], batch_handlers: dict[str, BatchEventHandler]
+) -> list[list[EventEnvelope]]:
+    """Split into runs: consecutive events of one batch-handled type form one run; every other
+    event is a run of its own. Concatenated, the runs are the input order."""
+    runs: list[list[EventEnvelope]] = []
+    for envelope in envelopes:
+        batchable = envelope.event_type in batch_handlers
+        if batchable and runs and runs[-1][0].event_type == envelope.event_type:
+            runs[-1].append(envelope)
+        else:
+            runs.append([envelope])
+    return runs
 
 
 def _describe(error: BaseException) -> str:
