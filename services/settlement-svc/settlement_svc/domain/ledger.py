@@ -1,0 +1,96 @@
+"""The double-entry ledger's vocabulary. Pure: no I/O.
+
+Every transaction is a list of postings that sums to zero (asserted here, and enforced again by
+a deferred constraint trigger in the database). Postings are never updated or deleted; a
+correction is a new transaction. An account's balance is the sum of its postings.
+
+Sign convention: a merchant account's balance is what the platform owes the merchant in that
+state (pending, available, reserved, in payout, paid out). ``negative_balance`` holds what the
+merchant owes back (claw-backs after payout), as a negative number. Platform accounts:
+``clearing`` releases buyer payments (negative: released from escrow), ``subsidy`` what the
+platform paid in coupons it funded (negative), ``commission`` what it earned (positive),
+``payout_clearing`` money sent to banks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class MerchantAccount(StrEnum):
+    PENDING = "pending"  # signed off, in hold
+    AVAILABLE = "available"
+    RESERVED = "reserved"  # rolling reserve
+    IN_PAYOUT = "in_payout"
+    PAID_OUT = "paid_out"
+    NEGATIVE_BALANCE = "negative_balance"
+
+
+class PlatformAccount(StrEnum):
+    CLEARING = "clearing"
+    SUBSIDY = "subsidy"
+    COMMISSION = "commission"
+    REFUNDS = "refunds"  # paid back to buyers
+    PAYOUT_CLEARING = "payout_clearing"  # sent to merchants' banks
+
+
+def merchant_account(merchant_id: str, kind: MerchantAccount) -> str:
+    return f"merchant:{merchant_id}:{kind.value}"
+
+
+def platform_account(kind: PlatformAccount) -> str:
+    return f"platform:{kind.value}"
+
+
+class UnbalancedTransaction(AssertionError):
+    pass
+
+
+@dataclass(frozen=True)
+class Posting:
+    account_id: str
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class LedgerTransaction:
+    """``kind`` says what happened (sign_off, hold_release, ...); ``key`` makes it idempotent:
+    the same business fact always produces the same key, and the database refuses a second."""
+
+    key: str
+    kind: str
+    merchant_id: str
+    postings: tuple[Posting, ...]
+    order_id: str | None = None
+    description: str = ""
+    caused_by_event_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if sum(posting.amount_minor for posting in self.postings) != 0:
+            raise UnbalancedTransaction(f"{self.kind} {self.key} does not sum to zero: {self.postings}")
+        if any(type(posting.amount_minor) is not int for posting in self.postings):
+            raise UnbalancedTransaction("amounts are integers in fen")
+
+
+def transaction(
+    key: str,
+    kind: str,
+    merchant_id: str,
+    postings: Sequence[tuple[str, int]],
+    *,
+    order_id: str | None = None,
+    description: str = "",
+    caused_by_event_id: str | None = None,
+) -> LedgerTransaction:
+    """Build a transaction, dropping zero postings (they explain nothing)."""
+    return LedgerTransaction(
+        key=key,
+        kind=kind,
+        merchant_id=merchant_id,
+        postings=tuple(Posting(account, amount) for account, amount in postings if amount != 0),
+        order_id=order_id,
+        description=description,
+        caused_by_event_id=caused_by_event_id,
+    )
