@@ -420,6 +420,53 @@ class CarrierScansReceived(EventPayload):
         return self.tracking_number
 
 
+# --- settlement (settlement-svc) --------------------------------------------------------
+
+
+class SettlementPending(EventPayload):
+    """A sign-off was booked: the merchant's net for those units is pending until ``release_at``."""
+
+    event_type: ClassVar[str] = "SettlementPending"
+    topic: ClassVar[Topic] = Topic.SETTLEMENT
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    hold_id: str
+    currency: str
+    paid_minor: int
+    shipping_minor: int
+    subsidy_minor: int
+    commission_minor: int
+    net_minor: int
+    release_at: datetime
+    policy_version: int
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class FundsReleased(EventPayload):
+    """A hold ended: the amount moved from pending to available (less any rolling reserve)."""
+
+    event_type: ClassVar[str] = "FundsReleased"
+    topic: ClassVar[Topic] = Topic.SETTLEMENT
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: str
+    merchant_id: str
+    hold_id: str
+    currency: str
+    released_minor: int
+    available_minor: int
+    reserved_minor: int
+    released_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     model.event_type: model
     for model in (
@@ -436,6 +483,8 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         OrderSignedOff,
         ShipmentStale,
         CarrierScansReceived,
+        SettlementPending,
+        FundsReleased,
     )
 }
 

@@ -2,11 +2,19 @@
 
 from pathlib import Path
 
+from settlement_svc.entrypoints.consumers import subscriptions, timer_handlers
+from settlement_svc.entrypoints.http_settlement import router as settlement_router
 from shipsettle_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="settlement-svc",
     title="ShipSettle settlement-svc",
-    description="Double-entry ledger, sign-off-gated holds, settlement applications (结算申请) and payouts.",
+    description=(
+        "Double-entry ledger, sign-off-gated holds, settlement applications (结算申请) and payouts. "
+        "Nothing is posted for an order before its sign-off (签收 / 确认收货)."
+    ),
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+    routers=(settlement_router,),
+    subscriptions=subscriptions,
+    timer_handlers=timer_handlers,
 )

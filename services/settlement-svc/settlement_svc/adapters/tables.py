@@ -1,6 +1,122 @@
-"""settlement-svc's own tables. The infrastructure tables (outbox, inbox, timers, API keys)
-come from shipsettle_shared.db and are not repeated here."""
+"""settlement-svc's own tables (SQLModel, in this service's registry). The infrastructure tables
+(outbox, inbox, timers, API keys) come from shipsettle_shared.db and are not repeated here.
 
-from sqlalchemy import MetaData
+The ledger is append-only and balanced by the database itself (migration 0002 adds the
+triggers): a deferred constraint trigger refuses a commit whose postings for a transaction do
+not sum to zero, and updates or deletes of postings and transactions are refused.
+"""
 
-metadata = MetaData()
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class SettlementTable(SQLModel, registry=registry()):
+    pass
+
+
+metadata = SettlementTable.metadata
+
+
+def _timestamp(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class LedgerTransactionRow(SettlementTable, table=True):
+    __tablename__ = "ledger_transactions"
+    __table_args__ = (
+        Index("ledger_transactions_merchant", "merchant_id", "id"),
+        Index("ledger_transactions_order", "order_id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    tx_key: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    kind: str
+    merchant_id: str
+    order_id: str | None = None
+    description: str = ""
+    caused_by_event_id: str | None = None
+    created_at: datetime = _timestamp()
+
+
+class LedgerPostingRow(SettlementTable, table=True):
+    __tablename__ = "ledger_postings"
+    __table_args__ = (Index("ledger_postings_account", "account_id", "id"), Index("ledger_postings_tx", "tx_id"))
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    tx_id: int = Field(sa_column=Column(BigInteger, ForeignKey("ledger_transactions.id"), nullable=False))
+    account_id: str
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class AccountBalanceRow(SettlementTable, table=True):
+    """Merchant account balances, kept by a trigger on postings; rebuildable from them.
+    Platform accounts are summed on demand (one hot row per platform account would serialise
+    every sign-off of every merchant)."""
+
+    __tablename__ = "account_balances"
+
+    account_id: str = Field(primary_key=True)
+    balance_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class SettlementOrderRow(SettlementTable, table=True):
+    __tablename__ = "settlement_orders"
+
+    order_id: str = Field(primary_key=True)
+    merchant_id: str = Field(index=True)
+    currency: str
+    shipping_fee_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    shipping_booked: bool = False
+    lines: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    placed_at: datetime = _timestamp()
+    placed_event_id: str
+
+
+class ParkedEventRow(SettlementTable, table=True):
+    """Events that arrived before what they depend on (a sign-off before its order): kept and
+    applied when the order arrives, never dropped."""
+
+    __tablename__ = "parked_events"
+    __table_args__ = (UniqueConstraint("event_id", name="parked_events_event"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    order_id: str = Field(index=True)
+    event_id: str
+    event_type: str
+    envelope: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    reason: str
+    parked_at: datetime = _timestamp()
+
+
+class MerchantPolicyRow(SettlementTable, table=True):
+    __tablename__ = "merchant_policies"
+
+    merchant_id: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    policy: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    effective_from: datetime = _timestamp()
+    created_by: str
+
+
+class HoldRow(SettlementTable, table=True):
+    """Signed-off funds waiting in pending until ``release_at`` (fixed at sign-off)."""
+
+    __tablename__ = "holds"
+    __table_args__ = (Index("holds_merchant", "merchant_id", "released_at"),)
+
+    hold_id: str = Field(primary_key=True)
+    merchant_id: str
+    order_id: str
+    shipment_id: str
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    policy_version: int
+    signed_off_at: datetime = _timestamp()
+    release_at: datetime = _timestamp()
+    released_at: datetime | None = _timestamp(nullable=True)

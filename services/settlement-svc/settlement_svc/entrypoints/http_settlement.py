@@ -1,0 +1,132 @@
+"""HTTP: merchant policies, balances, the ledger behind them, an order's settlement, and the
+ledger's own checks. Every amount is an integer in fen."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from settlement_svc.adapters.repository import SettlementRepository, policy_to_json
+from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
+from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.problems import NotFound, validation_problem
+
+router = APIRouter(prefix="/v1", tags=["settlement"])
+
+IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
+Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
+
+
+class PolicyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hold_days: int = Field(7, ge=0, le=90, description="T+N: days after sign-off before funds are available")
+    cycle: SettlementCycle = Field(SettlementCycle.DAILY, description="daily (T+N), weekly or monthly after the hold")
+    min_payout_minor: int = Field(100, ge=0)
+    reserve_bp: int = Field(0, ge=0, le=9999, description="rolling reserve, basis points of each release")
+    reserve_days: int = Field(90, ge=0, le=365)
+    default_commission_bp: int = Field(500, ge=0, le=9999)
+    commission_bp_by_category: dict[str, Annotated[int, Field(ge=0, le=9999)]] = Field(default_factory=dict)
+    auto_apply: bool = False
+
+
+@router.put(
+    "/merchants/{merchant_id}/policy", summary="Set a merchant's settlement policy (ops); applies to later sign-offs"
+)
+async def set_policy(
+    merchant_id: IdPath, body: PolicyRequest, request: Request, principal: OpsPrincipal
+) -> dict[str, Any]:
+    """A new version, in force from now: sign-offs already booked keep their release dates."""
+    runtime = request.app.state.runtime
+    try:
+        policy = MerchantPolicy(merchant_id=merchant_id, **body.model_dump())
+    except ValueError as error:
+        raise validation_problem([("body", str(error))]) from error
+    async with unit_of_work(runtime.sessions) as session:
+        stored = await SettlementRepository(session).add_policy(policy, by=principal.key_id, now=runtime.clock.now())
+    return {"merchant_id": merchant_id, "version": stored.version, **policy_to_json(stored)}
+
+
+@router.get("/merchants/{merchant_id}/policy", summary="A merchant's policy in force now")
+async def read_policy(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        policy = await SettlementRepository(session).policy(merchant_id, runtime.clock.now())
+    return {"merchant_id": merchant_id, "version": policy.version, **policy_to_json(policy)}
+
+
+@router.get("/merchants/{merchant_id}/balances", summary="Pending, available, reserved, in payout, paid out, owed")
+async def balances(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    async with request.app.state.runtime.sessions() as session:
+        amounts = await SettlementRepository(session).merchant_balances(merchant_id)
+    return {"merchant_id": merchant_id, "currency": "CNY", "balances_minor": amounts}
+
+
+@router.get("/merchants/{merchant_id}/ledger", summary="Every ledger transaction of a merchant, with its postings")
+async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    async with request.app.state.runtime.sessions() as session:
+        transactions = await SettlementRepository(session).transactions_of_merchant(merchant_id)
+    return {"merchant_id": merchant_id, "transactions": transactions}
+
+
+@router.get("/orders/{order_id}/settlement", summary="What an order has booked, held and released")
+async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    async with request.app.state.runtime.sessions() as session:
+        repository = SettlementRepository(session)
+        order = await repository.order(order_id)
+        if order is None:
+            raise NotFound("order", order_id)
+        principal.require_merchant_access(order.merchant_id, "order", order_id)
+        holds = await repository.holds_of_order(order_id)
+        transactions = await repository.transactions_of_merchant(order.merchant_id, order_id=order_id)
+    return {
+        "order_id": order_id,
+        "merchant_id": order.merchant_id,
+        "lines": {
+            line_id: {"quantity": line.quantity, "units_signed_off": line.units_signed_off}
+            for line_id, line in order.lines.items()
+        },
+        "holds": [
+            {
+                "hold_id": hold.hold_id,
+                "shipment_id": hold.shipment_id,
+                "amount_minor": hold.amount_minor,
+                "policy_version": hold.policy_version,
+                "release_at": hold.release_at.isoformat(),
+                "released_at": hold.released_at.isoformat() if hold.released_at else None,
+            }
+            for hold in holds
+        ],
+        "transactions": transactions,
+    }
+
+
+@router.get("/ledger/check", summary="The ledger's invariants, checked now (ops, auditor)")
+async def ledger_check(request: Request, principal: Overseers) -> dict[str, Any]:
+    async with request.app.state.runtime.sessions() as session:
+        repository = SettlementRepository(session)
+        unbalanced = await repository.unbalanced_transactions()
+        drifted = await repository.balances_that_differ_from_postings()
+        parked = await repository.parked()
+    return {
+        "ok": not unbalanced and not drifted,
+        "unbalanced_transactions": unbalanced,
+        "balances_differing_from_postings": drifted,
+        "parked_events": [
+            {
+                "order_id": row.order_id,
+                "event_type": row.event_type,
+                "reason": row.reason,
+                "parked_at": row.parked_at.isoformat(),
+            }
+            for row in parked
+        ],
+    }
