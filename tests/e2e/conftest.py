@@ -18,6 +18,7 @@ async def platform() -> AsyncIterator[Platform]:
     try:
         platform.keys = {
             "ops": platform.issue_key("--role", "ops", "--label", "e2e ops"),
+            "auditor": platform.issue_key("--role", "auditor", "--label", "e2e auditor"),
             "platform": platform.issue_key("--role", "platform", "--label", "e2e marketplace"),
             "merchant_a": platform.issue_key("--role", "merchant", "--merchant-id", f"m-a-{run}", "--label", "shop A"),
             "merchant_b": platform.issue_key("--role", "merchant", "--merchant-id", f"m-b-{run}", "--label", "shop B"),

@@ -18,6 +18,7 @@ from support import eventually
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 
 CHINA = timedelta(hours=8)
+FORM = {"content-type": "application/x-www-form-urlencoded"}
 ITEMS = [
     {"line_id": "L1", "quantity": 2, "spec": "500g/罐"},
     {"line_id": "L2", "quantity": 1, "spec": "精装"},

@@ -60,3 +60,35 @@ async def start_platform() -> Platform:
 
 def bearer(key: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {key['api_key']}"}
+
+
+async def new_merchant(platform: Platform, label: str) -> dict[str, str]:
+    """A merchant of its own for a test that checks exact balances (keys reach every service
+    through the bus; this waits until they have)."""
+    import uuid
+
+    import httpx
+    from support import eventually
+
+    from shipsettle_shared.topology import SERVICES
+
+    merchant_id = f"m-{label}-{uuid.uuid4().hex[:6]}"
+    async with httpx.AsyncClient(timeout=10) as client:
+        created = await client.post(
+            f"{platform.url('order-svc')}/v1/api-keys",
+            json={"role": "merchant", "merchant_id": merchant_id, "label": label},
+            headers=bearer(platform.keys["ops"]),
+        )
+        assert created.status_code == 201, created.text
+        key = created.json()
+        for spec in SERVICES:
+
+            async def accepted(service: str = spec.name) -> bool:
+                response = await client.get(
+                    f"{platform.url(service)}/v1/ops/bus-probes/none",
+                    headers={"Authorization": f"Bearer {key['api_key']}"},
+                )
+                return response.status_code != 401
+
+            await eventually(accepted, timeout_s=30)
+    return key

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from logistics_support import (
     ALL_LINES,
+    FORM,
     aftership_body,
     aftership_headers,
     confirmed_order,
@@ -32,7 +33,6 @@ pytestmark = pytest.mark.infra
 
 KUAIDI100_SALT = secrets.token_hex(16)
 AFTERSHIP_SECRET = secrets.token_hex(24)
-FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture(scope="module", autouse=True)
