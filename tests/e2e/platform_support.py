@@ -27,6 +27,16 @@ class Platform:
     def issue_key(self, *arguments: str) -> dict[str, str]:
         return issue_key(self.processes["order-svc"].env, *arguments)
 
+    async def advance_clock(self, seconds: int) -> None:
+        """Move every service's test clock together: the services share one notion of time, as
+        they would in production (a sign-off dated by logistics is held by settlement)."""
+        import httpx
+
+        async with httpx.AsyncClient(timeout=10) as client:
+            for process in self.processes.values():
+                response = await client.post(f"{process.base_url}/_test/clock/advance", json={"seconds": seconds})
+                assert response.status_code == 200, response.text
+
     def stop(self) -> None:
         for process in self.processes.values():
             process.stop()

@@ -420,9 +420,9 @@ async def test_auto_confirm_fires_once_when_the_clock_moves_seven_days_and_buyer
     assert again.status_code == 409
 
     # Six days: nothing yet. Then past seven: the auto-confirm fires.
-    await client.post(f"{platform.url('logistics-svc')}/_test/clock/advance", json={"seconds": 6 * 86400})
+    await platform.advance_clock(6 * 86400)
     assert (await shipment(client, platform, auto["shipment_id"]))["status"] == "delivered"
-    await client.post(f"{platform.url('logistics-svc')}/_test/clock/advance", json={"seconds": 86400 + 60})
+    await platform.advance_clock(86400 + 60)
     signed = await status_becomes(client, platform, auto["shipment_id"], "signed_off")
     assert signed["sign_off_how"] == "auto_confirmed"
 
@@ -431,7 +431,7 @@ async def test_auto_confirm_fires_once_when_the_clock_moves_seven_days_and_buyer
         return counts if all(counts.values()) else None
 
     counts = await eventually(both_announced, timeout_s=30)
-    await client.post(f"{platform.url('logistics-svc')}/_test/clock/advance", json={"seconds": 86400})
+    await platform.advance_clock(86400)
     assert counts == Counter({auto["shipment_id"]: 1, by_buyer["shipment_id"]: 1})
     assert (await shipment(client, platform, by_buyer["shipment_id"]))["sign_off_how"] == "buyer_confirmed"
     for shipped in (auto, by_buyer):

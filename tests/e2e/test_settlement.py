@@ -118,9 +118,9 @@ async def test_a_signed_off_order_is_booked_to_the_fen_held_seven_days_then_avai
     assert hold["released_at"] is None
 
     base = platform.url("settlement-svc")
-    await client.post(f"{base}/_test/clock/advance", json={"seconds": 6 * 86400})
+    await platform.advance_clock(6 * 86400)
     assert (await balances(client, platform, merchant))["available"] == 0
-    await client.post(f"{base}/_test/clock/advance", json={"seconds": 86400 + 60})
+    await platform.advance_clock(86400 + 60)
 
     async def available() -> dict[str, int] | None:
         found = await balances(client, platform, merchant)
@@ -153,7 +153,7 @@ async def test_no_ledger_posting_exists_for_an_order_whose_sign_off_is_withheld(
         return response.json() if response.status_code == 200 else None
 
     settlement = await eventually(known_to_settlement, timeout_s=30)
-    await client.post(f"{platform.url('settlement-svc')}/_test/clock/advance", json={"seconds": 30 * 86400})
+    await platform.advance_clock(30 * 86400)
     settlement = (
         await client.get(
             f"{platform.url('settlement-svc')}/v1/orders/{order['order_id']}/settlement", headers=bearer(merchant)
