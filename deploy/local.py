@@ -79,6 +79,7 @@ class ServiceProcess:
     process: subprocess.Popen[bytes] | None = None
     instance: str = "1"
     restarts: int = field(default=0)
+    args: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -88,7 +89,7 @@ class ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it for its lifetime
         self.process = subprocess.Popen(
-            [PYTHON, "-m", self.spec.package],
+            [PYTHON, "-m", self.spec.package, *self.args],
             cwd=ROOT,
             env={**os.environ, **self.env},
             stdout=log,
@@ -155,6 +156,54 @@ def service_process(
     return ServiceProcess(spec=spec, port=port, env=env, log_path=log_path, instance=instance)
 
 
+# The payout bank and the refund provider are outside ShipSettle: sandbox processes play them.
+SANDBOX_API_SECRET = "sandbox-api-secret-development-only"  # noqa: S105 - development sandboxes only
+SANDBOX_CALLBACK_SECRET = "whsec_c2FuZGJveC1jYWxsYmFjay1zZWNyZXQtZGV2LW9ubHk="  # noqa: S105 - development only
+SANDBOX_PORTS = {"payout": 8201, "refund": 8202}
+
+
+def sandbox_process(
+    kind: str,
+    *,
+    port_offset: int = 0,
+    state_dir: Path,
+    extra_args: Sequence[str] = (),
+    instance: str = "1",
+    log_dir: Path = LOG_DIR,
+) -> ServiceProcess:
+    port = SANDBOX_PORTS[kind] + port_offset
+    spec = ServiceSpec(f"{kind}-sandbox", "simulators.provider_sandbox", port, "")
+    state_dir.mkdir(parents=True, exist_ok=True)
+    args = (
+        "--kind",
+        kind,
+        "--port",
+        str(port),
+        "--db",
+        str(state_dir / "sandbox.sqlite3"),
+        "--statement-dir",
+        str(state_dir / "statements"),
+        "--api-secret",
+        SANDBOX_API_SECRET,
+        "--callback-secret",
+        SANDBOX_CALLBACK_SECRET,
+        *extra_args,
+    )
+    return ServiceProcess(
+        spec=spec, port=port, env={}, log_path=log_dir / f"{kind}-sandbox-{instance}.log", instance=instance, args=args
+    )
+
+
+def settlement_provider_env(port_offset: int = 0) -> dict[str, str]:
+    """How settlement-svc reaches the payout sandbox, and how the sandbox calls it back."""
+    return {
+        "SHIPSETTLE_PAYOUT_PROVIDER_URL": f"http://127.0.0.1:{SANDBOX_PORTS['payout'] + port_offset}",
+        "SHIPSETTLE_PAYOUT_PROVIDER_API_KEY": SANDBOX_API_SECRET,
+        "SHIPSETTLE_PAYOUT_CALLBACK_SECRET": SANDBOX_CALLBACK_SECRET,
+        "SHIPSETTLE_PUBLIC_BASE_URL": f"http://127.0.0.1:{8103 + port_offset}",
+    }
+
+
 def issue_key(env: Mapping[str, str], *arguments: str) -> dict[str, str]:
     output = subprocess.run(
         [PYTHON, "-m", "order_svc.entrypoints.cli", "issue-key", *arguments],
@@ -175,14 +224,20 @@ def run_platform() -> int:
     started_postgres = not postgres_running()
     bootstrap = start_kafka(kafka_port)
     start_postgres()
-    processes = [service_process(spec, bootstrap=bootstrap) for spec in SERVICES]
+    processes = [
+        service_process(
+            spec, bootstrap=bootstrap, extra_env=settlement_provider_env() if spec.name == "settlement-svc" else None
+        )
+        for spec in SERVICES
+    ]
+    processes += [sandbox_process(kind, state_dir=ROOT / "var" / "provider-sandbox" / kind) for kind in SANDBOX_PORTS]
     try:
         for process in processes:
             process.start()
         for process in processes:
             process.wait_ready()
         ready_s = time.monotonic() - started_at
-        order = processes[0]
+        order = next(process for process in processes if process.spec.name == "order-svc")
         keys = {
             "ops": issue_key(order.env, "--role", "ops", "--label", "demo ops"),
             "platform": issue_key(order.env, "--role", "platform", "--label", "demo marketplace backend"),

@@ -32,7 +32,8 @@ def drop_infrastructure_tables_v1() -> None:
 
 
 def _run(connection: Connection, target_metadata: list[MetaData]) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    # compare_type off: models declare str (VARCHAR) where migrations create TEXT, the same in PostgreSQL.
+    context.configure(connection=connection, target_metadata=target_metadata, compare_type=False)
     connection.execute(text("select pg_advisory_lock(:lock)"), {"lock": _MIGRATION_LOCK})
     try:
         with context.begin_transaction():

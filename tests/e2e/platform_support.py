@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from dataclasses import dataclass, field
 
-from local import ServiceProcess, issue_key, service_process
+from local import ROOT, ServiceProcess, issue_key, sandbox_process, service_process, settlement_provider_env
 from support import TEST_KAFKA, fresh_service_database
 
 from shipsettle_shared.topology import SERVICES
@@ -33,8 +33,8 @@ class Platform:
         import httpx
 
         async with httpx.AsyncClient(timeout=10) as client:
-            for process in self.processes.values():
-                response = await client.post(f"{process.base_url}/_test/clock/advance", json={"seconds": seconds})
+            for spec in SERVICES:
+                response = await client.post(f"{self.url(spec.name)}/_test/clock/advance", json={"seconds": seconds})
                 assert response.status_code == 200, response.text
 
     def stop(self) -> None:
@@ -52,11 +52,23 @@ async def start_platform() -> Platform:
             db_suffix=E2E_DB_SUFFIX,
             port_offset=E2E_PORT_OFFSET,
             environment="test",
-            extra_env={"SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix},
+            extra_env={
+                "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
+                "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
+                **(settlement_provider_env(E2E_PORT_OFFSET) if spec.name == "settlement-svc" else {}),
+            },
             instance="e2e",
         )
         for spec in SERVICES
     }
+    state = ROOT / "var" / "e2e-sandboxes" / group_prefix.rstrip(".")
+    processes["payout-sandbox"] = sandbox_process(
+        "payout",
+        port_offset=E2E_PORT_OFFSET,
+        state_dir=state / "payout",
+        instance="e2e",
+        extra_args=("--fail-rate", "0", "--return-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100"),
+    )
     platform = Platform(processes=processes, database_urls=database_urls)
     try:
         for process in processes.values():

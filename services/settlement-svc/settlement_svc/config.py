@@ -1,7 +1,40 @@
-"""settlement-svc settings: the shared settings, with this service's name fixed."""
+"""settlement-svc settings: the shared settings plus the payout provider and review rules."""
 
-from shipsettle_shared.settings import ServiceSettings
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from shipsettle_shared.settings import Environment, ServiceSettings
+
+DEVELOPMENT_PROVIDER_KEY = "sandbox-api-secret-development-only"
+DEVELOPMENT_CALLBACK_SECRET = "whsec_c2FuZGJveC1jYWxsYmFjay1zZWNyZXQtZGV2LW9ubHk="  # noqa: S105 - refused in production
 
 
-def load_settings() -> ServiceSettings:
-    return ServiceSettings(service_name="settlement-svc")  # type: ignore[call-arg]
+class SettlementSettings(ServiceSettings):
+    # The payout provider (a bank's payout API; the sandbox in development and tests).
+    payout_provider_url: str = "http://127.0.0.1:8201"
+    payout_provider_api_key: str = DEVELOPMENT_PROVIDER_KEY
+    # Standard Webhooks secret the provider signs its callbacks with.
+    payout_callback_secret: str = DEVELOPMENT_CALLBACK_SECRET
+    # Where the provider reaches this service's callback endpoint.
+    public_base_url: str = "http://127.0.0.1:8103"
+    payout_batch_interval_s: int = 60
+    review_over_minor: int = 5_000_000  # ¥50,000.00
+    vouchers_over_minor: int = 1_000_000  # ¥10,000.00
+
+    @model_validator(mode="after")
+    def refuse_development_secrets(self) -> SettlementSettings:
+        if self.environment is Environment.PRODUCTION and (
+            self.payout_provider_api_key == DEVELOPMENT_PROVIDER_KEY
+            or self.payout_callback_secret == DEVELOPMENT_CALLBACK_SECRET
+        ):
+            raise ValueError("set the payout provider's real key and callback secret outside development")
+        return self
+
+    @property
+    def payout_callback_url(self) -> str:
+        return f"{self.public_base_url.rstrip('/')}/v1/payout-callbacks"
+
+
+def load_settings() -> SettlementSettings:
+    return SettlementSettings(service_name="settlement-svc")  # type: ignore[call-arg]

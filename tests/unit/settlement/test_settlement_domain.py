@@ -98,3 +98,39 @@ def test_a_transaction_that_does_not_balance_is_refused() -> None:
 def test_a_bad_policy_is_refused() -> None:
     with pytest.raises(ValueError, match="reserve_bp"):
         MerchantPolicy(merchant_id="m-1", reserve_bp=12000)
+
+
+def test_card_numbers_are_checked_with_their_luhn_digit_and_corporate_accounts_by_length() -> None:
+    from settlement_svc.domain.payouts import AccountType, account_number_problems, luhn_valid
+
+    # 6222 0212 3456 7890 12X: the Luhn digit worked by hand for 622202123456789012 is 8
+    assert luhn_valid("6222021234567890128")
+    assert account_number_problems(AccountType.CARD, "6222021234567890128") == []
+    assert account_number_problems(AccountType.CARD, "6222021234567890127") != []
+    assert account_number_problems(AccountType.CARD, "62220212") != []
+    assert account_number_problems(AccountType.CORPORATE, "110060123456789") == []
+    assert account_number_problems(AccountType.CORPORATE, "11-00") != []
+
+
+def test_review_routes_to_ops_for_large_first_risky_or_voucherless_applications() -> None:
+    from settlement_svc.domain.payouts import ReviewRules, review_reasons
+
+    rules = ReviewRules(review_over_minor=5_000_000, vouchers_over_minor=1_000_000)
+    assert (
+        review_reasons(
+            amount_minor=36318, first_payout_to_account=False, risk_flagged=False, voucher_count=0, rules=rules
+        )
+        == []
+    )
+    reasons = review_reasons(
+        amount_minor=6_000_000, first_payout_to_account=True, risk_flagged=True, voucher_count=0, rules=rules
+    )
+    assert len(reasons) == 4
+
+
+def test_a_voucher_must_be_what_it_says_it_is() -> None:
+    from settlement_svc.domain.payouts import voucher_type
+
+    assert voucher_type(b"%PDF-1.7 ...", "application/pdf") == "application/pdf"
+    assert voucher_type(b"MZ\x90\x00", "application/pdf") is None
+    assert voucher_type(b"%PDF-1.7", "application/zip") is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -120,3 +120,82 @@ class HoldRow(SettlementTable, table=True):
     signed_off_at: datetime = _timestamp()
     release_at: datetime = _timestamp()
     released_at: datetime | None = _timestamp(nullable=True)
+
+
+class BankAccountRow(SettlementTable, table=True):
+    __tablename__ = "bank_accounts"
+
+    bank_account_id: str = Field(primary_key=True)
+    merchant_id: str = Field(index=True)
+    holder_name: str
+    bank_name: str
+    account_type: str
+    account_number: str
+    status: str  # unverified | verified
+    verified_by: str | None = None
+    verified_at: datetime | None = _timestamp(nullable=True)
+    created_at: datetime = _timestamp()
+
+
+class VoucherRow(SettlementTable, table=True):
+    __tablename__ = "vouchers"
+
+    voucher_id: str = Field(primary_key=True)
+    merchant_id: str = Field(index=True)
+    kind: str  # invoice | logistics_document
+    content_type: str
+    size_bytes: int
+    sha256: str
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = _timestamp()
+
+
+class MerchantFlagRow(SettlementTable, table=True):
+    """Risk flags ops put on a merchant; any flag routes its applications to review."""
+
+    __tablename__ = "merchant_flags"
+
+    merchant_id: str = Field(primary_key=True)
+    reason: str
+    flagged_by: str
+    flagged_at: datetime = _timestamp()
+
+
+class ApplicationRow(SettlementTable, table=True):
+    __tablename__ = "settlement_applications"
+    __table_args__ = (Index("settlement_applications_status", "status", "created_at"),)
+
+    application_id: str = Field(primary_key=True)
+    merchant_id: str = Field(index=True)
+    bank_account_id: str
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    currency: str
+    order_ids: list[str] = Field(sa_column=Column(JSONB, nullable=False))
+    voucher_ids: list[str] = Field(sa_column=Column(JSONB, nullable=False))
+    status: str
+    review_reasons: list[str] = Field(sa_column=Column(JSONB, nullable=False))
+    decided_by: str | None = None
+    decision_reason: str | None = None
+    payout_id: str | None = None
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class PayoutRow(SettlementTable, table=True):
+    """One transfer to a merchant's bank, for one approved application, in a batch. The payout id
+    is the provider's idempotency key: sending it twice never pays twice."""
+
+    __tablename__ = "payouts"
+
+    payout_id: str = Field(primary_key=True)
+    batch_id: str = Field(index=True)
+    application_id: str = Field(unique=True)
+    merchant_id: str = Field(index=True)
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    currency: str
+    status: str  # sending | sent | paid | failed | returned
+    provider_reference: str | None = None
+    reason: str | None = None
+    created_at: datetime = _timestamp()
+    sent_at: datetime | None = _timestamp(nullable=True)
+    settled_at: datetime | None = _timestamp(nullable=True)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement_svc.service_layer import settlement
+from settlement_svc.adapters.payout_provider import PayoutProvider
+from settlement_svc.config import SettlementSettings
+from settlement_svc.service_layer import payouts, settlement
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
+from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
 from shipsettle_shared.service import ServiceRuntime
-from shipsettle_shared.timers import DueTimer, TimerHandler
+from shipsettle_shared.timers import DueTimer, TimerHandler, schedule_timer
 
 
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
@@ -43,4 +47,32 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     async def reserve_release(session: AsyncSession, timer: DueTimer) -> None:
         await settlement.release_reserve(session, timer, now=runtime.clock.now())
 
-    return {settlement.HOLD_RELEASE: hold_release, settlement.RESERVE_RELEASE: reserve_release}
+    settings = runtime.settings
+    assert isinstance(settings, SettlementSettings)
+    provider = PayoutProvider(settings.payout_provider_url, settings.payout_provider_api_key)
+    batch_interval = timedelta(seconds=settings.payout_batch_interval_s)
+
+    async def payout_batch(session: AsyncSession, timer: DueTimer) -> None:
+        await payouts.run_payout_batch(session, now=runtime.clock.now(), interval=batch_interval)
+
+    async def payout_send(session: AsyncSession, timer: DueTimer) -> None:
+        await payouts.send_payout(
+            session, timer, provider=provider, callback_url=settings.payout_callback_url, now=runtime.clock.now()
+        )
+
+    async def payout_status_check(session: AsyncSession, timer: DueTimer) -> None:
+        await payouts.check_payout_status(session, timer, provider=provider, now=runtime.clock.now())
+
+    return {
+        settlement.HOLD_RELEASE: hold_release,
+        settlement.RESERVE_RELEASE: reserve_release,
+        payouts.PAYOUT_BATCH: payout_batch,
+        payouts.PAYOUT_SEND: payout_send,
+        payouts.PAYOUT_STATUS_CHECK: payout_status_check,
+    }
+
+
+async def start_payout_batches(runtime: ServiceRuntime) -> None:
+    """The batch timer reschedules itself; this creates the first one (idempotent: same key)."""
+    async with unit_of_work(runtime.sessions) as session:
+        await schedule_timer(session, payouts.PAYOUT_BATCH, "batch@first", runtime.clock.now())

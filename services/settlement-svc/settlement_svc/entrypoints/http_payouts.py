@@ -1,0 +1,321 @@
+"""HTTP: bank accounts, vouchers, settlement applications (结算申请), ops review, payouts, and
+the payout provider's callback."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from settlement_svc.adapters.payout_provider import ProviderStatus
+from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow, MerchantFlagRow, PayoutRow
+from settlement_svc.domain.payouts import AccountType, ApplicationStatus, ReviewRules
+from settlement_svc.service_layer import payouts as service
+from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+
+router = APIRouter(prefix="/v1", tags=["applications and payouts"])
+
+IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
+MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BankAccountRequest(Strict):
+    holder_name: str = Field(min_length=1, max_length=140, description="户名, as the bank has it")
+    bank_name: str = Field(min_length=1, max_length=140, description="开户行")
+    account_type: AccountType
+    account_number: str = Field(min_length=8, max_length=30)
+
+
+class ApplicationRequest(Strict):
+    bank_account_id: str
+    amount_minor: int | None = Field(default=None, gt=0, description="omit to apply for everything available")
+    voucher_ids: list[str] = Field(default_factory=list, max_length=20)
+
+
+class Decision(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RiskFlag(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _problem(error: service.PayoutRuleViolation) -> Problem:
+    if error.status == 404:
+        return NotFound("resource", "requested")
+    if error.status == 409:
+        return Conflict(error.message, type_slug=error.code)
+    return validation_problem([(f"body.{error.field or 'request'}", error.message)], title="Refused")
+
+
+def _own(principal: Principal, merchant_id: str) -> None:
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+
+
+def _account_view(row: BankAccountRow) -> dict[str, Any]:
+    return {
+        "bank_account_id": row.bank_account_id,
+        "holder_name": row.holder_name,
+        "bank_name": row.bank_name,
+        "account_type": row.account_type,
+        "account_number_masked": f"**** {row.account_number[-4:]}",
+        "status": row.status,
+    }
+
+
+def _application_view(row: ApplicationRow) -> dict[str, Any]:
+    return {
+        "application_id": row.application_id,
+        "merchant_id": row.merchant_id,
+        "bank_account_id": row.bank_account_id,
+        "amount_minor": row.amount_minor,
+        "currency": row.currency,
+        "status": row.status,
+        "review_reasons": row.review_reasons,
+        "voucher_ids": row.voucher_ids,
+        "decided_by": row.decided_by,
+        "decision_reason": row.decision_reason,
+        "payout_id": row.payout_id,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+@router.post("/merchants/{merchant_id}/bank-accounts", status_code=201, summary="Register a bank account")
+async def register_account(
+    merchant_id: IdPath, body: BankAccountRequest, request: Request, principal: MerchantOnly
+) -> dict[str, Any]:
+    """Card numbers are checked with their Luhn check digit; corporate accounts by length. The
+    account can be used once ops verified it."""
+    _own(principal, merchant_id)
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            row = await service.register_bank_account(
+                session, merchant_id, now=runtime.clock.now(), **body.model_dump()
+            )
+    except service.PayoutRuleViolation as error:
+        raise _problem(error) from error
+    return _account_view(row)
+
+
+@router.post("/bank-accounts/{bank_account_id}/verify", summary="Mark a bank account verified (ops)")
+async def verify_account(bank_account_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            row = await service.verify_bank_account(
+                session, bank_account_id, by=principal.key_id, now=runtime.clock.now()
+            )
+    except service.PayoutRuleViolation as error:
+        raise NotFound("bank account", bank_account_id) from error
+    return _account_view(row)
+
+
+@router.post(
+    "/merchants/{merchant_id}/vouchers", status_code=201, summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)"
+)
+async def upload_voucher(
+    merchant_id: IdPath,
+    request: Request,
+    principal: MerchantOnly,
+    kind: Annotated[Literal["invoice", "logistics_document"], Form()],
+    file: Annotated[UploadFile, File()],
+) -> dict[str, Any]:
+    _own(principal, merchant_id)
+    runtime = request.app.state.runtime
+    content = await file.read()
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            row = await service.store_voucher(
+                session,
+                merchant_id,
+                kind=kind,
+                declared_type=file.content_type or "",
+                content=content,
+                now=runtime.clock.now(),
+            )
+    except service.PayoutRuleViolation as error:
+        raise _problem(error) from error
+    return {
+        "voucher_id": row.voucher_id,
+        "kind": row.kind,
+        "content_type": row.content_type,
+        "size_bytes": row.size_bytes,
+        "sha256": row.sha256,
+    }
+
+
+@router.post(
+    "/merchants/{merchant_id}/settlement-applications", status_code=201, summary="Apply for available funds (结算申请)"
+)
+async def apply(
+    merchant_id: IdPath,
+    body: ApplicationRequest,
+    request: Request,
+    response: Response,
+    principal: MerchantOnly,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> dict[str, Any]:
+    """Moves the amount from available to in payout at once. Approved automatically unless a
+    review rule applies (large amount, first payout to the account, risk flag, missing
+    vouchers); then it waits for ops."""
+    _own(principal, merchant_id)
+    runtime = request.app.state.runtime
+    settings = runtime.settings
+
+    async def command(session: Any) -> tuple[int, dict[str, Any]]:
+        policy = await SettlementRepository(session).policy(merchant_id, runtime.clock.now())
+        try:
+            row = await service.apply_for_settlement(
+                session,
+                service.Apply(merchant_id, body.bank_account_id, body.amount_minor, body.voucher_ids),
+                now=runtime.clock.now(),
+                rules=ReviewRules(settings.review_over_minor, settings.vouchers_over_minor),
+                min_payout_minor=policy.min_payout_minor,
+            )
+        except service.PayoutRuleViolation as error:
+            raise _problem(error) from error
+        return 201, _application_view(row)
+
+    status, answer = await run_idempotent(
+        runtime.sessions,
+        principal,
+        idempotency_key,
+        request_hash("POST", f"/v1/merchants/{merchant_id}/settlement-applications", body.model_dump(mode="json")),
+        command,
+    )
+    response.status_code = status
+    return answer
+
+
+@router.get("/merchants/{merchant_id}/settlement-applications", summary="A merchant's applications")
+async def merchant_applications(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+    _own(principal, merchant_id)
+    async with request.app.state.runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(ApplicationRow)
+                .where(ApplicationRow.merchant_id == merchant_id)
+                .order_by(ApplicationRow.created_at)
+            )
+        ).scalars()
+        return [_application_view(row) for row in rows]
+
+
+@router.get("/settlement-applications/review-queue", summary="Applications waiting for ops")
+async def review_queue(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
+    async with request.app.state.runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(ApplicationRow)
+                .where(ApplicationRow.status == ApplicationStatus.IN_REVIEW.value)
+                .order_by(ApplicationRow.created_at)
+            )
+        ).scalars()
+        return [_application_view(row) for row in rows]
+
+
+@router.post("/settlement-applications/{application_id}/{decision}", summary="Approve or reject an application (ops)")
+async def decide(
+    application_id: IdPath,
+    decision: Literal["approve", "reject"],
+    body: Decision,
+    request: Request,
+    principal: OpsPrincipal,
+) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            row = await service.decide(
+                session,
+                application_id,
+                approve=decision == "approve",
+                reason=body.reason,
+                by=principal.key_id,
+                now=runtime.clock.now(),
+            )
+    except service.PayoutRuleViolation as error:
+        raise _problem(error) from error
+    return _application_view(row)
+
+
+@router.put(
+    "/merchants/{merchant_id}/risk-flag",
+    status_code=204,
+    summary="Flag a merchant: its applications go to review (ops)",
+)
+async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal: OpsPrincipal) -> None:
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        await session.merge(
+            MerchantFlagRow(
+                merchant_id=merchant_id, reason=body.reason, flagged_by=principal.key_id, flagged_at=runtime.clock.now()
+            )
+        )
+
+
+@router.get("/merchants/{merchant_id}/payouts", summary="A merchant's payouts")
+async def merchant_payouts(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+    _own(principal, merchant_id)
+    async with request.app.state.runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(PayoutRow).where(PayoutRow.merchant_id == merchant_id).order_by(PayoutRow.created_at)
+            )
+        ).scalars()
+        return [
+            {
+                "payout_id": row.payout_id,
+                "batch_id": row.batch_id,
+                "application_id": row.application_id,
+                "amount_minor": row.amount_minor,
+                "currency": row.currency,
+                "status": row.status,
+                "provider_reference": row.provider_reference,
+                "reason": row.reason,
+            }
+            for row in rows
+        ]
+
+
+@router.post("/payout-callbacks", summary="The payout provider's outcome callback (Standard Webhooks signature)")
+async def payout_callback(request: Request) -> dict[str, Any]:
+    """Refused with 401 for a bad signature and 404 for an unknown payout, changing nothing. A
+    repeated callback moves nothing again (ledger keys are per payout and outcome)."""
+    runtime = request.app.state.runtime
+    raw = await request.body()
+    try:
+        body = Webhook(runtime.settings.payout_callback_secret).verify(raw, dict(request.headers))
+    except WebhookVerificationError as error:
+        raise Problem(
+            401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
+        ) from error
+    try:
+        reason = body.get("reason")
+        outcome = ProviderStatus(
+            request_id=str(body["request_id"]),
+            status=str(body["status"]),
+            provider_reference=body.get("provider_reference"),
+            reason=(reason.get("message") if isinstance(reason, dict) else reason),
+        )
+    except (KeyError, TypeError) as error:
+        raise validation_problem([("body", f"not a payout callback: {error}")]) from error
+    async with unit_of_work(runtime.sessions) as session:
+        known = await service.apply_provider_outcome(session, outcome, now=runtime.clock.now())
+    if not known:
+        raise NotFound("payout", outcome.request_id)
+    return {"received": True}

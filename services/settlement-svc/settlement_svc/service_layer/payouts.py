@@ -1,0 +1,421 @@
+"""Settlement applications (结算申请), their review, payout batches and payouts.
+
+Money on the ledger, per application of amount A:
+- applied:   available −A, in_payout +A (so the same funds cannot be applied for twice)
+- rejected / payout failed:   in_payout −A, available +A
+- paid:      in_payout −A, paid_out +A
+- returned by the bank after paid:   paid_out −A, available +A
+Each movement's transaction key names its cause (``apply:<id>``, ``payout_paid:<id>`` ...), so a
+repeated callback or a retried timer cannot move money twice.
+
+Sending: a batch timer groups approved applications into a batch and creates one payout each
+(status ``sending``) with a ``payout_send`` timer. The timer's handler sends to the provider,
+which is idempotent on the payout id; a crash before the answer is recorded leaves the timer
+due, and the resend is answered with the payout's current status instead of a second payment.
+A ``payout_status_check`` timer asks the provider when no callback came.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from settlement_svc.adapters.payout_provider import PayoutProvider, ProviderConflict, ProviderRefused, ProviderStatus
+from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.tables import (
+    ApplicationRow,
+    BankAccountRow,
+    MerchantFlagRow,
+    PayoutRow,
+    VoucherRow,
+)
+from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account, transaction
+from settlement_svc.domain.payouts import (
+    MAX_VOUCHER_BYTES,
+    AccountType,
+    ApplicationStatus,
+    ReviewRules,
+    account_number_problems,
+    review_reasons,
+    voucher_type,
+)
+from shipsettle_shared.timers import DueTimer, schedule_timer
+
+PAYOUT_BATCH = "payout_batch"
+PAYOUT_SEND = "payout_send"
+PAYOUT_STATUS_CHECK = "payout_status_check"
+STATUS_CHECK_AFTER = timedelta(minutes=10)
+
+
+class PayoutRuleViolation(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def _move(
+    key: str, kind: str, merchant_id: str, source: MerchantAccount, target: MerchantAccount, amount: int, why: str
+) -> LedgerTransaction:
+    return transaction(
+        key,
+        kind,
+        merchant_id,
+        [(merchant_account(merchant_id, source), -amount), (merchant_account(merchant_id, target), amount)],
+        description=why,
+    )
+
+
+# --- bank accounts and vouchers ---------------------------------------------------------
+
+
+async def register_bank_account(
+    session: AsyncSession,
+    merchant_id: str,
+    *,
+    holder_name: str,
+    bank_name: str,
+    account_type: AccountType,
+    account_number: str,
+    now: datetime,
+) -> BankAccountRow:
+    problems = account_number_problems(account_type, account_number)
+    if problems:
+        raise PayoutRuleViolation(422, "bad-account-number", problems[0], "account_number")
+    row = BankAccountRow(
+        bank_account_id=f"BA-{uuid.uuid4().hex[:12]}",
+        merchant_id=merchant_id,
+        holder_name=holder_name,
+        bank_name=bank_name,
+        account_type=account_type.value,
+        account_number=account_number,
+        status="unverified",
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def verify_bank_account(session: AsyncSession, bank_account_id: str, *, by: str, now: datetime) -> BankAccountRow:
+    row = await session.get(BankAccountRow, bank_account_id, with_for_update=True)
+    if row is None:
+        raise PayoutRuleViolation(404, "not-found", "bank account not found")
+    row.status = "verified"
+    row.verified_by = by
+    row.verified_at = now
+    return row
+
+
+async def store_voucher(
+    session: AsyncSession, merchant_id: str, *, kind: str, declared_type: str, content: bytes, now: datetime
+) -> VoucherRow:
+    if len(content) > MAX_VOUCHER_BYTES:
+        raise PayoutRuleViolation(
+            422, "voucher-too-large", f"vouchers are limited to {MAX_VOUCHER_BYTES} bytes", "file"
+        )
+    content_type = voucher_type(content, declared_type)
+    if content_type is None:
+        raise PayoutRuleViolation(
+            422, "voucher-type", "a voucher is a PDF, PNG or JPEG file whose content matches its type", "file"
+        )
+    row = VoucherRow(
+        voucher_id=f"V-{uuid.uuid4().hex[:12]}",
+        merchant_id=merchant_id,
+        kind=kind,
+        content_type=content_type,
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Apply:
+    merchant_id: str
+    bank_account_id: str
+    amount_minor: int | None  # None: everything available
+    voucher_ids: list[str]
+
+
+async def apply_for_settlement(
+    session: AsyncSession, command: Apply, *, now: datetime, rules: ReviewRules, min_payout_minor: int
+) -> ApplicationRow:
+    """Raises PayoutRuleViolation: unknown or unverified account (422), more than available (422),
+    below the minimum payout (422), unknown vouchers (422)."""
+    repository = SettlementRepository(session)
+    await repository.lock_merchant(command.merchant_id)
+    account = await session.get(BankAccountRow, command.bank_account_id)
+    if account is None or account.merchant_id != command.merchant_id:
+        raise PayoutRuleViolation(422, "unknown-account", "no such bank account for this merchant", "bank_account_id")
+    if account.status != "verified":
+        raise PayoutRuleViolation(422, "account-unverified", "the bank account is not verified yet", "bank_account_id")
+    available = (await repository.merchant_balances(command.merchant_id))["available"]
+    amount = available if command.amount_minor is None else command.amount_minor
+    if amount <= 0 or amount > available:
+        raise PayoutRuleViolation(
+            422, "insufficient-funds", f"{amount} fen requested but {available} fen is available", "amount"
+        )
+    if amount < min_payout_minor:
+        raise PayoutRuleViolation(422, "below-minimum", f"the minimum payout is {min_payout_minor} fen", "amount")
+    if command.voucher_ids:
+        found = (
+            await session.execute(
+                select(VoucherRow.voucher_id).where(
+                    VoucherRow.voucher_id.in_(command.voucher_ids), VoucherRow.merchant_id == command.merchant_id
+                )
+            )
+        ).scalars()
+        missing = set(command.voucher_ids) - set(found)
+        if missing:
+            raise PayoutRuleViolation(422, "unknown-voucher", f"unknown vouchers: {sorted(missing)}", "voucher_ids")
+    paid_before = await session.scalar(
+        select(ApplicationRow.application_id).where(
+            ApplicationRow.bank_account_id == account.bank_account_id,
+            ApplicationRow.status == ApplicationStatus.PAID.value,
+        )
+    )
+    flagged = await session.get(MerchantFlagRow, command.merchant_id)
+    reasons = review_reasons(
+        amount_minor=amount,
+        first_payout_to_account=paid_before is None,
+        risk_flagged=flagged is not None,
+        voucher_count=len(command.voucher_ids),
+        rules=rules,
+    )
+    application = ApplicationRow(
+        application_id=f"SA-{uuid.uuid4().hex[:12]}",
+        merchant_id=command.merchant_id,
+        bank_account_id=account.bank_account_id,
+        amount_minor=amount,
+        currency="CNY",
+        order_ids=[],
+        voucher_ids=list(command.voucher_ids),
+        status=(ApplicationStatus.IN_REVIEW if reasons else ApplicationStatus.APPROVED).value,
+        review_reasons=reasons,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(application)
+    await session.flush()
+    await repository.post(
+        _move(
+            f"apply:{application.application_id}",
+            "apply",
+            command.merchant_id,
+            MerchantAccount.AVAILABLE,
+            MerchantAccount.IN_PAYOUT,
+            amount,
+            f"settlement application {application.application_id}",
+        ),
+        now=now,
+    )
+    return application
+
+
+async def decide(
+    session: AsyncSession, application_id: str, *, approve: bool, reason: str, by: str, now: datetime
+) -> ApplicationRow:
+    """Ops decision on an application in review. Raises PayoutRuleViolation (404, 409)."""
+    application = await session.get(ApplicationRow, application_id, with_for_update=True)
+    if application is None:
+        raise PayoutRuleViolation(404, "not-found", "application not found")
+    if application.status != ApplicationStatus.IN_REVIEW.value:
+        raise PayoutRuleViolation(409, "not-in-review", f"the application is {application.status}")
+    application.decided_by = by
+    application.decision_reason = reason
+    application.updated_at = now
+    if approve:
+        application.status = ApplicationStatus.APPROVED.value
+        return application
+    application.status = ApplicationStatus.REJECTED.value
+    await SettlementRepository(session).post(
+        _move(
+            f"reject:{application_id}",
+            "application_rejected",
+            application.merchant_id,
+            MerchantAccount.IN_PAYOUT,
+            MerchantAccount.AVAILABLE,
+            application.amount_minor,
+            f"application rejected: {reason}",
+        ),
+        now=now,
+    )
+    return application
+
+
+# --- payouts -------------------------------------------------------------------------------
+
+
+async def run_payout_batch(session: AsyncSession, *, now: datetime, interval: timedelta) -> str | None:
+    """Group every approved application into one batch, one payout each; schedule the next run."""
+    approved = list(
+        (
+            await session.execute(
+                select(ApplicationRow)
+                .where(ApplicationRow.status == ApplicationStatus.APPROVED.value, ApplicationRow.payout_id.is_(None))
+                .order_by(ApplicationRow.created_at)
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+    )
+    await schedule_timer(session, PAYOUT_BATCH, f"batch@{int((now + interval).timestamp())}", now + interval)
+    if not approved:
+        return None
+    batch_id = f"PB-{now.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    for application in approved:
+        payout_id = f"PO-{uuid.uuid4().hex[:16]}"
+        session.add(
+            PayoutRow(
+                payout_id=payout_id,
+                batch_id=batch_id,
+                application_id=application.application_id,
+                merchant_id=application.merchant_id,
+                amount_minor=application.amount_minor,
+                currency=application.currency,
+                status="sending",
+                created_at=now,
+            )
+        )
+        application.payout_id = payout_id
+        application.status = ApplicationStatus.PAYING.value
+        application.updated_at = now
+        await schedule_timer(session, PAYOUT_SEND, payout_id, now)
+    await session.flush()
+    return batch_id
+
+
+async def send_payout(
+    session: AsyncSession, timer: DueTimer, *, provider: PayoutProvider, callback_url: str, now: datetime
+) -> None:
+    """Send (or re-send) one payout. A provider outage raises, and the timer retries with backoff."""
+    payout = await session.get(PayoutRow, timer.timer_key, with_for_update=True)
+    if payout is None or payout.status != "sending":
+        return
+    application = await session.get(ApplicationRow, payout.application_id)
+    account = await session.get(BankAccountRow, application.bank_account_id) if application else None
+    assert account is not None
+    body = {
+        "request_id": payout.payout_id,
+        "amount_minor": payout.amount_minor,
+        "currency": payout.currency,
+        "reference": f"ShipSettle settlement {payout.application_id}",
+        "callback_url": callback_url,
+        "beneficiary": {
+            "account_holder_name": account.holder_name,
+            "bank_name": account.bank_name,
+            "account_number": account.account_number,
+        },
+    }
+    try:
+        answer = await provider.send(body)
+    except ProviderConflict:
+        known = await provider.status(payout.payout_id)
+        if known is None:
+            raise  # cannot be: the conflict says it exists; retry later
+        answer = known
+    except ProviderRefused as error:
+        await _settle(session, payout, ProviderStatus(payout.payout_id, "failed", None, str(error)), now=now)
+        return
+    payout.status = "sent"
+    payout.sent_at = now
+    payout.provider_reference = answer.provider_reference
+    await schedule_timer(session, PAYOUT_STATUS_CHECK, payout.payout_id, now + STATUS_CHECK_AFTER)
+    if answer.status in ("paid", "failed", "returned"):
+        await _settle(session, payout, answer, now=now)
+
+
+async def check_payout_status(
+    session: AsyncSession, timer: DueTimer, *, provider: PayoutProvider, now: datetime
+) -> None:
+    """No callback yet: ask the provider. Still in flight: ask again later."""
+    payout = await session.get(PayoutRow, timer.timer_key.split("@", 1)[0], with_for_update=True)
+    if payout is None or payout.status not in ("sent", "paid"):
+        return
+    answer = await provider.status(payout.payout_id)
+    if answer is None or answer.status == "accepted":
+        await schedule_timer(
+            session, PAYOUT_STATUS_CHECK, f"{payout.payout_id}@{int(now.timestamp())}", now + STATUS_CHECK_AFTER
+        )
+        return
+    await _settle(session, payout, answer, now=now)
+
+
+async def apply_provider_outcome(session: AsyncSession, outcome: ProviderStatus, *, now: datetime) -> bool:
+    """From a verified callback. False for an unknown payout."""
+    payout = await session.get(PayoutRow, outcome.request_id, with_for_update=True)
+    if payout is None:
+        return False
+    await _settle(session, payout, outcome, now=now)
+    return True
+
+
+async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderStatus, *, now: datetime) -> None:
+    repository = SettlementRepository(session)
+    application = await session.get(ApplicationRow, payout.application_id, with_for_update=True)
+    assert application is not None
+    merchant, amount = payout.merchant_id, payout.amount_minor
+    if outcome.provider_reference:
+        payout.provider_reference = outcome.provider_reference
+    if outcome.status == "paid" and payout.status in ("sending", "sent"):
+        await repository.post(
+            _move(
+                f"payout_paid:{payout.payout_id}",
+                "payout_paid",
+                merchant,
+                MerchantAccount.IN_PAYOUT,
+                MerchantAccount.PAID_OUT,
+                amount,
+                f"payout {payout.payout_id} paid",
+            ),
+            now=now,
+        )
+        payout.status, payout.settled_at = "paid", now
+        application.status = ApplicationStatus.PAID.value
+    elif outcome.status == "failed" and payout.status in ("sending", "sent"):
+        await repository.post(
+            _move(
+                f"payout_failed:{payout.payout_id}",
+                "payout_failed",
+                merchant,
+                MerchantAccount.IN_PAYOUT,
+                MerchantAccount.AVAILABLE,
+                amount,
+                f"payout {payout.payout_id} failed: {outcome.reason}",
+            ),
+            now=now,
+        )
+        payout.status, payout.reason, payout.settled_at = "failed", outcome.reason, now
+        application.status = ApplicationStatus.FAILED.value
+    elif outcome.status == "returned" and payout.status in ("sending", "sent", "paid"):
+        if payout.status != "paid":  # the return overtook the paid callback: book both, in order
+            await _settle(session, payout, ProviderStatus(payout.payout_id, "paid", None, None), now=now)
+        await repository.post(
+            _move(
+                f"payout_returned:{payout.payout_id}",
+                "payout_returned",
+                merchant,
+                MerchantAccount.PAID_OUT,
+                MerchantAccount.AVAILABLE,
+                amount,
+                f"payout {payout.payout_id} returned: {outcome.reason}",
+            ),
+            now=now,
+        )
+        payout.status, payout.reason = "returned", outcome.reason
+        application.status = ApplicationStatus.RETURNED.value
+    application.updated_at = now

@@ -1,0 +1,276 @@
+"""settlement-svc end to end: orders through sign-off, hold, a settlement application, ops review
+and a payout by the sandbox bank, with the test clock; balances against figures worked by
+hand; refusals that move nothing."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from local import SANDBOX_API_SECRET, SANDBOX_CALLBACK_SECRET
+from logistics_support import FORM, confirmed_order, dispatch, kuaidi100_form, service_now
+from order_support import simple_order
+from platform_support import Platform, bearer, new_merchant
+from standardwebhooks import Webhook
+from support import eventually
+
+pytestmark = pytest.mark.infra
+
+SALT = "payouts-e2e-salt-0123456789abcdef"
+CARD = "6222021234567890128"  # Luhn check digit 8, worked by hand in tests/unit/settlement
+
+
+@pytest.fixture(scope="module")
+async def merchant(platform: Platform) -> dict[str, str]:
+    key = await new_merchant(platform, "payout")
+    platform.keys["payout"] = key
+    async with httpx.AsyncClient(timeout=10) as client:
+        await client.put(
+            f"{platform.url('logistics-svc')}/v1/webhook-sources/kuaidi100/secret",
+            json={"secret": SALT},
+            headers=bearer(platform.keys["ops"]),
+        )
+        policy = {
+            "hold_days": 7,
+            "default_commission_bp": 500,
+            "commission_bp_by_category": {"books": 300, "services": 800},
+        }
+        assert (
+            await client.put(
+                f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/policy",
+                json=policy,
+                headers=bearer(platform.keys["ops"]),
+            )
+        ).status_code == 200
+    return key
+
+
+async def signed_off(client: httpx.AsyncClient, platform: Platform, order: dict[str, Any]) -> None:
+    shipped = await dispatch(
+        client,
+        platform,
+        order,
+        merchant_key="payout",
+        lines=[{"line_id": line["line_id"], "quantity": line["quantity"]} for line in order["lines"]],
+    )
+    now = await service_now(client, platform.url("logistics-svc"))
+    form = kuaidi100_form(shipped["tracking_number"], [("签收", "已签收", now)], SALT, "3")
+    assert (
+        await client.post(f"{platform.url('logistics-svc')}/v1/webhooks/kuaidi100", content=form, headers=FORM)
+    ).status_code == 200
+
+    async def delivered() -> bool:
+        found = await client.get(
+            f"{platform.url('logistics-svc')}/v1/shipments/{shipped['shipment_id']}",
+            headers=bearer(platform.keys["ops"]),
+        )
+        return found.json()["status"] == "delivered"
+
+    await eventually(delivered, timeout_s=30)
+    response = await client.post(
+        f"{platform.url('logistics-svc')}/v1/orders/{order['order_id']}/confirm-receipt",
+        headers=bearer(platform.keys["platform"]),
+    )
+    assert response.status_code == 200, response.text
+
+
+async def balances(client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str]) -> dict[str, int]:
+    response = await client.get(
+        f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/balances", headers=bearer(merchant)
+    )
+    return response.json()["balances_minor"]
+
+
+async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_the_fen(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    worked = await confirmed_order(client, platform, merchant_key="payout")
+    await signed_off(client, platform, worked)
+    cups = simple_order(merchant["merchant_id"], unit_price="50.00", quantity=2)
+    placed = await client.post(
+        f"{platform.url('order-svc')}/v1/orders",
+        json=cups,
+        headers={**bearer(platform.keys["platform"]), "Idempotency-Key": cups["order_id"]},
+    )
+    assert placed.status_code == 201
+    confirmed = await client.post(
+        f"{platform.url('order-svc')}/v1/orders/{cups['order_id']}/shipping-info/confirm",
+        json={"items": [{"line_id": "L1", "quantity": 2, "spec": "白色"}]},
+        headers=bearer(merchant),
+    )
+    assert confirmed.status_code == 200
+    await signed_off(client, platform, cups)
+
+    # pending: worked example net 363.18 (see test_settlement.py) + cups 100.00 - 5% = 95.00
+    async def both_pending() -> dict[str, int] | None:
+        found = await balances(client, platform, merchant)
+        return found if found["pending"] == 36318 + 9500 else None
+
+    await eventually(both_pending, timeout_s=30)
+    await platform.advance_clock(7 * 86400 + 60)
+
+    async def both_available() -> dict[str, int] | None:
+        found = await balances(client, platform, merchant)
+        return found if found["available"] == 45818 else None
+
+    assert (await eventually(both_available, timeout_s=30))["pending"] == 0
+
+    base = f"{platform.url('settlement-svc')}/v1"
+    account = await client.post(
+        f"{base}/merchants/{merchant['merchant_id']}/bank-accounts",
+        json={
+            "holder_name": "杭州茶叶有限公司",
+            "bank_name": "中国银行杭州分行",
+            "account_type": "card",
+            "account_number": CARD,
+        },
+        headers=bearer(merchant),
+    )
+    assert account.status_code == 201, account.text
+    account_id = account.json()["bank_account_id"]
+    apply_url = f"{base}/merchants/{merchant['merchant_id']}/settlement-applications"
+    unverified = await client.post(
+        apply_url,
+        json={"bank_account_id": account_id},
+        headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert unverified.status_code == 422
+    assert (
+        await client.post(f"{base}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
+    ).status_code == 200
+    too_much = await client.post(
+        apply_url,
+        json={"bank_account_id": account_id, "amount_minor": 45819},
+        headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert too_much.status_code == 422
+    assert await balances(client, platform, merchant) == {
+        "pending": 0,
+        "available": 45818,
+        "reserved": 0,
+        "in_payout": 0,
+        "paid_out": 0,
+        "negative_balance": 0,
+    }
+
+    applied = await client.post(
+        apply_url,
+        json={"bank_account_id": account_id},
+        headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert applied.status_code == 201, applied.text
+    application = applied.json()
+    assert application["amount_minor"] == 45818
+    assert application["status"] == "in_review"
+    assert application["review_reasons"] == ["first payout to this bank account"]
+    assert (await balances(client, platform, merchant))["in_payout"] == 45818
+
+    queue = (
+        await client.get(f"{base}/settlement-applications/review-queue", headers=bearer(platform.keys["ops"]))
+    ).json()
+    assert application["application_id"] in [item["application_id"] for item in queue]
+    approved = await client.post(
+        f"{base}/settlement-applications/{application['application_id']}/approve",
+        json={"reason": "account checked"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert approved.status_code == 200
+
+    async def paid() -> dict[str, int] | None:
+        found = await balances(client, platform, merchant)
+        return found if found["paid_out"] else None
+
+    final = await eventually(paid, timeout_s=60)
+    assert final == {
+        "pending": 0,
+        "available": 0,
+        "reserved": 0,
+        "in_payout": 0,
+        "paid_out": 45818,
+        "negative_balance": 0,
+    }
+    [payout] = (
+        await client.get(f"{base}/merchants/{merchant['merchant_id']}/payouts", headers=bearer(merchant))
+    ).json()
+    assert payout["status"] == "paid"
+    executions = (
+        await client.get(
+            f"{platform.url('payout-sandbox')}/_sandbox/executions",
+            headers={"Authorization": f"Bearer {SANDBOX_API_SECRET}"},
+        )
+    ).json()
+    assert [e for e in executions["executions"] if e["request_id"] == payout["payout_id"]].__len__() == 1
+    check = (await client.get(f"{base}/ledger/check", headers=bearer(platform.keys["auditor"]))).json()
+    assert check["ok"] is True
+
+
+async def test_a_callback_with_a_bad_signature_or_for_an_unknown_payout_moves_nothing(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    before = await balances(client, platform, merchant)
+    url = f"{platform.url('settlement-svc')}/v1/payout-callbacks"
+    body = json.dumps(
+        {
+            "request_id": "PO-unknown",
+            "provider_reference": "X",
+            "status": "paid",
+            "reason": None,
+            "amount_minor": 1,
+            "currency": "CNY",
+            "occurred_at": datetime.now(UTC).isoformat(),
+        }
+    ).encode()
+    forged = await client.post(
+        url,
+        content=body,
+        headers={
+            "webhook-id": "msg_1",
+            "webhook-timestamp": str(int(datetime.now(UTC).timestamp())),
+            "webhook-signature": "v1,Zm9yZ2Vk",
+            "content-type": "application/json",
+        },
+    )
+    assert forged.status_code == 401
+    signature = Webhook(SANDBOX_CALLBACK_SECRET).sign("msg_2", datetime.now(UTC), body.decode())
+    unknown = await client.post(
+        url,
+        content=body,
+        headers={
+            "webhook-id": "msg_2",
+            "webhook-timestamp": str(int(datetime.now(UTC).timestamp())),
+            "webhook-signature": signature,
+            "content-type": "application/json",
+        },
+    )
+    assert unknown.status_code == 404
+    assert await balances(client, platform, merchant) == before
+
+
+async def test_a_merchant_cannot_apply_for_another_merchants_funds(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    response = await client.post(
+        f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/settlement-applications",
+        json={"bank_account_id": "BA-x"},
+        headers={**bearer(platform.keys["merchant_b"]), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert response.status_code == 404
+    voucher = await client.post(
+        f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/vouchers",
+        data={"kind": "invoice"},
+        files={"file": ("invoice.exe", b"MZ\x90\x00", "application/pdf")},
+        headers=bearer(merchant),
+    )
+    assert voucher.status_code == 422
+    good = await client.post(
+        f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/vouchers",
+        data={"kind": "invoice"},
+        files={"file": ("invoice.pdf", b"%PDF-1.7\n...", "application/pdf")},
+        headers=bearer(merchant),
+    )
+    assert good.status_code == 201
+    assert len(good.json()["sha256"]) == 64
