@@ -44,6 +44,7 @@ from settlement_svc.domain.payouts import (
     review_reasons,
     voucher_type,
 )
+from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.timers import DueTimer, schedule_timer
 
 PAYOUT_BATCH = "payout_batch"
@@ -321,8 +322,10 @@ async def send_payout(
             "account_number": account.account_number,
         },
     }
+    failpoint("payout.before_send")
     try:
         answer = await provider.send(body)
+        failpoint("payout.after_send")  # the bank has it; we have not recorded that yet
     except ProviderConflict:
         known = await provider.status(payout.payout_id)
         if known is None:
