@@ -5,6 +5,7 @@ before its order is parked and applied when the order comes."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -152,21 +153,37 @@ async def test_no_ledger_posting_exists_for_an_order_whose_sign_off_is_withheld(
         )
         return response.json() if response.status_code == 200 else None
 
-    settlement = await eventually(known_to_settlement, timeout_s=30)
-    await platform.advance_clock(30 * 86400)
-    settlement = (
-        await client.get(
-            f"{platform.url('settlement-svc')}/v1/orders/{order['order_id']}/settlement", headers=bearer(merchant)
-        )
-    ).json()
-    assert settlement["transactions"] == []
-    assert settlement["holds"] == []
+    await eventually(known_to_settlement, timeout_s=30)
+    # Six days after delivery: before the auto-confirm, so no sign-off event exists yet.
+    await platform.advance_clock(6 * 86400)
+    for _ in range(20):  # the schedulers and consumers get every chance to (wrongly) post
+        settlement = (
+            await client.get(
+                f"{platform.url('settlement-svc')}/v1/orders/{order['order_id']}/settlement", headers=bearer(merchant)
+            )
+        ).json()
+        assert settlement["transactions"] == []
+        assert settlement["holds"] == []
+        await asyncio.sleep(0.1)
     ledger = (
         await client.get(
             f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/ledger", headers=bearer(merchant)
         )
     ).json()
     assert order["order_id"] not in {tx["order_id"] for tx in ledger["transactions"]}
+
+    # The sign-off, and only it, books the order.
+    signed = await client.post(
+        f"{platform.url('logistics-svc')}/v1/orders/{order['order_id']}/confirm-receipt",
+        headers=bearer(platform.keys["platform"]),
+    )
+    assert signed.status_code == 200
+
+    async def booked() -> list[dict[str, Any]] | None:
+        found = await known_to_settlement()
+        return found["transactions"] if found and found["transactions"] else None
+
+    assert [tx["kind"] for tx in await eventually(booked, timeout_s=30)] == ["sign_off"]
 
 
 async def publish(event: EventPayload, producer_name: str) -> None:

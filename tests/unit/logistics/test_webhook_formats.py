@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,7 +19,20 @@ from starlette.responses import JSONResponse
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 from logistics_svc.domain.tracking import TrackingStatus, WebhookRejected
 
-FORMATS = Path(__file__).resolve().parents[4] / "shared" / "formats"
+
+def _formats_dir() -> Path:
+    """The vendors' documented examples live in ../shared/formats beside the repository; a clone
+    elsewhere on this machine finds them at /work/shared/formats, or where
+    SHIPSETTLE_FORMATS_DIR says."""
+    candidates = [
+        Path(os.environ.get("SHIPSETTLE_FORMATS_DIR", "/nonexistent")),
+        Path(__file__).resolve().parents[4] / "shared" / "formats",
+        Path("/work/shared/formats"),
+    ]
+    return next((path for path in candidates if (path / "kuaidi100").is_dir()), candidates[1])
+
+
+FORMATS = _formats_dir()
 KUAIDI100 = FORMATS / "kuaidi100"
 AFTERSHIP = FORMATS / "aftership"
 
