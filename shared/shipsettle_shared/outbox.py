@@ -19,6 +19,7 @@ from shipsettle_shared.envelope import EventEnvelope, uuid7
 from shipsettle_shared.logs import current_correlation_id
 
 OUTBOX_SHARDS = 16
+_INSERT_OUTBOX_ROW = insert(outbox_table)
 
 
 def shard_of(message_key: str) -> int:
@@ -60,14 +61,18 @@ async def add_to_outbox(
     """Stage ``payload`` for publication in the session's current transaction."""
     envelope = build_envelope(payload, producer=producer, occurred_at=occurred_at, causation_id=causation_id)
     message_key = envelope.aggregate_id
-    await session.execute(
-        insert(outbox_table).values(
-            event_id=envelope.event_id,
-            topic=str(payload.topic),
-            message_key=message_key,
-            shard=shard_of(message_key),
-            event_type=envelope.event_type,
-            envelope=envelope.model_dump(mode="json"),
-        )
+    # A prebuilt statement on the session's connection: about half the cost of an ORM execute,
+    # and this runs in every state-changing transaction.
+    connection = await session.connection()
+    await connection.execute(
+        _INSERT_OUTBOX_ROW,
+        {
+            "event_id": envelope.event_id,
+            "topic": str(payload.topic),
+            "message_key": message_key,
+            "shard": shard_of(message_key),
+            "event_type": envelope.event_type,
+            "envelope": envelope.model_dump(mode="json"),
+        },
     )
     return envelope

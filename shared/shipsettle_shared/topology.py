@@ -43,4 +43,6 @@ def database_url(
     user: str = "shipsettle",
     password: str = "shipsettle",  # noqa: S107 - the local development role, never production
 ) -> str:
-    return f"postgresql+asyncpg://{user}:{password}@{host}:{port}/{database}"
+    url = f"postgresql+asyncpg://{user}:{password}@{host}:{port}/{database}"
+    # Loopback needs no TLS; asyncpg would otherwise negotiate it and pay for it on every query.
+    return url + "?ssl=disable" if host == "127.0.0.1" else url

@@ -1,7 +1,7 @@
 """Outbox relay: publishes committed outbox rows to Kafka, then marks them published.
 
-Several relay instances may run at once (one per service instance). Each pass claims up to half
-of the outbox shards that nobody else holds, with transaction-scoped advisory locks, publishes those
+Several relay instances may run at once (one per service instance). Each pass claims the outbox
+shards with pending rows that nobody else holds, with transaction-scoped advisory locks, publishes those
 shards' oldest rows in id order, waits for the broker's acks, and marks them published in the
 same transaction. Per-key order holds because a key always maps to one shard and one shard is
 published by one relay at a time.
@@ -36,13 +36,13 @@ logger = logging.getLogger(__name__)
 # Namespace of the relay's advisory locks (first key of the two-int form).
 _RELAY_LOCK_NAMESPACE = 0x5E7_0B0
 
-# Claims up to :limit free shards, starting at a random shard so that concurrent relays spread
-# over different shards instead of one relay taking them all. No ORDER BY: the series is
-# scanned lazily, so shards past the limit are not locked.
+# Claims every shard that has pending rows and that no other relay holds, trying them from a
+# random start so concurrent relays do not always contend for the same first shard.
 _CLAIM_SHARDS = text(
-    "select shard from (select (step + :start) % :shards as shard from generate_series(0, :shards - 1) as step) s "
-    "where pg_try_advisory_xact_lock(:namespace, shard) limit :limit"
+    "select shard from (select distinct shard from outbox where published_at is null) pending "
+    "order by (shard + :start) % :shards"
 )
+_TRY_LOCK = text("select pg_try_advisory_xact_lock(:namespace, :shard)")
 
 
 class OutboxRelay:
@@ -80,17 +80,16 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """One pass: publish up to a batch of pending rows from the shards this relay holds."""
         async with self._engine.connect() as connection, connection.begin():
-            shards = [
+            pending = [
                 row.shard
                 for row in await connection.execute(
-                    _CLAIM_SHARDS,
-                    {
-                        "shards": OUTBOX_SHARDS,
-                        "start": random.randrange(OUTBOX_SHARDS),
-                        "limit": OUTBOX_SHARDS // 2,
-                        "namespace": _RELAY_LOCK_NAMESPACE,
-                    },
+                    _CLAIM_SHARDS, {"shards": OUTBOX_SHARDS, "start": random.randrange(OUTBOX_SHARDS)}
                 )
+            ]
+            shards = [
+                shard
+                for shard in pending
+                if await connection.scalar(_TRY_LOCK, {"namespace": _RELAY_LOCK_NAMESPACE, "shard": shard})
             ]
             if not shards:
                 return 0
