@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,9 @@ from logistics_support import FORM, confirmed_order, dispatch, kuaidi100_form, s
 from order_support import simple_order
 from platform_support import Platform, bearer, new_merchant
 from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 from support import eventually
+from webhook_receiver import CallbackReceiver
 
 pytestmark = pytest.mark.infra
 
@@ -25,7 +28,15 @@ CARD = "6222021234567890128"  # Luhn check digit 8, worked by hand in tests/unit
 
 
 @pytest.fixture(scope="module")
-async def merchant(platform: Platform) -> dict[str, str]:
+async def receiver() -> AsyncIterator[CallbackReceiver]:
+    server = CallbackReceiver()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture(scope="module")
+async def merchant(platform: Platform, receiver: CallbackReceiver) -> dict[str, str]:
     key = await new_merchant(platform, "payout")
     platform.keys["payout"] = key
     async with httpx.AsyncClient(timeout=10) as client:
@@ -46,6 +57,14 @@ async def merchant(platform: Platform) -> dict[str, str]:
                 headers=bearer(platform.keys["ops"]),
             )
         ).status_code == 200
+        # The merchant's endpoint refuses each notification's first attempt: retries must follow.
+        endpoint = await client.put(
+            f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/webhook-endpoint",
+            json={"url": receiver.url("/flaky/1/shipsettle")},
+            headers=bearer(key),
+        )
+        assert endpoint.status_code == 200, endpoint.text
+        key["webhook_secret"] = endpoint.json()["secret"]
     return key
 
 
@@ -206,6 +225,40 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
     assert [e for e in executions["executions"] if e["request_id"] == payout["payout_id"]].__len__() == 1
     check = (await client.get(f"{base}/ledger/check", headers=bearer(platform.keys["auditor"]))).json()
     assert check["ok"] is True
+
+
+async def test_the_merchant_is_notified_with_standard_webhooks_signatures_and_retries(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str], receiver: CallbackReceiver
+) -> None:
+    """Runs after the payout flow above: two releases and one payout were notified."""
+
+    async def delivered() -> list[dict[str, Any]] | None:
+        log = (
+            await client.get(
+                f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/notifications",
+                headers=bearer(merchant),
+            )
+        ).json()
+        return log if len(log) == 3 and all(item["delivered_at"] for item in log) else None
+
+    log = await eventually(delivered, timeout_s=60)
+    assert sorted(item["event_type"] for item in log) == ["payout.paid", "settlement.available", "settlement.available"]
+    assert all([attempt["status_code"] for attempt in item["attempts"]] == [500, 204] for item in log)
+    verifier = Webhook(merchant["webhook_secret"])
+    verified = [verifier.verify(callback.body, callback.headers) for callback in receiver.acknowledged()]
+    assert sorted(payload["type"] for payload in verified) == [
+        "payout.paid",
+        "settlement.available",
+        "settlement.available",
+    ]
+    assert (
+        sum(payload["data"]["available_minor"] for payload in verified if payload["type"] == "settlement.available")
+        == 45818
+    )
+    assert [payload["data"]["amount_minor"] for payload in verified if payload["type"] == "payout.paid"] == [45818]
+    forged = receiver.acknowledged()[0]
+    with pytest.raises(WebhookVerificationError):
+        verifier.verify(forged.body.replace(b'"data":{', b'"data":{"forged":1,'), forged.headers)
 
 
 async def test_a_callback_with_a_bad_signature_or_for_an_unknown_payout_moves_nothing(

@@ -199,3 +199,43 @@ class PayoutRow(SettlementTable, table=True):
     created_at: datetime = _timestamp()
     sent_at: datetime | None = _timestamp(nullable=True)
     settled_at: datetime | None = _timestamp(nullable=True)
+
+
+class WebhookEndpointRow(SettlementTable, table=True):
+    """Where a merchant wants its notifications, and the Standard Webhooks secret we sign with."""
+
+    __tablename__ = "merchant_webhook_endpoints"
+
+    merchant_id: str = Field(primary_key=True)
+    url: str
+    secret: str
+    updated_at: datetime = _timestamp()
+
+
+class NotificationRow(SettlementTable, table=True):
+    """An outbound merchant notification; its id is the Standard Webhooks ``webhook-id``, the
+    same on every retry so the merchant can deduplicate."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("notifications_merchant", "merchant_id", "created_at"),)
+
+    notification_id: str = Field(primary_key=True)
+    merchant_id: str
+    event_type: str
+    payload: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    created_at: datetime = _timestamp()
+    delivered_at: datetime | None = _timestamp(nullable=True)
+    gave_up_at: datetime | None = _timestamp(nullable=True)
+    attempts: int = 0
+
+
+class NotificationAttemptRow(SettlementTable, table=True):
+    """The delivery log: every attempt with its answer."""
+
+    __tablename__ = "notification_attempts"
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    notification_id: str = Field(index=True)
+    attempted_at: datetime = _timestamp()
+    status_code: int | None = None
+    error: str | None = None

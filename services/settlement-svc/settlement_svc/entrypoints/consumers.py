@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.payout_provider import PayoutProvider
 from settlement_svc.config import SettlementSettings
-from settlement_svc.service_layer import payouts, settlement
+from settlement_svc.service_layer import notifications, payouts, settlement
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import unit_of_work
@@ -63,7 +63,11 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     async def payout_status_check(session: AsyncSession, timer: DueTimer) -> None:
         await payouts.check_payout_status(session, timer, provider=provider, now=runtime.clock.now())
 
+    async def notify(session: AsyncSession, timer: DueTimer) -> None:
+        await notifications.deliver(session, timer, now=runtime.clock.now())
+
     return {
+        notifications.NOTIFY: notify,
         settlement.HOLD_RELEASE: hold_release,
         settlement.RESERVE_RELEASE: reserve_release,
         payouts.PAYOUT_BATCH: payout_batch,

@@ -13,8 +13,16 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from settlement_svc.adapters.payout_provider import ProviderStatus
 from settlement_svc.adapters.repository import SettlementRepository
-from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow, MerchantFlagRow, PayoutRow
+from settlement_svc.adapters.tables import (
+    ApplicationRow,
+    BankAccountRow,
+    MerchantFlagRow,
+    NotificationAttemptRow,
+    NotificationRow,
+    PayoutRow,
+)
 from settlement_svc.domain.payouts import AccountType, ApplicationStatus, ReviewRules
+from settlement_svc.service_layer import notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
@@ -290,6 +298,68 @@ async def merchant_payouts(merchant_id: IdPath, request: Request, principal: Rea
             }
             for row in rows
         ]
+
+
+class WebhookEndpoint(Strict):
+    url: str = Field(pattern=r"^https?://\S+$", max_length=2048)
+
+
+@router.put("/merchants/{merchant_id}/webhook-endpoint", summary="Where to send this merchant's notifications")
+async def set_webhook_endpoint(
+    merchant_id: IdPath, body: WebhookEndpoint, request: Request, principal: MerchantOnly
+) -> dict[str, str]:
+    """Notifications (settlement.available, payout.paid/failed/returned) are signed per the
+    Standard Webhooks specification with the secret returned here, once; setting the endpoint
+    again issues a new secret."""
+    _own(principal, merchant_id)
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        secret = await notifications.set_endpoint(session, merchant_id, body.url, now=runtime.clock.now())
+    return {"merchant_id": merchant_id, "url": body.url, "secret": secret}
+
+
+@router.get("/merchants/{merchant_id}/notifications", summary="Notifications and their delivery attempts")
+async def notification_log(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+    _own(principal, merchant_id)
+    async with request.app.state.runtime.sessions() as session:
+        rows = list(
+            (
+                await session.execute(
+                    select(NotificationRow)
+                    .where(NotificationRow.merchant_id == merchant_id)
+                    .order_by(NotificationRow.created_at)
+                )
+            ).scalars()
+        )
+        attempts = list(
+            (
+                await session.execute(
+                    select(NotificationAttemptRow)
+                    .where(NotificationAttemptRow.notification_id.in_([r.notification_id for r in rows]))
+                    .order_by(NotificationAttemptRow.id)
+                )
+            ).scalars()
+        )
+    by_notification: dict[str, list[dict[str, Any]]] = {}
+    for attempt in attempts:
+        by_notification.setdefault(attempt.notification_id, []).append(
+            {
+                "attempted_at": attempt.attempted_at.isoformat(),
+                "status_code": attempt.status_code,
+                "error": attempt.error,
+            }
+        )
+    return [
+        {
+            "notification_id": row.notification_id,
+            "event_type": row.event_type,
+            "payload": row.payload,
+            "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
+            "gave_up_at": row.gave_up_at.isoformat() if row.gave_up_at else None,
+            "attempts": by_notification.get(row.notification_id, []),
+        }
+        for row in rows
+    ]
 
 
 @router.post("/payout-callbacks", summary="The payout provider's outcome callback (Standard Webhooks signature)")

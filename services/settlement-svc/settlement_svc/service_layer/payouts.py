@@ -44,6 +44,7 @@ from settlement_svc.domain.payouts import (
     review_reasons,
     voucher_type,
 )
+from settlement_svc.service_layer import notifications
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.timers import DueTimer, schedule_timer
 
@@ -372,6 +373,7 @@ async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderSta
     application = await session.get(ApplicationRow, payout.application_id, with_for_update=True)
     assert application is not None
     merchant, amount = payout.merchant_id, payout.amount_minor
+    previous_status = payout.status
     if outcome.provider_reference:
         payout.provider_reference = outcome.provider_reference
     if outcome.status == "paid" and payout.status in ("sending", "sent"):
@@ -422,3 +424,17 @@ async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderSta
         payout.status, payout.reason = "returned", outcome.reason
         application.status = ApplicationStatus.RETURNED.value
     application.updated_at = now
+    if payout.status in ("paid", "failed", "returned") and payout.status != previous_status:
+        await notifications.notify(
+            session,
+            merchant,
+            f"payout.{payout.status}",
+            {
+                "payout_id": payout.payout_id,
+                "application_id": payout.application_id,
+                "amount_minor": amount,
+                "currency": payout.currency,
+                "reason": payout.reason,
+            },
+            now=now,
+        )

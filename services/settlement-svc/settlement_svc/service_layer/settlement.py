@@ -27,6 +27,7 @@ from settlement_svc.domain.ledger import (
     transaction,
 )
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
+from settlement_svc.service_layer import notifications
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
@@ -170,6 +171,19 @@ async def release_hold(session: AsyncSession, timer: DueTimer, *, now: datetime)
             now + timedelta(days=policy.reserve_days),
             {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant},
         )
+    await notifications.notify(
+        session,
+        merchant,
+        "settlement.available",
+        {
+            "order_id": hold.order_id,
+            "hold_id": hold.hold_id,
+            "available_minor": hold.amount_minor - reserve,
+            "reserved_minor": reserve,
+            "currency": order.currency if order else "CNY",
+        },
+        now=now,
+    )
     await add_to_outbox(
         session,
         contracts.FundsReleased(
