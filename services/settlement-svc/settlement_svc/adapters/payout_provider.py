@@ -34,13 +34,13 @@ class ProviderStatus:
 
 
 class PayoutProvider:
-    def __init__(self, base_url: str, api_key: str, timeout_s: float = 10.0) -> None:
+    def __init__(self, base_url: str, api_key: str, timeout_ms: int = 10_000) -> None:
         self._base_url = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {api_key}"}
-        self._timeout_s = timeout_s
+        self._timeout = httpx.Timeout(timeout_ms / 1000)
 
     async def send(self, body: dict[str, Any]) -> ProviderStatus:
-        async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
             try:
                 response = await client.post(f"{self._base_url}/v1/payouts", json=body, headers=self._headers)
             except httpx.HTTPError as error:
@@ -48,7 +48,7 @@ class PayoutProvider:
         return self._status(response)
 
     async def status(self, payout_id: str) -> ProviderStatus | None:
-        async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
             try:
                 response = await client.get(f"{self._base_url}/v1/payouts/{payout_id}", headers=self._headers)
             except httpx.HTTPError as error:
