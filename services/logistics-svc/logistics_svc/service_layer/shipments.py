@@ -21,6 +21,7 @@ from logistics_svc.adapters.tables import KnownOrderRow, WebhookDeliveryRow
 from logistics_svc.domain.shipments import DispatchRefused, Shipment, ShipmentStatus, SignOffHow, check_dispatch
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
+from shipsettle_shared.messaging.consumer import PermanentEventError
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.timers import DueTimer, cancel_timer, schedule_timer
 
@@ -68,8 +69,7 @@ async def record_order_placed(session: AsyncSession, event: contracts.OrderPlace
 
 
 async def record_shipping_confirmed(session: AsyncSession, event: contracts.ShippingInfoConfirmed) -> None:
-    """Raises LookupError if the order is unknown: it is retried (events of one order share a
-    partition, so OrderPlaced is normally here first)."""
+    """Raises PermanentEventError for an order never placed (dead-lettered, not retried)."""
     row = await _known(session, event.order_id)
     if row.status != "cancelled":
         row.status = "confirmed"
@@ -90,7 +90,9 @@ async def record_order_cancelled(session: AsyncSession, event: contracts.OrderCa
 async def _known(session: AsyncSession, order_id: str) -> KnownOrderRow:
     row = await LogisticsRepository(session).known_order(order_id, for_update=True)
     if row is None:
-        raise LookupError(f"order {order_id} not known yet")
+        # An order's events share one partition of order.events, so OrderPlaced always comes
+        # first: a later event for an order never placed cannot be fixed by retrying.
+        raise PermanentEventError(f"order {order_id} was never placed")
     return row
 
 

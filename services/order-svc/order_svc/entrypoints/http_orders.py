@@ -327,6 +327,22 @@ def _rule_problem(error: OrderRuleViolation) -> Problem:
     return Conflict(error.message, type_slug=error.code)
 
 
+def _shipping_problem(order_id: str, error: Exception) -> Problem:
+    """The answer to a refused shipping-information command: unknown order 404, bad fields 422,
+    a state that forbids it (dispatched, cancelled) 409."""
+    if isinstance(error, service.OrderNotFound):
+        return NotFound("order", order_id)
+    if isinstance(error, InvalidShippingInfo):
+        return validation_problem(
+            [(f"body.{field}", message) for field, message in error.errors],
+            title="Shipping information does not check out",
+        )
+    assert isinstance(error, OrderRuleViolation)
+    if error.field:
+        return validation_problem([(f"body.{error.field}", error.message)])
+    return _rule_problem(error)
+
+
 def _scope(principal: Principal) -> str | None:
     return principal.merchant_id if principal.role is Role.MERCHANT else None
 
@@ -441,14 +457,8 @@ async def confirm_shipping_info(
                 now=runtime.clock.now(),
                 merchant_scope=_scope(principal),
             )
-    except service.OrderNotFound as error:
-        raise NotFound("order", order_id) from error
-    except InvalidShippingInfo as error:
-        raise validation_problem(
-            [(f"body.{f}", m) for f, m in error.errors], title="Shipping information does not check out"
-        ) from error
-    except OrderRuleViolation as error:
-        raise _rule_problem(error) from error
+    except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
+        raise _shipping_problem(order_id, error) from error
     return order_public(order)
 
 
@@ -473,16 +483,8 @@ async def correct_shipping_info(
                 now=runtime.clock.now(),
                 merchant_scope=_scope(principal),
             )
-    except service.OrderNotFound as error:
-        raise NotFound("order", order_id) from error
-    except InvalidShippingInfo as error:
-        raise validation_problem(
-            [(f"body.{f}", m) for f, m in error.errors], title="Shipping information does not check out"
-        ) from error
-    except OrderRuleViolation as error:
-        if error.field:
-            raise validation_problem([(f"body.{error.field}", error.message)]) from error
-        raise _rule_problem(error) from error
+    except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
+        raise _shipping_problem(order_id, error) from error
     return order_public(order)
 
 
