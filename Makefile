@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus clean-state
+.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,3 +46,8 @@ infra-stop:
 ## writes the figures into docs/benchmarks.md
 bench-bus: install kafka-jars
 	$(PY) bench/bus.py
+
+## make bench-webhooks: signed AfterShip webhooks/s into logistics-svc vs an empty FastAPI endpoint,
+## on its own broker (port 39092); writes the figures into docs/benchmarks.md
+bench-webhooks: install kafka-jars
+	$(PY) bench/webhooks.py

@@ -644,7 +644,9 @@ async def _server_versions(engine: AsyncEngine) -> dict[str, str]:
 
 
 async def _recreate_databases(names: list[str]) -> None:
-    admin = await asyncpg.connect(database_url("postgres").replace("postgresql+asyncpg://", "postgresql://").split("?")[0])
+    admin = await asyncpg.connect(
+        database_url("postgres").replace("postgresql+asyncpg://", "postgresql://").split("?")[0]
+    )
     try:
         for name in names:
             # WITH (FORCE): a worker left over from a killed run must not block the drop.
