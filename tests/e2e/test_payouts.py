@@ -226,6 +226,20 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
     check = (await client.get(f"{base}/ledger/check", headers=bearer(platform.keys["auditor"]))).json()
     assert check["ok"] is True
 
+    explanation = (
+        await client.get(f"{base}/merchants/{merchant['merchant_id']}/balance-explanation", headers=bearer(merchant))
+    ).json()
+    assert explanation["reconciles"] is True
+    explained = explanation["orders"][worked["order_id"]]
+    assert explained["effect_minor"] == {"pending": 0, "available": 36318}  # signed off, then released
+    assert [tx["kind"] for tx in explained["transactions"]] == ["sign_off", "hold_release"]
+    assert explained["transactions"][0]["caused_by_event_id"]
+    assert explanation["orders"]["not_order_specific"]["effect_minor"] == {
+        "available": -45818,
+        "in_payout": 0,
+        "paid_out": 45818,
+    }
+
 
 async def test_the_merchant_is_notified_with_standard_webhooks_signatures_and_retries(
     platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str], receiver: CallbackReceiver

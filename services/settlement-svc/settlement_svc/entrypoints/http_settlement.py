@@ -77,6 +77,42 @@ async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Read
     return {"merchant_id": merchant_id, "transactions": transactions}
 
 
+@router.get("/merchants/{merchant_id}/balance-explanation", summary="Every fen of the balances, order by order")
+async def balance_explanation(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    """Groups every ledger transaction of the merchant by order (transactions without an order,
+    e.g. payouts, under ``not_order_specific``), each with its cause (event id), its description
+    (paid, shipping, subsidy, commission, reserve...) and its effect on each merchant account.
+    The per-account sums of all groups equal the balances: ``reconciles`` says so."""
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    async with request.app.state.runtime.sessions() as session:
+        repository = SettlementRepository(session)
+        balances = await repository.merchant_balances(merchant_id)
+        transactions = await repository.transactions_of_merchant(merchant_id)
+    prefix = f"merchant:{merchant_id}:"
+    groups: dict[str, dict[str, Any]] = {}
+    totals = dict.fromkeys(balances, 0)
+    for tx in transactions:
+        group = groups.setdefault(tx["order_id"] or "not_order_specific", {"transactions": [], "effect_minor": {}})
+        effect = {
+            posting["account_id"].removeprefix(prefix): posting["amount_minor"]
+            for posting in tx["postings"]
+            if posting["account_id"].startswith(prefix)
+        }
+        group["transactions"].append(
+            {key: tx[key] for key in ("kind", "description", "caused_by_event_id", "created_at")}
+            | {"effect_minor": effect}
+        )
+        for account, amount in effect.items():
+            group["effect_minor"][account] = group["effect_minor"].get(account, 0) + amount
+            totals[account] = totals.get(account, 0) + amount
+    return {
+        "merchant_id": merchant_id,
+        "balances_minor": balances,
+        "reconciles": totals == balances,
+        "orders": groups,
+    }
+
+
 @router.get("/orders/{order_id}/settlement", summary="What an order has booked, held and released")
 async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
