@@ -68,12 +68,14 @@ async def merchant(platform: Platform, receiver: CallbackReceiver) -> dict[str, 
     return key
 
 
-async def signed_off(client: httpx.AsyncClient, platform: Platform, order: dict[str, Any]) -> None:
+async def signed_off(
+    client: httpx.AsyncClient, platform: Platform, order: dict[str, Any], merchant_key: str = "payout"
+) -> None:
     shipped = await dispatch(
         client,
         platform,
         order,
-        merchant_key="payout",
+        merchant_key=merchant_key,
         lines=[{"line_id": line["line_id"], "quantity": line["quantity"]} for line in order["lines"]],
     )
     now = await service_now(client, platform.url("logistics-svc"))
@@ -341,3 +343,68 @@ async def test_a_merchant_cannot_apply_for_another_merchants_funds(
     )
     assert good.status_code == 201
     assert len(good.json()["sha256"]) == 64
+
+
+async def test_an_auto_apply_policy_applies_for_funds_as_soon_as_they_are_available(
+    platform: Platform,
+    client: httpx.AsyncClient,
+    merchant: dict[str, str],  # sets the carrier webhook secret the deliveries are signed with
+) -> None:
+    key = await new_merchant(platform, "auto")
+    platform.keys["auto"] = key
+    base = f"{platform.url('settlement-svc')}/v1"
+    policy = {"hold_days": 7, "default_commission_bp": 500, "auto_apply": True}
+    assert (
+        await client.put(
+            f"{base}/merchants/{key['merchant_id']}/policy", json=policy, headers=bearer(platform.keys["ops"])
+        )
+    ).status_code == 200
+    account = await client.post(
+        f"{base}/merchants/{key['merchant_id']}/bank-accounts",
+        json={
+            "holder_name": "自动结算商户",
+            "bank_name": "招商银行",
+            "account_type": "corporate",
+            "account_number": "755912345610001",
+        },
+        headers=bearer(key),
+    )
+    assert (
+        await client.post(
+            f"{base}/bank-accounts/{account.json()['bank_account_id']}/verify", headers=bearer(platform.keys["ops"])
+        )
+    ).status_code == 200
+
+    cups = simple_order(key["merchant_id"], unit_price="50.00", quantity=2)
+    assert (
+        await client.post(
+            f"{platform.url('order-svc')}/v1/orders",
+            json=cups,
+            headers={**bearer(platform.keys["platform"]), "Idempotency-Key": cups["order_id"]},
+        )
+    ).status_code == 201
+    assert (
+        await client.post(
+            f"{platform.url('order-svc')}/v1/orders/{cups['order_id']}/shipping-info/confirm",
+            json={"items": [{"line_id": "L1", "quantity": 2, "spec": "白色"}]},
+            headers=bearer(key),
+        )
+    ).status_code == 200
+    await signed_off(client, platform, cups, merchant_key="auto")
+
+    async def pending() -> bool:
+        return (await balances(client, platform, key))["pending"] == 9500  # 100.00 less 5% commission
+
+    await eventually(pending, timeout_s=30)
+    await platform.advance_clock(7 * 86400 + 60)
+
+    async def applied() -> list[dict[str, Any]] | None:
+        found = (
+            await client.get(f"{base}/merchants/{key['merchant_id']}/settlement-applications", headers=bearer(key))
+        ).json()
+        return found or None
+
+    [application] = await eventually(applied, timeout_s=30)
+    assert application["amount_minor"] == 9500
+    assert application["status"] == "in_review"  # first payout to this account: ops look first
+    assert (await balances(client, platform, key))["in_payout"] == 9500

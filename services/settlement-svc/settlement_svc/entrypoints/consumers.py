@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.payout_provider import PayoutProvider
 from settlement_svc.config import SettlementSettings
+from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import notifications, payouts, settlement
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
@@ -42,7 +43,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 
 def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     async def hold_release(session: AsyncSession, timer: DueTimer) -> None:
-        await settlement.release_hold(session, timer, now=runtime.clock.now())
+        await settlement.release_hold(session, timer, now=runtime.clock.now(), rules=review_rules)
 
     async def reserve_release(session: AsyncSession, timer: DueTimer) -> None:
         await settlement.release_reserve(session, timer, now=runtime.clock.now())
@@ -50,6 +51,7 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     settings = runtime.settings
     assert isinstance(settings, SettlementSettings)
     provider = PayoutProvider(settings.payout_provider_url, settings.payout_provider_api_key)
+    review_rules = ReviewRules(settings.review_over_minor, settings.vouchers_over_minor)
     batch_interval = timedelta(seconds=settings.payout_batch_interval_s)
 
     async def payout_batch(session: AsyncSession, timer: DueTimer) -> None:

@@ -229,6 +229,37 @@ async def apply_for_settlement(
     return application
 
 
+async def auto_apply(
+    session: AsyncSession, merchant_id: str, *, now: datetime, rules: ReviewRules
+) -> ApplicationRow | None:
+    """The merchant's policy applies for it when funds become available: everything available,
+    to its most recently verified account, through the same review rules as a manual one.
+    Nothing happens without a verified account or below the minimum payout."""
+    policy = await SettlementRepository(session).policy(merchant_id, now)
+    if not policy.auto_apply:
+        return None
+    account = (
+        await session.execute(
+            select(BankAccountRow)
+            .where(BankAccountRow.merchant_id == merchant_id, BankAccountRow.status == "verified")
+            .order_by(BankAccountRow.verified_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if account is None:
+        return None
+    available = (await SettlementRepository(session).merchant_balances(merchant_id))["available"]
+    if available < max(policy.min_payout_minor, 1):
+        return None
+    return await apply_for_settlement(
+        session,
+        Apply(merchant_id, account.bank_account_id, None, []),
+        now=now,
+        rules=rules,
+        min_payout_minor=policy.min_payout_minor,
+    )
+
+
 async def decide(
     session: AsyncSession, application_id: str, *, approve: bool, reason: str, by: str, now: datetime
 ) -> ApplicationRow:

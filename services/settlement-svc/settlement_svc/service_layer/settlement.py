@@ -27,7 +27,8 @@ from settlement_svc.domain.ledger import (
     transaction,
 )
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
-from settlement_svc.service_layer import notifications
+from settlement_svc.domain.payouts import ReviewRules
+from settlement_svc.service_layer import notifications, payouts
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
@@ -138,7 +139,7 @@ async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: 
     )
 
 
-async def release_hold(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
+async def release_hold(session: AsyncSession, timer: DueTimer, *, now: datetime, rules: ReviewRules) -> None:
     repository = SettlementRepository(session)
     hold = await repository.hold(timer.timer_key, for_update=True)
     if hold is None or hold.released_at is not None:
@@ -171,6 +172,7 @@ async def release_hold(session: AsyncSession, timer: DueTimer, *, now: datetime)
             now + timedelta(days=policy.reserve_days),
             {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant},
         )
+    await payouts.auto_apply(session, merchant, now=now, rules=rules)
     await notifications.notify(
         session,
         merchant,
