@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks clean-state
+.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -51,3 +51,8 @@ bench-bus: install kafka-jars
 ## on its own broker (port 39092); writes the figures into docs/benchmarks.md
 bench-webhooks: install kafka-jars
 	$(PY) bench/webhooks.py
+
+## make bench-ledger: sign-offs/s turned into balanced postings by settlement-svc vs pgbench's
+## simple-update rate on the same PostgreSQL; writes the figures into docs/benchmarks.md
+bench-ledger: install
+	$(PY) bench/ledger.py
