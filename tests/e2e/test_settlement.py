@@ -211,7 +211,8 @@ async def test_a_sign_off_that_arrives_before_its_order_is_parked_then_applied(
             merchant_id=merchant["merchant_id"],
             shipment_id=f"SH-{uuid.uuid4().hex[:8]}",
             how="buyer_confirmed",
-            signed_off_at=datetime.now(UTC),
+            # dated by the platform's (test-moved) clock, as logistics would date it
+            signed_off_at=await service_now(client, platform.url("logistics-svc")),
             lines=[ShipmentLine(line_id="L1", quantity=2)],
             order_fully_signed_off=True,
         ),
