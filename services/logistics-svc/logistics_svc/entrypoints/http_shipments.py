@@ -7,9 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.repository import LogisticsRepository
-from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import DispatchRefused
 from logistics_svc.entrypoints.consumers import current_policy
 from logistics_svc.service_layer import shipments as service
@@ -79,22 +77,9 @@ async def dispatch(body: DispatchRequest, request: Request, principal: Dispatche
         lines[line.line_id] = line.quantity
     try:
         async with unit_of_work(runtime.sessions) as session:
-            carrier = await CarrierRegistry(session).get(body.carrier_code)
-            if carrier is None or not carrier.active:
-                raise validation_problem([("body.carrier_code", "unknown or inactive carrier; see GET /v1/carriers")])
-            tracking_number = normalise_tracking_number(body.tracking_number)
-            if not carrier.validate_tracking_number(tracking_number):
-                raise validation_problem(
-                    [
-                        (
-                            "body.tracking_number",
-                            f"not a {carrier.code} tracking number (expected {carrier.tracking_pattern})",
-                        )
-                    ]
-                )
             shipment = await service.dispatch(
                 session,
-                service.Dispatch(body.order_id, carrier.code, tracking_number, lines),
+                service.Dispatch(body.order_id, body.carrier_code, body.tracking_number, lines),
                 merchant_scope=_scope(principal),
                 now=runtime.clock.now(),
                 policy=await current_policy(session),
@@ -111,15 +96,8 @@ async def correct_tracking_number(
     runtime = request.app.state.runtime
     try:
         async with unit_of_work(runtime.sessions) as session:
-            existing = await LogisticsRepository(session).shipment(shipment_id)
-            if existing is None or (_scope(principal) and existing.merchant_id != _scope(principal)):
-                raise NotFound("shipment", shipment_id)
-            carrier = await CarrierRegistry(session).get(existing.carrier_code)
-            tracking_number = normalise_tracking_number(body.tracking_number)
-            if carrier is None or not carrier.validate_tracking_number(tracking_number):
-                raise validation_problem([("body.tracking_number", f"not a {existing.carrier_code} tracking number")])
             shipment = await service.correct_tracking_number(
-                session, shipment_id, tracking_number, merchant_scope=_scope(principal), now=runtime.clock.now()
+                session, shipment_id, body.tracking_number, merchant_scope=_scope(principal), now=runtime.clock.now()
             )
     except DispatchRefused as error:
         raise _refused(error) from error

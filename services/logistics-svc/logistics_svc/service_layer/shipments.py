@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.repository import LogisticsRepository
 from logistics_svc.adapters.tables import KnownOrderRow, WebhookDeliveryRow
+from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import DispatchRefused, Shipment, ShipmentStatus, SignOffHow, check_dispatch
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
@@ -115,9 +117,20 @@ async def dispatch(
     now: datetime,
     policy: TrackingPolicy,
 ) -> Shipment:
-    """A parcel leaves. The carrier and the tracking number's format are checked by the caller
-    (they need the registry). Raises DispatchRefused (unconfirmed, cancelled, lines, quantities,
-    tracking number already used)."""
+    """A parcel leaves. Raises DispatchRefused: unknown or inactive carrier, a tracking number
+    not in the carrier's format or already used, an unconfirmed or cancelled order, lines or
+    quantities the order does not have left."""
+    carrier = await CarrierRegistry(session).get(command.carrier_code)
+    if carrier is None or not carrier.active:
+        raise DispatchRefused("unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", "carrier_code")
+    tracking_number = normalise_tracking_number(command.tracking_number)
+    if not carrier.validate_tracking_number(tracking_number):
+        raise DispatchRefused(
+            "bad-tracking-number",
+            f"not a {carrier.code} tracking number (expected {carrier.tracking_pattern})",
+            "tracking_number",
+        )
+    command = replace(command, carrier_code=carrier.code, tracking_number=tracking_number)
     repository = LogisticsRepository(session)
     order = await repository.order_for_dispatch(command.order_id)
     already = await repository.dispatched_quantities(command.order_id) if order else {}
@@ -165,11 +178,18 @@ async def dispatch(
 async def correct_tracking_number(
     session: AsyncSession, shipment_id: str, tracking_number: str, *, merchant_scope: str | None, now: datetime
 ) -> Shipment:
-    """Raises DispatchRefused: unknown shipment (404), already scanned (409), number in use (409)."""
+    """Raises DispatchRefused: unknown shipment (404), a number not in the carrier's format (422),
+    already scanned (409), number in use (409)."""
     repository = LogisticsRepository(session)
     shipment = await repository.shipment(shipment_id, for_update=True)
     if shipment is None or (merchant_scope is not None and shipment.merchant_id != merchant_scope):
         raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
+    carrier = await CarrierRegistry(session).get(shipment.carrier_code)
+    tracking_number = normalise_tracking_number(tracking_number)
+    if carrier is None or not carrier.validate_tracking_number(tracking_number):
+        raise DispatchRefused(
+            "bad-tracking-number", f"not a {shipment.carrier_code} tracking number", "tracking_number"
+        )
     if await repository.tracking_number_in_use(shipment.carrier_code, tracking_number):
         raise DispatchRefused(
             "tracking-number-in-use", "this tracking number is already used by a shipment", "tracking_number", 409
