@@ -77,6 +77,16 @@ class EventPayload(BaseModel):
         raise NotImplementedError
 
 
+class OrderEvent(EventPayload):
+    """An event about one order: keyed by the order id, so everything about an order lands in
+    one partition, in order."""
+
+    aggregate_type: ClassVar[str] = "order"
+
+    def aggregate_id(self) -> str:
+        return self.order_id  # type: ignore[attr-defined, no-any-return]
+
+
 class Role(StrEnum):
     PLATFORM = "platform"
     MERCHANT = "merchant"
@@ -195,12 +205,11 @@ class PaymentCollected(BaseModel):
     paid_at: datetime
 
 
-class OrderPlaced(EventPayload):
+class OrderPlaced(OrderEvent):
     """An order was placed and paid, with its full priced breakdown (SPEC section 2, step 1)."""
 
     event_type: ClassVar[str] = "OrderPlaced"
     topic: ClassVar[Topic] = Topic.ORDER
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -230,12 +239,11 @@ class ShippingItem(BaseModel):
     spec: str
 
 
-class ShippingInfoConfirmed(EventPayload):
+class ShippingInfoConfirmed(OrderEvent):
     """核对发货信息: consignee, address, quantities and specs checked; dispatch may follow."""
 
     event_type: ClassVar[str] = "ShippingInfoConfirmed"
     topic: ClassVar[Topic] = Topic.ORDER
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -248,10 +256,9 @@ class ShippingInfoConfirmed(EventPayload):
         return self.order_id
 
 
-class ShippingInfoCorrected(EventPayload):
+class ShippingInfoCorrected(OrderEvent):
     event_type: ClassVar[str] = "ShippingInfoCorrected"
     topic: ClassVar[Topic] = Topic.ORDER
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -265,12 +272,11 @@ class ShippingInfoCorrected(EventPayload):
         return self.order_id
 
 
-class OrderCancelled(EventPayload):
+class OrderCancelled(OrderEvent):
     """Cancelled before dispatch; refund-svc turns it into a full refund of ``refund_minor``."""
 
     event_type: ClassVar[str] = "OrderCancelled"
     topic: ClassVar[Topic] = Topic.ORDER
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -294,12 +300,11 @@ class ShipmentLine(BaseModel):
     quantity: int
 
 
-class ShipmentDispatched(EventPayload):
+class ShipmentDispatched(OrderEvent):
     """A parcel left the merchant with a carrier and tracking number (物流单号)."""
 
     event_type: ClassVar[str] = "ShipmentDispatched"
     topic: ClassVar[Topic] = Topic.SHIPMENT
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -313,10 +318,9 @@ class ShipmentDispatched(EventPayload):
         return self.order_id
 
 
-class TrackingNumberCorrected(EventPayload):
+class TrackingNumberCorrected(OrderEvent):
     event_type: ClassVar[str] = "TrackingNumberCorrected"
     topic: ClassVar[Topic] = Topic.SHIPMENT
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -330,12 +334,11 @@ class TrackingNumberCorrected(EventPayload):
         return self.order_id
 
 
-class ShipmentStatusChanged(EventPayload):
+class ShipmentStatusChanged(OrderEvent):
     """The normalised tracking status moved (揽收/在途/派件/签收/疑难/退签/exception/lost)."""
 
     event_type: ClassVar[str] = "ShipmentStatusChanged"
     topic: ClassVar[Topic] = Topic.SHIPMENT
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -351,7 +354,7 @@ class ShipmentStatusChanged(EventPayload):
         return self.order_id
 
 
-class OrderSignedOff(EventPayload):
+class OrderSignedOff(OrderEvent):
     """签收 / 确认收货 of one shipment (an order shipped in parts signs off part by part).
 
     Settlement releases nothing for an order's lines before this event, and then only the
@@ -360,7 +363,6 @@ class OrderSignedOff(EventPayload):
 
     event_type: ClassVar[str] = "OrderSignedOff"
     topic: ClassVar[Topic] = Topic.SHIPMENT
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -374,12 +376,11 @@ class OrderSignedOff(EventPayload):
         return self.order_id
 
 
-class ShipmentStale(EventPayload):
+class ShipmentStale(OrderEvent):
     """No carrier movement for longer than the platform allows: an alert for ops."""
 
     event_type: ClassVar[str] = "ShipmentStale"
     topic: ClassVar[Topic] = Topic.SHIPMENT
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -423,12 +424,11 @@ class CarrierScansReceived(EventPayload):
 # --- settlement (settlement-svc) --------------------------------------------------------
 
 
-class SettlementPending(EventPayload):
+class SettlementPending(OrderEvent):
     """A sign-off was booked: the merchant's net for those units is pending until ``release_at``."""
 
     event_type: ClassVar[str] = "SettlementPending"
     topic: ClassVar[Topic] = Topic.SETTLEMENT
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
@@ -447,12 +447,11 @@ class SettlementPending(EventPayload):
         return self.order_id
 
 
-class FundsReleased(EventPayload):
+class FundsReleased(OrderEvent):
     """A hold ended: the amount moved from pending to available (less any rolling reserve)."""
 
     event_type: ClassVar[str] = "FundsReleased"
     topic: ClassVar[Topic] = Topic.SETTLEMENT
-    aggregate_type: ClassVar[str] = "order"
 
     order_id: str
     merchant_id: str
