@@ -59,7 +59,6 @@ async def seed_approved_application(url: str, merchant_id: str) -> str:
             payouts.Apply(merchant_id, account.bank_account_id, None, []),
             now=now,
             rules=ReviewRules(),
-            min_payout_minor=100,
         )
         if application.status == "in_review":
             await payouts.decide(session, application.application_id, approve=True, reason="seeded", by="ops", now=now)

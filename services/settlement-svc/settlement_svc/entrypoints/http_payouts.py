@@ -12,7 +12,6 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from settlement_svc.adapters.payout_provider import ProviderStatus
-from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.adapters.tables import (
     ApplicationRow,
     BankAccountRow,
@@ -186,14 +185,12 @@ async def apply(
     settings = runtime.settings
 
     async def command(session: Any) -> tuple[int, dict[str, Any]]:
-        policy = await SettlementRepository(session).policy(merchant_id, runtime.clock.now())
         try:
             row = await service.apply_for_settlement(
                 session,
                 service.Apply(merchant_id, body.bank_account_id, body.amount_minor, body.voucher_ids),
                 now=runtime.clock.now(),
                 rules=ReviewRules(settings.review_over_minor, settings.vouchers_over_minor),
-                min_payout_minor=policy.min_payout_minor,
             )
         except service.PayoutRuleViolation as error:
             raise _problem(error) from error

@@ -155,12 +155,13 @@ class Apply:
 
 
 async def apply_for_settlement(
-    session: AsyncSession, command: Apply, *, now: datetime, rules: ReviewRules, min_payout_minor: int
+    session: AsyncSession, command: Apply, *, now: datetime, rules: ReviewRules
 ) -> ApplicationRow:
     """Raises PayoutRuleViolation: unknown or unverified account (422), more than available (422),
     below the minimum payout (422), unknown vouchers (422)."""
     repository = SettlementRepository(session)
     await repository.lock_merchant(command.merchant_id)
+    min_payout_minor = (await repository.policy(command.merchant_id, now)).min_payout_minor
     account = await session.get(BankAccountRow, command.bank_account_id)
     if account is None or account.merchant_id != command.merchant_id:
         raise PayoutRuleViolation(422, "unknown-account", "no such bank account for this merchant", "bank_account_id")
@@ -252,11 +253,7 @@ async def auto_apply(
     if available < max(policy.min_payout_minor, 1):
         return None
     return await apply_for_settlement(
-        session,
-        Apply(merchant_id, account.bank_account_id, None, []),
-        now=now,
-        rules=rules,
-        min_payout_minor=policy.min_payout_minor,
+        session, Apply(merchant_id, account.bank_account_id, None, []), now=now, rules=rules
     )
 
 
