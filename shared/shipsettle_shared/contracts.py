@@ -349,6 +349,7 @@ class ShipmentStatusChanged(OrderEvent):
     scan_time: datetime = Field(description="event time of the newest scan applied")
     description: str
     location: str
+    direction: str = Field(default="outbound", description="outbound | return (a buyer's parcel back to the merchant)")
 
     def aggregate_id(self) -> str:
         return self.order_id
@@ -466,6 +467,120 @@ class FundsReleased(OrderEvent):
         return self.order_id
 
 
+# --- refunds (refund-svc) ---------------------------------------------------------------
+
+
+class RefundLine(BaseModel):
+    """Units of one order line being refunded, with their share of the line's figures.
+
+    ``paid_minor`` and ``subsidy_minor`` are those units' allocated paid amount and platform
+    subsidy (largest remainder over the line's units, refunds taking the line's last units);
+    settlement reverses commission on ``commission_base_minor`` at the rate it booked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line_id: str
+    units: int
+    paid_minor: int
+    subsidy_minor: int
+    commission_base_minor: int
+
+
+class RefundRequested(OrderEvent):
+    """A refund was opened: settlement freezes the amount, logistics pauses auto-confirm."""
+
+    event_type: ClassVar[str] = "RefundRequested"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    kind: str = Field(description="cancellation | refund_only | return_and_refund")
+    currency: str
+    lines: list[RefundLine]
+    shipping_minor: int = Field(description="shipping fee refunded under the kind's rule")
+    refund_minor: int = Field(description="what the buyer gets back: the lines' paid amounts plus shipping")
+    reason: str
+    requested_at: datetime
+
+
+class RefundApproved(OrderEvent):
+    event_type: ClassVar[str] = "RefundApproved"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    how: str = Field(description="automatic | merchant | merchant_deadline_passed | ops")
+    approved_by: str
+    approved_at: datetime
+
+
+class RefundRejected(OrderEvent):
+    """The merchant rejected; the buyer may still escalate to ops, so the freeze stays."""
+
+    event_type: ClassVar[str] = "RefundRejected"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    reason: str
+    rejected_by: str
+    rejected_at: datetime
+    escalate_by: datetime
+
+
+class ReturnShipped(OrderEvent):
+    """The buyer sent the goods back; logistics tracks the parcel like an outbound one."""
+
+    event_type: ClassVar[str] = "ReturnShipped"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    return_shipment_id: str
+    carrier_code: str
+    tracking_number: str
+    lines: list[ShipmentLine]
+    shipped_at: datetime
+
+
+class RefundCompleted(OrderEvent):
+    """The refund provider paid the buyer: settlement reverses the amount (before payout) or
+    books a claw-back (after payout)."""
+
+    event_type: ClassVar[str] = "RefundCompleted"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    kind: str
+    currency: str
+    lines: list[RefundLine]
+    shipping_minor: int
+    refund_minor: int
+    provider_reference: str
+    completed_at: datetime
+
+
+class RefundClosed(OrderEvent):
+    """Ended without money moving (rejected and not escalated, rejected by ops, withdrawn,
+    inspection failed): settlement releases the freeze, logistics resumes auto-confirm."""
+
+    event_type: ClassVar[str] = "RefundClosed"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    outcome: str = Field(description="rejected | withdrawn | inspection_failed")
+    reason: str
+    closed_at: datetime
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     model.event_type: model
     for model in (
@@ -484,6 +599,12 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         CarrierScansReceived,
         SettlementPending,
         FundsReleased,
+        RefundRequested,
+        RefundApproved,
+        RefundRejected,
+        ReturnShipped,
+        RefundCompleted,
+        RefundClosed,
     )
 }
 
