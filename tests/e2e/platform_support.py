@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from dataclasses import dataclass, field
 
@@ -11,8 +12,9 @@ from support import TEST_KAFKA, fresh_service_database
 
 from shipsettle_shared.topology import SERVICES
 
-E2E_PORT_OFFSET = 10000
-E2E_DB_SUFFIX = "_e2e"
+# Overridable so two engineers (or helpers) can run end-to-end tests side by side on one machine.
+E2E_PORT_OFFSET = int(os.environ.get("SHIPSETTLE_E2E_PORT_OFFSET", "10000"))
+E2E_DB_SUFFIX = os.environ.get("SHIPSETTLE_E2E_DB_SUFFIX", "_e2e")
 
 
 @dataclass
