@@ -194,13 +194,19 @@ def sandbox_process(
     )
 
 
-def settlement_provider_env(port_offset: int = 0) -> dict[str, str]:
-    """How settlement-svc reaches the payout sandbox, and how the sandbox calls it back."""
+def provider_env(service_name: str, port_offset: int = 0) -> dict[str, str]:
+    """How settlement-svc reaches the payout sandbox and refund-svc the refund sandbox, and how
+    each sandbox calls its service back; nothing for the other services."""
+    kind = {"settlement-svc": "payout", "refund-svc": "refund"}.get(service_name)
+    if kind is None:
+        return {}
+    prefix = f"SHIPSETTLE_{kind.upper()}"
+    service_port = {"payout": 8103, "refund": 8104}[kind] + port_offset
     return {
-        "SHIPSETTLE_PAYOUT_PROVIDER_URL": f"http://127.0.0.1:{SANDBOX_PORTS['payout'] + port_offset}",
-        "SHIPSETTLE_PAYOUT_PROVIDER_API_KEY": SANDBOX_API_SECRET,
-        "SHIPSETTLE_PAYOUT_CALLBACK_SECRET": SANDBOX_CALLBACK_SECRET,
-        "SHIPSETTLE_PUBLIC_BASE_URL": f"http://127.0.0.1:{8103 + port_offset}",
+        f"{prefix}_PROVIDER_URL": f"http://127.0.0.1:{SANDBOX_PORTS[kind] + port_offset}",
+        f"{prefix}_PROVIDER_API_KEY": SANDBOX_API_SECRET,
+        f"{prefix}_CALLBACK_SECRET": SANDBOX_CALLBACK_SECRET,
+        "SHIPSETTLE_PUBLIC_BASE_URL": f"http://127.0.0.1:{service_port}",
     }
 
 
@@ -224,12 +230,7 @@ def run_platform() -> int:
     started_postgres = not postgres_running()
     bootstrap = start_kafka(kafka_port)
     start_postgres()
-    processes = [
-        service_process(
-            spec, bootstrap=bootstrap, extra_env=settlement_provider_env() if spec.name == "settlement-svc" else None
-        )
-        for spec in SERVICES
-    ]
+    processes = [service_process(spec, bootstrap=bootstrap, extra_env=provider_env(spec.name)) for spec in SERVICES]
     processes += [sandbox_process(kind, state_dir=ROOT / "var" / "provider-sandbox" / kind) for kind in SANDBOX_PORTS]
     try:
         for process in processes:

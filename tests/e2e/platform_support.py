@@ -7,7 +7,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 
-from local import ROOT, ServiceProcess, issue_key, sandbox_process, service_process, settlement_provider_env
+from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process
 from support import TEST_KAFKA, fresh_service_database
 
 from shipsettle_shared.topology import SERVICES
@@ -57,7 +57,7 @@ async def start_platform() -> Platform:
             extra_env={
                 "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
                 "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
-                **(settlement_provider_env(E2E_PORT_OFFSET) if spec.name == "settlement-svc" else {}),
+                **provider_env(spec.name, E2E_PORT_OFFSET),
             },
             instance="e2e",
         )
@@ -70,6 +70,13 @@ async def start_platform() -> Platform:
         state_dir=state / "payout",
         instance="e2e",
         extra_args=("--fail-rate", "0", "--return-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100"),
+    )
+    processes["refund-sandbox"] = sandbox_process(
+        "refund",
+        port_offset=E2E_PORT_OFFSET,
+        state_dir=state / "refund",
+        instance="e2e",
+        extra_args=("--fail-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100"),
     )
     platform = Platform(processes=processes, database_urls=database_urls)
     try:

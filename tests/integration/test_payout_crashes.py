@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from local import SANDBOX_API_SECRET, ServiceProcess, sandbox_process, service_process, settlement_provider_env
+from local import SANDBOX_API_SECRET, ServiceProcess, provider_env, sandbox_process, service_process
 from sqlalchemy.ext.asyncio import AsyncSession
 from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 
@@ -95,7 +95,7 @@ async def test_a_crash_at_any_step_of_a_payout_pays_exactly_once(dies: str, fail
             environment="test",
             instance=f"crash-{uuid.uuid4().hex[:4]}",
             extra_env={
-                **settlement_provider_env(PORT_OFFSET),
+                **provider_env("settlement-svc", PORT_OFFSET),
                 "SHIPSETTLE_ROLES": "scheduler",
                 "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
                 "SHIPSETTLE_SCHEDULER_POLL_MS": "50",

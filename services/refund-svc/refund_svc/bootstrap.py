@@ -2,11 +2,19 @@
 
 from pathlib import Path
 
+from refund_svc.entrypoints.consumers import subscriptions, timer_handlers
+from refund_svc.entrypoints.http_refunds import router as refunds_router
 from shipsettle_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="refund-svc",
     title="ShipSettle refund-svc",
-    description="Cancellations, refunds and returns (退货退款) with deadlines, in agreement with settlement.",
+    description=(
+        "Cancellations, refunds (仅退款) and returns (退货退款) with deadlines, executed through the refund "
+        "provider, always in agreement with settlement."
+    ),
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+    routers=(refunds_router,),
+    subscriptions=subscriptions,
+    timer_handlers=timer_handlers,
 )

@@ -1,0 +1,78 @@
+"""Kafka entrypoints and timer handlers of refund-svc."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refund_svc.config import RefundSettings
+from refund_svc.service_layer import refunds
+from refund_svc.service_layer.refunds import Rules
+from shipsettle_shared import contracts
+from shipsettle_shared.contracts import Topic
+from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import Subscription
+from shipsettle_shared.provider_client import ProviderClient
+from shipsettle_shared.service import ServiceRuntime
+from shipsettle_shared.timers import DueTimer, TimerHandler
+
+
+def rules_of(settings: RefundSettings) -> Rules:
+    return Rules(settings.deadlines, frozenset(settings.no_reason_excluded_categories))
+
+
+def _settings(runtime: ServiceRuntime) -> RefundSettings:
+    assert isinstance(runtime.settings, RefundSettings)
+    return runtime.settings
+
+
+def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
+    rules = rules_of(_settings(runtime))
+
+    def handler(
+        use_case: Callable[..., Awaitable[None]],
+    ) -> Callable[[AsyncSession, EventEnvelope], Awaitable[None]]:
+        async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
+            await use_case(session, envelope, now=runtime.clock.now(), rules=rules)
+
+        return handle
+
+    # One group for both topics: an order and the facts about it (dispatch, sign-off, return
+    # parcel) are applied by the same consumer, so parking never races between two groups.
+    return (
+        Subscription(
+            group_id="refund-svc.orders",
+            topics=(Topic.ORDER, Topic.SHIPMENT),
+            handlers={
+                contracts.OrderPlaced.event_type: handler(refunds.on_order_placed),
+                contracts.OrderCancelled.event_type: handler(refunds.on_order_fact),
+                contracts.ShipmentDispatched.event_type: handler(refunds.on_order_fact),
+                contracts.OrderSignedOff.event_type: handler(refunds.on_order_fact),
+                contracts.ShipmentStatusChanged.event_type: handler(refunds.on_return_parcel_status),
+            },
+        ),
+    )
+
+
+def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+    settings = _settings(runtime)
+    rules = rules_of(settings)
+    provider = ProviderClient(settings.refund_provider_url, settings.refund_provider_api_key, "refunds")
+
+    async def deadline(session: AsyncSession, timer: DueTimer) -> None:
+        await refunds.deadline_passed(session, timer, now=runtime.clock.now(), rules=rules)
+
+    async def send(session: AsyncSession, timer: DueTimer) -> None:
+        await refunds.send_refund(
+            session, timer, provider=provider, callback_url=settings.refund_callback_url, now=runtime.clock.now()
+        )
+
+    async def status_check(session: AsyncSession, timer: DueTimer) -> None:
+        await refunds.check_refund_status(session, timer, provider=provider, now=runtime.clock.now())
+
+    return {
+        refunds.REFUND_DEADLINE: deadline,
+        refunds.REFUND_SEND: send,
+        refunds.REFUND_STATUS_CHECK: status_check,
+    }

@@ -1,0 +1,484 @@
+"""HTTP: refunds and returns, their SLA view, and the refund provider's callback.
+
+Amounts (the same function computes the quote, the request and what settlement reverses):
+a refunded unit gives back its allocated paid amount (largest remainder over the line's units,
+refunds taking the line's last units); its platform subsidy and commission base are reversed
+with it. Shipping fee: refunded in full, once, by the refund that leaves no unit unrefunded,
+when it is a cancellation or the reason is the merchant's fault (not_received, damaged,
+wrong_item, quality); never for a no-reason return (return postage is the buyer's) or a
+partial refund.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from refund_svc.adapters.tables import RefundHistoryRow, RefundRow
+from refund_svc.domain.amounts import ReasonCode, RefundKind, RefundQuote
+from refund_svc.domain.workflow import FINAL, RefundStatus
+from refund_svc.entrypoints.consumers import rules_of
+from refund_svc.service_layer import refunds as service
+from refund_svc.service_layer.refunds import RefundRuleViolation, RequestRefund, Rules
+from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.money import Money
+from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+from shipsettle_shared.provider_client import status_from_body
+
+router = APIRouter(prefix="/v1", tags=["refunds"])
+
+IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
+Quoters = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS))]
+PlatformOnly = Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
+MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
+OpsOrAuditorOrMerchant = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR, Role.MERCHANT))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RefundLineRequest(Strict):
+    line_id: Identifier
+    units: int = Field(gt=0, le=10_000)
+
+
+class RefundRequestBody(Strict):
+    order_id: Identifier
+    kind: RefundKind = Field(description="refund_only (仅退款) or return_and_refund (退货退款)")
+    reason_code: ReasonCode
+    reason: str = Field(min_length=1, max_length=500)
+    lines: list[RefundLineRequest] = Field(min_length=1, max_length=200)
+
+
+class Reason(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DecisionBody(Strict):
+    approve: bool
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReturnShipmentBody(Strict):
+    carrier_code: str = Field(pattern=r"^[a-z0-9_]{2,32}$")
+    tracking_number: str = Field(pattern=r"^[A-Za-z0-9]{6,40}$")
+
+
+class Evidence(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="hash of the photo or document kept by the merchant")
+
+
+class InspectionBody(Strict):
+    passed: bool
+    reason: str = Field(default="", max_length=500)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+
+
+def _rules(request: Request) -> Rules:
+    return rules_of(request.app.state.runtime.settings)
+
+
+def _scope(principal: Principal) -> str | None:
+    return principal.merchant_id if principal.role is Role.MERCHANT else None
+
+
+def _problem(error: RefundRuleViolation) -> Problem:
+    if error.status == 404:
+        return NotFound("refund or order", "requested")
+    if error.status == 409:
+        return Conflict(error.message, type_slug=error.code)
+    return validation_problem([(f"body.{error.field or 'request'}", error.message)], title="Refused")
+
+
+def _command(body: RefundRequestBody, principal: Principal) -> RequestRefund:
+    units: dict[str, int] = {}
+    for line in body.lines:
+        if line.line_id in units:
+            raise validation_problem([("body.lines", f"line {line.line_id} named twice")])
+        units[line.line_id] = line.units
+    return RequestRefund(body.order_id, body.kind, body.reason_code, body.reason, units, principal.key_id)
+
+
+def _money(amount_minor: int, currency: str) -> str:
+    return Money(amount_minor, currency).to_decimal_string()
+
+
+def quote_view(amounts: RefundQuote, currency: str) -> dict[str, Any]:
+    return {
+        "currency": currency,
+        "lines": [
+            {
+                "line_id": line.line_id,
+                "units": line.units,
+                "paid_minor": line.paid_minor,
+                "platform_subsidy_reversed_minor": line.subsidy_minor,
+                "commission_base_reversed_minor": line.commission_base_minor,
+            }
+            for line in amounts.lines
+        ],
+        "goods_minor": amounts.goods_minor,
+        "shipping_minor": amounts.shipping_minor,
+        "refund_minor": amounts.refund_minor,
+        "refund": _money(amounts.refund_minor, currency),
+        "platform_subsidy_reversed_minor": amounts.subsidy_reversed_minor,
+        "commission_base_reversed_minor": amounts.commission_base_minor,
+        "merchant_charge_before_commission_minor": amounts.merchant_charge_minor,
+        "explanation": (
+            f"buyer gets {amounts.goods_minor} for the goods + {amounts.shipping_minor} shipping; the merchant gives "
+            f"back that and the platform's subsidy of {amounts.subsidy_reversed_minor} on those units, and gets back "
+            f"the commission charged on {amounts.commission_base_minor} at the rate settlement booked"
+        ),
+    }
+
+
+def refund_view(refund: RefundRow, now: datetime, history: list[RefundHistoryRow] | None = None) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "refund_id": refund.refund_id,
+        "order_id": refund.order_id,
+        "merchant_id": refund.merchant_id,
+        "kind": refund.kind,
+        "reason_code": refund.reason_code,
+        "reason": refund.reason,
+        "status": refund.status,
+        "outcome": refund.outcome,
+        "amounts": quote_view(service.quote_of(refund), refund.currency),
+        "requested_at": refund.requested_at.isoformat(),
+        "waiting_for": refund.waiting_for,
+        "deadline_at": refund.deadline_at.isoformat() if refund.deadline_at else None,
+        "seconds_left": int((refund.deadline_at - now).total_seconds()) if refund.deadline_at else None,
+        "approved_how": refund.approved_how,
+        "rejection_reason": refund.rejection_reason,
+        "return_shipment": (
+            {
+                "return_shipment_id": refund.return_shipment_id,
+                "carrier_code": refund.return_carrier_code,
+                "tracking_number": refund.return_tracking_number,
+            }
+            if refund.return_shipment_id
+            else None
+        ),
+        "inspection": refund.inspection,
+        "attempt": refund.attempt,
+        "provider_reference": refund.provider_reference,
+        "failure_reason": refund.failure_reason,
+        "closed_at": refund.closed_at.isoformat() if refund.closed_at else None,
+    }
+    if history is not None:
+        view["history"] = [
+            {"at": h.at.isoformat(), "action": h.action, "actor": h.actor, "status": h.status_after, "detail": h.detail}
+            for h in history
+        ]
+    return view
+
+
+@router.post("/refunds/quote", summary="What a refund would give back, before anyone asks for it")
+async def quote_refund(body: RefundRequestBody, request: Request, principal: Quoters) -> dict[str, Any]:
+    """The same rules and amounts as POST /v1/refunds, changing nothing: shown to the buyer and
+    the merchant before a refund is requested or approved."""
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        try:
+            row, amounts = await service.quote_refund(
+                session,
+                _command(body, principal),
+                now=runtime.clock.now(),
+                rules=_rules(request),
+                merchant_scope=_scope(principal),
+            )
+        except RefundRuleViolation as error:
+            raise _problem(error) from error
+    return {"order_id": row.order_id, "kind": body.kind.value, **quote_view(amounts, row.currency)}
+
+
+@router.post("/refunds", status_code=201, summary="The buyer asks for a refund (posted by the platform)")
+async def request_refund(
+    body: RefundRequestBody,
+    request: Request,
+    response: Response,
+    principal: PlatformOnly,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> dict[str, Any]:
+    """refund_only any time after payment; return_and_refund for units signed off; reason
+    no_reason (七天无理由) only as a return, within the window after sign-off and outside the
+    excluded categories. Never more units than were bought and are not already refunded or
+    being refunded. Needs an Idempotency-Key."""
+    runtime = request.app.state.runtime
+    command = _command(body, principal)
+
+    async def open_refund(session: Any) -> tuple[int, dict[str, Any]]:
+        now = runtime.clock.now()
+        try:
+            refund = await service.request_refund(session, command, now=now, rules=_rules(request), merchant_scope=None)
+        except RefundRuleViolation as error:
+            raise _problem(error) from error
+        return 201, refund_view(refund, now)
+
+    status, answer = await run_idempotent(
+        runtime.sessions,
+        principal,
+        idempotency_key,
+        request_hash("POST", "/v1/refunds", body.model_dump(mode="json")),
+        open_refund,
+    )
+    response.status_code = status
+    return answer
+
+
+@router.get("/refunds/{refund_id}", summary="A refund, its amounts, deadline and history")
+async def get_refund(refund_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        refund = await session.get(RefundRow, refund_id)
+        if refund is None or not principal.can_access_merchant(refund.merchant_id):
+            raise NotFound("refund", refund_id)
+        history = list(
+            (
+                await session.execute(
+                    select(RefundHistoryRow)
+                    .where(RefundHistoryRow.refund_id == refund_id)
+                    .order_by(RefundHistoryRow.id)
+                )
+            ).scalars()
+        )
+    return refund_view(refund, runtime.clock.now(), history)
+
+
+@router.get("/refunds", summary="Refunds of an order or a merchant")
+async def list_refunds(
+    request: Request,
+    principal: Readers,
+    order_id: Annotated[str | None, Query(max_length=64)] = None,
+    merchant_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: RefundStatus | None = None,
+) -> list[dict[str, Any]]:
+    runtime = request.app.state.runtime
+    scope = _scope(principal)
+    if scope is not None:
+        merchant_id = scope
+    query = select(RefundRow).order_by(RefundRow.requested_at).limit(500)
+    if order_id:
+        query = query.where(RefundRow.order_id == order_id)
+    if merchant_id:
+        query = query.where(RefundRow.merchant_id == merchant_id)
+    if status:
+        query = query.where(RefundRow.status == status.value)
+    async with runtime.sessions() as session:
+        rows = list((await session.execute(query)).scalars())
+    now = runtime.clock.now()
+    return [refund_view(row, now) for row in rows]
+
+
+@router.get("/refund-sla", summary="Open refunds by age against their deadline")
+async def refund_sla(
+    request: Request,
+    principal: OpsOrAuditorOrMerchant,
+    merchant_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    """For ops: every open refund, oldest first, with who it waits for and the time left
+    (negative: overdue; a deadline that passed acts within a timer pass). For a merchant: its own."""
+    runtime = request.app.state.runtime
+    scope = _scope(principal) or merchant_id
+    query = select(RefundRow).where(RefundRow.status.notin_([s.value for s in FINAL])).order_by(RefundRow.requested_at)
+    if scope:
+        query = query.where(RefundRow.merchant_id == scope)
+    async with runtime.sessions() as session:
+        rows = list((await session.execute(query.limit(1000))).scalars())
+    now = runtime.clock.now()
+    open_refunds = [
+        {
+            "refund_id": row.refund_id,
+            "order_id": row.order_id,
+            "merchant_id": row.merchant_id,
+            "status": row.status,
+            "waiting_for": row.waiting_for,
+            "age_seconds": int((now - row.requested_at).total_seconds()),
+            "deadline_at": row.deadline_at.isoformat() if row.deadline_at else None,
+            "seconds_left": int((row.deadline_at - now).total_seconds()) if row.deadline_at else None,
+            "refund_minor": row.refund_minor,
+        }
+        for row in rows
+    ]
+    by_waiting: dict[str, int] = {}
+    for entry in open_refunds:
+        by_waiting[str(entry["waiting_for"])] = by_waiting.get(str(entry["waiting_for"]), 0) + 1
+    return {"as_of": now.isoformat(), "open": len(open_refunds), "by_waiting_for": by_waiting, "refunds": open_refunds}
+
+
+# --- moves -----------------------------------------------------------------------------------
+
+
+Move = Callable[[AsyncSession, RefundRow, datetime], Awaitable[Any]]
+
+
+async def _move(request: Request, refund_id: str, principal: Principal, move: Move) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    now = runtime.clock.now()
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            refund = await service.refund_for_update(session, refund_id, _scope(principal))
+            await move(session, refund, now)
+            view = refund_view(refund, now)
+    except RefundRuleViolation as error:
+        raise _problem(error) from error
+    return view
+
+
+@router.post("/refunds/{refund_id}/approve", summary="The merchant approves")
+async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) -> dict[str, Any]:
+    rules = _rules(request)
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.approve(s, r, by=principal.key_id, now=now, rules=rules),
+    )
+
+
+@router.post("/refunds/{refund_id}/reject", summary="The merchant rejects, with a reason")
+async def reject(refund_id: IdPath, body: Reason, request: Request, principal: MerchantOnly) -> dict[str, Any]:
+    """The buyer may escalate a rejection to ops until the escalation deadline."""
+    rules = _rules(request)
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.reject(s, r, reason=body.reason, by=principal.key_id, now=now, rules=rules),
+    )
+
+
+@router.post("/refunds/{refund_id}/escalate", summary="The buyer escalates a rejection to ops")
+async def escalate(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
+    rules = _rules(request)
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.escalate(s, r, by=principal.key_id, reason=body.reason, now=now, rules=rules),
+    )
+
+
+@router.post("/refunds/{refund_id}/decision", summary="Ops decides an escalated refund")
+async def decision(refund_id: IdPath, body: DecisionBody, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
+    rules = _rules(request)
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.decide(
+            s, r, approve_it=body.approve, reason=body.reason, by=principal.key_id, now=now, rules=rules
+        ),
+    )
+
+
+@router.post("/refunds/{refund_id}/return-shipment", summary="The buyer shipped the goods back")
+async def return_shipment(
+    refund_id: IdPath, body: ReturnShipmentBody, request: Request, principal: PlatformOnly
+) -> dict[str, Any]:
+    """logistics-svc tracks the parcel through the carriers' signed webhooks; its delivery
+    opens the merchant's inspection."""
+    rules = _rules(request)
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.ship_back(
+            s,
+            r,
+            carrier_code=body.carrier_code,
+            tracking_number=body.tracking_number,
+            by=principal.key_id,
+            now=now,
+            rules=rules,
+        ),
+    )
+
+
+@router.post("/refunds/{refund_id}/inspection", summary="The merchant inspected the returned goods")
+async def inspection(
+    refund_id: IdPath, body: InspectionBody, request: Request, principal: MerchantOnly
+) -> dict[str, Any]:
+    """A failed inspection needs a reason and at least one piece of evidence."""
+    if not body.passed:
+        errors = []
+        if not body.reason.strip():
+            errors.append(("body.reason", "a failed inspection needs a reason"))
+        if not body.evidence:
+            errors.append(("body.evidence", "a failed inspection needs evidence (name and sha256 of each file)"))
+        if errors:
+            raise validation_problem(errors)
+    rules = _rules(request)
+    evidence = [item.model_dump() for item in body.evidence]
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.inspect(
+            s,
+            r,
+            passed=body.passed,
+            reason=body.reason,
+            evidence=evidence,
+            by=principal.key_id,
+            now=now,
+            rules=rules,
+        ),
+    )
+
+
+@router.post("/refunds/{refund_id}/withdraw", summary="The buyer withdraws the request")
+async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.withdraw(s, r, reason=body.reason, by=principal.key_id, now=now),
+    )
+
+
+@router.post("/refunds/{refund_id}/retry", summary="Ops sends a failed refund again")
+async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
+    rules = _rules(request)
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.retry(s, r, by=principal.key_id, now=now, rules=rules),
+    )
+
+
+@router.post("/refund-callbacks", summary="The refund provider's outcome callback (Standard Webhooks signature)")
+async def refund_callback(request: Request) -> dict[str, Any]:
+    """Refused with 401 for a bad signature and 404 for an unknown refund, changing nothing. A
+    repeated callback moves nothing again."""
+    runtime = request.app.state.runtime
+    raw = await request.body()
+    try:
+        body = Webhook(runtime.settings.refund_callback_secret).verify(raw, dict(request.headers))
+    except WebhookVerificationError as error:
+        raise Problem(
+            401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
+        ) from error
+    try:
+        outcome = status_from_body(body)
+    except (KeyError, TypeError) as error:
+        raise validation_problem([("body", f"not a refund callback: {error}")]) from error
+    async with unit_of_work(runtime.sessions) as session:
+        known = await service.apply_provider_outcome(session, outcome, now=runtime.clock.now())
+    if not known:
+        raise NotFound("refund", outcome.request_id)
+    return {"received": True}

@@ -1,0 +1,84 @@
+"""Client of a money provider's HTTP API: the bank's payout interface (settlement-svc) and the
+payment provider's refund interface (refund-svc). The sandbox plays both in development and tests.
+
+Idempotent on our request id: sending the same request again returns its current status and
+never moves money twice, which is what makes "send until acknowledged" safe after any crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+class ProviderUnavailable(Exception):
+    """No answer, or a 5xx: the send is retried later (the provider deduplicates)."""
+
+
+class ProviderRefused(Exception):
+    """A 4xx other than 404 and 409: the request itself is wrong; retrying will not help."""
+
+
+class ProviderConflict(Exception):
+    """409: the provider already holds this request id with another body. It may have moved the
+    money for the first one, so never treat the request as failed on this answer: ask its status."""
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    request_id: str
+    status: str  # accepted | paid | failed | returned
+    provider_reference: str | None
+    reason: str | None
+
+
+def status_from_body(body: dict[str, Any]) -> ProviderStatus:
+    """The status in a provider answer or callback body (``reason`` may be text or an object)."""
+    reason = body.get("reason")
+    if isinstance(reason, dict):
+        reason = reason.get("message") or reason.get("code")
+    return ProviderStatus(
+        request_id=str(body["request_id"]),
+        status=str(body["status"]),
+        provider_reference=body.get("provider_reference"),
+        reason=reason,
+    )
+
+
+class ProviderClient:
+    """``resource`` is the provider's collection: ``payouts`` or ``refunds``."""
+
+    def __init__(self, base_url: str, api_key: str, resource: str, timeout_ms: int = 10_000) -> None:
+        self._collection = f"{base_url.rstrip('/')}/v1/{resource}"
+        self._headers = {"Authorization": f"Bearer {api_key}"}
+        self._timeout = httpx.Timeout(timeout_ms / 1000)
+
+    async def send(self, body: dict[str, Any]) -> ProviderStatus:
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
+            try:
+                response = await client.post(self._collection, json=body, headers=self._headers)
+            except httpx.HTTPError as error:
+                raise ProviderUnavailable(repr(error)) from error
+        return self._status(response)
+
+    async def status(self, request_id: str) -> ProviderStatus | None:
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
+            try:
+                response = await client.get(f"{self._collection}/{request_id}", headers=self._headers)
+            except httpx.HTTPError as error:
+                raise ProviderUnavailable(repr(error)) from error
+        if response.status_code == 404:
+            return None
+        return self._status(response)
+
+    @staticmethod
+    def _status(response: httpx.Response) -> ProviderStatus:
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"provider answered {response.status_code}")
+        if response.status_code == 409:
+            raise ProviderConflict(response.text[:500])
+        if response.status_code >= 400:
+            raise ProviderRefused(f"provider refused ({response.status_code}): {response.text[:500]}")
+        return status_from_body(response.json())
