@@ -514,3 +514,34 @@ async def test_a_provider_callback_with_a_bad_signature_is_refused_and_changes_n
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
     assert (await refund_state(client, platform, refund["refund_id"]))["status"] == "requested"
+
+
+async def test_a_refund_the_provider_fails_waits_for_ops_and_a_retry_pays_it_once(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    order = await placed(client, platform, merchant)
+    refund = (await request_refund(client, platform, request_body(order, "refund_only", "damaged", {"B": 1}))).json()
+    sandbox = platform.processes["refund-sandbox"]
+    planned = await client.post(
+        f"{sandbox.base_url}/_sandbox/outcomes",
+        json={"request_id": f"{refund['refund_id']}-1", "outcome": "failed", "reason_code": "CHANNEL_ACCOUNT_FROZEN"},
+        headers=sandbox_headers(),
+    )
+    assert planned.status_code == 200, planned.text
+    base = f"{platform.url('refund-svc')}/v1/refunds/{refund['refund_id']}"
+    assert (await client.post(f"{base}/approve", headers=bearer(merchant))).status_code == 200
+    failed = await until_status(client, platform, refund["refund_id"], "refund_failed")
+    assert failed["failure_reason"]
+    assert failed["waiting_for"] == "ops"
+
+    merchant_retry = await client.post(f"{base}/retry", headers=bearer(merchant))
+    assert merchant_retry.status_code == 403
+    retried = await client.post(f"{base}/retry", headers=bearer(platform.keys["ops"]))
+    assert retried.status_code == 200, retried.text
+    done = await until_status(client, platform, refund["refund_id"], "completed")
+    assert done["attempt"] == 2
+    executions = [
+        e for e in await sandbox_executions(client, platform) if e["request_id"].startswith(refund["refund_id"])
+    ]
+    # the failed first attempt moved no money; the second paid 4285 once
+    assert [(e["request_id"], e["amount_minor"]) for e in executions] == [(f"{refund['refund_id']}-2", 4285)]
