@@ -17,6 +17,7 @@ from settlement_svc.adapters.tables import (
     LedgerTransactionRow,
     MerchantPolicyRow,
     ParkedEventRow,
+    RefundRow,
     SettlementOrderRow,
 )
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account
@@ -49,6 +50,8 @@ class SettlementRepository:
         tx_id = inserted.scalar_one_or_none()
         if tx_id is None:
             return False
+        if not transaction.postings:
+            return True  # nothing moved (e.g. a sign-off of units refunded before): the key is kept
         await self.session.execute(
             insert(LedgerPostingRow),
             [
@@ -145,6 +148,9 @@ class SettlementRepository:
                 currency=order.currency,
                 shipping_fee_minor=order.shipping_fee_minor,
                 shipping_booked=order.shipping_booked,
+                shipping_refunded_minor=order.shipping_refunded_minor,
+                commission_booked_minor=order.commission_booked_minor,
+                commission_reversed_minor=order.commission_reversed_minor,
                 lines={line_id: asdict(line) for line_id, line in order.lines.items()},
                 placed_at=placed_at,
                 placed_event_id=event_id,
@@ -166,8 +172,14 @@ class SettlementRepository:
             merchant_id=row.merchant_id,
             currency=row.currency,
             shipping_fee_minor=row.shipping_fee_minor,
-            lines={line_id: SettlementLine(**line) for line_id, line in row.lines.items()},
+            lines={
+                line_id: SettlementLine(**{**line, "booked_bp": tuple(line.get("booked_bp", ()))})
+                for line_id, line in row.lines.items()
+            },
             shipping_booked=row.shipping_booked,
+            shipping_refunded_minor=row.shipping_refunded_minor,
+            commission_booked_minor=row.commission_booked_minor,
+            commission_reversed_minor=row.commission_reversed_minor,
         )
 
     async def save_order(self, order: SettlementOrder) -> None:
@@ -176,6 +188,9 @@ class SettlementRepository:
         ).scalar_one()
         row.lines = {line_id: asdict(line) for line_id, line in order.lines.items()}
         row.shipping_booked = order.shipping_booked
+        row.shipping_refunded_minor = order.shipping_refunded_minor
+        row.commission_booked_minor = order.commission_booked_minor
+        row.commission_reversed_minor = order.commission_reversed_minor
         await self.session.flush()
 
     # --- parked events -------------------------------------------------------------------
@@ -253,13 +268,48 @@ class SettlementRepository:
 
     async def hold(self, hold_id: str, *, for_update: bool = False) -> HoldRow | None:
         statement = select(HoldRow).where(HoldRow.hold_id == hold_id)
-        if for_update:
-            statement = statement.with_for_update()
+        if for_update:  # re-read: the row may have changed since this session first loaded it
+            statement = statement.with_for_update().execution_options(populate_existing=True)
         return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def holds_of_order(self, order_id: str) -> list[HoldRow]:
         rows = await self.session.execute(
             select(HoldRow).where(HoldRow.order_id == order_id).order_by(HoldRow.release_at)
+        )
+        return list(rows.scalars())
+
+    async def unreleased_holds(self, order_id: str) -> list[HoldRow]:
+        """The order's holds still in pending, locked, latest release first."""
+        rows = await self.session.execute(
+            select(HoldRow)
+            .where(HoldRow.order_id == order_id, HoldRow.released_at.is_(None))
+            .order_by(HoldRow.release_at.desc(), HoldRow.hold_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return list(rows.scalars())
+
+    # --- refunds -------------------------------------------------------------------------
+
+    async def refund(self, refund_id: str, *, for_update: bool = False) -> RefundRow | None:
+        statement = select(RefundRow).where(RefundRow.refund_id == refund_id)
+        if for_update:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def add_refund(self, refund: RefundRow) -> None:
+        self.session.add(refund)
+        await self.session.flush()
+
+    async def open_refunds(self, order_id: str) -> list[RefundRow]:
+        rows = await self.session.execute(
+            select(RefundRow).where(RefundRow.order_id == order_id, RefundRow.status == "open")
+        )
+        return list(rows.scalars())
+
+    async def refunds_of_order(self, order_id: str) -> list[RefundRow]:
+        rows = await self.session.execute(
+            select(RefundRow).where(RefundRow.order_id == order_id).order_by(RefundRow.opened_at, RefundRow.refund_id)
         )
         return list(rows.scalars())
 

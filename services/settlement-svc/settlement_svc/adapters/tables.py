@@ -74,6 +74,9 @@ class SettlementOrderRow(SettlementTable, table=True):
     currency: str
     shipping_fee_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
     shipping_booked: bool = False
+    shipping_refunded_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    commission_booked_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    commission_reversed_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
     lines: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     placed_at: datetime = _timestamp()
     placed_event_id: str
@@ -106,7 +109,12 @@ class MerchantPolicyRow(SettlementTable, table=True):
 
 
 class HoldRow(SettlementTable, table=True):
-    """Signed-off funds waiting in pending until ``release_at`` (fixed at sign-off)."""
+    """Signed-off funds waiting in pending until ``release_at`` (fixed at sign-off).
+
+    ``amount_minor`` is what the release will move: a refund completed before the release
+    takes its reversal out of the hold (``reversed_minor`` says how much). A hold that falls due
+    while a refund of its order is open is frozen (``frozen_at``) and released when the last
+    open refund ends."""
 
     __tablename__ = "holds"
     __table_args__ = (Index("holds_merchant", "merchant_id", "released_at"),)
@@ -120,6 +128,38 @@ class HoldRow(SettlementTable, table=True):
     signed_off_at: datetime = _timestamp()
     release_at: datetime = _timestamp()
     released_at: datetime | None = _timestamp(nullable=True)
+    reversed_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    frozen_at: datetime | None = _timestamp(nullable=True)
+
+
+class RefundRow(SettlementTable, table=True):
+    """A refund of an order as settlement sees it (refund-svc owns the refund itself).
+
+    ``open`` from RefundRequested until RefundCompleted or RefundClosed: while any refund of an
+    order is open its holds do not release. ``frozen_minor`` is what is frozen for it now (money
+    that was already available); ``reversal_minor`` what the completion took back from the
+    merchant, ``clawback_minor`` the part of it that went to the negative balance."""
+
+    __tablename__ = "settlement_refunds"
+    __table_args__ = (Index("settlement_refunds_order", "order_id", "status"),)
+
+    refund_id: str = Field(primary_key=True)
+    order_id: str
+    merchant_id: str
+    status: str  # open | completed | closed
+    stage: str  # the last refund event seen: RefundRequested, RefundApproved, ...
+    kind: str | None = None
+    refund_minor: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    estimated_reversal_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    frozen_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    reversal_minor: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    clawback_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    outcome: str | None = None
+    requested_event_id: str | None = None
+    ended_event_id: str | None = None
+    opened_at: datetime | None = _timestamp(nullable=True)
+    ended_at: datetime | None = _timestamp(nullable=True)
+    updated_at: datetime = _timestamp()
 
 
 class BankAccountRow(SettlementTable, table=True):
@@ -168,7 +208,9 @@ class ApplicationRow(SettlementTable, table=True):
     application_id: str = Field(primary_key=True)
     merchant_id: str = Field(index=True)
     bank_account_id: str
-    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))  # gross: taken from available
+    # paid back to the platform out of this application: the merchant's negative balance
+    clawback_deducted_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
     currency: str
     order_ids: list[str] = Field(sa_column=Column(JSONB, nullable=False))
     voucher_ids: list[str] = Field(sa_column=Column(JSONB, nullable=False))
@@ -179,6 +221,11 @@ class ApplicationRow(SettlementTable, table=True):
     payout_id: str | None = None
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+    @property
+    def net_minor(self) -> int:
+        """What goes to in payout and to the bank: the gross less the claw-back deduction."""
+        return self.amount_minor - self.clawback_deducted_minor
 
 
 class PayoutRow(SettlementTable, table=True):
@@ -191,7 +238,8 @@ class PayoutRow(SettlementTable, table=True):
     batch_id: str = Field(index=True)
     application_id: str = Field(unique=True)
     merchant_id: str = Field(index=True)
-    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))  # net: what the bank pays
+    clawback_deducted_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
     currency: str
     status: str  # sending | sent | paid | failed | returned
     provider_reference: str | None = None

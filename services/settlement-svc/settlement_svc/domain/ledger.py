@@ -5,11 +5,14 @@ a deferred constraint trigger in the database). Postings are never updated or de
 correction is a new transaction. An account's balance is the sum of its postings.
 
 Sign convention: a merchant account's balance is what the platform owes the merchant in that
-state (pending, available, reserved, in payout, paid out). ``negative_balance`` holds what the
-merchant owes back (claw-backs after payout), as a negative number. Platform accounts:
-``clearing`` releases buyer payments (negative: released from escrow), ``subsidy`` what the
-platform paid in coupons it funded (negative), ``commission`` what it earned (positive),
-``payout_clearing`` money sent to banks.
+state (pending, available, frozen, reserved, in payout, paid out). ``frozen`` is money that
+was available but is held against an open refund (it cannot be applied for).
+``negative_balance`` holds what the merchant owes back (claw-backs after payout), as a negative
+number; the next settlement application pays it back first. Platform accounts: ``clearing``
+releases buyer payments (negative: released from escrow), ``subsidy`` what the platform paid in
+coupons it funded (negative), ``commission`` what it earned (positive), ``refunds`` what was
+paid back to buyers out of money already booked to merchants (positive), ``payout_clearing``
+money sent to banks.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from enum import StrEnum
 class MerchantAccount(StrEnum):
     PENDING = "pending"  # signed off, in hold
     AVAILABLE = "available"
+    FROZEN = "frozen"  # available money held against an open refund (冻结)
     RESERVED = "reserved"  # rolling reserve
     IN_PAYOUT = "in_payout"
     PAID_OUT = "paid_out"

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from settlement_svc.adapters.payout_provider import PayoutProvider
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.payouts import ReviewRules
-from settlement_svc.service_layer import notifications, payouts, settlement
+from settlement_svc.service_layer import holds, notifications, payouts, refunds, settlement
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import unit_of_work
@@ -20,22 +20,34 @@ from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import DueTimer, TimerHandler, schedule_timer
 
 
+def _review_rules(runtime: ServiceRuntime) -> ReviewRules:
+    settings = runtime.settings
+    assert isinstance(settings, SettlementSettings)
+    return ReviewRules(settings.review_over_minor, settings.vouchers_over_minor)
+
+
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
+    review_rules = _review_rules(runtime)
+
     async def order_placed(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await settlement.on_order_placed(session, envelope, now=runtime.clock.now())
+        await settlement.on_order_placed(session, envelope, now=runtime.clock.now(), rules=review_rules)
 
-    async def signed_off(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await settlement.on_signed_off(session, envelope, now=runtime.clock.now())
+    async def depends_on_order(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await settlement.apply_event(session, envelope, now=runtime.clock.now(), rules=review_rules)
 
-    # One group for both topics: a sign-off and its order are applied by the same consumer, so
-    # parking and un-parking never race between two groups.
+    # One group for the three topics: a sign-off or a refund event and its order are applied by
+    # the same consumer, so parking and un-parking never race between two groups.
     return (
         Subscription(
             group_id="settlement-svc.orders",
-            topics=(Topic.ORDER, Topic.SHIPMENT),
+            topics=(Topic.ORDER, Topic.SHIPMENT, Topic.REFUND),
             handlers={
                 contracts.OrderPlaced.event_type: order_placed,
-                contracts.OrderSignedOff.event_type: signed_off,
+                contracts.OrderSignedOff.event_type: depends_on_order,
+                contracts.RefundRequested.event_type: depends_on_order,
+                contracts.RefundCompleted.event_type: depends_on_order,
+                contracts.RefundClosed.event_type: depends_on_order,
+                **dict.fromkeys(refunds.PROGRESS_EVENTS, depends_on_order),
             },
         ),
     )
@@ -43,15 +55,15 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 
 def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     async def hold_release(session: AsyncSession, timer: DueTimer) -> None:
-        await settlement.release_hold(session, timer, now=runtime.clock.now(), rules=review_rules)
+        await holds.release_hold(session, timer, now=runtime.clock.now(), rules=review_rules)
 
     async def reserve_release(session: AsyncSession, timer: DueTimer) -> None:
-        await settlement.release_reserve(session, timer, now=runtime.clock.now())
+        await holds.release_reserve(session, timer, now=runtime.clock.now())
 
     settings = runtime.settings
     assert isinstance(settings, SettlementSettings)
     provider = PayoutProvider(settings.payout_provider_url, settings.payout_provider_api_key)
-    review_rules = ReviewRules(settings.review_over_minor, settings.vouchers_over_minor)
+    review_rules = _review_rules(runtime)
     batch_interval = timedelta(seconds=settings.payout_batch_interval_s)
 
     async def payout_batch(session: AsyncSession, timer: DueTimer) -> None:
@@ -70,8 +82,8 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
 
     return {
         notifications.NOTIFY: notify,
-        settlement.HOLD_RELEASE: hold_release,
-        settlement.RESERVE_RELEASE: reserve_release,
+        holds.HOLD_RELEASE: hold_release,
+        holds.RESERVE_RELEASE: reserve_release,
         payouts.PAYOUT_BATCH: payout_batch,
         payouts.PAYOUT_SEND: payout_send,
         payouts.PAYOUT_STATUS_CHECK: payout_status_check,

@@ -89,7 +89,9 @@ def _application_view(row: ApplicationRow) -> dict[str, Any]:
         "application_id": row.application_id,
         "merchant_id": row.merchant_id,
         "bank_account_id": row.bank_account_id,
-        "amount_minor": row.amount_minor,
+        "amount_minor": row.amount_minor,  # gross: taken from available
+        "clawback_deducted_minor": row.clawback_deducted_minor,  # paid back to the platform first
+        "net_minor": row.net_minor,  # sent to the bank
         "currency": row.currency,
         "status": row.status,
         "review_reasons": row.review_reasons,
@@ -177,9 +179,11 @@ async def apply(
     principal: MerchantOnly,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> dict[str, Any]:
-    """Moves the amount from available to in payout at once. Approved automatically unless a
-    review rule applies (large amount, first payout to the account, risk flag, missing
-    vouchers); then it waits for ops."""
+    """Moves the amount from available to in payout at once. A merchant with a negative balance
+    (a refund after payout) pays it back first: ``clawback_deducted_minor`` of the amount goes to
+    the platform and ``net_minor`` to the bank. Money frozen for open refunds cannot be applied
+    for. Approved automatically unless a review rule applies (large amount, first payout to the
+    account, risk flag, missing vouchers); then it waits for ops."""
     _own(principal, merchant_id)
     runtime = request.app.state.runtime
     settings = runtime.settings
@@ -287,7 +291,9 @@ async def merchant_payouts(merchant_id: IdPath, request: Request, principal: Rea
                 "payout_id": row.payout_id,
                 "batch_id": row.batch_id,
                 "application_id": row.application_id,
-                "amount_minor": row.amount_minor,
+                "amount_minor": row.amount_minor,  # net: what the bank is asked to pay
+                "gross_minor": row.amount_minor + row.clawback_deducted_minor,
+                "clawback_deducted_minor": row.clawback_deducted_minor,
                 "currency": row.currency,
                 "status": row.status,
                 "provider_reference": row.provider_reference,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from settlement_svc.adapters.repository import SettlementRepository, policy_to_json
+from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
@@ -61,12 +62,25 @@ async def read_policy(merchant_id: IdPath, request: Request, principal: Readers)
     return {"merchant_id": merchant_id, "version": policy.version, **policy_to_json(policy)}
 
 
-@router.get("/merchants/{merchant_id}/balances", summary="Pending, available, reserved, in payout, paid out, owed")
+@router.get(
+    "/merchants/{merchant_id}/balances", summary="Pending, available, frozen, reserved, in payout, paid out, owed"
+)
 async def balances(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    """``negative_balance`` (negative) is what the merchant owes back after a refund of money
+    already paid out; the next settlement application deducts it. ``frozen_minor`` (冻结) is
+    available money held against open refunds: it cannot be applied for until they end. It is
+    reported beside ``balances_minor``, whose accounts are unchanged for existing clients."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     async with request.app.state.runtime.sessions() as session:
         amounts = await SettlementRepository(session).merchant_balances(merchant_id)
-    return {"merchant_id": merchant_id, "currency": "CNY", "balances_minor": amounts}
+    frozen = amounts.pop(MerchantAccount.FROZEN.value)
+    return {
+        "merchant_id": merchant_id,
+        "currency": "CNY",
+        "balances_minor": amounts,
+        "frozen_minor": frozen,
+        "owed_minor": -amounts[MerchantAccount.NEGATIVE_BALANCE.value],
+    }
 
 
 @router.get("/merchants/{merchant_id}/ledger", summary="Every ledger transaction of a merchant, with its postings")
@@ -82,7 +96,12 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     """Groups every ledger transaction of the merchant by order (transactions without an order,
     e.g. payouts, under ``not_order_specific``), each with its cause (event id), its description
     (paid, shipping, subsidy, commission, reserve...) and its effect on each merchant account.
-    The per-account sums of all groups equal the balances: ``reconciles`` says so."""
+    The per-account sums of all groups equal the balances: ``reconciles`` says so.
+
+    ``refunds`` lists every refund movement (freeze, reversal, unfreeze) with the refund event
+    that caused it; ``clawback_deductions`` every settlement application that paid back a
+    negative balance, with the refund reversals (and their events) whose debt it recovered,
+    first owed first recovered."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     async with request.app.state.runtime.sessions() as session:
         repository = SettlementRepository(session)
@@ -110,7 +129,66 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
         "balances_minor": balances,
         "reconciles": totals == balances,
         "orders": groups,
+        **refunds_and_clawbacks(transactions, prefix),
     }
+
+
+REFUND_KINDS = ("refund_freeze", "refund", "refund_unfreeze")
+
+
+def refunds_and_clawbacks(transactions: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
+    """Refund movements, and claw-back deductions matched to the refunds that caused the debt
+    (first in, first out over the negative balance's postings)."""
+    negative = f"{prefix}{MerchantAccount.NEGATIVE_BALANCE.value}"
+    refunds: list[dict[str, Any]] = []
+    debts: list[dict[str, Any]] = []  # still (partly) owed, oldest first
+    deductions: list[dict[str, Any]] = []
+    for tx in transactions:
+        effect = {
+            p["account_id"].removeprefix(prefix): p["amount_minor"]
+            for p in tx["postings"]
+            if p["account_id"].startswith(prefix)
+        }
+        owed = -sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == negative)
+        if tx["kind"] in REFUND_KINDS:
+            refunds.append(
+                {
+                    "order_id": tx["order_id"],
+                    "refund_id": tx["tx_key"].split(":", 1)[1],
+                    "kind": tx["kind"],
+                    "description": tx["description"],
+                    "caused_by_event_id": tx["caused_by_event_id"],
+                    "created_at": tx["created_at"],
+                    "effect_minor": effect,
+                    "clawback_minor": max(owed, 0),
+                }
+            )
+        if owed > 0:
+            debts.append(
+                {"order_id": tx["order_id"], "tx_key": tx["tx_key"], "event": tx["caused_by_event_id"], "left": owed}
+            )
+        elif owed < 0:
+            recovered, left, sources = -owed, -owed, []
+            while left and debts:
+                take = min(left, debts[0]["left"])
+                sources.append(
+                    {"order_id": debts[0]["order_id"], "caused_by_event_id": debts[0]["event"], "recovered_minor": take}
+                )
+                debts[0]["left"] -= take
+                left -= take
+                if not debts[0]["left"]:
+                    debts.pop(0)
+            deductions.append(
+                {
+                    "application_id": tx["tx_key"].split(":", 1)[1],
+                    "kind": tx["kind"],
+                    "description": tx["description"],
+                    "created_at": tx["created_at"],
+                    "deducted_minor": recovered,
+                    "recovers": sources,
+                }
+            )
+    return {"refunds": refunds, "clawback_deductions": deductions}
 
 
 @router.get("/orders/{order_id}/settlement", summary="What an order has booked, held and released")
@@ -122,24 +200,49 @@ async def order_settlement(order_id: IdPath, request: Request, principal: Reader
             raise NotFound("order", order_id)
         principal.require_merchant_access(order.merchant_id, "order", order_id)
         holds = await repository.holds_of_order(order_id)
+        refunds = await repository.refunds_of_order(order_id)
         transactions = await repository.transactions_of_merchant(order.merchant_id, order_id=order_id)
     return {
         "order_id": order_id,
         "merchant_id": order.merchant_id,
         "lines": {
-            line_id: {"quantity": line.quantity, "units_signed_off": line.units_signed_off}
+            line_id: {
+                "quantity": line.quantity,
+                "units_signed_off": line.units_signed_off,
+                "units_refunded": line.units_refunded,
+            }
             for line_id, line in order.lines.items()
         },
+        "shipping_refunded_minor": order.shipping_refunded_minor,
+        "commission_booked_minor": order.commission_booked_minor,
+        "commission_reversed_minor": order.commission_reversed_minor,
         "holds": [
             {
                 "hold_id": hold.hold_id,
                 "shipment_id": hold.shipment_id,
                 "amount_minor": hold.amount_minor,
+                "reversed_minor": hold.reversed_minor,
                 "policy_version": hold.policy_version,
                 "release_at": hold.release_at.isoformat(),
                 "released_at": hold.released_at.isoformat() if hold.released_at else None,
+                "frozen_at": hold.frozen_at.isoformat() if hold.frozen_at else None,
             }
             for hold in holds
+        ],
+        "refunds": [
+            {
+                "refund_id": refund.refund_id,
+                "status": refund.status,
+                "stage": refund.stage,
+                "kind": refund.kind,
+                "refund_minor": refund.refund_minor,
+                "estimated_reversal_minor": refund.estimated_reversal_minor,
+                "frozen_minor": refund.frozen_minor,
+                "reversal_minor": refund.reversal_minor,
+                "clawback_minor": refund.clawback_minor,
+                "outcome": refund.outcome,
+            }
+            for refund in refunds
         ],
         "transactions": transactions,
     }

@@ -1,10 +1,14 @@
 """Settlement applications (结算申请), their review, payout batches and payouts.
 
-Money on the ledger, per application of amount A:
-- applied:   available −A, in_payout +A (so the same funds cannot be applied for twice)
-- rejected / payout failed:   in_payout −A, available +A
-- paid:      in_payout −A, paid_out +A
-- returned by the bank after paid:   paid_out −A, available +A
+Money on the ledger, per application of amount A (gross) by a merchant owing D (a claw-back
+after a refund: ``negative_balance`` is −D), with the deduction d = min(D, A) and the net
+N = A − d:
+- applied:   available −A, negative_balance +d, in_payout +N (so the same funds cannot be
+  applied for twice; the debt is paid back first, and the bank is sent N)
+- rejected / payout failed:   in_payout −N, available +N (the debt stays paid back)
+- paid:      in_payout −N, paid_out +N
+- returned by the bank after paid:   paid_out −N, available +N
+An application whose whole amount goes to the debt (N = 0) sends nothing: it is paid at once.
 Each movement's transaction key names its cause (``apply:<id>``, ``payout_paid:<id>`` ...), so a
 repeated callback or a retried timer cannot move money twice.
 
@@ -158,7 +162,8 @@ async def apply_for_settlement(
     session: AsyncSession, command: Apply, *, now: datetime, rules: ReviewRules
 ) -> ApplicationRow:
     """Raises PayoutRuleViolation: unknown or unverified account (422), more than available (422),
-    below the minimum payout (422), unknown vouchers (422)."""
+    below the minimum payout (422), unknown vouchers (422). Money frozen for open refunds is
+    not available and cannot be applied for; a negative balance is deducted first."""
     repository = SettlementRepository(session)
     await repository.lock_merchant(command.merchant_id)
     min_payout_minor = (await repository.policy(command.merchant_id, now)).min_payout_minor
@@ -167,7 +172,8 @@ async def apply_for_settlement(
         raise PayoutRuleViolation(422, "unknown-account", "no such bank account for this merchant", "bank_account_id")
     if account.status != "verified":
         raise PayoutRuleViolation(422, "account-unverified", "the bank account is not verified yet", "bank_account_id")
-    available = (await repository.merchant_balances(command.merchant_id))["available"]
+    balances = await repository.merchant_balances(command.merchant_id)
+    available = balances["available"]
     amount = available if command.amount_minor is None else command.amount_minor
     if amount <= 0 or amount > available:
         raise PayoutRuleViolation(
@@ -193,37 +199,51 @@ async def apply_for_settlement(
         )
     )
     flagged = await session.get(MerchantFlagRow, command.merchant_id)
-    reasons = review_reasons(
-        amount_minor=amount,
-        first_payout_to_account=paid_before is None,
-        risk_flagged=flagged is not None,
-        voucher_count=len(command.voucher_ids),
-        rules=rules,
+    deducted = min(max(0, -balances["negative_balance"]), amount)
+    net = amount - deducted
+    # Review looks at what would leave for the bank; nothing leaves when the debt takes it all.
+    reasons = (
+        review_reasons(
+            amount_minor=net,
+            first_payout_to_account=paid_before is None,
+            risk_flagged=flagged is not None,
+            voucher_count=len(command.voucher_ids),
+            rules=rules,
+        )
+        if net
+        else []
     )
+    status = ApplicationStatus.IN_REVIEW if reasons else ApplicationStatus.APPROVED if net else ApplicationStatus.PAID
     application = ApplicationRow(
         application_id=f"SA-{uuid.uuid4().hex[:12]}",
         merchant_id=command.merchant_id,
         bank_account_id=account.bank_account_id,
         amount_minor=amount,
+        clawback_deducted_minor=deducted,
         currency="CNY",
         order_ids=[],
         voucher_ids=list(command.voucher_ids),
-        status=(ApplicationStatus.IN_REVIEW if reasons else ApplicationStatus.APPROVED).value,
+        status=status.value,
         review_reasons=reasons,
+        decision_reason=None if net else "the whole amount paid back the negative balance; nothing to send",
         created_at=now,
         updated_at=now,
     )
     session.add(application)
     await session.flush()
+    merchant = command.merchant_id
     await repository.post(
-        _move(
+        transaction(
             f"apply:{application.application_id}",
             "apply",
-            command.merchant_id,
-            MerchantAccount.AVAILABLE,
-            MerchantAccount.IN_PAYOUT,
-            amount,
-            f"settlement application {application.application_id}",
+            merchant,
+            [
+                (merchant_account(merchant, MerchantAccount.AVAILABLE), -amount),
+                (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), deducted),
+                (merchant_account(merchant, MerchantAccount.IN_PAYOUT), net),
+            ],
+            description=f"settlement application {application.application_id}"
+            + (f": {amount} applied, {deducted} claw-back deducted, {net} to pay out" if deducted else ""),
         ),
         now=now,
     )
@@ -280,7 +300,7 @@ async def decide(
             application.merchant_id,
             MerchantAccount.IN_PAYOUT,
             MerchantAccount.AVAILABLE,
-            application.amount_minor,
+            application.net_minor,
             f"application rejected: {reason}",
         ),
         now=now,
@@ -315,7 +335,8 @@ async def run_payout_batch(session: AsyncSession, *, now: datetime, interval: ti
                 batch_id=batch_id,
                 application_id=application.application_id,
                 merchant_id=application.merchant_id,
-                amount_minor=application.amount_minor,
+                amount_minor=application.net_minor,  # the claw-back deduction stays with the platform
+                clawback_deducted_minor=application.clawback_deducted_minor,
                 currency=application.currency,
                 status="sending",
                 created_at=now,

@@ -5,15 +5,16 @@
 - OrderSignedOff: post the signed-off units' net to the merchant's pending account, under the
   policy in force now; fix the release date; start the hold timer. A sign-off for an order not
   seen yet is parked and applied when the order arrives.
-- hold_release timer: pending → available, less the rolling reserve (reserved, released later
-  by the reserve_release timer).
+- Refund events (service_layer/refunds.py) for an order not seen yet are parked the same way;
+  parked events are applied in the order they arrived once the order comes.
+- hold_release timer (service_layer/holds.py): pending → available, less the rolling reserve.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,19 +29,36 @@ from settlement_svc.domain.ledger import (
 )
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
-from settlement_svc.service_layer import notifications, payouts
+from settlement_svc.service_layer import refunds
+from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import PermanentEventError
 from shipsettle_shared.outbox import add_to_outbox
-from shipsettle_shared.timers import DueTimer, schedule_timer
+from shipsettle_shared.timers import schedule_timer
 
-PRODUCER = "settlement-svc"
-HOLD_RELEASE = "hold_release"
-RESERVE_RELEASE = "reserve_release"
+logger = logging.getLogger(__name__)
 
 
-async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def apply_event(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules) -> None:
+    """Apply an event that depends on its order (a sign-off, a refund event)."""
+    event_type = envelope.event_type
+    if event_type == contracts.OrderSignedOff.event_type:
+        await on_signed_off(session, envelope, now=now)
+    elif event_type == contracts.RefundRequested.event_type:
+        await refunds.on_refund_requested(session, envelope, now=now)
+    elif event_type == contracts.RefundCompleted.event_type:
+        await refunds.on_refund_completed(session, envelope, now=now, rules=rules)
+    elif event_type == contracts.RefundClosed.event_type:
+        await refunds.on_refund_closed(session, envelope, now=now, rules=rules)
+    elif event_type in refunds.PROGRESS_EVENTS:
+        await refunds.on_refund_progress(session, envelope, now=now)
+    else:
+        raise ValueError(f"no handler for parked {event_type}")
+
+
+async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules) -> None:
     event = read_payload(envelope.payload, contracts.OrderPlaced)
     order = SettlementOrder(
         order_id=event.order_id,
@@ -64,7 +82,14 @@ async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now
     if not await repository.add_order(order, placed_at=event.placed_at, event_id=str(envelope.event_id)):
         return
     for parked in await repository.take_parked(event.order_id):
-        await on_signed_off(session, EventEnvelope.model_validate(parked), now=now)
+        try:
+            async with session.begin_nested():
+                await apply_event(session, EventEnvelope.model_validate(parked), now=now, rules=rules)
+        except (ValueError, PermanentEventError) as error:
+            # One event that does not fit the order must not lose the order itself: it stays
+            # parked, with the reason, for ops (GET /v1/ledger/check lists parked events).
+            logger.error("parked %s for order %s does not apply: %s", parked["event_type"], event.order_id, error)
+            await repository.park(event.order_id, parked, f"does not fit the order: {error}", now=now)
 
 
 async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
@@ -103,6 +128,8 @@ async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: 
     if not booked:
         return  # this shipment's sign-off is already on the ledger
     await repository.save_order(updated)
+    if amounts.net_minor == 0:
+        return  # every unit of it was refunded before the sign-off: nothing to hold
     release_at = policy.release_at(event.signed_off_at)
     hold_id = f"H-{uuid.uuid4().hex[:16]}"
     await repository.add_hold(
@@ -136,88 +163,4 @@ async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: 
         ),
         producer=PRODUCER,
         occurred_at=now,
-    )
-
-
-async def release_hold(session: AsyncSession, timer: DueTimer, *, now: datetime, rules: ReviewRules) -> None:
-    repository = SettlementRepository(session)
-    hold = await repository.hold(timer.timer_key, for_update=True)
-    if hold is None or hold.released_at is not None:
-        return
-    policy = await repository.policy(hold.merchant_id, hold.signed_off_at)
-    reserve = policy.reserve_minor(hold.amount_minor)
-    merchant = hold.merchant_id
-    await repository.post(
-        transaction(
-            f"release:{hold.hold_id}",
-            "hold_release",
-            merchant,
-            [
-                (merchant_account(merchant, MerchantAccount.PENDING), -hold.amount_minor),
-                (merchant_account(merchant, MerchantAccount.AVAILABLE), hold.amount_minor - reserve),
-                (merchant_account(merchant, MerchantAccount.RESERVED), reserve),
-            ],
-            order_id=hold.order_id,
-            description=f"hold ended (policy v{hold.policy_version}); rolling reserve {reserve}",
-        ),
-        now=now,
-    )
-    hold.released_at = now
-    order = await repository.order(hold.order_id)
-    if reserve:
-        await schedule_timer(
-            session,
-            RESERVE_RELEASE,
-            hold.hold_id,
-            now + timedelta(days=policy.reserve_days),
-            {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant},
-        )
-    await payouts.auto_apply(session, merchant, now=now, rules=rules)
-    await notifications.notify(
-        session,
-        merchant,
-        "settlement.available",
-        {
-            "order_id": hold.order_id,
-            "hold_id": hold.hold_id,
-            "available_minor": hold.amount_minor - reserve,
-            "reserved_minor": reserve,
-            "currency": order.currency if order else "CNY",
-        },
-        now=now,
-    )
-    await add_to_outbox(
-        session,
-        contracts.FundsReleased(
-            order_id=hold.order_id,
-            merchant_id=merchant,
-            hold_id=hold.hold_id,
-            currency=order.currency if order else "CNY",
-            released_minor=hold.amount_minor,
-            available_minor=hold.amount_minor - reserve,
-            reserved_minor=reserve,
-            released_at=now,
-        ),
-        producer=PRODUCER,
-        occurred_at=now,
-    )
-
-
-async def release_reserve(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
-    payload: dict[str, Any] = timer.payload
-    merchant = str(payload["merchant_id"])
-    amount = int(payload["amount_minor"])
-    await SettlementRepository(session).post(
-        transaction(
-            f"reserve_release:{timer.timer_key}",
-            "reserve_release",
-            merchant,
-            [
-                (merchant_account(merchant, MerchantAccount.RESERVED), -amount),
-                (merchant_account(merchant, MerchantAccount.AVAILABLE), amount),
-            ],
-            order_id=str(payload["order_id"]),
-            description="rolling reserve released",
-        ),
-        now=now,
     )

@@ -1,0 +1,293 @@
+"""Refunds as settlement applies them. refund-svc owns the refund; settlement keeps the
+merchant's money in agreement with it (SPEC section 3).
+
+- RefundRequested: the refund is open. The order's holds stop releasing until no refund of the
+  order is open. If money of the order is already available (released), the refund's estimated
+  merchant reversal is frozen: available → frozen, at most what is available, so it cannot be
+  applied for meanwhile.
+- RefundApproved, RefundRejected, ReturnShipped: recorded as the refund's stage; nothing moves
+  (a rejected refund may still be escalated, so the freeze stays).
+- RefundCompleted: the buyer has been paid. Units refunded before their sign-off were never
+  booked and never will be; the booked part is reversed in one transaction ``refund:<id>``:
+  platform refunds +R, subsidy +S, commission −C, and the merchant −(R + S − C), taken from this
+  refund's frozen money, then the order's pending holds (so their release moves less), then
+  available, and what is still missing from ``negative_balance`` (a claw-back after payout,
+  recovered from the next settlement application). Frozen money left over goes back to
+  available.
+- RefundClosed: nothing moved for the buyer: frozen → available.
+After a refund ends, holds that fell due meanwhile are released if no refund remains open.
+
+Refund events come on their own topic and may overtake the order (parked until it arrives, like
+a sign-off) or the sign-off (then the refunded units are simply never booked). A completion
+without a request (the request lost or late) is applied all the same; a request arriving after
+the refund ended is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.tables import HoldRow, RefundRow
+from settlement_svc.domain.ledger import (
+    MerchantAccount,
+    PlatformAccount,
+    merchant_account,
+    platform_account,
+    transaction,
+)
+from settlement_svc.domain.orders import RefundedUnits, SettlementOrder
+from settlement_svc.domain.payouts import ReviewRules
+from settlement_svc.service_layer import holds
+from shipsettle_shared import contracts
+from shipsettle_shared.contracts import read_payload
+from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import PermanentEventError
+
+logger = logging.getLogger(__name__)
+
+OPEN, COMPLETED, CLOSED = "open", "completed", "closed"
+PROGRESS_EVENTS: dict[str, type[contracts.RefundApproved | contracts.RefundRejected | contracts.ReturnShipped]] = {
+    contracts.RefundApproved.event_type: contracts.RefundApproved,
+    contracts.RefundRejected.event_type: contracts.RefundRejected,
+    contracts.ReturnShipped.event_type: contracts.ReturnShipped,
+}
+
+
+def _units(lines: Sequence[contracts.RefundLine]) -> dict[str, RefundedUnits]:
+    return {
+        line.line_id: RefundedUnits(
+            line.line_id, line.units, line.paid_minor, line.subsidy_minor, line.commission_base_minor
+        )
+        for line in lines
+    }
+
+
+async def _known_order(
+    repository: SettlementRepository, envelope: EventEnvelope, order_id: str, *, now: datetime
+) -> SettlementOrder | None:
+    """The order, locked; None (and the event parked) if settlement has not seen it yet."""
+    await repository.lock_order(order_id)
+    order = await repository.order(order_id, for_update=True)
+    if order is None:
+        await repository.park(
+            order_id, envelope.model_dump(mode="json"), "refund event before the order was known", now=now
+        )
+    return order
+
+
+async def on_refund_requested(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+    """Open the refund; freeze its estimated reversal out of available if the order's money
+    was already released. A request the order cannot satisfy (unknown line, too many units)
+    opens the refund without a freeze: the completion is the event that must be right."""
+    event = read_payload(envelope.payload, contracts.RefundRequested)
+    repository = SettlementRepository(session)
+    order = await _known_order(repository, envelope, event.order_id, now=now)
+    if order is None or await repository.refund(event.refund_id, for_update=True) is not None:
+        return  # parked, or already open, or it ended before its request reached us
+    merchant = order.merchant_id
+    try:
+        _, amounts = order.refund(_units(event.lines), event.shipping_minor, await repository.policy(merchant, now))
+        estimate = amounts.merchant_reversal_minor
+    except ValueError as error:
+        logger.warning("refund %s: no estimate (%s)", event.refund_id, error)
+        estimate = 0
+    await repository.lock_merchant(merchant)
+    # Pending money of the order cannot be released while the refund is open, so it covers the
+    # estimate first; other open refunds of the order may already count on part of it.
+    pending = sum(hold.amount_minor for hold in await repository.unreleased_holds(order.order_id))
+    claimed = sum(
+        max(0, other.estimated_reversal_minor - other.frozen_minor)
+        for other in await repository.open_refunds(order.order_id)
+    )
+    uncovered = max(0, estimate - max(0, pending - claimed))
+    available = (await repository.merchant_balances(merchant))["available"]
+    frozen = min(uncovered, max(0, available))
+    await repository.add_refund(
+        RefundRow(
+            refund_id=event.refund_id,
+            order_id=order.order_id,
+            merchant_id=merchant,
+            status=OPEN,
+            stage=event.event_type,
+            kind=event.kind,
+            refund_minor=event.refund_minor,
+            estimated_reversal_minor=estimate,
+            frozen_minor=frozen,
+            requested_event_id=str(envelope.event_id),
+            opened_at=now,
+            updated_at=now,
+        )
+    )
+    if frozen:
+        await repository.post(
+            transaction(
+                f"refund_freeze:{event.refund_id}",
+                "refund_freeze",
+                merchant,
+                [
+                    (merchant_account(merchant, MerchantAccount.AVAILABLE), -frozen),
+                    (merchant_account(merchant, MerchantAccount.FROZEN), frozen),
+                ],
+                order_id=order.order_id,
+                description=(
+                    f"refund {event.refund_id} requested: estimated reversal {estimate}, "
+                    f"{estimate - uncovered} covered by the order's pending holds, {frozen} frozen"
+                ),
+                caused_by_event_id=str(envelope.event_id),
+            ),
+            now=now,
+        )
+
+
+async def on_refund_progress(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+    """Approved, rejected (the buyer may escalate: the freeze stays) or return shipped: the
+    refund's stage is recorded; no money moves."""
+    event = read_payload(envelope.payload, PROGRESS_EVENTS[envelope.event_type])
+    repository = SettlementRepository(session)
+    if await _known_order(repository, envelope, event.order_id, now=now) is None:
+        return
+    refund = await repository.refund(event.refund_id, for_update=True)
+    if refund is not None and refund.status == OPEN:
+        refund.stage = envelope.event_type
+        refund.updated_at = now
+
+
+async def on_refund_completed(
+    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
+) -> None:
+    """Reverse the booked part of the refund. Raises PermanentEventError when the refund does not
+    fit the order (unknown line, more units or shipping than are left): retrying cannot help."""
+    event = read_payload(envelope.payload, contracts.RefundCompleted)
+    repository = SettlementRepository(session)
+    order = await _known_order(repository, envelope, event.order_id, now=now)
+    if order is None:
+        return
+    refund = await repository.refund(event.refund_id, for_update=True)
+    if refund is not None and refund.status == COMPLETED:
+        return
+    merchant = order.merchant_id
+    try:
+        updated, amounts = order.refund(
+            _units(event.lines), event.shipping_minor, await repository.policy(merchant, now)
+        )
+    except ValueError as error:
+        raise PermanentEventError(f"refund {event.refund_id}: {error}") from error
+    for disagreement in amounts.disagreements:
+        # The booked part is reversed at what was booked for those units, which keeps the order's
+        # own figures exact; refund-svc's allocation should agree (same largest-remainder rule).
+        logger.warning("refund %s: %s", event.refund_id, disagreement)
+    await repository.lock_merchant(merchant)
+    reversal = amounts.merchant_reversal_minor
+    frozen = refund.frozen_minor if refund is not None and refund.status == OPEN else 0
+    from_frozen = min(frozen, reversal)
+    rest = reversal - from_frozen
+    from_holds: list[tuple[HoldRow, int]] = []
+    for hold in await repository.unreleased_holds(order.order_id):
+        take = min(hold.amount_minor, rest)
+        if take > 0:
+            from_holds.append((hold, take))
+            rest -= take
+    from_pending = sum(take for _, take in from_holds)
+    from_available = min(max(0, (await repository.merchant_balances(merchant))["available"]), rest)
+    clawback = rest - from_available
+    reversal_tx = transaction(
+        f"refund:{event.refund_id}",
+        "refund",
+        merchant,
+        [
+            (platform_account(PlatformAccount.REFUNDS), amounts.refunded_minor),
+            (platform_account(PlatformAccount.SUBSIDY), amounts.subsidy_minor),
+            (platform_account(PlatformAccount.COMMISSION), -amounts.commission_minor),
+            (merchant_account(merchant, MerchantAccount.FROZEN), -frozen),
+            (merchant_account(merchant, MerchantAccount.PENDING), -from_pending),
+            # frozen money this refund did not need goes back to available
+            (merchant_account(merchant, MerchantAccount.AVAILABLE), (frozen - from_frozen) - from_available),
+            (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), -clawback),
+        ],
+        order_id=order.order_id,
+        description=(
+            f"refund {event.refund_id} ({event.kind}) completed: paid {amounts.paid_minor} + shipping "
+            f"{amounts.shipping_minor} + platform subsidy {amounts.subsidy_minor} - commission "
+            f"{amounts.commission_minor} = {reversal} taken back: {from_frozen} frozen, {from_pending} pending, "
+            f"{from_available} available, {clawback} claw-back (negative balance); never booked: paid "
+            f"{amounts.unbooked_paid_minor}, shipping {amounts.unbooked_shipping_minor}, subsidy "
+            f"{amounts.unbooked_subsidy_minor}"
+        ),
+        caused_by_event_id=str(envelope.event_id),
+    )
+    # A refund of units never booked moves nothing on the ledger; the refund row keeps it once.
+    if reversal_tx.postings and not await repository.post(reversal_tx, now=now):
+        return
+    for hold, take in from_holds:
+        hold.amount_minor -= take
+        hold.reversed_minor += take
+    await repository.save_order(updated)
+    if refund is None:
+        refund = RefundRow(
+            refund_id=event.refund_id,
+            order_id=order.order_id,
+            merchant_id=merchant,
+            status=COMPLETED,
+            stage=event.event_type,
+            updated_at=now,
+        )
+        await repository.add_refund(refund)
+    refund.status, refund.stage, refund.kind = COMPLETED, event.event_type, event.kind
+    refund.refund_minor = event.refund_minor
+    refund.frozen_minor = 0
+    refund.reversal_minor = reversal
+    refund.clawback_minor = clawback
+    refund.ended_event_id = str(envelope.event_id)
+    refund.ended_at = refund.updated_at = now
+    await holds.release_due_frozen_holds(session, order.order_id, now=now, rules=rules)
+
+
+async def on_refund_closed(
+    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
+) -> None:
+    """Nothing moved for the buyer: unfreeze, and release what fell due if no refund is open."""
+    event = read_payload(envelope.payload, contracts.RefundClosed)
+    repository = SettlementRepository(session)
+    order = await _known_order(repository, envelope, event.order_id, now=now)
+    if order is None:
+        return
+    refund = await repository.refund(event.refund_id, for_update=True)
+    if refund is not None and refund.status != OPEN:
+        return
+    if refund is None:  # its request never reached us: remember the end so a late one is ignored
+        refund = RefundRow(
+            refund_id=event.refund_id,
+            order_id=order.order_id,
+            merchant_id=order.merchant_id,
+            status=CLOSED,
+            stage=event.event_type,
+            updated_at=now,
+        )
+        await repository.add_refund(refund)
+    if refund.frozen_minor:
+        merchant = order.merchant_id
+        await repository.post(
+            transaction(
+                f"refund_unfreeze:{event.refund_id}",
+                "refund_unfreeze",
+                merchant,
+                [
+                    (merchant_account(merchant, MerchantAccount.FROZEN), -refund.frozen_minor),
+                    (merchant_account(merchant, MerchantAccount.AVAILABLE), refund.frozen_minor),
+                ],
+                order_id=order.order_id,
+                description=f"refund {event.refund_id} closed ({event.outcome}): {refund.frozen_minor} unfrozen",
+                caused_by_event_id=str(envelope.event_id),
+            ),
+            now=now,
+        )
+    refund.status, refund.stage, refund.outcome = CLOSED, event.event_type, event.outcome
+    refund.frozen_minor = 0
+    refund.ended_event_id = str(envelope.event_id)
+    refund.ended_at = refund.updated_at = now
+    await holds.release_due_frozen_holds(session, order.order_id, now=now, rules=rules)
