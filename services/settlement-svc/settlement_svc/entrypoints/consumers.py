@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement_svc.adapters.payout_provider import PayoutProvider
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds, notifications, payouts, refunds, settlement
@@ -16,6 +15,7 @@ from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
+from shipsettle_shared.provider_client import ProviderClient
 from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import DueTimer, TimerHandler, schedule_timer
 
@@ -62,7 +62,7 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
 
     settings = runtime.settings
     assert isinstance(settings, SettlementSettings)
-    provider = PayoutProvider(settings.payout_provider_url, settings.payout_provider_api_key)
+    provider = ProviderClient(settings.payout_provider_url, settings.payout_provider_api_key, "payouts")
     review_rules = _review_rules(runtime)
     batch_interval = timedelta(seconds=settings.payout_batch_interval_s)
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from settlement_svc.adapters.payout_provider import ProviderStatus
 from settlement_svc.adapters.tables import (
     ApplicationRow,
     BankAccountRow,
@@ -28,6 +27,7 @@ from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+from shipsettle_shared.provider_client import status_from_body
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
 
@@ -378,13 +378,7 @@ async def payout_callback(request: Request) -> dict[str, Any]:
             401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
         ) from error
     try:
-        reason = body.get("reason")
-        outcome = ProviderStatus(
-            request_id=str(body["request_id"]),
-            status=str(body["status"]),
-            provider_reference=body.get("provider_reference"),
-            reason=(reason.get("message") if isinstance(reason, dict) else reason),
-        )
+        outcome = status_from_body(body)
     except (KeyError, TypeError) as error:
         raise validation_problem([("body", f"not a payout callback: {error}")]) from error
     async with unit_of_work(runtime.sessions) as session:

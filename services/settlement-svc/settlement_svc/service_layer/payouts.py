@@ -29,7 +29,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement_svc.adapters.payout_provider import PayoutProvider, ProviderConflict, ProviderRefused, ProviderStatus
 from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.adapters.tables import (
     ApplicationRow,
@@ -50,6 +49,7 @@ from settlement_svc.domain.payouts import (
 )
 from settlement_svc.service_layer import notifications
 from shipsettle_shared.failpoints import failpoint
+from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
 from shipsettle_shared.timers import DueTimer, schedule_timer
 
 PAYOUT_BATCH = "payout_batch"
@@ -351,7 +351,7 @@ async def run_payout_batch(session: AsyncSession, *, now: datetime, interval: ti
 
 
 async def send_payout(
-    session: AsyncSession, timer: DueTimer, *, provider: PayoutProvider, callback_url: str, now: datetime
+    session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, callback_url: str, now: datetime
 ) -> None:
     """Send (or re-send) one payout. A provider outage raises, and the timer retries with backoff."""
     payout = await session.get(PayoutRow, timer.timer_key, with_for_update=True)
@@ -393,7 +393,7 @@ async def send_payout(
 
 
 async def check_payout_status(
-    session: AsyncSession, timer: DueTimer, *, provider: PayoutProvider, now: datetime
+    session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, now: datetime
 ) -> None:
     """No callback yet: ask the provider. Still in flight: ask again later."""
     payout = await session.get(PayoutRow, timer.timer_key.split("@", 1)[0], with_for_update=True)
