@@ -105,13 +105,15 @@ async def placed(
     return order
 
 
-async def known_to_refunds(client: httpx.AsyncClient, platform: Platform, order: dict[str, Any]) -> None:
+async def known_to_refunds(
+    client: httpx.AsyncClient, platform: Platform, order: dict[str, Any], line_id: str = "A"
+) -> None:
     """refund-svc learns of the order through the bus; a quote answers once it has."""
 
     async def quotable() -> bool:
         response = await client.post(
             f"{platform.url('refund-svc')}/v1/refunds/quote",
-            json=request_body(order, "refund_only", "damaged", {"A": 1}),
+            json=request_body(order, "refund_only", "damaged", {line_id: 1}),
             headers=bearer(platform.keys["platform"]),
         )
         return response.status_code == 200
@@ -545,3 +547,108 @@ async def test_a_refund_the_provider_fails_waits_for_ops_and_a_retry_pays_it_onc
     ]
     # the failed first attempt moved no money; the second paid 4285 once
     assert [(e["request_id"], e["amount_minor"]) for e in executions] == [(f"{refund['refund_id']}-2", 4285)]
+
+
+# --- after payout: a claw-back, deducted from the next payout ------------------------------------
+
+
+async def test_a_refund_after_payout_appears_as_a_deduction_on_the_next_payout(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    """The whole path on real services: refund-svc executes the refund through the refund
+    sandbox, settlement books it as a claw-back, the next payout to the bank is net of it.
+    Policy: hold 7 days, commission 5%, no coupons, no shipping."""
+    from order_support import simple_order
+    from test_settlement_refunds import (
+        CARD,
+        advance_and_wait,
+        full_balances,
+        merchant_with_policy,
+        place,
+        sign_off,
+        wait_for_balances,
+        wait_for_settlement,
+    )
+
+    merchant = await merchant_with_policy(platform, client, "rf-payout")
+    mid = merchant["merchant_id"]
+    settlement = f"{platform.url('settlement-svc')}/v1"
+    # first order: 2 x 50.00 = 10000 paid; commission 500; net 9500
+    first = simple_order(mid, unit_price="50.00", quantity=2)
+    await place(client, platform, first)
+    await known_to_refunds(client, platform, first, "L1")
+    await wait_for_settlement(client, platform, merchant, first["order_id"], lambda s: True)
+    await sign_off(client, platform, merchant, first["order_id"], 2)
+    await wait_for_settlement(client, platform, merchant, first["order_id"], lambda s: bool(s["holds"]))
+
+    async def available(amount: int) -> Any:
+        found = await full_balances(client, platform, merchant)
+        return found if found["balances_minor"]["available"] == amount else None
+
+    await advance_and_wait(platform, lambda: available(9500))
+    account = await client.post(
+        f"{settlement}/merchants/{mid}/bank-accounts",
+        json={"holder_name": "杭州杯子店", "bank_name": "中国银行", "account_type": "card", "account_number": CARD},
+        headers=bearer(merchant),
+    )
+    account_id = account.json()["bank_account_id"]
+    verified = await client.post(
+        f"{settlement}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"])
+    )
+    assert verified.status_code == 200
+    applied = await client.post(
+        f"{settlement}/merchants/{mid}/settlement-applications",
+        json={"bank_account_id": account_id},
+        headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert applied.status_code == 201, applied.text
+    approved = await client.post(
+        f"{settlement}/settlement-applications/{applied.json()['application_id']}/approve",
+        json={"reason": "first payout to this account checked"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert approved.status_code == 200, approved.text
+    await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 9500, 60)
+
+    # After the payout the buyer reports one cup broken: refund only, one unit, 5000.
+    response = await request_refund(client, platform, request_body(first, "refund_only", "damaged", {"L1": 1}))
+    assert response.status_code == 201, response.text
+    refund = response.json()
+    assert refund["amounts"]["refund_minor"] == 5000
+    approve = await client.post(
+        f"{platform.url('refund-svc')}/v1/refunds/{refund['refund_id']}/approve", headers=bearer(merchant)
+    )
+    assert approve.status_code == 200, approve.text
+    await until_status(client, platform, refund["refund_id"], "completed")
+    owed = await wait_for_balances(client, platform, merchant, lambda b: b["owed_minor"] > 0)
+    # 5000 back to the buyer less the 250 commission returned (5%): the merchant owes 4750
+    assert owed["balances_minor"]["negative_balance"] == -4750
+    refunded = [
+        e for e in await sandbox_executions(client, platform) if e["request_id"].startswith(refund["refund_id"])
+    ]
+    assert [e["amount_minor"] for e in refunded] == [5000]
+
+    # second order: 1 x 120.00, commission 600, net 11400
+    second = simple_order(mid, unit_price="120.00", quantity=1)
+    await place(client, platform, second)
+    await wait_for_settlement(client, platform, merchant, second["order_id"], lambda s: True)
+    await sign_off(client, platform, merchant, second["order_id"], 1)
+    await wait_for_settlement(client, platform, merchant, second["order_id"], lambda s: bool(s["holds"]))
+    await advance_and_wait(platform, lambda: available(11400))
+    applied = await client.post(
+        f"{settlement}/merchants/{mid}/settlement-applications",
+        json={"bank_account_id": account_id},
+        headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert applied.status_code == 201, applied.text
+    application = applied.json()
+    # the next payout: gross 11400, claw-back deducted 4750, sent 6650
+    assert (application["amount_minor"], application["clawback_deducted_minor"], application["net_minor"]) == (
+        11400,
+        4750,
+        6650,
+    )
+    await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 9500 + 6650, 60)
+    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    second_payout = next(p for p in payouts if p["application_id"] == application["application_id"])
+    assert (second_payout["amount_minor"], second_payout["clawback_deducted_minor"]) == (6650, 4750)
