@@ -28,6 +28,7 @@ class Topic(StrEnum):
     PAYOUT = "payout.events"
     ACCESS = "access.events"
     TRACKING = "tracking.events"
+    LEDGER = "ledger.events"
     DIAGNOSTICS = "diagnostics.events"
     DEAD_LETTER = "deadletter.events"
 
@@ -50,6 +51,8 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(Topic.ACCESS, 3, "key_id"),
     # logistics-internal: accepted carrier webhooks, processed behind the acknowledgement
     TopicSpec(Topic.TRACKING, 12, "tracking_number"),
+    # every settlement ledger transaction, for recon's statements and live invariants
+    TopicSpec(Topic.LEDGER, 12, "merchant_id"),
     TopicSpec(Topic.DIAGNOSTICS, 6, "probe_id"),
     TopicSpec(Topic.DEAD_LETTER, 3, "original key"),
 )
@@ -581,6 +584,58 @@ class RefundClosed(OrderEvent):
     closed_at: datetime
 
 
+class LedgerPostingLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    account_id: str = Field(description="merchant:<id>:<kind> or platform:<kind>")
+    amount_minor: int
+
+
+class LedgerTransactionPosted(EventPayload):
+    """A balanced transaction was appended to settlement's ledger (emitted in the same database
+    transaction). Keyed by merchant, so a merchant's transactions arrive in ledger order: recon
+    builds statements from them that equal the ledger to the fen."""
+
+    event_type: ClassVar[str] = "LedgerTransactionPosted"
+    topic: ClassVar[Topic] = Topic.LEDGER
+    aggregate_type: ClassVar[str] = "merchant"
+
+    tx_key: str
+    kind: str
+    merchant_id: str
+    order_id: str | None = None
+    currency: str = "CNY"
+    description: str
+    caused_by_event_id: str | None = None
+    posted_at: datetime
+    postings: list[LedgerPostingLine]
+
+    def aggregate_id(self) -> str:
+        return self.merchant_id
+
+
+class PayoutSettled(EventPayload):
+    """The bank's answer on a payout: paid, failed (money back to available) or returned after
+    paid. Recon matches paid and returned payouts against the bank statement."""
+
+    event_type: ClassVar[str] = "PayoutSettled"
+    topic: ClassVar[Topic] = Topic.PAYOUT
+    aggregate_type: ClassVar[str] = "merchant"
+
+    payout_id: str
+    application_id: str
+    merchant_id: str
+    currency: str
+    amount_minor: int = Field(description="sent to the bank: the application's net")
+    status: str = Field(description="paid | failed | returned")
+    provider_reference: str | None = None
+    reason: str | None = None
+    settled_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.merchant_id
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     model.event_type: model
     for model in (
@@ -605,6 +660,8 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         ReturnShipped,
         RefundCompleted,
         RefundClosed,
+        LedgerTransactionPosted,
+        PayoutSettled,
     )
 }
 

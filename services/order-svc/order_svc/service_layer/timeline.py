@@ -40,6 +40,17 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Dispatched with {p['carrier_code']}, tracking number {p['tracking_number']} "
         f"({sum(line['quantity'] for line in p['lines'])} items)"
     ),
+    "RefundRequested": lambda p: (
+        f"Refund {p['refund_id']} requested ({p['kind']}): {_money(p, 'refund_minor')} for "
+        f"{sum(line['units'] for line in p['lines'])} units; {p['reason']}"
+    ),
+    "RefundApproved": lambda p: f"Refund {p['refund_id']} approved ({p['how']})",
+    "RefundRejected": lambda p: f"Refund {p['refund_id']} rejected: {p['reason']}; the buyer may escalate",
+    "ReturnShipped": lambda p: (
+        f"Goods of refund {p['refund_id']} shipped back with {p['carrier_code']}, tracking number {p['tracking_number']}"
+    ),
+    "RefundCompleted": lambda p: f"Refund {p['refund_id']} paid to the buyer: {_money(p, 'refund_minor')}",
+    "RefundClosed": lambda p: f"Refund {p['refund_id']} closed ({p['outcome']}): {p['reason']}",
 }
 
 

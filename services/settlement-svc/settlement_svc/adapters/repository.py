@@ -23,6 +23,8 @@ from settlement_svc.adapters.tables import (
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
+from shipsettle_shared import contracts
+from shipsettle_shared.outbox import add_to_outbox
 
 
 class SettlementRepository:
@@ -58,6 +60,26 @@ class SettlementRepository:
                 {"tx_id": tx_id, "account_id": p.account_id, "amount_minor": p.amount_minor}
                 for p in transaction.postings
             ],
+        )
+        # Published with the postings, in the same database transaction: recon's copy of the
+        # ledger can then never miss or invent a movement.
+        await add_to_outbox(
+            self.session,
+            contracts.LedgerTransactionPosted(
+                tx_key=transaction.key,
+                kind=transaction.kind,
+                merchant_id=transaction.merchant_id,
+                order_id=transaction.order_id,
+                description=transaction.description,
+                caused_by_event_id=transaction.caused_by_event_id,
+                posted_at=now,
+                postings=[
+                    contracts.LedgerPostingLine(account_id=p.account_id, amount_minor=p.amount_minor)
+                    for p in transaction.postings
+                ],
+            ),
+            producer="settlement-svc",
+            occurred_at=now,
         )
         return True
 

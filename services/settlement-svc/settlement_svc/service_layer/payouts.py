@@ -48,7 +48,9 @@ from settlement_svc.domain.payouts import (
     voucher_type,
 )
 from settlement_svc.service_layer import notifications
+from shipsettle_shared import contracts
 from shipsettle_shared.failpoints import failpoint
+from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
 from shipsettle_shared.timers import DueTimer, schedule_timer
 
@@ -474,6 +476,22 @@ async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderSta
         application.status = ApplicationStatus.RETURNED.value
     application.updated_at = now
     if payout.status in ("paid", "failed", "returned") and payout.status != previous_status:
+        await add_to_outbox(
+            session,
+            contracts.PayoutSettled(
+                payout_id=payout.payout_id,
+                application_id=payout.application_id,
+                merchant_id=merchant,
+                currency=payout.currency,
+                amount_minor=amount,
+                status=payout.status,
+                provider_reference=payout.provider_reference,
+                reason=payout.reason,
+                settled_at=now,
+            ),
+            producer="settlement-svc",
+            occurred_at=now,
+        )
         await notifications.notify(
             session,
             merchant,
