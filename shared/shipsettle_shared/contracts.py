@@ -29,6 +29,7 @@ class Topic(StrEnum):
     ACCESS = "access.events"
     TRACKING = "tracking.events"
     LEDGER = "ledger.events"
+    RECON = "recon.events"
     DIAGNOSTICS = "diagnostics.events"
     DEAD_LETTER = "deadletter.events"
 
@@ -53,6 +54,7 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(Topic.TRACKING, 12, "tracking_number"),
     # every settlement ledger transaction, for recon's statements and live invariants
     TopicSpec(Topic.LEDGER, 12, "merchant_id"),
+    TopicSpec(Topic.RECON, 6, "order_id"),
     TopicSpec(Topic.DIAGNOSTICS, 6, "probe_id"),
     TopicSpec(Topic.DEAD_LETTER, 3, "original key"),
 )
@@ -636,6 +638,21 @@ class PayoutSettled(EventPayload):
         return self.merchant_id
 
 
+class InvariantViolated(OrderEvent):
+    """recon-svc's live checker found an order that breaks a money invariant (SPEC section 3):
+    conservation, settled without sign-off, or not settled within its policy window."""
+
+    event_type: ClassVar[str] = "InvariantViolated"
+    topic: ClassVar[Topic] = Topic.RECON
+
+    order_id: str
+    merchant_id: str | None = None
+    check: str = Field(description="conservation | settled_without_sign_off | not_settled_in_window")
+    message: str
+    figures: dict[str, int | str | None]
+    detected_at: datetime
+
+
 EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
     model.event_type: model
     for model in (
@@ -662,6 +679,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         RefundClosed,
         LedgerTransactionPosted,
         PayoutSettled,
+        InvariantViolated,
     )
 }
 

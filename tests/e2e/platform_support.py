@@ -58,6 +58,8 @@ async def start_platform() -> Platform:
                 "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
                 "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
                 **provider_env(spec.name, E2E_PORT_OFFSET),
+                # recon judges an order this long after its latest event (tests: seconds, not 30)
+                **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
             },
             instance="e2e",
         )

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from recon_svc.entrypoints.consumers import subscriptions, timer_handlers
+from recon_svc.entrypoints.http_statements import router as statements_router
 from shipsettle_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -9,4 +11,7 @@ DEFINITION = ServiceDefinition(
     title="ShipSettle recon-svc",
     description="Statements (对账单), matching, tax and 发出商品 reports, live invariants.",
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+    routers=(statements_router,),
+    subscriptions=subscriptions,
+    timer_handlers=timer_handlers,
 )

@@ -1,6 +1,159 @@
-"""recon-svc's own tables. The infrastructure tables (outbox, inbox, timers, API keys)
-come from shipsettle_shared.db and are not repeated here."""
+"""recon-svc's own tables (SQLModel, in this service's registry): its copy of the facts every
+other service publishes, the statements it issued, and the invariant violations it found. The
+infrastructure tables (outbox, inbox, timers, API keys) come from shipsettle_shared.db."""
 
-from sqlalchemy import MetaData
+from __future__ import annotations
 
-metadata = MetaData()
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class ReconTable(SQLModel, registry=registry()):
+    pass
+
+
+metadata = ReconTable.metadata
+
+
+def _timestamp(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(JSONB, nullable=nullable))
+
+
+def _fen() -> Any:
+    return Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class LedgerEntryRow(ReconTable, table=True):
+    """One settlement ledger transaction as published (LedgerTransactionPosted)."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index("ledger_entries_merchant_posted", "merchant_id", "posted_at"),
+        Index("ledger_entries_order", "order_id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    tx_key: str = Field(unique=True)
+    kind: str
+    merchant_id: str
+    order_id: str | None = None
+    currency: str
+    description: str
+    caused_by_event_id: str | None = None
+    posted_at: datetime = _timestamp()
+    postings: list[dict[str, Any]] = _json()
+    event_id: str
+
+
+class ReconOrderRow(ReconTable, table=True):
+    """An order's money as the other services tell it: what the buyer paid (order-svc), what
+    was booked (settlement's ledger), refunded (refund-svc), and its units' progress."""
+
+    __tablename__ = "recon_orders"
+    __table_args__ = (Index("recon_orders_merchant", "merchant_id"),)
+
+    order_id: str = Field(primary_key=True)
+    merchant_id: str | None = None
+    currency: str = "CNY"
+    placed_at: datetime | None = _timestamp(nullable=True)
+    buyer_paid_minor: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    lines: dict[str, Any] = _json()  # line id -> {sku, quantity, paid, vat, vat_rate_bp, sales}
+    units_signed_off: int = 0
+    units_refunded: int = 0
+    units_ordered: int = 0
+    signed_off: bool = False
+    refunded_to_buyer_minor: int = _fen()
+    open_refunds: list[str] = _json()
+    # from the ledger (settlement), per order
+    clearing_released_minor: int = _fen()
+    subsidy_minor: int = _fen()
+    commission_minor: int = _fen()
+    merchant_net_minor: int = _fen()
+    ledger_refunds_minor: int = _fen()
+    first_booked_at: datetime | None = _timestamp(nullable=True)
+    holds: dict[str, Any] = _json()  # hold id -> {release_at, released_at}
+    updated_at: datetime = _timestamp()
+
+
+class RefundFactRow(ReconTable, table=True):
+    __tablename__ = "refund_facts"
+    __table_args__ = (Index("refund_facts_merchant", "merchant_id", "completed_at"),)
+
+    refund_id: str = Field(primary_key=True)
+    order_id: str
+    merchant_id: str
+    kind: str
+    currency: str
+    refund_minor: int = _fen()
+    shipping_minor: int = _fen()
+    lines: list[dict[str, Any]] = _json()
+    provider_reference: str
+    completed_at: datetime = _timestamp()
+
+
+class PayoutFactRow(ReconTable, table=True):
+    """The latest known outcome of each payout (PayoutSettled), and when each happened."""
+
+    __tablename__ = "payout_facts"
+    __table_args__ = (Index("payout_facts_merchant", "merchant_id"),)
+
+    payout_id: str = Field(primary_key=True)
+    application_id: str
+    merchant_id: str
+    currency: str
+    amount_minor: int = _fen()
+    status: str
+    provider_reference: str | None = None
+    reason: str | None = None
+    paid_at: datetime | None = _timestamp(nullable=True)
+    failed_at: datetime | None = _timestamp(nullable=True)
+    returned_at: datetime | None = _timestamp(nullable=True)
+
+
+class StatementRow(ReconTable, table=True):
+    """An issued statement (对账单). A closed period's content never changes: a correction is a
+    new version beside it; each carries the SHA-256 of its canonical JSON."""
+
+    __tablename__ = "statements"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "period_start", "period_end", "version", name="statements_version"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    merchant_id: str
+    period_start: datetime = _timestamp()
+    period_end: datetime = _timestamp()
+    version: int
+    content: dict[str, Any] = _json()
+    sha256: str
+    closed: bool
+    issued_at: datetime = _timestamp()
+
+
+class ViolationRow(ReconTable, table=True):
+    """An invariant the event streams broke, with the order and the figures."""
+
+    __tablename__ = "invariant_violations"
+    __table_args__ = (
+        UniqueConstraint("check_name", "order_id", "fingerprint", name="invariant_violations_once"),
+        Index("invariant_violations_detected", "detected_at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    check_name: str
+    order_id: str
+    merchant_id: str | None = None
+    figures: dict[str, Any] = _json()
+    message: str
+    fingerprint: str
+    detected_at: datetime = _timestamp()
+    resolved_at: datetime | None = _timestamp(nullable=True)

@@ -1,0 +1,60 @@
+"""Kafka entrypoints and timer handlers of recon-svc."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recon_svc.config import ReconSettings
+from recon_svc.service_layer import facts
+from recon_svc.service_layer.facts import Timing
+from shipsettle_shared import contracts
+from shipsettle_shared.contracts import Topic
+from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import Subscription
+from shipsettle_shared.service import ServiceRuntime
+from shipsettle_shared.timers import DueTimer, TimerHandler
+
+FACTS = (
+    contracts.OrderPlaced,
+    contracts.OrderSignedOff,
+    contracts.SettlementPending,
+    contracts.FundsReleased,
+    contracts.RefundRequested,
+    contracts.RefundCompleted,
+    contracts.RefundClosed,
+    contracts.LedgerTransactionPosted,
+    contracts.PayoutSettled,
+)
+
+
+def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
+    settings = runtime.settings
+    assert isinstance(settings, ReconSettings)
+    timing = Timing(
+        grace=timedelta(seconds=settings.invariant_grace_s),
+        window_slack=timedelta(seconds=settings.settlement_window_slack_s),
+    )
+
+    async def fact(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await facts.on_fact(session, envelope, now=runtime.clock.now(), timing=timing)
+
+    return (
+        Subscription(
+            group_id="recon-svc.facts",
+            topics=(Topic.ORDER, Topic.SHIPMENT, Topic.SETTLEMENT, Topic.REFUND, Topic.PAYOUT, Topic.LEDGER),
+            handlers={model.event_type: fact for model in FACTS},
+        ),
+    )
+
+
+def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+    async def judge_order(session: AsyncSession, timer: DueTimer) -> None:
+        await facts.judge_order(session, timer, now=runtime.clock.now())
+
+    async def judge_window(session: AsyncSession, timer: DueTimer) -> None:
+        await facts.judge_window(session, timer, now=runtime.clock.now())
+
+    return {facts.INVARIANT_CHECK: judge_order, facts.SETTLEMENT_WINDOW: judge_window}

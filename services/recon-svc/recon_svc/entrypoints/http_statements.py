@@ -1,0 +1,179 @@
+"""HTTP: statements (对账单) as JSON, CSV or XLSX; the live invariant checker's findings; an
+order's money as recon sees it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from recon_svc.adapters.tables import ReconOrderRow, ViolationRow
+from recon_svc.domain.invariants import figures_of
+from recon_svc.domain.statements import HEADERS_EN, HEADERS_ZH, order_rows, summary_rows
+from recon_svc.service_layer import statements as service
+from recon_svc.service_layer.facts import money_of
+from shipsettle_shared.auth import Principal, require_roles
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.problems import NotFound, validation_problem
+
+router = APIRouter(prefix="/v1", tags=["statements and checks"])
+
+IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
+Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
+
+# Periods are business days in China (UTC+8), as merchants read them.
+CHINA = timezone(timedelta(hours=8))
+MAX_PERIOD_DAYS = 366
+
+
+def _period(day: str | None, month: str | None, start: str | None, end: str | None) -> tuple[datetime, datetime]:
+    try:
+        if day is not None:
+            first = date.fromisoformat(day)
+            last = first
+        elif month is not None:
+            first = date.fromisoformat(f"{month}-01")
+            last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        elif start is not None and end is not None:
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
+        else:
+            raise validation_problem(
+                [("query", "give day=YYYY-MM-DD, month=YYYY-MM, or from=YYYY-MM-DD&to=YYYY-MM-DD")]
+            )
+    except ValueError as error:
+        raise validation_problem([("query", f"not a date: {error}")]) from error
+    if last < first or (last - first).days >= MAX_PERIOD_DAYS:
+        raise validation_problem([("query.to", f"the period runs forwards and spans at most {MAX_PERIOD_DAYS} days")])
+    return datetime.combine(first, time(), CHINA), datetime.combine(last + timedelta(days=1), time(), CHINA)
+
+
+@router.get("/merchants/{merchant_id}/statements", summary="A merchant's statement (对账单) for a period")
+async def statement(
+    merchant_id: IdPath,
+    request: Request,
+    principal: Readers,
+    day: Annotated[str | None, Query(description="YYYY-MM-DD (China time)")] = None,
+    month: Annotated[str | None, Query(description="YYYY-MM")] = None,
+    start: Annotated[str | None, Query(alias="from", description="first day, YYYY-MM-DD")] = None,
+    end: Annotated[str | None, Query(alias="to", description="last day, YYYY-MM-DD (inclusive)")] = None,
+    format: Literal["json", "csv", "xlsx"] = "json",
+    lang: Literal["en", "zh"] = "en",
+) -> Any:
+    """Opening balance, signed-off orders, subsidies, commissions, refunds and claw-backs,
+    payouts, returned payouts, adjustments, closing balance — equal to settlement's ledger to the
+    fen — with one row per order. A closed period is issued once and kept: a later correction is
+    a new version, and every version carries the SHA-256 of its content."""
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    period_start, period_end = _period(day, month, start, end)
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        issued = await service.issue(session, merchant_id, period_start, period_end, now=runtime.clock.now())
+    headers = {"X-Content-SHA256": issued.sha256}
+    if issued.version is not None:
+        headers["X-Statement-Version"] = str(issued.version)
+    name = f"statement-{merchant_id}-{period_start.date()}-{(period_end - timedelta(days=1)).date()}"
+    if format == "csv":
+        return Response(
+            _csv(issued, lang == "zh"),
+            media_type="text/csv; charset=utf-8",
+            headers={**headers, "Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if format == "xlsx":
+        return Response(
+            _xlsx(issued, lang == "zh"),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={**headers, "Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    return {
+        **issued.document,
+        "closed": issued.closed,
+        "version": issued.version,
+        "sha256": issued.sha256,
+        "versions": issued.versions,
+    }
+
+
+def _csv(issued: service.IssuedStatement, chinese: bool) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    document = issued.document
+    writer.writerow(["商户" if chinese else "merchant", document["merchant_id"]])
+    writer.writerow(["期间" if chinese else "period", document["period_start"], document["period_end"]])
+    writer.writerow(["SHA-256", issued.sha256])
+    for label, amount in summary_rows(issued.statement, chinese):
+        writer.writerow([label, amount])
+    writer.writerow([])
+    writer.writerow(HEADERS_ZH if chinese else HEADERS_EN)
+    writer.writerows(order_rows(issued.statement))
+    # BOM: spreadsheet programs then read the Chinese headers as UTF-8
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx(issued: service.IssuedStatement, chinese: bool) -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None
+    summary.title = "汇总" if chinese else "Summary"
+    summary.append(["商户" if chinese else "merchant", issued.document["merchant_id"]])
+    summary.append(["期间" if chinese else "period", issued.document["period_start"], issued.document["period_end"]])
+    summary.append(["SHA-256", issued.sha256])
+    for label, amount in summary_rows(issued.statement, chinese):
+        summary.append([label, amount])
+    orders = workbook.create_sheet("订单" if chinese else "Orders")
+    orders.append(list(HEADERS_ZH if chinese else HEADERS_EN))
+    for row in order_rows(issued.statement):
+        orders.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@router.get("/invariants/violations", summary="What the live invariant checker found")
+async def violations(
+    request: Request,
+    principal: Overseers,
+    include_resolved: bool = False,
+    order_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    """Each violation names the order, the check (conservation, settled_without_sign_off,
+    not_settled_in_window) and the figures. A conservation finding that a late event later
+    explains is marked resolved, not deleted."""
+    query = select(ViolationRow).order_by(ViolationRow.id.desc()).limit(500)  # type: ignore[union-attr]
+    if not include_resolved:
+        query = query.where(ViolationRow.resolved_at.is_(None))  # type: ignore[union-attr]
+    if order_id:
+        query = query.where(ViolationRow.order_id == order_id)
+    async with request.app.state.runtime.sessions() as session:
+        rows = list((await session.execute(query)).scalars())
+    return {
+        "count": len(rows),
+        "violations": [
+            {
+                "id": row.id,
+                "check": row.check_name,
+                "order_id": row.order_id,
+                "merchant_id": row.merchant_id,
+                "message": row.message,
+                "figures": row.figures,
+                "detected_at": row.detected_at.isoformat(),
+                "resolved_at": row.resolved_at.isoformat() if row.resolved_at else None,
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.get("/orders/{order_id}/money", summary="An order's money as recon sees it, from every service")
+async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    async with request.app.state.runtime.sessions() as session:
+        row = await session.get(ReconOrderRow, order_id)
+    if row is None or (row.merchant_id is not None and not principal.can_access_merchant(row.merchant_id)):
+        raise NotFound("order", order_id)
+    return {"order_id": order_id, "merchant_id": row.merchant_id, **figures_of(money_of(row)), "holds": row.holds}

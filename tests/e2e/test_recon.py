@@ -1,0 +1,328 @@
+"""recon-svc end to end: a statement that equals settlement's ledger, with figures worked by
+hand; statements as CSV and XLSX; the live invariant checker catching a bad event within seconds.
+
+Merchant policy: hold 7 days, commission 5%, no coupons, no shipping fee.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+
+import httpx
+import pytest
+from logistics_support import service_now
+from openpyxl import load_workbook
+from order_support import simple_order
+from platform_support import Platform, bearer
+from support import eventually
+from test_refunds import known_to_refunds, request_body, request_refund, until_status
+from test_settlement_refunds import (
+    CARD,
+    advance_and_wait,
+    full_balances,
+    merchant_with_policy,
+    place,
+    publish,
+    sign_off,
+    wait_for_balances,
+    wait_for_settlement,
+)
+
+from shipsettle_shared.contracts import LedgerPostingLine, LedgerTransactionPosted
+
+pytestmark = pytest.mark.infra
+
+CHINA = timezone(timedelta(hours=8))  # statement periods are China business days
+
+
+async def statement(
+    client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str], params: dict[str, str]
+) -> httpx.Response:
+    return await client.get(
+        f"{platform.url('recon-svc')}/v1/merchants/{merchant['merchant_id']}/statements",
+        params=params,
+        headers=bearer(merchant),
+    )
+
+
+async def test_a_statement_with_refunds_after_payout_and_a_returned_payout_equals_the_ledger(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    merchant = await merchant_with_policy(platform, client, "recon-stmt")
+    mid = merchant["merchant_id"]
+    settlement = f"{platform.url('settlement-svc')}/v1"
+    first_day = (await service_now(client, platform.url("recon-svc"))).astimezone().date()
+
+    # order 1: 2 x 50.00 = 10000; commission 5% = 500; net 9500
+    first = simple_order(mid, unit_price="50.00", quantity=2)
+    await place(client, platform, first)
+    await known_to_refunds(client, platform, first, "L1")
+    await wait_for_settlement(client, platform, merchant, first["order_id"], lambda s: True)
+    await sign_off(client, platform, merchant, first["order_id"], 2)
+    await wait_for_settlement(client, platform, merchant, first["order_id"], lambda s: bool(s["holds"]))
+
+    async def available(amount: int) -> Any:
+        found = await full_balances(client, platform, merchant)
+        return found if found["balances_minor"]["available"] == amount else None
+
+    await advance_and_wait(platform, lambda: available(9500))
+    account = await client.post(
+        f"{settlement}/merchants/{mid}/bank-accounts",
+        json={"holder_name": "杭州对账店", "bank_name": "中国银行", "account_type": "card", "account_number": CARD},
+        headers=bearer(merchant),
+    )
+    account_id = account.json()["bank_account_id"]
+    assert (
+        await client.post(f"{settlement}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
+    ).status_code == 200
+
+    async def apply() -> dict[str, Any]:
+        applied = await client.post(
+            f"{settlement}/merchants/{mid}/settlement-applications",
+            json={"bank_account_id": account_id},
+            headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert applied.status_code == 201, applied.text
+        return dict(applied.json())
+
+    application = await apply()
+    await client.post(
+        f"{settlement}/settlement-applications/{application['application_id']}/approve",
+        json={"reason": "first payout to this account checked"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 9500, 60)
+
+    # after the payout, one unit is refunded (5000): commission 250 returned, 4750 clawed back
+    refund = (await request_refund(client, platform, request_body(first, "refund_only", "damaged", {"L1": 1}))).json()
+    await client.post(
+        f"{platform.url('refund-svc')}/v1/refunds/{refund['refund_id']}/approve", headers=bearer(merchant)
+    )
+    await until_status(client, platform, refund["refund_id"], "completed")
+    await wait_for_balances(client, platform, merchant, lambda b: b["owed_minor"] == 4750)
+
+    # order 2: 1 x 120.00; commission 600; net 11400; the next payout deducts 4750 -> 6650
+    second = simple_order(mid, unit_price="120.00", quantity=1)
+    await place(client, platform, second)
+    await wait_for_settlement(client, platform, merchant, second["order_id"], lambda s: True)
+    await sign_off(client, platform, merchant, second["order_id"], 1)
+    await wait_for_settlement(client, platform, merchant, second["order_id"], lambda s: bool(s["holds"]))
+    await advance_and_wait(platform, lambda: available(11400))
+    application = await apply()
+    assert application["net_minor"] == 6650
+    await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 16150, 60)
+    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    second_payout = next(p for p in payouts if p["application_id"] == application["application_id"])
+
+    # the bank returns the second payout (account closed): 6650 back to available
+    sandbox = platform.processes["payout-sandbox"]
+    from local import SANDBOX_API_SECRET
+
+    returned = await client.post(
+        f"{sandbox.base_url}/_sandbox/outcomes",
+        json={"request_id": second_payout["payout_id"], "outcome": "returned", "reason_code": "AC04"},
+        headers={"Authorization": f"Bearer {SANDBOX_API_SECRET}"},
+    )
+    assert returned.status_code == 200, returned.text
+    ledger = await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["available"] == 6650, 60)
+
+    last_day = (await service_now(client, platform.url("recon-svc"))).astimezone().date() + timedelta(days=1)
+    period = {"from": str(first_day - timedelta(days=1)), "to": str(last_day)}
+
+    async def complete() -> dict[str, Any] | None:
+        found = (await statement(client, platform, merchant, period)).json()
+        return found if found["lines_minor"]["returned_payouts"] == 6650 else None
+
+    document = await eventually(complete, timeout_s=30)
+    assert document["opening_balance_minor"] == 0
+    assert document["lines_minor"] == {
+        "orders": 22000,  # 10000 + 12000 released to the merchant on sign-off
+        "subsidies": 0,
+        "commissions": -850,  # -500 + 250 returned with the refund - 600
+        "refunds": -5000,
+        "payouts": -16150,  # 9500 + 6650
+        "returned_payouts": 6650,
+        "adjustments": 0,
+    }
+    # 22000 - 850 - 5000 - 16150 + 6650 = 6650: the returned payout, available again
+    assert document["closing_balance_minor"] == 6650
+    assert document["memo_minor"]["clawback_booked"] == 4750
+    assert document["memo_minor"]["clawback_recovered"] == 4750
+    assert document["paid_out_to_date_minor"] == 9500  # 16150 sent, 6650 came back
+    # equal to settlement's own ledger to the fen: every account except paid out
+    balances = ledger["balances_minor"]
+    assert document["closing_balance_minor"] == sum(v for k, v in balances.items() if k != "paid_out") + ledger.get(
+        "frozen_minor", 0
+    )
+    assert document["accounts_at_close_minor"]["available"] == balances["available"] == 6650
+    rows = {row["order_id"]: row for row in document["orders"]}
+    assert (rows[first["order_id"]]["commissions_minor"], rows[first["order_id"]]["net_minor"]) == (-250, 4750)
+    assert rows[second["order_id"]]["net_minor"] == 11400
+    assert document["closed"] is False  # the period runs until tomorrow
+
+    csv_answer = await statement(client, platform, merchant, {**period, "format": "csv", "lang": "zh"})
+    assert csv_answer.headers["content-type"].startswith("text/csv")
+    text = csv_answer.content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert ["期末余额", "66.50"] in table
+    assert ["订单号", "订单货款", "平台补贴", "佣金", "退款", "调整", "净额"] in table
+    assert [first["order_id"], "100.00", "0.00", "-2.50", "-50.00", "0.00", "47.50"] in table
+    assert csv_answer.headers["x-content-sha256"] == document["sha256"]
+
+    xlsx_answer = await statement(client, platform, merchant, {**period, "format": "xlsx"})
+    workbook = load_workbook(io.BytesIO(xlsx_answer.content))
+    assert workbook.sheetnames == ["Summary", "Orders"]
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
+    assert summary["closing balance"] == "66.50"
+    assert workbook["Orders"].max_row == 1 + 2  # header and one row per order
+
+
+async def test_a_closed_period_is_kept_and_a_correction_is_a_new_version(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    merchant = await merchant_with_policy(platform, client, "recon-closed")
+    now = await service_now(client, platform.url("recon-svc"))
+    closed_day = now.astimezone(CHINA).date() - timedelta(days=3)
+    yesterday = str(closed_day)
+    first = (await statement(client, platform, merchant, {"day": yesterday})).json()
+    assert (first["closed"], first["version"], first["closing_balance_minor"]) == (True, 1, 0)
+    again = (await statement(client, platform, merchant, {"day": yesterday})).json()
+    assert (again["version"], again["sha256"]) == (1, first["sha256"])
+
+    # a ledger entry dated in that closed day arrives late (as after a replication lag)
+    await publish(
+        LedgerTransactionPosted(
+            tx_key=f"adjustment:{uuid.uuid4().hex[:8]}",
+            kind="adjustment",
+            merchant_id=merchant["merchant_id"],
+            description="late correction",
+            posted_at=datetime.combine(closed_day, time(12), CHINA),
+            postings=[
+                LedgerPostingLine(account_id="platform:adjustments", amount_minor=-1234),
+                LedgerPostingLine(account_id=f"merchant:{merchant['merchant_id']}:available", amount_minor=1234),
+            ],
+        ),
+        "settlement-svc",
+    )
+
+    async def corrected() -> dict[str, Any] | None:
+        found = (await statement(client, platform, merchant, {"day": yesterday})).json()
+        return found if found["version"] == 2 else None
+
+    second = await eventually(corrected, timeout_s=30)
+    assert second["lines_minor"]["adjustments"] == 1234
+    assert second["closing_balance_minor"] == 1234
+    assert second["sha256"] != first["sha256"]
+    assert [v["version"] for v in second["versions"]] == [1, 2]
+    assert second["versions"][0]["sha256"] == first["sha256"]
+
+
+async def test_bad_periods_are_refused(platform: Platform, client: httpx.AsyncClient) -> None:
+    merchant = platform.keys["merchant_a"]
+    for params in ({}, {"day": "2026-13-01"}, {"from": "2026-11-02", "to": "2026-11-01"}, {"month": "nope"}):
+        response = await statement(client, platform, merchant, params)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+    other = await client.get(
+        f"{platform.url('recon-svc')}/v1/merchants/{platform.keys['merchant_b']['merchant_id']}/statements",
+        params={"day": "2026-11-01"},
+        headers=bearer(merchant),
+    )
+    assert other.status_code == 404
+
+
+# --- live invariants ---------------------------------------------------------------------------------
+
+
+async def violations_of(client: httpx.AsyncClient, platform: Platform, order_id: str) -> list[dict[str, Any]]:
+    response = await client.get(
+        f"{platform.url('recon-svc')}/v1/invariants/violations",
+        params={"order_id": order_id},
+        headers=bearer(platform.keys["auditor"]),
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["violations"])
+
+
+async def test_breaking_conservation_on_purpose_is_detected_within_seconds(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    merchant = await merchant_with_policy(platform, client, "recon-inv")
+    order = simple_order(merchant["merchant_id"], unit_price="50.00", quantity=2)
+    await place(client, platform, order)
+    await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: True)
+    await sign_off(client, platform, merchant, order["order_id"], 2)
+    await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: bool(s["holds"]))
+
+    async def judged_sound() -> dict[str, Any] | None:
+        response = await client.get(
+            f"{platform.url('recon-svc')}/v1/orders/{order['order_id']}/money", headers=bearer(platform.keys["auditor"])
+        )
+        money = response.json() if response.status_code == 200 else None
+        # paid 10000 = commission 500 + merchant 9500: nothing left in escrow
+        return money if money and money["merchant_net_minor"] == 9500 and money["escrow_minor"] == 0 else None
+
+    await eventually(judged_sound, timeout_s=30)
+    assert await violations_of(client, platform, order["order_id"]) == []
+
+    # a bad event: 1000 fen more booked to the merchant than the buyer ever paid
+    await publish(
+        LedgerTransactionPosted(
+            tx_key=f"bogus:{uuid.uuid4().hex[:8]}",
+            kind="sign_off",
+            merchant_id=merchant["merchant_id"],
+            order_id=order["order_id"],
+            description="injected by the test",
+            posted_at=await service_now(client, platform.url("recon-svc")),
+            postings=[
+                LedgerPostingLine(account_id="platform:clearing", amount_minor=-1000),
+                LedgerPostingLine(account_id=f"merchant:{merchant['merchant_id']}:pending", amount_minor=1000),
+            ],
+        ),
+        "settlement-svc",
+    )
+
+    async def detected() -> list[dict[str, Any]] | None:
+        found = await violations_of(client, platform, order["order_id"])
+        return found or None
+
+    [violation] = await eventually(detected, timeout_s=20)
+    assert violation["check"] == "conservation"
+    # 10000 paid + 0 subsidy - 0 refunded - 500 commission - 10500 merchant = -1000
+    assert violation["figures"]["escrow_minor"] == -1000
+    assert violation["figures"]["merchant_net_minor"] == 10500
+    metrics = (await client.get(f"{platform.url('recon-svc')}/metrics")).text
+    assert 'shipsettle_invariant_violations_total{check="conservation"}' in metrics
+
+
+async def test_money_booked_without_a_sign_off_is_detected(platform: Platform, client: httpx.AsyncClient) -> None:
+    merchant = await merchant_with_policy(platform, client, "recon-nosign")
+    order = simple_order(merchant["merchant_id"], unit_price="30.00", quantity=1)
+    await place(client, platform, order)
+    await publish(
+        LedgerTransactionPosted(
+            tx_key=f"bogus:{uuid.uuid4().hex[:8]}",
+            kind="sign_off",
+            merchant_id=merchant["merchant_id"],
+            order_id=order["order_id"],
+            description="booked without a sign-off, injected by the test",
+            posted_at=await service_now(client, platform.url("recon-svc")),
+            postings=[
+                LedgerPostingLine(account_id="platform:clearing", amount_minor=-3000),
+                LedgerPostingLine(account_id="platform:commission", amount_minor=150),
+                LedgerPostingLine(account_id=f"merchant:{merchant['merchant_id']}:pending", amount_minor=2850),
+            ],
+        ),
+        "settlement-svc",
+    )
+
+    async def detected() -> list[dict[str, Any]] | None:
+        found = await violations_of(client, platform, order["order_id"])
+        return found or None
+
+    found = await eventually(detected, timeout_s=20)
+    assert [v["check"] for v in found] == ["settled_without_sign_off"]
