@@ -326,3 +326,159 @@ async def test_money_booked_without_a_sign_off_is_detected(platform: Platform, c
 
     found = await eventually(detected, timeout_s=20)
     assert [v["check"] for v in found] == ["settled_without_sign_off"]
+
+
+# --- matching statements -------------------------------------------------------------------------------
+
+
+async def import_file(client: httpx.AsyncClient, platform: Platform, source: str, content: bytes) -> httpx.Response:
+    return await client.post(
+        f"{platform.url('recon-svc')}/v1/statement-imports",
+        params={"source": source},
+        content=content,
+        headers={**bearer(platform.keys["ops"]), "content-type": "application/octet-stream"},
+    )
+
+
+async def test_a_camt053_and_a_wechat_bill_built_from_the_documented_formats_match_and_an_altered_amount_is_reported(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    from recon_support import camt053, payout_entry, wechat_bill, wechat_row
+
+    merchant = await merchant_with_policy(platform, client, "recon-match")
+    mid = merchant["merchant_id"]
+    settlement = f"{platform.url('settlement-svc')}/v1"
+    # two orders paid through WeChat Pay: 2 x 43.21 = 8642 (commission 432.1 -> 432, net 8210) and
+    # 1 x 19.99 = 1999 (commission 99.95 -> 100, net 1899)
+    orders = [simple_order(mid, unit_price="43.21", quantity=2), simple_order(mid, unit_price="19.99", quantity=1)]
+    for order, units in zip(orders, (2, 1), strict=True):
+        order["payment"]["channel"] = "wechat_pay"
+        await place(client, platform, order)
+        await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: True)
+        await sign_off(client, platform, merchant, order["order_id"], units)
+        await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: bool(s["holds"]))
+
+    async def available() -> Any:
+        found = await full_balances(client, platform, merchant)
+        return found if found["balances_minor"]["available"] == 8210 + 1899 else None
+
+    await advance_and_wait(platform, available)
+    account = await client.post(
+        f"{settlement}/merchants/{mid}/bank-accounts",
+        json={"holder_name": "杭州对账二店", "bank_name": "中国银行", "account_type": "card", "account_number": CARD},
+        headers=bearer(merchant),
+    )
+    account_id = account.json()["bank_account_id"]
+    await client.post(f"{settlement}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
+    applied = await client.post(
+        f"{settlement}/merchants/{mid}/settlement-applications",
+        json={"bank_account_id": account_id},
+        headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    await client.post(
+        f"{settlement}/settlement-applications/{applied.json()['application_id']}/approve",
+        json={"reason": "checked"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 10109, 60)
+    [payout] = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+
+    async def recon_knows_payout() -> bool:
+        response = await client.get(
+            f"{platform.url('recon-svc')}/v1/orders/{orders[0]['order_id']}/money",
+            headers=bearer(platform.keys["auditor"]),
+        )
+        return response.status_code == 200 and response.json()["merchant_net_minor"] == 8210
+
+    await eventually(recon_knows_payout, timeout_s=30)
+
+    # the bank's statement of the day: opening 1,000,000.00, our payout of 101.09 out
+    booked = "2026-11-27T15:00:00+08:00"
+    entry = payout_entry("101.09", payout["payout_id"], payout["provider_reference"], booked)
+
+    async def bank_statement_matches() -> dict[str, Any] | None:
+        document = camt053([entry], opening="1000000.00", closing="999898.91", statement_id=f"STMT-{mid}")
+        response = await import_file(client, platform, "camt053", document)
+        assert response.status_code == 201, response.text
+        found = response.json()
+        return found if found["matched"] == 1 else None
+
+    imported = await eventually(bank_statement_matches, timeout_s=30)
+    assert imported["report"]["matched"][0]["ours"]["reference"] == payout["payout_id"]
+    assert [d["type"] for d in imported["discrepancies"] if d["reference"] == payout["payout_id"]] == []
+
+    # the same statement with the payout's amount altered by 0.10 (and its closing balance, so
+    # the file still adds up): an amount difference with both figures
+    altered = camt053(
+        [payout_entry("101.19", payout["payout_id"], payout["provider_reference"], booked)],
+        opening="1000000.00",
+        closing="999898.81",
+        statement_id=f"STMT-{mid}-B",
+    )
+    response = await import_file(client, platform, "camt053", altered)
+    assert response.status_code == 201, response.text
+    [difference] = [d for d in response.json()["discrepancies"] if d["reference"] == payout["payout_id"]]
+    assert difference["type"] == "amount_differs"
+    assert (difference["ours"]["amount_minor"], difference["theirs"]["amount_minor"]) == (10109, 10119)
+    assert difference["status"] == "open"
+
+    # the WeChat Pay trade bill of the two payments; the second altered from 19.99 to 19.90
+    bill = wechat_bill(
+        [
+            wechat_row("2026-11-27 10:00:00", "4200000001202611270001", orders[0]["order_id"], "SUCCESS", "86.42"),
+            wechat_row("2026-11-27 10:05:00", "4200000001202611270002", orders[1]["order_id"], "SUCCESS", "19.90"),
+        ],
+        "`2,`106.32,`0.00,`0.00,`0.63800,`106.32,`0.00",
+    )
+    response = await import_file(client, platform, "wechat_trade_bill", bill)
+    assert response.status_code == 201, response.text
+    wechat = response.json()
+    matched = {m["ours"]["reference"] for m in wechat["report"]["matched"]}
+    assert orders[0]["order_id"] in matched
+    [payment_difference] = [d for d in wechat["discrepancies"] if d["reference"] == orders[1]["order_id"]]
+    assert payment_difference["type"] == "amount_differs"
+    assert (payment_difference["ours"]["amount_minor"], payment_difference["theirs"]["amount_minor"]) == (1999, 1990)
+    again = await import_file(client, platform, "wechat_trade_bill", bill)
+    assert again.json()["import_id"] == wechat["import_id"]  # the same file is the same import
+
+    # the discrepancy workflow: investigate, a resolution must link a real ledger transaction,
+    # then written off with a reason; who and when are kept
+    base = f"{platform.url('recon-svc')}/v1/discrepancies/{payment_difference['discrepancy_id']}"
+    ops = bearer(platform.keys["ops"])
+    assert (await client.post(f"{base}/investigate", json={"note": "asked WeChat Pay"}, headers=ops)).status_code == 200
+    unlinked = await client.post(
+        f"{base}/resolve", json={"note": "adjusted", "adjustment_tx_key": "no-such-tx"}, headers=ops
+    )
+    assert unlinked.status_code == 422
+    written_off = await client.post(f"{base}/write-off", json={"note": "coupon rounding on WeChat's side"}, headers=ops)
+    assert written_off.status_code == 200, written_off.text
+    assert written_off.json()["status"] == "written_off"
+    assert [h["action"] for h in written_off.json()["history"]] == ["opened", "investigate", "write_off"]
+    assert written_off.json()["history"][-1]["by"] == platform.keys["ops"]["key_id"]
+    too_late = await client.post(f"{base}/investigate", json={"note": "again"}, headers=ops)
+    assert too_late.status_code == 409
+
+
+async def test_a_bill_that_cannot_be_read_whole_is_refused_naming_row_and_column_and_nothing_is_imported(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    from recon_support import wechat_bill, wechat_row
+
+    order_id = f"X-{uuid.uuid4().hex[:8]}"
+    bill = wechat_bill(
+        [
+            wechat_row("2026-11-27 10:00:00", "4200000001202611270009", order_id, "SUCCESS", "10.00"),
+            wechat_row("2026-11-27 10:05:00", "4200000001202611270010", f"{order_id}-2", "SUCCESS", "1O.00"),
+        ],
+        "`2,`20.00,`0.00,`0.00,`0.07200,`20.00,`0.00",
+    )
+    before = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(platform.keys["ops"]))
+    response = await import_file(client, platform, "wechat_trade_bill", bill)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert {"row": 3, "column": "应结订单金额"}.items() <= problem["errors"][0].items()
+    after = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(platform.keys["ops"]))
+    assert len(after.json()) == len(before.json())
+    empty = await import_file(client, platform, "camt053", b"")
+    assert empty.status_code == 422

@@ -329,3 +329,25 @@ def test_records_without_a_status_column_are_compared_by_amount_only() -> None:
     )
 
     assert discrepancies == []
+
+
+def test_our_own_id_wins_over_a_provider_reference_two_of_our_movements_share() -> None:
+    """Providers number per day or per process: a reused provider reference must not steal the
+    entry that names our payout by its own id, even when the amounts differ."""
+    from datetime import UTC, datetime
+
+    from recon_svc.domain.imports.model import Direction, EntryKind, StatementEntry, StatementSource
+    from recon_svc.domain.matching import OurMovement, match_statement
+
+    at = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+    older = OurMovement("PO-old", "PO202611270000000001", EntryKind.PAYOUT, Direction.DEBIT, 9500, "CNY", at)
+    ours = OurMovement("PO-new", "PO202611270000000001", EntryKind.PAYOUT, Direction.DEBIT, 10109, "CNY", at)
+    entry = StatementEntry(
+        StatementSource.CAMT053, "PO-new", "PO202611270000000001", Direction.DEBIT, 10119, "CNY", at, None,
+        EntryKind.PAYOUT, None, {}, 1,
+    )  # fmt: skip
+    report = match_statement([older, ours], [entry])
+    [difference] = report.amount_differs
+    assert difference.ours.reference == "PO-new"
+    assert (difference.ours.amount_minor, difference.theirs.amount_minor) == (10109, 10119)
+    assert [m.reference for m in report.missing_on_their_side] == ["PO-old"]

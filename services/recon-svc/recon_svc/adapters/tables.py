@@ -66,6 +66,7 @@ class ReconOrderRow(ReconTable, table=True):
     currency: str = "CNY"
     placed_at: datetime | None = _timestamp(nullable=True)
     buyer_paid_minor: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    payment_channel: str | None = None
     lines: dict[str, Any] = _json()  # line id -> {sku, quantity, paid, vat, vat_rate_bp, sales}
     units_signed_off: int = 0
     units_refunded: int = 0
@@ -157,3 +158,46 @@ class ViolationRow(ReconTable, table=True):
     fingerprint: str
     detected_at: datetime = _timestamp()
     resolved_at: datetime | None = _timestamp(nullable=True)
+
+
+class StatementImportRow(ReconTable, table=True):
+    """A bank or payment-provider statement file, imported whole (or refused whole), and the
+    report of matching it against our payouts, refunds and payments. The same file imported
+    again (same source, same SHA-256) is the same import."""
+
+    __tablename__ = "statement_imports"
+    __table_args__ = (UniqueConstraint("source", "sha256", name="statement_imports_file"),)
+
+    import_id: str = Field(primary_key=True)
+    source: str
+    sha256: str
+    size_bytes: int
+    document_id: str | None = None
+    period_start: datetime | None = _timestamp(nullable=True)
+    period_end: datetime | None = _timestamp(nullable=True)
+    entries: int
+    matched: int
+    report: dict[str, Any] = _json()
+    imported_by: str
+    imported_at: datetime = _timestamp()
+
+
+class DiscrepancyRow(ReconTable, table=True):
+    """A difference found by matching, and what ops did about it: open -> investigating ->
+    resolved (linked to the ledger adjustment that settles it) or written off with a reason."""
+
+    __tablename__ = "discrepancies"
+    __table_args__ = (Index("discrepancies_status", "status", "created_at"), Index("discrepancies_import", "import_id"))
+
+    discrepancy_id: str = Field(primary_key=True)
+    import_id: str
+    type: str
+    reference: str | None = None
+    merchant_id: str | None = None
+    ours: dict[str, Any] | None = _json(nullable=True)
+    theirs: dict[str, Any] | None = _json(nullable=True)
+    status: str
+    resolution: dict[str, Any] | None = _json(nullable=True)
+    history: list[dict[str, Any]] = _json()
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()

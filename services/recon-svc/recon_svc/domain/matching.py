@@ -99,7 +99,8 @@ def match_statement(
 
     1. By reference: an entry whose ``reference`` is our id (or whose ``provider_reference`` is the
        one we recorded), in the same direction (a payout and its return share the payout id).
-       Among several candidates the one with the same amount wins, then the closest in time, then
+       Among several candidates one named by our own id wins over one named only by the provider's
+       reference, then the one with the same amount, then the closest in time, then
        the first by our reference and by the statement's source and row. A pair whose amounts
        differ is ``amount_differs``, not a match. Other entries carrying the id of a paired
        movement are ``duplicates``.
@@ -122,7 +123,7 @@ def match_statement(
     pairs: dict[int, tuple[int, bool]] = {}  # our index → (their index, amounts equal)
 
     # 1. by reference
-    candidates: list[tuple[tuple[int, timedelta, int, int], int, int]] = []
+    candidates: list[tuple[tuple[int, int, timedelta, int, int], int, int]] = []
     for i in our_order:
         movement = ours[i]
         for j in settled:
@@ -130,7 +131,12 @@ def match_statement(
             if entry.direction is not movement.direction or not _same_reference(movement, entry):
                 continue
             different = 0 if _same_money(movement, entry) else 1
-            candidates.append(((different, abs(entry.booked_at - movement.at), our_rank[i], their_rank[j]), i, j))
+            # our own id is the stronger tie: providers number per day or per process, and two
+            # of our movements can share a provider reference that was reused
+            by_provider_only = 0 if entry.reference == movement.reference else 1
+            candidates.append(
+                ((by_provider_only, different, abs(entry.booked_at - movement.at), our_rank[i], their_rank[j]), i, j)
+            )
     for _, i, j in sorted(candidates):
         if i not in used_ours and j not in used_theirs:
             used_ours.add(i)
@@ -162,7 +168,7 @@ def match_statement(
                 continue
             distance = abs(entry.booked_at - movement.at)
             if distance <= date_window:
-                candidates.append(((0, distance, our_rank[i], their_rank[j]), i, j))
+                candidates.append(((0, 0, distance, our_rank[i], their_rank[j]), i, j))
     for _, i, j in sorted(candidates):
         if i not in used_ours and j not in used_theirs:
             used_ours.add(i)

@@ -33,7 +33,7 @@ CHINA = timezone(timedelta(hours=8))
 MAX_PERIOD_DAYS = 366
 
 
-def _period(day: str | None, month: str | None, start: str | None, end: str | None) -> tuple[datetime, datetime]:
+def period_of(day: str | None, month: str | None, start: str | None, end: str | None) -> tuple[datetime, datetime]:
     try:
         if day is not None:
             first = date.fromisoformat(day)
@@ -71,7 +71,7 @@ async def statement(
     fen — with one row per order. A closed period is issued once and kept: a later correction is
     a new version, and every version carries the SHA-256 of its content."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
-    period_start, period_end = _period(day, month, start, end)
+    period_start, period_end = period_of(day, month, start, end)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         issued = await service.issue(session, merchant_id, period_start, period_end, now=runtime.clock.now())

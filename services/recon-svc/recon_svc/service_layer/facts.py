@@ -92,6 +92,7 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
         order.currency = placed.currency
         order.placed_at = placed.placed_at
         order.buyer_paid_minor = placed.payable_minor
+        order.payment_channel = placed.payment.channel
         order.units_ordered = sum(line.quantity for line in placed.lines)
         order.lines = {
             line.line_id: {

@@ -1,0 +1,226 @@
+"""HTTP: importing bank and payment-provider statements and the merchant's own records, and the
+discrepancy workflow. Files are sent as the request body, exactly as the vendor produced them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from recon_svc.adapters.tables import DiscrepancyRow, StatementImportRow
+from recon_svc.domain.imports.model import (
+    DEFAULT_MAX_BYTES,
+    ColumnMapping,
+    ImportProblem,
+    ImportRefused,
+    StatementSource,
+)
+from recon_svc.entrypoints.http_statements import period_of
+from recon_svc.service_layer import matching as service
+from shipsettle_shared.auth import Principal, require_roles
+from shipsettle_shared.contracts import Role
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.problems import Conflict, NotFound, Problem
+
+router = APIRouter(prefix="/v1", tags=["matching and discrepancies"])
+
+IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+OpsOnly = Annotated[Principal, Depends(require_roles(Role.OPS))]
+Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
+MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
+StatementKind = Literal["camt053", "wechat_trade_bill", "alipay_trade_bill", "alipay_account_bill", "sandbox_refunds"]
+
+
+def refused(error: ImportRefused) -> Problem:
+    return Problem(
+        422,
+        "File refused",
+        f"nothing was imported: {error}",
+        type_slug="import-refused",
+        errors=[
+            {"row": problem.row, "column": problem.column, "message": problem.message} for problem in error.problems
+        ],
+    )
+
+
+async def _body(request: Request) -> bytes:
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > DEFAULT_MAX_BYTES:
+        too_large = ImportProblem(None, None, f"{declared} bytes is over the limit of {DEFAULT_MAX_BYTES} bytes")
+        raise refused(ImportRefused([too_large]))
+    content = await request.body()
+    if not content:
+        raise Problem(422, "File refused", "the request body is the file, and it is empty", type_slug="import-refused")
+    return content
+
+
+def import_view(row: StatementImportRow) -> dict[str, Any]:
+    return {
+        "import_id": row.import_id,
+        "source": row.source,
+        "sha256": row.sha256,
+        "document_id": row.document_id,
+        "period_start": row.period_start.isoformat() if row.period_start else None,
+        "period_end": row.period_end.isoformat() if row.period_end else None,
+        "entries": row.entries,
+        "matched": row.matched,
+        "report": row.report,
+        "imported_by": row.imported_by,
+        "imported_at": row.imported_at.isoformat(),
+    }
+
+
+def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
+    return {
+        "discrepancy_id": row.discrepancy_id,
+        "import_id": row.import_id,
+        "type": row.type,
+        "reference": row.reference,
+        "merchant_id": row.merchant_id,
+        "ours": row.ours,
+        "theirs": row.theirs,
+        "status": row.status,
+        "resolution": row.resolution,
+        "history": row.history,
+    }
+
+
+@router.post("/statement-imports", status_code=201, summary="Import a bank or payment-provider statement")
+async def import_statement(
+    request: Request, principal: OpsOnly, source: Annotated[StatementKind, Query()]
+) -> dict[str, Any]:
+    """camt.053 (the bank's statement of our payouts), the WeChat Pay trade bill, the Alipay bills,
+    or the refund sandbox's refunds file, as the vendor produced it. Matched by reference, then by
+    amount and a 3-day date window; each difference opens a discrepancy. A file that cannot be read
+    whole is refused whole, naming the row and column; the same file twice is the same import."""
+    content = await _body(request)
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            row = await service.import_statement(
+                session, StatementSource(source), content, by=principal.key_id, now=runtime.clock.now()
+            )
+            view = import_view(row)
+            discrepancies = (
+                await session.execute(select(DiscrepancyRow).where(DiscrepancyRow.import_id == row.import_id))
+            ).scalars()
+            view["discrepancies"] = [discrepancy_view(d) for d in discrepancies]
+    except ImportRefused as error:
+        raise refused(error) from error
+    return view
+
+
+@router.post(
+    "/merchants/{merchant_id}/records", status_code=201, summary="Match the merchant's own records for a period"
+)
+async def merchant_records(
+    merchant_id: IdPath,
+    request: Request,
+    principal: MerchantOnly,
+    order_id_column: Annotated[str, Query(min_length=1, max_length=100)],
+    amount_column: Annotated[str, Query(min_length=1, max_length=100)],
+    date_column: Annotated[str, Query(min_length=1, max_length=100)],
+    status_column: Annotated[str | None, Query(max_length=100)] = None,
+    date_format: Annotated[str, Query(max_length=40)] = "%Y-%m-%d",
+    encoding: Literal["utf-8", "gbk"] = "utf-8",
+    start: Annotated[str | None, Query(alias="from")] = None,
+    end: Annotated[str | None, Query(alias="to")] = None,
+    month: str | None = None,
+) -> dict[str, Any]:
+    """Your CSV (UTF-8 or GBK), with the columns named by the query. Each difference is reported by
+    type — missing_on_our_side, missing_on_their_side, amount_differs, status_differs, duplicate —
+    with the figures on both sides. Amounts compare with what the buyer paid for the order."""
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    period_start, period_end = period_of(None, month, start, end)
+    content = await _body(request)
+    mapping = ColumnMapping(
+        order_id=order_id_column, amount=amount_column, date=date_column, date_format=date_format, status=status_column
+    )
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            import_id, found = await service.import_merchant_records(
+                session,
+                merchant_id,
+                content,
+                mapping,
+                encoding=encoding,
+                start=period_start,
+                end=period_end,
+                by=principal.key_id,
+                now=runtime.clock.now(),
+            )
+    except ImportRefused as error:
+        raise refused(error) from error
+    return {"import_id": import_id, "merchant_id": merchant_id, "discrepancies": found}
+
+
+@router.get("/statement-imports/{import_id}", summary="An import and its matching report")
+async def get_import(import_id: IdPath, request: Request, principal: Overseers) -> dict[str, Any]:
+    async with request.app.state.runtime.sessions() as session:
+        row = await session.get(StatementImportRow, import_id)
+    if row is None:
+        raise NotFound("import", import_id)
+    return import_view(row)
+
+
+@router.get("/discrepancies", summary="Discrepancies, newest first")
+async def list_discrepancies(
+    request: Request,
+    principal: Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR, Role.MERCHANT))],
+    status: Literal["open", "investigating", "resolved", "written_off"] | None = None,
+    import_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[dict[str, Any]]:
+    query = select(DiscrepancyRow).order_by(DiscrepancyRow.created_at.desc()).limit(500)  # type: ignore[attr-defined]
+    if status:
+        query = query.where(DiscrepancyRow.status == status)
+    if import_id:
+        query = query.where(DiscrepancyRow.import_id == import_id)
+    if principal.role is Role.MERCHANT:
+        query = query.where(DiscrepancyRow.merchant_id == principal.merchant_id)
+    async with request.app.state.runtime.sessions() as session:
+        rows = list((await session.execute(query)).scalars())
+    return [discrepancy_view(row) for row in rows]
+
+
+class Move(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=1, max_length=1000, description="what was found, or why it is written off")
+    adjustment_tx_key: str | None = Field(
+        default=None, max_length=200, description="resolve: the settlement ledger transaction that settles it"
+    )
+
+
+@router.post("/discrepancies/{discrepancy_id}/{action}", summary="investigate, resolve or write off")
+async def move(
+    discrepancy_id: IdPath,
+    action: Literal["investigate", "resolve", "write-off"],
+    body: Move,
+    request: Request,
+    principal: OpsOnly,
+) -> dict[str, Any]:
+    """open → investigating → resolved (linked to the ledger adjustment that settles it) or
+    written off with a reason. Who did what and when is kept in the history."""
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            row = await service.move_discrepancy(
+                session,
+                discrepancy_id,
+                action.replace("-", "_"),
+                note=body.note,
+                adjustment_tx_key=body.adjustment_tx_key,
+                by=principal.key_id,
+                now=runtime.clock.now(),
+            )
+            view = discrepancy_view(row)
+    except service.DiscrepancyRuleViolation as error:
+        if error.status == 404:
+            raise NotFound("discrepancy", discrepancy_id) from error
+        if error.status == 409:
+            raise Conflict(error.message, type_slug="wrong-status") from error
+        raise Problem(422, "Refused", error.message, type_slug="no-such-adjustment") from error
+    return view

@@ -1,0 +1,393 @@
+"""Importing statements and the merchant's own records, matching them against what ShipSettle
+did, and the discrepancy workflow.
+
+Which of our movements a file is matched against depends on who wrote it:
+- a bank statement (camt.053, as the payout sandbox writes it): our paid payouts (debits) and
+  returned payouts (credits);
+- the refund sandbox's refunds file: our completed refunds;
+- a WeChat Pay or Alipay bill: the payments of orders paid through that wallet, and their refunds.
+Only our movements inside the file's period take part, so a file for one day does not report the
+rest of the month as missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recon_svc.adapters.tables import (
+    DiscrepancyRow,
+    LedgerEntryRow,
+    PayoutFactRow,
+    ReconOrderRow,
+    RefundFactRow,
+    StatementImportRow,
+)
+from recon_svc.domain.imports.alipay import parse_alipay_bill
+from recon_svc.domain.imports.camt053 import parse_camt053
+from recon_svc.domain.imports.merchant_records import parse_merchant_records
+from recon_svc.domain.imports.model import (
+    ColumnMapping,
+    Direction,
+    EntryKind,
+    ParsedStatement,
+    StatementEntry,
+    StatementSource,
+)
+from recon_svc.domain.imports.sandbox_refunds import parse_sandbox_refunds
+from recon_svc.domain.imports.wechat import parse_wechat_trade_bill
+from recon_svc.domain.matching import OurMovement, OurOrderFigure, match_merchant_records, match_statement
+
+PARSERS = {
+    StatementSource.CAMT053: parse_camt053,
+    StatementSource.WECHAT_TRADE_BILL: parse_wechat_trade_bill,
+    StatementSource.ALIPAY_TRADE_BILL: parse_alipay_bill,
+    StatementSource.ALIPAY_ACCOUNT_BILL: parse_alipay_bill,
+    StatementSource.SANDBOX_REFUNDS: parse_sandbox_refunds,
+}
+WALLET_CHANNELS = {
+    StatementSource.WECHAT_TRADE_BILL: "wechat_pay",
+    StatementSource.ALIPAY_TRADE_BILL: "alipay",
+    StatementSource.ALIPAY_ACCOUNT_BILL: "alipay",
+}
+
+
+class DiscrepancyRuleViolation(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _period(parsed: ParsedStatement) -> tuple[datetime, datetime]:
+    """The file's own period when it states one, else the span of its entries (a day either side)."""
+    starts = [h.period_start for h in parsed.statements if h.period_start]
+    ends = [h.period_end for h in parsed.statements if h.period_end]
+    if starts and ends:
+        return min(starts), max(ends)
+    times = [entry.booked_at for entry in parsed.entries] or [datetime.now().astimezone()]
+    return min(times) - timedelta(days=1), max(times) + timedelta(days=1)
+
+
+async def our_movements(
+    session: AsyncSession, source: StatementSource, start: datetime, end: datetime, referenced: set[str]
+) -> list[OurMovement]:
+    """Ours inside the period, and any the file names by our id or the provider's reference
+    (whatever its date: a payout booked a day late still matches, and its date shows)."""
+    movements: list[OurMovement] = []
+    refs = sorted(referenced)
+
+    def wanted(at: datetime | None, *references: str | None) -> bool:
+        return (at is not None and start <= at <= end) or any(r in referenced for r in references if r)
+
+    if source is StatementSource.CAMT053:
+        payouts = select(PayoutFactRow).where(
+            (PayoutFactRow.payout_id.in_(refs))  # type: ignore[attr-defined]
+            | (PayoutFactRow.provider_reference.in_(refs))  # type: ignore[union-attr]
+            | PayoutFactRow.paid_at.between(start, end)  # type: ignore[union-attr]
+            | PayoutFactRow.returned_at.between(start, end)  # type: ignore[union-attr]
+        )
+        for payout in (await session.execute(payouts)).scalars():
+            if payout.paid_at and wanted(payout.paid_at, payout.payout_id, payout.provider_reference):
+                movements.append(
+                    OurMovement(
+                        payout.payout_id,
+                        payout.provider_reference,
+                        EntryKind.PAYOUT,
+                        Direction.DEBIT,
+                        payout.amount_minor,
+                        payout.currency,
+                        payout.paid_at,
+                    )
+                )
+            if payout.returned_at and wanted(payout.returned_at, payout.payout_id, payout.provider_reference):
+                movements.append(
+                    OurMovement(
+                        payout.payout_id,
+                        payout.provider_reference,
+                        EntryKind.PAYOUT_RETURN,
+                        Direction.CREDIT,
+                        payout.amount_minor,
+                        payout.currency,
+                        payout.returned_at,
+                    )
+                )
+        return movements
+    channel = WALLET_CHANNELS.get(source)
+    refunds = select(RefundFactRow).where(
+        RefundFactRow.completed_at.between(start, end)  # type: ignore[attr-defined]
+        | RefundFactRow.refund_id.in_(refs)  # type: ignore[attr-defined]
+        | RefundFactRow.provider_reference.in_(refs)  # type: ignore[attr-defined]
+    )
+    if channel is not None:
+        orders = select(ReconOrderRow).where(
+            ReconOrderRow.payment_channel == channel,
+            ReconOrderRow.placed_at.between(start, end)  # type: ignore[union-attr]
+            | ReconOrderRow.order_id.in_(refs),  # type: ignore[attr-defined]
+        )
+        for order in (await session.execute(orders)).scalars():
+            assert order.placed_at is not None
+            assert order.buyer_paid_minor is not None
+            movements.append(
+                OurMovement(
+                    order.order_id,
+                    None,
+                    EntryKind.PAYMENT,
+                    Direction.CREDIT,
+                    order.buyer_paid_minor,
+                    order.currency,
+                    order.placed_at,
+                )
+            )
+        paid_through = select(ReconOrderRow.order_id).where(ReconOrderRow.payment_channel == channel)
+        refunds = refunds.where(RefundFactRow.order_id.in_(paid_through))  # type: ignore[attr-defined]
+    for refund in (await session.execute(refunds)).scalars():
+        movements.append(
+            OurMovement(
+                refund.refund_id,
+                refund.provider_reference,
+                EntryKind.REFUND,
+                Direction.DEBIT,
+                refund.refund_minor,
+                refund.currency,
+                refund.completed_at,
+            )
+        )
+    return movements
+
+
+def _movement_json(movement: OurMovement) -> dict[str, Any]:
+    return {
+        "reference": movement.reference,
+        "provider_reference": movement.provider_reference,
+        "kind": movement.kind.value,
+        "direction": movement.direction.value,
+        "amount_minor": movement.amount_minor,
+        "currency": movement.currency,
+        "at": movement.at.isoformat(),
+    }
+
+
+def _entry_json(entry: StatementEntry) -> dict[str, Any]:
+    return {
+        "row": entry.row,
+        "reference": entry.reference,
+        "provider_reference": entry.provider_reference,
+        "kind": entry.kind.value,
+        "direction": entry.direction.value,
+        "amount_minor": entry.amount_minor,
+        "currency": entry.currency,
+        "booked_at": entry.booked_at.isoformat(),
+        "counterparty": entry.counterparty,
+    }
+
+
+async def import_statement(
+    session: AsyncSession, source: StatementSource, content: bytes, *, by: str, now: datetime
+) -> StatementImportRow:
+    """Parse (all or nothing: ImportRefused leaves no trace), match, and keep the report and one
+    discrepancy per difference. The same file again returns the first import."""
+    digest = hashlib.sha256(content).hexdigest()
+    known = (
+        await session.execute(
+            select(StatementImportRow).where(
+                StatementImportRow.source == source.value, StatementImportRow.sha256 == digest
+            )
+        )
+    ).scalar_one_or_none()
+    if known is not None:
+        return known
+    parsed = PARSERS[source](content)
+    start, end = _period(parsed)
+    referenced = {r for e in parsed.entries for r in (e.reference, e.provider_reference) if r}
+    # the sandbox names a refund by its attempt (<refund id>-<n>); ours is the refund id
+    referenced |= {r.rsplit("-", 1)[0] for r in referenced if source is StatementSource.SANDBOX_REFUNDS}
+    report = match_statement(await our_movements(session, source, start, end, referenced), parsed.entries)
+    import_id = f"IM-{uuid.uuid4().hex[:12]}"
+    differences: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any] | None]] = []
+    differences += [
+        ("amount_differs", d.ours.reference, _movement_json(d.ours), _entry_json(d.theirs))
+        for d in report.amount_differs
+    ]
+    differences += [
+        ("missing_on_their_side", m.reference, _movement_json(m), None) for m in report.missing_on_their_side
+    ]
+    differences += [("missing_on_our_side", e.reference, None, _entry_json(e)) for e in report.missing_on_our_side]
+    differences += [
+        ("duplicate", d.ours.reference, _movement_json(d.ours), _entry_json(d.theirs)) for d in report.duplicates
+    ]
+    row = StatementImportRow(
+        import_id=import_id,
+        source=source.value,
+        sha256=digest,
+        size_bytes=len(content),
+        document_id=parsed.document_id,
+        period_start=start,
+        period_end=end,
+        entries=len(parsed.entries),
+        matched=len(report.matched),
+        report={
+            "matched": [
+                {"ours": _movement_json(p.ours), "theirs": _entry_json(p.theirs), "method": p.method.value}
+                for p in report.matched
+            ],
+            "not_settled": [_entry_json(e) for e in report.not_settled],
+            "warnings": list(parsed.warnings),
+            "counts": {
+                "matched": len(report.matched),
+                "amount_differs": len(report.amount_differs),
+                "missing_on_their_side": len(report.missing_on_their_side),
+                "missing_on_our_side": len(report.missing_on_our_side),
+                "duplicate": len(report.duplicates),
+            },
+        },
+        imported_by=by,
+        imported_at=now,
+    )
+    session.add(row)
+    await _open_discrepancies(session, import_id, differences, by=by, now=now)
+    await session.flush()
+    return row
+
+
+async def _open_discrepancies(
+    session: AsyncSession,
+    import_id: str,
+    differences: Sequence[tuple[str, str | None, dict[str, Any] | None, dict[str, Any] | None]],
+    *,
+    by: str,
+    now: datetime,
+    merchant_id: str | None = None,
+) -> None:
+    for kind, reference, ours, theirs in differences:
+        session.add(
+            DiscrepancyRow(
+                discrepancy_id=f"D-{uuid.uuid4().hex[:12]}",
+                import_id=import_id,
+                type=kind,
+                reference=reference,
+                merchant_id=merchant_id,
+                ours=ours,
+                theirs=theirs,
+                status="open",
+                history=[{"at": now.isoformat(), "by": by, "action": "opened"}],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+
+async def import_merchant_records(
+    session: AsyncSession,
+    merchant_id: str,
+    content: bytes,
+    mapping: ColumnMapping,
+    *,
+    encoding: str,
+    start: datetime,
+    end: datetime,
+    by: str,
+    now: datetime,
+) -> tuple[str, list[dict[str, Any]]]:
+    """The merchant's records for a period against our orders of that period: the amount the
+    buyer paid for each order, and its status (placed, signed_off, refunded)."""
+    records = parse_merchant_records(content, mapping, encoding=encoding)
+    orders = (
+        await session.execute(
+            select(ReconOrderRow).where(
+                ReconOrderRow.merchant_id == merchant_id,
+                ReconOrderRow.placed_at >= start,  # type: ignore[operator]
+                ReconOrderRow.placed_at < end,  # type: ignore[operator]
+            )
+        )
+    ).scalars()
+    ours = [
+        OurOrderFigure(order.order_id, order.buyer_paid_minor or 0, order.currency, _order_status(order))
+        for order in orders
+    ]
+    discrepancies = match_merchant_records(ours, records)
+    import_id = f"IM-{uuid.uuid4().hex[:12]}"
+    found = [
+        (
+            d.type.value,
+            d.order_id,
+            {"figures": [asdict(figure) for figure in d.ours]} if d.ours else None,
+            {"records": [{k: v for k, v in asdict(r).items() if k != "raw"} for r in d.theirs]} if d.theirs else None,
+        )
+        for d in discrepancies
+    ]
+    session.add(
+        StatementImportRow(
+            import_id=import_id,
+            source=StatementSource.MERCHANT_RECORDS.value,
+            sha256=hashlib.sha256(content + merchant_id.encode() + start.isoformat().encode()).hexdigest(),
+            size_bytes=len(content),
+            period_start=start,
+            period_end=end,
+            entries=len(records),
+            matched=len(records) - sum(1 for d in discrepancies if d.theirs),
+            report={"counts": {t: sum(1 for d in found if d[0] == t) for t in {d[0] for d in found}}},
+            imported_by=by,
+            imported_at=now,
+        )
+    )
+    await _open_discrepancies(session, import_id, found, by=by, now=now, merchant_id=merchant_id)
+    await session.flush()
+    return import_id, [
+        {"type": kind, "order_id": reference, "ours": ours_side, "theirs": theirs_side}
+        for kind, reference, ours_side, theirs_side in found
+    ]
+
+
+def _order_status(order: ReconOrderRow) -> str:
+    if order.units_ordered and order.units_refunded >= order.units_ordered:
+        return "refunded"
+    return "signed_off" if order.signed_off else "placed"
+
+
+# --- the discrepancy workflow ------------------------------------------------------------------------
+
+NEXT = {
+    "investigate": ({"open"}, "investigating"),
+    "resolve": ({"open", "investigating"}, "resolved"),
+    "write_off": ({"open", "investigating"}, "written_off"),
+}
+
+
+async def move_discrepancy(
+    session: AsyncSession,
+    discrepancy_id: str,
+    action: str,
+    *,
+    note: str,
+    adjustment_tx_key: str | None,
+    by: str,
+    now: datetime,
+) -> DiscrepancyRow:
+    row = await session.get(DiscrepancyRow, discrepancy_id, with_for_update=True)
+    if row is None:
+        raise DiscrepancyRuleViolation(404, f"discrepancy {discrepancy_id} not found")
+    allowed, target = NEXT[action]
+    if row.status not in allowed:
+        raise DiscrepancyRuleViolation(409, f"cannot {action} a discrepancy that is {row.status}")
+    if action == "resolve":
+        # resolved means settled by a ledger adjustment, and the link must lead somewhere real
+        adjustment = await session.scalar(
+            select(LedgerEntryRow.tx_key).where(LedgerEntryRow.tx_key == adjustment_tx_key)
+        )
+        if adjustment is None:
+            raise DiscrepancyRuleViolation(422, f"no ledger transaction {adjustment_tx_key!r} is known to recon")
+        row.resolution = {"adjustment_tx_key": adjustment_tx_key, "note": note}
+    elif action == "write_off":
+        row.resolution = {"written_off_because": note}
+    row.status = target
+    row.updated_at = now
+    row.history = [*row.history, {"at": now.isoformat(), "by": by, "action": action, "note": note}]
+    return row
