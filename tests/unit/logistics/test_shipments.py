@@ -120,17 +120,75 @@ def test_a_partial_dispatch_leaves_the_rest_to_ship() -> None:
 
 
 def test_auto_confirm_is_due_seven_days_after_delivery_and_pauses_for_the_time_left() -> None:
-    delivered = shipment().apply_scans(JOURNEY)
-    assert delivered.auto_confirm_due(SEVEN_DAYS) == T0 + timedelta(hours=33) + SEVEN_DAYS
+    delivered_at = T0 + timedelta(hours=33)
+    delivered = shipment().apply_scans(JOURNEY).start_auto_confirm(SEVEN_DAYS, delivered_at)
+    assert delivered.auto_confirm_due_at == delivered_at + SEVEN_DAYS
     # a refund opens two days after delivery: five days remain
-    paused = delivered.open_dispute(T0 + timedelta(hours=33 + 48), SEVEN_DAYS)
-    assert paused.auto_confirm_due(SEVEN_DAYS) is None
+    paused = delivered.with_open_refunds(1, delivered_at + timedelta(days=2))
+    assert paused.auto_confirm_due_at is None
     assert paused.auto_confirm_paused_remaining_s == 5 * 24 * 3600
-    # it closes on day 10: the timer resumes with those five days
-    resumed_at = T0 + timedelta(days=10)
-    assert paused.close_dispute().resumed_due(resumed_at, SEVEN_DAYS) == resumed_at + timedelta(days=5)
+    assert not paused.auto_confirm_is_due(delivered_at + timedelta(days=30))
     with pytest.raises(DispatchRefused):
-        paused.sign_off(SignOffHow.AUTO_CONFIRMED, resumed_at)
+        paused.sign_off(SignOffHow.AUTO_CONFIRMED, delivered_at + timedelta(days=30))
+    # it closes on day 10: the clock resumes with those five days
+    resumed_at = T0 + timedelta(days=10)
+    resumed = paused.with_open_refunds(0, resumed_at)
+    assert resumed.auto_confirm_due_at == resumed_at + timedelta(days=5)
+    assert resumed.auto_confirm_paused_remaining_s is None
+    assert not resumed.auto_confirm_is_due(resumed_at + timedelta(days=5) - timedelta(seconds=1))
+    assert resumed.auto_confirm_is_due(resumed_at + timedelta(days=5))
+
+
+def test_a_second_refund_opening_does_not_restart_the_pause_and_only_the_last_one_ending_resumes() -> None:
+    delivered_at = T0 + timedelta(hours=33)
+    delivered = shipment().apply_scans(JOURNEY).start_auto_confirm(SEVEN_DAYS, delivered_at)
+    first = delivered.with_open_refunds(1, delivered_at + timedelta(days=1))
+    second = first.with_open_refunds(2, delivered_at + timedelta(days=3))
+    assert second.auto_confirm_paused_remaining_s == 6 * 24 * 3600
+    one_left = second.with_open_refunds(1, delivered_at + timedelta(days=4))
+    assert one_left.auto_confirm_due_at is None
+    assert one_left.auto_confirm_paused
+    assert one_left.with_open_refunds(0, delivered_at + timedelta(days=9)).auto_confirm_due_at == (
+        delivered_at + timedelta(days=15)
+    )
+
+
+def test_a_shipment_delivered_while_a_refund_is_open_starts_paused_with_what_is_left() -> None:
+    delivered_at = T0 + timedelta(hours=33)
+    in_transit = shipment().apply_scans(JOURNEY[:2]).with_open_refunds(1, T0 + timedelta(hours=10))
+    assert in_transit.auto_confirm_due_at is None
+    assert not in_transit.auto_confirm_paused
+    # the delivery webhook arrives a day after the scan: six days are left, held
+    delivered = in_transit.apply_scans(JOURNEY[2:]).start_auto_confirm(SEVEN_DAYS, delivered_at + timedelta(days=1))
+    assert delivered.auto_confirm_due_at is None
+    assert delivered.auto_confirm_paused_remaining_s == 6 * 24 * 3600
+
+
+def test_a_refund_that_opens_after_the_due_time_passed_leaves_nothing_to_wait_for_on_resume() -> None:
+    delivered_at = T0 + timedelta(hours=33)
+    delivered = shipment().apply_scans(JOURNEY).start_auto_confirm(SEVEN_DAYS, delivered_at)
+    late = delivered.with_open_refunds(1, delivered_at + timedelta(days=8))
+    assert late.auto_confirm_paused_remaining_s == 0
+    resumed_at = delivered_at + timedelta(days=9)
+    assert late.with_open_refunds(0, resumed_at).auto_confirm_due_at == resumed_at
+
+
+def test_the_buyer_may_confirm_receipt_while_a_refund_is_open() -> None:
+    delivered_at = T0 + timedelta(hours=33)
+    paused = shipment().apply_scans(JOURNEY).start_auto_confirm(SEVEN_DAYS, delivered_at).with_open_refunds(1, T0)
+    signed = paused.sign_off(SignOffHow.BUYER_CONFIRMED, delivered_at + timedelta(days=1))
+    assert signed.status is ShipmentStatus.SIGNED_OFF
+    assert signed.auto_confirm_due_at is None
+    assert not signed.auto_confirm_paused
+
+
+def test_a_parcel_returned_to_sender_has_no_auto_confirm_left() -> None:
+    delivered_at = T0 + timedelta(hours=33)
+    delivered = shipment().apply_scans(JOURNEY).start_auto_confirm(SEVEN_DAYS, delivered_at)
+    returned = delivered.apply_scans([scan(TrackingStatus.RETURNED_TO_SENDER, 60)])
+    assert returned.status is ShipmentStatus.RETURNED_TO_SENDER
+    assert returned.auto_confirm_due_at is None
+    assert not returned.auto_confirm_is_due(delivered_at + timedelta(days=30))
 
 
 def test_a_shipment_signs_off_once_and_stays_signed_off() -> None:

@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from logistics_svc.adapters.tables import KnownOrderRow, PlatformSettingRow, ScanRow, ShipmentRow
-from logistics_svc.domain.shipments import OrderForDispatch, Shipment, ShipmentStatus, SignOffHow
+from logistics_svc.adapters.tables import KnownOrderRow, PlatformSettingRow, RefundHoldRow, ScanRow, ShipmentRow
+from logistics_svc.domain.shipments import (
+    Direction,
+    OpsFlag,
+    OrderForDispatch,
+    RefundHolds,
+    Shipment,
+    ShipmentStatus,
+    SignOffHow,
+)
 from logistics_svc.domain.tracking import Scan, TrackingStatus
 
 DEFAULT_SETTINGS: dict[str, int] = {"auto_confirm_days": 7, "stale_after_hours": 72}
@@ -72,15 +80,23 @@ class LogisticsRepository:
         return await self._with_scans(row) if row is not None else None
 
     async def tracking_number_in_use(self, carrier_code: str, tracking_number: str) -> bool:
-        found = await self.session.scalar(
-            select(ShipmentRow.shipment_id).where(
-                ShipmentRow.carrier_code == carrier_code, ShipmentRow.tracking_number == tracking_number
-            )
-        )
-        return found is not None
+        return await self.shipment_using(carrier_code, tracking_number) is not None
 
-    async def order_shipments(self, order_id: str, *, for_update: bool = False) -> list[Shipment]:
+    async def shipment_using(self, carrier_code: str, tracking_number: str) -> str | None:
+        found = await self.session.scalar(
+            select(ShipmentRow.shipment_id)
+            .where(ShipmentRow.carrier_code == carrier_code, ShipmentRow.tracking_number == tracking_number)
+            .limit(1)
+        )
+        return str(found) if found is not None else None
+
+    async def order_shipments(
+        self, order_id: str, *, for_update: bool = False, direction: Direction | None = None
+    ) -> list[Shipment]:
+        """Every shipment of the order, or only one direction's (sign-off counts outbound only)."""
         statement = select(ShipmentRow).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.dispatched_at)
+        if direction is not None:
+            statement = statement.where(ShipmentRow.direction == direction.value)
         if for_update:
             statement = statement.with_for_update()
         rows = list((await self.session.execute(statement)).scalars())
@@ -88,7 +104,7 @@ class LogisticsRepository:
 
     async def dispatched_quantities(self, order_id: str) -> dict[str, int]:
         totals: dict[str, int] = {}
-        for shipment in await self.order_shipments(order_id):
+        for shipment in await self.order_shipments(order_id, direction=Direction.OUTBOUND):
             for line_id, quantity in shipment.lines.items():
                 totals[line_id] = totals.get(line_id, 0) + quantity
         return totals
@@ -123,6 +139,15 @@ class LogisticsRepository:
         )
         return list(rows.scalars())
 
+    async def flagged_shipments(self) -> list[Shipment]:
+        rows = await self.session.execute(
+            select(ShipmentRow)
+            .where(ShipmentRow.ops_flags != text("'[]'::jsonb"))
+            .order_by(ShipmentRow.dispatched_at.desc())
+            .limit(500)
+        )
+        return [await self._with_scans(row) for row in rows.scalars()]
+
     async def _with_scans(self, row: ShipmentRow) -> Shipment:
         scans = (
             await self.session.execute(
@@ -144,7 +169,11 @@ class LogisticsRepository:
             signed_off_at=row.signed_off_at,
             sign_off_how=SignOffHow(row.sign_off_how) if row.sign_off_how else None,
             open_disputes=row.open_disputes,
+            auto_confirm_due_at=row.auto_confirm_due_at,
             auto_confirm_paused_remaining_s=row.auto_confirm_paused_remaining_s,
+            direction=Direction(row.direction),
+            refund_id=row.refund_id,
+            ops_flags=tuple(OpsFlag(flag["code"], flag["message"]) for flag in row.ops_flags),
             scans=tuple(_scan(scan) for scan in scans),
         )
 
@@ -182,6 +211,37 @@ class LogisticsRepository:
             )
             or 0
         )
+
+    # --- refunds that hold the auto-confirm -------------------------------------------------
+
+    async def refund_holds(self, order_id: str) -> RefundHolds:
+        rows = (await self.session.execute(select(RefundHoldRow).where(RefundHoldRow.order_id == order_id))).scalars()
+        open_ids: set[str] = set()
+        ended_ids: set[str] = set()
+        for row in rows:
+            (open_ids if row.state == "open" else ended_ids).add(row.refund_id)
+        return RefundHolds(frozenset(open_ids), frozenset(ended_ids))
+
+    async def save_refund_holds(
+        self, order_id: str, before: RefundHolds, after: RefundHolds, *, now: datetime, ended_how: str | None = None
+    ) -> None:
+        """Write the refunds whose state changed; an ended refund is never written back to open."""
+        for refund_id in after.open_refund_ids - before.open_refund_ids:
+            await self.session.execute(
+                insert(RefundHoldRow)
+                .values(order_id=order_id, refund_id=refund_id, state="open", opened_at=now)
+                .on_conflict_do_nothing(index_elements=["order_id", "refund_id"])
+            )
+        for refund_id in after.ended_refund_ids - before.ended_refund_ids:
+            statement = insert(RefundHoldRow).values(
+                order_id=order_id, refund_id=refund_id, state="ended", ended_at=now, ended_how=ended_how
+            )
+            await self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["order_id", "refund_id"],
+                    set_={"state": "ended", "ended_at": now, "ended_how": ended_how},
+                )
+            )
 
     # --- settings ----------------------------------------------------------------------
 
@@ -221,5 +281,9 @@ def _shipment_columns(shipment: Shipment) -> dict[str, Any]:
         "signed_off_at": shipment.signed_off_at,
         "sign_off_how": shipment.sign_off_how.value if shipment.sign_off_how else None,
         "open_disputes": shipment.open_disputes,
+        "auto_confirm_due_at": shipment.auto_confirm_due_at,
         "auto_confirm_paused_remaining_s": shipment.auto_confirm_paused_remaining_s,
+        "direction": shipment.direction.value,
+        "refund_id": shipment.refund_id,
+        "ops_flags": [{"code": flag.code, "message": flag.message} for flag in shipment.ops_flags],
     }

@@ -63,14 +63,16 @@ class KnownOrderRow(LogisticsTable, table=True):
 class ShipmentRow(LogisticsTable, table=True):
     __tablename__ = "shipments"
     __table_args__ = (
-        # A tracking number is unique among live shipments; a cancelled one frees it.
+        # A tracking number is unique among live outbound shipments; a cancelled one frees it.
+        # Return parcels are numbers a buyer typed: a clash is flagged for ops, not refused.
         Index(
             "shipments_live_tracking_number",
             "carrier_code",
             "tracking_number",
             unique=True,
-            postgresql_where=text("status <> 'cancelled'"),
+            postgresql_where=text("status <> 'cancelled' and direction = 'outbound'"),
         ),
+        Index("shipments_tracking_number", "tracking_number"),
         Index("shipments_order", "order_id"),
         Index(
             "shipments_stale_watch",
@@ -97,6 +99,26 @@ class ShipmentRow(LogisticsTable, table=True):
     stale_alerted_at: datetime | None = _timestamp(nullable=True)
     auto_confirm_paused_remaining_s: int | None = None
     open_disputes: int = 0
+    auto_confirm_due_at: datetime | None = _timestamp(nullable=True)
+    direction: str = Field(default="outbound", sa_column=Column(Text, nullable=False, server_default="outbound"))
+    refund_id: str | None = None
+    ops_flags: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
+    )
+
+
+class RefundHoldRow(LogisticsTable, table=True):
+    """A refund of an order, from refund.events: open ones pause the order's auto-confirm. An
+    ended row is never reopened, whatever order the events arrive in."""
+
+    __tablename__ = "refund_holds"
+
+    order_id: str = Field(primary_key=True)
+    refund_id: str = Field(primary_key=True)
+    state: str  # open | ended
+    opened_at: datetime | None = _timestamp(nullable=True)
+    ended_at: datetime | None = _timestamp(nullable=True)
+    ended_how: str | None = None  # completed | closed
 
 
 class ScanRow(LogisticsTable, table=True):

@@ -5,8 +5,10 @@ Status rules (SPEC section 2, step 4):
   a shipment backwards.
 - Delivered is sticky: only a later return-to-sender scan moves a delivered shipment on.
 - Returned to sender is final. Lost is left only by a later delivery or return.
-- Sign-off (签收 / 确认收货) happens once per shipment: by the buyer's confirmation, or by the
-  auto-confirm timer N days after delivery (paused while a refund or dispute is open).
+- Sign-off (签收 / 确认收货) happens once per outbound shipment: by the buyer's confirmation, or
+  by the auto-confirm timer N days after delivery (paused while a refund or dispute is open).
+- A return parcel (退货, buyer -> merchant) is tracked the same way but never signed off and
+  never moves the order's outbound state.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from logistics_svc.domain.carriers import Carrier
 from logistics_svc.domain.tracking import Scan, TrackingStatus
 
 
@@ -122,6 +125,19 @@ def check_dispatch(
             )
 
 
+class Direction(StrEnum):
+    OUTBOUND = "outbound"  # merchant -> buyer: the parcel that is signed off
+    RETURN = "return"  # buyer -> merchant (退货): tracked, never signed off
+
+
+@dataclass(frozen=True)
+class OpsFlag:
+    """Something ops should look at; the shipment is kept and tracked regardless."""
+
+    code: str
+    message: str
+
+
 @dataclass(frozen=True)
 class Shipment:
     shipment_id: str
@@ -137,8 +153,14 @@ class Shipment:
     delivered_at: datetime | None = None
     signed_off_at: datetime | None = None
     sign_off_how: SignOffHow | None = None
+    # How many refunds of the order are open (derived from RefundHolds, so replays are harmless).
     open_disputes: int = 0
+    # Exactly one of these is set while an outbound parcel awaits sign-off: running or paused.
+    auto_confirm_due_at: datetime | None = None
     auto_confirm_paused_remaining_s: int | None = None
+    direction: Direction = Direction.OUTBOUND
+    refund_id: str | None = None  # the refund a return parcel belongs to
+    ops_flags: tuple[OpsFlag, ...] = ()
     scans: tuple[Scan, ...] = field(default_factory=tuple)
 
     def correct_tracking_number(self, tracking_number: str) -> Shipment:
@@ -162,7 +184,7 @@ class Shipment:
         delivered_at = self.delivered_at
         if delivered_at is None and delivered_times and status in (ShipmentStatus.DELIVERED, ShipmentStatus.SIGNED_OFF):
             delivered_at = min(delivered_times)
-        return replace(
+        moved = replace(
             self,
             scans=tuple(sorted(merged, key=lambda scan: scan.occurred_at)),
             status=status,
@@ -170,42 +192,158 @@ class Shipment:
             last_movement_at=max(self.last_movement_at, max(scan.occurred_at for scan in merged)),
             delivered_at=delivered_at,
         )
+        if status is ShipmentStatus.RETURNED_TO_SENDER:
+            # Back with the merchant: nothing left to sign off, so no clock either.
+            moved = replace(moved, auto_confirm_due_at=None, auto_confirm_paused_remaining_s=None)
+        return moved
 
     @property
     def awaiting_sign_off(self) -> bool:
-        return self.status is ShipmentStatus.DELIVERED and self.signed_off_at is None
+        return (
+            self.direction is Direction.OUTBOUND
+            and self.status is ShipmentStatus.DELIVERED
+            and self.signed_off_at is None
+        )
+
+    @property
+    def auto_confirm_paused(self) -> bool:
+        return self.auto_confirm_paused_remaining_s is not None
 
     def sign_off(self, how: SignOffHow, at: datetime) -> Shipment:
-        """Once per shipment. The buyer may confirm receipt before any delivery scan (they have
-        the goods); the timer only ever fires for delivered shipments without an open dispute."""
+        """Once per outbound shipment. The buyer may confirm receipt before any delivery scan (they
+        have the goods), and while a refund is open (their own choice); the timer only ever
+        fires for a delivered shipment whose clock is running and has run out."""
+        if self.direction is Direction.RETURN:
+            raise DispatchRefused("return-shipment", "a return parcel is never signed off", status=409)
         if self.signed_off_at is not None:
             raise DispatchRefused("already-signed-off", "this shipment is already signed off", status=409)
         if self.status is ShipmentStatus.RETURNED_TO_SENDER:
             raise DispatchRefused("returned", "the parcel went back to the merchant; nothing to sign off", status=409)
-        if how is SignOffHow.AUTO_CONFIRMED and (self.open_disputes or not self.awaiting_sign_off):
+        if how is SignOffHow.AUTO_CONFIRMED and not self.auto_confirm_is_due(at):
             raise DispatchRefused("not-due", "auto-confirm is paused or the shipment is not delivered", status=409)
-        return replace(self, status=ShipmentStatus.SIGNED_OFF, signed_off_at=at, sign_off_how=how)
+        return replace(
+            self,
+            status=ShipmentStatus.SIGNED_OFF,
+            signed_off_at=at,
+            sign_off_how=how,
+            auto_confirm_due_at=None,
+            auto_confirm_paused_remaining_s=None,
+        )
 
-    def auto_confirm_due(self, auto_confirm_after: timedelta) -> datetime | None:
-        if not self.awaiting_sign_off or self.delivered_at is None or self.open_disputes:
-            return None
-        return self.delivered_at + auto_confirm_after
+    def auto_confirm_is_due(self, now: datetime) -> bool:
+        """The one check the auto-confirm timer makes: a timer of an earlier schedule (before a
+        pause) finds the clock paused or moved and does nothing."""
+        return (
+            self.awaiting_sign_off
+            and not self.open_disputes
+            and not self.auto_confirm_paused
+            and self.auto_confirm_due_at is not None
+            and self.auto_confirm_due_at <= now
+        )
 
-    def open_dispute(self, now: datetime, auto_confirm_after: timedelta) -> Shipment:
-        """A refund or dispute opened: pause the auto-confirm clock, remembering the time left."""
-        remaining = self.auto_confirm_paused_remaining_s
-        due = self.auto_confirm_due(auto_confirm_after)
-        if self.open_disputes == 0 and due is not None:
-            remaining = max(int((due - now).total_seconds()), 0)
-        return replace(self, open_disputes=self.open_disputes + 1, auto_confirm_paused_remaining_s=remaining)
+    def start_auto_confirm(self, auto_confirm_after: timedelta, now: datetime) -> Shipment:
+        """On delivery the clock starts at the delivery scan's time. With a refund already open it
+        starts paused, holding what is left of the N days."""
+        if (
+            not self.awaiting_sign_off
+            or self.delivered_at is None
+            or self.auto_confirm_due_at is not None
+            or self.auto_confirm_paused
+        ):
+            return self
+        due = self.delivered_at + auto_confirm_after
+        if self.open_disputes:
+            return replace(self, auto_confirm_paused_remaining_s=_seconds_left(due, now))
+        return replace(self, auto_confirm_due_at=due)
 
-    def close_dispute(self) -> Shipment:
-        return replace(self, open_disputes=max(self.open_disputes - 1, 0))
+    def with_open_refunds(self, open_refunds: int, now: datetime) -> Shipment:
+        """The order's open refunds changed (SPEC section 2, step 5): the first pauses the clock,
+        remembering the time left; when none is left open it resumes with that time. Return
+        parcels have no clock."""
+        if self.direction is Direction.RETURN:
+            return self
+        updated = replace(self, open_disputes=open_refunds)
+        if open_refunds and self.auto_confirm_due_at is not None:
+            return replace(
+                updated,
+                auto_confirm_due_at=None,
+                auto_confirm_paused_remaining_s=_seconds_left(self.auto_confirm_due_at, now),
+            )
+        if not open_refunds and self.auto_confirm_paused_remaining_s is not None and self.awaiting_sign_off:
+            return replace(
+                updated,
+                auto_confirm_due_at=now + timedelta(seconds=self.auto_confirm_paused_remaining_s),
+                auto_confirm_paused_remaining_s=None,
+            )
+        return updated
 
-    def resumed_due(self, now: datetime, auto_confirm_after: timedelta) -> datetime | None:
-        """When the auto-confirm fires after the last dispute closed: the time left at pause."""
-        if self.open_disputes or not self.awaiting_sign_off:
-            return None
-        if self.auto_confirm_paused_remaining_s is not None:
-            return now + timedelta(seconds=self.auto_confirm_paused_remaining_s)
-        return self.auto_confirm_due(auto_confirm_after)
+
+def _seconds_left(due: datetime, now: datetime) -> int:
+    return max(int((due - now).total_seconds()), 0)
+
+
+@dataclass(frozen=True)
+class RefundHolds:
+    """The refunds of one order as logistics has heard of them (refund.events), for pausing the
+    auto-confirm. Events may come twice or out of order: an ended refund stays ended, so a
+    RefundClosed that overtakes its RefundRequested cannot leave the order paused forever."""
+
+    open_refund_ids: frozenset[str] = frozenset()
+    ended_refund_ids: frozenset[str] = frozenset()
+
+    def requested(self, refund_id: str) -> RefundHolds:
+        if refund_id in self.ended_refund_ids:
+            return self
+        return replace(self, open_refund_ids=self.open_refund_ids | {refund_id})
+
+    def ended(self, refund_id: str) -> RefundHolds:
+        return RefundHolds(self.open_refund_ids - {refund_id}, self.ended_refund_ids | {refund_id})
+
+
+def return_parcel_flags(
+    carrier_code: str, tracking_number: str, carrier: Carrier | None, used_by_shipment_id: str | None
+) -> tuple[OpsFlag, ...]:
+    """What is wrong with the carrier and number a buyer gave for a return. Unlike dispatch, none
+    of it refuses the parcel: the buyer has already sent it, so it is tracked and ops is told."""
+    flags: list[OpsFlag] = []
+    if carrier is None:
+        flags.append(OpsFlag("unknown-carrier", f"carrier {carrier_code!r} is not in the carrier registry"))
+    else:
+        if not carrier.active:
+            flags.append(OpsFlag("inactive-carrier", f"carrier {carrier.code} is not active"))
+        if not carrier.validate_tracking_number(tracking_number):
+            flags.append(
+                OpsFlag(
+                    "bad-tracking-number",
+                    f"{tracking_number!r} is not a {carrier.code} tracking number (expected {carrier.tracking_pattern})",
+                )
+            )
+    if used_by_shipment_id is not None:
+        flags.append(
+            OpsFlag("tracking-number-in-use", f"the tracking number is also used by shipment {used_by_shipment_id}")
+        )
+    return tuple(flags)
+
+
+def auto_confirm_summary(shipment: Shipment, open_refund_ids: Iterable[str]) -> dict[str, object]:
+    """Whether and when the auto-confirm signs this shipment off, and what holds it (for the views)."""
+    paused_by = sorted(open_refund_ids) if shipment.direction is Direction.OUTBOUND else []
+    if shipment.direction is Direction.RETURN:
+        state = "never"  # return parcels are tracked, never signed off
+    elif shipment.signed_off_at is not None:
+        state = "signed_off"
+    elif shipment.status is ShipmentStatus.RETURNED_TO_SENDER:
+        state = "never"
+    elif shipment.auto_confirm_paused:
+        state = "paused"
+    elif shipment.auto_confirm_due_at is not None:
+        state = "scheduled"
+    else:
+        state = "awaiting_delivery"
+    return {
+        "state": state,
+        "paused": state == "paused",
+        "paused_by_refund_ids": paused_by if state in ("paused", "awaiting_delivery") else [],
+        "remaining_s": shipment.auto_confirm_paused_remaining_s,
+        "due_at": shipment.auto_confirm_due_at.isoformat() if shipment.auto_confirm_due_at else None,
+    }

@@ -33,10 +33,30 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             session, event, now=runtime.clock.now(), policy=await current_policy(session)
         )
 
+    async def refund_requested(session: AsyncSession, event: contracts.RefundRequested) -> None:
+        await shipments.record_refund_requested(session, event, now=runtime.clock.now())
+
+    async def refund_completed(session: AsyncSession, event: contracts.RefundCompleted) -> None:
+        await shipments.record_refund_ended(
+            session, event.order_id, event.refund_id, how="completed", now=runtime.clock.now()
+        )
+
+    async def refund_closed(session: AsyncSession, event: contracts.RefundClosed) -> None:
+        await shipments.record_refund_ended(
+            session, event.order_id, event.refund_id, how="closed", now=runtime.clock.now()
+        )
+
+    async def return_shipped(session: AsyncSession, event: contracts.ReturnShipped) -> None:
+        await shipments.register_return_shipment(
+            session, event, now=runtime.clock.now(), policy=await current_policy(session)
+        )
+
     return (
+        # Order and refund events of one order share the order id as key; one group reads both
+        # (RefundApproved/RefundRejected change nothing here: only an ended refund resumes).
         Subscription(
             group_id="logistics-svc.orders",
-            topics=(Topic.ORDER,),
+            topics=(Topic.ORDER, Topic.REFUND),
             handlers={
                 contracts.OrderPlaced.event_type: on(contracts.OrderPlaced, shipments.record_order_placed),
                 contracts.ShippingInfoConfirmed.event_type: on(
@@ -46,6 +66,10 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                     contracts.ShippingInfoCorrected, shipments.record_shipping_corrected
                 ),
                 contracts.OrderCancelled.event_type: on(contracts.OrderCancelled, shipments.record_order_cancelled),
+                contracts.RefundRequested.event_type: on(contracts.RefundRequested, refund_requested),
+                contracts.RefundCompleted.event_type: on(contracts.RefundCompleted, refund_completed),
+                contracts.RefundClosed.event_type: on(contracts.RefundClosed, refund_closed),
+                contracts.ReturnShipped.event_type: on(contracts.ReturnShipped, return_shipped),
             },
         ),
         Subscription(

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics_svc.adapters.repository import LogisticsRepository
-from logistics_svc.domain.shipments import DispatchRefused
+from logistics_svc.domain.shipments import DispatchRefused, Shipment
 from logistics_svc.entrypoints.consumers import current_policy
 from logistics_svc.service_layer import shipments as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1", tags=["shipments"])
 
@@ -86,7 +87,13 @@ async def dispatch(body: DispatchRequest, request: Request, principal: Dispatche
             )
     except DispatchRefused as error:
         raise _refused(error) from error
-    return service.shipment_view(shipment)
+    return await _view(runtime, shipment)
+
+
+async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        holds = await LogisticsRepository(session).refund_holds(shipment.order_id)
+    return service.shipment_view(shipment, holds.open_refund_ids)
 
 
 @router.patch("/shipments/{shipment_id}/tracking-number", summary="Correct a tracking number before the first scan")
@@ -101,21 +108,28 @@ async def correct_tracking_number(
             )
     except DispatchRefused as error:
         raise _refused(error) from error
-    return service.shipment_view(shipment)
+    return await _view(runtime, shipment)
 
 
 @router.get("/shipments/{shipment_id}", summary="A shipment with its normalised scan timeline")
 async def read_shipment(shipment_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
+    """``direction`` is outbound or return (a buyer's parcel back, 退货); ``auto_confirm`` says
+    whether the sign-off timer is scheduled (``due_at``) or paused, with the time left and the
+    open refunds that hold it; ``ops_flags`` what ops should check (e.g. a return's tracking
+    number not in the carrier's format)."""
+    runtime = request.app.state.runtime
     async with runtime.sessions() as session:
-        shipment = await LogisticsRepository(session).shipment(shipment_id)
-    if shipment is None:
-        raise NotFound("shipment", shipment_id)
-    principal.require_merchant_access(shipment.merchant_id, "shipment", shipment_id)
-    return service.shipment_view(shipment)
+        repository = LogisticsRepository(session)
+        shipment = await repository.shipment(shipment_id)
+        if shipment is None:
+            raise NotFound("shipment", shipment_id)
+        principal.require_merchant_access(shipment.merchant_id, "shipment", shipment_id)
+        holds = await repository.refund_holds(shipment.order_id)
+    return service.shipment_view(shipment, holds.open_refund_ids)
 
 
-@router.get("/orders/{order_id}/shipments", summary="Every parcel of an order")
+@router.get("/orders/{order_id}/shipments", summary="Every parcel of an order, outbound and return")
 async def order_shipments(order_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     runtime = request.app.state.runtime
     async with runtime.sessions() as session:
@@ -125,7 +139,8 @@ async def order_shipments(order_id: IdPath, request: Request, principal: Readers
             raise NotFound("order", order_id)
         principal.require_merchant_access(order.merchant_id, "order", order_id)
         found = await repository.order_shipments(order_id)
-    return [service.shipment_view(shipment) for shipment in found]
+        holds = await repository.refund_holds(order_id)
+    return [service.shipment_view(shipment, holds.open_refund_ids) for shipment in found]
 
 
 @router.post(
@@ -134,17 +149,19 @@ async def order_shipments(order_id: IdPath, request: Request, principal: Readers
 async def confirm_receipt(
     order_id: IdPath, request: Request, principal: Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
 ) -> list[dict[str, Any]]:
-    """Signs off every shipment of the order that is not yet signed off, at once, and cancels
-    their auto-confirm timers. Settlement waits for exactly this (OrderSignedOff)."""
+    """Signs off every outbound shipment of the order that is not yet signed off, at once, and
+    cancels their auto-confirm timers. Settlement waits for exactly this (OrderSignedOff). An
+    open refund does not block it: only the automatic sign-off waits for refunds."""
     runtime = request.app.state.runtime
     try:
         async with unit_of_work(runtime.sessions) as session:
             signed = await service.confirm_receipt(session, order_id, now=runtime.clock.now())
+            holds = await LogisticsRepository(session).refund_holds(order_id)
     except DispatchRefused as error:
         if error.status == 404:
             raise NotFound("order", order_id) from error
         raise Conflict(error.message, type_slug=error.code) from error
-    return [service.shipment_view(shipment) for shipment in signed]
+    return [service.shipment_view(shipment, holds.open_refund_ids) for shipment in signed]
 
 
 @router.get("/settings/tracking", summary="Auto-confirm and stale-shipment settings")
@@ -181,4 +198,27 @@ async def stale_shipments(request: Request, principal: OpsPrincipal) -> list[dic
             "stale_alerted_at": row.stale_alerted_at.isoformat() if row.stale_alerted_at else None,
         }
         for row in rows
+    ]
+
+
+@router.get("/shipments-flagged", summary="Shipments ops should check, e.g. return parcels with a doubtful number")
+async def flagged_shipments(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
+    """Return parcels are registered whatever carrier and number the buyer gave (the parcel is on
+    its way); what did not check out is listed here: unknown or inactive carrier, a number not
+    in the carrier's format, a number another shipment uses."""
+    async with request.app.state.runtime.sessions() as session:
+        found = await LogisticsRepository(session).flagged_shipments()
+    return [
+        {
+            "shipment_id": shipment.shipment_id,
+            "order_id": shipment.order_id,
+            "merchant_id": shipment.merchant_id,
+            "direction": shipment.direction.value,
+            "refund_id": shipment.refund_id,
+            "carrier_code": shipment.carrier_code,
+            "tracking_number": shipment.tracking_number,
+            "status": shipment.status.value,
+            "ops_flags": [{"code": flag.code, "message": flag.message} for flag in shipment.ops_flags],
+        }
+        for shipment in found
     ]

@@ -1,8 +1,12 @@
 """Logistics use cases, each inside the caller's transaction; events go to the outbox.
 
 Timers (durable, in this service's database):
-- ``auto_confirm`` per shipment: N days (platform setting, default 7) after delivery it signs
-  the shipment off, unless the buyer confirmed first or a refund/dispute is open.
+- ``auto_confirm`` per outbound shipment: N days (platform setting, default 7) after delivery it
+  signs the shipment off, unless the buyer confirmed first or a refund/dispute is open. A refund
+  pauses the clock (the time left is kept on the shipment, the timer cancelled); when the last
+  open refund of the order ends, a new timer (new key: a fired or cancelled one is never
+  revived) is set for now + the time left. The handler checks the shipment's own due time, so
+  a timer of an earlier schedule does nothing.
 - ``stale_check`` per shipment: moved forward by every scan; when it fires with no movement
   since, the shipment is reported stale.
 """
@@ -20,7 +24,16 @@ from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.repository import LogisticsRepository
 from logistics_svc.adapters.tables import KnownOrderRow, WebhookDeliveryRow
 from logistics_svc.domain.carriers import normalise_tracking_number
-from logistics_svc.domain.shipments import DispatchRefused, Shipment, ShipmentStatus, SignOffHow, check_dispatch
+from logistics_svc.domain.shipments import (
+    Direction,
+    DispatchRefused,
+    Shipment,
+    ShipmentStatus,
+    SignOffHow,
+    auto_confirm_summary,
+    check_dispatch,
+    return_parcel_flags,
+)
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.consumer import PermanentEventError
@@ -46,6 +59,15 @@ def stale_timer_key(shipment: Shipment) -> str:
     """One stale check per movement: an older check that fires after a newer movement finds
     the shipment moved and does nothing."""
     return f"{shipment.shipment_id}#{int(shipment.last_movement_at.timestamp())}"
+
+
+def auto_confirm_timer_key(shipment_id: str, due_at: datetime) -> str:
+    """One key per schedule (pause/resume makes a new one); the shipment id comes first."""
+    return f"{shipment_id}#{int(due_at.timestamp() * 1_000_000)}"
+
+
+def shipment_id_of_timer(timer_key: str) -> str:
+    return timer_key.split("#", 1)[0]  # keys set before 0003 are the bare shipment id
 
 
 AUTO_CONFIRM = "auto_confirm"
@@ -290,8 +312,13 @@ async def apply_received_scans(
 async def _apply(
     session: AsyncSession, shipment: Shipment, scans: list[Scan], *, now: datetime, policy: TrackingPolicy
 ) -> None:
-    updated = shipment.apply_scans(scans)
     repository = LogisticsRepository(session)
+    updated = shipment.apply_scans(scans)
+    if updated.awaiting_sign_off and not shipment.awaiting_sign_off:
+        # Delivered now: the clock starts, paused from the start if a refund is already open.
+        holds = await repository.refund_holds(updated.order_id)
+        updated = updated.with_open_refunds(len(holds.open_refund_ids), now)
+        updated = updated.start_auto_confirm(policy.auto_confirm_after, now)
     await repository.save_shipment(updated)
     if updated.last_movement_at > shipment.last_movement_at:
         await repository.clear_stale(updated.shipment_id)
@@ -312,15 +339,24 @@ async def _apply(
                 scan_time=newest.occurred_at,
                 description=newest.description,
                 location=newest.location,
+                direction=updated.direction.value,
             ),
             producer=PRODUCER,
             occurred_at=now,
         )
-    due = updated.auto_confirm_due(policy.auto_confirm_after)
-    if due is not None and shipment.status is not ShipmentStatus.DELIVERED:
-        await schedule_timer(session, AUTO_CONFIRM, updated.shipment_id, due)
-    if updated.status is ShipmentStatus.RETURNED_TO_SENDER:
-        await cancel_timer(session, AUTO_CONFIRM, updated.shipment_id, now)
+    await _reschedule_auto_confirm(session, shipment, updated, now)
+
+
+async def _reschedule_auto_confirm(session: AsyncSession, before: Shipment, after: Shipment, now: datetime) -> None:
+    """Make the timers follow the shipment's due time: cancel the old schedule, set the new one."""
+    if before.auto_confirm_due_at == after.auto_confirm_due_at:
+        return
+    if before.auto_confirm_due_at is not None:
+        key = auto_confirm_timer_key(before.shipment_id, before.auto_confirm_due_at)
+        await cancel_timer(session, AUTO_CONFIRM, key, now)
+    if after.auto_confirm_due_at is not None:
+        key = auto_confirm_timer_key(after.shipment_id, after.auto_confirm_due_at)
+        await schedule_timer(session, AUTO_CONFIRM, key, after.auto_confirm_due_at)
 
 
 # --- sign-off -----------------------------------------------------------------------------
@@ -330,29 +366,32 @@ async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime
     """The buyer confirmed receipt (posted by the platform): every shipment of the order not yet
     signed off is signed off now. Raises DispatchRefused if nothing can be signed off."""
     repository = LogisticsRepository(session)
-    shipments = await repository.order_shipments(order_id, for_update=True)
+    # Return parcels are never signed off: only the outbound ones count here.
+    shipments = await repository.order_shipments(order_id, for_update=True, direction=Direction.OUTBOUND)
     if not shipments:
         raise DispatchRefused("order-not-found", "no shipment of this order is known", status=404)
+    # Deliberately NOT blocked by an open refund: only the automatic sign-off waits for refunds
+    # (SPEC section 2, step 5). A buyer who confirms receipt during a refund has chosen to;
+    # settlement still releases nothing while the refund is open (step 6).
     signable = [s for s in shipments if s.signed_off_at is None and s.status is not ShipmentStatus.RETURNED_TO_SENDER]
     if not signable:
         raise DispatchRefused("nothing-to-sign-off", "every shipment of this order is already signed off", status=409)
     signed = []
     for shipment in signable:
-        signed.append(await _sign_off(session, repository, shipment, SignOffHow.BUYER_CONFIRMED, now))
-        await cancel_timer(session, AUTO_CONFIRM, shipment.shipment_id, now)
+        signed_shipment = await _sign_off(session, repository, shipment, SignOffHow.BUYER_CONFIRMED, now)
+        await _reschedule_auto_confirm(session, shipment, signed_shipment, now)
+        await cancel_timer(session, AUTO_CONFIRM, shipment.shipment_id, now)  # a timer set before 0003
+        signed.append(signed_shipment)
     return signed
 
 
 async def fire_auto_confirm(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
+    """Re-checks everything: signed off by the buyer meanwhile, paused by a refund, a return
+    parcel, or a timer of an earlier schedule all do nothing."""
     repository = LogisticsRepository(session)
-    shipment = await repository.shipment(timer.timer_key, for_update=True)
-    if (
-        shipment is None
-        or shipment.signed_off_at is not None
-        or shipment.open_disputes
-        or not shipment.awaiting_sign_off
-    ):
-        return  # signed off by the buyer meanwhile, or paused: nothing to do
+    shipment = await repository.shipment(shipment_id_of_timer(timer.timer_key), for_update=True)
+    if shipment is None or not shipment.auto_confirm_is_due(now):
+        return
     await _sign_off(session, repository, shipment, SignOffHow.AUTO_CONFIRMED, now)
 
 
@@ -364,7 +403,7 @@ async def _sign_off(
     order = await repository.known_order(shipment.order_id)
     ordered = {line_id: int(line["quantity"]) for line_id, line in (order.lines if order else {}).items()}
     signed_quantities: dict[str, int] = {}
-    for other in await repository.order_shipments(shipment.order_id):
+    for other in await repository.order_shipments(shipment.order_id, direction=Direction.OUTBOUND):
         if other.signed_off_at is not None:
             for line_id, quantity in other.lines.items():
                 signed_quantities[line_id] = signed_quantities.get(line_id, 0) + quantity
@@ -383,6 +422,83 @@ async def _sign_off(
         occurred_at=now,
     )
     return signed
+
+
+# --- refunds and return parcels (refund.events) --------------------------------------------
+
+
+async def record_refund_requested(session: AsyncSession, event: contracts.RefundRequested, *, now: datetime) -> None:
+    """A refund opened on the order: its delivered outbound shipments' auto-confirm pauses. No
+    domain error: an order logistics has not heard of yet is held all the same (refund.events
+    and order.events are separate topics, so either may be ahead)."""
+    repository = LogisticsRepository(session)
+    before = await repository.refund_holds(event.order_id)
+    after = before.requested(event.refund_id)
+    await repository.save_refund_holds(event.order_id, before, after, now=now)
+    await _follow_refund_holds(session, event.order_id, len(after.open_refund_ids), now)
+
+
+async def record_refund_ended(session: AsyncSession, order_id: str, refund_id: str, *, how: str, now: datetime) -> None:
+    """RefundCompleted or RefundClosed: the refund no longer holds the order; after the last one
+    the auto-confirm resumes with the time that was left. Remembered even when it arrives first,
+    so its RefundRequested coming later does not pause the order again."""
+    repository = LogisticsRepository(session)
+    before = await repository.refund_holds(order_id)
+    after = before.ended(refund_id)
+    await repository.save_refund_holds(order_id, before, after, now=now, ended_how=how)
+    await _follow_refund_holds(session, order_id, len(after.open_refund_ids), now)
+
+
+async def _follow_refund_holds(session: AsyncSession, order_id: str, open_refunds: int, now: datetime) -> None:
+    repository = LogisticsRepository(session)
+    for shipment in await repository.order_shipments(order_id, for_update=True, direction=Direction.OUTBOUND):
+        updated = shipment.with_open_refunds(open_refunds, now)
+        if updated == shipment:
+            continue
+        await repository.save_shipment(updated)
+        await _reschedule_auto_confirm(session, shipment, updated, now)
+
+
+async def register_return_shipment(
+    session: AsyncSession, event: contracts.ReturnShipped, *, now: datetime, policy: TrackingPolicy
+) -> Shipment:
+    """The buyer sent goods back (退货): the parcel is tracked like an outbound one, under the id
+    refund-svc gave it, but never signed off. An unknown carrier, a number not in the carrier's
+    format or a number already in use are flagged for ops, never refused: the parcel is on its
+    way whatever the buyer typed. A second delivery of the event changes nothing."""
+    repository = LogisticsRepository(session)
+    existing = await repository.shipment(event.return_shipment_id)
+    if existing is not None:
+        return existing
+    carrier = await CarrierRegistry(session).get(event.carrier_code)
+    carrier_code = carrier.code if carrier is not None else event.carrier_code.strip().upper()
+    tracking_number = normalise_tracking_number(event.tracking_number)
+    used_by = await repository.shipment_using(carrier_code, tracking_number)
+    shipment = Shipment(
+        shipment_id=event.return_shipment_id,
+        order_id=event.order_id,
+        merchant_id=event.merchant_id,
+        carrier_code=carrier_code,
+        tracking_number=tracking_number,
+        lines={line.line_id: line.quantity for line in event.lines},
+        status=ShipmentStatus.DISPATCHED,
+        dispatched_at=event.shipped_at,
+        last_movement_at=event.shipped_at,
+        direction=Direction.RETURN,
+        refund_id=event.refund_id,
+        ops_flags=return_parcel_flags(carrier_code, tracking_number, carrier, used_by),
+    )
+    await repository.add_shipment(shipment)
+    await schedule_timer(
+        session, STALE_CHECK, stale_timer_key(shipment), shipment.last_movement_at + policy.stale_after
+    )
+    # Scans that came before ReturnShipped (the carrier is often faster than the buyer's app)
+    # were kept under the tracking number: they are applied now.
+    loaded = await repository.shipment(shipment.shipment_id, for_update=True)
+    assert loaded is not None
+    if loaded.scans:
+        await _apply(session, shipment, list(loaded.scans), now=now, policy=policy)
+    return (await repository.shipment(shipment.shipment_id)) or shipment
 
 
 # --- stale shipments ----------------------------------------------------------------------
@@ -416,10 +532,19 @@ async def fire_stale_check(session: AsyncSession, timer: DueTimer, *, now: datet
     )
 
 
-def shipment_view(shipment: Shipment) -> dict[str, object]:
+def shipment_view(shipment: Shipment, open_refund_ids: frozenset[str] = frozenset()) -> dict[str, object]:
+    """A shipment for the API, with its auto-confirm state and the refunds that hold it."""
     view = asdict(shipment)
     view["scans"] = [_scan_json(scan) for scan in shipment.scans]
-    for name in ("dispatched_at", "last_movement_at", "first_scan_at", "delivered_at", "signed_off_at"):
+    for name in (
+        "dispatched_at",
+        "last_movement_at",
+        "first_scan_at",
+        "delivered_at",
+        "signed_off_at",
+        "auto_confirm_due_at",
+    ):
         value = view[name]
         view[name] = value.isoformat() if value else None
+    view["auto_confirm"] = auto_confirm_summary(shipment, open_refund_ids)
     return view
