@@ -19,6 +19,9 @@ class SettlementSettings(ServiceSettings):
     # Where the provider reaches this service's callback endpoint.
     public_base_url: str = "http://127.0.0.1:8103"
     payout_batch_interval_s: int = 60
+    # logistics-svc signs an order off this many days after delivery (its platform setting, default
+    # 7); settlement only uses it to estimate when money is expected (settlement ETA)
+    auto_confirm_days: int = 7
     review_over_minor: int = 5_000_000  # ¥50,000.00
     vouchers_over_minor: int = 1_000_000  # ¥10,000.00
 

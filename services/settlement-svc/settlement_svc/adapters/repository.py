@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from settlement_svc.adapters.tables import (
     AccountBalanceRow,
@@ -16,6 +17,7 @@ from settlement_svc.adapters.tables import (
     LedgerPostingRow,
     LedgerTransactionRow,
     MerchantPolicyRow,
+    OrderProgressRow,
     ParkedEventRow,
     RefundRow,
     SettlementOrderRow,
@@ -23,6 +25,7 @@ from settlement_svc.adapters.tables import (
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
+from settlement_svc.domain.progress import OrderProgress, ShipmentProgress
 from shipsettle_shared import contracts
 from shipsettle_shared.outbox import add_to_outbox
 
@@ -334,6 +337,100 @@ class SettlementRepository:
             select(RefundRow).where(RefundRow.order_id == order_id).order_by(RefundRow.opened_at, RefundRow.refund_id)
         )
         return list(rows.scalars())
+
+    # --- order progress (ETA and blockers) ---------------------------------------------------
+
+    async def progress_row(self, order_id: str, merchant_id: str, *, now: datetime) -> OrderProgressRow:
+        """The order's progress row, locked; created empty if this is its first event."""
+        await self.session.execute(
+            insert(OrderProgressRow)
+            .values(order_id=order_id, merchant_id=merchant_id, shipments={}, figures={}, bookings={}, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["order_id"])
+        )
+        statement = (
+            select(OrderProgressRow)
+            .where(col(OrderProgressRow.order_id) == order_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.execute(statement)).scalar_one()
+
+    async def progress_rows(
+        self, *, order_id: str | None = None, merchant_id: str | None = None
+    ) -> list[OrderProgressRow]:
+        statement = select(OrderProgressRow)
+        if order_id is not None:
+            statement = statement.where(col(OrderProgressRow.order_id) == order_id)
+        if merchant_id is not None:
+            statement = statement.where(col(OrderProgressRow.merchant_id) == merchant_id)
+        return list((await self.session.execute(statement.order_by(col(OrderProgressRow.order_id)))).scalars())
+
+    async def orders_of_merchant(self, merchant_id: str) -> list[SettlementOrder]:
+        rows = await self.session.execute(
+            select(col(SettlementOrderRow.order_id)).where(col(SettlementOrderRow.merchant_id) == merchant_id)
+        )
+        orders = [await self.order(order_id) for order_id in rows.scalars()]
+        return [order for order in orders if order is not None]
+
+    async def holds_of_merchant(self, merchant_id: str) -> list[HoldRow]:
+        rows = await self.session.execute(
+            select(HoldRow).where(col(HoldRow.merchant_id) == merchant_id).order_by(col(HoldRow.release_at))
+        )
+        return list(rows.scalars())
+
+    async def refunds_of_merchant(self, merchant_id: str) -> list[RefundRow]:
+        rows = await self.session.execute(select(RefundRow).where(col(RefundRow.merchant_id) == merchant_id))
+        return list(rows.scalars())
+
+
+def progress_from_row(row: OrderProgressRow) -> OrderProgress:
+    return OrderProgress(
+        order_id=row.order_id,
+        merchant_id=row.merchant_id,
+        placed_at=row.placed_at,
+        confirmed_at=row.confirmed_at,
+        cancelled_at=row.cancelled_at,
+        shipments={
+            shipment_id: ShipmentProgress(
+                shipment_id=shipment_id,
+                tracking_number=shipment.get("tracking_number"),
+                status=shipment.get("status", "dispatched"),
+                status_at=_when(shipment.get("status_at")),
+                dispatched_at=_when(shipment.get("dispatched_at")),
+                delivered_at=_when(shipment.get("delivered_at")),
+                signed_off_at=_when(shipment.get("signed_off_at")),
+                lines={line_id: int(units) for line_id, units in shipment.get("lines", {}).items()},
+            )
+            for shipment_id, shipment in row.shipments.items()
+        },
+    )
+
+
+def progress_to_row(progress: OrderProgress, row: OrderProgressRow, *, now: datetime) -> None:
+    row.placed_at = progress.placed_at
+    row.confirmed_at = progress.confirmed_at
+    row.cancelled_at = progress.cancelled_at
+    row.shipments = {
+        shipment_id: {
+            "tracking_number": shipment.tracking_number,
+            "status": shipment.status,
+            "status_at": _iso(shipment.status_at),
+            "dispatched_at": _iso(shipment.dispatched_at),
+            "delivered_at": _iso(shipment.delivered_at),
+            "signed_off_at": _iso(shipment.signed_off_at),
+            "lines": shipment.lines,
+        }
+        for shipment_id, shipment in progress.shipments.items()
+    }
+    row.updated_at = now
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def policy_to_json(policy: MerchantPolicy) -> dict[str, Any]:

@@ -287,3 +287,24 @@ class NotificationAttemptRow(SettlementTable, table=True):
     attempted_at: datetime = _timestamp()
     status_code: int | None = None
     error: str | None = None
+
+
+class OrderProgressRow(SettlementTable, table=True):
+    """An order's way to settlement (confirmed, dispatched, delivered, signed off, cancelled),
+    from order and shipment events, for its ETA and blockers. ``shipments`` maps shipment id to
+    its progress; ``figures`` keeps OrderPlaced's discounts by funder; ``bookings`` what each
+    sign-off booked (paid, shipping, subsidy, commission), to explain a payout line by line.
+    Only ever moves forward (domain/progress.py)."""
+
+    __tablename__ = "order_progress"
+    __table_args__ = (Index("order_progress_merchant", "merchant_id"),)
+
+    order_id: str = Field(primary_key=True)
+    merchant_id: str
+    placed_at: datetime | None = _timestamp(nullable=True)
+    confirmed_at: datetime | None = _timestamp(nullable=True)
+    cancelled_at: datetime | None = _timestamp(nullable=True)
+    shipments: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    bookings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    updated_at: datetime = _timestamp()

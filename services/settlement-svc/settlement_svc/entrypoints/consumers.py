@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.payouts import ReviewRules
-from settlement_svc.service_layer import holds, notifications, payouts, refunds, settlement
+from settlement_svc.service_layer import holds, notifications, payouts, progress, refunds, settlement
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import unit_of_work
@@ -30,13 +30,20 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     review_rules = _review_rules(runtime)
 
     async def order_placed(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await progress.record_progress(session, envelope, now=runtime.clock.now())
         await settlement.on_order_placed(session, envelope, now=runtime.clock.now(), rules=review_rules)
 
     async def depends_on_order(session: AsyncSession, envelope: EventEnvelope) -> None:
+        # progress first: a sign-off parked for an unknown order still shows as signed off
+        await progress.record_progress(session, envelope, now=runtime.clock.now())
         await settlement.apply_event(session, envelope, now=runtime.clock.now(), rules=review_rules)
 
+    async def order_progress(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await progress.record_progress(session, envelope, now=runtime.clock.now())
+
     # One group for the three topics: a sign-off or a refund event and its order are applied by
-    # the same consumer, so parking and un-parking never race between two groups.
+    # the same consumer, so parking and un-parking never race between two groups. The order's
+    # progress (confirmed, dispatched, delivered...) is read in the same group, for its ETA.
     return (
         Subscription(
             group_id="settlement-svc.orders",
@@ -48,6 +55,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                 contracts.RefundCompleted.event_type: depends_on_order,
                 contracts.RefundClosed.event_type: depends_on_order,
                 **dict.fromkeys(refunds.PROGRESS_EVENTS, depends_on_order),
+                **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress),
             },
         ),
     )

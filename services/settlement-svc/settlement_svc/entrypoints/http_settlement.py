@@ -3,14 +3,20 @@ ledger's own checks. Every amount is an integer in fen."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from settlement_svc.adapters.repository import SettlementRepository, policy_to_json
+from settlement_svc.adapters.tables import PayoutRow
+from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
+from settlement_svc.domain.progress import EtaRules
+from settlement_svc.service_layer import progress
+from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
@@ -133,64 +139,6 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     }
 
 
-REFUND_KINDS = ("refund_freeze", "refund", "refund_unfreeze")
-
-
-def refunds_and_clawbacks(transactions: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
-    """Refund movements, and claw-back deductions matched to the refunds that caused the debt
-    (first in, first out over the negative balance's postings)."""
-    negative = f"{prefix}{MerchantAccount.NEGATIVE_BALANCE.value}"
-    refunds: list[dict[str, Any]] = []
-    debts: list[dict[str, Any]] = []  # still (partly) owed, oldest first
-    deductions: list[dict[str, Any]] = []
-    for tx in transactions:
-        effect = {
-            p["account_id"].removeprefix(prefix): p["amount_minor"]
-            for p in tx["postings"]
-            if p["account_id"].startswith(prefix)
-        }
-        owed = -sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == negative)
-        if tx["kind"] in REFUND_KINDS:
-            refunds.append(
-                {
-                    "order_id": tx["order_id"],
-                    "refund_id": tx["tx_key"].split(":", 1)[1],
-                    "kind": tx["kind"],
-                    "description": tx["description"],
-                    "caused_by_event_id": tx["caused_by_event_id"],
-                    "created_at": tx["created_at"],
-                    "effect_minor": effect,
-                    "clawback_minor": max(owed, 0),
-                }
-            )
-        if owed > 0:
-            debts.append(
-                {"order_id": tx["order_id"], "tx_key": tx["tx_key"], "event": tx["caused_by_event_id"], "left": owed}
-            )
-        elif owed < 0:
-            recovered, left, sources = -owed, -owed, []
-            while left and debts:
-                take = min(left, debts[0]["left"])
-                sources.append(
-                    {"order_id": debts[0]["order_id"], "caused_by_event_id": debts[0]["event"], "recovered_minor": take}
-                )
-                debts[0]["left"] -= take
-                left -= take
-                if not debts[0]["left"]:
-                    debts.pop(0)
-            deductions.append(
-                {
-                    "application_id": tx["tx_key"].split(":", 1)[1],
-                    "kind": tx["kind"],
-                    "description": tx["description"],
-                    "created_at": tx["created_at"],
-                    "deducted_minor": recovered,
-                    "recovers": sources,
-                }
-            )
-    return {"refunds": refunds, "clawback_deductions": deductions}
-
-
 @router.get("/orders/{order_id}/settlement", summary="What an order has booked, held and released")
 async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
@@ -246,6 +194,84 @@ async def order_settlement(order_id: IdPath, request: Request, principal: Reader
         ],
         "transactions": transactions,
     }
+
+
+def _eta_rules(request: Request) -> EtaRules:
+    settings = request.app.state.runtime.settings
+    assert isinstance(settings, SettlementSettings)
+    return EtaRules(settings.auto_confirm_days, timedelta(seconds=settings.payout_batch_interval_s))
+
+
+ETA_BLOCKERS = (
+    "Blockers, earliest stage first: not_confirmed (shipping information not confirmed, 核对发货信息), "
+    "not_dispatched, no_tracking_number (物流单号), not_delivered, waiting_for_sign_off (签收 / 确认收货), "
+    "refund_open, in_hold_until (with the date), application_not_submitted (结算申请), in_review (from "
+    "submission until the bank's answer), payout_failed (with the reason); finished: paid_out (with the "
+    "date), refunded. "
+)
+FIFO_RULE = (
+    "Applications take the merchant's available funds, not orders: released order amounts are assigned "
+    "to applications first in, first out by release time, split where an application ends inside an "
+    "order's amount."
+)
+
+
+@router.get(
+    "/orders/{order_id}/settlement-eta",
+    summary="When an order's money is expected, and what is blocking it",
+    description=ETA_BLOCKERS
+    + "The order's money is split into segments, each with its blocker, amount (fen), expected date and "
+    "the assumptions behind the date (auto-confirm after delivery, the merchant's hold and cycle, the "
+    "payout batch). Amounts of units not signed off are estimates under the policy in force now. " + FIFO_RULE,
+)
+async def settlement_eta(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        found = await progress.order_eta(session, order_id, now=runtime.clock.now(), rules=_eta_rules(request))
+    if found is None:
+        raise NotFound("order", order_id)
+    merchant_id, answer = found
+    principal.require_merchant_access(merchant_id, "order", order_id)
+    return answer
+
+
+@router.get(
+    "/merchants/{merchant_id}/settlement-blockers",
+    summary="Why is my money late: a merchant's orders summed by blocker",
+    description=ETA_BLOCKERS
+    + "Per blocker: how many orders, how many fen and the earliest expected date. "
+    + FIFO_RULE,
+)
+async def settlement_blockers(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        return await progress.merchant_blockers(
+            session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request)
+        )
+
+
+@router.get(
+    "/payouts/{payout_id}/explanation",
+    summary="Every fen of a payout, order by order",
+    description="The payout's application took these orders' released amounts (" + FIFO_RULE + ") Per order: "
+    "paid, shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still "
+    "in hold or frozen, and what of the order's money is not in this payout; discounts by funder as the "
+    "order was priced. Then the claw-back deduction (linked to the refunds that caused the debt). The "
+    "items sum to the payout's amount exactly (``reconciles``); each names its ledger transactions and "
+    "the events behind them.",
+)
+async def payout_explanation(payout_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    async with runtime.sessions() as session:
+        payout = await session.get(PayoutRow, payout_id)
+        if payout is None:
+            raise NotFound("payout", payout_id)
+        principal.require_merchant_access(payout.merchant_id, "payout", payout_id)
+        answer = await progress.explain_payout(session, payout_id, now=runtime.clock.now())
+    if answer is None:
+        raise NotFound("payout", payout_id)
+    return answer
 
 
 @router.get("/ledger/check", summary="The ledger's invariants, checked now (ops, auditor)")

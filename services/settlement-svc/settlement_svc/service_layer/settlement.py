@@ -29,7 +29,7 @@ from settlement_svc.domain.ledger import (
 )
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
-from settlement_svc.service_layer import refunds
+from settlement_svc.service_layer import progress, refunds
 from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
@@ -128,6 +128,15 @@ async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: 
     if not booked:
         return  # this shipment's sign-off is already on the ledger
     await repository.save_order(updated)
+    await progress.record_booking(
+        session,
+        order_id=order.order_id,
+        merchant_id=merchant,
+        shipment_id=event.shipment_id,
+        amounts=amounts,
+        event_id=str(envelope.event_id),
+        now=now,
+    )
     if amounts.net_minor == 0:
         return  # every unit of it was refunded before the sign-off: nothing to hold
     release_at = policy.release_at(event.signed_off_at)
