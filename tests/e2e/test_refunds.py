@@ -652,3 +652,106 @@ async def test_a_refund_after_payout_appears_as_a_deduction_on_the_next_payout(
     payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
     second_payout = next(p for p in payouts if p["application_id"] == application["application_id"])
     assert (second_payout["amount_minor"], second_payout["clawback_deducted_minor"]) == (6650, 4750)
+
+
+# --- returns: the parcel back, tracked by logistics, inspected by the merchant ----------------------
+
+
+async def approved_return(
+    client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A signed-off order, a quality return of one unit of line A approved by the merchant, and
+    the buyer's parcel back with SF under a fresh tracking number."""
+    order = await signed_off(client, platform, merchant)
+    refund = (
+        await request_refund(client, platform, request_body(order, "return_and_refund", "quality", {"A": 1}))
+    ).json()
+    base = f"{platform.url('refund-svc')}/v1/refunds/{refund['refund_id']}"
+    approved = await client.post(f"{base}/approve", headers=bearer(merchant))
+    assert approved.json()["status"] == "awaiting_return"
+    assert approved.json()["waiting_for"] == "buyer"
+    tracking_number = sf_number()
+    shipped = await client.post(
+        f"{base}/return-shipment",
+        json={"carrier_code": "SF", "tracking_number": tracking_number},
+        headers=bearer(platform.keys["platform"]),
+    )
+    assert shipped.status_code == 200, shipped.text
+    assert shipped.json()["status"] == "return_in_transit"
+    return order, refund, tracking_number
+
+
+async def deliver_return(client: httpx.AsyncClient, platform: Platform, tracking_number: str) -> None:
+    now = await service_now(client, platform.url("logistics-svc"))
+    form = kuaidi100_form(
+        tracking_number, [("揽收", "已揽收", now), ("签收", "商家已签收退货", now)], KUAIDI100_SALT, "3"
+    )
+    pushed = await client.post(f"{platform.url('logistics-svc')}/v1/webhooks/kuaidi100", content=form, headers=FORM)
+    assert pushed.status_code == 200, pushed.text
+
+
+async def test_a_return_is_tracked_back_inspected_and_refunded(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    order, refund, tracking_number = await approved_return(client, platform, merchant)
+    await deliver_return(client, platform, tracking_number)
+    waiting = await until_status(client, platform, refund["refund_id"], "awaiting_inspection")
+    assert waiting["waiting_for"] == "merchant"
+    base = f"{platform.url('refund-svc')}/v1/refunds/{refund['refund_id']}"
+
+    no_evidence = await client.post(
+        f"{base}/inspection", json={"passed": False, "reason": "已使用"}, headers=bearer(merchant)
+    )
+    assert no_evidence.status_code == 422
+    assert "evidence" in no_evidence.text
+    passed = await client.post(f"{base}/inspection", json={"passed": True, "reason": "完好"}, headers=bearer(merchant))
+    assert passed.status_code == 200, passed.text
+    done = await until_status(client, platform, refund["refund_id"], "completed")
+    # the last unit of line A: 8571; a quality return of part of the order refunds no shipping
+    assert done["amounts"]["refund_minor"] == 8571
+    actions = [entry["action"] for entry in done["history"]]
+    assert actions[:5] == ["requested", "approved (merchant)", "shipped_back", "return_delivered", "inspection_passed"]
+    timeline = await client.get(
+        f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/timeline", headers=bearer(merchant)
+    )
+    kinds = [entry["event_type"] for entry in timeline.json()["entries"]]
+    assert {"RefundRequested", "RefundApproved", "ReturnShipped", "RefundCompleted"} <= set(kinds)
+
+
+async def test_a_failed_inspection_needs_evidence_and_the_buyer_can_escalate_it(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    _, refund, tracking_number = await approved_return(client, platform, merchant)
+    await deliver_return(client, platform, tracking_number)
+    await until_status(client, platform, refund["refund_id"], "awaiting_inspection")
+    base = f"{platform.url('refund-svc')}/v1/refunds/{refund['refund_id']}"
+    failed = await client.post(
+        f"{base}/inspection",
+        json={
+            "passed": False,
+            "reason": "退回商品已拆封使用",
+            "evidence": [{"name": "photo-1.jpg", "sha256": "a" * 64}],
+        },
+        headers=bearer(merchant),
+    )
+    assert failed.status_code == 200, failed.text
+    assert failed.json()["status"] == "rejected"
+    assert failed.json()["inspection"]["evidence"] == [{"name": "photo-1.jpg", "sha256": "a" * 64}]
+    await client.post(f"{base}/escalate", json={"reason": "未使用"}, headers=bearer(platform.keys["platform"]))
+    upheld = await client.post(
+        f"{base}/decision", json={"approve": False, "reason": "照片可见使用痕迹"}, headers=bearer(platform.keys["ops"])
+    )
+    assert upheld.json()["status"] == "closed"
+    assert upheld.json()["outcome"] == "inspection_failed"
+
+
+async def test_a_merchant_that_does_not_inspect_in_48_hours_passes_the_return(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    _, refund, tracking_number = await approved_return(client, platform, merchant)
+    await deliver_return(client, platform, tracking_number)
+    await until_status(client, platform, refund["refund_id"], "awaiting_inspection")
+    await platform.advance_clock(48 * 3600 + 60)
+    done = await until_status(client, platform, refund["refund_id"], "completed")
+    assert done["inspection"]["by"] == "system"
+    assert "inspection_deadline_passed" in [entry["action"] for entry in done["history"]]

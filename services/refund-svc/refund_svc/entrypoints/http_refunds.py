@@ -74,7 +74,9 @@ class DecisionBody(Strict):
 
 
 class ReturnShipmentBody(Strict):
-    carrier_code: str = Field(pattern=r"^[a-z0-9_]{2,32}$")
+    carrier_code: str = Field(
+        pattern=r"^[A-Za-z0-9_]{2,32}$", description="a carrier code logistics-svc knows, e.g. SF"
+    )
     tracking_number: str = Field(pattern=r"^[A-Za-z0-9]{6,40}$")
 
 
