@@ -482,3 +482,70 @@ async def test_a_bill_that_cannot_be_read_whole_is_refused_naming_row_and_column
     assert len(after.json()) == len(before.json())
     empty = await import_file(client, platform, "camt053", b"")
     assert empty.status_code == 422
+
+
+async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    merchant = await merchant_with_policy(platform, client, "recon-records")
+    mid = merchant["merchant_id"]
+    orders = [simple_order(mid, unit_price=price, quantity=1) for price in ("10.00", "20.00", "30.00")]
+    for order in orders:
+        await place(client, platform, order)
+
+    async def recon_knows_orders() -> bool:
+        for order in orders:
+            response = await client.get(
+                f"{platform.url('recon-svc')}/v1/orders/{order['order_id']}/money", headers=bearer(merchant)
+            )
+            if response.status_code != 200 or response.json()["buyer_paid_minor"] is None:
+                return False
+        return True
+
+    await eventually(recon_knows_orders, timeout_s=30)
+    today = (await service_now(client, platform.url("recon-svc"))).astimezone(CHINA).date()
+    # the merchant's spreadsheet: order 1 right, order 2 booked at 2.00 too little, order 3 not
+    # there, and an order ShipSettle never saw
+    records = "\n".join(
+        [
+            "订单号,金额,日期",
+            f"{orders[0]['order_id']},10.00,{today}",
+            f"{orders[1]['order_id']},18.00,{today}",
+            f"NOT-OURS-{uuid.uuid4().hex[:6]},5.00,{today}",
+        ]
+    ).encode("utf-8")
+    response = await client.post(
+        f"{platform.url('recon-svc')}/v1/merchants/{mid}/records",
+        params={
+            "order_id_column": "订单号",
+            "amount_column": "金额",
+            "date_column": "日期",
+            "from": str(today - timedelta(days=1)),
+            "to": str(today + timedelta(days=1)),
+        },
+        content=records,
+        headers={**bearer(merchant), "content-type": "text/csv"},
+    )
+    assert response.status_code == 201, response.text
+    found = {(d["type"], d["order_id"]) for d in response.json()["discrepancies"]}
+    assert ("amount_differs", orders[1]["order_id"]) in found
+    assert ("missing_on_their_side", orders[2]["order_id"]) in found
+    assert any(kind == "missing_on_our_side" and order_id.startswith("NOT-OURS-") for kind, order_id in found)
+    assert all(order_id != orders[0]["order_id"] for _, order_id in found)
+    differs = next(d for d in response.json()["discrepancies"] if d["type"] == "amount_differs")
+    # ours 2000 (what the buyer paid), theirs 1800
+    assert differs["ours"]["figures"][0]["amount_minor"] == 2000
+    assert differs["theirs"]["records"][0]["amount_minor"] == 1800
+
+    listed = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(merchant))
+    assert {d["merchant_id"] for d in listed.json()} == {mid}
+
+    bad = await client.post(
+        f"{platform.url('recon-svc')}/v1/merchants/{mid}/records",
+        params={"order_id_column": "订单号", "amount_column": "金额", "date_column": "日期", "month": str(today)[:7]},
+        content=f"订单号,金额,日期\n{orders[0]['order_id']},ten,{today}\n".encode(),
+        headers={**bearer(merchant), "content-type": "text/csv"},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["row"] == 2
+    assert bad.json()["errors"][0]["column"] == "金额"

@@ -37,6 +37,7 @@ from recon_svc.domain.imports.model import (
     ColumnMapping,
     Direction,
     EntryKind,
+    MerchantRecord,
     ParsedStatement,
     StatementEntry,
     StatementSource,
@@ -319,7 +320,7 @@ async def import_merchant_records(
             d.type.value,
             d.order_id,
             {"figures": [asdict(figure) for figure in d.ours]} if d.ours else None,
-            {"records": [{k: v for k, v in asdict(r).items() if k != "raw"} for r in d.theirs]} if d.theirs else None,
+            {"records": [_record_json(r) for r in d.theirs]} if d.theirs else None,
         )
         for d in discrepancies
     ]
@@ -344,6 +345,17 @@ async def import_merchant_records(
         {"type": kind, "order_id": reference, "ours": ours_side, "theirs": theirs_side}
         for kind, reference, ours_side, theirs_side in found
     ]
+
+
+def _record_json(record: MerchantRecord) -> dict[str, Any]:
+    return {
+        "order_id": record.order_id,
+        "amount_minor": record.amount_minor,
+        "currency": record.currency,
+        "status": record.status,
+        "date": record.at.isoformat(),
+        "row": record.row,
+    }
 
 
 def _order_status(order: ReconOrderRow) -> str:
