@@ -549,3 +549,78 @@ async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["row"] == 2
     assert bad.json()["errors"][0]["column"] == "金额"
+
+
+async def test_a_discrepancy_is_resolved_by_an_adjustment_settlement_books(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    from recon_support import camt053, payout_entry
+
+    merchant = await merchant_with_policy(platform, client, "recon-adjust")
+    mid = merchant["merchant_id"]
+    ops = bearer(platform.keys["ops"])
+    # the bank shows a 12.34 debit nobody at ShipSettle booked
+    stray = f"PO-{uuid.uuid4().hex[:16]}"
+    document = camt053(
+        [payout_entry("12.34", stray, "PO209901010000000099", "2026-11-27T09:00:00+08:00")],
+        opening="1000.00",
+        closing="987.66",
+        statement_id=f"STMT-{stray}",
+    )
+    imported = (await import_file(client, platform, "camt053", document)).json()
+    [discrepancy] = [d for d in imported["discrepancies"] if d["reference"] == stray]
+    assert discrepancy["type"] == "missing_on_our_side"
+
+    settlement = f"{platform.url('settlement-svc')}/v1/merchants/{mid}/adjustments"
+    body = {
+        "amount_minor": 1234,
+        "reason": "bank debit 12.34 refunded to the merchant",
+        "reference": discrepancy["discrepancy_id"],
+    }
+    key = str(uuid.uuid4())
+    booked = await client.post(settlement, json=body, headers={**ops, "Idempotency-Key": key})
+    assert booked.status_code == 201, booked.text
+    again = await client.post(settlement, json=body, headers={**ops, "Idempotency-Key": key})
+    assert again.json()["tx_key"] == booked.json()["tx_key"]  # booked once
+    assert {p["account_id"]: p["amount_minor"] for p in booked.json()["postings"]} == {
+        "platform:adjustments": -1234,
+        f"merchant:{mid}:available": 1234,
+    }
+    merchant_refused = await client.post(settlement, json=body, headers={**bearer(merchant), "Idempotency-Key": key})
+    assert merchant_refused.status_code == 403
+
+    # a debit beyond what is available: 1234 from available, 766 owed
+    debit = await client.post(
+        settlement,
+        json={"amount_minor": -2000, "reason": "duplicate subsidy paid in error"},
+        headers={**ops, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert {p["account_id"]: p["amount_minor"] for p in debit.json()["postings"]} == {
+        "platform:adjustments": 2000,
+        f"merchant:{mid}:available": -1234,
+        f"merchant:{mid}:negative_balance": -766,
+    }
+    balances = await full_balances(client, platform, merchant)
+    assert (balances["balances_minor"]["available"], balances["balances_minor"]["negative_balance"]) == (0, -766)
+    explanation = await client.get(
+        f"{platform.url('settlement-svc')}/v1/merchants/{mid}/balance-explanation", headers=bearer(merchant)
+    )
+    assert explanation.json()["reconciles"] is True
+
+    async def resolved() -> dict[str, Any] | None:
+        response = await client.post(
+            f"{platform.url('recon-svc')}/v1/discrepancies/{discrepancy['discrepancy_id']}/resolve",
+            json={"note": "refunded by adjustment", "adjustment_tx_key": booked.json()["tx_key"]},
+            headers=ops,
+        )
+        return response.json() if response.status_code == 200 else None
+
+    done = await eventually(resolved, timeout_s=30)  # once recon has the adjustment's ledger entry
+    assert done["status"] == "resolved"
+    assert done["resolution"]["adjustment_tx_key"] == booked.json()["tx_key"]
+    today = (await service_now(client, platform.url("recon-svc"))).astimezone(CHINA).date()
+    period = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
+    stated = (await statement(client, platform, merchant, period)).json()
+    # +1234 - 2000 = -766: the merchant owes it, and the statement closes on it
+    assert stated["lines_minor"]["adjustments"] == -766
+    assert stated["closing_balance_minor"] == -766

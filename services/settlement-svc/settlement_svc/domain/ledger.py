@@ -38,6 +38,7 @@ class PlatformAccount(StrEnum):
     COMMISSION = "commission"
     REFUNDS = "refunds"  # paid back to buyers
     PAYOUT_CLEARING = "payout_clearing"  # sent to merchants' banks
+    ADJUSTMENTS = "adjustments"  # ops corrections, each with its reason (e.g. a recon discrepancy)
 
 
 def merchant_account(merchant_id: str, kind: MerchantAccount) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from settlement_svc.adapters.repository import SettlementRepository, policy_to_json
@@ -15,11 +15,12 @@ from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
-from settlement_svc.service_layer import progress
+from settlement_svc.service_layer import adjustments, progress
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.problems import NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["settlement"])
@@ -271,6 +272,56 @@ async def payout_explanation(payout_id: IdPath, request: Request, principal: Rea
         answer = await progress.explain_payout(session, payout_id, now=runtime.clock.now())
     if answer is None:
         raise NotFound("payout", payout_id)
+    return answer
+
+
+class AdjustmentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_minor: int = Field(description="fen; positive credits the merchant, negative debits it", ne=0)
+    reason: str = Field(min_length=1, max_length=500)
+    reference: str | None = Field(
+        default=None, max_length=200, description="what it settles, e.g. a recon discrepancy id"
+    )
+
+
+@router.post(
+    "/merchants/{merchant_id}/adjustments", status_code=201, summary="Ops books a correction to a merchant's balance"
+)
+async def book_adjustment(
+    merchant_id: IdPath,
+    body: AdjustmentRequest,
+    request: Request,
+    response: Response,
+    principal: OpsPrincipal,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> dict[str, Any]:
+    """One balanced ledger transaction against the platform's adjustments account. A debit beyond
+    what is available becomes a negative balance, deducted from the next settlement application.
+    The answer's ``tx_key`` is what a recon discrepancy's resolution links to. Needs an
+    Idempotency-Key: a retried request books once."""
+    runtime = request.app.state.runtime
+
+    async def book(session: Any) -> tuple[int, dict[str, Any]]:
+        booked = await adjustments.book_adjustment(
+            session,
+            merchant_id,
+            body.amount_minor,
+            reason=body.reason,
+            reference=body.reference,
+            by=principal.key_id,
+            now=runtime.clock.now(),
+        )
+        return 201, booked
+
+    status, answer = await run_idempotent(
+        runtime.sessions,
+        principal,
+        idempotency_key,
+        request_hash("POST", f"/v1/merchants/{merchant_id}/adjustments", body.model_dump(mode="json")),
+        book,
+    )
+    response.status_code = status
     return answer
 
 
