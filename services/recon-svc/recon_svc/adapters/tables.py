@@ -201,3 +201,57 @@ class DiscrepancyRow(ReconTable, table=True):
     history: list[dict[str, Any]] = _json()
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+# --- unit movements for the tax and 发出商品 reports ---------------------------------------------
+# Kept as they arrive, whatever arrives first: a sign-off before its dispatch, either before the
+# OrderPlaced that names the line's SKU and figures. The reports join them at query time.
+
+
+class DispatchLineRow(ReconTable, table=True):
+    """Units of one order line that left the merchant in one parcel (ShipmentDispatched)."""
+
+    __tablename__ = "recon_dispatch_lines"
+    __table_args__ = (
+        UniqueConstraint("shipment_id", "line_id", name="recon_dispatch_lines_once"),
+        Index("recon_dispatch_lines_merchant", "merchant_id", "dispatched_at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    shipment_id: str
+    line_id: str
+    order_id: str
+    merchant_id: str
+    quantity: int
+    dispatched_at: datetime = _timestamp()
+
+
+class SignOffLineRow(ReconTable, table=True):
+    """Units of one order line signed off (签收 / 确认收货) with one parcel (OrderSignedOff)."""
+
+    __tablename__ = "recon_sign_off_lines"
+    __table_args__ = (
+        UniqueConstraint("shipment_id", "line_id", name="recon_sign_off_lines_once"),
+        Index("recon_sign_off_lines_merchant", "merchant_id", "signed_off_at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    shipment_id: str
+    line_id: str
+    order_id: str
+    merchant_id: str
+    quantity: int
+    signed_off_at: datetime = _timestamp()
+
+
+class ShipmentReturnRow(ReconTable, table=True):
+    """An outbound parcel returned to the merchant unsigned (退签): its units leave 发出商品. The
+    parcel's lines are its dispatch lines, joined at query time (the dispatch may come later)."""
+
+    __tablename__ = "recon_shipment_returns"
+    __table_args__ = (Index("recon_shipment_returns_merchant", "merchant_id", "returned_at"),)
+
+    shipment_id: str = Field(primary_key=True)
+    order_id: str
+    merchant_id: str
+    returned_at: datetime = _timestamp()

@@ -20,6 +20,8 @@ from shipsettle_shared.timers import DueTimer, TimerHandler
 FACTS = (
     contracts.OrderPlaced,
     contracts.OrderSignedOff,
+    contracts.ShipmentDispatched,
+    contracts.ShipmentStatusChanged,
     contracts.SettlementPending,
     contracts.FundsReleased,
     contracts.RefundRequested,

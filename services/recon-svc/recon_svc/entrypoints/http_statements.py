@@ -3,18 +3,17 @@ order's money as recon sees it."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from openpyxl import Workbook
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
 
 from recon_svc.adapters.tables import ReconOrderRow, ViolationRow
 from recon_svc.domain.invariants import figures_of
 from recon_svc.domain.statements import HEADERS_EN, HEADERS_ZH, order_rows, summary_rows
+from recon_svc.entrypoints.downloads import csv_bytes, file_response, xlsx_bytes
 from recon_svc.service_layer import statements as service
 from recon_svc.service_layer.facts import money_of
 from shipsettle_shared.auth import Principal, require_roles
@@ -80,17 +79,9 @@ async def statement(
         headers["X-Statement-Version"] = str(issued.version)
     name = f"statement-{merchant_id}-{period_start.date()}-{(period_end - timedelta(days=1)).date()}"
     if format == "csv":
-        return Response(
-            _csv(issued, lang == "zh"),
-            media_type="text/csv; charset=utf-8",
-            headers={**headers, "Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
+        return file_response(_csv(issued, lang == "zh"), format, name, headers)
     if format == "xlsx":
-        return Response(
-            _xlsx(issued, lang == "zh"),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={**headers, "Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )
+        return file_response(_xlsx(issued, lang == "zh"), format, name, headers)
     return {
         **issued.document,
         "closed": issued.closed,
@@ -100,39 +91,31 @@ async def statement(
     }
 
 
-def _csv(issued: service.IssuedStatement, chinese: bool) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def _preamble(issued: service.IssuedStatement, chinese: bool) -> list[list[str]]:
     document = issued.document
-    writer.writerow(["商户" if chinese else "merchant", document["merchant_id"]])
-    writer.writerow(["期间" if chinese else "period", document["period_start"], document["period_end"]])
-    writer.writerow(["SHA-256", issued.sha256])
-    for label, amount in summary_rows(issued.statement, chinese):
-        writer.writerow([label, amount])
-    writer.writerow([])
-    writer.writerow(HEADERS_ZH if chinese else HEADERS_EN)
-    writer.writerows(order_rows(issued.statement))
-    # BOM: spreadsheet programs then read the Chinese headers as UTF-8
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return [
+        ["商户" if chinese else "merchant", document["merchant_id"]],
+        ["期间" if chinese else "period", document["period_start"], document["period_end"]],
+        ["SHA-256", issued.sha256],
+        *[[label, amount] for label, amount in summary_rows(issued.statement, chinese)],
+    ]
+
+
+def _orders(issued: service.IssuedStatement, chinese: bool) -> list[Sequence[str]]:
+    return [HEADERS_ZH if chinese else HEADERS_EN, *order_rows(issued.statement)]
+
+
+def _csv(issued: service.IssuedStatement, chinese: bool) -> bytes:
+    return csv_bytes([_preamble(issued, chinese), _orders(issued, chinese)])
 
 
 def _xlsx(issued: service.IssuedStatement, chinese: bool) -> bytes:
-    workbook = Workbook()
-    summary = workbook.active
-    assert summary is not None
-    summary.title = "汇总" if chinese else "Summary"
-    summary.append(["商户" if chinese else "merchant", issued.document["merchant_id"]])
-    summary.append(["期间" if chinese else "period", issued.document["period_start"], issued.document["period_end"]])
-    summary.append(["SHA-256", issued.sha256])
-    for label, amount in summary_rows(issued.statement, chinese):
-        summary.append([label, amount])
-    orders = workbook.create_sheet("订单" if chinese else "Orders")
-    orders.append(list(HEADERS_ZH if chinese else HEADERS_EN))
-    for row in order_rows(issued.statement):
-        orders.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        [
+            ("汇总" if chinese else "Summary", _preamble(issued, chinese)),
+            ("订单" if chinese else "Orders", _orders(issued, chinese)),
+        ]
+    )
 
 
 @router.get("/invariants/violations", summary="What the live invariant checker found")

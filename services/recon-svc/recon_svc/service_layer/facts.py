@@ -17,7 +17,16 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from recon_svc.adapters.tables import LedgerEntryRow, PayoutFactRow, ReconOrderRow, RefundFactRow, ViolationRow
+from recon_svc.adapters.tables import (
+    DispatchLineRow,
+    LedgerEntryRow,
+    PayoutFactRow,
+    ReconOrderRow,
+    RefundFactRow,
+    ShipmentReturnRow,
+    SignOffLineRow,
+    ViolationRow,
+)
 from recon_svc.domain.invariants import OrderMoney, Violation, check_order, window_violation
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
@@ -85,6 +94,13 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
     if kind == contracts.PayoutSettled.event_type:
         await _on_payout(session, read_payload(envelope.payload, contracts.PayoutSettled))
         return
+    # parcels move units, not money: kept for the 发出商品 report, no invariant to re-judge
+    if kind == contracts.ShipmentDispatched.event_type:
+        await _on_dispatch(session, read_payload(envelope.payload, contracts.ShipmentDispatched))
+        return
+    if kind == contracts.ShipmentStatusChanged.event_type:
+        await _on_status(session, read_payload(envelope.payload, contracts.ShipmentStatusChanged))
+        return
     order = await _order(session, str(envelope.payload["order_id"]), now)
     if kind == contracts.OrderPlaced.event_type:
         placed = read_payload(envelope.payload, contracts.OrderPlaced)
@@ -110,6 +126,7 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
         order.merchant_id = order.merchant_id or signed.merchant_id
         order.units_signed_off += sum(line.quantity for line in signed.lines)
         order.signed_off = True
+        await _unit_lines(session, SignOffLineRow, signed, signed.signed_off_at, "signed_off_at")
     elif kind == contracts.RefundRequested.event_type:
         requested = read_payload(envelope.payload, contracts.RefundRequested)
         if (
@@ -163,6 +180,56 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
         holds[released.hold_id] = hold
         order.holds = holds
     await _judge_later(session, order.order_id, now, timing.grace)
+
+
+# The parcels' units, for the tax and 发出商品 reports. A unique key per (shipment, line) makes a
+# replay harmless even past the inbox; nothing waits for the OrderPlaced that values them.
+
+
+async def _unit_lines(
+    session: AsyncSession,
+    table: type[DispatchLineRow] | type[SignOffLineRow],
+    event: contracts.ShipmentDispatched | contracts.OrderSignedOff,
+    at: datetime,
+    time_column: str,
+) -> None:
+    rows = [
+        {
+            "shipment_id": event.shipment_id,
+            "line_id": line.line_id,
+            "order_id": event.order_id,
+            "merchant_id": event.merchant_id,
+            "quantity": line.quantity,
+            time_column: at,
+        }
+        for line in event.lines
+        if line.quantity > 0
+    ]
+    if rows:
+        await session.execute(
+            insert(table).values(rows).on_conflict_do_nothing(index_elements=["shipment_id", "line_id"])
+        )
+
+
+async def _on_dispatch(session: AsyncSession, dispatched: contracts.ShipmentDispatched) -> None:
+    await _unit_lines(session, DispatchLineRow, dispatched, dispatched.dispatched_at, "dispatched_at")
+
+
+async def _on_status(session: AsyncSession, changed: contracts.ShipmentStatusChanged) -> None:
+    """Only an outbound parcel returned to sender (退签) matters here: its goods come back to
+    the merchant never signed off. A return parcel (退货, direction "return") is the refund's."""
+    if changed.direction != "outbound" or changed.status != "returned_to_sender":
+        return
+    await session.execute(
+        insert(ShipmentReturnRow)
+        .values(
+            shipment_id=changed.shipment_id,
+            order_id=changed.order_id,
+            merchant_id=changed.merchant_id,
+            returned_at=changed.scan_time,
+        )
+        .on_conflict_do_nothing(index_elements=["shipment_id"])  # the first 退签 scan dates it
+    )
 
 
 async def _on_ledger(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, grace: timedelta) -> None:

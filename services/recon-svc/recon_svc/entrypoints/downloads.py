@@ -1,0 +1,52 @@
+"""Reports as files: CSV (UTF-8 with a BOM, so spreadsheet programs read Chinese headers) and
+XLSX, one sheet per table. Shared by statements and the tax and 发出商品 reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Literal
+
+from fastapi import Response
+from openpyxl import Workbook
+
+Rows = Sequence[Sequence[str]]
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_bytes(sections: Sequence[Rows]) -> bytes:
+    """The sections one after another, a blank row between them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for index, rows in enumerate(sections):
+        if index:
+            writer.writerow([])
+        writer.writerows(rows)
+    # BOM: spreadsheet programs then read the Chinese headers as UTF-8
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Rows]]) -> bytes:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    for index, (title, rows) in enumerate(sheets):
+        sheet = first if index == 0 else workbook.create_sheet(title)
+        sheet.title = title
+        for row in rows:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def file_response(
+    content: bytes, format: Literal["csv", "xlsx"], name: str, headers: dict[str, str] | None = None
+) -> Response:
+    media_type = "text/csv; charset=utf-8" if format == "csv" else XLSX_MEDIA_TYPE
+    return Response(
+        content,
+        media_type=media_type,
+        headers={**(headers or {}), "Content-Disposition": f'attachment; filename="{name}.{format}"'},
+    )

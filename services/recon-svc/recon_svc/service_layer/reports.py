@@ -1,0 +1,119 @@
+"""The tax and 发出商品 reports: read recon's copy of the facts, hand them to the domain.
+
+Everything is computed at query time from whatever facts are present, so an event that arrived
+late (a dispatch after its sign-off, an OrderPlaced after both) is counted as soon as it lands.
+Movements before the period are read too: they decide the opening balance and which units of a
+line the period's movements take.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recon_svc.adapters.tables import (
+    DispatchLineRow,
+    ReconOrderRow,
+    RefundFactRow,
+    ShipmentReturnRow,
+    SignOffLineRow,
+)
+from recon_svc.domain.reports import (
+    GoodsShippedReport,
+    Kind,
+    LineFacts,
+    Movement,
+    TaxReport,
+    build_goods_shipped_report,
+    build_tax_report,
+    returned_movements,
+)
+
+
+async def _lines_of(session: AsyncSession, order_ids: set[str]) -> dict[tuple[str, str], LineFacts]:
+    if not order_ids:
+        return {}
+    rows = (
+        await session.execute(
+            select(ReconOrderRow).where(ReconOrderRow.order_id.in_(sorted(order_ids)))  # type: ignore[attr-defined]
+        )
+    ).scalars()
+    return {
+        (row.order_id, line_id): LineFacts(
+            order_id=row.order_id,
+            line_id=line_id,
+            sku=str(line["sku"]),
+            quantity=int(line["quantity"]),
+            sales_minor=int(line["sales_minor"]),
+            vat_minor=int(line["vat_minor"]),
+            vat_rate_bp=int(line["vat_rate_bp"]),
+        )
+        for row in rows
+        if row.placed_at is not None  # known from OrderPlaced, not only from later facts
+        for line_id, line in row.lines.items()
+    }
+
+
+async def _sign_offs(session: AsyncSession, merchant_id: str, before: datetime) -> list[Movement]:
+    rows = (
+        await session.execute(
+            select(SignOffLineRow).where(
+                SignOffLineRow.merchant_id == merchant_id, SignOffLineRow.signed_off_at < before
+            )
+        )
+    ).scalars()
+    return [Movement(r.order_id, r.line_id, Kind.SIGN_OFF, r.quantity, r.signed_off_at, r.shipment_id) for r in rows]
+
+
+async def tax_report(session: AsyncSession, merchant_id: str, start: datetime, end: datetime) -> TaxReport:
+    movements = await _sign_offs(session, merchant_id, end)
+    refunds = (
+        await session.execute(
+            select(RefundFactRow).where(RefundFactRow.merchant_id == merchant_id, RefundFactRow.completed_at < end)
+        )
+    ).scalars()
+    for refund in refunds:
+        movements += [
+            Movement(
+                refund.order_id,
+                str(line["line_id"]),
+                Kind.REFUND,
+                int(line["units"]),
+                refund.completed_at,
+                refund.refund_id,
+            )
+            for line in refund.lines
+            if int(line["units"]) > 0
+        ]
+    lines = await _lines_of(session, {m.order_id for m in movements})
+    return build_tax_report(merchant_id, lines, movements, start, end)
+
+
+async def goods_shipped_report(
+    session: AsyncSession, merchant_id: str, start: datetime, end: datetime
+) -> GoodsShippedReport:
+    dispatch_rows = (
+        await session.execute(
+            select(DispatchLineRow).where(
+                DispatchLineRow.merchant_id == merchant_id, DispatchLineRow.dispatched_at < end
+            )
+        )
+    ).scalars()
+    dispatched = [
+        Movement(r.order_id, r.line_id, Kind.DISPATCH, r.quantity, r.dispatched_at, r.shipment_id)
+        for r in dispatch_rows
+    ]
+    signed_off = await _sign_offs(session, merchant_id, end)
+    return_rows = (
+        await session.execute(
+            select(ShipmentReturnRow).where(
+                ShipmentReturnRow.merchant_id == merchant_id, ShipmentReturnRow.returned_at < end
+            )
+        )
+    ).scalars()
+    returned = returned_movements([(r.shipment_id, r.returned_at) for r in return_rows], dispatched, signed_off)
+    movements = dispatched + signed_off + returned
+    lines = await _lines_of(session, {m.order_id for m in movements})
+    return build_goods_shipped_report(merchant_id, lines, movements, start, end)
