@@ -80,6 +80,9 @@ class ServiceProcess:
     instance: str = "1"
     restarts: int = field(default=0)
     args: tuple[str, ...] = ()
+    # CPU priority (nice): a worker that does the work behind an acknowledgement can yield to the
+    # instance that acknowledges when CPUs are saturated, and catch up after the burst.
+    niceness: int = 0
 
     @property
     def base_url(self) -> str:
@@ -88,8 +91,9 @@ class ServiceProcess:
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it for its lifetime
+        nice = ["nice", "-n", str(self.niceness)] if self.niceness else []
         self.process = subprocess.Popen(
-            [PYTHON, "-m", self.spec.package, *self.args],
+            [*nice, PYTHON, "-m", self.spec.package, *self.args],
             cwd=ROOT,
             env={**os.environ, **self.env},
             stdout=log,
@@ -143,6 +147,7 @@ def service_process(
     extra_env: Mapping[str, str] | None = None,
     instance: str = "1",
     log_dir: Path = LOG_DIR,
+    niceness: int = 0,
 ) -> ServiceProcess:
     port = spec.http_port + port_offset
     env = {
@@ -153,7 +158,7 @@ def service_process(
         **(extra_env or {}),
     }
     log_path = log_dir / f"{spec.name}-{instance}.log"
-    return ServiceProcess(spec=spec, port=port, env=env, log_path=log_path, instance=instance)
+    return ServiceProcess(spec=spec, port=port, env=env, log_path=log_path, instance=instance, niceness=niceness)
 
 
 # The payout bank and the refund provider are outside ShipSettle: sandbox processes play them.

@@ -129,7 +129,7 @@ def create_engine(settings: ServiceSettings) -> AsyncEngine:
         settings.database_url,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=settings.database_pool_pre_ping,
         pool_recycle=1800,
     )
 

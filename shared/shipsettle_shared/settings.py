@@ -31,6 +31,12 @@ class ServiceSettings(BaseSettings):
     database_url: str
     database_pool_size: int = 5
     database_max_overflow: int = 5
+    # Checking a pooled connection with a round trip before every use doubled the round trips of
+    # short transactions (a webhook's acknowledgement, a sign-off). Off, a connection that died
+    # (PostgreSQL restarted) fails the one transaction that meets it, SQLAlchemy then discards the
+    # whole pool, and that transaction is retried like any other failure (consumers and timers
+    # retry; HTTP clients retry with their idempotency keys).
+    database_pool_pre_ping: bool = False
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     http_host: str = "127.0.0.1"
     http_port: int = 8000

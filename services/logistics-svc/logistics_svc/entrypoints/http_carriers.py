@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
+from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
 from logistics_svc.domain.carriers import Carrier, CarrierDefinitionError, UnknownProvinceError
 from logistics_svc.domain.recommendation import recommend
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
@@ -85,6 +86,7 @@ async def rotate_secret(code: CarrierCode, request: Request, principal: OpsPrinc
         )
     if secret is None:
         raise NotFound("carrier", code)
+    WEBHOOK_SECRETS.forget(f"carrier:{code.upper()}")
     return {"carrier_code": code.upper(), "webhook_secret": secret}
 
 
@@ -95,6 +97,7 @@ async def set_aggregator_secret(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         await CarrierRegistry(session).set_aggregator_secret(source, body.secret, now=runtime.clock.now())
+    WEBHOOK_SECRETS.forget(f"aggregator:{source}")
 
 
 @router.post("/carriers/recommendation", summary="Rank carriers by cost among those that meet the deadline")

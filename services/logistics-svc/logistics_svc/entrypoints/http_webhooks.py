@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
+from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
 from logistics_svc.adapters.tables import AggregatorSecretRow, RejectedWebhookRow
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 from logistics_svc.domain.tracking import WebhookDelivery, WebhookRejected
@@ -39,11 +40,14 @@ def _unauthorized(reason: str) -> Problem:
 
 
 async def _aggregator_secret(request: Request, source: str) -> str | None:
-    async with request.app.state.runtime.sessions() as session:
-        row = (
-            await session.execute(select(AggregatorSecretRow).where(AggregatorSecretRow.source == source))
-        ).scalar_one_or_none()
-    return row.secret if row is not None else None
+    async def load() -> str | None:
+        async with request.app.state.runtime.sessions() as session:
+            row = (
+                await session.execute(select(AggregatorSecretRow).where(AggregatorSecretRow.source == source))
+            ).scalar_one_or_none()
+        return row.secret if row is not None else None
+
+    return await WEBHOOK_SECRETS.get(f"aggregator:{source}", load)
 
 
 async def _keep_rejected(request: Request, source: str, raw_body: bytes, reason: str) -> None:
@@ -89,10 +93,14 @@ async def native_webhook(
     carrier_code: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,16}$")], request: Request
 ) -> dict[str, Any]:
     raw_body = await _read(request)
-    async with request.app.state.runtime.sessions() as session:
-        carrier = await CarrierRegistry(session).get(carrier_code)
-        secret = await CarrierRegistry(session).webhook_secret(carrier_code) if carrier else None
-    if carrier is None or secret is None:
+
+    async def load() -> str | None:
+        async with request.app.state.runtime.sessions() as session:
+            carrier = await CarrierRegistry(session).get(carrier_code)
+            return await CarrierRegistry(session).webhook_secret(carrier_code) if carrier else None
+
+    secret = await WEBHOOK_SECRETS.get(f"carrier:{carrier_code.upper()}", load)
+    if secret is None:
         raise _unauthorized("unknown carrier")
     delivery = await _parse_or_keep(
         request, f"native:{carrier_code}", raw_body, lambda: native.verify_and_parse(raw_body, request.headers, secret)
