@@ -7,10 +7,15 @@ never moves money twice, which is what makes "send until acknowledged" safe afte
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from shipsettle_shared.problems import Problem, validation_problem
 
 
 class ProviderUnavailable(Exception):
@@ -82,3 +87,20 @@ class ProviderClient:
         if response.status_code >= 400:
             raise ProviderRefused(f"provider refused ({response.status_code}): {response.text[:500]}")
         return status_from_body(response.json())
+
+
+def verified_callback(raw_body: bytes, headers: Mapping[str, str], secret: str, what: str) -> ProviderStatus:
+    """The outcome in a provider's callback, signed per Standard Webhooks with ``secret``.
+
+    Raises a 401 problem for a missing, wrong or stale signature and a 422 for a body that is not
+    an outcome; either way nothing has been read into ShipSettle yet."""
+    try:
+        body = Webhook(secret).verify(raw_body, dict(headers))
+    except WebhookVerificationError as error:
+        raise Problem(
+            401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
+        ) from error
+    try:
+        return status_from_body(body)
+    except (KeyError, TypeError) as error:
+        raise validation_problem([("body", f"not a {what} callback: {error}")]) from error

@@ -19,8 +19,6 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from standardwebhooks import Webhook
-from standardwebhooks.webhooks import WebhookVerificationError
 
 from refund_svc.adapters.tables import RefundHistoryRow, RefundRow
 from refund_svc.domain.amounts import ReasonCode, RefundKind, RefundQuote
@@ -34,7 +32,7 @@ from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import Money
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
-from shipsettle_shared.provider_client import status_from_body
+from shipsettle_shared.provider_client import verified_callback
 
 router = APIRouter(prefix="/v1", tags=["refunds"])
 
@@ -468,17 +466,9 @@ async def refund_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown refund, changing nothing. A
     repeated callback moves nothing again."""
     runtime = request.app.state.runtime
-    raw = await request.body()
-    try:
-        body = Webhook(runtime.settings.refund_callback_secret).verify(raw, dict(request.headers))
-    except WebhookVerificationError as error:
-        raise Problem(
-            401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
-        ) from error
-    try:
-        outcome = status_from_body(body)
-    except (KeyError, TypeError) as error:
-        raise validation_problem([("body", f"not a refund callback: {error}")]) from error
+    outcome = verified_callback(
+        await request.body(), request.headers, runtime.settings.refund_callback_secret, "refund"
+    )
     async with unit_of_work(runtime.sessions) as session:
         known = await service.apply_provider_outcome(session, outcome, now=runtime.clock.now())
     if not known:

@@ -8,8 +8,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from standardwebhooks import Webhook
-from standardwebhooks.webhooks import WebhookVerificationError
 
 from settlement_svc.adapters.tables import (
     ApplicationRow,
@@ -27,7 +25,7 @@ from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
-from shipsettle_shared.provider_client import status_from_body
+from shipsettle_shared.provider_client import verified_callback
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
 
@@ -370,17 +368,9 @@ async def payout_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown payout, changing nothing. A
     repeated callback moves nothing again (ledger keys are per payout and outcome)."""
     runtime = request.app.state.runtime
-    raw = await request.body()
-    try:
-        body = Webhook(runtime.settings.payout_callback_secret).verify(raw, dict(request.headers))
-    except WebhookVerificationError as error:
-        raise Problem(
-            401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
-        ) from error
-    try:
-        outcome = status_from_body(body)
-    except (KeyError, TypeError) as error:
-        raise validation_problem([("body", f"not a payout callback: {error}")]) from error
+    outcome = verified_callback(
+        await request.body(), request.headers, runtime.settings.payout_callback_secret, "payout"
+    )
     async with unit_of_work(runtime.sessions) as session:
         known = await service.apply_provider_outcome(session, outcome, now=runtime.clock.now())
     if not known:
