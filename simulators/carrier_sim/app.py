@@ -22,64 +22,19 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from simulators.carrier_sim.config import SimConfig
 from simulators.carrier_sim.domain import ControlPanel, Fate, WebhookFormat, draw_plan
 from simulators.carrier_sim.engine import Dispatcher, ScanClock, Stepper
 from simulators.carrier_sim.formats import USER_AGENT, NativeSigner
 from simulators.carrier_sim.store import IdempotencyConflict, Store, StoreRunner
+from simulators.http_problems import SimulatorProblem, install_problem_handlers, invalid
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://carrier-sim.shipsettle.dev/problems/"
-
-
-class SimProblem(Exception):
-    def __init__(
-        self,
-        status: int,
-        title: str,
-        detail: str,
-        *,
-        type_slug: str,
-        errors: list[dict[str, Any]] | None = None,
-        extensions: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.title = title
-        self.detail = detail
-        self.type_slug = type_slug
-        self.errors = errors or []
-        self.extensions = extensions or {}
-
-
-def _problem_response(problem: SimProblem, request: Request) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + problem.type_slug,
-        "title": problem.title,
-        "status": problem.status,
-        "detail": problem.detail,
-        "instance": request.url.path,
-        **({"errors": problem.errors} if problem.errors else {}),
-        **problem.extensions,
-    }
-    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_CONTENT_TYPE)
-
-
-def _invalid(field: str, message: str) -> SimProblem:
-    return SimProblem(
-        422,
-        "Request validation failed",
-        f"The request is not valid: {field}",
-        type_slug="validation-error",
-        errors=[{"field": field, "message": message}],
-    )
 
 
 class ParcelRequest(BaseModel):
@@ -150,7 +105,7 @@ def _parcel_router() -> APIRouter:
             WebhookFormat.NATIVE: secrets.native_secret,
         }[body.format]
         if not secret:
-            raise _invalid("body.format", f"the simulator was started without a secret for {body.format.value}")
+            raise invalid("body.format", f"the simulator was started without a secret for {body.format.value}")
         plan = draw_plan(simulator.config.seed, body.tracking_number, simulator.controls.current.rates(), body.fate)
         request = body.model_dump(mode="json")
         try:
@@ -158,7 +113,7 @@ def _parcel_router() -> APIRouter:
                 simulator.store.accept, request, plan, time.time(), datetime.now(UTC)
             )
         except IdempotencyConflict as conflict:
-            raise SimProblem(
+            raise SimulatorProblem(
                 409,
                 "Conflict",
                 f"tracking_number {conflict.tracking_number!r} was already started with a different body",
@@ -177,7 +132,9 @@ def _parcel_router() -> APIRouter:
     async def get_parcel(tracking_number: str, simulator: SimulatorDep) -> dict[str, Any]:
         view = await simulator.runner.call(simulator.store.parcel, tracking_number)
         if view is None:
-            raise SimProblem(404, "Not found", f"parcel {tracking_number!r} was never started", type_slug="not-found")
+            raise SimulatorProblem(
+                404, "Not found", f"parcel {tracking_number!r} was never started", type_slug="not-found"
+            )
         return view
 
     return router
@@ -207,7 +164,7 @@ def _sim_router() -> APIRouter:
         try:
             simulator.controls.current = simulator.controls.current.updated(**changes)
         except ValueError as exc:
-            raise _invalid("body", str(exc)) from exc
+            raise invalid("body", str(exc)) from exc
         if "scan_interval_ms" in changes:
             latest = time.time() + changes["scan_interval_ms"] / 1000
             await simulator.runner.call(simulator.store.reschedule_steps_before, latest)
@@ -216,46 +173,6 @@ def _sim_router() -> APIRouter:
         return simulator.controls.current.as_json()
 
     return router
-
-
-def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
-    path = ""
-    for part in location:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def _install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(SimProblem)
-    async def _problem(request: Request, error: SimProblem) -> JSONResponse:
-        return _problem_response(error, request)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_path(item.get("loc", ())), "message": item.get("msg", "invalid"), "type": item.get("type")}
-            for item in error.errors()
-        ]
-        fields = ", ".join(str(entry["field"]) for entry in errors)
-        problem = SimProblem(
-            422,
-            "Request validation failed",
-            f"The request is not valid: {fields}",
-            type_slug="validation-error",
-            errors=errors,
-        )
-        return _problem_response(problem, request)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed"}
-        problem = SimProblem(
-            error.status_code,
-            titles.get(error.status_code, "HTTP error"),
-            str(error.detail),
-            type_slug=f"http-{error.status_code}",
-        )
-        return _problem_response(problem, request)
 
 
 def create_app(config: SimConfig) -> FastAPI:
@@ -305,7 +222,7 @@ def create_app(config: SimConfig) -> FastAPI:
         description="Carriers and aggregators (Kuaidi100, AfterShip, native) posting signed tracking webhooks.",
         lifespan=lifespan,
     )
-    _install_problem_handlers(app)
+    install_problem_handlers(app, PROBLEM_TYPE_BASE, "carrier simulator")
     app.include_router(_parcel_router())
     app.include_router(_sim_router())
 

@@ -13,36 +13,20 @@ The secrets it signs with are ``kuaidi100_salt``, ``aftership_secret`` and ``nat
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+from simulators.child_process import SimulatorChild, free_port, new_webhook_secret
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def new_native_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+new_native_secret = new_webhook_secret
 
 
 @dataclass
-class CarrierSimProcess:
+class CarrierSimProcess(SimulatorChild):
     port: int
     logistics_url: str
     db_path: Path
@@ -54,6 +38,8 @@ class CarrierSimProcess:
     env: dict[str, str] = field(default_factory=dict)
     python: str = sys.executable
     process: subprocess.Popen[bytes] | None = None
+
+    describe = "the carrier simulator"
 
     @classmethod
     def create(
@@ -82,10 +68,6 @@ class CarrierSimProcess:
             env=dict(env or {}),
         )
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
     def command(self) -> list[str]:
         # ``--name=value``: a secret may begin with "-", which argparse would take for an option.
         options = {
@@ -98,70 +80,3 @@ class CarrierSimProcess:
             **self.options,
         }
         return [self.python, "-m", "simulators.carrier_sim", *(f"{name}={value}" for name, value in options.items())]
-
-    def start(self, *, env: Mapping[str, str] | None = None) -> None:
-        """Start the process; ``env`` adds to ``self.env`` for this start only."""
-        assert not self.alive(), "already running"
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                self.command(),
-                cwd=ROOT,
-                env={**os.environ, **self.env, **(env or {})},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: no cleanup at all."""
-        if self.process is not None and self.alive():
-            self.process.kill()
-        if self.process is not None:
-            self.process.wait()
-
-    def stop(self, timeout_s: float = 10) -> None:
-        """SIGTERM, then SIGKILL after ``timeout_s``."""
-        if self.process is None or not self.alive():
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def _not_running(self) -> RuntimeError:
-        tail = self.log_path.read_text(errors="replace")[-2000:] if self.log_path.exists() else ""
-        return RuntimeError(f"the carrier simulator exited; log {self.log_path}:\n{tail}")
-
-    async def wait_until_ready(self, timeout_s: float = 30) -> None:
-        deadline = time.monotonic() + timeout_s
-        async with httpx.AsyncClient(timeout=2, trust_env=False) as client:
-            while time.monotonic() < deadline:
-                if not self.alive():
-                    raise self._not_running()
-                try:
-                    if (await client.get(f"{self.base_url}/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.05)
-        raise TimeoutError(f"the carrier simulator was not ready within {timeout_s}s; log {self.log_path}")
-
-    def wait_ready(self, timeout_s: float = 30) -> None:
-        """``wait_until_ready`` for synchronous launchers."""
-        deadline = time.monotonic() + timeout_s
-        with httpx.Client(timeout=2, trust_env=False) as client:
-            while time.monotonic() < deadline:
-                if not self.alive():
-                    raise self._not_running()
-                try:
-                    if client.get(f"{self.base_url}/readyz").status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.05)
-        raise TimeoutError(f"the carrier simulator was not ready within {timeout_s}s; log {self.log_path}")

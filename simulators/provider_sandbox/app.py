@@ -28,11 +28,10 @@ from typing import Annotated, Any, Literal
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from simulators.http_problems import SimulatorProblem, install_problem_handlers, invalid
 from simulators.provider_sandbox.callbacks import USER_AGENT, CallbackDispatcher, CallbackSigner
 from simulators.provider_sandbox.config import SandboxConfig
 from simulators.provider_sandbox.domain import (
@@ -58,7 +57,6 @@ from simulators.provider_sandbox.worker import OutcomeWorker, StatementWriter
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://provider-sandbox.shipsettle.dev/problems/"
 MAX_AMOUNT_MINOR = 10**15
 # A payout id becomes the EndToEndId of the bank statement: ISO 20022 Max35Text. A UUID fits as
@@ -66,51 +64,6 @@ MAX_AMOUNT_MINOR = 10**15
 MAX_PAYOUT_ID_CHARS = 35
 MAX_REFUND_ID_CHARS = 64
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class SandboxProblem(Exception):
-    def __init__(
-        self,
-        status: int,
-        title: str,
-        detail: str,
-        *,
-        type_slug: str,
-        errors: list[dict[str, Any]] | None = None,
-        headers: dict[str, str] | None = None,
-        extensions: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.title = title
-        self.detail = detail
-        self.type_slug = type_slug
-        self.errors = errors or []
-        self.headers = headers or {}
-        self.extensions = extensions or {}
-
-
-def _problem_response(problem: SandboxProblem, request: Request) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + problem.type_slug,
-        "title": problem.title,
-        "status": problem.status,
-        "detail": problem.detail,
-        "instance": request.url.path,
-        **({"errors": problem.errors} if problem.errors else {}),
-        **problem.extensions,
-    }
-    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_CONTENT_TYPE, headers=problem.headers)
-
-
-def _invalid(field: str, message: str) -> SandboxProblem:
-    return SandboxProblem(
-        422,
-        "Request validation failed",
-        f"The request is not valid: {field}",
-        type_slug="validation-error",
-        errors=[{"field": field, "message": message}],
-    )
 
 
 def _printable_id(value: str, max_chars: int) -> str:
@@ -223,7 +176,7 @@ async def require_api_secret(sandbox: SandboxDep, authorization: Annotated[str |
     scheme, _, token = (authorization or "").partition(" ")
     expected = sandbox.config.api_secret.encode()
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-        raise SandboxProblem(
+        raise SimulatorProblem(
             401,
             "Unauthorized",
             "Send the sandbox's API secret as 'Authorization: Bearer <secret>'.",
@@ -235,7 +188,7 @@ async def require_api_secret(sandbox: SandboxDep, authorization: Annotated[str |
 async def _submit(sandbox: Sandbox, body: PayoutRequest | RefundRequest, path: str) -> JSONResponse:
     config = sandbox.config
     if body.currency != config.currency:
-        raise _invalid("body.currency", f"this account holds {config.currency}; only {config.currency} is accepted")
+        raise invalid("body.currency", f"this account holds {config.currency}; only {config.currency} is accepted")
     new = NewRequest(
         request_id=body.request_id,
         body=body.model_dump(mode="json"),
@@ -247,7 +200,7 @@ async def _submit(sandbox: Sandbox, body: PayoutRequest | RefundRequest, path: s
     try:
         view, created = await sandbox.runner.call(sandbox.store.accept, new, plan, datetime.now(BANK_TIMEZONE))
     except IdempotencyConflict as conflict:
-        raise SandboxProblem(
+        raise SimulatorProblem(
             409,
             "Conflict",
             f"request_id {conflict.request_id!r} was already used with a different body; a retry must repeat "
@@ -266,7 +219,7 @@ async def _submit(sandbox: Sandbox, body: PayoutRequest | RefundRequest, path: s
 async def _status(sandbox: Sandbox, request_id: str, what: str) -> dict[str, Any]:
     view = await sandbox.runner.call(sandbox.store.get, request_id)
     if view is None:
-        raise SandboxProblem(404, "Not found", f"{what} {request_id!r} was never received", type_slug="not-found")
+        raise SimulatorProblem(404, "Not found", f"{what} {request_id!r} was never received", type_slug="not-found")
     return view.as_json()
 
 
@@ -329,7 +282,7 @@ def _test_router() -> APIRouter:
         try:
             sandbox.controls.current = sandbox.controls.current.updated(**body.model_dump(exclude_none=True))
         except ValueError as exc:
-            raise _invalid("body", str(exc)) from exc
+            raise invalid("body", str(exc)) from exc
         sandbox.worker.wake()
         sandbox.dispatcher.wake()
         return _controls_json(sandbox.controls.current)
@@ -341,7 +294,7 @@ def _test_router() -> APIRouter:
         kind = sandbox.config.kind
         outcome = Status(body.outcome)
         if outcome is Status.RETURNED and kind is not Kind.PAYOUT:
-            raise _invalid("body.outcome", "only payouts can be returned")
+            raise invalid("body.outcome", "only payouts can be returned")
         default = default_reason(kind, outcome) or Reason("", "")
         reason = Reason(
             body.reason_code or (SCRIPTED_REASON_CODE if body.reason else default.code), body.reason or default.text
@@ -351,7 +304,7 @@ def _test_router() -> APIRouter:
                 sandbox.store.script_outcome, body.request_id, outcome, reason, datetime.now(BANK_TIMEZONE)
             )
         except OutcomeAlreadyFinal as final:
-            raise SandboxProblem(
+            raise SimulatorProblem(
                 409,
                 "Conflict",
                 f"{final.request_id!r} is already {final.status.value}; it cannot become {outcome.value}",
@@ -384,57 +337,6 @@ def _controls_json(controls: Controls) -> dict[str, Any]:
         "callback_initial_backoff_ms": controls.callback_initial_backoff_ms,
         "callback_max_backoff_ms": controls.callback_max_backoff_ms,
     }
-
-
-def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
-    path = ""
-    for part in location:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def _install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(SandboxProblem)
-    async def _problem(request: Request, error: SandboxProblem) -> JSONResponse:
-        return _problem_response(error, request)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_path(item.get("loc", ())), "message": item.get("msg", "invalid"), "type": item.get("type")}
-            for item in error.errors()
-        ]
-        fields = ", ".join(str(entry["field"]) for entry in errors)
-        problem = SandboxProblem(
-            422,
-            "Request validation failed",
-            f"The request is not valid: {fields}",
-            type_slug="validation-error",
-            errors=errors,
-        )
-        return _problem_response(problem, request)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed"}
-        problem = SandboxProblem(
-            error.status_code,
-            titles.get(error.status_code, "HTTP error"),
-            str(error.detail),
-            type_slug=f"http-{error.status_code}",
-        )
-        return _problem_response(problem, request)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        logger.exception("unhandled error")
-        problem = SandboxProblem(
-            500,
-            "Internal error",
-            "The sandbox failed to handle the request; nothing was committed for it.",
-            type_slug="internal-error",
-        )
-        return _problem_response(problem, request)
 
 
 def create_app(config: SandboxConfig) -> FastAPI:
@@ -481,7 +383,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
         description="A simulated bank (payouts) or payment provider (refunds): idempotent, asynchronous, fallible.",
         lifespan=lifespan,
     )
-    _install_problem_handlers(app)
+    install_problem_handlers(app, PROBLEM_TYPE_BASE, "sandbox")
     app.include_router(_payout_router() if config.kind is Kind.PAYOUT else _refund_router())
     app.include_router(_test_router())
 
