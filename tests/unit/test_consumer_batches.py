@@ -29,3 +29,24 @@ def test_batch_handled_events_are_grouped_only_while_consecutive_so_order_is_kep
     runs = _runs_of_batchable(events, {"A": _noop})
     assert [[e.event_type for e in run] for run in runs] == [["A", "A"], ["B"], ["A"], ["B"], ["B"]]
     assert [e for run in runs for e in run] == events
+
+
+def _for_merchant(merchant_id: str, order_id: str) -> EventEnvelope:
+    event = _event("OrderSignedOff")
+    return event.model_copy(update={"payload": {"merchant_id": merchant_id, "order_id": order_id}})
+
+
+def test_a_batch_is_put_in_lock_order_and_one_orders_events_keep_theirs() -> None:
+    from shipsettle_shared.messaging.consumer import in_lock_order
+
+    batch = [
+        _for_merchant("m-2", "o-1"),
+        _for_merchant("m-1", "o-2"),
+        _for_merchant("m-2", "o-1"),  # the same order again: must stay after its first event
+        _for_merchant("m-1", "o-3"),
+    ]
+    ordered = in_lock_order(batch, lambda e: str(e.payload["merchant_id"]))
+    assert [e.payload["merchant_id"] for e in ordered] == ["m-1", "m-1", "m-2", "m-2"]
+    assert [e.event_id for e in ordered if e.payload["order_id"] == "o-1"] == [batch[0].event_id, batch[2].event_id]
+    assert [e.event_id for e in ordered if e.payload["merchant_id"] == "m-1"] == [batch[1].event_id, batch[3].event_id]
+    assert in_lock_order(batch, None) is batch

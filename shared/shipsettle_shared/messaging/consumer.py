@@ -68,6 +68,11 @@ class Subscription:
     # Optional: a handler that takes consecutive events of one type at once (a projection
     # writing one row per event can then write them in one statement). Order is kept.
     batch_handlers: dict[str, BatchEventHandler] = field(default_factory=dict)
+    # Optional: the order in which a batch's events take their row locks. Two instances applying
+    # batches that touch the same rows (a merchant's balance) in different orders can deadlock;
+    # sorting every batch by the same key (stable, so one aggregate's events keep their order, as
+    # long as the key is the same for all of them) makes them lock in one order.
+    lock_order: Callable[[EventEnvelope], str] | None = None
 
     def handler_for(self, event_type: str) -> EventHandler | None:
         return self.handlers.get(event_type, self.fallback)
@@ -243,6 +248,7 @@ class ConsumerLoop:
                     fresh.append(envelope)
                 else:
                     metrics.events_handled_total.labels(self.group, envelope.event_type, "duplicate").inc()
+            fresh = in_lock_order(fresh, self.subscription.lock_order)
             for run in _runs_of_batchable(fresh, self.subscription.batch_handlers):
                 if run[0].event_type in self.subscription.batch_handlers:
                     # Consecutive events of one type with a batch handler: one call, one statement.
@@ -315,6 +321,14 @@ class ConsumerLoop:
                 }
             },
         )
+
+
+def in_lock_order(
+    envelopes: list[EventEnvelope], lock_order: Callable[[EventEnvelope], str] | None
+) -> list[EventEnvelope]:
+    """The batch in the order its events should take their locks (stable: events with the same
+    key keep their order)."""
+    return envelopes if lock_order is None else sorted(envelopes, key=lock_order)
 
 
 def _runs_of_batchable(
