@@ -164,6 +164,19 @@ async def test_a_statement_with_refunds_after_payout_and_a_returned_payout_equal
     assert rows[second["order_id"]]["net_minor"] == 11400
     assert document["closed"] is False  # the period runs until tomorrow
 
+    # the same money month by month (the run's clock may cross a month end): each month opens on
+    # the previous one's closing, and the months' lines add up to the period's
+    months = sorted({(first_day - timedelta(days=1)).strftime("%Y-%m"), (last_day).strftime("%Y-%m")})
+    opening, summed = 0, dict.fromkeys(document["lines_minor"], 0)
+    for month in months:
+        monthly = (await statement(client, platform, merchant, {"month": month})).json()
+        assert monthly["opening_balance_minor"] == opening
+        opening = monthly["closing_balance_minor"]
+        for line, amount in monthly["lines_minor"].items():
+            summed[line] += amount
+    assert opening == 6650
+    assert summed == document["lines_minor"]
+
     csv_answer = await statement(client, platform, merchant, {**period, "format": "csv", "lang": "zh"})
     assert csv_answer.headers["content-type"].startswith("text/csv")
     text = csv_answer.content.decode("utf-8-sig")
