@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
+from recon_svc.config import ReconSettings
+from refund_svc.config import RefundSettings
+from settlement_svc.config import SettlementSettings
 from shipsettle_shared.settings import ServiceSettings
 from shipsettle_shared.topology import KAFKA_PORT, SERVICES, ServiceSpec, database_url
 
@@ -114,11 +117,37 @@ def test_every_service_waits_for_its_infrastructure_and_reports_readiness(
     assert f"127.0.0.1:{spec.http_port}/readyz" in probe
 
 
+SANDBOXES = {"payout-sandbox": "payout", "refund-sandbox": "refund"}
+
+
 def test_compose_runs_no_service_the_topology_does_not_know(compose_services: dict[str, dict[str, Any]]) -> None:
     application_services = {
         name for name, service in compose_services.items() if built_from_the_service_dockerfile(service)
     }
-    assert application_services - {"topics"} == {spec.name for spec in SERVICES}
+    assert application_services - {"topics"} - set(SANDBOXES) == {spec.name for spec in SERVICES}
+
+
+@pytest.mark.parametrize(("name", "kind"), sorted(SANDBOXES.items()))
+def test_the_sandboxes_run_with_the_secrets_their_services_use(
+    compose_services: dict[str, dict[str, Any]], name: str, kind: str
+) -> None:
+    """settlement-svc pays through the payout sandbox and refund-svc refunds through the refund
+    sandbox: same URL, same API secret, same callback secret, and a callback URL that reaches
+    the service from inside the compose network."""
+    sandbox = compose_services[name]
+    command = command_of(sandbox)
+    assert package_run_by(sandbox) == "simulators.provider_sandbox"
+    options = dict(part.split("=", 1) for part in command[3:])
+    assert options["--kind"] == kind
+    service_name = {"payout": "settlement-svc", "refund": "refund-svc"}[kind]
+    environment = environment_of(compose_services[service_name])
+    prefix = f"SHIPSETTLE_{kind.upper()}"
+    assert environment[f"{prefix}_PROVIDER_URL"] == f"http://{name}:{options['--port']}"
+    assert environment[f"{prefix}_PROVIDER_API_KEY"] == options["--api-secret"]
+    assert environment[f"{prefix}_CALLBACK_SECRET"] == options["--callback-secret"]
+    port = environment["SHIPSETTLE_HTTP_PORT"]
+    assert environment["SHIPSETTLE_PUBLIC_BASE_URL"] == f"http://{service_name}:{port}"
+    assert ("127.0.0.1", options["--port"], options["--port"]) in host_bindings(sandbox)
 
 
 def test_postgres_init_script_creates_exactly_the_topology_databases(
@@ -188,10 +217,12 @@ def test_every_shipsettle_variable_in_compose_and_the_dockerfile_is_a_setting(
     names |= set(re.findall(r"\b(SHIPSETTLE_[A-Z0-9_]+)=", (ROOT / DOCKERFILE).read_text()))
     shipsettle_names = {name for name in names if name.startswith(SETTINGS_PREFIX)}
 
-    unknown = sorted(
-        name
-        for name in shipsettle_names
-        if name.removeprefix(SETTINGS_PREFIX).lower() not in ServiceSettings.model_fields
-    )
+    known = {
+        *ServiceSettings.model_fields,
+        *SettlementSettings.model_fields,
+        *RefundSettings.model_fields,
+        *ReconSettings.model_fields,
+    }
+    unknown = sorted(name for name in shipsettle_names if name.removeprefix(SETTINGS_PREFIX).lower() not in known)
     assert shipsettle_names
     assert unknown == []
