@@ -637,3 +637,52 @@ async def test_a_discrepancy_is_resolved_by_an_adjustment_settlement_books(
     # +1234 - 2000 = -766: the merchant owes it, and the statement closes on it
     assert stated["lines_minor"]["adjustments"] == -766
     assert stated["closing_balance_minor"] == -766
+
+
+async def test_a_hold_not_released_by_its_policy_date_is_reported(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    from shipsettle_shared.contracts import SettlementPending
+
+    merchant = await merchant_with_policy(platform, client, "recon-window")
+    order = simple_order(merchant["merchant_id"], unit_price="40.00", quantity=1)
+    await place(client, platform, order)
+    now = await service_now(client, platform.url("recon-svc"))
+    # a hold that settlement announced for release now, and then never released (injected: no
+    # such hold exists in settlement, so nothing will release it)
+    await publish(
+        SettlementPending(
+            order_id=order["order_id"],
+            merchant_id=merchant["merchant_id"],
+            shipment_id="SH-never",
+            hold_id=f"H-never-{uuid.uuid4().hex[:8]}",
+            currency="CNY",
+            paid_minor=4000,
+            shipping_minor=0,
+            subsidy_minor=0,
+            commission_minor=200,
+            net_minor=3800,
+            release_at=now,
+            policy_version=1,
+        ),
+        "settlement-svc",
+    )
+
+    async def recorded_hold() -> bool:
+        response = await client.get(
+            f"{platform.url('recon-svc')}/v1/orders/{order['order_id']}/money", headers=bearer(platform.keys["auditor"])
+        )
+        return response.status_code == 200 and bool(response.json()["holds"])
+
+    await eventually(recorded_hold, timeout_s=30)
+    assert await violations_of(client, platform, order["order_id"]) == []
+    await platform.advance_clock(3600 + 120)  # past the release date and the hour of slack
+
+    async def reported() -> list[dict[str, Any]] | None:
+        found = [
+            v for v in await violations_of(client, platform, order["order_id"]) if v["check"] == "not_settled_in_window"
+        ]
+        return found or None
+
+    [violation] = await eventually(reported, timeout_s=30)
+    assert violation["figures"]["hold_id"].startswith("H-never-")

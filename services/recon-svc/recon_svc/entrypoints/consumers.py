@@ -53,10 +53,14 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 
 
 def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+    settings = runtime.settings
+    assert isinstance(settings, ReconSettings)
+    grace = timedelta(seconds=settings.invariant_grace_s)
+
     async def judge_order(session: AsyncSession, timer: DueTimer) -> None:
         await facts.judge_order(session, timer, now=runtime.clock.now())
 
     async def judge_window(session: AsyncSession, timer: DueTimer) -> None:
-        await facts.judge_window(session, timer, now=runtime.clock.now())
+        await facts.judge_window(session, timer, now=runtime.clock.now(), grace=grace)
 
     return {facts.INVARIANT_CHECK: judge_order, facts.SETTLEMENT_WINDOW: judge_window}

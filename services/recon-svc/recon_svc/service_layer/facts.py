@@ -344,7 +344,10 @@ async def judge_order(session: AsyncSession, timer: DueTimer, *, now: datetime) 
     )
 
 
-async def judge_window(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
+async def judge_window(session: AsyncSession, timer: DueTimer, *, now: datetime, grace: timedelta) -> None:
+    """A hold still unreleased when its window ends is looked at once more a grace period later
+    before it is reported: the release and this check can fall due in the same moment (after a
+    pause of either service), and the release's event may still be on its way."""
     row = await session.get(ReconOrderRow, str(timer.payload["order_id"]), with_for_update=True)
     if row is None:
         return
@@ -353,8 +356,14 @@ async def judge_window(session: AsyncSession, timer: DueTimer, *, now: datetime)
     released_at = datetime.fromisoformat(hold["released_at"]) if hold.get("released_at") else None
     release_at = datetime.fromisoformat(hold["release_at"]) if hold.get("release_at") else timer.due_at
     violation = window_violation(money_of(row), hold_id, release_at, released_at, now)
-    if violation is not None:
-        await _record(session, money_of(row), [violation], now=now)
+    if violation is None:
+        return
+    if not timer.payload.get("second_look"):
+        await schedule_timer(
+            session, SETTLEMENT_WINDOW, f"{hold_id}@second-look", now + grace, {**timer.payload, "second_look": True}
+        )
+        return
+    await _record(session, money_of(row), [violation], now=now)
 
 
 async def _record(session: AsyncSession, order: OrderMoney, found: list[Violation], *, now: datetime) -> None:
