@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger clean-state
+.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger surge clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -51,6 +51,13 @@ bench-bus: install kafka-jars
 ## on its own broker (port 39092); writes the figures into docs/benchmarks.md
 bench-webhooks: install kafka-jars
 	$(PY) bench/webhooks.py
+
+## make surge N=300 SEED=7: a marketplace's surge of N orders through all five services on a
+## private platform (own broker on 19492, own databases), then the checker's JSON (exit 1 on failure)
+N ?= 300
+SEED ?= 7
+surge: install kafka-jars
+	$(PY) -m surge --orders $(N) --seed $(SEED) --start-platform
 
 ## make bench-ledger: sign-offs/s turned into balanced postings by settlement-svc vs pgbench's
 ## simple-update rate on the same PostgreSQL; writes the figures into docs/benchmarks.md

@@ -1,0 +1,197 @@
+"""Where the platform runs: a private one started here (its own broker, databases, ports and
+consumer groups, like tests/e2e/platform_support.py), or one already running at a port offset.
+
+The launcher helpers of deploy/local.py are reused by import (deploy/ goes on sys.path, as the
+test suite's pythonpath does), so the processes are started exactly as `make run` starts them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+for _path in (ROOT / "deploy", ROOT / "shared"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import local  # noqa: E402  (deploy/local.py: the launcher `make run` uses)
+
+from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
+from shipsettle_shared.topology import SERVICES, database_url  # noqa: E402
+
+SERVICE_NAMES = [spec.name for spec in SERVICES]
+_ADMIN_DSN = "postgresql://shipsettle:shipsettle@127.0.0.1:5432/postgres"
+
+
+@dataclass
+class PlatformHandle:
+    """Addresses of a running platform and how to act on it; ``processes`` only if started here."""
+
+    urls: dict[str, str]
+    database_urls: dict[str, str]
+    order_env: dict[str, str]
+    sandbox_secret: str = local.SANDBOX_API_SECRET
+    kafka_bootstrap: str = ""
+    processes: dict[str, Any] = field(default_factory=dict)
+    kafka_port: int | None = None  # a broker this handle started and must stop
+    group_prefix: str = ""  # the services' consumer groups, to read their lag from the broker
+
+    def url(self, name: str) -> str:
+        return self.urls[name]
+
+    def issue_key(self, *arguments: str) -> dict[str, str]:
+        """Bootstrap keys (ops, platform, auditor) through order-svc's CLI, as `make run` does."""
+        return dict(local.issue_key(self.order_env, *arguments))
+
+    async def advance_clock(self, client: httpx.AsyncClient, seconds: int) -> None:
+        """Move every service's test clock together: one notion of time across services."""
+        for name in SERVICE_NAMES:
+            response = await client.post(f"{self.urls[name]}/_test/clock/advance", json={"seconds": seconds})
+            if response.status_code != 200:
+                raise RuntimeError(f"{name} refused to move its clock: {response.status_code} {response.text}")
+
+    def stop(self) -> None:
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+        if self.kafka_port is not None:
+            local.stop_kafka(self.kafka_port)
+
+
+def attach(*, port_offset: int, db_suffix: str, kafka_bootstrap: str, group_prefix: str = "") -> PlatformHandle:
+    """A platform already running (in the test environment: the clocks must be movable)."""
+    urls = {spec.name: f"http://127.0.0.1:{spec.http_port + port_offset}" for spec in SERVICES}
+    for kind, port in local.SANDBOX_PORTS.items():
+        urls[f"{kind}-sandbox"] = f"http://127.0.0.1:{port + port_offset}"
+    database_urls = {spec.name: database_url(spec.database + db_suffix) for spec in SERVICES}
+    order_env = {
+        "SHIPSETTLE_ENVIRONMENT": "test",
+        "SHIPSETTLE_DATABASE_URL": database_urls["order-svc"],
+        "SHIPSETTLE_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+    }
+    return PlatformHandle(
+        urls=urls,
+        database_urls=database_urls,
+        order_env=order_env,
+        kafka_bootstrap=kafka_bootstrap,
+        group_prefix=group_prefix,
+    )
+
+
+async def _fresh_database(name: str, migrations: Path) -> str:
+    connection = await asyncpg.connect(_ADMIN_DSN)
+    try:
+        await connection.execute(f'drop database if exists "{name}" with (force)')
+        await connection.execute(f'create database "{name}"')
+    finally:
+        await connection.close()
+    url = database_url(name)
+    await asyncio.to_thread(upgrade_to_head, migrations, url)
+    return str(url)
+
+
+async def start_private(*, port_offset: int, db_suffix: str, kafka_port: int) -> PlatformHandle:
+    """Broker (if none on ``kafka_port``), PostgreSQL, fresh databases, five services and the two
+    provider sandboxes, all on loopback and all this run's own."""
+    started_kafka = not local.kafka_running(kafka_port)
+    bootstrap = await asyncio.to_thread(local.start_kafka, kafka_port)
+    await asyncio.to_thread(local.start_postgres, db_suffix)
+    database_urls = {
+        spec.name: await _fresh_database(spec.database + db_suffix, ROOT / spec.directory / "migrations")
+        for spec in SERVICES
+    }
+    run = uuid.uuid4().hex[:8]
+    log_dir = ROOT / "var" / "surge" / f"platform-{run}"
+    processes: dict[str, Any] = {
+        spec.name: local.service_process(
+            spec,
+            bootstrap=bootstrap,
+            db_suffix=db_suffix,
+            port_offset=port_offset,
+            environment="test",
+            extra_env={
+                "SHIPSETTLE_CONSUMER_GROUP_PREFIX": f"surge-{run}.",
+                "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
+                **local.provider_env(spec.name, port_offset),
+                **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
+            },
+            instance="surge",
+            log_dir=log_dir,
+        )
+        for spec in SERVICES
+    }
+    for kind in local.SANDBOX_PORTS:
+        processes[f"{kind}-sandbox"] = local.sandbox_process(
+            kind,
+            port_offset=port_offset,
+            state_dir=log_dir / f"{kind}-sandbox",
+            instance="surge",
+            log_dir=log_dir,
+            extra_args=("--fail-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100")
+            + (("--return-rate", "0") if kind == "payout" else ()),
+        )
+    handle = PlatformHandle(
+        urls={name: process.base_url for name, process in processes.items()},
+        database_urls=database_urls,
+        order_env=dict(processes["order-svc"].env),
+        kafka_bootstrap=bootstrap,
+        group_prefix=f"surge-{run}.",
+        processes=processes,
+        kafka_port=kafka_port if started_kafka else None,
+    )
+    try:
+        for process in processes.values():
+            process.start()
+        await asyncio.gather(*(asyncio.to_thread(process.wait_ready) for process in processes.values()))
+    except BaseException:
+        handle.stop()
+        raise
+    return handle
+
+
+class LagProbe:
+    """Messages not yet committed by this platform's consumer groups (those named with its
+    prefix): end offsets less committed offsets, read from the broker itself. The services'
+    lag gauge is only refreshed after a non-empty poll, so it can stay stale once idle."""
+
+    def __init__(self, bootstrap: str, group_prefix: str) -> None:
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        self.group_prefix = group_prefix
+        self.admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self.started = False
+
+    async def lag(self) -> int:
+        return sum((await self.lag_by_group()).values())
+
+    async def lag_by_group(self) -> dict[str, int]:
+        if not self.started:
+            await self.admin.start()
+            await self.consumer.start()
+            self.started = True
+        groups = [g[0] for g in await self.admin.list_consumer_groups() if str(g[0]).startswith(self.group_prefix)]
+        lag: dict[str, int] = {}
+        for group in groups:
+            committed = await self.admin.list_consumer_group_offsets(group)
+            if not committed:
+                continue
+            ends = await self.consumer.end_offsets(list(committed))
+            for tp, meta in committed.items():
+                if meta.offset >= 0 and ends[tp] > meta.offset:
+                    key = f"{group} {tp.topic}"
+                    lag[key] = lag.get(key, 0) + ends[tp] - meta.offset
+        return lag
+
+    async def close(self) -> None:
+        if self.started:
+            await self.consumer.stop()
+            await self.admin.close()
