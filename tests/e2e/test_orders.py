@@ -240,12 +240,16 @@ async def test_a_cancelled_order_announces_a_full_refund_on_its_timeline(
 
     async def timeline_complete() -> list[dict[str, Any]] | None:
         entries = (await client.get(f"{base}/timeline", headers=bearer(platform.keys["ops"]))).json()["entries"]
-        return entries if [e["event_type"] for e in entries] == ["OrderPlaced", "OrderCancelled"] else None
+        # refund-svc's full refund of the cancellation follows on the same timeline
+        kinds = [e["event_type"] for e in entries]
+        return entries if kinds[:2] == ["OrderPlaced", "OrderCancelled"] and "RefundCompleted" in kinds else None
 
     entries = await eventually(timeline_complete, timeout_s=30)
     assert entries[1]["details"]["refund_minor"] == 35349
     assert "¥353.49" in entries[1]["summary"]
     assert "¥353.49" in entries[0]["summary"]
+    [refunded] = [e for e in entries if e["event_type"] == "RefundCompleted"]
+    assert "¥353.49" in refunded["summary"]
     confirm = await client.post(
         f"{base}/shipping-info/confirm",
         json={"items": [{"line_id": "L1", "quantity": 2, "spec": "500g/罐"}]},

@@ -39,6 +39,15 @@ class LogisticsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def lock_tracking_number(self, tracking_number: str) -> None:
+        """Scans and the shipment they belong to arrive in different transactions (a webhook's
+        scans behind the ack, a dispatch or a return parcel's registration). Held until commit,
+        this lock makes "keep the scans if no shipment has the number" and "take the scans that
+        came first when the shipment appears" happen one after the other, never both blind."""
+        await self.session.execute(
+            text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": f"tracking:{tracking_number}"}
+        )
+
     # --- orders as logistics knows them ---------------------------------------------------
 
     async def known_order(self, order_id: str, *, for_update: bool = False) -> KnownOrderRow | None:

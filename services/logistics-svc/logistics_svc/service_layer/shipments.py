@@ -146,6 +146,7 @@ async def dispatch(
     if carrier is None or not carrier.active:
         raise DispatchRefused("unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", "carrier_code")
     tracking_number = normalise_tracking_number(command.tracking_number)
+    await LogisticsRepository(session).lock_tracking_number(tracking_number)
     if not carrier.validate_tracking_number(tracking_number):
         raise DispatchRefused(
             "bad-tracking-number",
@@ -288,6 +289,7 @@ async def apply_received_scans(
 ) -> None:
     """Keep the scans; if the tracking number belongs to a shipment, move it along."""
     repository = LogisticsRepository(session)
+    await repository.lock_tracking_number(normalise_tracking_number(event.tracking_number))
     scans = [
         Scan(
             tracking_number=event.tracking_number,
@@ -467,6 +469,7 @@ async def register_return_shipment(
     format or a number already in use are flagged for ops, never refused: the parcel is on its
     way whatever the buyer typed. A second delivery of the event changes nothing."""
     repository = LogisticsRepository(session)
+    await repository.lock_tracking_number(normalise_tracking_number(event.tracking_number))
     existing = await repository.shipment(event.return_shipment_id)
     if existing is not None:
         return existing
