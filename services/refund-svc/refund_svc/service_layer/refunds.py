@@ -35,7 +35,6 @@ from refund_svc.domain.amounts import (
     take,
 )
 from refund_svc.domain.workflow import (
-    FINAL,
     Action,
     Deadlines,
     RefundStateError,
@@ -541,6 +540,15 @@ async def inspect(
     """The merchant inspected the returned goods. A failure needs a reason and evidence, and
     the buyer may escalate it like a rejection."""
     _check(Action.INSPECT, refund)
+    if not passed and not reason.strip():
+        raise RefundRuleViolation(422, "inspection-needs-reason", "a failed inspection needs a reason", "reason")
+    if not passed and not evidence:
+        raise RefundRuleViolation(
+            422,
+            "inspection-needs-evidence",
+            "a failed inspection needs evidence (name and sha256 of each file)",
+            "evidence",
+        )
     refund.inspection = {"passed": passed, "reason": reason, "evidence": evidence, "by": by, "at": now.isoformat()}
     if passed:
         _history(session, refund, "inspection_passed", by, now, {"reason": reason})
@@ -871,7 +879,3 @@ async def _complete(session: AsyncSession, refund: RefundRow, *, provider_refere
         ),
         now,
     )
-
-
-def is_open(refund: RefundRow) -> bool:
-    return RefundStatus(refund.status) not in FINAL
