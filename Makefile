@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger surge clean-state
+.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger surge chaos clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -58,6 +58,16 @@ N ?= 300
 SEED ?= 7
 surge: install kafka-jars
 	$(PY) -m surge --orders $(N) --seed $(SEED) --start-platform
+
+## make chaos N=300 SEED=7 [BROKERS=3]: the surge on a private platform (two instances of logistics
+## and settlement, PostgreSQL links through fault proxies) with faults drawn from the seed: kill -9
+## and restarts, SIGSTOP past the poll interval, rebalances, relay kills between publish and
+## mark-sent, broker and PostgreSQL restarts, latency/blackhole/resets, failing sandboxes, 1%
+## malformed events; then the checker. The report goes into docs/reliability.md (exit 1 on failure).
+## Restarts the machine's PostgreSQL: run it alone.
+BROKERS ?= 1
+chaos: install kafka-jars
+	$(PY) -m chaos --orders $(N) --seed $(SEED) --brokers $(BROKERS) --proxy --report docs/reliability.md
 
 ## make bench-ledger: sign-offs/s turned into balanced postings by settlement-svc vs pgbench's
 ## simple-update rate on the same PostgreSQL; writes the figures into docs/benchmarks.md

@@ -97,6 +97,10 @@ class Options:
     deadline_s: float = 600
     carrier_port: int = 0  # 0: a free port
     carrier_rates: dict[str, str] = field(default_factory=dict)  # extra simulator flags, e.g. --duplicate-rate
+    # How long a request is retried through transport errors and 5xx: a few seconds normally;
+    # a chaos run, where services restart and the broker and database go away, waits longer.
+    retry_for_s: float = 5.0
+    wait_scale: float = 1.0  # every "until" timeout multiplied by this (chaos runs are slower)
 
 
 @dataclass
@@ -142,6 +146,7 @@ class Counters:
     unclassified: list[str] = field(default_factory=list)
     regressed: list[str] = field(default_factory=list)
     requests: int = 0
+    ambiguous: int = 0  # retried requests whose first attempt had taken effect
 
     log_path: Path | None = None
 
@@ -196,33 +201,46 @@ class Driver:
         idempotency_key: str | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        """One request; transport errors and 5xx are retried (with the same Idempotency-Key, so a
-        retry is the same request); any other unexpected status raises SurgeError."""
+        """One request; transport errors and 5xx are retried for ``retry_for_s`` (with the same
+        Idempotency-Key, so a retry is the same request); any other unexpected status raises
+        SurgeError. After an ambiguous failure (the service may have died after committing), a
+        409/422 to the retry means the first attempt took effect: the answer is returned and the
+        driver's later waits judge the outcome."""
         headers = dict(kwargs.pop("headers", {}))
         if who is not None:
             headers.update(self.auth(who))
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         last = ""
-        for attempt in range(6):
+        ambiguous = False
+        deadline = time.monotonic() + self.options.retry_for_s
+        attempt = 0
+        while True:
             self.counters.requests += 1
             try:
                 response = await self.client.request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as error:
-                last = repr(error)
+                last, ambiguous = repr(error), True
             else:
                 if response.status_code in set(expect):
                     return response
+                if ambiguous and response.status_code in (409, 422):
+                    self.counters.ambiguous += 1
+                    return response
                 if response.status_code < 500:
                     raise SurgeError(f"{method} {url}: {response.status_code} {response.text[:300]}")
-                last = f"{response.status_code} {response.text[:300]}"
-            await asyncio.sleep(0.2 * (attempt + 1))
-        raise SurgeError(f"{method} {url}: gave up after retries: {last}")
+                last, ambiguous = f"{response.status_code} {response.text[:300]}", True
+            attempt += 1
+            if time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(min(2.0, 0.2 * attempt))
+        raise SurgeError(f"{method} {url}: gave up after {attempt} attempts: {last}")
 
     async def eventually(
         self, check: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 60, interval_s: float = 0.2
     ) -> T | None:
         """Poll until ``check`` returns something truthy; None (and an error) after the timeout."""
+        timeout_s *= self.options.wait_scale
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
@@ -230,6 +248,8 @@ class Driver:
             except SurgeError as error:
                 self.counters.error(f"{what}: {error}")
                 return None
+            except httpx.HTTPError:  # a service restarting: not yet
+                found = None
             if found:
                 return found
             await asyncio.sleep(interval_s)
@@ -255,6 +275,7 @@ class Driver:
         """Poll every item still pending, in rounds, until ``done`` holds for all (returned in
         order) or the timeout; the ones left are counted as errors. Waiting in rounds keeps the
         concurrency slots for requests, not for sleeping."""
+        timeout_s *= self.options.wait_scale
         pending = list(items)
         finished: set[int] = set()
         deadline = time.monotonic() + timeout_s
@@ -301,24 +322,60 @@ class Driver:
         self.phase_s["clock moves"] = round(self.phase_s.get("clock moves", 0) + time.monotonic() - started, 2)
 
     async def settle_down(self, timeout_s: float = 60) -> None:
-        # once the bus failed to drain, later waits are short: a pacing aid must not eat the run
-        timeout_s = timeout_s if not self.undrained else 5
         """Until every consumer group of the platform has committed everything on the bus and
         no outbox holds an unpublished row. A pacing aid, not a check: past the timeout the
         clock moves anyway (noted in phase_s) and the checker judges the outcome."""
+        # once the bus failed to drain, later waits are short: a pacing aid must not eat the run
+        timeout_s = timeout_s * self.options.wait_scale if not self.undrained else 5
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            backlog = 0.0
-            for service in SERVICE_NAMES:
-                for line in (await self.client.get(self.url(service, "/metrics"))).text.splitlines():
-                    if line.startswith("shipsettle_outbox_backlog_rows "):
-                        backlog += float(line.rsplit(" ", 1)[1])
-            if not backlog and (not self.platform.kafka_bootstrap or await self.lag_probe.lag() == 0):
+            if (
+                await self.timers_due() == 0
+                and await self.outbox_backlog() == 0
+                and await self.consumer_lag() in (0, -1)
+            ):
                 return
             await asyncio.sleep(0.3)
+        self.undrained += 1
         self.phase_s["bus not drained before a clock move"] = (
             self.phase_s.get("bus not drained before a clock move", 0) + 1
         )
+
+    async def timers_due(self) -> int | None:
+        """Durable timers due by the services' clocks and not yet fired (a deadline the last clock
+        move passed whose effects are still to come); None while a service does not answer."""
+        due = 0
+        for service in SERVICE_NAMES:
+            try:
+                response = await self.client.get(self.url(service, "/_test/timers/due"))
+                response.raise_for_status()
+            except httpx.HTTPError:
+                return None
+            due += int(response.json()["due"])
+        return due
+
+    async def outbox_backlog(self) -> float | None:
+        """Unpublished outbox rows over every service; None while a service does not answer."""
+        backlog = 0.0
+        for service in SERVICE_NAMES:
+            try:
+                response = await self.client.get(self.url(service, "/metrics"))
+            except httpx.HTTPError:
+                return None
+            for line in response.text.splitlines():
+                if line.startswith("shipsettle_outbox_backlog_rows "):
+                    backlog += float(line.rsplit(" ", 1)[1])
+        return backlog
+
+    async def consumer_lag(self) -> int | None:
+        """Uncommitted messages of the platform's groups; -1 without a broker address, None while
+        the broker does not answer."""
+        if not self.platform.kafka_bootstrap:
+            return -1
+        try:
+            return await self.lag_probe.lag()
+        except Exception:
+            return None
 
     # --- phase 1: keys, merchants, secrets, carrier -----------------------------------------
 
@@ -651,6 +708,10 @@ class Driver:
                 )
                 if response.status_code == 201:
                     return True
+                if response.status_code in (409, 422) and any(
+                    found["tracking_number"] == shipment["tracking_number"] for found in await self.shipments_of(order)
+                ):  # a retry after the service died having dispatched it: the parcel is there
+                    return True
                 slug = str(response.json().get("type", "")).rsplit("/", 1)[-1]
                 if slug not in ("not-found", "shipping-info-not-confirmed"):
                     raise SurgeError(f"dispatch {order.order_id}: {response.status_code} {response.text[:300]}")
@@ -798,6 +859,16 @@ class Driver:
                 json={"passed": True, "reason": "完好"},
             )
 
+    async def refund_ended(self, order: OrderPlan) -> bool:
+        """Completed or closed; a refund the provider failed is sent again by ops, as the SLA view
+        would have them do."""
+        state = await self.refund_state(order)
+        order.last_seen = state["status"]
+        if state["status"] == "refund_failed":
+            self.notes.append(f"{order.refund_id}: the provider failed the refund; ops retried it")
+            await self.call("POST", self.url("refund-svc", f"/v1/refunds/{order.refund_id}/retry"), who="ops")
+        return state["status"] in FINAL_REFUND
+
     async def finish_refund(self, order: OrderPlan) -> None:
         state = await self.refund_state(order)
         if state["status"] != order.refund_expected:
@@ -822,13 +893,22 @@ class Driver:
         return bool(amounts["available"] == expected and amounts["pending"] == 0 and found["frozen_minor"] == 0)
 
     async def all_paid(self, merchant: Merchant) -> bool:
-        found = (await self.balances(merchant))["balances_minor"]
-        return bool(found["paid_out"] == max(merchant.expected_net_minor, 0) and found["in_payout"] == 0)
+        """Paid out in full; a payout the bank failed put its money back in available, and the
+        merchant applies again for it (as a merchant told by the payout-failed webhook would)."""
+        found = await self.balances(merchant)
+        amounts = found["balances_minor"]
+        expected = max(merchant.expected_net_minor, 0)
+        if amounts["paid_out"] == expected and amounts["in_payout"] == 0:
+            return True
+        if amounts["available"] > 0 and amounts["in_payout"] == 0:
+            self.notes.append(f"{merchant.merchant_id}: a payout failed; applied again for {amounts['available']}")
+            await self.apply(merchant, amounts["available"])
+        return False
 
-    async def apply(self, merchant: Merchant) -> None:
+    async def apply(self, merchant: Merchant, amount_minor: int | None = None) -> None:
         """Apply for everything available, with an invoice; ops approve a review at once."""
         mid = merchant.merchant_id
-        expected = merchant.expected_net_minor
+        expected = merchant.expected_net_minor if amount_minor is None else amount_minor
         if expected <= 0:
             return
         voucher = await self.call(
@@ -844,7 +924,7 @@ class Driver:
             self.url("settlement-svc", f"/v1/merchants/{mid}/settlement-applications"),
             who=mid,
             json={"bank_account_id": merchant.bank_account_id, "voucher_ids": [voucher.json()["voucher_id"]]},
-            idempotency_key=f"apply-{mid}-1",
+            idempotency_key=f"apply-{mid}-{len(merchant.application_ids) + 1}",
             expect=(201,),
         )
         application = applied.json()
@@ -900,16 +980,11 @@ class Driver:
                 report[kind] = stats["awaiting_outcome"] + stats["callbacks_pending"]
             assert self.carrier is not None
             report["carrier_busy"] = not await self.carrier.quiet()
-            backlog = 0.0
-            for service in SERVICE_NAMES:
-                for line in (await self.client.get(self.url(service, "/metrics"))).text.splitlines():
-                    if line.startswith("shipsettle_outbox_backlog_rows "):
-                        backlog += float(line.rsplit(" ", 1)[1])
-            lag = -1  # unknown without the broker's address
-            if self.platform.kafka_bootstrap:
-                lag = await self.lag_probe.lag()
+            backlog = await self.outbox_backlog()
+            lag = await self.consumer_lag()
             report |= {"consumer_lag": lag, "outbox_backlog": backlog}
-            busy = report["payout"] or report["refund"] or report["carrier_busy"] or lag > 0 or backlog
+            busy = report["payout"] or report["refund"] or report["carrier_busy"] or lag is None or lag > 0
+            busy = busy or backlog is None or backlog > 0
             last.update(report)
             return None if busy else report
 
@@ -961,7 +1036,7 @@ class Driver:
             await self.phase("inspections", self.each(arrived, self.inspect, "inspection"))
             await self.advance(48 * 3600 + 60)  # the silent merchant's inspection deadline passes
             await self.advance(7 * 86400 + 60)  # rejected refunds: the escalation window closes
-            ended = await self.until_all(filed, self.in_status(*FINAL_REFUND), "refund end")
+            ended = await self.until_all(filed, self.refund_ended, "refund end")
             await self.phase("refunds final", self.each(ended, self.finish_refund, "refund end"))
             cancelled = [o for o in self.orders if o.placed and o.fate.startswith("cancel")]
             await self.phase("cancellations", self.wait(cancelled, self.cancellation_refunded, "cancellation"))
@@ -999,7 +1074,12 @@ class Driver:
         found = await self.call(
             "GET", self.url("refund-svc", "/v1/refunds"), who="ops", params={"order_id": order.order_id}
         )
-        done = [r for r in found.json() if r["status"] == "completed"]
+        refunds = found.json()
+        for refund in refunds:
+            if refund["status"] == "refund_failed":
+                self.notes.append(f"{refund['refund_id']}: the provider failed the refund; ops retried it")
+                await self.call("POST", self.url("refund-svc", f"/v1/refunds/{refund['refund_id']}/retry"), who="ops")
+        done = [r for r in refunds if r["status"] == "completed"]
         if done:
             order.refund_id, order.refund_status = str(done[0]["refund_id"]), "completed"
         return bool(done)
@@ -1019,6 +1099,7 @@ class Driver:
             "phase_s": self.phase_s,
             "quiet": quiet,
             "requests": self.counters.requests,
+            "ambiguous_requests": self.counters.ambiguous,
             "unclassified_errors": self.counters.unclassified,
             "regressed": self.counters.regressed,
             "notes": self.notes,

@@ -8,7 +8,10 @@ test suite's pythonpath does), so the processes are started exactly as `make run
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,18 @@ for _path in (ROOT / "deploy", ROOT / "shared"):
         sys.path.insert(0, str(_path))
 
 import local  # noqa: E402  (deploy/local.py: the launcher `make run` uses)
+
+__all__ = [
+    "ROOT",
+    "SERVICE_NAMES",
+    "LagProbe",
+    "PlatformHandle",
+    "Topology",
+    "attach",
+    "instance_name",
+    "local",
+    "start_private",
+]
 
 from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
 from shipsettle_shared.topology import SERVICES, database_url  # noqa: E402
@@ -42,7 +57,10 @@ class PlatformHandle:
     kafka_bootstrap: str = ""
     processes: dict[str, Any] = field(default_factory=dict)
     kafka_port: int | None = None  # a broker this handle started and must stop
+    three_brokers: bool = False  # kafka_port is then the first broker of deploy/kafka/cluster.sh
     group_prefix: str = ""  # the services' consumer groups, to read their lag from the broker
+    clock_offset_s: int = 0  # how far advance_clock has moved the services' test clocks
+    clock_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def url(self, name: str) -> str:
         return self.urls[name]
@@ -52,16 +70,45 @@ class PlatformHandle:
         return dict(local.issue_key(self.order_env, *arguments))
 
     async def advance_clock(self, client: httpx.AsyncClient, seconds: int) -> None:
-        """Move every service's test clock together: one notion of time across services."""
-        for name in SERVICE_NAMES:
-            response = await client.post(f"{self.urls[name]}/_test/clock/advance", json={"seconds": seconds})
-            if response.status_code != 200:
-                raise RuntimeError(f"{name} refused to move its clock: {response.status_code} {response.text}")
+        """Move every service instance's test clock together: one notion of time across services.
+        An instance down at this moment (a chaos run's kill) gets the new offset when it restarts
+        (``restart``), which holds the same lock."""
+        async with self.clock_lock:
+            for name in self.service_instances():
+                process = self.processes.get(name)
+                if process is not None and not process.alive():
+                    continue
+                response = await client.post(f"{self.urls[name]}/_test/clock/advance", json={"seconds": seconds})
+                if response.status_code != 200:
+                    raise RuntimeError(f"{name} refused to move its clock: {response.status_code} {response.text}")
+            self.clock_offset_s += seconds
+
+    def service_instances(self) -> list[str]:
+        """Every instance of every service (the first instance of each when attached)."""
+        return [name for name in self.urls if name.split("#")[0] in SERVICE_NAMES]
+
+    async def restart(self, name: str, *, extra_env: dict[str, str] | None = None) -> float:
+        """Start a stopped process again at the platform's current test time and wait until it is
+        ready; the seconds that took. ``extra_env`` (e.g. an armed failpoint) lasts one start."""
+        process = self.processes[name]
+        async with self.clock_lock:
+            saved = dict(process.env)
+            process.env["SHIPSETTLE_TEST_CLOCK_OFFSET_S"] = str(self.clock_offset_s)
+            process.env.update(extra_env or {})
+            started = time.monotonic()
+            try:
+                process.start()
+            finally:
+                process.env = saved
+            await asyncio.to_thread(process.wait_ready, 180)
+            return time.monotonic() - started
 
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
             process.stop()
-        if self.kafka_port is not None:
+        if self.kafka_port is not None and self.three_brokers:
+            cluster("stop", kafka_port=self.kafka_port)
+        elif self.kafka_port is not None:
             local.stop_kafka(self.kafka_port)
 
 
@@ -97,11 +144,62 @@ async def _fresh_database(name: str, migrations: Path) -> str:
     return str(url)
 
 
-async def start_private(*, port_offset: int, db_suffix: str, kafka_port: int) -> PlatformHandle:
+INSTANCE_PORT_STEP = 50  # instance k of a service listens on its port + 50 * (k - 1)
+
+
+@dataclass
+class Topology:
+    """What a private platform runs beyond one instance of each service (the chaos run's needs)."""
+
+    # service → instances in the same consumer groups; the first one answers the driver's requests
+    instances: dict[str, int] = field(default_factory=dict)
+    service_env: dict[str, str] = field(default_factory=dict)  # for every instance of every service
+    # service → the port its database connections go to (a fault proxy in front of PostgreSQL)
+    database_ports: dict[str, int] = field(default_factory=dict)
+    sandbox_args: tuple[str, ...] = ("--fail-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100")
+    three_brokers: bool = False  # deploy/kafka/cluster.sh on kafka_port instead of one broker
+
+
+def cluster(verb: str, *arguments: str, kafka_port: int) -> str:
+    """deploy/kafka/cluster.sh: a three-broker KRaft cluster whose first broker is on kafka_port."""
+    done = subprocess.run(
+        ["bash", "deploy/kafka/cluster.sh", verb, *arguments],
+        cwd=ROOT,
+        env={**os.environ, "KAFKA_CLUSTER_PORT": str(kafka_port)},
+        check=True,
+        capture_output=verb == "bootstrap",
+        text=True,
+    )
+    return done.stdout.strip() if verb == "bootstrap" else ""
+
+
+def start_cluster(kafka_port: int) -> str:
+    cluster("start", kafka_port=kafka_port)
+    bootstrap = cluster("bootstrap", kafka_port=kafka_port)
+    subprocess.run(
+        [local.PYTHON, "-m", "shipsettle_shared.topics", "ensure", "--bootstrap", bootstrap, "--replication", "3"],
+        cwd=ROOT,
+        check=True,
+    )
+    return bootstrap
+
+
+def instance_name(service: str, instance: int) -> str:
+    return service if instance == 1 else f"{service}#{instance}"
+
+
+async def start_private(
+    *, port_offset: int, db_suffix: str, kafka_port: int, topology: Topology | None = None
+) -> PlatformHandle:
     """Broker (if none on ``kafka_port``), PostgreSQL, fresh databases, five services and the two
     provider sandboxes, all on loopback and all this run's own."""
-    started_kafka = not local.kafka_running(kafka_port)
-    bootstrap = await asyncio.to_thread(local.start_kafka, kafka_port)
+    topology = topology or Topology()
+    if topology.three_brokers:
+        started_kafka = True
+        bootstrap = await asyncio.to_thread(start_cluster, kafka_port)
+    else:
+        started_kafka = not local.kafka_running(kafka_port)
+        bootstrap = await asyncio.to_thread(local.start_kafka, kafka_port)
     await asyncio.to_thread(local.start_postgres, db_suffix)
     database_urls = {
         spec.name: await _fresh_database(spec.database + db_suffix, ROOT / spec.directory / "migrations")
@@ -109,24 +207,32 @@ async def start_private(*, port_offset: int, db_suffix: str, kafka_port: int) ->
     }
     run = uuid.uuid4().hex[:8]
     log_dir = ROOT / "var" / "surge" / f"platform-{run}"
-    processes: dict[str, Any] = {
-        spec.name: local.service_process(
-            spec,
-            bootstrap=bootstrap,
-            db_suffix=db_suffix,
-            port_offset=port_offset,
-            environment="test",
-            extra_env={
-                "SHIPSETTLE_CONSUMER_GROUP_PREFIX": f"surge-{run}.",
-                "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
-                **local.provider_env(spec.name, port_offset),
-                **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
-            },
-            instance="surge",
-            log_dir=log_dir,
-        )
-        for spec in SERVICES
-    }
+    processes: dict[str, Any] = {}
+    for spec in SERVICES:
+        database_port = topology.database_ports.get(spec.name)
+        for instance in range(1, topology.instances.get(spec.name, 1) + 1):
+            process = local.service_process(
+                spec,
+                bootstrap=bootstrap,
+                db_suffix=db_suffix,
+                port_offset=port_offset + INSTANCE_PORT_STEP * (instance - 1),
+                environment="test",
+                extra_env={
+                    "SHIPSETTLE_CONSUMER_GROUP_PREFIX": f"surge-{run}.",
+                    "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
+                    **local.provider_env(spec.name, port_offset),
+                    **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
+                    **(
+                        {"SHIPSETTLE_DATABASE_URL": database_url(spec.database + db_suffix, port=database_port)}
+                        if database_port
+                        else {}
+                    ),
+                    **topology.service_env,
+                },
+                instance=f"surge-{instance}",
+                log_dir=log_dir,
+            )
+            processes[instance_name(spec.name, instance)] = process
     for kind in local.SANDBOX_PORTS:
         processes[f"{kind}-sandbox"] = local.sandbox_process(
             kind,
@@ -134,8 +240,7 @@ async def start_private(*, port_offset: int, db_suffix: str, kafka_port: int) ->
             state_dir=log_dir / f"{kind}-sandbox",
             instance="surge",
             log_dir=log_dir,
-            extra_args=("--fail-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100")
-            + (("--return-rate", "0") if kind == "payout" else ()),
+            extra_args=topology.sandbox_args + (("--return-rate", "0") if kind == "payout" else ()),
         )
     handle = PlatformHandle(
         urls={name: process.base_url for name, process in processes.items()},
@@ -145,6 +250,7 @@ async def start_private(*, port_offset: int, db_suffix: str, kafka_port: int) ->
         group_prefix=f"surge-{run}.",
         processes=processes,
         kafka_port=kafka_port if started_kafka else None,
+        three_brokers=topology.three_brokers,
     )
     try:
         for process in processes.values():

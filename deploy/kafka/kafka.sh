@@ -18,6 +18,12 @@ pid_file="$state/kafka.pid"
 log_file="$state/kafka.log"
 config="$state/server.properties"
 heap="${KAFKA_HEAP:-768m}"
+# A node of a multi-broker cluster (deploy/kafka/cluster.sh sets these): its id, the controller
+# quorum, the replication its internal topics get, and the cluster id every node is formatted with.
+node_id="${KAFKA_NODE_ID:-1}"
+voters="${KAFKA_QUORUM_VOTERS:-1@127.0.0.1:$controller_port}"
+replication="${KAFKA_REPLICATION:-1}"
+min_isr=$(( replication > 1 ? 2 : 1 ))
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 fetch() {
@@ -43,8 +49,8 @@ write_config() {
   mkdir -p "$state/data"
   cat >"$config" <<EOF
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller_port
+node.id=$node_id
+controller.quorum.voters=$voters
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
@@ -53,12 +59,15 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$state/data
 auto.create.topics.enable=false
 num.partitions=1
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$replication
 offsets.topic.num.partitions=6
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
+share.coordinator.state.topic.replication.factor=$replication
+share.coordinator.state.topic.min.isr=$min_isr
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
+unclean.leader.election.enable=false
 group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 EOF
@@ -68,8 +77,10 @@ format_storage() {
   if [ -f "$state/data/meta.properties" ]; then
     return 0
   fi
-  local cluster_id
-  cluster_id="$("$java_bin" -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  local cluster_id="${KAFKA_CLUSTER_ID:-}"
+  if [ -z "$cluster_id" ]; then
+    cluster_id="$("$java_bin" -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  fi
   "$java_bin" -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$libs/*" \
     kafka.tools.StorageTool format -t "$cluster_id" -c "$config" >>"$log_file" 2>&1
 }

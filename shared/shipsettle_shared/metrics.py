@@ -34,3 +34,8 @@ offset_commit_failures_total = Counter(
     "Offset commits refused because the group rebalanced; the batch is redelivered and deduplicated",
     ["group"],
 )
+consumer_halted = Gauge(
+    "shipsettle_consumer_halted",
+    "1 while a consumer group has halted because too many of its recent messages were dead-lettered",
+    ["group"],
+)

@@ -27,15 +27,15 @@ from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared import metrics
-from shipsettle_shared.auth import ACCESS_HANDLERS
+from shipsettle_shared.auth import ACCESS_HANDLERS, OpsPrincipal
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock
 from shipsettle_shared.contracts import Topic
-from shipsettle_shared.db import create_engine, session_factory
+from shipsettle_shared.db import create_engine, session_factory, timers_table
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
@@ -165,6 +165,43 @@ def _operations_router() -> APIRouter:
     return router
 
 
+def _consumers_router() -> APIRouter:
+    """Ops' view of this instance's consumer groups, and the resume of a halted one."""
+    router = APIRouter(prefix="/v1/consumers", tags=["operations"])
+
+    def view(loop: ConsumerLoop) -> dict[str, Any]:
+        return {
+            "group": loop.group,
+            "topics": [str(topic) for topic in loop.subscription.topics],
+            "halted": loop.halted,
+            "halted_because": loop.halted_because,
+            "dead_lettered_share": round(loop.guard.share, 4),
+        }
+
+    @router.get("", summary="This instance's consumer groups: halted or consuming, and their dead-letter share")
+    async def list_consumers(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
+        return [view(loop) for loop in request.app.state.runtime.consumers]
+
+    @router.post("/{group}/resume", summary="Resume a group halted by too many dead letters, once the cause is fixed")
+    async def resume_consumer(group: str, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
+        for loop in request.app.state.runtime.consumers:
+            if loop.group == group:
+                if not loop.halted:
+                    raise Problem(
+                        409, "Not halted", f"The consumer group {group} is consuming.", type_slug="not-halted"
+                    )
+                loop.resume()
+                return view(loop)
+        raise Problem(
+            404,
+            "Unknown consumer group",
+            f"This instance runs no consumer group {group}.",
+            type_slug="unknown-consumer-group",
+        )
+
+    return router
+
+
 def _test_controls_router() -> APIRouter:
     """Only mounted in the test environment: lets end-to-end tests move time."""
     router = APIRouter(prefix="/_test", tags=["test controls"], include_in_schema=False)
@@ -180,11 +217,32 @@ def _test_controls_router() -> APIRouter:
         now = clock.advance(timedelta(seconds=body.seconds))
         return {"now": now.isoformat(), "offset_s": int(clock.offset.total_seconds())}
 
+    @router.get("/timers/due")
+    async def timers_due(request: Request) -> dict[str, Any]:
+        """Durable timers due by this service's clock and not yet fired: a driver that moves the
+        clock waits for zero before it moves it again, so no deadline is skipped over."""
+        runtime: ServiceRuntime = request.app.state.runtime
+        async with runtime.engine.connect() as connection:
+            due = await connection.scalar(
+                select(func.count())
+                .select_from(timers_table)
+                .where(
+                    timers_table.c.fired_at.is_(None),
+                    timers_table.c.cancelled_at.is_(None),
+                    timers_table.c.due_at <= runtime.clock.now(),
+                )
+            )
+        return {"due": int(due or 0)}
+
     return router
 
 
 async def _start_runtime(definition: ServiceDefinition, settings: ServiceSettings) -> ServiceRuntime:
-    clock: Clock = ShiftableClock() if settings.test_controls_enabled else SystemClock()
+    clock: Clock = (
+        ShiftableClock(timedelta(seconds=settings.test_clock_offset_s))
+        if settings.test_controls_enabled
+        else SystemClock()
+    )
     engine = create_engine(settings)
     producer = AIOKafkaProducer(**producer_config(settings))
     await producer.start()
@@ -251,6 +309,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     install_problem_handlers(app)
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())
+    app.include_router(_consumers_router())
     app.include_router(bus_probe_router())
     for router in definition.routers:
         app.include_router(router)

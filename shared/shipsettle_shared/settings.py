@@ -53,6 +53,12 @@ class ServiceSettings(BaseSettings):
     consumer_session_timeout_ms: int = 10_000
     consumer_heartbeat_interval_ms: int = 1_000
     consumer_max_records: int = 200
+    # Halt a group when more than this share of its last `window` messages (once it has seen
+    # `min_messages`) went to the dead-letter topic: a few bad messages are isolated, a flood
+    # means something upstream is broken.
+    consumer_halt_bad_share: float = Field(default=0.2, gt=0, le=1)
+    consumer_halt_window: int = Field(default=500, gt=0)
+    consumer_halt_min_messages: int = Field(default=100, gt=0)
     handler_max_attempts: int = 5
     handler_backoff_initial_ms: int = 100
     handler_backoff_max_ms: int = 2_000
@@ -69,6 +75,9 @@ class ServiceSettings(BaseSettings):
 
     # Fault injection for the reliability tests (see failpoints.py); empty in production.
     failpoints: str = Field(default="")
+    # The test clock's offset at start (test environment only): a process restarted mid-test
+    # rejoins its platform's notion of time instead of falling back to the wall clock.
+    test_clock_offset_s: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> ServiceSettings:
@@ -77,6 +86,8 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("SHIPSETTLE_API_KEY_PEPPER must be set outside development")
             if self.failpoints:
                 raise ValueError("SHIPSETTLE_FAILPOINTS is for tests only")
+            if self.test_clock_offset_s:
+                raise ValueError("SHIPSETTLE_TEST_CLOCK_OFFSET_S is for tests only")
         return self
 
     @cached_property

@@ -154,6 +154,19 @@ async def test_dispatch_refusals_name_the_problem_and_write_nothing(
         headers=bearer(platform.keys["merchant_b"]),
     )
     assert other_merchant.status_code == 404
+    # The same dispatch again (a retry after a lost answer) gets the same parcel, nothing new.
+    replay = await client.post(
+        url,
+        json={
+            "order_id": order["order_id"],
+            "carrier_code": "SF",
+            "tracking_number": first["tracking_number"],
+            "lines": [{"line_id": "L1", "quantity": 1}],
+        },
+        headers=merchant,
+    )
+    assert replay.status_code == 201, replay.text
+    assert replay.json()["shipment_id"] == first["shipment_id"]
     assert await table_counts(platform) == before
 
 

@@ -14,6 +14,7 @@ import json
 import subprocess
 import uuid
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from bus_support import (
@@ -24,11 +25,14 @@ from bus_support import (
     write_probes,
 )
 from local import PYTHON, ROOT, ServiceProcess
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 
+from shipsettle_shared.auth import generate_key
 from shipsettle_shared.contracts import Topic
+from shipsettle_shared.db import api_keys_table
 from shipsettle_shared.diagnostics import diagnostics_group
+from shipsettle_shared.settings import DEVELOPMENT_API_KEY_PEPPER
 
 pytestmark = pytest.mark.infra
 
@@ -151,3 +155,87 @@ async def test_malformed_bytes_are_dead_lettered_at_once_and_the_partition_moves
     assert "malformed envelope" in letters[0]["error"]
     probe_ids = [envelope.payload["probe_id"] for envelope in envelopes]
     assert await receipts_per_probe(sink, probe_ids) == dict.fromkeys(probe_ids, 1)
+
+
+async def test_a_flood_of_bad_messages_halts_the_group_with_an_alert_until_ops_resume_it(
+    processes: list[ServiceProcess],
+) -> None:
+    """A few bad messages are dead-lettered and the rest flows; past the threshold (here more than
+    half of the last 20, once 10 were seen) the group stops consuming: the gauge says so, and the
+    messages behind wait, not dead-lettered, until ops resume the group."""
+    source = await fresh_service_database("order-svc", "_dlq3")
+    sink = await fresh_service_database("settlement-svc", "_dlq3")
+    ops = generate_key(DEVELOPMENT_API_KEY_PEPPER)
+    async with engine_for(sink) as engine, engine.begin() as connection:
+        await connection.execute(
+            insert(api_keys_table).values(key_id=ops.key_id, secret_hash=ops.secret_hash, role="ops", label="test ops")
+        )
+    prefix = f"dlq3-{uuid.uuid4().hex[:8]}."
+    group = prefix + diagnostics_group("settlement-svc")
+    await start_group_at_end(group, Topic.DIAGNOSTICS)
+
+    before, after = await write_probes(source, 4), await write_probes(source, 3)
+    key = before[0].aggregate_id.encode()  # one partition: the order below is the order consumed
+    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        for index in range(16):
+            await producer.send_and_wait(str(Topic.DIAGNOSTICS), f"not an envelope {index}".encode(), key=key)
+        for envelope in before:
+            await producer.send_and_wait(str(Topic.DIAGNOSTICS), envelope.to_bytes(), key=key)
+
+        consumer = bus_service(
+            "settlement-svc",
+            roles="consumer",
+            group_prefix=prefix,
+            db_suffix="_dlq3",
+            SHIPSETTLE_CONSUMER_HALT_BAD_SHARE="0.5",
+            SHIPSETTLE_CONSUMER_HALT_WINDOW="20",
+            SHIPSETTLE_CONSUMER_HALT_MIN_MESSAGES="10",
+        )
+        processes.append(consumer)
+        consumer.start()
+        await asyncio.to_thread(consumer.wait_ready)
+        headers = {"Authorization": f"Bearer {ops.api_key}"}
+
+        async def halted() -> dict[str, object] | None:
+            async with httpx.AsyncClient() as client:
+                listed = (await client.get(f"{consumer.base_url}/v1/consumers", headers=headers)).json()
+            mine = next(view for view in listed if view["group"] == group)
+            return mine if mine["halted"] else None
+
+        view = await eventually(halted, timeout_s=60)
+        assert "dead-lettered" in str(view["halted_because"])
+        async with httpx.AsyncClient() as client:
+            metrics_text = (await client.get(f"{consumer.base_url}/metrics")).text
+        assert f'shipsettle_consumer_halted{{group="{group}"}} 1.0' in metrics_text
+
+        # Halted: what arrives now waits on the partition, neither applied nor dead-lettered.
+        for envelope in after:
+            await producer.send_and_wait(str(Topic.DIAGNOSTICS), envelope.to_bytes(), key=key)
+    finally:
+        await producer.stop()
+    after_ids = [envelope.payload["probe_id"] for envelope in after]
+    await asyncio.sleep(2)  # a halted group would have applied them by now; it must not have
+    assert await receipts_per_probe(sink, after_ids) == {}
+    assert not await group_caught_up(group, Topic.DIAGNOSTICS)
+
+    async with httpx.AsyncClient() as client:
+        refused = await client.post(f"{consumer.base_url}/v1/consumers/{group}/resume")
+        assert refused.status_code == 401  # ops only
+        resumed = await client.post(f"{consumer.base_url}/v1/consumers/{group}/resume", headers=headers)
+        assert resumed.status_code == 200, resumed.text
+        assert resumed.json()["halted"] is False
+        again = await client.post(f"{consumer.base_url}/v1/consumers/{group}/resume", headers=headers)
+        assert again.status_code == 409
+        assert again.headers["content-type"] == "application/problem+json"
+
+    all_ids = [envelope.payload["probe_id"] for envelope in (*before, *after)]
+
+    async def all_applied() -> bool:
+        receipts = await receipts_per_probe(sink, all_ids)
+        return len(receipts) == len(all_ids) and await group_caught_up(group, Topic.DIAGNOSTICS)
+
+    await eventually(all_applied, timeout_s=60)
+    assert await receipts_per_probe(sink, all_ids) == dict.fromkeys(all_ids, 1)
+    assert len(await _letters(group)) == 16

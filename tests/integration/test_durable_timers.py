@@ -5,9 +5,11 @@ through PostgreSQL). The effect counted is the outbox event the timer's handler 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
+from bus_support import bus_service
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import engine_for, eventually, fresh_service_database
@@ -114,3 +116,32 @@ async def test_a_failing_timer_handler_is_retried_later_and_does_not_block_other
         clock.advance(timedelta(seconds=2))  # past the first retry backoff
         assert await scheduler.fire_due() == 1
         assert await _outbox_rows(sessions, "broken") == 1
+
+
+async def test_a_driver_moving_the_clock_can_see_the_timers_it_made_due_and_not_yet_fired() -> None:
+    """``GET /_test/timers/due`` counts timers due by the service's own clock and not fired or
+    cancelled, so a test driver can wait for a deadline's effects before it moves time again. A
+    process started with ``SHIPSETTLE_TEST_CLOCK_OFFSET_S`` (a restart mid-test) keeps the time."""
+    url = await fresh_service_database("settlement-svc", "_due")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        async with unit_of_work(sessions) as session:
+            now = datetime.now(UTC)
+            await schedule_timer(session, "hold_release", "past", now - timedelta(minutes=1))
+            await schedule_timer(session, "hold_release", "in-2-days", now + timedelta(days=2))
+            await schedule_timer(session, "hold_release", "in-9-days", now + timedelta(days=9))
+            await schedule_timer(session, "hold_release", "cancelled", now - timedelta(minutes=1))
+            await cancel_timer(session, "hold_release", "cancelled", now)
+    # no scheduler role: nothing fires, so the count is the clock's alone
+    service = bus_service("settlement-svc", roles="", db_suffix="_due", SHIPSETTLE_TEST_CLOCK_OFFSET_S=str(3 * 86400))
+    service.start()
+    try:
+        await asyncio.to_thread(service.wait_ready)
+        async with httpx.AsyncClient(base_url=service.base_url) as client:
+            assert (await client.get("/_test/clock")).json()["offset_s"] == 3 * 86400
+            # past, in-2-days, and the payout batch timer settlement-svc sets at start (due now)
+            assert (await client.get("/_test/timers/due")).json() == {"due": 3}
+            await client.post("/_test/clock/advance", json={"seconds": 7 * 86400})
+            assert (await client.get("/_test/timers/due")).json() == {"due": 4}  # and in-9-days
+    finally:
+        service.kill()

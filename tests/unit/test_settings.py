@@ -24,6 +24,17 @@ def test_production_refuses_failpoints() -> None:
         )
 
 
+def test_production_refuses_a_test_clock_offset() -> None:
+    with pytest.raises(ValidationError, match="TEST_CLOCK_OFFSET"):
+        ServiceSettings(
+            service_name="order-svc",
+            database_url=URL,
+            environment=Environment.PRODUCTION,
+            api_key_pepper="a-real-secret-from-the-vault",
+            test_clock_offset_s=3600,
+        )
+
+
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHIPSETTLE_DATABASE_URL", URL)
     monkeypatch.setenv("SHIPSETTLE_ROLES", "consumer")

@@ -16,6 +16,13 @@ Rebalances: a listener commits what was processed before partitions are revoked,
 same lock as the batch in flight. A member that was stalled past ``max.poll.interval.ms``
 (SIGSTOP) finds its commit refused; it drops the pending offsets (the next owner reprocesses
 and the inbox deduplicates) instead of retrying the commit in a loop.
+
+A few bad messages are expected and dead-lettered while the rest flows. When the share of
+dead-lettered messages among the last ``consumer_halt_window`` passes
+``consumer_halt_bad_share``, something upstream is broken (a bad deploy, a wrong schema) and
+dead-lettering everything would only move the mess: the group halts (its partitions paused, the
+member staying in the group), ``shipsettle_consumer_halted`` goes to 1 and an error is logged.
+Ops resume it (``POST /v1/consumers/{group}/resume``) once the cause is fixed.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -81,6 +89,38 @@ class Subscription:
         return event_type in self.batch_handlers or self.handler_for(event_type) is not None
 
 
+class BadShareGuard:
+    """The share of dead-lettered messages among the last ``window`` a group consumed; tripped
+    once at least ``minimum`` were seen and the share is above ``threshold``."""
+
+    def __init__(self, *, threshold: float, window: int, minimum: int) -> None:
+        self.threshold = threshold
+        self.minimum = minimum
+        self._outcomes: deque[bool] = deque(maxlen=window)
+        self._bad = 0
+
+    def record(self, *, bad: bool) -> None:
+        if len(self._outcomes) == self._outcomes.maxlen and self._outcomes[0]:
+            self._bad -= 1
+        self._outcomes.append(bad)
+        self._bad += bad
+
+    @property
+    def share(self) -> float:
+        return self._bad / len(self._outcomes) if self._outcomes else 0.0
+
+    @property
+    def tripped(self) -> bool:
+        return len(self._outcomes) >= self.minimum and self.share > self.threshold
+
+    def describe(self) -> str:
+        return f"{self._bad} of the last {len(self._outcomes)} messages dead-lettered ({self.share:.0%})"
+
+    def reset(self) -> None:
+        self._outcomes.clear()
+        self._bad = 0
+
+
 class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, loop: ConsumerLoop) -> None:
         self._loop = loop
@@ -112,6 +152,35 @@ class ConsumerLoop:
         self._pending_offsets: dict[TopicPartition, int] = {}
         self.batch_lock = asyncio.Lock()
         self._stopping = asyncio.Event()
+        self.guard = BadShareGuard(
+            threshold=settings.consumer_halt_bad_share,
+            window=settings.consumer_halt_window,
+            minimum=settings.consumer_halt_min_messages,
+        )
+        self.halted_because: str | None = None
+        self._dead_lettered = 0
+
+    @property
+    def halted(self) -> bool:
+        return self.halted_because is not None
+
+    def halt(self, reason: str) -> None:
+        self.halted_because = reason
+        metrics.consumer_halted.labels(self.group).set(1)
+        logger.error(
+            "consumption halted: too many messages dead-lettered",
+            extra={"fields": {"group": self.group, "reason": reason}},
+        )
+
+    def resume(self) -> None:
+        """Ops, once the cause is fixed: consume again, with a fresh window."""
+        self.guard.reset()
+        self.halted_because = None
+        metrics.consumer_halted.labels(self.group).set(0)
+        consumer = self._consumer
+        if consumer is not None and consumer.paused():
+            consumer.resume(*consumer.paused())
+        logger.warning("consumption resumed by ops", extra={"fields": {"group": self.group}})
 
     def stop(self) -> None:
         self._stopping.set()
@@ -141,7 +210,14 @@ class ConsumerLoop:
         next_lag_report = loop.time()
         try:
             while not self._stopping.is_set():
+                if self.halted:  # stay in the group, fetch nothing (also partitions assigned since)
+                    unpaused = consumer.assignment() - consumer.paused()
+                    if unpaused:
+                        consumer.pause(*unpaused)
                 batches = await consumer.getmany(timeout_ms=200, max_records=self.settings.consumer_max_records)
+                if loop.time() >= next_lag_report:  # also when idle, so the gauge reaches zero
+                    await self._record_lag(consumer)
+                    next_lag_report = loop.time() + 1.0
                 if not batches:
                     continue
                 async with self.batch_lock:
@@ -154,9 +230,8 @@ class ConsumerLoop:
                     for partition, records in polled.items():
                         self._pending_offsets[partition] = records[-1].offset + 1
                     await self.commit_pending(None)
-                if loop.time() >= next_lag_report:
-                    await self._record_lag(consumer)
-                    next_lag_report = loop.time() + 1.0
+                if self.guard.tripped and not self.halted:
+                    self.halt(self.guard.describe())
         finally:
             self._consumer = None
             try:
@@ -204,6 +279,15 @@ class ConsumerLoop:
     # --- processing --------------------------------------------------------------------
 
     async def _process_batch(self, records: list[ConsumerRecord]) -> None:
+        dead_lettered_before = self._dead_lettered
+        try:
+            await self._process_records(records)
+        finally:
+            bad = self._dead_lettered - dead_lettered_before
+            for index in range(len(records)):
+                self.guard.record(bad=index < bad)
+
+    async def _process_records(self, records: list[ConsumerRecord]) -> None:
         handled: list[tuple[ConsumerRecord, EventEnvelope]] = []
         for record in records:
             try:
@@ -305,6 +389,7 @@ class ConsumerLoop:
             str(Topic.DEAD_LETTER), value=record.value, key=record.key, headers=headers
         )
         metrics.dead_letters_total.labels(self.group, record.topic).inc()
+        self._dead_lettered += 1
         metrics.events_handled_total.labels(
             self.group, envelope.event_type if envelope else "malformed", "dead_lettered"
         ).inc()

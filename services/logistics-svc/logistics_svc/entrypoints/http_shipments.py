@@ -69,7 +69,8 @@ async def dispatch(body: DispatchRequest, request: Request, principal: Dispatche
     """The order must be confirmed (核对发货信息) and not cancelled; the carrier known and active;
     the tracking number in the carrier's format and not used by another live shipment; the
     lines and quantities the order's, never more than is left to ship. An order may ship in
-    several parcels; what is not shipped stays open."""
+    several parcels; what is not shipped stays open. The same dispatch sent again (a retry after
+    a lost answer) returns the shipment the first one made, with nothing new written."""
     runtime = request.app.state.runtime
     lines: dict[str, int] = {}
     for index, line in enumerate(body.lines):

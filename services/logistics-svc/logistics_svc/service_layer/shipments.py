@@ -131,6 +131,25 @@ class Dispatch:
     lines: dict[str, int]
 
 
+async def _same_dispatch(
+    repository: LogisticsRepository, command: Dispatch, merchant_scope: str | None
+) -> Shipment | None:
+    """The shipment this very dispatch already made: a platform retrying after a timeout (the
+    first attempt committed, its answer was lost) gets the parcel back instead of a refusal.
+    Another order or other lines under the tracking number stay a 409."""
+    existing_id = await repository.shipment_using(command.carrier_code, command.tracking_number)
+    if existing_id is None:
+        return None
+    existing = await repository.shipment(existing_id)
+    same = (
+        existing is not None
+        and existing.order_id == command.order_id
+        and existing.lines == dict(command.lines)
+        and merchant_scope in (None, existing.merchant_id)
+    )
+    return existing if same else None
+
+
 async def dispatch(
     session: AsyncSession,
     command: Dispatch,
@@ -141,7 +160,8 @@ async def dispatch(
 ) -> Shipment:
     """A parcel leaves. Raises DispatchRefused: unknown or inactive carrier, a tracking number
     not in the carrier's format or already used, an unconfirmed or cancelled order, lines or
-    quantities the order does not have left."""
+    quantities the order does not have left. The same dispatch sent again (same order, carrier,
+    tracking number and lines) returns the shipment it made: retries are safe."""
     carrier = await CarrierRegistry(session).get(command.carrier_code)
     if carrier is None or not carrier.active:
         raise DispatchRefused("unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", "carrier_code")
@@ -155,6 +175,9 @@ async def dispatch(
         )
     command = replace(command, carrier_code=carrier.code, tracking_number=tracking_number)
     repository = LogisticsRepository(session)
+    replayed = await _same_dispatch(repository, command, merchant_scope)
+    if replayed is not None:
+        return replayed
     order = await repository.order_for_dispatch(command.order_id)
     already = await repository.dispatched_quantities(command.order_id) if order else {}
     check_dispatch(order, command.lines, already, merchant_scope)

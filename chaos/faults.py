@@ -1,0 +1,113 @@
+"""The faults of a chaos run, drawn from a seed so a failing run can be replayed exactly.
+
+A plan is a list of faults at moments (seconds after the surge starts) within a window; the
+runner (``chaos.runner``) injects them in that order while the surge driver works. Which
+process, which link and how long are all drawn here, up front, from ``random.Random(seed)``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    KILL = "kill"  # SIGKILL a service instance; restart it after a pause
+    STALL = "stall"  # SIGSTOP a consumer instance past its max poll interval, then SIGCONT
+    REBALANCE = "rebalance"  # an extra consumer joins the groups, and leaves later
+    RELAY_KILL = "relay_kill"  # restart an instance armed to die between publish and mark-sent
+    BROKER_RESTART = "broker_restart"
+    POSTGRES_RESTART = "postgres_restart"
+    NETWORK = "network"  # latency, blackhole or resets on a service's link to PostgreSQL
+    PROVIDERS = "providers"  # the payout bank and refund provider slow and failing for a while
+    MALFORMED = "malformed"  # messages that are not event envelopes, into the event topics
+
+
+# Services whose instances may be killed or re-armed; the second instances exist in a chaos run.
+SERVICES = ("order-svc", "logistics-svc", "settlement-svc", "refund-svc", "recon-svc")
+CONSUMER_SCALED = ("logistics-svc", "settlement-svc")  # two instances each, same consumer groups
+NETWORK_FAULTS = ("latency", "blackhole", "reset")
+
+
+@dataclass(frozen=True)
+class Fault:
+    at_s: float  # seconds after the surge started
+    kind: Kind
+    target: str  # a process name ("settlement-svc#2"), "kafka", "postgres", a topic, a sandbox
+    hold_s: float  # how long the fault lasts before recovery starts
+    detail: str = ""  # e.g. the network fault, the failpoint pass, the number of messages
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self) | {"kind": self.kind.value}
+
+
+# A full chaos run's mix: several kills of each service, and every other kind at least once.
+FULL_MIX: Mapping[Kind, int] = {
+    Kind.KILL: 10,
+    Kind.STALL: 2,
+    Kind.REBALANCE: 2,
+    Kind.RELAY_KILL: 3,
+    Kind.BROKER_RESTART: 1,
+    Kind.POSTGRES_RESTART: 1,
+    Kind.NETWORK: 3,
+    Kind.PROVIDERS: 2,
+    Kind.MALFORMED: 4,
+}
+# The short version inside `make test`: one consumer kill, one relay kill, a few bad messages.
+SHORT_MIX: Mapping[Kind, int] = {Kind.KILL: 1, Kind.RELAY_KILL: 1, Kind.MALFORMED: 1}
+
+
+def plan(
+    seed: int,
+    *,
+    window_s: float,
+    mix: Mapping[Kind, int],
+    malformed_total: int,
+    topics: Sequence[str],
+    start_s: float = 5.0,
+    three_brokers: bool = False,
+) -> list[Fault]:
+    """Faults at random moments in [start_s, window_s], sorted by time. ``malformed_total``
+    bad messages are spread over the MALFORMED faults."""
+    rng = random.Random(seed)
+    faults: list[Fault] = []
+    malformed_left = malformed_total
+    malformed_faults = mix.get(Kind.MALFORMED, 0)
+    for kind in Kind:  # a fixed order, so the draws replay whatever the mapping's order
+        for index in range(mix.get(kind, 0)):
+            at_s = round(rng.uniform(start_s, window_s), 1)
+            if kind is Kind.KILL:
+                service = SERVICES[index % len(SERVICES)] if index < len(SERVICES) else rng.choice(SERVICES)
+                instance = rng.choice((1, 2)) if service in CONSUMER_SCALED else 1
+                target = service if instance == 1 else f"{service}#{instance}"
+                faults.append(Fault(at_s, kind, target, round(rng.uniform(0.5, 3.0), 1)))
+            elif kind is Kind.STALL:
+                # the second instance: the first one answers the driver, which would only wait
+                target = f"{rng.choice(CONSUMER_SCALED)}#2"
+                faults.append(Fault(at_s, kind, target, 0.0, "past max.poll.interval.ms"))
+            elif kind is Kind.REBALANCE:
+                faults.append(Fault(at_s, kind, rng.choice(CONSUMER_SCALED), round(rng.uniform(5, 15), 1)))
+            elif kind is Kind.RELAY_KILL:
+                service = rng.choice(SERVICES[:4])  # recon publishes little; the others a lot
+                faults.append(Fault(at_s, kind, service, 0.0, f"relay.after_publish@{rng.randint(2, 8)}"))
+            elif kind is Kind.BROKER_RESTART:  # of three brokers, one is killed -9; a lone one restarts
+                target = f"kafka-node-{rng.randint(1, 3)}" if three_brokers else "kafka"
+                faults.append(Fault(at_s, kind, target, round(rng.uniform(1, 4) * (5 if three_brokers else 1), 1)))
+            elif kind is Kind.POSTGRES_RESTART:
+                faults.append(Fault(at_s, kind, "postgres", 0.0))
+            elif kind is Kind.NETWORK:
+                network_fault = NETWORK_FAULTS[index % len(NETWORK_FAULTS)]
+                hold = round(rng.uniform(3, 10), 1)
+                faults.append(Fault(at_s, kind, rng.choice(SERVICES), hold, network_fault))
+            elif kind is Kind.PROVIDERS:
+                target = ("payout-sandbox", "refund-sandbox")[index % 2]
+                faults.append(Fault(at_s, kind, target, round(rng.uniform(10, 30), 1), "fail 30%, 0.5-3 s"))
+            elif kind is Kind.MALFORMED:
+                count = malformed_left // (malformed_faults - index)
+                malformed_left -= count
+                if count:
+                    faults.append(Fault(at_s, kind, rng.choice(list(topics)), 0.0, str(count)))
+    return sorted(faults, key=lambda fault: (fault.at_s, fault.kind.value, fault.target))

@@ -1,0 +1,316 @@
+"""Injects a fault plan into a private platform while the surge driver works, restarts whatever
+dies, and afterwards checks that every malformed message reached the dead-letter topic.
+
+Everything stays on 127.0.0.1: processes are signalled directly, the broker and PostgreSQL are
+restarted with the project's own scripts, and network faults go through ``chaos.tcp_proxy``
+proxies that sit between each service and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import signal
+import subprocess
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+
+from chaos.faults import Fault, Kind
+from chaos.tcp_proxy import Fault as LinkFault
+from chaos.tcp_proxy import FaultProxy
+from surge.platform import ROOT, PlatformHandle, cluster, local
+
+logger = logging.getLogger(__name__)
+
+MALFORMED_PREFIX = b"chaos-malformed "  # not JSON, so never an envelope
+REBALANCE_PORT_STEP = 70  # the extra consumer listens on its service's port + 70
+SUPERVISE_EVERY_S = 0.5
+RELAY_FAILPOINT_WAIT_S = 60.0
+
+
+@dataclass
+class FaultRecord:
+    fault: Fault
+    started_s: float = 0.0  # since the surge started
+    recovered_s: float | None = None  # since the surge started: the system whole again
+    outcome: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.fault.as_json(),
+            "started_s": round(self.started_s, 2),
+            "recovered_s": None if self.recovered_s is None else round(self.recovered_s, 2),
+            "recovery_s": None if self.recovered_s is None else round(self.recovered_s - self.started_s, 2),
+            "outcome": self.outcome,
+        }
+
+
+@dataclass
+class ChaosRunner:
+    platform: PlatformHandle
+    kafka_port: int
+    proxies: dict[str, FaultProxy] = field(default_factory=dict)  # service → its PostgreSQL link
+    stall_s: float = 15.0  # longer than the services' max poll interval in a chaos run
+    records: list[FaultRecord] = field(default_factory=list)
+    restarts: list[dict[str, Any]] = field(default_factory=list)  # unplanned deaths, restarted
+    malformed: dict[str, str] = field(default_factory=dict)  # message key → topic
+    _held: set[str] = field(default_factory=set)  # processes a fault is acting on
+    _started: float = field(default_factory=time.monotonic)
+
+    def now_s(self) -> float:
+        return time.monotonic() - self._started
+
+    # --- the plan ------------------------------------------------------------------------------
+
+    async def inject(self, faults: list[Fault]) -> None:
+        """Each fault at its moment (or right after the previous one has recovered)."""
+        for fault in faults:
+            delay = fault.at_s - self.now_s()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            record = FaultRecord(fault, started_s=self.now_s())
+            self.records.append(record)
+            print(f"chaos: {record.started_s:7.1f} s  {fault.kind.value} {fault.target} {fault.detail}", flush=True)
+            try:
+                record.outcome = await self._apply(fault)
+            except Exception as error:
+                record.outcome = f"not injected: {error!r}"
+                logger.exception("fault %s failed", fault)
+            record.recovered_s = self.now_s()
+
+    async def _apply(self, fault: Fault) -> str:
+        handlers = {
+            Kind.KILL: self._kill,
+            Kind.STALL: self._stall,
+            Kind.REBALANCE: self._rebalance,
+            Kind.RELAY_KILL: self._relay_kill,
+            Kind.BROKER_RESTART: self._restart_broker,
+            Kind.POSTGRES_RESTART: self._restart_postgres,
+            Kind.NETWORK: self._network,
+            Kind.PROVIDERS: self._providers,
+            Kind.MALFORMED: self._malformed,
+        }
+        return await handlers[fault.kind](fault)
+
+    async def _kill(self, fault: Fault) -> str:
+        self._held.add(fault.target)
+        try:
+            self.platform.processes[fault.target].kill()
+            await asyncio.sleep(fault.hold_s)
+            took = await self.platform.restart(fault.target)
+        finally:
+            self._held.discard(fault.target)
+        return f"killed -9, down {fault.hold_s} s, ready {took:.1f} s after restart"
+
+    async def _stall(self, fault: Fault) -> str:
+        process = self.platform.processes[fault.target].process
+        assert process is not None
+        process.send_signal(signal.SIGSTOP)
+        try:
+            await asyncio.sleep(self.stall_s)
+        finally:
+            process.send_signal(signal.SIGCONT)
+        await asyncio.to_thread(self.platform.processes[fault.target].wait_ready, 120)
+        return f"SIGSTOP {self.stall_s:.0f} s, SIGCONT, ready again"
+
+    async def _rebalance(self, fault: Fault) -> str:
+        """A consumer-only instance joins the service's groups, stays a while, and leaves."""
+        template = self.platform.processes[fault.target]
+        port = template.port + REBALANCE_PORT_STEP
+        extra = dataclasses.replace(
+            template,
+            port=port,
+            env={
+                **template.env,
+                "SHIPSETTLE_HTTP_PORT": str(port),
+                "SHIPSETTLE_ROLES": "consumer",
+                "SHIPSETTLE_TEST_CLOCK_OFFSET_S": str(self.platform.clock_offset_s),
+            },
+            log_path=template.log_path.with_name(f"{fault.target}-rebalance.log"),
+            process=None,
+            instance="rebalance",
+        )
+        async with self.platform.clock_lock:  # joins at the platform's current test time
+            extra.env["SHIPSETTLE_TEST_CLOCK_OFFSET_S"] = str(self.platform.clock_offset_s)
+            extra.start()
+            self.platform.urls[f"{fault.target}#rebalance"] = extra.base_url
+            self.platform.processes[f"{fault.target}#rebalance"] = extra
+            self._held.add(f"{fault.target}#rebalance")
+            await asyncio.to_thread(extra.wait_ready, 120)
+        await asyncio.sleep(fault.hold_s)
+        async with self.platform.clock_lock:
+            del self.platform.urls[f"{fault.target}#rebalance"]
+            del self.platform.processes[f"{fault.target}#rebalance"]
+        await asyncio.to_thread(extra.stop)
+        self._held.discard(f"{fault.target}#rebalance")
+        return f"a consumer joined for {fault.hold_s} s and left"
+
+    async def _relay_kill(self, fault: Fault) -> str:
+        """Restart the instance armed to die between a publish and its mark-sent, let it die
+        there, and restart it clean."""
+        process = self.platform.processes[fault.target]
+        self._held.add(fault.target)
+        try:
+            process.kill()
+            with contextlib.suppress(RuntimeError):  # died at the failpoint before it was ready
+                await self.platform.restart(fault.target, extra_env={"SHIPSETTLE_FAILPOINTS": fault.detail})
+            deadline = time.monotonic() + RELAY_FAILPOINT_WAIT_S
+            while process.alive() and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            reached = not process.alive()
+            process.kill()
+            took = await self.platform.restart(fault.target)
+        finally:
+            self._held.discard(fault.target)
+        if reached:
+            return f"died at {fault.detail}; ready {took:.1f} s after restart"
+        return f"{fault.detail} not reached in {RELAY_FAILPOINT_WAIT_S:.0f} s (little to publish); restarted"
+
+    async def _restart_broker(self, fault: Fault) -> str:
+        if fault.target.startswith("kafka-node-"):  # one of three: the others keep the quorum and ISR
+            node = fault.target.removeprefix("kafka-node-")
+            await asyncio.to_thread(cluster, "kill-node", node, kafka_port=self.kafka_port)
+            await asyncio.sleep(fault.hold_s)
+            await asyncio.to_thread(cluster, "start-node", node, kafka_port=self.kafka_port)
+            return f"broker {node} of 3 killed -9, down {fault.hold_s} s, started"
+        await asyncio.to_thread(local.stop_kafka, self.kafka_port)
+        await asyncio.sleep(fault.hold_s)
+        await asyncio.to_thread(local.start_kafka, self.kafka_port)
+        return f"broker stopped, down {fault.hold_s} s, started"
+
+    async def _restart_postgres(self, fault: Fault) -> str:
+        started = time.monotonic()
+        await asyncio.to_thread(
+            subprocess.run, ["bash", "deploy/postgres/postgres.sh", "restart"], cwd=ROOT, check=True
+        )
+        return f"PostgreSQL restarted in {time.monotonic() - started:.1f} s"
+
+    async def _network(self, fault: Fault) -> str:
+        proxy = self.proxies.get(fault.target)
+        if proxy is None:
+            return "no proxy for this service (run without --proxy)"
+        link_fault = LinkFault(fault.detail)
+        proxy.set(link_fault, latency_ms=300 if link_fault is LinkFault.LATENCY else 0)
+        try:
+            await asyncio.sleep(fault.hold_s)
+        finally:
+            proxy.set(LinkFault.NONE)
+        return f"{fault.detail} on {fault.target} ↔ PostgreSQL for {fault.hold_s} s"
+
+    async def _providers(self, fault: Fault) -> str:
+        url = f"{self.platform.url(fault.target)}/_sandbox/controls"
+        headers = {"Authorization": f"Bearer {self.platform.sandbox_secret}"}
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(
+                url, headers=headers, json={"fail_rate": 0.3, "min_delay_ms": 500, "max_delay_ms": 3000}
+            )
+            response.raise_for_status()
+            try:
+                await asyncio.sleep(fault.hold_s)
+            finally:
+                restore = {"fail_rate": 0.0, "min_delay_ms": 20, "max_delay_ms": 100}
+                for attempt in range(30):  # the sandbox may itself be restarting
+                    try:
+                        (await client.post(url, headers=headers, json=restore)).raise_for_status()
+                        break
+                    except httpx.HTTPError:
+                        await asyncio.sleep(1 + attempt)
+        return f"{fault.target} failing 30% and answering in 0.5-3 s for {fault.hold_s} s"
+
+    async def _malformed(self, fault: Fault) -> str:
+        producer = AIOKafkaProducer(bootstrap_servers=self.platform.kafka_bootstrap, acks="all")
+        await producer.start()
+        try:
+            partitions = sorted(await producer.partitions_for(fault.target))
+            for index in range(int(fault.detail)):
+                key = f"chaos-{uuid.uuid4().hex[:12]}"
+                await producer.send_and_wait(
+                    fault.target,
+                    value=MALFORMED_PREFIX + key.encode(),
+                    key=key.encode(),
+                    partition=partitions[index % len(partitions)],
+                )
+                self.malformed[key] = fault.target
+        finally:
+            await producer.stop()
+        return f"{fault.detail} malformed messages into {fault.target}"
+
+    # --- keeping the platform up ---------------------------------------------------------------
+
+    async def supervise(self, stop: asyncio.Event) -> None:
+        """Restart any process that died on its own (a failpoint, a crash), as an orchestrator
+        would; faults acting on a process hold it so its planned restart is theirs."""
+        while not stop.is_set():
+            for name, process in list(self.platform.processes.items()):
+                if name in self._held or process.alive():
+                    continue
+                code = process.process.returncode if process.process is not None else None
+                self._held.add(name)
+                try:
+                    took = await self.platform.restart(name)
+                    self.restarts.append({"process": name, "at_s": round(self.now_s(), 1), "exit": code})
+                    logger.warning("%s exited (%s); restarted in %.1f s", name, code, took)
+                except Exception:
+                    logger.exception("restarting %s failed; trying again", name)
+                finally:
+                    self._held.discard(name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SUPERVISE_EVERY_S)
+
+    # --- afterwards ----------------------------------------------------------------------------
+
+    async def check_dead_letters(self) -> dict[str, Any]:
+        """Every malformed message is in the dead-letter topic once per consumer group reading
+        its topic, with its origin and the error."""
+        from shipsettle_shared.dead_letters import read_dead_letters
+
+        bootstrap = self.platform.kafka_bootstrap
+        readers = await _groups_reading(bootstrap, self.platform.group_prefix)
+        letters = await read_dead_letters(bootstrap)
+        found: dict[str, set[str]] = defaultdict(set)
+        incomplete: list[str] = []
+        for letter in letters:
+            key = letter.key.decode() if letter.key else ""
+            if key not in self.malformed:
+                continue
+            headers = {name: value.decode() for name, value in letter.headers}
+            if headers.get("dl_origin_topic") != self.malformed[key] or "malformed" not in headers.get("dl_error", ""):
+                incomplete.append(f"{key}: {headers}")
+            found[key].add(headers.get("dl_consumer_group", ""))
+        missing = [
+            f"{key} ({topic}) not dead-lettered by {sorted(readers[topic] - found[key])}"
+            for key, topic in self.malformed.items()
+            if readers[topic] - found[key]
+        ]
+        return {
+            "injected": len(self.malformed),
+            "dead_lettered": sum(len(groups) for groups in found.values()),
+            "missing": missing[:20],
+            "without_origin_or_error": incomplete[:20],
+            "ok": not missing and not incomplete,
+        }
+
+
+async def _groups_reading(bootstrap: str, prefix: str) -> dict[str, set[str]]:
+    """topic → the platform's consumer groups that committed offsets on it."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        readers: dict[str, set[str]] = defaultdict(set)
+        for group, *_ in await admin.list_consumer_groups():
+            if not str(group).startswith(prefix):
+                continue
+            for partition in await admin.list_consumer_group_offsets(group):
+                readers[partition.topic].add(str(group))
+        return readers
+    finally:
+        await admin.close()
