@@ -133,7 +133,6 @@ class ChaosRunner:
                 **template.env,
                 "SHIPSETTLE_HTTP_PORT": str(port),
                 "SHIPSETTLE_ROLES": "consumer",
-                "SHIPSETTLE_TEST_CLOCK_OFFSET_S": str(self.platform.clock_offset_s),
             },
             log_path=template.log_path.with_name(f"{fault.target}-rebalance.log"),
             process=None,

@@ -57,6 +57,7 @@ bootstrap() {
 
 case "${1:-}" in
   start)
+    cluster_id >/dev/null  # once, before the nodes start in parallel: they must share it
     # the nodes wait for each other's quorum, so they start together
     for n in "${nodes[@]}"; do node start "$n" & done
     wait

@@ -97,7 +97,8 @@ start() {
     -Dlog4j2.configurationFile="$here/log4j2.properties" \
     -cp "$libs/*" kafka.Kafka "$config" >>"$log_file" 2>&1 &
   echo $! >"$pid_file"
-  for _ in $(seq 1 120); do
+  # a JVM on two busy CPUs can take a minute to listen: wait up to three
+  for _ in $(seq 1 360); do
     if port_open; then
       echo "kafka: running on 127.0.0.1:$port (pid $(cat "$pid_file"), log $log_file)"
       return 0
@@ -109,7 +110,7 @@ start() {
     fi
     sleep 0.5
   done
-  echo "kafka: not listening on $port after 60 s" >&2
+  echo "kafka: not listening on $port after 180 s" >&2
   return 1
 }
 
