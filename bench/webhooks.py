@@ -453,19 +453,21 @@ run for {webhooks.total_ok:,} 2xx answers (warm-up included). Response codes see
 {webhooks.statuses}, empty {empty.statuses}.
 
 Where a webhook's time goes, compared with the empty endpoint: reading the raw body, the AfterShip
-secret (from a 2-second in-process cache, one SELECT when it expires), HMAC-SHA256 over the body,
-JSON parsing into scans, then one transaction with an INSERT into `webhook_deliveries` (raw body
-and scans as JSONB) and an `add_to_outbox` INSERT of `CarrierScansReceived`, committed (a WAL flush
-with synchronous_commit=on) before the 200. logistics-svc runs as two instances, as ops deploy it
+secret (from a 2-second in-process cache; one SELECT when it expires, shared by the requests that
+miss together), HMAC-SHA256 over the body, JSON parsing into scans, then one statement on the
+pooled asyncpg connection, outside any transaction block (so its own transaction): a CTE that
+inserts into `webhook_deliveries` (raw body and scans as JSONB) and, only when that row is new,
+the outbox row of `CarrierScansReceived`; it returns after its commit's WAL flush
+(synchronous_commit=on), and the 200 is a body serialised once at start. logistics-svc runs as two instances, as ops deploy it
 for a surge: the webhook instance (`SHIPSETTLE_ROLES=""`: HTTP only, a pool of {API_POOL} database
 connections) and a worker instance (relay, consumer, scheduler, at nice {WORKER_NICENESS}) that publishes
 those rows to Kafka and applies the scans behind the acknowledgement — during the load, on the same
 2 CPUs, yielding them to the acknowledging instance while they are saturated. Behind the
 acknowledgement when the measured window closed: {versions["applied_when_window_closed"]} deliveries'
-scans applied; all of them {versions["drained_s"]} s after it closed. A profile of the webhook
-instance (py-spy, an earlier run) put most of its time in the database round trips (BEGIN, two
-INSERTs, COMMIT; the pool's pre-ping round trip was removed after that profile) and FastAPI's
-request handling; HMAC and JSON parsing were small.
+scans applied; all of them {versions["drained_s"]} s after it closed. Profiles of the webhook
+instance (py-spy): before, the unit of work (BEGIN, two ORM INSERTs, COMMIT) was most of its time;
+with the single statement, the statement's round trip, FastAPI's request handling and the pool
+checkout lead, and the outbox envelope, HMAC and JSON parsing are small.
 
 How it was measured:
 - logistics-svc: the real service processes (`deploy/local.py` `service_process`, environment `test`,

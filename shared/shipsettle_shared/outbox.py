@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert
@@ -47,6 +48,42 @@ def build_envelope(
         correlation_id=current_correlation_id(),
         causation_id=causation_id,
         payload=checked.model_dump(mode="json"),
+    )
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """An outbox row's columns, for a writer that inserts the row within its own single statement
+    (logistics' webhook acknowledgement) rather than through a session; ``envelope_json`` is the
+    envelope as JSON text, the form asyncpg takes for JSONB."""
+
+    event_id: uuid.UUID
+    topic: str
+    message_key: str
+    shard: int
+    event_type: str
+    envelope_json: str
+
+
+def outbox_row(
+    payload: EventPayload,
+    *,
+    producer: str,
+    occurred_at: datetime,
+    causation_id: uuid.UUID | None = None,
+) -> OutboxRow:
+    """The row ``add_to_outbox`` would insert, for the caller to write in its own transaction."""
+    envelope = build_envelope(payload, producer=producer, occurred_at=occurred_at, causation_id=causation_id)
+    message_key = envelope.aggregate_id
+    return OutboxRow(
+        event_id=envelope.event_id,
+        topic=str(payload.topic),
+        message_key=message_key,
+        shard=shard_of(message_key),
+        event_type=envelope.event_type,
+        # Serialised by pydantic itself: the same JSON as model_dump(mode="json"), without the
+        # intermediate dicts.
+        envelope_json=envelope.model_dump_json(),
     )
 
 

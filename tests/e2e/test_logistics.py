@@ -4,7 +4,9 @@ buyer or by the auto-confirm timer when the test clock moves 7 days."""
 
 from __future__ import annotations
 
+import json
 import secrets
+import uuid
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -290,6 +292,52 @@ async def test_an_aftership_webhook_and_a_native_webhook_move_shipments_and_dupl
     native_url = f"{platform.url('logistics-svc')}/v1/webhooks/carriers/SF"
     assert (await client.post(native_url, content=raw, headers=headers)).status_code == 200
     await status_becomes(client, platform, second["shipment_id"], "delivered")
+
+
+async def webhook_rows(platform: Platform, delivery_id: str) -> tuple[int, int]:
+    """The delivery's rows in webhook_deliveries, and the CarrierScansReceived rows queued for it."""
+    async with engine_for(platform.database_urls["logistics-svc"]) as engine, engine.connect() as connection:
+        deliveries = await connection.scalar(
+            text("select count(*) from webhook_deliveries where delivery_id = :id"), {"id": delivery_id}
+        )
+        announced = await connection.scalar(
+            text(
+                "select count(*) from outbox where event_type = 'CarrierScansReceived' "
+                "and envelope->'payload'->>'delivery_id' = :id"
+            ),
+            {"id": delivery_id},
+        )
+    return int(deliveries or 0), int(announced or 0)
+
+
+async def test_an_acknowledged_webhook_is_stored_with_its_event_and_a_repeat_or_a_scanless_one_queues_nothing(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    url = f"{platform.url('logistics-svc')}/v1/webhooks/aftership"
+    now = await service_now(client, platform.url("logistics-svc"))
+    body = aftership_body(sf_number(), [("InTransit", "Departed facility", now)], now)
+    delivery_id = json.loads(body)["event_id"]
+
+    first = await client.post(url, content=body, headers=aftership_headers(body, AFTERSHIP_SECRET))
+    assert (first.status_code, first.json()) == (200, {"accepted": True, "duplicate": False})
+    # Both rows exist as soon as the acknowledgement has arrived: written by the same commit.
+    assert await webhook_rows(platform, delivery_id) == (1, 1)
+    again = await client.post(url, content=body, headers=aftership_headers(body, AFTERSHIP_SECRET))
+    assert (again.status_code, again.json()) == (200, {"accepted": True, "duplicate": True})
+    assert await webhook_rows(platform, delivery_id) == (1, 1)
+
+    scanless_id = str(uuid.uuid4())
+    scanless = json.dumps(
+        {
+            "event": "edd_revise",
+            "event_id": scanless_id,
+            "msg": {"tracking_number": sf_number()},
+            "ts": int(now.timestamp()),
+        }
+    ).encode()
+    response = await client.post(url, content=scanless, headers=aftership_headers(scanless, AFTERSHIP_SECRET))
+    assert (response.status_code, response.json()) == (200, {"accepted": True, "duplicate": False})
+    assert await webhook_rows(platform, scanless_id) == (1, 0)
 
 
 async def test_forged_replayed_and_altered_webhooks_get_401_and_change_nothing(

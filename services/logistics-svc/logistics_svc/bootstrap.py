@@ -24,7 +24,8 @@ DEFINITION = ServiceDefinition(
         "快递100 push, AfterShip), and sign-off (签收 / 确认收货)."
     ),
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    routers=(carriers_router, shipments_router, webhooks_router),
+    # Webhooks first: routes are matched in order, and the carriers' acknowledgement is the hot path.
+    routers=(webhooks_router, carriers_router, shipments_router),
     subscriptions=subscriptions,
     timer_handlers=timer_handlers,
     on_startup=seed_carriers,

@@ -1,7 +1,10 @@
 """The webhook secret cache: one load per key within its lifetime, absent secrets never cached,
-and a secret ops changed is forgotten at once on the instance that changed it."""
+a secret ops changed is forgotten at once on the instance that changed it, and concurrent misses
+share one load."""
 
 from __future__ import annotations
+
+import asyncio
 
 from logistics_svc.adapters.secret_cache import SecretCache
 
@@ -37,4 +40,62 @@ async def test_an_expired_secret_is_loaded_again() -> None:
 
     await cache.get("k", load)
     await cache.get("k", load)
+    assert loads == 2
+
+
+async def test_concurrent_misses_of_a_key_share_one_load() -> None:
+    cache = SecretCache(ttl_s=60)
+    loads = 0
+    release = asyncio.Event()
+
+    async def load() -> str | None:
+        nonlocal loads
+        loads += 1
+        await release.wait()
+        return "secret-0123456789abcdef"
+
+    waiting = [asyncio.create_task(cache.get("k", load)) for _ in range(32)]
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(*waiting) == ["secret-0123456789abcdef"] * 32
+    assert loads == 1
+
+
+async def test_a_waiter_cancelled_during_a_shared_load_does_not_cancel_it_for_the_others() -> None:
+    cache = SecretCache(ttl_s=60)
+    release = asyncio.Event()
+
+    async def load() -> str | None:
+        await release.wait()
+        return "secret-0123456789abcdef"
+
+    first = asyncio.create_task(cache.get("k", load))
+    second = asyncio.create_task(cache.get("k", load))
+    await asyncio.sleep(0)
+    first.cancel()
+    release.set()
+    assert await second == "secret-0123456789abcdef"
+
+
+async def test_a_secret_forgotten_while_it_loads_is_not_cached_and_the_next_caller_loads_again() -> None:
+    cache = SecretCache(ttl_s=60)
+    stored = {"k": "old-secret-0123456789"}
+    started, release = asyncio.Event(), asyncio.Event()
+    loads = 0
+
+    async def slow_load() -> str | None:
+        nonlocal loads
+        loads += 1
+        value = stored["k"]
+        started.set()
+        await release.wait()
+        return value
+
+    in_flight = asyncio.create_task(cache.get("k", slow_load))
+    await started.wait()
+    stored["k"] = "new-secret-0123456789"
+    cache.forget("k")
+    release.set()
+    assert await in_flight == "old-secret-0123456789"
+    assert await cache.get("k", slow_load) == "new-secret-0123456789"
     assert loads == 2

@@ -17,12 +17,14 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
 from logistics_svc.adapters.tables import AggregatorSecretRow, RejectedWebhookRow
+from logistics_svc.adapters.webhook_deliveries import WebhookDeliveries
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 from logistics_svc.domain.tracking import WebhookDelivery, WebhookRejected
 from logistics_svc.service_layer import shipments as service
@@ -33,6 +35,23 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/webhooks", tags=["carrier webhooks"])
 
 MAX_BODY_BYTES = 512 * 1024
+
+
+class WebhookAck(BaseModel):
+    accepted: bool
+    duplicate: bool
+
+
+# The two possible answers, serialised once: the acknowledgement is the hot path, and validating
+# and encoding a returned dict on every request (FastAPI's default) would change nothing in them.
+_ACK_BODIES = {
+    duplicate: WebhookAck(accepted=True, duplicate=duplicate).model_dump_json().encode() for duplicate in (False, True)
+}
+_ACK_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"model": WebhookAck, "description": "Stored (or a duplicate)"}}
+
+
+def _acknowledge(fresh: bool) -> Response:
+    return Response(_ACK_BODIES[not fresh], media_type="application/json")
 
 
 def _unauthorized(reason: str) -> Problem:
@@ -63,8 +82,7 @@ async def _keep_rejected(request: Request, source: str, raw_body: bytes, reason:
 
 async def _accept(request: Request, delivery: WebhookDelivery, raw_body: bytes) -> bool:
     runtime = request.app.state.runtime
-    async with unit_of_work(runtime.sessions) as session:
-        return await service.accept_webhook(session, delivery, raw_body, now=runtime.clock.now())
+    return await service.accept_webhook(WebhookDeliveries(runtime.engine), delivery, raw_body, now=runtime.clock.now())
 
 
 async def _read(request: Request) -> bytes:
@@ -88,10 +106,15 @@ async def _parse_or_keep(
         raise Problem(400, "Unreadable webhook", rejected.reason, type_slug="webhook-unreadable") from rejected
 
 
-@router.post("/carriers/{carrier_code}", summary="ShipSettle's native carrier webhook (Standard Webhooks signature)")
+@router.post(
+    "/carriers/{carrier_code}",
+    summary="ShipSettle's native carrier webhook (Standard Webhooks signature)",
+    response_model=None,
+    responses=_ACK_RESPONSES,
+)
 async def native_webhook(
     carrier_code: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,16}$")], request: Request
-) -> dict[str, Any]:
+) -> Response:
     raw_body = await _read(request)
 
     async def load() -> str | None:
@@ -105,12 +128,16 @@ async def native_webhook(
     delivery = await _parse_or_keep(
         request, f"native:{carrier_code}", raw_body, lambda: native.verify_and_parse(raw_body, request.headers, secret)
     )
-    fresh = await _accept(request, delivery, raw_body)
-    return {"accepted": True, "duplicate": not fresh}
+    return _acknowledge(await _accept(request, delivery, raw_body))
 
 
-@router.post("/aftership", summary="AfterShip tracking webhook (aftership-hmac-sha256)")
-async def aftership_webhook(request: Request) -> dict[str, Any]:
+@router.post(
+    "/aftership",
+    summary="AfterShip tracking webhook (aftership-hmac-sha256)",
+    response_model=None,
+    responses=_ACK_RESPONSES,
+)
+async def aftership_webhook(request: Request) -> Response:
     raw_body = await _read(request)
     secret = await _aggregator_secret(request, "aftership")
     if secret is None or not aftership.verify_signature(raw_body, request.headers.get("aftership-hmac-sha256"), secret):
@@ -120,8 +147,7 @@ async def aftership_webhook(request: Request) -> dict[str, Any]:
     # is a replay, not a retry.
     if aftership.is_stale(delivery, request.app.state.runtime.clock.now()):
         raise _unauthorized("the request's timestamp is outside the accepted window (replay)")
-    fresh = await _accept(request, delivery, raw_body)
-    return {"accepted": True, "duplicate": not fresh}
+    return _acknowledge(await _accept(request, delivery, raw_body))
 
 
 @router.post("/kuaidi100", summary="Kuaidi100 (快递100) subscription push (form param + sign)")

@@ -16,13 +16,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.repository import LogisticsRepository
-from logistics_svc.adapters.tables import KnownOrderRow, WebhookDeliveryRow
+from logistics_svc.adapters.tables import KnownOrderRow
+from logistics_svc.adapters.webhook_deliveries import DeliveryRecord
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import (
     Direction,
@@ -37,7 +39,7 @@ from logistics_svc.domain.shipments import (
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.consumer import PermanentEventError
-from shipsettle_shared.outbox import add_to_outbox
+from shipsettle_shared.outbox import OutboxRow, add_to_outbox, outbox_row
 from shipsettle_shared.timers import DueTimer, cancel_timer, schedule_timer
 
 PRODUCER = "logistics-svc"
@@ -262,39 +264,39 @@ async def correct_tracking_number(
 # --- carrier webhooks ---------------------------------------------------------------------
 
 
-async def accept_webhook(session: AsyncSession, delivery: WebhookDelivery, raw_body: bytes, *, now: datetime) -> bool:
-    """Durably record a verified webhook and queue its scans; False for a duplicate delivery
-    (acknowledged and ignored)."""
-    inserted = await session.execute(
-        insert(WebhookDeliveryRow)
-        .values(
-            source=delivery.source,
-            delivery_id=delivery.delivery_id,
-            tracking_number=delivery.tracking_number,
-            vendor_carrier_code=delivery.vendor_carrier_code,
-            scans=[_scan_json(scan) for scan in delivery.scans],
-            raw_body=raw_body,
-            received_at=now,
-        )
-        .on_conflict_do_nothing(constraint="webhook_deliveries_source_delivery")
-        .returning(WebhookDeliveryRow.id)
-    )
-    if inserted.first() is None:
-        return False
+class DeliveryStore(Protocol):
+    """Where verified deliveries are kept (adapters/webhook_deliveries.py; a fake in unit tests)."""
+
+    async def record(self, delivery: DeliveryRecord, announcement: OutboxRow | None) -> bool: ...
+
+
+async def accept_webhook(store: DeliveryStore, delivery: WebhookDelivery, raw_body: bytes, *, now: datetime) -> bool:
+    """Durably record a verified webhook and queue its scans (CarrierScansReceived, through the
+    outbox, written with the delivery); False for a duplicate delivery (acknowledged and ignored)."""
+    scans = [_scan_json(scan) for scan in delivery.scans]
+    announcement = None
     if delivery.scans:
-        await add_to_outbox(
-            session,
+        announcement = outbox_row(
             contracts.CarrierScansReceived(
                 source=delivery.source,
                 delivery_id=delivery.delivery_id,
                 tracking_number=delivery.tracking_number,
                 vendor_carrier_code=delivery.vendor_carrier_code,
-                scans=[contracts.ReceivedScan(**_scan_json(scan)) for scan in delivery.scans],
+                scans=[contracts.ReceivedScan(**scan) for scan in scans],
             ),
             producer=PRODUCER,
             occurred_at=now,
         )
-    return True
+    record = DeliveryRecord(
+        source=delivery.source,
+        delivery_id=delivery.delivery_id,
+        tracking_number=delivery.tracking_number,
+        vendor_carrier_code=delivery.vendor_carrier_code,
+        scans=scans,
+        raw_body=raw_body,
+        received_at=now,
+    )
+    return await store.record(record, announcement)
 
 
 def _scan_json(scan: Scan) -> dict[str, object]:
