@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from chaos.faults import FULL_MIX
+from chaos.faults import FULL_MIX, Kind
 from chaos.session import ChaosOptions, run_chaos
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proxy", action="store_true", help="PostgreSQL links through fault proxies")
     parser.add_argument("--brokers", type=int, choices=(1, 3), default=1, help="3: a KRaft cluster, one broker killed")
     parser.add_argument("--report", type=Path, default=None, help="write the report into this markdown file")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=[kind.value for kind in Kind],
+        help="leave this kind of fault out (e.g. postgres_restart while others use the same PostgreSQL)",
+    )
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 10**6)
     print(f"chaos: seed {seed} (replay with SEED={seed})", flush=True)
@@ -42,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     options = ChaosOptions(
         orders=args.orders,
         seed=seed,
-        mix=FULL_MIX,
+        mix={kind: count for kind, count in FULL_MIX.items() if kind.value not in args.without},
         window_s=window_s,
         merchants=args.merchants,
         proxy=args.proxy,
