@@ -1,14 +1,19 @@
 """bench-ledger: sign-off events per second turned into balanced postings by settlement-svc, side by
 side with pgbench's simple-update rate on the same PostgreSQL in the same run.
 
-    python bench/ledger.py [--orders 2000] [--workers 8] [--pgbench-seconds 15] [--timeout 300]   # make bench-ledger
+    python bench/ledger.py [--orders 20000] [--workers 8] [--batch-size 200] [--pgbench-seconds 15] [--timeout 300]
+    # make bench-ledger
 
 - ledger: a fresh database ``settlement_svc_bench_ledger`` migrated with settlement-svc's real
-  migrations. N settlement orders (one or two lines, spread over 50 merchants) are pre-loaded with
-  ``SettlementRepository.add_order``; then the real handler ``settlement.on_signed_off`` is applied
-  to N ``OrderSignedOff`` envelopes (``build_envelope``, producer logistics-svc) by 8 concurrent
-  asyncio workers, one session and one transaction per sign-off (like the consumer's slow path).
-  Afterwards every ledger transaction must balance and there must be exactly N sign_off ones.
+  migrations. N settlement orders (one or two lines, spread over 50 merchants) are pre-loaded
+  (unmeasured). N ``OrderSignedOff`` envelopes (``build_envelope``, producer logistics-svc) are cut
+  into polls of up to the consumer's ``max_poll_records`` (200), as the consumer would receive
+  them; 8 concurrent workers, like 8 consumer instances, each take the next poll and apply it with
+  the service's own consumer path without Kafka: ``ConsumerLoop.apply`` with settlement's real
+  ``Subscription`` (inbox insert, lock order by merchant, the OrderSignedOff batch handler: order
+  progress and ``settlement.on_signed_off_batch``), one transaction per poll. Afterwards every
+  ledger transaction must balance, there must be exactly N sign_off ones, and the merchant
+  balances must equal the sums of their postings.
 - pgbench: ``pgbench -i -s 10`` into a fresh database ``bench_ledger_pgbench``, then
   ``pgbench -c 8 -j 2 -T 15 -N`` (simple-update) against the same server; tps excluding connections.
 
@@ -28,31 +33,37 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvloop
 from bus import ForeignCpu, _recreate_databases, _server_versions, machine, percentile, wait_for_quiet_machine
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.tables import SettlementOrderRow
+from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
-from settlement_svc.service_layer import settlement
+from settlement_svc.entrypoints.consumers import subscriptions
 from shipsettle_shared import contracts
+from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.db import create_engine, session_factory, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.outbox import build_envelope
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.topology import POSTGRES_PORT, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "settlement_svc_bench_ledger"
 PGBENCH_DB = "bench_ledger_pgbench"
 MERCHANTS = 50
-PRELOAD_BATCH = 500
+PRELOAD_BATCH = 2_000
 PGBENCH_SCALE = 10
 DOC_PATH = ROOT / "docs" / "benchmarks.md"
 SECTION = "## bench-ledger"
@@ -70,10 +81,15 @@ class BenchAborted(Exception):
 class LedgerRun:
     orders: int
     seconds: float
-    latencies_ms: list[float]
+    latencies_ms: list[float]  # per poll
     sign_offs: int
     postings: int
     unbalanced: list[str]
+    drifted_balances: list[dict[str, Any]]
+    polls: int
+    holds: int
+    outbox_rows: int
+    inbox_rows: int
 
     @property
     def rate(self) -> float:
@@ -117,51 +133,96 @@ def _sign_off(order: SettlementOrder) -> EventEnvelope:
     return build_envelope(event, producer="logistics-svc", occurred_at=now)
 
 
-async def measure_ledger(orders_count: int, workers: int) -> tuple[LedgerRun, dict[str, str]]:
-    settings = ServiceSettings(service_name="settlement-svc", database_url=database_url(DATABASE))
+async def _preload(sessions: async_sessionmaker[AsyncSession], orders: list[SettlementOrder]) -> None:
+    """The orders as OrderPlaced would have stored them (``SettlementRepository.add_order``'s
+    row), many per statement: unmeasured set-up."""
+    placed_at = datetime.now(UTC)
+    for start in range(0, len(orders), PRELOAD_BATCH):
+        async with unit_of_work(sessions) as session:
+            await session.execute(
+                insert(SettlementOrderRow),
+                [
+                    {
+                        "order_id": order.order_id,
+                        "merchant_id": order.merchant_id,
+                        "currency": order.currency,
+                        "shipping_fee_minor": order.shipping_fee_minor,
+                        "shipping_booked": False,
+                        "shipping_refunded_minor": 0,
+                        "commission_booked_minor": 0,
+                        "commission_reversed_minor": 0,
+                        "lines": {line_id: asdict(line) for line_id, line in order.lines.items()},
+                        "placed_at": placed_at,
+                        "placed_event_id": f"placed-{order.order_id}",
+                    }
+                    for order in orders[start : start + PRELOAD_BATCH]
+                ],
+            )
+
+
+async def measure_ledger(orders_count: int, workers: int, batch_size: int) -> tuple[LedgerRun, dict[str, str]]:
+    settings = SettlementSettings(service_name="settlement-svc", database_url=database_url(DATABASE))
     engine = create_engine(settings)  # the service's pool: 5 + 5 overflow, enough for 8 workers
     sessions = session_factory(engine)
     try:
         orders = [_order(index) for index in range(orders_count)]
-        placed_at = datetime.now(UTC)
-        for start in range(0, orders_count, PRELOAD_BATCH):
-            async with unit_of_work(sessions) as session:
-                repository = SettlementRepository(session)
-                for order in orders[start : start + PRELOAD_BATCH]:
-                    await repository.add_order(order, placed_at=placed_at, event_id=f"placed-{order.order_id}")
+        await _preload(sessions, orders)
         envelopes = [_sign_off(order) for order in orders]  # built before the clock starts
+        # Polls as the consumer forms them: consecutive events, up to max_poll_records each.
+        polls = [envelopes[start : start + batch_size] for start in range(0, len(envelopes), batch_size)]
+        # The service's own subscription and consumer path. No Kafka here: apply() is what the
+        # consumer runs for each poll, and nothing on it produces or dead-letters.
+        runtime = ServiceRuntime(
+            settings=settings,
+            clock=SystemClock(),
+            engine=engine,
+            sessions=sessions,
+            producer=None,  # type: ignore[arg-type]
+        )
+        (subscription,) = subscriptions(runtime)
+        consumers = [
+            ConsumerLoop(settings, sessions, subscription, dead_letter_producer=None)  # type: ignore[arg-type]
+            for _ in range(workers)
+        ]
         # Open every pooled connection once, so no connect is inside the measurement.
         connections = [await engine.connect() for _ in range(workers)]
         for connection in connections:
             await connection.execute(text("select 1"))
             await connection.close()
 
-        queue = iter(envelopes)
+        queue = iter(polls)
         latencies_ms: list[float] = []
 
-        async def worker() -> None:
-            for envelope in queue:  # a shared iterator: each envelope is taken by one worker
+        async def worker(consumer: ConsumerLoop) -> None:
+            for poll in queue:  # a shared iterator: each poll is taken by one worker
                 begun = time.perf_counter()
-                async with unit_of_work(sessions) as session:
-                    await settlement.on_signed_off(session, envelope, now=datetime.now(UTC))
+                await consumer.apply(poll)
                 latencies_ms.append((time.perf_counter() - begun) * 1000)
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        await asyncio.gather(*(worker(consumer) for consumer in consumers))
         seconds = time.perf_counter() - started
 
         async with sessions() as session:
-            unbalanced = await SettlementRepository(session).unbalanced_transactions()
-            sign_offs = int(
-                (
-                    await session.execute(text("select count(*) from ledger_transactions where kind = 'sign_off'"))
-                ).scalar_one()
-            )
-            postings = int((await session.execute(text("select count(*) from ledger_postings"))).scalar_one())
+            repository = SettlementRepository(session)
+            unbalanced = await repository.unbalanced_transactions()
+            drifted = await repository.balances_that_differ_from_postings()
+
+            async def count(sql: str) -> int:
+                return int((await session.execute(text(sql))).scalar_one())
+
+            sign_offs = await count("select count(*) from ledger_transactions where kind = 'sign_off'")
+            postings = await count("select count(*) from ledger_postings")
+            holds = await count("select count(*) from holds")
+            outbox = await count("select count(*) from outbox")
+            inbox = await count("select count(*) from processed_events")
         versions = await _server_versions(engine)
     finally:
         await engine.dispose()
-    return LedgerRun(orders_count, seconds, latencies_ms, sign_offs, postings, unbalanced), versions
+    run = LedgerRun(
+        orders_count, seconds, latencies_ms, sign_offs, postings, unbalanced, drifted, len(polls), holds, outbox, inbox
+    )
+    return run, versions
 
 
 def _pgbench(arguments: list[str], timeout_s: float) -> str:
@@ -229,27 +290,33 @@ Everything on 127.0.0.1: the benchmark process, pgbench and PostgreSQL share the
 work kept {background:.0%} of the CPUs busy just before the run and used {foreign:.0%} of them during it (load
 average at the end: {host["loadavg"]}).
 
-| | settlement-svc `on_signed_off` | pgbench simple-update (`-N`) |
+| | settlement-svc sign-offs (consumer batch path) | pgbench simple-update (`-N`) |
 |---|---:|---:|
-| rate ({workers} concurrent) | **{ledger.rate:,.0f} sign-offs/s** ({ledger.orders:,} in {ledger.seconds:.1f} s) | {pgbench.tps:,.0f} tps ({pgbench.transactions:,} in {pg_seconds} s) |
+| rate ({workers} concurrent) | **{ledger.rate:,.0f} sign-offs/s** ({ledger.orders:,} in {ledger.seconds:.1f} s, {ledger.polls:,} polls of ≤ {args.batch_size}) | {pgbench.tps:,.0f} tps ({pgbench.transactions:,} in {pg_seconds} s) |
 | ledger / pgbench (target ≥ {TARGET_RATIO:.0%}) | **{ratio:.1%}** ({met}) | |
-| latency p50 / p99 / max | {percentile(lat, 50):,.1f} / {percentile(lat, 99):,.1f} / {max(lat):,.1f} ms | average {pgbench.latency_ms:,.1f} ms |
+| latency p50 / p99 / max | per poll: {percentile(lat, 50):,.1f} / {percentile(lat, 99):,.1f} / {max(lat):,.1f} ms | per transaction: average {pgbench.latency_ms:,.1f} ms |
 
 Checked after the run: {ledger.sign_offs:,} `sign_off` ledger transactions for {ledger.orders:,} sign-offs,
-{ledger.postings:,} postings, unbalanced transactions: {len(ledger.unbalanced)}.
+{ledger.postings:,} postings, unbalanced transactions: {len(ledger.unbalanced)}, merchant balances that differ from
+their postings: {len(ledger.drifted_balances)}; {ledger.holds:,} holds, {ledger.outbox_rows:,} outbox rows
+(`LedgerTransactionPosted` and `SettlementPending`), {ledger.inbox_rows:,} inbox rows.
 
 How it was measured:
 - ledger: a fresh database `{DATABASE}` migrated with settlement-svc's real migrations; {ledger.orders:,}
-  settlement orders (one or two lines, {MERCHANTS} merchants, default policy) pre-loaded with
-  `SettlementRepository.add_order`, unmeasured. Then {workers} asyncio workers in one process (uvloop, the
-  service's engine settings) apply {ledger.orders:,} `OrderSignedOff` envelopes (built beforehand with
-  `build_envelope`, producer logistics-svc, one per order covering all its units) with the real handler
-  `settlement.on_signed_off`, each in its own session and transaction (`unit_of_work`), like the
-  consumer's one-transaction-per-event slow path: advisory lock, order `SELECT … FOR UPDATE`, policy
-  lookup, the ledger transaction and its four postings (with the migrations' triggers: the deferred
-  balance check and the merchant `account_balances` upsert), the order update, a hold, its timer and a
-  `SettlementPending` outbox row, then commit. Kafka and the inbox are not involved. Rate = N / wall
-  time from the first to the last commit; latency per sign-off transaction, nearest-rank percentiles.
+  settlement orders (one or two lines, {MERCHANTS} merchants, default policy) pre-loaded, unmeasured.
+  {ledger.orders:,} `OrderSignedOff` envelopes (built beforehand with `build_envelope`, producer
+  logistics-svc, one per order covering all its units, merchants interleaved) are cut into polls of
+  up to {args.batch_size} (the consumer's `max_poll_records`). {workers} asyncio workers in one process (uvloop,
+  the service's engine settings), like {workers} consumer instances, each take the next poll and apply it
+  with `ConsumerLoop.apply` and settlement's real `Subscription`, the consumer's path without Kafka:
+  one transaction per poll with the inbox insert, the poll sorted by merchant (`lock_order`), then the
+  `OrderSignedOff` batch handler: order progress and `settlement.on_signed_off_batch` (order advisory
+  locks, orders `SELECT … FOR UPDATE`, policies and already-posted keys in one query each, the
+  postings computed in Python, progress bookings, holds, their timers and the outbox rows, then the
+  ledger transactions and all their postings in one statement each, whose statement trigger updates
+  each merchant's `account_balances` row once; the deferred per-transaction balance check at commit).
+  Rate = N / wall time from the first poll to the last commit; latency per poll, nearest-rank
+  percentiles.
 - pgbench: `pgbench -i -s {PGBENCH_SCALE}` into a fresh database `{PGBENCH_DB}`, then `{pgbench.command}` (TPC-B
   without the tellers/branches updates: one UPDATE, one SELECT, one INSERT per transaction), right
   before the ledger phase, on the same server; rate = pgbench's tps without initial connection time.
@@ -277,12 +344,13 @@ def print_table(ledger: LedgerRun, pgbench: PgbenchRun) -> None:
         ("per second", f"{ledger.rate:,.0f}", f"{pgbench.tps:,.0f}"),
         (f"ratio (target >= {TARGET_RATIO:.0%})", f"{ratio:.1%}", ""),
         (
-            "p50 / p99 latency",
+            "p50 / p99 latency (poll)",
             f"{percentile(ledger.latencies_ms, 50):,.1f} / {percentile(ledger.latencies_ms, 99):,.1f} ms",
             f"avg {pgbench.latency_ms:,.1f} ms",
         ),
         ("sign_off transactions", f"{ledger.sign_offs:,} of {ledger.orders:,}", ""),
         ("unbalanced transactions", str(len(ledger.unbalanced)), ""),
+        ("balances off their postings", str(len(ledger.drifted_balances)), ""),
     ]
     print()
     for label, left, right in rows:
@@ -318,17 +386,24 @@ def orchestrate(args: argparse.Namespace) -> int:
         print(f"[1/2] pgbench -i -s {PGBENCH_SCALE}, then -c {args.workers} -T {args.pgbench_seconds} -N", flush=True)
         pgbench = measure_pgbench(args.workers, args.pgbench_seconds, max(deadline - time.monotonic(), 1.0))
         print(f"      {pgbench.tps:,.0f} tps", flush=True)
-        print(f"[2/2] settlement on_signed_off, {args.orders} sign-offs, {args.workers} workers", flush=True)
+        print(
+            f"[2/2] settlement sign-offs through the consumer's batch path, {args.orders} sign-offs in polls of "
+            f"<= {args.batch_size}, {args.workers} workers",
+            flush=True,
+        )
         ledger, versions = uvloop.run(
-            asyncio.wait_for(measure_ledger(args.orders, args.workers), timeout=max(deadline - time.monotonic(), 1.0))
+            asyncio.wait_for(
+                measure_ledger(args.orders, args.workers, args.batch_size),
+                timeout=max(deadline - time.monotonic(), 1.0),
+            )
         )
         print(f"      {ledger.rate:,.0f} sign-offs/s", flush=True)
         stop_sampling.set()
         sampler.join(timeout=5)
-        if ledger.unbalanced or ledger.sign_offs != args.orders:
+        if ledger.unbalanced or ledger.drifted_balances or ledger.sign_offs != args.orders:
             raise BenchAborted(
                 f"ledger check failed: {ledger.sign_offs} sign_off transactions for {args.orders} sign-offs, "
-                f"unbalanced: {ledger.unbalanced[:5]}"
+                f"unbalanced: {ledger.unbalanced[:5]}, balances off their postings: {ledger.drifted_balances[:5]}"
             )
         write_section(render(ledger, pgbench, versions, background, foreign.share(), args))
         print_table(ledger, pgbench)
@@ -345,7 +420,13 @@ def orchestrate(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=2_000, help="N sign-offs (one per pre-loaded order)")
+    parser.add_argument("--orders", type=int, default=20_000, help="N sign-offs (one per pre-loaded order)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=SettlementSettings.model_fields["consumer_max_records"].default,
+        help="events per poll (default: the consumer's max_poll_records)",
+    )
     parser.add_argument("--workers", type=int, default=8, help="concurrent workers, and pgbench clients")
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     parser.add_argument("--timeout", type=float, default=300.0, help="the whole run")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,19 +39,36 @@ class DueTimer:
 TimerHandler = Callable[[AsyncSession, DueTimer], Awaitable[None]]
 
 
+# Create the timer, or move it if it has not fired yet (pause/resume re-schedules).
+_insert_timer = insert(timers_table)
+_SCHEDULE_TIMER = _insert_timer.on_conflict_do_update(
+    constraint="timers_kind_key",
+    set_={"due_at": _insert_timer.excluded.due_at, "payload": _insert_timer.excluded.payload, "cancelled_at": None},
+    where=timers_table.c.fired_at.is_(None),
+)
+
+
 async def schedule_timer(
     session: AsyncSession, timer_kind: str, timer_key: str, due_at: datetime, payload: Mapping[str, Any] | None = None
 ) -> None:
     """Create the timer, or move it if it has not fired yet (pause/resume re-schedules)."""
-    statement = insert(timers_table).values(
-        timer_kind=timer_kind, timer_key=timer_key, due_at=due_at, payload=dict(payload or {})
-    )
+    await schedule_timers(session, timer_kind, [(timer_key, due_at, payload)])
+
+
+async def schedule_timers(
+    session: AsyncSession,
+    timer_kind: str,
+    timers: Sequence[tuple[str, datetime, Mapping[str, Any] | None]],
+) -> None:
+    """``schedule_timer`` for many (key, due at, payload) of one kind: one executemany round trip."""
+    if not timers:
+        return
     await session.execute(
-        statement.on_conflict_do_update(
-            constraint="timers_kind_key",
-            set_={"due_at": statement.excluded.due_at, "payload": statement.excluded.payload, "cancelled_at": None},
-            where=timers_table.c.fired_at.is_(None),
-        )
+        _SCHEDULE_TIMER,
+        [
+            {"timer_kind": timer_kind, "timer_key": key, "due_at": due_at, "payload": dict(payload or {})}
+            for key, due_at, payload in timers
+        ],
     )
 
 

@@ -31,7 +31,7 @@ import asyncio
 import logging
 import traceback
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -302,7 +302,7 @@ class ConsumerLoop:
         if not handled:
             return
         try:
-            await self._apply(handled)
+            await self.apply([envelope for _, envelope in handled])
         except Exception as error:
             logger.warning(
                 "batch failed, retrying its events one at a time: %s",
@@ -312,10 +312,11 @@ class ConsumerLoop:
             for record, envelope in handled:
                 await self._apply_with_retries(record, envelope)
 
-    async def _apply(self, items: list[tuple[ConsumerRecord, EventEnvelope]]) -> None:
-        """Apply events in one transaction; events already in the inbox are skipped."""
+    async def apply(self, envelopes: Sequence[EventEnvelope]) -> None:
+        """Apply events in one transaction, as one poll is applied; events already in the inbox
+        are skipped. Public so a benchmark or a test can drive the real path without Kafka."""
         unique: dict[object, EventEnvelope] = {}
-        for _, envelope in items:
+        for envelope in envelopes:
             unique.setdefault(envelope.event_id, envelope)
         async with self._sessions() as session, session.begin():
             inserted: Result[Any] = await session.execute(
@@ -358,7 +359,7 @@ class ConsumerLoop:
         backoff_ms = self.settings.handler_backoff_initial_ms
         for attempt in range(1, attempts + 1):
             try:
-                await self._apply([(record, envelope)])
+                await self.apply([envelope])
                 return
             except PermanentEventError as error:
                 await self._dead_letter(record, _describe(error), attempts=attempt, envelope=envelope)

@@ -11,7 +11,7 @@ from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from logistics_svc.service_layer.shipments import accept_webhook
 from shipsettle_shared import contracts
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.outbox import OutboxRow, shard_of
+from shipsettle_shared.outbox import StagedEvent, shard_of
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 TRACKING_NUMBER = "SF1234567890123"
@@ -22,9 +22,9 @@ class FakeDeliveryStore:
     key does in PostgreSQL."""
 
     def __init__(self) -> None:
-        self.written: list[tuple[DeliveryRecord, OutboxRow | None]] = []
+        self.written: list[tuple[DeliveryRecord, StagedEvent | None]] = []
 
-    async def record(self, delivery: DeliveryRecord, announcement: OutboxRow | None) -> bool:
+    async def record(self, delivery: DeliveryRecord, announcement: StagedEvent | None) -> bool:
         if any((kept.source, kept.delivery_id) == (delivery.source, delivery.delivery_id) for kept, _ in self.written):
             return False
         self.written.append((delivery, announcement))
@@ -64,15 +64,16 @@ async def test_a_new_delivery_is_stored_raw_with_one_carrier_scans_received_keye
     )
     assert [scan["status"] for scan in record.scans] == ["info_received", "in_transit"]
     assert announcement is not None
-    assert (announcement.topic, announcement.message_key, announcement.event_type) == (
+    row = announcement.row()
+    assert (row["topic"], row["message_key"], row["event_type"]) == (
         "tracking.events",
         TRACKING_NUMBER,
         "CarrierScansReceived",
     )
-    assert announcement.shard == shard_of(TRACKING_NUMBER)
+    assert row["shard"] == shard_of(TRACKING_NUMBER)
     # The envelope as the relay will read it back from the JSONB column.
-    envelope = EventEnvelope.model_validate(json.loads(announcement.envelope_json))
-    assert envelope.event_id == announcement.event_id
+    envelope = EventEnvelope.model_validate(json.loads(row["envelope_json"]))
+    assert envelope.event_id == row["event_id"]
     assert envelope.producer == "logistics-svc"
     assert envelope.occurred_at == NOW
     event = contracts.CarrierScansReceived.model_validate(envelope.payload)

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipsettle_shared.db import driver_connection
-from shipsettle_shared.outbox import OutboxRow
+from shipsettle_shared.outbox import StagedEvent
 
 # The outbox insert selects from the delivery insert's RETURNING: a duplicate delivery (the
 # unique key already taken) returns no row, so it queues nothing again. $8 is null when the
@@ -59,10 +59,10 @@ class WebhookDeliveries:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def record(self, delivery: DeliveryRecord, announcement: OutboxRow | None) -> bool:
+    async def record(self, delivery: DeliveryRecord, announcement: StagedEvent | None) -> bool:
         """Store the delivery and, if it is new, its announcement; False for a delivery stored
         before (nothing written)."""
-        a = announcement
+        a = announcement.row() if announcement else None
         async with driver_connection(self._engine) as connection:
             inserted = await connection.fetchval(
                 _RECORD_DELIVERY,
@@ -73,11 +73,11 @@ class WebhookDeliveries:
                 json.dumps(delivery.scans, ensure_ascii=False),
                 delivery.raw_body,
                 delivery.received_at,
-                a.event_id if a else None,
-                a.topic if a else None,
-                a.message_key if a else None,
-                a.shard if a else None,
-                a.event_type if a else None,
-                a.envelope_json if a else None,
+                a["event_id"] if a else None,
+                a["topic"] if a else None,
+                a["message_key"] if a else None,
+                a["shard"] if a else None,
+                a["event_type"] if a else None,
+                a["envelope_json"] if a else None,
             )
         return bool(inserted)

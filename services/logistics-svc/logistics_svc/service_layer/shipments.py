@@ -39,7 +39,7 @@ from logistics_svc.domain.shipments import (
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.consumer import PermanentEventError
-from shipsettle_shared.outbox import OutboxRow, add_to_outbox, outbox_row
+from shipsettle_shared.outbox import StagedEvent, add_to_outbox, stage_event
 from shipsettle_shared.timers import DueTimer, cancel_timer, schedule_timer
 
 PRODUCER = "logistics-svc"
@@ -267,7 +267,7 @@ async def correct_tracking_number(
 class DeliveryStore(Protocol):
     """Where verified deliveries are kept (adapters/webhook_deliveries.py; a fake in unit tests)."""
 
-    async def record(self, delivery: DeliveryRecord, announcement: OutboxRow | None) -> bool: ...
+    async def record(self, delivery: DeliveryRecord, announcement: StagedEvent | None) -> bool: ...
 
 
 async def accept_webhook(store: DeliveryStore, delivery: WebhookDelivery, raw_body: bytes, *, now: datetime) -> bool:
@@ -276,7 +276,7 @@ async def accept_webhook(store: DeliveryStore, delivery: WebhookDelivery, raw_bo
     scans = [_scan_json(scan) for scan in delivery.scans]
     announcement = None
     if delivery.scans:
-        announcement = outbox_row(
+        announcement = stage_event(
             contracts.CarrierScansReceived(
                 source=delivery.source,
                 delivery_id=delivery.delivery_id,

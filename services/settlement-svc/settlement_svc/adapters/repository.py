@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Row, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
 from settlement_svc.adapters.tables import (
@@ -21,6 +23,7 @@ from settlement_svc.adapters.tables import (
     ParkedEventRow,
     RefundRow,
     SettlementOrderRow,
+    SettlementTable,
 )
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
@@ -28,6 +31,8 @@ from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import OrderProgress, ShipmentProgress
 from shipsettle_shared import contracts
 from shipsettle_shared.outbox import add_to_outbox
+
+PRODUCER = "settlement-svc"
 
 
 class SettlementRepository:
@@ -38,53 +43,57 @@ class SettlementRepository:
 
     async def post(self, transaction: LedgerTransaction, *, now: datetime) -> bool:
         """Append a balanced transaction; False if its key was posted before (idempotent)."""
-        inserted = await self.session.execute(
-            insert(LedgerTransactionRow)
-            .values(
-                tx_key=transaction.key,
-                kind=transaction.kind,
-                merchant_id=transaction.merchant_id,
-                order_id=transaction.order_id,
-                description=transaction.description,
-                caused_by_event_id=transaction.caused_by_event_id,
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["tx_key"])
-            .returning(LedgerTransactionRow.id)
-        )
-        tx_id = inserted.scalar_one_or_none()
-        if tx_id is None:
+        if not await self.insert_transactions([transaction], now=now):
             return False
-        if not transaction.postings:
-            return True  # nothing moved (e.g. a sign-off of units refunded before): the key is kept
-        await self.session.execute(
-            insert(LedgerPostingRow),
-            [
-                {"tx_id": tx_id, "account_id": p.account_id, "amount_minor": p.amount_minor}
-                for p in transaction.postings
-            ],
-        )
-        # Published with the postings, in the same database transaction: recon's copy of the
-        # ledger can then never miss or invent a movement.
-        await add_to_outbox(
-            self.session,
-            contracts.LedgerTransactionPosted(
-                tx_key=transaction.key,
-                kind=transaction.kind,
-                merchant_id=transaction.merchant_id,
-                order_id=transaction.order_id,
-                description=transaction.description,
-                caused_by_event_id=transaction.caused_by_event_id,
-                posted_at=now,
-                postings=[
-                    contracts.LedgerPostingLine(account_id=p.account_id, amount_minor=p.amount_minor)
-                    for p in transaction.postings
-                ],
-            ),
-            producer="settlement-svc",
-            occurred_at=now,
-        )
+        if transaction.postings:
+            # Published with the postings, in the same database transaction: recon's copy of the
+            # ledger can then never miss or invent a movement.
+            await add_to_outbox(self.session, posted_event(transaction, now=now), producer=PRODUCER, occurred_at=now)
         return True
+
+    async def insert_transactions(self, transactions: Sequence[LedgerTransaction], *, now: datetime) -> set[str]:
+        """Append balanced transactions with their postings in two statements, whatever their
+        number; returns the keys inserted (a key posted before is skipped: idempotent). The
+        caller adds their LedgerTransactionPosted events (``posted_event``) to the outbox.
+
+        The postings go in last and in one statement: the balance trigger then updates each
+        merchant account's row once, and the transaction holds those hot rows for the least time."""
+        if not transactions:
+            return set()
+        if len({tx.key for tx in transactions}) != len(transactions):
+            # The insert would keep one of them and the postings of both would follow it.
+            raise ValueError("one transaction per key in a call")
+        inserted = await self.session.execute(
+            _INSERT_TRANSACTIONS,
+            {
+                "keys": [tx.key for tx in transactions],
+                "kinds": [tx.kind for tx in transactions],
+                "merchants": [tx.merchant_id for tx in transactions],
+                "orders": [tx.order_id for tx in transactions],
+                "descriptions": [tx.description for tx in transactions],
+                "causes": [tx.caused_by_event_id for tx in transactions],
+                "now": now,
+            },
+        )
+        ids = {str(row.tx_key): int(row.id) for row in inserted}
+        postings = [(ids[tx.key], p) for tx in transactions if tx.key in ids for p in tx.postings]
+        if postings:
+            await self.session.execute(
+                _INSERT_POSTINGS,
+                {
+                    "tx_ids": [tx_id for tx_id, _ in postings],
+                    "accounts": [p.account_id for _, p in postings],
+                    "amounts": [p.amount_minor for _, p in postings],
+                },
+            )
+        return set(ids)
+
+    async def posted_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` are on the ledger already."""
+        rows = await self.session.execute(
+            select(col(LedgerTransactionRow.tx_key)).where(col(LedgerTransactionRow.tx_key).in_(list(keys)))
+        )
+        return set(rows.scalars())
 
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         accounts = {merchant_account(merchant_id, kind): kind.value for kind in MerchantAccount}
@@ -104,6 +113,18 @@ class SettlementRepository:
         """Order and sign-off events come on different topics, possibly to different instances:
         this lock makes "park if the order is unknown" and "un-park when it arrives" atomic."""
         await self.session.execute(text("select pg_advisory_xact_lock(hashtext(:o))"), {"o": f"order:{order_id}"})
+
+    async def lock_orders(self, order_ids: Sequence[str]) -> None:
+        """``lock_order`` for many orders in one statement, in order id order (the order every
+        batch takes them in, so two batches sharing orders cannot deadlock on these locks)."""
+        await self.session.execute(
+            text(
+                "select pg_advisory_xact_lock(hashtext('order:' || o.order_id))"
+                " from (select order_id from unnest(cast(:orders as text[])) as u(order_id)"
+                ' order by order_id collate "C") as o'
+            ),
+            {"orders": sorted(set(order_ids))},
+        )
 
     async def transactions_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[dict[str, Any]]:
         statement = select(LedgerTransactionRow).where(LedgerTransactionRow.merchant_id == merchant_id)
@@ -176,7 +197,7 @@ class SettlementRepository:
                 shipping_refunded_minor=order.shipping_refunded_minor,
                 commission_booked_minor=order.commission_booked_minor,
                 commission_reversed_minor=order.commission_reversed_minor,
-                lines={line_id: asdict(line) for line_id, line in order.lines.items()},
+                lines={line_id: line_to_json(line) for line_id, line in order.lines.items()},
                 placed_at=placed_at,
                 placed_event_id=event_id,
             )
@@ -190,48 +211,84 @@ class SettlementRepository:
         if for_update:
             statement = statement.with_for_update()
         row = (await self.session.execute(statement)).scalar_one_or_none()
-        if row is None:
-            return None
-        return SettlementOrder(
-            order_id=row.order_id,
-            merchant_id=row.merchant_id,
-            currency=row.currency,
-            shipping_fee_minor=row.shipping_fee_minor,
-            lines={
-                line_id: SettlementLine(**{**line, "booked_bp": tuple(line.get("booked_bp", ()))})
-                for line_id, line in row.lines.items()
-            },
-            shipping_booked=row.shipping_booked,
-            shipping_refunded_minor=row.shipping_refunded_minor,
-            commission_booked_minor=row.commission_booked_minor,
-            commission_reversed_minor=row.commission_reversed_minor,
+        return None if row is None else order_from_row(row)
+
+    async def orders_for_update(self, order_ids: Sequence[str]) -> dict[str, SettlementOrder]:
+        """The known ones of ``order_ids``, locked in order id order, in one query (rows, not ORM
+        objects: a batch of hundreds pays no ORM bookkeeping). Write them back with ``save_orders``."""
+        await self.session.flush()  # an ORM change made earlier in this transaction is read, not lost
+        rows = await self.session.execute(
+            select(_ORDERS)
+            .where(_ORDERS.c.order_id.in_(sorted(set(order_ids))))
+            .order_by(_ORDERS.c.order_id.collate("C"))
+            .with_for_update()
         )
+        return {row.order_id: order_from_row(row) for row in rows}
 
     async def save_order(self, order: SettlementOrder) -> None:
-        row = (
-            await self.session.execute(select(SettlementOrderRow).where(SettlementOrderRow.order_id == order.order_id))
-        ).scalar_one()
-        row.lines = {line_id: asdict(line) for line_id, line in order.lines.items()}
-        row.shipping_booked = order.shipping_booked
-        row.shipping_refunded_minor = order.shipping_refunded_minor
-        row.commission_booked_minor = order.commission_booked_minor
-        row.commission_reversed_minor = order.commission_reversed_minor
+        await self.save_orders([order])
+
+    async def save_orders(self, orders: Sequence[SettlementOrder]) -> None:
+        """Write the orders' figures back, in one executemany round trip."""
+        if not orders:
+            return
         await self.session.flush()
+        await self.session.execute(
+            update(_ORDERS)
+            .where(_ORDERS.c.order_id == bindparam("key"))
+            .values(
+                lines=bindparam("lines"),
+                shipping_booked=bindparam("shipping_booked"),
+                shipping_refunded_minor=bindparam("shipping_refunded_minor"),
+                commission_booked_minor=bindparam("commission_booked_minor"),
+                commission_reversed_minor=bindparam("commission_reversed_minor"),
+            ),
+            [
+                {
+                    "key": order.order_id,
+                    "lines": {line_id: line_to_json(line) for line_id, line in order.lines.items()},
+                    "shipping_booked": order.shipping_booked,
+                    "shipping_refunded_minor": order.shipping_refunded_minor,
+                    "commission_booked_minor": order.commission_booked_minor,
+                    "commission_reversed_minor": order.commission_reversed_minor,
+                }
+                for order in orders
+            ],
+        )
+        self._expire_loaded(SettlementOrderRow, [order.order_id for order in orders])
+
+    def _expire_loaded(self, model: type[SettlementTable], keys: Iterable[str]) -> None:
+        """Rows just written with a core statement: an ORM copy this session loaded before must
+        be re-read, not served stale (nothing is pending on it: the writers flush first)."""
+        identity_map = self.session.sync_session.identity_map
+        for key in keys:
+            loaded = identity_map.get(identity_key(model, key))
+            if loaded is not None:
+                self.session.expire(loaded)
 
     # --- parked events -------------------------------------------------------------------
 
     async def park(self, order_id: str, envelope: dict[str, Any], reason: str, *, now: datetime) -> None:
+        await self.park_many([(order_id, envelope, reason)], now=now)
+
+    async def park_many(self, parked: Sequence[tuple[str, dict[str, Any], str]], *, now: datetime) -> None:
+        """Park (order id, envelope, reason) in their order (they are applied in id order);
+        an event parked before is skipped."""
+        if not parked:
+            return
         await self.session.execute(
-            insert(ParkedEventRow)
-            .values(
-                order_id=order_id,
-                event_id=str(envelope["event_id"]),
-                event_type=envelope["event_type"],
-                envelope=envelope,
-                reason=reason,
-                parked_at=now,
-            )
-            .on_conflict_do_nothing(constraint="parked_events_event")
+            insert(ParkedEventRow.__table__).on_conflict_do_nothing(constraint="parked_events_event"),
+            [
+                {
+                    "order_id": order_id,
+                    "event_id": str(envelope["event_id"]),
+                    "event_type": envelope["event_type"],
+                    "envelope": envelope,
+                    "reason": reason,
+                    "parked_at": now,
+                }
+                for order_id, envelope, reason in parked
+            ],
         )
 
     async def take_parked(self, order_id: str) -> list[dict[str, Any]]:
@@ -268,6 +325,21 @@ class SettlementRepository:
             return MerchantPolicy(merchant_id=merchant_id)
         return policy_from_json(merchant_id, row.version, row.policy)
 
+    async def policy_versions(self, merchant_ids: Sequence[str]) -> dict[str, list[PolicyVersion]]:
+        """Every stored version of the merchants' policies, newest first, in one query; pick the
+        one in force at a time with ``policy_in_force``."""
+        rows = await self.session.execute(
+            select(MerchantPolicyRow)
+            .where(col(MerchantPolicyRow.merchant_id).in_(sorted(set(merchant_ids))))
+            .order_by(col(MerchantPolicyRow.merchant_id), col(MerchantPolicyRow.version).desc())
+        )
+        versions: dict[str, list[PolicyVersion]] = {}
+        for row in rows.scalars():
+            versions.setdefault(row.merchant_id, []).append(
+                PolicyVersion(row.effective_from, policy_from_json(row.merchant_id, row.version, row.policy))
+            )
+        return versions
+
     async def add_policy(self, policy: MerchantPolicy, *, by: str, now: datetime) -> MerchantPolicy:
         latest = await self.session.scalar(
             select(func.max(MerchantPolicyRow.version)).where(MerchantPolicyRow.merchant_id == policy.merchant_id)
@@ -290,6 +362,13 @@ class SettlementRepository:
     async def add_hold(self, hold: HoldRow) -> None:
         self.session.add(hold)
         await self.session.flush()
+
+    async def add_holds(self, holds: Sequence[NewHold]) -> None:
+        """New holds in one executemany round trip (plain values, not ORM objects: building
+        hundreds of those costs more than the statement)."""
+        if not holds:
+            return
+        await self.session.execute(insert(HoldRow.__table__), [dict(vars(hold)) for hold in holds])
 
     async def hold(self, hold_id: str, *, for_update: bool = False) -> HoldRow | None:
         statement = select(HoldRow).where(HoldRow.hold_id == hold_id)
@@ -342,11 +421,7 @@ class SettlementRepository:
 
     async def progress_row(self, order_id: str, merchant_id: str, *, now: datetime) -> OrderProgressRow:
         """The order's progress row, locked; created empty if this is its first event."""
-        await self.session.execute(
-            insert(OrderProgressRow)
-            .values(order_id=order_id, merchant_id=merchant_id, shipments={}, figures={}, bookings={}, updated_at=now)
-            .on_conflict_do_nothing(index_elements=["order_id"])
-        )
+        await self._create_progress_rows({order_id: merchant_id}, now=now)
         statement = (
             select(OrderProgressRow)
             .where(col(OrderProgressRow.order_id) == order_id)
@@ -354,6 +429,58 @@ class SettlementRepository:
             .execution_options(populate_existing=True)
         )
         return (await self.session.execute(statement)).scalar_one()
+
+    async def progress_for_update(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> dict[str, Row[Any]]:
+        """The orders' progress rows (plain rows), locked in order id order; each created empty
+        (with the merchant given) if this is its order's first event. Two round trips for any
+        number; write them back with ``save_progress``."""
+        await self.session.flush()  # an ORM change made earlier in this transaction is read, not lost
+        await self._create_progress_rows(merchant_by_order, now=now)
+        rows = await self.session.execute(
+            select(_PROGRESS)
+            .where(_PROGRESS.c.order_id.in_(sorted(merchant_by_order)))
+            .order_by(_PROGRESS.c.order_id.collate("C"))
+            .with_for_update()
+        )
+        return {row.order_id: row for row in rows}
+
+    async def save_progress(self, progress: Sequence[tuple[OrderProgress, dict[str, Any]]], *, now: datetime) -> None:
+        """Write (progress, bookings) back to the orders' rows, in one executemany round trip."""
+        if not progress:
+            return
+        await self.session.execute(
+            update(_PROGRESS)
+            .where(_PROGRESS.c.order_id == bindparam("key"))
+            .values(
+                placed_at=bindparam("placed_at"),
+                confirmed_at=bindparam("confirmed_at"),
+                cancelled_at=bindparam("cancelled_at"),
+                shipments=bindparam("shipments"),
+                bookings=bindparam("bookings"),
+                updated_at=bindparam("updated_at"),
+            ),
+            [
+                {"key": order.order_id, **progress_columns(order), "bookings": bookings, "updated_at": now}
+                for order, bookings in progress
+            ],
+        )
+        self._expire_loaded(OrderProgressRow, [order.order_id for order, _ in progress])
+
+    async def _create_progress_rows(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> None:
+        await self.session.execute(
+            insert(_PROGRESS).on_conflict_do_nothing(index_elements=["order_id"]),
+            [
+                {
+                    "order_id": order_id,
+                    "merchant_id": merchant_by_order[order_id],
+                    "shipments": {},
+                    "figures": {},
+                    "bookings": {},
+                    "updated_at": now,
+                }
+                for order_id in sorted(merchant_by_order)
+            ],
+        )
 
     async def progress_rows(
         self, *, order_id: str | None = None, merchant_id: str | None = None
@@ -383,7 +510,113 @@ class SettlementRepository:
         return list(rows.scalars())
 
 
-def progress_from_row(row: OrderProgressRow) -> OrderProgress:
+# Arrays in, one statement whatever the batch size: the SQL text stays the same, so asyncpg's
+# prepared statement is reused, and each statement fires the balance trigger once.
+_ORDERS = SettlementOrderRow.__table__
+_PROGRESS = OrderProgressRow.__table__
+_INSERT_TRANSACTIONS = text(
+    """
+    insert into ledger_transactions (tx_key, kind, merchant_id, order_id, description, caused_by_event_id, created_at)
+    select tx.tx_key, tx.kind, tx.merchant_id, tx.order_id, tx.description, tx.caused_by_event_id,
+           cast(:now as timestamptz)
+    from unnest(cast(:keys as text[]), cast(:kinds as text[]), cast(:merchants as text[]), cast(:orders as text[]),
+                cast(:descriptions as text[]), cast(:causes as text[])) with ordinality
+        as tx(tx_key, kind, merchant_id, order_id, description, caused_by_event_id, position)
+    order by tx.position
+    on conflict (tx_key) do nothing
+    returning id, tx_key
+    """
+)
+_INSERT_POSTINGS = text(
+    """
+    insert into ledger_postings (tx_id, account_id, amount_minor)
+    select p.tx_id, p.account_id, p.amount_minor
+    from unnest(cast(:tx_ids as bigint[]), cast(:accounts as text[]), cast(:amounts as bigint[])) with ordinality
+        as p(tx_id, account_id, amount_minor, position)
+    order by p.position
+    """
+)
+
+
+def posted_event(transaction: LedgerTransaction, *, now: datetime) -> contracts.LedgerTransactionPosted:
+    return contracts.LedgerTransactionPosted(
+        tx_key=transaction.key,
+        kind=transaction.kind,
+        merchant_id=transaction.merchant_id,
+        order_id=transaction.order_id,
+        description=transaction.description,
+        caused_by_event_id=transaction.caused_by_event_id,
+        posted_at=now,
+        postings=[
+            contracts.LedgerPostingLine(account_id=p.account_id, amount_minor=p.amount_minor)
+            for p in transaction.postings
+        ],
+    )
+
+
+def line_to_json(line: SettlementLine) -> dict[str, Any]:
+    """What ``dataclasses.asdict`` gives (the stored form), without its deep copies: this runs for
+    every line of every order a batch signs off."""
+    return {
+        "line_id": line.line_id,
+        "category": line.category,
+        "quantity": line.quantity,
+        "paid_minor": line.paid_minor,
+        "subsidy_minor": line.subsidy_minor,
+        "commission_base_minor": line.commission_base_minor,
+        "units_signed_off": line.units_signed_off,
+        "units_refunded": line.units_refunded,
+        "booked_bp": list(line.booked_bp),
+    }
+
+
+def order_from_row(row: SettlementOrderRow | Row[Any]) -> SettlementOrder:
+    return SettlementOrder(
+        order_id=row.order_id,
+        merchant_id=row.merchant_id,
+        currency=row.currency,
+        shipping_fee_minor=row.shipping_fee_minor,
+        lines={
+            line_id: SettlementLine(**{**line, "booked_bp": tuple(line.get("booked_bp", ()))})
+            for line_id, line in row.lines.items()
+        },
+        shipping_booked=row.shipping_booked,
+        shipping_refunded_minor=row.shipping_refunded_minor,
+        commission_booked_minor=row.commission_booked_minor,
+        commission_reversed_minor=row.commission_reversed_minor,
+    )
+
+
+@dataclass(frozen=True)
+class NewHold:
+    """A hold as a sign-off creates it (the columns of ``HoldRow`` it sets)."""
+
+    hold_id: str
+    merchant_id: str
+    order_id: str
+    shipment_id: str
+    amount_minor: int
+    policy_version: int
+    signed_off_at: datetime
+    release_at: datetime
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    effective_from: datetime
+    policy: MerchantPolicy
+
+
+def policy_in_force(versions: Sequence[PolicyVersion], merchant_id: str, at: datetime) -> MerchantPolicy:
+    """The newest version in force at ``at`` (``versions`` newest first), else the platform
+    default: what ``SettlementRepository.policy`` answers, without a query."""
+    for version in versions:
+        if version.effective_from <= at:
+            return version.policy
+    return MerchantPolicy(merchant_id=merchant_id)
+
+
+def progress_from_row(row: OrderProgressRow | Row[Any]) -> OrderProgress:
     return OrderProgress(
         order_id=row.order_id,
         merchant_id=row.merchant_id,
@@ -406,22 +639,30 @@ def progress_from_row(row: OrderProgressRow) -> OrderProgress:
     )
 
 
-def progress_to_row(progress: OrderProgress, row: OrderProgressRow, *, now: datetime) -> None:
-    row.placed_at = progress.placed_at
-    row.confirmed_at = progress.confirmed_at
-    row.cancelled_at = progress.cancelled_at
-    row.shipments = {
-        shipment_id: {
-            "tracking_number": shipment.tracking_number,
-            "status": shipment.status,
-            "status_at": _iso(shipment.status_at),
-            "dispatched_at": _iso(shipment.dispatched_at),
-            "delivered_at": _iso(shipment.delivered_at),
-            "signed_off_at": _iso(shipment.signed_off_at),
-            "lines": shipment.lines,
-        }
-        for shipment_id, shipment in progress.shipments.items()
+def progress_columns(progress: OrderProgress) -> dict[str, Any]:
+    """The progress row's columns that ``progress`` moves (all but figures and bookings)."""
+    return {
+        "placed_at": progress.placed_at,
+        "confirmed_at": progress.confirmed_at,
+        "cancelled_at": progress.cancelled_at,
+        "shipments": {
+            shipment_id: {
+                "tracking_number": shipment.tracking_number,
+                "status": shipment.status,
+                "status_at": _iso(shipment.status_at),
+                "dispatched_at": _iso(shipment.dispatched_at),
+                "delivered_at": _iso(shipment.delivered_at),
+                "signed_off_at": _iso(shipment.signed_off_at),
+                "lines": shipment.lines,
+            }
+            for shipment_id, shipment in progress.shipments.items()
+        },
     }
+
+
+def progress_to_row(progress: OrderProgress, row: OrderProgressRow, *, now: datetime) -> None:
+    for column, value in progress_columns(progress).items():
+        setattr(row, column, value)
     row.updated_at = now
 
 

@@ -22,8 +22,18 @@ def unit_parts(total_minor: int, quantity: int) -> list[int]:
 
 
 def range_sum(total_minor: int, quantity: int, start: int, end: int) -> int:
-    """The units ``start``..``end`` (exclusive) of a line's figure; 0 for an empty range."""
-    return sum(unit_parts(total_minor, quantity)[start:end]) if end > start else 0
+    """The units ``start``..``end`` (exclusive) of a line's figure; 0 for an empty range.
+
+    Exactly ``sum(unit_parts(...)[start:end])`` without building the parts (every sign-off and
+    refund runs this three times a line): equal weights leave every unit the same remainder, so
+    the largest-remainder method gives one extra fen to each of the first ``total % quantity``
+    units (ties go to the earlier unit)."""
+    if end <= start:
+        return 0
+    if total_minor < 0 or not 0 <= start < end <= quantity:
+        return sum(unit_parts(total_minor, quantity)[start:end])  # the allocation's own checks and slicing
+    each, extra = divmod(total_minor, quantity)
+    return (end - start) * each + max(0, min(end, extra) - start)
 
 
 @dataclass(frozen=True)

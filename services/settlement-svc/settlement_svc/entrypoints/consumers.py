@@ -41,6 +41,11 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     async def order_progress(session: AsyncSession, envelope: EventEnvelope) -> None:
         await progress.record_progress(session, envelope, now=runtime.clock.now())
 
+    async def signed_off(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        # A poll's consecutive sign-offs at once (set-based: a constant number of statements for
+        # the run), with the same effects as depends_on_order applied to each in turn.
+        await settlement.on_signed_off_batch(session, envelopes, now=runtime.clock.now(), with_progress=True)
+
     # One group for the three topics: a sign-off or a refund event and its order are applied by
     # the same consumer, so parking and un-parking never race between two groups. The order's
     # progress (confirmed, dispatched, delivered...) is read in the same group, for its ETA.
@@ -57,6 +62,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                 **dict.fromkeys(refunds.PROGRESS_EVENTS, depends_on_order),
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress),
             },
+            batch_handlers={contracts.OrderSignedOff.event_type: signed_off},
             # Every event here carries its merchant and one order's events share it: batches lock
             # merchants' balance rows in merchant order, so two instances never deadlock on them.
             lock_order=lambda envelope: str(envelope.payload.get("merchant_id", "")),

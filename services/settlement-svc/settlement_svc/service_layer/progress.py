@@ -13,11 +13,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -139,29 +140,77 @@ def placed_figures(event: contracts.OrderPlaced) -> dict[str, Any]:
     }
 
 
-async def record_booking(
+@dataclass(frozen=True)
+class Booking:
+    """What one sign-off booked, kept to explain payouts (the ledger lumps paid and shipping)."""
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    amounts: SignOffAmounts
+    event_id: str
+
+
+async def record_bookings(session: AsyncSession, bookings: Sequence[Booking], *, now: datetime) -> None:
+    """Record what sign-offs booked on their orders' progress rows."""
+    await record_sign_offs(session, [], bookings, now=now)
+
+
+async def lock_progress_of(
+    session: AsyncSession, sign_offs: Sequence[contracts.OrderSignedOff], *, now: datetime
+) -> dict[str, Row[Any]]:
+    """Lock the progress rows of the sign-offs' orders (created if new), in order id order. The
+    batch path takes them before the orders' locks, as ``record_progress`` does for one event:
+    one lock order for both paths, so they cannot deadlock on each other."""
+    return await SettlementRepository(session).progress_for_update(_merchant_by_order(sign_offs, []), now=now)
+
+
+async def record_sign_offs(
     session: AsyncSession,
+    sign_offs: Sequence[contracts.OrderSignedOff],
+    bookings: Sequence[Booking],
     *,
-    order_id: str,
-    merchant_id: str,
-    shipment_id: str,
-    amounts: SignOffAmounts,
-    event_id: str,
     now: datetime,
+    locked: Mapping[str, Row[Any]] | None = None,
 ) -> None:
-    """What a sign-off booked, kept to explain payouts (the ledger lumps paid and shipping)."""
-    row = await SettlementRepository(session).progress_row(order_id, merchant_id, now=now)
-    row.bookings = {
-        **row.bookings,
-        shipment_id: {
+    """Move the orders' progress for ``sign_offs`` (as ``record_progress`` would, one by one in
+    their order) and record what ``bookings`` booked: one read and one write for all their
+    orders, whatever their number (the consumer's batch path). ``locked``: rows already read
+    with ``lock_progress_of`` in this transaction."""
+    merchant_by_order = _merchant_by_order(sign_offs, bookings)
+    if not merchant_by_order:
+        return
+    repository = SettlementRepository(session)
+    rows = dict(locked or {})
+    unread = {order_id: merchant for order_id, merchant in merchant_by_order.items() if order_id not in rows}
+    if unread:
+        rows.update(await repository.progress_for_update(unread, now=now))
+    moved = {order_id: progress_from_row(rows[order_id]) for order_id in merchant_by_order}
+    booked = {order_id: dict(rows[order_id].bookings) for order_id in merchant_by_order}
+    for event in sign_offs:
+        moved[event.order_id] = moved[event.order_id].signed_off(
+            event.shipment_id, {line.line_id: line.quantity for line in event.lines}, event.signed_off_at
+        )
+    for booking in bookings:
+        amounts = booking.amounts
+        booked[booking.order_id][booking.shipment_id] = {
             "paid_minor": amounts.paid_minor,
             "shipping_minor": amounts.shipping_minor,
             "subsidy_minor": amounts.subsidy_minor,
             "commission_minor": amounts.commission_minor,
             "net_minor": amounts.net_minor,
-            "event_id": event_id,
-        },
-    }
+            "event_id": booking.event_id,
+        }
+    await repository.save_progress([(moved[order_id], booked[order_id]) for order_id in sorted(moved)], now=now)
+
+
+def _merchant_by_order(sign_offs: Sequence[contracts.OrderSignedOff], bookings: Sequence[Booking]) -> dict[str, str]:
+    merchant_by_order: dict[str, str] = {}
+    for event in sign_offs:
+        merchant_by_order.setdefault(event.order_id, event.merchant_id)  # the first event's, as the row keeps
+    for booking in bookings:
+        merchant_by_order.setdefault(booking.order_id, booking.merchant_id)
+    return merchant_by_order
 
 
 # --- the merchant's money, replayed --------------------------------------------------------------

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement_svc.adapters.repository import SettlementRepository
-from settlement_svc.adapters.tables import HoldRow
+from settlement_svc.adapters.repository import NewHold, SettlementRepository, policy_in_force, posted_event
 from settlement_svc.domain.ledger import (
+    LedgerTransaction,
     MerchantAccount,
     PlatformAccount,
     merchant_account,
@@ -35,8 +37,8 @@ from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import PermanentEventError
-from shipsettle_shared.outbox import add_to_outbox
-from shipsettle_shared.timers import schedule_timer
+from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
+from shipsettle_shared.timers import schedule_timers
 
 logger = logging.getLogger(__name__)
 
@@ -93,21 +95,66 @@ async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now
 
 
 async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
-    event = read_payload(envelope.payload, contracts.OrderSignedOff)
-    repository = SettlementRepository(session)
-    await repository.lock_order(event.order_id)
-    order = await repository.order(event.order_id, for_update=True)
-    if order is None:
-        await repository.park(
-            event.order_id, envelope.model_dump(mode="json"), "sign-off before the order was known", now=now
-        )
+    """Apply one sign-off: a batch of one, so one event and a consumer's batch follow the same
+    rules. Raises ValueError for lines or units the order does not have left."""
+    await on_signed_off_batch(session, [envelope], now=now)
+
+
+async def on_signed_off_batch(
+    session: AsyncSession, envelopes: Sequence[EventEnvelope], *, now: datetime, with_progress: bool = False
+) -> None:
+    """Apply sign-offs in their order, as a set: the effects of applying them one at a time,
+    in a constant number of statements whatever their number.
+
+    ``with_progress``: also move the orders' progress as ``progress.record_progress`` would (the
+    consumer's path; a parked sign-off had its progress recorded when it arrived).
+
+    For each sign-off: post the signed-off units' net to the merchant's pending account under
+    the policy in force at the sign-off; record what it booked; fix the release date, add the
+    hold and its timer and announce SettlementPending. A sign-off of an order not seen yet is
+    parked; a sign-off whose shipment is on the ledger already is a no-op (also within the batch).
+    Raises ValueError for lines or units an order does not have left (a contract violation): the
+    whole batch then rolls back, and the consumer retries its events one at a time, so only the
+    bad event is dead-lettered."""
+    sign_offs: list[tuple[EventEnvelope, contracts.OrderSignedOff]] = []
+    seen: set[uuid.UUID] = set()
+    for envelope in envelopes:
+        if envelope.event_id in seen:
+            continue  # the same event twice in one batch (the consumer's inbox drops it too)
+        seen.add(envelope.event_id)
+        sign_offs.append((envelope, read_payload(envelope.payload, contracts.OrderSignedOff)))
+    if not sign_offs:
         return
-    policy = await repository.policy(order.merchant_id, event.signed_off_at)
-    updated, amounts = order.sign_off({line.line_id: line.quantity for line in event.lines}, policy)
-    merchant = order.merchant_id
-    booked = await repository.post(
-        transaction(
-            f"sign_off:{event.shipment_id}",
+    repository = SettlementRepository(session)
+    events = [event for _, event in sign_offs]
+    locked_progress = await progress.lock_progress_of(session, events, now=now) if with_progress else None
+    order_ids = sorted({event.order_id for event in events})
+    await repository.lock_orders(order_ids)
+    orders = await repository.orders_for_update(order_ids)
+    policies = await repository.policy_versions([order.merchant_id for order in orders.values()])
+    posted = await repository.posted_keys([_sign_off_key(event) for _, event in sign_offs if event.order_id in orders])
+
+    parked: list[tuple[str, dict[str, Any], str]] = []
+    changed: dict[str, SettlementOrder] = {}
+    transactions: list[LedgerTransaction] = []
+    bookings: list[progress.Booking] = []
+    holds: list[NewHold] = []
+    staged: list[StagedEvent] = []
+    for envelope, event in sign_offs:
+        order = orders.get(event.order_id)
+        if order is None:
+            parked.append((event.order_id, envelope.model_dump(mode="json"), "sign-off before the order was known"))
+            continue
+        key = _sign_off_key(event)
+        if key in posted:
+            continue  # this shipment's sign-off is already on the ledger
+        posted.add(key)
+        policy = policy_in_force(policies.get(order.merchant_id, ()), order.merchant_id, event.signed_off_at)
+        updated, amounts = order.sign_off({line.line_id: line.quantity for line in event.lines}, policy)
+        orders[order.order_id] = changed[order.order_id] = updated
+        merchant = order.merchant_id
+        tx = transaction(
+            key,
             "sign_off",
             merchant,
             [
@@ -122,54 +169,72 @@ async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: 
                 f"platform subsidy {amounts.subsidy_minor} - commission {amounts.commission_minor}"
             ),
             caused_by_event_id=str(envelope.event_id),
-        ),
-        now=now,
-    )
-    if not booked:
-        return  # this shipment's sign-off is already on the ledger
-    await repository.save_order(updated)
-    await progress.record_booking(
-        session,
-        order_id=order.order_id,
-        merchant_id=merchant,
-        shipment_id=event.shipment_id,
-        amounts=amounts,
-        event_id=str(envelope.event_id),
-        now=now,
-    )
-    if amounts.net_minor == 0:
-        return  # every unit of it was refunded before the sign-off: nothing to hold
-    release_at = policy.release_at(event.signed_off_at)
-    hold_id = f"H-{uuid.uuid4().hex[:16]}"
-    await repository.add_hold(
-        HoldRow(
-            hold_id=hold_id,
-            merchant_id=merchant,
-            order_id=order.order_id,
-            shipment_id=event.shipment_id,
-            amount_minor=amounts.net_minor,
-            policy_version=policy.version,
-            signed_off_at=event.signed_off_at,
-            release_at=release_at,
         )
-    )
-    await schedule_timer(session, HOLD_RELEASE, hold_id, release_at)
-    await add_to_outbox(
-        session,
-        contracts.SettlementPending(
-            order_id=order.order_id,
-            merchant_id=merchant,
-            shipment_id=event.shipment_id,
-            hold_id=hold_id,
-            currency=order.currency,
-            paid_minor=amounts.paid_minor,
-            shipping_minor=amounts.shipping_minor,
-            subsidy_minor=amounts.subsidy_minor,
-            commission_minor=amounts.commission_minor,
-            net_minor=amounts.net_minor,
-            release_at=release_at,
-            policy_version=policy.version,
-        ),
-        producer=PRODUCER,
-        occurred_at=now,
-    )
+        transactions.append(tx)
+        # Each effect's events carry the correlation id of the sign-off that caused it.
+        correlation_id = envelope.correlation_id
+        if tx.postings:
+            staged.append(_stage(posted_event(tx, now=now), now=now, correlation_id=correlation_id))
+        bookings.append(progress.Booking(order.order_id, merchant, event.shipment_id, amounts, str(envelope.event_id)))
+        if amounts.net_minor == 0:
+            continue  # every unit of it was refunded before the sign-off: nothing to hold
+        release_at = policy.release_at(event.signed_off_at)
+        hold_id = f"H-{uuid.uuid4().hex[:16]}"
+        holds.append(
+            NewHold(
+                hold_id=hold_id,
+                merchant_id=merchant,
+                order_id=order.order_id,
+                shipment_id=event.shipment_id,
+                amount_minor=amounts.net_minor,
+                policy_version=policy.version,
+                signed_off_at=event.signed_off_at,
+                release_at=release_at,
+            )
+        )
+        staged.append(
+            _stage(
+                contracts.SettlementPending(
+                    order_id=order.order_id,
+                    merchant_id=merchant,
+                    shipment_id=event.shipment_id,
+                    hold_id=hold_id,
+                    currency=order.currency,
+                    paid_minor=amounts.paid_minor,
+                    shipping_minor=amounts.shipping_minor,
+                    subsidy_minor=amounts.subsidy_minor,
+                    commission_minor=amounts.commission_minor,
+                    net_minor=amounts.net_minor,
+                    release_at=release_at,
+                    policy_version=policy.version,
+                ),
+                now=now,
+                correlation_id=correlation_id,
+            )
+        )
+
+    await repository.park_many(parked, now=now)
+    # The orders' progress (every sign-off, parked or not, when asked) and what each booking
+    # booked, in one pass over their progress rows.
+    await progress.record_sign_offs(session, events if with_progress else [], bookings, now=now, locked=locked_progress)
+    if not transactions:
+        return
+    await repository.save_orders(list(changed.values()))
+    await repository.add_holds(holds)
+    await schedule_timers(session, HOLD_RELEASE, [(hold.hold_id, hold.release_at, None) for hold in holds])
+    await add_staged_to_outbox(session, staged)
+    # Last: the postings' trigger updates the merchants' balance rows, which every sign-off of
+    # the same merchants on other instances needs too; from here the commit follows at once.
+    inserted = await repository.insert_transactions(transactions, now=now)
+    if len(inserted) != len(transactions):
+        # Impossible under the order locks; if it happens, nothing of this batch may commit.
+        missing = sorted({tx.key for tx in transactions} - inserted)
+        raise RuntimeError(f"sign-offs posted concurrently despite the order locks: {missing}")
+
+
+def _sign_off_key(event: contracts.OrderSignedOff) -> str:
+    return f"sign_off:{event.shipment_id}"
+
+
+def _stage(payload: contracts.EventPayload, *, now: datetime, correlation_id: str) -> StagedEvent:
+    return stage_event(payload, producer=PRODUCER, occurred_at=now, correlation_id=correlation_id)

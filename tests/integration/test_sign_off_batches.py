@@ -1,0 +1,480 @@
+"""Must show (settlement, issue #5): the consumer's batch path for sign-offs books exactly what
+applying the same events one at a time books, to the fen, on real PostgreSQL (no Kafka: the
+consumer's own ``ConsumerLoop.apply`` is driven directly, as it is for each poll).
+
+The figures are worked by hand (the order of tests/unit/settlement/test_settlement_domain.py):
+PO-1 and PO-3 of merchant m-1 have L1 tea 2 units paid 211.89 subsidy 18.51 base 230.40, L2 books
+1 unit paid 48.84 subsidy 4.26 base 53.10, L3 services 3 units paid 82.76 subsidy 7.23 base 89.99,
+shipping 10.00; m-1's policy in force at sign-off charges 5% (books 3%, services 8%) and holds 3
+days (a later version, not yet in force then, charges 10% and holds 10 days). PO-2 and PO-4 of
+m-2 (platform default policy: 5%, 7 days) have one apparel unit paid 99.00 subsidy 5.00 base
+94.00, shipping 8.00.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from support import engine_for, fresh_service_database
+
+from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.config import SettlementSettings
+from settlement_svc.domain.ledger import transaction
+from settlement_svc.domain.policies import MerchantPolicy
+from settlement_svc.entrypoints.consumers import subscriptions
+from settlement_svc.service_layer import settlement
+from shipsettle_shared import contracts
+from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import ConsumerLoop
+from shipsettle_shared.outbox import build_envelope
+from shipsettle_shared.service import ServiceRuntime
+
+pytestmark = pytest.mark.infra
+
+PLACED_AT = datetime(2026, 11, 20, 8, tzinfo=UTC)
+POLICY_AT = datetime(2026, 11, 21, tzinfo=UTC)
+SIGNED_AT = datetime(2026, 11, 25, 10, tzinfo=UTC)
+LATER_POLICY_AT = datetime(2026, 11, 26, tzinfo=UTC)
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
+
+BIG_LINES = [  # (line id, category, units, paid, subsidy, commission base)
+    ("L1", "tea", 2, 21189, 1851, 23040),
+    ("L2", "books", 1, 4884, 426, 5310),
+    ("L3", "services", 3, 8276, 723, 8999),
+]
+SMALL_LINES = [("L1", "apparel", 1, 9900, 500, 9400)]
+
+# tx key -> the postings a sign-off must book (fen)
+EXPECTED_SIGN_OFFS: dict[str, dict[str, int]] = {
+    # PO-1, L1 x2: paid 21189 + shipping 1000; commission 23040 x 5% = 1152; net 22888
+    "sign_off:SH-1a": {
+        "platform:clearing": -22189,
+        "platform:subsidy": -1851,
+        "platform:commission": 1152,
+        "merchant:m-1:pending": 22888,
+    },
+    # PO-1, L2 x1 + L3 x2: paid 4884 + 2759 + 2759; subsidy 426 + 241 + 241;
+    # commission 5310 x 3% + 6000 x 8% = 159.3 + 480 = 639.3 -> 639; net 10402 + 908 - 639 = 10671
+    "sign_off:SH-1b": {
+        "platform:clearing": -10402,
+        "platform:subsidy": -908,
+        "platform:commission": 639,
+        "merchant:m-1:pending": 10671,
+    },
+    # PO-1, the last L3 unit: paid 2758, subsidy 241, commission 2999 x 8% = 239.92 -> 240; net 2759
+    "sign_off:SH-1c": {
+        "platform:clearing": -2758,
+        "platform:subsidy": -241,
+        "platform:commission": 240,
+        "merchant:m-1:pending": 2759,
+    },
+    # PO-2: paid 9900 + shipping 800; commission 9400 x 5% = 470; net 9900 + 800 + 500 - 470 = 10730
+    "sign_off:SH-2": {
+        "platform:clearing": -10700,
+        "platform:subsidy": -500,
+        "platform:commission": 470,
+        "merchant:m-2:pending": 10730,
+    },
+    # PO-3 at once: paid 34349 + shipping 1000; subsidy 3000;
+    # commission 1152 + 159.3 + 719.92 = 2031.22 -> 2031; net 36318
+    "sign_off:SH-3": {
+        "platform:clearing": -35349,
+        "platform:subsidy": -3000,
+        "platform:commission": 2031,
+        "merchant:m-1:pending": 36318,
+    },
+    # PO-4, signed off before its order arrived (parked), booked when it came: as PO-2
+    "sign_off:SH-4": {
+        "platform:clearing": -10700,
+        "platform:subsidy": -500,
+        "platform:commission": 470,
+        "merchant:m-2:pending": 10730,
+    },
+}
+# 22888 + 10671 + 2759 + 36318 = 72636; 10730 + 10730 = 21460
+EXPECTED_BALANCES = {"merchant:m-1:pending": 72636, "merchant:m-2:pending": 21460}
+# (order, shipment, amount, release): m-1 holds 3 days, m-2 the default 7
+EXPECTED_HOLDS = sorted(
+    [
+        ("PO-1", "SH-1a", 22888, SIGNED_AT + timedelta(days=3)),
+        ("PO-1", "SH-1b", 10671, SIGNED_AT + timedelta(days=3)),
+        ("PO-1", "SH-1c", 2759, SIGNED_AT + timedelta(days=3)),
+        ("PO-2", "SH-2", 10730, SIGNED_AT + timedelta(days=7)),
+        ("PO-3", "SH-3", 36318, SIGNED_AT + timedelta(days=3)),
+        ("PO-4", "SH-4", 10730, SIGNED_AT + timedelta(days=7)),
+    ]
+)
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return NOW
+
+
+def placed(
+    order_id: str, merchant_id: str, lines: list[tuple[str, str, int, int, int, int]], shipping: int
+) -> EventEnvelope:
+    priced = [
+        contracts.PricedLine(
+            line_id=line_id,
+            sku=f"SKU-{line_id}",
+            name=category,
+            spec="-",
+            category=category,
+            quantity=units,
+            unit_price_minor=(paid + subsidy) // units,
+            vat_rate_bp=0,
+            line_amount_minor=paid + subsidy,
+            merchant_discount_minor=0,
+            platform_discount_minor=subsidy,
+            paid_amount_minor=paid,
+            sales_amount_minor=paid + subsidy,
+            vat_minor=0,
+            commission_base_minor=base,
+        )
+        for line_id, category, units, paid, subsidy, base in lines
+    ]
+    paid_total = sum(line.paid_amount_minor for line in priced) + shipping
+    event = contracts.OrderPlaced(
+        order_id=order_id,
+        merchant_id=merchant_id,
+        buyer_ref="buyer-1",
+        currency="CNY",
+        placed_at=PLACED_AT,
+        lines=priced,
+        coupons=[],
+        goods_total_minor=sum(line.line_amount_minor for line in priced),
+        merchant_discount_minor=0,
+        platform_discount_minor=sum(line.platform_discount_minor for line in priced),
+        shipping_fee_minor=shipping,
+        payable_minor=paid_total,
+        vat_minor=0,
+        payment=contracts.PaymentCollected(
+            channel="alipay", transaction_id=f"PAY-{order_id}", amount_minor=paid_total, paid_at=PLACED_AT
+        ),
+        consignee=contracts.Consignee(
+            name="张三",
+            mobile="13800000000",
+            province="浙江省",
+            city="杭州市",
+            district="西湖区",
+            address_line="文三路 1 号",
+            postal_code="310000",
+        ),
+    )
+    return build_envelope(event, producer="order-svc", occurred_at=PLACED_AT, correlation_id=f"corr-{order_id}")
+
+
+def signed_off(order_id: str, merchant_id: str, shipment_id: str, units: dict[str, int]) -> EventEnvelope:
+    event = contracts.OrderSignedOff(
+        order_id=order_id,
+        merchant_id=merchant_id,
+        shipment_id=shipment_id,
+        how="buyer_confirmed",
+        signed_off_at=SIGNED_AT,
+        lines=[contracts.ShipmentLine(line_id=line_id, quantity=quantity) for line_id, quantity in units.items()],
+        order_fully_signed_off=False,
+    )
+    return build_envelope(event, producer="logistics-svc", occurred_at=SIGNED_AT, correlation_id=f"corr-{shipment_id}")
+
+
+PLACED = [
+    placed("PO-1", "m-1", BIG_LINES, 1000),
+    placed("PO-2", "m-2", SMALL_LINES, 800),
+    placed("PO-3", "m-1", BIG_LINES, 1000),
+]
+PLACED_LATE = placed("PO-4", "m-2", SMALL_LINES, 800)
+SH_1A = signed_off("PO-1", "m-1", "SH-1a", {"L1": 2})
+SH_1B = signed_off("PO-1", "m-1", "SH-1b", {"L2": 1, "L3": 2})
+SH_1C = signed_off("PO-1", "m-1", "SH-1c", {"L3": 1})
+SH_2 = signed_off("PO-2", "m-2", "SH-2", {"L1": 1})
+SH_3 = signed_off("PO-3", "m-1", "SH-3", {"L1": 2, "L2": 1, "L3": 3})
+SH_4 = signed_off("PO-4", "m-2", "SH-4", {"L1": 1})
+# logistics sending SH-2's sign-off again under a new event id: the shipment is booked once
+SH_2_AGAIN = signed_off("PO-2", "m-2", "SH-2", {"L1": 1})
+SIGN_OFFS = [SH_1A, SH_1B, SH_1C, SH_2, SH_3, SH_4]
+
+
+async def _seed_policies(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with unit_of_work(sessions) as session:
+        repository = SettlementRepository(session)
+        rates = {"books": 300, "services": 800}
+        await repository.add_policy(
+            MerchantPolicy("m-1", hold_days=3, default_commission_bp=500, commission_bp_by_category=rates),
+            by="test",
+            now=POLICY_AT,
+        )
+        await repository.add_policy(
+            MerchantPolicy("m-1", hold_days=10, default_commission_bp=1000, commission_bp_by_category=rates),
+            by="test",
+            now=LATER_POLICY_AT,
+        )
+
+
+class Settlement:
+    """A fresh settlement database and the service's real order consumer on it (no Kafka)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        settings = SettlementSettings(service_name="settlement-svc", database_url=str(engine.url))
+        runtime = ServiceRuntime(
+            settings=settings,
+            clock=FixedClock(),
+            engine=engine,
+            sessions=self.sessions,
+            producer=None,  # type: ignore[arg-type]  # nothing here produces to Kafka
+        )
+        (subscription,) = subscriptions(runtime)
+        # apply() never dead-letters (that is the retry path around it)
+        self.consumer = ConsumerLoop(settings, self.sessions, subscription, dead_letter_producer=None)  # type: ignore[arg-type]
+
+    async def poll(self, *envelopes: EventEnvelope) -> None:
+        await self.consumer.apply(list(envelopes))
+
+    async def snapshot(self) -> dict[str, Any]:
+        """Everything a sign-off writes, in a form two databases can be compared by."""
+        async with self.sessions() as session:
+
+            async def rows(sql: str) -> list[dict[str, Any]]:
+                return [dict(row._mapping) for row in await session.execute(text(sql))]
+
+            transactions: dict[str, dict[str, Any]] = {}
+            for row in await rows(
+                "select t.tx_key, t.kind, t.merchant_id, t.order_id, t.caused_by_event_id, t.description,"
+                " p.account_id, p.amount_minor from ledger_transactions t"
+                " join ledger_postings p on p.tx_id = t.id order by t.tx_key, p.id"
+            ):
+                tx = transactions.setdefault(
+                    row["tx_key"],
+                    {
+                        "kind": row["kind"],
+                        "merchant_id": row["merchant_id"],
+                        "order_id": row["order_id"],
+                        "caused_by_event_id": row["caused_by_event_id"],
+                        "description": row["description"],
+                        "postings": {},
+                    },
+                )
+                tx["postings"][row["account_id"]] = row["amount_minor"]
+            outbox = await rows("select event_type, envelope from outbox order by id")
+            pending = sorted(
+                (
+                    row["envelope"]["payload"]["shipment_id"],
+                    row["envelope"]["payload"]["net_minor"],
+                    row["envelope"]["payload"]["release_at"],
+                    row["envelope"]["payload"]["policy_version"],
+                    row["envelope"]["correlation_id"],
+                )
+                for row in outbox
+                if row["event_type"] == "SettlementPending"
+            )
+            posted = sorted(
+                (
+                    row["envelope"]["payload"]["tx_key"],
+                    tuple((p["account_id"], p["amount_minor"]) for p in row["envelope"]["payload"]["postings"]),
+                    row["envelope"]["correlation_id"],
+                )
+                for row in outbox
+                if row["event_type"] == "LedgerTransactionPosted"
+            )
+            repository = SettlementRepository(session)
+            hold_ids = {row["hold_id"] for row in await rows("select hold_id from holds")}
+            return {
+                "transactions": transactions,
+                "balances": {
+                    row["account_id"]: row["balance_minor"]
+                    for row in await rows("select account_id, balance_minor from account_balances")
+                },
+                "unbalanced": await repository.unbalanced_transactions(),
+                "balances_off_postings": await repository.balances_that_differ_from_postings(),
+                "holds": sorted(
+                    (row["order_id"], row["shipment_id"], row["amount_minor"], row["release_at"], row["policy_version"])
+                    for row in await rows("select * from holds")
+                ),
+                "hold_timers": sorted(
+                    (row["timer_key"] in hold_ids, row["due_at"])
+                    for row in await rows("select * from timers where timer_kind = 'hold_release'")
+                ),
+                "outbox_types": Counter(row["event_type"] for row in outbox),
+                "settlement_pending": pending,
+                "ledger_posted": posted,
+                "orders": {
+                    row["order_id"]: (row["lines"], row["shipping_booked"], row["commission_booked_minor"])
+                    for row in await rows("select * from settlement_orders")
+                },
+                "progress": {
+                    row["order_id"]: (row["merchant_id"], row["shipments"], row["bookings"], row["placed_at"])
+                    for row in await rows("select * from order_progress")
+                },
+                "parked": [
+                    (row["order_id"], row["event_id"], row["reason"])
+                    for row in await rows("select * from parked_events order by id")
+                ],
+            }
+
+
+@asynccontextmanager
+async def fresh_settlement(suffix: str) -> AsyncIterator[Settlement]:
+    url = await fresh_service_database("settlement-svc", suffix)
+    async with engine_for(url) as engine:
+        await _seed_policies(async_sessionmaker(engine, expire_on_commit=False))
+        yield Settlement(engine)
+
+
+@pytest.fixture
+async def settlement_db() -> AsyncIterator[Settlement]:
+    async with fresh_settlement("_sign_off_batches") as settlement_db:
+        yield settlement_db
+
+
+def assert_hand_worked(snapshot: dict[str, Any]) -> None:
+    sign_offs = {key: tx for key, tx in snapshot["transactions"].items() if tx["kind"] == "sign_off"}
+    assert {key: tx["postings"] for key, tx in sign_offs.items()} == EXPECTED_SIGN_OFFS
+    assert snapshot["balances"] == EXPECTED_BALANCES
+    assert snapshot["unbalanced"] == []
+    assert snapshot["balances_off_postings"] == []
+    assert [(o, s, a, r) for o, s, a, r, _ in snapshot["holds"]] == EXPECTED_HOLDS
+    # the policy version in force at the sign-off (m-1: 1; m-2: the unstored default, 0)
+    assert {s: v for _, s, _, _, v in snapshot["holds"]} == {
+        "SH-1a": 1,
+        "SH-1b": 1,
+        "SH-1c": 1,
+        "SH-2": 0,
+        "SH-3": 1,
+        "SH-4": 0,
+    }
+    assert snapshot["hold_timers"] == sorted((True, release) for *_, release in EXPECTED_HOLDS)
+    assert snapshot["outbox_types"]["LedgerTransactionPosted"] == 6
+    assert snapshot["outbox_types"]["SettlementPending"] == 6
+    # every effect's events carry the correlation id of the sign-off that caused it
+    assert [(shipment, net, corr) for shipment, net, _, _, corr in snapshot["settlement_pending"]] == [
+        ("SH-1a", 22888, "corr-SH-1a"),
+        ("SH-1b", 10671, "corr-SH-1b"),
+        ("SH-1c", 2759, "corr-SH-1c"),
+        ("SH-2", 10730, "corr-SH-2"),
+        ("SH-3", 36318, "corr-SH-3"),
+        ("SH-4", 10730, "corr-SH-4"),
+    ]
+    assert [(key, dict(postings), corr) for key, postings, corr in snapshot["ledger_posted"]] == [
+        (key, EXPECTED_SIGN_OFFS[key], f"corr-{key.split(':')[1]}") for key in sorted(EXPECTED_SIGN_OFFS)
+    ]
+    assert {key: tx["caused_by_event_id"] for key, tx in sign_offs.items()} == {
+        f"sign_off:{e.payload['shipment_id']}": str(e.event_id) for e in SIGN_OFFS
+    }
+    # the orders' figures: every unit signed off, shipping booked once, commission as booked
+    assert {order_id: (booked, commission) for order_id, (_, booked, commission) in snapshot["orders"].items()} == {
+        "PO-1": (True, 1152 + 639 + 240),
+        "PO-2": (True, 470),
+        "PO-3": (True, 2031),
+        "PO-4": (True, 470),
+    }
+    assert snapshot["orders"]["PO-1"][0]["L3"]["units_signed_off"] == 3
+    assert snapshot["orders"]["PO-1"][0]["L3"]["booked_bp"] == [800, 800, 800]
+    # progress: each shipment signed off, and what each booked (net) with its event
+    bookings = {
+        shipment: (booking["net_minor"], booking["event_id"])
+        for _, _, order_bookings, _ in snapshot["progress"].values()
+        for shipment, booking in order_bookings.items()
+    }
+    assert bookings == {
+        "SH-1a": (22888, str(SH_1A.event_id)),
+        "SH-1b": (10671, str(SH_1B.event_id)),
+        "SH-1c": (2759, str(SH_1C.event_id)),
+        "SH-2": (10730, str(SH_2.event_id)),
+        "SH-3": (36318, str(SH_3.event_id)),
+        "SH-4": (10730, str(SH_4.event_id)),
+    }
+    signed = {
+        shipment: progress["signed_off_at"]
+        for _, shipments, _, _ in snapshot["progress"].values()
+        for shipment, progress in shipments.items()
+    }
+    assert signed == dict.fromkeys(["SH-1a", "SH-1b", "SH-1c", "SH-2", "SH-3", "SH-4"], SIGNED_AT.isoformat())
+    assert snapshot["parked"] == []
+
+
+async def test_a_batch_of_sign_offs_books_to_the_fen_what_one_at_a_time_books(settlement_db: Settlement) -> None:
+    one_at_a_time = settlement_db
+    for envelope in [*PLACED, *SIGN_OFFS, PLACED_LATE]:
+        await one_at_a_time.poll(envelope)
+    expected = await one_at_a_time.snapshot()
+    assert_hand_worked(expected)
+
+    async with fresh_settlement("_sign_off_batches_b") as batched:
+        await batched.poll(*PLACED)
+        # one poll: both merchants interleaved, PO-1's three sign-offs in order, a duplicate of
+        # SH-1a inside the batch, and SH-4 for an order not known yet
+        poll = [SH_2, SH_1A, SH_3, SH_1B, SH_4, SH_1A, SH_1C]
+        await batched.poll(*poll)
+        parked = await batched.snapshot()
+        assert parked["parked"] == [("PO-4", str(SH_4.event_id), "sign-off before the order was known")]
+        assert "sign_off:SH-4" not in parked["transactions"]
+        assert parked["progress"]["PO-4"][1]["SH-4"]["signed_off_at"] == SIGNED_AT.isoformat()
+        # the same poll redelivered, and SH-2 sent again under a new event id: no-ops
+        await batched.poll(*poll)
+        await batched.poll(SH_2_AGAIN, SH_1C)
+        assert await batched.snapshot() == parked
+        await batched.poll(PLACED_LATE)  # the parked sign-off applies when its order comes
+        actual = await batched.snapshot()
+    assert_hand_worked(actual)
+    assert actual == expected
+
+
+async def test_the_same_sign_off_twice_in_one_handler_call_is_booked_once(settlement_db: Settlement) -> None:
+    await settlement_db.poll(PLACED[1])
+    # straight to the handler, without the consumer's inbox: the same event twice, and the same
+    # shipment under a new event id, in one call
+    async with unit_of_work(settlement_db.sessions) as session:
+        await settlement.on_signed_off_batch(session, [SH_2, SH_2, SH_2_AGAIN], now=NOW, with_progress=True)
+    async with unit_of_work(settlement_db.sessions) as session:
+        await settlement.on_signed_off_batch(session, [SH_2_AGAIN], now=NOW)  # and in a later call
+    snapshot = await settlement_db.snapshot()
+    assert {key: tx["postings"] for key, tx in snapshot["transactions"].items()} == {
+        "sign_off:SH-2": EXPECTED_SIGN_OFFS["sign_off:SH-2"]
+    }
+    assert snapshot["balances"] == {"merchant:m-2:pending": 10730}
+    assert [(o, s, a) for o, s, a, _, _ in snapshot["holds"]] == [("PO-2", "SH-2", 10730)]
+    assert snapshot["outbox_types"] == Counter({"LedgerTransactionPosted": 1, "SettlementPending": 1})
+
+
+async def test_a_sign_off_of_units_the_order_does_not_have_fails_the_whole_batch(settlement_db: Settlement) -> None:
+    await settlement_db.poll(*PLACED)
+    too_many = signed_off("PO-3", "m-1", "SH-3x", {"L1": 3})  # PO-3 has 2 units of L1
+    with pytest.raises(ValueError, match="cannot sign off 3 more of 2 left"):
+        async with unit_of_work(settlement_db.sessions) as session:
+            await settlement.on_signed_off_batch(session, [SH_2, SH_1A, too_many], now=NOW, with_progress=True)
+    snapshot = await settlement_db.snapshot()
+    # nothing of the batch committed; the consumer then retries its events one at a time
+    assert snapshot["transactions"] == {}
+    assert snapshot["balances"] == {}
+    assert snapshot["holds"] == []
+    assert snapshot["outbox_types"] == Counter()
+    await settlement_db.poll(SH_2)
+    await settlement_db.poll(SH_1A)
+    assert set((await settlement_db.snapshot())["transactions"]) == {"sign_off:SH-2", "sign_off:SH-1a"}
+
+
+async def test_the_balance_trigger_adds_a_statement_of_postings_once_per_account(settlement_db: Settlement) -> None:
+    # Two transactions on one merchant account in one insert: the statement trigger sums them.
+    async with unit_of_work(settlement_db.sessions) as session:
+        inserted = await SettlementRepository(session).insert_transactions(
+            [
+                transaction("t:1", "test", "m-9", [("merchant:m-9:available", 120), ("platform:clearing", -120)]),
+                transaction("t:2", "test", "m-9", [("merchant:m-9:available", 35), ("platform:clearing", -35)]),
+                transaction("t:3", "test", "m-9", [("merchant:m-9:pending", -7), ("merchant:m-9:available", 7)]),
+            ],
+            now=NOW,
+        )
+    assert inserted == {"t:1", "t:2", "t:3"}
+    snapshot = await settlement_db.snapshot()
+    assert snapshot["balances"] == {"merchant:m-9:available": 162, "merchant:m-9:pending": -7}
+    assert snapshot["balances_off_postings"] == []
