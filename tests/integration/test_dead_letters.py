@@ -28,11 +28,15 @@ from local import PYTHON, ROOT, ServiceProcess
 from sqlalchemy import insert, text
 from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 
+from chaos.tcp_proxy import Fault as LinkFault
+from chaos.tcp_proxy import FaultProxy
 from shipsettle_shared.auth import generate_key
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import api_keys_table
 from shipsettle_shared.diagnostics import diagnostics_group
 from shipsettle_shared.settings import DEVELOPMENT_API_KEY_PEPPER
+from shipsettle_shared.topology import POSTGRES_PORT, database_url
+from simulators.child_process import free_port
 
 pytestmark = pytest.mark.infra
 
@@ -239,3 +243,63 @@ async def test_a_flood_of_bad_messages_halts_the_group_with_an_alert_until_ops_r
     await eventually(all_applied, timeout_s=60)
     assert await receipts_per_probe(sink, all_ids) == dict.fromkeys(all_ids, 1)
     assert len(await _letters(group)) == 16
+
+
+async def test_a_database_outage_longer_than_the_retries_dead_letters_nothing(processes: list[ServiceProcess]) -> None:
+    """The consumer's PostgreSQL connections go through a fault proxy that resets every
+    connection for longer than three attempts with backoff take. Those failures are the
+    database's, not the events': the events wait and are applied once it is back, none is
+    dead-lettered (the chaos run found healthy events dead-lettered during such a reset)."""
+    source = await fresh_service_database("order-svc", "_dlq4")
+    sink = await fresh_service_database("settlement-svc", "_dlq4")
+    prefix = f"dlq4-{uuid.uuid4().hex[:8]}."
+    group = prefix + diagnostics_group("settlement-svc")
+    await start_group_at_end(group, Topic.DIAGNOSTICS)
+    proxy = FaultProxy(listen_port=free_port(), target_port=POSTGRES_PORT)
+    await proxy.start()
+    try:
+        consumer = bus_service(
+            "settlement-svc",
+            roles="consumer",
+            group_prefix=prefix,
+            db_suffix="_dlq4",
+            SHIPSETTLE_DATABASE_URL=database_url("settlement_svc_dlq4", port=proxy.listen_port),
+            SHIPSETTLE_HANDLER_MAX_ATTEMPTS=str(MAX_ATTEMPTS),
+            SHIPSETTLE_HANDLER_BACKOFF_INITIAL_MS="50",
+            SHIPSETTLE_HANDLER_BACKOFF_MAX_MS="200",
+        )
+        processes.append(consumer)
+        consumer.start()
+        await asyncio.to_thread(consumer.wait_ready)
+
+        proxy.set(LinkFault.RESET)  # from here every database connection is cut at once
+        envelopes = await write_probes(source, 5)
+        producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+        await producer.start()
+        try:
+            for envelope in envelopes:
+                key = envelope.aggregate_id.encode()
+                await producer.send_and_wait(str(Topic.DIAGNOSTICS), envelope.to_bytes(), key=key)
+        finally:
+            await producer.stop()
+
+        async def consumer_retrying() -> bool:
+            async with httpx.AsyncClient() as client:
+                metrics_text = (await client.get(f"{consumer.base_url}/metrics")).text
+            return f'shipsettle_handler_retries_total{{event_type="BusProbeSent",group="{group}"}}' in metrics_text
+
+        await eventually(consumer_retrying, timeout_s=60)
+        await asyncio.sleep(3)  # well past 3 attempts at 50-200 ms: the old consumer gave up here
+        proxy.set(LinkFault.NONE)
+
+        probe_ids = [envelope.payload["probe_id"] for envelope in envelopes]
+
+        async def all_applied() -> bool:
+            receipts = await receipts_per_probe(sink, probe_ids)
+            return len(receipts) == len(probe_ids) and await group_caught_up(group, Topic.DIAGNOSTICS)
+
+        await eventually(all_applied, timeout_s=60)
+        assert await receipts_per_probe(sink, probe_ids) == dict.fromkeys(probe_ids, 1)
+        assert await _letters(group) == []
+    finally:
+        await proxy.stop()

@@ -9,7 +9,9 @@ For each poll (a batch from every partition it returned):
 A crash between 2 and 3 redelivers the batch; the inbox rows make the handlers skip it. If a
 batch fails, its events are retried one at a time with backoff, so one poison message cannot
 hold back the others; after the last attempt it goes to the dead-letter topic with its error,
-origin and attempt count, and the partition moves on. Malformed messages (not an envelope) go
+origin and attempt count, and the partition moves on. Failures of the database rather than of the
+event (connection lost, server restarting, deadlock) do not count as attempts: the event waits
+until the database is back (``is_transient``). Malformed messages (not an envelope) go
 there at once: no retry can fix them.
 
 Rebalances: a listener commits what was processed before partitions are revoked, under the
@@ -36,12 +38,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from pydantic import ValidationError
 from sqlalchemy import Result, bindparam, literal_column
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared import metrics
@@ -355,20 +359,37 @@ class ConsumerLoop:
         failpoint(f"consumer.after_effect_commit.{self.group}")
 
     async def _apply_with_retries(self, record: ConsumerRecord, envelope: EventEnvelope) -> None:
+        """Attempts that fail because of the message count toward the dead-letter topic; attempts
+        that fail because the database is away (connection lost, restarting, a deadlock) do not:
+        the event waits, its partition with it, until the database is back. Dead-lettering a
+        healthy event during an outage would take it out of the flow for nothing (a chaos run's
+        PostgreSQL resets did exactly that)."""
         attempts = self.settings.handler_max_attempts
         backoff_ms = self.settings.handler_backoff_initial_ms
-        for attempt in range(1, attempts + 1):
+        attempt = 0
+        while True:
             try:
                 await self.apply([envelope])
                 return
             except PermanentEventError as error:
-                await self._dead_letter(record, _describe(error), attempts=attempt, envelope=envelope)
+                await self._dead_letter(record, _describe(error), attempts=attempt + 1, envelope=envelope)
                 return
             except Exception as error:
-                if attempt == attempts:
-                    await self._dead_letter(record, _describe(error), attempts=attempt, envelope=envelope)
-                    return
+                transient = is_transient(error)
+                if not transient:
+                    attempt += 1
+                    if attempt >= attempts:
+                        await self._dead_letter(record, _describe(error), attempts=attempt, envelope=envelope)
+                        return
+                if self._stopping.is_set():
+                    raise  # shutting down: the offset is not committed, the next owner retries it
                 metrics.handler_retries_total.labels(self.group, envelope.event_type).inc()
+                if transient:
+                    logger.warning(
+                        "database unavailable; the event waits: %s",
+                        _describe(error).splitlines()[0],
+                        extra={"fields": {"group": self.group, "event_id": str(envelope.event_id)}},
+                    )
                 await asyncio.sleep(backoff_ms / 1000)
                 backoff_ms = min(backoff_ms * 2, self.settings.handler_backoff_max_ms)
 
@@ -407,6 +428,29 @@ class ConsumerLoop:
                 }
             },
         )
+
+
+# Connection exceptions (class 08), serialization failure and deadlock (40001, 40P01), the server
+# shutting down or starting (57P01-57P03), too many connections (53300): none is the event's fault.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03", "53300"})
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) says the database or network was away, rather than
+    that this event cannot be applied."""
+    seen: BaseException | None = error
+    for _ in range(10):  # the cause chain: SQLAlchemy wraps the driver's error, which wraps OSError
+        if seen is None:
+            return False
+        if isinstance(seen, OSError | TimeoutError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        sqlstate = getattr(seen, "sqlstate", None)
+        if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def in_lock_order(
