@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
 def write_report(path: Path, result: dict[str, Any]) -> None:
     """Replace (or append) this file's "make chaos" section with the run's report."""
     chaos = result["chaos"]
+    section = SECTION + (" BROKERS=3" if chaos["brokers"] == 3 else "")  # one section per topology
     lines = [
-        SECTION,
+        section,
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: `make chaos N={chaos['orders']} SEED={chaos['seed']}"
         f"{' BROKERS=3' if chaos['brokers'] == 3 else ''}` ({chaos['brokers']} broker(s), PostgreSQL links "
@@ -108,8 +109,8 @@ def write_report(path: Path, result: dict[str, Any]) -> None:
         "",
     ]
     text = path.read_text() if path.exists() else "# Reliability\n\n"
-    if SECTION in text:
-        head, _, rest = text.partition(SECTION)
+    if f"{section}\n" in text:
+        head, _, rest = text.partition(f"{section}\n")
         tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
         text = head + "\n".join(lines) + ("\n" + tail if tail else "")
     else:
