@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 MALFORMED_PREFIX = b"chaos-malformed "  # not JSON, so never an envelope
 REBALANCE_PORT_STEP = 70  # the extra consumer listens on its service's port + 70
 SUPERVISE_EVERY_S = 0.5
-RELAY_FAILPOINT_WAIT_S = 60.0
+RELAY_FAILPOINT_WAIT_S = 300.0  # bounded; an idle relay may take a while to publish again
 
 
 @dataclass

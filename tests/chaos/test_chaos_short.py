@@ -27,7 +27,7 @@ pytestmark = pytest.mark.infra
 FAULTS = [
     Fault(30.0, Kind.MALFORMED, "order.events", 0.0, "6"),
     Fault(40.0, Kind.KILL, "settlement-svc#2", 1.0),
-    Fault(55.0, Kind.RELAY_KILL, "logistics-svc", 0.0, "relay.after_publish@3"),
+    Fault(55.0, Kind.RELAY_KILL, "logistics-svc", 0.0, "relay.after_publish@1"),
     Fault(70.0, Kind.MALFORMED, "shipment.events", 0.0, "4"),
 ]
 
@@ -50,7 +50,7 @@ async def test_a_short_surge_with_a_consumer_kill_and_a_relay_kill_loses_and_dup
     chaos = result["chaos"]
     assert [fault["kind"] for fault in chaos["faults"]] == ["malformed", "kill", "relay_kill", "malformed"]
     assert not [fault for fault in chaos["faults"] if fault["outcome"].startswith("not injected")]
-    assert "died at relay.after_publish@3" in chaos["faults"][2]["outcome"]
+    assert "died at relay.after_publish@1" in chaos["faults"][2]["outcome"]
     assert result["counts"] == {"lost": 0, "duplicated": 0, "regressed": 0, "unclassified_errors": 0}, result[
         "examples"
     ]
