@@ -148,6 +148,22 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
 
 
 @asynccontextmanager
+async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A read-only view of one committed moment, for answers that read several tables.
+
+    Under the default READ COMMITTED each statement sees the commits made before it, so a view
+    built from several reads can mix states: a refund already completed beside the hold it has
+    not yet reduced, in the reader's eyes. REPEATABLE READ takes one snapshot for the whole
+    transaction; READ ONLY makes any write in it an error.
+    """
+    async with sessions() as session:
+        # begins the session's transaction on a connection with these characteristics; closing the
+        # session ends it, and the pool puts the connection's defaults back
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True})
+        yield session
+
+
+@asynccontextmanager
 async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
     """A pooled connection's asyncpg connection itself, outside any transaction.
 

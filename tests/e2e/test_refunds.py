@@ -711,11 +711,17 @@ async def test_a_return_is_tracked_back_inspected_and_refunded(
     assert done["amounts"]["refund_minor"] == 8571
     actions = [entry["action"] for entry in done["history"]]
     assert actions[:5] == ["requested", "approved (merchant)", "shipped_back", "return_delivered", "inspection_passed"]
-    timeline = await client.get(
-        f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/timeline", headers=bearer(merchant)
-    )
-    kinds = [entry["event_type"] for entry in timeline.json()["entries"]]
-    assert {"RefundRequested", "RefundApproved", "ReturnShipped", "RefundCompleted"} <= set(kinds)
+    wanted = {"RefundRequested", "RefundApproved", "ReturnShipped", "RefundCompleted"}
+
+    async def timeline_has_the_refund() -> set[str] | None:
+        # order-svc learns of the completion from the bus, after refund-svc has answered
+        timeline = await client.get(
+            f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/timeline", headers=bearer(merchant)
+        )
+        kinds = {entry["event_type"] for entry in timeline.json()["entries"]}
+        return kinds if wanted <= kinds else None
+
+    await eventually(timeline_has_the_refund, timeout_s=30)
 
 
 async def test_a_failed_inspection_needs_evidence_and_the_buyer_can_escalate_it(

@@ -27,7 +27,7 @@ from order_svc.service_layer import orders as service
 from order_svc.service_layer.orders import PaymentDoesNotMatch, PlacedLine, PlaceOrder
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.contracts import Role
-from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
@@ -554,7 +554,7 @@ async def cancel_order(
 @router.get("/{order_id}/timeline", summary="The order's whole life, for customer service (客服)")
 async def order_timeline(order_id: OrderIdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with snapshot(runtime.sessions) as session:
         repository = OrderRepository(session)
         order = await repository.get(order_id)
         if order is None:

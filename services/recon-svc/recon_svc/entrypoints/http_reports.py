@@ -26,6 +26,7 @@ from recon_svc.domain.reports import (
 from recon_svc.entrypoints.downloads import Rows, csv_bytes, file_response, xlsx_bytes
 from recon_svc.entrypoints.http_statements import IdPath, Readers, period_of
 from recon_svc.service_layer import reports as service
+from shipsettle_shared.db import snapshot
 
 router = APIRouter(prefix="/v1", tags=["tax and 发出商品 reports"])
 
@@ -95,7 +96,7 @@ async def tax_report(
     per order line in the files. Amounts are integers in fen in JSON, yuan in the files."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     period_start, period_end = period_of(day, month, start, end)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         report = await service.tax_report(session, merchant_id, period_start, period_end)
     document = report.as_document()
     chinese = lang == "zh"
@@ -132,7 +133,7 @@ async def goods_shipped_report(
     in fen in JSON, yuan in the files."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     period_start, period_end = period_of(day, month, start, end)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         report = await service.goods_shipped_report(session, merchant_id, period_start, period_end)
     document = report.as_document()
     chinese = lang == "zh"

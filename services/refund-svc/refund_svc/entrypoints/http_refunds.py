@@ -28,7 +28,7 @@ from refund_svc.service_layer import refunds as service
 from refund_svc.service_layer.refunds import RefundRuleViolation, RequestRefund, Rules
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
-from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import Money
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
@@ -242,7 +242,7 @@ async def request_refund(
 @router.get("/refunds/{refund_id}", summary="A refund, its amounts, deadline and history")
 async def get_refund(refund_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with snapshot(runtime.sessions) as session:
         refund = await session.get(RefundRow, refund_id)
         if refund is None or not principal.can_access_merchant(refund.merchant_id):
             raise NotFound("refund", refund_id)

@@ -22,7 +22,7 @@ from settlement_svc.service_layer import notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
-from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.provider_client import verified_callback
@@ -212,7 +212,7 @@ async def apply(
 @router.get("/merchants/{merchant_id}/settlement-applications", summary="A merchant's applications")
 async def merchant_applications(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     _own(principal, merchant_id)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         rows = (
             await session.execute(
                 select(ApplicationRow)
@@ -225,7 +225,7 @@ async def merchant_applications(merchant_id: IdPath, request: Request, principal
 
 @router.get("/settlement-applications/review-queue", summary="Applications waiting for ops")
 async def review_queue(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         rows = (
             await session.execute(
                 select(ApplicationRow)
@@ -278,7 +278,7 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
 @router.get("/merchants/{merchant_id}/payouts", summary="A merchant's payouts")
 async def merchant_payouts(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     _own(principal, merchant_id)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         rows = (
             await session.execute(
                 select(PayoutRow).where(PayoutRow.merchant_id == merchant_id).order_by(PayoutRow.created_at)
@@ -322,7 +322,7 @@ async def set_webhook_endpoint(
 @router.get("/merchants/{merchant_id}/notifications", summary="Notifications and their delivery attempts")
 async def notification_log(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     _own(principal, merchant_id)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         rows = list(
             (
                 await session.execute(

@@ -19,7 +19,7 @@ from settlement_svc.service_layer import adjustments, progress
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
-from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.problems import NotFound, validation_problem
 
@@ -64,7 +64,7 @@ async def set_policy(
 async def read_policy(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with snapshot(runtime.sessions) as session:
         policy = await SettlementRepository(session).policy(merchant_id, runtime.clock.now())
     return {"merchant_id": merchant_id, "version": policy.version, **policy_to_json(policy)}
 
@@ -78,7 +78,7 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
     available money held against open refunds: it cannot be applied for until they end. It is
     reported beside ``balances_minor``, whose accounts are unchanged for existing clients."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         amounts = await SettlementRepository(session).merchant_balances(merchant_id)
     frozen = amounts.pop(MerchantAccount.FROZEN.value)
     return {
@@ -93,7 +93,7 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
 @router.get("/merchants/{merchant_id}/ledger", summary="Every ledger transaction of a merchant, with its postings")
 async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         transactions = await SettlementRepository(session).transactions_of_merchant(merchant_id)
     return {"merchant_id": merchant_id, "transactions": transactions}
 
@@ -110,7 +110,7 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     negative balance, with the refund reversals (and their events) whose debt it recovered,
     first owed first recovered."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
         balances = await repository.merchant_balances(merchant_id)
         transactions = await repository.transactions_of_merchant(merchant_id)
@@ -142,7 +142,7 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
 
 @router.get("/orders/{order_id}/settlement", summary="What an order has booked, held and released")
 async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
         order = await repository.order(order_id)
         if order is None:
@@ -227,7 +227,7 @@ FIFO_RULE = (
 )
 async def settlement_eta(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with snapshot(runtime.sessions) as session:
         found = await progress.order_eta(session, order_id, now=runtime.clock.now(), rules=_eta_rules(request))
     if found is None:
         raise NotFound("order", order_id)
@@ -246,7 +246,7 @@ async def settlement_eta(order_id: IdPath, request: Request, principal: Readers)
 async def settlement_blockers(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with snapshot(runtime.sessions) as session:
         return await progress.merchant_blockers(
             session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request)
         )
@@ -264,7 +264,7 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
 )
 async def payout_explanation(payout_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with snapshot(runtime.sessions) as session:
         payout = await session.get(PayoutRow, payout_id)
         if payout is None:
             raise NotFound("payout", payout_id)
@@ -327,7 +327,7 @@ async def book_adjustment(
 
 @router.get("/ledger/check", summary="The ledger's invariants, checked now (ops, auditor)")
 async def ledger_check(request: Request, principal: Overseers) -> dict[str, Any]:
-    async with request.app.state.runtime.sessions() as session:
+    async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
         unbalanced = await repository.unbalanced_transactions()
         drifted = await repository.balances_that_differ_from_postings()
