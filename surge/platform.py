@@ -104,8 +104,7 @@ class PlatformHandle:
             return time.monotonic() - started
 
     def stop(self) -> None:
-        for process in reversed(list(self.processes.values())):
-            process.stop()
+        local.stop_all(list(self.processes.values()))
         if self.kafka_port is not None and self.three_brokers:
             cluster("stop", kafka_port=self.kafka_port)
         elif self.kafka_port is not None:

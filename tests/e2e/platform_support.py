@@ -7,7 +7,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 
-from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process
+from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process, stop_all
 from support import TEST_KAFKA, fresh_service_database
 
 from shipsettle_shared.topology import SERVICES
@@ -40,8 +40,7 @@ class Platform:
                 assert response.status_code == 200, response.text
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.stop()
+        stop_all(list(self.processes.values()))
 
 
 async def start_platform() -> Platform:
