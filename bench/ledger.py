@@ -51,7 +51,7 @@ from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.entrypoints.consumers import subscriptions
 from shipsettle_shared import contracts
 from shipsettle_shared.clock import SystemClock
-from shipsettle_shared.db import create_engine, session_factory, unit_of_work
+from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.migrations import upgrade_to_head
@@ -178,6 +178,7 @@ async def measure_ledger(orders_count: int, workers: int, batch_size: int) -> tu
             engine=engine,
             sessions=sessions,
             producer=None,  # type: ignore[arg-type]
+            lane=ConnectionLane.for_settings(settings),
         )
         (subscription,) = subscriptions(runtime)
         consumers = [

@@ -34,7 +34,8 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -199,10 +200,53 @@ class Run:
     statuses: dict[str, int]
     total_ok: int
     seconds: float
+    cpu_s: dict[str, float] = field(default_factory=dict)  # CPU seconds by part, over the window
 
     @property
     def rate(self) -> float:
         return len(self.latencies_ms) / self.seconds
+
+    def cpu_ms_per_request(self, part: str) -> float:
+        return 1000 * self.cpu_s.get(part, 0.0) / max(len(self.latencies_ms), 1)
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0  # exited
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _postgres_pids() -> set[int]:
+    """The server and its backends: a backend's CPU cannot be told apart by client."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().startswith("postgres"):
+                    pids.add(int(entry.name))
+    return pids
+
+
+class CpuByPart:
+    """CPU seconds each part of the run used over the measured window, read from /proc: what
+    share of the 2 CPUs the server got, and what took the rest."""
+
+    def __init__(self, parts: dict[str, Callable[[], set[int]]]) -> None:
+        self._parts = parts
+        self._ticks_per_s = os.sysconf("SC_CLK_TCK")
+
+    def snapshot(self) -> dict[str, dict[int, int]]:
+        return {part: {pid: _cpu_ticks(pid) for pid in pids()} for part, pids in self._parts.items()}
+
+    def between(self, before: dict[str, dict[int, int]], after: dict[str, dict[int, int]]) -> dict[str, float]:
+        # a process born inside the window (a PostgreSQL backend) counts from zero
+        return {
+            part: sum(ticks - before[part].get(pid, 0) for pid, ticks in after[part].items()) / self._ticks_per_s
+            for part in self._parts
+        }
 
 
 class Orchestrator:
@@ -266,7 +310,7 @@ class Orchestrator:
         asyncio.run(_prepare_database_and_topics())
         return background
 
-    def load(self, kind: str, url: str) -> Run:
+    def load(self, kind: str, url: str, servers: dict[str, Callable[[], set[int]]]) -> Run:
         result_file = self.run_dir / f"load-{kind}.json"
         a = self.args
         process = self.spawn(
@@ -274,14 +318,33 @@ class Orchestrator:
             *["load", "--kind", kind, "--url", url, "--concurrency", str(a.concurrency)],
             *["--warmup", str(a.warmup), "--seconds", str(a.seconds), "--result-file", str(result_file)],
         )
+        cpu = CpuByPart(
+            {
+                **servers,
+                "PostgreSQL": _postgres_pids,
+                "Kafka broker": _broker_pids,
+                "load generator": lambda: {process.pid},
+            }
+        )
+        cpu_s: dict[str, float] = {}
+
+        def sample_window() -> None:  # the load process's window, give or take its start-up
+            time.sleep(a.warmup)
+            before = cpu.snapshot()
+            time.sleep(a.seconds)
+            cpu_s.update(cpu.between(before, cpu.snapshot()))
+
+        sampler = threading.Thread(target=sample_window, daemon=True)
+        sampler.start()
         try:
             code = process.wait(timeout=min(self.remaining(), a.warmup + a.seconds + 120))
         except subprocess.TimeoutExpired as error:
             raise BenchAborted(f"load {kind} did not finish") from error
+        sampler.join(timeout=5)
         self.children.remove(process)
         if code != 0 or not result_file.exists():
             raise BenchAborted(f"load {kind} exited with {code}; see {self.run_dir}/load-{kind}.log")
-        return Run(**json.loads(result_file.read_text()))
+        return Run(**json.loads(result_file.read_text()), cpu_s=cpu_s)
 
     def measure(self) -> tuple[Run, Run, int, dict[str, str], float]:
         foreign = ForeignCpu(self.own_pids)
@@ -298,7 +361,7 @@ class Orchestrator:
             print(f"[1/2] empty FastAPI endpoint, {self.args.concurrency} workers", flush=True)
             empty_app = self.spawn("empty-app", "empty-app", "--port", str(EMPTY_PORT))
             _wait_http(f"http://127.0.0.1:{EMPTY_PORT}/empty", empty_app, 30)
-            empty = self.load("empty", f"http://127.0.0.1:{EMPTY_PORT}/empty")
+            empty = self.load("empty", f"http://127.0.0.1:{EMPTY_PORT}/empty", {"server": lambda: {empty_app.pid}})
             self.stop(empty_app)
             print(f"      {empty.rate:,.0f} req/s", flush=True)
 
@@ -336,7 +399,11 @@ class Orchestrator:
             self.worker.wait_ready(timeout_s=min(90, self.remaining()))
             self.service.start()
             self.service.wait_ready(timeout_s=min(90, self.remaining()))
-            webhooks = self.load("webhooks", f"{self.service.base_url}/v1/webhooks/aftership")
+            webhooks = self.load(
+                "webhooks",
+                f"{self.service.base_url}/v1/webhooks/aftership",
+                {"server": lambda: _pid_of(self.service), "worker instance": lambda: _pid_of(self.worker)},
+            )
             print(f"      {webhooks.rate:,.0f} req/s", flush=True)
             window_closed = time.monotonic()
             behind, drained_s = asyncio.run(_drain(window_closed, min(180, self.remaining())))
@@ -356,6 +423,16 @@ class Orchestrator:
                 process.stop()
         if self.broker_started:
             self.kafka("stop")
+
+
+def _broker_pids() -> set[int]:
+    with contextlib.suppress(OSError, ValueError):
+        return {int((ROOT / "var" / "kafka" / str(KAFKA_PORT) / "kafka.pid").read_text())}
+    return set()
+
+
+def _pid_of(process: ServiceProcess | None) -> set[int]:
+    return {process.process.pid} if process is not None and process.process is not None else set()
 
 
 def _wait_http(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
@@ -448,6 +525,11 @@ end: {host["loadavg"]}).
 | non-2xx / failed requests in the measured window | {webhooks.errors} | {empty.errors} |
 | requests measured | {len(w):,} | {len(e):,} |
 
+CPU used during the measured window, in ms of CPU per acknowledged request (and the share of the
+{host["cpus"]} CPUs), read from /proc for each part:
+
+{_cpu_table(empty, webhooks, int(host["cpus"]))}
+
 Every acknowledged webhook was written durably: `webhook_deliveries` held {rows:,} AfterShip rows after the
 run for {webhooks.total_ok:,} 2xx answers (warm-up included). Response codes seen: webhooks
 {webhooks.statuses}, empty {empty.statuses}.
@@ -490,6 +572,25 @@ How it was measured:
 - One run, not an average; figures move by several percent between runs on a shared machine, more
   when other work is running (see the CPU share above).
 """
+
+
+CPU_PARTS = ("server", "worker instance", "PostgreSQL", "Kafka broker", "load generator")
+
+
+def _cpu_table(empty: Run, webhooks: Run, cpus: int) -> str:
+    def cell(run: Run, part: str) -> str:
+        if part not in run.cpu_s:
+            return "–"
+        return f"{run.cpu_ms_per_request(part):.2f} ms ({run.cpu_s[part] / run.seconds / cpus:.0%})"
+
+    def total(run: Run) -> str:
+        used = sum(run.cpu_s.values())
+        return f"{1000 * used / max(len(run.latencies_ms), 1):.2f} ms ({used / run.seconds / cpus:.0%})"
+
+    rows = ["| part | webhooks | empty |", "|---|---:|---:|"]
+    rows += [f"| {part} | {cell(webhooks, part)} | {cell(empty, part)} |" for part in CPU_PARTS]
+    rows.append(f"| all of them | {total(webhooks)} | {total(empty)} |")
+    return "\n".join(rows)
 
 
 def write_section(section: str) -> None:

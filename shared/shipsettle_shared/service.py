@@ -35,7 +35,7 @@ from shipsettle_shared import metrics
 from shipsettle_shared.auth import ACCESS_HANDLERS, OpsPrincipal
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock
 from shipsettle_shared.contracts import Topic
-from shipsettle_shared.db import create_engine, session_factory, timers_table
+from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
@@ -58,6 +58,7 @@ class ServiceRuntime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     producer: AIOKafkaProducer
+    lane: ConnectionLane  # single-statement hot paths (opens connections only when used)
     relay: OutboxRelay | None = None
     consumers: list[ConsumerLoop] = field(default_factory=list)
     scheduler: TimerScheduler | None = None
@@ -247,7 +248,12 @@ async def _start_runtime(definition: ServiceDefinition, settings: ServiceSetting
     producer = AIOKafkaProducer(**producer_config(settings))
     await producer.start()
     runtime = ServiceRuntime(
-        settings=settings, clock=clock, engine=engine, sessions=session_factory(engine), producer=producer
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        sessions=session_factory(engine),
+        producer=producer,
+        lane=ConnectionLane.for_settings(settings),
     )
     roles = settings.role_set
     if "relay" in roles:
@@ -289,6 +295,7 @@ async def _stop_runtime(runtime: ServiceRuntime) -> None:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
     await runtime.producer.stop()
+    await runtime.lane.close()
     await runtime.engine.dispose()
 
 

@@ -31,7 +31,7 @@ from settlement_svc.domain.policies import MerchantPolicy
 from settlement_svc.entrypoints.consumers import subscriptions
 from settlement_svc.service_layer import settlement
 from shipsettle_shared import contracts
-from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.db import ConnectionLane, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.outbox import build_envelope
@@ -232,6 +232,7 @@ class Settlement:
             engine=engine,
             sessions=self.sessions,
             producer=None,  # type: ignore[arg-type]  # nothing here produces to Kafka
+            lane=ConnectionLane.for_settings(settings),
         )
         (subscription,) = subscriptions(runtime)
         # apply() never dead-letters (that is the retry path around it)

@@ -1,7 +1,8 @@
 """Verified webhook deliveries written in one statement, on the acknowledgement's path.
 
 A carrier or aggregator waits for our answer and retries when it is slow, so the write that must
-precede the acknowledgement is a single round trip: one autocommitted statement that inserts the
+precede the acknowledgement is a single round trip, on a connection of the runtime's lane (no pool
+checkout, no reset): one autocommitted statement that inserts the
 delivery (raw body kept) and, only if the delivery is new, the outbox row that queues its scans.
 PostgreSQL runs a statement outside a transaction block as its own transaction, so the two rows
 commit together or not at all, and with synchronous_commit=on the statement returns only once
@@ -15,9 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from shipsettle_shared.db import driver_connection
+from shipsettle_shared.db import ConnectionLane
 from shipsettle_shared.outbox import StagedEvent
 
 # The outbox insert selects from the delivery insert's RETURNING: a duplicate delivery (the
@@ -56,14 +55,14 @@ class DeliveryRecord:
 class WebhookDeliveries:
     """``webhook_deliveries`` and the outbox, written by one autocommitted statement."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, lane: ConnectionLane) -> None:
+        self._lane = lane
 
     async def record(self, delivery: DeliveryRecord, announcement: StagedEvent | None) -> bool:
         """Store the delivery and, if it is new, its announcement; False for a delivery stored
         before (nothing written)."""
         a = announcement.row() if announcement else None
-        async with driver_connection(self._engine) as connection:
+        async with self._lane.connection() as connection:
             inserted = await connection.fetchval(
                 _RECORD_DELIVERY,
                 delivery.source,

@@ -82,7 +82,7 @@ async def _keep_rejected(request: Request, source: str, raw_body: bytes, reason:
 
 async def _accept(request: Request, delivery: WebhookDelivery, raw_body: bytes) -> bool:
     runtime = request.app.state.runtime
-    return await service.accept_webhook(WebhookDeliveries(runtime.engine), delivery, raw_body, now=runtime.clock.now())
+    return await service.accept_webhook(WebhookDeliveries(runtime.lane), delivery, raw_body, now=runtime.clock.now())
 
 
 async def _read(request: Request) -> bytes:
