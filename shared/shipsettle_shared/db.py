@@ -172,16 +172,20 @@ class ConnectionLane:
     trip. Checking a connection out of SQLAlchemy's pool and back for it cost about 250-400 µs of
     CPU per request on this machine; taking one from a queue costs next to nothing. Nothing has to
     be reset on return because nothing but single statements outside a transaction block ever runs
-    on these connections. Parameters go as asyncpg takes them ($1, $2, ...; JSONB as JSON text). Connections open lazily, up to ``size``; one that
-    failed for any reason but a refused statement is closed and replaced on a later use.
+    on these connections. Parameters go as asyncpg takes them ($1, $2, ...; JSONB as JSON text).
+
+    The queue holds ``size`` slots: an open connection, or ``None`` for one to open. A user takes a
+    slot (waiting if there is none) and always gives one back: its connection, or ``None`` when the
+    connection failed for any reason but a refused statement, so a waiter is never left waiting
+    for a connection that is gone.
     """
 
     def __init__(self, dsn: str, size: int, *, connect_timeout_s: float = 10.0) -> None:
         self._dsn = dsn
-        self._size = size
         self._connect_timeout_s = connect_timeout_s
-        self._idle: asyncio.Queue[asyncpg.Connection] = asyncio.Queue()
-        self._opened = 0
+        self._slots: asyncio.Queue[asyncpg.Connection | None] = asyncio.Queue()
+        for _ in range(size):
+            self._slots.put_nowait(None)  # opened on first use
         self._closed = False
 
     @classmethod
@@ -195,15 +199,14 @@ class ConnectionLane:
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
         if self._closed:
             raise RuntimeError("the connection lane is closed")
-        if self._idle.empty() and self._opened < self._size:
-            self._opened += 1  # counted before the await, so concurrent callers never open too many
+        slot = await self._slots.get()
+        if slot is None:
             try:
-                connection = await asyncpg.connect(self._dsn, timeout=self._connect_timeout_s)
+                slot = await asyncpg.connect(self._dsn, timeout=self._connect_timeout_s)
             except BaseException:
-                self._opened -= 1
+                self._slots.put_nowait(None)
                 raise
-        else:
-            connection = await self._idle.get()
+        connection = slot
         try:
             yield connection
         except BaseException as error:
@@ -213,23 +216,28 @@ class ConnectionLane:
                 and not connection.is_closed()
             )
             if refused:  # the server refused the statement; the connection is fine
-                self._idle.put_nowait(connection)
+                self._slots.put_nowait(connection)
                 raise
             # lost, or left mid-statement by a cancellation: never hand it out again; and a lost
             # one usually means a server restart, which took the idle ones with it
-            self._opened -= 1
             connection.terminate()
-            while not self._idle.empty():
-                self._opened -= 1
-                self._idle.get_nowait().terminate()
+            self._slots.put_nowait(None)
+            self._drop_idle()
             raise
-        else:
-            if connection.is_closed():
-                self._opened -= 1
-            else:
-                self._idle.put_nowait(connection)
+        if self._closed:  # given back after close(): nobody will take it again
+            connection.terminate()
+        self._slots.put_nowait(None if connection.is_closed() else connection)
+
+    def _drop_idle(self) -> None:
+        slots = [self._slots.get_nowait() for _ in range(self._slots.qsize())]
+        for slot in slots:
+            if slot is not None:
+                slot.terminate()
+            self._slots.put_nowait(None)
 
     async def close(self) -> None:
         self._closed = True
-        while not self._idle.empty():
-            await self._idle.get_nowait().close(timeout=5)
+        for _ in range(self._slots.qsize()):
+            slot = self._slots.get_nowait()
+            if slot is not None:
+                await slot.close(timeout=5)

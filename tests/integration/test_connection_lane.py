@@ -15,6 +15,10 @@ from shipsettle_shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.infra
 
+# what using a connection whose server process was terminated raises, depending on when asyncpg
+# notices: the server's goodbye, the closed socket, or its protocol state
+LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)
+
 
 @pytest.fixture(scope="module")
 async def database_url() -> str:
@@ -69,12 +73,39 @@ async def test_a_lost_connection_fails_its_use_and_is_replaced(database_url: str
             await admin.execute("select pg_terminate_backend($1), pg_terminate_backend($2)", first, second)
         finally:
             await admin.close()
-        with pytest.raises((asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)):
+        with pytest.raises(LOST):
             await backend_pid(lane)
         # the failure dropped the other dead one too: the next uses get new, working connections
         replacements = await asyncio.gather(backend_pid(lane, 0.05), backend_pid(lane, 0.05))
         assert not set(replacements) & {first, second}
     finally:
+        await lane.close()
+
+
+async def test_a_waiter_gets_a_new_connection_when_the_one_it_waited_for_is_lost(database_url: str) -> None:
+    lane = lane_for(database_url, size=1)
+    admin = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://").split("?")[0])
+    try:
+        holding = asyncio.Event()
+        lost_pid: list[int] = []
+
+        async def holder_whose_connection_dies() -> None:
+            async with lane.connection() as connection:
+                lost_pid.append(int(await connection.fetchval("select pg_backend_pid()")))
+                holding.set()
+                await asyncio.sleep(0.1)  # the waiter queues up behind this use
+                await admin.execute("select pg_terminate_backend($1)", lost_pid[0])
+                await connection.fetchval("select 1")
+
+        holder = asyncio.create_task(holder_whose_connection_dies())
+        await holding.wait()
+        waiter = asyncio.create_task(backend_pid(lane))
+        with pytest.raises(LOST):
+            await holder
+        # bounded only so a regression fails instead of hanging the suite
+        assert await asyncio.wait_for(waiter, timeout=30) != lost_pid[0]
+    finally:
+        await admin.close()
         await lane.close()
 
 
