@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger surge chaos clean-state
+.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger bench-lifecycle surge chaos clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -73,3 +73,9 @@ chaos: install kafka-jars
 ## simple-update rate on the same PostgreSQL; writes the figures into docs/benchmarks.md
 bench-ledger: install
 	$(PY) bench/ledger.py
+
+## make bench-lifecycle: whole order lifecycles per second (uniform and hot-merchant mixes) and
+## sign-off → available / approval → paid latency on a private platform (own broker on 49092), beside
+## pgbench, empty-FastAPI and raw-Kafka ceilings of the same run; writes them into docs/benchmarks.md
+bench-lifecycle: install kafka-jars
+	$(PY) bench/lifecycle.py

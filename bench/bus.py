@@ -111,8 +111,7 @@ def _settings(service_name: str, db_name: str | None = None, **overrides: Any) -
     return ServiceSettings(
         service_name=service_name,
         database_url=database_url(db_name or SINK_DB),
-        kafka_bootstrap_servers=BOOTSTRAP,
-        **overrides,
+        **{"kafka_bootstrap_servers": BOOTSTRAP, **overrides},
     )
 
 
@@ -180,7 +179,7 @@ async def raw_producer_worker(args: argparse.Namespace) -> None:
 
     ``--rate 0`` sends as fast as the client accepts (it applies back-pressure when its buffer
     is full); otherwise it is an open-loop sender releasing what is due every tick."""
-    settings = _settings("bench-raw")
+    settings = _settings("bench-raw", kafka_bootstrap_servers=args.bootstrap)
     value, headers = _sample_message(args.note)
     keys = [f"{args.note}-{uuid7()}".encode() for _ in range(args.count)]  # distinct keys, like probe ids
     producer = AIOKafkaProducer(**producer_config(settings))
@@ -216,7 +215,7 @@ async def raw_producer_worker(args: argparse.Namespace) -> None:
 async def raw_consumer_worker(args: argparse.Namespace) -> None:
     """Plain aiokafka consume with the services' consumer settings (read_committed, the same
     max records per poll) and a manual offset commit after every batch, like ConsumerLoop."""
-    settings = _settings("bench-raw")
+    settings = _settings("bench-raw", kafka_bootstrap_servers=args.bootstrap)
     consumer = AIOKafkaConsumer(args.topic, **consumer_config(settings, args.group))
     await consumer.start()
     try:
@@ -656,8 +655,8 @@ async def _recreate_databases(names: list[str]) -> None:
         await admin.close()
 
 
-async def _create_topics(names: list[str], partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP, request_timeout_ms=10_000)
+async def _create_topics(names: list[str], partitions: int, bootstrap: str = BOOTSTRAP) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, partitions, 1) for name in names])
@@ -680,13 +679,13 @@ def _cpu_busy(seconds: float) -> float:
     return (busy_after - busy_before) / max(total_after - total_before, 1)
 
 
-def wait_for_quiet_machine() -> float:
+def wait_for_quiet_machine(max_wait_s: float = QUIET_WAIT_S) -> float:
     """Figures taken while a test suite runs on the same 2 CPUs say little: wait a bounded time
     for the machine to be mostly idle, then go ahead anyway (the report shows the share)."""
-    deadline = time.monotonic() + QUIET_WAIT_S
+    deadline = time.monotonic() + max_wait_s
     busy = _cpu_busy(3.0)
     while busy > QUIET_CPU_SHARE and time.monotonic() < deadline:
-        print(f"machine busy ({busy:.0%} CPU used by other work); waiting up to {QUIET_WAIT_S:.0f} s", flush=True)
+        print(f"machine busy ({busy:.0%} CPU used by other work); waiting up to {max_wait_s:.0f} s", flush=True)
         busy = _cpu_busy(5.0)
     return busy
 
@@ -840,14 +839,16 @@ How it was measured:
 """
 
 
-def write_section(section: str) -> None:
+def write_section(section: str, heading: str = SECTION) -> None:
+    """Replace the section under ``heading`` (up to the next "## ") or append it; bench-lifecycle
+    writes its own section with it."""
     DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
     current = (
         DOC_PATH.read_text()
         if DOC_PATH.exists()
         else "# Benchmarks\n\nFigures measured by the `make bench-*` targets; each target rewrites its own section.\n"
     )
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
     if pattern.search(current):
         updated = pattern.sub(lambda _: section + "\n", current, count=1)
     else:
@@ -943,6 +944,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "consumer":
             worker.add_argument("--group-prefix", required=True)
         if name.startswith("raw-"):
+            worker.add_argument("--bootstrap", default=BOOTSTRAP, help="another broker (bench-lifecycle's)")
             worker.add_argument("--topic", required=True)
             worker.add_argument("--count", type=int, required=True)
             worker.add_argument("--result-file", required=True)

@@ -226,9 +226,9 @@ async def measure_ledger(orders_count: int, workers: int, batch_size: int) -> tu
     return run, versions
 
 
-def _pgbench(arguments: list[str], timeout_s: float) -> str:
+def _pgbench(arguments: list[str], timeout_s: float, database: str = PGBENCH_DB) -> str:
     process = subprocess.Popen(
-        ["pgbench", *PG_ARGS, *arguments, PGBENCH_DB],
+        ["pgbench", *PG_ARGS, *arguments, database],
         env=PG_ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -203,12 +203,23 @@ class DirectCarrier:
             }
         else:
             statuses = {"picked_up": "info_received", "delivered": "delivered"}
+            descriptions = {"picked_up": "已揽收", "delivered": "已签收"}
+            # the native schema is strict: every scan names its description and location
             body = json.dumps(
                 {
                     "tracking_number": number,
                     "carrier_code": carrier_code,
-                    "scans": [{"status": statuses[s], "occurred_at": at.isoformat()} for s, at in scans],
-                }
+                    "scans": [
+                        {
+                            "status": statuses[s],
+                            "occurred_at": at.isoformat(),
+                            "description": descriptions[s],
+                            "location": "杭州市",
+                        }
+                        for s, at in scans
+                    ],
+                },
+                ensure_ascii=False,
             ).encode()
             url = f"/v1/webhooks/carriers/{carrier_code}"
             signed = native.sign(body, self.secrets["native"], f"msg_{uuid.uuid4().hex}", datetime.now(UTC))

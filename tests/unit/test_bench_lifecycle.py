@@ -1,0 +1,154 @@
+"""bench-lifecycle's figures from timestamp rows (bench/lifecycle.py), with hand-worked figures."""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from lifecycle import (
+    Allocation,
+    Lot,
+    Run,
+    Take,
+    Throughput,
+    allocate,
+    cpu_seconds,
+    durations_ms,
+    lifecycle_throughput,
+    paid_at,
+    spread_orders,
+)
+
+T0 = datetime(2026, 11, 27, 10, 0, 0, tzinfo=UTC)
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def test_each_release_is_taken_by_the_application_of_the_same_instant() -> None:
+    # auto-apply runs in the release's transaction: same clock reading, one lot each
+    lots = [Lot(at(1), "A", 10_000), Lot(at(2), "B", 5_000)]
+    takes = [Take(at(2), "SA-2", 5_000), Take(at(1), "SA-1", 10_000)]
+    found = allocate(lots, takes)
+    assert found == {"A": Allocation(["SA-1"]), "B": Allocation(["SA-2"])}
+
+
+def test_an_application_for_everything_available_takes_every_lot_released_before_it() -> None:
+    # A 100.00 and B 50.00 released; one application of 150.00, then C 70.00 with its own
+    lots = [Lot(at(1), "A", 10_000), Lot(at(2), "B", 5_000), Lot(at(4), "C", 7_000)]
+    takes = [Take(at(3), "SA-1", 15_000), Take(at(4), "SA-2", 7_000)]
+    found = allocate(lots, takes)
+    assert found["A"].application_ids == ["SA-1"]
+    assert found["B"].application_ids == ["SA-1"]
+    assert found["C"].application_ids == ["SA-2"]
+    assert all(allocation.unapplied_minor == 0 for allocation in found.values())
+
+
+def test_a_lot_split_between_two_applications_is_paid_by_both() -> None:
+    # A 100.00: 60.00 applied for at 1 s, the other 40.00 at 2 s
+    found = allocate([Lot(at(1), "A", 10_000)], [Take(at(1), "SA-1", 6_000), Take(at(2), "SA-2", 4_000)])
+    assert found["A"] == Allocation(["SA-1", "SA-2"], 0)
+
+
+def test_money_released_after_the_last_application_is_left_unapplied() -> None:
+    found = allocate([Lot(at(1), "A", 10_000), Lot(at(5), "B", 2_500)], [Take(at(1), "SA-1", 10_000)])
+    assert found["A"] == Allocation(["SA-1"], 0)
+    assert found["B"] == Allocation([], 2_500)
+
+
+def test_two_releases_and_their_applications_at_one_instant_are_taken_first_in_first_out() -> None:
+    # two timers fired in one transaction: releases sort before applications of the same instant
+    lots = [Lot(at(1), "A", 3_000), Lot(at(1), "B", 4_000)]
+    takes = [Take(at(1), "SA-1", 3_000), Take(at(1), "SA-2", 4_000)]
+    found = allocate(lots, takes)
+    assert found == {"A": Allocation(["SA-1"]), "B": Allocation(["SA-2"])}
+
+
+def test_an_order_is_paid_when_the_last_of_its_applications_is_paid() -> None:
+    paid = {"SA-1": at(3), "SA-2": at(7)}
+    assert paid_at(Allocation(["SA-1", "SA-2"]), paid) == at(7)
+    assert paid_at(Allocation(["SA-1"]), paid) == at(3)
+
+
+def test_an_order_is_not_paid_while_an_application_is_unpaid_or_money_is_left_or_nothing_was_released() -> None:
+    paid = {"SA-1": at(3)}
+    assert paid_at(Allocation(["SA-1", "SA-3"]), paid) is None
+    assert paid_at(Allocation(["SA-1"], unapplied_minor=100), paid) is None
+    assert paid_at(Allocation([]), paid) is None
+    assert paid_at(None, paid) is None
+
+
+def test_throughput_is_orders_paid_over_first_created_to_last_paid() -> None:
+    # 4 orders created from 0 s to 1.5 s; 3 paid, the last at 10 s: 3 / 10 s = 0.3/s
+    created = [at(0), at(0.5), at(1.0), at(1.5)]
+    paid = [at(6), at(10), None, at(8)]
+    found = lifecycle_throughput(created, paid)
+    assert (found.paid, found.seconds) == (3, 10.0)
+    assert found.per_second == pytest.approx(0.3)
+
+
+def test_throughput_of_a_run_where_nothing_was_paid_is_zero() -> None:
+    found = lifecycle_throughput([at(0)], [None])
+    assert (found.paid, found.per_second) == (0, 0.0)
+
+
+def test_durations_skip_pairs_missing_an_end() -> None:
+    pairs = [(at(0), at(0.25)), (at(1), None), (at(2), at(3.5))]
+    assert durations_ms(pairs) == [250.0, 1500.0]
+
+
+def test_the_uniform_mix_gives_every_merchant_its_turn() -> None:
+    merchants = ["m0", "m1", "m2", "m3"]
+    spread = spread_orders(10, merchants, 0.0, random.Random(1))
+    assert spread == ["m0", "m1", "m2", "m3", "m0", "m1", "m2", "m3", "m0", "m1"]
+
+
+def test_the_hot_mix_gives_the_first_merchant_about_its_share() -> None:
+    merchants = [f"m{index}" for index in range(20)]
+    spread = spread_orders(2_000, merchants, 0.8, random.Random(7))
+    hot = spread.count("m0")
+    assert 1_520 <= hot <= 1_680  # 80% of 2,000 = 1,600, ± 4 standard deviations (17.9 each)
+    assert set(spread) == set(merchants)
+
+
+def test_cpu_seconds_count_new_processes_from_their_start_and_ignore_ended_ones() -> None:
+    # 100 ticks/s: pid 1 used 150 ticks, pid 2 (new) 40, pid 3 ended and is not in "after"
+    before = {1: 1_000, 3: 500}
+    after = {1: 1_150, 2: 40}
+    assert cpu_seconds(before, after, 100) == pytest.approx(1.9)
+
+
+def test_cpu_per_lifecycle_spreads_each_process_group_over_the_orders_paid() -> None:
+    # 40 s window, 100 orders paid: 0.5 CPU of PostgreSQL = 20 CPU-s = 200 ms per lifecycle
+    run = Run(
+        label="uniform",
+        mix="uniform",
+        orders=100,
+        offered_rate=10.0,
+        launched_rate=10.0,
+        throughput=Throughput(paid=100, seconds=38.0),
+        unpaid={},
+        sign_off_to_available_ms=[],
+        approval_to_paid_ms=[],
+        applications=100,
+        reviewed_applications=0,
+        driver_errors=[],
+        cpu={"PostgreSQL": 0.5, "order-svc": 0.25},
+        busy_cpus=1.9,
+        window_s=40.0,
+        waited=0,
+        requests=900,
+        drained=True,
+    )
+    assert run.cpu_per_lifecycle() == pytest.approx({"PostgreSQL": 0.2, "order-svc": 0.1})
+    # beyond an idle use of 0.1 and 0.3 CPU: (0.5 - 0.1) * 40 / 100 = 0.16; order-svc below idle counts 0
+    assert run.cpu_per_lifecycle({"PostgreSQL": 0.1, "order-svc": 0.3}) == pytest.approx(
+        {"PostgreSQL": 0.16, "order-svc": 0.0}
+    )
