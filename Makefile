@@ -48,7 +48,7 @@ bench-bus: install kafka-jars
 	$(PY) bench/bus.py
 
 ## make bench-webhooks: signed AfterShip webhooks/s into logistics-svc vs an empty FastAPI endpoint,
-## on its own broker (port 39092); writes the figures into docs/benchmarks.md
+## on its own broker (port 29192); writes the figures into docs/benchmarks.md
 bench-webhooks: install kafka-jars
 	$(PY) bench/webhooks.py
 
@@ -75,7 +75,7 @@ bench-ledger: install
 	$(PY) bench/ledger.py
 
 ## make bench-lifecycle: whole order lifecycles per second (uniform and hot-merchant mixes) and
-## sign-off → available / approval → paid latency on a private platform (own broker on 49092), beside
+## sign-off → available / approval → paid latency on a private platform (own broker on 29292), beside
 ## pgbench, empty-FastAPI and raw-Kafka ceilings of the same run; writes them into docs/benchmarks.md
 bench-lifecycle: install kafka-jars
 	$(PY) bench/lifecycle.py

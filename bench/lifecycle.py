@@ -9,8 +9,8 @@ of what the platform is built on, measured in the same run.
   ledger transaction row, three postings, two balance updates) at 8 clients on a scratch database;
   an empty FastAPI endpoint under bench/webhooks.py's closed-loop load workers (wrk is not
   installed here); raw aiokafka produce (bench/bus.py's ``raw-producer``) on this run's broker.
-- Then a private platform (surge.platform.start_private: its own broker on 127.0.0.1:49092, its
-  own databases ``*_bench_lifecycle``, ports +40000, payout batches every second), driven by
+- Then a private platform (surge.platform.start_private: its own broker on 127.0.0.1:29292, its
+  own databases ``*_bench_lifecycle``, ports +16000, payout batches every second), driven by
   surge's marketplace backend (surge.driver) over HTTP with the carrier's signed webhooks posted
   directly (surge.carrier.DirectCarrier). Merchants have a T+0 policy that applies for payout by
   itself and a verified bank account; one warm-up order each, whose first payout ops approve (the
@@ -77,11 +77,11 @@ from shipsettle_shared.topology import database_url  # noqa: E402
 from surge.driver import CHANNELS, Driver, Merchant, Options, OrderPlan, SurgeError  # noqa: E402
 from surge.platform import PlatformHandle, local, start_private  # noqa: E402
 
-KAFKA_PORT = 49092  # its own broker: make test 19092, bench-bus 29092, bench-webhooks 39092, surge 19492
+KAFKA_PORT = 29292  # its own broker: make test 19092, bench-bus 29092, bench-webhooks 29192, surge 19492
 BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
-PORT_OFFSET = 40000  # order-svc on 48101 ... recon-svc on 48105, sandboxes on 48201/48202
+PORT_OFFSET = 16000  # order-svc on 24101 ... recon-svc on 24105, sandboxes on 24201/24202
 DB_SUFFIX = "_bench_lifecycle"
-EMPTY_PORT = 48199
+EMPTY_PORT = 24199
 PGBENCH_DB = "bench_lifecycle_pgbench"
 PGBENCH_CLIENTS = 8
 PGBENCH_MERCHANTS = 20

@@ -5,7 +5,7 @@ with an empty FastAPI endpoint on the same machine in the same run.
 
 - webhooks: a real ``python -m logistics_svc`` process (deploy/local.py's ``service_process``, the
   shipped uvicorn settings) on a fresh database ``logistics_svc_bench_webhooks`` migrated with the
-  real migrations, against its own freshly wiped broker (127.0.0.1:39092). The AfterShip secret is
+  real migrations, against its own freshly wiped broker (127.0.0.1:29192). The AfterShip secret is
   a row in ``aggregator_secrets``. Each request is a new ``tracking_update`` (new event_id and
   tracking number, ts = now) signed with ``aftership.sign``, posted to ``/v1/webhooks/aftership``.
 - empty: ``python bench/webhooks.py empty-app`` serves one ``POST /empty`` returning
@@ -58,7 +58,7 @@ from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
 from shipsettle_shared.topics import ensure_topics  # noqa: E402
 from shipsettle_shared.topology import SERVICES_BY_NAME, database_url  # noqa: E402
 
-KAFKA_PORT = 39092  # its own broker: never disturbs make run (9092), make test (19092), bench-bus (29092)
+KAFKA_PORT = 29192  # its own broker: never disturbs make run (9092), make test (19092), bench-bus (29092)
 BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
 SERVICE = SERVICES_BY_NAME["logistics-svc"]
 # the webhook instance's database connections: one per concurrent request would be 32; 16 keeps
@@ -68,8 +68,8 @@ API_POOL = 16
 WORKER_NICENESS = 10
 DB_SUFFIX = "_bench_webhooks"
 DATABASE = SERVICE.database + DB_SUFFIX
-PORT_OFFSET = 30000  # logistics-svc on 38102
-EMPTY_PORT = 38199
+PORT_OFFSET = 15000  # logistics-svc on 23102 (below the ephemeral ports, 32768+)
+EMPTY_PORT = 23199
 SECRET = "bench-aftership-secret"  # noqa: S105 - a throwaway database
 DOC_PATH = ROOT / "docs" / "benchmarks.md"
 SECTION = "## bench-webhooks"

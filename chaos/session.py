@@ -42,7 +42,7 @@ class ChaosOptions:
     proxy: bool = False  # every service's PostgreSQL connections through a fault proxy
     three_brokers: bool = False  # a three-broker cluster (replication 3, min ISR 2); one is killed
     kafka_port: int = 19392
-    port_offset: int = 35000
+    port_offset: int = 12000  # services on 20101..., below the ephemeral ports (32768+)
     db_suffix: str = "_chaos"
     deadline_s: float = 1800
     faults: list[Fault] | None = None  # a fixed list instead of one drawn from the seed and mix

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kafka-port", type=int, default=19492, help="the private platform's own broker")
     args = parser.parse_args(argv)
     if args.base_port_offset is None:
-        args.base_port_offset = 30000 if args.start_platform else 0
+        args.base_port_offset = 14000 if args.start_platform else 0
     if args.db_suffix is None:
         args.db_suffix = "_surge" if args.start_platform else ""
     result = asyncio.run(main_async(args))

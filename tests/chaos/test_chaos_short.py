@@ -41,7 +41,7 @@ async def test_a_short_surge_with_a_consumer_kill_and_a_relay_kill_loses_and_dup
         window_s=0,
         faults=FAULTS,
         kafka_port=19392,
-        port_offset=35000,
+        port_offset=12000,  # services on 20101...: below the ephemeral ports (32768+)
         db_suffix="_chaos_test",
         deadline_s=600,
     )

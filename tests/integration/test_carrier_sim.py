@@ -38,8 +38,9 @@ pytestmark = pytest.mark.infra
 SALT = "kuaidi100-test-salt"
 AFTERSHIP_SECRET = "aftership-test-webhook-secret"
 NATIVE_SECRET = new_native_secret()
-# The simulator's default port (8301) moved up by 33000, to stay clear of the platform's ports.
-PORT_RANGE = range(8301 + 33000, 8301 + 33000 + 200)
+# The simulator's default port (8301) moved up by 18000, clear of the platform's ports and below the
+# ephemeral ports (32768+), where a client socket of the moment could hold the one a test binds.
+PORT_RANGE = range(8301 + 18000, 8301 + 18000 + 200)
 _next_port = iter(PORT_RANGE)
 
 

@@ -26,7 +26,7 @@ from shipsettle_shared.topology import SERVICES_BY_NAME
 
 pytestmark = pytest.mark.infra
 
-PORT_OFFSET = 30000
+PORT_OFFSET = 17000  # services on 25101...: below the ephemeral ports (32768+)
 AMOUNT = 45818
 CARD = "6222021234567890128"
 
