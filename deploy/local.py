@@ -247,8 +247,11 @@ def run_platform() -> int:
     start_postgres()
     processes = [service_process(spec, bootstrap=bootstrap, extra_env=provider_env(spec.name)) for spec in SERVICES]
     processes += [sandbox_process(kind, state_dir=ROOT / "var" / "provider-sandbox" / kind) for kind in SANDBOX_PORTS]
-    # SIGTERM (a supervisor, or a test cleaning up) stops everything as Ctrl-C does: the services
-    # run in their own sessions, so nothing else would stop them if this process went away
+    # Ctrl-C stops everything, even when this was started with SIGINT ignored (as a shell without
+    # job control starts its background commands, and Python then keeps it ignored: a CI run's
+    # make run never heard its Ctrl-C); SIGTERM (a supervisor, or a test cleaning up) does the
+    # same, since the services run in their own sessions and nothing else would stop them
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         for process in processes:
