@@ -536,20 +536,27 @@ run for {webhooks.total_ok:,} 2xx answers (warm-up included). Response codes see
 
 Where a webhook's time goes, compared with the empty endpoint: reading the raw body, the AfterShip
 secret (from a 2-second in-process cache; one SELECT when it expires, shared by the requests that
-miss together), HMAC-SHA256 over the body, JSON parsing into scans, then one statement on the
-pooled asyncpg connection, outside any transaction block (so its own transaction): a CTE that
-inserts into `webhook_deliveries` (raw body and scans as JSONB) and, only when that row is new,
-the outbox row of `CarrierScansReceived`; it returns after its commit's WAL flush
-(synchronous_commit=on), and the 200 is a body serialised once at start. logistics-svc runs as two instances, as ops deploy it
-for a surge: the webhook instance (`SHIPSETTLE_ROLES=""`: HTTP only, a pool of {API_POOL} database
-connections) and a worker instance (relay, consumer, scheduler, at nice {WORKER_NICENESS}) that publishes
-those rows to Kafka and applies the scans behind the acknowledgement — during the load, on the same
-2 CPUs, yielding them to the acknowledging instance while they are saturated. Behind the
-acknowledgement when the measured window closed: {versions["applied_when_window_closed"]} deliveries'
-scans applied; all of them {versions["drained_s"]} s after it closed. Profiles of the webhook
-instance (py-spy): before, the unit of work (BEGIN, two ORM INSERTs, COMMIT) was most of its time;
-with the single statement, the statement's round trip, FastAPI's request handling and the pool
-checkout lead, and the outbox envelope, HMAC and JSON parsing are small.
+miss together), HMAC-SHA256 over the body, JSON parsing into scans, then one statement on a
+connection of the service's connection lane (a queue of asyncpg connections used only for such
+single statements: no pool checkout, no reset), outside any transaction block (so its own
+transaction): a CTE that inserts into `webhook_deliveries` (raw body and scans as JSONB) and, only
+when that row is new, the outbox row of `CarrierScansReceived`; it returns after its commit's WAL
+flush (synchronous_commit=on), and the 200 is a body serialised once at start. The lane replaced
+SQLAlchemy's pool for this statement: 250-400 µs less CPU per request, measured alone; the
+instance's CPU per acknowledged request was 1.7-2.5 ms before it. logistics-svc runs as two
+instances, as ops deploy it for a surge: the webhook instance (`SHIPSETTLE_ROLES=""`: HTTP only,
+{API_POOL} lane connections) and a worker instance (relay, consumer, scheduler, at nice
+{WORKER_NICENESS}) that publishes those rows to Kafka and applies the scans behind the
+acknowledgement, during the load and on the same 2 CPUs. Behind the acknowledgement when the
+measured window closed: {versions["applied_when_window_closed"]} deliveries' scans applied; all of
+them {versions["drained_s"]} s after it closed.
+
+Reading the CPU table: the empty endpoint's server needs little CPU per request, and the load
+generator (one Python process) is what bounds that run: it spends about as much CPU per request as
+in the webhook run and cannot use more than one CPU. With a faster client (wrk is not installed
+here) the empty rate would be higher and the ratio lower. In the webhook run the 2 CPUs are
+saturated, and the work behind the acknowledgement (the worker instance and the broker it
+publishes to) takes a large share of them even at nice {WORKER_NICENESS}.
 
 How it was measured:
 - logistics-svc: the real service processes (`deploy/local.py` `service_process`, environment `test`,
