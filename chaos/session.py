@@ -19,7 +19,7 @@ from shipsettle_shared.topology import POSTGRES_PORT, SERVICES
 from surge.carrier import free_port
 from surge.check import check
 from surge.driver import Driver, Options
-from surge.platform import Topology, start_private
+from surge.platform import Topology, start_private, wipe_broker
 
 # Topics whose consumers must dead-letter a malformed message (the bus's busiest ones).
 MALFORMED_TOPICS = (str(Topic.ORDER), str(Topic.SHIPMENT), str(Topic.SETTLEMENT), str(Topic.REFUND))
@@ -74,6 +74,7 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
         database_ports={name: proxy.listen_port for name, proxy in proxies.items()},
         three_brokers=options.three_brokers,
     )
+    await asyncio.to_thread(wipe_broker, options.kafka_port, three_brokers=options.three_brokers)
     platform = await start_private(
         port_offset=options.port_offset,
         db_suffix=options.db_suffix,

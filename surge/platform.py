@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -37,6 +38,7 @@ __all__ = [
     "instance_name",
     "local",
     "start_private",
+    "wipe_broker",
 ]
 
 from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
@@ -170,6 +172,21 @@ def cluster(verb: str, *arguments: str, kafka_port: int) -> str:
         text=True,
     )
     return done.stdout.strip() if verb == "bootstrap" else ""
+
+
+def wipe_broker(kafka_port: int, *, three_brokers: bool) -> None:
+    """Stop the broker (or cluster) on ``kafka_port`` and delete its data, so a run starts from
+    empty topics: the new run's consumer groups read from the earliest offset, and would apply
+    again whatever an earlier run (or an interrupted one) left on the topics."""
+    kafka_dir = ROOT / "var" / "kafka"
+    if three_brokers:
+        cluster("stop", kafka_port=kafka_port)
+        shutil.rmtree(kafka_dir / f"cluster-{kafka_port}", ignore_errors=True)
+        for node in range(3):  # deploy/kafka/cluster.sh: node N on kafka_port + 2(N-1)
+            shutil.rmtree(kafka_dir / str(kafka_port + 2 * node), ignore_errors=True)
+    else:
+        local.stop_kafka(kafka_port)
+        shutil.rmtree(kafka_dir / str(kafka_port), ignore_errors=True)
 
 
 def start_cluster(kafka_port: int) -> str:
