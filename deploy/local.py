@@ -133,7 +133,7 @@ class ServiceProcess:
 
 def stop_all(processes: Sequence[ServiceProcess], timeout_s: float = 15) -> None:
     """SIGTERM to every process at once, then SIGKILL to whatever has not exited within
-    ``timeout_s`` (together, not each): on a loaded machine one by one took minutes."""
+    ``timeout_s`` (together, not each: one by one, seven processes could take seven times as long)."""
     running = [process for process in processes if process.process is not None and process.alive()]
     for process in running:
         assert process.process is not None
