@@ -46,7 +46,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -217,7 +217,11 @@ def cpu_seconds(before: dict[int, int], after: dict[int, int], ticks_per_s: int)
 class LifecycleDriver(Driver):
     """surge's marketplace backend (its keys, merchants, order bodies, dispatch, buyer), taking
     each order through its whole lifecycle, none cancelled or refunded. Requests in flight are
-    bounded, as a backend's connection pool bounds them, and polls back off."""
+    bounded, as a backend's connection pool bounds them, and polls back off: with many orders
+    waiting, polls at a fixed short interval would be much of the load."""
+
+    poll_growth = 2.0
+    poll_max_s = POLL_MAX_S
 
     def __init__(self, platform: PlatformHandle, options: Options, *, in_flight: int) -> None:
         super().__init__(platform, options)
@@ -226,27 +230,6 @@ class LifecycleDriver(Driver):
     async def call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         async with self.in_flight:
             return await super().call(method, url, **kwargs)
-
-    async def eventually(
-        self, check: Callable[[], Any], what: str, timeout_s: float = 60, interval_s: float = 0.2
-    ) -> Any:
-        """surge's poll, with an interval that doubles up to POLL_MAX_S: with many orders
-        waiting, polls at a fixed short interval would be much of the load."""
-        deadline = time.monotonic() + timeout_s * self.options.wait_scale
-        while time.monotonic() < deadline:
-            try:
-                found = await check()
-            except SurgeError as error:
-                self.counters.error(f"{what}: {error}")
-                return None
-            except httpx.HTTPError:
-                found = None
-            if found:
-                return found
-            await asyncio.sleep(interval_s)
-            interval_s = min(POLL_MAX_S, interval_s * 2)
-        self.counters.error(f"{what}: not within {timeout_s * self.options.wait_scale:.0f}s")
-        return None
 
     async def setup_merchant(self, merchant: Merchant) -> None:
         """surge's merchant (policy, bank account, verified by ops), then the policy this bench

@@ -161,6 +161,10 @@ class Counters:
 
 
 class Driver:
+    # how a poll's interval grows after each miss (1: it does not), and up to what
+    poll_growth: float = 1.0
+    poll_max_s: float = 2.0
+
     def __init__(self, platform: PlatformHandle, options: Options) -> None:
         self.platform = platform
         self.options = options
@@ -256,6 +260,7 @@ class Driver:
             if found:
                 return found
             await asyncio.sleep(interval_s)
+            interval_s = min(self.poll_max_s, interval_s * self.poll_growth)
         self.counters.error(f"{what}: not within {timeout_s}s")
         return None
 
