@@ -4,6 +4,7 @@ hand; refusals that move nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -160,6 +161,7 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
         headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
     )
     assert unverified.status_code == 422
+    assert unverified.json()["type"].endswith("/account-unverified")
     assert (
         await client.post(f"{base}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
     ).status_code == 200
@@ -169,6 +171,7 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
         headers={**bearer(merchant), "Idempotency-Key": str(uuid.uuid4())},
     )
     assert too_much.status_code == 422
+    assert too_much.json()["type"].endswith("/insufficient-funds")
     assert await balances(client, platform, merchant) == {
         "pending": 0,
         "available": 45818,
@@ -328,21 +331,44 @@ async def test_a_merchant_cannot_apply_for_another_merchants_funds(
         headers={**bearer(platform.keys["merchant_b"]), "Idempotency-Key": str(uuid.uuid4())},
     )
     assert response.status_code == 404
-    voucher = await client.post(
-        f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/vouchers",
-        data={"kind": "invoice"},
-        files={"file": ("invoice.exe", b"MZ\x90\x00", "application/pdf")},
-        headers=bearer(merchant),
-    )
-    assert voucher.status_code == 422
-    good = await client.post(
-        f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/vouchers",
-        data={"kind": "invoice"},
-        files={"file": ("invoice.pdf", b"%PDF-1.7\n...", "application/pdf")},
-        headers=bearer(merchant),
-    )
-    assert good.status_code == 201
-    assert len(good.json()["sha256"]) == 64
+
+
+async def test_a_voucher_of_the_wrong_type_over_the_limit_or_for_another_merchant_is_not_stored(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    owner = await new_merchant(platform, "vouchers")
+    vouchers_url = f"{platform.url('settlement-svc')}/v1/merchants/{owner['merchant_id']}/vouchers"
+
+    async def upload(key: dict[str, str], name: str, content: bytes, declared: str) -> httpx.Response:
+        return await client.post(
+            vouchers_url, data={"kind": "invoice"}, files={"file": (name, content, declared)}, headers=bearer(key)
+        )
+
+    # an executable declared as a PDF
+    wrong_type = await upload(owner, "invoice.exe", b"MZ\x90\x00", "application/pdf")
+    assert wrong_type.status_code == 422
+    assert wrong_type.headers["content-type"] == "application/problem+json"
+    assert wrong_type.json()["type"].endswith("/voucher-type")
+    # a real PDF header, one byte over 5 MiB (5 * 1024 * 1024 = 5,242,880 bytes)
+    too_large = await upload(owner, "invoice.pdf", b"%PDF-1.7\n" + b"0" * (5_242_881 - 9), "application/pdf")
+    assert too_large.status_code == 422
+    assert too_large.headers["content-type"] == "application/problem+json"
+    assert too_large.json()["type"].endswith("/voucher-too-large")
+    # another merchant's key, on this merchant's vouchers: as if the merchant did not exist
+    other = await upload(platform.keys["merchant_b"], "invoice.pdf", b"%PDF-1.7\n...", "application/pdf")
+    assert other.status_code == 404
+    assert (await client.get(vouchers_url, headers=bearer(owner))).json() == []
+
+    # exactly at the limit is accepted, stored with the hash of what was sent
+    at_limit_content = b"%PDF-1.7\n" + b"0" * (5_242_880 - 9)
+    at_limit = await upload(owner, "invoice.pdf", at_limit_content, "application/pdf")
+    assert at_limit.status_code == 201, at_limit.text
+    stored = at_limit.json()
+    assert stored["size_bytes"] == 5_242_880
+    assert stored["sha256"] == hashlib.sha256(at_limit_content).hexdigest()
+    listed = (await client.get(vouchers_url, headers=bearer(owner))).json()
+    assert [voucher["voucher_id"] for voucher in listed] == [stored["voucher_id"]]
+    assert (await client.get(vouchers_url, headers=bearer(platform.keys["merchant_b"]))).status_code == 404
 
 
 async def test_an_auto_apply_policy_applies_for_funds_as_soon_as_they_are_available(

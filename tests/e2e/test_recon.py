@@ -639,34 +639,35 @@ async def test_a_discrepancy_is_resolved_by_an_adjustment_settlement_books(
     assert stated["closing_balance_minor"] == -766
 
 
-async def test_a_hold_not_released_by_its_policy_date_is_reported(
+async def test_a_hold_not_released_by_its_policy_date_is_reported_until_a_release_in_time_arrives(
     platform: Platform, client: httpx.AsyncClient
 ) -> None:
-    from shipsettle_shared.contracts import SettlementPending
+    from shipsettle_shared.contracts import FundsReleased, SettlementPending
 
     merchant = await merchant_with_policy(platform, client, "recon-window")
     order = simple_order(merchant["merchant_id"], unit_price="40.00", quantity=1)
     await place(client, platform, order)
     now = await service_now(client, platform.url("recon-svc"))
-    # a hold that settlement announced for release now, and then never released (injected: no
-    # such hold exists in settlement, so nothing will release it)
-    await publish(
-        SettlementPending(
+
+    def pending(hold_id: str, release_at: datetime) -> SettlementPending:
+        return SettlementPending(
             order_id=order["order_id"],
             merchant_id=merchant["merchant_id"],
             shipment_id="SH-never",
-            hold_id=f"H-never-{uuid.uuid4().hex[:8]}",
+            hold_id=hold_id,
             currency="CNY",
             paid_minor=4000,
             shipping_minor=0,
             subsidy_minor=0,
             commission_minor=200,
             net_minor=3800,
-            release_at=now,
+            release_at=release_at,
             policy_version=1,
-        ),
-        "settlement-svc",
-    )
+        )
+
+    # a hold that settlement announced for release now, and then never released (injected: no
+    # such hold exists in settlement, so nothing will release it)
+    await publish(pending(f"H-never-{uuid.uuid4().hex[:8]}", now), "settlement-svc")
 
     async def recorded_hold() -> bool:
         response = await client.get(
@@ -686,3 +687,53 @@ async def test_a_hold_not_released_by_its_policy_date_is_reported(
 
     [violation] = await eventually(reported, timeout_s=30)
     assert violation["figures"]["hold_id"].startswith("H-never-")
+
+    def released(hold_id: str, released_at: datetime) -> FundsReleased:
+        return FundsReleased(
+            order_id=order["order_id"],
+            merchant_id=merchant["merchant_id"],
+            hold_id=hold_id,
+            currency="CNY",
+            released_minor=3800,
+            available_minor=3800,
+            reserved_minor=0,
+            released_at=released_at,
+        )
+
+    # a second hold, released two hours after its date: past the hour of slack, a late release
+    late_hold = f"H-late-{uuid.uuid4().hex[:8]}"
+    due = await service_now(client, platform.url("recon-svc"))
+    await publish(pending(late_hold, due), "settlement-svc")
+    await platform.advance_clock(3600 + 120)
+
+    async def both_reported() -> dict[str, dict[str, Any]] | None:
+        found = {
+            v["figures"]["hold_id"]: v
+            for v in await violations_of(client, platform, order["order_id"])
+            if v["check"] == "not_settled_in_window"
+        }
+        return found if len(found) == 2 else None
+
+    await eventually(both_reported, timeout_s=30)
+    # the releases reach recon after its checks: the first hold's was 30 minutes after its date
+    # (inside the hour), the second's two hours after
+    await publish(released(violation["figures"]["hold_id"], now + timedelta(minutes=30)), "settlement-svc")
+    await publish(released(late_hold, due + timedelta(hours=2)), "settlement-svc")
+
+    async def only_the_late_one() -> list[dict[str, Any]] | None:
+        found = [
+            v for v in await violations_of(client, platform, order["order_id"]) if v["check"] == "not_settled_in_window"
+        ]
+        return found if [v["figures"]["hold_id"] for v in found] == [late_hold] else None
+
+    await eventually(only_the_late_one, timeout_s=30)
+    every = (
+        await client.get(
+            f"{platform.url('recon-svc')}/v1/invariants/violations",
+            params={"order_id": order["order_id"], "include_resolved": "true"},
+            headers=bearer(platform.keys["auditor"]),
+        )
+    ).json()["violations"]
+    resolved = [v for v in every if v["figures"].get("hold_id") == violation["figures"]["hold_id"]]
+    assert len(resolved) == 1
+    assert resolved[0]["resolved_at"] is not None

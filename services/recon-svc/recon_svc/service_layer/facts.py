@@ -179,6 +179,10 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
         hold["released_at"] = released.released_at.isoformat()
         holds[released.hold_id] = hold
         order.holds = holds
+        if hold.get("release_at") and released.released_at <= (
+            datetime.fromisoformat(hold["release_at"]) + timing.window_slack
+        ):
+            await _close_window_finding(session, order.order_id, released.hold_id, now=now)
     await _judge_later(session, order.order_id, now, timing.grace)
 
 
@@ -364,6 +368,22 @@ async def judge_window(session: AsyncSession, timer: DueTimer, *, now: datetime,
         )
         return
     await _record(session, money_of(row), [violation], now=now)
+
+
+async def _close_window_finding(session: AsyncSession, order_id: str, hold_id: str, *, now: datetime) -> None:
+    """The hold was released within its window, and the release's event reached recon after the
+    window check had reported it (recon lagging behind settlement, not a late release): the
+    finding is marked resolved, not deleted. A release after the window keeps it open."""
+    await session.execute(
+        update(ViolationRow)
+        .where(
+            ViolationRow.order_id == order_id,
+            ViolationRow.check_name == "not_settled_in_window",
+            ViolationRow.fingerprint.endswith(f":{hold_id}"),  # type: ignore[attr-defined]
+            ViolationRow.resolved_at.is_(None),  # type: ignore[union-attr]
+        )
+        .values(resolved_at=now)
+    )
 
 
 async def _record(session: AsyncSession, order: OrderMoney, found: list[Violation], *, now: datetime) -> None:

@@ -16,15 +16,16 @@ from settlement_svc.adapters.tables import (
     NotificationAttemptRow,
     NotificationRow,
     PayoutRow,
+    VoucherRow,
 )
-from settlement_svc.domain.payouts import AccountType, ApplicationStatus, ReviewRules
+from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
 from settlement_svc.service_layer import notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
-from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+from shipsettle_shared.problems import Conflict, NotFound, Problem
 from shipsettle_shared.provider_client import verified_callback
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
@@ -64,7 +65,15 @@ def _problem(error: service.PayoutRuleViolation) -> Problem:
         return NotFound("resource", "requested")
     if error.status == 409:
         return Conflict(error.message, type_slug=error.code)
-    return validation_problem([(f"body.{error.field or 'request'}", error.message)], title="Refused")
+    # a business rule refused it: the type names the rule, the detail says what to change
+    field = f"body.{error.field or 'request'}"
+    return Problem(
+        error.status,
+        "Refused",
+        error.message,
+        type_slug=error.code,
+        errors=[{"field": field, "message": error.message}],
+    )
 
 
 def _own(principal: Principal, merchant_id: str) -> None:
@@ -144,7 +153,8 @@ async def upload_voucher(
 ) -> dict[str, Any]:
     _own(principal, merchant_id)
     runtime = request.app.state.runtime
-    content = await file.read()
+    # one byte past the limit is enough to refuse: a huge upload is never read whole
+    content = await file.read(MAX_VOUCHER_BYTES + 1)
     try:
         async with unit_of_work(runtime.sessions) as session:
             row = await service.store_voucher(
@@ -157,12 +167,29 @@ async def upload_voucher(
             )
     except service.PayoutRuleViolation as error:
         raise _problem(error) from error
+    return _voucher_view(row)
+
+
+@router.get("/merchants/{merchant_id}/vouchers", summary="A merchant's vouchers (without their content)")
+async def merchant_vouchers(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+    _own(principal, merchant_id)
+    async with snapshot(request.app.state.runtime.sessions) as session:
+        rows = (
+            await session.execute(
+                select(VoucherRow).where(VoucherRow.merchant_id == merchant_id).order_by(VoucherRow.uploaded_at)
+            )
+        ).scalars()
+        return [_voucher_view(row) for row in rows]
+
+
+def _voucher_view(row: VoucherRow) -> dict[str, Any]:
     return {
         "voucher_id": row.voucher_id,
         "kind": row.kind,
         "content_type": row.content_type,
         "size_bytes": row.size_bytes,
         "sha256": row.sha256,
+        "uploaded_at": row.uploaded_at.isoformat(),
     }
 
 
