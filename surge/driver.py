@@ -332,22 +332,37 @@ class Driver:
     async def settle_down(self, timeout_s: float = 60) -> None:
         """Until every consumer group of the platform has committed everything on the bus and
         no outbox holds an unpublished row. A pacing aid, not a check: past the timeout the
-        clock moves anyway (noted in phase_s) and the checker judges the outcome."""
-        # once the bus failed to drain, later waits are short: a pacing aid must not eat the run
-        timeout_s = timeout_s * self.options.wait_scale if not self.undrained else 5
+        clock moves anyway (noted in phase_s, with what was still in flight) and the checker
+        judges the outcome."""
+        # right after a failed wait the next one is short (a pacing aid must not eat the run);
+        # one that succeeds gives the next its full time again
+        timeout_s = timeout_s * self.options.wait_scale if not self.undrained else 10
         deadline = time.monotonic() + timeout_s
+        in_flight: dict[str, object] = {}
         while time.monotonic() < deadline:
+            in_flight = {
+                "timers_due": await self.timers_due(),
+                "outbox_backlog": await self.outbox_backlog(),
+                "consumer_lag": await self.consumer_lag(),
+            }
             if (
-                await self.timers_due() == 0
-                and await self.outbox_backlog() == 0
-                and await self.consumer_lag() in (0, -1)
+                in_flight["timers_due"] == 0
+                and in_flight["outbox_backlog"] == 0
+                and in_flight["consumer_lag"] in (0, -1)
             ):
+                self.undrained = 0
                 return
             await asyncio.sleep(0.3)
         self.undrained += 1
         self.phase_s["bus not drained before a clock move"] = (
             self.phase_s.get("bus not drained before a clock move", 0) + 1
         )
+        if in_flight["consumer_lag"]:
+            try:  # which groups: a lag that never falls names its group here
+                in_flight["consumer_lag"] = await self.lag_probe.lag_by_group()
+            except Exception as error:  # the probe's own failure is what is worth noting then
+                in_flight["consumer_lag"] = f"{type(error).__name__}: {error}"
+        self.notes.append(f"clock moved after {timeout_s:.0f} s with work in flight: {in_flight}")
 
     async def timers_due(self) -> int | None:
         """Durable timers due by the services' clocks and not yet fired (a deadline the last clock
@@ -383,6 +398,7 @@ class Driver:
         try:
             return await self.lag_probe.lag()
         except Exception:
+            await self.lag_probe.reset()  # its clients may be stuck on a broker that restarted
             return None
 
     # --- phase 1: keys, merchants, secrets, carrier -----------------------------------------

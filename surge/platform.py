@@ -8,6 +8,7 @@ test suite's pythonpath does), so the processes are started exactly as `make run
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import subprocess
@@ -27,6 +28,8 @@ for _path in (ROOT / "deploy", ROOT / "shared"):
         sys.path.insert(0, str(_path))
 
 import local  # noqa: E402  (deploy/local.py: the launcher `make run` uses)
+
+log = logging.getLogger("surge.platform")
 
 __all__ = [
     "ROOT",
@@ -284,13 +287,26 @@ class LagProbe:
     lag gauge is only refreshed after a non-empty poll, so it can stay stale once idle."""
 
     def __init__(self, bootstrap: str, group_prefix: str) -> None:
+        self.bootstrap = bootstrap
+        self.group_prefix = group_prefix
+        self._new_clients()
+
+    def _new_clients(self) -> None:
         from aiokafka import AIOKafkaConsumer
         from aiokafka.admin import AIOKafkaAdminClient
 
-        self.group_prefix = group_prefix
-        self.admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self.admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
         self.started = False
+
+    async def reset(self) -> None:
+        """Fresh clients for the next look: after a broker restart an admin client can keep
+        failing on the connection it had."""
+        try:
+            await self.close()
+        except Exception as error:  # closing what is broken may fail too; the new clients are what count
+            log.info("lag probe: closing the old clients failed (%s); starting new ones", error)
+        self._new_clients()
 
     async def lag(self) -> int:
         return sum((await self.lag_by_group()).values())
