@@ -2,10 +2,14 @@
 
 A state change and the event that announces it commit together or not at all; the relay
 (messaging/relay.py) publishes committed rows later. See SPEC section 4.
+
+A commit that wrote outbox rows wakes this process's relay at once (``relay_wakeup``), so the
+relay need not poll often: polling stays only for rows other processes write.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 import zlib
 from collections.abc import Sequence
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, insert
+from sqlalchemy import Text, bindparam, cast, event, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +30,55 @@ OUTBOX_SHARDS = 16
 # The envelope goes in as JSON text serialised by pydantic (in Rust) and cast by the database:
 # a quarter of the cost of a dict dumped again by the json module, on every state change.
 _INSERT_OUTBOX_ROW = insert(outbox_table).values(envelope=cast(bindparam("envelope_json", type_=Text), JSONB))
+
+
+class RelayWakeup:
+    """A generation counter that commits of outbox rows advance. A relay remembers the
+    generation it has seen and waits for a newer one (or its idle timeout): a commit that lands
+    while it publishes is never missed, and several relays in one process all wake."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    def notify(self) -> None:
+        self.generation += 1
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def wait_past(self, seen: int, timeout_s: float) -> None:
+        """Return once the generation differs from ``seen``, or after ``timeout_s``."""
+        if self.generation != seen:
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
+        try:
+            await asyncio.wait_for(waiter, timeout_s)
+        except TimeoutError:
+            pass
+        finally:
+            self._waiters.discard(waiter)
+
+
+relay_wakeup = RelayWakeup()
+_WAKES_RELAY = "shipsettle.wakes_relay"
+
+
+def _wake_relay_after_commit(session: AsyncSession) -> None:
+    """Once per transaction: the commit (not the write, which may still roll back) wakes the
+    relay. A rolled-back write leaves the listener for the session's next commit, a harmless
+    extra wake."""
+    sync_session = session.sync_session
+    if sync_session.info.get(_WAKES_RELAY):
+        return
+    sync_session.info[_WAKES_RELAY] = True
+
+    def committed(_: object) -> None:
+        sync_session.info.pop(_WAKES_RELAY, None)
+        relay_wakeup.notify()
+
+    event.listen(sync_session, "after_commit", committed, once=True)
 
 
 def shard_of(message_key: str) -> int:
@@ -99,7 +152,8 @@ async def add_staged_to_outbox(session: AsyncSession, staged: Sequence[StagedEve
     if not staged:
         return
     connection = await session.connection()
-    await connection.execute(_INSERT_OUTBOX_ROW, [event.row() for event in staged])
+    await connection.execute(_INSERT_OUTBOX_ROW, [staged_event.row() for staged_event in staged])
+    _wake_relay_after_commit(session)
 
 
 async def add_to_outbox(
@@ -116,4 +170,5 @@ async def add_to_outbox(
     # and this runs in every state-changing transaction.
     connection = await session.connection()
     await connection.execute(_INSERT_OUTBOX_ROW, staged.row())
+    _wake_relay_after_commit(session)
     return staged.envelope

@@ -64,7 +64,7 @@ class ServiceSettings(BaseSettings):
     handler_backoff_max_ms: int = 2_000
 
     outbox_batch_size: int = 500
-    outbox_idle_poll_ms: int = 20
+    outbox_idle_poll_ms: int = 250  # rows other processes wrote; this process's commits wake the relay
     outbox_retention_hours: int = 72
 
     scheduler_poll_ms: int = 200

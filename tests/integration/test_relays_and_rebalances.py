@@ -194,3 +194,57 @@ async def test_a_consumer_frozen_past_its_session_timeout_rejoins_without_duplic
 async def _all_received(sink: str, envelopes: list[EventEnvelope]) -> bool:
     probe_ids = [envelope.payload["probe_id"] for envelope in envelopes]
     return len(await receipts_per_probe(sink, probe_ids)) == len(probe_ids)
+
+
+async def test_a_commit_of_outbox_rows_wakes_the_relay_and_a_rollback_does_not() -> None:
+    """The relay polls only every ten minutes here, so a row published within the bounded wait
+    below can only have been published because its commit woke the relay."""
+    from shipsettle_shared.outbox import relay_wakeup
+
+    url = await fresh_service_database("order-svc", "_relay_wakeup")
+    settings = _settings(url, outbox_idle_poll_ms=600_000)
+    async with engine_for(url) as engine:
+        producer = AIOKafkaProducer(**producer_config(settings))
+        await producer.start()
+        relay = OutboxRelay(settings, engine, producer, SystemClock())
+        running = asyncio.create_task(relay.run())
+        try:
+            await asyncio.sleep(0.5)  # its first pass found nothing: it now waits for a wake or its poll
+
+            def probe(note: str) -> BusProbeSent:
+                return BusProbeSent(
+                    probe_id=f"wake-{uuid.uuid4().hex[:8]}", target_service="nobody", sent_by="order-svc", note=note
+                )
+
+            rolled_back = relay_wakeup.generation
+            async with AsyncSession(engine) as session:  # begins with its first statement
+                await add_to_outbox(
+                    session, probe("rolled back"), producer="order-svc", occurred_at=SystemClock().now()
+                )
+                await session.rollback()
+            assert relay_wakeup.generation == rolled_back  # nothing committed, nobody woken
+
+            async with AsyncSession(engine) as session, session.begin():
+                await add_to_outbox(session, probe("committed"), producer="order-svc", occurred_at=SystemClock().now())
+            assert relay_wakeup.generation == rolled_back + 1
+
+            async def published() -> list[str] | None:
+                async with engine.connect() as connection:
+                    rows = (
+                        (
+                            await connection.execute(
+                                select(outbox_table.c.envelope["payload"]["note"].astext).where(
+                                    outbox_table.c.published_at.is_not(None)
+                                )
+                            )
+                        )
+                        .scalars()
+                        .all()
+                    )
+                return list(rows) or None
+
+            assert await eventually(published, timeout_s=60) == ["committed"]
+        finally:
+            relay.stop()
+            await asyncio.wait_for(running, 30)  # stop() wakes it too: no ten-minute wait
+            await producer.stop()

@@ -14,7 +14,6 @@ exactly-once effects.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from datetime import timedelta
@@ -28,7 +27,7 @@ from shipsettle_shared.clock import Clock
 from shipsettle_shared.db import outbox_table
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
-from shipsettle_shared.outbox import OUTBOX_SHARDS
+from shipsettle_shared.outbox import OUTBOX_SHARDS, relay_wakeup
 from shipsettle_shared.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -57,11 +56,15 @@ class OutboxRelay:
 
     def stop(self) -> None:
         self._stopping.set()
+        relay_wakeup.notify()
 
     async def run(self) -> None:
+        # Woken by this process's commits of outbox rows; the idle poll only finds rows that
+        # other processes wrote (another instance, a CLI), so it can be slow.
         idle_s = self._settings.outbox_idle_poll_ms / 1000
         passes = 0
         while not self._stopping.is_set():
+            seen = relay_wakeup.generation
             try:
                 published = await self.publish_pending()
                 passes += 1
@@ -73,9 +76,8 @@ class OutboxRelay:
                 logger.exception("outbox relay pass failed; rows stay pending and are retried")
                 published = 0
                 await asyncio.sleep(1.0)
-            if published == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), timeout=idle_s)
+            if published == 0 and not self._stopping.is_set():
+                await relay_wakeup.wait_past(seen, idle_s)
 
     async def publish_pending(self) -> int:
         """One pass: publish up to a batch of pending rows from the shards this relay holds."""

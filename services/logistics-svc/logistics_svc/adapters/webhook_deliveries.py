@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shipsettle_shared.db import ConnectionLane
-from shipsettle_shared.outbox import StagedEvent
+from shipsettle_shared.outbox import StagedEvent, relay_wakeup
 
 # The outbox insert selects from the delivery insert's RETURNING: a duplicate delivery (the
 # unique key already taken) returns no row, so it queues nothing again. $8 is null when the
@@ -79,4 +79,6 @@ class WebhookDeliveries:
                 a["event_type"] if a else None,
                 a["envelope_json"] if a else None,
             )
+        if inserted and announcement:
+            relay_wakeup.notify()  # the statement has committed: the relay can publish it now
         return bool(inserted)
