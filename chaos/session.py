@@ -99,14 +99,16 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
         injector = asyncio.create_task(runner.inject(faults))
         record = await driver.run()
         finished_s = runner.now_s()
-        if not injector.done():  # the surge ended before the plan: the rest is not injected
-            injector.cancel()
+        # the surge ended: the rest of the plan is not injected, and a fault in progress
+        # restores what it broke before the checker looks (each does so within seconds)
+        runner.surge_over.set()
         await asyncio.gather(injector, return_exceptions=True)
         stop_supervising.set()
         await supervisor
         result = await check(record)
         dead_letters = await runner.check_dead_letters()
     finally:
+        runner.surge_over.set()  # also when the surge failed: no fault starts on a stopping platform
         stop_supervising.set()
         platform.stop()
         for proxy in proxies.values():
