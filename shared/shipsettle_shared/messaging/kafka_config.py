@@ -40,5 +40,8 @@ def consumer_config(settings: ServiceSettings, group_id: str) -> dict[str, Any]:
         "session_timeout_ms": settings.consumer_session_timeout_ms,
         "heartbeat_interval_ms": settings.consumer_heartbeat_interval_ms,
         "max_poll_records": settings.consumer_max_records,
-        "fetch_max_wait_ms": 50,
+        # A long poll: the broker answers as soon as a record arrives, so this bounds only how
+        # often an idle consumer asks again (at 50 ms every idle group of every instance cost
+        # the broker and the service twenty fetches a second).
+        "fetch_max_wait_ms": 500,
     }

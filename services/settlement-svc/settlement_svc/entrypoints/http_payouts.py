@@ -3,7 +3,7 @@ the payout provider's callback."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +29,8 @@ from shipsettle_shared.problems import Conflict, NotFound, Problem
 from shipsettle_shared.provider_client import verified_callback
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
+
+RowT = TypeVar("RowT")
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
@@ -74,6 +76,13 @@ def _problem(error: service.PayoutRuleViolation) -> Problem:
         type_slug=error.code,
         errors=[{"field": field, "message": error.message}],
     )
+
+
+async def _merchant_rows(request: Request, table: type[RowT], merchant_id: str, order_by: Any) -> list[RowT]:
+    """One merchant's rows of a table, oldest first, read from one snapshot."""
+    async with snapshot(request.app.state.runtime.sessions) as session:
+        query = select(table).where(table.merchant_id == merchant_id).order_by(order_by)  # type: ignore[attr-defined]
+        return list((await session.execute(query)).scalars())
 
 
 def _own(principal: Principal, merchant_id: str) -> None:
@@ -173,13 +182,9 @@ async def upload_voucher(
 @router.get("/merchants/{merchant_id}/vouchers", summary="A merchant's vouchers (without their content)")
 async def merchant_vouchers(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     _own(principal, merchant_id)
-    async with snapshot(request.app.state.runtime.sessions) as session:
-        rows = (
-            await session.execute(
-                select(VoucherRow).where(VoucherRow.merchant_id == merchant_id).order_by(VoucherRow.uploaded_at)
-            )
-        ).scalars()
-        return [_voucher_view(row) for row in rows]
+    return [
+        _voucher_view(row) for row in await _merchant_rows(request, VoucherRow, merchant_id, VoucherRow.uploaded_at)
+    ]
 
 
 def _voucher_view(row: VoucherRow) -> dict[str, Any]:
@@ -239,15 +244,8 @@ async def apply(
 @router.get("/merchants/{merchant_id}/settlement-applications", summary="A merchant's applications")
 async def merchant_applications(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     _own(principal, merchant_id)
-    async with snapshot(request.app.state.runtime.sessions) as session:
-        rows = (
-            await session.execute(
-                select(ApplicationRow)
-                .where(ApplicationRow.merchant_id == merchant_id)
-                .order_by(ApplicationRow.created_at)
-            )
-        ).scalars()
-        return [_application_view(row) for row in rows]
+    rows = await _merchant_rows(request, ApplicationRow, merchant_id, ApplicationRow.created_at)
+    return [_application_view(row) for row in rows]
 
 
 @router.get("/settlement-applications/review-queue", summary="Applications waiting for ops")
@@ -305,27 +303,21 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
 @router.get("/merchants/{merchant_id}/payouts", summary="A merchant's payouts")
 async def merchant_payouts(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     _own(principal, merchant_id)
-    async with snapshot(request.app.state.runtime.sessions) as session:
-        rows = (
-            await session.execute(
-                select(PayoutRow).where(PayoutRow.merchant_id == merchant_id).order_by(PayoutRow.created_at)
-            )
-        ).scalars()
-        return [
-            {
-                "payout_id": row.payout_id,
-                "batch_id": row.batch_id,
-                "application_id": row.application_id,
-                "amount_minor": row.amount_minor,  # net: what the bank is asked to pay
-                "gross_minor": row.amount_minor + row.clawback_deducted_minor,
-                "clawback_deducted_minor": row.clawback_deducted_minor,
-                "currency": row.currency,
-                "status": row.status,
-                "provider_reference": row.provider_reference,
-                "reason": row.reason,
-            }
-            for row in rows
-        ]
+    return [
+        {
+            "payout_id": row.payout_id,
+            "batch_id": row.batch_id,
+            "application_id": row.application_id,
+            "amount_minor": row.amount_minor,  # net: what the bank is asked to pay
+            "gross_minor": row.amount_minor + row.clawback_deducted_minor,
+            "clawback_deducted_minor": row.clawback_deducted_minor,
+            "currency": row.currency,
+            "status": row.status,
+            "provider_reference": row.provider_reference,
+            "reason": row.reason,
+        }
+        for row in await _merchant_rows(request, PayoutRow, merchant_id, PayoutRow.created_at)
+    ]
 
 
 class WebhookEndpoint(Strict):
