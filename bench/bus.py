@@ -58,8 +58,7 @@ import uvloop
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import TOPIC_SPECS, BusProbeSent, Topic

@@ -177,14 +177,11 @@ async def measure_ledger(orders_count: int, workers: int, batch_size: int) -> tu
             clock=SystemClock(),
             engine=engine,
             sessions=sessions,
-            producer=None,  # type: ignore[arg-type]
+            producer=None,
             lane=ConnectionLane.for_settings(settings),
         )
         (subscription,) = subscriptions(runtime)
-        consumers = [
-            ConsumerLoop(settings, sessions, subscription, dead_letter_producer=None)  # type: ignore[arg-type]
-            for _ in range(workers)
-        ]
+        consumers = [ConsumerLoop(settings, sessions, subscription, dead_letter_producer=None) for _ in range(workers)]
         # Open every pooled connection once, so no connect is inside the measurement.
         connections = [await engine.connect() for _ in range(workers)]
         for connection in connections:

@@ -704,7 +704,7 @@ class Bench:
         try:
             app = self.helper.spawn("empty-app", "empty-app", "--port", str(EMPTY_PORT))
             webhooks._wait_http(url, app, 30)
-            return self.helper.load("empty", url)
+            return self.helper.load("empty", url, {"server": lambda: {app.pid}})
         finally:
             self.helper.cleanup()
             self.helper = None
@@ -923,8 +923,8 @@ def what_limits(run: Run, cpus: int, idle: dict[str, float]) -> str:
         f"at this cost the {cpus} CPUs would carry about {cap:,.0f} lifecycles/s."
     )
     idle_top = ", ".join(f"{group} {used:.2f}" for group, used in sorted(idle.items(), key=lambda x: -x[1])[:4])
-    return f"""What limits it: the platform with no orders used {idle_total:.2f} CPUs ({idle_top}, …: outbox relays,
-consumers and timer schedulers polling, the broker). Beyond that, each paid lifecycle of the uniform run
+    return f"""What limits it: the platform with no orders used {idle_total:.2f} CPUs ({idle_top}, …: consumers'
+long polls, timer schedulers and the relays' slow poll for other processes' rows, the broker). Beyond that, each paid lifecycle of the uniform run
 cost {total * 1000:,.0f} ms of CPU ({top}; PostgreSQL counts every backend on the machine) and {requests:,.1f}
 HTTP requests from the generator (polls and retries included; the carrier's clock read and webhook
 come on top): each step is a request, a transaction with its outbox row, a relay publish and one

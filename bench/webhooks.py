@@ -448,7 +448,7 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> 
 
 
 def _asyncpg_dsn(name: str) -> str:
-    return database_url(name).replace("postgresql+asyncpg://", "postgresql://").split("?")[0]
+    return str(database_url(name)).replace("postgresql+asyncpg://", "postgresql://").split("?")[0]
 
 
 async def _prepare_database_and_topics() -> None:
