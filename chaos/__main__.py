@@ -68,15 +68,25 @@ def write_report(path: Path, result: dict[str, Any]) -> None:
     """Replace (or append) this file's "make chaos" section with the run's report."""
     chaos = result["chaos"]
     section = SECTION + (" BROKERS=3" if chaos["brokers"] == 3 else "")  # one section per topology
+    after_s = chaos["final_after_last_fault_s"]
+    if after_s >= 0:
+        timing = (
+            f"the last fault recovered at {chaos['last_fault_recovered_s']} s and every order was final and "
+            f"the platform quiet {after_s} s later"
+        )
+    else:  # a fault was still in progress when the surge ended: it was wound up before the check
+        timing = (
+            f"every order was final and the platform quiet at {chaos['surge_s']} s while a fault was still in "
+            f"progress; it was wound up {-after_s} s later, at {chaos['last_fault_recovered_s']} s, before the "
+            "checker ran"
+        )
     lines = [
         section,
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: `make chaos N={chaos['orders']} SEED={chaos['seed']}"
         f"{' BROKERS=3' if chaos['brokers'] == 3 else ''}` ({chaos['brokers']} broker(s), PostgreSQL links "
         f"{'through fault proxies' if chaos['proxy'] else 'direct'}) — "
-        f"{'every check green' if result['ok'] else 'CHECKS FAILED'}; surge {chaos['surge_s']} s; the last fault "
-        f"recovered at {chaos['last_fault_recovered_s']} s and every order was final and the platform quiet "
-        f"{chaos['final_after_last_fault_s']} s later.",
+        f"{'every check green' if result['ok'] else 'CHECKS FAILED'}; surge {chaos['surge_s']} s; {timing}.",
         "",
         "| at (s) | fault | target | detail | recovery (s) | outcome |",
         "|---:|---|---|---|---:|---|",
