@@ -278,7 +278,11 @@ async def payout_explanation(payout_id: IdPath, request: Request, principal: Rea
 class AdjustmentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount_minor: int = Field(description="fen; positive credits the merchant, negative debits it", ne=0)
+    # pydantic has no "ne" constraint: as an extra keyword it only ever went into the JSON schema
+    # (zero is not refused); spelled out as json_schema_extra, which is what pydantic made of it
+    amount_minor: int = Field(
+        description="fen; positive credits the merchant, negative debits it", json_schema_extra={"ne": 0}
+    )
     reason: str = Field(min_length=1, max_length=500)
     reference: str | None = Field(
         default=None, max_length=200, description="what it settles, e.g. a recon discrepancy id"
