@@ -590,6 +590,13 @@ async def test_a_discrepancy_is_resolved_by_an_adjustment_settlement_books(
         "reason": "bank debit 12.34 refunded to the merchant",
         "reference": discrepancy["discrepancy_id"],
     }
+    zero = await client.post(
+        settlement, json={**body, "amount_minor": 0}, headers={**ops, "Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert zero.status_code == 422
+    assert zero.headers["content-type"] == "application/problem+json"
+    assert zero.json()["errors"][0]["field"] == "body.amount_minor"
+    assert (await full_balances(client, platform, merchant))["balances_minor"]["available"] == 0  # nothing booked
     key = str(uuid.uuid4())
     booked = await client.post(settlement, json=body, headers={**ops, "Idempotency-Key": key})
     assert booked.status_code == 201, booked.text

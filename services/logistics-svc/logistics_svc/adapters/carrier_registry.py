@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from logistics_svc.adapters.carrier_seed import SEED_CARRIERS
 from logistics_svc.adapters.tables import AggregatorSecretRow, CarrierRow
@@ -91,7 +92,7 @@ class CarrierRegistry:
                     updated_by="seed",
                 )
                 .on_conflict_do_nothing(index_elements=["code"])
-                .returning(CarrierRow.code)
+                .returning(col(CarrierRow.code))
             )
             added += inserted.first() is not None
         return added

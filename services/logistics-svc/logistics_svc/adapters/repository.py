@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from logistics_svc.adapters.tables import KnownOrderRow, PlatformSettingRow, RefundHoldRow, ScanRow, ShipmentRow
 from logistics_svc.domain.shipments import (
@@ -51,7 +52,7 @@ class LogisticsRepository:
     # --- orders as logistics knows them ---------------------------------------------------
 
     async def known_order(self, order_id: str, *, for_update: bool = False) -> KnownOrderRow | None:
-        statement = select(KnownOrderRow).where(KnownOrderRow.order_id == order_id)
+        statement = select(KnownOrderRow).where(col(KnownOrderRow.order_id) == order_id)
         if for_update:
             statement = statement.with_for_update()
         return (await self.session.execute(statement)).scalar_one_or_none()
@@ -70,7 +71,7 @@ class LogisticsRepository:
     # --- shipments ---------------------------------------------------------------------
 
     async def shipment(self, shipment_id: str, *, for_update: bool = False) -> Shipment | None:
-        statement = select(ShipmentRow).where(ShipmentRow.shipment_id == shipment_id)
+        statement = select(ShipmentRow).where(col(ShipmentRow.shipment_id) == shipment_id)
         if for_update:
             statement = statement.with_for_update()
         row = (await self.session.execute(statement)).scalar_one_or_none()
@@ -80,8 +81,8 @@ class LogisticsRepository:
         row = (
             await self.session.execute(
                 select(ShipmentRow)
-                .where(ShipmentRow.tracking_number == tracking_number)
-                .order_by(ShipmentRow.dispatched_at.desc())
+                .where(col(ShipmentRow.tracking_number) == tracking_number)
+                .order_by(col(ShipmentRow.dispatched_at).desc())
                 .limit(1)
                 .with_for_update()
             )
@@ -93,8 +94,8 @@ class LogisticsRepository:
 
     async def shipment_using(self, carrier_code: str, tracking_number: str) -> str | None:
         found = await self.session.scalar(
-            select(ShipmentRow.shipment_id)
-            .where(ShipmentRow.carrier_code == carrier_code, ShipmentRow.tracking_number == tracking_number)
+            select(col(ShipmentRow.shipment_id))
+            .where(col(ShipmentRow.carrier_code) == carrier_code, col(ShipmentRow.tracking_number) == tracking_number)
             .limit(1)
         )
         return str(found) if found is not None else None
@@ -103,9 +104,11 @@ class LogisticsRepository:
         self, order_id: str, *, for_update: bool = False, direction: Direction | None = None
     ) -> list[Shipment]:
         """Every shipment of the order, or only one direction's (sign-off counts outbound only)."""
-        statement = select(ShipmentRow).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.dispatched_at)
+        statement = (
+            select(ShipmentRow).where(col(ShipmentRow.order_id) == order_id).order_by(col(ShipmentRow.dispatched_at))
+        )
         if direction is not None:
-            statement = statement.where(ShipmentRow.direction == direction.value)
+            statement = statement.where(col(ShipmentRow.direction) == direction.value)
         if for_update:
             statement = statement.with_for_update()
         rows = list((await self.session.execute(statement)).scalars())
@@ -124,7 +127,7 @@ class LogisticsRepository:
 
     async def save_shipment(self, shipment: Shipment) -> None:
         row = (
-            await self.session.execute(select(ShipmentRow).where(ShipmentRow.shipment_id == shipment.shipment_id))
+            await self.session.execute(select(ShipmentRow).where(col(ShipmentRow.shipment_id) == shipment.shipment_id))
         ).scalar_one()
         for name, value in _shipment_columns(shipment).items():
             setattr(row, name, value)
@@ -132,27 +135,27 @@ class LogisticsRepository:
 
     async def mark_stale(self, shipment_id: str, now: datetime) -> None:
         await self.session.execute(
-            update(ShipmentRow).where(ShipmentRow.shipment_id == shipment_id).values(stale_alerted_at=now)
+            update(ShipmentRow).where(col(ShipmentRow.shipment_id) == shipment_id).values(stale_alerted_at=now)
         )
 
     async def clear_stale(self, shipment_id: str) -> None:
         await self.session.execute(
-            update(ShipmentRow).where(ShipmentRow.shipment_id == shipment_id).values(stale_alerted_at=None)
+            update(ShipmentRow).where(col(ShipmentRow.shipment_id) == shipment_id).values(stale_alerted_at=None)
         )
 
     async def stale_shipments(self) -> list[ShipmentRow]:
         rows = await self.session.execute(
             select(ShipmentRow)
-            .where(ShipmentRow.stale_alerted_at.is_not(None), ShipmentRow.status.not_in(_FINAL))
-            .order_by(ShipmentRow.last_movement_at)
+            .where(col(ShipmentRow.stale_alerted_at).is_not(None), col(ShipmentRow.status).not_in(_FINAL))
+            .order_by(col(ShipmentRow.last_movement_at))
         )
         return list(rows.scalars())
 
     async def flagged_shipments(self) -> list[Shipment]:
         rows = await self.session.execute(
             select(ShipmentRow)
-            .where(ShipmentRow.ops_flags != text("'[]'::jsonb"))
-            .order_by(ShipmentRow.dispatched_at.desc())
+            .where(col(ShipmentRow.ops_flags) != text("'[]'::jsonb"))
+            .order_by(col(ShipmentRow.dispatched_at).desc())
             .limit(500)
         )
         return [await self._with_scans(row) for row in rows.scalars()]
@@ -160,7 +163,9 @@ class LogisticsRepository:
     async def _with_scans(self, row: ShipmentRow) -> Shipment:
         scans = (
             await self.session.execute(
-                select(ScanRow).where(ScanRow.tracking_number == row.tracking_number).order_by(ScanRow.occurred_at)
+                select(ScanRow)
+                .where(col(ScanRow.tracking_number) == row.tracking_number)
+                .order_by(col(ScanRow.occurred_at))
             )
         ).scalars()
         return Shipment(
@@ -206,17 +211,17 @@ class LogisticsRepository:
                     received_at=now,
                 )
                 .on_conflict_do_nothing(constraint="scans_natural_key")
-                .returning(ScanRow.id)
+                .returning(col(ScanRow.id))
             )
             if inserted.first() is not None:
                 new.append(scan)
         return new
 
     async def unmatched_scan_count(self) -> int:
-        matched = select(ShipmentRow.tracking_number)
+        matched = select(col(ShipmentRow.tracking_number))
         return int(
             await self.session.scalar(
-                select(func.count()).select_from(ScanRow).where(ScanRow.tracking_number.not_in(matched))
+                select(func.count()).select_from(ScanRow).where(col(ScanRow.tracking_number).not_in(matched))
             )
             or 0
         )
@@ -224,7 +229,9 @@ class LogisticsRepository:
     # --- refunds that hold the auto-confirm -------------------------------------------------
 
     async def refund_holds(self, order_id: str) -> RefundHolds:
-        rows = (await self.session.execute(select(RefundHoldRow).where(RefundHoldRow.order_id == order_id))).scalars()
+        rows = (
+            await self.session.execute(select(RefundHoldRow).where(col(RefundHoldRow.order_id) == order_id))
+        ).scalars()
         open_ids: set[str] = set()
         ended_ids: set[str] = set()
         for row in rows:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,7 +10,7 @@ from logistics_svc.adapters.repository import LogisticsRepository
 from logistics_svc.service_layer import shipments
 from logistics_svc.service_layer.shipments import TrackingPolicy
 from shipsettle_shared import contracts
-from shipsettle_shared.contracts import Topic, read_payload
+from shipsettle_shared.contracts import PayloadT, Topic, read_payload
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import EventHandler, Subscription
 from shipsettle_shared.service import ServiceRuntime
@@ -22,9 +22,9 @@ async def current_policy(session: AsyncSession) -> TrackingPolicy:
 
 
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
-    def on(model: type[contracts.EventPayload], apply: object) -> EventHandler:
+    def on(model: type[PayloadT], apply: Callable[[AsyncSession, PayloadT], Awaitable[None]]) -> EventHandler:
         async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
-            await apply(session, read_payload(envelope.payload, model))  # type: ignore[operator]
+            await apply(session, read_payload(envelope.payload, model))
 
         return handle
 

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlmodel import col
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
@@ -62,7 +63,7 @@ async def _aggregator_secret(request: Request, source: str) -> str | None:
     async def load() -> str | None:
         async with request.app.state.runtime.sessions() as session:
             row = (
-                await session.execute(select(AggregatorSecretRow).where(AggregatorSecretRow.source == source))
+                await session.execute(select(AggregatorSecretRow).where(col(AggregatorSecretRow.source) == source))
             ).scalar_one_or_none()
         return row.secret if row is not None else None
 

@@ -282,7 +282,7 @@ async def accept_webhook(store: DeliveryStore, delivery: WebhookDelivery, raw_bo
                 delivery_id=delivery.delivery_id,
                 tracking_number=delivery.tracking_number,
                 vendor_carrier_code=delivery.vendor_carrier_code,
-                scans=[contracts.ReceivedScan(**scan) for scan in scans],
+                scans=[contracts.ReceivedScan.model_validate(scan) for scan in scans],
             ),
             producer=PRODUCER,
             occurred_at=now,

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from order_svc.adapters.tables import OrderRow, ShippingChangeRow, TimelineEntryRow
 from order_svc.domain.orders import Consignee, Order, OrderLine, OrderStatus, Payment
@@ -89,17 +90,21 @@ class OrderRepository:
         await self._session.flush()
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
-        statement = select(OrderRow).where(OrderRow.order_id == order_id)
+        statement = select(OrderRow).where(col(OrderRow.order_id) == order_id)
         if for_update:
             statement = statement.with_for_update()
         row = (await self._session.execute(statement)).scalar_one_or_none()
         return _from_row(row) if row is not None else None
 
     async def exists(self, order_id: str) -> bool:
-        return (await self._session.scalar(select(OrderRow.order_id).where(OrderRow.order_id == order_id))) is not None
+        return (
+            await self._session.scalar(select(col(OrderRow.order_id)).where(col(OrderRow.order_id) == order_id))
+        ) is not None
 
     async def save(self, order: Order, now: datetime) -> None:
-        row = (await self._session.execute(select(OrderRow).where(OrderRow.order_id == order.order_id))).scalar_one()
+        row = (
+            await self._session.execute(select(OrderRow).where(col(OrderRow.order_id) == order.order_id))
+        ).scalar_one()
         for name, value in _to_row(order, now).items():
             setattr(row, name, value)
         await self._session.flush()
@@ -129,15 +134,17 @@ class OrderRepository:
 
     async def shipping_changes(self, order_id: str) -> list[ShippingChangeRow]:
         rows = await self._session.execute(
-            select(ShippingChangeRow).where(ShippingChangeRow.order_id == order_id).order_by(ShippingChangeRow.id)
+            select(ShippingChangeRow)
+            .where(col(ShippingChangeRow.order_id) == order_id)
+            .order_by(col(ShippingChangeRow.id))
         )
         return list(rows.scalars())
 
     async def timeline(self, order_id: str) -> list[TimelineEntryRow]:
         rows = await self._session.execute(
             select(TimelineEntryRow)
-            .where(TimelineEntryRow.order_id == order_id)
-            .order_by(TimelineEntryRow.occurred_at, TimelineEntryRow.event_id)
+            .where(col(TimelineEntryRow.order_id) == order_id)
+            .order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.event_id))
         )
         return list(rows.scalars())
 
@@ -154,22 +161,22 @@ class OrderRepository:
         """Newest first; the cursor is the (created_at, order_id) of the last row returned."""
         statement = select(OrderRow)
         if merchant_id is not None:
-            statement = statement.where(OrderRow.merchant_id == merchant_id)
+            statement = statement.where(col(OrderRow.merchant_id) == merchant_id)
         if status is not None:
-            statement = statement.where(OrderRow.status == status)
+            statement = statement.where(col(OrderRow.status) == status)
         if created_from is not None:
-            statement = statement.where(OrderRow.created_at >= created_from)
+            statement = statement.where(col(OrderRow.created_at) >= created_from)
         if created_to is not None:
-            statement = statement.where(OrderRow.created_at < created_to)
+            statement = statement.where(col(OrderRow.created_at) < created_to)
         if cursor is not None:
             after_created, after_id = decode_cursor(cursor)
             statement = statement.where(
                 or_(
-                    OrderRow.created_at < after_created,
-                    and_(OrderRow.created_at == after_created, OrderRow.order_id < after_id),
+                    col(OrderRow.created_at) < after_created,
+                    and_(col(OrderRow.created_at) == after_created, col(OrderRow.order_id) < after_id),
                 )
             )
-        statement = statement.order_by(OrderRow.created_at.desc(), OrderRow.order_id.desc()).limit(limit + 1)
+        statement = statement.order_by(col(OrderRow.created_at).desc(), col(OrderRow.order_id).desc()).limit(limit + 1)
         rows = list((await self._session.execute(statement)).scalars())
         next_cursor = None
         if len(rows) > limit:

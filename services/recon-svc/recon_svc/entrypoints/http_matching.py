@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlmodel import col
 
 from recon_svc.adapters.tables import DiscrepancyRow, StatementImportRow
 from recon_svc.domain.imports.model import (
@@ -104,7 +105,7 @@ async def import_statement(
             )
             view = import_view(row)
             discrepancies = (
-                await session.execute(select(DiscrepancyRow).where(DiscrepancyRow.import_id == row.import_id))
+                await session.execute(select(DiscrepancyRow).where(col(DiscrepancyRow.import_id) == row.import_id))
             ).scalars()
             view["discrepancies"] = [discrepancy_view(d) for d in discrepancies]
     except ImportRefused as error:
@@ -173,13 +174,13 @@ async def list_discrepancies(
     status: Literal["open", "investigating", "resolved", "written_off"] | None = None,
     import_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[dict[str, Any]]:
-    query = select(DiscrepancyRow).order_by(DiscrepancyRow.created_at.desc()).limit(500)  # type: ignore[attr-defined]
+    query = select(DiscrepancyRow).order_by(col(DiscrepancyRow.created_at).desc()).limit(500)
     if status:
-        query = query.where(DiscrepancyRow.status == status)
+        query = query.where(col(DiscrepancyRow.status) == status)
     if import_id:
-        query = query.where(DiscrepancyRow.import_id == import_id)
+        query = query.where(col(DiscrepancyRow.import_id) == import_id)
     if principal.role is Role.MERCHANT:
-        query = query.where(DiscrepancyRow.merchant_id == principal.merchant_id)
+        query = query.where(col(DiscrepancyRow.merchant_id) == principal.merchant_id)
     async with request.app.state.runtime.sessions() as session:
         rows = list((await session.execute(query)).scalars())
     return [discrepancy_view(row) for row in rows]

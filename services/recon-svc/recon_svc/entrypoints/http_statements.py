@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
+from sqlmodel import col
 
 from recon_svc.adapters.tables import ReconOrderRow, ViolationRow
 from recon_svc.domain.invariants import figures_of
@@ -128,11 +129,11 @@ async def violations(
     """Each violation names the order, the check (conservation, settled_without_sign_off,
     not_settled_in_window) and the figures. A conservation finding that a late event later
     explains is marked resolved, not deleted."""
-    query = select(ViolationRow).order_by(ViolationRow.id.desc()).limit(500)  # type: ignore[union-attr]
+    query = select(ViolationRow).order_by(col(ViolationRow.id).desc()).limit(500)
     if not include_resolved:
-        query = query.where(ViolationRow.resolved_at.is_(None))  # type: ignore[union-attr]
+        query = query.where(col(ViolationRow.resolved_at).is_(None))
     if order_id:
-        query = query.where(ViolationRow.order_id == order_id)
+        query = query.where(col(ViolationRow.order_id) == order_id)
     async with request.app.state.runtime.sessions() as session:
         rows = list((await session.execute(query)).scalars())
     return {

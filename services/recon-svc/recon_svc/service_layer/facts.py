@@ -16,6 +16,7 @@ from prometheus_client import Counter
 from sqlalchemy import event, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from recon_svc.adapters.tables import (
     DispatchLineRow,
@@ -152,7 +153,7 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
                 completed_at=completed.completed_at,
             )
             .on_conflict_do_nothing(index_elements=["refund_id"])
-            .returning(RefundFactRow.refund_id)
+            .returning(col(RefundFactRow.refund_id))
         )
         if inserted.first() is not None:
             order.refunded_to_buyer_minor += completed.refund_minor
@@ -253,7 +254,7 @@ async def _on_ledger(session: AsyncSession, envelope: EventEnvelope, *, now: dat
             event_id=str(envelope.event_id),
         )
         .on_conflict_do_nothing(index_elements=["tx_key"])
-        .returning(LedgerEntryRow.id)
+        .returning(col(LedgerEntryRow.id))
     )
     if inserted.first() is None or posted.order_id is None:
         return
@@ -339,10 +340,10 @@ async def judge_order(session: AsyncSession, timer: DueTimer, *, now: datetime) 
     await session.execute(
         update(ViolationRow)
         .where(
-            ViolationRow.order_id == order.order_id,
-            ViolationRow.resolved_at.is_(None),
-            ViolationRow.check_name.in_(["conservation", "settled_without_sign_off"]),
-            ViolationRow.check_name.notin_(list(still)),
+            col(ViolationRow.order_id) == order.order_id,
+            col(ViolationRow.resolved_at).is_(None),
+            col(ViolationRow.check_name).in_(["conservation", "settled_without_sign_off"]),
+            col(ViolationRow.check_name).notin_(list(still)),
         )
         .values(resolved_at=now)
     )
@@ -377,10 +378,10 @@ async def _close_window_finding(session: AsyncSession, order_id: str, hold_id: s
     await session.execute(
         update(ViolationRow)
         .where(
-            ViolationRow.order_id == order_id,
-            ViolationRow.check_name == "not_settled_in_window",
-            ViolationRow.fingerprint.endswith(f":{hold_id}"),  # type: ignore[attr-defined]
-            ViolationRow.resolved_at.is_(None),  # type: ignore[union-attr]
+            col(ViolationRow.order_id) == order_id,
+            col(ViolationRow.check_name) == "not_settled_in_window",
+            col(ViolationRow.fingerprint).endswith(f":{hold_id}"),
+            col(ViolationRow.resolved_at).is_(None),
         )
         .values(resolved_at=now)
     )
@@ -401,7 +402,7 @@ async def _record(session: AsyncSession, order: OrderMoney, found: list[Violatio
                 detected_at=now,
             )
             .on_conflict_do_nothing(constraint="invariant_violations_once")
-            .returning(ViolationRow.id)
+            .returning(col(ViolationRow.id))
         )
         if inserted.first() is None:
             continue  # already reported with these figures
@@ -431,4 +432,4 @@ def _count_after_commit(session: AsyncSession, check: str) -> None:
 
 
 async def open_violations(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).where(ViolationRow.resolved_at.is_(None))) or 0)
+    return int(await session.scalar(select(func.count()).where(col(ViolationRow.resolved_at).is_(None))) or 0)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from recon_svc.adapters.tables import (
     DiscrepancyRow,
@@ -46,7 +47,7 @@ from recon_svc.domain.imports.sandbox_refunds import parse_sandbox_refunds
 from recon_svc.domain.imports.wechat import parse_wechat_trade_bill
 from recon_svc.domain.matching import OurMovement, OurOrderFigure, match_merchant_records, match_statement
 
-PARSERS = {
+PARSERS: dict[StatementSource, Callable[[bytes], ParsedStatement]] = {
     StatementSource.CAMT053: parse_camt053,
     StatementSource.WECHAT_TRADE_BILL: parse_wechat_trade_bill,
     StatementSource.ALIPAY_TRADE_BILL: parse_alipay_bill,
@@ -90,10 +91,10 @@ async def our_movements(
 
     if source is StatementSource.CAMT053:
         payouts = select(PayoutFactRow).where(
-            (PayoutFactRow.payout_id.in_(refs))  # type: ignore[attr-defined]
-            | (PayoutFactRow.provider_reference.in_(refs))  # type: ignore[union-attr]
-            | PayoutFactRow.paid_at.between(start, end)  # type: ignore[union-attr]
-            | PayoutFactRow.returned_at.between(start, end)  # type: ignore[union-attr]
+            (col(PayoutFactRow.payout_id).in_(refs))
+            | (col(PayoutFactRow.provider_reference).in_(refs))
+            | col(PayoutFactRow.paid_at).between(start, end)
+            | col(PayoutFactRow.returned_at).between(start, end)
         )
         for payout in (await session.execute(payouts)).scalars():
             if payout.paid_at and wanted(payout.paid_at, payout.payout_id, payout.provider_reference):
@@ -123,15 +124,14 @@ async def our_movements(
         return movements
     channel = WALLET_CHANNELS.get(source)
     refunds = select(RefundFactRow).where(
-        RefundFactRow.completed_at.between(start, end)  # type: ignore[attr-defined]
-        | RefundFactRow.refund_id.in_(refs)  # type: ignore[attr-defined]
-        | RefundFactRow.provider_reference.in_(refs)  # type: ignore[attr-defined]
+        col(RefundFactRow.completed_at).between(start, end)
+        | col(RefundFactRow.refund_id).in_(refs)
+        | col(RefundFactRow.provider_reference).in_(refs)
     )
     if channel is not None:
         orders = select(ReconOrderRow).where(
-            ReconOrderRow.payment_channel == channel,
-            ReconOrderRow.placed_at.between(start, end)  # type: ignore[union-attr]
-            | ReconOrderRow.order_id.in_(refs),  # type: ignore[attr-defined]
+            col(ReconOrderRow.payment_channel) == channel,
+            col(ReconOrderRow.placed_at).between(start, end) | col(ReconOrderRow.order_id).in_(refs),
         )
         for order in (await session.execute(orders)).scalars():
             assert order.placed_at is not None
@@ -147,8 +147,8 @@ async def our_movements(
                     order.placed_at,
                 )
             )
-        paid_through = select(ReconOrderRow.order_id).where(ReconOrderRow.payment_channel == channel)
-        refunds = refunds.where(RefundFactRow.order_id.in_(paid_through))  # type: ignore[attr-defined]
+        paid_through = select(col(ReconOrderRow.order_id)).where(col(ReconOrderRow.payment_channel) == channel)
+        refunds = refunds.where(col(RefundFactRow.order_id).in_(paid_through))
     for refund in (await session.execute(refunds)).scalars():
         movements.append(
             OurMovement(
@@ -199,7 +199,7 @@ async def import_statement(
     known = (
         await session.execute(
             select(StatementImportRow).where(
-                StatementImportRow.source == source.value, StatementImportRow.sha256 == digest
+                col(StatementImportRow.source) == source.value, col(StatementImportRow.sha256) == digest
             )
         )
     ).scalar_one_or_none()
@@ -303,9 +303,9 @@ async def import_merchant_records(
     orders = (
         await session.execute(
             select(ReconOrderRow).where(
-                ReconOrderRow.merchant_id == merchant_id,
-                ReconOrderRow.placed_at >= start,  # type: ignore[operator]
-                ReconOrderRow.placed_at < end,  # type: ignore[operator]
+                col(ReconOrderRow.merchant_id) == merchant_id,
+                col(ReconOrderRow.placed_at) >= start,
+                col(ReconOrderRow.placed_at) < end,
             )
         )
     ).scalars()
@@ -392,7 +392,7 @@ async def move_discrepancy(
     if action == "resolve":
         # resolved means settled by a ledger adjustment, and the link must lead somewhere real
         adjustment = await session.scalar(
-            select(LedgerEntryRow.tx_key).where(LedgerEntryRow.tx_key == adjustment_tx_key)
+            select(col(LedgerEntryRow.tx_key)).where(col(LedgerEntryRow.tx_key) == adjustment_tx_key)
         )
         if adjustment is None:
             raise DiscrepancyRuleViolation(422, f"no ledger transaction {adjustment_tx_key!r} is known to recon")

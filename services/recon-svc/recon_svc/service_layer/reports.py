@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from recon_svc.adapters.tables import (
     DispatchLineRow,
@@ -36,9 +37,7 @@ async def _lines_of(session: AsyncSession, order_ids: set[str]) -> dict[tuple[st
     if not order_ids:
         return {}
     rows = (
-        await session.execute(
-            select(ReconOrderRow).where(ReconOrderRow.order_id.in_(sorted(order_ids)))  # type: ignore[attr-defined]
-        )
+        await session.execute(select(ReconOrderRow).where(col(ReconOrderRow.order_id).in_(sorted(order_ids))))
     ).scalars()
     return {
         (row.order_id, line_id): LineFacts(
@@ -60,7 +59,7 @@ async def _sign_offs(session: AsyncSession, merchant_id: str, before: datetime) 
     rows = (
         await session.execute(
             select(SignOffLineRow).where(
-                SignOffLineRow.merchant_id == merchant_id, SignOffLineRow.signed_off_at < before
+                col(SignOffLineRow.merchant_id) == merchant_id, col(SignOffLineRow.signed_off_at) < before
             )
         )
     ).scalars()
@@ -71,7 +70,9 @@ async def tax_report(session: AsyncSession, merchant_id: str, start: datetime, e
     movements = await _sign_offs(session, merchant_id, end)
     refunds = (
         await session.execute(
-            select(RefundFactRow).where(RefundFactRow.merchant_id == merchant_id, RefundFactRow.completed_at < end)
+            select(RefundFactRow).where(
+                col(RefundFactRow.merchant_id) == merchant_id, col(RefundFactRow.completed_at) < end
+            )
         )
     ).scalars()
     for refund in refunds:
@@ -97,7 +98,7 @@ async def goods_shipped_report(
     dispatch_rows = (
         await session.execute(
             select(DispatchLineRow).where(
-                DispatchLineRow.merchant_id == merchant_id, DispatchLineRow.dispatched_at < end
+                col(DispatchLineRow.merchant_id) == merchant_id, col(DispatchLineRow.dispatched_at) < end
             )
         )
     ).scalars()
@@ -109,7 +110,7 @@ async def goods_shipped_report(
     return_rows = (
         await session.execute(
             select(ShipmentReturnRow).where(
-                ShipmentReturnRow.merchant_id == merchant_id, ShipmentReturnRow.returned_at < end
+                col(ShipmentReturnRow.merchant_id) == merchant_id, col(ShipmentReturnRow.returned_at) < end
             )
         )
     ).scalars()

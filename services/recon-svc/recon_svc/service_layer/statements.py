@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from recon_svc.adapters.tables import LedgerEntryRow, StatementRow
 from recon_svc.domain.statements import LedgerEntry, Statement, build_statement, content_hash
@@ -32,8 +33,8 @@ async def ledger_entries(session: AsyncSession, merchant_id: str, before: dateti
     rows = (
         await session.execute(
             select(LedgerEntryRow)
-            .where(LedgerEntryRow.merchant_id == merchant_id, LedgerEntryRow.posted_at < before)
-            .order_by(LedgerEntryRow.posted_at, LedgerEntryRow.id)
+            .where(col(LedgerEntryRow.merchant_id) == merchant_id, col(LedgerEntryRow.posted_at) < before)
+            .order_by(col(LedgerEntryRow.posted_at), col(LedgerEntryRow.id))
         )
     ).scalars()
     return [
@@ -65,11 +66,11 @@ async def issue(
             await session.execute(
                 select(StatementRow)
                 .where(
-                    StatementRow.merchant_id == merchant_id,
-                    StatementRow.period_start == start,
-                    StatementRow.period_end == end,
+                    col(StatementRow.merchant_id) == merchant_id,
+                    col(StatementRow.period_start) == start,
+                    col(StatementRow.period_end) == end,
                 )
-                .order_by(StatementRow.version)
+                .order_by(col(StatementRow.version))
                 .with_for_update()
             )
         ).scalars()

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from refund_svc.adapters.tables import RefundHistoryRow, RefundRow
 from refund_svc.domain.amounts import ReasonCode, RefundKind, RefundQuote
@@ -250,8 +251,8 @@ async def get_refund(refund_id: IdPath, request: Request, principal: Readers) ->
             (
                 await session.execute(
                     select(RefundHistoryRow)
-                    .where(RefundHistoryRow.refund_id == refund_id)
-                    .order_by(RefundHistoryRow.id)
+                    .where(col(RefundHistoryRow.refund_id) == refund_id)
+                    .order_by(col(RefundHistoryRow.id))
                 )
             ).scalars()
         )
@@ -270,13 +271,13 @@ async def list_refunds(
     scope = _scope(principal)
     if scope is not None:
         merchant_id = scope
-    query = select(RefundRow).order_by(RefundRow.requested_at).limit(500)
+    query = select(RefundRow).order_by(col(RefundRow.requested_at)).limit(500)
     if order_id:
-        query = query.where(RefundRow.order_id == order_id)
+        query = query.where(col(RefundRow.order_id) == order_id)
     if merchant_id:
-        query = query.where(RefundRow.merchant_id == merchant_id)
+        query = query.where(col(RefundRow.merchant_id) == merchant_id)
     if status:
-        query = query.where(RefundRow.status == status.value)
+        query = query.where(col(RefundRow.status) == status.value)
     async with runtime.sessions() as session:
         rows = list((await session.execute(query)).scalars())
     now = runtime.clock.now()
@@ -293,9 +294,13 @@ async def refund_sla(
     (negative: overdue; a deadline that passed acts within a timer pass). For a merchant: its own."""
     runtime = request.app.state.runtime
     scope = _scope(principal) or merchant_id
-    query = select(RefundRow).where(RefundRow.status.notin_([s.value for s in FINAL])).order_by(RefundRow.requested_at)
+    query = (
+        select(RefundRow)
+        .where(col(RefundRow.status).notin_([s.value for s in FINAL]))
+        .order_by(col(RefundRow.requested_at))
+    )
     if scope:
-        query = query.where(RefundRow.merchant_id == scope)
+        query = query.where(col(RefundRow.merchant_id) == scope)
     async with runtime.sessions() as session:
         rows = list((await session.execute(query.limit(1000))).scalars())
     now = runtime.clock.now()

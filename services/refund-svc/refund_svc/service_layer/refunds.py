@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from refund_svc.adapters.tables import ParkedEventRow, RefundHistoryRow, RefundOrderRow, RefundRow
 from refund_svc.domain.amounts import (
@@ -182,14 +183,16 @@ async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now
             placed_at=event.placed_at,
         )
         .on_conflict_do_nothing(index_elements=["order_id"])
-        .returning(RefundOrderRow.order_id)
+        .returning(col(RefundOrderRow.order_id))
     )
     if inserted.first() is None:
         return
     parked = list(
         (
             await session.execute(
-                select(ParkedEventRow).where(ParkedEventRow.order_id == event.order_id).order_by(ParkedEventRow.id)
+                select(ParkedEventRow)
+                .where(col(ParkedEventRow.order_id) == event.order_id)
+                .order_by(col(ParkedEventRow.id))
             )
         ).scalars()
     )
@@ -263,7 +266,7 @@ async def on_return_parcel_status(
         return
     refund = (
         await session.execute(
-            select(RefundRow).where(RefundRow.return_shipment_id == event.shipment_id).with_for_update()
+            select(RefundRow).where(col(RefundRow.return_shipment_id) == event.shipment_id).with_for_update()
         )
     ).scalar_one_or_none()
     if refund is None:
@@ -488,7 +491,9 @@ async def ship_back(
     rules: Rules,
 ) -> RefundRow:
     _check(Action.SHIP_BACK, refund)
-    clash = await session.scalar(select(RefundRow.refund_id).where(RefundRow.return_tracking_number == tracking_number))
+    clash = await session.scalar(
+        select(col(RefundRow.refund_id)).where(col(RefundRow.return_tracking_number) == tracking_number)
+    )
     if clash is not None:
         raise RefundRuleViolation(
             409,
@@ -758,7 +763,7 @@ async def send_refund(
     deduplicates on the request id, so a resend after a crash never refunds twice."""
     refund = (
         await session.execute(
-            select(RefundRow).where(RefundRow.provider_request_id == timer.timer_key).with_for_update()
+            select(RefundRow).where(col(RefundRow.provider_request_id) == timer.timer_key).with_for_update()
         )
     ).scalar_one_or_none()
     if refund is None or refund.status != RefundStatus.REFUNDING.value:
@@ -799,7 +804,9 @@ async def check_refund_status(
     """No callback yet: ask the provider; still in flight, ask again later."""
     request_id = timer.timer_key.split("@", 1)[0]
     refund = (
-        await session.execute(select(RefundRow).where(RefundRow.provider_request_id == request_id).with_for_update())
+        await session.execute(
+            select(RefundRow).where(col(RefundRow.provider_request_id) == request_id).with_for_update()
+        )
     ).scalar_one_or_none()
     if refund is None or refund.status != RefundStatus.REFUNDING.value:
         return
@@ -816,12 +823,12 @@ async def apply_provider_outcome(session: AsyncSession, outcome: ProviderStatus,
     """From a verified callback. False for a request id we never sent."""
     refund = (
         await session.execute(
-            select(RefundRow).where(RefundRow.provider_request_id == outcome.request_id).with_for_update()
+            select(RefundRow).where(col(RefundRow.provider_request_id) == outcome.request_id).with_for_update()
         )
     ).scalar_one_or_none()
     if refund is None:
         known_attempt = await session.scalar(
-            select(RefundRow.refund_id).where(RefundRow.refund_id == outcome.request_id.rsplit("-", 1)[0])
+            select(col(RefundRow.refund_id)).where(col(RefundRow.refund_id) == outcome.request_id.rsplit("-", 1)[0])
         )
         return known_attempt is not None  # an outcome of an earlier attempt: nothing to do
     await _settle(session, refund, outcome, now=now)

@@ -98,7 +98,7 @@ class SettlementRepository:
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         accounts = {merchant_account(merchant_id, kind): kind.value for kind in MerchantAccount}
         rows = await self.session.execute(
-            select(AccountBalanceRow).where(AccountBalanceRow.account_id.in_(list(accounts)))
+            select(AccountBalanceRow).where(col(AccountBalanceRow.account_id).in_(list(accounts)))
         )
         balances = dict.fromkeys(accounts.values(), 0)
         for row in rows.scalars():
@@ -127,17 +127,17 @@ class SettlementRepository:
         )
 
     async def transactions_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[dict[str, Any]]:
-        statement = select(LedgerTransactionRow).where(LedgerTransactionRow.merchant_id == merchant_id)
+        statement = select(LedgerTransactionRow).where(col(LedgerTransactionRow.merchant_id) == merchant_id)
         if order_id is not None:
-            statement = statement.where(LedgerTransactionRow.order_id == order_id)
-        transactions = list((await self.session.execute(statement.order_by(LedgerTransactionRow.id))).scalars())
+            statement = statement.where(col(LedgerTransactionRow.order_id) == order_id)
+        transactions = list((await self.session.execute(statement.order_by(col(LedgerTransactionRow.id)))).scalars())
         if not transactions:
             return []
         postings = (
             await self.session.execute(
                 select(LedgerPostingRow)
-                .where(LedgerPostingRow.tx_id.in_([tx.id for tx in transactions]))
-                .order_by(LedgerPostingRow.id)
+                .where(col(LedgerPostingRow.tx_id).in_([tx.id for tx in transactions]))
+                .order_by(col(LedgerPostingRow.id))
             )
         ).scalars()
         by_tx: dict[int, list[dict[str, Any]]] = {}
@@ -160,9 +160,9 @@ class SettlementRepository:
 
     async def unbalanced_transactions(self) -> list[str]:
         rows = await self.session.execute(
-            select(LedgerTransactionRow.tx_key)
-            .join(LedgerPostingRow, LedgerPostingRow.tx_id == LedgerTransactionRow.id)
-            .group_by(LedgerTransactionRow.tx_key)
+            select(col(LedgerTransactionRow.tx_key))
+            .join(LedgerPostingRow, col(LedgerPostingRow.tx_id) == col(LedgerTransactionRow.id))
+            .group_by(col(LedgerTransactionRow.tx_key))
             .having(func.sum(LedgerPostingRow.amount_minor) != 0)
         )
         return [row[0] for row in rows]
@@ -202,12 +202,12 @@ class SettlementRepository:
                 placed_event_id=event_id,
             )
             .on_conflict_do_nothing(index_elements=["order_id"])
-            .returning(SettlementOrderRow.order_id)
+            .returning(col(SettlementOrderRow.order_id))
         )
         return inserted.first() is not None
 
     async def order(self, order_id: str, *, for_update: bool = False) -> SettlementOrder | None:
-        statement = select(SettlementOrderRow).where(SettlementOrderRow.order_id == order_id)
+        statement = select(SettlementOrderRow).where(col(SettlementOrderRow.order_id) == order_id)
         if for_update:
             statement = statement.with_for_update()
         row = (await self.session.execute(statement)).scalar_one_or_none()
@@ -296,8 +296,8 @@ class SettlementRepository:
             (
                 await self.session.execute(
                     select(ParkedEventRow)
-                    .where(ParkedEventRow.order_id == order_id)
-                    .order_by(ParkedEventRow.id)
+                    .where(col(ParkedEventRow.order_id) == order_id)
+                    .order_by(col(ParkedEventRow.id))
                     .with_for_update()
                 )
             ).scalars()
@@ -308,7 +308,7 @@ class SettlementRepository:
         return [row.envelope for row in rows]
 
     async def parked(self) -> list[ParkedEventRow]:
-        return list((await self.session.execute(select(ParkedEventRow).order_by(ParkedEventRow.id))).scalars())
+        return list((await self.session.execute(select(ParkedEventRow).order_by(col(ParkedEventRow.id)))).scalars())
 
     # --- policies ------------------------------------------------------------------------
 
@@ -316,8 +316,8 @@ class SettlementRepository:
         row = (
             await self.session.execute(
                 select(MerchantPolicyRow)
-                .where(MerchantPolicyRow.merchant_id == merchant_id, MerchantPolicyRow.effective_from <= at)
-                .order_by(MerchantPolicyRow.version.desc())
+                .where(col(MerchantPolicyRow.merchant_id) == merchant_id, col(MerchantPolicyRow.effective_from) <= at)
+                .order_by(col(MerchantPolicyRow.version).desc())
                 .limit(1)
             )
         ).scalar_one_or_none()
@@ -342,7 +342,9 @@ class SettlementRepository:
 
     async def add_policy(self, policy: MerchantPolicy, *, by: str, now: datetime) -> MerchantPolicy:
         latest = await self.session.scalar(
-            select(func.max(MerchantPolicyRow.version)).where(MerchantPolicyRow.merchant_id == policy.merchant_id)
+            select(func.max(col(MerchantPolicyRow.version))).where(
+                col(MerchantPolicyRow.merchant_id) == policy.merchant_id
+            )
         )
         version = (latest or 0) + 1
         self.session.add(
@@ -371,14 +373,14 @@ class SettlementRepository:
         await self.session.execute(insert(HoldRow.__table__), [dict(vars(hold)) for hold in holds])
 
     async def hold(self, hold_id: str, *, for_update: bool = False) -> HoldRow | None:
-        statement = select(HoldRow).where(HoldRow.hold_id == hold_id)
+        statement = select(HoldRow).where(col(HoldRow.hold_id) == hold_id)
         if for_update:  # re-read: the row may have changed since this session first loaded it
             statement = statement.with_for_update().execution_options(populate_existing=True)
         return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def holds_of_order(self, order_id: str) -> list[HoldRow]:
         rows = await self.session.execute(
-            select(HoldRow).where(HoldRow.order_id == order_id).order_by(HoldRow.release_at)
+            select(HoldRow).where(col(HoldRow.order_id) == order_id).order_by(col(HoldRow.release_at))
         )
         return list(rows.scalars())
 
@@ -386,8 +388,8 @@ class SettlementRepository:
         """The order's holds still in pending, locked, latest release first."""
         rows = await self.session.execute(
             select(HoldRow)
-            .where(HoldRow.order_id == order_id, HoldRow.released_at.is_(None))
-            .order_by(HoldRow.release_at.desc(), HoldRow.hold_id)
+            .where(col(HoldRow.order_id) == order_id, col(HoldRow.released_at).is_(None))
+            .order_by(col(HoldRow.release_at).desc(), col(HoldRow.hold_id))
             .with_for_update()
             .execution_options(populate_existing=True)
         )
@@ -396,7 +398,7 @@ class SettlementRepository:
     # --- refunds -------------------------------------------------------------------------
 
     async def refund(self, refund_id: str, *, for_update: bool = False) -> RefundRow | None:
-        statement = select(RefundRow).where(RefundRow.refund_id == refund_id)
+        statement = select(RefundRow).where(col(RefundRow.refund_id) == refund_id)
         if for_update:
             statement = statement.with_for_update().execution_options(populate_existing=True)
         return (await self.session.execute(statement)).scalar_one_or_none()
@@ -407,13 +409,15 @@ class SettlementRepository:
 
     async def open_refunds(self, order_id: str) -> list[RefundRow]:
         rows = await self.session.execute(
-            select(RefundRow).where(RefundRow.order_id == order_id, RefundRow.status == "open")
+            select(RefundRow).where(col(RefundRow.order_id) == order_id, col(RefundRow.status) == "open")
         )
         return list(rows.scalars())
 
     async def refunds_of_order(self, order_id: str) -> list[RefundRow]:
         rows = await self.session.execute(
-            select(RefundRow).where(RefundRow.order_id == order_id).order_by(RefundRow.opened_at, RefundRow.refund_id)
+            select(RefundRow)
+            .where(col(RefundRow.order_id) == order_id)
+            .order_by(col(RefundRow.opened_at), col(RefundRow.refund_id))
         )
         return list(rows.scalars())
 

@@ -9,16 +9,18 @@ not sum to zero, and updates or deletes of postings and transactions are refused
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, LargeBinary, Table, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 
 class SettlementTable(SQLModel, registry=registry()):
-    pass
+    if TYPE_CHECKING:
+        # set on each table=True class by SQLAlchemy's declarative mapping; sqlmodel does not declare it
+        __table__: ClassVar[Table]
 
 
 metadata = SettlementTable.metadata

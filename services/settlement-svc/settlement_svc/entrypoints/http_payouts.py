@@ -3,11 +3,12 @@ the payout provider's callback."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlmodel import col
 
 from settlement_svc.adapters.tables import (
     ApplicationRow,
@@ -30,7 +31,12 @@ from shipsettle_shared.provider_client import verified_callback
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
 
-RowT = TypeVar("RowT")
+
+class _MerchantOwned(Protocol):
+    merchant_id: str
+
+
+RowT = TypeVar("RowT", bound=_MerchantOwned)
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
@@ -81,7 +87,7 @@ def _problem(error: service.PayoutRuleViolation) -> Problem:
 async def _merchant_rows(request: Request, table: type[RowT], merchant_id: str, order_by: Any) -> list[RowT]:
     """One merchant's rows of a table, oldest first, read from one snapshot."""
     async with snapshot(request.app.state.runtime.sessions) as session:
-        query = select(table).where(table.merchant_id == merchant_id).order_by(order_by)  # type: ignore[attr-defined]
+        query = select(table).where(col(table.merchant_id) == merchant_id).order_by(order_by)
         return list((await session.execute(query)).scalars())
 
 
@@ -254,8 +260,8 @@ async def review_queue(request: Request, principal: OpsPrincipal) -> list[dict[s
         rows = (
             await session.execute(
                 select(ApplicationRow)
-                .where(ApplicationRow.status == ApplicationStatus.IN_REVIEW.value)
-                .order_by(ApplicationRow.created_at)
+                .where(col(ApplicationRow.status) == ApplicationStatus.IN_REVIEW.value)
+                .order_by(col(ApplicationRow.created_at))
             )
         ).scalars()
         return [_application_view(row) for row in rows]
@@ -346,8 +352,8 @@ async def notification_log(merchant_id: IdPath, request: Request, principal: Rea
             (
                 await session.execute(
                     select(NotificationRow)
-                    .where(NotificationRow.merchant_id == merchant_id)
-                    .order_by(NotificationRow.created_at)
+                    .where(col(NotificationRow.merchant_id) == merchant_id)
+                    .order_by(col(NotificationRow.created_at))
                 )
             ).scalars()
         )
@@ -355,8 +361,8 @@ async def notification_log(merchant_id: IdPath, request: Request, principal: Rea
             (
                 await session.execute(
                     select(NotificationAttemptRow)
-                    .where(NotificationAttemptRow.notification_id.in_([r.notification_id for r in rows]))
-                    .order_by(NotificationAttemptRow.id)
+                    .where(col(NotificationAttemptRow.notification_id).in_([r.notification_id for r in rows]))
+                    .order_by(col(NotificationAttemptRow.id))
                 )
             ).scalars()
         )

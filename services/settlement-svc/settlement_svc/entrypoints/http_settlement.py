@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from settlement_svc.adapters.repository import SettlementRepository, policy_to_json
 from settlement_svc.adapters.tables import PayoutRow
@@ -278,11 +278,20 @@ async def payout_explanation(payout_id: IdPath, request: Request, principal: Rea
 class AdjustmentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount_minor: int = Field(description="fen; positive credits the merchant, negative debits it", ne=0)
+    amount_minor: int = Field(description="fen, not zero; positive credits the merchant, negative debits it")
     reason: str = Field(min_length=1, max_length=500)
     reference: str | None = Field(
         default=None, max_length=200, description="what it settles, e.g. a recon discrepancy id"
     )
+
+    @field_validator("amount_minor")
+    @classmethod
+    def _moves_money(cls, amount_minor: int) -> int:
+        # pydantic has no "not equal" constraint (an ne= keyword only reached the JSON schema,
+        # so 0 used to be accepted and booked as a transaction that moved nothing)
+        if amount_minor == 0:
+            raise ValueError("an adjustment of 0 fen moves nothing")
+        return amount_minor
 
 
 @router.post(

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.adapters.tables import (
@@ -186,8 +187,9 @@ async def apply_for_settlement(
     if command.voucher_ids:
         found = (
             await session.execute(
-                select(VoucherRow.voucher_id).where(
-                    VoucherRow.voucher_id.in_(command.voucher_ids), VoucherRow.merchant_id == command.merchant_id
+                select(col(VoucherRow.voucher_id)).where(
+                    col(VoucherRow.voucher_id).in_(command.voucher_ids),
+                    col(VoucherRow.merchant_id) == command.merchant_id,
                 )
             )
         ).scalars()
@@ -195,9 +197,9 @@ async def apply_for_settlement(
         if missing:
             raise PayoutRuleViolation(422, "unknown-voucher", f"unknown vouchers: {sorted(missing)}", "voucher_ids")
     paid_before = await session.scalar(
-        select(ApplicationRow.application_id).where(
-            ApplicationRow.bank_account_id == account.bank_account_id,
-            ApplicationRow.status == ApplicationStatus.PAID.value,
+        select(col(ApplicationRow.application_id)).where(
+            col(ApplicationRow.bank_account_id) == account.bank_account_id,
+            col(ApplicationRow.status) == ApplicationStatus.PAID.value,
         )
     )
     flagged = await session.get(MerchantFlagRow, command.merchant_id)
@@ -264,8 +266,8 @@ async def auto_apply(
     account = (
         await session.execute(
             select(BankAccountRow)
-            .where(BankAccountRow.merchant_id == merchant_id, BankAccountRow.status == "verified")
-            .order_by(BankAccountRow.verified_at.desc())
+            .where(col(BankAccountRow.merchant_id) == merchant_id, col(BankAccountRow.status) == "verified")
+            .order_by(col(BankAccountRow.verified_at).desc())
             .limit(1)
         )
     ).scalar_one_or_none()
@@ -319,8 +321,11 @@ async def run_payout_batch(session: AsyncSession, *, now: datetime, interval: ti
         (
             await session.execute(
                 select(ApplicationRow)
-                .where(ApplicationRow.status == ApplicationStatus.APPROVED.value, ApplicationRow.payout_id.is_(None))
-                .order_by(ApplicationRow.created_at)
+                .where(
+                    col(ApplicationRow.status) == ApplicationStatus.APPROVED.value,
+                    col(ApplicationRow.payout_id).is_(None),
+                )
+                .order_by(col(ApplicationRow.created_at))
                 .with_for_update(skip_locked=True)
             )
         ).scalars()
