@@ -7,6 +7,7 @@ process, which link and how long are all drawn here, up front, from ``random.Ran
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -57,6 +58,10 @@ FULL_MIX: Mapping[Kind, int] = {
     Kind.MALFORMED: 4,
 }
 # The short version inside `make test`: one consumer kill, one relay kill, a few bad messages.
+# At most this many bad messages at once. The consumers halt a group when over 20% of its last
+# 100+ messages were dead-lettered (the alert for an upstream gone wrong); a 1% trickle must not
+# trip it. N=1000 put 38 into one burst, and refund-svc's orders group halted as designed.
+MALFORMED_BURST_MAX = 12
 SHORT_MIX: Mapping[Kind, int] = {Kind.KILL: 1, Kind.RELAY_KILL: 1, Kind.MALFORMED: 1}
 
 
@@ -76,8 +81,11 @@ def plan(
     faults: list[Fault] = []
     malformed_left = malformed_total
     malformed_faults = mix.get(Kind.MALFORMED, 0)
+    if malformed_faults:  # more, smaller bursts for a larger surge (MALFORMED draws come last)
+        malformed_faults = max(malformed_faults, math.ceil(malformed_total / MALFORMED_BURST_MAX))
+    counts = {**mix, Kind.MALFORMED: malformed_faults}
     for kind in Kind:  # a fixed order, so the draws replay whatever the mapping's order
-        for index in range(mix.get(kind, 0)):
+        for index in range(counts.get(kind, 0)):
             at_s = round(rng.uniform(start_s, window_s), 1)
             if kind is Kind.KILL:
                 service = SERVICES[index % len(SERVICES)] if index < len(SERVICES) else rng.choice(SERVICES)
