@@ -188,7 +188,7 @@ class Driver:
         self.first_day = ""
         self.auto_confirm_days = 7
         self.due: list[datetime] = []  # release dates of holds not yet released
-        self.undrained = 0
+        self.last_drain_failed = False  # the last settle_down timed out
         self.notes: list[str] = []
         self.lag_probe = LagProbe(platform.kafka_bootstrap, platform.group_prefix)
 
@@ -336,7 +336,7 @@ class Driver:
         judges the outcome."""
         # right after a failed wait the next one is short (a pacing aid must not eat the run);
         # one that succeeds gives the next its full time again
-        timeout_s = timeout_s * self.options.wait_scale if not self.undrained else 10
+        timeout_s = 10 if self.last_drain_failed else timeout_s * self.options.wait_scale
         deadline = time.monotonic() + timeout_s
         in_flight: dict[str, object] = {}
         while time.monotonic() < deadline:
@@ -350,14 +350,14 @@ class Driver:
                 and in_flight["outbox_backlog"] == 0
                 and in_flight["consumer_lag"] in (0, -1)
             ):
-                self.undrained = 0
+                self.last_drain_failed = False
                 return
             await asyncio.sleep(0.3)
-        self.undrained += 1
+        self.last_drain_failed = True
         self.phase_s["bus not drained before a clock move"] = (
             self.phase_s.get("bus not drained before a clock move", 0) + 1
         )
-        if in_flight["consumer_lag"]:
+        if isinstance(in_flight["consumer_lag"], int) and in_flight["consumer_lag"] > 0:
             try:  # which groups: a lag that never falls names its group here
                 in_flight["consumer_lag"] = await self.lag_probe.lag_by_group()
             except Exception as error:  # the probe's own failure is what is worth noting then

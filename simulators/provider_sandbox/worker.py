@@ -175,6 +175,10 @@ class OutcomeWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    def _until_rewrite_s(self) -> float:
+        """Seconds before the statements may be rewritten again (zero or less: now)."""
+        return self._statements_written_at + _STATEMENT_REWRITE_S - time.monotonic()
+
     async def run(self) -> None:
         store = self._runner.store
         while True:
@@ -190,8 +194,7 @@ class OutcomeWorker:
                             logger.info("%s %s", transition.request_id, transition.status.value)
                             self._unwritten_dates.add(transition.statement_date)
                             self._on_booked()
-                rewrite_in_s = self._statements_written_at + _STATEMENT_REWRITE_S - time.monotonic()
-                if self._unwritten_dates and rewrite_in_s <= 0:
+                if self._unwritten_dates and self._until_rewrite_s() <= 0:
                     for statement_date in sorted(self._unwritten_dates):
                         await self._statements.write(statement_date)
                         self._unwritten_dates.discard(statement_date)
@@ -200,9 +203,8 @@ class OutcomeWorker:
             except Exception:
                 logger.exception("outcome worker pass failed; retrying")
                 next_due = None
-                rewrite_in_s = _IDLE_POLL_S
             timeout_s = _IDLE_POLL_S if next_due is None else min(max(next_due - time.time(), 0.005), _IDLE_POLL_S)
             if self._unwritten_dates:  # come back when the held-back rewrite may run
-                timeout_s = min(timeout_s, max(rewrite_in_s, 0.005))
+                timeout_s = min(timeout_s, max(self._until_rewrite_s(), 0.005))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout_s)
