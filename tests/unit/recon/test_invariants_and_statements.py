@@ -102,3 +102,15 @@ def test_a_statement_reads_its_lines_off_the_postings_and_closes_on_the_balance(
     assert statement.memo["clawback_booked"] == 4750
     [row] = statement.orders
     assert (row.order_id, row.refunds_minor, row.commissions_minor, row.net_minor) == ("O-1", -5000, 250, -4750)
+
+
+def test_a_release_counts_as_on_time_up_to_the_windows_slack_past_its_date() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from recon_svc.domain.invariants import released_in_window
+
+    due = datetime(2026, 12, 5, 13, 43, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    assert released_in_window(due, due + timedelta(minutes=30), hour)  # 13:43 + 0:30 = 14:13
+    assert released_in_window(due, due + hour, hour)  # 14:43 exactly: still on time
+    assert not released_in_window(due, due + hour + timedelta(seconds=1), hour)

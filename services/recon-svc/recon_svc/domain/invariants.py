@@ -15,7 +15,7 @@ refunds more than was paid.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,12 @@ def check_order(order: OrderMoney) -> list[Violation]:
             )
         )
     return found
+
+
+def released_in_window(release_at: datetime, released_at: datetime, slack: timedelta) -> bool:
+    """A hold released by its policy date plus the window's slack was released on time, however
+    late its event reached recon."""
+    return released_at <= release_at + slack
 
 
 def window_violation(

@@ -28,7 +28,7 @@ from recon_svc.adapters.tables import (
     SignOffLineRow,
     ViolationRow,
 )
-from recon_svc.domain.invariants import OrderMoney, Violation, check_order, window_violation
+from recon_svc.domain.invariants import OrderMoney, Violation, check_order, released_in_window, window_violation
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
@@ -180,8 +180,8 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
         hold["released_at"] = released.released_at.isoformat()
         holds[released.hold_id] = hold
         order.holds = holds
-        if hold.get("release_at") and released.released_at <= (
-            datetime.fromisoformat(hold["release_at"]) + timing.window_slack
+        if hold.get("release_at") and released_in_window(
+            datetime.fromisoformat(hold["release_at"]), released.released_at, timing.window_slack
         ):
             await _close_window_finding(session, order.order_id, released.hold_id, now=now)
     await _judge_later(session, order.order_id, now, timing.grace)
@@ -380,7 +380,7 @@ async def _close_window_finding(session: AsyncSession, order_id: str, hold_id: s
         .where(
             col(ViolationRow.order_id) == order_id,
             col(ViolationRow.check_name) == "not_settled_in_window",
-            col(ViolationRow.fingerprint).endswith(f":{hold_id}"),
+            col(ViolationRow.figures)["hold_id"].astext == hold_id,
             col(ViolationRow.resolved_at).is_(None),
         )
         .values(resolved_at=now)
