@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Text, bindparam, cast, event, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from shipsettle_shared.contracts import EventPayload
 from shipsettle_shared.db import outbox_table
@@ -66,19 +67,21 @@ _WAKES_RELAY = "shipsettle.wakes_relay"
 
 
 def _wake_relay_after_commit(session: AsyncSession) -> None:
-    """Once per transaction: the commit (not the write, which may still roll back) wakes the
-    relay. A rolled-back write leaves the listener for the session's next commit, a harmless
-    extra wake."""
-    sync_session = session.sync_session
-    if sync_session.info.get(_WAKES_RELAY):
-        return
-    sync_session.info[_WAKES_RELAY] = True
+    """Marks the transaction: its commit (not the write, which may still roll back) wakes the
+    relay. A flag per write, read by one listener for every session."""
+    session.sync_session.info[_WAKES_RELAY] = True
 
-    def committed(_: object) -> None:
-        sync_session.info.pop(_WAKES_RELAY, None)
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop(_WAKES_RELAY, False):
         relay_wakeup.notify()
 
-    event.listen(sync_session, "after_commit", committed, once=True)
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    if not previous_transaction.nested:  # a savepoint's rollback keeps the writes made before it
+        session.info.pop(_WAKES_RELAY, None)  # nothing was committed: nobody to wake
 
 
 def shard_of(message_key: str) -> int:
