@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 
 TEST_KAFKA = os.environ.get("SHIPSETTLE_TEST_KAFKA", "127.0.0.1:19092")
-_ADMIN_DSN = "postgresql://shipsettle:shipsettle@127.0.0.1:5432/postgres"
+ADMIN_DSN = "postgresql://shipsettle:shipsettle@127.0.0.1:5432/postgres"
 
 
 async def recreate_database(name: str) -> str:
     """Drop and create ``name``; returns its SQLAlchemy URL."""
-    connection = await asyncpg.connect(_ADMIN_DSN)
+    connection = await asyncpg.connect(ADMIN_DSN)
     try:
         await connection.execute(f'drop database if exists "{name}" with (force)')
         await connection.execute(f'create database "{name}"')

@@ -54,6 +54,11 @@ do \$\$ begin
   if not exists (select from pg_roles where rolname = '$role') then
     create role $role login createdb password '$password';
   end if;
+  -- Tests and benches drop their databases "with (force)", which must also end an autovacuum
+  -- worker busy in them; that worker belongs to no role, so only pg_signal_backend may end it.
+  if not pg_has_role('$role', 'pg_signal_backend', 'member') then
+    grant pg_signal_backend to $role;
+  end if;
 end \$\$;
 SQL
   echo "postgres: running on 127.0.0.1:5432"
