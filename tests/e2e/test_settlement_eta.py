@@ -316,11 +316,40 @@ async def test_a_merchant_sees_its_orders_summed_by_blocker(platform: Platform, 
         by_blocker["in_hold_until"]["earliest_expected_at"]
     )
     assert summary["orders_by_state"] == {"not_confirmed": 1, "in_hold_until": 1}
+
+    # the same orders listed one by one, each as its own ETA tells it
+    states = (
+        await client.get(
+            f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/settlement-states",
+            headers=bearer(key),
+        )
+    ).json()
+    listed = {entry["order_id"]: entry for entry in states["orders"]}
+    assert {order_id: entry["state"] for order_id, entry in listed.items()} == {
+        waiting["order_id"]: "not_confirmed",
+        held["order_id"]: "in_hold_until",
+    }
+    for order in (waiting, held):
+        own = (
+            await client.get(
+                f"{platform.url('settlement-svc')}/v1/orders/{order['order_id']}/settlement-eta", headers=bearer(key)
+            )
+        ).json()
+        entry = listed[order["order_id"]]
+        assert entry["blockers"] == [blocker["blocker"] for blocker in own["blockers"]]
+    # a held order's date is fixed at sign-off (a waiting one's is an estimate from the moment read)
+    assert listed[held["order_id"]]["expected_date"] == until
     other = await client.get(
         f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/settlement-blockers",
         headers=bearer(platform.keys["merchant_b"]),
     )
     assert other.status_code == 404
+    not_theirs = await client.get(
+        f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/settlement-states",
+        headers=bearer(platform.keys["merchant_b"]),
+    )
+    assert not_theirs.status_code == 404
+    assert not_theirs.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_a_payout_of_two_orders_one_partly_refunded_is_explained_to_the_fen(

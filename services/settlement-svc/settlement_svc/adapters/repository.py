@@ -127,36 +127,46 @@ class SettlementRepository:
         )
 
     async def transactions_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[dict[str, Any]]:
-        statement = select(LedgerTransactionRow).where(col(LedgerTransactionRow.merchant_id) == merchant_id)
+        """The merchant's (or one order's) transactions with their postings, in posting order: one
+        query joining the two tables, whatever the merchant's size (an id list would pass the
+        driver's limit of 32767 parameters for a merchant with that many transactions)."""
+        statement = (
+            select(
+                _TRANSACTIONS.c.id,
+                _TRANSACTIONS.c.tx_key,
+                _TRANSACTIONS.c.kind,
+                _TRANSACTIONS.c.order_id,
+                _TRANSACTIONS.c.description,
+                _TRANSACTIONS.c.caused_by_event_id,
+                _TRANSACTIONS.c.created_at,
+                _POSTINGS.c.account_id,
+                _POSTINGS.c.amount_minor,
+            )
+            .select_from(_TRANSACTIONS.outerjoin(_POSTINGS, _POSTINGS.c.tx_id == _TRANSACTIONS.c.id))
+            .where(_TRANSACTIONS.c.merchant_id == merchant_id)
+            .order_by(_TRANSACTIONS.c.id, _POSTINGS.c.id)
+        )
         if order_id is not None:
-            statement = statement.where(col(LedgerTransactionRow.order_id) == order_id)
-        transactions = list((await self.session.execute(statement.order_by(col(LedgerTransactionRow.id)))).scalars())
-        if not transactions:
-            return []
-        postings = (
-            await self.session.execute(
-                select(LedgerPostingRow)
-                .where(col(LedgerPostingRow.tx_id).in_([tx.id for tx in transactions]))
-                .order_by(col(LedgerPostingRow.id))
-            )
-        ).scalars()
-        by_tx: dict[int, list[dict[str, Any]]] = {}
-        for posting in postings:
-            by_tx.setdefault(posting.tx_id, []).append(
-                {"account_id": posting.account_id, "amount_minor": posting.amount_minor}
-            )
-        return [
-            {
-                "tx_key": tx.tx_key,
-                "kind": tx.kind,
-                "order_id": tx.order_id,
-                "description": tx.description,
-                "caused_by_event_id": tx.caused_by_event_id,
-                "created_at": tx.created_at.isoformat(),
-                "postings": by_tx.get(tx.id or 0, []),
-            }
-            for tx in transactions
-        ]
+            statement = statement.where(_TRANSACTIONS.c.order_id == order_id)
+        transactions: list[dict[str, Any]] = []
+        last_id = None
+        for row in await self.session.execute(statement):
+            if row.id != last_id:
+                last_id = row.id
+                transactions.append(
+                    {
+                        "tx_key": row.tx_key,
+                        "kind": row.kind,
+                        "order_id": row.order_id,
+                        "description": row.description,
+                        "caused_by_event_id": row.caused_by_event_id,
+                        "created_at": row.created_at.isoformat(),
+                        "postings": [],
+                    }
+                )
+            if row.account_id is not None:
+                transactions[-1]["postings"].append({"account_id": row.account_id, "amount_minor": row.amount_minor})
+        return transactions
 
     async def unbalanced_transactions(self) -> list[str]:
         rows = await self.session.execute(
@@ -496,28 +506,32 @@ class SettlementRepository:
             statement = statement.where(col(OrderProgressRow.merchant_id) == merchant_id)
         return list((await self.session.execute(statement.order_by(col(OrderProgressRow.order_id)))).scalars())
 
-    async def orders_of_merchant(self, merchant_id: str) -> list[SettlementOrder]:
-        rows = await self.session.execute(
-            select(col(SettlementOrderRow.order_id)).where(col(SettlementOrderRow.merchant_id) == merchant_id)
-        )
-        orders = [await self.order(order_id) for order_id in rows.scalars()]
-        return [order for order in orders if order is not None]
+    async def orders_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[SettlementOrder]:
+        """The merchant's orders (or the one of them), in one query."""
+        statement = select(_ORDERS).where(_ORDERS.c.merchant_id == merchant_id)
+        if order_id is not None:
+            statement = statement.where(_ORDERS.c.order_id == order_id)
+        return [order_from_row(row) for row in await self.session.execute(statement.order_by(_ORDERS.c.order_id))]
 
-    async def holds_of_merchant(self, merchant_id: str) -> list[HoldRow]:
-        rows = await self.session.execute(
-            select(HoldRow).where(col(HoldRow.merchant_id) == merchant_id).order_by(col(HoldRow.release_at))
-        )
-        return list(rows.scalars())
+    async def holds_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[HoldRow]:
+        statement = select(HoldRow).where(col(HoldRow.merchant_id) == merchant_id)
+        if order_id is not None:
+            statement = statement.where(col(HoldRow.order_id) == order_id)
+        return list((await self.session.execute(statement.order_by(col(HoldRow.release_at)))).scalars())
 
-    async def refunds_of_merchant(self, merchant_id: str) -> list[RefundRow]:
-        rows = await self.session.execute(select(RefundRow).where(col(RefundRow.merchant_id) == merchant_id))
-        return list(rows.scalars())
+    async def refunds_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[RefundRow]:
+        statement = select(RefundRow).where(col(RefundRow.merchant_id) == merchant_id)
+        if order_id is not None:
+            statement = statement.where(col(RefundRow.order_id) == order_id)
+        return list((await self.session.execute(statement)).scalars())
 
 
 # Arrays in, one statement whatever the batch size: the SQL text stays the same, so asyncpg's
 # prepared statement is reused, and each statement fires the balance trigger once.
 _ORDERS = SettlementOrderRow.__table__
 _PROGRESS = OrderProgressRow.__table__
+_TRANSACTIONS = LedgerTransactionRow.__table__
+_POSTINGS = LedgerPostingRow.__table__
 _INSERT_TRANSACTIONS = text(
     """
     insert into ledger_transactions (tx_key, kind, merchant_id, order_id, description, caused_by_event_id, created_at)

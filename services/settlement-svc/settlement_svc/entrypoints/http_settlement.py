@@ -253,6 +253,24 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
 
 
 @router.get(
+    "/merchants/{merchant_id}/settlement-states",
+    summary="Every order of a merchant with its settlement state and expected date",
+    description=ETA_BLOCKERS
+    + "One entry per order the merchant has in settlement: its state (the earliest blocker, or paid out "
+    "or refunded when nothing blocks), its blockers and when all of its money is expected. Read at one "
+    "moment, so the orders agree with each other and with the balances. For one order's segments and "
+    "assumptions, see the order's settlement-eta. " + FIFO_RULE,
+)
+async def merchant_settlement_states(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    runtime = request.app.state.runtime
+    async with snapshot(runtime.sessions) as session:
+        return await progress.merchant_order_states(
+            session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request)
+        )
+
+
+@router.get(
     "/payouts/{payout_id}/explanation",
     summary="Every fen of a payout, order by order",
     description="The payout's application took these orders' released amounts (" + FIFO_RULE + ") Per order: "
