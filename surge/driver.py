@@ -967,27 +967,26 @@ class Driver:
 
     # --- observation ------------------------------------------------------------------------------
 
-    async def observe(self, order: OrderPlan) -> None:
-        """The order's stage as settlement reports it; a stage earlier than one seen before is a
-        regression."""
+    async def observe(self, merchant: Merchant) -> None:
+        """The merchant's orders' stages as settlement reports them (one read for all of them); a
+        stage earlier than one seen before is a regression."""
         response = await self.call(
-            "GET",
-            self.url("settlement-svc", f"/v1/orders/{order.order_id}/settlement-eta"),
-            who="ops",
-            expect=(200, 404),
+            "GET", self.url("settlement-svc", f"/v1/merchants/{merchant.merchant_id}/settlement-states"), who="ops"
         )
-        if response.status_code == 404:
-            return
-        state = response.json()["state"]
-        rank = STAGE_RANK.get(state)
-        if rank is None:
-            return
-        if rank < order.stage_rank:
-            self.counters.regressed.append(f"{order.order_id}: {STAGES[order.stage_rank]} -> {state}")
-        order.stage_rank = max(order.stage_rank, rank)
+        states = {entry["order_id"]: entry["state"] for entry in response.json()["orders"]}
+        for order in self.orders:
+            rank = STAGE_RANK.get(states.get(order.order_id, "")) if order.merchant_id == merchant.merchant_id else None
+            if rank is None:
+                continue
+            state = states[order.order_id]
+            if rank < order.stage_rank:
+                self.counters.regressed.append(f"{order.order_id}: {STAGES[order.stage_rank]} -> {state}")
+            order.stage_rank = max(order.stage_rank, rank)
 
     async def observe_all(self) -> None:
-        await self.each([o for o in self.orders if o.placed], self.observe, "observe")
+        started = time.monotonic()
+        await self.each(list(self.merchants.values()), self.observe, "observe")
+        self.phase_s["observe"] = round(self.phase_s.get("observe", 0) + time.monotonic() - started, 2)
 
     # --- quiet ------------------------------------------------------------------------------------
 
