@@ -88,6 +88,11 @@ class SurgeError(Exception):
     """An answer the driver did not expect; counted as an unclassified error."""
 
 
+# The surge's waits (until every order reached a step, until the bus drained) were calibrated on
+# this many orders; a larger surge gets proportionally longer, as its work grows with its orders.
+CALIBRATED_ORDERS = 300
+
+
 @dataclass
 class Options:
     orders: int = 300
@@ -164,6 +169,7 @@ class Driver:
     # how a poll's interval grows after each miss (1: it does not), and up to what
     poll_growth: float = 1.0
     poll_max_s: float = 2.0
+    round_pause_s: float = 1.0  # between two rounds of until_all's polls
 
     def __init__(self, platform: PlatformHandle, options: Options) -> None:
         self.platform = platform
@@ -280,31 +286,70 @@ class Driver:
     async def until_all(
         self, items: list[T], done: Callable[[T], Awaitable[bool]], what: str, timeout_s: float = 120
     ) -> list[T]:
-        """Poll every item still pending, in rounds, until ``done`` holds for all (returned in
-        order) or the timeout; the ones left are counted as errors. Waiting in rounds keeps the
-        concurrency slots for requests, not for sleeping."""
-        timeout_s *= self.options.wait_scale
+        """Poll the items still pending, in rounds, until ``done`` holds for all (returned in
+        order) or the timeout; the ones left are counted as errors. Items finish roughly in the
+        order given (dispatched first, delivered first), so a round walks them in that order and
+        stops once ``concurrency`` of them are not done yet: a wait costs about one poll per item
+        plus a few per round, not the whole backlog every round (which, for thousands of orders,
+        kept the services busy answering the driver). A round that finds nothing done starts the
+        next one where it stopped, so a few stuck items cannot hide the others."""
+        timeout_s *= self.size_scale
         pending = list(items)
         finished: set[int] = set()
         deadline = time.monotonic() + timeout_s
-        results: dict[int, bool] = {}
+        start = 0
         while pending and time.monotonic() < deadline:
-            results.clear()
-
-            async def probe(item: T) -> None:
-                results[id(item)] = await done(item)
-
-            await self.each(pending, probe, what)
-            finished |= {key for key, ok in results.items() if ok}
-            pending = [item for item in pending if id(item) not in finished]
-            if pending:  # a round of N polls is load too: space rounds by their size
-                await asyncio.sleep(max(0.5, len(pending) / 100))
+            found, probed = await self.poll_round(pending[start:] + pending[:start], done, what)
+            finished |= found
+            if found:
+                pending = [item for item in pending if id(item) not in finished]
+                start = 0
+            else:
+                start = (start + probed) % len(pending)
+            if pending:
+                await asyncio.sleep(self.round_pause_s)
         for item in pending:
             seen = getattr(item, "last_seen", "")
             self.counters.error(f"{what}: {getattr(item, 'order_id', item)} not within {timeout_s}s {seen}")
         spent = timeout_s - (deadline - time.monotonic())
         self.phase_s[f"wait {what}"] = round(self.phase_s.get(f"wait {what}", 0) + spent, 2)
         return [item for item in items if id(item) in finished]
+
+    async def poll_round(self, items: list[T], done: Callable[[T], Awaitable[bool]], what: str) -> tuple[set[int], int]:
+        """Probe ``items`` in order, ``concurrency`` at a time, until ``concurrency`` of them are
+        not done yet: (the ids of those done, how many were probed). A probe's failure is counted
+        and taken as not done."""
+        found: set[int] = set()
+        misses = 0
+
+        async def probe(item: T) -> None:
+            nonlocal misses
+            try:
+                ok = await done(item)
+            except (SurgeError, httpx.HTTPError, KeyError, ValueError) as error:
+                self.counters.error(f"{what}: {error!r}")
+                ok = False
+            finally:
+                self.gate.release()
+            if ok:
+                found.add(id(item))
+            else:
+                misses += 1
+
+        probes: list[asyncio.Task[None]] = []
+        for item in items:
+            await self.gate.acquire()
+            if misses >= self.options.concurrency:
+                self.gate.release()
+                break
+            probes.append(asyncio.create_task(probe(item)))
+        await asyncio.gather(*probes)
+        return found, len(probes)
+
+    @property
+    def size_scale(self) -> float:
+        """How much longer than calibrated a wait on all of the surge's orders may take."""
+        return self.options.wait_scale * max(1.0, self.options.orders / CALIBRATED_ORDERS)
 
     def url(self, service: str, path: str) -> str:
         return f"{self.platform.url(service)}{path}"
@@ -336,7 +381,10 @@ class Driver:
         judges the outcome."""
         # right after a failed wait the next one is short (a pacing aid must not eat the run);
         # one that succeeds gives the next its full time again
-        timeout_s = 10 if self.last_drain_failed else timeout_s * self.options.wait_scale
+        if self.last_drain_failed:
+            timeout_s = 10
+        else:  # a clock move fires as many timers as there are orders: more orders, longer to drain
+            timeout_s *= self.size_scale
         deadline = time.monotonic() + timeout_s
         in_flight: dict[str, object] = {}
         while time.monotonic() < deadline:

@@ -289,15 +289,17 @@ class LagProbe:
     def __init__(self, bootstrap: str, group_prefix: str) -> None:
         self.bootstrap = bootstrap
         self.group_prefix = group_prefix
-        self._new_clients()
+        self.started = False  # its clients are made and started at the first look
 
-    def _new_clients(self) -> None:
+    async def _start(self) -> None:
         from aiokafka import AIOKafkaConsumer
         from aiokafka.admin import AIOKafkaAdminClient
 
         self.admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
         self.consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
-        self.started = False
+        await self.admin.start()
+        await self.consumer.start()
+        self.started = True
 
     async def reset(self) -> None:
         """Fresh clients for the next look: after a broker restart an admin client can keep
@@ -306,16 +308,14 @@ class LagProbe:
             await self.close()
         except Exception as error:  # closing what is broken may fail too; the new clients are what count
             log.info("lag probe: closing the old clients failed (%s); starting new ones", error)
-        self._new_clients()
+        self.started = False
 
     async def lag(self) -> int:
         return sum((await self.lag_by_group()).values())
 
     async def lag_by_group(self) -> dict[str, int]:
         if not self.started:
-            await self.admin.start()
-            await self.consumer.start()
-            self.started = True
+            await self._start()
         groups = [g[0] for g in await self.admin.list_consumer_groups() if str(g[0]).startswith(self.group_prefix)]
         lag: dict[str, int] = {}
         for group in groups:
