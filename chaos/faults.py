@@ -58,7 +58,7 @@ FULL_MIX: Mapping[Kind, int] = {
     Kind.MALFORMED: 4,
 }
 # At most this many bad messages at once. The consumers halt a group when over 20% of its last
-# 100+ messages were dead-lettered (the alert for an upstream gone wrong); a 1% trickle must not
+# 500 messages were dead-lettered (the alert for an upstream gone wrong); a 1% trickle must not
 # trip it. N=1000 put 38 into one burst, and refund-svc's orders group halted as designed.
 MALFORMED_BURST_MAX = 12
 # The short version inside `make test`: one consumer kill, one relay kill, a few bad messages.

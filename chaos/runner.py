@@ -75,7 +75,16 @@ class ChaosRunner:
     # --- the plan ------------------------------------------------------------------------------
 
     async def inject(self, faults: list[Fault]) -> None:
-        """Each fault at its moment (or right after the previous one has recovered)."""
+        """Each fault at its moment, or right after the previous one of its lane has recovered.
+        Malformed messages are traffic, not a broken process: they keep their own lane, so a
+        fault that takes minutes to recover (a relay kill waiting for its publish) does not pile
+        them up behind it and release them all at once."""
+        traffic = [fault for fault in faults if fault.kind is Kind.MALFORMED]
+        breakage = [fault for fault in faults if fault.kind is not Kind.MALFORMED]
+        await asyncio.gather(self._inject_lane(traffic), self._inject_lane(breakage))
+        self.records.sort(key=lambda record: record.started_s)
+
+    async def _inject_lane(self, faults: list[Fault]) -> None:
         for fault in faults:
             delay = fault.at_s - self.now_s()
             if delay > 0:

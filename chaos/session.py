@@ -114,6 +114,7 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
         for proxy in proxies.values():
             await proxy.stop()
     recovered = [r.recovered_s for r in runner.records if r.recovered_s is not None]
+    injected = {id(r.fault) for r in runner.records}
     last_fault_s = max(recovered, default=0.0)
     result["checks"]["dead_letters"] = {"ok": dead_letters["ok"], "failures": dead_letters["missing"]}
     result["ok"] = bool(result["ok"] and dead_letters["ok"])
@@ -123,7 +124,7 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
         "brokers": 3 if options.three_brokers else 1,
         "proxy": options.proxy,
         "faults": [r.as_json() for r in runner.records],
-        "not_injected": [f.as_json() for f in faults[len(runner.records) :]],
+        "not_injected": [f.as_json() for f in faults if id(f) not in injected],
         "unplanned_restarts": runner.restarts,
         "dead_letters": dead_letters,
         "surge_s": round(finished_s, 1),

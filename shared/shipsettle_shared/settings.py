@@ -55,10 +55,12 @@ class ServiceSettings(BaseSettings):
     consumer_max_records: int = 200
     # Halt a group when more than this share of its last `window` messages (once it has seen
     # `min_messages`) went to the dead-letter topic: a few bad messages are isolated, a flood
-    # means something upstream is broken.
+    # means something upstream is broken. Judged over a full window by default: a restarted
+    # member on a quiet topic once halted on 59 bad of its first 131 (two bursts while little
+    # else flowed), which stopped refunds for a 1% trickle. A real flood still halts, after 500.
     consumer_halt_bad_share: float = Field(default=0.2, gt=0, le=1)
     consumer_halt_window: int = Field(default=500, gt=0)
-    consumer_halt_min_messages: int = Field(default=100, gt=0)
+    consumer_halt_min_messages: int = Field(default=500, gt=0)
     handler_max_attempts: int = 5
     handler_backoff_initial_ms: int = 100
     handler_backoff_max_ms: int = 2_000

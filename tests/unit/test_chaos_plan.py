@@ -1,10 +1,14 @@
 """The chaos fault plan (chaos/faults.py): replayable from its seed, and malformed messages sent
-as a trickle that the consumers' halt guard (over 20% of a 100+ message window) must not mistake
-for an upstream gone wrong."""
+as a trickle that the consumers' halt guard (over 20% of a 500-message window) must not mistake
+for an upstream gone wrong, at their own moments whatever else is going on (chaos/runner.py)."""
 
 from __future__ import annotations
 
-from chaos.faults import FULL_MIX, Kind, plan
+import asyncio
+
+from chaos.faults import FULL_MIX, Fault, Kind, plan
+from chaos.runner import ChaosRunner
+from surge.platform import PlatformHandle
 
 TOPICS = ["order.events", "shipment.events", "settlement.events", "refund.events"]
 
@@ -37,3 +41,33 @@ def test_more_bursts_leave_every_other_fault_where_it_was() -> None:
         return [fault for fault in faults if fault.kind is not Kind.MALFORMED]
 
     assert others(150) == others(45)
+
+
+async def test_malformed_messages_keep_their_moments_while_a_slow_fault_recovers() -> None:
+    # a relay kill that recovers only once both bursts went out: one lane would wait forever
+    both_sent = asyncio.Event()
+    sent: list[float] = []
+    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+
+    async def apply(fault: Fault) -> str:
+        if fault.kind is Kind.MALFORMED:
+            sent.append(fault.at_s)
+            if len(sent) == 2:
+                both_sent.set()
+            return "sent"
+        try:
+            await asyncio.wait_for(both_sent.wait(), timeout=10)
+        except TimeoutError:
+            return "the bursts waited behind me"
+        return "recovered after both bursts"
+
+    runner._apply = apply  # type: ignore[method-assign]
+    plan = [
+        Fault(0.0, Kind.RELAY_KILL, "order-svc", 0.0, "relay.after_publish@2"),
+        Fault(0.1, Kind.MALFORMED, "order.events", 0.0, "3"),
+        Fault(0.2, Kind.MALFORMED, "shipment.events", 0.0, "3"),
+    ]
+    await runner.inject(plan)
+
+    assert [record.outcome for record in runner.records] == ["recovered after both bursts", "sent", "sent"]
+    assert sent == [0.1, 0.2]
