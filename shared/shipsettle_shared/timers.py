@@ -138,7 +138,13 @@ class TimerScheduler:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            for row in rows:
+            # Fire in key order. The batch is one transaction, so every row a handler locks stays
+            # locked until the whole batch commits; two instances firing the same rows in
+            # different orders deadlock (PostgreSQL ends one after a second, and the timer waits
+            # for its retry). Timer keys start with what their handler locks (a shipment id, a
+            # hold id), so key order is one lock order for every instance. Seen at N=1000: 3,198
+            # due timers drained at 9 a second, with two logistics-svc instances deadlocking.
+            for row in sorted(rows, key=lambda row: row.timer_key):
                 timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
                 token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
                 try:

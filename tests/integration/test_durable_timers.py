@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from bus_support import bus_service
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import engine_for, eventually, fresh_service_database
 
@@ -116,6 +116,55 @@ async def test_a_failing_timer_handler_is_retried_later_and_does_not_block_other
         clock.advance(timedelta(seconds=2))  # past the first retry backoff
         assert await scheduler.fire_due() == 1
         assert await _outbox_rows(sessions, "broken") == 1
+
+
+async def test_two_schedulers_firing_timers_that_lock_the_same_rows_in_opposite_orders_do_not_deadlock() -> None:
+    # Timers "a" come due in row order, timers "b" in the reverse order. With batches of 50 one
+    # instance claims the a's and the other the b's; each handler locks its row and holds it to the
+    # end of its batch. Fired in claim order, the two batches meet in the middle and deadlock.
+    url = await fresh_service_database("order-svc", "_timer_locks")
+    async with engine_for(url) as engine_a, engine_for(url) as engine_b:
+        sessions_a = async_sessionmaker(engine_a, expire_on_commit=False)
+        sessions_b = async_sessionmaker(engine_b, expire_on_commit=False)
+        clock = ShiftableClock()
+        start = clock.now() + timedelta(hours=1)
+        async with unit_of_work(sessions_a) as session:
+            await session.execute(text("create table locked_rows (row_key text primary key, fired int not null)"))
+            for index in range(50):
+                key = f"row-{index:02d}"
+                await session.execute(text("insert into locked_rows values (:key, 0)"), {"key": key})
+                await schedule_timer(session, "touch", f"{key}#a", start + timedelta(seconds=index))
+                await schedule_timer(session, "touch", f"{key}#b", start + timedelta(seconds=100 - index))
+        failures: list[str] = []
+
+        async def touch(session: AsyncSession, timer: DueTimer) -> None:
+            try:
+                await session.execute(
+                    text("update locked_rows set fired = fired + 1 where row_key = :key"),
+                    {"key": timer.timer_key.split("#")[0]},
+                )
+            except Exception as error:
+                failures.append(f"{timer.timer_key}: {type(error).__name__}")
+                raise
+            await asyncio.sleep(0.01)  # the other instance moves on meanwhile
+
+        first = TimerScheduler(sessions_a, clock, {"touch": touch}, batch_size=50)
+        second = TimerScheduler(sessions_b, clock, {"touch": touch}, batch_size=50)
+        clock.advance(timedelta(hours=2))
+
+        async def second_a_moment_later() -> int:
+            await asyncio.sleep(0.1)  # the first has claimed the a's and is firing them
+            return await second.fire_due()
+
+        fired = await asyncio.gather(first.fire_due(), second_a_moment_later())
+
+        assert failures == []
+        assert sorted(fired) == [50, 50]
+        async with sessions_a() as session:
+            counts = (await session.execute(text("select distinct fired from locked_rows"))).scalars().all()
+            attempts = await session.scalar(select(func.max(timers_table.c.attempts)))
+        assert counts == [2]
+        assert attempts == 0
 
 
 async def test_a_driver_moving_the_clock_can_see_the_timers_it_made_due_and_not_yet_fired() -> None:
