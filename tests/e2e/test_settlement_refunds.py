@@ -24,7 +24,7 @@ from local import SANDBOX_API_SECRET
 from logistics_support import service_now
 from order_support import simple_order
 from platform_support import Platform, bearer, new_merchant
-from support import TEST_KAFKA, eventually
+from support import TEST_KAFKA, envelopes_on_topic, eventually
 
 from shipsettle_shared.contracts import (
     EventPayload,
@@ -36,6 +36,7 @@ from shipsettle_shared.contracts import (
     RefundRejected,
     RefundRequested,
     ShipmentLine,
+    Topic,
 )
 from shipsettle_shared.outbox import build_envelope
 
@@ -316,6 +317,46 @@ async def test_a_refund_completed_before_the_release_comes_out_of_the_hold(
     }
     assert 10999 + 0 == 3333 + 333 + 7333
     await ledger_is_sound(client, platform)
+
+
+async def test_a_hold_refunded_to_nothing_still_announces_its_end_at_zero(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    # recon waits for every hold's end: a hold that refunds emptied ends without a posting, but
+    # not in silence (chaos N=1000 left a window finding open for such a hold)
+    merchant = await merchant_with_policy(platform, client, "rf-zero")
+    order = cups_order(merchant["merchant_id"])
+    order_id = order["order_id"]
+    await place(client, platform, order)
+    await wait_for_settlement(client, platform, merchant, order_id, lambda s: True)
+    await sign_off(client, platform, merchant, order_id, 3)
+    await wait_for_settlement(client, platform, merchant, order_id, lambda s: bool(s["holds"]))
+    refund_id = f"RF-{uuid.uuid4().hex[:10]}"
+    every_cup = refund_lines(3, 3333)
+    await request_refund(merchant, order_id, refund_id, every_cup, shipping_minor=1000)
+    await complete_refund(merchant, order_id, refund_id, every_cup, shipping_minor=1000)
+    done = await wait_for_settlement(
+        client, platform, merchant, order_id, lambda s: bool(s["refunds"]) and s["refunds"][0]["status"] == "completed"
+    )
+    [hold] = done["holds"]
+    assert hold["reversed_minor"] == 10499  # 9999 + 1000 shipping - 500 commission: all of the hold
+    assert hold["amount_minor"] == 0
+
+    async def ended() -> dict[str, Any] | None:
+        found = await settlement_of(client, platform, merchant, order_id)
+        return found if found and found["holds"][0]["released_at"] else None
+
+    final = await advance_and_wait(platform, ended)
+    assert [tx["kind"] for tx in final["transactions"]] == ["sign_off", "refund"]  # nothing to post
+
+    async def announced() -> dict[str, Any] | None:
+        for _, envelope in await envelopes_on_topic(Topic.SETTLEMENT):
+            if envelope.event_type == "FundsReleased" and envelope.payload["hold_id"] == hold["hold_id"]:
+                return envelope.payload
+        return None
+
+    event = await eventually(announced, timeout_s=30)
+    assert (event["released_minor"], event["available_minor"], event["reserved_minor"]) == (0, 0, 0)
 
 
 async def test_a_refund_requested_after_the_release_freezes_the_amount_until_it_is_closed(

@@ -58,8 +58,46 @@ async def release_due_frozen_holds(session: AsyncSession, order_id: str, *, now:
 async def _release(session: AsyncSession, hold: HoldRow, *, now: datetime, rules: ReviewRules) -> None:
     repository = SettlementRepository(session)
     hold.released_at = now
-    if hold.amount_minor == 0:
-        return  # refunds took all of it back before the release: nothing left to move
+    order = await repository.order(hold.order_id)
+    reserve = 0
+    if hold.amount_minor > 0:  # else refunds took all of it back before the release: nothing to move
+        reserve = await _move_to_available(session, hold, now=now, rules=rules)
+        await notifications.notify(
+            session,
+            hold.merchant_id,
+            "settlement.available",
+            {
+                "order_id": hold.order_id,
+                "hold_id": hold.hold_id,
+                "available_minor": hold.amount_minor - reserve,
+                "reserved_minor": reserve,
+                "currency": order.currency if order else "CNY",
+            },
+            now=now,
+        )
+    # Announced even at 0: the hold has ended, and recon's window check waits for its end (a
+    # parcel refunded whole before its release once left a finding open for a settled hold).
+    await add_to_outbox(
+        session,
+        contracts.FundsReleased(
+            order_id=hold.order_id,
+            merchant_id=hold.merchant_id,
+            hold_id=hold.hold_id,
+            currency=order.currency if order else "CNY",
+            released_minor=hold.amount_minor,
+            available_minor=hold.amount_minor - reserve,
+            reserved_minor=reserve,
+            released_at=now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+
+
+async def _move_to_available(session: AsyncSession, hold: HoldRow, *, now: datetime, rules: ReviewRules) -> int:
+    """Post the hold's amount from pending to available less the rolling reserve (its own
+    release scheduled), and apply automatically where the merchant's policy says so; the reserve."""
+    repository = SettlementRepository(session)
     policy = await repository.policy(hold.merchant_id, hold.signed_off_at)
     reserve = policy.reserve_minor(hold.amount_minor)
     merchant = hold.merchant_id
@@ -82,7 +120,6 @@ async def _release(session: AsyncSession, hold: HoldRow, *, now: datetime, rules
         ),
         now=now,
     )
-    order = await repository.order(hold.order_id)
     if reserve:
         await schedule_timer(
             session,
@@ -92,34 +129,7 @@ async def _release(session: AsyncSession, hold: HoldRow, *, now: datetime, rules
             {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant},
         )
     await payouts.auto_apply(session, merchant, now=now, rules=rules)
-    await notifications.notify(
-        session,
-        merchant,
-        "settlement.available",
-        {
-            "order_id": hold.order_id,
-            "hold_id": hold.hold_id,
-            "available_minor": hold.amount_minor - reserve,
-            "reserved_minor": reserve,
-            "currency": order.currency if order else "CNY",
-        },
-        now=now,
-    )
-    await add_to_outbox(
-        session,
-        contracts.FundsReleased(
-            order_id=hold.order_id,
-            merchant_id=merchant,
-            hold_id=hold.hold_id,
-            currency=order.currency if order else "CNY",
-            released_minor=hold.amount_minor,
-            available_minor=hold.amount_minor - reserve,
-            reserved_minor=reserve,
-            released_at=now,
-        ),
-        producer=PRODUCER,
-        occurred_at=now,
-    )
+    return reserve
 
 
 async def release_reserve(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
