@@ -131,6 +131,18 @@ async def sign_off(
     )
 
 
+async def held_cups_order(
+    client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str]
+) -> tuple[str, dict[str, Any]]:
+    """Three cups placed and signed off: the order id and its settlement once the hold is booked."""
+    order = cups_order(merchant["merchant_id"])
+    await place(client, platform, order)
+    await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: True)
+    await sign_off(client, platform, merchant, order["order_id"], 3)
+    booked = await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: bool(s["holds"]))
+    return order["order_id"], booked
+
+
 def refund_lines(units: int, unit_paid_minor: int) -> list[RefundLine]:
     # no coupons on these orders: subsidy 0, commission base = paid
     paid = units * unit_paid_minor
@@ -248,12 +260,7 @@ async def test_a_refund_completed_before_the_release_comes_out_of_the_hold(
     platform: Platform, client: httpx.AsyncClient
 ) -> None:
     merchant = await merchant_with_policy(platform, client, "rf-a")
-    order = cups_order(merchant["merchant_id"])
-    order_id = order["order_id"]
-    await place(client, platform, order)
-    await wait_for_settlement(client, platform, merchant, order_id, lambda s: True)
-    await sign_off(client, platform, merchant, order_id, 3)
-    booked = await wait_for_settlement(client, platform, merchant, order_id, lambda s: bool(s["holds"]))
+    order_id, booked = await held_cups_order(client, platform, merchant)
     assert postings(booked["transactions"][0]) == {
         "platform:clearing": -10999,  # 9999 goods + 1000 shipping released from escrow
         "platform:commission": 500,  # 9999 * 5% = 499.95 -> 500
@@ -325,12 +332,7 @@ async def test_a_hold_refunded_to_nothing_still_announces_its_end_at_zero(
     # recon waits for every hold's end: a hold that refunds emptied ends without a posting, but
     # not in silence (chaos N=1000 left a window finding open for such a hold)
     merchant = await merchant_with_policy(platform, client, "rf-zero")
-    order = cups_order(merchant["merchant_id"])
-    order_id = order["order_id"]
-    await place(client, platform, order)
-    await wait_for_settlement(client, platform, merchant, order_id, lambda s: True)
-    await sign_off(client, platform, merchant, order_id, 3)
-    await wait_for_settlement(client, platform, merchant, order_id, lambda s: bool(s["holds"]))
+    order_id, _ = await held_cups_order(client, platform, merchant)
     refund_id = f"RF-{uuid.uuid4().hex[:10]}"
     every_cup = refund_lines(3, 3333)
     await request_refund(merchant, order_id, refund_id, every_cup, shipping_minor=1000)

@@ -3,11 +3,12 @@ ledger's own checks. Every amount is an integer in fen."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Annotated, Any
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.repository import SettlementRepository, policy_to_json
 from settlement_svc.adapters.tables import PayoutRow
@@ -244,12 +245,7 @@ async def settlement_eta(order_id: IdPath, request: Request, principal: Readers)
     + FIFO_RULE,
 )
 async def settlement_blockers(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
-    principal.require_merchant_access(merchant_id, "merchant", merchant_id)
-    runtime = request.app.state.runtime
-    async with snapshot(runtime.sessions) as session:
-        return await progress.merchant_blockers(
-            session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request)
-        )
+    return await _merchant_progress(progress.merchant_blockers, merchant_id, request, principal)
 
 
 @router.get(
@@ -262,12 +258,24 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
     "assumptions, see the order's settlement-eta. " + FIFO_RULE,
 )
 async def merchant_settlement_states(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    return await _merchant_progress(progress.merchant_order_states, merchant_id, request, principal)
+
+
+class _MerchantProgressView(Protocol):
+    async def __call__(
+        self, session: AsyncSession, merchant_id: str, *, now: datetime, rules: EtaRules
+    ) -> dict[str, Any]: ...
+
+
+async def _merchant_progress(
+    view: _MerchantProgressView, merchant_id: str, request: Request, principal: Principal
+) -> dict[str, Any]:
+    """One of the merchant's progress views, read at one moment (the merchant's own, or anyone's
+    for ops and the platform)."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
-        return await progress.merchant_order_states(
-            session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request)
-        )
+        return await view(session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request))
 
 
 @router.get(
