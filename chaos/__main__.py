@@ -13,6 +13,7 @@ import asyncio
 import json
 import random
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -101,8 +102,12 @@ def write_report(path: Path, result: dict[str, Any]) -> None:
             f"{fault['recovery_s']} | {fault['outcome']} |"
         )
     restarts = ", ".join(f"{r['process']} at {r['at_s']} s (exit {r['exit']})" for r in chaos["unplanned_restarts"])
+    left = Counter(str(fault["kind"]) for fault in chaos["not_injected"])
     lines += [
         "",
+        "Planned but not injected (the surge had ended): "
+        + (", ".join(f"{kind} x{count}" for kind, count in sorted(left.items())) or "none")
+        + ".",
         f"Restarted by the supervisor after dying on their own: {restarts or 'none'}.",
         f"Dead letters: {chaos['dead_letters']['injected']} malformed messages injected, "
         f"{chaos['dead_letters']['dead_lettered']} letters (one per consumer group reading the topic), "
