@@ -285,6 +285,13 @@ async def test_an_order_shows_the_right_blocker_at_every_stage_until_it_is_paid_
     assert booking["caused_by_event_id"]
 
 
+async def merchant_view(
+    client: httpx.AsyncClient, platform: Platform, merchant_id: str, view: str, key: dict[str, str]
+) -> httpx.Response:
+    """One of settlement's per-merchant views, asked with ``key``."""
+    return await client.get(f"{platform.url('settlement-svc')}/v1/merchants/{merchant_id}/{view}", headers=bearer(key))
+
+
 async def test_a_merchant_sees_its_orders_summed_by_blocker(platform: Platform, client: httpx.AsyncClient) -> None:
     key = await merchant_with_policy(platform, client, "eta-sum")
     waiting = simple_order(key["merchant_id"], unit_price="50.00", quantity=2)
@@ -296,12 +303,7 @@ async def test_a_merchant_sees_its_orders_summed_by_blocker(platform: Platform, 
     found = await wait_for_eta(client, platform, key, held["order_id"], in_state("in_hold_until"))
     until = found["blockers"][0]["until"]
 
-    summary = (
-        await client.get(
-            f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/settlement-blockers",
-            headers=bearer(key),
-        )
-    ).json()
+    summary = (await merchant_view(client, platform, key["merchant_id"], "settlement-blockers", key)).json()
     by_blocker = {entry["blocker"]: entry for entry in summary["blockers"]}
     assert set(by_blocker) == {"not_confirmed", "in_hold_until"}
     # 2 x 50.00 less 5% = 9500 each: one not confirmed (an estimate), one booked and held
@@ -318,12 +320,7 @@ async def test_a_merchant_sees_its_orders_summed_by_blocker(platform: Platform, 
     assert summary["orders_by_state"] == {"not_confirmed": 1, "in_hold_until": 1}
 
     # the same orders listed one by one, each as its own ETA tells it
-    states = (
-        await client.get(
-            f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/settlement-states",
-            headers=bearer(key),
-        )
-    ).json()
+    states = (await merchant_view(client, platform, key["merchant_id"], "settlement-states", key)).json()
     listed = {entry["order_id"]: entry for entry in states["orders"]}
     assert {order_id: entry["state"] for order_id, entry in listed.items()} == {
         waiting["order_id"]: "not_confirmed",
@@ -339,14 +336,12 @@ async def test_a_merchant_sees_its_orders_summed_by_blocker(platform: Platform, 
         assert entry["blockers"] == [blocker["blocker"] for blocker in own["blockers"]]
     # a held order's date is fixed at sign-off (a waiting one's is an estimate from the moment read)
     assert listed[held["order_id"]]["expected_date"] == until
-    other = await client.get(
-        f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/settlement-blockers",
-        headers=bearer(platform.keys["merchant_b"]),
+    other = await merchant_view(
+        client, platform, key["merchant_id"], "settlement-blockers", platform.keys["merchant_b"]
     )
     assert other.status_code == 404
-    not_theirs = await client.get(
-        f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/settlement-states",
-        headers=bearer(platform.keys["merchant_b"]),
+    not_theirs = await merchant_view(
+        client, platform, key["merchant_id"], "settlement-states", platform.keys["merchant_b"]
     )
     assert not_theirs.status_code == 404
     assert not_theirs.headers["content-type"].startswith("application/problem+json")
