@@ -68,6 +68,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result["ok"] else 1
 
 
+# The issue's bar: every order final within this long after the last fault.
+FINAL_WITHIN_S = 120.0
+
+
+def last_disruption_s(faults: list[dict[str, Any]]) -> float | None:
+    """When the last fault that disrupted the platform recovered. Malformed messages are left
+    out (a trickle the consumers dead-letter as they go, at any moment of normal work), and so is
+    a relay kill whose failpoint was never reached before the surge ended (nothing was killed
+    while the surge ran)."""
+    moments = [
+        float(fault["recovered_s"])
+        for fault in faults
+        if fault["kind"] != "malformed"
+        and fault["recovered_s"] is not None
+        and "not reached when the surge ended" not in fault["outcome"]
+    ]
+    return max(moments, default=None)
+
+
 def write_report(path: Path, result: dict[str, Any]) -> None:
     """Replace (or append) this file's "make chaos" section with the run's report."""
     chaos = result["chaos"]
@@ -85,6 +104,18 @@ def write_report(path: Path, result: dict[str, Any]) -> None:
             f"progress; it was wound up {-after_s} s later, at {chaos['last_fault_recovered_s']} s, before the "
             "checker ran"
         )
+    disrupted_s = last_disruption_s(chaos["faults"])
+    if disrupted_s is not None:
+        final_after_s = round(chaos["surge_s"] - disrupted_s, 1)
+        timing += (
+            f". The last fault that disrupted the platform (malformed messages and relay kills never "
+            f"fired aside) recovered at {disrupted_s} s; "
+        )
+        if final_after_s < 0:
+            timing += "it was still in progress when every order was final"
+        else:
+            verdict = "within" if final_after_s <= FINAL_WITHIN_S else "NOT within"
+            timing += f"every order was final {final_after_s} s after it, {verdict} the {FINAL_WITHIN_S:.0f} s allowed"
     lines = [
         section,
         "",

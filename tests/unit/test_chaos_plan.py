@@ -1,11 +1,13 @@
 """The chaos fault plan (chaos/faults.py): replayable from its seed, and malformed messages sent
 as a trickle that the consumers' halt guard (over 20% of a 500-message window) must not mistake
-for an upstream gone wrong, at their own moments whatever else is going on (chaos/runner.py)."""
+for an upstream gone wrong, at their own moments whatever else is going on (chaos/runner.py);
+the report's last disruption, which the 120 s bar is measured from."""
 
 from __future__ import annotations
 
 import asyncio
 
+from chaos.__main__ import last_disruption_s
 from chaos.faults import FULL_MIX, Fault, Kind, plan
 from chaos.runner import ChaosRunner
 from surge.platform import PlatformHandle
@@ -71,3 +73,18 @@ async def test_malformed_messages_keep_their_moments_while_a_slow_fault_recovers
 
     assert [record.outcome for record in runner.records] == ["recovered after both bursts", "sent", "sent"]
     assert sent == [0.1, 0.2]
+
+
+def test_the_last_disruption_leaves_out_malformed_messages_and_relay_kills_that_never_fired() -> None:
+    def fault(kind: str, recovered_s: float | None, outcome: str = "") -> dict[str, object]:
+        return {"kind": kind, "recovered_s": recovered_s, "outcome": outcome}
+
+    faults = [
+        fault("kill", 900.0, "killed -9, down 1.0 s, ready 2.4 s after restart"),
+        fault("relay_kill", 950.0, "relay.after_publish@5 not reached in 300 s (little to publish); restarted"),
+        fault("malformed", 1200.0, "12 malformed messages into order.events"),
+        fault("relay_kill", 1241.8, "relay.after_publish@7 not reached when the surge ended (little to publish)"),
+    ]
+    # the relay kill that waited 300 s did restart its service while the surge ran: it counts
+    assert last_disruption_s(faults) == 950.0
+    assert last_disruption_s([fault("malformed", 10.0)]) is None
