@@ -64,11 +64,13 @@ async def publish(event: EventPayload, producer_name: str) -> str:
     return str(envelope.event_id)
 
 
-async def merchant_with_policy(platform: Platform, client: httpx.AsyncClient, label: str) -> dict[str, str]:
+async def merchant_with_policy(
+    platform: Platform, client: httpx.AsyncClient, label: str, policy_body: dict[str, Any] = POLICY
+) -> dict[str, str]:
     key = await new_merchant(platform, label)
     policy = await client.put(
         f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/policy",
-        json=POLICY,
+        json=policy_body,
         headers=bearer(platform.keys["ops"]),
     )
     assert policy.status_code == 200, policy.text
