@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         three_brokers=args.brokers == 3,
         kafka_port=19792 if args.brokers == 3 else 19892,
         port_offset=13000,  # services on 21101...: below the ephemeral ports (32768+)
+        closing=True,
     )
     result = asyncio.run(run_chaos(options))
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -65,6 +65,20 @@ MALFORMED_BURST_MAX = 12
 SHORT_MIX: Mapping[Kind, int] = {Kind.KILL: 1, Kind.RELAY_KILL: 1, Kind.MALFORMED: 1}
 
 
+CLOSING_DETAIL = "closing: when the payouts start"
+
+
+def closing_fault(seed: int) -> Fault:
+    """The surge's last breakage: a kill -9 of an instance of settlement-svc, the service whose
+    work is in flight then, once the driver has applied for every payout and waits for them. Its
+    instance and pause come from the seed (its own stream, so the plan stays as it was); its moment
+    is the driver's, not a time. Whatever the plan drew, the run then ends moments after a fault,
+    so the time from it to every order final measures recovery, not the surge's own work left."""
+    rng = random.Random(f"closing-{seed}")
+    target = rng.choice(("settlement-svc", "settlement-svc#2"))
+    return Fault(0.0, Kind.KILL, target, round(rng.uniform(0.5, 3.0), 1), CLOSING_DETAIL)
+
+
 def plan(
     seed: int,
     *,

@@ -67,6 +67,8 @@ class ChaosRunner:
     # set when the surge has ended: no new fault starts, and one in progress ends its wait and
     # restores what it broke, so the checker never looks at an armed or missing process
     surge_over: asyncio.Event = field(default_factory=asyncio.Event)
+    # set when the surge reaches its last step: the plan's breakage stops and the closing fault goes
+    closing_due: asyncio.Event = field(default_factory=asyncio.Event)
     _started: float = field(default_factory=time.monotonic)
 
     def now_s(self) -> float:
@@ -74,33 +76,47 @@ class ChaosRunner:
 
     # --- the plan ------------------------------------------------------------------------------
 
-    async def inject(self, faults: list[Fault]) -> None:
+    async def inject(self, faults: list[Fault], closing: Fault | None = None) -> None:
         """Each fault at its moment, or right after the previous one of its lane has recovered.
         Malformed messages are traffic, not a broken process: they keep their own lane, so a
         fault that takes minutes to recover (a relay kill waiting for its publish) does not pile
-        them up behind it and release them all at once."""
+        them up behind it and release them all at once. With a ``closing`` fault, the plan's
+        breakage stops when the closing one is due, and that one goes as soon as the fault in
+        progress has recovered: nothing but traffic comes after it."""
         traffic = [fault for fault in faults if fault.kind is Kind.MALFORMED]
         breakage = [fault for fault in faults if fault.kind is not Kind.MALFORMED]
-        await asyncio.gather(self._inject_lane(traffic), self._inject_lane(breakage))
+        traffic_lane = asyncio.ensure_future(self._inject_lane(traffic, stops=(self.surge_over,)))
+        try:
+            if closing is None:
+                await self._inject_lane(breakage, stops=(self.surge_over,))
+            else:
+                await self._inject_lane(breakage, stops=(self.surge_over, self.closing_due))
+                await _first_of((self.surge_over, self.closing_due), timeout_s=None)
+                if not self.surge_over.is_set():
+                    await self._inject_one(closing)
+        finally:
+            await traffic_lane
         self.records.sort(key=lambda record: record.started_s)
 
-    async def _inject_lane(self, faults: list[Fault]) -> None:
+    async def _inject_lane(self, faults: list[Fault], *, stops: tuple[asyncio.Event, ...]) -> None:
         for fault in faults:
             delay = fault.at_s - self.now_s()
             if delay > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.surge_over.wait(), delay)
-            if self.surge_over.is_set():
+                await _first_of(stops, timeout_s=delay)
+            if any(stop.is_set() for stop in stops):
                 return  # the rest of the plan is reported as not injected
-            record = FaultRecord(fault, started_s=self.now_s())
-            self.records.append(record)
-            print(f"chaos: {record.started_s:7.1f} s  {fault.kind.value} {fault.target} {fault.detail}", flush=True)
-            try:
-                record.outcome = await self._apply(fault)
-            except Exception as error:
-                record.outcome = f"not injected: {error!r}"
-                logger.exception("fault %s failed", fault)
-            record.recovered_s = self.now_s()
+            await self._inject_one(fault)
+
+    async def _inject_one(self, fault: Fault) -> None:
+        record = FaultRecord(fault, started_s=self.now_s())
+        self.records.append(record)
+        print(f"chaos: {record.started_s:7.1f} s  {fault.kind.value} {fault.target} {fault.detail}", flush=True)
+        try:
+            record.outcome = await self._apply(fault)
+        except Exception as error:
+            record.outcome = f"not injected: {error!r}"
+            logger.exception("fault %s failed", fault)
+        record.recovered_s = self.now_s()
 
     async def _apply(self, fault: Fault) -> str:
         handlers = {
@@ -178,7 +194,9 @@ class ChaosRunner:
             with contextlib.suppress(RuntimeError):  # died at the failpoint before it was ready
                 await self.platform.restart(fault.target, extra_env={"SHIPSETTLE_FAILPOINTS": fault.detail})
             deadline = time.monotonic() + RELAY_FAILPOINT_WAIT_S
-            while process.alive() and time.monotonic() < deadline and not self.surge_over.is_set():
+            # the closing fault ends the wait too: it comes only after this one has recovered
+            waiting_ends = (self.surge_over, self.closing_due)
+            while process.alive() and time.monotonic() < deadline and not any(e.is_set() for e in waiting_ends):
                 await asyncio.sleep(0.2)
             reached = not process.alive()
             process.kill()
@@ -189,6 +207,8 @@ class ChaosRunner:
             return f"died at {fault.detail}; ready {took:.1f} s after restart"
         if self.surge_over.is_set():
             return f"{fault.detail} not reached when the surge ended (little to publish); restarted clean"
+        if self.closing_due.is_set():
+            return f"{fault.detail} not reached when the payouts started (little to publish); restarted"
         return f"{fault.detail} not reached in {RELAY_FAILPOINT_WAIT_S:.0f} s (little to publish); restarted"
 
     async def _restart_broker(self, fault: Fault) -> str:
@@ -330,3 +350,13 @@ async def _groups_reading(bootstrap: str, prefix: str) -> dict[str, set[str]]:
         return readers
     finally:
         await admin.close()
+
+
+async def _first_of(events: tuple[asyncio.Event, ...], *, timeout_s: float | None) -> None:
+    """Until one of the events is set, or the timeout passes."""
+    waits = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.faults import CONSUMER_SCALED, Fault, Kind, plan
+from chaos.faults import CONSUMER_SCALED, Fault, Kind, closing_fault, plan
 from chaos.runner import ChaosRunner
 from chaos.tcp_proxy import FaultProxy
 from shipsettle_shared.contracts import Topic
@@ -46,6 +46,7 @@ class ChaosOptions:
     db_suffix: str = "_chaos"
     deadline_s: float = 1800
     faults: list[Fault] | None = None  # a fixed list instead of one drawn from the seed and mix
+    closing: bool = False  # a last kill -9 when the payouts start (chaos.faults.closing_fault)
 
 
 EVENTS_PER_ORDER = 15  # about what one order's lifecycle publishes over all topics
@@ -62,7 +63,12 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
         start_s=options.start_s,
         three_brokers=options.three_brokers,
     )
-    print(f"chaos: seed {options.seed}, {len(faults)} faults planned", flush=True)
+    closing = closing_fault(options.seed) if options.closing else None
+    print(
+        f"chaos: seed {options.seed}, {len(faults)} faults planned"
+        + (f", closing with a kill of {closing.target} when the payouts start" if closing else ""),
+        flush=True,
+    )
     proxies: dict[str, FaultProxy] = {}
     if options.proxy:
         for spec in SERVICES:
@@ -95,8 +101,9 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
                 wait_scale=3,
             ),
         )
+        driver.on_phase_start = lambda name: runner.closing_due.set() if name == "payouts" else None
         supervisor = asyncio.create_task(runner.supervise(stop_supervising))
-        injector = asyncio.create_task(runner.inject(faults))
+        injector = asyncio.create_task(runner.inject(faults, closing))
         record = await driver.run()
         finished_s = runner.now_s()
         # the surge ended: the rest of the plan is not injected, and a fault in progress
@@ -124,7 +131,7 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
         "brokers": 3 if options.three_brokers else 1,
         "proxy": options.proxy,
         "faults": [r.as_json() for r in runner.records],
-        "not_injected": [f.as_json() for f in faults if id(f) not in injected],
+        "not_injected": [f.as_json() for f in [*faults, *([closing] if closing else [])] if id(f) not in injected],
         "unplanned_restarts": runner.restarts,
         "dead_letters": dead_letters,
         "surge_s": round(finished_s, 1),

@@ -196,6 +196,8 @@ class Driver:
         self.due: list[datetime] = []  # release dates of holds not yet released
         self.last_drain_failed = False  # the last settle_down timed out
         self.notes: list[str] = []
+        # told each phase's name as it starts (chaos waits for "payouts" to inject its closing fault)
+        self.on_phase_start: Callable[[str], None] | None = None
         self.lag_probe = LagProbe(platform.kafka_bootstrap, platform.group_prefix)
 
     # --- HTTP ------------------------------------------------------------------------------
@@ -1073,6 +1075,8 @@ class Driver:
         await self.until_all(items, done, what)
 
     async def phase(self, name: str, work: Awaitable[None]) -> None:
+        if self.on_phase_start is not None:
+            self.on_phase_start(name)
         started = time.monotonic()
         await work
         self.phase_s[name] = round(time.monotonic() - started, 2)

@@ -1,7 +1,8 @@
 """The short chaos run inside `make test` (issue #8): a few hundred orders through all five
 services on a private platform (its own broker, databases and ports), while a consumer instance
 is killed with SIGKILL, an outbox relay dies between publishing and marking sent, and malformed
-messages land on the bus. Afterwards the checker: every order final, every fen where the driver's
+messages land on the bus; a last kill of a settlement-svc instance when the payouts start (the
+closing fault a full chaos run ends with). Afterwards the checker: every order final, every fen where the driver's
 own arithmetic says, nothing lost, duplicated, regressed or paid twice, and every malformed
 message in the dead-letter topic with its origin and error. Bounded by the driver's deadlines."""
 
@@ -16,7 +17,7 @@ from local import ROOT
 if str(ROOT) not in sys.path:  # chaos/ and surge/ are top-level packages beside tests/
     sys.path.insert(0, str(ROOT))
 
-from chaos.faults import Fault, Kind
+from chaos.faults import CLOSING_DETAIL, Fault, Kind
 from chaos.session import ChaosOptions, run_chaos
 
 pytestmark = pytest.mark.infra
@@ -44,11 +45,14 @@ async def test_a_short_surge_with_a_consumer_kill_and_a_relay_kill_loses_and_dup
         port_offset=12000,  # services on 20101...: below the ephemeral ports (32768+)
         db_suffix="_chaos_test",
         deadline_s=600,
+        closing=True,
     )
     result = await run_chaos(options)
     print(json.dumps(result, indent=1, ensure_ascii=False))
     chaos = result["chaos"]
-    assert [fault["kind"] for fault in chaos["faults"]] == ["malformed", "kill", "relay_kill", "malformed"]
+    assert [fault["kind"] for fault in chaos["faults"]] == ["malformed", "kill", "relay_kill", "malformed", "kill"]
+    assert chaos["faults"][-1]["detail"] == CLOSING_DETAIL
+    assert chaos["faults"][-1]["target"].startswith("settlement-svc")
     assert not [fault for fault in chaos["faults"] if fault["outcome"].startswith("not injected")]
     assert "died at relay.after_publish@1" in chaos["faults"][2]["outcome"]
     assert result["counts"] == {"lost": 0, "duplicated": 0, "regressed": 0, "unclassified_errors": 0}, result[

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from chaos.__main__ import last_disruption_s
-from chaos.faults import FULL_MIX, Fault, Kind, plan
+from chaos.faults import CLOSING_DETAIL, FULL_MIX, Fault, Kind, closing_fault, plan
 from chaos.runner import ChaosRunner
 from surge.platform import PlatformHandle
 
@@ -88,3 +88,63 @@ def test_the_last_disruption_leaves_out_malformed_messages_and_relay_kills_that_
     # the relay kill that waited 300 s did restart its service while the surge ran: it counts
     assert last_disruption_s(faults) == 950.0
     assert last_disruption_s([fault("malformed", 10.0)]) is None
+
+
+def test_the_closing_fault_is_a_kill_of_a_settlement_instance_drawn_from_the_seed() -> None:
+    assert closing_fault(11) == closing_fault(11)
+    assert closing_fault(11).kind is Kind.KILL
+    assert closing_fault(11).detail == CLOSING_DETAIL
+    # the instance doing the payouts' work, either of the two in the consumer group
+    assert {closing_fault(seed).target for seed in range(40)} == {"settlement-svc", "settlement-svc#2"}
+
+
+async def test_when_the_closing_fault_is_due_the_fault_in_progress_ends_first_and_nothing_breaks_after_it() -> None:
+    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+    applied: list[str] = []
+    stall_started = asyncio.Event()
+
+    async def apply(fault: Fault) -> str:
+        applied.append(f"{fault.kind.value} {fault.target}")
+        if fault.kind is Kind.STALL:
+            stall_started.set()
+            await asyncio.sleep(0.3)  # still stalled when the closing fault falls due
+        return "done"
+
+    runner._apply = apply  # type: ignore[method-assign]
+    closing = Fault(0.0, Kind.KILL, "settlement-svc", 1.0, CLOSING_DETAIL)
+    plan = [
+        Fault(0.0, Kind.STALL, "logistics-svc#2", 0.0),
+        Fault(0.1, Kind.MALFORMED, "order.events", 0.0, "3"),
+        Fault(60.0, Kind.KILL, "order-svc", 1.0),  # planned after the payouts start: not injected
+        Fault(0.5, Kind.MALFORMED, "shipment.events", 0.0, "3"),  # traffic goes on after the closing
+    ]
+    plan.sort(key=lambda fault: fault.at_s)
+    injecting = asyncio.create_task(runner.inject(plan, closing))
+    await stall_started.wait()
+    runner.closing_due.set()
+    await asyncio.wait_for(injecting, timeout=10)
+
+    assert applied == [
+        "stall logistics-svc#2",
+        "malformed order.events",
+        "kill settlement-svc",
+        "malformed shipment.events",
+    ]
+    [closing_record] = [r for r in runner.records if r.fault is closing]
+    [stall_record] = [r for r in runner.records if r.fault.kind is Kind.STALL]
+    assert stall_record.recovered_s is not None
+    assert closing_record.started_s >= stall_record.recovered_s
+
+
+async def test_a_surge_that_ends_before_its_payouts_injects_no_closing_fault() -> None:
+    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+
+    async def apply(fault: Fault) -> str:
+        return "done"
+
+    runner._apply = apply  # type: ignore[method-assign]
+    injecting = asyncio.create_task(runner.inject([], Fault(0.0, Kind.KILL, "order-svc", 1.0, CLOSING_DETAIL)))
+    await asyncio.sleep(0.05)
+    runner.surge_over.set()
+    await asyncio.wait_for(injecting, timeout=10)
+    assert runner.records == []
