@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaConnectionError
 
 from chaos.faults import Fault, Kind
 from chaos.tcp_proxy import Fault as LinkFault
@@ -34,7 +35,8 @@ logger = logging.getLogger(__name__)
 MALFORMED_PREFIX = b"chaos-malformed "  # not JSON, so never an envelope
 REBALANCE_PORT_STEP = 70  # the extra consumer listens on its service's port + 70
 SUPERVISE_EVERY_S = 0.5
-RELAY_FAILPOINT_WAIT_S = 300.0  # bounded; an idle relay may take a while to publish again
+RELAY_FAILPOINT_WAIT_S = 300.0
+BROKER_PATIENCE_S = 120.0  # a malformed burst waits this long for a restarting broker  # bounded; an idle relay may take a while to publish again
 
 
 @dataclass
@@ -263,8 +265,7 @@ class ChaosRunner:
         return f"{fault.target} failing 30% and answering in 0.5-3 s for {fault.hold_s} s"
 
     async def _malformed(self, fault: Fault) -> str:
-        producer = AIOKafkaProducer(bootstrap_servers=self.platform.kafka_bootstrap, acks="all")
-        await producer.start()
+        producer = await self._producer_when_the_broker_answers()
         try:
             partitions = sorted(await producer.partitions_for(fault.target))
             for index in range(int(fault.detail)):
@@ -279,6 +280,22 @@ class ChaosRunner:
         finally:
             await producer.stop()
         return f"{fault.detail} malformed messages into {fault.target}"
+
+    async def _producer_when_the_broker_answers(self) -> AIOKafkaProducer:
+        """A started producer. A burst that falls during a broker restart waits for the broker,
+        as the upstream sending it would, instead of being lost from the run."""
+        deadline = time.monotonic() + BROKER_PATIENCE_S
+        while True:
+            producer = AIOKafkaProducer(bootstrap_servers=self.platform.kafka_bootstrap, acks="all")
+            try:
+                await producer.start()
+            except KafkaConnectionError:
+                await producer.stop()
+                if time.monotonic() >= deadline:
+                    raise
+                await asyncio.sleep(1.0)
+            else:
+                return producer
 
     # --- keeping the platform up ---------------------------------------------------------------
 

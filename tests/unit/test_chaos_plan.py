@@ -1,12 +1,17 @@
 """The chaos fault plan (chaos/faults.py): replayable from its seed, and malformed messages sent
 as a trickle that the consumers' halt guard (over 20% of a 500-message window) must not mistake
-for an upstream gone wrong, at their own moments whatever else is going on (chaos/runner.py);
-the report's last disruption, which the 120 s bar is measured from."""
+for an upstream gone wrong, at their own moments whatever else is going on, and waiting out a broker restart
+(chaos/runner.py); the closing fault, which ends the breakage when the payouts start; the
+report's last disruption, which the 120 s bar is measured from."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest
+from aiokafka.errors import KafkaConnectionError
+
+import chaos.runner
 from chaos.__main__ import last_disruption_s
 from chaos.faults import CLOSING_DETAIL, FULL_MIX, Fault, Kind, closing_fault, plan
 from chaos.runner import ChaosRunner
@@ -148,3 +153,33 @@ async def test_a_surge_that_ends_before_its_payouts_injects_no_closing_fault() -
     runner.surge_over.set()
     await asyncio.wait_for(injecting, timeout=10)
     assert runner.records == []
+
+
+async def test_a_malformed_burst_during_a_broker_restart_waits_for_the_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[tuple[str, int]] = []
+    refused = [2]  # the broker is down for the first two attempts
+
+    class RestartingBroker:
+        def __init__(self, **settings: object) -> None:
+            pass
+
+        async def start(self) -> None:
+            if refused[0]:
+                refused[0] -= 1
+                raise KafkaConnectionError("Unable to bootstrap")
+
+        async def stop(self) -> None:
+            pass
+
+        async def partitions_for(self, topic: str) -> set[int]:
+            return {0, 1}
+
+        async def send_and_wait(self, topic: str, *, value: bytes, key: bytes, partition: int) -> None:
+            sent.append((topic, partition))
+
+    monkeypatch.setattr(chaos.runner, "AIOKafkaProducer", RestartingBroker)
+    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+    outcome = await runner._malformed(Fault(0.0, Kind.MALFORMED, "order.events", 0.0, "3"))
+    assert outcome == "3 malformed messages into order.events"
+    assert sent == [("order.events", 0), ("order.events", 1), ("order.events", 0)]
+    assert len(runner.malformed) == 3
