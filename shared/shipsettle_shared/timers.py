@@ -41,6 +41,11 @@ TimerHandler = Callable[[AsyncSession, DueTimer], Awaitable[None]]
 
 # Create the timer, or move it if it has not fired yet (pause/resume re-schedules).
 _insert_timer = insert(timers_table)
+# A payload key naming what a timer's handler locks besides its own rows, when its key does not
+# (a hold release locks its merchant's balance rows; its key is the hold's id): a batch fires in
+# (lock key, timer key) order, so every instance takes those locks in one order.
+LOCK_KEY = "lock_key"
+
 _SCHEDULE_TIMER = _insert_timer.on_conflict_do_update(
     constraint="timers_kind_key",
     set_={"due_at": _insert_timer.excluded.due_at, "payload": _insert_timer.excluded.payload, "cancelled_at": None},
@@ -138,13 +143,14 @@ class TimerScheduler:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            # Fire in key order. The batch is one transaction, so every row a handler locks stays
+            # Fire in lock order. The batch is one transaction, so every row a handler locks stays
             # locked until the whole batch commits; two instances firing the same rows in
             # different orders deadlock (PostgreSQL ends one after a second, and the timer waits
-            # for its retry). Timer keys start with what their handler locks (a shipment id, a
-            # hold id), so key order is one lock order for every instance. Seen at N=1000: 3,198
-            # due timers drained at 9 a second, with two logistics-svc instances deadlocking.
-            for row in sorted(rows, key=lambda row: row.timer_key):
+            # for its retry). Timer keys start with what their handler locks (a shipment id), or
+            # the payload names it (LOCK_KEY: a hold release's merchant), so (lock key, key) is
+            # one lock order for every instance. Seen at N=1000: 3,198 due logistics timers
+            # drained at 9 a second; at N=10000, settlement's hold releases of the same merchants.
+            for row in sorted(rows, key=lambda row: (str(row.payload.get(LOCK_KEY, "")), row.timer_key)):
                 timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
                 token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
                 try:

@@ -5,6 +5,7 @@ through PostgreSQL). The effect counted is the outbox event the timer's handler 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -18,7 +19,7 @@ from shipsettle_shared.clock import ShiftableClock
 from shipsettle_shared.contracts import BusProbeSent
 from shipsettle_shared.db import outbox_table, timers_table, unit_of_work
 from shipsettle_shared.outbox import add_to_outbox
-from shipsettle_shared.timers import DueTimer, TimerScheduler, cancel_timer, schedule_timer
+from shipsettle_shared.timers import LOCK_KEY, DueTimer, TimerScheduler, cancel_timer, schedule_timer
 
 pytestmark = pytest.mark.infra
 
@@ -118,11 +119,16 @@ async def test_a_failing_timer_handler_is_retried_later_and_does_not_block_other
         assert await _outbox_rows(sessions, "broken") == 1
 
 
-async def test_two_schedulers_firing_timers_that_lock_the_same_rows_in_opposite_orders_do_not_deadlock() -> None:
-    # Timers "a" come due in row order, timers "b" in the reverse order. With batches of 50 one
-    # instance claims the a's and the other the b's; each handler locks its row and holds it to the
-    # end of its batch. Fired in claim order, the two batches meet in the middle and deadlock.
-    url = await fresh_service_database("order-svc", "_timer_locks")
+ScheduleRow = Callable[[AsyncSession, int, datetime], Awaitable[None]]
+
+
+async def _two_schedulers_fire_crossing_batches(
+    suffix: str, schedule_row: ScheduleRow, row_of: Callable[[DueTimer], str]
+) -> None:
+    """50 rows, two timers each (``schedule_row`` makes them; due first: 50 of them, then the
+    other 50), each handler locking its row until its batch commits; two schedulers with
+    batches of 50, the second starting while the first fires. Neither may fail or deadlock."""
+    url = await fresh_service_database("order-svc", suffix)
     async with engine_for(url) as engine_a, engine_for(url) as engine_b:
         sessions_a = async_sessionmaker(engine_a, expire_on_commit=False)
         sessions_b = async_sessionmaker(engine_b, expire_on_commit=False)
@@ -131,17 +137,14 @@ async def test_two_schedulers_firing_timers_that_lock_the_same_rows_in_opposite_
         async with unit_of_work(sessions_a) as session:
             await session.execute(text("create table locked_rows (row_key text primary key, fired int not null)"))
             for index in range(50):
-                key = f"row-{index:02d}"
-                await session.execute(text("insert into locked_rows values (:key, 0)"), {"key": key})
-                await schedule_timer(session, "touch", f"{key}#a", start + timedelta(seconds=index))
-                await schedule_timer(session, "touch", f"{key}#b", start + timedelta(seconds=100 - index))
+                await session.execute(text("insert into locked_rows values (:key, 0)"), {"key": f"row-{index:02d}"})
+                await schedule_row(session, index, start)
         failures: list[str] = []
 
         async def touch(session: AsyncSession, timer: DueTimer) -> None:
             try:
                 await session.execute(
-                    text("update locked_rows set fired = fired + 1 where row_key = :key"),
-                    {"key": timer.timer_key.split("#")[0]},
+                    text("update locked_rows set fired = fired + 1 where row_key = :key"), {"key": row_of(timer)}
                 )
             except Exception as error:
                 failures.append(f"{timer.timer_key}: {type(error).__name__}")
@@ -153,7 +156,7 @@ async def test_two_schedulers_firing_timers_that_lock_the_same_rows_in_opposite_
         clock.advance(timedelta(hours=2))
 
         async def second_a_moment_later() -> int:
-            await asyncio.sleep(0.1)  # the first has claimed the a's and is firing them
+            await asyncio.sleep(0.1)  # the first has claimed its batch and is firing it
             return await second.fire_due()
 
         fired = await asyncio.gather(first.fire_due(), second_a_moment_later())
@@ -165,6 +168,31 @@ async def test_two_schedulers_firing_timers_that_lock_the_same_rows_in_opposite_
             attempts = await session.scalar(select(func.max(timers_table.c.attempts)))
         assert counts == [2]
         assert attempts == 0
+
+
+async def test_two_schedulers_firing_timers_that_lock_the_same_rows_in_opposite_orders_do_not_deadlock() -> None:
+    # Timers "a" come due in row order, timers "b" in the reverse order. With batches of 50 one
+    # instance claims the a's and the other the b's. Fired in claim order, the two batches meet
+    # in the middle and deadlock; fired in key order (keys start with the row), they do not.
+    async def schedule_row(session: AsyncSession, index: int, start: datetime) -> None:
+        row = f"row-{index:02d}"
+        await schedule_timer(session, "touch", f"{row}#a", start + timedelta(seconds=index))
+        await schedule_timer(session, "touch", f"{row}#b", start + timedelta(seconds=100 - index))
+
+    await _two_schedulers_fire_crossing_batches("_timer_locks", schedule_row, lambda t: t.timer_key.split("#")[0])
+
+
+async def test_timers_whose_payload_names_what_they_lock_fire_in_that_order_and_do_not_deadlock() -> None:
+    # A hold release's key is the hold's id, but it locks its merchant's balance rows. Here the
+    # "a" timers' keys run with their rows, the "b" timers' keys against them (b-00 locks row-49):
+    # fired in key order, the two batches meet in the middle and deadlock. Their payloads name the
+    # row (LOCK_KEY), and both batches take the rows in that order.
+    async def schedule_row(session: AsyncSession, index: int, start: datetime) -> None:
+        lock = {LOCK_KEY: f"row-{index:02d}"}
+        await schedule_timer(session, "touch", f"a-{index:02d}", start + timedelta(seconds=index), lock)
+        await schedule_timer(session, "touch", f"b-{49 - index:02d}", start + timedelta(seconds=100 + index), lock)
+
+    await _two_schedulers_fire_crossing_batches("_timer_lock_keys", schedule_row, lambda t: str(t.payload[LOCK_KEY]))
 
 
 async def test_a_driver_moving_the_clock_can_see_the_timers_it_made_due_and_not_yet_fired() -> None:

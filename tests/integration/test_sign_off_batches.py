@@ -36,6 +36,7 @@ from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.outbox import build_envelope
 from shipsettle_shared.service import ServiceRuntime
+from shipsettle_shared.timers import LOCK_KEY
 
 pytestmark = pytest.mark.infra
 
@@ -302,7 +303,7 @@ class Settlement:
                     for row in await rows("select * from holds")
                 ),
                 "hold_timers": sorted(
-                    (row["timer_key"] in hold_ids, row["due_at"])
+                    (row["timer_key"] in hold_ids, row["due_at"], row["payload"].get(LOCK_KEY))
                     for row in await rows("select * from timers where timer_kind = 'hold_release'")
                 ),
                 "outbox_types": Counter(row["event_type"] for row in outbox),
@@ -353,7 +354,11 @@ def assert_hand_worked(snapshot: dict[str, Any]) -> None:
         "SH-3": 1,
         "SH-4": 0,
     }
-    assert snapshot["hold_timers"] == sorted((True, release) for *_, release in EXPECTED_HOLDS)
+    # each release names its merchant, whose balance rows it locks: the order instances fire them in
+    merchant_of = {"PO-1": "m-1", "PO-2": "m-2", "PO-3": "m-1", "PO-4": "m-2"}
+    assert snapshot["hold_timers"] == sorted(
+        (True, release, merchant_of[order_id]) for order_id, *_, release in EXPECTED_HOLDS
+    )
     assert snapshot["outbox_types"]["LedgerTransactionPosted"] == 6
     assert snapshot["outbox_types"]["SettlementPending"] == 6
     # every effect's events carry the correlation id of the sign-off that caused it

@@ -20,7 +20,7 @@ from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import notifications, payouts
 from shipsettle_shared import contracts
 from shipsettle_shared.outbox import add_to_outbox
-from shipsettle_shared.timers import DueTimer, schedule_timer
+from shipsettle_shared.timers import LOCK_KEY, DueTimer, schedule_timer
 
 PRODUCER = "settlement-svc"
 HOLD_RELEASE = "hold_release"
@@ -126,7 +126,7 @@ async def _move_to_available(session: AsyncSession, hold: HoldRow, *, now: datet
             RESERVE_RELEASE,
             hold.hold_id,
             now + timedelta(days=policy.reserve_days),
-            {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant},
+            {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant, LOCK_KEY: merchant},
         )
     await payouts.auto_apply(session, merchant, now=now, rules=rules)
     return reserve

@@ -38,7 +38,7 @@ from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import PermanentEventError
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
-from shipsettle_shared.timers import schedule_timers
+from shipsettle_shared.timers import LOCK_KEY, schedule_timers
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +221,10 @@ async def on_signed_off_batch(
         return
     await repository.save_orders(list(changed.values()))
     await repository.add_holds(holds)
-    await schedule_timers(session, HOLD_RELEASE, [(hold.hold_id, hold.release_at, None) for hold in holds])
+    # the release locks its merchant's balance rows: instances fire releases in merchant order
+    await schedule_timers(
+        session, HOLD_RELEASE, [(hold.hold_id, hold.release_at, {LOCK_KEY: hold.merchant_id}) for hold in holds]
+    )
     await add_staged_to_outbox(session, staged)
     # Last: the postings' trigger updates the merchants' balance rows, which every sign-off of
     # the same merchants on other instances needs too; from here the commit follows at once.
