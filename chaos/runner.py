@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 
@@ -36,7 +36,12 @@ MALFORMED_PREFIX = b"chaos-malformed "  # not JSON, so never an envelope
 REBALANCE_PORT_STEP = 70  # the extra consumer listens on its service's port + 70
 SUPERVISE_EVERY_S = 0.5
 RELAY_FAILPOINT_WAIT_S = 300.0
-BROKER_PATIENCE_S = 120.0  # a malformed burst waits this long for a restarting broker  # bounded; an idle relay may take a while to publish again
+BROKER_PATIENCE_S = 120.0  # a malformed burst waits this long for a restarting broker
+# A malformed burst waits until it is at most this share of its topic's traffic since the burst
+# before it there. The run's total stays 1% of the events; the cap only keeps a burst out of a
+# quiet phase, where 12 bad messages among a few dozen would trip the consumers' halt guard (20%
+# of their last 500 messages) as an upstream gone wrong would, and halt the surge.
+MALFORMED_SHARE_CAP = 0.05  # bounded; an idle relay may take a while to publish again
 
 
 @dataclass
@@ -66,6 +71,8 @@ class ChaosRunner:
     restarts: list[dict[str, Any]] = field(default_factory=list)  # unplanned deaths, restarted
     malformed: dict[str, str] = field(default_factory=dict)  # message key → topic
     _held: set[str] = field(default_factory=set)  # processes a fault is acting on
+    _traffic_at_last_burst: dict[str, int] = field(default_factory=dict)  # topic → its own messages then
+    traffic_look_every_s: float = 5.0
     # set when the surge has ended: no new fault starts, and one in progress ends its wait and
     # restores what it broke, so the checker never looks at an armed or missing process
     surge_over: asyncio.Event = field(default_factory=asyncio.Event)
@@ -85,9 +92,14 @@ class ChaosRunner:
         them up behind it and release them all at once. With a ``closing`` fault, the plan's
         breakage stops when the closing one is due, and that one goes as soon as the fault in
         progress has recovered: nothing but traffic comes after it."""
-        traffic = [fault for fault in faults if fault.kind is Kind.MALFORMED]
+        traffic_by_topic: dict[str, list[Fault]] = defaultdict(list)  # a lane each: each waits for its own traffic
+        for fault in faults:
+            if fault.kind is Kind.MALFORMED:
+                traffic_by_topic[fault.target].append(fault)
         breakage = [fault for fault in faults if fault.kind is not Kind.MALFORMED]
-        traffic_lane = asyncio.ensure_future(self._inject_lane(traffic, stops=(self.surge_over,)))
+        traffic_lane = asyncio.gather(
+            *(self._inject_lane(lane, stops=(self.surge_over,)) for lane in traffic_by_topic.values())
+        )
         try:
             if closing is None:
                 await self._inject_lane(breakage, stops=(self.surge_over,))
@@ -107,7 +119,44 @@ class ChaosRunner:
                 await _first_of(stops, timeout_s=delay)
             if any(stop.is_set() for stop in stops):
                 return  # the rest of the plan is reported as not injected
+            if fault.kind is Kind.MALFORMED and not await self._until_traffic_carries(fault):
+                return
             await self._inject_one(fault)
+
+    async def _until_traffic_carries(self, fault: Fault) -> bool:
+        """Hold a malformed burst until it is at most MALFORMED_SHARE_CAP of its topic's own
+        traffic since the previous burst there; False if the surge ended first."""
+        needed = int(fault.detail) / MALFORMED_SHARE_CAP
+        while not self.surge_over.is_set():
+            try:
+                sent = sum(1 for topic in self.malformed.values() if topic == fault.target)
+                own = await self._topic_messages(fault.target) - sent
+            except Exception as error:  # the broker restarting: look again
+                logger.info("reading %s's traffic failed (%s); looking again", fault.target, error)
+            else:
+                if own - self._traffic_at_last_burst.get(fault.target, 0) >= needed:
+                    self._traffic_at_last_burst[fault.target] = own
+                    return True
+            await _first_of((self.surge_over,), timeout_s=self.traffic_look_every_s)
+        return False
+
+    async def _topic_messages(self, topic: str) -> int:
+        """How many messages the topic holds (the sum of its partitions' end offsets): the
+        surge's, as a chaos run starts from a wiped broker, and this runner's malformed ones."""
+        # a consumer knows the partitions of the topics it subscribes to only; a producer asks
+        producer = AIOKafkaProducer(bootstrap_servers=self.platform.kafka_bootstrap)
+        await producer.start()
+        try:
+            partitions = await producer.partitions_for(topic)
+        finally:
+            await producer.stop()
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.platform.kafka_bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            ends = await consumer.end_offsets([TopicPartition(topic, partition) for partition in partitions])
+            return sum(ends.values())
+        finally:
+            await consumer.stop()
 
     async def _inject_one(self, fault: Fault) -> None:
         record = FaultRecord(fault, started_s=self.now_s())

@@ -50,11 +50,15 @@ async def test_a_short_surge_with_a_consumer_kill_and_a_relay_kill_loses_and_dup
     result = await run_chaos(options)
     print(json.dumps(result, indent=1, ensure_ascii=False))
     chaos = result["chaos"]
-    assert [fault["kind"] for fault in chaos["faults"]] == ["malformed", "kill", "relay_kill", "malformed", "kill"]
-    assert chaos["faults"][-1]["detail"] == CLOSING_DETAIL
-    assert chaos["faults"][-1]["target"].startswith("settlement-svc")
+    # a malformed burst waits for its topic's traffic (chaos.runner.MALFORMED_SHARE_CAP), so the
+    # moments, and the order, are the platform's as much as the plan's
+    kinds = sorted(fault["kind"] for fault in chaos["faults"])
+    assert kinds == ["kill", "kill", "malformed", "malformed", "relay_kill"]
+    [closing] = [fault for fault in chaos["faults"] if fault["detail"] == CLOSING_DETAIL]
+    assert closing["target"].startswith("settlement-svc")
     assert not [fault for fault in chaos["faults"] if fault["outcome"].startswith("not injected")]
-    assert "died at relay.after_publish@1" in chaos["faults"][2]["outcome"]
+    [relay_kill] = [fault for fault in chaos["faults"] if fault["kind"] == "relay_kill"]
+    assert "died at relay.after_publish@1" in relay_kill["outcome"]
     assert result["counts"] == {"lost": 0, "duplicated": 0, "regressed": 0, "unclassified_errors": 0}, result[
         "examples"
     ]

@@ -7,6 +7,7 @@ report's last disruption, which the 120 s bar is measured from."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from aiokafka.errors import KafkaConnectionError
@@ -18,6 +19,23 @@ from chaos.runner import ChaosRunner
 from surge.platform import PlatformHandle
 
 TOPICS = ["order.events", "shipment.events", "settlement.events", "refund.events"]
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(10):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+def runner_on_busy_topics() -> ChaosRunner:
+    """A runner with no platform, whose topics carry traffic enough for any burst at any time."""
+    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+
+    async def busy(topic: str) -> int:
+        return 10**9
+
+    runner._topic_messages = busy  # type: ignore[method-assign]
+    return runner
 
 
 def _malformed_counts(total: int) -> list[int]:
@@ -54,7 +72,7 @@ async def test_malformed_messages_keep_their_moments_while_a_slow_fault_recovers
     # a relay kill that recovers only once both bursts went out: one lane would wait forever
     both_sent = asyncio.Event()
     sent: list[float] = []
-    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+    runner = runner_on_busy_topics()
 
     async def apply(fault: Fault) -> str:
         if fault.kind is Kind.MALFORMED:
@@ -104,7 +122,7 @@ def test_the_closing_fault_is_a_kill_of_a_settlement_instance_drawn_from_the_see
 
 
 async def test_when_the_closing_fault_is_due_the_fault_in_progress_ends_first_and_nothing_breaks_after_it() -> None:
-    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+    runner = runner_on_busy_topics()
     applied: list[str] = []
     stall_started = asyncio.Event()
 
@@ -183,3 +201,37 @@ async def test_a_malformed_burst_during_a_broker_restart_waits_for_the_broker(mo
     assert outcome == "3 malformed messages into order.events"
     assert sent == [("order.events", 0), ("order.events", 1), ("order.events", 0)]
     assert len(runner.malformed) == 3
+
+
+async def test_a_malformed_burst_waits_until_it_is_at_most_5_percent_of_its_topics_traffic() -> None:
+    runner = ChaosRunner(platform=PlatformHandle(urls={}, database_urls={}, order_env={}), kafka_port=0)
+    runner.traffic_look_every_s = 0.01
+    own_traffic = {"order.events": 100}
+    sent: list[int] = []
+
+    async def topic_messages(topic: str) -> int:  # the broker's count includes the bad messages
+        return own_traffic[topic] + sum(1 for t in runner.malformed.values() if t == topic)
+
+    async def apply(fault: Fault) -> str:
+        for _ in range(int(fault.detail)):
+            runner.malformed[f"bad-{len(runner.malformed)}"] = fault.target
+        sent.append(own_traffic[fault.target])
+        return "sent"
+
+    runner._topic_messages = topic_messages  # type: ignore[method-assign]
+    runner._apply = apply  # type: ignore[method-assign]
+    bursts = [Fault(0.0, Kind.MALFORMED, "order.events", 0.0, "12") for _ in range(3)]
+    injecting = asyncio.create_task(runner.inject(bursts))
+    await asyncio.sleep(0.2)
+    assert sent == []  # 12 among 100 would be 12%: it waits for 12 / 5% = 240 of the topic's own
+    own_traffic["order.events"] = 240
+    await until(lambda: sent == [240])
+    own_traffic["order.events"] = 479  # the second burst needs 240 more since the first
+    await asyncio.sleep(0.2)
+    assert sent == [240]
+    own_traffic["order.events"] = 480
+    await until(lambda: sent == [240, 480])
+    runner.surge_over.set()  # the third never sees its traffic
+    await asyncio.wait_for(injecting, timeout=10)
+    assert sent == [240, 480]
+    assert len(runner.records) == 2  # the third is reported as not injected
