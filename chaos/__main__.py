@@ -74,17 +74,17 @@ FINAL_WITHIN_S = 120.0
 
 
 def last_disruption_s(faults: list[dict[str, Any]]) -> float | None:
-    """When the last fault that disrupted the platform recovered. Malformed messages are left
-    out (a trickle the consumers dead-letter as they go, at any moment of normal work), and so is
-    a relay kill whose failpoint was never reached before the surge ended (nothing was killed
-    while the surge ran)."""
-    moments = [
-        float(fault["recovered_s"])
-        for fault in faults
-        if fault["kind"] != "malformed"
-        and fault["recovered_s"] is not None
-        and "not reached when the surge ended" not in fault["outcome"]
-    ]
+    """When the last fault that disrupted the platform ended. Malformed messages are left out (a
+    trickle the consumers dead-letter as they go, at any moment of normal work). A relay kill whose
+    failpoint was never reached before the surge ended disrupted only at its start, when it killed
+    the instance and restarted it armed: that counts from its start (the restart's few seconds
+    are not recorded), not from its wind-up after the surge."""
+    moments: list[float] = []
+    for fault in faults:
+        if fault["kind"] == "malformed" or fault["recovered_s"] is None:
+            continue
+        unfired = "not reached when the surge ended" in fault["outcome"]
+        moments.append(float(fault["started_s"] if unfired else fault["recovered_s"]))
     return max(moments, default=None)
 
 
@@ -109,8 +109,8 @@ def write_report(path: Path, result: dict[str, Any]) -> None:
     if disrupted_s is not None:
         final_after_s = round(chaos["surge_s"] - disrupted_s, 1)
         timing += (
-            f". The last fault that disrupted the platform (malformed messages and relay kills never "
-            f"fired aside) recovered at {disrupted_s} s; "
+            f". The last fault that disrupted the platform (malformed messages aside; a relay kill that "
+            f"never fired from its start) ended at {disrupted_s} s; "
         )
         if final_after_s < 0:
             timing += "it was still in progress when every order was final"

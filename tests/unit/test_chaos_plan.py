@@ -98,19 +98,23 @@ async def test_malformed_messages_keep_their_moments_while_a_slow_fault_recovers
     assert sent == [0.1, 0.2]
 
 
-def test_the_last_disruption_leaves_out_malformed_messages_and_relay_kills_that_never_fired() -> None:
-    def fault(kind: str, recovered_s: float | None, outcome: str = "") -> dict[str, object]:
-        return {"kind": kind, "recovered_s": recovered_s, "outcome": outcome}
+def test_the_last_disruption_leaves_out_malformed_messages_and_counts_an_unfired_relay_kill_from_its_start() -> None:
+    def fault(kind: str, started_s: float, recovered_s: float | None, outcome: str = "") -> dict[str, object]:
+        return {"kind": kind, "started_s": started_s, "recovered_s": recovered_s, "outcome": outcome}
 
     faults = [
-        fault("kill", 900.0, "killed -9, down 1.0 s, ready 2.4 s after restart"),
-        fault("relay_kill", 950.0, "relay.after_publish@5 not reached in 300 s (little to publish); restarted"),
-        fault("malformed", 1200.0, "12 malformed messages into order.events"),
-        fault("relay_kill", 1241.8, "relay.after_publish@7 not reached when the surge ended (little to publish)"),
+        fault("kill", 896.0, 900.0, "killed -9, down 1.0 s, ready 2.4 s after restart"),
+        fault("relay_kill", 640.0, 950.0, "relay.after_publish@5 not reached in 300 s (little to publish); restarted"),
+        fault("malformed", 1200.0, 1200.1, "12 malformed messages into order.events"),
+        fault(
+            "relay_kill", 1057.6, 1241.8, "relay.after_publish@7 not reached when the surge ended (little to publish)"
+        ),
     ]
-    # the relay kill that waited 300 s did restart its service while the surge ran: it counts
-    assert last_disruption_s(faults) == 950.0
-    assert last_disruption_s([fault("malformed", 10.0)]) is None
+    # the unfired relay kill restarted its instance armed at 1057.6 s, and did nothing after that
+    assert last_disruption_s(faults) == 1057.6
+    # the relay kill that waited 300 s restarted its service again while the surge ran: its end counts
+    assert last_disruption_s(faults[:3]) == 950.0
+    assert last_disruption_s([fault("malformed", 10.0, 10.1)]) is None
 
 
 def test_the_closing_fault_is_a_kill_of_a_settlement_instance_drawn_from_the_seed() -> None:
