@@ -35,13 +35,13 @@ logger = logging.getLogger(__name__)
 MALFORMED_PREFIX = b"chaos-malformed "  # not JSON, so never an envelope
 REBALANCE_PORT_STEP = 70  # the extra consumer listens on its service's port + 70
 SUPERVISE_EVERY_S = 0.5
-RELAY_FAILPOINT_WAIT_S = 300.0
+RELAY_FAILPOINT_WAIT_S = 300.0  # bounded; an idle relay may take a while to publish again
 BROKER_PATIENCE_S = 120.0  # a malformed burst waits this long for a restarting broker
 # A malformed burst waits until it is at most this share of its topic's traffic since the burst
 # before it there. The run's total stays 1% of the events; the cap only keeps a burst out of a
 # quiet phase, where 12 bad messages among a few dozen would trip the consumers' halt guard (20%
 # of their last 500 messages) as an upstream gone wrong would, and halt the surge.
-MALFORMED_SHARE_CAP = 0.05  # bounded; an idle relay may take a while to publish again
+MALFORMED_SHARE_CAP = 0.05
 
 
 @dataclass
@@ -87,17 +87,18 @@ class ChaosRunner:
 
     async def inject(self, faults: list[Fault], closing: Fault | None = None) -> None:
         """Each fault at its moment, or right after the previous one of its lane has recovered.
-        Malformed messages are traffic, not a broken process: they keep their own lane, so a
-        fault that takes minutes to recover (a relay kill waiting for its publish) does not pile
-        them up behind it and release them all at once. With a ``closing`` fault, the plan's
+        Malformed messages are traffic, not a broken process: they keep their own lanes, one per
+        topic (each burst waits for its topic's traffic), so a fault that takes minutes to recover
+        (a relay kill waiting for its publish) does not pile them up behind it and release them
+        all at once. With a ``closing`` fault, the plan's
         breakage stops when the closing one is due, and that one goes as soon as the fault in
         progress has recovered: nothing but traffic comes after it."""
-        traffic_by_topic: dict[str, list[Fault]] = defaultdict(list)  # a lane each: each waits for its own traffic
+        traffic_by_topic: dict[str, list[Fault]] = defaultdict(list)
         for fault in faults:
             if fault.kind is Kind.MALFORMED:
                 traffic_by_topic[fault.target].append(fault)
         breakage = [fault for fault in faults if fault.kind is not Kind.MALFORMED]
-        traffic_lane = asyncio.gather(
+        traffic_lanes = asyncio.gather(
             *(self._inject_lane(lane, stops=(self.surge_over,)) for lane in traffic_by_topic.values())
         )
         try:
@@ -109,7 +110,7 @@ class ChaosRunner:
                 if not self.surge_over.is_set():
                     await self._inject_one(closing)
         finally:
-            await traffic_lane
+            await traffic_lanes
         self.records.sort(key=lambda record: record.started_s)
 
     async def _inject_lane(self, faults: list[Fault], *, stops: tuple[asyncio.Event, ...]) -> None:
