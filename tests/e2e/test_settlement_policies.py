@@ -18,13 +18,11 @@ import pytest
 from platform_support import Platform, bearer
 from test_settlement_refunds import (
     CARD,
-    cups_order,
     full_balances,
+    held_cups_order,
     ledger_is_sound,
     merchant_with_policy,
-    place,
     postings,
-    sign_off,
     wait_for_balances,
     wait_for_settlement,
 )
@@ -33,15 +31,6 @@ pytestmark = pytest.mark.infra
 
 DAY_S = 86400
 NO_MONEY = {"pending": 0, "available": 0, "reserved": 0, "in_payout": 0, "paid_out": 0, "negative_balance": 0}
-
-
-async def held_cups(client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str]) -> dict[str, Any]:
-    """A cups order placed and signed off in full; its settlement once the hold is booked."""
-    order = cups_order(merchant["merchant_id"])
-    await place(client, platform, order)
-    await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: True)
-    await sign_off(client, platform, merchant, order["order_id"], 3)
-    return await wait_for_settlement(client, platform, merchant, order["order_id"], lambda s: bool(s["holds"]))
 
 
 async def verified_account(client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str]) -> str:
@@ -68,8 +57,7 @@ async def test_a_rolling_reserve_is_kept_back_at_the_release_and_released_after_
     policy = {"hold_days": 7, "default_commission_bp": 500, "reserve_bp": 1000, "reserve_days": 3}
     merchant = await merchant_with_policy(platform, client, "pol-reserve", policy)
     account = f"merchant:{merchant['merchant_id']}"
-    held = await held_cups(client, platform, merchant)
-    order_id = held["order_id"]
+    order_id, _ = await held_cups_order(client, platform, merchant)
     assert (await full_balances(client, platform, merchant))["balances_minor"] == {**NO_MONEY, "pending": 10499}
 
     # The hold ends: 10% of 10499 = 1049.9 -> 1050 is kept back, 10499 - 1050 = 9449 is available.
@@ -119,7 +107,7 @@ async def test_a_policy_change_applies_to_later_sign_offs_and_never_to_booked_on
         platform, client, "pol-change", {"hold_days": 7, "default_commission_bp": 500}
     )
     account = f"merchant:{merchant['merchant_id']}"
-    first = await held_cups(client, platform, merchant)
+    _, first = await held_cups_order(client, platform, merchant)
     [first_hold] = first["holds"]
     assert first_hold["policy_version"] == 1
 
@@ -130,7 +118,7 @@ async def test_a_policy_change_applies_to_later_sign_offs_and_never_to_booked_on
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["version"] == 2
-    second = await held_cups(client, platform, merchant)
+    _, second = await held_cups_order(client, platform, merchant)
 
     # The first sign-off keeps 5% and its 7-day hold; the second is booked at 10% and held 2 days.
     [first_booking] = [tx for tx in first["transactions"] if tx["kind"] == "sign_off"]
@@ -170,7 +158,7 @@ async def test_an_application_below_the_minimum_payout_is_refused_and_moves_noth
     merchant = await merchant_with_policy(platform, client, "pol-minimum", policy)
     apply_url = f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/settlement-applications"
     account_id = await verified_account(client, platform, merchant)
-    await held_cups(client, platform, merchant)
+    await held_cups_order(client, platform, merchant)
     await platform.advance_clock(7 * DAY_S + 60)
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["available"] == 10499)
 
@@ -191,7 +179,7 @@ async def test_an_application_below_the_minimum_payout_is_refused_and_moves_noth
     assert (await client.get(apply_url, headers=bearer(merchant))).json() == []
 
     # A second order brings 10499 + 10499 = 20998: 14999 of it is still below, all of it is not.
-    await held_cups(client, platform, merchant)
+    await held_cups_order(client, platform, merchant)
     await platform.advance_clock(7 * DAY_S + 60)
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["available"] == 20998)
     below = await apply({"amount_minor": 14999})
