@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from settlement_svc.domain.allocation import Lot, Movement, allocate_fifo
+from hypothesis import given
+from hypothesis import strategies as st
+
+from settlement_svc.domain.allocation import Lot, Movement, OrderLots, allocate_fifo, lots_by_order
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import (
@@ -241,3 +244,100 @@ def test_a_refund_takes_its_own_order_first_then_the_oldest_money_and_a_freeze_i
         ("B", "A", 500),
     ]
     assert 334 + 2666 + 500 == 3500
+
+
+def test_the_replay_indexed_by_order_gives_each_order_its_own_lots_in_replay_order() -> None:
+    result = allocate_fifo(
+        [
+            released("A", 3000, T1),
+            released("B", 2000, T2),
+            released("C", 4000, T2),
+            # 6000 with a 1500 deduction: net A 3000 + B 1500, deduction B's last 500 + C's 1000
+            Movement("apply:SA-1", T3, -6000, applies="SA-1", clawback_minor=1500),
+            # C's refund freezes 3500: C's own 3000 left
+            Movement("refund_freeze:R1", T3, -3500, 3500, order_id="C"),
+        ]
+    )
+    index = lots_by_order(result)
+    assert [(a.application_id, lot.amount_minor, back) for a, lot, back in index["A"].allocated] == [
+        ("SA-1", 3000, False)
+    ]
+    # claw-back lots before net lots, whatever their place in the application
+    assert [(lot.amount_minor, back) for _, lot, back in index["B"].allocated] == [(500, True), (1500, False)]
+    assert [(lot.amount_minor, back) for _, lot, back in index["C"].allocated] == [(1000, True)]
+    # nothing else was available to freeze: C's 3000, and the 500 C's refund could not cover is not a lot
+    assert [(r, lot.amount_minor) for r, lot in index["C"].frozen] == [("C", 3000)]
+    assert index["A"].available == index["B"].available == index["C"].available == []
+
+    done = allocate_fifo(
+        [
+            released("A", 1000, T1),
+            released("B", 3000, T2),
+            Movement("refund_freeze:R1", T3, -3500, 3500, order_id="B"),
+            Movement("refund:R1", T4, 334, -3500, order_id="B"),  # 3166 taken: B's 2666, A's 500
+        ]
+    )
+    index = lots_by_order(done)
+    assert index["B"].taken_by_own_refunds_minor == 3166
+    assert index["B"].own_refunds_covered_by_others_minor == 500
+    assert [(r, lot.amount_minor) for r, lot in index["A"].taken_by_other_orders_refunds] == [("B", 500)]
+    assert [lot.amount_minor for lot in index["A"].available] == [500]
+    assert [lot.amount_minor for lot in index["B"].available] == [334]
+
+
+ORDERS = ("A", "B", "C", "D")
+_movement = st.one_of(
+    st.builds(
+        lambda o, a, d: released(o, a, T1 + timedelta(hours=d)),
+        st.sampled_from(ORDERS),
+        st.integers(1, 5000),
+        st.integers(0, 72),
+    ),
+    st.builds(
+        lambda n, a, c: Movement(f"apply:SA-{n}", T4, -a, applies=f"SA-{n}", clawback_minor=min(c, a)),
+        st.integers(1, 4),
+        st.integers(1, 8000),
+        st.integers(0, 3000),
+    ),
+    st.builds(
+        lambda n, a: Movement(f"payout_failed:PO-{n}", T4, a, returns=f"SA-{n}", why=f"payout PO-{n} failed"),
+        st.integers(1, 4),
+        st.integers(1, 8000),
+    ),
+    st.builds(
+        lambda o, a: Movement(f"refund_freeze:{o}", T3, -a, a, order_id=o),
+        st.sampled_from(ORDERS),
+        st.integers(1, 4000),
+    ),
+    st.builds(
+        lambda o, back, used: Movement(f"refund:{o}", T4, back, -used, order_id=o),
+        st.sampled_from(ORDERS),
+        st.integers(-2000, 2000),
+        st.integers(0, 4000),
+    ),
+)
+
+
+@given(st.lists(_movement, max_size=25))
+def test_the_index_by_order_holds_exactly_what_scanning_the_whole_replay_for_the_order_finds(
+    moves: list[Movement],
+) -> None:
+    result = allocate_fifo(moves)
+    index = lots_by_order(result)
+    for order in ORDERS:
+        lots = index.get(order, OrderLots())
+        assert lots.frozen == [(r, lot) for r, found in result.frozen.items() for lot in found if lot.order_id == order]
+        assert lots.available == [lot for lot in result.available if lot.order_id == order]
+        assert lots.allocated == [
+            (allocation, lot, paid_back)
+            for allocation in result.allocations.values()
+            for paid_back, found in ((True, allocation.clawback_lots), (False, allocation.net_lots))
+            for lot in found
+            if lot.order_id == order
+        ]
+        taken = result.taken_by_refunds
+        assert lots.taken_by_other_orders_refunds == [(r, lot) for r, lot in taken if lot.order_id == order != r]
+        assert lots.taken_by_own_refunds_minor == sum(lot.amount_minor for r, lot in taken if r == order)
+        assert lots.own_refunds_covered_by_others_minor == sum(
+            lot.amount_minor for r, lot in taken if r == order != lot.order_id
+        )

@@ -58,11 +58,14 @@ class Allocation:
 
     @property
     def net_lots(self) -> list[Lot]:
-        return _split(self.lots, sum(lot.amount_minor for lot in self.lots) - self.clawback_minor)[0]
+        return self.net_and_clawback_lots()[0]
 
     @property
     def clawback_lots(self) -> list[Lot]:
-        return _split(self.lots, sum(lot.amount_minor for lot in self.lots) - self.clawback_minor)[1]
+        return self.net_and_clawback_lots()[1]
+
+    def net_and_clawback_lots(self) -> tuple[list[Lot], list[Lot]]:
+        return _split(self.lots, sum(lot.amount_minor for lot in self.lots) - self.clawback_minor)
 
 
 @dataclass
@@ -72,6 +75,50 @@ class FifoResult:
     frozen: dict[str, list[Lot]] = field(default_factory=dict)  # by the order whose refund froze them
     # lots a refund took for good: (refunded order, lot)
     taken_by_refunds: list[tuple[str, Lot]] = field(default_factory=list)
+
+
+@dataclass
+class OrderLots:
+    """One order's share of a replay, each list in the order the replay left it."""
+
+    frozen: list[tuple[str, Lot]] = field(default_factory=list)  # (order whose refund froze it, lot)
+    available: list[Lot] = field(default_factory=list)
+    # (allocation, lot, whether the lot paid back the negative balance): allocation by allocation,
+    # each one's claw-back lots before its net lots
+    allocated: list[tuple[Allocation, Lot, bool]] = field(default_factory=list)
+    taken_by_other_orders_refunds: list[tuple[str, Lot]] = field(default_factory=list)  # (refunded order, lot)
+    taken_by_own_refunds_minor: int = 0  # what this order's refunds took for good, from any order's lots
+    own_refunds_covered_by_others_minor: int = 0  # the part of that from other orders' lots
+
+
+def lots_by_order(result: FifoResult) -> dict[str, OrderLots]:
+    """The replay indexed by order in one pass. Reading one order's lots by scanning all of the
+    merchant's, once per order, is quadratic: minutes for a merchant with thousands of orders."""
+    index: dict[str, OrderLots] = {}
+
+    def of(order_id: str) -> OrderLots:
+        return index.setdefault(order_id, OrderLots())
+
+    for refund_order, lots in result.frozen.items():
+        for lot in lots:
+            if lot.order_id is not None:
+                of(lot.order_id).frozen.append((refund_order, lot))
+    for lot in result.available:
+        if lot.order_id is not None:
+            of(lot.order_id).available.append(lot)
+    for allocation in result.allocations.values():
+        net, clawback = allocation.net_and_clawback_lots()
+        for lots, paid_back in ((clawback, True), (net, False)):
+            for lot in lots:
+                if lot.order_id is not None:
+                    of(lot.order_id).allocated.append((allocation, lot, paid_back))
+    for refund_order, lot in result.taken_by_refunds:
+        of(refund_order).taken_by_own_refunds_minor += lot.amount_minor
+        if lot.order_id != refund_order:
+            of(refund_order).own_refunds_covered_by_others_minor += lot.amount_minor
+            if lot.order_id is not None:
+                of(lot.order_id).taken_by_other_orders_refunds.append((refund_order, lot))
+    return index
 
 
 def _split(lots: list[Lot], amount: int) -> tuple[list[Lot], list[Lot]]:
@@ -118,6 +165,9 @@ def _take(queue: list[Lot], amount: int, *, own: str | None = None) -> tuple[lis
 def _requeue(queue: list[Lot], lots: list[Lot]) -> None:
     """Back at their original release times (after lots released at the same moment)."""
     for lot in lots:
+        if not queue or queue[-1].released_at <= lot.released_at:
+            queue.append(lot)  # the usual case, a fresh release: no need to look through the queue
+            continue
         position = bisect.bisect_right([queued.released_at for queued in queue], lot.released_at)
         queue.insert(position, lot)
 
