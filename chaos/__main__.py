@@ -76,15 +76,13 @@ FINAL_WITHIN_S = 120.0
 def last_disruption_s(faults: list[dict[str, Any]]) -> float | None:
     """When the last fault that disrupted the platform ended. Malformed messages are left out (a
     trickle the consumers dead-letter as they go, at any moment of normal work). A relay kill whose
-    failpoint was never reached before the surge ended disrupted only at its start, when it killed
-    the instance and restarted it armed: that counts from its start (the restart's few seconds
-    are not recorded), not from its wind-up after the surge."""
-    moments: list[float] = []
-    for fault in faults:
-        if fault["kind"] == "malformed" or fault["recovered_s"] is None:
-            continue
-        unfired = "not reached when the surge ended" in fault["outcome"]
-        moments.append(float(fault["started_s"] if unfired else fault["recovered_s"]))
+    failpoint the surge never reached disrupted only until its instance was up again, armed: its
+    clean restart after the surge is the wind-up, not a disruption (``disrupted_until_s``)."""
+    moments = [
+        float(fault["disrupted_until_s"])
+        for fault in faults
+        if fault["kind"] != "malformed" and fault["disrupted_until_s"] is not None
+    ]
     return max(moments, default=None)
 
 
@@ -110,7 +108,7 @@ def write_report(path: Path, result: dict[str, Any]) -> None:
         final_after_s = round(chaos["surge_s"] - disrupted_s, 1)
         timing += (
             f". The last fault that disrupted the platform (malformed messages aside; a relay kill that "
-            f"never fired from its start) ended at {disrupted_s} s; "
+            f"never fired once its instance was up, armed) ended at {disrupted_s} s; "
         )
         if final_after_s < 0:
             timing += "it was still in progress when every order was final"

@@ -50,13 +50,18 @@ class FaultRecord:
     started_s: float = 0.0  # since the surge started
     recovered_s: float | None = None  # since the surge started: the system whole again
     outcome: str = ""
+    # since the surge started: when it stopped disrupting the platform, if before its recovery
+    # (a relay kill whose failpoint the surge never reached: once its instance was up, armed)
+    disrupted_until_s: float | None = None
 
     def as_json(self) -> dict[str, Any]:
+        disrupted_until_s = self.recovered_s if self.disrupted_until_s is None else self.disrupted_until_s
         return {
             **self.fault.as_json(),
             "started_s": round(self.started_s, 2),
             "recovered_s": None if self.recovered_s is None else round(self.recovered_s, 2),
             "recovery_s": None if self.recovered_s is None else round(self.recovered_s - self.started_s, 2),
+            "disrupted_until_s": None if disrupted_until_s is None else round(disrupted_until_s, 2),
             "outcome": self.outcome,
         }
 
@@ -72,6 +77,7 @@ class ChaosRunner:
     malformed: dict[str, str] = field(default_factory=dict)  # message key → topic
     _held: set[str] = field(default_factory=set)  # processes a fault is acting on
     _traffic_at_last_burst: dict[str, int] = field(default_factory=dict)  # topic → its own messages then
+    _disrupted_until_s: dict[Fault, float] = field(default_factory=dict)  # see FaultRecord.disrupted_until_s
     traffic_look_every_s: float = 5.0
     # set when the surge has ended: no new fault starts, and one in progress ends its wait and
     # restores what it broke, so the checker never looks at an armed or missing process
@@ -169,6 +175,7 @@ class ChaosRunner:
             record.outcome = f"not injected: {error!r}"
             logger.exception("fault %s failed", fault)
         record.recovered_s = self.now_s()
+        record.disrupted_until_s = self._disrupted_until_s.pop(fault, None)
 
     async def _apply(self, fault: Fault) -> str:
         handlers = {
@@ -245,6 +252,7 @@ class ChaosRunner:
             process.kill()
             with contextlib.suppress(RuntimeError):  # died at the failpoint before it was ready
                 await self.platform.restart(fault.target, extra_env={"SHIPSETTLE_FAILPOINTS": fault.detail})
+            armed_s = self.now_s()
             deadline = time.monotonic() + RELAY_FAILPOINT_WAIT_S
             # the closing fault ends the wait too: it comes only after this one has recovered
             waiting_ends = (self.surge_over, self.closing_due)
@@ -257,7 +265,8 @@ class ChaosRunner:
             self._held.discard(fault.target)
         if reached:
             return f"died at {fault.detail}; ready {took:.1f} s after restart"
-        if self.surge_over.is_set():
+        if self.surge_over.is_set():  # its clean restart is the wind-up after the surge, not a disruption
+            self._disrupted_until_s[fault] = armed_s
             return f"{fault.detail} not reached when the surge ended (little to publish); restarted clean"
         if self.closing_due.is_set():
             return f"{fault.detail} not reached when the payouts started (little to publish); restarted"

@@ -98,23 +98,64 @@ async def test_malformed_messages_keep_their_moments_while_a_slow_fault_recovers
     assert sent == [0.1, 0.2]
 
 
-def test_the_last_disruption_leaves_out_malformed_messages_and_counts_an_unfired_relay_kill_from_its_start() -> None:
-    def fault(kind: str, started_s: float, recovered_s: float | None, outcome: str = "") -> dict[str, object]:
-        return {"kind": kind, "started_s": started_s, "recovered_s": recovered_s, "outcome": outcome}
+class InstanceWithNothingToPublish:
+    """A service instance whose relay, armed to die after a publish, never publishes."""
+
+    def __init__(self) -> None:
+        self.running = True
+
+    def kill(self) -> None:
+        self.running = False
+
+    def alive(self) -> bool:
+        return self.running
+
+
+async def test_a_relay_kill_the_surge_never_fires_disrupts_only_until_its_instance_is_up_armed() -> None:
+    runner = runner_on_busy_topics()
+    clock = [100.0]  # seconds since the surge started, moved by hand
+    runner.now_s = lambda: clock[0]  # type: ignore[method-assign]
+    instance = InstanceWithNothingToPublish()
+    runner.platform.processes["order-svc"] = instance
+    restarted_with: list[dict[str, str] | None] = []
+
+    async def restart(name: str, *, extra_env: dict[str, str] | None = None) -> float:
+        clock[0] += 4.0  # a restart takes 4 s
+        instance.running = True
+        restarted_with.append(extra_env)
+        return 4.0
+
+    runner.platform.restart = restart  # type: ignore[method-assign]
+    injecting = asyncio.create_task(
+        runner.inject([Fault(100.0, Kind.RELAY_KILL, "order-svc", 0.0, "relay.after_publish@7")])
+    )
+    await until(lambda: len(restarted_with) == 1)
+    clock[0] = 300.0  # the surge goes on without a publish from it, and ends
+    runner.surge_over.set()
+    await injecting
+
+    assert restarted_with == [{"SHIPSETTLE_FAILPOINTS": "relay.after_publish@7"}, None]
+    (record,) = runner.records
+    fault = record.as_json()
+    assert "not reached when the surge ended" in fault["outcome"]
+    # up armed at 100 + 4; the clean restart after the surge (300 → 304) is the wind-up
+    assert (fault["started_s"], fault["disrupted_until_s"], fault["recovered_s"]) == (100.0, 104.0, 304.0)
+
+
+def test_the_last_disruption_leaves_out_malformed_messages_and_counts_each_fault_until_it_stopped_disrupting() -> None:
+    def fault(kind: str, disrupted_until_s: float | None) -> dict[str, object]:
+        return {"kind": kind, "disrupted_until_s": disrupted_until_s}
 
     faults = [
-        fault("kill", 896.0, 900.0, "killed -9, down 1.0 s, ready 2.4 s after restart"),
-        fault("relay_kill", 640.0, 950.0, "relay.after_publish@5 not reached in 300 s (little to publish); restarted"),
-        fault("malformed", 1200.0, 1200.1, "12 malformed messages into order.events"),
-        fault(
-            "relay_kill", 1057.6, 1241.8, "relay.after_publish@7 not reached when the surge ended (little to publish)"
-        ),
+        fault("kill", 900.0),
+        fault("relay_kill", 950.0),  # it restarted its service again while the surge ran: its end counts
+        fault("malformed", 1200.1),
+        fault("relay_kill", 1061.6),  # up armed at 1061.6 s, never fired; wound up at 1241.8 s
+        fault("network", None),  # still in progress: not a moment it ended
     ]
-    # the unfired relay kill restarted its instance armed at 1057.6 s, and did nothing after that
-    assert last_disruption_s(faults) == 1057.6
-    # the relay kill that waited 300 s restarted its service again while the surge ran: its end counts
+    assert last_disruption_s(faults) == 1061.6
     assert last_disruption_s(faults[:3]) == 950.0
-    assert last_disruption_s([fault("malformed", 10.0, 10.1)]) is None
+    assert last_disruption_s([fault("malformed", 10.1)]) is None
 
 
 def test_the_closing_fault_is_a_kill_of_a_settlement_instance_drawn_from_the_seed() -> None:
