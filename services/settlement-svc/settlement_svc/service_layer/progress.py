@@ -67,9 +67,6 @@ ALLOCATION_RULE = (
     "place in the queue."
 )
 
-_Row = TypeVar("_Row")
-
-
 # --- recording progress ------------------------------------------------------------------------
 
 
@@ -274,6 +271,9 @@ class MerchantMoney:
     def posting(self, tx: dict[str, Any], account: MerchantAccount) -> int:
         name = f"{self.prefix}{account.value}"
         return sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == name)
+
+
+_Row = TypeVar("_Row")
 
 
 def _group_by_order(rows: Sequence[_Row], order_of: Callable[[_Row], str | None]) -> dict[str, list[_Row]]:
