@@ -28,6 +28,7 @@ from aiokafka.errors import KafkaConnectionError
 from chaos.faults import Fault, Kind
 from chaos.tcp_proxy import Fault as LinkFault
 from chaos.tcp_proxy import FaultProxy
+from shipsettle_shared.contracts import Topic, partitions_of
 from surge.platform import ROOT, PlatformHandle, cluster, local
 
 logger = logging.getLogger(__name__)
@@ -150,18 +151,11 @@ class ChaosRunner:
     async def _topic_messages(self, topic: str) -> int:
         """How many messages the topic holds (the sum of its partitions' end offsets): the
         surge's, as a chaos run starts from a wiped broker, and this runner's malformed ones."""
-        # a consumer knows the partitions of the topics it subscribes to only; a producer asks
-        producer = AIOKafkaProducer(bootstrap_servers=self.platform.kafka_bootstrap)
-        await producer.start()
-        try:
-            partitions = await producer.partitions_for(topic)
-        finally:
-            await producer.stop()
         consumer = AIOKafkaConsumer(bootstrap_servers=self.platform.kafka_bootstrap, enable_auto_commit=False)
         await consumer.start()
         try:
-            ends = await consumer.end_offsets([TopicPartition(topic, partition) for partition in partitions])
-            return sum(ends.values())
+            partitions = [TopicPartition(topic, partition) for partition in partitions_of(Topic(topic))]
+            return sum((await consumer.end_offsets(partitions)).values())
         finally:
             await consumer.stop()
 
