@@ -743,8 +743,8 @@ def order_items(money: MerchantMoney, order_id: str, allocated_minor: int, appli
             other_applications[allocation.application_id] = (
                 other_applications.get(allocation.application_id, 0) + lot.amount_minor
             )
-    if any(other_applications.values()):
-        where["other_applications"] = {key: amount for key, amount in other_applications.items() if amount}
+    if other_applications := {key: amount for key, amount in other_applications.items() if amount}:
+        where["other_applications"] = other_applications
     still_available = sum(lot.amount_minor for lot in lots.available)
     if still_available:
         where["still_available"] = still_available
