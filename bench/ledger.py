@@ -56,7 +56,7 @@ from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.outbox import build_envelope
-from shipsettle_shared.service import ServiceRuntime
+from shipsettle_shared.service import ServiceRuntime, outbound_http_client
 from shipsettle_shared.topology import POSTGRES_PORT, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +179,7 @@ async def measure_ledger(orders_count: int, workers: int, batch_size: int) -> tu
             sessions=sessions,
             producer=None,
             lane=ConnectionLane.for_settings(settings),
+            http=outbound_http_client(),  # opens no connection: nothing here calls out
         )
         (subscription,) = subscriptions(runtime)
         consumers = [ConsumerLoop(settings, sessions, subscription, dead_letter_producer=None) for _ in range(workers)]

@@ -53,27 +53,31 @@ def status_from_body(body: dict[str, Any]) -> ProviderStatus:
 
 
 class ProviderClient:
-    """``resource`` is the provider's collection: ``payouts`` or ``refunds``."""
+    """``resource`` is the provider's collection: ``payouts`` or ``refunds``. ``http`` is the
+    process's pooled client (``ServiceRuntime.http``): connections are kept alive between calls."""
 
-    def __init__(self, base_url: str, api_key: str, resource: str, timeout_ms: int = 10_000) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, base_url: str, api_key: str, resource: str, timeout_ms: int = 10_000
+    ) -> None:
+        self._http = http
         self._collection = f"{base_url.rstrip('/')}/v1/{resource}"
         self._headers = {"Authorization": f"Bearer {api_key}"}
         self._timeout = httpx.Timeout(timeout_ms / 1000)
 
     async def send(self, body: dict[str, Any]) -> ProviderStatus:
-        async with httpx.AsyncClient(timeout=self._timeout) as client:
-            try:
-                response = await client.post(self._collection, json=body, headers=self._headers)
-            except httpx.HTTPError as error:
-                raise ProviderUnavailable(repr(error)) from error
+        try:
+            response = await self._http.post(self._collection, json=body, headers=self._headers, timeout=self._timeout)
+        except httpx.HTTPError as error:
+            raise ProviderUnavailable(repr(error)) from error
         return self._status(response)
 
     async def status(self, request_id: str) -> ProviderStatus | None:
-        async with httpx.AsyncClient(timeout=self._timeout) as client:
-            try:
-                response = await client.get(f"{self._collection}/{request_id}", headers=self._headers)
-            except httpx.HTTPError as error:
-                raise ProviderUnavailable(repr(error)) from error
+        try:
+            response = await self._http.get(
+                f"{self._collection}/{request_id}", headers=self._headers, timeout=self._timeout
+            )
+        except httpx.HTTPError as error:
+            raise ProviderUnavailable(repr(error)) from error
         if response.status_code == 404:
             return None
         return self._status(response)

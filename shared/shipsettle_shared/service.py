@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -59,6 +60,9 @@ class ServiceRuntime:
     sessions: async_sessionmaker[AsyncSession]
     producer: AIOKafkaProducer
     lane: ConnectionLane  # single-statement hot paths (opens connections only when used)
+    # One pooled client per process for every outbound call (providers, merchant notifications):
+    # a client per call paid for a new TLS context and a new connection each time.
+    http: httpx.AsyncClient
     relay: OutboxRelay | None = None
     consumers: list[ConsumerLoop] = field(default_factory=list)
     scheduler: TimerScheduler | None = None
@@ -238,6 +242,11 @@ def _test_controls_router() -> APIRouter:
     return router
 
 
+def outbound_http_client() -> httpx.AsyncClient:
+    """The process's client for calls out of ShipSettle. Each call states its own timeout."""
+    return httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+
+
 async def _start_runtime(definition: ServiceDefinition, settings: ServiceSettings) -> ServiceRuntime:
     clock: Clock = (
         ShiftableClock(timedelta(seconds=settings.test_clock_offset_s))
@@ -254,6 +263,7 @@ async def _start_runtime(definition: ServiceDefinition, settings: ServiceSetting
         sessions=session_factory(engine),
         producer=producer,
         lane=ConnectionLane.for_settings(settings),
+        http=outbound_http_client(),
     )
     roles = settings.role_set
     if "relay" in roles:
@@ -295,6 +305,7 @@ async def _stop_runtime(runtime: ServiceRuntime) -> None:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
     await runtime.producer.stop()
+    await runtime.http.aclose()
     await runtime.lane.close()
     await runtime.engine.dispose()
 

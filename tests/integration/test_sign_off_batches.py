@@ -35,7 +35,7 @@ from shipsettle_shared.db import ConnectionLane, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.outbox import build_envelope
-from shipsettle_shared.service import ServiceRuntime
+from shipsettle_shared.service import ServiceRuntime, outbound_http_client
 from shipsettle_shared.timers import LOCK_KEY
 
 pytestmark = pytest.mark.infra
@@ -234,6 +234,7 @@ class Settlement:
             sessions=self.sessions,
             producer=None,  # type: ignore[arg-type]  # nothing here produces to Kafka
             lane=ConnectionLane.for_settings(settings),
+            http=outbound_http_client(),  # opens no connection: nothing here calls out
         )
         (subscription,) = subscriptions(runtime)
         # apply() never dead-letters (that is the retry path around it)

@@ -58,7 +58,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     settings = _settings(runtime)
     rules = rules_of(settings)
-    provider = ProviderClient(settings.refund_provider_url, settings.refund_provider_api_key, "refunds")
+    provider = ProviderClient(runtime.http, settings.refund_provider_url, settings.refund_provider_api_key, "refunds")
 
     async def deadline(session: AsyncSession, timer: DueTimer) -> None:
         await refunds.deadline_passed(session, timer, now=runtime.clock.now(), rules=rules)

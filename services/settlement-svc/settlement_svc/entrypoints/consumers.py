@@ -79,7 +79,7 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
 
     settings = runtime.settings
     assert isinstance(settings, SettlementSettings)
-    provider = ProviderClient(settings.payout_provider_url, settings.payout_provider_api_key, "payouts")
+    provider = ProviderClient(runtime.http, settings.payout_provider_url, settings.payout_provider_api_key, "payouts")
     review_rules = _review_rules(runtime)
     batch_interval = timedelta(seconds=settings.payout_batch_interval_s)
 
@@ -95,7 +95,7 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
         await payouts.check_payout_status(session, timer, provider=provider, now=runtime.clock.now())
 
     async def notify(session: AsyncSession, timer: DueTimer) -> None:
-        await notifications.deliver(session, timer, now=runtime.clock.now())
+        await notifications.deliver(session, timer, http=runtime.http, now=runtime.clock.now())
 
     return {
         notifications.NOTIFY: notify,

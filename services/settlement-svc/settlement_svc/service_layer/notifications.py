@@ -57,7 +57,7 @@ async def notify(
     await schedule_timer(session, NOTIFY, f"{notification_id}#0", now)
 
 
-async def deliver(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
+async def deliver(session: AsyncSession, timer: DueTimer, *, http: httpx.AsyncClient, now: datetime) -> None:
     notification_id = timer.timer_key.split("#", 1)[0]
     notification = await session.get(NotificationRow, notification_id, with_for_update=True)
     if notification is None or notification.delivered_at is not None or notification.gave_up_at is not None:
@@ -79,8 +79,7 @@ async def deliver(session: AsyncSession, timer: DueTimer, *, now: datetime) -> N
     status_code: int | None = None
     error: str | None = None
     try:
-        async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.post(endpoint.url, content=body.encode(), headers=headers)
+        response = await http.post(endpoint.url, content=body.encode(), headers=headers, timeout=10)
         status_code = response.status_code
     except httpx.HTTPError as failure:
         error = repr(failure)[:500]
