@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars infra-start infra-stop bench-bus bench-webhooks bench-ledger bench-lifecycle surge chaos clean-state
+.PHONY: run test lint format install kafka-jars wrk infra-start infra-stop bench-bus bench-webhooks bench-ledger bench-lifecycle surge chaos clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(INSTALLED)
 
 kafka-jars:
 	bash deploy/kafka/kafka.sh fetch
+
+## wrk: the HTTP load generator of the benchmarks' empty-endpoint ceiling, from Debian's packages
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 ## make run: the whole platform on this machine; Ctrl-C stops what it started
 run: install kafka-jars
@@ -74,8 +78,9 @@ chaos: install kafka-jars
 bench-ledger: install
 	$(PY) bench/ledger.py
 
-## make bench-lifecycle: whole order lifecycles per second (uniform and hot-merchant mixes) and
-## sign-off → available / approval → paid latency on a private platform (own broker on 29292), beside
-## pgbench, empty-FastAPI and raw-Kafka ceilings of the same run; writes them into docs/benchmarks.md
-bench-lifecycle: install kafka-jars
+## make bench-lifecycle: whole order lifecycles per second (uniform and hot-merchant mixes), CPU and
+## database round trips per lifecycle, sign-off → available / approval → paid latency on a private
+## platform (own broker on 29292), beside pgbench, empty-FastAPI (Python client and wrk) and raw-Kafka
+## ceilings of the same run; writes them into docs/benchmarks.md
+bench-lifecycle: install kafka-jars wrk
 	$(PY) bench/lifecycle.py

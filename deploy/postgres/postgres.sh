@@ -41,11 +41,20 @@ start() {
     pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start
   fi
   wait_ready
-  local max_connections
+  local max_connections preload restart=no
   max_connections="$(psql_admin -tAc 'show max_connections')"
   if [ "$max_connections" -lt 400 ]; then
     # Each service keeps a small pool per instance; the chaos runs double some instances.
     psql_admin -c "alter system set max_connections = 400"
+    restart=yes
+  fi
+  preload="$(psql_admin -tAc 'show shared_preload_libraries')"
+  if [[ ",${preload// /}," != *,pg_stat_statements,* ]]; then
+    # The benchmarks count database round trips per unit of work from pg_stat_statements.
+    psql_admin -c "alter system set shared_preload_libraries = '${preload:+$preload,}pg_stat_statements'"
+    restart=yes
+  fi
+  if [ "$restart" = yes ]; then
     pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" restart
     wait_ready
   fi
@@ -60,6 +69,8 @@ do \$\$ begin
     grant pg_signal_backend to $role;
   end if;
 end \$\$;
+create extension if not exists pg_stat_statements;
+grant execute on function pg_stat_statements_reset(oid, oid, bigint) to $role;
 SQL
   echo "postgres: running on 127.0.0.1:5432"
 }

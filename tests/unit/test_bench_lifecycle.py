@@ -11,8 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
+from database_calls import StatementCalls
 from lifecycle import (
     Allocation,
+    BenchAborted,
     Lot,
     Run,
     Take,
@@ -22,6 +24,7 @@ from lifecycle import (
     durations_ms,
     lifecycle_throughput,
     paid_at,
+    parse_wrk,
     spread_orders,
 )
 
@@ -152,3 +155,47 @@ def test_cpu_per_lifecycle_spreads_each_process_group_over_the_orders_paid() -> 
     assert run.cpu_per_lifecycle({"PostgreSQL": 0.1, "order-svc": 0.3}) == pytest.approx(
         {"PostgreSQL": 0.16, "order-svc": 0.0}
     )
+
+
+WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:24199/empty
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     8.12ms    1.02ms  30.11ms   91.00%
+    Req/Sec     1.98k   120.00     2.20k    70.00%
+  Latency Distribution
+     50%    7.90ms
+     75%    8.40ms
+     90%    9.10ms
+     99%  850.00us
+  59400 requests in 15.00s, 8.20MB read
+Requests/sec:   3960.12
+Transfer/sec:    559.90KB
+"""
+
+
+def test_wrk_figures_are_read_with_their_units() -> None:
+    # 99% is given in microseconds on purpose: 850 us = 0.85 ms
+    result = parse_wrk(WRK_OUTPUT)
+    assert result.rate == pytest.approx(3960.12)
+    assert result.p50_ms == pytest.approx(7.9)
+    assert result.p99_ms == pytest.approx(0.85)
+
+
+def test_a_wrk_run_with_errors_is_refused_rather_than_counted() -> None:
+    with pytest.raises(BenchAborted, match="12 responses"):
+        parse_wrk(WRK_OUTPUT + "  Non-2xx or 3xx responses: 12\n")
+
+
+def test_round_trips_per_lifecycle_leave_out_what_the_idle_platform_sends() -> None:
+    # idle: 50 calls in 5 s in order_svc = 10/s. Run: 40 s, 5,000 order_svc calls and 900 in
+    # recon_svc (silent when idle); 100 paid. order_svc: (5,000 - 10 x 40) / 100 = 46; recon: 9.
+    idle = StatementCalls(
+        calls={("order_svc_b", "select 1"): 50}, exec_ms={("order_svc_b", "select 1"): 1.0}, seconds=5
+    )
+    run = StatementCalls(
+        calls={("order_svc_b", "select 1"): 1_000, ("order_svc_b", "insert x"): 4_000, ("recon_svc_b", "begin"): 900},
+        exec_ms={("order_svc_b", "select 1"): 2.0, ("order_svc_b", "insert x"): 9.0, ("recon_svc_b", "begin"): 0.5},
+        seconds=40,
+    )
+    assert run.per_unit(100, idle) == {"order_svc_b": pytest.approx(46.0), "recon_svc_b": pytest.approx(9.0)}
+    assert run.top(1) == [("order_svc_b", "insert x", 4_000, 9.0)]
