@@ -101,8 +101,13 @@ class _Sections:
     footer: list[str]
     footer_row: int  # the line the footer starts on
 
-    def footer_lines(self) -> list[tuple[int, str]]:
-        return [(self.footer_row + offset, line.strip()) for offset, line in enumerate(self.footer)]
+    def footer_total(self, wording: re.Pattern[str], what: str) -> tuple[int, re.Match[str]] | None:
+        """The footer line totalling ``what`` (交易, 退款, 支出, 收入) and the line it is on."""
+        for offset, line in enumerate(self.footer):
+            match = wording.match(line.strip())
+            if match is not None and match["what"] == what:
+                return self.footer_row + offset, match
+        return None
 
 
 def parse_alipay_bill(
@@ -291,14 +296,7 @@ class _TradeRows(_Rows):
     def cross_check(self, problems: Problems, sections: _Sections) -> list[str]:
         warnings: list[str] = []
         for what, kind in (("交易", EntryKind.PAYMENT), ("退款", EntryKind.REFUND)):
-            found = next(
-                (
-                    (n, m)
-                    for n, line in sections.footer_lines()
-                    if (m := _TRADE_TOTAL.match(line)) and m["what"] == what
-                ),
-                None,
-            )
+            found = sections.footer_total(_TRADE_TOTAL, what)
             if found is None:
                 warnings.append(f"footer line #{what}合计 not found or not in a known wording; totals not checked")
                 continue
@@ -360,14 +358,7 @@ class _AccountRows(_Rows):
     def cross_check(self, problems: Problems, sections: _Sections) -> list[str]:
         warnings: list[str] = []
         for what, direction in (("支出", Direction.DEBIT), ("收入", Direction.CREDIT)):
-            found = next(
-                (
-                    (n, m)
-                    for n, line in sections.footer_lines()
-                    if (m := _ACCOUNT_TOTAL.match(line)) and m["what"] == what
-                ),
-                None,
-            )
+            found = sections.footer_total(_ACCOUNT_TOTAL, what)
             if found is None:
                 warnings.append(f"footer line #{what}合计 not found or not in a known wording; totals not checked")
                 continue
