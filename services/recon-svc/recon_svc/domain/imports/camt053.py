@@ -67,6 +67,7 @@ def parse_camt053(
     a DTD, a root that is not a camt.053 ``Document``, an entry without a known status, amounts
     that are not exact in the currency's minor unit, dates that do not read, and, unless
     ``verify_balances`` is False, a statement whose OPBD + booked credits − booked debits ≠ CLBD.
+    A proprietary status (``Sts/Prtry``) is read as not booked.
     Every problem names the entry (row = its 1-based ``Ntry``) and the element path (column), even
     for bytes that do not decode or XML that is not well formed (the line and column of the text
     are in the message). Dates without a time are midnight in ``local_timezone``; so are
@@ -331,14 +332,16 @@ class _Reader:
 
     def _entry(self, ntry: ET.Element, statement_id: str, number: int) -> tuple[str, int] | None:
         signed = self._signed_amount(ntry, number, "Ntry")
+        # .02 writes the code in Sts, .08 wraps it in Sts/Cd or gives a proprietary Sts/Prtry
         status = _text(ntry, "Sts/Cd") or _text(ntry, "Sts/Prtry") or _text(ntry, "Sts")
-        if status not in _ENTRY_STATUSES:
+        known = status in _ENTRY_STATUSES or _text(ntry, "Sts/Prtry") is not None
+        if not known:
             path = "Ntry/Sts/Cd" if ntry.find("Sts/Cd") is not None else "Ntry/Sts"
             found = "no status" if status is None else f"status {status!r}"
             self.problems.add(number, path, f"{found}: an entry is BOOK, PDNG, INFO or FUTR")
         booked_at = self._moment(ntry.find("BookgDt"), number, "Ntry/BookgDt")
         value_at = self._moment(ntry.find("ValDt"), number, "Ntry/ValDt")
-        if signed is None or status not in _ENTRY_STATUSES:
+        if signed is None or not known:
             return None
         signed_minor, currency = signed
         when = booked_at or value_at
