@@ -112,17 +112,14 @@ async def test_a_payment_before_midnight_is_on_that_days_bill_and_a_refund_compl
     response = await import_file(client, platform, "wechat_trade_bill", sixth, bill_date=str(day))
     assert response.status_code == 201, response.text
     imported = response.json()
+    matched_on_the_day = {m["ours"]["reference"]: m["ours"] for m in imported["report"]["matched"]}
+    assert {a["order_id"], b["order_id"]} <= matched_on_the_day.keys()
+    assert reported(imported, ours) == []
     assert imported["report"]["period"] == {
         "start": f"{day}T00:00:00+08:00",
         "end": f"{next_day}T00:00:00+08:00",
         "declared_by": f"bill_date {day}",
     }
-    matched = {m["ours"]["reference"]: m["ours"] for m in imported["report"]["matched"]}
-    assert {a["order_id"], b["order_id"]} <= matched.keys()
-    # dated by when a was paid, 23:59:58 in Beijing (15:59:58 UTC), not by when it was placed
-    assert datetime.fromisoformat(matched[a["order_id"]]["at"]) == datetime.fromisoformat(f"{day}T23:59:58+08:00")
-    assert matched[a["order_id"]]["dated_by"] == "paid_at"
-    assert reported(imported, ours) == []
 
     # the bill of the next day (its day in the file's name): only b's refund, 30.00
     seventh = wechat_bill(
@@ -148,6 +145,13 @@ async def test_a_payment_before_midnight_is_on_that_days_bill_and_a_refund_compl
     assert (refund_match["ours"]["amount_minor"], refund_match["ours"]["dated_by"]) == (3000, "completed_at")
     # a and b were placed on this day, but paid the day before: not reported missing here
     assert reported(imported, ours) == []
+    # the day's report shows what a was dated by: when it was paid, 23:59:58 in Beijing (15:59:58
+    # UTC), not when it was placed
+    paid = matched_on_the_day[a["order_id"]]
+    assert (datetime.fromisoformat(paid["at"]), paid["dated_by"]) == (
+        datetime.fromisoformat(f"{day}T23:59:58+08:00"),
+        "paid_at",
+    )
 
     # Alipay the same way, its day from its header: c on `day`'s bill (1 trade, 40.00), not on the next
     response = await import_file(
