@@ -286,3 +286,24 @@ async def test_a_malformed_wechat_alipay_or_camt053_file_names_the_row_and_the_c
 
     after = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=ops)
     assert len(after.json()) == len(before.json())  # no import, so no discrepancy either
+
+
+async def test_only_ops_import_statements(platform: Platform, client: httpx.AsyncClient) -> None:
+    bill = wechat_bill(
+        [wechat_row("2026-12-06 09:00:00", "4200000000202612060009", f"X-{uuid.uuid4().hex[:8]}", "SUCCESS", "9.00")],
+        "`1,`9.00,`0.00,`0.00,`0.05400,`9.00,`0.00",
+    )
+    for role in ("merchant_a", "auditor", "platform"):
+        response = await client.post(
+            f"{platform.url('recon-svc')}/v1/statement-imports",
+            params={"source": "wechat_trade_bill", "bill_date": "2026-12-06"},
+            content=bill,
+            headers={**bearer(platform.keys[role]), "content-type": "application/octet-stream"},
+        )
+        assert response.status_code == 403, (role, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+    # none of them left an import behind: the first stored import of these bytes is ops'
+    imported = await import_file(client, platform, "wechat_trade_bill", bill, bill_date="2026-12-06")
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["imported_by"] == platform.keys["ops"]["key_id"]
