@@ -90,7 +90,7 @@ def test_a_camt053_declaring_another_encoding_is_refused() -> None:
     with pytest.raises(ImportRefused) as refused:
         parse_camt053(content)
 
-    assert _problems(refused) == [(1, None)]
+    assert _problems(refused) == [(None, "?xml@encoding")]
 
 
 # --- missing columns ------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_a_camt053_amount_below_a_fen_is_named_by_entry_and_element() -> None:
     with pytest.raises(ImportRefused) as refused:
         parse_camt053(content)
 
-    assert _problems(refused) == [(2, "Ntry/Amt"), (3, "Ntry/Amt"), (4, "Ntry/BookgDt")]
+    assert _problems(refused) == [(2, "Ntry/Amt"), (3, "Ntry/Amt"), (4, "Ntry/BookgDt/Dt")]
 
 
 def test_a_sandbox_refund_row_with_a_decimal_amount_and_a_bad_time_is_named() -> None:
@@ -192,7 +192,8 @@ def test_a_row_with_more_fields_than_the_header_is_named() -> None:
     with pytest.raises(ImportRefused) as refused:
         parse_wechat_trade_bill(content)
 
-    assert _problems(refused) == [(3, None)]
+    # the header has 9 names: the 10th field has none, so it is named by its position
+    assert _problems(refused) == [(3, "column 10")]
 
 
 # --- too large, truncated, malformed, unsafe --------------------------------------------------------
@@ -226,7 +227,8 @@ def test_malformed_xml_is_refused_naming_the_line() -> None:
     with pytest.raises(ImportRefused) as refused:
         parse_camt053(content)
 
-    assert _problems(refused) == [(4, None)]
+    # the end tag does not close the open BkToCstmrStmt: outside any entry, so named by its path
+    assert _problems(refused) == [(None, "Document/BkToCstmrStmt")]
     assert "malformed XML at line 4" in refused.value.problems[0].message
 
 
@@ -238,8 +240,8 @@ def test_a_camt053_with_a_dtd_is_refused_before_any_entity_can_expand() -> None:
     with pytest.raises(ImportRefused) as refused:
         parse_camt053(content)
 
-    assert _problems(refused) == [(2, None)]
-    assert "DTD" in refused.value.problems[0].message
+    assert _problems(refused) == [(None, "!DOCTYPE")]
+    assert "line 2: DTD" in refused.value.problems[0].message
 
 
 def test_a_camt052_or_any_other_document_is_not_taken_for_a_camt053() -> None:
@@ -261,7 +263,7 @@ def test_a_camt053_whose_balances_do_not_add_up_is_refused_naming_the_statement(
 
     # 100.00 − 140.00 = −40.00, but CLBD is 50.00 DBIT = −50.00
     [problem] = refused.value.problems
-    assert (problem.row, problem.column) == (None, "Bal")
+    assert (problem.row, problem.column) == (None, "Stmt/Bal[CLBD]/Amt")
     assert problem.message == (
         "statement STMT-20261127 does not reconcile: OPBD 100.00 + credits 0.00 − debits 140.00 = -40.00, "
         "but CLBD is -50.00 CNY (difference -10.00)"
@@ -302,7 +304,7 @@ def test_an_alipay_bill_whose_footer_disagrees_with_its_rows_is_refused() -> Non
     with pytest.raises(ImportRefused) as refused:
         parse_alipay_bill("\n".join(lines).encode("gbk"))
 
-    assert _problems(refused) == [(None, "#交易合计")]
+    assert _problems(refused) == [(7, "#交易合计")]  # the footer's line
     assert (
         refused.value.problems[0].message == "footer says 1 rows totalling 198.00, the bill has 1 rows totalling 199.00"
     )

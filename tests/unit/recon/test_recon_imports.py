@@ -19,6 +19,7 @@ from recon_support import (
 
 from recon_svc.domain.imports import (
     CHINA_STANDARD_TIME,
+    DeclaredPeriod,
     Direction,
     EntryKind,
     ImportRefused,
@@ -59,7 +60,7 @@ def test_the_oca_camt053_example_is_refused_because_its_balances_do_not_reconcil
         parse_camt053(_shared("camt053/example.xml"))
 
     [problem] = refused.value.problems
-    assert problem.column == "Bal"
+    assert (problem.row, problem.column) == (None, "Stmt/Bal[CLBD]/Amt")  # a statement's, not an entry's
     assert "statement 1234Test/1" in problem.message
     assert "= 15555.28, but CLBD is 15121.12 EUR (difference -434.16)" in problem.message
 
@@ -96,7 +97,12 @@ def test_the_iso_business_sample_camt053_001_04_reconciles_and_keeps_the_entry_c
     )
     # 500000 + 105678.50 − 200000 + 30000 = 435678.50
     assert (header.opening_balance_minor, header.closing_balance_minor) == (50_000_000, 43_567_850)
-    assert header.period_start == datetime.fromisoformat("2010-10-18T08:00:00+01:00")
+    # FrToDt 08:00 to 17:00 (+01:00), both ends inclusive: the period runs to 17:00:01, exclusive
+    assert header.period == DeclaredPeriod(
+        datetime.fromisoformat("2010-10-18T08:00:00+01:00"),
+        datetime.fromisoformat("2010-10-18T17:00:01+01:00"),
+        "Stmt/FrToDt",
+    )
     assert [(e.reference, e.provider_reference, e.direction, e.amount_minor) for e in parsed.entries] == [
         ("MUELL/FINP/RA12345", "AAAASESS-FP-CN_98765/01", Direction.CREDIT, 10_567_850),
         ("FINP-0055/001", "AAAASESS-FP-ACCR-01", Direction.DEBIT, 20_000_000),  # batch: its PmtInfId
@@ -151,8 +157,10 @@ def test_the_alipay_example_reads_the_same_from_gbk_and_from_utf8(name: str) -> 
 
     assert parsed.source is StatementSource.ALIPAY_TRADE_BILL
     assert parsed.account == "20880211096256330156"
-    assert parsed.header.period_start == datetime(2019, 9, 16, tzinfo=CST)
-    assert parsed.header.period_end == datetime(2019, 9, 17, tzinfo=CST)
+    # 起始日期 2019-09-16 00:00:00, 终止日期 2019-09-17 00:00:00 (exclusive): the day of 09-16
+    assert parsed.declared_period == DeclaredPeriod(
+        datetime(2019, 9, 16, tzinfo=CST), datetime(2019, 9, 17, tzinfo=CST), "header #起始日期/终止日期"
+    )
     payments = [e for e in parsed.entries if e.kind is EntryKind.PAYMENT]
     refunds = [e for e in parsed.entries if e.kind is EntryKind.REFUND]
     # The footer: 6 trades +0.06, 4 refunds −0.04 (checked by the parser too).

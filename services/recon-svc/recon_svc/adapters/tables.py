@@ -59,12 +59,18 @@ class ReconOrderRow(ReconTable, table=True):
     was booked (settlement's ledger), refunded (refund-svc), and its units' progress."""
 
     __tablename__ = "recon_orders"
-    __table_args__ = (Index("recon_orders_merchant", "merchant_id"),)
+    __table_args__ = (
+        Index("recon_orders_merchant", "merchant_id"),
+        Index("recon_orders_channel_paid", "payment_channel", "paid_at"),
+    )
 
     order_id: str = Field(primary_key=True)
     merchant_id: str | None = None
     currency: str = "CNY"
     placed_at: datetime | None = _timestamp(nullable=True)
+    # when the buyer paid (OrderPlaced.payment.paid_at): what a wallet's daily bill dates the payment
+    # by; None for an order folded before migration 0005, which is then dated by placed_at
+    paid_at: datetime | None = _timestamp(nullable=True)
     buyer_paid_minor: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     payment_channel: str | None = None
     lines: dict[str, Any] = _json()  # line id -> {sku, quantity, paid, vat, vat_rate_bp, sales}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from recon_svc.domain.imports.model import Direction, EntryKind, MerchantRecord, StatementEntry
+from recon_svc.domain.imports.model import DeclaredPeriod, Direction, EntryKind, MerchantRecord, StatementEntry
 
 DEFAULT_DATE_WINDOW = timedelta(days=3)
 
@@ -21,8 +21,11 @@ DEFAULT_DATE_WINDOW = timedelta(days=3)
 @dataclass(frozen=True)
 class OurMovement:
     """A movement on our books that the provider should show: a payout (debit), its return
-    (credit, same reference as the payout), a refund (debit). ``reference`` is our id, the one we
-    sent the provider (payout id → camt EndToEndId; refund id → request id / 商户退款单号)."""
+    (credit, same reference as the payout), a refund (debit), a buyer's payment (credit).
+    ``reference`` is our id, the one we sent the provider (payout id → camt EndToEndId; refund id
+    → request id / 商户退款单号; order id → 商户订单号). ``at`` is when the money moved, the time a
+    provider's daily file dates it by: a payment's ``paid_at`` (not when the order was placed), a
+    refund's completion, a payout's settlement; ``dated_by`` names which of our fields it is."""
 
     reference: str
     provider_reference: str | None
@@ -31,6 +34,7 @@ class OurMovement:
     amount_minor: int
     currency: str
     at: datetime
+    dated_by: str | None = None
 
     def __post_init__(self) -> None:
         assert self.amount_minor >= 0, "the direction carries the sign"
@@ -90,6 +94,45 @@ class MatchReport:
     @property
     def is_clean(self) -> bool:
         return not (self.amount_differs or self.missing_on_their_side or self.missing_on_our_side or self.duplicates)
+
+
+PAID_AT = "paid_at"
+PLACED_AT_FALLBACK = "placed_at (paid_at not recorded)"
+
+
+def payment_of(
+    order_id: str, amount_minor: int, currency: str, *, paid_at: datetime | None, placed_at: datetime
+) -> OurMovement:
+    """A buyer's payment as a wallet's bill shows it: dated by when the buyer paid, since a daily
+    bill lists the payments that succeeded that day, and an order paid at 23:30 may be accepted
+    after midnight. An order recon learnt of before it kept ``paid_at`` (recon migration 0005) is
+    dated by when it was placed, and ``dated_by`` says so."""
+    return OurMovement(
+        order_id,
+        None,
+        EntryKind.PAYMENT,
+        Direction.CREDIT,
+        amount_minor,
+        currency,
+        paid_at or placed_at,
+        PAID_AT if paid_at is not None else PLACED_AT_FALLBACK,
+    )
+
+
+def movements_in_scope(
+    candidates: Sequence[OurMovement], period: DeclaredPeriod, named_by_file: set[str]
+) -> list[OurMovement]:
+    """What a file is matched against: our movements dated inside the period it declares, and
+    any it names by our id or the provider's reference whatever their date (a payout the bank
+    booked a day late still pairs, and the two dates show). Nothing else: a file for one day does
+    not report the movements of the day before or after as missing."""
+    return [
+        movement
+        for movement in candidates
+        if period.contains(movement.at)
+        or movement.reference in named_by_file
+        or (movement.provider_reference is not None and movement.provider_reference in named_by_file)
+    ]
 
 
 def match_statement(

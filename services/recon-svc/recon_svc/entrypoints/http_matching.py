@@ -90,18 +90,47 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
 
 @router.post("/statement-imports", status_code=201, summary="Import a bank or payment-provider statement")
 async def import_statement(
-    request: Request, principal: OpsOnly, source: Annotated[StatementKind, Query()]
+    request: Request,
+    principal: OpsOnly,
+    source: Annotated[StatementKind, Query()],
+    bill_date: Annotated[
+        str | None,
+        Query(
+            max_length=10,
+            description="the day the file is the bill of (yyyy-MM-dd or yyyyMMdd), for a file that does not "
+            "state it inside: the WeChat Pay trade bill (its downloadbill bill_date), the refund sandbox's file",
+        ),
+    ] = None,
+    file_name: Annotated[
+        str | None,
+        Query(
+            max_length=255,
+            description="the vendor's file name, which carries the bill's day when the file does not "
+            "(e.g. refunds-2026-12-06.csv)",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """camt.053 (the bank's statement of our payouts), the WeChat Pay trade bill, the Alipay bills,
-    or the refund sandbox's refunds file, as the vendor produced it. Matched by reference, then by
-    amount and a 3-day date window; each difference opens a discrepancy. A file that cannot be read
-    whole is refused whole, naming the row and column; the same file twice is the same import."""
+    or the refund sandbox's refunds file, as the vendor produced it. It is matched against exactly
+    the period it declares — Alipay's 起始日期/终止日期, camt.053's FrToDt, else the day in
+    ``bill_date`` or ``file_name`` (required for WeChat Pay, whose bill does not state its day) —
+    with payments dated by when the buyer paid and refunds by their completion, in Beijing time.
+    Matched by reference, then by amount and a 3-day date window; each difference opens a
+    discrepancy. A file that cannot be read whole is refused whole (422 ``import-refused``, nothing
+    stored), each error naming the row (CSV line, or camt.053 entry) and the column (header name,
+    or element path); the same file twice is the same import."""
     content = await _body(request)
     runtime = request.app.state.runtime
     try:
         async with unit_of_work(runtime.sessions) as session:
             row = await service.import_statement(
-                session, StatementSource(source), content, by=principal.key_id, now=runtime.clock.now()
+                session,
+                StatementSource(source),
+                content,
+                by=principal.key_id,
+                now=runtime.clock.now(),
+                file_name=file_name,
+                bill_date=bill_date,
             )
             view = import_view(row)
             discrepancies = (

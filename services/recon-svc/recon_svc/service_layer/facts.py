@@ -28,6 +28,8 @@ from recon_svc.adapters.tables import (
     SignOffLineRow,
     ViolationRow,
 )
+from recon_svc.domain.imports.model import CHINA_STANDARD_TIME
+from recon_svc.domain.imports.period import assume_zone
 from recon_svc.domain.invariants import OrderMoney, Violation, check_order, released_in_window, window_violation
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
@@ -108,6 +110,9 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
         order.merchant_id = placed.merchant_id
         order.currency = placed.currency
         order.placed_at = placed.placed_at
+        # a wallet's bill dates a payment by when it succeeded, which can be before midnight for an
+        # order accepted after it; a time without an offset is the wallets' Beijing time
+        order.paid_at = assume_zone(placed.payment.paid_at, CHINA_STANDARD_TIME)
         order.buyer_paid_minor = placed.payable_minor
         order.payment_channel = placed.payment.channel
         order.units_ordered = sum(line.quantity for line in placed.lines)

@@ -6,8 +6,9 @@ Which of our movements a file is matched against depends on who wrote it:
   returned payouts (credits);
 - the refund sandbox's refunds file: our completed refunds;
 - a WeChat Pay or Alipay bill: the payments of orders paid through that wallet, and their refunds.
-Only our movements inside the file's period take part, so a file for one day does not report the
-rest of the month as missing.
+Only our movements inside the period the file declares take part (and any it names by reference),
+dated by when the money moved — a payment by when the buyer paid, a refund by its completion — so
+a file for one day does not report the day before or after as missing.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -35,7 +36,9 @@ from recon_svc.domain.imports.alipay import parse_alipay_bill
 from recon_svc.domain.imports.camt053 import parse_camt053
 from recon_svc.domain.imports.merchant_records import parse_merchant_records
 from recon_svc.domain.imports.model import (
+    CHINA_STANDARD_TIME,
     ColumnMapping,
+    DeclaredPeriod,
     Direction,
     EntryKind,
     MerchantRecord,
@@ -43,9 +46,17 @@ from recon_svc.domain.imports.model import (
     StatementEntry,
     StatementSource,
 )
+from recon_svc.domain.imports.period import period_the_file_declares
 from recon_svc.domain.imports.sandbox_refunds import parse_sandbox_refunds
 from recon_svc.domain.imports.wechat import parse_wechat_trade_bill
-from recon_svc.domain.matching import OurMovement, OurOrderFigure, match_merchant_records, match_statement
+from recon_svc.domain.matching import (
+    OurMovement,
+    OurOrderFigure,
+    match_merchant_records,
+    match_statement,
+    movements_in_scope,
+    payment_of,
+)
 
 PARSERS: dict[StatementSource, Callable[[bytes], ParsedStatement]] = {
     StatementSource.CAMT053: parse_camt053,
@@ -54,6 +65,9 @@ PARSERS: dict[StatementSource, Callable[[bytes], ParsedStatement]] = {
     StatementSource.ALIPAY_ACCOUNT_BILL: parse_alipay_bill,
     StatementSource.SANDBOX_REFUNDS: parse_sandbox_refunds,
 }
+# The zone a day named by a file name or bill_date is read in: the vendors we import (WeChat Pay,
+# Alipay, the sandboxes) all keep Beijing time (Asia/Shanghai, UTC+08:00, no DST since 1991).
+BILL_TIME_ZONE = CHINA_STANDARD_TIME
 WALLET_CHANNELS = {
     StatementSource.WECHAT_TRADE_BILL: "wechat_pay",
     StatementSource.ALIPAY_TRADE_BILL: "alipay",
@@ -68,83 +82,68 @@ class DiscrepancyRuleViolation(Exception):
         self.message = message
 
 
-def _period(parsed: ParsedStatement) -> tuple[datetime, datetime]:
-    """The file's own period when it states one, else the span of its entries (a day either side)."""
-    starts = [h.period_start for h in parsed.statements if h.period_start]
-    ends = [h.period_end for h in parsed.statements if h.period_end]
-    if starts and ends:
-        return min(starts), max(ends)
-    times = [entry.booked_at for entry in parsed.entries] or [datetime.now().astimezone()]
-    return min(times) - timedelta(days=1), max(times) + timedelta(days=1)
-
-
 async def our_movements(
-    session: AsyncSession, source: StatementSource, start: datetime, end: datetime, referenced: set[str]
+    session: AsyncSession, source: StatementSource, period: DeclaredPeriod, referenced: set[str]
 ) -> list[OurMovement]:
-    """Ours inside the period, and any the file names by our id or the provider's reference
-    (whatever its date: a payout booked a day late still matches, and its date shows)."""
+    """The movements a file of ``source`` may show, dated inside ``period`` or named by the file
+    (``movements_in_scope`` decides; this only fetches them), each dated by when its money moved:
+    a payment by when the buyer paid (``payment_of``: placed_at for an order folded before recon
+    kept paid_at), a refund by its completion, a payout by its settlement or return."""
     movements: list[OurMovement] = []
     refs = sorted(referenced)
+    start, end = period.start, period.end
 
-    def wanted(at: datetime | None, *references: str | None) -> bool:
-        return (at is not None and start <= at <= end) or any(r in referenced for r in references if r)
+    def within(column: Any) -> Any:
+        return (column >= start) & (column < end)
 
     if source is StatementSource.CAMT053:
         payouts = select(PayoutFactRow).where(
             (col(PayoutFactRow.payout_id).in_(refs))
             | (col(PayoutFactRow.provider_reference).in_(refs))
-            | col(PayoutFactRow.paid_at).between(start, end)
-            | col(PayoutFactRow.returned_at).between(start, end)
+            | within(col(PayoutFactRow.paid_at))
+            | within(col(PayoutFactRow.returned_at))
         )
         for payout in (await session.execute(payouts)).scalars():
-            if payout.paid_at and wanted(payout.paid_at, payout.payout_id, payout.provider_reference):
-                movements.append(
-                    OurMovement(
-                        payout.payout_id,
-                        payout.provider_reference,
-                        EntryKind.PAYOUT,
-                        Direction.DEBIT,
-                        payout.amount_minor,
-                        payout.currency,
-                        payout.paid_at,
+            for at, kind, direction, dated_by in (
+                (payout.paid_at, EntryKind.PAYOUT, Direction.DEBIT, "paid_at"),
+                (payout.returned_at, EntryKind.PAYOUT_RETURN, Direction.CREDIT, "returned_at"),
+            ):
+                if at is not None:
+                    movements.append(
+                        OurMovement(
+                            payout.payout_id,
+                            payout.provider_reference,
+                            kind,
+                            direction,
+                            payout.amount_minor,
+                            payout.currency,
+                            at,
+                            dated_by,
+                        )
                     )
-                )
-            if payout.returned_at and wanted(payout.returned_at, payout.payout_id, payout.provider_reference):
-                movements.append(
-                    OurMovement(
-                        payout.payout_id,
-                        payout.provider_reference,
-                        EntryKind.PAYOUT_RETURN,
-                        Direction.CREDIT,
-                        payout.amount_minor,
-                        payout.currency,
-                        payout.returned_at,
-                    )
-                )
         return movements
     channel = WALLET_CHANNELS.get(source)
     refunds = select(RefundFactRow).where(
-        col(RefundFactRow.completed_at).between(start, end)
+        within(col(RefundFactRow.completed_at))
         | col(RefundFactRow.refund_id).in_(refs)
         | col(RefundFactRow.provider_reference).in_(refs)
     )
     if channel is not None:
+        paid_at = func.coalesce(col(ReconOrderRow.paid_at), col(ReconOrderRow.placed_at))
         orders = select(ReconOrderRow).where(
             col(ReconOrderRow.payment_channel) == channel,
-            col(ReconOrderRow.placed_at).between(start, end) | col(ReconOrderRow.order_id).in_(refs),
+            within(paid_at) | col(ReconOrderRow.order_id).in_(refs),
         )
         for order in (await session.execute(orders)).scalars():
             assert order.placed_at is not None
             assert order.buyer_paid_minor is not None
             movements.append(
-                OurMovement(
+                payment_of(
                     order.order_id,
-                    None,
-                    EntryKind.PAYMENT,
-                    Direction.CREDIT,
                     order.buyer_paid_minor,
                     order.currency,
-                    order.placed_at,
+                    paid_at=order.paid_at,
+                    placed_at=order.placed_at,
                 )
             )
         paid_through = select(col(ReconOrderRow.order_id)).where(col(ReconOrderRow.payment_channel) == channel)
@@ -159,6 +158,7 @@ async def our_movements(
                 refund.refund_minor,
                 refund.currency,
                 refund.completed_at,
+                "completed_at",
             )
         )
     return movements
@@ -173,6 +173,7 @@ def _movement_json(movement: OurMovement) -> dict[str, Any]:
         "amount_minor": movement.amount_minor,
         "currency": movement.currency,
         "at": movement.at.isoformat(),
+        "dated_by": movement.dated_by,
     }
 
 
@@ -191,10 +192,20 @@ def _entry_json(entry: StatementEntry) -> dict[str, Any]:
 
 
 async def import_statement(
-    session: AsyncSession, source: StatementSource, content: bytes, *, by: str, now: datetime
+    session: AsyncSession,
+    source: StatementSource,
+    content: bytes,
+    *,
+    by: str,
+    now: datetime,
+    file_name: str | None = None,
+    bill_date: str | None = None,
 ) -> StatementImportRow:
-    """Parse (all or nothing: ImportRefused leaves no trace), match, and keep the report and one
-    discrepancy per difference. The same file again returns the first import."""
+    """Parse (all or nothing: ImportRefused leaves no trace), match our movements of the period
+    the file declares (its content, else ``bill_date`` or the date in ``file_name``), and keep the
+    report and one discrepancy per difference. The same file again returns the first import.
+
+    Raises ``ImportRefused`` for a file that cannot be read whole, or whose period is not declared."""
     digest = hashlib.sha256(content).hexdigest()
     known = (
         await session.execute(
@@ -206,11 +217,14 @@ async def import_statement(
     if known is not None:
         return known
     parsed = PARSERS[source](content)
-    start, end = _period(parsed)
+    period = period_the_file_declares(
+        parsed.declared_period, file_name=file_name, bill_date=bill_date, zone=BILL_TIME_ZONE
+    )
     referenced = {r for e in parsed.entries for r in (e.reference, e.provider_reference) if r}
     # the sandbox names a refund by its attempt (<refund id>-<n>); ours is the refund id
     referenced |= {r.rsplit("-", 1)[0] for r in referenced if source is StatementSource.SANDBOX_REFUNDS}
-    report = match_statement(await our_movements(session, source, start, end, referenced), parsed.entries)
+    candidates = await our_movements(session, source, period, referenced)
+    report = match_statement(movements_in_scope(candidates, period, referenced), parsed.entries)
     import_id = f"IM-{uuid.uuid4().hex[:12]}"
     differences: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any] | None]] = []
     differences += [
@@ -230,11 +244,16 @@ async def import_statement(
         sha256=digest,
         size_bytes=len(content),
         document_id=parsed.document_id,
-        period_start=start,
-        period_end=end,
+        period_start=period.start,
+        period_end=period.end,
         entries=len(parsed.entries),
         matched=len(report.matched),
         report={
+            "period": {
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),  # exclusive
+                "declared_by": period.declared_by,
+            },
             "matched": [
                 {"ours": _movement_json(p.ours), "theirs": _entry_json(p.theirs), "method": p.method.value}
                 for p in report.matched

@@ -1,7 +1,8 @@
 """Statement importers (对账单导入): vendor files in, normalised ``StatementEntry`` rows out.
 
 Each ``parse_*`` takes the file's bytes and returns every entry or raises ``ImportRefused`` naming
-the rows and columns at fault; none returns part of a file.
+the rows and columns at fault; none returns part of a file. ``period_the_file_declares`` says which
+period a file covers, the same way for every source (``period.py``).
 """
 
 from recon_svc.domain.imports.alipay import parse_alipay_bill
@@ -11,6 +12,7 @@ from recon_svc.domain.imports.model import (
     CHINA_STANDARD_TIME,
     DEFAULT_MAX_BYTES,
     ColumnMapping,
+    DeclaredPeriod,
     Direction,
     EntryKind,
     ImportProblem,
@@ -21,6 +23,7 @@ from recon_svc.domain.imports.model import (
     StatementHeader,
     StatementSource,
 )
+from recon_svc.domain.imports.period import period_the_file_declares
 from recon_svc.domain.imports.sandbox_refunds import parse_sandbox_refunds
 from recon_svc.domain.imports.wechat import parse_wechat_trade_bill
 
@@ -28,6 +31,7 @@ __all__ = [
     "CHINA_STANDARD_TIME",
     "DEFAULT_MAX_BYTES",
     "ColumnMapping",
+    "DeclaredPeriod",
     "Direction",
     "EntryKind",
     "ImportProblem",
@@ -42,4 +46,5 @@ __all__ = [
     "parse_merchant_records",
     "parse_sandbox_refunds",
     "parse_wechat_trade_bill",
+    "period_the_file_declares",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +28,7 @@ CURRENCY_EXPONENTS = {
 }
 # Plain decimal text only: no exponent, no thousands separator, no currency sign, no NaN.
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 _MAX_AMOUNT_CHARS = 32  # camt's totalDigits is 18; anything far longer is garbage, not money
 # A refusal lists at most this many problems, so a wrong file does not produce a megabyte of errors.
 MAX_PROBLEMS = 100
@@ -170,9 +171,13 @@ class CsvRecord:
 
 def csv_records(lines: list[str], first_row: int = 1) -> Iterator[CsvRecord]:
     """CSV records of ``lines`` (which start at line ``first_row``), each with the line it starts
-    on; quoted fields may span lines (the sandbox's ``csv.writer`` quotes a reason with a comma)."""
+    on; quoted fields may span lines (the sandbox's ``csv.writer`` quotes a reason with a comma).
+
+    A record that is not valid CSV (a quote never closed, text after a closing quote) is refused
+    naming its line and the field at fault, by the first record's name for it (the header)."""
     reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""), strict=True)
     consumed = 0
+    header: list[str] | None = None
     while True:
         start = consumed + 1
         try:
@@ -180,9 +185,62 @@ def csv_records(lines: list[str], first_row: int = 1) -> Iterator[CsvRecord]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise ImportRefused([ImportProblem(first_row - 1 + start, None, f"malformed CSV: {error}")]) from None
+            index = _field_at_fault("\n".join(lines[start - 1 :]))
+            column = header[index] if header is not None and index < len(header) else f"column {index + 1}"
+            column = normalise_header_name(column)
+            raise ImportRefused([ImportProblem(first_row - 1 + start, column, f"malformed CSV: {error}")]) from None
         consumed = reader.line_num
+        header = fields if header is None else header
         yield CsvRecord(first_row - 1 + start, fields)
+
+
+def _field_at_fault(text: str) -> int:
+    """The 0-based field of the record at the start of ``text`` where strict CSV reading fails:
+    the quoted field that never closes, or the one with text after its closing quote."""
+    field, index, at_start = 0, 0, True
+    while index < len(text):
+        char = text[index]
+        if char == '"' and at_start:
+            closing = index + 1
+            while (closing := text.find('"', closing)) >= 0 and text[closing + 1 : closing + 2] == '"':
+                closing += 2  # a doubled quote inside the field
+            if closing < 0 or text[closing + 1 : closing + 2] not in ("", ",", "\r", "\n"):
+                return field
+            index, at_start = closing + 1, False
+            continue
+        if char in "\r\n":
+            break
+        field, at_start = (field + 1, True) if char == "," else (field, False)
+        index += 1
+    return field
+
+
+def row_values(
+    record: CsvRecord, header: list[str], positions: dict[str, int], problems: Problems, clean: Callable[[str], str]
+) -> dict[str, str]:
+    """The row's value for each named column it has, and a problem for a row whose field count
+    is not the header's: one short of fields names the first header without a value (a field is
+    missing there or before it; a value that then lands in the wrong column names that column
+    when its check fails), one with more names the first field past the header."""
+    count, expected = len(record.fields), len(header)
+    if count < expected:
+        problems.add(
+            record.row,
+            header[count],
+            f"no value: the row has {count} fields, the header {expected} (a field is missing here or before)",
+        )
+    elif count > expected:
+        problems.add(
+            record.row,
+            f"column {expected + 1}",
+            f"the row has {count} fields, the header {expected}: this and any after it have no column",
+        )
+    return {name: clean(record.fields[index]) for name, index in positions.items() if index < count}
+
+
+def currency_problem(text: str) -> str | None:
+    """Why ``text`` is not an ISO 4217 code, or None (an amount landing in 货币种类 is caught here)."""
+    return None if _CURRENCY.fullmatch(text) else f"{text!r} is not an ISO 4217 currency code"
 
 
 def normalise_header_name(name: str) -> str:

@@ -29,10 +29,12 @@ from recon_svc.domain.imports._common import (
     format_minor,
     header_index,
     parse_amount_minor,
+    row_values,
 )
 from recon_svc.domain.imports.model import (
     CHINA_STANDARD_TIME,
     DEFAULT_MAX_BYTES,
+    DeclaredPeriod,
     Direction,
     EntryKind,
     ImportProblem,
@@ -97,6 +99,15 @@ class _Sections:
     header: CsvRecord
     rows: list[CsvRecord]
     footer: list[str]
+    footer_row: int  # the line the footer starts on
+
+    def footer_total(self, wording: re.Pattern[str], what: str) -> tuple[int, re.Match[str]] | None:
+        """The footer line totalling ``what`` (交易, 退款, 支出, 收入) and the line it is on."""
+        for offset, line in enumerate(self.footer):
+            match = wording.match(line.strip())
+            if match is not None and match["what"] == what:
+                return self.footer_row + offset, match
+        return None
 
 
 def parse_alipay_bill(
@@ -110,25 +121,26 @@ def parse_alipay_bill(
 
     业务明细: 交易 rows are payments (credit of 商家实收, reference 商户订单号), 退款 rows refunds
     (debit, reference 退款批次号/请求号). 账务明细: one entry per 账务流水号, 收入 credit / 支出 debit,
-    opening and closing balance from 账户余额. Refuses (``ImportRefused``) a file over ``max_bytes``,
-    not GBK/UTF-8, without the required columns, with an unparseable amount or time (row and
-    column), without the ``列表结束`` marker (a truncated file), or whose footer totals disagree with
-    its rows.
+    opening and closing balance from 账户余额. The period is the preamble's 起始日期 to 终止日期.
+    Refuses (``ImportRefused``) a file over ``max_bytes``, not GBK/UTF-8, without the required
+    columns, with an unparseable amount, time or period date, or a row whose field count differs
+    from the header's (row and column: a short row names the first header without a value),
+    without the ``列表结束`` marker (a truncated file), or whose footer totals disagree with its
+    rows (the footer line and its total).
     """
     check_size(content, max_bytes)
     lines, _ = decode_bill(content, ("gb18030", "utf-8"), encoding, _recognise, _header_of)
     sections = _split(lines)
     problems = Problems()
     account_match = next((m for line in sections.preamble if (m := _ACCOUNT_LINE.match(line))), None)
-    period_match = next((m for line in sections.preamble if (m := _PERIOD_LINE.match(line))), None)
-    period_start = _chinese_time(period_match.group("start"), local_timezone) if period_match else None
-    period_end = _chinese_time(period_match.group("end"), local_timezone) if period_match else None
+    period = _declared_period(sections.preamble, local_timezone, problems)
     trade = sections.title == TRADE_TITLE or (
         not sections.title and TRADE_NO in [_clean(name) for name in sections.header.fields]
     )
     reader = _TradeRows(sections, local_timezone) if trade else _AccountRows(sections, local_timezone)
     entries = reader.read(problems)
-    warnings = reader.cross_check(problems, sections.footer)
+    # the footer's totals are compared only with a bill whose every row was read
+    warnings = reader.cross_check(problems, sections) if not problems else []
     problems.raise_if_any()
     return ParsedStatement(
         source=StatementSource.ALIPAY_TRADE_BILL if trade else StatementSource.ALIPAY_ACCOUNT_BILL,
@@ -138,8 +150,7 @@ def parse_alipay_bill(
                 statement_id=None,
                 account=account_match.group("account") if account_match else None,
                 currency="CNY",  # Alipay bills are in 元 (README "Amounts")
-                period_start=period_start,
-                period_end=period_end,  # exclusive: 00:00:00 of the next day (README)
+                period=period,
                 opening_balance_minor=reader.opening_minor,
                 closing_balance_minor=reader.closing_minor,
             ),
@@ -167,7 +178,28 @@ def _split(lines: list[str]) -> _Sections:
         )
     records = [r for r in csv_records(lines[index:end], first_row=index + 1) if any(f.strip() for f in r.fields)]
     title = next((line.strip() for line in preamble if line.startswith((TRADE_TITLE, ACCOUNT_TITLE))), "")
-    return _Sections(title, preamble, records[0], records[1:], lines[end + 1 :])
+    return _Sections(title, preamble, records[0], records[1:], lines[end + 1 :], end + 2)
+
+
+def _declared_period(preamble: list[str], zone: tzinfo, problems: Problems) -> DeclaredPeriod | None:
+    """``#起始日期：[…]   终止日期：[…]``: the bill's period, its end exclusive (README: 00:00:00 of
+    the next day). A bill without the line declares none; one whose dates do not read is refused."""
+    for number, line in enumerate(preamble, start=1):
+        match = _PERIOD_LINE.match(line)
+        if match is None:
+            continue
+        start = _chinese_time(match.group("start"), zone)
+        end = _chinese_time(match.group("end"), zone)
+        for name, text, moment in (("起始日期", match["start"], start), ("终止日期", match["end"], end)):
+            if moment is None:
+                problems.add(number, name, f"{text!r} is not a time yyyy年MM月dd日 HH:mm:ss")
+        if start is None or end is None:
+            return None
+        if end <= start:
+            problems.add(number, "终止日期", f"the period ends ({match['end']}) before it starts ({match['start']})")
+            return None
+        return DeclaredPeriod(start, end, "header #起始日期/终止日期")
+    return None
 
 
 def _chinese_time(text: str, zone: tzinfo) -> datetime | None:
@@ -175,7 +207,10 @@ def _chinese_time(text: str, zone: tzinfo) -> datetime | None:
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(part) for part in match.groups())
-    return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
 
 
 class _Rows:
@@ -195,31 +230,34 @@ class _Rows:
         if problems:
             return []
         for record in self.sections.rows:
-            if len(record.fields) != len(header):
-                problems.add(record.row, None, f"{len(record.fields)} fields, but the header has {len(header)}")
-                continue
-            values = {name: _clean(record.fields[index]) for name, index in positions.items()}
-            raw = {name: _clean(value) for name, value in zip(header, record.fields, strict=True)}
-            self.row(record.row, values, raw, problems)
+            values = row_values(record, header, positions, problems, _clean)
+            raw = {name: _clean(value) for name, value in zip(header, record.fields, strict=False)}
+            self.row(record.row, values, raw, problems, whole=len(record.fields) == len(header))
         return self.entries
 
-    def row(self, row: int, values: dict[str, str], raw: dict[str, str], problems: Problems) -> None:
+    def row(self, row: int, values: dict[str, str], raw: dict[str, str], problems: Problems, *, whole: bool) -> None:
+        """Check the row's values (a value a short row does not have is named by ``row_values``);
+        keep an entry only for a ``whole`` row whose values all read."""
         raise NotImplementedError
 
-    def cross_check(self, problems: Problems, footer: list[str]) -> list[str]:
+    def cross_check(self, problems: Problems, sections: _Sections) -> list[str]:
         raise NotImplementedError
 
     def amount(self, row: int, column: str, values: dict[str, str], problems: Problems) -> int | None:
+        if column not in values:
+            return None
         try:
-            return parse_amount_minor(values.get(column, ""), "CNY", signed=True)
+            return parse_amount_minor(values[column], "CNY", signed=True)
         except AmountError as error:
             problems.add(row, column, str(error))
             return None
 
     def time(self, row: int, column: str, values: dict[str, str], problems: Problems) -> datetime | None:
-        moment = parse_beijing_time(values.get(column, ""), self.zone)
+        if column not in values:
+            return None
+        moment = parse_beijing_time(values[column], self.zone)
         if moment is None:
-            problems.add(row, column, f"{values.get(column, '')!r} is not a time yyyy-MM-dd HH:mm:ss")
+            problems.add(row, column, f"{values[column]!r} is not a time yyyy-MM-dd HH:mm:ss")
         return moment
 
 
@@ -230,10 +268,10 @@ class _TradeRows(_Rows):
     required: ClassVar[list[str]] = [TRADE_NO, ORDER_ID, BUSINESS_TYPE, FINISHED_AT, RECEIVED]
     optional: ClassVar[list[str]] = [COUNTERPARTY, REFUND_REQUEST]
 
-    def row(self, row: int, values: dict[str, str], raw: dict[str, str], problems: Problems) -> None:
+    def row(self, row: int, values: dict[str, str], raw: dict[str, str], problems: Problems, *, whole: bool) -> None:
         received = self.amount(row, RECEIVED, values, problems)
         finished_at = self.time(row, FINISHED_AT, values, problems)
-        if received is None or finished_at is None:
+        if not whole or received is None or finished_at is None:
             return
         business_type = values[BUSINESS_TYPE]
         refund = business_type == "退款"
@@ -255,16 +293,19 @@ class _TradeRows(_Rows):
             )
         )
 
-    def cross_check(self, problems: Problems, footer: list[str]) -> list[str]:
+    def cross_check(self, problems: Problems, sections: _Sections) -> list[str]:
         warnings: list[str] = []
         for what, kind in (("交易", EntryKind.PAYMENT), ("退款", EntryKind.REFUND)):
-            match = next((m for line in footer if (m := _TRADE_TOTAL.match(line.strip())) and m["what"] == what), None)
-            if match is None:
+            found = sections.footer_total(_TRADE_TOTAL, what)
+            if found is None:
                 warnings.append(f"footer line #{what}合计 not found or not in a known wording; totals not checked")
                 continue
+            number, match = found
             rows = [entry for entry in self.entries if entry.kind is kind]
             total = sum(entry.signed_amount_minor for entry in rows)
-            _compare(problems, f"#{what}合计", int(match["count"]), match["amount"], len(rows), total, signed=True)
+            _compare(
+                problems, number, f"#{what}合计", int(match["count"]), match["amount"], len(rows), total, signed=True
+            )
         return warnings
 
 
@@ -279,12 +320,12 @@ class _AccountRows(_Rows):
         super().__init__(sections, zone)
         self.balances: list[tuple[int, int]] = []  # (row, balance after it)
 
-    def row(self, row: int, values: dict[str, str], raw: dict[str, str], problems: Problems) -> None:
+    def row(self, row: int, values: dict[str, str], raw: dict[str, str], problems: Problems, *, whole: bool) -> None:
         income = self.amount(row, INCOME, values, problems) if values.get(INCOME) else 0
         expense = self.amount(row, EXPENSE, values, problems) if values.get(EXPENSE) else 0
         occurred_at = self.time(row, OCCURRED_AT, values, problems)
         balance = self.amount(row, BALANCE, values, problems) if values.get(BALANCE) else None
-        if income is None or expense is None or occurred_at is None:
+        if not whole or income is None or expense is None or occurred_at is None:
             return
         # Whether 支出 carries a "-" is not confirmed (README "Not verified"): take its size.
         if income and expense:
@@ -314,18 +355,19 @@ class _AccountRows(_Rows):
             )
         )
 
-    def cross_check(self, problems: Problems, footer: list[str]) -> list[str]:
+    def cross_check(self, problems: Problems, sections: _Sections) -> list[str]:
         warnings: list[str] = []
         for what, direction in (("支出", Direction.DEBIT), ("收入", Direction.CREDIT)):
-            match = next(
-                (m for line in footer if (m := _ACCOUNT_TOTAL.match(line.strip())) and m["what"] == what), None
-            )
-            if match is None:
+            found = sections.footer_total(_ACCOUNT_TOTAL, what)
+            if found is None:
                 warnings.append(f"footer line #{what}合计 not found or not in a known wording; totals not checked")
                 continue
+            number, match = found
             rows = [entry for entry in self.entries if entry.direction is direction and entry.amount_minor]
             total = sum(entry.amount_minor for entry in rows)
-            _compare(problems, f"#{what}合计", int(match["count"]), match["amount"], len(rows), total, signed=False)
+            _compare(
+                problems, number, f"#{what}合计", int(match["count"]), match["amount"], len(rows), total, signed=False
+            )
         # The running balance is only a warning: the row order of 账务明细 is not documented.
         for (_, before), (row, after), entry in zip(self.balances, self.balances[1:], self.entries[1:], strict=False):
             if before + entry.signed_amount_minor != after:
@@ -345,19 +387,28 @@ def _account_kind(business_type: str) -> EntryKind:
 
 
 def _compare(
-    problems: Problems, line: str, count: int, amount_text: str, rows: int, total_minor: int, *, signed: bool
+    problems: Problems,
+    row: int,
+    line: str,
+    count: int,
+    amount_text: str,
+    rows: int,
+    total_minor: int,
+    *,
+    signed: bool,
 ) -> None:
-    """Footer totals disagreeing with the rows mean an edited or damaged file: refuse it."""
+    """Footer totals disagreeing with the rows mean an edited or damaged file: refuse it, naming
+    the footer's line and its total."""
     try:
         stated = parse_amount_minor(amount_text, "CNY", signed=True)
     except AmountError as error:
-        problems.add(None, line, f"footer amount: {error}")
+        problems.add(row, line, f"footer amount: {error}")
         return
     if not signed:
         stated = abs(stated)
     if count != rows or stated != total_minor:
         problems.add(
-            None,
+            row,
             line,
             f"footer says {count} rows totalling {format_minor(stated)}, the bill has {rows} rows "
             f"totalling {format_minor(total_minor)}",

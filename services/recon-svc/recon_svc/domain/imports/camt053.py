@@ -21,15 +21,16 @@ from recon_svc.domain.imports._common import (
     UTF8_BOM,
     AmountError,
     Problems,
+    UndecodableLine,
     check_size,
     decode_lines,
     format_minor,
     parse_amount_minor,
-    refuse_undecodable,
 )
 from recon_svc.domain.imports.model import (
     CHINA_STANDARD_TIME,
     DEFAULT_MAX_BYTES,
+    DeclaredPeriod,
     Direction,
     EntryKind,
     ImportProblem,
@@ -39,6 +40,7 @@ from recon_svc.domain.imports.model import (
     StatementHeader,
     StatementSource,
 )
+from recon_svc.domain.imports.period import through_inclusive_end
 
 _NAMESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})\}Document")
 # No DTD may appear: entity definitions are how "billion laughs" and external-entity attacks
@@ -46,6 +48,8 @@ _NAMESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2
 _FORBIDDEN = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _NOT_PROVIDED = "NOTPROVIDED"  # the EPC placeholder for an EndToEndId the payer did not give
+# ExternalEntryStatus1Code; only BOOK moved money (PDNG pending, INFO and FUTR for information).
+_ENTRY_STATUSES = {"BOOK", "PDNG", "INFO", "FUTR"}
 # Bank transaction (sub)family codes that mean a charge rather than a payment.
 _FEE_CODES = {"CHRG", "FEES", "COMM"}
 
@@ -59,37 +63,94 @@ def parse_camt053(
 ) -> ParsedStatement:
     """Parse a camt.053 document (any ``camt.053.001.NN`` namespace) into normalised entries.
 
-    Refuses (``ImportRefused``) a file over ``max_bytes``, one that is not UTF-8 (naming the line),
-    one with a DTD, malformed XML (naming line and column), a root that is not a camt.053
-    ``Document``, amounts that are not exact in the currency's minor unit, and, unless
-    ``verify_balances`` is False, a statement whose OPBD + booked credits − booked debits ≠ CLBD
-    (naming the statement). Dates without a time are midnight in ``local_timezone``; so are
-    date-times without an offset.
+    Refuses (``ImportRefused``) a file over ``max_bytes``, one that is not UTF-8, malformed XML,
+    a DTD, a root that is not a camt.053 ``Document``, an entry without a known status, amounts
+    that are not exact in the currency's minor unit, dates that do not read, and, unless
+    ``verify_balances`` is False, a statement whose OPBD + booked credits − booked debits ≠ CLBD.
+    A proprietary status (``Sts/Prtry``) is read as not booked.
+    Every problem names the entry (row = its 1-based ``Ntry``) and the element path (column), even
+    for bytes that do not decode or XML that is not well formed (the line and column of the text
+    are in the message). Dates without a time are midnight in ``local_timezone``; so are
+    date-times without an offset. The statement's period: ``period.py``.
     """
     check_size(content, max_bytes)
     body = content[len(UTF8_BOM) :] if content.startswith(UTF8_BOM) else content
     lines, failures = decode_lines(body, "utf-8")
     declared = _DECLARED_ENCODING.match(lines[0]) if lines else None
     if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
-        raise ImportRefused([ImportProblem(1, None, f"encoding {declared.group(1)} is not supported; use UTF-8")])
+        raise ImportRefused(
+            [ImportProblem(None, "?xml@encoding", f"encoding {declared.group(1)} is not supported; use UTF-8")]
+        )
     if failures:
-        refuse_undecodable(failures, "UTF-8", None, None)
+        _refuse_undecodable(body, failures)
     text = "\n".join(lines)
     forbidden = _FORBIDDEN.search(text)
     if forbidden:
         line = text.count("\n", 0, forbidden.start()) + 1
-        raise ImportRefused([ImportProblem(line, None, "DTDs and entity declarations are not accepted")])
+        raise ImportRefused(
+            [
+                ImportProblem(
+                    None,
+                    f"!{forbidden.group(1).upper()}",
+                    f"line {line}: DTDs and entity declarations are not accepted",
+                )
+            ]
+        )
     try:
         root = ET.fromstring(body)  # noqa: S314 - DTDs refused above, so no entity can expand
     except ET.ParseError as error:
         line, column = error.position
+        entry, path = _open_at("\n".join([*lines[: line - 1], lines[line - 1][:column] if line <= len(lines) else ""]))
         raise ImportRefused(
-            [ImportProblem(line, None, f"malformed XML at line {line}, column {column + 1}: {error.msg}")]
+            [ImportProblem(entry, path, f"malformed XML at line {line}, column {column + 1}: {error.msg}")]
         ) from None
     if not _NAMESPACE.fullmatch(root.tag):
         raise ImportRefused([ImportProblem(None, "Document", f"not a camt.053 document (root element {root.tag})")])
     _strip_namespaces(root)
     return _Reader(local_timezone, verify_balances).read(root)
+
+
+def _open_at(prefix: str) -> tuple[int | None, str | None]:
+    """Where a document goes wrong, the way every other problem names it: the entry (1-based
+    ``Ntry``) and the element path open at the end of ``prefix`` (the text before the fault);
+    outside an entry, no row and the path from ``Stmt``."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    parser.feed(prefix)
+    stack: list[str] = []
+    entries = 0
+    try:
+        for item in parser.read_events():
+            element = item[-1]  # start and end events carry the element; no other kind is asked for
+            if not isinstance(element, ET.Element):
+                continue
+            event = item[0]
+            name = element.tag.split("}", 1)[-1]
+            if event == "start":
+                stack.append(name)
+                entries += name == "Ntry"
+            elif stack:
+                stack.pop()
+    except ET.ParseError:
+        pass  # the prefix itself is not well formed earlier on: what was read so far locates it
+    for anchor, row in (("Ntry", entries), ("Stmt", None)):
+        if anchor in stack:
+            return row, "/".join(stack[stack.index(anchor) :])
+    return None, "/".join(stack) or None
+
+
+def _refuse_undecodable(body: bytes, failures: list[UndecodableLine]) -> None:
+    """Each line that is not UTF-8, named by the entry and element its first bad byte is in."""
+    problems = Problems()
+    raw_lines = body.split(b"\n")
+    for failure in failures:
+        before = b"\n".join([*raw_lines[: failure.row - 1], raw_lines[failure.row - 1][: failure.position]])
+        entry, path = _open_at(before.decode("utf-8", errors="replace"))
+        problems.add(
+            entry,
+            path,
+            f"not valid UTF-8: byte 0x{failure.byte:02X} at line {failure.row}, position {failure.position + 1}",
+        )
+    problems.raise_if_any()
 
 
 def _strip_namespaces(root: ET.Element) -> None:
@@ -155,12 +216,16 @@ class _Reader:
         statement_id = _text(stmt, "Id") or "(no Id)"
         account = _text(stmt, "Acct/Id/IBAN") or _text(stmt, "Acct/Id/Othr/Id")
         balances: dict[str, tuple[int, str]] = {}
+        balance_dates: dict[str, date] = {}
         for balance in stmt.findall("Bal"):
             code = _text(balance, "Tp/CdOrPrtry/Cd") or _text(balance, "Tp/CdOrPrtry/Prtry")
             if code in ("OPBD", "CLBD") and code not in balances:
-                signed = self._signed_amount(balance, None, f"Bal[{code}]")
+                signed = self._signed_amount(balance, None, f"Stmt/Bal[{code}]")
                 if signed is not None:
                     balances[code] = signed
+                dated = self._moment(balance.find("Dt"), None, f"Stmt/Bal[{code}]/Dt")
+                if dated is not None:
+                    balance_dates[code] = dated.date()
         currency = _text(stmt, "Acct/Ccy") or next((ccy for _, ccy in balances.values()), None)
         credits_minor = debits_minor = 0
         for ntry in stmt.findall("Ntry"):
@@ -171,7 +236,9 @@ class _Reader:
             entry_currency, signed_minor = booked
             if currency is not None and entry_currency != currency:
                 self.problems.add(
-                    self.entry_number, "Ntry/Amt", f"currency {entry_currency} differs from the account's {currency}"
+                    self.entry_number,
+                    "Ntry/Amt@Ccy",
+                    f"currency {entry_currency} differs from the account's {currency}",
                 )
             elif signed_minor >= 0:
                 credits_minor += signed_minor
@@ -185,23 +252,38 @@ class _Reader:
                 ccy = closing[1]
                 self.problems.add(
                     None,
-                    "Bal",
+                    "Stmt/Bal[CLBD]/Amt",
                     f"statement {statement_id} does not reconcile: OPBD {format_minor(opening[0], ccy)} "
                     f"+ credits {format_minor(credits_minor, ccy)} − debits {format_minor(debits_minor, ccy)} "
                     f"= {format_minor(expected, ccy)}, but CLBD is {format_minor(closing[0], ccy)} {ccy} "
                     f"(difference {format_minor(closing[0] - expected, ccy)})",
                 )
-        period_start = self._moment(stmt.find("FrToDt/FrDtTm"), None, "FrToDt/FrDtTm")
-        period_end = self._moment(stmt.find("FrToDt/ToDtTm"), None, "FrToDt/ToDtTm")
         return StatementHeader(
             statement_id=_text(stmt, "Id"),
             account=account,
             currency=currency,
-            period_start=period_start,
-            period_end=period_end,
+            period=self._period(stmt, balance_dates),
             opening_balance_minor=None if opening is None else opening[0],
             closing_balance_minor=None if closing is None else closing[0],
         )
+
+    def _period(self, stmt: ET.Element, balance_dates: dict[str, date]) -> DeclaredPeriod | None:
+        """``FrToDt``, both ends inclusive (README "Structure and rules"); a statement without it
+        declares the days of its booked balances, OPBD's through CLBD's."""
+        start = self._moment(stmt.find("FrToDt/FrDtTm"), None, "Stmt/FrToDt/FrDtTm")
+        end = self._moment(stmt.find("FrToDt/ToDtTm"), None, "Stmt/FrToDt/ToDtTm")
+        if start is not None and end is not None:
+            if end < start:
+                self.problems.add(None, "Stmt/FrToDt/ToDtTm", "the statement's period ends before it starts")
+                return None
+            return through_inclusive_end(start, end, _text(stmt, "FrToDt/ToDtTm") or "", "Stmt/FrToDt")
+        if stmt.find("FrToDt") is not None or not balance_dates:
+            return None
+        first = balance_dates.get("OPBD") or balance_dates["CLBD"]
+        last = balance_dates.get("CLBD") or balance_dates["OPBD"]
+        if last < first:
+            return None
+        return DeclaredPeriod.days(first, last, self.zone, "the booked balances' dates (Stmt/Bal/Dt)")
 
     def _signed_amount(self, parent: ET.Element, row: int | None, where: str) -> tuple[int, str] | None:
         """``Amt@Ccy`` signed by ``CdtDbtInd``: amounts are never negative in the XSD
@@ -226,10 +308,15 @@ class _Reader:
         return (minor if indicator == "CRDT" else -minor), currency
 
     def _moment(self, choice: ET.Element | None, row: int | None, where: str) -> datetime | None:
-        """A ``DateAndDateTimeChoice`` (``Dt`` | ``DtTm``) or a bare ``xs:dateTime`` element."""
+        """A ``DateAndDateTimeChoice`` (``Dt`` | ``DtTm``, named in the path of a problem) or a bare
+        ``xs:dateTime`` element."""
         if choice is None:
             return None
-        text = _text(choice, "DtTm") or _text(choice, "Dt") or (choice.text or "").strip()
+        text = (choice.text or "").strip()
+        for child in ("DtTm", "Dt"):
+            if (inner := _text(choice, child)) is not None:
+                text, where = inner, f"{where}/{child}"
+                break
         if not text:
             return None
         try:
@@ -245,10 +332,16 @@ class _Reader:
 
     def _entry(self, ntry: ET.Element, statement_id: str, number: int) -> tuple[str, int] | None:
         signed = self._signed_amount(ntry, number, "Ntry")
+        # .02 writes the code in Sts, .08 wraps it in Sts/Cd or gives a proprietary Sts/Prtry
         status = _text(ntry, "Sts/Cd") or _text(ntry, "Sts/Prtry") or _text(ntry, "Sts")
+        known = status in _ENTRY_STATUSES or _text(ntry, "Sts/Prtry") is not None
+        if not known:
+            path = "Ntry/Sts/Cd" if ntry.find("Sts/Cd") is not None else "Ntry/Sts"
+            found = "no status" if status is None else f"status {status!r}"
+            self.problems.add(number, path, f"{found}: an entry is BOOK, PDNG, INFO or FUTR")
         booked_at = self._moment(ntry.find("BookgDt"), number, "Ntry/BookgDt")
         value_at = self._moment(ntry.find("ValDt"), number, "Ntry/ValDt")
-        if signed is None:
+        if signed is None or not known:
             return None
         signed_minor, currency = signed
         when = booked_at or value_at
@@ -302,16 +395,18 @@ class _Reader:
     ) -> list[tuple[ET.Element | None, int]] | None:
         """Per-transaction amounts of a batch entry, or None when they do not add up exactly."""
         parts: list[tuple[ET.Element | None, int]] = []
-        for detail in details:
-            amount = detail.find("Amt")  # .03 and later
+        for position, detail in enumerate(details, start=1):
+            path = "Amt"  # .03 and later
+            amount = detail.find(path)
             if amount is None:
-                amount = detail.find("AmtDtls/TxAmt/Amt")  # .02, as the sandbox writes it
+                path = "AmtDtls/TxAmt/Amt"  # .02, as the sandbox writes it
+                amount = detail.find(path)
             if amount is None or amount.text is None or amount.get("Ccy") != currency:
                 return None
             try:
                 parts.append((detail, parse_amount_minor(amount.text, currency)))
             except AmountError as error:
-                self.problems.add(number, "TxDtls/Amt", str(error))
+                self.problems.add(number, f"Ntry/NtryDtls/TxDtls[{position}]/{path}", str(error))
                 return None
         return parts if sum(part for _, part in parts) == amount_minor else None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 
 # WeChat Pay and Alipay print Beijing time without an offset, and the sandbox bank keeps UTC+08:00
@@ -48,8 +48,10 @@ class EntryKind(StrEnum):
 class ImportProblem:
     """One thing wrong with an uploaded file. ``row`` is the 1-based line of a CSV file (the header
     is line 1, as a spreadsheet shows it) or the 1-based ``Ntry`` of a camt.053 document; ``column``
-    is the header name of a CSV column or the element path in XML. Either is None when the problem
-    is about the whole file."""
+    is the header name of a CSV column (``column N`` past the header's last), or the element path
+    in XML (from ``Ntry`` inside an entry, from ``Stmt`` outside one). ``row`` is None when the
+    problem is not in one row (a camt.053 statement's balance), ``column`` when it is
+    about a whole line, and both when it is about the whole file (its size, its encoding)."""
 
     row: int | None
     column: str | None
@@ -70,6 +72,36 @@ class ImportRefused(Exception):
 
 def _row_text(row: int | None) -> str | None:
     return None if row is None else f"row {row}"
+
+
+@dataclass(frozen=True)
+class DeclaredPeriod:
+    """The period a statement file declares it covers, ``[start, end)``: every moment from
+    ``start`` up to, not including, ``end`` (where each format declares it: ``period.py``).
+    ``declared_by`` says where the file states it, for the person reading an import's report."""
+
+    start: datetime
+    end: datetime
+    declared_by: str
+
+    def __post_init__(self) -> None:
+        assert self.start.tzinfo is not None, "a period is timezone-aware"
+        assert self.end.tzinfo is not None, "a period is timezone-aware"
+        assert self.start < self.end, "a period is not empty"
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+    @classmethod
+    def days(cls, first: date, last: date, zone: tzinfo, declared_by: str) -> DeclaredPeriod:
+        """Whole calendar days ``first`` through ``last`` in the bill's time zone."""
+        start = datetime.combine(first, time(0), zone)
+        return cls(start, datetime.combine(last + timedelta(days=1), time(0), zone), declared_by)
+
+    def spanning(self, other: DeclaredPeriod) -> DeclaredPeriod:
+        """One period over two (a camt.053 document with several statements)."""
+        declared_by = self.declared_by if self.declared_by == other.declared_by else "the statements' periods"
+        return DeclaredPeriod(min(self.start, other.start), max(self.end, other.end), declared_by)
 
 
 @dataclass(frozen=True)
@@ -109,13 +141,14 @@ class StatementEntry:
 @dataclass(frozen=True)
 class StatementHeader:
     """Statement-level data: one camt.053 ``Stmt``, or the one account a bill is for. Balances are
-    signed minor units (negative = overdrawn) and None when the format has none."""
+    signed minor units (negative = overdrawn) and None when the format has none. ``period`` is
+    the period the content declares, None when it declares none (a WeChat Pay bill: its day is
+    in its file name)."""
 
     statement_id: str | None
     account: str | None
     currency: str | None
-    period_start: datetime | None
-    period_end: datetime | None
+    period: DeclaredPeriod | None
     opening_balance_minor: int | None
     closing_balance_minor: int | None
 
@@ -140,6 +173,19 @@ class ParsedStatement:
         """The statement-level data when the file holds exactly one statement (all bills do)."""
         assert len(self.statements) == 1, f"{len(self.statements)} statements in this file"
         return self.statements[0]
+
+    @property
+    def declared_period(self) -> DeclaredPeriod | None:
+        """The period the content declares: every statement's together, or None if any declares none."""
+        periods = [statement.period for statement in self.statements]
+        if not periods or any(period is None for period in periods):
+            return None
+        declared = periods[0]
+        assert declared is not None
+        for period in periods[1:]:
+            assert period is not None
+            declared = declared.spanning(period)
+        return declared
 
     @property
     def account(self) -> str | None:

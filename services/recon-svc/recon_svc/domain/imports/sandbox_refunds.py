@@ -14,9 +14,11 @@ from recon_svc.domain.imports._common import (
     Problems,
     check_size,
     csv_records,
+    currency_problem,
     decode_lines,
     header_index,
     refuse_undecodable,
+    row_values,
 )
 from recon_svc.domain.imports.model import (
     CHINA_STANDARD_TIME,
@@ -69,23 +71,21 @@ def parse_sandbox_refunds(
     entries: list[StatementEntry] = []
     currencies: set[str] = set()
     for record in records[1:]:
-        if len(record.fields) != len(header):
-            problems.add(record.row, None, f"{len(record.fields)} fields, but the header has {len(header)}")
-            continue
-        values = {name: record.fields[index].strip() for name, index in positions.items()}
-        status = values["status"]
-        if status not in _STATUSES:
+        values = row_values(record, header, positions, problems, str.strip)
+        status = values.get("status")
+        if status is not None and status not in _STATUSES:
             problems.add(record.row, "status", f"status {status!r} is neither paid nor failed")
-        if not _INTEGER.fullmatch(values["amount_minor"]):
+        if "amount_minor" in values and not _INTEGER.fullmatch(values["amount_minor"]):
             problems.add(record.row, "amount_minor", f"{values['amount_minor']!r} is not an integer of minor units")
-        if not re.fullmatch(r"[A-Z]{3}", values["currency"]):
-            problems.add(record.row, "currency", f"{values['currency']!r} is not an ISO 4217 code")
-        try:
-            occurred_at = datetime.fromisoformat(values["occurred_at"])
-        except ValueError:
-            problems.add(record.row, "occurred_at", f"{values['occurred_at']!r} is not an ISO 8601 date-time")
-            continue
-        if problems:
+        if "currency" in values and (wrong_currency := currency_problem(values["currency"])) is not None:
+            problems.add(record.row, "currency", wrong_currency)
+        occurred_at: datetime | None = None
+        if "occurred_at" in values:
+            try:
+                occurred_at = datetime.fromisoformat(values["occurred_at"])
+            except ValueError:
+                problems.add(record.row, "occurred_at", f"{values['occurred_at']!r} is not an ISO 8601 date-time")
+        if problems or occurred_at is None:
             continue
         occurred_at = occurred_at if occurred_at.tzinfo is not None else occurred_at.replace(tzinfo=local_timezone)
         currencies.add(values["currency"])
@@ -111,9 +111,8 @@ def parse_sandbox_refunds(
         source=StatementSource.SANDBOX_REFUNDS,
         document_id=None,
         statements=(
-            StatementHeader(
-                None, None, next(iter(currencies)) if len(currencies) == 1 else None, None, None, None, None
-            ),
+            # the day is in the file's name (refunds-YYYY-MM-DD.csv), not in the file
+            StatementHeader(None, None, next(iter(currencies)) if len(currencies) == 1 else None, None, None, None),
         ),
         entries=tuple(entries),
     )

@@ -22,9 +22,11 @@ from recon_svc.domain.imports._common import (
     Problems,
     check_size,
     csv_records,
+    currency_problem,
     format_minor,
     header_index,
     parse_amount_minor,
+    row_values,
 )
 from recon_svc.domain.imports.model import (
     CHINA_STANDARD_TIME,
@@ -84,9 +86,11 @@ def parse_wechat_trade_bill(
     SUCCESS rows are payments (credit, 应结订单金额 or legacy 总金额, reference 商户订单号); REFUND
     rows are refunds (debit, 退款金额, reference 商户退款单号). 手续费 (5 decimals, can be below a fen)
     is kept in ``raw`` as written, not converted. Refuses (``ImportRefused``) a file over
-    ``max_bytes``, in another encoding, without the required columns, with a row whose field count
-    differs from the header's, an unparseable amount or time (naming row and column), or without
-    the summary section (a truncated file). Summary figures that disagree with the rows are a
+    ``max_bytes``, in another encoding, without the required columns, with an unparseable amount,
+    time or currency, or a row whose field count differs from the header's (naming row and column:
+    a row short of fields names the first header without a value, and a value that then does not
+    fit its column, such as an amount in 货币种类, names that column), or without the summary
+    section (a truncated file). Summary figures that disagree with the rows are a
     warning: the published fixtures are excerpts whose summaries do not add up (README "Files").
     """
     check_size(content, max_bytes)
@@ -119,28 +123,29 @@ def parse_wechat_trade_bill(
     merchants: set[str] = set()
     currencies: set[str] = set()
     for record in details:
-        if len(record.fields) != len(header):
-            problems.add(record.row, None, f"{len(record.fields)} fields, but the header has {len(header)}")
-            continue
-        values = {name: _clean(record.fields[index]) for name, index in positions.items()}
-        raw = {name: _clean(value) for name, value in zip(header, record.fields, strict=True)}
-        booked_at = parse_beijing_time(values[TIME], local_timezone)
-        if booked_at is None:
+        whole = len(record.fields) == len(header)
+        values = row_values(record, header, positions, problems, _clean)
+        booked_at = parse_beijing_time(values[TIME], local_timezone) if TIME in values else None
+        if TIME in values and booked_at is None:
             problems.add(record.row, TIME, f"{values[TIME]!r} is not a time yyyy-MM-dd HH:mm:ss")
         currency = values.get(CURRENCY) or "CNY"
-        status = values[STATUS]
+        if (wrong_currency := currency_problem(currency)) is not None:
+            problems.add(record.row, CURRENCY, wrong_currency)
+            currency = "CNY"  # to go on checking the amount; the row is refused anyway
+        status = values.get(STATUS, "")
         refund = status == _REFUNDED
         column = REFUND_AMOUNT if refund else amount_column
         amount_minor: int | None = None
-        if column not in values:
+        if column not in positions:
             problems.add(record.row, column, f"a {status} row needs the {column} column")
-        else:
+        elif column in values:
             try:
                 amount_minor = parse_amount_minor(values[column], currency)
             except AmountError as error:
                 problems.add(record.row, column, str(error))
-        if booked_at is None or amount_minor is None:
+        if not whole or booked_at is None or amount_minor is None or wrong_currency is not None:
             continue
+        raw = {name: _clean(value) for name, value in zip(header, record.fields, strict=True)}
         if values.get(MERCHANT_ID):
             merchants.add(values[MERCHANT_ID])
         currencies.add(currency)
@@ -170,8 +175,7 @@ def parse_wechat_trade_bill(
                 statement_id=None,
                 account=next(iter(merchants)) if len(merchants) == 1 else None,
                 currency=next(iter(currencies)) if len(currencies) == 1 else None,
-                period_start=None,
-                period_end=None,
+                period=None,  # the bill's day is in its file name, not in the file
                 opening_balance_minor=None,
                 closing_balance_minor=None,
             ),
