@@ -274,10 +274,11 @@ async def correct_tracking_number(
         raise DispatchRefused(
             "bad-tracking-number", f"not a {shipment.carrier_code} tracking number", "tracking_number"
         )
+    # Held until commit, like dispatch's: the scans kept under the new number are taken below.
+    await repository.lock_tracking_number(tracking_number)
     if await repository.tracking_number_in_use(shipment.carrier_code, tracking_number):
         raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
     corrected = shipment.correct_tracking_number(tracking_number)
-    await repository.lock_tracking_number(tracking_number)
     await repository.save_shipment(corrected)
     await add_to_outbox(
         session,
