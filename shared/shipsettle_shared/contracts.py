@@ -400,6 +400,47 @@ class ShipmentStale(OrderEvent):
         return self.order_id
 
 
+class ShipmentFlagged(OrderEvent):
+    """logistics flagged a shipment for ops, e.g. ``delivered-before-dispatch``: the carrier
+    reported the tracking number delivered before this parcel was dispatched (a number used
+    before). While a flag that ``blocks_sign_off`` is open the shipment is not signed off
+    automatically; ShipmentFlagCleared ends it."""
+
+    event_type: ClassVar[str] = "ShipmentFlagged"
+    topic: ClassVar[Topic] = Topic.SHIPMENT
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    carrier_code: str
+    tracking_number: str
+    flag: str
+    message: str
+    blocks_sign_off: bool
+    flagged_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
+class ShipmentFlagCleared(OrderEvent):
+    """Ops checked a flagged shipment and cleared the flag (who and why are kept)."""
+
+    event_type: ClassVar[str] = "ShipmentFlagCleared"
+    topic: ClassVar[Topic] = Topic.SHIPMENT
+
+    order_id: str
+    merchant_id: str
+    shipment_id: str
+    flag: str
+    cleared_by: str
+    reason: str
+    cleared_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.order_id
+
+
 class ReceivedScan(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -422,6 +463,12 @@ class CarrierScansReceived(EventPayload):
     tracking_number: str
     vendor_carrier_code: str | None = None
     scans: list[ReceivedScan]
+    carrier_code: str | None = Field(
+        default=None,
+        description="ours, when the endpoint says whose scans these are (the native endpoint's path carrier, "
+        "authenticated by its secret); null for aggregators, whose vendor_carrier_code is mapped through the "
+        "carrier registry",
+    )
 
     def aggregate_id(self) -> str:
         return self.tracking_number
@@ -668,6 +715,8 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         ShipmentStatusChanged,
         OrderSignedOff,
         ShipmentStale,
+        ShipmentFlagged,
+        ShipmentFlagCleared,
         CarrierScansReceived,
         SettlementPending,
         FundsReleased,

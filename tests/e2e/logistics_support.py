@@ -1,5 +1,6 @@
-"""Carrier-side helpers for the logistics end-to-end tests: orders ready to ship, and webhook
-requests shaped and signed the way Kuaidi100, AfterShip and our native scheme define them."""
+"""Carrier-side helpers for the logistics end-to-end tests: orders ready to ship, webhook
+requests shaped and signed the way Kuaidi100, AfterShip and our native scheme define them (for
+any carrier: SF's codes by default), and reads of what logistics made of them."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from urllib.parse import urlencode
 import httpx
 from order_support import worked_example_order
 from platform_support import Platform, bearer
-from support import eventually
+from sqlalchemy import func, select, text
+from support import engine_for, envelopes_on_topic, eventually
 
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
+from shipsettle_shared.contracts import Topic
 
 CHINA = timedelta(hours=8)
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -29,6 +32,19 @@ ALL_LINES = [{"line_id": "L1", "quantity": 2}, {"line_id": "L2", "quantity": 1},
 
 def sf_number() -> str:
     return "SF" + "".join(random.choices("0123456789", k=13))
+
+
+def digits_number() -> str:
+    """12 digits: a number in both SF's and ZTO's formats (carriers' numbers overlap)."""
+    return "".join(random.choices("0123456789", k=12))
+
+
+def zto_number() -> str:
+    return "73" + "".join(random.choices("0123456789", k=12))
+
+
+def yto_number() -> str:
+    return "YT" + "".join(random.choices("0123456789", k=13))
 
 
 async def service_now(client: httpx.AsyncClient, base_url: str) -> datetime:
@@ -63,11 +79,12 @@ async def dispatch(
     tracking_number: str | None = None,
     lines: list[dict[str, Any]] | None = None,
     merchant_key: str = "merchant_a",
+    carrier_code: str = "SF",
 ) -> dict[str, Any]:
     """Dispatch once logistics has learned of the confirmation (it arrives through the bus)."""
     body = {
         "order_id": order["order_id"],
-        "carrier_code": "SF",
+        "carrier_code": carrier_code,
         "tracking_number": tracking_number or sf_number(),
         "lines": lines or ALL_LINES,
     }
@@ -87,9 +104,12 @@ async def dispatch(
     return await eventually(dispatched, timeout_s=30)
 
 
-def kuaidi100_form(tracking_number: str, scans: list[tuple[str, str, datetime]], salt: str, state: str) -> bytes:
+def kuaidi100_form(
+    tracking_number: str, scans: list[tuple[str, str, datetime]], salt: str, state: str, com: str = "shunfeng"
+) -> bytes:
     """A push as Kuaidi100 sends it: form fields param (JSON) and sign = MD5(param + salt), upper hex.
-    ``scans`` are (status name, text, time), oldest first; Kuaidi100 lists newest first."""
+    ``scans`` are (status name, text, time), oldest first; Kuaidi100 lists newest first. ``com``
+    is Kuaidi100's code of the carrier (SF's by default)."""
     data = [
         {
             "context": text,
@@ -115,7 +135,7 @@ def kuaidi100_form(tracking_number: str, scans: list[tuple[str, str, datetime]],
                 "status": "200",
                 "condition": "F00",
                 "ischeck": "1" if state == "3" else "0",
-                "com": "shunfeng",
+                "com": com,
                 "nu": tracking_number,
                 "data": data,
             },
@@ -126,8 +146,11 @@ def kuaidi100_form(tracking_number: str, scans: list[tuple[str, str, datetime]],
     return urlencode({"param": param, "sign": kuaidi100.sign_param(param, salt)}).encode()
 
 
-def aftership_body(tracking_number: str, checkpoints: list[tuple[str, str, datetime]], sent_at: datetime) -> bytes:
-    """A tracking_update as AfterShip sends it; ``checkpoints`` are (tag, message, time)."""
+def aftership_body(
+    tracking_number: str, checkpoints: list[tuple[str, str, datetime]], sent_at: datetime, slug: str = "sf-express"
+) -> bytes:
+    """A tracking_update as AfterShip sends it; ``checkpoints`` are (tag, message, time). ``slug``
+    is AfterShip's code of the carrier (SF's by default)."""
     return json.dumps(
         {
             "event": "tracking_update",
@@ -136,7 +159,7 @@ def aftership_body(tracking_number: str, checkpoints: list[tuple[str, str, datet
             "msg": {
                 "id": uuid.uuid4().hex,
                 "tracking_number": tracking_number,
-                "slug": "sf-express",
+                "slug": slug,
                 "tag": checkpoints[-1][0],
                 "subtag": f"{checkpoints[-1][0]}_001",
                 "title": tracking_number,
@@ -144,7 +167,7 @@ def aftership_body(tracking_number: str, checkpoints: list[tuple[str, str, datet
                     {
                         "checkpoint_time": at.astimezone(UTC).isoformat(),
                         "message": message,
-                        "slug": "sf-express",
+                        "slug": slug,
                         "tag": tag,
                         "subtag": f"{tag}_001",
                         "country_region": "CHN",
@@ -164,12 +187,13 @@ def aftership_headers(body: bytes, secret: str) -> dict[str, str]:
 
 
 def native_request(
-    tracking_number: str, scans: list[tuple[str, datetime]], secret: str
+    tracking_number: str, scans: list[tuple[str, datetime]], secret: str, carrier_code: str = "SF"
 ) -> tuple[bytes, dict[str, str]]:
+    """A native webhook body naming ``carrier_code`` and its Standard Webhooks headers."""
     body = json.dumps(
         {
             "tracking_number": tracking_number,
-            "carrier_code": "SF",
+            "carrier_code": carrier_code,
             "scans": [
                 {"status": status, "occurred_at": at.isoformat(), "description": status, "location": "杭州"}
                 for status, at in scans
@@ -178,3 +202,49 @@ def native_request(
     ).encode()
     headers = native.sign(body, secret, f"msg_{uuid.uuid4().hex}", datetime.now(UTC))
     return body, {**headers, "content-type": "application/json"}
+
+
+async def shipment(client: httpx.AsyncClient, platform: Platform, shipment_id: str) -> dict[str, Any]:
+    response = await client.get(
+        f"{platform.url('logistics-svc')}/v1/shipments/{shipment_id}", headers=bearer(platform.keys["ops"])
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+async def status_becomes(
+    client: httpx.AsyncClient, platform: Platform, shipment_id: str, status: str
+) -> dict[str, Any]:
+    async def reached() -> dict[str, Any] | None:
+        found = await shipment(client, platform, shipment_id)
+        return found if found["status"] == status else None
+
+    return await eventually(reached, timeout_s=30)
+
+
+async def table_counts(platform: Platform) -> dict[str, int]:
+    async with engine_for(platform.database_urls["logistics-svc"]) as engine, engine.connect() as connection:
+        return {
+            table: int(await connection.scalar(select(func.count()).select_from(text(table))) or 0)
+            for table in ("webhook_deliveries", "scans", "shipments", "rejected_webhooks", "outbox")
+        }
+
+
+async def signed_off_events(shipment_id: str) -> int:
+    return sum(
+        1
+        for _, envelope in await envelopes_on_topic(Topic.SHIPMENT)
+        if envelope.event_type == "OrderSignedOff" and envelope.payload["shipment_id"] == shipment_id
+    )
+
+
+async def set_aggregator_secrets(platform: Platform, *, kuaidi100_salt: str, aftership_secret: str) -> None:
+    """Ops configure the aggregators' secrets (a module's own, set when it starts)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        for source, secret in (("kuaidi100", kuaidi100_salt), ("aftership", aftership_secret)):
+            response = await client.put(
+                f"{platform.url('logistics-svc')}/v1/webhook-sources/{source}/secret",
+                json={"secret": secret},
+                headers=bearer(platform.keys["ops"]),
+            )
+            assert response.status_code == 204, response.text

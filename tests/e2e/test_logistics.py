@@ -9,7 +9,6 @@ import secrets
 import uuid
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -23,13 +22,16 @@ from logistics_support import (
     kuaidi100_form,
     native_request,
     service_now,
+    set_aggregator_secrets,
     sf_number,
+    shipment,
+    signed_off_events,
+    status_becomes,
+    table_counts,
 )
 from platform_support import Platform, bearer
-from sqlalchemy import func, select, text
-from support import engine_for, envelopes_on_topic, eventually
-
-from shipsettle_shared.contracts import Topic
+from sqlalchemy import text
+from support import engine_for, eventually
 
 pytestmark = pytest.mark.infra
 
@@ -39,40 +41,7 @@ AFTERSHIP_SECRET = secrets.token_hex(24)
 
 @pytest.fixture(scope="module", autouse=True)
 async def aggregator_secrets(platform: Platform) -> None:
-    async with httpx.AsyncClient(timeout=10) as client:
-        for source, secret in (("kuaidi100", KUAIDI100_SALT), ("aftership", AFTERSHIP_SECRET)):
-            response = await client.put(
-                f"{platform.url('logistics-svc')}/v1/webhook-sources/{source}/secret",
-                json={"secret": secret},
-                headers=bearer(platform.keys["ops"]),
-            )
-            assert response.status_code == 204, response.text
-
-
-async def shipment(client: httpx.AsyncClient, platform: Platform, shipment_id: str) -> dict[str, Any]:
-    response = await client.get(
-        f"{platform.url('logistics-svc')}/v1/shipments/{shipment_id}", headers=bearer(platform.keys["ops"])
-    )
-    assert response.status_code == 200
-    return response.json()
-
-
-async def status_becomes(
-    client: httpx.AsyncClient, platform: Platform, shipment_id: str, status: str
-) -> dict[str, Any]:
-    async def reached() -> dict[str, Any] | None:
-        found = await shipment(client, platform, shipment_id)
-        return found if found["status"] == status else None
-
-    return await eventually(reached, timeout_s=30)
-
-
-async def table_counts(platform: Platform) -> dict[str, int]:
-    async with engine_for(platform.database_urls["logistics-svc"]) as engine, engine.connect() as connection:
-        return {
-            table: int(await connection.scalar(select(func.count()).select_from(text(table))) or 0)
-            for table in ("webhook_deliveries", "scans", "shipments", "rejected_webhooks", "outbox")
-        }
+    await set_aggregator_secrets(platform, kuaidi100_salt=KUAIDI100_SALT, aftership_secret=AFTERSHIP_SECRET)
 
 
 async def test_the_seven_mainland_carriers_are_seeded_and_recommended_by_cost_within_the_deadline(
@@ -439,14 +408,6 @@ async def test_scans_for_an_unknown_tracking_number_are_kept_and_matched_on_disp
     )
     assert correction.status_code == 409
     assert correction.json()["type"].endswith("/already-scanned")
-
-
-async def signed_off_events(shipment_id: str) -> int:
-    return sum(
-        1
-        for _, envelope in await envelopes_on_topic(Topic.SHIPMENT)
-        if envelope.event_type == "OrderSignedOff" and envelope.payload["shipment_id"] == shipment_id
-    )
 
 
 async def deliver(client: httpx.AsyncClient, platform: Platform, tracking_number: str) -> None:

@@ -112,6 +112,7 @@ def test_the_view_says_why_auto_confirm_is_paused_and_when_it_is_due_otherwise()
         "paused_by_refund_ids": [],
         "remaining_s": None,
         "due_at": (T0 + timedelta(hours=20) + SEVEN_DAYS).isoformat(),
+        "held_by_flags": [],
     }
     paused = running.with_open_refunds(2, T0 + timedelta(hours=20, days=1))
     summary = auto_confirm_summary(paused, {"RF-2", "RF-1"})

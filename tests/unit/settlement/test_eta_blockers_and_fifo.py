@@ -66,6 +66,22 @@ def test_an_order_moves_from_not_confirmed_to_waiting_for_sign_off_with_its_whol
     assert blockers(progress) == [(Blocker.WAITING_FOR_SIGN_OFF, 10500)]
 
 
+def test_a_parcel_flagged_by_logistics_blocks_as_under_review_until_ops_clear_the_flag() -> None:
+    progress = placed().confirmed(NOW).dispatched("SH-1", "731234567890", {"L1": 2}, NOW - timedelta(days=2))
+    flagged = progress.flagged("SH-1", "delivered-before-dispatch")
+    # whatever the carrier says meanwhile, the whole net waits for ops: 10000 + 1000 - 500 = 10500
+    assert blockers(flagged) == [(Blocker.TRACKING_UNDER_REVIEW, 10500)]
+    delivered = flagged.status_changed("SH-1", "731234567890", "delivered", DELIVERED)
+    [segment] = pre_sign_off_segments(delivered, cups(), POLICY, refund_open=False, now=NOW, rules=RULES)
+    assert segment.blocker is Blocker.TRACKING_UNDER_REVIEW
+    assert segment.detail["review_flags"] == ["delivered-before-dispatch"]
+    assert "until they clear it" in segment.assumptions[0]
+    cleared = delivered.flag_cleared("SH-1", "delivered-before-dispatch")
+    assert blockers(cleared) == [(Blocker.WAITING_FOR_SIGN_OFF, 10500)]
+    # a replayed ShipmentFlagged does not reopen a cleared flag
+    assert cleared.flagged("SH-1", "delivered-before-dispatch") == cleared
+
+
 def test_a_late_in_transit_after_delivered_does_not_un_deliver_and_a_repeat_changes_nothing() -> None:
     progress = placed().confirmed(NOW).dispatched("SH-1", "SF1", {"L1": 2}, NOW)
     delivered = progress.status_changed("SH-1", "SF1", "delivered", DELIVERED)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from logistics_svc.adapters.tables import KnownOrderRow, PlatformSettingRow, RefundHoldRow, ScanRow, ShipmentRow
 from logistics_svc.domain.shipments import (
+    DEFAULT_SCAN_CLOCK_TOLERANCE,
     Direction,
     OpsFlag,
     OrderForDispatch,
@@ -22,7 +24,14 @@ from logistics_svc.domain.shipments import (
 )
 from logistics_svc.domain.tracking import Scan, TrackingStatus
 
-DEFAULT_SETTINGS: dict[str, int] = {"auto_confirm_days": 7, "stale_after_hours": 72}
+DEFAULT_SETTINGS: dict[str, int] = {
+    "auto_confirm_days": 7,
+    "stale_after_hours": 72,
+    # A scan dated more than this before its shipment's dispatch never moves it (domain/shipments.py).
+    "scan_clock_tolerance_minutes": int(DEFAULT_SCAN_CLOCK_TOLERANCE.total_seconds() // 60),
+}
+# At most this many parked scans are read for one ops listing.
+MAX_PARKED_SCAN_ROWS = 5000
 
 
 def _scan(row: ScanRow) -> Scan:
@@ -33,7 +42,29 @@ def _scan(row: ScanRow) -> Scan:
         description=row.description,
         location=row.location,
         raw_status=row.raw_status,
+        carrier_code=row.carrier_code,
     )
+
+
+@dataclass(frozen=True)
+class ParkedScans:
+    """Scans no shipment has taken, for one carrier (None: unknown) and tracking number."""
+
+    carrier_code: str | None
+    tracking_number: str
+    vendor_carrier_codes: tuple[str, ...]
+    sources: tuple[str, ...]
+    scans: tuple[Scan, ...]
+    # Shipments of *other* carriers that hold the number: these scans never move them.
+    held_by_other_carriers: tuple[tuple[str, str], ...]  # (shipment id, carrier code)
+
+    @property
+    def reason(self) -> str:
+        if self.carrier_code is None:
+            return "carrier-unknown"  # the aggregator's carrier code is not in the registry
+        if self.held_by_other_carriers:
+            return "another-carrier-holds-the-number"
+        return "no-shipment-yet"  # matched when this carrier's shipment is dispatched
 
 
 class LogisticsRepository:
@@ -77,11 +108,17 @@ class LogisticsRepository:
         row = (await self.session.execute(statement)).scalar_one_or_none()
         return await self._with_scans(row) if row is not None else None
 
-    async def live_shipment_by_tracking_number(self, tracking_number: str) -> Shipment | None:
+    async def live_shipment_holding(self, carrier_code: str, tracking_number: str) -> Shipment | None:
+        """The shipment a scan of this carrier and number moves (the latest dispatched, when a
+        return parcel shares an outbound's number). Another carrier's shipment with the same
+        number is never it: carriers' numbers overlap (SF's and ZTO's 12 digits)."""
         row = (
             await self.session.execute(
                 select(ShipmentRow)
-                .where(col(ShipmentRow.tracking_number) == tracking_number)
+                .where(
+                    col(ShipmentRow.carrier_code) == carrier_code,
+                    col(ShipmentRow.tracking_number) == tracking_number,
+                )
                 .order_by(col(ShipmentRow.dispatched_at).desc())
                 .limit(1)
                 .with_for_update()
@@ -152,9 +189,14 @@ class LogisticsRepository:
         return list(rows.scalars())
 
     async def flagged_shipments(self) -> list[Shipment]:
+        """Shipments with a flag ops have not cleared yet."""
         rows = await self.session.execute(
             select(ShipmentRow)
-            .where(col(ShipmentRow.ops_flags) != text("'[]'::jsonb"))
+            .where(
+                text(
+                    "exists (select 1 from jsonb_array_elements(shipments.ops_flags) flag where flag->>'cleared_at' is null)"
+                )
+            )
             .order_by(col(ShipmentRow.dispatched_at).desc())
             .limit(500)
         )
@@ -164,7 +206,10 @@ class LogisticsRepository:
         scans = (
             await self.session.execute(
                 select(ScanRow)
-                .where(col(ScanRow.tracking_number) == row.tracking_number)
+                .where(
+                    col(ScanRow.tracking_number) == row.tracking_number,
+                    col(ScanRow.carrier_code) == row.carrier_code,
+                )
                 .order_by(col(ScanRow.occurred_at))
             )
         ).scalars()
@@ -187,20 +232,31 @@ class LogisticsRepository:
             auto_confirm_paused_remaining_s=row.auto_confirm_paused_remaining_s,
             direction=Direction(row.direction),
             refund_id=row.refund_id,
-            ops_flags=tuple(OpsFlag(flag["code"], flag["message"]) for flag in row.ops_flags),
+            ops_flags=tuple(_ops_flag(flag) for flag in row.ops_flags),
             scans=tuple(_scan(scan) for scan in scans),
         )
 
     # --- scans -------------------------------------------------------------------------
 
-    async def store_scans(self, scans: list[Scan], *, source: str, delivery_id: str, now: datetime) -> list[Scan]:
-        """Keep every scan (known tracking number or not); returns those not seen before."""
+    async def store_scans(
+        self,
+        scans: list[Scan],
+        *,
+        source: str,
+        delivery_id: str,
+        vendor_carrier_code: str | None,
+        now: datetime,
+    ) -> list[Scan]:
+        """Keep every scan (known tracking number and carrier or not); returns those not seen
+        before. A scan's natural key includes its carrier."""
         new: list[Scan] = []
         for scan in scans:
             inserted = await self.session.execute(
                 insert(ScanRow)
                 .values(
                     tracking_number=scan.tracking_number,
+                    carrier_code=scan.carrier_code,
+                    vendor_carrier_code=vendor_carrier_code,
                     status=scan.status.value,
                     occurred_at=scan.occurred_at,
                     description=scan.description,
@@ -217,14 +273,56 @@ class LogisticsRepository:
                 new.append(scan)
         return new
 
-    async def unmatched_scan_count(self) -> int:
-        matched = select(col(ShipmentRow.tracking_number))
-        return int(
-            await self.session.scalar(
-                select(func.count()).select_from(ScanRow).where(col(ScanRow.tracking_number).not_in(matched))
+    async def parked_scans(self, *, tracking_number: str | None = None, limit: int = 200) -> list[ParkedScans]:
+        """Scans no shipment has taken (no shipment of their carrier has the number, or their
+        carrier is unknown), newest first by (carrier, number), with the other carriers'
+        shipments that hold the same number."""
+        taken = (
+            select(col(ShipmentRow.shipment_id))
+            .where(
+                col(ShipmentRow.carrier_code) == col(ScanRow.carrier_code),
+                col(ShipmentRow.tracking_number) == col(ScanRow.tracking_number),
             )
-            or 0
+            .exists()
         )
+        statement = select(ScanRow).where(~taken)
+        if tracking_number is not None:
+            statement = statement.where(col(ScanRow.tracking_number) == tracking_number)
+        rows = list(
+            (
+                await self.session.execute(
+                    statement.order_by(col(ScanRow.received_at).desc()).limit(MAX_PARKED_SCAN_ROWS)
+                )
+            ).scalars()
+        )
+        groups: dict[tuple[str | None, str], list[ScanRow]] = {}
+        for row in rows:
+            groups.setdefault((row.carrier_code, row.tracking_number), []).append(row)
+        keys = list(groups)[:limit]
+        holders: dict[str, list[tuple[str, str]]] = {}
+        numbers = sorted({number for _, number in keys})
+        if numbers:
+            for shipment_id, carrier_code, number in await self.session.execute(
+                select(col(ShipmentRow.shipment_id), col(ShipmentRow.carrier_code), col(ShipmentRow.tracking_number))
+                .where(col(ShipmentRow.tracking_number).in_(numbers))
+                .order_by(col(ShipmentRow.shipment_id))
+            ):
+                holders.setdefault(number, []).append((shipment_id, carrier_code))
+        return [
+            ParkedScans(
+                carrier_code=carrier_code,
+                tracking_number=number,
+                vendor_carrier_codes=tuple(
+                    sorted({row.vendor_carrier_code or "" for row in groups[carrier_code, number]})
+                ),
+                sources=tuple(sorted({row.source for row in groups[carrier_code, number]})),
+                scans=tuple(
+                    _scan(row) for row in sorted(groups[carrier_code, number], key=lambda row: row.occurred_at)
+                ),
+                held_by_other_carriers=tuple(held for held in holders.get(number, []) if held[1] != carrier_code),
+            )
+            for carrier_code, number in keys
+        ]
 
     # --- refunds that hold the auto-confirm -------------------------------------------------
 
@@ -301,5 +399,34 @@ def _shipment_columns(shipment: Shipment) -> dict[str, Any]:
         "auto_confirm_paused_remaining_s": shipment.auto_confirm_paused_remaining_s,
         "direction": shipment.direction.value,
         "refund_id": shipment.refund_id,
-        "ops_flags": [{"code": flag.code, "message": flag.message} for flag in shipment.ops_flags],
+        "ops_flags": [ops_flag_json(flag) for flag in shipment.ops_flags],
     }
+
+
+def ops_flag_json(flag: OpsFlag) -> dict[str, Any]:
+    """A flag as stored in ``shipments.ops_flags`` and shown by the API."""
+    return {
+        "code": flag.code,
+        "message": flag.message,
+        "blocks_sign_off": flag.blocks_sign_off,
+        "raised_at": flag.raised_at.isoformat() if flag.raised_at else None,
+        "cleared_at": flag.cleared_at.isoformat() if flag.cleared_at else None,
+        "cleared_by": flag.cleared_by,
+        "clear_reason": flag.clear_reason,
+    }
+
+
+def _ops_flag(stored: dict[str, Any]) -> OpsFlag:
+    def when(name: str) -> datetime | None:
+        value = stored.get(name)
+        return datetime.fromisoformat(value) if value else None
+
+    return OpsFlag(
+        code=stored["code"],
+        message=stored["message"],
+        blocks_sign_off=bool(stored.get("blocks_sign_off", False)),
+        raised_at=when("raised_at"),
+        cleared_at=when("cleared_at"),
+        cleared_by=stored.get("cleared_by"),
+        clear_reason=stored.get("clear_reason"),
+    )

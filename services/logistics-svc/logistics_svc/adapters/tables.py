@@ -122,16 +122,29 @@ class RefundHoldRow(LogisticsTable, table=True):
 
 
 class ScanRow(LogisticsTable, table=True):
-    """Every normalised carrier scan, kept even when its tracking number is not known yet."""
+    """Every normalised carrier scan, kept even when no shipment of its carrier has the number
+    (parked: matched when one is dispatched) or its carrier is unknown (never matched). A scan
+    belongs to the shipment with its carrier *and* tracking number, never to another carrier's."""
 
     __tablename__ = "scans"
     __table_args__ = (
-        UniqueConstraint("tracking_number", "occurred_at", "status", "description", name="scans_natural_key"),
+        UniqueConstraint(
+            "tracking_number",
+            "carrier_code",
+            "occurred_at",
+            "status",
+            "description",
+            name="scans_natural_key",
+            postgresql_nulls_not_distinct=True,
+        ),
         Index("scans_tracking_number", "tracking_number", "occurred_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     tracking_number: str
+    # Ours; None when the aggregator's code names no carrier of the registry (or several).
+    carrier_code: str | None = None
+    vendor_carrier_code: str | None = None  # as the carrier or aggregator sent it
     status: str
     occurred_at: datetime = _timestamp()
     description: str = ""
@@ -154,6 +167,7 @@ class WebhookDeliveryRow(LogisticsTable, table=True):
     delivery_id: str
     tracking_number: str
     vendor_carrier_code: str | None = None
+    carrier_code: str | None = None  # the native endpoint's path carrier; None for aggregators
     scans: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False))
     raw_body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     received_at: datetime = _timestamp()

@@ -25,8 +25,8 @@ from shipsettle_shared.outbox import StagedEvent, relay_wakeup
 _RECORD_DELIVERY = """
 with delivery as (
     insert into webhook_deliveries
-        (source, delivery_id, tracking_number, vendor_carrier_code, scans, raw_body, received_at)
-    values ($1, $2, $3, $4, $5::jsonb, $6, $7)
+        (source, delivery_id, tracking_number, vendor_carrier_code, scans, raw_body, received_at, carrier_code)
+    values ($1, $2, $3, $4, $5::jsonb, $6, $7, $14)
     on conflict on constraint webhook_deliveries_source_delivery do nothing
     returning id
 ), announced as (
@@ -50,6 +50,7 @@ class DeliveryRecord:
     scans: list[dict[str, object]]
     raw_body: bytes
     received_at: datetime
+    carrier_code: str | None = None  # the native endpoint's path carrier
 
 
 class WebhookDeliveries:
@@ -78,6 +79,7 @@ class WebhookDeliveries:
                 a["shard"] if a else None,
                 a["event_type"] if a else None,
                 a["envelope_json"] if a else None,
+                delivery.carrier_code,
             )
         if inserted and announcement:
             relay_wakeup.notify()  # the statement has committed: the relay can publish it now

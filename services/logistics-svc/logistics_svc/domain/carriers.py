@@ -266,6 +266,29 @@ class ServiceLevel:
 # --- carriers ------------------------------------------------------------------------------------
 
 _WHITESPACE = re.compile(r"\s+")
+
+# Where each tracking aggregator's own code for a carrier lives in its definition.
+AGGREGATOR_CODE_FIELDS: Mapping[str, str] = MappingProxyType(
+    {"kuaidi100": "kuaidi100_code", "aftership": "aftership_slug"}
+)
+
+
+def carrier_for_vendor_code(carriers: Iterable[Carrier], source: str, vendor_code: str | None) -> str | None:
+    """Our code of the carrier that an aggregator's carrier code (Kuaidi100 ``com``, AfterShip
+    ``slug``) names, compared in any letter case. None when no carrier of the registry has that
+    code, or more than one has: a scan is never attributed to a carrier by a guess, since the
+    carrier decides which shipment it can move."""
+    if not vendor_code or not vendor_code.strip():
+        return None
+    wanted = vendor_code.strip().lower()
+    named = {
+        carrier.code
+        for carrier in carriers
+        if (code := carrier.vendor_code(source)) is not None and code.lower() == wanted
+    }
+    return named.pop() if len(named) == 1 else None
+
+
 # ASCII: "\d" must not accept full-width or other Unicode digits; IGNORECASE: "sf…" is "SF…".
 _PATTERN_FLAGS = re.ASCII | re.IGNORECASE
 
@@ -337,6 +360,22 @@ class Carrier:
         if not isinstance(number, str):
             return False
         return self._compiled_pattern.fullmatch(normalise_tracking_number(number)) is not None
+
+    def vendor_code(self, source: str) -> str | None:
+        """This carrier's code at a tracking aggregator (``source`` kuaidi100 or aftership), or None
+        for a source that is not an aggregator."""
+        field_name = AGGREGATOR_CODE_FIELDS.get(source)
+        return str(getattr(self, field_name)) if field_name else None
+
+    @property
+    def names(self) -> frozenset[str]:
+        """What names this carrier, lower-cased: our code, its Kuaidi100 ``com`` and its AfterShip
+        ``slug`` (a native webhook body may name its carrier any of these ways)."""
+        return frozenset({self.code.lower(), self.kuaidi100_code.lower(), self.aftership_slug.lower()})
+
+    def answers_to(self, name: str) -> bool:
+        """Whether ``name`` (any letter case) is one of this carrier's ``names``."""
+        return name.strip().lower() in self.names
 
     def service_level(self, name: str) -> ServiceLevel:
         for level in self.service_levels:

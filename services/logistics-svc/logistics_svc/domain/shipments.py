@@ -9,6 +9,12 @@ Status rules (SPEC section 2, step 4):
   by the auto-confirm timer N days after delivery (paused while a refund or dispute is open).
 - A return parcel (退货, buyer -> merchant) is tracked the same way but never signed off and
   never moves the order's outbound state.
+- Only the shipment's own carrier's scans are its scans (matched by carrier and tracking number,
+  done where scans are stored). Of those, a scan dated before the dispatch, beyond a small clock
+  tolerance, is about an earlier parcel under the same number: it is kept in the timeline but
+  never moves the status nor starts the auto-confirm (SPEC section 8). A *delivered* scan dated
+  before the dispatch means the number was used before: the shipment is flagged for ops, and
+  the flag holds the auto-confirm until ops clear it (who and why are kept on the flag).
 """
 
 from __future__ import annotations
@@ -33,6 +39,17 @@ class ShipmentStatus(StrEnum):
     DELIVERED = "delivered"
     RETURNED_TO_SENDER = "returned_to_sender"
     SIGNED_OFF = "signed_off"
+
+
+# Carriers' clocks and ours differ by seconds, at worst minutes: a scan dated this much before the
+# dispatch still counts. The platform setting scan_clock_tolerance_minutes (GET/PUT
+# /v1/settings/tracking) overrides it; this is its default.
+DEFAULT_SCAN_CLOCK_TOLERANCE = timedelta(minutes=5)
+
+# The carrier reported the tracking number delivered before this parcel was dispatched: a
+# tracking number used before (a merchant re-using a delivered parcel's number is the 发出商品
+# fraud this product exists to stop). Holds the auto-confirm until ops clear it.
+DELIVERED_BEFORE_DISPATCH = "delivered-before-dispatch"
 
 
 class SignOffHow(StrEnum):
@@ -132,10 +149,21 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class OpsFlag:
-    """Something ops should look at; the shipment is kept and tracked regardless."""
+    """Something ops should look at; the shipment is kept and tracked regardless. A flag that
+    ``blocks_sign_off`` holds the auto-confirm while it is open. Ops clear a flag once checked;
+    it stays on the shipment with who cleared it, when and why."""
 
     code: str
     message: str
+    blocks_sign_off: bool = False
+    raised_at: datetime | None = None
+    cleared_at: datetime | None = None
+    cleared_by: str | None = None  # the ops API key that cleared it
+    clear_reason: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.cleared_at is None
 
 
 @dataclass(frozen=True)
@@ -171,31 +199,103 @@ class Shipment:
             )
         return replace(self, tracking_number=tracking_number)
 
-    def apply_scans(self, scans: Iterable[Scan]) -> Shipment:
-        """Add scans (any order, duplicates allowed) and recompute the status from all of them."""
+    def scan_counts(self, scan: Scan, clock_tolerance: timedelta = DEFAULT_SCAN_CLOCK_TOLERANCE) -> bool:
+        """Whether a scan of this shipment's carrier and number may move it. An outbound parcel's
+        scan dated before its dispatch (beyond the clock tolerance) is about an earlier parcel
+        under the same number. A return parcel's dispatch time is when the buyer says they sent
+        it, usually after the carrier's pickup scan, and a return is never signed off: all of its
+        scans count."""
+        return self.direction is Direction.RETURN or scan.occurred_at >= self.dispatched_at - clock_tolerance
+
+    def apply_scans(
+        self,
+        scans: Iterable[Scan],
+        *,
+        clock_tolerance: timedelta = DEFAULT_SCAN_CLOCK_TOLERANCE,
+        now: datetime | None = None,
+    ) -> Shipment:
+        """Add scans (any order, duplicates allowed) and recompute the status from all of those
+        that count (``scan_counts``); the others are kept in the timeline only. A delivered scan
+        dated before the dispatch flags the shipment (DELIVERED_BEFORE_DISPATCH, once), which
+        stops its auto-confirm clock. ``now`` dates a flag raised."""
         known = {(scan.occurred_at, scan.status, scan.description) for scan in self.scans}
         merged = list(self.scans) + [s for s in scans if (s.occurred_at, s.status, s.description) not in known]
         if not merged:
             return self
-        status = status_from_scans(merged)
-        if self.status is ShipmentStatus.SIGNED_OFF:
-            status = ShipmentStatus.SIGNED_OFF  # a sign-off is final whatever the carrier says later
-        delivered_times = [scan.occurred_at for scan in merged if scan.status is TrackingStatus.DELIVERED]
-        delivered_at = self.delivered_at
-        if delivered_at is None and delivered_times and status in (ShipmentStatus.DELIVERED, ShipmentStatus.SIGNED_OFF):
-            delivered_at = min(delivered_times)
-        moved = replace(
-            self,
-            scans=tuple(sorted(merged, key=lambda scan: scan.occurred_at)),
-            status=status,
-            first_scan_at=min(scan.occurred_at for scan in merged),
-            last_movement_at=max(self.last_movement_at, max(scan.occurred_at for scan in merged)),
-            delivered_at=delivered_at,
-        )
-        if status is ShipmentStatus.RETURNED_TO_SENDER:
-            # Back with the merchant: nothing left to sign off, so no clock either.
+        moved = replace(self, scans=tuple(sorted(merged, key=lambda scan: scan.occurred_at)))
+        counted = [scan for scan in merged if self.scan_counts(scan, clock_tolerance)]
+        if counted:
+            status = status_from_scans(counted)
+            if self.status is ShipmentStatus.SIGNED_OFF:
+                status = ShipmentStatus.SIGNED_OFF  # a sign-off is final whatever the carrier says later
+            delivered_times = [scan.occurred_at for scan in counted if scan.status is TrackingStatus.DELIVERED]
+            delivered_at = self.delivered_at
+            if (
+                delivered_at is None
+                and delivered_times
+                and status in (ShipmentStatus.DELIVERED, ShipmentStatus.SIGNED_OFF)
+            ):
+                delivered_at = min(delivered_times)
+            moved = replace(
+                moved,
+                status=status,
+                first_scan_at=min(scan.occurred_at for scan in counted),
+                last_movement_at=max(self.last_movement_at, max(scan.occurred_at for scan in counted)),
+                delivered_at=delivered_at,
+            )
+            if status is ShipmentStatus.RETURNED_TO_SENDER:
+                # Back with the merchant: nothing left to sign off, so no clock either.
+                moved = replace(moved, auto_confirm_due_at=None, auto_confirm_paused_remaining_s=None)
+        earlier_deliveries = [
+            scan.occurred_at
+            for scan in merged
+            if scan.status is TrackingStatus.DELIVERED and not self.scan_counts(scan, clock_tolerance)
+        ]
+        if earlier_deliveries and not self.has_flag(DELIVERED_BEFORE_DISPATCH):
+            moved = moved.flagged(
+                OpsFlag(
+                    DELIVERED_BEFORE_DISPATCH,
+                    f"the carrier reported {self.carrier_code} {self.tracking_number} delivered at "
+                    f"{min(earlier_deliveries).isoformat()}, before this parcel was dispatched at "
+                    f"{self.dispatched_at.isoformat()}: the tracking number was probably used before. Check with "
+                    "the carrier; the shipment signs off automatically only once this flag is cleared.",
+                    blocks_sign_off=True,
+                    raised_at=now,
+                )
+            )
+        return moved
+
+    def has_flag(self, code: str) -> bool:
+        """Raised at some time, open or cleared."""
+        return any(flag.code == code for flag in self.ops_flags)
+
+    @property
+    def flags_blocking_sign_off(self) -> tuple[OpsFlag, ...]:
+        return tuple(flag for flag in self.ops_flags if flag.open and flag.blocks_sign_off)
+
+    def flagged(self, flag: OpsFlag) -> Shipment:
+        """Raise a flag for ops. One that blocks sign-off stops the auto-confirm clock, running or
+        paused; it starts again from the delivery when ops clear the flag."""
+        moved = replace(self, ops_flags=(*self.ops_flags, flag))
+        if flag.blocks_sign_off:
             moved = replace(moved, auto_confirm_due_at=None, auto_confirm_paused_remaining_s=None)
         return moved
+
+    def clear_flag(self, code: str, *, by: str, reason: str, at: datetime) -> Shipment:
+        """Ops checked what the open flag ``code`` is about: it is kept, cleared with who, when and
+        why. Raises DispatchRefused: no such flag (404), the flag already cleared (409). The
+        caller restarts the auto-confirm of a delivered shipment the flag held."""
+        if not self.has_flag(code):
+            raise DispatchRefused("flag-not-found", f"this shipment has no flag {code!r}", status=404)
+        if not any(flag.code == code and flag.open for flag in self.ops_flags):
+            raise DispatchRefused("flag-already-cleared", f"the flag {code!r} is already cleared", status=409)
+        flags = tuple(
+            replace(flag, cleared_at=at, cleared_by=by, clear_reason=reason)
+            if flag.code == code and flag.open
+            else flag
+            for flag in self.ops_flags
+        )
+        return replace(self, ops_flags=flags)
 
     @property
     def awaiting_sign_off(self) -> bool:
@@ -211,8 +311,9 @@ class Shipment:
 
     def sign_off(self, how: SignOffHow, at: datetime) -> Shipment:
         """Once per outbound shipment. The buyer may confirm receipt before any delivery scan (they
-        have the goods), and while a refund is open (their own choice); the timer only ever
-        fires for a delivered shipment whose clock is running and has run out."""
+        have the goods), while a refund is open (their own choice) and while an ops flag holds
+        the auto-confirm (the flag doubts the carrier's data, not the buyer's word); the timer
+        only ever fires for a delivered shipment whose clock is running and has run out."""
         if self.direction is Direction.RETURN:
             raise DispatchRefused("return-shipment", "a return parcel is never signed off", status=409)
         if self.signed_off_at is not None:
@@ -236,6 +337,7 @@ class Shipment:
         return (
             self.awaiting_sign_off
             and not self.open_disputes
+            and not self.flags_blocking_sign_off
             and not self.auto_confirm_paused
             and self.auto_confirm_due_at is not None
             and self.auto_confirm_due_at <= now
@@ -243,9 +345,11 @@ class Shipment:
 
     def start_auto_confirm(self, auto_confirm_after: timedelta, now: datetime) -> Shipment:
         """On delivery the clock starts at the delivery scan's time. With a refund already open it
-        starts paused, holding what is left of the N days."""
+        starts paused, holding what is left of the N days; while an ops flag holds the shipment it
+        does not start."""
         if (
             not self.awaiting_sign_off
+            or self.flags_blocking_sign_off
             or self.delivered_at is None
             or self.auto_confirm_due_at is not None
             or self.auto_confirm_paused
@@ -334,6 +438,8 @@ def auto_confirm_summary(shipment: Shipment, open_refund_ids: Iterable[str]) -> 
         state = "signed_off"
     elif shipment.status is ShipmentStatus.RETURNED_TO_SENDER:
         state = "never"
+    elif shipment.flags_blocking_sign_off:
+        state = "held_for_ops"  # until ops clear the flag (POST .../ops-flags/{code}/clear)
     elif shipment.auto_confirm_paused:
         state = "paused"
     elif shipment.auto_confirm_due_at is not None:
@@ -346,4 +452,5 @@ def auto_confirm_summary(shipment: Shipment, open_refund_ids: Iterable[str]) -> 
         "paused_by_refund_ids": paused_by if state in ("paused", "awaiting_delivery") else [],
         "remaining_s": shipment.auto_confirm_paused_remaining_s,
         "due_at": shipment.auto_confirm_due_at.isoformat() if shipment.auto_confirm_due_at else None,
+        "held_by_flags": [flag.code for flag in shipment.flags_blocking_sign_off],
     }

@@ -33,6 +33,10 @@ class Scan:
     description: str = ""
     location: str = ""
     raw_status: str = ""  # the vendor's own code, kept for investigation
+    # Ours (SF, ZTO...): whose scan it is. A tracking number is unique only within one carrier,
+    # so a scan moves only a shipment of this carrier. None: the aggregator named a carrier the
+    # registry does not know, and the scan is kept apart, never matched.
+    carrier_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ class WebhookDelivery:
     vendor_carrier_code: str | None  # e.g. Kuaidi100 "shunfeng", AfterShip "sf-express"
     scans: tuple[Scan, ...] = field(default_factory=tuple)
     sent_at: datetime | None = None  # when the vendor says it sent it, if it says so
+    # Ours, when the endpoint itself says whose scans these are: the native endpoint's path
+    # carrier, authenticated by that carrier's secret. Aggregator deliveries leave it None and
+    # their vendor code is mapped through the carrier registry when the scans are applied.
+    carrier_code: str | None = None
 
 
 class WebhookRejected(Exception):

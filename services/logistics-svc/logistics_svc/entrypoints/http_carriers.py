@@ -16,7 +16,7 @@ from logistics_svc.domain.recommendation import recommend
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.problems import NotFound, validation_problem
+from shipsettle_shared.problems import Conflict, NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["carriers"])
 
@@ -72,8 +72,16 @@ async def put_carrier(
         raise validation_problem([("body", f"not a carrier definition: {error}")]) from error
     async with unit_of_work(runtime.sessions) as session:
         registry = CarrierRegistry(session)
+        # An aggregator code two carriers share would make that aggregator's scans nobody's.
+        if sharing := await registry.carriers_sharing_vendor_codes(carrier):
+            raise Conflict(
+                f"carrier {', '.join(sharing)} already has this kuaidi100_code or aftership_slug; an aggregator's "
+                "carrier code must name one carrier",
+                type_slug="vendor-code-taken",
+            )
         created = await registry.put(carrier, by=principal.key_id, now=runtime.clock.now())
         secret = await registry.webhook_secret(carrier.code) if created else None
+    WEBHOOK_SECRETS.forget(f"carrier-names:{carrier.code}")
     return {"carrier": carrier.to_definition(), "created": created, **({"webhook_secret": secret} if secret else {})}
 
 

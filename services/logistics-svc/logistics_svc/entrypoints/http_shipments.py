@@ -1,13 +1,15 @@
-"""HTTP: dispatch, shipments, buyer sign-off, tracking settings, stale shipments."""
+"""HTTP: dispatch, shipments, buyer sign-off, tracking settings, stale and flagged shipments,
+scans no shipment took."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.adapters.repository import LogisticsRepository, ops_flag_json
+from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import DispatchRefused, Shipment
 from logistics_svc.entrypoints.consumers import current_policy
 from logistics_svc.service_layer import shipments as service
@@ -50,6 +52,17 @@ class TrackingNumberCorrection(Strict):
 class TrackingSettings(Strict):
     auto_confirm_days: int = Field(ge=1, le=30, description="sign off automatically this many days after delivery")
     stale_after_hours: int = Field(ge=1, le=24 * 30, description="no carrier movement for this long raises an alert")
+    scan_clock_tolerance_minutes: int | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="a carrier scan dated more than this before its shipment's dispatch never moves it "
+        "(default 5; left out: unchanged)",
+    )
+
+
+class FlagClearance(Strict):
+    reason: str = Field(min_length=3, max_length=1000, description="what ops checked, e.g. with the carrier")
 
 
 def _scope(principal: Principal) -> str | None:
@@ -94,7 +107,8 @@ async def dispatch(body: DispatchRequest, request: Request, principal: Dispatche
 async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
     async with runtime.sessions() as session:
         holds = await LogisticsRepository(session).refund_holds(shipment.order_id)
-    return service.shipment_view(shipment, holds.open_refund_ids)
+        policy = await current_policy(session)
+    return service.shipment_view(shipment, holds.open_refund_ids, policy.scan_clock_tolerance)
 
 
 @router.patch("/shipments/{shipment_id}/tracking-number", summary="Correct a tracking number before the first scan")
@@ -105,7 +119,12 @@ async def correct_tracking_number(
     try:
         async with unit_of_work(runtime.sessions) as session:
             shipment = await service.correct_tracking_number(
-                session, shipment_id, body.tracking_number, merchant_scope=_scope(principal), now=runtime.clock.now()
+                session,
+                shipment_id,
+                body.tracking_number,
+                merchant_scope=_scope(principal),
+                now=runtime.clock.now(),
+                policy=await current_policy(session),
             )
     except DispatchRefused as error:
         raise _refused(error) from error
@@ -127,7 +146,8 @@ async def read_shipment(shipment_id: IdPath, request: Request, principal: Reader
             raise NotFound("shipment", shipment_id)
         principal.require_merchant_access(shipment.merchant_id, "shipment", shipment_id)
         holds = await repository.refund_holds(shipment.order_id)
-    return service.shipment_view(shipment, holds.open_refund_ids)
+        policy = await current_policy(session)
+    return service.shipment_view(shipment, holds.open_refund_ids, policy.scan_clock_tolerance)
 
 
 @router.get("/orders/{order_id}/shipments", summary="Every parcel of an order, outbound and return")
@@ -141,7 +161,8 @@ async def order_shipments(order_id: IdPath, request: Request, principal: Readers
         principal.require_merchant_access(order.merchant_id, "order", order_id)
         found = await repository.order_shipments(order_id)
         holds = await repository.refund_holds(order_id)
-    return [service.shipment_view(shipment, holds.open_refund_ids) for shipment in found]
+        policy = await current_policy(session)
+    return [service.shipment_view(shipment, holds.open_refund_ids, policy.scan_clock_tolerance) for shipment in found]
 
 
 @router.post(
@@ -177,7 +198,7 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         repository = LogisticsRepository(session)
-        for name, value in body.model_dump().items():
+        for name, value in body.model_dump(exclude_none=True).items():
             await repository.set_setting(name, value, by=principal.key_id, now=runtime.clock.now())
     async with runtime.sessions() as session:
         return await LogisticsRepository(session).settings()
@@ -202,11 +223,14 @@ async def stale_shipments(request: Request, principal: OpsPrincipal) -> list[dic
     ]
 
 
-@router.get("/shipments-flagged", summary="Shipments ops should check, e.g. return parcels with a doubtful number")
+@router.get("/shipments-flagged", summary="Shipments with a flag ops have not cleared yet")
 async def flagged_shipments(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
-    """Return parcels are registered whatever carrier and number the buyer gave (the parcel is on
-    its way); what did not check out is listed here: unknown or inactive carrier, a number not
-    in the carrier's format, a number another shipment uses."""
+    """What ops should check. ``delivered-before-dispatch``: the carrier reported the number
+    delivered before this parcel was dispatched (a number used before); it holds the
+    auto-confirm (``blocks_sign_off``) until cleared. Return parcels are registered whatever
+    carrier and number the buyer gave (the parcel is on its way); what did not check out is
+    flagged too: unknown or inactive carrier, a number not in the carrier's format, a number
+    another shipment uses. Cleared flags stay on the shipment (``GET /v1/shipments/{id}``)."""
     async with request.app.state.runtime.sessions() as session:
         found = await LogisticsRepository(session).flagged_shipments()
     return [
@@ -219,7 +243,57 @@ async def flagged_shipments(request: Request, principal: OpsPrincipal) -> list[d
             "carrier_code": shipment.carrier_code,
             "tracking_number": shipment.tracking_number,
             "status": shipment.status.value,
-            "ops_flags": [{"code": flag.code, "message": flag.message} for flag in shipment.ops_flags],
+            "ops_flags": [ops_flag_json(flag) for flag in shipment.ops_flags],
         }
         for shipment in found
     ]
+
+
+@router.post(
+    "/shipments/{shipment_id}/ops-flags/{flag_code}/clear",
+    summary="Clear a shipment's flag once checked (ops); who and why are kept",
+)
+async def clear_ops_flag(
+    shipment_id: IdPath, flag_code: IdPath, body: FlagClearance, request: Request, principal: OpsPrincipal
+) -> dict[str, Any]:
+    """E.g. ``delivered-before-dispatch`` after the carrier confirmed it recycled the number and
+    this parcel was delivered: the auto-confirm clock of a delivered shipment starts (from its
+    delivery). The flag stays on the shipment with ``cleared_by`` (the ops key), ``cleared_at``
+    and ``clear_reason``; settlement learns of it (ShipmentFlagCleared). 404: no such shipment or
+    flag; 409: the flag is already cleared."""
+    runtime = request.app.state.runtime
+    try:
+        async with unit_of_work(runtime.sessions) as session:
+            shipment = await service.clear_ops_flag(
+                session,
+                shipment_id,
+                flag_code,
+                cleared_by=principal.key_id,
+                reason=body.reason,
+                now=runtime.clock.now(),
+                policy=await current_policy(session),
+            )
+    except DispatchRefused as error:
+        if error.status == 404:
+            raise NotFound("shipment" if error.code == "shipment-not-found" else "flag", flag_code) from error
+        raise Conflict(error.message, type_slug=error.code) from error
+    return await _view(runtime, shipment)
+
+
+@router.get("/scans-parked", summary="Carrier scans no shipment took (ops)")
+async def parked_scans(
+    request: Request,
+    principal: Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))],
+    tracking_number: Annotated[str | None, Query(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9 -]+$")] = None,
+) -> list[dict[str, Any]]:
+    """Kept, never applied, by carrier and tracking number (newest first): ``reason``
+    ``no-shipment-yet`` (taken when that carrier's shipment is dispatched),
+    ``another-carrier-holds-the-number`` (a scan names a number another carrier's shipment
+    holds: it never moves that shipment), ``carrier-unknown`` (the aggregator's carrier code is
+    not in the registry, ``vendor_carrier_codes`` says which: never guessed). Raw bodies stay in
+    ``webhook_deliveries``."""
+    async with request.app.state.runtime.sessions() as session:
+        found = await LogisticsRepository(session).parked_scans(
+            tracking_number=normalise_tracking_number(tracking_number) if tracking_number else None
+        )
+    return [service.parked_scans_view(parked) for parked in found]

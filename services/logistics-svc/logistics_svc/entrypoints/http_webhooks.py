@@ -6,7 +6,12 @@ the acknowledgement (CarrierScansReceived on tracking.events). Refusals:
 - 401, nothing written: missing or wrong signature, a body altered after signing, a request
   older than the tolerance (a replay);
 - 400, the body kept in ``rejected_webhooks`` for inspection: not JSON/form, fields missing;
+- 422 (native only), the body kept likewise: a body whose ``carrier_code`` names another
+  carrier than the path's. A carrier's secret speaks for its own parcels only, and a carrier
+  that mixes them up must hear so, not have its scans silently parked;
 - a delivery seen before: acknowledged (200) and ignored.
+Whose scans they are decides which shipment they can move: the native path's carrier, or the
+aggregator's carrier code mapped through the carrier registry (service_layer/shipments.py).
 Kuaidi100 expects its own reply body; AfterShip and our native endpoint take any 2xx.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -123,13 +129,33 @@ async def native_webhook(
             carrier = await CarrierRegistry(session).get(carrier_code)
             return await CarrierRegistry(session).webhook_secret(carrier_code) if carrier else None
 
-    secret = await WEBHOOK_SECRETS.get(f"carrier:{carrier_code.upper()}", load)
+    # The names a body may give its carrier (our code, Kuaidi100 com, AfterShip slug), cached
+    # beside the secret for the same reason: one database read less on the acknowledgement path.
+    async def load_names() -> str | None:
+        async with request.app.state.runtime.sessions() as session:
+            carrier = await CarrierRegistry(session).get(carrier_code)
+        return " ".join(sorted(carrier.names)) if carrier else None
+
+    code = carrier_code.upper()
+    secret = await WEBHOOK_SECRETS.get(f"carrier:{code}", load)
     if secret is None:
         raise _unauthorized("unknown carrier")
     delivery = await _parse_or_keep(
         request, f"native:{carrier_code}", raw_body, lambda: native.verify_and_parse(raw_body, request.headers, secret)
     )
-    return _acknowledge(await _accept(request, delivery, raw_body))
+    names = (await WEBHOOK_SECRETS.get(f"carrier-names:{code}", load_names) or "").split()
+    named = (delivery.vendor_carrier_code or "").strip().lower()
+    if named not in names:
+        reason = f"body.carrier_code {delivery.vendor_carrier_code!r} does not name carrier {code} of the path"
+        await _keep_rejected(request, f"native:{carrier_code}", raw_body, reason)
+        raise Problem(
+            422,
+            "Carrier mismatch",
+            f"this endpoint takes {code}'s own scans only; carrier_code must name {code} (one of: {', '.join(names)})",
+            type_slug="carrier-mismatch",
+            errors=[{"field": "body.carrier_code", "message": f"must name {code}"}],
+        )
+    return _acknowledge(await _accept(request, replace(delivery, carrier_code=code), raw_body))
 
 
 @router.post(

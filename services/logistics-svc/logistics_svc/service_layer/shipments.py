@@ -9,6 +9,13 @@ Timers (durable, in this service's database):
   a timer of an earlier schedule does nothing.
 - ``stale_check`` per shipment: moved forward by every scan; when it fires with no movement
   since, the shipment is reported stale.
+
+Whose scans (issue 16): a scan moves only the shipment of its own carrier with its tracking
+number. The carrier is the native endpoint's path carrier (authenticated by that carrier's
+secret), or the aggregator's carrier code (Kuaidi100 ``com``, AfterShip ``slug``) mapped through
+the carrier registry; a code the registry does not know attributes the scans to no carrier.
+Scans no shipment takes are kept (parked) and listed for ops (``GET /v1/scans-parked``); a
+shipment dispatched later takes its own carrier's parked scans. Dating: see domain/shipments.py.
 """
 
 from __future__ import annotations
@@ -22,13 +29,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
-from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.adapters.repository import LogisticsRepository, ParkedScans, ops_flag_json
 from logistics_svc.adapters.tables import KnownOrderRow
 from logistics_svc.adapters.webhook_deliveries import DeliveryRecord
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import (
+    DEFAULT_SCAN_CLOCK_TOLERANCE,
     Direction,
     DispatchRefused,
+    OpsFlag,
     Shipment,
     ShipmentStatus,
     SignOffHow,
@@ -51,10 +60,15 @@ class TrackingPolicy:
 
     auto_confirm_after: timedelta
     stale_after: timedelta
+    scan_clock_tolerance: timedelta = DEFAULT_SCAN_CLOCK_TOLERANCE
 
     @classmethod
     def from_settings(cls, settings: dict[str, int]) -> TrackingPolicy:
-        return cls(timedelta(days=settings["auto_confirm_days"]), timedelta(hours=settings["stale_after_hours"]))
+        return cls(
+            timedelta(days=settings["auto_confirm_days"]),
+            timedelta(hours=settings["stale_after_hours"]),
+            timedelta(minutes=settings["scan_clock_tolerance_minutes"]),
+        )
 
 
 def stale_timer_key(shipment: Shipment) -> str:
@@ -161,9 +175,12 @@ async def dispatch(
     policy: TrackingPolicy,
 ) -> Shipment:
     """A parcel leaves. Raises DispatchRefused: unknown or inactive carrier, a tracking number
-    not in the carrier's format or already used, an unconfirmed or cancelled order, lines or
-    quantities the order does not have left. The same dispatch sent again (same order, carrier,
-    tracking number and lines) returns the shipment it made: retries are safe."""
+    not in the carrier's format or already held by another shipment of that carrier (any
+    order, whatever its state: a number is never used twice), an unconfirmed or cancelled
+    order, lines or quantities the order does not have left. The same dispatch sent again (same
+    order, carrier, tracking number and lines) returns the shipment it made: retries are safe.
+    The carrier's scans of the number kept from before are taken now; a delivery among them
+    dated before this dispatch flags the shipment instead (see domain/shipments.py)."""
     carrier = await CarrierRegistry(session).get(command.carrier_code)
     if carrier is None or not carrier.active:
         raise DispatchRefused("unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", "carrier_code")
@@ -185,9 +202,7 @@ async def dispatch(
     check_dispatch(order, command.lines, already, merchant_scope)
     assert order is not None
     if await repository.tracking_number_in_use(command.carrier_code, command.tracking_number):
-        raise DispatchRefused(
-            "tracking-number-in-use", "this tracking number is already used by a shipment", "tracking_number", 409
-        )
+        raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
     shipment = Shipment(
         shipment_id=f"SH-{uuid.uuid4().hex[:16]}",
         order_id=order.order_id,
@@ -214,20 +229,41 @@ async def dispatch(
         producer=PRODUCER,
         occurred_at=now,
     )
-    # Scans that arrived before the shipment was known are matched now, never dropped.
+    await schedule_timer(session, STALE_CHECK, stale_timer_key(shipment), now + policy.stale_after)
+    return await _take_parked_scans(session, shipment, now=now, policy=policy)
+
+
+_NUMBER_IN_USE = (
+    "this carrier's tracking number is already held by another shipment (of this or another order); "
+    "a tracking number is never used for a second parcel"
+)
+
+
+async def _take_parked_scans(
+    session: AsyncSession, shipment: Shipment, *, now: datetime, policy: TrackingPolicy
+) -> Shipment:
+    """Scans of the shipment's carrier and number that arrived before the shipment was known are
+    applied now, never dropped (dispatch, a corrected number, a return parcel's registration)."""
+    repository = LogisticsRepository(session)
     loaded = await repository.shipment(shipment.shipment_id, for_update=True)
     assert loaded is not None
-    await schedule_timer(session, STALE_CHECK, stale_timer_key(shipment), now + policy.stale_after)
     if loaded.scans:
-        await _apply(session, shipment, list(loaded.scans), now=now, policy=policy)
-    return (await repository.shipment(shipment.shipment_id)) or shipment
+        await _apply(session, replace(loaded, scans=()), list(loaded.scans), now=now, policy=policy)
+    return (await repository.shipment(shipment.shipment_id)) or loaded
 
 
 async def correct_tracking_number(
-    session: AsyncSession, shipment_id: str, tracking_number: str, *, merchant_scope: str | None, now: datetime
+    session: AsyncSession,
+    shipment_id: str,
+    tracking_number: str,
+    *,
+    merchant_scope: str | None,
+    now: datetime,
+    policy: TrackingPolicy,
 ) -> Shipment:
     """Raises DispatchRefused: unknown shipment (404), a number not in the carrier's format (422),
-    already scanned (409), number in use (409)."""
+    already scanned (409), number in use (409). The carrier's scans kept under the new number
+    are taken as at dispatch."""
     repository = LogisticsRepository(session)
     shipment = await repository.shipment(shipment_id, for_update=True)
     if shipment is None or (merchant_scope is not None and shipment.merchant_id != merchant_scope):
@@ -238,10 +274,10 @@ async def correct_tracking_number(
         raise DispatchRefused(
             "bad-tracking-number", f"not a {shipment.carrier_code} tracking number", "tracking_number"
         )
+    # Held until commit, like dispatch's: the scans kept under the new number are taken below.
+    await repository.lock_tracking_number(tracking_number)
     if await repository.tracking_number_in_use(shipment.carrier_code, tracking_number):
-        raise DispatchRefused(
-            "tracking-number-in-use", "this tracking number is already used by a shipment", "tracking_number", 409
-        )
+        raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
     corrected = shipment.correct_tracking_number(tracking_number)
     await repository.save_shipment(corrected)
     await add_to_outbox(
@@ -258,7 +294,7 @@ async def correct_tracking_number(
         producer=PRODUCER,
         occurred_at=now,
     )
-    return corrected
+    return await _take_parked_scans(session, corrected, now=now, policy=policy)
 
 
 # --- carrier webhooks ---------------------------------------------------------------------
@@ -283,6 +319,7 @@ async def accept_webhook(store: DeliveryStore, delivery: WebhookDelivery, raw_bo
                 tracking_number=delivery.tracking_number,
                 vendor_carrier_code=delivery.vendor_carrier_code,
                 scans=[contracts.ReceivedScan.model_validate(scan) for scan in scans],
+                carrier_code=delivery.carrier_code,
             ),
             producer=PRODUCER,
             occurred_at=now,
@@ -295,6 +332,7 @@ async def accept_webhook(store: DeliveryStore, delivery: WebhookDelivery, raw_bo
         scans=scans,
         raw_body=raw_body,
         received_at=now,
+        carrier_code=delivery.carrier_code,
     )
     return await store.record(record, announcement)
 
@@ -312,35 +350,58 @@ def _scan_json(scan: Scan) -> dict[str, object]:
 async def apply_received_scans(
     session: AsyncSession, event: contracts.CarrierScansReceived, *, now: datetime, policy: TrackingPolicy
 ) -> None:
-    """Keep the scans; if the tracking number belongs to a shipment, move it along."""
+    """Keep the scans under their carrier; if a shipment of that carrier has the tracking
+    number, move it along. Scans of a carrier the registry does not know, or of a carrier none
+    of whose shipments has the number, are kept apart and move nothing."""
     repository = LogisticsRepository(session)
-    await repository.lock_tracking_number(normalise_tracking_number(event.tracking_number))
+    tracking_number = normalise_tracking_number(event.tracking_number)
+    await repository.lock_tracking_number(tracking_number)
+    carrier_code = await _carrier_of(session, event)
     scans = [
         Scan(
-            tracking_number=event.tracking_number,
+            tracking_number=tracking_number,
             status=TrackingStatus(scan.status),
             occurred_at=scan.occurred_at,
             description=scan.description,
             location=scan.location,
             raw_status=scan.raw_status,
+            carrier_code=carrier_code,
         )
         for scan in event.scans
     ]
-    new = await repository.store_scans(scans, source=event.source, delivery_id=event.delivery_id, now=now)
-    if not new:
-        return
-    shipment = await repository.live_shipment_by_tracking_number(event.tracking_number)
+    new = await repository.store_scans(
+        scans,
+        source=event.source,
+        delivery_id=event.delivery_id,
+        vendor_carrier_code=event.vendor_carrier_code,
+        now=now,
+    )
+    if not new or carrier_code is None:
+        return  # an unknown carrier's scans are kept for ops and never matched
+    shipment = await repository.live_shipment_holding(carrier_code, tracking_number)
     if shipment is None:
-        return  # kept; matched when the shipment is dispatched
+        return  # kept; matched when this carrier's shipment with the number is dispatched
     before = replace(shipment, scans=tuple(scan for scan in shipment.scans if scan not in new))
     await _apply(session, before, new, now=now, policy=policy)
+
+
+async def _carrier_of(session: AsyncSession, event: contracts.CarrierScansReceived) -> str | None:
+    """Our code of the carrier whose scans these are: the native endpoint's path carrier, or the
+    aggregator's code mapped through the registry. A native delivery queued before the path
+    carrier was recorded names its carrier only in its body, which any carrier's secret could
+    sign: it is attributed to no carrier (kept for ops) rather than trusted."""
+    if event.carrier_code:
+        return event.carrier_code.upper()
+    return await CarrierRegistry(session).for_vendor_code(event.source, event.vendor_carrier_code)
 
 
 async def _apply(
     session: AsyncSession, shipment: Shipment, scans: list[Scan], *, now: datetime, policy: TrackingPolicy
 ) -> None:
     repository = LogisticsRepository(session)
-    updated = shipment.apply_scans(scans)
+    updated = shipment.apply_scans(scans, clock_tolerance=policy.scan_clock_tolerance, now=now)
+    for flag in updated.ops_flags[len(shipment.ops_flags) :]:
+        await _announce_flag(session, updated, flag, now)
     if updated.awaiting_sign_off and not shipment.awaiting_sign_off:
         # Delivered now: the clock starts, paused from the start if a refund is already open.
         holds = await repository.refund_holds(updated.order_id)
@@ -353,7 +414,8 @@ async def _apply(
             session, STALE_CHECK, stale_timer_key(updated), updated.last_movement_at + policy.stale_after
         )
     if updated.status is not shipment.status:
-        newest = max(scans, key=lambda scan: scan.occurred_at)
+        counted = [scan for scan in scans if updated.scan_counts(scan, policy.scan_clock_tolerance)] or scans
+        newest = max(counted, key=lambda scan: scan.occurred_at)
         await add_to_outbox(
             session,
             contracts.ShipmentStatusChanged(
@@ -372,6 +434,68 @@ async def _apply(
             occurred_at=now,
         )
     await _reschedule_auto_confirm(session, shipment, updated, now)
+
+
+async def _announce_flag(session: AsyncSession, shipment: Shipment, flag: OpsFlag, now: datetime) -> None:
+    """ShipmentFlagged: settlement shows the order's money held by it (its ETA's blockers)."""
+    await add_to_outbox(
+        session,
+        contracts.ShipmentFlagged(
+            order_id=shipment.order_id,
+            merchant_id=shipment.merchant_id,
+            shipment_id=shipment.shipment_id,
+            carrier_code=shipment.carrier_code,
+            tracking_number=shipment.tracking_number,
+            flag=flag.code,
+            message=flag.message,
+            blocks_sign_off=flag.blocks_sign_off,
+            flagged_at=flag.raised_at or now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+
+
+async def clear_ops_flag(
+    session: AsyncSession,
+    shipment_id: str,
+    flag_code: str,
+    *,
+    cleared_by: str,
+    reason: str,
+    now: datetime,
+    policy: TrackingPolicy,
+) -> Shipment:
+    """Ops checked a flagged shipment (e.g. with the carrier: the number was recycled and this
+    parcel was really delivered): the flag is cleared with who and why, and a delivered shipment
+    it held gets its auto-confirm clock (from the delivery, paused if a refund is open).
+    Raises DispatchRefused: unknown shipment or flag (404), flag already cleared (409)."""
+    repository = LogisticsRepository(session)
+    shipment = await repository.shipment(shipment_id, for_update=True)
+    if shipment is None:
+        raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
+    cleared = shipment.clear_flag(flag_code, by=cleared_by, reason=reason, at=now)
+    if cleared.awaiting_sign_off:
+        holds = await repository.refund_holds(cleared.order_id)
+        cleared = cleared.with_open_refunds(len(holds.open_refund_ids), now)
+        cleared = cleared.start_auto_confirm(policy.auto_confirm_after, now)
+    await repository.save_shipment(cleared)
+    await _reschedule_auto_confirm(session, shipment, cleared, now)
+    await add_to_outbox(
+        session,
+        contracts.ShipmentFlagCleared(
+            order_id=shipment.order_id,
+            merchant_id=shipment.merchant_id,
+            shipment_id=shipment.shipment_id,
+            flag=flag_code,
+            cleared_by=cleared_by,
+            reason=reason,
+            cleared_at=now,
+        ),
+        producer=PRODUCER,
+        occurred_at=now,
+    )
+    return cleared
 
 
 async def _reschedule_auto_confirm(session: AsyncSession, before: Shipment, after: Shipment, now: datetime) -> None:
@@ -521,12 +645,8 @@ async def register_return_shipment(
         session, STALE_CHECK, stale_timer_key(shipment), shipment.last_movement_at + policy.stale_after
     )
     # Scans that came before ReturnShipped (the carrier is often faster than the buyer's app)
-    # were kept under the tracking number: they are applied now.
-    loaded = await repository.shipment(shipment.shipment_id, for_update=True)
-    assert loaded is not None
-    if loaded.scans:
-        await _apply(session, shipment, list(loaded.scans), now=now, policy=policy)
-    return (await repository.shipment(shipment.shipment_id)) or shipment
+    # were kept under the carrier and tracking number: they are applied now.
+    return await _take_parked_scans(session, shipment, now=now, policy=policy)
 
 
 # --- stale shipments ----------------------------------------------------------------------
@@ -560,10 +680,18 @@ async def fire_stale_check(session: AsyncSession, timer: DueTimer, *, now: datet
     )
 
 
-def shipment_view(shipment: Shipment, open_refund_ids: frozenset[str] = frozenset()) -> dict[str, object]:
-    """A shipment for the API, with its auto-confirm state and the refunds that hold it."""
+def shipment_view(
+    shipment: Shipment,
+    open_refund_ids: frozenset[str] = frozenset(),
+    clock_tolerance: timedelta = DEFAULT_SCAN_CLOCK_TOLERANCE,
+) -> dict[str, object]:
+    """A shipment for the API, with its auto-confirm state, the refunds that hold it, its ops
+    flags, and for each scan whether it ``counts`` (False: dated before the dispatch)."""
     view = asdict(shipment)
-    view["scans"] = [_scan_json(scan) for scan in shipment.scans]
+    view["scans"] = [
+        {**_scan_json(scan), "counts": shipment.scan_counts(scan, clock_tolerance)} for scan in shipment.scans
+    ]
+    view["ops_flags"] = [ops_flag_json(flag) for flag in shipment.ops_flags]
     for name in (
         "dispatched_at",
         "last_movement_at",
@@ -576,3 +704,19 @@ def shipment_view(shipment: Shipment, open_refund_ids: frozenset[str] = frozense
         view[name] = value.isoformat() if value else None
     view["auto_confirm"] = auto_confirm_summary(shipment, open_refund_ids)
     return view
+
+
+def parked_scans_view(parked: ParkedScans) -> dict[str, object]:
+    """Scans no shipment took, for ops (GET /v1/scans-parked)."""
+    return {
+        "carrier_code": parked.carrier_code,
+        "tracking_number": parked.tracking_number,
+        "reason": parked.reason,
+        "vendor_carrier_codes": list(parked.vendor_carrier_codes),
+        "sources": list(parked.sources),
+        "held_by_other_carriers": [
+            {"shipment_id": shipment_id, "carrier_code": carrier_code}
+            for shipment_id, carrier_code in parked.held_by_other_carriers
+        ],
+        "scans": [_scan_json(scan) for scan in parked.scans],
+    }

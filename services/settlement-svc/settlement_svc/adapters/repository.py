@@ -651,6 +651,7 @@ def progress_from_row(row: OrderProgressRow | Row[Any]) -> OrderProgress:
                 delivered_at=_when(shipment.get("delivered_at")),
                 signed_off_at=_when(shipment.get("signed_off_at")),
                 lines={line_id: int(units) for line_id, units in shipment.get("lines", {}).items()},
+                flags=dict(shipment.get("flags", {})),
             )
             for shipment_id, shipment in row.shipments.items()
         },
@@ -672,6 +673,7 @@ def progress_columns(progress: OrderProgress) -> dict[str, Any]:
                 "delivered_at": _iso(shipment.delivered_at),
                 "signed_off_at": _iso(shipment.signed_off_at),
                 "lines": shipment.lines,
+                "flags": shipment.flags,
             }
             for shipment_id, shipment in progress.shipments.items()
         },

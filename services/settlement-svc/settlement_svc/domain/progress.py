@@ -28,6 +28,9 @@ class Blocker(StrEnum):
     NOT_CONFIRMED = "not_confirmed"  # shipping information not confirmed (核对发货信息)
     NOT_DISPATCHED = "not_dispatched"
     NO_TRACKING_NUMBER = "no_tracking_number"  # 物流单号
+    # logistics flagged the parcel's tracking for ops (e.g. delivered before it was dispatched: a
+    # tracking number used before); it is not signed off automatically until ops clear the flag
+    TRACKING_UNDER_REVIEW = "tracking_under_review"
     NOT_DELIVERED = "not_delivered"
     WAITING_FOR_SIGN_OFF = "waiting_for_sign_off"  # 签收 / 确认收货
     REFUND_OPEN = "refund_open"
@@ -68,6 +71,14 @@ class ShipmentProgress:
     delivered_at: datetime | None = None
     signed_off_at: datetime | None = None
     lines: dict[str, int] = field(default_factory=dict)
+    # logistics' flags that hold the parcel's sign-off: code -> "open" | "cleared" (a cleared flag
+    # stays cleared, whatever order the events are replayed in)
+    flags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def review_flags(self) -> list[str]:
+        """The flags still holding the parcel's sign-off."""
+        return sorted(code for code, state in self.flags.items() if state == "open")
 
     @property
     def rank(self) -> int:
@@ -125,6 +136,17 @@ class OrderProgress:
         if status == "delivered":
             shipment = replace(shipment, delivered_at=_earliest(shipment.delivered_at, scan_time))
         return self._with(shipment)
+
+    def flagged(self, shipment_id: str, flag: str) -> OrderProgress:
+        """A flag that holds the parcel's sign-off (ShipmentFlagged with blocks_sign_off)."""
+        shipment = self._shipment(shipment_id)
+        if shipment.flags.get(flag) == "cleared":
+            return self
+        return self._with(replace(shipment, flags={**shipment.flags, flag: "open"}))
+
+    def flag_cleared(self, shipment_id: str, flag: str) -> OrderProgress:
+        shipment = self._shipment(shipment_id)
+        return self._with(replace(shipment, flags={**shipment.flags, flag: "cleared"}))
 
     def signed_off(self, shipment_id: str, lines: dict[str, int], at: datetime) -> OrderProgress:
         shipment = self._shipment(shipment_id)
@@ -226,6 +248,8 @@ def pre_sign_off_segments(
         }
         if parcel.delivered_at:
             detail["delivered_at"] = parcel.delivered_at.isoformat()
+        if parcel.review_flags:
+            detail["review_flags"] = parcel.review_flags
         groups.append((blocker, detail, units, sign_off_at, why))
     remaining = {line_id: (start, end) for line_id, (start, end) in left.items() if end > start}
     if remaining or (order is None and not parcels):
@@ -265,6 +289,15 @@ def _parcel_stage(
     parcel: ShipmentProgress, *, refund_open: bool, now: datetime, rules: EtaRules
 ) -> tuple[Blocker, datetime, str]:
     auto_confirm = timedelta(days=rules.auto_confirm_days)
+    if parcel.review_flags:
+        sign_off_at = now + auto_confirm
+        return (
+            Blocker.TRACKING_UNDER_REVIEW,
+            sign_off_at,
+            f"the parcel's tracking is under review by ops ({', '.join(parcel.review_flags)}): it is not signed off "
+            f"automatically until they clear it; assuming they clear it now, delivery now and sign-off by "
+            f"auto-confirm on {china_date(sign_off_at)}",
+        )
     if parcel.rank == SHIPMENT_RANK["delivered"] and parcel.delivered_at is not None:
         sign_off_at = max(parcel.delivered_at + auto_confirm, now)
         if refund_open:

@@ -206,7 +206,9 @@ def _eta_rules(request: Request) -> EtaRules:
 
 ETA_BLOCKERS = (
     "Blockers, earliest stage first: not_confirmed (shipping information not confirmed, 核对发货信息), "
-    "not_dispatched, no_tracking_number (物流单号), not_delivered, waiting_for_sign_off (签收 / 确认收货), "
+    "not_dispatched, no_tracking_number (物流单号), tracking_under_review (logistics flagged the parcel for ops, "
+    "e.g. delivered before it was dispatched: not signed off automatically until ops clear it), not_delivered, "
+    "waiting_for_sign_off (签收 / 确认收货), "
     "refund_open, in_hold_until (with the date), application_not_submitted (结算申请), in_review (from "
     "submission until the bank's answer), payout_failed (with the reason); finished: paid_out (with the "
     "date), refunded. "

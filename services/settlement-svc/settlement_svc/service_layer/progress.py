@@ -1,7 +1,8 @@
 """Settlement ETA, blockers, and the explanation of a payout.
 
 - Order and shipment events (confirmed, dispatched, tracking corrected, outbound status changed,
-  signed off, cancelled) move the order's progress row forward, in the consumer's transaction.
+  flagged for ops and cleared, signed off, cancelled) move the order's progress row forward, in
+  the consumer's transaction.
   A sign-off that books money also records what it booked (paid, shipping, subsidy,
   commission), so a payout can be explained line by line.
 - ``order_eta`` / ``merchant_blockers``: the order's money in segments (domain/progress.py):
@@ -58,6 +59,8 @@ PROGRESS_EVENTS = (
     contracts.ShipmentDispatched.event_type,
     contracts.TrackingNumberCorrected.event_type,
     contracts.ShipmentStatusChanged.event_type,
+    contracts.ShipmentFlagged.event_type,
+    contracts.ShipmentFlagCleared.event_type,
 )
 ALLOCATION_RULE = (
     "Applications take the merchant's available funds, not orders: released order amounts are "
@@ -86,6 +89,8 @@ async def record_progress(session: AsyncSession, envelope: EventEnvelope, *, now
             contracts.ShipmentDispatched.event_type: contracts.ShipmentDispatched,
             contracts.TrackingNumberCorrected.event_type: contracts.TrackingNumberCorrected,
             contracts.OrderSignedOff.event_type: contracts.OrderSignedOff,
+            contracts.ShipmentFlagged.event_type: contracts.ShipmentFlagged,
+            contracts.ShipmentFlagCleared.event_type: contracts.ShipmentFlagCleared,
         }
         if event_type not in kinds:
             return
@@ -116,6 +121,11 @@ async def record_progress(session: AsyncSession, envelope: EventEnvelope, *, now
                 progress_event.status,
                 progress_event.scan_time,
             )
+        case contracts.ShipmentFlagged():
+            if progress_event.blocks_sign_off:  # a flag that holds nothing is not a blocker
+                progress = progress.flagged(progress_event.shipment_id, progress_event.flag)
+        case contracts.ShipmentFlagCleared():
+            progress = progress.flag_cleared(progress_event.shipment_id, progress_event.flag)
         case contracts.OrderSignedOff():
             progress = progress.signed_off(
                 progress_event.shipment_id,
