@@ -29,7 +29,7 @@ KUAIDI100_SALT = "refund-e2e-salt-0123456789"
 PAID_MINOR = 31000
 
 
-def refund_order(merchant_id: str, *, category_a: str = "tea") -> dict[str, Any]:
+def refund_order(merchant_id: str, *, category_a: str = "tea", channel: str = "wechat_pay") -> dict[str, Any]:
     return {
         "order_id": f"RO-{uuid.uuid4().hex[:12]}",
         "merchant_id": merchant_id,
@@ -70,8 +70,8 @@ def refund_order(merchant_id: str, *, category_a: str = "tea") -> dict[str, Any]
         "shipping_fee": "10.00",
         "consignee": dict(CONSIGNEE),
         "payment": {
-            "channel": "wechat_pay",
-            "transaction_id": f"WX-{uuid.uuid4().hex[:16]}",
+            "channel": channel,
+            "transaction_id": f"{channel[:3].upper()}-{uuid.uuid4().hex[:16]}",
             "amount": "310.00",
             "paid_at": "2026-11-27T10:00:00+08:00",
         },
