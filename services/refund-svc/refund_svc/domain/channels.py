@@ -1,6 +1,6 @@
 """Where a refund's money goes, by the channel the buyer paid through. Pure: no I/O.
 
-Every channel order-svc accepts has a way back (tests/unit/refund/test_refund_channels.py holds
+Every channel order-svc accepts has a way back (tests/unit/refund/test_refund_routes.py holds
 this list against order-svc's):
 
 - wechat_pay, alipay, unionpay, bank_card: the refund provider sends the money back the way it
