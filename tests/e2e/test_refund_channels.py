@@ -33,7 +33,7 @@ from platform_support import Platform, bearer
 from standardwebhooks import Webhook
 from support import eventually
 from test_refunds import (
-    KUAIDI100_SALT,
+    accept_kuaidi100,
     deliver_return,
     refund_state,
     request_body,
@@ -80,12 +80,7 @@ async def platform_endpoint(platform: Platform) -> AsyncIterator[PlatformEndpoin
     await receiver.start()
     try:
         async with httpx.AsyncClient(timeout=10) as client:
-            secret = await client.put(
-                f"{platform.url('logistics-svc')}/v1/webhook-sources/kuaidi100/secret",
-                json={"secret": KUAIDI100_SALT},
-                headers=bearer(platform.keys["ops"]),
-            )
-            assert secret.status_code == 204, secret.text
+            await accept_kuaidi100(client, platform)
             endpoint = await client.put(
                 f"{platform.url('settlement-svc')}/v1/platform/webhook-endpoint",
                 json={"url": receiver.url("/platform/notifications")},

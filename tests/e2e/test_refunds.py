@@ -82,13 +82,18 @@ def refund_order(merchant_id: str, *, category_a: str = "tea", channel: str = "w
 async def merchant(platform: Platform) -> dict[str, str]:
     key = await new_merchant(platform, "refunds")
     async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.put(
-            f"{platform.url('logistics-svc')}/v1/webhook-sources/kuaidi100/secret",
-            json={"secret": KUAIDI100_SALT},
-            headers=bearer(platform.keys["ops"]),
-        )
-        assert response.status_code == 204, response.text
+        await accept_kuaidi100(client, platform)
     return key
+
+
+async def accept_kuaidi100(client: httpx.AsyncClient, platform: Platform) -> None:
+    """The Kuaidi100 salt these tests sign deliveries and returns with (signed_off, deliver_return)."""
+    response = await client.put(
+        f"{platform.url('logistics-svc')}/v1/webhook-sources/kuaidi100/secret",
+        json={"secret": KUAIDI100_SALT},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert response.status_code == 204, response.text
 
 
 async def placed(
