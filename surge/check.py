@@ -24,6 +24,36 @@ import httpx
 
 CHINA = timezone(timedelta(hours=8))
 FINAL_BALANCE_ACCOUNTS = ("pending", "available", "reserved", "in_payout", "negative_balance")
+# How a completed refund reached the buyer when the refund provider paid it (the others — a
+# platform balance credit, ops offline — move nothing at the provider).
+THROUGH_PROVIDER = ("original_channel", "other_channel")
+
+
+def unsettled_refunds(open_refunds: Iterable[dict[str, Any]], merchants: Iterable[str]) -> dict[str, list[str]]:
+    """The run's refunds still open at the end (from GET /v1/refund-sla): ``failed`` ones (a
+    failure nobody settled) and the rest (``open``: still waiting for someone)."""
+    ours = set(merchants)
+    found: dict[str, list[str]] = {"failed": [], "open": []}
+    for refund in open_refunds:
+        if refund["merchant_id"] not in ours:
+            continue
+        if refund["status"] == "refund_failed":
+            found["failed"].append(f"{refund['refund_id']}: failed ({refund.get('failure_reason')}), never settled")
+        else:
+            found["open"].append(
+                f"{refund['refund_id']}: still {refund['status']}, waiting for {refund['waiting_for']}"
+            )
+    return found
+
+
+def frozen_left(balances: dict[str, dict[str, Any]]) -> list[str]:
+    """Merchants with money still frozen against a refund at the end (it must have been reversed
+    or released: every refund has ended)."""
+    return [
+        f"{merchant_id}: {found['frozen_minor']} frozen"
+        for merchant_id, found in sorted(balances.items())
+        if found.get("frozen_minor")
+    ]
 
 
 class Report:
@@ -150,8 +180,8 @@ class Checker:
         if expected < 0:
             want["negative_balance"] = expected
         got = {k: amounts.get(k) for k in want}
-        if got != want or found["frozen_minor"] != 0:
-            self.report.fail("balances", f"{merchant_id}: {got} frozen {found['frozen_minor']}, driver expects {want}")
+        if got != want:
+            self.report.fail("balances", f"{merchant_id}: {got}, driver expects {want}")
         payouts = (await self.get("settlement-svc", f"/v1/merchants/{merchant_id}/payouts", merchant_id)).json()
         self.payouts[merchant_id] = payouts
         paid = [p for p in payouts if p["status"] == "paid"]
@@ -255,9 +285,35 @@ class Checker:
             moved = by_refund.get(refund_id, [])
             if len(moved) > 1:
                 self.report.duplicated.append(f"refund {refund_id} executed {len(moved)} times")
-            wanted = [refund["amounts"]["refund_minor"]] if refund["status"] == "completed" else []
+            through_provider = refund["status"] == "completed" and refund.get("refunded_via") in THROUGH_PROVIDER
+            wanted = (
+                [refund["amounts"]["refund_minor"]] if through_provider and refund["amounts"]["refund_minor"] else []
+            )
             if moved[:1] != wanted:
                 self.report.fail("refund_provider_matches", f"{refund_id} ({refund['status']}): provider moved {moved}")
+
+    async def check_refunds_settled(self) -> None:
+        """No refund of the run left failed or open (the SLA view lists every open refund), and no
+        money left frozen: in the balances (API) nor on a refund settlement still holds open (SQL)."""
+        sla = (await self.get("refund-svc", "/v1/refund-sla")).json()
+        found = unsettled_refunds(sla["refunds"], self.merchants)
+        for message in found["failed"]:
+            self.report.fail("no_failed_refunds", message)
+        for message in found["open"]:
+            self.report.fail("no_open_refunds", message)
+        for message in frozen_left(self.balances):
+            self.report.fail("nothing_frozen", message)
+        rows = await self.sql(
+            "settlement-svc",
+            "select refund_id, status, frozen_minor from settlement_refunds "
+            "where merchant_id = any($1) and (status = 'open' or frozen_minor <> 0)",
+            list(self.merchants),
+        )
+        for row in rows:
+            self.report.fail(
+                "nothing_frozen",
+                f"{row['refund_id']}: settlement holds it {row['status']}, {row['frozen_minor']} frozen",
+            )
 
     async def check_violations(self) -> None:
         """recon's live invariant checker: nothing open for the run's orders (API), and the same
@@ -317,6 +373,7 @@ class Checker:
             self.report.lost += [f"{o}: refund never opened" for o in lost_refunds]
             await self.check_ledger()
             await self.check_sandboxes()
+            await self.check_refunds_settled()
             await self.check_violations()
             await self.check_ledger_rows()
         finally:
@@ -343,6 +400,9 @@ class Checker:
             "payouts",
             "statements",
             "refunds_final",
+            "no_failed_refunds",
+            "no_open_refunds",
+            "nothing_frozen",
             "ledger_sums_to_zero",
             "bank_matches_payouts",
             "refund_provider_matches",

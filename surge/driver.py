@@ -8,7 +8,8 @@ everything before them):
    parcel registered with the carrier simulator;
 3. deliveries awaited; buyers confirm receipt of ~60%, the clock moves past auto-confirm;
 4. refunds after sign-off: refund only (part or whole), return and refund, approvals, one silent
-   merchant whose deadlines approve, rejections that close;
+   merchant whose deadlines approve, rejections that close; every payment channel, balance (余额)
+   refunds credited by the driver as the platform (a share declined, which ops settle offline);
 5. holds released, settlement applications (with an invoice voucher), ops reviews, payouts;
 6. recon statements; then quiet (every order final, sandboxes and simulator idle, consumers
    caught up), and the checker.
@@ -61,11 +62,11 @@ CONSIGNEE = {
 }
 # (category, VAT rate): tax-inclusive prices at 13%, 9%, 6% and 0%
 CATEGORIES = (("tea", "0.13"), ("books", "0.09"), ("services", "0.06"), ("fresh", "0.09"), ("export", "0"))
-CHANNELS = ("wechat_pay", "alipay", "unionpay", "bank_card")
-# Paid from the platform balance: the refund provider cannot send money back there (its channels
-# are alipay, wechat, unionpay, bank_card), so refund-svc's refund fails and waits for ops. Only
-# orders the driver will never refund use it, until that has a product answer.
-NO_REFUND_CHANNELS = (*CHANNELS, "balance")
+# Every channel order-svc accepts; balance (余额) refunds are credited by the platform (this driver).
+CHANNELS = ("wechat_pay", "alipay", "unionpay", "bank_card", "balance")
+# The share of balance credits the driver, as the platform, declines (the buyer's balance account
+# closed): the refund fails for good and ops settle it offline, as the SLA view has them do.
+DECLINED_CREDIT_SHARE = 0.25
 HOLD_DAYS = 1
 FINAL_REFUND = ("completed", "closed")
 # settlement-eta's states, earliest first: an order observed at a later state and then at an
@@ -147,6 +148,18 @@ class OrderPlan:
     return_tracking_number: str | None = None
     signed_off: bool = False
     stage_rank: int = -1
+    declines_credit: bool = False  # as the platform, decline this order's balance credit
+
+
+def refund_next_step(state: dict[str, Any]) -> str | None:
+    """What the marketplace or ops does next for a refund that is not final: the platform answers
+    a balance credit it was asked for (``answer_credit``); ops send a failure again (``retry``),
+    or settle one a retry cannot fix (a refusal, a declined credit) offline (``resolve_offline``)."""
+    if state["status"] == "refunding" and state.get("waiting_for") == "platform" and state.get("balance_credit"):
+        return "answer_credit"
+    if state["status"] == "refund_failed":
+        return "resolve_offline" if state.get("failure_permanent") else "retry"
+    return None
 
 
 @dataclass
@@ -576,8 +589,7 @@ class Driver:
             roll = self.rng.random()
             kinds = ((0.08, "partial"), (0.12, "whole"), (0.18, "return"), (0.21, "reject"))
             refund = next((kind for limit, kind in kinds if roll < limit), None) if fate == "ship" else None
-            refunds = fate != "ship" or refund is not None
-            body = self.order_body(order_id, merchant.merchant_id, CHANNELS if refunds else NO_REFUND_CHANNELS)
+            body = self.order_body(order_id, merchant.merchant_id, CHANNELS)
             line_ids = [line["line_id"] for line in body["lines"]]
             if len(line_ids) >= 2 and self.rng.random() < 0.35:
                 half = len(line_ids) // 2
@@ -595,6 +607,7 @@ class Driver:
                     refund=refund,
                     routes=[self.route() for _ in parcels],
                     return_format=self.rng.choice(FORMATS),
+                    declines_credit=self.rng.random() < DECLINED_CREDIT_SHARE,
                 )
             )
 
@@ -936,14 +949,44 @@ class Driver:
             )
 
     async def refund_ended(self, order: OrderPlan) -> bool:
-        """Completed or closed; a refund the provider failed is sent again by ops, as the SLA view
-        would have them do."""
+        """Completed or closed; on the way the platform answers balance credits and ops settle
+        failures, as the SLA view would have them do."""
         state = await self.refund_state(order)
         order.last_seen = state["status"]
-        if state["status"] == "refund_failed":
-            self.notes.append(f"{order.refund_id}: the provider failed the refund; ops retried it")
-            await self.call("POST", self.url("refund-svc", f"/v1/refunds/{order.refund_id}/retry"), who="ops")
+        await self.move_refund_on(state, declines_credit=order.declines_credit)
         return state["status"] in FINAL_REFUND
+
+    async def move_refund_on(self, state: dict[str, Any], *, declines_credit: bool) -> None:
+        step = refund_next_step(state)
+        refund_id = state["refund_id"]
+        path = f"/v1/refunds/{refund_id}"
+        if step == "answer_credit":
+            credit = state["balance_credit"]
+            answer: dict[str, Any] = {
+                "credit_id": credit["credit_id"],
+                "buyer_ref": credit["buyer_ref"],
+                "amount_minor": credit["amount_minor"],
+            }
+            if declines_credit:
+                answer |= {"outcome": "declined", "reason": "余额账户已注销"}
+            else:
+                answer |= {"outcome": "credited", "credit_reference": f"BAL-{credit['credit_id']}"}
+            await self.call("POST", self.url("refund-svc", f"{path}/balance-credit"), who="platform", json=answer)
+        elif step == "retry":
+            self.notes.append(f"{refund_id}: the provider failed the refund; ops retried it")
+            await self.call("POST", self.url("refund-svc", f"{path}/retry"), who="ops")
+        elif step == "resolve_offline":
+            self.notes.append(f"{refund_id}: failed for good ({state['failure_reason']}); ops refunded it offline")
+            await self.call(
+                "POST",
+                self.url("refund-svc", f"{path}/resolution"),
+                who="ops",
+                json={
+                    "how": "refunded_offline",
+                    "reason": "surge: paid by bank transfer",
+                    "reference": f"TRF-{refund_id}",
+                },
+            )
 
     async def finish_refund(self, order: OrderPlan) -> None:
         state = await self.refund_state(order)
@@ -1153,9 +1196,7 @@ class Driver:
         )
         refunds = found.json()
         for refund in refunds:
-            if refund["status"] == "refund_failed":
-                self.notes.append(f"{refund['refund_id']}: the provider failed the refund; ops retried it")
-                await self.call("POST", self.url("refund-svc", f"/v1/refunds/{refund['refund_id']}/retry"), who="ops")
+            await self.move_refund_on(refund, declines_credit=order.declines_credit)
         done = [r for r in refunds if r["status"] == "completed"]
         if done:
             order.refund_id, order.refund_status = str(done[0]["refund_id"]), "completed"

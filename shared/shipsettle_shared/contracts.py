@@ -599,9 +599,37 @@ class ReturnShipped(OrderEvent):
     shipped_at: datetime
 
 
+class RefundedVia(StrEnum):
+    """How the buyer got a completed refund's money back."""
+
+    ORIGINAL_CHANNEL = "original_channel"  # the refund provider, back the way the buyer paid (原路退回)
+    PLATFORM_BALANCE = "platform_balance"  # credited to the buyer's platform balance (余额) by the platform
+    OTHER_CHANNEL = "other_channel"  # the refund provider, to a channel the buyer gave ops after a failure
+    OFFLINE = "offline"  # by ops outside ShipSettle (e.g. a bank transfer), with its reference
+
+
+class BalanceCreditRequested(OrderEvent):
+    """Credit buyer ``buyer_ref``'s platform balance (余额) with ``amount_minor`` for refund
+    ``refund_id``: the platform owns balances, so its backend applies the credit and acknowledges
+    it with POST /v1/refunds/{refund_id}/balance-credit (refund-svc), naming ``credit_id``. The
+    refund completes on that acknowledgement; settlement notifies the platform's webhook endpoint."""
+
+    event_type: ClassVar[str] = "BalanceCreditRequested"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    credit_id: str = Field(description="this attempt's id: the acknowledgement must name it")
+    buyer_ref: str
+    currency: str
+    amount_minor: int
+    requested_at: datetime
+
+
 class RefundCompleted(OrderEvent):
-    """The refund provider paid the buyer: settlement reverses the amount (before payout) or
-    books a claw-back (after payout)."""
+    """The buyer has been paid (by the refund provider, the platform's balance credit, or ops
+    offline): settlement reverses the amount (before payout) or books a claw-back (after payout)."""
 
     event_type: ClassVar[str] = "RefundCompleted"
     topic: ClassVar[Topic] = Topic.REFUND
@@ -614,8 +642,14 @@ class RefundCompleted(OrderEvent):
     lines: list[RefundLine]
     shipping_minor: int
     refund_minor: int
-    provider_reference: str
+    provider_reference: str = Field(description="the provider's, the platform's credit or the offline reference")
     completed_at: datetime
+    refunded_via: RefundedVia = Field(
+        default=RefundedVia.ORIGINAL_CHANNEL,
+        description="platform_balance: settlement books it against platform:balance_clearing, not platform:refunds",
+    )
+    resolved_by: str | None = Field(default=None, description="the ops key that settled a failed refund another way")
+    resolution_reason: str | None = None
 
 
 class RefundClosed(OrderEvent):
@@ -628,7 +662,7 @@ class RefundClosed(OrderEvent):
     order_id: str
     merchant_id: str
     refund_id: str
-    outcome: str = Field(description="rejected | withdrawn | inspection_failed")
+    outcome: str = Field(description="rejected | withdrawn | inspection_failed | closed_by_ops")
     reason: str
     closed_at: datetime
 
@@ -724,6 +758,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         RefundApproved,
         RefundRejected,
         ReturnShipped,
+        BalanceCreditRequested,
         RefundCompleted,
         RefundClosed,
         LedgerTransactionPosted,

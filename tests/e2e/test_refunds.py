@@ -29,7 +29,7 @@ KUAIDI100_SALT = "refund-e2e-salt-0123456789"
 PAID_MINOR = 31000
 
 
-def refund_order(merchant_id: str, *, category_a: str = "tea") -> dict[str, Any]:
+def refund_order(merchant_id: str, *, category_a: str = "tea", channel: str = "wechat_pay") -> dict[str, Any]:
     return {
         "order_id": f"RO-{uuid.uuid4().hex[:12]}",
         "merchant_id": merchant_id,
@@ -70,8 +70,8 @@ def refund_order(merchant_id: str, *, category_a: str = "tea") -> dict[str, Any]
         "shipping_fee": "10.00",
         "consignee": dict(CONSIGNEE),
         "payment": {
-            "channel": "wechat_pay",
-            "transaction_id": f"WX-{uuid.uuid4().hex[:16]}",
+            "channel": channel,
+            "transaction_id": f"{channel[:3].upper()}-{uuid.uuid4().hex[:16]}",
             "amount": "310.00",
             "paid_at": "2026-11-27T10:00:00+08:00",
         },
@@ -82,13 +82,18 @@ def refund_order(merchant_id: str, *, category_a: str = "tea") -> dict[str, Any]
 async def merchant(platform: Platform) -> dict[str, str]:
     key = await new_merchant(platform, "refunds")
     async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.put(
-            f"{platform.url('logistics-svc')}/v1/webhook-sources/kuaidi100/secret",
-            json={"secret": KUAIDI100_SALT},
-            headers=bearer(platform.keys["ops"]),
-        )
-        assert response.status_code == 204, response.text
+        await accept_kuaidi100(client, platform)
     return key
+
+
+async def accept_kuaidi100(client: httpx.AsyncClient, platform: Platform) -> None:
+    """The Kuaidi100 salt these tests sign deliveries and returns with (signed_off, deliver_return)."""
+    response = await client.put(
+        f"{platform.url('logistics-svc')}/v1/webhook-sources/kuaidi100/secret",
+        json={"secret": KUAIDI100_SALT},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert response.status_code == 204, response.text
 
 
 async def placed(

@@ -11,7 +11,8 @@ DEFINITION = ServiceDefinition(
     title="ShipSettle refund-svc",
     description=(
         "Cancellations, refunds (仅退款) and returns (退货退款) with deadlines, executed through the refund "
-        "provider, always in agreement with settlement."
+        "provider, or for orders paid from the platform balance (余额) as a balance credit the platform applies "
+        "and acknowledges; failed refunds settled by ops another way; always in agreement with settlement."
     ),
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
     routers=(refunds_router,),

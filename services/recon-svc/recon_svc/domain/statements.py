@@ -9,7 +9,9 @@ transaction sums to zero. So the statement's lines are read off those postings:
     orders       = - clearing     (the buyer's payment released on sign-off)
     subsidies    = - subsidy      (platform-funded coupons, net of reversals)
     commissions  = - commission   (negative: commission charged, net of reversals)
-    refunds      = - refunds      (negative: refunds and claw-backs charged to the merchant)
+    refunds      = - refunds - balance_clearing  (negative: refunds and claw-backs charged to the
+                   merchant, whether the buyer got the money back through the provider or as a
+                   credit to the platform balance)
     payouts      = - paid_out     (negative: money that reached the bank; a returned payout adds back)
     adjustments  = every other platform account
 
@@ -32,6 +34,7 @@ PLATFORM_LINES = {
     "platform:subsidy": "subsidies",
     "platform:commission": "commissions",
     "platform:refunds": "refunds",
+    "platform:balance_clearing": "refunds",
 }
 MERCHANT_ACCOUNTS = ("pending", "available", "reserved", "frozen", "in_payout", "negative_balance")
 

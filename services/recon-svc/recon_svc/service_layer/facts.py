@@ -273,7 +273,7 @@ async def _on_ledger(session: AsyncSession, envelope: EventEnvelope, *, now: dat
             order.subsidy_minor -= line.amount_minor
         elif line.account_id == "platform:commission":
             order.commission_minor += line.amount_minor
-        elif line.account_id == "platform:refunds":
+        elif line.account_id in ("platform:refunds", "platform:balance_clearing"):
             order.ledger_refunds_minor += line.amount_minor
         elif line.account_id.startswith(merchant_prefix):
             order.merchant_net_minor += line.amount_minor

@@ -39,6 +39,7 @@ class RefundOrderRow(RefundTable, table=True):
     shipping_fee_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
     payment_channel: str
     payment_transaction_id: str
+    buyer_ref: str | None = None  # whose platform balance a balance refund credits (null before 0003)
     lines: dict[str, Any] = _json()  # line id -> {category, quantity, paid, subsidy, commission base}
     taken: dict[str, Any] = _json()  # line id -> unit positions held by refunds
     shipping_refunded: bool = False
@@ -86,7 +87,16 @@ class RefundRow(RefundTable, table=True):
     provider_request_id: str | None = None
     provider_reference: str | None = None
     failure_reason: str | None = None
-    outcome: str | None = None  # completed | rejected | withdrawn | inspection_failed
+    failure_permanent: bool = False  # the provider refused the request: a retry cannot fix it
+    # Where ops sent a failed refund instead (another channel the buyer gave); null: how it was paid.
+    beneficiary_channel: str | None = None
+    beneficiary_account: str | None = None
+    refunded_via: str | None = None  # contracts.RefundedVia, once completed
+    # A refund to the platform balance: {credit_id, buyer_ref, amount_minor, requested_at} and, once
+    # the platform acknowledged it, {credit_reference, acknowledged_by, acknowledged_at}.
+    balance_credit: dict[str, Any] | None = _json(nullable=True)
+    resolution: dict[str, Any] | None = _json(nullable=True)  # ops' way out of a failure: how, who, why
+    outcome: str | None = None  # completed | rejected | withdrawn | inspection_failed | closed_by_ops
     closed_at: datetime | None = _timestamp(nullable=True)
     updated_at: datetime = _timestamp()
 

@@ -6,12 +6,15 @@ Pure: no I/O.
         └──merchant rejects (reason)──▶ rejected ──buyer escalates──▶ escalated ──ops──▶ …
     awaiting_return ──buyer ships back──▶ return_in_transit ──carrier: delivered──▶ awaiting_inspection
     awaiting_inspection ──pass / deadline passes──▶ refunding;  ──fail (evidence)──▶ rejected
-    refunding ──provider paid──▶ completed;  ──provider failed──▶ refund_failed ──ops retry──▶ refunding
+    refunding ──provider paid / platform acknowledges the balance credit──▶ completed
+    refunding ──provider failed──▶ refund_failed ──ops retry (not after a refusal)──▶ refunding
+    refund_failed ──ops resolution──▶ refunding (another channel) | completed (offline) | closed
     rejected ──escalation deadline passes──▶ closed;  any open status before refunding ──withdraw──▶ closed
 
 Silence never leaves a buyer waiting: a merchant who does not answer or inspect in time
 approves, as consumer-protection rules expect; a buyer who does not ship back or escalate in
-time closes the refund.
+time closes the refund. Nor does a failure: a refund the provider refused (a retry would repeat
+the refusal) waits for ops to settle it another way, and shows as breaching its SLA until then.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class Action(StrEnum):
     INSPECT = "inspect"
     WITHDRAW = "withdraw"
     RETRY = "retry"
+    RESOLVE = "resolve"
+    ACKNOWLEDGE_CREDIT = "acknowledge_credit"
 
 
 ALLOWED_FROM: dict[Action, frozenset[RefundStatus]] = {
@@ -68,6 +73,8 @@ ALLOWED_FROM: dict[Action, frozenset[RefundStatus]] = {
         }
     ),
     Action.RETRY: frozenset({RefundStatus.REFUND_FAILED}),
+    Action.RESOLVE: frozenset({RefundStatus.REFUND_FAILED}),
+    Action.ACKNOWLEDGE_CREDIT: frozenset({RefundStatus.REFUNDING}),
 }
 
 
@@ -79,6 +86,20 @@ def check(action: Action, status: RefundStatus) -> None:
     if status not in ALLOWED_FROM[action]:
         allowed = ", ".join(sorted(ALLOWED_FROM[action]))
         raise RefundStateError(f"cannot {action.value} a refund that is {status.value}; only when {allowed}")
+
+
+def check_retry(failure_permanent: bool) -> None:
+    """A refusal by the provider (the request itself is wrong for it) comes back on every retry."""
+    if failure_permanent:
+        raise RefundStateError(
+            "the provider refused this refund, so a retry would be refused again; settle it another way "
+            "(POST /v1/refunds/{refund_id}/resolution)"
+        )
+
+
+def breaching(status: RefundStatus, deadline_at: datetime | None, now: datetime) -> bool:
+    """Past its deadline, or failed: a failed refund breaches until ops settle it."""
+    return status is RefundStatus.REFUND_FAILED or (deadline_at is not None and deadline_at < now)
 
 
 def after_approval(kind: RefundKind) -> RefundStatus:

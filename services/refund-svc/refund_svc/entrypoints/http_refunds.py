@@ -7,13 +7,21 @@ with it. Shipping fee: refunded in full, once, by the refund that leaves no unit
 when it is a cancellation or the reason is the merchant's fault (not_received, damaged,
 wrong_item, quality); never for a no-reason return (return postage is the buyer's) or a
 partial refund.
+
+Where the money goes (see refund_svc/domain/channels.py): back through the refund provider for
+wechat_pay, alipay, unionpay and bank_card; for balance (余额), the buyer's platform balance, the
+platform credits it: refund-svc publishes BalanceCreditRequested, settlement-svc delivers it to
+the platform's webhook endpoint (PUT /v1/platform/webhook-endpoint there) as
+``refund.balance_credit_requested``, and the platform answers POST
+/v1/refunds/{refund_id}/balance-credit here. A refund that fails for good is settled by ops with
+POST /v1/refunds/{refund_id}/resolution; until then GET /v1/refund-sla shows it breaching.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,10 +31,16 @@ from sqlmodel import col
 
 from refund_svc.adapters.tables import RefundHistoryRow, RefundRow
 from refund_svc.domain.amounts import ReasonCode, RefundKind, RefundQuote
-from refund_svc.domain.workflow import FINAL, RefundStatus
+from refund_svc.domain.channels import InvalidResolution, Resolution, ResolutionKind
+from refund_svc.domain.workflow import FINAL, RefundStatus, breaching
 from refund_svc.entrypoints.consumers import rules_of
 from refund_svc.service_layer import refunds as service
-from refund_svc.service_layer.refunds import RefundRuleViolation, RequestRefund, Rules
+from refund_svc.service_layer.refunds import (
+    BalanceCreditAcknowledgement,
+    RefundRuleViolation,
+    RequestRefund,
+    Rules,
+)
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -82,6 +96,40 @@ class ReturnShipmentBody(Strict):
 class Evidence(Strict):
     name: str = Field(min_length=1, max_length=200)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="hash of the photo or document kept by the merchant")
+
+
+class BalanceCreditBody(Strict):
+    credit_id: Identifier = Field(description="the credit id of the refund.balance_credit_requested notification")
+    buyer_ref: str = Field(min_length=1, max_length=64, description="the buyer whose balance was credited")
+    amount_minor: int = Field(gt=0, description="fen credited: exactly the amount asked for")
+    outcome: Literal["credited", "declined"] = Field(
+        default="credited", description="declined: the refund fails and waits for ops to settle it another way"
+    )
+    credit_reference: str | None = Field(
+        default=None, min_length=1, max_length=64, description="the platform's id of the balance transaction"
+    )
+    reason: str | None = Field(default=None, min_length=1, max_length=500, description="why it was declined")
+
+
+class ResolutionBody(Strict):
+    how: ResolutionKind = Field(
+        description="other_channel: pay again to a channel the buyer gave; refunded_offline: ops paid the buyer "
+        "outside ShipSettle (completed); closed: nobody is to be paid (the merchant's frozen money is released)"
+    )
+    reason: str = Field(min_length=1, max_length=500, description="why, for the record")
+    reference: str | None = Field(
+        default=None, min_length=1, max_length=64, description="refunded_offline: the transfer's reference"
+    )
+    channel: str | None = Field(
+        default=None, description="other_channel: wechat_pay, alipay, unionpay, bank_card or balance"
+    )
+    account: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9@._-]+$",
+        description="other_channel: the buyer's account on that channel (not for balance)",
+    )
 
 
 class InspectionBody(Strict):
@@ -177,6 +225,12 @@ def refund_view(refund: RefundRow, now: datetime, history: list[RefundHistoryRow
         "attempt": refund.attempt,
         "provider_reference": refund.provider_reference,
         "failure_reason": refund.failure_reason,
+        "failure_permanent": refund.failure_permanent,
+        "beneficiary_channel": refund.beneficiary_channel,
+        "balance_credit": refund.balance_credit,
+        "refunded_via": refund.refunded_via,
+        "resolution": refund.resolution,
+        "breaching": breaching(RefundStatus(refund.status), refund.deadline_at, now),
         "closed_at": refund.closed_at.isoformat() if refund.closed_at else None,
     }
     if history is not None:
@@ -291,7 +345,9 @@ async def refund_sla(
     merchant_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     """For ops: every open refund, oldest first, with who it waits for and the time left
-    (negative: overdue; a deadline that passed acts within a timer pass). For a merchant: its own."""
+    (negative: overdue; a deadline that passed acts within a timer pass). For a merchant: its own.
+    ``breaching``: past its deadline, or failed — a failed refund breaches until ops retry it or
+    settle it another way (POST /v1/refunds/{refund_id}/resolution)."""
     runtime = request.app.state.runtime
     scope = _scope(principal) or merchant_id
     query = (
@@ -315,13 +371,21 @@ async def refund_sla(
             "deadline_at": row.deadline_at.isoformat() if row.deadline_at else None,
             "seconds_left": int((row.deadline_at - now).total_seconds()) if row.deadline_at else None,
             "refund_minor": row.refund_minor,
+            "failure_reason": row.failure_reason,
+            "breaching": breaching(RefundStatus(row.status), row.deadline_at, now),
         }
         for row in rows
     ]
     by_waiting: dict[str, int] = {}
     for entry in open_refunds:
         by_waiting[str(entry["waiting_for"])] = by_waiting.get(str(entry["waiting_for"]), 0) + 1
-    return {"as_of": now.isoformat(), "open": len(open_refunds), "by_waiting_for": by_waiting, "refunds": open_refunds}
+    return {
+        "as_of": now.isoformat(),
+        "open": len(open_refunds),
+        "breaching": sum(1 for entry in open_refunds if entry["breaching"]),
+        "by_waiting_for": by_waiting,
+        "refunds": open_refunds,
+    }
 
 
 # --- moves -----------------------------------------------------------------------------------
@@ -449,12 +513,74 @@ async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal:
 
 @router.post("/refunds/{refund_id}/retry", summary="Ops sends a failed refund again")
 async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
+    """A new attempt through the same channel. 409 after a refusal by the provider or a declined
+    balance credit (the same request would be refused again): settle it with /resolution."""
     rules = _rules(request)
     return await _move(
         request,
         refund_id,
         principal,
         lambda s, r, now: service.retry(s, r, by=principal.key_id, now=now, rules=rules),
+    )
+
+
+@router.post(
+    "/refunds/{refund_id}/balance-credit",
+    summary="The platform credited the buyer's balance (余额) for a refund, or declined to",
+)
+async def balance_credit(
+    refund_id: IdPath, body: BalanceCreditBody, request: Request, principal: PlatformOnly
+) -> dict[str, Any]:
+    """The answer to a ``refund.balance_credit_requested`` notification (a refund of an order paid
+    from the platform balance: the platform owns balances, so its backend credits them). Name the
+    notification's credit id, buyer and amount; ``credited`` with the platform's reference
+    completes the refund (settlement books it against platform:balance_clearing); ``declined``
+    with a reason fails it, for ops to settle another way. Idempotent: the same answer again
+    returns the refund unchanged; another answer to an answered credit is refused with 409.
+    Platform keys only; a refund outside the caller's merchants answers 404."""
+    if body.outcome == "credited" and body.credit_reference is None:
+        raise validation_problem([("body.credit_reference", "a credited balance needs the platform's reference")])
+    if body.outcome == "declined" and body.reason is None:
+        raise validation_problem([("body.reason", "say why the credit was declined")])
+    ack = BalanceCreditAcknowledgement(
+        credit_id=body.credit_id,
+        buyer_ref=body.buyer_ref,
+        amount_minor=body.amount_minor,
+        credited=body.outcome == "credited",
+        credit_reference=body.credit_reference,
+        reason=body.reason,
+        by=principal.key_id,
+    )
+    return await _move(
+        request, refund_id, principal, lambda s, r, now: service.acknowledge_balance_credit(s, r, ack, now=now)
+    )
+
+
+@router.post("/refunds/{refund_id}/resolution", summary="Ops settle a failed refund another way")
+async def resolution(
+    refund_id: IdPath, body: ResolutionBody, request: Request, principal: OpsPrincipal
+) -> dict[str, Any]:
+    """For a refund_failed refund (a retry is refused after a provider refusal, and a declined
+    balance credit cannot be retried either): ``other_channel`` pays again to the channel and
+    account the buyer gave (a balance credit for ``balance``); ``refunded_offline`` records that
+    ops paid the buyer outside ShipSettle, with the transfer's reference, and completes the refund
+    (settlement reverses the merchant's frozen money); ``closed`` ends it without money moving
+    (the frozen money is released). Recorded with the ops key and the reason. 409 unless the
+    refund is refund_failed."""
+    try:
+        settled_how = Resolution(
+            kind=body.how,
+            reason=body.reason,
+            by=principal.key_id,
+            reference=body.reference,
+            channel=body.channel,
+            account=body.account,
+        )
+    except InvalidResolution as error:
+        raise validation_problem([(f"body.{error.field}", error.message)], title="Refused") from error
+    rules = _rules(request)
+    return await _move(
+        request, refund_id, principal, lambda s, r, now: service.resolve(s, r, settled_how, now=now, rules=rules)
     )
 
 

@@ -1,5 +1,6 @@
 """Refund use cases: requests and their rules, the workflow's moves, deadlines, and execution
-through the refund provider.
+through the refund provider or, for orders paid from the platform balance, as a balance credit
+the platform acknowledges; ops' resolutions of refunds that failed.
 
 Every move of a refund happens in one transaction with its history entry and the event it
 emits (outbox), under a row lock on the order (requests) or the refund (moves), so two racing
@@ -7,7 +8,8 @@ requests can never hold the same units and a repeated callback or timer moves no
 
 Agreement with settlement and logistics is by events: RefundRequested freezes the amount in
 settlement and pauses auto-confirm in logistics; RefundCompleted reverses it (or claws it back
-after payout); RefundClosed releases it.
+after payout); RefundClosed releases it. BalanceCreditRequested asks the platform to credit a
+buyer's balance (settlement delivers it to the platform's webhook endpoint).
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ from refund_svc.domain.amounts import (
     quote,
     take,
 )
+from refund_svc.domain.channels import (
+    PROVIDER_CHANNELS,
+    RefundRoute,
+    Resolution,
+    ResolutionKind,
+    UnknownChannel,
+    route_of,
+)
 from refund_svc.domain.workflow import (
     Action,
     Deadlines,
@@ -42,9 +52,10 @@ from refund_svc.domain.workflow import (
     RefundStatus,
     after_approval,
     check,
+    check_retry,
 )
 from shipsettle_shared import contracts
-from shipsettle_shared.contracts import read_payload
+from shipsettle_shared.contracts import RefundedVia, read_payload
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import add_to_outbox
@@ -61,8 +72,6 @@ REFUND_DEADLINE = "refund_deadline"
 REFUND_SEND = "refund_send"
 REFUND_STATUS_CHECK = "refund_status_check"
 STATUS_CHECK_AFTER = timedelta(minutes=10)
-# The sandbox maps our payment channels to the provider's original-channel codes.
-PROVIDER_CHANNELS = {"wechat_pay": "wechat", "alipay": "alipay", "unionpay": "unionpay", "bank_card": "bank_card"}
 
 
 class RefundRuleViolation(Exception):
@@ -168,6 +177,7 @@ async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now
             shipping_fee_minor=event.shipping_fee_minor,
             payment_channel=event.payment.channel,
             payment_transaction_id=event.payment.transaction_id,
+            buyer_ref=event.buyer_ref,
             lines={
                 line.line_id: {
                     "category": line.category,
@@ -575,6 +585,10 @@ async def retry(session: AsyncSession, refund: RefundRow, *, by: str, now: datet
     """Ops sends a failed refund again: the provider keeps a failed request failed, so this is a
     new request id (attempt n+1), never a second payment of the first."""
     _check(Action.RETRY, refund)
+    try:
+        check_retry(refund.failure_permanent)
+    except RefundStateError as error:
+        raise RefundRuleViolation(409, "retry-cannot-fix", str(error), "status") from error
     await _start_refunding(session, refund, by=by, now=now, deadlines=rules.deadlines)
     return refund
 
@@ -666,7 +680,54 @@ async def _start_refunding(
     if refund.refund_minor == 0:  # fully discounted units: nothing to send, nothing to wait for
         await _complete(session, refund, provider_reference="none: nothing to pay back", now=now)
         return
-    await schedule_timer(session, REFUND_SEND, refund.provider_request_id, now)
+    order = await _order(session, refund.order_id)
+    assert order is not None
+    try:
+        route = route_of(_channel(refund, order))
+    except UnknownChannel as error:
+        await _fail(session, refund, str(error), permanent=True, by="system", now=now)
+        return
+    if route is RefundRoute.PLATFORM_BALANCE:
+        await _request_balance_credit(session, refund, order, now=now)
+    else:
+        await schedule_timer(session, REFUND_SEND, refund.provider_request_id, now)
+
+
+def _channel(refund: RefundRow, order: RefundOrderRow) -> str:
+    """Where this attempt pays: the channel ops chose after a failure, or the buyer's own."""
+    return refund.beneficiary_channel or order.payment_channel
+
+
+async def _request_balance_credit(
+    session: AsyncSession, refund: RefundRow, order: RefundOrderRow, *, now: datetime
+) -> None:
+    """The platform owns the buyer's balance: ask it to credit the refund and wait for its
+    acknowledgement (one credit id per attempt, so an acknowledgement names what it settles)."""
+    assert refund.provider_request_id is not None
+    buyer_ref = order.buyer_ref or ""
+    refund.balance_credit = {
+        "credit_id": refund.provider_request_id,
+        "buyer_ref": buyer_ref,
+        "amount_minor": refund.refund_minor,
+        "currency": refund.currency,
+        "requested_at": now.isoformat(),
+    }
+    refund.waiting_for = "platform"
+    _history(session, refund, "balance_credit_requested", "system", now, dict(refund.balance_credit))
+    await _emit(
+        session,
+        contracts.BalanceCreditRequested(
+            order_id=refund.order_id,
+            merchant_id=refund.merchant_id,
+            refund_id=refund.refund_id,
+            credit_id=refund.provider_request_id,
+            buyer_ref=buyer_ref,
+            currency=refund.currency,
+            amount_minor=refund.refund_minor,
+            requested_at=now,
+        ),
+        now,
+    )
 
 
 async def _move(
@@ -770,6 +831,10 @@ async def send_refund(
         return
     order = await _order(session, refund.order_id)
     assert order is not None
+    channel = _channel(refund, order)
+    if channel not in PROVIDER_CHANNELS:  # sent before balance refunds had their own route
+        await _request_balance_credit(session, refund, order, now=now)
+        return
     body = {
         "request_id": refund.provider_request_id,
         "amount_minor": refund.refund_minor,
@@ -777,8 +842,8 @@ async def send_refund(
         "reference": f"ShipSettle refund {refund.refund_id} of order {refund.order_id}"[:140],
         "callback_url": callback_url,
         "beneficiary": {
-            "original_channel": PROVIDER_CHANNELS.get(order.payment_channel, order.payment_channel),
-            "original_transaction_id": order.payment_transaction_id,
+            "original_channel": PROVIDER_CHANNELS[channel],
+            "original_transaction_id": refund.beneficiary_account or order.payment_transaction_id,
         },
     }
     failpoint("refund.before_send")
@@ -791,7 +856,8 @@ async def send_refund(
             raise
         answer = known
     except ProviderRefused as error:
-        await _settle(session, refund, ProviderStatus(timer.timer_key, "failed", None, str(error)), now=now)
+        # the request itself is wrong for the provider: a retry would be refused the same way
+        await _fail(session, refund, str(error), permanent=True, by="provider", now=now)
         return
     refund.provider_reference = answer.provider_reference
     await schedule_timer(session, REFUND_STATUS_CHECK, timer.timer_key, now + STATUS_CHECK_AFTER)
@@ -841,34 +907,52 @@ async def _settle(session: AsyncSession, refund: RefundRow, outcome: ProviderSta
     if outcome.provider_reference:
         refund.provider_reference = outcome.provider_reference
     if outcome.status == "paid":
-        await _complete(session, refund, provider_reference=refund.provider_reference or "", now=now)
+        via = RefundedVia.OTHER_CHANNEL if refund.beneficiary_channel else RefundedVia.ORIGINAL_CHANNEL
+        await _complete(session, refund, provider_reference=refund.provider_reference or "", now=now, via=via)
     elif outcome.status == "failed":
-        refund.failure_reason = outcome.reason or "failed"
-        await _move(
-            session,
-            refund,
-            RefundStatus.REFUND_FAILED,
-            "provider_failed",
-            "provider",
-            now,
-            Deadlines(),
-            {"reason": refund.failure_reason, "provider_request_id": outcome.request_id},
-        )
+        await _fail(session, refund, outcome.reason or "failed", permanent=False, by="provider", now=now)
 
 
-async def _complete(session: AsyncSession, refund: RefundRow, *, provider_reference: str, now: datetime) -> None:
+async def _fail(
+    session: AsyncSession, refund: RefundRow, reason: str, *, permanent: bool, by: str, now: datetime
+) -> None:
+    refund.failure_reason = reason
+    refund.failure_permanent = permanent
+    await _move(
+        session,
+        refund,
+        RefundStatus.REFUND_FAILED,
+        "provider_refused" if permanent else "provider_failed",
+        by,
+        now,
+        Deadlines(),
+        {"reason": reason, "provider_request_id": refund.provider_request_id, "permanent": permanent},
+    )
+
+
+async def _complete(
+    session: AsyncSession,
+    refund: RefundRow,
+    *,
+    provider_reference: str,
+    now: datetime,
+    via: RefundedVia = RefundedVia.ORIGINAL_CHANNEL,
+    by: str = "provider",
+    resolution: Resolution | None = None,
+) -> None:
     refund.outcome = "completed"
     refund.closed_at = now
     refund.provider_reference = provider_reference
+    refund.refunded_via = via.value
     await _move(
         session,
         refund,
         RefundStatus.COMPLETED,
         "completed",
-        "provider",
+        by,
         now,
         Deadlines(),
-        {"provider_reference": provider_reference, "refund_minor": refund.refund_minor},
+        {"provider_reference": provider_reference, "refund_minor": refund.refund_minor, "refunded_via": via.value},
     )
     await _emit(
         session,
@@ -883,6 +967,134 @@ async def _complete(session: AsyncSession, refund: RefundRow, *, provider_refere
             refund_minor=refund.refund_minor,
             provider_reference=provider_reference,
             completed_at=now,
+            refunded_via=via,
+            resolved_by=resolution.by if resolution else None,
+            resolution_reason=resolution.reason if resolution else None,
         ),
         now,
     )
+
+
+# --- the platform's acknowledgement of a balance credit ----------------------------------------
+
+
+@dataclass(frozen=True)
+class BalanceCreditAcknowledgement:
+    """The platform's answer to a balance credit: credited (with its own reference of the
+    balance transaction), or declined (with why: the refund fails and waits for ops)."""
+
+    credit_id: str
+    buyer_ref: str
+    amount_minor: int
+    credited: bool
+    credit_reference: str | None
+    reason: str | None
+    by: str
+
+
+async def acknowledge_balance_credit(
+    session: AsyncSession, refund: RefundRow, ack: BalanceCreditAcknowledgement, *, now: datetime
+) -> RefundRow:
+    """The platform credited the buyer's balance (the refund completes) or declined to (it fails,
+    for ops to settle another way). Idempotent: the same answer again returns the refund as it is.
+    Raises RefundRuleViolation: 409 when the refund is not waiting for this balance credit or it
+    was answered otherwise before; 422 when the answer names another buyer or amount than asked."""
+    credit = refund.balance_credit or {}
+    if credit.get("credit_id") == ack.credit_id and "answered_at" in credit:
+        if (credit.get("credited"), credit.get("credit_reference")) != (ack.credited, ack.credit_reference):
+            raise RefundRuleViolation(
+                409,
+                "credit-already-answered",
+                f"credit {ack.credit_id} was already answered: credited {credit.get('credited')}, "
+                f"reference {credit.get('credit_reference')}",
+                "credit_id",
+            )
+        return refund
+    _check(Action.ACKNOWLEDGE_CREDIT, refund)
+    if not credit or refund.waiting_for != "platform":
+        raise RefundRuleViolation(
+            409,
+            "not-a-balance-credit",
+            f"refund {refund.refund_id} is being paid back through the refund provider, not as a balance credit",
+            "status",
+        )
+    if ack.credit_id != credit["credit_id"]:
+        raise RefundRuleViolation(
+            409,
+            "not-the-open-credit",
+            f"credit {ack.credit_id} is not the one open for refund {refund.refund_id} ({credit['credit_id']})",
+            "credit_id",
+        )
+    for field, value in (("buyer_ref", ack.buyer_ref), ("amount_minor", ack.amount_minor)):
+        if value != credit[field]:
+            raise RefundRuleViolation(
+                422, "credit-mismatch", f"{field} {value!r} is not the credit asked for ({credit[field]!r})", field
+            )
+    refund.balance_credit = {
+        **credit,
+        "credited": ack.credited,
+        "credit_reference": ack.credit_reference,
+        "reason": ack.reason,
+        "answered_by": ack.by,
+        "answered_at": now.isoformat(),
+    }
+    if ack.credited:
+        assert ack.credit_reference is not None
+        await _complete(
+            session,
+            refund,
+            provider_reference=ack.credit_reference,
+            now=now,
+            via=RefundedVia.PLATFORM_BALANCE,
+            by=ack.by,
+        )
+    else:
+        await _fail(
+            session,
+            refund,
+            f"the platform declined the balance credit: {ack.reason}",
+            permanent=True,
+            by=ack.by,
+            now=now,
+        )
+    return refund
+
+
+# --- ops' way out of a failure ----------------------------------------------------------------
+
+
+async def resolve(
+    session: AsyncSession, refund: RefundRow, resolution: Resolution, *, now: datetime, rules: Rules
+) -> RefundRow:
+    """Ops settle a failed refund another way, recorded with who and why: to another channel the
+    buyer gave (a new attempt there; the merchant's money stays frozen until it completes),
+    offline with a reference (completed: settlement reverses the frozen money), or closed without
+    money moving (settlement releases it). Raises RefundRuleViolation 409 unless refund_failed."""
+    _check(Action.RESOLVE, refund)
+    refund.resolution = {
+        "how": resolution.kind.value,
+        "reason": resolution.reason,
+        "by": resolution.by,
+        "reference": resolution.reference,
+        "channel": resolution.channel,
+        "at": now.isoformat(),
+    }
+    _history(session, refund, f"resolved ({resolution.kind.value})", resolution.by, now, dict(refund.resolution))
+    if resolution.kind is ResolutionKind.OTHER_CHANNEL:
+        refund.beneficiary_channel = resolution.channel
+        refund.beneficiary_account = resolution.account
+        refund.failure_permanent = False
+        await _start_refunding(session, refund, by=resolution.by, now=now, deadlines=rules.deadlines)
+    elif resolution.kind is ResolutionKind.REFUNDED_OFFLINE:
+        await _complete(
+            session,
+            refund,
+            provider_reference=f"offline:{resolution.reference}",
+            now=now,
+            via=RefundedVia.OFFLINE,
+            by=resolution.by,
+            resolution=resolution,
+        )
+    else:
+        await _close(session, refund, outcome="closed_by_ops", reason=resolution.reason, by=resolution.by, now=now)
+    return refund

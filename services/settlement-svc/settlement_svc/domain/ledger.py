@@ -11,8 +11,10 @@ was available but is held against an open refund (it cannot be applied for).
 number; the next settlement application pays it back first. Platform accounts: ``clearing``
 releases buyer payments (negative: released from escrow), ``subsidy`` what the platform paid in
 coupons it funded (negative), ``commission`` what it earned (positive), ``refunds`` what was
-paid back to buyers out of money already booked to merchants (positive), ``payout_clearing``
-money sent to banks.
+paid back to buyers out of money already booked to merchants (positive), ``balance_clearing``
+the part of it credited to buyers' platform balances (余额, positive: the platform's backend owes
+the buyer that credit and books it in its own balance system, so it clears there, not through a
+refund provider), ``payout_clearing`` money sent to banks.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class PlatformAccount(StrEnum):
     SUBSIDY = "subsidy"
     COMMISSION = "commission"
     REFUNDS = "refunds"  # paid back to buyers
+    BALANCE_CLEARING = "balance_clearing"  # refunds credited to buyers' platform balances
     PAYOUT_CLEARING = "payout_clearing"  # sent to merchants' banks
     ADJUSTMENTS = "adjustments"  # ops corrections, each with its reason (e.g. a recon discrepancy)
 

@@ -38,6 +38,9 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
         await progress.record_progress(session, envelope, now=runtime.clock.now())
         await settlement.apply_event(session, envelope, now=runtime.clock.now(), rules=review_rules)
 
+    async def balance_credit_requested(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await refunds.on_balance_credit_requested(session, envelope, now=runtime.clock.now())
+
     async def order_progress(session: AsyncSession, envelope: EventEnvelope) -> None:
         await progress.record_progress(session, envelope, now=runtime.clock.now())
 
@@ -59,6 +62,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                 contracts.RefundRequested.event_type: depends_on_order,
                 contracts.RefundCompleted.event_type: depends_on_order,
                 contracts.RefundClosed.event_type: depends_on_order,
+                contracts.BalanceCreditRequested.event_type: balance_credit_requested,
                 **dict.fromkeys(refunds.PROGRESS_EVENTS, depends_on_order),
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress),
             },

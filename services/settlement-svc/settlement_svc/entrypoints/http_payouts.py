@@ -41,6 +41,8 @@ RowT = TypeVar("RowT", bound=_MerchantOwned)
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
 MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
+PlatformOnly = Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
+PlatformOpsAuditor = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.OPS, Role.AUDITOR))]
 
 
 class Strict(BaseModel):
@@ -347,12 +349,41 @@ async def set_webhook_endpoint(
 @router.get("/merchants/{merchant_id}/notifications", summary="Notifications and their delivery attempts")
 async def notification_log(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     _own(principal, merchant_id)
+    return await _notifications_of(request, merchant_id)
+
+
+@router.put("/platform/webhook-endpoint", summary="Where to send the platform's notifications")
+async def set_platform_webhook_endpoint(
+    body: WebhookEndpoint, request: Request, principal: PlatformOnly
+) -> dict[str, str]:
+    """The platform (the marketplace's backend) is notified of balance credits to apply:
+    ``refund.balance_credit_requested`` with data {refund_id, order_id, merchant_id, credit_id,
+    buyer_ref, amount_minor, currency} — "credit buyer X's balance (余额) with N fen for refund R".
+    It answers each with POST /v1/refunds/{refund_id}/balance-credit on refund-svc, which completes
+    the refund. Signed per Standard Webhooks with the secret returned here, once; setting the
+    endpoint again issues a new secret. A credit requested before an endpoint is set is not
+    notified: the platform finds it in refund-svc's GET /v1/refunds (status refunding, waiting for
+    the platform)."""
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        secret = await notifications.set_endpoint(
+            session, notifications.PLATFORM_RECIPIENT, body.url, now=runtime.clock.now()
+        )
+    return {"url": body.url, "secret": secret}
+
+
+@router.get("/platform/notifications", summary="The platform's notifications and their delivery attempts")
+async def platform_notification_log(request: Request, principal: PlatformOpsAuditor) -> list[dict[str, Any]]:
+    return await _notifications_of(request, notifications.PLATFORM_RECIPIENT)
+
+
+async def _notifications_of(request: Request, recipient: str) -> list[dict[str, Any]]:
     async with snapshot(request.app.state.runtime.sessions) as session:
         rows = list(
             (
                 await session.execute(
                     select(NotificationRow)
-                    .where(col(NotificationRow.merchant_id) == merchant_id)
+                    .where(col(NotificationRow.merchant_id) == recipient)
                     .order_by(col(NotificationRow.created_at))
                 )
             ).scalars()

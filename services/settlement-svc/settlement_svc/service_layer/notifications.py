@@ -5,6 +5,10 @@ available, payout paid or failed, refund deducted) and delivered behind it by a 
 POST to the merchant's endpoint with ``webhook-id`` / ``webhook-timestamp`` /
 ``webhook-signature``; any 2xx delivers it; anything else is logged and retried with backoff
 (1 s doubling to 10 min) up to ``MAX_ATTEMPTS``, then given up and left in the log for ops.
+
+The platform (the marketplace's backend) receives its notifications the same way, as the
+recipient ``PLATFORM_RECIPIENT`` (a name no merchant can have: merchant ids start with a letter
+or digit): a balance credit to apply for a refund (``refund.balance_credit_requested``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from shipsettle_shared.timers import DueTimer, schedule_timer
 
 NOTIFY = "notify"
 MAX_ATTEMPTS = 15
+PLATFORM_RECIPIENT = "@platform"
 
 
 def new_secret() -> str:

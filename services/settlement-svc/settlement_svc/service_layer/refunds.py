@@ -14,7 +14,14 @@ merchant's money in agreement with it (SPEC section 3).
   available, and what is still missing from ``negative_balance`` (a claw-back after payout,
   recovered from the next settlement application). Frozen money left over goes back to
   available.
-- RefundClosed: nothing moved for the buyer: frozen → available.
+  A refund credited to the buyer's platform balance (``refunded_via`` platform_balance) books
+  +R to platform balance_clearing instead of platform refunds: the platform's backend holds it.
+  A failed refund ops settled offline is completed like any other (its resolver and reason in
+  the description).
+- BalanceCreditRequested: the platform is asked to credit a buyer's balance: notified at its
+  webhook endpoint (``refund.balance_credit_requested``); the freeze stays until the completion.
+- RefundClosed: nothing moved for the buyer: frozen → available (also when ops close a failed
+  refund).
 After a refund ends, holds that fell due meanwhile are released if no refund remains open.
 
 Refund events come on their own topic and may overtake the order (parked until it arrives, like
@@ -42,7 +49,7 @@ from settlement_svc.domain.ledger import (
 )
 from settlement_svc.domain.orders import RefundedUnits, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
-from settlement_svc.service_layer import holds
+from settlement_svc.service_layer import holds, notifications
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
@@ -55,6 +62,13 @@ PROGRESS_EVENTS: dict[str, type[contracts.RefundApproved | contracts.RefundRejec
     contracts.RefundApproved.event_type: contracts.RefundApproved,
     contracts.RefundRejected.event_type: contracts.RefundRejected,
     contracts.ReturnShipped.event_type: contracts.ReturnShipped,
+}
+# Where the buyer's money went, as the ledger books it (SPEC section 3: refunded_to_buyer).
+REFUNDED_TO: dict[contracts.RefundedVia, PlatformAccount] = {
+    contracts.RefundedVia.ORIGINAL_CHANNEL: PlatformAccount.REFUNDS,
+    contracts.RefundedVia.OTHER_CHANNEL: PlatformAccount.REFUNDS,
+    contracts.RefundedVia.OFFLINE: PlatformAccount.REFUNDS,
+    contracts.RefundedVia.PLATFORM_BALANCE: PlatformAccount.BALANCE_CLEARING,
 }
 
 
@@ -157,6 +171,32 @@ async def on_refund_progress(session: AsyncSession, envelope: EventEnvelope, *, 
         refund.updated_at = now
 
 
+async def on_balance_credit_requested(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+    """Tell the platform to credit the buyer's balance; the refund stays open (and its freeze
+    with it) until the platform's acknowledgement completes it in refund-svc."""
+    event = read_payload(envelope.payload, contracts.BalanceCreditRequested)
+    refund = await SettlementRepository(session).refund(event.refund_id, for_update=True)
+    if refund is not None and refund.status == OPEN:
+        refund.stage = envelope.event_type
+        refund.updated_at = now
+    await notifications.notify(
+        session,
+        notifications.PLATFORM_RECIPIENT,
+        "refund.balance_credit_requested",
+        {
+            "refund_id": event.refund_id,
+            "order_id": event.order_id,
+            "merchant_id": event.merchant_id,
+            "credit_id": event.credit_id,
+            "buyer_ref": event.buyer_ref,
+            "amount_minor": event.amount_minor,
+            "currency": event.currency,
+            "acknowledge": f"POST /v1/refunds/{event.refund_id}/balance-credit (refund-svc)",
+        },
+        now=now,
+    )
+
+
 async def on_refund_completed(
     session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
 ) -> None:
@@ -200,7 +240,7 @@ async def on_refund_completed(
         "refund",
         merchant,
         [
-            (platform_account(PlatformAccount.REFUNDS), amounts.refunded_minor),
+            (platform_account(REFUNDED_TO[event.refunded_via]), amounts.refunded_minor),
             (platform_account(PlatformAccount.SUBSIDY), amounts.subsidy_minor),
             (platform_account(PlatformAccount.COMMISSION), -amounts.commission_minor),
             (merchant_account(merchant, MerchantAccount.FROZEN), -frozen),
@@ -216,7 +256,8 @@ async def on_refund_completed(
             f"{amounts.commission_minor} = {reversal} taken back: {from_frozen} frozen, {from_pending} pending, "
             f"{from_available} available, {clawback} claw-back (negative balance); never booked: paid "
             f"{amounts.unbooked_paid_minor}, shipping {amounts.unbooked_shipping_minor}, subsidy "
-            f"{amounts.unbooked_subsidy_minor}"
+            f"{amounts.unbooked_subsidy_minor}; refunded via {event.refunded_via.value}"
+            + (f", settled by ops {event.resolved_by}: {event.resolution_reason}" if event.resolved_by else "")
         ),
         caused_by_event_id=str(envelope.event_id),
     )
