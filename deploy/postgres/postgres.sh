@@ -69,6 +69,7 @@ do \$\$ begin
     grant pg_signal_backend to $role;
   end if;
 end \$\$;
+set client_min_messages = warning;
 create extension if not exists pg_stat_statements;
 grant execute on function pg_stat_statements_reset(oid, oid, bigint) to $role;
 SQL
