@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import Counter
 
@@ -18,7 +19,9 @@ from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.topology import SERVICES_BY_NAME
 
-BUS_PORT_OFFSET = 20000
+BUS_PORT_OFFSET = int(
+    os.environ.get("SHIPSETTLE_BUS_PORT_OFFSET", "20000")
+)  # services on 28101...: below the ephemeral ports
 
 
 async def write_probes(source_url: str, count: int, target: str = "settlement-svc") -> list[EventEnvelope]:

@@ -28,7 +28,7 @@ from shipsettle_shared.topology import SERVICES_BY_NAME
 
 pytestmark = pytest.mark.infra
 
-PORT_OFFSET = 31000
+PORT_OFFSET = 18000  # services on 26101...: below the ephemeral ports (32768+), where a bind can find its port taken by an outgoing connection
 RULES = refunds.Rules(Deadlines(), frozenset())
 # one line of 2 units paid 199.99 in all: the two units split 10000 + 9999; refunding one unit
 # (the last) gives back 9999
