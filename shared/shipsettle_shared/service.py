@@ -28,6 +28,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -160,7 +161,12 @@ def _operations_router() -> APIRouter:
     async def prometheus_metrics(request: Request) -> Response:
         runtime: ServiceRuntime = request.app.state.runtime
         if runtime.relay is not None:
-            await runtime.relay.backlog()
+            try:
+                await asyncio.wait_for(runtime.relay.backlog(), timeout=2)
+            except (SQLAlchemyError, OSError, TimeoutError) as error:
+                # The database is down: the scrape still answers, with every other metric and the
+                # backlog's last value, exactly when ops most need to see what is happening.
+                logger.warning("outbox backlog not refreshed", extra={"fields": {"error": type(error).__name__}})
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
