@@ -2,7 +2,9 @@
 
 A rejected request says what was wrong, which field, and what would be accepted, as
 ``application/problem+json``. Handlers raise ``Problem`` (or a subclass); validation errors
-from FastAPI become 422 problems that name each field.
+from FastAPI become 422 problems that name each field, and so does text that cannot be stored
+(``refuse_unstorable_text``, the rule of ``storable_text`` applied to every request). An error
+nobody expected is a 500 problem that leaves the connection open (``UnexpectedErrorMiddleware``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared.logs import correlation_id_var
+from shipsettle_shared.storable_text import UnstorableField, unstorable_fields, unstorable_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +105,60 @@ def validation_problem(errors: list[tuple[str, str]], *, title: str = "Request v
     )
 
 
+def unstorable_text_problem(found: list[UnstorableField]) -> Problem:
+    """A 422 naming each field (and where it was: body, query, path, header, file) whose text
+    holds a character the platform cannot store; see ``storable_text`` for the rule and why."""
+    fields = ", ".join(item.field for item in found)
+    return Problem(
+        422,
+        "Text that cannot be stored",
+        f"The request is not valid: {fields} holds a character that is not accepted "
+        "(NUL, a lone surrogate, or a control character other than TAB, LF and CR)",
+        type_slug="unstorable-text",
+        errors=[item.as_error() for item in found],
+    )
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _unstorable_in_body(request: Request) -> list[UnstorableField]:
+    """The declared body as FastAPI read it (both reads below are cached by the request): JSON
+    members, or form fields (an uploaded file's content is bytes, stored as bytes, and not text).
+    A route that declares no body reads it raw and applies the rule to what it decodes."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type in _FORM_TYPES:
+        form = await request.form()
+        return unstorable_parameters(
+            [(name, value) for name, value in form.multi_items() if isinstance(value, str)], "body"
+        )
+    if media_type == "application/json" or media_type.endswith("+json"):
+        if not await request.body():
+            return []
+        try:
+            return list(unstorable_fields(await request.json(), "body"))
+        except ValueError:  # not JSON after all: FastAPI's own validation refuses it
+            return []
+    return []
+
+
+async def refuse_unstorable_text(request: Request) -> None:
+    """The app-wide dependency of every route (``service.create_app``): path parameters, the
+    query string, headers and the declared body are checked against ``storable_text`` before the
+    route's own dependencies (authentication included) and its handler run.
+
+    Raises the ``unstorable-text`` 422 problem naming every offending field."""
+    found = [
+        *unstorable_parameters([(name, str(value)) for name, value in request.path_params.items()], "path"),
+        *unstorable_parameters(request.query_params.multi_items(), "query"),
+        *unstorable_parameters(request.headers.items(), "header"),
+    ]
+    if getattr(request.scope.get("route"), "body_field", None) is not None:
+        found.extend(await _unstorable_in_body(request))
+    if found:
+        raise unstorable_text_problem(found)
+
+
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
         problem.body(request.url.path),
@@ -157,13 +215,45 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem, request)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        logger.exception("unhandled error")
-        problem = Problem(
-            500,
-            "Internal error",
-            "The request failed inside ShipSettle; its transaction was rolled back. Quote the correlation id to support.",
-            type_slug="internal-error",
-        )
-        return problem_response(problem, request)
+    app.add_middleware(UnexpectedErrorMiddleware)
+
+
+class UnexpectedErrorMiddleware:
+    """An exception nobody handled becomes a 500 problem, and the connection stays open.
+
+    Not ``app.exception_handler(Exception)``: Starlette runs that handler in its outermost
+    ServerErrorMiddleware, which answers and then re-raises so that the server can log; uvicorn
+    then sees an exception after the response started and closes the connection, so every 500
+    also cut the client's keep-alive connection (and any request pipelined on it). Here the error
+    is logged and answered, and the server never sees it. Only an error after the response has
+    started is passed on: half a response cannot be mended, and closing is then right."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def send_tracking_start(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking_start)
+        except Exception:
+            logger.exception("unhandled error")
+            if response_started:
+                raise
+            problem = Problem(
+                500,
+                "Internal error",
+                "The request failed inside ShipSettle; its transaction was rolled back. "
+                "Quote the correlation id to support.",
+                type_slug="internal-error",
+            )
+            await problem_response(problem, Request(scope))(scope, receive, send)

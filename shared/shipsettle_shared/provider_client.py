@@ -15,7 +15,8 @@ import httpx
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from shipsettle_shared.problems import Problem, validation_problem
+from shipsettle_shared.problems import Problem, unstorable_text_problem, validation_problem
+from shipsettle_shared.storable_text import unstorable_fields
 
 
 class ProviderUnavailable(Exception):
@@ -97,13 +98,16 @@ def verified_callback(raw_body: bytes, headers: Mapping[str, str], secret: str, 
     """The outcome in a provider's callback, signed per Standard Webhooks with ``secret``.
 
     Raises a 401 problem for a missing, wrong or stale signature and a 422 for a body that is not
-    an outcome; either way nothing has been read into ShipSettle yet."""
+    an outcome or holds text the platform cannot store (``storable_text``); either way nothing has been read into ShipSettle yet."""
     try:
         body = Webhook(secret).verify(raw_body, dict(headers))
     except WebhookVerificationError as error:
         raise Problem(
             401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
         ) from error
+    found = list(unstorable_fields(body, "body"))
+    if found:
+        raise unstorable_text_problem(found)
     try:
         return status_from_body(body)
     except (KeyError, TypeError) as error:

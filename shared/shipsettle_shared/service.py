@@ -25,10 +25,11 @@ from typing import Any
 import httpx
 import uvicorn
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,7 +44,7 @@ from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
 from shipsettle_shared.migrations import upgrade_to_head
-from shipsettle_shared.problems import Problem, install_problem_handlers
+from shipsettle_shared.problems import Problem, install_problem_handlers, refuse_unstorable_text
 from shipsettle_shared.settings import ServiceSettings
 from shipsettle_shared.timers import TimerHandler, TimerScheduler
 
@@ -164,7 +165,12 @@ def _operations_router() -> APIRouter:
     async def prometheus_metrics(request: Request) -> Response:
         runtime: ServiceRuntime = request.app.state.runtime
         if runtime.relay is not None:
-            await runtime.relay.backlog()
+            try:
+                await asyncio.wait_for(runtime.relay.backlog(), timeout=2)
+            except (SQLAlchemyError, OSError, TimeoutError) as error:
+                # The database is down: the scrape still answers, with every other metric and the
+                # backlog's last value, exactly when ops most need to see what is happening.
+                logger.warning("outbox backlog not refreshed", extra={"fields": {"error": type(error).__name__}})
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -323,7 +329,15 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         finally:
             await _stop_runtime(runtime)
 
-    app = FastAPI(title=definition.title, description=definition.description, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version="0.1.0",
+        lifespan=lifespan,
+        # One rule for all text that comes in, on every route: nothing PostgreSQL cannot store
+        # reaches a handler (see storable_text).
+        dependencies=[Depends(refuse_unstorable_text)],
+    )
     install_problem_handlers(app)
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())

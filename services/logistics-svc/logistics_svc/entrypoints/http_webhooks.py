@@ -9,6 +9,7 @@ the acknowledgement (CarrierScansReceived on tracking.events). Refusals:
 - 422 (native only), the body kept likewise: a body whose ``carrier_code`` names another
   carrier than the path's. A carrier's secret speaks for its own parcels only, and a carrier
   that mixes them up must hear so, not have its scans silently parked;
+- 422, kept there too: text the platform cannot store (the shared rule of ``storable_text``);
 - a delivery seen before: acknowledged (200) and ignored.
 Whose scans they are decides which shipment they can move: the native path's carrier, or the
 aggregator's carrier code mapped through the carrier registry (service_layer/shipments.py).
@@ -36,7 +37,8 @@ from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 from logistics_svc.domain.tracking import WebhookDelivery, WebhookRejected
 from logistics_svc.service_layer import shipments as service
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.problems import Problem
+from shipsettle_shared.problems import Problem, unstorable_text_problem
+from shipsettle_shared.storable_text import UnstorableField, unstorable_in_json
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/webhooks", tags=["carrier webhooks"])
@@ -101,16 +103,26 @@ async def _read(request: Request) -> bytes:
     return raw_body
 
 
+def _unstorable_reason(found: list[UnstorableField]) -> str:
+    return "text that cannot be stored in " + ", ".join(item.field for item in found)
+
+
 async def _parse_or_keep(
     request: Request, source: str, raw_body: bytes, parse: Callable[[], WebhookDelivery]
 ) -> WebhookDelivery:
     try:
-        return parse()
+        delivery = parse()
     except WebhookRejected as rejected:
         if rejected.status == 401:
             raise _unauthorized(rejected.reason) from rejected
         await _keep_rejected(request, source, raw_body, rejected.reason)
         raise Problem(400, "Unreadable webhook", rejected.reason, type_slug="webhook-unreadable") from rejected
+    # The shared text rule, on the body this route reads itself (authenticated by now).
+    found = unstorable_in_json(raw_body)
+    if found:
+        await _keep_rejected(request, source, raw_body, _unstorable_reason(found))
+        raise unstorable_text_problem(found)
+    return delivery
 
 
 @router.post(
@@ -193,5 +205,9 @@ async def kuaidi100_push(request: Request) -> JSONResponse:
     except WebhookRejected as rejected:
         await _keep_rejected(request, "kuaidi100", raw_body, rejected.reason)
         return JSONResponse(kuaidi100.failure_body(rejected.reason), status_code=400)
+    found = unstorable_in_json(param, "body.param")
+    if found:
+        await _keep_rejected(request, "kuaidi100", raw_body, _unstorable_reason(found))
+        return JSONResponse(kuaidi100.failure_body(_unstorable_reason(found)), status_code=422)
     await _accept(request, delivery, raw_body)
     return JSONResponse(kuaidi100.ACK_BODY)

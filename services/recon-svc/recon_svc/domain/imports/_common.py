@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from recon_svc.domain.imports.model import ImportProblem, ImportRefused
+from shipsettle_shared.storable_text import describe, first_unstorable
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # ISO 4217 minor-unit exponents that are not 2; every other currency has 2 (fen, cents).
@@ -121,6 +122,9 @@ class UndecodableLine:
     field_index: int  # which comma-separated field the first bad byte is in (0-based)
     position: int
     byte: int
+    # Set when the line decodes but holds a character the shared text rule refuses (NUL, a
+    # control character): the platform cannot store it, nor write it into a statement again.
+    unstorable: str | None = None
 
 
 def decode_lines(content: bytes, encoding: str) -> tuple[list[str], list[UndecodableLine]]:
@@ -136,10 +140,15 @@ def decode_lines(content: bytes, encoding: str) -> tuple[list[str], list[Undecod
     for number, raw_line in enumerate(content.split(b"\n"), start=1):
         line = raw_line[:-1] if raw_line.endswith(b"\r") else raw_line
         try:
-            lines.append(line.decode(encoding))
+            text = line.decode(encoding)
         except UnicodeDecodeError as error:
             failures.append(UndecodableLine(number, line[: error.start].count(b","), error.start, line[error.start]))
             lines.append("")
+            continue
+        index = first_unstorable(text)
+        if index is not None:
+            failures.append(UndecodableLine(number, text[:index].count(","), index, ord(text[index]), text[index]))
+        lines.append(text)
     if lines and lines[-1] == "":
         lines.pop()  # the file's final newline ends the last line; it does not start a new one
     return lines, failures
@@ -155,11 +164,14 @@ def refuse_undecodable(
         column = f"column {failure.field_index + 1}"
         if header is not None and header_row is not None and failure.row > header_row:
             column = header[failure.field_index] if failure.field_index < len(header) else column
-        problems.add(
-            failure.row,
-            column,
-            f"not valid {encoding}: byte 0x{failure.byte:02X} at position {failure.position + 1} of the line",
-        )
+        if failure.unstorable is not None:
+            message = (
+                f"{describe(failure.unstorable)} at position {failure.position + 1} of the line: NUL and control "
+                "characters other than TAB, LF and CR are not accepted"
+            )
+        else:
+            message = f"not valid {encoding}: byte 0x{failure.byte:02X} at position {failure.position + 1} of the line"
+        problems.add(failure.row, column, message)
     problems.raise_if_any()
 
 
