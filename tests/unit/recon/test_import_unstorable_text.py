@@ -59,7 +59,7 @@ def test_a_nul_in_the_sandbox_refunds_file_is_refused_naming_its_row() -> None:
     assert [(row, message[:13]) for row, _, message in _problems(refused)] == [(3, "U+0000 (NUL) ")]
 
 
-def test_a_nul_in_a_camt053_statement_is_refused_naming_its_line() -> None:
+def test_a_nul_in_a_camt053_statement_is_refused_naming_its_entry_element_and_line() -> None:
     document = camt053([payout_entry("10.00", "PAY-1", "BANK-1", "2026-11-27")], opening="0.00", closing="-10.00")
     content = document.replace(b"PAY-1", b"PAY-\x001", 1)
     assert content != document
@@ -67,9 +67,13 @@ def test_a_nul_in_a_camt053_statement_is_refused_naming_its_line() -> None:
     with pytest.raises(ImportRefused) as refused:
         parse_camt053(content)
 
-    [(row, _, message)] = _problems(refused)
-    assert row == content[: content.index(b"\x00")].count(b"\n") + 1
+    # camt.053's row is the entry (the first Ntry) and its column the element path; the message
+    # gives the line of the text, for the person who opens the file.
+    [(row, column, message)] = _problems(refused)
+    assert (row, column) == (1, "Ntry/NtryDtls/TxDtls/Refs/EndToEndId")
     assert "U+0000 (NUL)" in message
+    line = content[: content.index(b"\x00")].count(b"\n") + 1
+    assert f"at line {line}," in message
 
 
 def test_tabs_and_carriage_returns_in_a_file_are_still_accepted() -> None:

@@ -41,6 +41,7 @@ from recon_svc.domain.imports.model import (
     StatementSource,
 )
 from recon_svc.domain.imports.period import through_inclusive_end
+from shipsettle_shared.storable_text import describe
 
 _NAMESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})\}Document")
 # No DTD may appear: entity definitions are how "billion laughs" and external-entity attacks
@@ -139,17 +140,23 @@ def _open_at(prefix: str) -> tuple[int | None, str | None]:
 
 
 def _refuse_undecodable(body: bytes, failures: list[UndecodableLine]) -> None:
-    """Each line that is not UTF-8, named by the entry and element its first bad byte is in."""
+    """Each line that is not UTF-8, or holds a character the shared text rule refuses (NUL, a
+    control character), named by the entry and element its first bad byte or character is in."""
     problems = Problems()
     raw_lines = body.split(b"\n")
     for failure in failures:
-        before = b"\n".join([*raw_lines[: failure.row - 1], raw_lines[failure.row - 1][: failure.position]])
-        entry, path = _open_at(before.decode("utf-8", errors="replace"))
-        problems.add(
-            entry,
-            path,
-            f"not valid UTF-8: byte 0x{failure.byte:02X} at line {failure.row}, position {failure.position + 1}",
-        )
+        earlier = b"\n".join(raw_lines[: failure.row - 1]).decode("utf-8", errors="replace")
+        line = raw_lines[failure.row - 1]
+        if failure.unstorable is not None:  # a character position in the decoded line
+            before = f"{earlier}\n{line.decode('utf-8')[: failure.position]}"
+            what = (
+                f"{describe(failure.unstorable)}: NUL and control characters other than TAB, LF and CR are not accepted"
+            )
+        else:  # a byte position in the raw line
+            before = f"{earlier}\n{line[: failure.position].decode('utf-8', errors='replace')}"
+            what = f"not valid UTF-8: byte 0x{failure.byte:02X}"
+        entry, path = _open_at(before if failure.row > 1 else before[1:])
+        problems.add(entry, path, f"{what} at line {failure.row}, position {failure.position + 1}")
     problems.raise_if_any()
 
 
