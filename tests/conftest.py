@@ -1,3 +1,18 @@
 """Test layers: unit/ (no I/O), contract/ (files only), integration/ (real PostgreSQL and Kafka,
 real service processes), e2e/ (all five services over HTTP). ``make test`` starts the test
 broker and PostgreSQL before pytest runs."""
+
+from hypothesis import HealthCheck, settings
+
+# Property tests judge results, never time: Hypothesis's default 200 ms deadline per example and
+# its "too slow" health check are timed assertions, and on a loaded 2-CPU machine they failed a
+# correct test now and then. Derandomised, so a run's examples are the same on every machine:
+# a property that fails, fails every time (the examples and their seed are in the failure).
+settings.register_profile(
+    "shipsettle",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
+)
+settings.load_profile("shipsettle")
