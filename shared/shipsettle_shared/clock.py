@@ -3,12 +3,39 @@
 Auto-confirm after 7 days, settlement holds and refund deadlines all read ``clock.now()``.
 Production uses ``SystemClock``; the test environment uses ``ShiftableClock``, which is real
 time plus an offset that a test moves forward through the service's test-only endpoint.
+
+``TimestampWithOffset`` is the one rule for a time the public API takes: it must carry its UTC
+offset, since a bare "2026-12-06T23:30:05" may be Beijing time or UTC, eight hours apart, and
+recon would date the money on the wrong day.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Annotated, Protocol
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+OFFSET_EXAMPLE = "2026-12-06T23:30:05+08:00"
+
+
+def _with_offset(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError(
+            "timezone_aware",
+            "a time needs its UTC offset (+08:00 for Beijing time, or Z): without one it is a guess",
+            {"expected": f"ISO 8601 with an offset, e.g. {OFFSET_EXAMPLE}"},
+        )
+    return value
+
+
+# Every datetime in a request body or query goes through this (tests/unit/test_api_timestamps.py).
+TimestampWithOffset = Annotated[
+    datetime,
+    AfterValidator(_with_offset),
+    Field(description=f"ISO 8601 with its UTC offset, e.g. {OFFSET_EXAMPLE}; a time without one is refused"),
+]
 
 
 class Clock(Protocol):

@@ -600,11 +600,16 @@ class ReturnShipped(OrderEvent):
 
 
 class RefundedVia(StrEnum):
-    """How the buyer got a completed refund's money back."""
+    """How the buyer got a completed refund's money back: who paid it. The refund provider paid
+    exactly the original_channel and other_channel refunds (so only those are on its files)."""
 
     ORIGINAL_CHANNEL = "original_channel"  # the refund provider, back the way the buyer paid (原路退回)
-    PLATFORM_BALANCE = "platform_balance"  # credited to the buyer's platform balance (余额) by the platform
-    OTHER_CHANNEL = "other_channel"  # the refund provider, to a channel the buyer gave ops after a failure
+    # credited to the buyer's platform balance (余额) by the platform: for an order paid from the
+    # balance, and for any refund ops sent to the balance after a failure (then resolved_by is set)
+    PLATFORM_BALANCE = "platform_balance"
+    # the refund provider, to another provider channel the buyer gave ops after a failure; never
+    # the balance (that is platform_balance)
+    OTHER_CHANNEL = "other_channel"
     OFFLINE = "offline"  # by ops outside ShipSettle (e.g. a bank transfer), with its reference
 
 
@@ -625,6 +630,30 @@ class BalanceCreditRequested(OrderEvent):
     currency: str
     amount_minor: int
     requested_at: datetime
+    answer_by: datetime | None = Field(
+        default=None, description="the platform's deadline to answer; after it ops may cancel the credit"
+    )
+    reminder: int = Field(default=0, description="0: the request; n: the n-th reminder of the same credit, overdue")
+
+
+class BalanceCreditCancelled(OrderEvent):
+    """Ops cancelled balance credit ``credit_id``, unanswered past its deadline, to settle the
+    refund another way: the platform must not apply it (an acknowledgement of it is refused), and
+    must reverse it if it did. Settlement notifies the platform's webhook endpoint."""
+
+    event_type: ClassVar[str] = "BalanceCreditCancelled"
+    topic: ClassVar[Topic] = Topic.REFUND
+
+    order_id: str
+    merchant_id: str
+    refund_id: str
+    credit_id: str
+    buyer_ref: str
+    currency: str
+    amount_minor: int
+    cancelled_by: str
+    reason: str
+    cancelled_at: datetime
 
 
 class RefundCompleted(OrderEvent):
@@ -650,6 +679,11 @@ class RefundCompleted(OrderEvent):
     )
     resolved_by: str | None = Field(default=None, description="the ops key that settled a failed refund another way")
     resolution_reason: str | None = None
+    refunded_to_channel: str | None = Field(
+        default=None,
+        description="the payment channel the money went to (wechat_pay, alipay, unionpay, bank_card, balance); "
+        "null for offline and nothing-to-pay refunds, and in events before it existed",
+    )
 
 
 class RefundClosed(OrderEvent):
@@ -759,6 +793,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         RefundRejected,
         ReturnShipped,
         BalanceCreditRequested,
+        BalanceCreditCancelled,
         RefundCompleted,
         RefundClosed,
         LedgerTransactionPosted,

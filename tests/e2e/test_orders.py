@@ -156,6 +156,37 @@ async def test_bad_orders_get_a_422_naming_the_field_and_store_nothing(
     assert gone.status_code == 404
 
 
+@pytest.mark.parametrize("paid_at", ["2026-12-06T23:30:05", "2026-12-06 23:30:05.120"])
+async def test_a_payment_time_without_its_utc_offset_is_refused_naming_the_field_and_stores_nothing(
+    platform: Platform, client: httpx.AsyncClient, paid_at: str
+) -> None:
+    """Beijing time or UTC? Eight hours apart, and recon would date the payment on the wrong day:
+    a time without its offset is refused, never guessed."""
+    order = variant(worked_example_order(merchant(platform)), "payment.paid_at", paid_at)
+    response = await place(client, platform, order)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert (error["field"], error["type"]) == ("body.payment.paid_at", "timezone_aware")
+    assert "+08:00" in error["accepted"]
+    gone = await client.get(
+        f"{platform.url('order-svc')}/v1/orders/{order['order_id']}", headers=bearer(platform.keys["platform"])
+    )
+    assert gone.status_code == 404
+    # the same moment with its offset is taken, and kept as that moment
+    taken = await placed(client, platform, variant(order, "payment.paid_at", f"{paid_at.replace(' ', 'T')}+08:00"))
+    assert datetime.fromisoformat(taken["payment"]["paid_at"]) == datetime.fromisoformat(
+        f"{paid_at.replace(' ', 'T')}+08:00"
+    )
+    listed = await client.get(
+        f"{platform.url('order-svc')}/v1/orders",
+        params={"created_from": "2026-12-06T00:00:00"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert listed.status_code == 422, listed.text
+    assert [e["field"] for e in listed.json()["errors"]] == ["query.created_from"]
+
+
 async def test_shipping_info_is_checked_confirmed_corrected_until_dispatch_and_final_after(
     platform: Platform, client: httpx.AsyncClient
 ) -> None:

@@ -21,6 +21,8 @@ from platform_support import Platform, bearer
 from recon_support import alipay_bill, alipay_row, camt053, payout_entry, wechat_bill, wechat_row
 from support import eventually
 from test_recon import import_file
+from test_refund_channels import answer_credit
+from test_refunds import placed, refund_state, request_body, request_refund, until_status
 from test_settlement_refunds import merchant_with_policy, place
 
 pytestmark = pytest.mark.infra
@@ -180,6 +182,81 @@ async def test_a_payment_before_midnight_is_on_that_days_bill_and_a_refund_compl
     assert response.status_code == 201, response.text
     assert response.json()["report"]["period"]["declared_by"] == "header #起始日期/终止日期"
     assert reported(response.json(), ours) == []
+
+
+async def test_the_refund_providers_file_is_matched_only_against_the_refunds_the_provider_paid(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    """Four refunds of line B (4285 each, test_refunds.py's order) completed on one day: through
+    the provider back to WeChat Pay, and for three orders paid from the balance — credited by the
+    platform, declined and settled offline by ops, declined and paid by the provider to the
+    buyer's Alipay account. The provider's file of the day lists the two it paid: both match, and
+    the balance credit and the offline transfer are not reported missing on its side."""
+    merchant = await merchant_with_policy(platform, client, "recon-routes")
+    day = await just_after_midnight(platform, client)
+    today = day + timedelta(days=1)
+    base = f"{platform.url('refund-svc')}/v1/refunds"
+    ops = bearer(platform.keys["ops"])
+
+    async def approved(channel: str) -> dict[str, Any]:
+        order = await placed(client, platform, merchant, channel=channel)
+        opened = await request_refund(client, platform, request_body(order, "refund_only", "damaged", {"B": 1}))
+        assert opened.status_code == 201, opened.text
+        refund_id = opened.json()["refund_id"]
+        answer = await client.post(f"{base}/{refund_id}/approve", headers=bearer(merchant))
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    async def answered(refund: dict[str, Any], outcome: str) -> dict[str, Any]:
+        credit = {**refund["balance_credit"], "refund_id": refund["refund_id"]}
+        answer = await answer_credit(client, platform, credit, outcome=outcome)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    by_provider = await until_status(client, platform, (await approved("wechat_pay"))["refund_id"], "completed")
+    credited = await answered(await approved("balance"), "credited")
+    offline = await answered(await approved("balance"), "declined")
+    settled = await client.post(
+        f"{base}/{offline['refund_id']}/resolution",
+        json={"how": "refunded_offline", "reason": "余额账户已注销，银行转账", "reference": "TRF-RECON-1"},
+        headers=ops,
+    )
+    assert settled.status_code == 200, settled.text
+    elsewhere = await answered(await approved("balance"), "declined")
+    resent = await client.post(
+        f"{base}/{elsewhere['refund_id']}/resolution",
+        json={"how": "other_channel", "reason": "买家提供支付宝账户", "channel": "alipay", "account": "buyer7@alipay"},
+        headers=ops,
+    )
+    assert resent.status_code == 200, resent.text
+    elsewhere = await until_status(client, platform, elsewhere["refund_id"], "completed")
+    refunds = [by_provider, credited, await refund_state(client, platform, offline["refund_id"]), elsewhere]
+    assert [r["refunded_via"] for r in refunds] == ["original_channel", "platform_balance", "offline", "other_channel"]
+    assert {datetime.fromisoformat(r["closed_at"]).astimezone(BEIJING).date() for r in refunds} == {today}
+
+    async def recon_knows_the_refunds() -> bool:
+        money = [await recon_money(client, platform, r["order_id"]) for r in refunds]
+        return all(m is not None and m["refunded_to_buyer_minor"] == 4285 for m in money)
+
+    await eventually(recon_knows_the_refunds, timeout_s=30)
+    # the provider's file of the day (refunds-YYYY-MM-DD.csv): the two refunds it paid, 42.85 each
+    rows = [
+        f"{r['refund_id']}-{r['attempt']},{r['provider_reference']},paid,4285,CNY,"
+        f"{datetime.fromisoformat(r['closed_at']).astimezone(BEIJING).isoformat()},,"
+        for r in (by_provider, elsewhere)
+    ]
+    content = "\n".join(
+        ["request_id,provider_reference,status,amount_minor,currency,occurred_at,reason_code,reason", *rows]
+    )
+    response = await import_file(
+        client, platform, "sandbox_refunds", content.encode() + b"\n", file_name=f"refunds-{today}.csv"
+    )
+    assert response.status_code == 201, response.text
+    imported = response.json()
+    assert imported["report"]["period"]["start"] == f"{today}T00:00:00+08:00"
+    matched = {m["ours"]["reference"] for m in imported["report"]["matched"]}
+    assert {by_provider["refund_id"], elsewhere["refund_id"]} <= matched
+    assert reported(imported, {r["refund_id"] for r in refunds}) == []
 
 
 async def test_a_wechat_bill_without_its_day_is_refused_and_nothing_is_imported(

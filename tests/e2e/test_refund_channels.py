@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -323,6 +324,9 @@ async def test_the_platform_is_asked_to_credit_the_buyer_and_its_acknowledgement
 ) -> None:
     run = finished(channel_runs, "balance")
     request = await credit_request(platform_endpoint, run.refund_only["refund_id"])
+    answer_by = datetime.fromisoformat(request.pop("answer_by"))
+    assert answer_by == datetime.fromisoformat(run.refund_only["balance_credit"]["requested_at"]) + timedelta(hours=24)
+    assert request.pop("reminder") == 0  # answered in time: never reminded
     assert request == {
         "refund_id": run.refund_only["refund_id"],
         "order_id": run.order["order_id"],

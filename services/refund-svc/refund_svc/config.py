@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from refund_svc.domain.workflow import Deadlines
 from shipsettle_shared.settings import Environment, ServiceSettings
@@ -29,6 +29,9 @@ class RefundSettings(ServiceSettings):
     merchant_inspection_hours: int = 48
     buyer_escalation_days: int = 7
     no_reason_days: int = 7
+    # The platform's time to answer a balance credit (余额退款): after it the refund breaches its
+    # SLA, the platform is reminded and ops may cancel the credit and settle the refund otherwise.
+    balance_credit_answer_hours: int = Field(default=24, gt=0)
     no_reason_excluded_categories: tuple[str, ...] = DEFAULT_NO_REASON_EXCLUDED
 
     @model_validator(mode="after")
@@ -52,6 +55,7 @@ class RefundSettings(ServiceSettings):
             merchant_inspection=timedelta(hours=self.merchant_inspection_hours),
             buyer_escalation=timedelta(days=self.buyer_escalation_days),
             no_reason_window=timedelta(days=self.no_reason_days),
+            balance_credit_answer=timedelta(hours=self.balance_credit_answer_hours),
         )
 
 

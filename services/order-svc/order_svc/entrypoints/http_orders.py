@@ -4,7 +4,6 @@ shape the answer. Domain errors become problem details here and nowhere else."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -26,6 +25,7 @@ from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput,
 from order_svc.service_layer import orders as service
 from order_svc.service_layer.orders import PaymentDoesNotMatch, PlacedLine, PlaceOrder
 from shipsettle_shared.auth import Principal, require_roles
+from shipsettle_shared.clock import TimestampWithOffset
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
@@ -96,7 +96,7 @@ class PaymentRequest(Strict):
     channel: Literal["wechat_pay", "alipay", "unionpay", "bank_card", "balance"]
     transaction_id: str = Field(min_length=1, max_length=64)
     amount: str = Field(description="what the buyer paid, decimal string")
-    paid_at: datetime
+    paid_at: TimestampWithOffset
 
 
 class OrderRequest(Strict):
@@ -409,8 +409,8 @@ async def list_orders(
     principal: Readers,
     merchant_id: Annotated[str | None, Query()] = None,
     status: Annotated[OrderStatus | None, Query()] = None,
-    created_from: Annotated[datetime | None, Query(description="inclusive")] = None,
-    created_to: Annotated[datetime | None, Query(description="exclusive")] = None,
+    created_from: Annotated[TimestampWithOffset | None, Query(description="inclusive")] = None,
+    created_to: Annotated[TimestampWithOffset | None, Query(description="exclusive")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:

@@ -105,6 +105,11 @@ class RefundFactRow(ReconTable, table=True):
     lines: list[dict[str, Any]] = _json()
     provider_reference: str
     completed_at: datetime = _timestamp()
+    # How it was paid (contracts.RefundedVia) and to which payment channel: which files show it.
+    # Null refunded_via: folded before recon kept it (original_channel, unless ops paid it
+    # offline: migration 0006 marks those by their reference).
+    refunded_via: str | None = None
+    refunded_to_channel: str | None = None
 
 
 class PayoutFactRow(ReconTable, table=True):

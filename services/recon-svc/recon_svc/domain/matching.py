@@ -119,6 +119,36 @@ def payment_of(
     )
 
 
+# How a completed refund was paid (contracts.RefundedVia, kept as its value): the refund provider
+# paid exactly these, so only these are on its files. A refund recon folded before it kept the
+# field (recon migration 0006), or from an event older than the field, was paid back the way the
+# buyer paid.
+ORIGINAL_CHANNEL = "original_channel"
+PAID_BY_THE_PROVIDER = frozenset({ORIGINAL_CHANNEL, "other_channel"})
+
+
+def refund_paid_by_the_provider(refunded_via: str | None, refund_minor: int) -> bool:
+    """Whether the refund provider moved this refund's money: not a balance credit the platform
+    applied (platform_balance), not a transfer ops made (offline), and not a refund of 0 fen
+    (fully discounted units: nothing was sent)."""
+    return refund_minor > 0 and (refunded_via or ORIGINAL_CHANNEL) in PAID_BY_THE_PROVIDER
+
+
+def refund_on_wallet_bill(
+    wallet_channel: str,
+    *,
+    refunded_via: str | None,
+    refunded_to_channel: str | None,
+    order_channel: str | None,
+    refund_minor: int,
+) -> bool:
+    """Whether a wallet's bill (WeChat Pay, Alipay) shows this refund: paid by the provider to
+    that wallet — the channel it went to, or (for an event that does not name it) the order's."""
+    if not refund_paid_by_the_provider(refunded_via, refund_minor):
+        return False
+    return (refunded_to_channel or order_channel) == wallet_channel
+
+
 def movements_in_scope(
     candidates: Sequence[OurMovement], period: DeclaredPeriod, named_by_file: set[str]
 ) -> list[OurMovement]:

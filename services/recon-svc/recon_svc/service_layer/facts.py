@@ -156,6 +156,9 @@ async def on_fact(session: AsyncSession, envelope: EventEnvelope, *, now: dateti
                 lines=[line.model_dump() for line in completed.lines],
                 provider_reference=completed.provider_reference,
                 completed_at=completed.completed_at,
+                # an event older than the field reads as original_channel (the contract's default)
+                refunded_via=completed.refunded_via.value,
+                refunded_to_channel=completed.refunded_to_channel,
             )
             .on_conflict_do_nothing(index_elements=["refund_id"])
             .returning(col(RefundFactRow.refund_id))

@@ -4,8 +4,11 @@ did, and the discrepancy workflow.
 Which of our movements a file is matched against depends on who wrote it:
 - a bank statement (camt.053, as the payout sandbox writes it): our paid payouts (debits) and
   returned payouts (credits);
-- the refund sandbox's refunds file: our completed refunds;
-- a WeChat Pay or Alipay bill: the payments of orders paid through that wallet, and their refunds.
+- the refund sandbox's refunds file: our completed refunds the provider paid (back the way the
+  buyer paid, or to another channel ops were given) — not a balance credit the platform applied,
+  nor a transfer ops made offline (``refunded_via``, domain/matching.py);
+- a WeChat Pay or Alipay bill: the payments of orders paid through that wallet, and the refunds
+  the provider paid to it.
 Only our movements inside the period the file declares take part (and any it names by reference),
 dated by when the money moved — a payment by when the buyer paid, a refund by its completion — so
 a file for one day does not report the day before or after as missing.
@@ -56,6 +59,8 @@ from recon_svc.domain.matching import (
     match_statement,
     movements_in_scope,
     payment_of,
+    refund_on_wallet_bill,
+    refund_paid_by_the_provider,
 )
 
 PARSERS: dict[StatementSource, Callable[[bytes], ParsedStatement]] = {
@@ -123,10 +128,14 @@ async def our_movements(
                     )
         return movements
     channel = WALLET_CHANNELS.get(source)
-    refunds = select(RefundFactRow).where(
-        within(col(RefundFactRow.completed_at))
-        | col(RefundFactRow.refund_id).in_(refs)
-        | col(RefundFactRow.provider_reference).in_(refs)
+    refunds = (
+        select(RefundFactRow, col(ReconOrderRow.payment_channel))
+        .outerjoin(ReconOrderRow, col(ReconOrderRow.order_id) == col(RefundFactRow.order_id))
+        .where(
+            within(col(RefundFactRow.completed_at))
+            | col(RefundFactRow.refund_id).in_(refs)
+            | col(RefundFactRow.provider_reference).in_(refs)
+        )
     )
     if channel is not None:
         paid_at = func.coalesce(col(ReconOrderRow.paid_at), col(ReconOrderRow.placed_at))
@@ -146,9 +155,22 @@ async def our_movements(
                     placed_at=order.placed_at,
                 )
             )
-        paid_through = select(col(ReconOrderRow.order_id)).where(col(ReconOrderRow.payment_channel) == channel)
-        refunds = refunds.where(col(RefundFactRow.order_id).in_(paid_through))
-    for refund in (await session.execute(refunds)).scalars():
+        refunds = refunds.where(
+            (col(ReconOrderRow.payment_channel) == channel) | (col(RefundFactRow.refunded_to_channel) == channel)
+        )
+    for refund, order_channel in (await session.execute(refunds)).tuples():
+        if channel is None:
+            expected = refund_paid_by_the_provider(refund.refunded_via, refund.refund_minor)
+        else:
+            expected = refund_on_wallet_bill(
+                channel,
+                refunded_via=refund.refunded_via,
+                refunded_to_channel=refund.refunded_to_channel,
+                order_channel=order_channel,
+                refund_minor=refund.refund_minor,
+            )
+        if not expected:
+            continue
         movements.append(
             OurMovement(
                 refund.refund_id,

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shipsettle_shared.contracts import RefundedVia
+
 
 class RefundRoute(StrEnum):
     PROVIDER = "provider"
@@ -42,6 +44,16 @@ def route_of(channel: str) -> RefundRoute:
     if channel in PROVIDER_CHANNELS:
         return RefundRoute.PROVIDER
     raise UnknownChannel(f"payment channel {channel!r} has no refund route")
+
+
+def refunded_via(paid_channel: str, *, chosen_by_ops: bool) -> RefundedVia:
+    """Who paid a refund that went to ``paid_channel``: the platform for the balance (whoever
+    chose it: the buyer by paying from it, or ops after a failure), else the refund provider —
+    back the way the buyer paid, or to the channel ops were given. So other_channel always means
+    the provider paid (recon expects it on the provider's file), never the balance."""
+    if route_of(paid_channel) is RefundRoute.PLATFORM_BALANCE:
+        return RefundedVia.PLATFORM_BALANCE
+    return RefundedVia.OTHER_CHANNEL if chosen_by_ops else RefundedVia.ORIGINAL_CHANNEL
 
 
 class ResolutionKind(StrEnum):

@@ -7,13 +7,16 @@ Pure: no I/O.
     awaiting_return ──buyer ships back──▶ return_in_transit ──carrier: delivered──▶ awaiting_inspection
     awaiting_inspection ──pass / deadline passes──▶ refunding;  ──fail (evidence)──▶ rejected
     refunding ──provider paid / platform acknowledges the balance credit──▶ completed
-    refunding ──provider failed──▶ refund_failed ──ops retry (not after a refusal)──▶ refunding
+    refunding ──provider failed / platform declines / ops cancel an overdue credit──▶ refund_failed
+    refund_failed ──ops retry (not after a refusal or a decline)──▶ refunding
     refund_failed ──ops resolution──▶ refunding (another channel) | completed (offline) | closed
     rejected ──escalation deadline passes──▶ closed;  any open status before refunding ──withdraw──▶ closed
 
 Silence never leaves a buyer waiting: a merchant who does not answer or inspect in time
 approves, as consumer-protection rules expect; a buyer who does not ship back or escalate in
-time closes the refund. Nor does a failure: a refund the provider refused (a retry would repeat
+time closes the refund. A platform that does not answer a balance credit in time is reminded,
+the refund breaches its SLA, and ops may cancel the credit (domain/balance_credits.py). Nor does a
+failure: a refund the provider refused (a retry would repeat
 the refusal) waits for ops to settle it another way, and shows as breaching its SLA until then.
 """
 
@@ -54,6 +57,7 @@ class Action(StrEnum):
     RETRY = "retry"
     RESOLVE = "resolve"
     ACKNOWLEDGE_CREDIT = "acknowledge_credit"
+    CANCEL_CREDIT = "cancel_credit"
 
 
 ALLOWED_FROM: dict[Action, frozenset[RefundStatus]] = {
@@ -75,6 +79,7 @@ ALLOWED_FROM: dict[Action, frozenset[RefundStatus]] = {
     Action.RETRY: frozenset({RefundStatus.REFUND_FAILED}),
     Action.RESOLVE: frozenset({RefundStatus.REFUND_FAILED}),
     Action.ACKNOWLEDGE_CREDIT: frozenset({RefundStatus.REFUNDING}),
+    Action.CANCEL_CREDIT: frozenset({RefundStatus.REFUNDING}),
 }
 
 
@@ -98,7 +103,8 @@ def check_retry(failure_permanent: bool) -> None:
 
 
 def breaching(status: RefundStatus, deadline_at: datetime | None, now: datetime) -> bool:
-    """Past its deadline, or failed: a failed refund breaches until ops settle it."""
+    """Past its deadline (a balance credit's too: the platform's answer), or failed: a failed
+    refund breaches until ops settle it."""
     return status is RefundStatus.REFUND_FAILED or (deadline_at is not None and deadline_at < now)
 
 
@@ -116,6 +122,7 @@ class Deadlines:
     merchant_inspection: timedelta = timedelta(hours=48)
     buyer_escalation: timedelta = timedelta(days=7)
     no_reason_window: timedelta = timedelta(days=7)
+    balance_credit_answer: timedelta = timedelta(hours=24)  # the platform's time to answer a credit
 
     def for_status(self, status: RefundStatus, since: datetime) -> tuple[datetime | None, str | None]:
         """(deadline, who it waits for) of a refund that entered ``status`` at ``since``."""

@@ -65,7 +65,12 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
 
     async def send(session: AsyncSession, timer: DueTimer) -> None:
         await refunds.send_refund(
-            session, timer, provider=provider, callback_url=settings.refund_callback_url, now=runtime.clock.now()
+            session,
+            timer,
+            provider=provider,
+            callback_url=settings.refund_callback_url,
+            now=runtime.clock.now(),
+            deadlines=rules.deadlines,
         )
 
     async def status_check(session: AsyncSession, timer: DueTimer) -> None:

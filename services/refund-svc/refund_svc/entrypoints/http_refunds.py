@@ -13,7 +13,11 @@ wechat_pay, alipay, unionpay and bank_card; for balance (余额), the buyer's pl
 platform credits it: refund-svc publishes BalanceCreditRequested, settlement-svc delivers it to
 the platform's webhook endpoint (PUT /v1/platform/webhook-endpoint there) as
 ``refund.balance_credit_requested``, and the platform answers POST
-/v1/refunds/{refund_id}/balance-credit here. A refund that fails for good is settled by ops with
+/v1/refunds/{refund_id}/balance-credit here, within ``balance_credit_answer_hours`` (24 by
+default): after that the refund breaches its SLA, the platform is reminded once, and ops may
+cancel the credit (POST /v1/refunds/{refund_id}/balance-credit/cancel) — a late answer to a
+cancelled credit is then refused (409 credit-cancelled), and a cancellation after the answer too
+(409 credit-already-answered). A refund that fails for good is settled by ops with
 POST /v1/refunds/{refund_id}/resolution; until then GET /v1/refund-sla shows it breaching.
 """
 
@@ -109,6 +113,11 @@ class BalanceCreditBody(Strict):
         default=None, min_length=1, max_length=64, description="the platform's id of the balance transaction"
     )
     reason: str | None = Field(default=None, min_length=1, max_length=500, description="why it was declined")
+
+
+class CancelCreditBody(Strict):
+    credit_id: Identifier = Field(description="the open credit to cancel, as in the refund's balance_credit")
+    reason: str = Field(min_length=1, max_length=500, description="why, for the record")
 
 
 class ResolutionBody(Strict):
@@ -346,8 +355,9 @@ async def refund_sla(
 ) -> dict[str, Any]:
     """For ops: every open refund, oldest first, with who it waits for and the time left
     (negative: overdue; a deadline that passed acts within a timer pass). For a merchant: its own.
-    ``breaching``: past its deadline, or failed — a failed refund breaches until ops retry it or
-    settle it another way (POST /v1/refunds/{refund_id}/resolution)."""
+    ``breaching``: past its deadline (for a balance credit, the platform's answer_by), or failed —
+    a failed refund breaches until ops retry it or settle it another way
+    (POST /v1/refunds/{refund_id}/resolution)."""
     runtime = request.app.state.runtime
     scope = _scope(principal) or merchant_id
     query = (
@@ -513,8 +523,9 @@ async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal:
 
 @router.post("/refunds/{refund_id}/retry", summary="Ops sends a failed refund again")
 async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
-    """A new attempt through the same channel. 409 after a refusal by the provider or a declined
-    balance credit (the same request would be refused again): settle it with /resolution."""
+    """A new attempt through the same channel (for a balance credit ops cancelled, a new credit
+    id). 409 after a refusal by the provider or a declined balance credit (the same request would
+    be refused again): settle it with /resolution."""
     rules = _rules(request)
     return await _move(
         request,
@@ -536,7 +547,9 @@ async def balance_credit(
     notification's credit id, buyer and amount; ``credited`` with the platform's reference
     completes the refund (settlement books it against platform:balance_clearing); ``declined``
     with a reason fails it, for ops to settle another way. Idempotent: the same answer again
-    returns the refund unchanged; another answer to an answered credit is refused with 409.
+    returns the refund unchanged; another answer to an answered credit is refused with 409. Answer
+    by the credit's ``answer_by``: after it ops may cancel the credit, and an answer to a cancelled
+    credit is refused with 409 ``credit-cancelled`` — do not apply it (reverse it if applied).
     Platform keys only; a refund outside the caller's merchants answers 404."""
     if body.outcome == "credited" and body.credit_reference is None:
         raise validation_problem([("body.credit_reference", "a credited balance needs the platform's reference")])
@@ -553,6 +566,29 @@ async def balance_credit(
     )
     return await _move(
         request, refund_id, principal, lambda s, r, now: service.acknowledge_balance_credit(s, r, ack, now=now)
+    )
+
+
+@router.post(
+    "/refunds/{refund_id}/balance-credit/cancel",
+    summary="Ops cancel a balance credit the platform did not answer in time",
+)
+async def cancel_balance_credit(
+    refund_id: IdPath, body: CancelCreditBody, request: Request, principal: OpsPrincipal
+) -> dict[str, Any]:
+    """After the credit's ``answer_by`` (409 ``credit-not-overdue`` before): the refund becomes
+    refund_failed, waiting for ops to retry (a new credit id) or settle it another way
+    (/resolution); the platform is notified (``refund.balance_credit_cancelled``) and any later
+    acknowledgement of the credit is refused with 409 ``credit-cancelled``. If the platform's
+    acknowledgement came first, the cancellation is refused (409 ``credit-already-answered``).
+    Recorded with the ops key and the reason; the same cancellation again changes nothing."""
+    return await _move(
+        request,
+        refund_id,
+        principal,
+        lambda s, r, now: service.cancel_balance_credit(
+            s, r, body.credit_id, reason=body.reason, by=principal.key_id, now=now
+        ),
     )
 
 

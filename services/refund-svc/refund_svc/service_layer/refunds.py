@@ -9,7 +9,8 @@ requests can never hold the same units and a repeated callback or timer moves no
 Agreement with settlement and logistics is by events: RefundRequested freezes the amount in
 settlement and pauses auto-confirm in logistics; RefundCompleted reverses it (or claws it back
 after payout); RefundClosed releases it. BalanceCreditRequested asks the platform to credit a
-buyer's balance (settlement delivers it to the platform's webhook endpoint).
+buyer's balance (settlement delivers it to the platform's webhook endpoint), again as a reminder
+once the answer is overdue; BalanceCreditCancelled tells it ops cancelled one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from refund_svc.adapters.tables import ParkedEventRow, RefundHistoryRow, RefundOrderRow, RefundRow
+from refund_svc.domain import balance_credits
 from refund_svc.domain.amounts import (
     OrderLine,
     ReasonCode,
@@ -37,12 +39,15 @@ from refund_svc.domain.amounts import (
     quote,
     take,
 )
+from refund_svc.domain.balance_credits import Answer, BalanceCredit, CreditRefused
 from refund_svc.domain.channels import (
+    BALANCE,
     PROVIDER_CHANNELS,
     RefundRoute,
     Resolution,
     ResolutionKind,
     UnknownChannel,
+    refunded_via,
     route_of,
 )
 from refund_svc.domain.workflow import (
@@ -244,11 +249,12 @@ async def _apply_order_fact(session: AsyncSession, envelope: EventEnvelope, *, n
         if row.last_signed_off_at is None or signed.signed_off_at > row.last_signed_off_at:
             row.last_signed_off_at = signed.signed_off_at
     elif envelope.event_type == contracts.OrderCancelled.event_type:
-        await _refund_cancellation(session, row, read_payload(envelope.payload, contracts.OrderCancelled), now=now)
+        cancelled = read_payload(envelope.payload, contracts.OrderCancelled)
+        await _refund_cancellation(session, row, cancelled, now=now, deadlines=rules.deadlines)
 
 
 async def _refund_cancellation(
-    session: AsyncSession, row: RefundOrderRow, event: contracts.OrderCancelled, *, now: datetime
+    session: AsyncSession, row: RefundOrderRow, event: contracts.OrderCancelled, *, now: datetime, deadlines: Deadlines
 ) -> None:
     """A cancellation before dispatch refunds every unit not yet refunded, and the shipping fee,
     at once and without asking the merchant."""
@@ -265,7 +271,8 @@ async def _refund_cancellation(
         refund_id=f"RF-cancel-{event.order_id}"[:64],
         now=now,
     )
-    await _approve(session, refund, how="automatic", by=event.cancelled_by, now=now, deadlines=Deadlines())
+    # straight to the money (no merchant to wait for); a balance credit gets its answer deadline
+    await _approve(session, refund, how="automatic", by=event.cancelled_by, now=now, deadlines=deadlines)
 
 
 async def on_return_parcel_status(
@@ -678,7 +685,14 @@ async def _start_refunding(
         {"provider_request_id": refund.provider_request_id},
     )
     if refund.refund_minor == 0:  # fully discounted units: nothing to send, nothing to wait for
-        await _complete(session, refund, provider_reference="none: nothing to pay back", now=now)
+        await _complete(
+            session,
+            refund,
+            provider_reference="none: nothing to pay back",
+            now=now,
+            via=RefundedVia.ORIGINAL_CHANNEL,
+            to_channel=None,
+        )
         return
     order = await _order(session, refund.order_id)
     assert order is not None
@@ -688,7 +702,7 @@ async def _start_refunding(
         await _fail(session, refund, str(error), permanent=True, by="system", now=now)
         return
     if route is RefundRoute.PLATFORM_BALANCE:
-        await _request_balance_credit(session, refund, order, now=now)
+        await _request_balance_credit(session, refund, order, now=now, deadlines=deadlines)
     else:
         await schedule_timer(session, REFUND_SEND, refund.provider_request_id, now)
 
@@ -699,35 +713,77 @@ def _channel(refund: RefundRow, order: RefundOrderRow) -> str:
 
 
 async def _request_balance_credit(
-    session: AsyncSession, refund: RefundRow, order: RefundOrderRow, *, now: datetime
+    session: AsyncSession, refund: RefundRow, order: RefundOrderRow, *, now: datetime, deadlines: Deadlines
 ) -> None:
     """The platform owns the buyer's balance: ask it to credit the refund and wait for its
-    acknowledgement (one credit id per attempt, so an acknowledgement names what it settles)."""
+    acknowledgement until the answer is due (one credit id per attempt, so an acknowledgement
+    names what it settles); at the due time the platform is reminded (deadline_passed)."""
     assert refund.provider_request_id is not None
-    buyer_ref = order.buyer_ref or ""
-    refund.balance_credit = {
-        "credit_id": refund.provider_request_id,
-        "buyer_ref": buyer_ref,
-        "amount_minor": refund.refund_minor,
-        "currency": refund.currency,
-        "requested_at": now.isoformat(),
-    }
-    refund.waiting_for = "platform"
-    _history(session, refund, "balance_credit_requested", "system", now, dict(refund.balance_credit))
-    await _emit(
-        session,
-        contracts.BalanceCreditRequested(
-            order_id=refund.order_id,
-            merchant_id=refund.merchant_id,
-            refund_id=refund.refund_id,
-            credit_id=refund.provider_request_id,
-            buyer_ref=buyer_ref,
-            currency=refund.currency,
-            amount_minor=refund.refund_minor,
-            requested_at=now,
-        ),
-        now,
+    current, earlier = _credits(refund)
+    if current is not None and current.credit_id != refund.provider_request_id:
+        earlier = [*earlier, balance_credits.as_record(current)]  # kept: a late answer is judged by it
+    credit = balance_credits.request(
+        refund.provider_request_id,
+        order.buyer_ref or "",
+        refund.refund_minor,
+        refund.currency,
+        now=now,
+        answer_within=deadlines.balance_credit_answer,
     )
+    _keep_credits(refund, credit, earlier)
+    refund.waiting_for = "platform"
+    refund.deadline_at = credit.answer_by
+    assert credit.answer_by is not None
+    await schedule_timer(
+        session,
+        REFUND_DEADLINE,
+        f"{refund.refund_id}@{RefundStatus.REFUNDING.value}@{credit.credit_id}",
+        credit.answer_by,
+        {"refund_id": refund.refund_id, "status": RefundStatus.REFUNDING.value, "credit_id": credit.credit_id},
+    )
+    _history(session, refund, "balance_credit_requested", "system", now, balance_credits.as_record(credit))
+    await _emit(session, _credit_requested(refund, credit), now)
+
+
+def _credit_requested(refund: RefundRow, credit: BalanceCredit) -> contracts.BalanceCreditRequested:
+    return contracts.BalanceCreditRequested(
+        order_id=refund.order_id,
+        merchant_id=refund.merchant_id,
+        refund_id=refund.refund_id,
+        credit_id=credit.credit_id,
+        buyer_ref=credit.buyer_ref,
+        currency=credit.currency,
+        amount_minor=credit.amount_minor,
+        requested_at=credit.requested_at,
+        answer_by=credit.answer_by,
+        reminder=credit.reminders,
+    )
+
+
+def _credits(refund: RefundRow) -> tuple[BalanceCredit | None, list[dict[str, Any]]]:
+    """The refund's latest balance credit, and its earlier ones as kept."""
+    if not refund.balance_credit:
+        return None, []
+    return balance_credits.from_record(refund.balance_credit), list(refund.balance_credit.get("earlier", []))
+
+
+def _keep_credits(refund: RefundRow, credit: BalanceCredit, earlier: list[dict[str, Any]]) -> None:
+    refund.balance_credit = {**balance_credits.as_record(credit), **({"earlier": earlier} if earlier else {})}
+
+
+async def _remind_of_overdue_credit(session: AsyncSession, refund: RefundRow, credit_id: str, *, now: datetime) -> None:
+    """The platform's answer is overdue: the refund breaches its SLA from now (its deadline has
+    passed) and the platform is notified again, once; ops may now cancel the credit."""
+    credit, earlier = _credits(refund)
+    if credit is None or credit.credit_id != credit_id or not credit.overdue(now):
+        return  # answered, cancelled or superseded before its deadline
+    credit = balance_credits.reminded(credit)
+    _keep_credits(refund, credit, earlier)
+    refund.updated_at = now
+    _history(
+        session, refund, "balance_credit_overdue", "system", now, {"credit_id": credit_id, "reminder": credit.reminders}
+    )
+    await _emit(session, _credit_requested(refund, credit), now)
 
 
 async def _move(
@@ -812,13 +868,21 @@ async def deadline_passed(session: AsyncSession, timer: DueTimer, *, now: dateti
             by="system",
             now=now,
         )
+    elif status is RefundStatus.REFUNDING:
+        await _remind_of_overdue_credit(session, refund, str(timer.payload.get("credit_id")), now=now)
 
 
 # --- execution through the refund provider ---------------------------------------------------
 
 
 async def send_refund(
-    session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, callback_url: str, now: datetime
+    session: AsyncSession,
+    timer: DueTimer,
+    *,
+    provider: ProviderClient,
+    callback_url: str,
+    now: datetime,
+    deadlines: Deadlines,
 ) -> None:
     """Send (or re-send) one attempt. An outage raises and the timer retries; the provider
     deduplicates on the request id, so a resend after a crash never refunds twice."""
@@ -833,7 +897,7 @@ async def send_refund(
     assert order is not None
     channel = _channel(refund, order)
     if channel not in PROVIDER_CHANNELS:  # sent before balance refunds had their own route
-        await _request_balance_credit(session, refund, order, now=now)
+        await _request_balance_credit(session, refund, order, now=now, deadlines=deadlines)
         return
     body = {
         "request_id": refund.provider_request_id,
@@ -907,14 +971,30 @@ async def _settle(session: AsyncSession, refund: RefundRow, outcome: ProviderSta
     if outcome.provider_reference:
         refund.provider_reference = outcome.provider_reference
     if outcome.status == "paid":
-        via = RefundedVia.OTHER_CHANNEL if refund.beneficiary_channel else RefundedVia.ORIGINAL_CHANNEL
-        await _complete(session, refund, provider_reference=refund.provider_reference or "", now=now, via=via)
+        order = await _order(session, refund.order_id)
+        assert order is not None
+        paid_to = _channel(refund, order)
+        await _complete(
+            session,
+            refund,
+            provider_reference=refund.provider_reference or "",
+            now=now,
+            via=refunded_via(paid_to, chosen_by_ops=refund.beneficiary_channel is not None),
+            to_channel=paid_to,
+        )
     elif outcome.status == "failed":
         await _fail(session, refund, outcome.reason or "failed", permanent=False, by="provider", now=now)
 
 
 async def _fail(
-    session: AsyncSession, refund: RefundRow, reason: str, *, permanent: bool, by: str, now: datetime
+    session: AsyncSession,
+    refund: RefundRow,
+    reason: str,
+    *,
+    permanent: bool,
+    by: str,
+    now: datetime,
+    action: str | None = None,
 ) -> None:
     refund.failure_reason = reason
     refund.failure_permanent = permanent
@@ -922,7 +1002,7 @@ async def _fail(
         session,
         refund,
         RefundStatus.REFUND_FAILED,
-        "provider_refused" if permanent else "provider_failed",
+        action or ("provider_refused" if permanent else "provider_failed"),
         by,
         now,
         Deadlines(),
@@ -936,10 +1016,13 @@ async def _complete(
     *,
     provider_reference: str,
     now: datetime,
-    via: RefundedVia = RefundedVia.ORIGINAL_CHANNEL,
+    via: RefundedVia,
+    to_channel: str | None,
     by: str = "provider",
-    resolution: Resolution | None = None,
 ) -> None:
+    """``to_channel``: the payment channel the money went to (null: offline or nothing to pay).
+    A refund ops settled another way names them and their reason (``refund.resolution``)."""
+    resolution = refund.resolution or {}
     refund.outcome = "completed"
     refund.closed_at = now
     refund.provider_reference = provider_reference
@@ -968,8 +1051,9 @@ async def _complete(
             provider_reference=provider_reference,
             completed_at=now,
             refunded_via=via,
-            resolved_by=resolution.by if resolution else None,
-            resolution_reason=resolution.reason if resolution else None,
+            resolved_by=resolution.get("by"),
+            resolution_reason=resolution.get("reason"),
+            refunded_to_channel=to_channel,
         ),
         now,
     )
@@ -997,47 +1081,38 @@ async def acknowledge_balance_credit(
 ) -> RefundRow:
     """The platform credited the buyer's balance (the refund completes) or declined to (it fails,
     for ops to settle another way). Idempotent: the same answer again returns the refund as it is.
-    Raises RefundRuleViolation: 409 when the refund is not waiting for this balance credit or it
-    was answered otherwise before; 422 when the answer names another buyer or amount than asked."""
-    credit = refund.balance_credit or {}
-    if credit.get("credit_id") == ack.credit_id and "answered_at" in credit:
-        if (credit.get("credited"), credit.get("credit_reference")) != (ack.credited, ack.credit_reference):
+    Judged under the refund's row lock against ops' cancellation: whichever comes first wins.
+    Raises RefundRuleViolation: 409 ``credit-cancelled`` when ops cancelled the credit (the
+    platform must not apply it, or must reverse it), 409 ``credit-already-answered`` for another
+    answer than the first, 409 when the refund is not waiting for this balance credit, 422 when
+    the answer names another buyer or amount than asked."""
+    current, earlier = _credits(refund)
+    named = _credit_named(current, earlier, ack.credit_id)
+    if named is None:
+        if current is None or refund.waiting_for != "platform":
             raise RefundRuleViolation(
                 409,
-                "credit-already-answered",
-                f"credit {ack.credit_id} was already answered: credited {credit.get('credited')}, "
-                f"reference {credit.get('credit_reference')}",
-                "credit_id",
+                "not-a-balance-credit",
+                f"refund {refund.refund_id} is not waiting for a balance credit",
+                "status",
             )
-        return refund
-    _check(Action.ACKNOWLEDGE_CREDIT, refund)
-    if not credit or refund.waiting_for != "platform":
-        raise RefundRuleViolation(
-            409,
-            "not-a-balance-credit",
-            f"refund {refund.refund_id} is being paid back through the refund provider, not as a balance credit",
-            "status",
-        )
-    if ack.credit_id != credit["credit_id"]:
         raise RefundRuleViolation(
             409,
             "not-the-open-credit",
-            f"credit {ack.credit_id} is not the one open for refund {refund.refund_id} ({credit['credit_id']})",
+            f"credit {ack.credit_id} is not the one open for refund {refund.refund_id} ({current.credit_id})",
             "credit_id",
         )
-    for field, value in (("buyer_ref", ack.buyer_ref), ("amount_minor", ack.amount_minor)):
-        if value != credit[field]:
-            raise RefundRuleViolation(
-                422, "credit-mismatch", f"{field} {value!r} is not the credit asked for ({credit[field]!r})", field
-            )
-    refund.balance_credit = {
-        **credit,
-        "credited": ack.credited,
-        "credit_reference": ack.credit_reference,
-        "reason": ack.reason,
-        "answered_by": ack.by,
-        "answered_at": now.isoformat(),
-    }
+    answer = Answer(credited=ack.credited, credit_reference=ack.credit_reference, reason=ack.reason, by=ack.by)
+    try:
+        answered = balance_credits.answered(named, answer, ack.buyer_ref, ack.amount_minor, now)
+    except CreditRefused as refused:
+        raise RefundRuleViolation(refused.status, refused.code, refused.message, refused.field) from refused
+    if answered is named:
+        return refund  # the same answer again
+    if named is not current:  # an earlier credit was answered or cancelled before it was superseded
+        raise RefundRuleViolation(409, "not-the-open-credit", f"credit {ack.credit_id} is not open", "credit_id")
+    _check(Action.ACKNOWLEDGE_CREDIT, refund)
+    _keep_credits(refund, answered, earlier)
     if ack.credited:
         assert ack.credit_reference is not None
         await _complete(
@@ -1046,6 +1121,7 @@ async def acknowledge_balance_credit(
             provider_reference=ack.credit_reference,
             now=now,
             via=RefundedVia.PLATFORM_BALANCE,
+            to_channel=BALANCE,
             by=ack.by,
         )
     else:
@@ -1057,6 +1133,69 @@ async def acknowledge_balance_credit(
             by=ack.by,
             now=now,
         )
+    return refund
+
+
+def _credit_named(current: BalanceCredit | None, earlier: list[dict[str, Any]], credit_id: str) -> BalanceCredit | None:
+    if current is not None and current.credit_id == credit_id:
+        return current
+    for record in earlier:
+        if record["credit_id"] == credit_id:
+            return balance_credits.from_record(record)
+    return None
+
+
+async def cancel_balance_credit(
+    session: AsyncSession, refund: RefundRow, credit_id: str, *, reason: str, by: str, now: datetime
+) -> RefundRow:
+    """Ops cancel a balance credit the platform left unanswered past its deadline: the refund
+    fails (waiting for ops: a retry asks the platform again under a new credit id; a resolution
+    settles it another way) and the platform is told not to apply it. Recorded with who and why.
+    Idempotent for the same credit. Judged under the refund's row lock against the platform's
+    answer: whichever comes first wins. Raises RefundRuleViolation: 409 ``credit-already-answered``
+    when the platform answered first, 409 ``credit-not-overdue`` before the deadline, 409 when
+    the refund has no such open credit."""
+    current, earlier = _credits(refund)
+    named = _credit_named(current, earlier, credit_id)
+    if named is None or current is None:
+        raise RefundRuleViolation(
+            409, "not-the-open-credit", f"refund {refund.refund_id} has no balance credit {credit_id}", "credit_id"
+        )
+    try:
+        cancelled = balance_credits.cancelled(named, by=by, reason=reason, now=now)
+    except CreditRefused as refused:
+        raise RefundRuleViolation(refused.status, refused.code, refused.message, refused.field) from refused
+    if cancelled is named:
+        return refund  # cancelled before
+    if named is not current:
+        raise RefundRuleViolation(409, "not-the-open-credit", f"credit {credit_id} is not open", "credit_id")
+    _check(Action.CANCEL_CREDIT, refund)
+    _keep_credits(refund, cancelled, earlier)
+    await _emit(
+        session,
+        contracts.BalanceCreditCancelled(
+            order_id=refund.order_id,
+            merchant_id=refund.merchant_id,
+            refund_id=refund.refund_id,
+            credit_id=credit_id,
+            buyer_ref=cancelled.buyer_ref,
+            currency=cancelled.currency,
+            amount_minor=cancelled.amount_minor,
+            cancelled_by=by,
+            reason=reason,
+            cancelled_at=now,
+        ),
+        now,
+    )
+    await _fail(
+        session,
+        refund,
+        f"ops cancelled balance credit {credit_id}, unanswered since {cancelled.requested_at.isoformat()}: {reason}",
+        permanent=False,
+        by=by,
+        now=now,
+        action="balance_credit_cancelled",
+    )
     return refund
 
 
@@ -1092,8 +1231,8 @@ async def resolve(
             provider_reference=f"offline:{resolution.reference}",
             now=now,
             via=RefundedVia.OFFLINE,
+            to_channel=None,
             by=resolution.by,
-            resolution=resolution,
         )
     else:
         await _close(session, refund, outcome="closed_by_ops", reason=resolution.reason, by=resolution.by, now=now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, LargeBinary, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, LargeBinary, Table, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -267,7 +267,15 @@ class NotificationRow(SettlementTable, table=True):
     same on every retry so the merchant can deduplicate."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("notifications_merchant", "merchant_id", "created_at"),)
+    __table_args__ = (
+        Index("notifications_merchant", "merchant_id", "created_at"),
+        Index(
+            "notifications_awaiting_endpoint",
+            "merchant_id",
+            "created_at",
+            postgresql_where=text("awaiting_endpoint_since is not null"),
+        ),
+    )
 
     notification_id: str = Field(primary_key=True)
     merchant_id: str
@@ -277,6 +285,9 @@ class NotificationRow(SettlementTable, table=True):
     delivered_at: datetime | None = _timestamp(nullable=True)
     gave_up_at: datetime | None = _timestamp(nullable=True)
     attempts: int = 0
+    # Kept for a recipient with no endpoint (the platform's: see service_layer/notifications.py);
+    # sent when it sets one.
+    awaiting_endpoint_since: datetime | None = _timestamp(nullable=True)
 
 
 class NotificationAttemptRow(SettlementTable, table=True):

@@ -41,6 +41,9 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     async def balance_credit_requested(session: AsyncSession, envelope: EventEnvelope) -> None:
         await refunds.on_balance_credit_requested(session, envelope, now=runtime.clock.now())
 
+    async def balance_credit_cancelled(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await refunds.on_balance_credit_cancelled(session, envelope, now=runtime.clock.now())
+
     async def order_progress(session: AsyncSession, envelope: EventEnvelope) -> None:
         await progress.record_progress(session, envelope, now=runtime.clock.now())
 
@@ -63,6 +66,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                 contracts.RefundCompleted.event_type: depends_on_order,
                 contracts.RefundClosed.event_type: depends_on_order,
                 contracts.BalanceCreditRequested.event_type: balance_credit_requested,
+                contracts.BalanceCreditCancelled.event_type: balance_credit_cancelled,
                 **dict.fromkeys(refunds.PROGRESS_EVENTS, depends_on_order),
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress),
             },

@@ -338,7 +338,8 @@ async def set_webhook_endpoint(
 ) -> dict[str, str]:
     """Notifications (settlement.available, payout.paid/failed/returned) are signed per the
     Standard Webhooks specification with the secret returned here, once; setting the endpoint
-    again issues a new secret."""
+    again issues a new secret. What happened before the first endpoint was set is not sent (the
+    balances, payouts and statements show it)."""
     _own(principal, merchant_id)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
@@ -360,16 +361,30 @@ async def set_platform_webhook_endpoint(
     ``refund.balance_credit_requested`` with data {refund_id, order_id, merchant_id, credit_id,
     buyer_ref, amount_minor, currency} — "credit buyer X's balance (余额) with N fen for refund R".
     It answers each with POST /v1/refunds/{refund_id}/balance-credit on refund-svc, which completes
-    the refund. Signed per Standard Webhooks with the secret returned here, once; setting the
-    endpoint again issues a new secret. A credit requested before an endpoint is set is not
-    notified: the platform finds it in refund-svc's GET /v1/refunds (status refunding, waiting for
-    the platform)."""
+    the refund; an unanswered credit is notified again once its answer is overdue (with
+    ``reminder`` counting), and ``refund.balance_credit_cancelled`` says ops cancelled one (it must
+    not be applied, or be reversed). Signed per Standard Webhooks with the secret returned here,
+    once; setting the endpoint again issues a new secret. Nothing is lost without an endpoint:
+    notifications meanwhile are kept (``awaiting_endpoint_since`` in GET /v1/platform/notifications)
+    and sent to the endpoint set here, oldest first."""
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(
             session, notifications.PLATFORM_RECIPIENT, body.url, now=runtime.clock.now()
         )
     return {"url": body.url, "secret": secret}
+
+
+@router.delete("/platform/webhook-endpoint", status_code=204, summary="Stop sending the platform's notifications")
+async def remove_platform_webhook_endpoint(request: Request, principal: PlatformOnly) -> Response:
+    """E.g. while the platform moves its backend: notifications meanwhile are kept and sent once
+    an endpoint is set again. 404 when none is set."""
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        removed = await notifications.remove_endpoint(session, notifications.PLATFORM_RECIPIENT)
+    if not removed:
+        raise NotFound("webhook endpoint", "platform")
+    return Response(status_code=204)
 
 
 @router.get("/platform/notifications", summary="The platform's notifications and their delivery attempts")
@@ -413,6 +428,7 @@ async def _notifications_of(request: Request, recipient: str) -> list[dict[str, 
             "payload": row.payload,
             "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
             "gave_up_at": row.gave_up_at.isoformat() if row.gave_up_at else None,
+            "awaiting_endpoint_since": row.awaiting_endpoint_since.isoformat() if row.awaiting_endpoint_since else None,
             "attempts": by_notification.get(row.notification_id, []),
         }
         for row in rows

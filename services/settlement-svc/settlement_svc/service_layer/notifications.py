@@ -8,7 +8,20 @@ POST to the merchant's endpoint with ``webhook-id`` / ``webhook-timestamp`` /
 
 The platform (the marketplace's backend) receives its notifications the same way, as the
 recipient ``PLATFORM_RECIPIENT`` (a name no merchant can have: merchant ids start with a letter
-or digit): a balance credit to apply for a refund (``refund.balance_credit_requested``).
+or digit): a balance credit to apply for a refund (``refund.balance_credit_requested``, again as a
+reminder once its answer is overdue) and a credit ops cancelled (``refund.balance_credit_cancelled``).
+
+Without an endpoint, the two kinds of recipient differ, on purpose:
+- The platform's notifications ask for an action only the platform can take (credit a buyer's
+  balance), and a refund waits on each: one is never dropped. Without an endpoint it is kept,
+  ``awaiting_endpoint_since``, and delivered once the platform sets one (also when the endpoint
+  was removed while a delivery was being retried).
+- A merchant's notifications report what its own API shows too (balances, payouts with their
+  status and reason, statements), and a merchant without an endpoint has not asked to be pushed:
+  none is written for it (as with Stripe's or GitHub's webhooks, an endpoint receives what happens
+  from its registration on). Keeping them would write a row per hold release for every merchant
+  that never sets one, on the settlement's hottest path, and greet a new endpoint with months of
+  stale news.
 """
 
 from __future__ import annotations
@@ -20,12 +33,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from standardwebhooks import Webhook
 
 from settlement_svc.adapters.tables import NotificationAttemptRow, NotificationRow, WebhookEndpointRow
 from shipsettle_shared.envelope import uuid7
-from shipsettle_shared.timers import DueTimer, schedule_timer
+from shipsettle_shared.timers import DueTimer, schedule_timer, schedule_timers
 
 NOTIFY = "notify"
 MAX_ATTEMPTS = 15
@@ -36,30 +51,84 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-async def set_endpoint(session: AsyncSession, merchant_id: str, url: str, *, now: datetime) -> str:
-    """Register or change the endpoint; a new secret each time (shown once)."""
+def kept_without_endpoint(recipient: str) -> bool:
+    """Whether a notification for ``recipient`` waits for an endpoint (see the module docstring)."""
+    return recipient == PLATFORM_RECIPIENT
+
+
+async def set_endpoint(session: AsyncSession, recipient: str, url: str, *, now: datetime) -> str:
+    """Register or change the endpoint; a new secret each time (shown once). Notifications kept
+    while the recipient had none are sent to it now, oldest first."""
     secret = new_secret()
-    await session.merge(WebhookEndpointRow(merchant_id=merchant_id, url=url, secret=secret, updated_at=now))
+    await _lock_recipient(session, recipient)
+    await session.merge(WebhookEndpointRow(merchant_id=recipient, url=url, secret=secret, updated_at=now))
+    kept = list(
+        (
+            await session.execute(
+                select(NotificationRow)
+                .where(
+                    col(NotificationRow.merchant_id) == recipient,
+                    col(NotificationRow.awaiting_endpoint_since).is_not(None),
+                )
+                .order_by(col(NotificationRow.created_at))
+                .with_for_update()
+            )
+        ).scalars()
+    )
+    for notification in kept:
+        notification.awaiting_endpoint_since = None
+    # a key of its own: the kept notification's earlier timers (if any) have fired
+    await schedule_timers(session, NOTIFY, [(f"{n.notification_id}#endpoint-{uuid7().hex}", now, None) for n in kept])
     return secret
 
 
+async def _lock_recipient(session: AsyncSession, recipient: str) -> None:
+    """Taken by whoever sets an endpoint and by whoever keeps a notification for want of one, so
+    a notification kept meanwhile is either seen by the new endpoint's sweep or sees the endpoint
+    (never committed as kept just after the sweep looked)."""
+    await session.execute(text("select pg_advisory_xact_lock(hashtext(:r))"), {"r": f"notifications:{recipient}"})
+
+
+async def _endpoint_of(session: AsyncSession, recipient: str) -> WebhookEndpointRow | None:
+    endpoint = await session.get(WebhookEndpointRow, recipient)
+    if endpoint is not None or not kept_without_endpoint(recipient):
+        return endpoint
+    await _lock_recipient(session, recipient)
+    # a new statement: sees an endpoint committed while this waited for the lock
+    found = await session.execute(select(WebhookEndpointRow).where(col(WebhookEndpointRow.merchant_id) == recipient))
+    return found.scalar_one_or_none()
+
+
+async def remove_endpoint(session: AsyncSession, recipient: str) -> bool:
+    """Stop sending; what comes meanwhile is kept (for the platform) until an endpoint is set."""
+    endpoint = await session.get(WebhookEndpointRow, recipient, with_for_update=True)
+    if endpoint is None:
+        return False
+    await session.delete(endpoint)
+    return True
+
+
 async def notify(
-    session: AsyncSession, merchant_id: str, event_type: str, data: dict[str, Any], *, now: datetime
+    session: AsyncSession, recipient: str, event_type: str, data: dict[str, Any], *, now: datetime
 ) -> None:
-    """Queue a notification if the merchant has an endpoint (in the caller's transaction)."""
-    if await session.get(WebhookEndpointRow, merchant_id) is None:
+    """Queue a notification (in the caller's transaction): sent now if the recipient has an
+    endpoint; else kept until it sets one (the platform), or not written (a merchant)."""
+    has_endpoint = await _endpoint_of(session, recipient) is not None
+    if not has_endpoint and not kept_without_endpoint(recipient):
         return
     notification_id = f"msg_{uuid7().hex}"
     session.add(
         NotificationRow(
             notification_id=notification_id,
-            merchant_id=merchant_id,
+            merchant_id=recipient,
             event_type=event_type,
             payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
             created_at=now,
+            awaiting_endpoint_since=None if has_endpoint else now,
         )
     )
-    await schedule_timer(session, NOTIFY, f"{notification_id}#0", now)
+    if has_endpoint:
+        await schedule_timer(session, NOTIFY, f"{notification_id}#0", now)
 
 
 async def deliver(session: AsyncSession, timer: DueTimer, *, http: httpx.AsyncClient, now: datetime) -> None:
@@ -67,9 +136,9 @@ async def deliver(session: AsyncSession, timer: DueTimer, *, http: httpx.AsyncCl
     notification = await session.get(NotificationRow, notification_id, with_for_update=True)
     if notification is None or notification.delivered_at is not None or notification.gave_up_at is not None:
         return
-    endpoint = await session.get(WebhookEndpointRow, notification.merchant_id)
-    if endpoint is None:
-        notification.gave_up_at = now
+    endpoint = await _endpoint_of(session, notification.merchant_id)
+    if endpoint is None:  # removed since it was queued: kept for the next one, never dropped
+        notification.awaiting_endpoint_since = now
         return
     body = json.dumps(notification.payload, ensure_ascii=False, separators=(",", ":"))
     # The signature's timestamp is transport time, checked against the receiver's wall clock:

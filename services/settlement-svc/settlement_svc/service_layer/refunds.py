@@ -19,7 +19,11 @@ merchant's money in agreement with it (SPEC section 3).
   A failed refund ops settled offline is completed like any other (its resolver and reason in
   the description).
 - BalanceCreditRequested: the platform is asked to credit a buyer's balance: notified at its
-  webhook endpoint (``refund.balance_credit_requested``); the freeze stays until the completion.
+  webhook endpoint (``refund.balance_credit_requested``; again with ``reminder`` n once its
+  answer is overdue); the freeze stays until the completion.
+- BalanceCreditCancelled: ops cancelled an unanswered credit: the platform is notified
+  (``refund.balance_credit_cancelled``: do not apply it, reverse it if applied); the freeze stays
+  until ops settle the refund (its completion or closing).
 - RefundClosed: nothing moved for the buyer: frozen → available (also when ops close a failed
   refund).
 After a refund ends, holds that fell due meanwhile are released if no refund remains open.
@@ -191,7 +195,33 @@ async def on_balance_credit_requested(session: AsyncSession, envelope: EventEnve
             "buyer_ref": event.buyer_ref,
             "amount_minor": event.amount_minor,
             "currency": event.currency,
+            "answer_by": event.answer_by.isoformat() if event.answer_by else None,
+            "reminder": event.reminder,
             "acknowledge": f"POST /v1/refunds/{event.refund_id}/balance-credit (refund-svc)",
+        },
+        now=now,
+    )
+
+
+async def on_balance_credit_cancelled(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+    """Tell the platform not to apply a credit ops cancelled (and to reverse it if it did: its
+    acknowledgement is refused now). Nothing moves here: the refund stays open until ops settle it."""
+    event = read_payload(envelope.payload, contracts.BalanceCreditCancelled)
+    await notifications.notify(
+        session,
+        notifications.PLATFORM_RECIPIENT,
+        "refund.balance_credit_cancelled",
+        {
+            "refund_id": event.refund_id,
+            "order_id": event.order_id,
+            "merchant_id": event.merchant_id,
+            "credit_id": event.credit_id,
+            "buyer_ref": event.buyer_ref,
+            "amount_minor": event.amount_minor,
+            "currency": event.currency,
+            "cancelled_at": event.cancelled_at.isoformat(),
+            "reason": event.reason,
+            "do": "do not apply this credit; if it was applied, reverse it",
         },
         now=now,
     )
