@@ -17,7 +17,7 @@ once, so applications are approved at once; no webhook endpoint):
 Round trips are what the client sends (SQLAlchemy's engine events: each statement, an
 executemany once, BEGIN, COMMIT and savepoints). Statements are the database's own count
 (``pg_stat_statements`` calls in this run's database only, reset before each step: BEGIN, COMMIT
-and a deferred trigger's statements included, each row of an executemany counted, savepoints
+and a deferred trigger's statements at commit included, each row of an executemany counted, savepoints
 not, as bench-lifecycle counts). CPU is this process's (``time.process_time``) over the step, so
 other work on the machine does not count.
 
@@ -389,7 +389,7 @@ class Harness:
 
         async def answer() -> None:
             for body, headers in callbacks:
-                outcome = verified_callback(body, headers, runtime.settings.payout_callback_secret, "payout")
+                outcome = verified_callback(body, headers, DEVELOPMENT_CALLBACK_SECRET, "payout")
                 async with unit_of_work(runtime.sessions) as session:
                     assert await payouts.apply_provider_outcome(session, outcome, now=self.clock.now())
 
