@@ -44,10 +44,17 @@ async def set_endpoint(session: AsyncSession, merchant_id: str, url: str, *, now
 
 
 async def notify(
-    session: AsyncSession, merchant_id: str, event_type: str, data: dict[str, Any], *, now: datetime
+    session: AsyncSession,
+    merchant_id: str,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    now: datetime,
+    endpoint_known: bool = False,
 ) -> None:
-    """Queue a notification if the merchant has an endpoint (in the caller's transaction)."""
-    if await session.get(WebhookEndpointRow, merchant_id) is None:
+    """Queue a notification if the merchant has an endpoint (in the caller's transaction).
+    ``endpoint_known``: the caller read in this transaction that it has one."""
+    if not endpoint_known and await session.get(WebhookEndpointRow, merchant_id) is None:
         return
     notification_id = f"msg_{uuid7().hex}"
     session.add(

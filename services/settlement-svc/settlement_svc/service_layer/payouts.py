@@ -43,9 +43,10 @@ from settlement_svc.domain.payouts import (
     MAX_VOUCHER_BYTES,
     AccountType,
     ApplicationStatus,
+    ApplicationTerms,
     ReviewRules,
     account_number_problems,
-    review_reasons,
+    application_terms,
     voucher_type,
 )
 from settlement_svc.service_layer import notifications
@@ -203,81 +204,56 @@ async def apply_for_settlement(
         )
     )
     flagged = await session.get(MerchantFlagRow, command.merchant_id)
-    deducted = min(max(0, -balances["negative_balance"]), amount)
-    net = amount - deducted
-    # Review looks at what would leave for the bank; nothing leaves when the debt takes it all.
-    reasons = (
-        review_reasons(
-            amount_minor=net,
-            first_payout_to_account=paid_before is None,
-            risk_flagged=flagged is not None,
-            voucher_count=len(command.voucher_ids),
-            rules=rules,
-        )
-        if net
-        else []
-    )
-    status = ApplicationStatus.IN_REVIEW if reasons else ApplicationStatus.APPROVED if net else ApplicationStatus.PAID
-    application = ApplicationRow(
-        application_id=f"SA-{uuid.uuid4().hex[:12]}",
-        merchant_id=command.merchant_id,
-        bank_account_id=account.bank_account_id,
+    terms = application_terms(
         amount_minor=amount,
-        clawback_deducted_minor=deducted,
-        currency="CNY",
-        order_ids=[],
-        voucher_ids=list(command.voucher_ids),
-        status=status.value,
-        review_reasons=reasons,
-        decision_reason=None if net else "the whole amount paid back the negative balance; nothing to send",
-        created_at=now,
-        updated_at=now,
+        negative_balance_minor=balances["negative_balance"],
+        first_payout_to_account=paid_before is None,
+        risk_flagged=flagged is not None,
+        voucher_count=len(command.voucher_ids),
+        rules=rules,
     )
+    application = new_application(command.merchant_id, account.bank_account_id, terms, command.voucher_ids, now=now)
     session.add(application)
     await session.flush()
-    merchant = command.merchant_id
-    await repository.post(
-        transaction(
-            f"apply:{application.application_id}",
-            "apply",
-            merchant,
-            [
-                (merchant_account(merchant, MerchantAccount.AVAILABLE), -amount),
-                (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), deducted),
-                (merchant_account(merchant, MerchantAccount.IN_PAYOUT), net),
-            ],
-            description=f"settlement application {application.application_id}"
-            + (f": {amount} applied, {deducted} claw-back deducted, {net} to pay out" if deducted else ""),
-        ),
-        now=now,
-    )
+    await repository.post(apply_transaction(application), now=now)
     return application
 
 
-async def auto_apply(
-    session: AsyncSession, merchant_id: str, *, now: datetime, rules: ReviewRules
-) -> ApplicationRow | None:
-    """The merchant's policy applies for it when funds become available: everything available,
-    to its most recently verified account, through the same review rules as a manual one.
-    Nothing happens without a verified account or below the minimum payout."""
-    policy = await SettlementRepository(session).policy(merchant_id, now)
-    if not policy.auto_apply:
-        return None
-    account = (
-        await session.execute(
-            select(BankAccountRow)
-            .where(col(BankAccountRow.merchant_id) == merchant_id, col(BankAccountRow.status) == "verified")
-            .order_by(col(BankAccountRow.verified_at).desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-    if account is None:
-        return None
-    available = (await SettlementRepository(session).merchant_balances(merchant_id))["available"]
-    if available < max(policy.min_payout_minor, 1):
-        return None
-    return await apply_for_settlement(
-        session, Apply(merchant_id, account.bank_account_id, None, []), now=now, rules=rules
+def new_application(
+    merchant_id: str, bank_account_id: str, terms: ApplicationTerms, voucher_ids: list[str], *, now: datetime
+) -> ApplicationRow:
+    return ApplicationRow(
+        application_id=f"SA-{uuid.uuid4().hex[:12]}",
+        merchant_id=merchant_id,
+        bank_account_id=bank_account_id,
+        amount_minor=terms.amount_minor,
+        clawback_deducted_minor=terms.clawback_deducted_minor,
+        currency="CNY",
+        order_ids=[],
+        voucher_ids=list(voucher_ids),
+        status=terms.status.value,
+        review_reasons=terms.review_reasons,
+        decision_reason=terms.decision_reason,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def apply_transaction(application: ApplicationRow) -> LedgerTransaction:
+    """available −A, negative_balance +d, in_payout +N (see the module's docstring)."""
+    merchant, amount, deducted = application.merchant_id, application.amount_minor, application.clawback_deducted_minor
+    net = amount - deducted
+    return transaction(
+        f"apply:{application.application_id}",
+        "apply",
+        merchant,
+        [
+            (merchant_account(merchant, MerchantAccount.AVAILABLE), -amount),
+            (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), deducted),
+            (merchant_account(merchant, MerchantAccount.IN_PAYOUT), net),
+        ],
+        description=f"settlement application {application.application_id}"
+        + (f": {amount} applied, {deducted} claw-back deducted, {net} to pay out" if deducted else ""),
     )
 
 
