@@ -499,33 +499,59 @@ class SettlementRepository:
 
     # --- order progress (ETA and blockers) ---------------------------------------------------
 
-    async def progress_row(self, order_id: str, merchant_id: str, *, now: datetime) -> OrderProgressRow:
-        """The order's progress row, locked; created empty if this is its first event."""
-        await self._create_progress_rows({order_id: merchant_id}, now=now)
-        statement = (
-            select(OrderProgressRow)
-            .where(col(OrderProgressRow.order_id) == order_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        return (await self.session.execute(statement)).scalar_one()
-
     async def progress_for_update(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> dict[str, Row[Any]]:
         """The orders' progress rows (plain rows), locked in order id order; each created empty
-        (with the merchant given) if this is its order's first event. Two round trips for any
-        number; write them back with ``save_progress``."""
+        (with the merchant given) if this is its order's first event. One round trip when every
+        row exists (an order's first event, OrderPlaced, creates it), three otherwise; write them
+        back with ``save_progress``."""
         await self.session.flush()  # an ORM change made earlier in this transaction is read, not lost
-        await self._create_progress_rows(merchant_by_order, now=now)
-        rows = await self.session.execute(
+        rows = {row.order_id: row for row in await self._locked_progress(sorted(merchant_by_order))}
+        missing = {order_id: merchant for order_id, merchant in merchant_by_order.items() if order_id not in rows}
+        if missing:
+            await self._create_progress_rows(missing, now=now)
+            rows.update({row.order_id: row for row in await self._locked_progress(sorted(missing))})
+        return rows
+
+    async def _locked_progress(self, order_ids: Sequence[str]) -> Sequence[Row[Any]]:
+        result = await self.session.execute(
             select(_PROGRESS)
-            .where(_PROGRESS.c.order_id.in_(sorted(merchant_by_order)))
+            .where(_PROGRESS.c.order_id.in_(order_ids))
             .order_by(_PROGRESS.c.order_id.collate("C"))
             .with_for_update()
         )
-        return {row.order_id: row for row in rows}
+        return list(result)
 
-    async def save_progress(self, progress: Sequence[tuple[OrderProgress, dict[str, Any]]], *, now: datetime) -> None:
-        """Write (progress, bookings) back to the orders' rows, in one executemany round trip."""
+    async def add_progress_rows(
+        self, progress: Sequence[tuple[OrderProgress, dict[str, Any]]], *, now: datetime
+    ) -> set[str]:
+        """Rows for orders that have none yet, written whole (progress, figures) in one statement;
+        returns the orders whose row this created (another order's row exists already)."""
+        if not progress:
+            return set()
+        inserted = await self.session.execute(
+            insert(_PROGRESS)
+            .values(
+                [
+                    {
+                        "order_id": order.order_id,
+                        "merchant_id": order.merchant_id,
+                        **progress_columns(order),
+                        "figures": figures,
+                        "bookings": {},
+                        "updated_at": now,
+                    }
+                    for order, figures in progress
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["order_id"])
+            .returning(_PROGRESS.c.order_id)
+        )
+        return set(inserted.scalars())
+
+    async def save_progress(
+        self, progress: Sequence[tuple[OrderProgress, dict[str, Any], dict[str, Any]]], *, now: datetime
+    ) -> None:
+        """Write (progress, bookings, figures) back to the orders' rows, in one executemany round trip."""
         if not progress:
             return
         await self.session.execute(
@@ -536,15 +562,22 @@ class SettlementRepository:
                 confirmed_at=bindparam("confirmed_at"),
                 cancelled_at=bindparam("cancelled_at"),
                 shipments=bindparam("shipments"),
+                figures=bindparam("figures"),
                 bookings=bindparam("bookings"),
                 updated_at=bindparam("updated_at"),
             ),
             [
-                {"key": order.order_id, **progress_columns(order), "bookings": bookings, "updated_at": now}
-                for order, bookings in progress
+                {
+                    "key": order.order_id,
+                    **progress_columns(order),
+                    "figures": figures,
+                    "bookings": bookings,
+                    "updated_at": now,
+                }
+                for order, bookings, figures in progress
             ],
         )
-        self._expire_loaded(OrderProgressRow, [order.order_id for order, _ in progress])
+        self._expire_loaded(OrderProgressRow, [order.order_id for order, _, _ in progress])
 
     async def _create_progress_rows(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> None:
         await self.session.execute(
@@ -825,12 +858,6 @@ def progress_columns(progress: OrderProgress) -> dict[str, Any]:
             for shipment_id, shipment in progress.shipments.items()
         },
     }
-
-
-def progress_to_row(progress: OrderProgress, row: OrderProgressRow, *, now: datetime) -> None:
-    for column, value in progress_columns(progress).items():
-        setattr(row, column, value)
-    row.updated_at = now
 
 
 def _when(value: str | None) -> datetime | None:
