@@ -313,7 +313,7 @@ How it was measured:
   locks, orders `SELECT … FOR UPDATE`, policies and already-posted keys in one query each, the
   postings computed in Python, progress bookings, holds, their timers and the outbox rows, then the
   ledger transactions and all their postings in one statement each, whose statement trigger updates
-  each merchant's `account_balances` row once; the deferred per-transaction balance check at commit).
+  each merchant's `account_balances` row once; the per-statement balance check of the transactions it touched).
   Rate = N / wall time from the first poll to the last commit; latency per poll, nearest-rank
   percentiles.
 - pgbench: `pgbench -i -s {PGBENCH_SCALE}` into a fresh database `{PGBENCH_DB}`, then `{pgbench.command}` (TPC-B

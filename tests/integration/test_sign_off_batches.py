@@ -25,18 +25,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from support import engine_for, fresh_service_database
 
 from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.tables import ApplicationRow, RefundRow
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import transaction
+from settlement_svc.domain.payouts import AccountType
 from settlement_svc.domain.policies import MerchantPolicy
-from settlement_svc.entrypoints.consumers import subscriptions
-from settlement_svc.service_layer import settlement
+from settlement_svc.entrypoints.consumers import subscriptions, timer_handlers
+from settlement_svc.service_layer import payouts, settlement
+from settlement_svc.service_layer.holds import HOLD_RELEASE
 from shipsettle_shared import contracts
 from shipsettle_shared.db import ConnectionLane, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.outbox import build_envelope
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
-from shipsettle_shared.timers import LOCK_KEY
+from shipsettle_shared.timers import LOCK_KEY, TimerScheduler
 
 pytestmark = pytest.mark.infra
 
@@ -236,12 +239,18 @@ class Settlement:
             lane=ConnectionLane.for_settings(settings),
             http=outbound_http_client(),  # opens no connection: nothing here calls out
         )
+        self.runtime = runtime
         (subscription,) = subscriptions(runtime)
         # apply() never dead-letters (that is the retry path around it)
         self.consumer = ConsumerLoop(settings, self.sessions, subscription, dead_letter_producer=None)  # type: ignore[arg-type]
 
     async def poll(self, *envelopes: EventEnvelope) -> None:
         await self.consumer.apply(list(envelopes))
+
+    async def release_due_holds(self) -> int:
+        """The service's scheduler with its hold_release handler, once: how many timers fired."""
+        handler = timer_handlers(self.runtime)[HOLD_RELEASE]
+        return await TimerScheduler(self.sessions, FixedClock(), {HOLD_RELEASE: handler}).fire_due()
 
     async def snapshot(self) -> dict[str, Any]:
         """Everything a sign-off writes, in a form two databases can be compared by."""
@@ -485,3 +494,217 @@ async def test_the_balance_trigger_adds_a_statement_of_postings_once_per_account
     snapshot = await settlement_db.snapshot()
     assert snapshot["balances"] == {"merchant:m-9:available": 162, "merchant:m-9:pending": -7}
     assert snapshot["balances_off_postings"] == []
+
+
+# --- the release that follows a sign-off ---------------------------------------------------------
+# m-7 holds 0 days, keeps a 10% rolling reserve and applies for payout by itself, to a verified
+# account it was paid to before; it has 1000 available and owes 3000 (a claw-back). PO-7 is
+# PO-2's order: its sign-off books 9900 + 800 + 500 - 470 = 10730 to pending.
+
+
+async def _seed_auto_applying_merchant(settlement_db: Settlement) -> None:
+    async with unit_of_work(settlement_db.sessions) as session:
+        repository = SettlementRepository(session)
+        await repository.add_policy(
+            MerchantPolicy("m-7", hold_days=0, reserve_bp=1000, auto_apply=True), by="test", now=POLICY_AT
+        )
+        await repository.post(
+            transaction(
+                "seed:m-7",
+                "seed",
+                "m-7",
+                [
+                    ("platform:clearing", -1000),
+                    ("merchant:m-7:available", 1000),
+                    ("platform:refunds", 3000),
+                    ("merchant:m-7:negative_balance", -3000),
+                ],
+            ),
+            now=POLICY_AT,
+        )
+        account = await payouts.register_bank_account(
+            session,
+            "m-7",
+            holder_name="杭州七号商贸有限公司",
+            bank_name="招商银行杭州分行",
+            account_type=AccountType.CORPORATE,
+            account_number="755912345678",
+            now=POLICY_AT,
+        )
+        await payouts.verify_bank_account(session, account.bank_account_id, by="ops", now=POLICY_AT)
+        session.add(
+            ApplicationRow(
+                application_id="SA-m7-earlier",
+                merchant_id="m-7",
+                bank_account_id=account.bank_account_id,
+                amount_minor=500,
+                currency="CNY",
+                order_ids=[],
+                voucher_ids=[],
+                status="paid",
+                review_reasons=[],
+                created_at=POLICY_AT,
+                updated_at=POLICY_AT,
+            )
+        )
+    await settlement_db.poll(placed("PO-7", "m-7", SMALL_LINES, 800))
+    await settlement_db.poll(signed_off("PO-7", "m-7", "SH-7", {"L1": 1}))
+
+
+async def _balances(settlement_db: Settlement, merchant_id: str) -> dict[str, int]:
+    async with settlement_db.sessions() as session:
+        return {
+            kind: amount
+            for kind, amount in (await SettlementRepository(session).merchant_balances(merchant_id)).items()
+            if amount
+        }
+
+
+async def test_a_release_keeps_the_reserve_and_applies_for_everything_available_after_the_debt(
+    settlement_db: Settlement,
+) -> None:
+    await _seed_auto_applying_merchant(settlement_db)
+    assert await _balances(settlement_db, "m-7") == {"pending": 10730, "available": 1000, "negative_balance": -3000}
+    assert await settlement_db.release_due_holds() == 1
+    # release: reserve 10% of 10730 = 1073, available + 9657; then the application takes
+    # 1000 + 9657 = 10657 of which 3000 pays the debt and 7657 goes to the bank
+    assert await _balances(settlement_db, "m-7") == {"reserved": 1073, "in_payout": 7657}
+    snapshot = await settlement_db.snapshot()
+    assert snapshot["unbalanced"] == []
+    assert snapshot["balances_off_postings"] == []
+    release = next(tx for tx in snapshot["transactions"].values() if tx["kind"] == "hold_release")
+    assert release["postings"] == {
+        "merchant:m-7:pending": -10730,
+        "merchant:m-7:available": 9657,
+        "merchant:m-7:reserved": 1073,
+    }
+    async with settlement_db.sessions() as session:
+        application = (
+            await session.execute(text("select * from settlement_applications where application_id <> 'SA-m7-earlier'"))
+        ).one()
+        released = (await session.execute(text("select * from holds where order_id = 'PO-7'"))).one()
+        reserve = (await session.execute(text("select * from timers where timer_kind = 'reserve_release'"))).one()
+        funds = [
+            row.envelope["payload"]
+            for row in await session.execute(text("select envelope from outbox where event_type = 'FundsReleased'"))
+        ]
+    assert (application.amount_minor, application.clawback_deducted_minor, application.status) == (
+        10657,
+        3000,
+        "approved",
+    )
+    apply = snapshot["transactions"][f"apply:{application.application_id}"]
+    assert apply["postings"] == {
+        "merchant:m-7:available": -10657,
+        "merchant:m-7:negative_balance": 3000,
+        "merchant:m-7:in_payout": 7657,
+    }
+    assert released.released_at == NOW
+    assert released.frozen_at is None
+    assert (reserve.payload["amount_minor"], reserve.due_at) == (1073, NOW + timedelta(days=90))
+    assert [(f["released_minor"], f["available_minor"], f["reserved_minor"]) for f in funds] == [(10730, 9657, 1073)]
+    assert snapshot["outbox_types"]["LedgerTransactionPosted"] == 1 + 1 + 2  # seed, sign-off, release and apply
+    assert await settlement_db.release_due_holds() == 0  # fired once
+
+
+async def test_a_hold_due_while_a_refund_of_its_order_is_open_is_frozen_and_moves_nothing(
+    settlement_db: Settlement,
+) -> None:
+    await _seed_auto_applying_merchant(settlement_db)
+    async with unit_of_work(settlement_db.sessions) as session:
+        session.add(
+            RefundRow(
+                refund_id="RF-7",
+                order_id="PO-7",
+                merchant_id="m-7",
+                status="open",
+                stage="RefundRequested",
+                opened_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    assert await settlement_db.release_due_holds() == 1
+    assert await _balances(settlement_db, "m-7") == {"pending": 10730, "available": 1000, "negative_balance": -3000}
+    async with settlement_db.sessions() as session:
+        held = (await session.execute(text("select * from holds where order_id = 'PO-7'"))).one()
+        applications = await session.scalar(text("select count(*) from settlement_applications"))
+    assert (held.released_at, held.frozen_at) == (None, NOW)
+    assert applications == 1  # the earlier one only
+
+
+async def test_a_hold_timer_scheduled_before_it_named_its_order_still_releases(settlement_db: Settlement) -> None:
+    await _seed_auto_applying_merchant(settlement_db)
+    async with unit_of_work(settlement_db.sessions) as session:
+        await session.execute(
+            text("update timers set payload = cast(:payload as jsonb) where timer_kind = 'hold_release'"),
+            {"payload": '{"lock_key": "m-7"}'},
+        )
+    assert await settlement_db.release_due_holds() == 1
+    assert await _balances(settlement_db, "m-7") == {"reserved": 1073, "in_payout": 7657}
+
+
+# --- order progress (the ETA's read model) from runs of one event type ----------------------------
+
+
+def dispatched(order_id: str, merchant_id: str, shipment_id: str, tracking_number: str) -> EventEnvelope:
+    event = contracts.ShipmentDispatched(
+        order_id=order_id,
+        merchant_id=merchant_id,
+        shipment_id=shipment_id,
+        carrier_code="SF",
+        tracking_number=tracking_number,
+        lines=[contracts.ShipmentLine(line_id="L1", quantity=1)],
+        dispatched_at=PLACED_AT + timedelta(hours=2),
+    )
+    return build_envelope(event, producer="logistics-svc", occurred_at=PLACED_AT, correlation_id=f"corr-{shipment_id}")
+
+
+def delivered(order_id: str, merchant_id: str, shipment_id: str, tracking_number: str) -> EventEnvelope:
+    event = contracts.ShipmentStatusChanged(
+        order_id=order_id,
+        merchant_id=merchant_id,
+        shipment_id=shipment_id,
+        tracking_number=tracking_number,
+        previous_status="dispatched",
+        status="delivered",
+        scan_time=PLACED_AT + timedelta(days=2),
+        description="已签收",
+        location="杭州",
+    )
+    return build_envelope(event, producer="logistics-svc", occurred_at=PLACED_AT, correlation_id=f"corr-{shipment_id}")
+
+
+async def test_runs_of_progress_events_move_each_order_as_one_at_a_time_does(settlement_db: Settlement) -> None:
+    # PO-4's parcel is dispatched and delivered before its OrderPlaced reaches settlement
+    dispatches = [dispatched("PO-2", "m-2", "SH-2", "SF1002"), dispatched("PO-4", "m-2", "SH-4", "SF1004")]
+    deliveries = [delivered("PO-2", "m-2", "SH-2", "SF1002"), delivered("PO-4", "m-2", "SH-4", "SF1004")]
+    one_at_a_time = settlement_db
+    for envelope in [PLACED[1], *dispatches, *deliveries, PLACED_LATE]:
+        await one_at_a_time.poll(envelope)
+    expected = (await one_at_a_time.snapshot())["progress"]
+    async with fresh_settlement("_sign_off_batches_b") as batched:
+        await batched.poll(PLACED[1])
+        await batched.poll(*dispatches)  # one run of two ShipmentDispatched
+        await batched.poll(*deliveries)
+        await batched.poll(PLACED_LATE)  # its row exists: moved, not created
+        actual = (await batched.snapshot())["progress"]
+        async with batched.sessions() as session:
+            figures = (await session.execute(text("select figures from order_progress where order_id = 'PO-4'"))).one()
+    assert actual == expected
+    for order_id, shipment_id, tracking in (("PO-2", "SH-2", "SF1002"), ("PO-4", "SH-4", "SF1004")):
+        merchant, shipments, bookings, placed_at = actual[order_id]
+        assert (merchant, placed_at, bookings) == ("m-2", PLACED_AT, {})
+        shipment = shipments[shipment_id]
+        assert (shipment["tracking_number"], shipment["status"], shipment["lines"]) == (
+            tracking,
+            "delivered",
+            {"L1": 1},
+        )
+        assert shipment["dispatched_at"] == (PLACED_AT + timedelta(hours=2)).isoformat()
+        assert shipment["delivered_at"] == (PLACED_AT + timedelta(days=2)).isoformat()
+    # PO-4's OrderPlaced came last and still recorded the order as priced: 9900 + 500 subsidy, shipping 800
+    assert (
+        figures.figures["goods_total_minor"],
+        figures.figures["platform_discount_minor"],
+        figures.figures["shipping_fee_minor"],
+    ) == (10400, 500, 800)

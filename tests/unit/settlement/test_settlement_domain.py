@@ -128,6 +128,48 @@ def test_review_routes_to_ops_for_large_first_risky_or_voucherless_applications(
     assert len(reasons) == 4
 
 
+def test_an_application_pays_the_merchants_debt_first_and_reviews_only_what_leaves_for_the_bank() -> None:
+    from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
+
+    rules = ReviewRules(review_over_minor=5_000_000, vouchers_over_minor=1_000_000)
+    # 36318 applied while owing 3000 (a claw-back): 3000 pays the debt, 36318 - 3000 = 33318 to the bank
+    terms = application_terms(
+        amount_minor=36318,
+        negative_balance_minor=-3000,
+        first_payout_to_account=False,
+        risk_flagged=False,
+        voucher_count=0,
+        rules=rules,
+    )
+    assert (terms.clawback_deducted_minor, terms.net_minor, terms.status) == (3000, 33318, ApplicationStatus.APPROVED)
+    assert terms.decision_reason is None
+    # 2500 applied while owing 3000: all of it pays the debt, nothing to send, paid at once, no review
+    # even for a first payout to the account
+    terms = application_terms(
+        amount_minor=2500,
+        negative_balance_minor=-3000,
+        first_payout_to_account=True,
+        risk_flagged=False,
+        voucher_count=0,
+        rules=rules,
+    )
+    assert (terms.clawback_deducted_minor, terms.net_minor, terms.status) == (2500, 0, ApplicationStatus.PAID)
+    assert terms.review_reasons == []
+    assert terms.decision_reason is not None
+    # 1_003_000 applied while owing 3000: 1_000_000 leaves for the bank, not over the voucher
+    # threshold of 1_000_000; a first payout to the account is reviewed
+    terms = application_terms(
+        amount_minor=1_003_000,
+        negative_balance_minor=-3000,
+        first_payout_to_account=True,
+        risk_flagged=False,
+        voucher_count=0,
+        rules=rules,
+    )
+    assert (terms.net_minor, terms.status) == (1_000_000, ApplicationStatus.IN_REVIEW)
+    assert terms.review_reasons == ["first payout to this bank account"]
+
+
 def test_a_voucher_must_be_what_it_says_it_is() -> None:
     from settlement_svc.domain.payouts import voucher_type
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import column as sql_column
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
@@ -113,6 +114,18 @@ class SettlementRepository:
         """Order and sign-off events come on different topics, possibly to different instances:
         this lock makes "park if the order is unknown" and "un-park when it arrives" atomic."""
         await self.session.execute(text("select pg_advisory_xact_lock(hashtext(:o))"), {"o": f"order:{order_id}"})
+
+    async def lock_order_and_merchant(self, order_id: str, merchant_id: str) -> None:
+        """``lock_order`` then ``lock_merchant`` in one statement, in that order: every path that
+        takes both takes the order's first (refund events, the release of a hold)."""
+        await self.session.execute(
+            text(
+                "select pg_advisory_xact_lock(hashtext(k.key))"
+                " from (select key from unnest(cast(:keys as text[])) with ordinality as u(key, position)"
+                " order by position) as k"
+            ),
+            {"keys": [f"order:{order_id}", f"merchant:{merchant_id}"]},
+        )
 
     async def lock_orders(self, order_ids: Sequence[str]) -> None:
         """``lock_order`` for many orders in one statement, in order id order (the order every
@@ -388,6 +401,59 @@ class SettlementRepository:
             statement = statement.with_for_update().execution_options(populate_existing=True)
         return (await self.session.execute(statement)).scalar_one_or_none()
 
+    async def claim_due_hold(self, hold_id: str, *, now: datetime) -> DueHold | None:
+        """The hold falling due now, in one statement: released (``released_at`` now) unless a
+        refund of its order is open, then frozen (``frozen_at``, kept if set before); None if it
+        is unknown or released already. The caller holds the order's lock, taken in an earlier
+        statement so that this one's snapshot sees every refund opened before it."""
+        row = (await self.session.execute(_CLAIM_DUE_HOLD, {"hold_id": hold_id, "now": now})).first()
+        if row is None:
+            return None
+        self._expire_loaded(HoldRow, [hold_id])
+        return DueHold(
+            hold_id=row.hold_id,
+            merchant_id=row.merchant_id,
+            order_id=row.order_id,
+            amount_minor=row.amount_minor,
+            reversed_minor=row.reversed_minor,
+            policy_version=row.policy_version,
+            signed_off_at=row.signed_off_at,
+            frozen_at=row.frozen_at,
+            currency=row.currency or "CNY",
+            refund_open=row.refund_open,
+        )
+
+    async def release_facts(self, merchant_id: str) -> ReleaseFacts:
+        """What a release and the merchant's automatic application depend on, in one query: the
+        policy versions, available and negative balances, the most recently verified account,
+        whether it was paid to before, a risk flag, a webhook endpoint. The caller holds the
+        merchant's lock: only its own movements can take from available until it commits."""
+        row = (
+            await self.session.execute(
+                _RELEASE_FACTS,
+                {
+                    "merchant": merchant_id,
+                    "available": merchant_account(merchant_id, MerchantAccount.AVAILABLE),
+                    "negative": merchant_account(merchant_id, MerchantAccount.NEGATIVE_BALANCE),
+                },
+            )
+        ).one()
+        return ReleaseFacts(
+            policies=[
+                PolicyVersion(
+                    datetime.fromisoformat(version["effective_from"]),
+                    policy_from_json(merchant_id, version["version"], version["policy"]),
+                )
+                for version in row.policies
+            ],
+            available_minor=row.available_minor or 0,
+            negative_balance_minor=row.negative_balance_minor or 0,
+            bank_account_id=row.bank_account_id,
+            paid_to_account_before=bool(row.paid_before),
+            risk_flagged=row.risk_flagged,
+            has_webhook_endpoint=row.has_webhook_endpoint,
+        )
+
     async def holds_of_order(self, order_id: str) -> list[HoldRow]:
         rows = await self.session.execute(
             select(HoldRow).where(col(HoldRow.order_id) == order_id).order_by(col(HoldRow.release_at))
@@ -433,33 +499,59 @@ class SettlementRepository:
 
     # --- order progress (ETA and blockers) ---------------------------------------------------
 
-    async def progress_row(self, order_id: str, merchant_id: str, *, now: datetime) -> OrderProgressRow:
-        """The order's progress row, locked; created empty if this is its first event."""
-        await self._create_progress_rows({order_id: merchant_id}, now=now)
-        statement = (
-            select(OrderProgressRow)
-            .where(col(OrderProgressRow.order_id) == order_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        return (await self.session.execute(statement)).scalar_one()
-
     async def progress_for_update(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> dict[str, Row[Any]]:
         """The orders' progress rows (plain rows), locked in order id order; each created empty
-        (with the merchant given) if this is its order's first event. Two round trips for any
-        number; write them back with ``save_progress``."""
+        (with the merchant given) if this is its order's first event. One round trip when every
+        row exists (an order's first event, OrderPlaced, creates it), three otherwise; write them
+        back with ``save_progress``."""
         await self.session.flush()  # an ORM change made earlier in this transaction is read, not lost
-        await self._create_progress_rows(merchant_by_order, now=now)
-        rows = await self.session.execute(
+        rows = {row.order_id: row for row in await self._locked_progress(sorted(merchant_by_order))}
+        missing = {order_id: merchant for order_id, merchant in merchant_by_order.items() if order_id not in rows}
+        if missing:
+            await self._create_progress_rows(missing, now=now)
+            rows.update({row.order_id: row for row in await self._locked_progress(sorted(missing))})
+        return rows
+
+    async def _locked_progress(self, order_ids: Sequence[str]) -> Sequence[Row[Any]]:
+        result = await self.session.execute(
             select(_PROGRESS)
-            .where(_PROGRESS.c.order_id.in_(sorted(merchant_by_order)))
+            .where(_PROGRESS.c.order_id.in_(order_ids))
             .order_by(_PROGRESS.c.order_id.collate("C"))
             .with_for_update()
         )
-        return {row.order_id: row for row in rows}
+        return list(result)
 
-    async def save_progress(self, progress: Sequence[tuple[OrderProgress, dict[str, Any]]], *, now: datetime) -> None:
-        """Write (progress, bookings) back to the orders' rows, in one executemany round trip."""
+    async def add_progress_rows(
+        self, progress: Sequence[tuple[OrderProgress, dict[str, Any]]], *, now: datetime
+    ) -> set[str]:
+        """Rows for orders that have none yet, written whole (progress, figures) in one statement;
+        returns the orders whose row this created (another order's row exists already)."""
+        if not progress:
+            return set()
+        inserted = await self.session.execute(
+            insert(_PROGRESS)
+            .values(
+                [
+                    {
+                        "order_id": order.order_id,
+                        "merchant_id": order.merchant_id,
+                        **progress_columns(order),
+                        "figures": figures,
+                        "bookings": {},
+                        "updated_at": now,
+                    }
+                    for order, figures in progress
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["order_id"])
+            .returning(_PROGRESS.c.order_id)
+        )
+        return set(inserted.scalars())
+
+    async def save_progress(
+        self, progress: Sequence[tuple[OrderProgress, dict[str, Any], dict[str, Any]]], *, now: datetime
+    ) -> None:
+        """Write (progress, bookings, figures) back to the orders' rows, in one executemany round trip."""
         if not progress:
             return
         await self.session.execute(
@@ -470,15 +562,22 @@ class SettlementRepository:
                 confirmed_at=bindparam("confirmed_at"),
                 cancelled_at=bindparam("cancelled_at"),
                 shipments=bindparam("shipments"),
+                figures=bindparam("figures"),
                 bookings=bindparam("bookings"),
                 updated_at=bindparam("updated_at"),
             ),
             [
-                {"key": order.order_id, **progress_columns(order), "bookings": bookings, "updated_at": now}
-                for order, bookings in progress
+                {
+                    "key": order.order_id,
+                    **progress_columns(order),
+                    "figures": figures,
+                    "bookings": bookings,
+                    "updated_at": now,
+                }
+                for order, bookings, figures in progress
             ],
         )
-        self._expire_loaded(OrderProgressRow, [order.order_id for order, _ in progress])
+        self._expire_loaded(OrderProgressRow, [order.order_id for order, _, _ in progress])
 
     async def _create_progress_rows(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> None:
         await self.session.execute(
@@ -556,6 +655,46 @@ _INSERT_POSTINGS = text(
 )
 
 
+_CLAIM_DUE_HOLD = text(
+    """
+    update holds h
+    set released_at = case when facts.refund_open then null else cast(:now as timestamptz) end,
+        frozen_at = case when facts.refund_open then coalesce(h.frozen_at, cast(:now as timestamptz)) else h.frozen_at end
+    from (
+        select held.hold_id,
+               exists(select 1 from settlement_refunds r where r.order_id = held.order_id and r.status = 'open')
+                   as refund_open,
+               (select o.currency from settlement_orders o where o.order_id = held.order_id) as currency
+        from holds held where held.hold_id = :hold_id
+    ) facts
+    where h.hold_id = facts.hold_id and h.released_at is null
+    returning h.hold_id, h.merchant_id, h.order_id, h.amount_minor, h.reversed_minor, h.policy_version,
+              h.signed_off_at, h.frozen_at, facts.currency, facts.refund_open
+    """
+)
+_RELEASE_FACTS = text(
+    """
+    select
+        (select coalesce(json_agg(json_build_object('version', p.version, 'effective_from', p.effective_from,
+                                                    'policy', p.policy) order by p.version desc), '[]')
+         from merchant_policies p where p.merchant_id = :merchant) as policies,
+        (select b.balance_minor from account_balances b where b.account_id = :available) as available_minor,
+        (select b.balance_minor from account_balances b where b.account_id = :negative) as negative_balance_minor,
+        account.bank_account_id,
+        exists(select 1 from settlement_applications a
+               where a.bank_account_id = account.bank_account_id and a.status = 'paid') as paid_before,
+        exists(select 1 from merchant_flags f where f.merchant_id = :merchant) as risk_flagged,
+        exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = :merchant) as has_webhook_endpoint
+    from (select 1) as one
+    left join lateral (
+        select bank_account_id from bank_accounts
+        where merchant_id = :merchant and status = 'verified'
+        order by verified_at desc limit 1
+    ) account on true
+    """
+).columns(sql_column("policies", JSONB))
+
+
 def posted_event(transaction: LedgerTransaction, *, now: datetime) -> contracts.LedgerTransactionPosted:
     return contracts.LedgerTransactionPosted(
         tx_key=transaction.key,
@@ -620,6 +759,47 @@ class NewHold:
 
 
 @dataclass(frozen=True)
+class DueHold:
+    """A hold as its release reads it (``claim_due_hold``), or as a frozen one is released."""
+
+    hold_id: str
+    merchant_id: str
+    order_id: str
+    amount_minor: int
+    reversed_minor: int
+    policy_version: int
+    signed_off_at: datetime
+    frozen_at: datetime | None
+    currency: str
+    refund_open: bool = False
+
+    @classmethod
+    def of(cls, hold: HoldRow, currency: str) -> DueHold:
+        return cls(
+            hold_id=hold.hold_id,
+            merchant_id=hold.merchant_id,
+            order_id=hold.order_id,
+            amount_minor=hold.amount_minor,
+            reversed_minor=hold.reversed_minor,
+            policy_version=hold.policy_version,
+            signed_off_at=hold.signed_off_at,
+            frozen_at=hold.frozen_at,
+            currency=currency,
+        )
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    policies: list[PolicyVersion]  # newest first, as ``policy_in_force`` takes them
+    available_minor: int
+    negative_balance_minor: int
+    bank_account_id: str | None  # the most recently verified account, the automatic application's
+    paid_to_account_before: bool
+    risk_flagged: bool
+    has_webhook_endpoint: bool
+
+
+@dataclass(frozen=True)
 class PolicyVersion:
     effective_from: datetime
     policy: MerchantPolicy
@@ -678,12 +858,6 @@ def progress_columns(progress: OrderProgress) -> dict[str, Any]:
             for shipment_id, shipment in progress.shipments.items()
         },
     }
-
-
-def progress_to_row(progress: OrderProgress, row: OrderProgressRow, *, now: datetime) -> None:
-    for column, value in progress_columns(progress).items():
-        setattr(row, column, value)
-    row.updated_at = now
 
 
 def _when(value: str | None) -> datetime | None:

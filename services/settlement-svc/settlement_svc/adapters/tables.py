@@ -1,9 +1,9 @@
 """settlement-svc's own tables (SQLModel, in this service's registry). The infrastructure tables
 (outbox, inbox, timers, API keys) come from shipsettle_shared.db and are not repeated here.
 
-The ledger is append-only and balanced by the database itself (migration 0002 adds the
-triggers): a deferred constraint trigger refuses a commit whose postings for a transaction do
-not sum to zero, and updates or deletes of postings and transactions are refused.
+The ledger is append-only and balanced by the database itself (migrations 0002 and 0008): an
+insert of postings that leaves a transaction it touched not summing to zero is refused, and so
+are updates or deletes of postings and transactions.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The double-entry ledger's vocabulary. Pure: no I/O.
 
 Every transaction is a list of postings that sums to zero (asserted here, and enforced again by
-a deferred constraint trigger in the database). Postings are never updated or deleted; a
+a trigger in the database, once per insert of postings). Postings are never updated or deleted; a
 correction is a new transaction. An account's balance is the sum of its postings.
 
 Sign convention: a merchant account's balance is what the platform owes the merchant in that

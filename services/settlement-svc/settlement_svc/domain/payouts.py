@@ -90,3 +90,48 @@ def review_reasons(
     if amount_minor > rules.vouchers_over_minor and voucher_count == 0:
         reasons.append(f"vouchers (invoice, logistics documents) are required over {rules.vouchers_over_minor} fen")
     return reasons
+
+
+@dataclass(frozen=True)
+class ApplicationTerms:
+    """What an application of ``amount_minor`` does: the merchant's debt (a negative balance
+    after claw-backs) is paid back first, the rest goes to the bank, and review decides whether
+    it waits for ops. Nothing leaves for the bank when the debt takes it all: paid at once."""
+
+    amount_minor: int
+    clawback_deducted_minor: int
+    net_minor: int
+    status: ApplicationStatus
+    review_reasons: list[str]
+
+    @property
+    def decision_reason(self) -> str | None:
+        return None if self.net_minor else "the whole amount paid back the negative balance; nothing to send"
+
+
+def application_terms(
+    *,
+    amount_minor: int,
+    negative_balance_minor: int,
+    first_payout_to_account: bool,
+    risk_flagged: bool,
+    voucher_count: int,
+    rules: ReviewRules,
+) -> ApplicationTerms:
+    """``negative_balance_minor`` is the account's balance (what the merchant owes, negative)."""
+    deducted = min(max(0, -negative_balance_minor), amount_minor)
+    net = amount_minor - deducted
+    # Review looks at what would leave for the bank; nothing leaves when the debt takes it all.
+    reasons = (
+        review_reasons(
+            amount_minor=net,
+            first_payout_to_account=first_payout_to_account,
+            risk_flagged=risk_flagged,
+            voucher_count=voucher_count,
+            rules=rules,
+        )
+        if net
+        else []
+    )
+    status = ApplicationStatus.IN_REVIEW if reasons else ApplicationStatus.APPROVED if net else ApplicationStatus.PAID
+    return ApplicationTerms(amount_minor, deducted, net, status, reasons)

@@ -47,6 +47,11 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     async def order_progress(session: AsyncSession, envelope: EventEnvelope) -> None:
         await progress.record_progress(session, envelope, now=runtime.clock.now())
 
+    async def order_progress_run(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        # A poll's consecutive progress events of one type at once: one read and one write of
+        # their orders' rows, whatever their number.
+        await progress.record_progress_batch(session, envelopes, now=runtime.clock.now())
+
     async def signed_off(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         # A poll's consecutive sign-offs at once (set-based: a constant number of statements for
         # the run), with the same effects as depends_on_order applied to each in turn.
@@ -70,7 +75,10 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                 **dict.fromkeys(refunds.PROGRESS_EVENTS, depends_on_order),
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress),
             },
-            batch_handlers={contracts.OrderSignedOff.event_type: signed_off},
+            batch_handlers={
+                contracts.OrderSignedOff.event_type: signed_off,
+                **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress_run),
+            },
             # Every event here carries its merchant and one order's events share it: batches lock
             # merchants' balance rows in merchant order, so two instances never deadlock on them.
             lock_order=lambda envelope: str(envelope.payload.get("merchant_id", "")),

@@ -109,11 +109,18 @@ async def remove_endpoint(session: AsyncSession, recipient: str) -> bool:
 
 
 async def notify(
-    session: AsyncSession, recipient: str, event_type: str, data: dict[str, Any], *, now: datetime
+    session: AsyncSession,
+    recipient: str,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    now: datetime,
+    endpoint_known: bool = False,
 ) -> None:
     """Queue a notification (in the caller's transaction): sent now if the recipient has an
-    endpoint; else kept until it sets one (the platform), or not written (a merchant)."""
-    has_endpoint = await _endpoint_of(session, recipient) is not None
+    endpoint; else kept until it sets one (the platform), or not written (a merchant).
+    ``endpoint_known``: the caller read in this transaction that the recipient has one."""
+    has_endpoint = endpoint_known or await _endpoint_of(session, recipient) is not None
     if not has_endpoint and not kept_without_endpoint(recipient):
         return
     notification_id = f"msg_{uuid7().hex}"

@@ -26,32 +26,34 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.repository import SettlementRepository, posted_event
 from settlement_svc.adapters.tables import (
     ApplicationRow,
     BankAccountRow,
     MerchantFlagRow,
     PayoutRow,
     VoucherRow,
+    WebhookEndpointRow,
 )
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account, transaction
 from settlement_svc.domain.payouts import (
     MAX_VOUCHER_BYTES,
     AccountType,
     ApplicationStatus,
+    ApplicationTerms,
     ReviewRules,
     account_number_problems,
-    review_reasons,
+    application_terms,
     voucher_type,
 )
 from settlement_svc.service_layer import notifications
 from shipsettle_shared import contracts
 from shipsettle_shared.failpoints import failpoint
-from shipsettle_shared.outbox import add_to_outbox
+from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
 from shipsettle_shared.timers import DueTimer, schedule_timer
 
@@ -203,81 +205,56 @@ async def apply_for_settlement(
         )
     )
     flagged = await session.get(MerchantFlagRow, command.merchant_id)
-    deducted = min(max(0, -balances["negative_balance"]), amount)
-    net = amount - deducted
-    # Review looks at what would leave for the bank; nothing leaves when the debt takes it all.
-    reasons = (
-        review_reasons(
-            amount_minor=net,
-            first_payout_to_account=paid_before is None,
-            risk_flagged=flagged is not None,
-            voucher_count=len(command.voucher_ids),
-            rules=rules,
-        )
-        if net
-        else []
-    )
-    status = ApplicationStatus.IN_REVIEW if reasons else ApplicationStatus.APPROVED if net else ApplicationStatus.PAID
-    application = ApplicationRow(
-        application_id=f"SA-{uuid.uuid4().hex[:12]}",
-        merchant_id=command.merchant_id,
-        bank_account_id=account.bank_account_id,
+    terms = application_terms(
         amount_minor=amount,
-        clawback_deducted_minor=deducted,
-        currency="CNY",
-        order_ids=[],
-        voucher_ids=list(command.voucher_ids),
-        status=status.value,
-        review_reasons=reasons,
-        decision_reason=None if net else "the whole amount paid back the negative balance; nothing to send",
-        created_at=now,
-        updated_at=now,
+        negative_balance_minor=balances["negative_balance"],
+        first_payout_to_account=paid_before is None,
+        risk_flagged=flagged is not None,
+        voucher_count=len(command.voucher_ids),
+        rules=rules,
     )
+    application = new_application(command.merchant_id, account.bank_account_id, terms, command.voucher_ids, now=now)
     session.add(application)
     await session.flush()
-    merchant = command.merchant_id
-    await repository.post(
-        transaction(
-            f"apply:{application.application_id}",
-            "apply",
-            merchant,
-            [
-                (merchant_account(merchant, MerchantAccount.AVAILABLE), -amount),
-                (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), deducted),
-                (merchant_account(merchant, MerchantAccount.IN_PAYOUT), net),
-            ],
-            description=f"settlement application {application.application_id}"
-            + (f": {amount} applied, {deducted} claw-back deducted, {net} to pay out" if deducted else ""),
-        ),
-        now=now,
-    )
+    await repository.post(apply_transaction(application), now=now)
     return application
 
 
-async def auto_apply(
-    session: AsyncSession, merchant_id: str, *, now: datetime, rules: ReviewRules
-) -> ApplicationRow | None:
-    """The merchant's policy applies for it when funds become available: everything available,
-    to its most recently verified account, through the same review rules as a manual one.
-    Nothing happens without a verified account or below the minimum payout."""
-    policy = await SettlementRepository(session).policy(merchant_id, now)
-    if not policy.auto_apply:
-        return None
-    account = (
-        await session.execute(
-            select(BankAccountRow)
-            .where(col(BankAccountRow.merchant_id) == merchant_id, col(BankAccountRow.status) == "verified")
-            .order_by(col(BankAccountRow.verified_at).desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-    if account is None:
-        return None
-    available = (await SettlementRepository(session).merchant_balances(merchant_id))["available"]
-    if available < max(policy.min_payout_minor, 1):
-        return None
-    return await apply_for_settlement(
-        session, Apply(merchant_id, account.bank_account_id, None, []), now=now, rules=rules
+def new_application(
+    merchant_id: str, bank_account_id: str, terms: ApplicationTerms, voucher_ids: list[str], *, now: datetime
+) -> ApplicationRow:
+    return ApplicationRow(
+        application_id=f"SA-{uuid.uuid4().hex[:12]}",
+        merchant_id=merchant_id,
+        bank_account_id=bank_account_id,
+        amount_minor=terms.amount_minor,
+        clawback_deducted_minor=terms.clawback_deducted_minor,
+        currency="CNY",
+        order_ids=[],
+        voucher_ids=list(voucher_ids),
+        status=terms.status.value,
+        review_reasons=terms.review_reasons,
+        decision_reason=terms.decision_reason,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def apply_transaction(application: ApplicationRow) -> LedgerTransaction:
+    """available −A, negative_balance +d, in_payout +N (see the module's docstring)."""
+    merchant, amount, deducted = application.merchant_id, application.amount_minor, application.clawback_deducted_minor
+    net = amount - deducted
+    return transaction(
+        f"apply:{application.application_id}",
+        "apply",
+        merchant,
+        [
+            (merchant_account(merchant, MerchantAccount.AVAILABLE), -amount),
+            (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), deducted),
+            (merchant_account(merchant, MerchantAccount.IN_PAYOUT), net),
+        ],
+        description=f"settlement application {application.application_id}"
+        + (f": {amount} applied, {deducted} claw-back deducted, {net} to pay out" if deducted else ""),
     )
 
 
@@ -357,16 +334,36 @@ async def run_payout_batch(session: AsyncSession, *, now: datetime, interval: ti
     return batch_id
 
 
+async def _locked_payout(
+    session: AsyncSession, payout_id: str
+) -> tuple[PayoutRow, ApplicationRow, BankAccountRow, bool] | None:
+    """The payout (locked), its application and bank account, and whether its merchant has a
+    webhook endpoint, in one query. Only the payout's row is locked: every writer of a paying
+    application holds its payout's lock first, so the application is read current."""
+    has_endpoint = (
+        exists().where(col(WebhookEndpointRow.merchant_id) == col(PayoutRow.merchant_id)).label("has_endpoint")
+    )
+    row = (
+        await session.execute(
+            select(PayoutRow, ApplicationRow, BankAccountRow, has_endpoint)
+            .join(ApplicationRow, col(ApplicationRow.application_id) == col(PayoutRow.application_id))
+            .join(BankAccountRow, col(BankAccountRow.bank_account_id) == col(ApplicationRow.bank_account_id))
+            .where(col(PayoutRow.payout_id) == payout_id)
+            .with_for_update(of=PayoutRow)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+
+
 async def send_payout(
     session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, callback_url: str, now: datetime
 ) -> None:
     """Send (or re-send) one payout. A provider outage raises, and the timer retries with backoff."""
-    payout = await session.get(PayoutRow, timer.timer_key, with_for_update=True)
-    if payout is None or payout.status != "sending":
+    locked = await _locked_payout(session, timer.timer_key)
+    if locked is None or locked[0].status != "sending":
         return
-    application = await session.get(ApplicationRow, payout.application_id)
-    account = await session.get(BankAccountRow, application.bank_account_id) if application else None
-    assert account is not None
+    payout, application, account, has_endpoint = locked
     body = {
         "request_id": payout.payout_id,
         "amount_minor": payout.amount_minor,
@@ -389,51 +386,64 @@ async def send_payout(
             raise  # cannot be: the conflict says it exists; retry later
         answer = known
     except ProviderRefused as error:
-        await _settle(session, payout, ProviderStatus(payout.payout_id, "failed", None, str(error)), now=now)
+        outcome = ProviderStatus(payout.payout_id, "failed", None, str(error))
+        await _settle(session, payout, application, outcome, has_endpoint=has_endpoint, now=now)
         return
     payout.status = "sent"
     payout.sent_at = now
     payout.provider_reference = answer.provider_reference
     await schedule_timer(session, PAYOUT_STATUS_CHECK, payout.payout_id, now + STATUS_CHECK_AFTER)
     if answer.status in ("paid", "failed", "returned"):
-        await _settle(session, payout, answer, now=now)
+        await _settle(session, payout, application, answer, has_endpoint=has_endpoint, now=now)
 
 
 async def check_payout_status(
     session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, now: datetime
 ) -> None:
     """No callback yet: ask the provider. Still in flight: ask again later."""
-    payout = await session.get(PayoutRow, timer.timer_key.split("@", 1)[0], with_for_update=True)
-    if payout is None or payout.status not in ("sent", "paid"):
+    locked = await _locked_payout(session, timer.timer_key.split("@", 1)[0])
+    if locked is None or locked[0].status not in ("sent", "paid"):
         return
+    payout, application, _, has_endpoint = locked
     answer = await provider.status(payout.payout_id)
     if answer is None or answer.status == "accepted":
         await schedule_timer(
             session, PAYOUT_STATUS_CHECK, f"{payout.payout_id}@{int(now.timestamp())}", now + STATUS_CHECK_AFTER
         )
         return
-    await _settle(session, payout, answer, now=now)
+    await _settle(session, payout, application, answer, has_endpoint=has_endpoint, now=now)
 
 
 async def apply_provider_outcome(session: AsyncSession, outcome: ProviderStatus, *, now: datetime) -> bool:
     """From a verified callback. False for an unknown payout."""
-    payout = await session.get(PayoutRow, outcome.request_id, with_for_update=True)
-    if payout is None:
+    locked = await _locked_payout(session, outcome.request_id)
+    if locked is None:
         return False
-    await _settle(session, payout, outcome, now=now)
+    payout, application, _, has_endpoint = locked
+    await _settle(session, payout, application, outcome, has_endpoint=has_endpoint, now=now)
     return True
 
 
-async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderStatus, *, now: datetime) -> None:
-    repository = SettlementRepository(session)
-    application = await session.get(ApplicationRow, payout.application_id, with_for_update=True)
-    assert application is not None
+async def _settle(
+    session: AsyncSession,
+    payout: PayoutRow,
+    application: ApplicationRow,
+    outcome: ProviderStatus,
+    *,
+    has_endpoint: bool,
+    now: datetime,
+) -> None:
+    """Book the provider's outcome once (each movement's key names the payout and the outcome):
+    the ledger, the payout's and the application's status, PayoutSettled and the merchant's
+    notification, written together. An outcome that changes nothing writes nothing."""
     merchant, amount = payout.merchant_id, payout.amount_minor
-    previous_status = payout.status
+    movements: list[LedgerTransaction] = []
+    reached: list[str] = []  # the statuses this outcome moves the payout through, in order
     if outcome.provider_reference:
         payout.provider_reference = outcome.provider_reference
-    if outcome.status == "paid" and payout.status in ("sending", "sent"):
-        await repository.post(
+    if outcome.status in ("paid", "returned") and payout.status in ("sending", "sent"):
+        # paid; or a return that overtook the paid callback: book both, in order
+        movements.append(
             _move(
                 f"payout_paid:{payout.payout_id}",
                 "payout_paid",
@@ -442,13 +452,13 @@ async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderSta
                 MerchantAccount.PAID_OUT,
                 amount,
                 f"payout {payout.payout_id} paid",
-            ),
-            now=now,
+            )
         )
         payout.status, payout.settled_at = "paid", now
         application.status = ApplicationStatus.PAID.value
-    elif outcome.status == "failed" and payout.status in ("sending", "sent"):
-        await repository.post(
+        reached.append("paid")
+    if outcome.status == "failed" and payout.status in ("sending", "sent"):
+        movements.append(
             _move(
                 f"payout_failed:{payout.payout_id}",
                 "payout_failed",
@@ -457,15 +467,13 @@ async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderSta
                 MerchantAccount.AVAILABLE,
                 amount,
                 f"payout {payout.payout_id} failed: {outcome.reason}",
-            ),
-            now=now,
+            )
         )
         payout.status, payout.reason, payout.settled_at = "failed", outcome.reason, now
         application.status = ApplicationStatus.FAILED.value
-    elif outcome.status == "returned" and payout.status in ("sending", "sent", "paid"):
-        if payout.status != "paid":  # the return overtook the paid callback: book both, in order
-            await _settle(session, payout, ProviderStatus(payout.payout_id, "paid", None, None), now=now)
-        await repository.post(
+        reached.append("failed")
+    elif outcome.status == "returned" and payout.status == "paid":
+        movements.append(
             _move(
                 f"payout_returned:{payout.payout_id}",
                 "payout_returned",
@@ -474,39 +482,56 @@ async def _settle(session: AsyncSession, payout: PayoutRow, outcome: ProviderSta
                 MerchantAccount.AVAILABLE,
                 amount,
                 f"payout {payout.payout_id} returned: {outcome.reason}",
-            ),
-            now=now,
+            )
         )
-        payout.status, payout.reason = "returned", outcome.reason
-        application.status = ApplicationStatus.RETURNED.value
+        reached.append("returned")
+    if not reached:
+        return
     application.updated_at = now
-    if payout.status in ("paid", "failed", "returned") and payout.status != previous_status:
-        await add_to_outbox(
-            session,
-            contracts.PayoutSettled(
-                payout_id=payout.payout_id,
-                application_id=payout.application_id,
-                merchant_id=merchant,
-                currency=payout.currency,
-                amount_minor=amount,
-                status=payout.status,
-                provider_reference=payout.provider_reference,
-                reason=payout.reason,
-                settled_at=now,
-            ),
-            producer="settlement-svc",
-            occurred_at=now,
+    staged = [_stage(posted_event(movement, now=now), now=now) for movement in movements]
+    for status in reached:
+        reason = outcome.reason if status == "returned" else payout.reason
+        if status == "returned":
+            payout.status, payout.reason = "returned", outcome.reason
+            application.status = ApplicationStatus.RETURNED.value
+        staged.append(
+            _stage(
+                contracts.PayoutSettled(
+                    payout_id=payout.payout_id,
+                    application_id=payout.application_id,
+                    merchant_id=merchant,
+                    currency=payout.currency,
+                    amount_minor=amount,
+                    status=status,
+                    provider_reference=payout.provider_reference,
+                    reason=reason,
+                    settled_at=now,
+                ),
+                now=now,
+            )
         )
-        await notifications.notify(
-            session,
-            merchant,
-            f"payout.{payout.status}",
-            {
-                "payout_id": payout.payout_id,
-                "application_id": payout.application_id,
-                "amount_minor": amount,
-                "currency": payout.currency,
-                "reason": payout.reason,
-            },
-            now=now,
-        )
+        if has_endpoint:
+            await notifications.notify(
+                session,
+                merchant,
+                f"payout.{status}",
+                {
+                    "payout_id": payout.payout_id,
+                    "application_id": payout.application_id,
+                    "amount_minor": amount,
+                    "currency": payout.currency,
+                    "reason": reason,
+                },
+                now=now,
+                endpoint_known=True,
+            )
+    await add_staged_to_outbox(session, staged)
+    # Last: the postings' trigger updates the merchant's balance rows; the commit follows.
+    inserted = await SettlementRepository(session).insert_transactions(movements, now=now)
+    if len(inserted) != len(movements):
+        # Under the payout's lock a status moves once: its movement cannot be on the ledger yet.
+        raise RuntimeError(f"payout {payout.payout_id} settled twice: {sorted({m.key for m in movements} - inserted)}")
+
+
+def _stage(payload: contracts.EventPayload, *, now: datetime) -> StagedEvent:
+    return stage_event(payload, producer="settlement-svc", occurred_at=now)

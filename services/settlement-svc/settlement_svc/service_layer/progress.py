@@ -28,7 +28,6 @@ from settlement_svc.adapters.repository import (
     SettlementRepository,
     policy_in_force,
     progress_from_row,
-    progress_to_row,
 )
 from settlement_svc.adapters.tables import ApplicationRow, HoldRow, OrderProgressRow, PayoutRow, RefundRow
 from settlement_svc.domain.allocation import FifoResult, Lot, Movement, OrderLots, allocate_fifo, lots_by_order
@@ -73,66 +72,110 @@ ALLOCATION_RULE = (
 # --- recording progress ------------------------------------------------------------------------
 
 
+ProgressEvent = (
+    contracts.OrderPlaced
+    | contracts.ShippingInfoConfirmed
+    | contracts.OrderCancelled
+    | contracts.ShipmentDispatched
+    | contracts.TrackingNumberCorrected
+    | contracts.ShipmentStatusChanged
+    | contracts.OrderSignedOff
+    | contracts.ShipmentFlagged
+    | contracts.ShipmentFlagCleared
+)
+_PROGRESS_KINDS: dict[str, type[ProgressEvent]] = {
+    contracts.OrderPlaced.event_type: contracts.OrderPlaced,
+    contracts.ShippingInfoConfirmed.event_type: contracts.ShippingInfoConfirmed,
+    contracts.OrderCancelled.event_type: contracts.OrderCancelled,
+    contracts.ShipmentDispatched.event_type: contracts.ShipmentDispatched,
+    contracts.TrackingNumberCorrected.event_type: contracts.TrackingNumberCorrected,
+    contracts.ShipmentStatusChanged.event_type: contracts.ShipmentStatusChanged,
+    contracts.OrderSignedOff.event_type: contracts.OrderSignedOff,
+    contracts.ShipmentFlagged.event_type: contracts.ShipmentFlagged,
+    contracts.ShipmentFlagCleared.event_type: contracts.ShipmentFlagCleared,
+}
+
+
 async def record_progress(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
     """Move the order's progress forward for one event (idempotent: a repeat changes nothing)."""
-    event_type, payload = envelope.event_type, envelope.payload
-    progress_event: Any
-    if event_type == contracts.ShipmentStatusChanged.event_type:
-        progress_event = read_payload(payload, contracts.ShipmentStatusChanged)
-        if progress_event.direction != "outbound":
-            return  # a buyer's return parcel says nothing about the order's way to sign-off
-    else:
-        kinds: dict[str, type[contracts.OrderEvent]] = {
-            contracts.OrderPlaced.event_type: contracts.OrderPlaced,
-            contracts.ShippingInfoConfirmed.event_type: contracts.ShippingInfoConfirmed,
-            contracts.OrderCancelled.event_type: contracts.OrderCancelled,
-            contracts.ShipmentDispatched.event_type: contracts.ShipmentDispatched,
-            contracts.TrackingNumberCorrected.event_type: contracts.TrackingNumberCorrected,
-            contracts.OrderSignedOff.event_type: contracts.OrderSignedOff,
-            contracts.ShipmentFlagged.event_type: contracts.ShipmentFlagged,
-            contracts.ShipmentFlagCleared.event_type: contracts.ShipmentFlagCleared,
-        }
-        if event_type not in kinds:
+    await record_progress_batch(session, [envelope], now=now)
+
+
+async def record_progress_batch(session: AsyncSession, envelopes: Sequence[EventEnvelope], *, now: datetime) -> None:
+    """Move the orders' progress for a run of events, as ``record_progress`` one by one in their
+    order would, set-based: an order's OrderPlaced writes its row whole in one insert for the
+    run; any other event, one locked read of the run's rows and one write back. Events that say
+    nothing about an order's way to sign-off (a return parcel's status) are skipped."""
+    events = [event for event in map(_progress_event, envelopes) if event is not None]
+    if not events:
+        return
+    repository = SettlementRepository(session)
+    if all(isinstance(event, contracts.OrderPlaced) for event in events):
+        # The common case: the order's first event. Its row, written whole; a row that exists
+        # (the order's shipment events came first) is moved below like any other.
+        fresh: dict[str, tuple[OrderProgress, dict[str, Any]]] = {}
+        for event in events:
+            progress, figures = fresh.get(event.order_id) or (OrderProgress(event.order_id, event.merchant_id), {})
+            fresh[event.order_id] = _moved(progress, figures, event)
+        created = await repository.add_progress_rows(list(fresh.values()), now=now)
+        events = [event for event in events if event.order_id not in created]
+        if not events:
             return
-        progress_event = read_payload(payload, kinds[event_type])
-    row = await SettlementRepository(session).progress_row(progress_event.order_id, progress_event.merchant_id, now=now)
-    progress = progress_from_row(row)
-    match progress_event:
+    merchant_by_order: dict[str, str] = {}
+    for event in events:
+        merchant_by_order.setdefault(event.order_id, event.merchant_id)  # the first event's, as the row keeps
+    rows = await repository.progress_for_update(merchant_by_order, now=now)
+    moved = {order_id: (progress_from_row(row), dict(row.figures)) for order_id, row in rows.items()}
+    for event in events:
+        moved[event.order_id] = _moved(*moved[event.order_id], event)
+    await repository.save_progress(
+        [(progress, dict(rows[order_id].bookings), figures) for order_id, (progress, figures) in sorted(moved.items())],
+        now=now,
+    )
+
+
+def _progress_event(envelope: EventEnvelope) -> ProgressEvent | None:
+    kind = _PROGRESS_KINDS.get(envelope.event_type)
+    if kind is None:
+        return None
+    event = read_payload(envelope.payload, kind)
+    if isinstance(event, contracts.ShipmentStatusChanged) and event.direction != "outbound":
+        return None  # a buyer's return parcel says nothing about the order's way to sign-off
+    return event
+
+
+def _moved(
+    progress: OrderProgress, figures: dict[str, Any], event: ProgressEvent
+) -> tuple[OrderProgress, dict[str, Any]]:
+    """(progress, figures) after ``event``: the domain's forward-only rules (domain/progress.py)."""
+    match event:
         case contracts.OrderPlaced():
-            progress = progress.placed(progress_event.placed_at)
-            row.figures = placed_figures(progress_event)
+            return progress.placed(event.placed_at), placed_figures(event)
         case contracts.ShippingInfoConfirmed():
-            progress = progress.confirmed(progress_event.confirmed_at)
+            progress = progress.confirmed(event.confirmed_at)
         case contracts.OrderCancelled():
-            progress = progress.cancelled(progress_event.cancelled_at)
+            progress = progress.cancelled(event.cancelled_at)
         case contracts.ShipmentDispatched():
             progress = progress.dispatched(
-                progress_event.shipment_id,
-                progress_event.tracking_number,
-                {line.line_id: line.quantity for line in progress_event.lines},
-                progress_event.dispatched_at,
+                event.shipment_id,
+                event.tracking_number,
+                {line.line_id: line.quantity for line in event.lines},
+                event.dispatched_at,
             )
         case contracts.TrackingNumberCorrected():
-            progress = progress.tracking_corrected(progress_event.shipment_id, progress_event.tracking_number)
+            progress = progress.tracking_corrected(event.shipment_id, event.tracking_number)
         case contracts.ShipmentStatusChanged():
-            progress = progress.status_changed(
-                progress_event.shipment_id,
-                progress_event.tracking_number,
-                progress_event.status,
-                progress_event.scan_time,
-            )
+            progress = progress.status_changed(event.shipment_id, event.tracking_number, event.status, event.scan_time)
         case contracts.ShipmentFlagged():
-            if progress_event.blocks_sign_off:  # a flag that holds nothing is not a blocker
-                progress = progress.flagged(progress_event.shipment_id, progress_event.flag)
+            if event.blocks_sign_off:  # a flag that holds nothing is not a blocker
+                progress = progress.flagged(event.shipment_id, event.flag)
         case contracts.ShipmentFlagCleared():
-            progress = progress.flag_cleared(progress_event.shipment_id, progress_event.flag)
+            progress = progress.flag_cleared(event.shipment_id, event.flag)
         case contracts.OrderSignedOff():
             progress = progress.signed_off(
-                progress_event.shipment_id,
-                {line.line_id: line.quantity for line in progress_event.lines},
-                progress_event.signed_off_at,
+                event.shipment_id, {line.line_id: line.quantity for line in event.lines}, event.signed_off_at
             )
-    progress_to_row(progress, row, now=now)
+    return progress, figures
 
 
 def placed_figures(event: contracts.OrderPlaced) -> dict[str, Any]:
@@ -216,7 +259,9 @@ async def record_sign_offs(
             "net_minor": amounts.net_minor,
             "event_id": booking.event_id,
         }
-    await repository.save_progress([(moved[order_id], booked[order_id]) for order_id in sorted(moved)], now=now)
+    await repository.save_progress(
+        [(moved[order_id], booked[order_id], dict(rows[order_id].figures)) for order_id in sorted(moved)], now=now
+    )
 
 
 def _merchant_by_order(sign_offs: Sequence[contracts.OrderSignedOff], bookings: Sequence[Booking]) -> dict[str, str]:

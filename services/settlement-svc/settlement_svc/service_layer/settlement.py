@@ -32,13 +32,13 @@ from settlement_svc.domain.ledger import (
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import progress, refunds
-from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER
+from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER, hold_release_payload
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import PermanentEventError
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
-from shipsettle_shared.timers import LOCK_KEY, schedule_timers
+from shipsettle_shared.timers import schedule_timers
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +223,9 @@ async def on_signed_off_batch(
     await repository.add_holds(holds)
     # the release locks its merchant's balance rows: instances fire releases in merchant order
     await schedule_timers(
-        session, HOLD_RELEASE, [(hold.hold_id, hold.release_at, {LOCK_KEY: hold.merchant_id}) for hold in holds]
+        session,
+        HOLD_RELEASE,
+        [(hold.hold_id, hold.release_at, hold_release_payload(hold.merchant_id, hold.order_id)) for hold in holds],
     )
     await add_staged_to_outbox(session, staged)
     # Last: the postings' trigger updates the merchants' balance rows, which every sign-off of
