@@ -7,6 +7,8 @@ time plus an offset that a test moves forward through the service's test-only en
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -60,3 +62,12 @@ class FrozenClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
+
+
+def monotonic_source(clock: Clock) -> Callable[[], float]:
+    """Seconds for measuring durations in memory (cache lifetimes): the monotonic clock, moved
+    with the test clock's offset, so a test that moves a service's time moves these too."""
+    if isinstance(clock, ShiftableClock):
+        shiftable = clock
+        return lambda: time.monotonic() + shiftable.offset.total_seconds()
+    return time.monotonic
