@@ -67,6 +67,10 @@ class ServiceRuntime:
     consumers: list[ConsumerLoop] = field(default_factory=list)
     scheduler: TimerScheduler | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # Objects a service's start-up hook adds (order-svc's order watch), by name; ``closers`` are
+    # awaited on shutdown, last added first.
+    extensions: dict[str, Any] = field(default_factory=dict)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # API keys verified in memory, read from this service's api_keys table at most once per TTL
     api_keys: ApiKeyCache = field(init=False)
 
@@ -315,6 +319,8 @@ async def _stop_runtime(runtime: ServiceRuntime) -> None:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+    for close in reversed(runtime.closers):
+        await close()
     await runtime.producer.stop()
     await runtime.http.aclose()
     await runtime.lane.close()

@@ -1,10 +1,12 @@
 """order-svc's one consumer group on real PostgreSQL, through the real consumer path
 (ConsumerLoop.apply, no Kafka): a poll of mixed events is written to the timeline with one
 statement per event type, its dispatches move their orders in one read and one write, a
-redelivered poll changes nothing, and a dispatch of an unknown order is refused for good."""
+redelivered poll changes nothing, and a dispatch of an unknown order is refused for good. The
+timeline's commit wakes the long-polls waiting for its orders (LISTEN/NOTIFY), and only those."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from support import engine_for, fresh_service_database
 
+from order_svc.adapters.order_watch import OrderWatch
 from order_svc.adapters.repository import OrderRepository
 from order_svc.adapters.tables import TimelineEntryRow
 from order_svc.domain.orders import Actor, ShippingCheckItem
@@ -22,7 +25,7 @@ from order_svc.entrypoints.http_orders import OrderRequest, parse_order
 from order_svc.service_layer import orders
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, ShipmentDispatched, ShipmentLine, ShippingInfoCorrected
-from shipsettle_shared.db import ConnectionLane, unit_of_work
+from shipsettle_shared.db import ConnectionLane, asyncpg_dsn, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
 from shipsettle_shared.outbox import build_envelope
@@ -190,3 +193,34 @@ async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_chang
         order = await OrderRepository(session).get(known["order_id"])
     assert order is not None
     assert order.status.value == "confirmed"  # the batch rolled back whole; the loop retries it event by event
+
+
+async def test_a_committed_timeline_row_wakes_the_long_polls_of_its_order_and_only_those(engine: AsyncEngine) -> None:
+    order, other = await confirmed_order(engine), await confirmed_order(engine)
+    watch = OrderWatch(asyncpg_dsn(str(engine.url.render_as_string(hide_password=False))), recheck_s=60)
+    try:
+        await watch.listen()
+        woken = asyncio.create_task(watch.changed(order["order_id"], timeout_s=60))
+        not_woken = asyncio.create_task(watch.changed(other["order_id"], timeout_s=1))
+        await asyncio.sleep(0)  # both registered
+        await consumer(engine).apply([corrected(order)])
+        assert await woken is True  # by the notification: with recheck_s=60 only it ends the wait early
+        assert await not_woken is False
+    finally:
+        await watch.close()
+
+
+async def test_a_batch_that_rolls_back_wakes_nobody(engine: AsyncEngine) -> None:
+    order = await confirmed_order(engine)
+    watch = OrderWatch(asyncpg_dsn(str(engine.url.render_as_string(hide_password=False))), recheck_s=60)
+    try:
+        await watch.listen()
+        waiting = asyncio.create_task(watch.changed(order["order_id"], timeout_s=1))
+        await asyncio.sleep(0)
+        with pytest.raises(PermanentEventError):
+            await consumer(engine).apply(
+                [corrected(order), dispatched({**order, "order_id": "PO-unknown"}, [("L1", 1)])]
+            )
+        assert await waiting is False
+    finally:
+        await watch.close()

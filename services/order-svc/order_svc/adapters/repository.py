@@ -94,6 +94,28 @@ def _changes(before: Order, after: Order, now: datetime) -> dict[str, Any]:
 
 
 _orders = OrderRow.__table__  # type: ignore[attr-defined]
+_DELIVERED = text(
+    """
+    with parcels as (
+        select details->>'shipment_id' as shipment_id from order_timeline
+        where order_id = :order_id and event_type = 'ShipmentDispatched'
+    ), latest as (
+        select distinct on (details->>'shipment_id') details->>'shipment_id' as shipment_id,
+            details->>'status' as status
+        from order_timeline
+        where order_id = :order_id and event_type = 'ShipmentStatusChanged'
+            and coalesce(details->>'direction', 'outbound') = 'outbound'
+        order by details->>'shipment_id', occurred_at desc, event_id desc
+    ), signed as (
+        select distinct details->>'shipment_id' as shipment_id from order_timeline
+        where order_id = :order_id and event_type = 'OrderSignedOff'
+    )
+    select count(*) as shipments,
+        count(*) filter (where latest.status in ('delivered', 'signed_off') or signed.shipment_id is not null)
+            as delivered
+    from parcels left join latest using (shipment_id) left join signed using (shipment_id)
+    """
+)
 _SAVE_DISPATCH_PROGRESS = text(
     """
     update orders as o
@@ -196,6 +218,13 @@ class OrderRepository:
             .order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.event_id))
         )
         return list(rows.scalars())
+
+    async def delivered(self, order_id: str) -> bool:
+        """Whether logistics reported every parcel dispatched for the order delivered (its latest
+        outbound status delivered or signed off, or signed off by the buyer), as the order's
+        timeline holds it."""
+        row = (await self._session.execute(_DELIVERED, {"order_id": order_id})).one()
+        return bool(row.shipments) and row.delivered == row.shipments
 
     async def list(
         self,

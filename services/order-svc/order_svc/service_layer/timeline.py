@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL
 from order_svc.adapters.tables import TimelineEntryRow
 from shipsettle_shared.contracts import EVENT_PAYLOADS, Topic
 from shipsettle_shared.envelope import EventEnvelope
@@ -93,7 +95,13 @@ async def record_many_on_timeline(session: AsyncSession, envelopes: Sequence[Eve
     once (the event id is the key)."""
     rows = [row for row in map(timeline_row, envelopes) if row is not None]
     if rows:
-        await session.execute(insert(TimelineEntryRow).values(rows).on_conflict_do_nothing(index_elements=["event_id"]))
+        # every row added wakes the order's long-polls, in any instance, once this commits
+        await session.execute(
+            insert(TimelineEntryRow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(func.pg_notify(ORDER_CHANGED_CHANNEL, TimelineEntryRow.order_id))
+        )
 
 
 async def record_on_timeline(session: AsyncSession, envelope: EventEnvelope) -> None:
