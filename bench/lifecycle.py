@@ -234,8 +234,9 @@ class LifecycleDriver(Driver):
     poll_growth = 2.0
     poll_max_s = POLL_MAX_S
 
-    def __init__(self, platform: PlatformHandle, options: Options, *, in_flight: int) -> None:
-        super().__init__(platform, options)
+    def __init__(self, platform: PlatformHandle, options: Options, *, in_flight: int, open_lifecycles: int) -> None:
+        # each open lifecycle is a worker with its own HTTP client; in_flight bounds the requests
+        super().__init__(platform, options, workers=open_lifecycles)
         self.in_flight = asyncio.Semaphore(in_flight)
 
     async def call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -279,24 +280,25 @@ class LifecycleDriver(Driver):
         """The platform backend's, the merchant's, the carrier's and the buyer's steps; settlement
         and the payout follow by themselves."""
         try:
-            await self.place_and_confirm(order)
-            await self.dispatch(order)  # polls until logistics has heard of the confirmation
-            if len(order.tracking_numbers) != len(order.parcels):
-                return  # dispatch counted the error
-            delivered = functools.partial(self.delivered_unless_refused, order)
-            if await self.eventually(delivered, f"delivery of {order.order_id}", timeout_s=120, interval_s=0.25):
-                await self.confirm_receipt(order)
-                order.signed_off = True
+            async with self.worker():
+                await self.place_and_confirm(order)
+                await self.dispatch(order)  # polls until logistics has heard of the confirmation
+                if len(order.tracking_numbers) != len(order.parcels):
+                    return  # dispatch counted the error
+                # order-svc's long-poll answers once logistics reports the parcel delivered
+                refused = functools.partial(self.refuse_if_webhook_refused, order)
+                if await self.wait_for_order(order, "delivered", timeout_s=120, between=refused):
+                    await self.confirm_receipt(order)
+                    order.signed_off = True
         except (SurgeError, httpx.HTTPError, KeyError, ValueError) as error:
             self.counters.error(f"{order.order_id}: {error!r}")
 
-    async def delivered_unless_refused(self, order: OrderPlan) -> bool:
-        """Delivered, as logistics reports it; an error once the carrier gave up on a webhook of
-        the order's parcel (logistics refused it ten times), rather than waiting for nothing."""
+    def refuse_if_webhook_refused(self, order: OrderPlan) -> None:
+        """An error once the carrier gave up on a webhook of the order's parcel (logistics refused
+        it ten times), rather than waiting for nothing."""
         refused = [failure for failure in getattr(self.carrier, "failures", []) if order.tracking_numbers[0] in failure]
         if refused:
             raise SurgeError(f"the carrier's webhook was refused: {refused[0]}")
-        return await self.delivered(order)
 
     async def offer(self, orders: list[OrderPlan], rate: float, max_open: int) -> tuple[float, int]:
         """Open loop: one lifecycle starts every 1/rate s whatever the platform's pace, unless
@@ -355,7 +357,7 @@ class LifecycleDriver(Driver):
         await self.lag_probe.close()
         if self.carrier is not None:
             await self.carrier.close()
-        await self.client.aclose()
+        await self.close_clients()
 
 
 # --- reading the platform's databases ------------------------------------------------------------
@@ -854,7 +856,7 @@ class Bench:
             wait_scale=5,
             direct_carrier=True,
         )
-        driver = LifecycleDriver(self.platform, options, in_flight=a.in_flight)
+        driver = LifecycleDriver(self.platform, options, in_flight=a.in_flight, open_lifecycles=a.max_open)
         try:
             await driver.setup()
             print(f"[warm-up] one order for each of {a.merchants} merchants; ops approve each first payout", flush=True)
@@ -1121,8 +1123,10 @@ How it was measured:
 - Orders: surge's order bodies (1–3 lines, coupons of both funders, VAT rates, payment channels),
   one parcel, carriers and webhook formats (Kuaidi100, AfterShip, native) drawn from the seed
   ({args.seed}); each through create → confirm shipping → dispatch → signed "delivered" webhook
-  (`surge.carrier.DirectCarrier`) → buyer confirms receipt; polls back off from 0.25 s to {POLL_MAX_S:g} s; at most
-  {args.in_flight} requests in flight. Open loop: a new order every 1/rate s, whatever the platform's pace,
+  (`surge.carrier.DirectCarrier`) → buyer confirms receipt (the delivery awaited with order-svc's
+  long-poll `?until=delivered`, the dispatch's wait for the confirmation to reach logistics polled,
+  backing off from 0.5 s to {POLL_MAX_S:g} s); one HTTP client per open lifecycle; at most
+  {args.in_flight} requests in flight (long-polls aside). Open loop: a new order every 1/rate s, whatever the platform's pace,
   unless {args.max_open} lifecycles are open: then it waits for one to end (a backend queueing what the
   platform does not take; unbounded, an overloaded run is every order polling at once and
   measures the polls). A run where orders waited offered more than the platform took.

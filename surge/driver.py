@@ -24,7 +24,9 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -87,6 +89,12 @@ STAGE_RANK = {stage: index for index, stage in enumerate(STAGES)} | {"refunded":
 
 class SurgeError(Exception):
     """An answer the driver did not expect; counted as an unclassified error."""
+
+
+# The HTTP client of the worker the current task runs as (Driver.worker); None outside workers.
+_worker_client: ContextVar[httpx.AsyncClient | None] = ContextVar("surge_worker_client", default=None)
+# A long-poll on order-svc waits this long at most per request (the service allows 25 s).
+LONG_POLL_S = 20.0
 
 
 # The surge's waits (until every order reached a step, until the bus drained) were calibrated on
@@ -184,14 +192,36 @@ class Driver:
     poll_max_s: float = 2.0
     round_pause_s: float = 1.0  # between two rounds of until_all's polls
 
-    def __init__(self, platform: PlatformHandle, options: Options) -> None:
+    def __init__(
+        self,
+        platform: PlatformHandle,
+        options: Options,
+        *,
+        workers: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """``workers``: how many worker clients (default: ``options.concurrency``); ``transport``:
+        for tests, what every client sends through instead of the network."""
         self.platform = platform
         self.options = options
         self.rng = random.Random(options.seed)
         self.run_id = f"{options.seed}-{uuid.uuid4().hex[:6]}"
-        self.client = httpx.AsyncClient(
-            timeout=30, limits=httpx.Limits(max_connections=4 * options.concurrency, max_keepalive_connections=64)
-        )
+        # One client per worker, each used by one request at a time: one pool shared by every
+        # request in flight made each request search and lock that pool, and cost the generator
+        # more CPU than the requests themselves. ``client`` is the driver's own, for what it does
+        # outside workers (setup, clock moves, drains). One TLS context serves them all (a client
+        # builds one otherwise, even for http URLs).
+        tls = httpx.create_ssl_context()
+        self.client = httpx.AsyncClient(timeout=30, verify=tls, transport=transport)
+        self.worker_clients = [
+            httpx.AsyncClient(
+                timeout=30, verify=tls, limits=httpx.Limits(max_keepalive_connections=8), transport=transport
+            )
+            for _ in range(workers or options.concurrency)
+        ]
+        self.idle_workers: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+        for client in self.worker_clients:
+            self.idle_workers.put_nowait(client)
         self.gate = asyncio.Semaphore(options.concurrency)
         self.counters = Counters(log_path=RUN_DIR / f"errors-{self.run_id}.log")
         RUN_DIR.mkdir(parents=True, exist_ok=True)
@@ -214,6 +244,30 @@ class Driver:
         self.lag_probe = LagProbe(platform.kafka_bootstrap, platform.group_prefix)
 
     # --- HTTP ------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def worker(self) -> AsyncIterator[httpx.AsyncClient]:
+        """Run the block as one worker, with that worker's own HTTP client (a task already
+        running as a worker keeps its client)."""
+        current = _worker_client.get()
+        if current is not None:
+            yield current
+            return
+        client = await self.idle_workers.get()
+        token = _worker_client.set(client)
+        try:
+            yield client
+        finally:
+            _worker_client.reset(token)
+            self.idle_workers.put_nowait(client)
+
+    def http(self) -> httpx.AsyncClient:
+        """The current worker's client, or the driver's own outside workers."""
+        return _worker_client.get() or self.client
+
+    async def close_clients(self) -> None:
+        for client in (self.client, *self.worker_clients):
+            await client.aclose()
 
     def auth(self, who: str) -> dict[str, str]:
         key = self.merchants[who].api_key if who in self.merchants else self.keys[who]["api_key"]
@@ -246,7 +300,7 @@ class Driver:
         while True:
             self.counters.requests += 1
             try:
-                response = await self.client.request(method, url, headers=headers, **kwargs)
+                response = await self.http().request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as error:
                 last, ambiguous = repr(error), True
             else:
@@ -290,7 +344,7 @@ class Driver:
         surge goes on (the checker will find what it left undone)."""
 
         async def guarded(item: T) -> None:
-            async with self.gate:
+            async with self.gate, self.worker():
                 try:
                     await work(item)
                 except (SurgeError, httpx.HTTPError, KeyError, ValueError) as error:
@@ -340,7 +394,8 @@ class Driver:
         async def probe(item: T) -> None:
             nonlocal misses
             try:
-                ok = await done(item)
+                async with self.worker():
+                    ok = await done(item)
             except (SurgeError, httpx.HTTPError, KeyError, ValueError) as error:
                 self.counters.error(f"{what}: {error!r}")
                 ok = False
@@ -827,6 +882,41 @@ class Driver:
         order.last_seen = ",".join(f"{s['tracking_number']}:{s['status']}" for s in found)
         return len(found) == len(order.parcels) and all(s["status"] in ("delivered", "signed_off") for s in found)
 
+    async def wait_for_order(
+        self, order: OrderPlan, stage: str, timeout_s: float, between: Callable[[], None] | None = None
+    ) -> bool:
+        """Until order-svc says the order reached ``stage`` (e.g. ``delivered``), by long-polls
+        that order-svc answers as soon as it does, rather than polls at intervals; False (and an
+        error) after ``timeout_s``. ``between`` runs before each long-poll and may raise
+        SurgeError to give up early. Not through ``call``: a long-poll waits, it holds no slot
+        of the requests in flight."""
+        timeout_s *= self.options.wait_scale
+        deadline = time.monotonic() + timeout_s
+        url = self.url("order-svc", f"/v1/orders/{order.order_id}")
+        while (remaining := deadline - time.monotonic()) > 0:
+            if between is not None:
+                between()
+            wait_s = round(min(LONG_POLL_S, max(remaining, 0.1)), 1)
+            self.counters.requests += 1
+            try:
+                response = await self.http().get(
+                    url, params={"until": stage, "wait": wait_s}, headers=self.auth("platform"), timeout=wait_s + 10
+                )
+            except httpx.TransportError:  # a service restarting: not yet
+                await asyncio.sleep(0.5)
+                continue
+            if response.status_code >= 500:
+                await asyncio.sleep(0.5)
+                continue
+            if response.status_code != 200:
+                raise SurgeError(f"GET {url}?until={stage}: {response.status_code} {response.text[:300]}")
+            answer = response.json()
+            order.last_seen = str(answer.get("status"))
+            if answer["reached"]:
+                return True
+        self.counters.error(f"{stage} {order.order_id}: not within {timeout_s}s {order.last_seen}")
+        return False
+
     async def confirm_receipt(self, order: OrderPlan) -> None:
         await self.call(
             "POST", self.url("logistics-svc", f"/v1/orders/{order.order_id}/confirm-receipt"), who="platform"
@@ -1187,7 +1277,7 @@ class Driver:
             await self.lag_probe.close()
             if self.carrier is not None:
                 await self.carrier.close()
-            await self.client.aclose()
+            await self.close_clients()
 
     async def cancellation_refunded(self, order: OrderPlan) -> bool:
         """Cancellations are refunded automatically by refund-svc; find the refund and see it end."""

@@ -5,27 +5,41 @@ lookup is by the public key id and the comparison is constant-time. Keys are iss
 order-svc and replicated to every service through ``ApiKeyIssued`` events, so each service
 authenticates from its own database.
 
+Each process verifies keys from an in-process cache (``ApiKeyCache``) instead of a session and
+a SELECT per request. The staleness bound, stated in README ("API keys: how fast a revocation
+bites"): a revocation is refused at once by the process that applies it (order-svc's instance
+that serves the revoke; elsewhere the instance whose access consumer applies ``ApiKeyRevoked``),
+and by every other instance of the service at most ``api_key_cache_ttl_s`` after it is in the
+service's database, because a valid key is trusted from memory only that long before it is read
+again. Several instances of a service share one database, but each access.events partition is
+consumed by only one of them: the others learn of a revocation from the database, hence the TTL.
+Unknown key ids are never cached (memory holds only keys that exist), so made-up keys cannot fill
+it; the cache is also capped in entries.
+
 Merchant scoping: a merchant key sees only its own merchant's resources. A resource of another
 merchant answers 404, exactly like one that does not exist, so a key never learns what exists.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Coroutine
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked, Role, read_payload
-from shipsettle_shared.db import api_keys_table
+from shipsettle_shared.db import ConnectionLane, api_keys_table
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.consumer import EventHandler
 from shipsettle_shared.problems import Forbidden, NotFound, Unauthorized
 
 KEY_PREFIX = "ss"
@@ -74,19 +88,152 @@ def split_key(api_key: str) -> tuple[str, str] | None:
     return key_id, secret
 
 
-async def authenticate(session: AsyncSession, api_key: str | None, pepper: str) -> Principal:
-    if not api_key:
-        raise Unauthorized("Send your API key in the Authorization header as 'Bearer <key>'.")
-    parts = split_key(api_key)
-    if parts is None:
-        raise Unauthorized("The API key is malformed.")
-    key_id, secret = parts
-    row = (await session.execute(select(api_keys_table).where(api_keys_table.c.key_id == key_id))).first()
-    # Compare even when the key id is unknown, so timing does not reveal which ids exist.
-    expected = row.secret_hash if row is not None else hash_secret("unknown-key", pepper)
-    if not hmac.compare_digest(expected, hash_secret(secret, pepper)) or row is None or row.revoked_at is not None:
-        raise Unauthorized("The API key is not valid.")
-    return Principal(key_id=row.key_id, role=Role(row.role), merchant_id=row.merchant_id, carrier_code=row.carrier_code)
+@dataclass(frozen=True)
+class KeyRecord:
+    """What a service knows of a key: its row in the service's own ``api_keys`` table."""
+
+    key_id: str
+    secret_hash: str
+    role: Role
+    merchant_id: str | None
+    carrier_code: str | None
+    revoked: bool
+
+    def principal(self) -> Principal:
+        return Principal(
+            key_id=self.key_id, role=self.role, merchant_id=self.merchant_id, carrier_code=self.carrier_code
+        )
+
+
+KeyLoader = Callable[[str], Awaitable[KeyRecord | None]]
+
+
+class ApiKeyCache:
+    """The keys this process has verified, so a request costs no database round trip.
+
+    - A valid key is trusted from memory for ``ttl_s`` (read on the ``monotonic_s`` clock), then
+      read again from the database (``load``): the bound within which another instance's
+      revocation, applied to the shared database, is seen here.
+    - ``revoke`` marks a key revoked at once, for good (revocation is final); a load that was in
+      flight when it happened cannot bring the key back.
+    - A key id the database does not know is not remembered: every such request asks the database
+      again, as before the cache, and memory holds only keys that exist. Both maps are capped at
+      ``max_entries`` (least recently used dropped first, then simply read again).
+    - Concurrent requests missing the same key id share one load.
+    """
+
+    def __init__(
+        self,
+        load: KeyLoader,
+        *,
+        ttl_s: float,
+        max_entries: int,
+        monotonic_s: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._load = load
+        self._ttl_s = ttl_s
+        self._max_entries = max_entries
+        self._monotonic_s = monotonic_s
+        self._valid: OrderedDict[str, tuple[KeyRecord, float]] = OrderedDict()  # key id -> (record, expires at)
+        self._revoked: OrderedDict[str, None] = OrderedDict()
+        self._loading: dict[str, asyncio.Future[KeyRecord | None]] = {}
+
+    def __len__(self) -> int:
+        return len(self._valid) + len(self._revoked)
+
+    async def authenticate(self, api_key: str | None, pepper: str) -> Principal:
+        """The key's principal; Unauthorized for a missing, malformed, unknown, wrong or revoked key."""
+        if not api_key:
+            raise Unauthorized("Send your API key in the Authorization header as 'Bearer <key>'.")
+        parts = split_key(api_key)
+        if parts is None:
+            raise Unauthorized("The API key is malformed.")
+        key_id, secret = parts
+        record = await self.record(key_id)
+        # Compare even when the key id is unknown or revoked, so the comparison's timing does not
+        # reveal which; the comparison itself is constant-time.
+        usable = record is not None and not record.revoked
+        expected = record.secret_hash if record is not None and usable else hash_secret("unknown-key", pepper)
+        if not hmac.compare_digest(expected, hash_secret(secret, pepper)) or record is None or not usable:
+            raise Unauthorized("The API key is not valid.")
+        return record.principal()
+
+    async def record(self, key_id: str) -> KeyRecord | None:
+        """The key as this process may trust it now: None if unknown (or revoked and forgotten)."""
+        if key_id in self._revoked:
+            self._revoked.move_to_end(key_id)
+            return None
+        cached = self._valid.get(key_id)
+        if cached is not None:
+            record, expires_at = cached
+            if self._monotonic_s() < expires_at:
+                self._valid.move_to_end(key_id)
+                return record
+            del self._valid[key_id]
+        pending = self._loading.get(key_id)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_future()
+            self._loading[key_id] = pending
+            try:
+                loaded = await self._load(key_id)
+            except BaseException as error:
+                pending.set_exception(error)
+                pending.exception()  # retrieved: no "never retrieved" warning when nobody else waits
+                raise
+            finally:
+                del self._loading[key_id]
+            self._remember(key_id, loaded)
+            pending.set_result(loaded)
+        else:
+            loaded = await asyncio.shield(pending)
+        return None if loaded is None or key_id in self._revoked else loaded
+
+    def revoke(self, key_id: str) -> None:
+        """Refuse ``key_id`` from now on in this process (its revocation was applied here)."""
+        self._valid.pop(key_id, None)
+        self._revoked[key_id] = None
+        self._revoked.move_to_end(key_id)
+        if len(self._revoked) > self._max_entries:
+            self._revoked.popitem(last=False)
+
+    def _remember(self, key_id: str, record: KeyRecord | None) -> None:
+        if record is None:
+            return  # unknown: never remembered, so made-up key ids cannot fill memory
+        if record.revoked:
+            self.revoke(key_id)
+        elif key_id not in self._revoked:  # a revocation during the load wins
+            self._valid[key_id] = (record, self._monotonic_s() + self._ttl_s)
+            if len(self._valid) > self._max_entries:
+                self._valid.popitem(last=False)
+
+
+_LOAD_KEY = (
+    "select key_id, secret_hash, role, merchant_id, carrier_code, revoked_at is not null as revoked"
+    " from api_keys where key_id = $1"
+)
+
+
+def key_record(row: Mapping[str, Any]) -> KeyRecord:
+    return KeyRecord(
+        key_id=row["key_id"],
+        secret_hash=row["secret_hash"],
+        role=Role(row["role"]),
+        merchant_id=row["merchant_id"],
+        carrier_code=row["carrier_code"],
+        revoked=bool(row["revoked"]),
+    )
+
+
+def lane_key_loader(lane: ConnectionLane) -> KeyLoader:
+    """Reads a key from the service's ``api_keys`` in one autocommitted statement (no BEGIN and
+    ROLLBACK around it)."""
+
+    async def load(key_id: str) -> KeyRecord | None:
+        async with lane.connection() as connection:
+            row = await connection.fetchrow(_LOAD_KEY, key_id)
+        return key_record(row) if row is not None else None
+
+    return load
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -104,8 +251,9 @@ def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]
         authorization: Annotated[str | None, Header(description="Bearer <API key>")] = None,
     ) -> Principal:
         runtime = request.app.state.runtime
-        async with runtime.sessions() as session:
-            principal = await authenticate(session, _bearer(authorization), runtime.settings.api_key_pepper)
+        principal: Principal = await runtime.api_keys.authenticate(
+            _bearer(authorization), runtime.settings.api_key_pepper
+        )
         if principal.role not in roles:
             raise Forbidden(f"This operation needs one of the roles: {', '.join(sorted(roles))}.")
         request.state.principal = principal
@@ -143,7 +291,13 @@ async def apply_api_key_revoked(session: AsyncSession, envelope: EventEnvelope) 
     )
 
 
-ACCESS_HANDLERS = {
-    ApiKeyIssued.event_type: apply_api_key_issued,
-    ApiKeyRevoked.event_type: apply_api_key_revoked,
-}
+def access_handlers(cache: ApiKeyCache) -> dict[str, EventHandler]:
+    """The access consumer's handlers: the service's copy of the keys, and this process's cache
+    told of a revocation as it applies it (before its commit: a revocation is final, and one
+    that rolls back is applied again on redelivery)."""
+
+    async def on_revoked(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await apply_api_key_revoked(session, envelope)
+        cache.revoke(read_payload(envelope.payload, ApiKeyRevoked).key_id)
+
+    return {ApiKeyIssued.event_type: apply_api_key_issued, ApiKeyRevoked.event_type: on_revoked}

@@ -11,6 +11,8 @@ recon would date the money on the wrong day.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Protocol
 
@@ -87,3 +89,12 @@ class FrozenClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
+
+
+def monotonic_source(clock: Clock) -> Callable[[], float]:
+    """Seconds for measuring durations in memory (cache lifetimes): the monotonic clock, moved
+    with the test clock's offset, so a test that moves a service's time moves these too."""
+    if isinstance(clock, ShiftableClock):
+        shiftable = clock
+        return lambda: time.monotonic() + shiftable.offset.total_seconds()
+    return time.monotonic

@@ -163,6 +163,12 @@ async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[
         yield session
 
 
+def asyncpg_dsn(database_url: str) -> str:
+    """The service's SQLAlchemy URL as asyncpg takes it: no driver suffix, and ssl named sslmode."""
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    return dsn.replace("?ssl=", "?sslmode=").replace("&ssl=", "&sslmode=")
+
+
 class ConnectionLane:
     """A few asyncpg connections of their own for a hot path whose whole work is one autocommitted
     statement (the carrier webhook's acknowledgement).
@@ -190,10 +196,7 @@ class ConnectionLane:
 
     @classmethod
     def for_settings(cls, settings: ServiceSettings) -> ConnectionLane:
-        # asyncpg takes the URL without SQLAlchemy's driver suffix, and names ssl sslmode
-        dsn = settings.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-        dsn = dsn.replace("?ssl=", "?sslmode=").replace("&ssl=", "&sslmode=")
-        return cls(dsn, settings.database_pool_size)
+        return cls(asyncpg_dsn(settings.database_url), settings.database_pool_size)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:

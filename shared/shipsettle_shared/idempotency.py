@@ -1,10 +1,18 @@
 """Idempotency-Key handling for commands that create or move money.
 
-The first response is stored with a hash of the request, in the same transaction as the
-command's effect. A retry with the same key and body gets the stored response; the same key
-with another body gets 409. Two identical requests racing both run the command, but only one
-commits (the key is the primary key); the other rolls back and answers with the winner's
-response.
+The key is claimed in the command's own transaction, before the command runs: an
+``INSERT … ON CONFLICT DO NOTHING`` of (principal, key, hash of the request). Then:
+
+- the claim inserted a row: this request runs the command, and the row is completed with the
+  response before the same transaction commits; a command that fails rolls the claim back with
+  everything else, so the key stays free for a retry (only successes are stored);
+- the claim found a row: another request with this key committed first, and its stored response
+  is the answer (the same body) or 409 (another body). The command does not run.
+
+Concurrent duplicates never both run: PostgreSQL makes the second claim wait on the first one's
+uncommitted row until that transaction ends, then reports the conflict (committed) or inserts
+(rolled back, e.g. the first attempt failed). Happy path: one INSERT and one UPDATE inside the
+command's transaction; no session of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared.auth import Principal
@@ -22,6 +31,15 @@ from shipsettle_shared.db import idempotency_keys_table
 from shipsettle_shared.problems import Conflict, Problem
 
 MAX_KEY_LENGTH = 200
+# The claim's placeholder answer: never committed, since the claim and its completion share one
+# transaction; a row that holds it would mean a bug, and is refused below rather than replayed.
+_CLAIMED_STATUS = 0
+
+_table = idempotency_keys_table
+
+
+def _is_key(principal_key_id: str, idempotency_key: str) -> ColumnElement[bool]:
+    return and_(_table.c.principal_key_id == principal_key_id, _table.c.idempotency_key == idempotency_key)
 
 
 def request_hash(method: str, path: str, body: Any) -> str:
@@ -41,24 +59,19 @@ def check_key(idempotency_key: str | None) -> str:
     return idempotency_key
 
 
-async def _stored(
-    session: AsyncSession, principal: Principal, key: str, fingerprint: str
-) -> tuple[int, dict[str, Any]] | None:
-    row = (
-        await session.execute(
-            select(idempotency_keys_table).where(
-                idempotency_keys_table.c.principal_key_id == principal.key_id,
-                idempotency_keys_table.c.idempotency_key == key,
-            )
-        )
-    ).first()
-    if row is None:
-        return None
+async def _stored_answer(
+    session: AsyncSession, is_key: ColumnElement[bool], fingerprint: str
+) -> tuple[int, dict[str, Any]]:
+    """The first request's answer, read after our claim met its committed row."""
+    stored = select(_table.c.request_hash, _table.c.response_status, _table.c.response_body).where(is_key)
+    row = (await session.execute(stored)).one()
     if row.request_hash != fingerprint:
         raise Conflict(
             "This Idempotency-Key was already used with a different request body.",
             type_slug="idempotency-key-reused",
         )
+    if row.response_status == _CLAIMED_STATUS:
+        raise RuntimeError("an idempotency claim was committed without its answer")
     return row.response_status, dict(row.response_body)
 
 
@@ -69,30 +82,26 @@ async def run_idempotent(
     fingerprint: str,
     command: Callable[[AsyncSession], Awaitable[tuple[int, dict[str, Any]]]],
 ) -> tuple[int, dict[str, Any]]:
-    """Run ``command`` once per (principal, key); returns (status, body) of the first run."""
+    """Run ``command`` once per (principal, key) in one transaction with the key's claim; returns
+    (status, body) of the first run. Raises Conflict (409) for the key reused with another body,
+    and whatever ``command`` raises (nothing is stored then)."""
     key = check_key(idempotency_key)
-    async with sessions() as session:
-        stored = await _stored(session, principal, key, fingerprint)
-    if stored is not None:
-        return stored
-    try:
-        async with sessions() as session, session.begin():
-            status, body = await command(session)
-            await session.execute(
-                idempotency_keys_table.insert().values(
-                    principal_key_id=principal.key_id,
-                    idempotency_key=key,
-                    request_hash=fingerprint,
-                    response_status=status,
-                    response_body=body,
-                )
-            )
-        return status, body
-    except Exception:
-        # A concurrent request with the same key may have committed first (our insert, or the
-        # command's own unique keys, collided with it): then its result is the answer.
-        async with sessions() as session:
-            stored = await _stored(session, principal, key, fingerprint)
-        if stored is None:
-            raise
-        return stored
+    is_key = _is_key(principal.key_id, key)
+    claim = (
+        insert(_table)
+        .values(
+            principal_key_id=principal.key_id,
+            idempotency_key=key,
+            request_hash=fingerprint,
+            response_status=_CLAIMED_STATUS,
+            response_body={},
+        )
+        .on_conflict_do_nothing(index_elements=["principal_key_id", "idempotency_key"])
+        .returning(_table.c.principal_key_id)
+    )
+    async with sessions() as session, session.begin():
+        if (await session.execute(claim)).first() is None:
+            return await _stored_answer(session, is_key, fingerprint)
+        status, body = await command(session)
+        await session.execute(update(_table).where(is_key).values(response_status=status, response_body=body))
+    return status, body

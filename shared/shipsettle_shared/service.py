@@ -34,8 +34,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared import metrics
-from shipsettle_shared.auth import ACCESS_HANDLERS, OpsPrincipal
-from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock
+from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, lane_key_loader
+from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotonic_source
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
@@ -68,6 +68,20 @@ class ServiceRuntime:
     consumers: list[ConsumerLoop] = field(default_factory=list)
     scheduler: TimerScheduler | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # Objects a service's start-up hook adds (order-svc's order watch), by name; ``closers`` are
+    # awaited on shutdown, last added first.
+    extensions: dict[str, Any] = field(default_factory=dict)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # API keys verified in memory, read from this service's api_keys table at most once per TTL
+    api_keys: ApiKeyCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.api_keys = ApiKeyCache(
+            lane_key_loader(self.lane),
+            ttl_s=self.settings.api_key_cache_ttl_s,
+            max_entries=self.settings.api_key_cache_max_entries,
+            monotonic_s=monotonic_source(self.clock),
+        )
 
     @property
     def service_name(self) -> str:
@@ -88,9 +102,10 @@ class ServiceDefinition:
     on_startup: Callable[[ServiceRuntime], Awaitable[None]] | None = None
 
 
-def access_subscription(service_name: str) -> Subscription:
-    """Every service keeps its own copy of the API keys, fed by access events."""
-    return Subscription(group_id=f"{service_name}.access", topics=(Topic.ACCESS,), handlers=dict(ACCESS_HANDLERS))
+def access_subscription(service_name: str, api_keys: ApiKeyCache) -> Subscription:
+    """Every service keeps its own copy of the API keys, fed by access events; the instance that
+    applies a revocation refuses the key at once."""
+    return Subscription(group_id=f"{service_name}.access", topics=(Topic.ACCESS,), handlers=access_handlers(api_keys))
 
 
 class _RequestContextMiddleware:
@@ -277,7 +292,7 @@ async def _start_runtime(definition: ServiceDefinition, settings: ServiceSetting
         runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
     if "consumer" in roles:
         subscriptions = [
-            access_subscription(definition.name),
+            access_subscription(definition.name, runtime.api_keys),
             bus_probe_subscription(definition.name),
             *definition.subscriptions(runtime),
         ]
@@ -310,6 +325,8 @@ async def _stop_runtime(runtime: ServiceRuntime) -> None:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+    for close in reversed(runtime.closers):
+        await close()
     await runtime.producer.stop()
     await runtime.http.aclose()
     await runtime.lane.close()

@@ -73,6 +73,10 @@ class ServiceSettings(BaseSettings):
     scheduler_batch_size: int = 100
 
     api_key_pepper: str = DEVELOPMENT_API_KEY_PEPPER
+    # How long a process trusts a valid API key from memory before reading it again: the bound
+    # within which a revocation applied by another instance of the service is seen (README).
+    api_key_cache_ttl_s: float = Field(default=5.0, gt=0, le=300)
+    api_key_cache_max_entries: int = Field(default=10_000, gt=0)
     log_level: str = "INFO"
 
     # Fault injection for the reliability tests (see failpoints.py); empty in production.

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 
 from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process, stop_all
 from support import TEST_KAFKA, fresh_service_database
@@ -88,6 +90,33 @@ async def start_platform() -> Platform:
         platform.stop()
         raise
     return platform
+
+
+# A second instance of a service listens this far above the platform's ports (below the sandboxes').
+EXTRA_INSTANCE_PORT_STEP = 60
+
+
+@asynccontextmanager
+async def extra_instance(platform: Platform, service: str, *, roles: str = "") -> AsyncIterator[ServiceProcess]:
+    """Another process of ``service`` on the platform's database and broker, as ops scale one out;
+    by default serving HTTP only (no relay, consumer or scheduler, so moving its test clock
+    fires nothing). Stopped on exit."""
+    first = platform.processes[service]
+    port = first.port + EXTRA_INSTANCE_PORT_STEP
+    process = replace(
+        first,
+        port=port,
+        env={**first.env, "SHIPSETTLE_HTTP_PORT": str(port), "SHIPSETTLE_ROLES": roles},
+        log_path=first.log_path.with_name(f"{service}-e2e-extra.log"),
+        instance="e2e-extra",
+        process=None,
+    )
+    process.start()
+    try:
+        await asyncio.to_thread(process.wait_ready)
+        yield process
+    finally:
+        process.stop()
 
 
 def bearer(key: dict[str, str]) -> dict[str, str]:

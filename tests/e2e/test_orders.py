@@ -4,6 +4,7 @@ cancellation, the timeline, listing, and merchant scoping on every endpoint."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,7 @@ from order_support import CONSIGNEE, simple_order, variant, worked_example_order
 from platform_support import Platform, bearer
 from support import TEST_KAFKA, eventually
 
-from shipsettle_shared.contracts import ShipmentDispatched, ShipmentLine
+from shipsettle_shared.contracts import ShipmentDispatched, ShipmentLine, ShipmentStatusChanged
 from shipsettle_shared.outbox import build_envelope
 
 pytestmark = pytest.mark.infra
@@ -37,17 +38,8 @@ async def placed(client: httpx.AsyncClient, platform: Platform, order: dict[str,
     return response.json()
 
 
-async def dispatch_as_logistics(order: dict[str, Any], lines: list[tuple[str, int]]) -> None:
-    """What logistics-svc publishes when a parcel leaves (until it exists, the test plays it)."""
-    event = ShipmentDispatched(
-        order_id=order["order_id"],
-        merchant_id=order["merchant_id"],
-        shipment_id=f"SH-{uuid.uuid4().hex[:8]}",
-        carrier_code="SF",
-        tracking_number="SF1234567890123",
-        lines=[ShipmentLine(line_id=line_id, quantity=quantity) for line_id, quantity in lines],
-        dispatched_at=datetime.now(UTC),
-    )
+async def publish_as_logistics(event: ShipmentDispatched | ShipmentStatusChanged) -> None:
+    """What logistics-svc publishes (the test plays it, to choose what happens and when)."""
     envelope = build_envelope(event, producer="logistics-svc", occurred_at=datetime.now(UTC))
     producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
     await producer.start()
@@ -57,6 +49,40 @@ async def dispatch_as_logistics(order: dict[str, Any], lines: list[tuple[str, in
         )
     finally:
         await producer.stop()
+
+
+async def dispatch_as_logistics(order: dict[str, Any], lines: list[tuple[str, int]]) -> str:
+    """A parcel leaves, as logistics-svc announces it; returns its shipment id."""
+    shipment_id = f"SH-{uuid.uuid4().hex[:8]}"
+    await publish_as_logistics(
+        ShipmentDispatched(
+            order_id=order["order_id"],
+            merchant_id=order["merchant_id"],
+            shipment_id=shipment_id,
+            carrier_code="SF",
+            tracking_number="SF1234567890123",
+            lines=[ShipmentLine(line_id=line_id, quantity=quantity) for line_id, quantity in lines],
+            dispatched_at=datetime.now(UTC),
+        )
+    )
+    return shipment_id
+
+
+async def deliver_as_logistics(order: dict[str, Any], shipment_id: str) -> None:
+    """The carrier's delivered scan, as logistics-svc announces it."""
+    await publish_as_logistics(
+        ShipmentStatusChanged(
+            order_id=order["order_id"],
+            merchant_id=order["merchant_id"],
+            shipment_id=shipment_id,
+            tracking_number="SF1234567890123",
+            previous_status="in_transit",
+            status="delivered",
+            scan_time=datetime.now(UTC),
+            description="已签收",
+            location="杭州",
+        )
+    )
 
 
 def merchant(platform: Platform, name: str = "merchant_a") -> str:
@@ -357,3 +383,77 @@ async def test_a_merchant_key_cannot_read_list_or_change_another_merchants_order
         headers={**intruder, **_key()},
     )
     assert refused.status_code == 403
+
+
+# --- long-poll: GET /v1/orders/{id}?until=<stage>&wait=<seconds> ---------------------------
+
+
+async def long_poll(
+    platform: Platform, order: dict[str, Any], key: dict[str, str], params: dict[str, Any]
+) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=60) as client:  # the wait is the server's, bounded at 25 s
+        return await client.get(
+            f"{platform.url('order-svc')}/v1/orders/{order['order_id']}", params=params, headers=key
+        )
+
+
+async def test_a_long_poll_answers_once_every_parcel_of_the_order_is_delivered(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    """A platform backend waits for delivery (to ask the buyer to confirm receipt) without polling."""
+    order = worked_example_order(merchant(platform))
+    await placed(client, platform, order)
+    confirmed = await client.post(
+        f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/shipping-info/confirm",
+        json={
+            "items": [
+                {"line_id": "L1", "quantity": 2, "spec": "500g/罐"},
+                {"line_id": "L2", "quantity": 1, "spec": "精装"},
+                {"line_id": "L3", "quantity": 3, "spec": "标准"},
+            ]
+        },
+        headers=bearer(platform.keys["merchant_a"]),
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    key = bearer(platform.keys["platform"])
+    first = await dispatch_as_logistics(order, [("L1", 2)])
+    await deliver_as_logistics(order, first)
+    second = await dispatch_as_logistics(order, [("L2", 1), ("L3", 3)])
+
+    # both parcels dispatched and one delivered: the order is not delivered (waits, then says so)
+    dispatched = await long_poll(platform, order, key, {"until": "dispatched", "wait": 25})
+    assert (dispatched.json()["status"], dispatched.json()["reached"]) == ("dispatched", True)
+    half = await long_poll(platform, order, key, {"until": "delivered", "wait": 0.5})
+    assert half.status_code == 200
+    assert (half.json()["status"], half.json()["reached"], half.json()["until"]) == ("dispatched", False, ["delivered"])
+
+    waiting = asyncio.create_task(long_poll(platform, order, key, {"until": ["delivered", "cancelled"], "wait": 25}))
+    await deliver_as_logistics(order, second)
+    answer = await waiting
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["reached"] is True
+    assert answer.json()["payable_minor"] == 35349  # the order itself, as a plain read answers it
+
+
+async def test_a_long_poll_is_bounded_scoped_and_refuses_a_wait_without_a_stage(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    order = worked_example_order(merchant(platform))
+    await placed(client, platform, order)
+    key = bearer(platform.keys["merchant_a"])
+    already = await long_poll(platform, order, key, {"until": ["placed"], "wait": 25})
+    assert (already.json()["status"], already.json()["reached"]) == ("placed", True)
+    for params, field in (
+        ({"wait": 5}, "query.wait"),  # a wait for nothing named
+        ({"until": "dispatched", "wait": 26}, "query.wait"),  # past the bound
+        ({"until": "dispatched", "wait": 0}, "query.wait"),
+        ({"until": "shipped", "wait": 1}, "query.until[0]"),  # not a stage
+    ):
+        refused = await long_poll(platform, order, key, params)
+        assert refused.status_code == 422, (params, refused.text)
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert field in {error["field"] for error in refused.json()["errors"]}, refused.json()
+    intruder = bearer(platform.keys["merchant_b"])
+    assert (await long_poll(platform, order, intruder, {"until": "delivered", "wait": 25})).status_code == 404
+    unknown = {**order, "order_id": "PO-none"}
+    assert (await long_poll(platform, unknown, key, {"until": "delivered", "wait": 25})).status_code == 404

@@ -4,15 +4,17 @@ its correlation id."""
 
 from __future__ import annotations
 
+import math
 import uuid
 
 import httpx
 import pytest
 from conftest import wait_until_key_works_everywhere
-from platform_support import Platform, bearer
+from platform_support import Platform, bearer, extra_instance
 from support import envelopes_on_topic, eventually
 
 from shipsettle_shared.contracts import Topic
+from shipsettle_shared.settings import ServiceSettings
 from shipsettle_shared.topology import SERVICES
 
 pytestmark = pytest.mark.infra
@@ -72,6 +74,40 @@ async def test_a_key_issued_over_http_works_on_every_service_and_stops_working_w
             return response.status_code == 401
 
         await eventually(refused, timeout_s=30)
+
+
+async def test_a_revoked_key_is_refused_at_once_where_revoked_and_by_another_instance_within_the_stated_bound(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    """README, API keys: how fast a revocation bites. Two order-svc processes share the database;
+    the one that serves the revoke refuses the key at once, the other (which trusts keys from
+    memory) once its cache TTL has passed on its clock."""
+    created = await client.post(
+        f"{platform.url('order-svc')}/v1/api-keys",
+        json={"role": "merchant", "merchant_id": "m-two-instances", "label": "short-lived"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert created.status_code == 201, created.text
+    key = created.json()
+    keys_of = "/v1/merchants/m-two-instances/api-keys"
+    ttl_s = ServiceSettings.model_fields["api_key_cache_ttl_s"].default
+    async with extra_instance(platform, "order-svc") as other:
+        for base in (platform.url("order-svc"), other.base_url):  # both now hold the key in memory
+            assert (await client.get(f"{base}{keys_of}", headers=bearer(key))).status_code == 200
+
+        revoked = await client.post(
+            f"{platform.url('order-svc')}/v1/api-keys/{key['key_id']}/revoke",
+            json={"reason": "merchant offboarded"},
+            headers=bearer(platform.keys["ops"]),
+        )
+        assert revoked.status_code == 204
+        assert (await client.get(f"{platform.url('order-svc')}{keys_of}", headers=bearer(key))).status_code == 401
+
+        moved = await client.post(f"{other.base_url}/_test/clock/advance", json={"seconds": math.ceil(ttl_s)})
+        assert moved.status_code == 200
+        refused = await client.get(f"{other.base_url}{keys_of}", headers=bearer(key))
+        assert refused.status_code == 401
+        assert refused.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_a_probe_crosses_the_bus_carrying_the_requests_correlation_id(

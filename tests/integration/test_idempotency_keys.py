@@ -1,6 +1,7 @@
 """Idempotency-Key store (shared, for every money-moving command), on real PostgreSQL: a retry
-returns the first result, another body under the same key is refused with 409, and racing
-duplicates produce one effect."""
+returns the first result, another body under the same key is refused with 409, racing
+duplicates run the command once and produce one effect, and a failed command leaves the key free.
+The key is claimed inside the command's own transaction (no session of its own)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from support import engine_for, fresh_service_database
 from shipsettle_shared.auth import Principal
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, Role
-from shipsettle_shared.db import outbox_table
+from shipsettle_shared.db import idempotency_keys_table, outbox_table
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.problems import Conflict, Problem
@@ -26,8 +27,10 @@ pytestmark = pytest.mark.infra
 PLATFORM = Principal(key_id="k-platform", role=Role.PLATFORM)
 
 
-def _command(probe_id: str):
+def _command(probe_id: str, runs: list[str] | None = None):
     async def command(session: AsyncSession) -> tuple[int, dict[str, Any]]:
+        if runs is not None:
+            runs.append(probe_id)
         envelope = await add_to_outbox(
             session,
             BusProbeSent(probe_id=probe_id, target_service="order-svc", sent_by="test"),
@@ -83,16 +86,57 @@ async def test_the_same_key_with_another_body_is_refused_with_409_and_changes_no
         assert await _effects(sessions, "p-other") == 0
 
 
-async def test_racing_requests_with_one_key_have_one_effect_and_one_answer(database_url: str) -> None:
+async def test_racing_requests_with_one_key_run_the_command_once_with_one_effect_and_one_answer(
+    database_url: str,
+) -> None:
     async with engine_for(database_url) as engine:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         fingerprint = request_hash("POST", "/v1/orders", {"race": True})
         probe_id = f"p-race-{uuid.uuid4()}"
+        runs: list[str] = []
         answers = await asyncio.gather(
-            *(run_idempotent(sessions, PLATFORM, "key-race", fingerprint, _command(probe_id)) for _ in range(8))
+            *(run_idempotent(sessions, PLATFORM, "key-race", fingerprint, _command(probe_id, runs)) for _ in range(8))
         )
         assert len({answer[1]["event_id"] for answer in answers}) == 1
         assert await _effects(sessions, probe_id) == 1
+        # the claim made the seven others wait for the first and take its answer: none ran
+        assert runs == [probe_id]
+
+
+async def test_a_retry_after_a_retry_does_not_run_the_command_again(database_url: str) -> None:
+    async with engine_for(database_url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        fingerprint = request_hash("POST", "/v1/orders", {"again": True})
+        runs: list[str] = []
+        for _ in range(3):
+            await run_idempotent(sessions, PLATFORM, "key-again", fingerprint, _command("p-again", runs))
+        assert runs == ["p-again"]
+
+
+async def test_a_command_that_fails_stores_nothing_and_leaves_the_key_free_for_a_retry(database_url: str) -> None:
+    async with engine_for(database_url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        fingerprint = request_hash("POST", "/v1/orders", {"fails": "first"})
+
+        async def failing(session: AsyncSession) -> tuple[int, dict[str, Any]]:
+            await _command("p-failed")(session)  # an effect written, then refused: rolled back
+            raise Conflict("refused by the domain", type_slug="refused")
+
+        with pytest.raises(Conflict):
+            await run_idempotent(sessions, PLATFORM, "key-fails", fingerprint, failing)
+        assert await _effects(sessions, "p-failed") == 0
+        async with sessions() as session:
+            assert (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(idempotency_keys_table)
+                    .where(idempotency_keys_table.c.idempotency_key == "key-fails")
+                )
+                == 0
+            )
+        status, _ = await run_idempotent(sessions, PLATFORM, "key-fails", fingerprint, _command("p-fixed"))
+        assert status == 201
+        assert await _effects(sessions, "p-fixed") == 1
 
 
 async def test_keys_are_scoped_to_the_caller_and_required(database_url: str) -> None:

@@ -21,7 +21,7 @@ async def driver() -> AsyncIterator[Driver]:
     made.round_pause_s = 0
     made.counters.log_path = None  # the errors it counts stay in the test, not in var/surge
     yield made
-    await made.client.aclose()
+    await made.close_clients()
     await made.lag_probe.close()
 
 

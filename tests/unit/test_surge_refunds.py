@@ -21,7 +21,7 @@ async def driver() -> AsyncIterator[Driver]:
     made.counters.log_path = None
     made.merchants = {f"m{n}": Merchant(f"m{n}", "key", 500, {}, silent=n == 1, hot=n == 0) for n in range(3)}
     yield made
-    await made.client.aclose()
+    await made.close_clients()
     await made.lag_probe.close()
 
 

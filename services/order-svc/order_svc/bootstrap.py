@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from order_svc.adapters.order_watch import start_order_watch
 from order_svc.entrypoints.consumers import subscriptions
 from order_svc.entrypoints.http_access import router as access_router
 from order_svc.entrypoints.http_orders import router as orders_router
@@ -17,4 +18,5 @@ DEFINITION = ServiceDefinition(
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
     routers=(access_router, orders_router),
     subscriptions=subscriptions,
+    on_startup=start_order_watch,
 )

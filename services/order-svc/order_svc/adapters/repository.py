@@ -1,4 +1,9 @@
-"""Orders in PostgreSQL: the aggregate in and out of its row, listing with a keyset cursor."""
+"""Orders in PostgreSQL: the aggregate in and out of its row, listing with a keyset cursor.
+
+Writes are single Core statements (no ORM unit of work): an insert that reports a duplicate
+instead of raising, an update of only the columns a command changed, without reading the row
+again. Hot paths count their round trips (issue 17).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -81,13 +87,60 @@ def _from_row(row: OrderRow) -> Order:
     )
 
 
+def _changes(before: Order, after: Order, now: datetime) -> dict[str, Any]:
+    """The columns ``after`` differs in from ``before``, and the update time."""
+    old, new = _to_row(before, now), _to_row(after, now)
+    return {name: value for name, value in new.items() if name == "updated_at" or old[name] != value}
+
+
+_orders = OrderRow.__table__  # type: ignore[attr-defined]
+_DELIVERED = text(
+    """
+    with parcels as (
+        select details->>'shipment_id' as shipment_id from order_timeline
+        where order_id = :order_id and event_type = 'ShipmentDispatched'
+    ), latest as (
+        select distinct on (details->>'shipment_id') details->>'shipment_id' as shipment_id,
+            details->>'status' as status
+        from order_timeline
+        where order_id = :order_id and event_type = 'ShipmentStatusChanged'
+            and coalesce(details->>'direction', 'outbound') = 'outbound'
+        order by details->>'shipment_id', occurred_at desc, event_id desc
+    ), signed as (
+        select distinct details->>'shipment_id' as shipment_id from order_timeline
+        where order_id = :order_id and event_type = 'OrderSignedOff'
+    )
+    select count(*) as shipments,
+        count(*) filter (where latest.status in ('delivered', 'signed_off') or signed.shipment_id is not null)
+            as delivered
+    from parcels left join latest using (shipment_id) left join signed using (shipment_id)
+    """
+)
+_SAVE_DISPATCH_PROGRESS = text(
+    """
+    update orders as o
+    set status = v.status, dispatched_quantities = cast(v.quantities as jsonb), updated_at = :now
+    from unnest(cast(:order_ids as text[]), cast(:statuses as text[]), cast(:quantities as text[]))
+        as v(order_id, status, quantities)
+    where o.order_id = v.order_id
+    """
+)
+
+
 class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, order: Order) -> None:
-        self._session.add(OrderRow(**_to_row(order, order.placed_at), created_at=order.placed_at))
-        await self._session.flush()
+    async def add(self, order: Order) -> bool:
+        """Insert a new order; False (nothing written) if its id or its payment transaction is
+        taken already, rather than an error that would spoil the transaction."""
+        statement = (
+            pg_insert(_orders)
+            .values(**_to_row(order, order.placed_at), created_at=order.placed_at)
+            .on_conflict_do_nothing()
+            .returning(_orders.c.order_id)
+        )
+        return (await self._session.execute(statement)).first() is not None
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
         statement = select(OrderRow).where(col(OrderRow.order_id) == order_id)
@@ -96,18 +149,37 @@ class OrderRepository:
         row = (await self._session.execute(statement)).scalar_one_or_none()
         return _from_row(row) if row is not None else None
 
-    async def exists(self, order_id: str) -> bool:
-        return (
-            await self._session.scalar(select(col(OrderRow.order_id)).where(col(OrderRow.order_id) == order_id))
-        ) is not None
+    async def get_many_for_update(self, order_ids: list[str]) -> dict[str, Order]:
+        """Several orders locked in one statement, in order-id order (so two batches that lock
+        overlapping orders cannot deadlock)."""
+        statement = (
+            select(OrderRow)
+            .where(col(OrderRow.order_id).in_(sorted(set(order_ids))))
+            .order_by(col(OrderRow.order_id))
+            .with_for_update()
+        )
+        rows = (await self._session.execute(statement)).scalars()
+        return {row.order_id: _from_row(row) for row in rows}
 
-    async def save(self, order: Order, now: datetime) -> None:
-        row = (
-            await self._session.execute(select(OrderRow).where(col(OrderRow.order_id) == order.order_id))
-        ).scalar_one()
-        for name, value in _to_row(order, now).items():
-            setattr(row, name, value)
-        await self._session.flush()
+    async def save(self, before: Order, after: Order, now: datetime) -> None:
+        """Write what a command changed (``before`` as loaded, ``after`` as the domain left it)."""
+        await self._session.execute(
+            update(_orders).where(_orders.c.order_id == after.order_id).values(**_changes(before, after, now))
+        )
+
+    async def save_dispatch_progress(self, orders: list[Order], now: datetime) -> None:
+        """Write several orders' dispatched quantities and status in one statement."""
+        if not orders:
+            return
+        await self._session.execute(
+            _SAVE_DISPATCH_PROGRESS,
+            {
+                "order_ids": [order.order_id for order in orders],
+                "statuses": [order.status.value for order in orders],
+                "quantities": [json.dumps(order.dispatched_quantities) for order in orders],
+                "now": now,
+            },
+        )
 
     async def record_shipping_change(
         self,
@@ -119,8 +191,8 @@ class OrderRepository:
         after: Consignee,
         reason: str = "",
     ) -> None:
-        self._session.add(
-            ShippingChangeRow(
+        await self._session.execute(
+            insert(ShippingChangeRow.__table__).values(  # type: ignore[attr-defined]
                 order_id=order_id,
                 change=change,
                 changed_by=changed_by,
@@ -130,7 +202,6 @@ class OrderRepository:
                 after=asdict(after),
             )
         )
-        await self._session.flush()
 
     async def shipping_changes(self, order_id: str) -> list[ShippingChangeRow]:
         rows = await self._session.execute(
@@ -147,6 +218,13 @@ class OrderRepository:
             .order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.event_id))
         )
         return list(rows.scalars())
+
+    async def delivered(self, order_id: str) -> bool:
+        """Whether logistics reported every parcel dispatched for the order delivered (its latest
+        outbound status delivered or signed off, or signed off by the buyer), as the order's
+        timeline holds it."""
+        row = (await self._session.execute(_DELIVERED, {"order_id": order_id})).one()
+        return bool(row.shipments) and row.delivered == row.shipments
 
     async def list(
         self,

@@ -1,4 +1,10 @@
-"""Kafka entrypoints of order-svc: parse the event, hand it to the service layer."""
+"""Kafka entrypoints of order-svc: parse the event, hand it to the service layer.
+
+One consumer group reads every order-keyed topic: the timeline records every event, and
+ShipmentDispatched also moves the order (the shipping information becomes final). A second group
+reading shipment.events only for dispatches delivered and inbox-recorded every shipment event
+twice; in one group the dispatch and its timeline entry commit together, in partition order.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +13,50 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.service_layer import orders
-from order_svc.service_layer.timeline import timeline_subscription
-from shipsettle_shared.contracts import ShipmentDispatched, Topic, read_payload
+from order_svc.service_layer.timeline import (
+    TIMELINE_EVENT_TYPES,
+    TIMELINE_TOPICS,
+    record_many_on_timeline,
+    record_on_timeline,
+)
+from shipsettle_shared.contracts import ShipmentDispatched, read_payload
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.messaging.consumer import PermanentEventError, Subscription
+from shipsettle_shared.messaging.consumer import BatchEventHandler, PermanentEventError, Subscription
 from shipsettle_shared.service import ServiceRuntime
 
 
+def by_event_type(envelope: EventEnvelope) -> str:
+    """The timeline's batch order: a poll grouped by event type, so each type is one statement.
+    Events of one type keep their order (the sort is stable); between types the order does not
+    matter here (the timeline is a set of rows, and only ShipmentDispatched moves an order)."""
+    return envelope.event_type
+
+
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
-    async def on_dispatched(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def on_dispatched(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        await record_many_on_timeline(session, envelopes)
         try:
-            await orders.record_dispatch(
-                session, read_payload(envelope.payload, ShipmentDispatched), now=runtime.clock.now()
+            await orders.record_dispatches(
+                session,
+                [read_payload(envelope.payload, ShipmentDispatched) for envelope in envelopes],
+                now=runtime.clock.now(),
             )
         except orders.OrderNotFound as error:
             # Logistics dispatches only orders it learned from us: no retry can make this one
-            # exist, so it goes to the dead-letter topic at once instead of stalling the partition.
+            # exist, so it goes to the dead-letter topic at once instead of stalling the partition
+            # (a batch that holds it is retried one event at a time, the others applied).
             raise PermanentEventError(f"dispatch of unknown order {error}") from error
 
+    batch_handlers: dict[str, BatchEventHandler] = {
+        event_type: record_many_on_timeline for event_type in TIMELINE_EVENT_TYPES
+    }
+    batch_handlers[ShipmentDispatched.event_type] = on_dispatched
     return (
-        timeline_subscription(),
         Subscription(
-            group_id="order-svc.shipments",
-            topics=(Topic.SHIPMENT,),
-            handlers={ShipmentDispatched.event_type: on_dispatched},
+            group_id="order-svc.timeline",
+            topics=TIMELINE_TOPICS,
+            batch_handlers=batch_handlers,
+            fallback=record_on_timeline,  # event types added after this consumer was written
+            lock_order=by_event_type,
         ),
     )

@@ -3,13 +3,19 @@ shape the answer. Domain errors become problem details here and nowhere else."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from order_svc.adapters.order_watch import order_watch
 from order_svc.adapters.repository import InvalidCursor, OrderRepository
 from order_svc.domain.orders import (
     Actor,
@@ -31,6 +37,7 @@ from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
@@ -392,15 +399,92 @@ async def place_order(
     return answer
 
 
-@router.get("/{order_id}", summary="One order with its priced breakdown")
-async def read_order(order_id: OrderIdPath, request: Request, principal: Readers) -> dict[str, Any]:
-    runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
-        order = await OrderRepository(session).get(order_id)
-    if order is None:
-        raise NotFound("order", order_id)
-    principal.require_merchant_access(order.merchant_id, "order", order_id)
-    return order_public(order)
+MAX_WAIT_S = 25
+
+
+class OrderStage(StrEnum):
+    """What a long-poll can wait for: the order's own statuses, and ``delivered`` (every parcel
+    dispatched so far reported delivered or signed off by logistics, on the order's timeline)."""
+
+    PLACED = OrderStatus.PLACED.value
+    CONFIRMED = OrderStatus.CONFIRMED.value
+    PARTIALLY_DISPATCHED = OrderStatus.PARTIALLY_DISPATCHED.value
+    DISPATCHED = OrderStatus.DISPATCHED.value
+    CANCELLED = OrderStatus.CANCELLED.value
+    DELIVERED = "delivered"
+
+
+@asynccontextmanager
+async def _reads(runtime: ServiceRuntime) -> AsyncIterator[AsyncSession]:
+    """A session whose statements run each on its own (autocommit): a one-statement read costs
+    one round trip, not BEGIN, the read and ROLLBACK."""
+    async with runtime.engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        async with AsyncSession(bind=connection) as session:
+            yield session
+
+
+async def _reached(
+    runtime: ServiceRuntime, order_id: str, principal: Principal, until: set[OrderStage]
+) -> tuple[Order, bool]:
+    async with _reads(runtime) as session:
+        repository = OrderRepository(session)
+        order = await repository.get(order_id)
+        if order is None:
+            raise NotFound("order", order_id)
+        principal.require_merchant_access(order.merchant_id, "order", order_id)
+        if order.status.value in until:
+            return order, True
+        delivery_possible = order.status is OrderStatus.DISPATCHED and OrderStage.DELIVERED in until
+        return order, delivery_possible and await repository.delivered(order_id)
+
+
+@router.get(
+    "/{order_id}",
+    summary="One order with its priced breakdown; with ?until=&wait=, as soon as it reaches a stage (long-poll)",
+)
+async def read_order(
+    order_id: OrderIdPath,
+    request: Request,
+    principal: Readers,
+    until: Annotated[
+        list[OrderStage] | None,
+        Query(
+            description="Long-poll: answer as soon as the order is at one of these stages (repeat the "
+            "parameter for several). `delivered`: every parcel dispatched so far delivered or signed "
+            "off, as logistics reported it. The answer then carries `reached`."
+        ),
+    ] = None,
+    wait: Annotated[
+        float | None,
+        Query(
+            gt=0,
+            le=MAX_WAIT_S,
+            description=f"Long-poll: the most seconds to wait for `until` (at most {MAX_WAIT_S}); "
+            "at the end the order is answered as it is, with `reached: false`. Without it, no wait.",
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """Without ``until``: the order now. With it: the order once it reaches one of the stages, or
+    after ``wait`` seconds (``reached`` says which), so a platform backend need not poll. An
+    unknown order, or another merchant's: 404 at once."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    if until is None:
+        if wait is not None:
+            raise validation_problem([("query.wait", "waits for the stages named in until; name at least one")])
+        order, _ = await _reached(runtime, order_id, principal, set())
+        return order_public(order)
+    stages = set(until)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + (wait or 0.0)
+    watch = order_watch(runtime)
+    while True:
+        order, reached = await _reached(runtime, order_id, principal, stages)
+        remaining = deadline - loop.time()
+        if reached or remaining <= 0:
+            break
+        await watch.changed(order_id, remaining)
+    return {**order_public(order), "until": sorted(stages), "reached": reached}
 
 
 @router.get("", summary="List orders, newest first, with a cursor")
@@ -420,7 +504,7 @@ async def list_orders(
             principal.require_merchant_access(merchant_id, "merchant", merchant_id)
         merchant_id = principal.merchant_id
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with _reads(runtime) as session:
         try:
             orders, next_cursor = await OrderRepository(session).list(
                 merchant_id=merchant_id,
@@ -491,7 +575,7 @@ async def correct_shipping_info(
 @router.get("/{order_id}/shipping-info/history", summary="Who confirmed or corrected shipping info, and when")
 async def shipping_history(order_id: OrderIdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
+    async with _reads(runtime) as session:
         repository = OrderRepository(session)
         order = await repository.get(order_id)
         if order is None:

@@ -5,10 +5,10 @@ Each state change writes its event to the outbox in the same transaction (never 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.adapters.repository import OrderRepository
@@ -85,13 +85,10 @@ async def place_order(session: AsyncSession, command: PlaceOrder, *, now: dateti
     mismatch = check_payment(priced, command.payment.amount_minor)
     if mismatch is not None:
         raise PaymentDoesNotMatch(mismatch, order)
-    repository = OrderRepository(session)
-    if await repository.exists(command.order_id):
+    # a taken order id or payment transaction (committed, or by a concurrent insert that then
+    # commits) inserts nothing
+    if not await OrderRepository(session).add(order):
         raise OrderAlreadyExists(command.order_id)
-    try:
-        await repository.add(order)
-    except IntegrityError as error:  # a concurrent insert of the same order or payment
-        raise OrderAlreadyExists(command.order_id) from error
     await add_to_outbox(session, order_placed(order), producer=PRODUCER, occurred_at=now)
     return order
 
@@ -117,7 +114,7 @@ async def confirm_shipping(
     repository = OrderRepository(session)
     order = await _load_scoped(repository, order_id, merchant_scope)
     confirmed = order.confirm_shipping(items, consignee, by, now)
-    await repository.save(confirmed, now)
+    await repository.save(order, confirmed, now)
     await repository.record_shipping_change(order_id, "confirmed", str(by), now, order.consignee, confirmed.consignee)
     await add_to_outbox(
         session,
@@ -150,7 +147,7 @@ async def correct_shipping(
     repository = OrderRepository(session)
     order = await _load_scoped(repository, order_id, merchant_scope)
     corrected, changed = order.correct_shipping(consignee)
-    await repository.save(corrected, now)
+    await repository.save(order, corrected, now)
     await repository.record_shipping_change(order_id, "corrected", str(by), now, order.consignee, consignee, reason)
     await add_to_outbox(
         session,
@@ -177,7 +174,7 @@ async def cancel_order(
     repository = OrderRepository(session)
     order = await _load_scoped(repository, order_id, merchant_scope)
     cancelled = order.cancel(now)
-    await repository.save(cancelled, now)
+    await repository.save(order, cancelled, now)
     await add_to_outbox(
         session,
         contracts.OrderCancelled(
@@ -195,16 +192,22 @@ async def cancel_order(
     return cancelled
 
 
-async def record_dispatch(session: AsyncSession, event: contracts.ShipmentDispatched, *, now: datetime) -> None:
-    """From logistics: the order (or part of it) left the merchant. Once this is recorded the
-    shipping information is final. An order unknown here is a contract violation: logistics
-    dispatches only confirmed orders it learned from us."""
+async def record_dispatches(
+    session: AsyncSession, events: Sequence[contracts.ShipmentDispatched], *, now: datetime
+) -> None:
+    """From logistics: orders (or parts of them) left their merchants, in the order given. Once
+    recorded, an order's shipping information is final. The orders are locked and read in one
+    statement and written in one. Raises OrderNotFound for an order unknown
+    here, a contract violation: logistics dispatches only confirmed orders it learned from us."""
     repository = OrderRepository(session)
-    order = await repository.get(event.order_id, for_update=True)
-    if order is None:
-        raise OrderNotFound(event.order_id)
-    updated = order.record_dispatch({line.line_id: line.quantity for line in event.lines})
-    await repository.save(updated, now)
+    loaded = await repository.get_many_for_update([event.order_id for event in events])
+    current = dict(loaded)
+    for event in events:
+        order = current.get(event.order_id)
+        if order is None:
+            raise OrderNotFound(event.order_id)
+        current[event.order_id] = order.record_dispatch({line.line_id: line.quantity for line in event.lines})
+    await repository.save_dispatch_progress(list(current.values()), now)
 
 
 async def _load_scoped(repository: OrderRepository, order_id: str, merchant_scope: str | None) -> Order:

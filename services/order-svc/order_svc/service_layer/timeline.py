@@ -3,23 +3,31 @@
 order-svc reads all order-keyed topics into ``order_timeline``. Event types it knows get a
 sentence a customer-service agent can read; types added later by other services still appear
 (with their type as the summary), because the read model records every event with an order id.
+
+A poll's events are written in one multi-row ``INSERT … ON CONFLICT DO NOTHING`` per event type
+(the consumer groups a poll by type for this projection: see entrypoints/consumers.py), not one
+statement per event. The timeline is a set of rows keyed by event id and read in occurred_at
+order, so the order in which a poll's rows are written does not matter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL
 from order_svc.adapters.tables import TimelineEntryRow
-from shipsettle_shared.contracts import Topic
+from shipsettle_shared.contracts import EVENT_PAYLOADS, Topic
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.messaging.consumer import Subscription
 from shipsettle_shared.money import Money
 
 TIMELINE_TOPICS = (Topic.ORDER, Topic.SHIPMENT, Topic.SETTLEMENT, Topic.REFUND, Topic.PAYOUT)
+# Every event type of those topics the contract knows today (later ones reach the fallback).
+TIMELINE_EVENT_TYPES = tuple(name for name, model in EVENT_PAYLOADS.items() if model.topic in TIMELINE_TOPICS)
 
 
 def _money(payload: dict[str, Any], name: str) -> str:
@@ -64,26 +72,37 @@ def summarize(envelope: EventEnvelope) -> str:
         return envelope.event_type  # a newer payload shape: still listed, just less eloquent
 
 
-async def record_on_timeline(session: AsyncSession, envelope: EventEnvelope) -> None:
+def timeline_row(envelope: EventEnvelope) -> dict[str, Any] | None:
+    """The event's timeline entry; None for an event not about one order (payout batches)."""
     order_id = envelope.payload.get("order_id")
     if not isinstance(order_id, str):
-        return  # e.g. payout batches: not about one order
+        return None
     merchant_id = envelope.payload.get("merchant_id")
-    await session.execute(
-        insert(TimelineEntryRow)
-        .values(
-            event_id=str(envelope.event_id),
-            order_id=order_id,
-            merchant_id=merchant_id if isinstance(merchant_id, str) else None,
-            occurred_at=envelope.occurred_at,
-            event_type=envelope.event_type,
-            producer=envelope.producer,
-            summary=summarize(envelope),
-            details=envelope.payload,
+    return {
+        "event_id": str(envelope.event_id),
+        "order_id": order_id,
+        "merchant_id": merchant_id if isinstance(merchant_id, str) else None,
+        "occurred_at": envelope.occurred_at,
+        "event_type": envelope.event_type,
+        "producer": envelope.producer,
+        "summary": summarize(envelope),
+        "details": envelope.payload,
+    }
+
+
+async def record_many_on_timeline(session: AsyncSession, envelopes: Sequence[EventEnvelope]) -> None:
+    """Every event about an order onto its timeline, in one statement; redelivered ones are kept
+    once (the event id is the key)."""
+    rows = [row for row in map(timeline_row, envelopes) if row is not None]
+    if rows:
+        # every row added wakes the order's long-polls, in any instance, once this commits
+        await session.execute(
+            insert(TimelineEntryRow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(func.pg_notify(ORDER_CHANGED_CHANNEL, TimelineEntryRow.order_id))
         )
-        .on_conflict_do_nothing(index_elements=["event_id"])
-    )
 
 
-def timeline_subscription() -> Subscription:
-    return Subscription(group_id="order-svc.timeline", topics=TIMELINE_TOPICS, fallback=record_on_timeline)
+async def record_on_timeline(session: AsyncSession, envelope: EventEnvelope) -> None:
+    await record_many_on_timeline(session, [envelope])
