@@ -88,7 +88,7 @@ def auto_confirm_timer_key(shipment_id: str, due_at: datetime) -> str:
 
 
 def shipment_id_of_timer(timer_key: str) -> str:
-    return timer_key.split("#", 1)[0]  # keys set before 0003 are the bare shipment id
+    return timer_key.split("#", 1)[0]  # keys set before 0003 were the bare shipment id (re-keyed by 0005)
 
 
 AUTO_CONFIRM = "auto_confirm"
@@ -434,16 +434,8 @@ async def _apply(
         holds = await repository.refund_holds(updated.order_id)
         updated = updated.with_open_refunds(len(holds.open_refund_ids), now)
         updated = updated.start_auto_confirm(policy.auto_confirm_after, now)
-    moved = updated.last_movement_at > shipment.last_movement_at
-    await repository.save_shipment(updated, moved=moved)
-    if moved:
-        # The check set at the previous movement would find the shipment moved and do nothing:
-        # cancelled now (one statement) rather than fired for nothing later (a transaction).
-        await cancel_timer(session, STALE_CHECK, stale_timer_key(shipment), now)
-        if updated.status not in _NEVER_STALE:
-            await schedule_timer(
-                session, STALE_CHECK, stale_timer_key(updated), updated.last_movement_at + policy.stale_after
-            )
+    await repository.save_shipment(updated, moved=updated.last_movement_at > shipment.last_movement_at)
+    await _follow_stale_check(session, shipment, updated, now=now, policy=policy)
     if updated.status is not shipment.status:
         counted = [scan for scan in scans if updated.scan_counts(scan, policy.scan_clock_tolerance)] or scans
         newest = max(counted, key=lambda scan: scan.occurred_at)
@@ -466,6 +458,22 @@ async def _apply(
         )
     await _reschedule_auto_confirm(session, shipment, updated, now)
     return updated
+
+
+async def _follow_stale_check(
+    session: AsyncSession, before: Shipment, after: Shipment, *, now: datetime, policy: TrackingPolicy
+) -> None:
+    """Keep one stale check pending per shipment that can still go stale, due ``stale_after``
+    after its last movement. The check set at the previous movement would only find the shipment
+    moved (or delivered) and do nothing: it is cancelled now, one statement, rather than fired
+    for nothing later, a transaction of the scheduler."""
+    if before.status in _NEVER_STALE:
+        return  # its check was cancelled when it got there
+    moved = after.last_movement_at > before.last_movement_at
+    if moved or after.status in _NEVER_STALE:
+        await cancel_timer(session, STALE_CHECK, stale_timer_key(before), now)
+    if moved and after.status not in _NEVER_STALE:
+        await schedule_timer(session, STALE_CHECK, stale_timer_key(after), after.last_movement_at + policy.stale_after)
 
 
 async def _announce_flag(session: AsyncSession, shipment: Shipment, flag: OpsFlag, now: datetime) -> None:
@@ -567,7 +575,6 @@ async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime
             session, repository, shipment, SignOffHow.BUYER_CONFIRMED, now, context
         )
         await _reschedule_auto_confirm(session, shipment, signed_shipment, now)
-        await cancel_timer(session, AUTO_CONFIRM, shipment.shipment_id, now)  # a timer set before 0003
         signed.append(signed_shipment)
     return signed
 
