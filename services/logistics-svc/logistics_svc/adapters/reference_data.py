@@ -17,7 +17,8 @@ BEGIN/ROLLBACK).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,10 +65,16 @@ class CarrierRegistrySnapshot:
 
 
 class ReferenceData:
-    def __init__(self, lane: ConnectionLane, ttl_s: float = REFERENCE_TTL_S) -> None:
+    def __init__(
+        self,
+        lane: ConnectionLane,
+        ttl_s: float = REFERENCE_TTL_S,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.lane = lane
-        self._settings: TtlCache[dict[str, int]] = TtlCache(ttl_s)
-        self._carriers: TtlCache[CarrierRegistrySnapshot] = TtlCache(ttl_s)
+        self._settings: TtlCache[dict[str, int]] = TtlCache(ttl_s, monotonic=monotonic)
+        self._carriers: TtlCache[CarrierRegistrySnapshot] = TtlCache(ttl_s, monotonic=monotonic)
 
     async def tracking_settings(self) -> dict[str, int]:
         settings = await self._settings.get(_SETTINGS, self._load_settings)
