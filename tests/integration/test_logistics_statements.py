@@ -16,6 +16,7 @@ is called as the HTTP routes and the timer scheduler call it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from support import fresh_service_database
+from support import eventually, fresh_service_database
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.reference_data import ReferenceData, reference_data
@@ -375,3 +376,37 @@ async def test_a_settings_change_is_seen_at_once_when_forgotten_and_by_others_wi
     assert (await elsewhere.tracking_settings())["auto_confirm_days"] == 7  # within the bound
     seconds[0] = 5.0
     assert (await elsewhere.tracking_settings())["auto_confirm_days"] == 3
+
+
+async def test_scans_of_a_number_corrected_while_they_waited_for_the_shipment_do_not_move_it(
+    logistics: Logistics,
+) -> None:
+    """The shipment a scan moves is read with its row locked; a correction of its tracking
+    number that commits while the read waits for that lock leaves the scans with no shipment
+    (parked), as if the correction had come first."""
+    await confirmed_order(logistics, "PO-1")
+    shipment_id = await dispatch(logistics, "PO-1", "SF1000000000041", {"L1": 2, "L2": 1})
+    async with logistics.sessions() as correcting, correcting.begin():
+        await correcting.execute(
+            text("update shipments set tracking_number = 'SF1000000000042' where shipment_id = :id"),
+            {"id": shipment_id},
+        )
+
+        async def read_holding() -> Any:
+            async with logistics.sessions() as reading, reading.begin():
+                return await LogisticsRepository(reading).live_shipment_holding("SF", "SF1000000000041")
+
+        reader = asyncio.create_task(read_holding())
+
+        async def waiting_for_the_lock() -> bool:
+            if reader.done():
+                reader.result()  # raises what the read raised
+            found = await logistics.rows(
+                "select count(*) as n from pg_stat_activity where datname = current_database()"
+                " and wait_event_type = 'Lock' and query like 'SELECT shipments.shipment_id%'"
+            )
+            return bool(found[0]["n"])
+
+        await eventually(waiting_for_the_lock, timeout_s=10)
+    loaded = await asyncio.wait_for(reader, timeout=10)  # the correction has committed
+    assert loaded.first is None

@@ -209,8 +209,13 @@ def _shipments_query(by: str, *, with_scans: bool, for_update: bool, outbound_on
     elif by == "order_id":
         where = _SHIPMENTS.c.order_id == bindparam("order_id")
     elif by == "holding":
+        # The carrier and number are tested on the locked row itself, not only in the subquery:
+        # a row updated while this statement waited for its lock is re-checked against the outer
+        # conditions only, and a number corrected meanwhile must no longer match.
         latest = _SHIPMENTS.alias("latest")
-        where = (
+        where = and_(
+            _SHIPMENTS.c.carrier_code == bindparam("carrier_code"),
+            _SHIPMENTS.c.tracking_number == bindparam("tracking_number"),
             _SHIPMENTS.c.shipment_id
             == select(latest.c.shipment_id)
             .where(
@@ -219,7 +224,7 @@ def _shipments_query(by: str, *, with_scans: bool, for_update: bool, outbound_on
             )
             .order_by(latest.c.dispatched_at.desc())
             .limit(1)
-            .scalar_subquery()
+            .scalar_subquery(),
         )
     else:
         raise ValueError(by)
