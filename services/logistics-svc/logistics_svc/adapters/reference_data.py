@@ -3,7 +3,7 @@
 Every dispatch, every applied webhook, every timer and every view read the tracking settings
 (auto-confirm days, stale hours, scan clock tolerance), and dispatch and aggregator scans read
 the carrier registry: one or two round trips each time for rows that ops change a few times a
-year. They are kept in memory for ``REFERENCE_TTL_S`` per process and database: an instance sees
+year. They are kept in memory for ``REFERENCE_TTL_S`` by each running service: an instance sees
 a change it made itself at once (the PUT handlers forget the entry after their commit), the
 others within ``REFERENCE_TTL_S``. A setting applies to timers set from then on anyway
 (PUT /v1/settings/tracking), and a carrier ops deactivate may take one more dispatch on
@@ -106,12 +106,14 @@ class ReferenceData:
         return CarrierRegistrySnapshot({carrier.code: carrier for carrier in carriers})
 
 
-_BY_DATABASE: dict[str, ReferenceData] = {}
+# One cache per running service (its lane): tests run several services, some on one database, in
+# one process. A lane's id may be reused once it is gone, so the entry's own lane is compared too.
+_BY_LANE: dict[int, ReferenceData] = {}
 
 
 def reference_data(runtime: ServiceRuntime) -> ReferenceData:
-    """The running service's cache (one per database: tests run several services in one process)."""
-    found = _BY_DATABASE.get(runtime.settings.database_url)
+    """The running service's cache of tracking settings and carriers."""
+    found = _BY_LANE.get(id(runtime.lane))
     if found is None or found.lane is not runtime.lane:
-        found = _BY_DATABASE[runtime.settings.database_url] = ReferenceData(runtime.lane)
+        found = _BY_LANE[id(runtime.lane)] = ReferenceData(runtime.lane)
     return found

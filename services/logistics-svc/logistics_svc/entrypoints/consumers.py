@@ -23,8 +23,6 @@ async def tracking_policy(runtime: ServiceRuntime) -> TrackingPolicy:
 
 
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
-    reference = reference_data(runtime)
-
     def on(model: type[PayloadT], apply: Callable[[AsyncSession, PayloadT], Awaitable[None]]) -> EventHandler:
         async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
             await apply(session, read_payload(envelope.payload, model))
@@ -48,7 +46,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             event,
             now=runtime.clock.now(),
             policy=await tracking_policy(runtime),
-            carriers=await reference.carriers(),
+            carriers=await reference_data(runtime).carriers(),
         )
 
     async def refund_requested(session: AsyncSession, event: contracts.RefundRequested) -> None:
@@ -70,7 +68,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             event,
             now=runtime.clock.now(),
             policy=await tracking_policy(runtime),
-            carriers=await reference.carriers(),
+            carriers=await reference_data(runtime).carriers(),
         )
 
     return (
