@@ -8,7 +8,7 @@ import json
 import secrets
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -458,3 +458,39 @@ async def test_auto_confirm_fires_once_when_the_clock_moves_seven_days_and_buyer
     assert (await shipment(client, platform, by_buyer["shipment_id"]))["sign_off_how"] == "buyer_confirmed"
     for shipped in (auto, by_buyer):
         assert await signed_off_events(shipped["shipment_id"]) == 1
+
+
+async def test_an_ops_change_of_the_tracking_settings_applies_to_the_next_delivery_at_once(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    """The settings are kept a few seconds per instance (adapters/reference_data.py); the instance
+    that stores a change forgets its copy after the commit, so its very next delivery uses it.
+    Only ops change them; a bad value is refused and changes nothing."""
+    url = f"{platform.url('logistics-svc')}/v1/settings/tracking"
+    ops = bearer(platform.keys["ops"])
+    before = (await client.get(url, headers=ops)).json()  # read once: now in the cache
+    order = await confirmed_order(client, platform)
+    shipped = await dispatch(client, platform, order)
+
+    refused = await client.put(url, json={**before, "auto_confirm_days": 0}, headers=ops)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "body.auto_confirm_days" in [error["field"] for error in refused.json()["errors"]]
+    merchant = await client.put(
+        url, json={**before, "auto_confirm_days": 3}, headers=bearer(platform.keys["merchant_a"])
+    )
+    assert merchant.status_code == 403
+    assert (await client.get(url, headers=ops)).json() == before
+    try:
+        changed = await client.put(url, json={**before, "auto_confirm_days": 3}, headers=ops)
+        assert changed.status_code == 200, changed.text
+        assert changed.json() == {**before, "auto_confirm_days": 3}
+        await deliver(client, platform, shipped["tracking_number"])
+        delivered = await status_becomes(client, platform, shipped["shipment_id"], "delivered")
+        # the clock starts at the delivery scan: due 3 days after it, not 7
+        delivered_at = datetime.fromisoformat(delivered["delivered_at"])
+        assert datetime.fromisoformat(delivered["auto_confirm"]["due_at"]) == delivered_at + timedelta(days=3)
+    finally:
+        restored = await client.put(url, json=before, headers=ops)
+        assert restored.status_code == 200, restored.text
+    assert (await client.get(url, headers=ops)).json() == before

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from logistics_svc.adapters.secret_cache import SecretCache
+from logistics_svc.adapters.ttl_cache import TtlCache
 
 
 async def test_a_secret_is_loaded_once_within_its_lifetime_and_absence_is_not_cached() -> None:
@@ -98,4 +99,24 @@ async def test_a_secret_forgotten_while_it_loads_is_not_cached_and_the_next_call
     release.set()
     assert await in_flight == "old-secret-0123456789"
     assert await cache.get("k", slow_load) == "new-secret-0123456789"
+    assert loads == 2
+
+
+async def test_a_value_is_kept_exactly_its_lifetime_by_the_cache_clock() -> None:
+    seconds = [100.0]
+    cache: TtlCache[dict[str, int]] = TtlCache(5.0, monotonic=lambda: seconds[0])
+    stored = {"auto_confirm_days": 7}
+    loads = 0
+
+    async def load() -> dict[str, int]:
+        nonlocal loads
+        loads += 1
+        return dict(stored)
+
+    assert await cache.get("settings", load) == {"auto_confirm_days": 7}
+    stored["auto_confirm_days"] = 3  # changed by another instance
+    seconds[0] = 104.9
+    assert await cache.get("settings", load) == {"auto_confirm_days": 7}
+    seconds[0] = 105.0
+    assert await cache.get("settings", load) == {"auto_confirm_days": 3}
     assert loads == 2

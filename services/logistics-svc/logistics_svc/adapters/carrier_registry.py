@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from logistics_svc.adapters.carrier_seed import SEED_CARRIERS
 from logistics_svc.adapters.tables import AggregatorSecretRow, CarrierRow
-from logistics_svc.domain.carriers import AGGREGATOR_CODE_FIELDS, Carrier, carrier_for_vendor_code
+from logistics_svc.domain.carriers import AGGREGATOR_CODE_FIELDS, Carrier
 
 
 def new_webhook_secret() -> str:
@@ -33,23 +33,6 @@ class CarrierRegistry:
     async def all(self) -> list[Carrier]:
         rows = (await self._session.execute(select(CarrierRow).order_by(CarrierRow.code))).scalars()
         return [Carrier.from_definition(row.definition) for row in rows]
-
-    async def for_vendor_code(self, source: str, vendor_code: str | None) -> str | None:
-        """Our code of the carrier an aggregator's code names (Kuaidi100 ``com``, AfterShip
-        ``slug``), or None when none or several carriers have it: see carrier_for_vendor_code."""
-        field_name = AGGREGATOR_CODE_FIELDS.get(source)
-        if field_name is None or not vendor_code or not vendor_code.strip():
-            return None
-        definitions = (
-            await self._session.execute(
-                select(col(CarrierRow.definition)).where(
-                    func.lower(col(CarrierRow.definition)[field_name].astext) == vendor_code.strip().lower()
-                )
-            )
-        ).scalars()
-        return carrier_for_vendor_code(
-            [Carrier.from_definition(definition) for definition in definitions], source, vendor_code
-        )
 
     async def carriers_sharing_vendor_codes(self, carrier: Carrier) -> list[str]:
         """Other carriers with one of this carrier's aggregator codes (which would make that

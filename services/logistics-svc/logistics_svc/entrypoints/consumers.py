@@ -6,19 +6,20 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.adapters.reference_data import reference_data
 from logistics_svc.service_layer import shipments
 from logistics_svc.service_layer.shipments import TrackingPolicy
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import PayloadT, Topic, read_payload
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.messaging.consumer import EventHandler, Subscription
+from shipsettle_shared.messaging.consumer import BatchEventHandler, EventHandler, Subscription
 from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import DueTimer, TimerHandler
 
 
-async def current_policy(session: AsyncSession) -> TrackingPolicy:
-    return TrackingPolicy.from_settings(await LogisticsRepository(session).settings())
+async def tracking_policy(runtime: ServiceRuntime) -> TrackingPolicy:
+    """The tracking settings (cached for a few seconds: adapters/reference_data.py)."""
+    return TrackingPolicy.from_settings(await reference_data(runtime).tracking_settings())
 
 
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
@@ -28,9 +29,24 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 
         return handle
 
+    def on_many(
+        model: type[PayloadT], apply: Callable[[AsyncSession, list[PayloadT]], Awaitable[None]]
+    ) -> BatchEventHandler:
+        """Consecutive events of one type, applied with one statement (the known-orders
+        projection): a batch that fails is retried one event at a time by the consumer."""
+
+        async def handle(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+            await apply(session, [read_payload(envelope.payload, model) for envelope in envelopes])
+
+        return handle
+
     async def scans_received(session: AsyncSession, event: contracts.CarrierScansReceived) -> None:
         await shipments.apply_received_scans(
-            session, event, now=runtime.clock.now(), policy=await current_policy(session)
+            session,
+            event,
+            now=runtime.clock.now(),
+            policy=await tracking_policy(runtime),
+            carriers=await reference_data(runtime).carriers(),
         )
 
     async def refund_requested(session: AsyncSession, event: contracts.RefundRequested) -> None:
@@ -48,7 +64,11 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 
     async def return_shipped(session: AsyncSession, event: contracts.ReturnShipped) -> None:
         await shipments.register_return_shipment(
-            session, event, now=runtime.clock.now(), policy=await current_policy(session)
+            session,
+            event,
+            now=runtime.clock.now(),
+            policy=await tracking_policy(runtime),
+            carriers=await reference_data(runtime).carriers(),
         )
 
     return (
@@ -58,18 +78,23 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             group_id="logistics-svc.orders",
             topics=(Topic.ORDER, Topic.REFUND),
             handlers={
-                contracts.OrderPlaced.event_type: on(contracts.OrderPlaced, shipments.record_order_placed),
-                contracts.ShippingInfoConfirmed.event_type: on(
-                    contracts.ShippingInfoConfirmed, shipments.record_shipping_confirmed
-                ),
-                contracts.ShippingInfoCorrected.event_type: on(
-                    contracts.ShippingInfoCorrected, shipments.record_shipping_corrected
-                ),
-                contracts.OrderCancelled.event_type: on(contracts.OrderCancelled, shipments.record_order_cancelled),
                 contracts.RefundRequested.event_type: on(contracts.RefundRequested, refund_requested),
                 contracts.RefundCompleted.event_type: on(contracts.RefundCompleted, refund_completed),
                 contracts.RefundClosed.event_type: on(contracts.RefundClosed, refund_closed),
                 contracts.ReturnShipped.event_type: on(contracts.ReturnShipped, return_shipped),
+            },
+            # The known-orders projection: one statement per run of one type.
+            batch_handlers={
+                contracts.OrderPlaced.event_type: on_many(contracts.OrderPlaced, shipments.record_orders_placed),
+                contracts.ShippingInfoConfirmed.event_type: on_many(
+                    contracts.ShippingInfoConfirmed, shipments.record_shipping_confirmed
+                ),
+                contracts.ShippingInfoCorrected.event_type: on_many(
+                    contracts.ShippingInfoCorrected, shipments.record_shipping_corrected
+                ),
+                contracts.OrderCancelled.event_type: on_many(
+                    contracts.OrderCancelled, shipments.record_orders_cancelled
+                ),
             },
         ),
         Subscription(
@@ -85,6 +110,6 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
         await shipments.fire_auto_confirm(session, timer, now=runtime.clock.now())
 
     async def stale_check(session: AsyncSession, timer: DueTimer) -> None:
-        await shipments.fire_stale_check(session, timer, now=runtime.clock.now(), policy=await current_policy(session))
+        await shipments.fire_stale_check(session, timer, now=runtime.clock.now(), policy=await tracking_policy(runtime))
 
     return {shipments.AUTO_CONFIRM: auto_confirm, shipments.STALE_CHECK: stale_check}

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
+from logistics_svc.adapters.reference_data import reference_data
 from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
 from logistics_svc.domain.carriers import Carrier, CarrierDefinitionError, UnknownProvinceError
 from logistics_svc.domain.recommendation import recommend
@@ -82,6 +83,7 @@ async def put_carrier(
         created = await registry.put(carrier, by=principal.key_id, now=runtime.clock.now())
         secret = await registry.webhook_secret(carrier.code) if created else None
     WEBHOOK_SECRETS.forget(f"carrier-names:{carrier.code}")
+    reference_data(runtime).forget_carriers()  # after the commit: dispatch and scans see it at once here
     return {"carrier": carrier.to_definition(), "created": created, **({"webhook_secret": secret} if secret else {})}
 
 

@@ -8,10 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from logistics_svc.adapters.reference_data import reference_data
 from logistics_svc.adapters.repository import LogisticsRepository, ops_flag_json
+from logistics_svc.adapters.shipment_reads import ShipmentReads
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import DispatchRefused, Shipment
-from logistics_svc.entrypoints.consumers import current_policy
+from logistics_svc.entrypoints.consumers import tracking_policy
 from logistics_svc.service_layer import shipments as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
@@ -90,25 +92,33 @@ async def dispatch(body: DispatchRequest, request: Request, principal: Dispatche
         if line.line_id in lines:
             raise validation_problem([(f"body.lines[{index}].line_id", "line listed twice in one parcel")])
         lines[line.line_id] = line.quantity
+    policy = await tracking_policy(runtime)
+    carriers = await reference_data(runtime).carriers()
     try:
         async with unit_of_work(runtime.sessions) as session:
-            shipment = await service.dispatch(
+            dispatched = await service.dispatch(
                 session,
                 service.Dispatch(body.order_id, body.carrier_code, body.tracking_number, lines),
                 merchant_scope=_scope(principal),
                 now=runtime.clock.now(),
-                policy=await current_policy(session),
+                policy=policy,
+                carriers=carriers,
             )
     except DispatchRefused as error:
         raise _refused(error) from error
-    return await _view(runtime, shipment)
+    shipment = dispatched.first
+    assert shipment is not None
+    # The refunds open on the order were read in the dispatch's transaction.
+    return service.shipment_view(shipment, dispatched.open_refund_ids, policy.scan_clock_tolerance)
 
 
 async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
-    async with runtime.sessions() as session:
-        holds = await LogisticsRepository(session).refund_holds(shipment.order_id)
-        policy = await current_policy(session)
-    return service.shipment_view(shipment, holds.open_refund_ids, policy.scan_clock_tolerance)
+    """The shipment as a command left it, read again with its order's open refunds (one statement)."""
+    found = await ShipmentReads(runtime.lane).shipment(shipment.shipment_id)
+    policy = await tracking_policy(runtime)
+    if found is None:  # not possible after a committed command; the command's own copy then
+        return service.shipment_view(shipment, frozenset(), policy.scan_clock_tolerance)
+    return service.shipment_view(found[0], found[1], policy.scan_clock_tolerance)
 
 
 @router.patch("/shipments/{shipment_id}/tracking-number", summary="Correct a tracking number before the first scan")
@@ -116,6 +126,8 @@ async def correct_tracking_number(
     shipment_id: IdPath, body: TrackingNumberCorrection, request: Request, principal: Dispatchers
 ) -> dict[str, Any]:
     runtime = request.app.state.runtime
+    policy = await tracking_policy(runtime)
+    carriers = await reference_data(runtime).carriers()
     try:
         async with unit_of_work(runtime.sessions) as session:
             shipment = await service.correct_tracking_number(
@@ -124,7 +136,8 @@ async def correct_tracking_number(
                 body.tracking_number,
                 merchant_scope=_scope(principal),
                 now=runtime.clock.now(),
-                policy=await current_policy(session),
+                policy=policy,
+                carriers=carriers,
             )
     except DispatchRefused as error:
         raise _refused(error) from error
@@ -133,36 +146,33 @@ async def correct_tracking_number(
 
 @router.get("/shipments/{shipment_id}", summary="A shipment with its normalised scan timeline")
 async def read_shipment(shipment_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
-    runtime = request.app.state.runtime
     """``direction`` is outbound or return (a buyer's parcel back, 退货); ``auto_confirm`` says
     whether the sign-off timer is scheduled (``due_at``) or paused, with the time left and the
     open refunds that hold it; ``ops_flags`` what ops should check (e.g. a return's tracking
     number not in the carrier's format)."""
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
-        repository = LogisticsRepository(session)
-        shipment = await repository.shipment(shipment_id)
-        if shipment is None:
-            raise NotFound("shipment", shipment_id)
-        principal.require_merchant_access(shipment.merchant_id, "shipment", shipment_id)
-        holds = await repository.refund_holds(shipment.order_id)
-        policy = await current_policy(session)
-    return service.shipment_view(shipment, holds.open_refund_ids, policy.scan_clock_tolerance)
+    found = await ShipmentReads(runtime.lane).shipment(shipment_id)
+    if found is None:
+        raise NotFound("shipment", shipment_id)
+    shipment, open_refund_ids = found
+    principal.require_merchant_access(shipment.merchant_id, "shipment", shipment_id)
+    policy = await tracking_policy(runtime)
+    return service.shipment_view(shipment, open_refund_ids, policy.scan_clock_tolerance)
 
 
 @router.get("/orders/{order_id}/shipments", summary="Every parcel of an order, outbound and return")
 async def order_shipments(order_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+    """What platform backends poll until the parcel is delivered: one database statement."""
     runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
-        repository = LogisticsRepository(session)
-        order = await repository.known_order(order_id)
-        if order is None:
-            raise NotFound("order", order_id)
-        principal.require_merchant_access(order.merchant_id, "order", order_id)
-        found = await repository.order_shipments(order_id)
-        holds = await repository.refund_holds(order_id)
-        policy = await current_policy(session)
-    return [service.shipment_view(shipment, holds.open_refund_ids, policy.scan_clock_tolerance) for shipment in found]
+    found = await ShipmentReads(runtime.lane).order_shipments(order_id)
+    if found is None:
+        raise NotFound("order", order_id)
+    principal.require_merchant_access(found.merchant_id, "order", order_id)
+    policy = await tracking_policy(runtime)
+    return [
+        service.shipment_view(shipment, found.loaded.open_refund_ids, policy.scan_clock_tolerance)
+        for shipment in found.loaded.shipments
+    ]
 
 
 @router.post(
@@ -178,18 +188,20 @@ async def confirm_receipt(
     try:
         async with unit_of_work(runtime.sessions) as session:
             signed = await service.confirm_receipt(session, order_id, now=runtime.clock.now())
-            holds = await LogisticsRepository(session).refund_holds(order_id)
     except DispatchRefused as error:
         if error.status == 404:
             raise NotFound("order", order_id) from error
         raise Conflict(error.message, type_slug=error.code) from error
-    return [service.shipment_view(shipment, holds.open_refund_ids) for shipment in signed]
+    policy = await tracking_policy(runtime)
+    # Signed off: no refund holds them any more (the view lists open refunds only for a shipment
+    # whose clock is paused or has not started).
+    return [service.shipment_view(shipment, frozenset(), policy.scan_clock_tolerance) for shipment in signed]
 
 
 @router.get("/settings/tracking", summary="Auto-confirm and stale-shipment settings")
 async def read_tracking_settings(request: Request, principal: Readers) -> dict[str, int]:
-    async with request.app.state.runtime.sessions() as session:
-        return await LogisticsRepository(session).settings()
+    """Another instance's change shows here within a few seconds (adapters/reference_data.py)."""
+    return await reference_data(request.app.state.runtime).tracking_settings()
 
 
 @router.put("/settings/tracking", summary="Change auto-confirm and stale-shipment settings (ops)")
@@ -200,8 +212,9 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
         repository = LogisticsRepository(session)
         for name, value in body.model_dump(exclude_none=True).items():
             await repository.set_setting(name, value, by=principal.key_id, now=runtime.clock.now())
-    async with runtime.sessions() as session:
-        return await LogisticsRepository(session).settings()
+    reference = reference_data(runtime)
+    reference.forget_settings()  # after the commit: this instance applies the change at once
+    return await reference.tracking_settings()
 
 
 @router.get("/shipments-stale", summary="Shipments with no carrier movement for too long (ops)")
@@ -210,14 +223,14 @@ async def stale_shipments(request: Request, principal: OpsPrincipal) -> list[dic
         rows = await LogisticsRepository(session).stale_shipments()
     return [
         {
-            "shipment_id": row.shipment_id,
-            "order_id": row.order_id,
-            "merchant_id": row.merchant_id,
-            "carrier_code": row.carrier_code,
-            "tracking_number": row.tracking_number,
-            "status": row.status,
-            "last_movement_at": row.last_movement_at.isoformat(),
-            "stale_alerted_at": row.stale_alerted_at.isoformat() if row.stale_alerted_at else None,
+            "shipment_id": row["shipment_id"],
+            "order_id": row["order_id"],
+            "merchant_id": row["merchant_id"],
+            "carrier_code": row["carrier_code"],
+            "tracking_number": row["tracking_number"],
+            "status": row["status"],
+            "last_movement_at": row["last_movement_at"].isoformat(),
+            "stale_alerted_at": row["stale_alerted_at"].isoformat() if row["stale_alerted_at"] else None,
         }
         for row in rows
     ]
@@ -262,6 +275,7 @@ async def clear_ops_flag(
     and ``clear_reason``; settlement learns of it (ShipmentFlagCleared). 404: no such shipment or
     flag; 409: the flag is already cleared."""
     runtime = request.app.state.runtime
+    policy = await tracking_policy(runtime)
     try:
         async with unit_of_work(runtime.sessions) as session:
             shipment = await service.clear_ops_flag(
@@ -271,7 +285,7 @@ async def clear_ops_flag(
                 cleared_by=principal.key_id,
                 reason=body.reason,
                 now=runtime.clock.now(),
-                policy=await current_policy(session),
+                policy=policy,
             )
     except DispatchRefused as error:
         if error.status == 404:

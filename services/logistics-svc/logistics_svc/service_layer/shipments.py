@@ -21,16 +21,21 @@ shipment dispatched later takes its own carrier's parked scans. Dating: see doma
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from logistics_svc.adapters.carrier_registry import CarrierRegistry
-from logistics_svc.adapters.repository import LogisticsRepository, ParkedScans, ops_flag_json
-from logistics_svc.adapters.tables import KnownOrderRow
+from logistics_svc.adapters.reference_data import CarrierRegistrySnapshot
+from logistics_svc.adapters.repository import (
+    LoadedShipments,
+    LogisticsRepository,
+    ParkedScans,
+    SignOffContext,
+    ops_flag_json,
+)
 from logistics_svc.adapters.webhook_deliveries import DeliveryRecord
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import (
@@ -83,7 +88,7 @@ def auto_confirm_timer_key(shipment_id: str, due_at: datetime) -> str:
 
 
 def shipment_id_of_timer(timer_key: str) -> str:
-    return timer_key.split("#", 1)[0]  # keys set before 0003 are the bare shipment id
+    return timer_key.split("#", 1)[0]  # keys set before 0003 were the bare shipment id (re-keyed by 0005)
 
 
 AUTO_CONFIRM = "auto_confirm"
@@ -93,47 +98,53 @@ STALE_CHECK = "stale_check"
 # --- orders, from order events --------------------------------------------------------
 
 
-async def record_order_placed(session: AsyncSession, event: contracts.OrderPlaced) -> None:
-    await session.execute(
-        insert(KnownOrderRow)
-        .values(
-            order_id=event.order_id,
-            merchant_id=event.merchant_id,
-            lines={line.line_id: {"quantity": line.quantity, "spec": line.spec} for line in event.lines},
-            consignee=event.consignee.model_dump(),
-            status="placed",
-            placed_at=event.placed_at,
-        )
-        .on_conflict_do_nothing(index_elements=["order_id"])
+# Batches: the consumer hands over consecutive events of one type (one event when it retries one
+# alone); each batch is one statement, whatever its size.
+
+
+async def record_orders_placed(session: AsyncSession, events: Sequence[contracts.OrderPlaced]) -> None:
+    """An order already known (a second OrderPlaced) is left as it is."""
+    await LogisticsRepository(session).add_known_orders(
+        [
+            {
+                "order_id": event.order_id,
+                "merchant_id": event.merchant_id,
+                "lines": {line.line_id: {"quantity": line.quantity, "spec": line.spec} for line in event.lines},
+                "consignee": event.consignee.model_dump(mode="json"),
+                "placed_at": event.placed_at,
+            }
+            for event in events
+        ]
     )
 
 
-async def record_shipping_confirmed(session: AsyncSession, event: contracts.ShippingInfoConfirmed) -> None:
-    """Raises PermanentEventError for an order never placed (dead-lettered, not retried)."""
-    row = await _known(session, event.order_id)
-    if row.status != "cancelled":
-        row.status = "confirmed"
-        row.confirmed_at = event.confirmed_at
-    row.consignee = event.consignee.model_dump()
+async def record_shipping_confirmed(session: AsyncSession, events: Sequence[contracts.ShippingInfoConfirmed]) -> None:
+    """A cancelled order stays cancelled (its consignee is updated). Raises PermanentEventError
+    for an order never placed (dead-lettered, not retried)."""
+    # Applied in order, the last event of an order decides: the same as the last one alone.
+    latest = {event.order_id: (event.consignee.model_dump(mode="json"), event.confirmed_at) for event in events}
+    _all_known(latest, await LogisticsRepository(session).confirm_known_orders(latest))
 
 
-async def record_shipping_corrected(session: AsyncSession, event: contracts.ShippingInfoCorrected) -> None:
-    row = await _known(session, event.order_id)
-    row.consignee = event.consignee.model_dump()
+async def record_shipping_corrected(session: AsyncSession, events: Sequence[contracts.ShippingInfoCorrected]) -> None:
+    """Raises PermanentEventError for an order never placed."""
+    latest = {event.order_id: event.consignee.model_dump(mode="json") for event in events}
+    _all_known(latest, await LogisticsRepository(session).correct_known_orders(latest))
 
 
-async def record_order_cancelled(session: AsyncSession, event: contracts.OrderCancelled) -> None:
-    row = await _known(session, event.order_id)
-    row.status = "cancelled"
+async def record_orders_cancelled(session: AsyncSession, events: Sequence[contracts.OrderCancelled]) -> None:
+    """Raises PermanentEventError for an order never placed."""
+    order_ids = list(dict.fromkeys(event.order_id for event in events))
+    _all_known(order_ids, await LogisticsRepository(session).cancel_known_orders(order_ids))
 
 
-async def _known(session: AsyncSession, order_id: str) -> KnownOrderRow:
-    row = await LogisticsRepository(session).known_order(order_id, for_update=True)
-    if row is None:
+def _all_known(order_ids: Iterable[str], known: set[str]) -> None:
+    never_placed = [order_id for order_id in order_ids if order_id not in known]
+    if never_placed:
         # An order's events share one partition of order.events, so OrderPlaced always comes
-        # first: a later event for an order never placed cannot be fixed by retrying.
-        raise PermanentEventError(f"order {order_id} was never placed")
-    return row
+        # first: a later event for an order never placed cannot be fixed by retrying. (In a
+        # batch, the consumer then applies its events one by one: only this one is dead-lettered.)
+        raise PermanentEventError(f"order {', '.join(never_placed)} was never placed")
 
 
 # --- dispatch ----------------------------------------------------------------------------
@@ -148,22 +159,20 @@ class Dispatch:
 
 
 async def _same_dispatch(
-    repository: LogisticsRepository, command: Dispatch, merchant_scope: str | None
-) -> Shipment | None:
+    repository: LogisticsRepository, command: Dispatch, holder_id: str, merchant_scope: str | None
+) -> LoadedShipments | None:
     """The shipment this very dispatch already made: a platform retrying after a timeout (the
     first attempt committed, its answer was lost) gets the parcel back instead of a refusal.
     Another order or other lines under the tracking number stay a 409."""
-    existing_id = await repository.shipment_using(command.carrier_code, command.tracking_number)
-    if existing_id is None:
-        return None
-    existing = await repository.shipment(existing_id)
+    loaded = await repository.shipment(holder_id)
+    existing = loaded.first
     same = (
         existing is not None
         and existing.order_id == command.order_id
         and existing.lines == dict(command.lines)
         and merchant_scope in (None, existing.merchant_id)
     )
-    return existing if same else None
+    return loaded if same else None
 
 
 async def dispatch(
@@ -173,19 +182,22 @@ async def dispatch(
     merchant_scope: str | None,
     now: datetime,
     policy: TrackingPolicy,
-) -> Shipment:
+    carriers: CarrierRegistrySnapshot,
+) -> LoadedShipments:
     """A parcel leaves. Raises DispatchRefused: unknown or inactive carrier, a tracking number
     not in the carrier's format or already held by another shipment of that carrier (any
     order, whatever its state: a number is never used twice), an unconfirmed or cancelled
     order, lines or quantities the order does not have left. The same dispatch sent again (same
     order, carrier, tracking number and lines) returns the shipment it made: retries are safe.
     The carrier's scans of the number kept from before are taken now; a delivery among them
-    dated before this dispatch flags the shipment instead (see domain/shipments.py)."""
-    carrier = await CarrierRegistry(session).get(command.carrier_code)
+    dated before this dispatch flags the shipment instead (see domain/shipments.py). Returns the
+    shipment with the order's open refunds (for the view)."""
+    carrier = carriers.get(command.carrier_code)
     if carrier is None or not carrier.active:
         raise DispatchRefused("unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", "carrier_code")
     tracking_number = normalise_tracking_number(command.tracking_number)
-    await LogisticsRepository(session).lock_tracking_number(tracking_number)
+    repository = LogisticsRepository(session)
+    await repository.lock_tracking_number(tracking_number)
     if not carrier.validate_tracking_number(tracking_number):
         raise DispatchRefused(
             "bad-tracking-number",
@@ -193,15 +205,16 @@ async def dispatch(
             "tracking_number",
         )
     command = replace(command, carrier_code=carrier.code, tracking_number=tracking_number)
-    repository = LogisticsRepository(session)
-    replayed = await _same_dispatch(repository, command, merchant_scope)
-    if replayed is not None:
-        return replayed
-    order = await repository.order_for_dispatch(command.order_id)
-    already = await repository.dispatched_quantities(command.order_id) if order else {}
-    check_dispatch(order, command.lines, already, merchant_scope)
+    order = await repository.lock_order_for_dispatch(command.order_id)
+    # An unknown order has no shipment to replay: it is refused below.
+    context = await repository.dispatch_context(command.order_id, command.carrier_code, command.tracking_number)
+    if context.holder_id is not None:
+        replayed = await _same_dispatch(repository, command, context.holder_id, merchant_scope)
+        if replayed is not None:
+            return replayed
+    check_dispatch(order, command.lines, context.already_dispatched, merchant_scope)
     assert order is not None
-    if await repository.tracking_number_in_use(command.carrier_code, command.tracking_number):
+    if context.holder_id is not None:
         raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
     shipment = Shipment(
         shipment_id=f"SH-{uuid.uuid4().hex[:16]}",
@@ -230,7 +243,9 @@ async def dispatch(
         occurred_at=now,
     )
     await schedule_timer(session, STALE_CHECK, stale_timer_key(shipment), now + policy.stale_after)
-    return await _take_parked_scans(session, shipment, now=now, policy=policy)
+    if context.has_parked_scans:
+        shipment = await _take_parked_scans(session, shipment, now=now, policy=policy)
+    return LoadedShipments([shipment], context.open_refund_ids)
 
 
 _NUMBER_IN_USE = (
@@ -243,13 +258,13 @@ async def _take_parked_scans(
     session: AsyncSession, shipment: Shipment, *, now: datetime, policy: TrackingPolicy
 ) -> Shipment:
     """Scans of the shipment's carrier and number that arrived before the shipment was known are
-    applied now, never dropped (dispatch, a corrected number, a return parcel's registration)."""
-    repository = LogisticsRepository(session)
-    loaded = await repository.shipment(shipment.shipment_id, for_update=True)
+    applied now, never dropped (dispatch, a corrected number, a return parcel's registration).
+    The caller holds the tracking number's lock, so no scan of it is stored meanwhile."""
+    loaded = (await LogisticsRepository(session).shipment(shipment.shipment_id, for_update=True)).first
     assert loaded is not None
-    if loaded.scans:
-        await _apply(session, replace(loaded, scans=()), list(loaded.scans), now=now, policy=policy)
-    return (await repository.shipment(shipment.shipment_id)) or loaded
+    if not loaded.scans:
+        return loaded
+    return await _apply(session, replace(loaded, scans=()), list(loaded.scans), now=now, policy=policy)
 
 
 async def correct_tracking_number(
@@ -260,15 +275,16 @@ async def correct_tracking_number(
     merchant_scope: str | None,
     now: datetime,
     policy: TrackingPolicy,
+    carriers: CarrierRegistrySnapshot,
 ) -> Shipment:
     """Raises DispatchRefused: unknown shipment (404), a number not in the carrier's format (422),
     already scanned (409), number in use (409). The carrier's scans kept under the new number
     are taken as at dispatch."""
     repository = LogisticsRepository(session)
-    shipment = await repository.shipment(shipment_id, for_update=True)
+    shipment = (await repository.shipment(shipment_id, for_update=True, with_scans=False)).first
     if shipment is None or (merchant_scope is not None and shipment.merchant_id != merchant_scope):
         raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
-    carrier = await CarrierRegistry(session).get(shipment.carrier_code)
+    carrier = carriers.get(shipment.carrier_code)
     tracking_number = normalise_tracking_number(tracking_number)
     if carrier is None or not carrier.validate_tracking_number(tracking_number):
         raise DispatchRefused(
@@ -276,7 +292,7 @@ async def correct_tracking_number(
         )
     # Held until commit, like dispatch's: the scans kept under the new number are taken below.
     await repository.lock_tracking_number(tracking_number)
-    if await repository.tracking_number_in_use(shipment.carrier_code, tracking_number):
+    if await repository.shipment_using(shipment.carrier_code, tracking_number) is not None:
         raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
     corrected = shipment.correct_tracking_number(tracking_number)
     await repository.save_shipment(corrected)
@@ -348,7 +364,12 @@ def _scan_json(scan: Scan) -> dict[str, object]:
 
 
 async def apply_received_scans(
-    session: AsyncSession, event: contracts.CarrierScansReceived, *, now: datetime, policy: TrackingPolicy
+    session: AsyncSession,
+    event: contracts.CarrierScansReceived,
+    *,
+    now: datetime,
+    policy: TrackingPolicy,
+    carriers: CarrierRegistrySnapshot,
 ) -> None:
     """Keep the scans under their carrier; if a shipment of that carrier has the tracking
     number, move it along. Scans of a carrier the registry does not know, or of a carrier none
@@ -356,7 +377,7 @@ async def apply_received_scans(
     repository = LogisticsRepository(session)
     tracking_number = normalise_tracking_number(event.tracking_number)
     await repository.lock_tracking_number(tracking_number)
-    carrier_code = await _carrier_of(session, event)
+    carrier_code = _carrier_of(event, carriers)
     scans = [
         Scan(
             tracking_number=tracking_number,
@@ -378,41 +399,43 @@ async def apply_received_scans(
     )
     if not new or carrier_code is None:
         return  # an unknown carrier's scans are kept for ops and never matched
-    shipment = await repository.live_shipment_holding(carrier_code, tracking_number)
+    shipment = (await repository.live_shipment_holding(carrier_code, tracking_number)).first
     if shipment is None:
         return  # kept; matched when this carrier's shipment with the number is dispatched
     before = replace(shipment, scans=tuple(scan for scan in shipment.scans if scan not in new))
     await _apply(session, before, new, now=now, policy=policy)
 
 
-async def _carrier_of(session: AsyncSession, event: contracts.CarrierScansReceived) -> str | None:
+def _carrier_of(event: contracts.CarrierScansReceived, carriers: CarrierRegistrySnapshot) -> str | None:
     """Our code of the carrier whose scans these are: the native endpoint's path carrier, or the
     aggregator's code mapped through the registry. A native delivery queued before the path
     carrier was recorded names its carrier only in its body, which any carrier's secret could
     sign: it is attributed to no carrier (kept for ops) rather than trusted."""
     if event.carrier_code:
-        return event.carrier_code.upper()
-    return await CarrierRegistry(session).for_vendor_code(event.source, event.vendor_carrier_code)
+        return str(event.carrier_code).upper()
+    return carriers.for_vendor_code(event.source, event.vendor_carrier_code)
+
+
+# A shipment in one of these states never goes stale (fire_stale_check does nothing for it).
+_NEVER_STALE = (ShipmentStatus.DELIVERED, ShipmentStatus.SIGNED_OFF, ShipmentStatus.RETURNED_TO_SENDER)
 
 
 async def _apply(
     session: AsyncSession, shipment: Shipment, scans: list[Scan], *, now: datetime, policy: TrackingPolicy
-) -> None:
+) -> Shipment:
+    """Move a shipment (its row locked by the caller) by new scans of its own; returns it moved."""
     repository = LogisticsRepository(session)
     updated = shipment.apply_scans(scans, clock_tolerance=policy.scan_clock_tolerance, now=now)
     for flag in updated.ops_flags[len(shipment.ops_flags) :]:
         await _announce_flag(session, updated, flag, now)
     if updated.awaiting_sign_off and not shipment.awaiting_sign_off:
         # Delivered now: the clock starts, paused from the start if a refund is already open.
+        # (Read after the shipment's lock, never beside it: see LogisticsRepository._shipments_query.)
         holds = await repository.refund_holds(updated.order_id)
         updated = updated.with_open_refunds(len(holds.open_refund_ids), now)
         updated = updated.start_auto_confirm(policy.auto_confirm_after, now)
-    await repository.save_shipment(updated)
-    if updated.last_movement_at > shipment.last_movement_at:
-        await repository.clear_stale(updated.shipment_id)
-        await schedule_timer(
-            session, STALE_CHECK, stale_timer_key(updated), updated.last_movement_at + policy.stale_after
-        )
+    await repository.save_shipment(updated, moved=updated.last_movement_at > shipment.last_movement_at)
+    await _follow_stale_check(session, shipment, updated, now=now, policy=policy)
     if updated.status is not shipment.status:
         counted = [scan for scan in scans if updated.scan_counts(scan, policy.scan_clock_tolerance)] or scans
         newest = max(counted, key=lambda scan: scan.occurred_at)
@@ -434,6 +457,23 @@ async def _apply(
             occurred_at=now,
         )
     await _reschedule_auto_confirm(session, shipment, updated, now)
+    return updated
+
+
+async def _follow_stale_check(
+    session: AsyncSession, before: Shipment, after: Shipment, *, now: datetime, policy: TrackingPolicy
+) -> None:
+    """Keep one stale check pending per shipment that can still go stale, due ``stale_after``
+    after its last movement. The check set at the previous movement would only find the shipment
+    moved (or delivered) and do nothing: it is cancelled now, one statement, rather than fired
+    for nothing later, a transaction of the scheduler."""
+    if before.status in _NEVER_STALE:
+        return  # its check was cancelled when it got there
+    moved = after.last_movement_at > before.last_movement_at
+    if moved or after.status in _NEVER_STALE:
+        await cancel_timer(session, STALE_CHECK, stale_timer_key(before), now)
+    if moved and after.status not in _NEVER_STALE:
+        await schedule_timer(session, STALE_CHECK, stale_timer_key(after), after.last_movement_at + policy.stale_after)
 
 
 async def _announce_flag(session: AsyncSession, shipment: Shipment, flag: OpsFlag, now: datetime) -> None:
@@ -471,7 +511,7 @@ async def clear_ops_flag(
     it held gets its auto-confirm clock (from the delivery, paused if a refund is open).
     Raises DispatchRefused: unknown shipment or flag (404), flag already cleared (409)."""
     repository = LogisticsRepository(session)
-    shipment = await repository.shipment(shipment_id, for_update=True)
+    shipment = (await repository.shipment(shipment_id, for_update=True)).first
     if shipment is None:
         raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
     cleared = shipment.clear_flag(flag_code, by=cleared_by, reason=reason, at=now)
@@ -517,8 +557,9 @@ async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime
     """The buyer confirmed receipt (posted by the platform): every shipment of the order not yet
     signed off is signed off now. Raises DispatchRefused if nothing can be signed off."""
     repository = LogisticsRepository(session)
-    # Return parcels are never signed off: only the outbound ones count here.
-    shipments = await repository.order_shipments(order_id, for_update=True, direction=Direction.OUTBOUND)
+    # Return parcels are never signed off: only the outbound ones count here. Their scans come
+    # along for the answer's view only.
+    shipments = (await repository.order_shipments(order_id, for_update=True, outbound_only=True)).shipments
     if not shipments:
         raise DispatchRefused("order-not-found", "no shipment of this order is known", status=404)
     # Deliberately NOT blocked by an open refund: only the automatic sign-off waits for refunds
@@ -527,11 +568,13 @@ async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime
     signable = [s for s in shipments if s.signed_off_at is None and s.status is not ShipmentStatus.RETURNED_TO_SENDER]
     if not signable:
         raise DispatchRefused("nothing-to-sign-off", "every shipment of this order is already signed off", status=409)
+    context = await repository.sign_off_context(order_id)  # after the locks: every sign-off before is seen
     signed = []
     for shipment in signable:
-        signed_shipment = await _sign_off(session, repository, shipment, SignOffHow.BUYER_CONFIRMED, now)
+        signed_shipment, context = await _sign_off(
+            session, repository, shipment, SignOffHow.BUYER_CONFIRMED, now, context
+        )
         await _reschedule_auto_confirm(session, shipment, signed_shipment, now)
-        await cancel_timer(session, AUTO_CONFIRM, shipment.shipment_id, now)  # a timer set before 0003
         signed.append(signed_shipment)
     return signed
 
@@ -540,24 +583,26 @@ async def fire_auto_confirm(session: AsyncSession, timer: DueTimer, *, now: date
     """Re-checks everything: signed off by the buyer meanwhile, paused by a refund, a return
     parcel, or a timer of an earlier schedule all do nothing."""
     repository = LogisticsRepository(session)
-    shipment = await repository.shipment(shipment_id_of_timer(timer.timer_key), for_update=True)
+    loaded = await repository.shipment(shipment_id_of_timer(timer.timer_key), for_update=True, with_scans=False)
+    shipment = loaded.first
     if shipment is None or not shipment.auto_confirm_is_due(now):
         return
-    await _sign_off(session, repository, shipment, SignOffHow.AUTO_CONFIRMED, now)
+    context = await repository.sign_off_context(shipment.order_id)
+    await _sign_off(session, repository, shipment, SignOffHow.AUTO_CONFIRMED, now, context)
 
 
 async def _sign_off(
-    session: AsyncSession, repository: LogisticsRepository, shipment: Shipment, how: SignOffHow, now: datetime
-) -> Shipment:
+    session: AsyncSession,
+    repository: LogisticsRepository,
+    shipment: Shipment,
+    how: SignOffHow,
+    now: datetime,
+    context: SignOffContext,
+) -> tuple[Shipment, SignOffContext]:
+    """Returns the shipment signed off and the order's sign-off state after it."""
     signed = shipment.sign_off(how, now)
     await repository.save_shipment(signed)
-    order = await repository.known_order(shipment.order_id)
-    ordered = {line_id: int(line["quantity"]) for line_id, line in (order.lines if order else {}).items()}
-    signed_quantities: dict[str, int] = {}
-    for other in await repository.order_shipments(shipment.order_id, direction=Direction.OUTBOUND):
-        if other.signed_off_at is not None:
-            for line_id, quantity in other.lines.items():
-                signed_quantities[line_id] = signed_quantities.get(line_id, 0) + quantity
+    context = context.after(signed)
     await add_to_outbox(
         session,
         contracts.OrderSignedOff(
@@ -567,12 +612,12 @@ async def _sign_off(
             how=how.value,
             signed_off_at=now,
             lines=[contracts.ShipmentLine(line_id=k, quantity=v) for k, v in shipment.lines.items()],
-            order_fully_signed_off=bool(ordered) and all(signed_quantities.get(k, 0) >= v for k, v in ordered.items()),
+            order_fully_signed_off=context.order_fully_signed_off,
         ),
         producer=PRODUCER,
         occurred_at=now,
     )
-    return signed
+    return signed, context
 
 
 # --- refunds and return parcels (refund.events) --------------------------------------------
@@ -602,7 +647,8 @@ async def record_refund_ended(session: AsyncSession, order_id: str, refund_id: s
 
 async def _follow_refund_holds(session: AsyncSession, order_id: str, open_refunds: int, now: datetime) -> None:
     repository = LogisticsRepository(session)
-    for shipment in await repository.order_shipments(order_id, for_update=True, direction=Direction.OUTBOUND):
+    loaded = await repository.order_shipments(order_id, for_update=True, outbound_only=True, with_scans=False)
+    for shipment in loaded.shipments:
         updated = shipment.with_open_refunds(open_refunds, now)
         if updated == shipment:
             continue
@@ -611,7 +657,12 @@ async def _follow_refund_holds(session: AsyncSession, order_id: str, open_refund
 
 
 async def register_return_shipment(
-    session: AsyncSession, event: contracts.ReturnShipped, *, now: datetime, policy: TrackingPolicy
+    session: AsyncSession,
+    event: contracts.ReturnShipped,
+    *,
+    now: datetime,
+    policy: TrackingPolicy,
+    carriers: CarrierRegistrySnapshot,
 ) -> Shipment:
     """The buyer sent goods back (退货): the parcel is tracked like an outbound one, under the id
     refund-svc gave it, but never signed off. An unknown carrier, a number not in the carrier's
@@ -619,10 +670,10 @@ async def register_return_shipment(
     way whatever the buyer typed. A second delivery of the event changes nothing."""
     repository = LogisticsRepository(session)
     await repository.lock_tracking_number(normalise_tracking_number(event.tracking_number))
-    existing = await repository.shipment(event.return_shipment_id)
+    existing = (await repository.shipment(event.return_shipment_id, with_scans=False)).first
     if existing is not None:
         return existing
-    carrier = await CarrierRegistry(session).get(event.carrier_code)
+    carrier = carriers.get(event.carrier_code)
     carrier_code = carrier.code if carrier is not None else event.carrier_code.strip().upper()
     tracking_number = normalise_tracking_number(event.tracking_number)
     used_by = await repository.shipment_using(carrier_code, tracking_number)
@@ -654,12 +705,9 @@ async def register_return_shipment(
 
 async def fire_stale_check(session: AsyncSession, timer: DueTimer, *, now: datetime, policy: TrackingPolicy) -> None:
     repository = LogisticsRepository(session)
-    shipment = await repository.shipment(timer.timer_key.split("#", 1)[0], for_update=True)
-    if shipment is None or shipment.status in (
-        ShipmentStatus.DELIVERED,
-        ShipmentStatus.SIGNED_OFF,
-        ShipmentStatus.RETURNED_TO_SENDER,
-    ):
+    loaded = await repository.shipment(timer.timer_key.split("#", 1)[0], for_update=True, with_scans=False)
+    shipment = loaded.first
+    if shipment is None or shipment.status in _NEVER_STALE:
         return
     if shipment.last_movement_at + policy.stale_after > now:
         return  # moved since this check was set; a newer check is scheduled
