@@ -51,6 +51,15 @@ _SCHEDULE_TIMER = _insert_timer.on_conflict_do_update(
     set_={"due_at": _insert_timer.excluded.due_at, "payload": _insert_timer.excluded.payload, "cancelled_at": None},
     where=timers_table.c.fired_at.is_(None),
 )
+# A debounced timer: moved on every call, and armed again once it has fired (one row per key for
+# good, however many times it fires).
+_REARM = {"fired_at": None, "cancelled_at": None, "attempts": 0, "last_error": None}
+_REARM_TIMER = _insert_timer.on_conflict_do_update(
+    constraint="timers_kind_key",
+    set_={"due_at": _insert_timer.excluded.due_at, "payload": _insert_timer.excluded.payload, **_REARM},
+)
+
+TimerSpec = tuple[str, datetime, Mapping[str, Any] | None]  # key, due at, payload
 
 
 async def schedule_timer(
@@ -60,20 +69,39 @@ async def schedule_timer(
     await schedule_timers(session, timer_kind, [(timer_key, due_at, payload)])
 
 
-async def schedule_timers(
-    session: AsyncSession,
-    timer_kind: str,
-    timers: Sequence[tuple[str, datetime, Mapping[str, Any] | None]],
-) -> None:
-    """``schedule_timer`` for many (key, due at, payload) of one kind: one executemany round trip."""
-    if not timers:
+async def schedule_timers(session: AsyncSession, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
+    """``schedule_timer`` for many (key, due at, payload) of one kind, in one statement."""
+    await _upsert_timers(session, timer_kind, timers, rearm=False)
+
+
+async def rearm_timers(session: AsyncSession, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
+    """Debounced timers, in one statement: each key's timer is due at the given time whether it
+    is pending (moved), fired or cancelled (armed again), or new. A burst of calls fires it once,
+    after the last; a call after it fired makes it fire once more."""
+    await _upsert_timers(session, timer_kind, timers, rearm=True)
+
+
+async def _upsert_timers(session: AsyncSession, timer_kind: str, timers: Sequence[TimerSpec], *, rearm: bool) -> None:
+    # One row per key, the last call winning as if they ran in turn (a statement may not touch a
+    # row twice), in key order so that concurrent transactions lock timer rows in one order.
+    latest = {key: (due_at, payload) for key, due_at, payload in timers}
+    rows = [
+        {"timer_kind": timer_kind, "timer_key": key, "due_at": due_at, "payload": dict(payload or {})}
+        for key, (due_at, payload) in sorted(latest.items())
+    ]
+    if not rows:
         return
+    if len(rows) == 1:  # the prebuilt statement: no statement to build per call
+        await session.execute(_REARM_TIMER if rearm else _SCHEDULE_TIMER, rows[0])
+        return
+    multi = insert(timers_table).values(rows)
+    set_: dict[str, Any] = {"due_at": multi.excluded.due_at, "payload": multi.excluded.payload}
     await session.execute(
-        _SCHEDULE_TIMER,
-        [
-            {"timer_kind": timer_kind, "timer_key": key, "due_at": due_at, "payload": dict(payload or {})}
-            for key, due_at, payload in timers
-        ],
+        multi.on_conflict_do_update(constraint="timers_kind_key", set_={**set_, **_REARM})
+        if rearm
+        else multi.on_conflict_do_update(
+            constraint="timers_kind_key", set_={**set_, "cancelled_at": None}, where=timers_table.c.fired_at.is_(None)
+        )
     )
 
 
