@@ -17,122 +17,36 @@ The figures (fen), worked by hand:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from fact_events import (
+    SIGNED_AT,
+    T0,
+    SteppedClock,
+    consumer_without_kafka,
+    dispatched,
+    envelope_of,
+    placed,
+    runtime_without_kafka,
+    signed_off,
+    statements_sent,
+)
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from support import engine_for, fresh_service_database
 
 from recon_svc.config import ReconSettings
 from recon_svc.entrypoints.consumers import subscriptions, timer_handlers
 from shipsettle_shared import contracts
-from shipsettle_shared.db import ConnectionLane
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.messaging.consumer import ConsumerLoop
-from shipsettle_shared.outbox import build_envelope
-from shipsettle_shared.service import ServiceRuntime, outbound_http_client
 from shipsettle_shared.timers import TimerScheduler
 
 pytestmark = pytest.mark.infra
 
-T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
 GRACE = timedelta(seconds=30)
-SIGNED_AT = T0 + timedelta(days=2)
 RELEASE_AT = SIGNED_AT + timedelta(days=3)
-
-
-class SteppedClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-
-def _envelope(event: contracts.EventPayload, at: datetime) -> EventEnvelope:
-    return build_envelope(event, producer="test", occurred_at=at, correlation_id="recon-facts-test")
-
-
-def placed(order_id: str, lines: list[tuple[str, str, int, int, int]], shipping: int) -> EventEnvelope:
-    priced = [
-        contracts.PricedLine(
-            line_id=line_id,
-            sku=f"SKU-{line_id}",
-            name=category,
-            spec="-",
-            category=category,
-            quantity=units,
-            unit_price_minor=(paid + subsidy) // units,
-            vat_rate_bp=0,
-            line_amount_minor=paid + subsidy,
-            merchant_discount_minor=0,
-            platform_discount_minor=subsidy,
-            paid_amount_minor=paid,
-            sales_amount_minor=paid + subsidy,
-            vat_minor=0,
-            commission_base_minor=paid + subsidy,
-        )
-        for line_id, category, units, paid, subsidy in lines
-    ]
-    payable = sum(line.paid_amount_minor for line in priced) + shipping
-    event = contracts.OrderPlaced(
-        order_id=order_id,
-        merchant_id="m-1",
-        buyer_ref="buyer-1",
-        currency="CNY",
-        placed_at=T0,
-        lines=priced,
-        coupons=[],
-        goods_total_minor=sum(line.line_amount_minor for line in priced),
-        merchant_discount_minor=0,
-        platform_discount_minor=sum(line.platform_discount_minor for line in priced),
-        shipping_fee_minor=shipping,
-        payable_minor=payable,
-        vat_minor=0,
-        payment=contracts.PaymentCollected(
-            channel="alipay", transaction_id=f"PAY-{order_id}", amount_minor=payable, paid_at=T0
-        ),
-        consignee=contracts.Consignee(
-            name="张三",
-            mobile="13800000000",
-            province="浙江省",
-            city="杭州市",
-            district="西湖区",
-            address_line="文三路 1 号",
-            postal_code="310000",
-        ),
-    )
-    return _envelope(event, T0)
-
-
-def dispatched(order_id: str, shipment_id: str, units: dict[str, int]) -> EventEnvelope:
-    lines = [contracts.ShipmentLine(line_id=line_id, quantity=quantity) for line_id, quantity in units.items()]
-    event = contracts.ShipmentDispatched(
-        order_id=order_id,
-        merchant_id="m-1",
-        shipment_id=shipment_id,
-        carrier_code="SF",
-        tracking_number=f"SF{shipment_id}",
-        lines=lines,
-        dispatched_at=T0 + timedelta(hours=1),
-    )
-    return _envelope(event, T0)
-
-
-def signed_off(order_id: str, shipment_id: str, units: dict[str, int]) -> EventEnvelope:
-    lines = [contracts.ShipmentLine(line_id=line_id, quantity=quantity) for line_id, quantity in units.items()]
-    event = contracts.OrderSignedOff(
-        order_id=order_id,
-        merchant_id="m-1",
-        shipment_id=shipment_id,
-        how="buyer_confirmed",
-        signed_off_at=SIGNED_AT,
-        lines=lines,
-        order_fully_signed_off=True,
-    )
-    return _envelope(event, SIGNED_AT)
 
 
 def posted(tx_key: str, kind: str, order_id: str, postings: dict[str, int], at: datetime) -> EventEnvelope:
@@ -145,7 +59,7 @@ def posted(tx_key: str, kind: str, order_id: str, postings: dict[str, int], at: 
         posted_at=at,
         postings=[contracts.LedgerPostingLine(account_id=a, amount_minor=m) for a, m in postings.items()],
     )
-    return _envelope(event, at)
+    return envelope_of(event, at)
 
 
 def pending(order_id: str, hold_id: str) -> EventEnvelope:
@@ -163,7 +77,7 @@ def pending(order_id: str, hold_id: str) -> EventEnvelope:
         release_at=RELEASE_AT,
         policy_version=1,
     )
-    return _envelope(event, SIGNED_AT)
+    return envelope_of(event, SIGNED_AT)
 
 
 def released(order_id: str, hold_id: str) -> EventEnvelope:
@@ -177,7 +91,7 @@ def released(order_id: str, hold_id: str) -> EventEnvelope:
         reserved_minor=0,
         released_at=RELEASE_AT,
     )
-    return _envelope(event, RELEASE_AT)
+    return envelope_of(event, RELEASE_AT)
 
 
 def refund_line() -> contracts.RefundLine:
@@ -197,7 +111,7 @@ def refund_requested(order_id: str, refund_id: str) -> EventEnvelope:
         reason="not as described",
         requested_at=T0 + timedelta(hours=2),
     )
-    return _envelope(event, T0)
+    return envelope_of(event, T0)
 
 
 def refund_completed(order_id: str, refund_id: str) -> EventEnvelope:
@@ -213,7 +127,7 @@ def refund_completed(order_id: str, refund_id: str) -> EventEnvelope:
         provider_reference=f"RP-{refund_id}",
         completed_at=T0 + timedelta(hours=3),
     )
-    return _envelope(event, T0)
+    return envelope_of(event, T0)
 
 
 def payout(status: str, at: datetime, reason: str | None = None) -> EventEnvelope:
@@ -228,7 +142,7 @@ def payout(status: str, at: datetime, reason: str | None = None) -> EventEnvelop
         reason=reason,
         settled_at=at,
     )
-    return _envelope(event, at)
+    return envelope_of(event, at)
 
 
 SIGN_OFF_POSTINGS = {
@@ -265,23 +179,14 @@ class Recon:
     """A fresh recon database with the service's real fact consumer and timer handlers on it."""
 
     def __init__(self, engine: AsyncEngine, clock: SteppedClock) -> None:
-        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.clock = clock
         settings = ReconSettings(
             service_name="recon-svc", database_url=str(engine.url), invariant_grace_s=GRACE.total_seconds()
         )
-        self.runtime = ServiceRuntime(
-            settings=settings,
-            clock=clock,
-            engine=engine,
-            sessions=self.sessions,
-            producer=None,  # type: ignore[arg-type]  # nothing here produces to Kafka
-            lane=ConnectionLane.for_settings(settings),
-            http=outbound_http_client(),  # opens no connection: nothing here calls out
-        )
+        self.runtime = runtime_without_kafka(settings, engine, clock)
+        self.sessions = self.runtime.sessions
         (subscription,) = subscriptions(self.runtime)
-        # apply() never dead-letters (that is the retry path around it)
-        self.consumer = ConsumerLoop(settings, self.sessions, subscription, dead_letter_producer=None)  # type: ignore[arg-type]
+        self.consumer = consumer_without_kafka(settings, self.sessions, subscription)
         self.scheduler = TimerScheduler(self.sessions, clock, timer_handlers(self.runtime))
 
     async def poll(self, *envelopes: EventEnvelope) -> None:
@@ -433,3 +338,23 @@ async def test_an_order_is_judged_once_after_its_last_fact_and_again_after_a_lat
         assert await recon.open_findings() == []  # resolved: 27073 + 2277 - 1300 - 28050 = 0
         fired = await recon.rows("select fired_at from timers where timer_kind = 'invariant_check'")
         assert fired == [{"fired_at": later + GRACE}]
+
+
+async def test_a_poll_of_five_orders_facts_costs_the_statements_of_one_orders() -> None:
+    """Set-based: the statements a poll sends do not grow with the orders in it."""
+    url = await fresh_service_database("recon-svc", "_facts_statements")
+
+    def lifecycle(order_id: str) -> list[EventEnvelope]:
+        return [
+            placed(order_id, [("L1", "tea", 2, 21189, 1851), ("L2", "books", 1, 4884, 426)], 1000),
+            dispatched(order_id, f"SH-{order_id}", {"L1": 2, "L2": 1}),
+            signed_off(order_id, f"SH-{order_id}", {"L1": 2, "L2": 1}),
+            posted(f"sign_off:SH-{order_id}", "sign_off", order_id, SIGN_OFF_POSTINGS, SIGNED_AT),
+            pending(order_id, f"H-{order_id}"),
+        ]
+
+    async with engine_for(url) as engine:
+        recon = Recon(engine, SteppedClock(T0 + timedelta(days=10)))
+        one = await statements_sent(engine, lambda: recon.poll(*lifecycle("A-1")))
+        five = await statements_sent(engine, lambda: recon.poll(*[e for n in range(5) for e in lifecycle(f"B-{n}")]))
+    assert len(five) == len(one), five

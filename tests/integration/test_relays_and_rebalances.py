@@ -21,8 +21,9 @@ from bus_support import (
     start_group_at_end,
     write_probes,
 )
+from fact_events import statements_sent
 from local import ServiceProcess
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import TEST_KAFKA, engine_for, envelopes_on_topic, eventually, fresh_service_database
 
@@ -297,20 +298,20 @@ async def test_a_relay_pass_claims_every_pending_shard_in_one_statement() -> Non
                 keys.add(shard_of(key))
                 probe = BusProbeSent(probe_id=key, target_service="nobody", sent_by="order-svc")
                 await add_to_outbox(session, probe, producer="order-svc", occurred_at=SystemClock().now())
-        statements: list[str] = []
-
-        def count(conn: object, cursor: object, statement: str, *_: object) -> None:
-            statements.append(statement)
-
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
         settings = _settings(url)
         producer = AIOKafkaProducer(**producer_config(settings))
         await producer.start()
+        relay = OutboxRelay(settings, engine, producer, SystemClock())
+        published = 0
+
+        async def one_pass() -> None:
+            nonlocal published
+            published = await relay.publish_pending()
+
         try:
-            published = await OutboxRelay(settings, engine, producer, SystemClock()).publish_pending()
+            statements = await statements_sent(engine, one_pass)
         finally:
             await producer.stop()
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
         async with engine.connect() as connection:
             pending = await connection.scalar(
                 select(func.count()).select_from(outbox_table).where(outbox_table.c.published_at.is_(None))
