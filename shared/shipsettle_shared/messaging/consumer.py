@@ -43,14 +43,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from pydantic import ValidationError
-from sqlalchemy import Result, bindparam, literal_column
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Result, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared import metrics
 from shipsettle_shared.contracts import Topic
-from shipsettle_shared.db import processed_events_table
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.logs import correlation_id_var
@@ -95,6 +93,19 @@ class Subscription:
 
     def handles(self, event_type: str) -> bool:
         return event_type in self.batch_handlers or self.handler_for(event_type) is not None
+
+
+# The batch's event ids into the inbox, returning those not there before: one statement text
+# whatever the batch size, so its prepared statement is reused.
+_RECORD_IN_INBOX = text(
+    """
+    insert into processed_events (consumer, event_id, event_type)
+    select cast(:consumer as text), e.event_id, e.event_type
+    from unnest(cast(:event_ids as uuid[]), cast(:event_types as text[])) as e(event_id, event_type)
+    on conflict do nothing
+    returning event_id
+    """
+)
 
 
 class BadShareGuard:
@@ -336,11 +347,12 @@ class ConsumerLoop:
             unique.setdefault(envelope.event_id, envelope)
         async with self._sessions() as session, session.begin():
             inserted: Result[Any] = await session.execute(
-                insert(processed_events_table)
-                .values(consumer=self.group, event_id=bindparam("event_id"), event_type=bindparam("event_type"))
-                .on_conflict_do_nothing()
-                .returning(literal_column("event_id")),
-                [{"event_id": e.event_id, "event_type": e.event_type} for e in unique.values()],
+                _RECORD_IN_INBOX,
+                {
+                    "consumer": self.group,
+                    "event_ids": list(unique),
+                    "event_types": [envelope.event_type for envelope in unique.values()],
+                },
             )
             new_ids = {row[0] for row in inserted}
             fresh: list[EventEnvelope] = []

@@ -9,7 +9,6 @@ judged once the events in flight have had time to land, once per burst of facts.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,12 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from recon_svc.adapters.tables import (
-    DispatchLineRow,
-    LedgerEntryRow,
     ReconOrderRow,
     RefundFactRow,
-    ShipmentReturnRow,
-    SignOffLineRow,
     ViolationRow,
 )
 from recon_svc.domain.imports.model import CHINA_STANDARD_TIME
@@ -36,6 +31,7 @@ from recon_svc.domain.imports.period import assume_zone
 from recon_svc.domain.invariants import OrderMoney, Violation, check_order, released_in_window, window_violation
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.timers import DueTimer, rearm_timers, schedule_timer, schedule_timers
@@ -85,7 +81,6 @@ _ORDER_FIELDS = (
     "first_booked_at",
     "holds",
 )
-_TIME_FIELDS = frozenset({"placed_at", "paid_at", "first_booked_at"})
 
 # Creates the orders not seen yet (empty) and locks and returns every one of them.
 _LOCK_ORDERS = text(
@@ -117,6 +112,61 @@ _WRITE_ORDERS = text(
         commission_minor bigint, merchant_net_minor bigint, ledger_refunds_minor bigint, first_booked_at timestamptz,
         holds jsonb)
     where o.order_id = r.order_id
+    """
+)
+# The parcels' units for the reports (the first copy of a (shipment, line) is kept), a returned
+# parcel's first 退签 scan, each completed refund and ledger transaction once (those new returned).
+_INSERT_DISPATCH_LINES = text(
+    """
+    insert into recon_dispatch_lines (shipment_id, line_id, order_id, merchant_id, quantity, dispatched_at)
+    select r.shipment_id, r.line_id, r.order_id, r.merchant_id, r.quantity, r.at
+    from jsonb_to_recordset(cast(:lines as jsonb)) as r(shipment_id text, line_id text, order_id text,
+        merchant_id text, quantity integer, at timestamptz)
+    on conflict (shipment_id, line_id) do nothing
+    """
+)
+_INSERT_SIGN_OFF_LINES = text(
+    """
+    insert into recon_sign_off_lines (shipment_id, line_id, order_id, merchant_id, quantity, signed_off_at)
+    select r.shipment_id, r.line_id, r.order_id, r.merchant_id, r.quantity, r.at
+    from jsonb_to_recordset(cast(:lines as jsonb)) as r(shipment_id text, line_id text, order_id text,
+        merchant_id text, quantity integer, at timestamptz)
+    on conflict (shipment_id, line_id) do nothing
+    """
+)
+_INSERT_RETURNS = text(
+    """
+    insert into recon_shipment_returns (shipment_id, order_id, merchant_id, returned_at)
+    select r.shipment_id, r.order_id, r.merchant_id, r.returned_at
+    from jsonb_to_recordset(cast(:returns as jsonb)) as r(shipment_id text, order_id text, merchant_id text,
+        returned_at timestamptz)
+    on conflict (shipment_id) do nothing
+    """
+)
+_INSERT_REFUND_FACTS = text(
+    """
+    insert into refund_facts (refund_id, order_id, merchant_id, kind, currency, refund_minor, shipping_minor, lines,
+        provider_reference, completed_at)
+    select r.refund_id, r.order_id, r.merchant_id, r.kind, r.currency, r.refund_minor, r.shipping_minor, r.lines,
+        r.provider_reference, r.completed_at
+    from jsonb_to_recordset(cast(:refunds as jsonb)) as r(refund_id text, order_id text, merchant_id text, kind text,
+        currency text, refund_minor bigint, shipping_minor bigint, lines jsonb, provider_reference text,
+        completed_at timestamptz)
+    on conflict (refund_id) do nothing
+    returning refund_id
+    """
+)
+_INSERT_LEDGER_ENTRIES = text(
+    """
+    insert into ledger_entries (tx_key, kind, merchant_id, order_id, currency, description, caused_by_event_id,
+        posted_at, postings, event_id)
+    select r.tx_key, r.kind, r.merchant_id, r.order_id, r.currency, r.description, r.caused_by_event_id,
+        r.posted_at, r.postings, r.event_id
+    from jsonb_to_recordset(cast(:entries as jsonb)) as r(tx_key text, kind text, merchant_id text, order_id text,
+        currency text, description text, caused_by_event_id text, posted_at timestamptz, postings jsonb,
+        event_id text)
+    on conflict (tx_key) do nothing
+    returning tx_key
     """
 )
 # The hold was released within its window, and the release's event reached recon after the window
@@ -232,7 +282,7 @@ async def on_facts(session: AsyncSession, envelopes: Sequence[EventEnvelope], *,
     for _, event in events:
         _fold(batch, event)
     if batch.orders:
-        await session.execute(_WRITE_ORDERS, {"orders": json.dumps([_json_row(row) for row in batch.orders.values()])})
+        await session.execute(_WRITE_ORDERS, {"orders": json_rows(list(batch.orders.values()))})
     if batch.closed_windows:
         order_ids_closed, hold_ids = zip(*batch.closed_windows, strict=True)
         await session.execute(
@@ -246,12 +296,6 @@ async def on_facts(session: AsyncSession, envelopes: Sequence[EventEnvelope], *,
         session, INVARIANT_CHECK, [(order_id, due, {"order_id": order_id}) for order_id in batch.to_judge]
     )
     await _fold_payouts(session, [event for _, event in events if isinstance(event, contracts.PayoutSettled)])
-
-
-def _json_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: value.isoformat() if name in _TIME_FIELDS and value is not None else value for name, value in row.items()
-    }
 
 
 def _fold(batch: _Batch, event: contracts.EventPayload) -> None:
@@ -354,10 +398,10 @@ async def _store_unit_lines(session: AsyncSession, events: list[contracts.EventP
     returned: dict[str, dict[str, Any]] = {}
     for event in events:
         if isinstance(event, contracts.ShipmentDispatched | contracts.OrderSignedOff):
-            rows, at, time_column = (
-                (dispatched, event.dispatched_at, "dispatched_at")
+            rows, at = (
+                (dispatched, event.dispatched_at)
                 if isinstance(event, contracts.ShipmentDispatched)
-                else (signed_off, event.signed_off_at, "signed_off_at")
+                else (signed_off, event.signed_off_at)
             )
             for line in event.lines:
                 if line.quantity > 0:  # the first copy of a (shipment, line) is the one kept
@@ -369,7 +413,7 @@ async def _store_unit_lines(session: AsyncSession, events: list[contracts.EventP
                             "order_id": event.order_id,
                             "merchant_id": event.merchant_id,
                             "quantity": line.quantity,
-                            time_column: at,
+                            "at": at,
                         },
                     )
         # Only an outbound parcel returned to sender (退签) matters here: its goods come back to the
@@ -389,13 +433,12 @@ async def _store_unit_lines(session: AsyncSession, events: list[contracts.EventP
                     "returned_at": event.scan_time,
                 },
             )
-    for table, kept, key in (
-        (DispatchLineRow.__table__, list(dispatched.values()), ["shipment_id", "line_id"]),
-        (SignOffLineRow.__table__, list(signed_off.values()), ["shipment_id", "line_id"]),
-        (ShipmentReturnRow.__table__, list(returned.values()), ["shipment_id"]),
-    ):
-        if kept:
-            await session.execute(insert(table).values(kept).on_conflict_do_nothing(index_elements=key))
+    if dispatched:
+        await session.execute(_INSERT_DISPATCH_LINES, {"lines": json_rows(list(dispatched.values()))})
+    if signed_off:
+        await session.execute(_INSERT_SIGN_OFF_LINES, {"lines": json_rows(list(signed_off.values()))})
+    if returned:
+        await session.execute(_INSERT_RETURNS, {"returns": json_rows(list(returned.values()))})
 
 
 async def _store_refund_facts(session: AsyncSession, batch: _Batch, events: list[contracts.EventPayload]) -> None:
@@ -419,28 +462,22 @@ async def _store_refund_facts(session: AsyncSession, batch: _Batch, events: list
             completed.setdefault(event.refund_id, event)
     if not completed:
         return
-    inserted = await session.execute(
-        insert(RefundFactRow.__table__)
-        .values(
-            [
-                {
-                    "refund_id": event.refund_id,
-                    "order_id": event.order_id,
-                    "merchant_id": event.merchant_id,
-                    "kind": event.kind,
-                    "currency": event.currency,
-                    "refund_minor": event.refund_minor,
-                    "shipping_minor": event.shipping_minor,
-                    "lines": [line.model_dump() for line in event.lines],
-                    "provider_reference": event.provider_reference,
-                    "completed_at": event.completed_at,
-                }
-                for event in completed.values()
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["refund_id"])
-        .returning(RefundFactRow.__table__.c.refund_id)
-    )
+    rows = [
+        {
+            "refund_id": event.refund_id,
+            "order_id": event.order_id,
+            "merchant_id": event.merchant_id,
+            "kind": event.kind,
+            "currency": event.currency,
+            "refund_minor": event.refund_minor,
+            "shipping_minor": event.shipping_minor,
+            "lines": [line.model_dump() for line in event.lines],
+            "provider_reference": event.provider_reference,
+            "completed_at": event.completed_at,
+        }
+        for event in completed.values()
+    ]
+    inserted = await session.execute(_INSERT_REFUND_FACTS, {"refunds": json_rows(rows)})
     batch.new_refunds = set(inserted.scalars())
 
 
@@ -468,12 +505,7 @@ async def _store_ledger_entries(
             )
     if not entries:
         return
-    inserted = await session.execute(
-        insert(LedgerEntryRow.__table__)
-        .values(list(entries.values()))
-        .on_conflict_do_nothing(index_elements=["tx_key"])
-        .returning(LedgerEntryRow.__table__.c.tx_key)
-    )
+    inserted = await session.execute(_INSERT_LEDGER_ENTRIES, {"entries": json_rows(list(entries.values()))})
     batch.new_ledger_keys = set(inserted.scalars())
 
 
@@ -512,17 +544,7 @@ async def _fold_payouts(session: AsyncSession, events: list[contracts.PayoutSett
             row["returned_at"], row["status"] = settled.settled_at, "returned"
         row["provider_reference"] = settled.provider_reference or row["provider_reference"]
         row["reason"] = settled.reason or row["reason"]
-    await session.execute(
-        _WRITE_PAYOUTS,
-        {
-            "payouts": json.dumps(
-                [
-                    {name: value.isoformat() if isinstance(value, datetime) else value for name, value in row.items()}
-                    for row in payouts.values()
-                ]
-            )
-        },
-    )
+    await session.execute(_WRITE_PAYOUTS, {"payouts": json_rows(list(payouts.values()))})
 
 
 # --- judging ------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ buyer's balance (settlement delivers it to the platform's webhook endpoint).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -58,6 +56,7 @@ from refund_svc.domain.workflow import (
 )
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import RefundedVia, read_payload
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import add_to_outbox
@@ -207,6 +206,14 @@ _APPLY_SHIPMENT_FACTS = text(
     returning o.order_id
     """
 )
+_PARK = text(
+    """
+    insert into parked_events (order_id, event_id, event_type, envelope, parked_at)
+    select r.order_id, r.event_id, r.event_type, r.envelope, cast(:now as timestamptz)
+    from jsonb_to_recordset(cast(:events as jsonb)) as r(order_id text, event_id text, event_type text, envelope jsonb)
+    on conflict on constraint parked_events_event do nothing
+    """
+)
 _PROJECTED = frozenset(
     {
         contracts.OrderPlaced.event_type,
@@ -264,11 +271,11 @@ async def _insert_orders(
                 }
                 for line in event.lines
             },
-            "placed_at": event.placed_at.isoformat(),
+            "placed_at": event.placed_at,
         }
         for event in events
     ]
-    parked = (await session.execute(_INSERT_ORDERS, {"orders": json.dumps(rows)})).all()
+    parked = (await session.execute(_INSERT_ORDERS, {"orders": json_rows(rows)})).all()
     if not parked:
         return
     # Facts that came before their order (rare: topics are not ordered with each other), applied
@@ -296,11 +303,8 @@ async def _apply_shipment_facts(session: AsyncSession, envelopes: list[EventEnve
             change["units"][line.line_id] = change["units"].get(line.line_id, 0) + line.quantity
         if change["signed_off_at"] is None or signed.signed_off_at > change["signed_off_at"]:
             change["signed_off_at"] = signed.signed_off_at
-    rows = [
-        {**change, "signed_off_at": change["signed_off_at"] and change["signed_off_at"].isoformat()}
-        for change in sorted(changes.values(), key=lambda change: str(change["order_id"]))
-    ]
-    found = set((await session.execute(_APPLY_SHIPMENT_FACTS, {"orders": json.dumps(rows)})).scalars())
+    rows = sorted(changes.values(), key=lambda change: str(change["order_id"]))
+    found = set((await session.execute(_APPLY_SHIPMENT_FACTS, {"orders": json_rows(rows)})).scalars())
     # Rows this session loaded before are stale now: the next get reads them again.
     for instance in list(session.identity_map.values()):
         if isinstance(instance, RefundOrderRow) and instance.order_id in found:
@@ -312,22 +316,16 @@ async def _apply_shipment_facts(session: AsyncSession, envelopes: list[EventEnve
 
 async def _park(session: AsyncSession, envelopes: list[EventEnvelope], *, now: datetime) -> None:
     """Facts about orders not known yet, kept until their OrderPlaced arrives."""
-    await session.execute(
-        insert(ParkedEventRow.__table__)
-        .values(
-            [
-                {
-                    "order_id": str(envelope.payload["order_id"]),
-                    "event_id": str(envelope.event_id),
-                    "event_type": envelope.event_type,
-                    "envelope": envelope.model_dump(mode="json"),
-                    "parked_at": now,
-                }
-                for envelope in envelopes
-            ]
-        )
-        .on_conflict_do_nothing(constraint="parked_events_event")
-    )
+    rows = [
+        {
+            "order_id": str(envelope.payload["order_id"]),
+            "event_id": str(envelope.event_id),
+            "event_type": envelope.event_type,
+            "envelope": envelope.model_dump(mode="json"),
+        }
+        for envelope in envelopes
+    ]
+    await session.execute(_PARK, {"events": json_rows(rows), "now": now})
 
 
 async def on_order_fact(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: Rules) -> None:
