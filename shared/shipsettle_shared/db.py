@@ -8,8 +8,11 @@ service's first Alembic migration. Service tables live in the service's own meta
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 from sqlalchemy import (
@@ -124,6 +127,20 @@ bus_probe_receipts_table = Table(
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")),
     Index("bus_probe_receipts_probe", "probe_id"),
 )
+
+
+def json_rows(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Rows as one JSON array (times in ISO 8601), for a set-based statement that reads them with
+    ``jsonb_to_recordset(cast(:rows as jsonb)) as r(column type, ...)``: one parameter and one
+    statement text whatever the number of rows, so its compiled form and prepared statement are
+    reused. (A multi-row ``insert().values([...])`` is compiled again on every call.)"""
+    return json.dumps(rows, default=_json_value, ensure_ascii=False)
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def create_engine(settings: ServiceSettings) -> AsyncEngine:

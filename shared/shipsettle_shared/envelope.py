@@ -53,9 +53,18 @@ class EventEnvelope(BaseModel):
         return cls.model_validate_json(raw)
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
-        return [
-            ("event_type", self.event_type.encode()),
-            ("schema_version", str(self.schema_version).encode()),
-            ("correlation_id", self.correlation_id.encode()),
-            ("event_id", str(self.event_id).encode()),
-        ]
+        return kafka_headers(self.event_type, self.schema_version, self.correlation_id, self.event_id)
+
+
+def kafka_headers(
+    event_type: str, schema_version: int | str, correlation_id: str, event_id: uuid.UUID | str
+) -> list[tuple[str, bytes]]:
+    """The headers every record on the bus carries beside its envelope: consumers route on
+    ``event_type`` before they read the body. The relay builds them from the outbox row's columns
+    without parsing the stored envelope."""
+    return [
+        ("event_type", event_type.encode()),
+        ("schema_version", str(schema_version).encode()),
+        ("correlation_id", correlation_id.encode()),
+        ("event_id", str(event_id).encode()),
+    ]

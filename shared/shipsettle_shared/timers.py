@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared import metrics
 from shipsettle_shared.clock import Clock
-from shipsettle_shared.db import timers_table
+from shipsettle_shared.db import json_rows, timers_table
 from shipsettle_shared.logs import correlation_id_var
 
 logger = logging.getLogger(__name__)
@@ -40,17 +39,22 @@ TimerHandler = Callable[[AsyncSession, DueTimer], Awaitable[None]]
 
 
 # Create the timer, or move it if it has not fired yet (pause/resume re-schedules).
-_insert_timer = insert(timers_table)
+_UPSERT_TIMERS = """
+    insert into timers (timer_kind, timer_key, due_at, payload)
+    select cast(:kind as text), t.timer_key, t.due_at, t.payload
+    from jsonb_to_recordset(cast(:timers as jsonb)) as t(timer_key text, due_at timestamptz, payload jsonb)
+    on conflict on constraint timers_kind_key do update set due_at = excluded.due_at, payload = excluded.payload
+"""
+_SCHEDULE_TIMERS = text(_UPSERT_TIMERS + ", cancelled_at = null where timers.fired_at is null")
+# A debounced timer: moved on every call, and armed again once it has fired (one row per key for
+# good, however many times it fires).
+_REARM_TIMERS = text(_UPSERT_TIMERS + ", fired_at = null, cancelled_at = null, attempts = 0, last_error = null")
 # A payload key naming what a timer's handler locks besides its own rows, when its key does not
 # (a hold release locks its merchant's balance rows; its key is the hold's id): a batch fires in
 # (lock key, timer key) order, so every instance takes those locks in one order.
 LOCK_KEY = "lock_key"
 
-_SCHEDULE_TIMER = _insert_timer.on_conflict_do_update(
-    constraint="timers_kind_key",
-    set_={"due_at": _insert_timer.excluded.due_at, "payload": _insert_timer.excluded.payload, "cancelled_at": None},
-    where=timers_table.c.fired_at.is_(None),
-)
+TimerSpec = tuple[str, datetime, Mapping[str, Any] | None]  # key, due at, payload
 
 
 async def schedule_timer(
@@ -60,21 +64,29 @@ async def schedule_timer(
     await schedule_timers(session, timer_kind, [(timer_key, due_at, payload)])
 
 
-async def schedule_timers(
-    session: AsyncSession,
-    timer_kind: str,
-    timers: Sequence[tuple[str, datetime, Mapping[str, Any] | None]],
-) -> None:
-    """``schedule_timer`` for many (key, due at, payload) of one kind: one executemany round trip."""
-    if not timers:
+async def schedule_timers(session: AsyncSession, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
+    """``schedule_timer`` for many (key, due at, payload) of one kind, in one statement."""
+    await _upsert_timers(session, timer_kind, timers, rearm=False)
+
+
+async def rearm_timers(session: AsyncSession, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
+    """Debounced timers, in one statement: each key's timer is due at the given time whether it
+    is pending (moved), fired or cancelled (armed again), or new. A burst of calls fires it once,
+    after the last; a call after it fired makes it fire once more."""
+    await _upsert_timers(session, timer_kind, timers, rearm=True)
+
+
+async def _upsert_timers(session: AsyncSession, timer_kind: str, timers: Sequence[TimerSpec], *, rearm: bool) -> None:
+    # One row per key, the last call winning as if they ran in turn (a statement may not touch a
+    # row twice), in key order so that concurrent transactions lock timer rows in one order.
+    latest = {key: (due_at, payload) for key, due_at, payload in timers}
+    if not latest:
         return
-    await session.execute(
-        _SCHEDULE_TIMER,
-        [
-            {"timer_kind": timer_kind, "timer_key": key, "due_at": due_at, "payload": dict(payload or {})}
-            for key, due_at, payload in timers
-        ],
-    )
+    rows = [
+        {"timer_key": key, "due_at": due_at, "payload": dict(payload or {})}
+        for key, (due_at, payload) in sorted(latest.items())
+    ]
+    await session.execute(_REARM_TIMERS if rearm else _SCHEDULE_TIMERS, {"kind": timer_kind, "timers": json_rows(rows)})
 
 
 async def cancel_timer(session: AsyncSession, timer_kind: str, timer_key: str, at: datetime) -> bool:

@@ -1,10 +1,12 @@
 """Several relays at once, a correlation id that flows from a consumed event into the events its
 handler emits, and a consumer frozen (SIGSTOP) past its session timeout that comes back without
-a commit-failure loop and without duplicate effects."""
+a commit-failure loop and without duplicate effects. The relay claims its shards in one statement and
+sends the stored envelope as written."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import uuid
 from collections import defaultdict
@@ -19,8 +21,9 @@ from bus_support import (
     start_group_at_end,
     write_probes,
 )
+from fact_events import statements_sent
 from local import ServiceProcess
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import TEST_KAFKA, engine_for, envelopes_on_topic, eventually, fresh_service_database
 
@@ -32,7 +35,7 @@ from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
-from shipsettle_shared.outbox import add_to_outbox
+from shipsettle_shared.outbox import OUTBOX_SHARDS, add_to_outbox, shard_of
 from shipsettle_shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.infra
@@ -248,3 +251,71 @@ async def test_a_commit_of_outbox_rows_wakes_the_relay_and_a_rollback_does_not()
             relay.stop()
             await asyncio.wait_for(running, 30)  # stop() wakes it too: no ten-minute wait
             await producer.stop()
+
+
+async def test_the_relay_sends_the_stored_envelope_as_written_with_fields_this_version_does_not_know() -> None:
+    """The relay forwards what the producer committed, unparsed: a field a newer producer added
+    (unknown to this version's EventEnvelope) reaches the consumers, who read it tolerantly, and
+    the headers are those of the row."""
+    url = await fresh_service_database("order-svc", "_relay_bytes")
+    probe = BusProbeSent(probe_id=f"bytes-{uuid.uuid4().hex[:8]}", target_service="nobody", sent_by="order-svc")
+    async with engine_for(url) as engine:
+        async with AsyncSession(engine) as session, session.begin():
+            written = await add_to_outbox(session, probe, producer="order-svc", occurred_at=SystemClock().now())
+            await session.execute(
+                update(outbox_table)
+                .where(outbox_table.c.event_id == written.event_id)
+                .values(envelope=outbox_table.c.envelope.op("||")(func.jsonb_build_object("tenant", "tmall-cn")))
+            )
+        settings = _settings(url)
+        producer = AIOKafkaProducer(**producer_config(settings))
+        await producer.start()
+        try:
+            assert await OutboxRelay(settings, engine, producer, SystemClock()).publish_pending() == 1
+        finally:
+            await producer.stop()
+
+    [(record, envelope)] = [
+        (record, envelope)
+        for record, envelope in await envelopes_on_topic(Topic.DIAGNOSTICS)
+        if envelope.event_id == written.event_id
+    ]
+    assert json.loads(record.value) == {**written.model_dump(mode="json"), "tenant": "tmall-cn"}
+    assert envelope == written
+    assert record.key == written.aggregate_id.encode()
+    assert dict(record.headers) == dict(written.kafka_headers())
+
+
+async def test_a_relay_pass_claims_every_pending_shard_in_one_statement() -> None:
+    """Rows in every outbox shard: one pass claims the shards, reads the rows and marks them in
+    three statements (besides BEGIN and COMMIT), not one advisory-lock round trip per shard."""
+    url = await fresh_service_database("order-svc", "_relay_claim")
+    async with engine_for(url) as engine:
+        async with AsyncSession(engine) as session, session.begin():
+            keys: set[int] = set()
+            while len(keys) < OUTBOX_SHARDS:
+                key = f"order-{uuid.uuid4().hex[:8]}"
+                keys.add(shard_of(key))
+                probe = BusProbeSent(probe_id=key, target_service="nobody", sent_by="order-svc")
+                await add_to_outbox(session, probe, producer="order-svc", occurred_at=SystemClock().now())
+        settings = _settings(url)
+        producer = AIOKafkaProducer(**producer_config(settings))
+        await producer.start()
+        relay = OutboxRelay(settings, engine, producer, SystemClock())
+        published = 0
+
+        async def one_pass() -> None:
+            nonlocal published
+            published = await relay.publish_pending()
+
+        try:
+            statements = await statements_sent(engine, one_pass)
+        finally:
+            await producer.stop()
+        async with engine.connect() as connection:
+            pending = await connection.scalar(
+                select(func.count()).select_from(outbox_table).where(outbox_table.c.published_at.is_(None))
+            )
+    assert pending == 0
+    assert published >= OUTBOX_SHARDS
+    assert len(statements) == 3, statements

@@ -50,3 +50,17 @@ def test_a_batch_is_put_in_lock_order_and_one_orders_events_keep_theirs() -> Non
     assert [e.event_id for e in ordered if e.payload["order_id"] == "o-1"] == [batch[0].event_id, batch[2].event_id]
     assert [e.event_id for e in ordered if e.payload["merchant_id"] == "m-1"] == [batch[1].event_id, batch[3].event_id]
     assert in_lock_order(batch, None) is batch
+
+
+async def _fold(*_: object) -> None:
+    return None
+
+
+def test_across_types_consecutive_events_sharing_one_batch_handler_form_one_run() -> None:
+    events = [_event(t) for t in ("A", "B", "A", "C", "B", "D", "D")]
+    handlers = {"A": _fold, "B": _fold, "D": _noop}
+    runs = _runs_of_batchable(events, handlers, across_types=True)
+    assert [[e.event_type for e in run] for run in runs] == [["A", "B", "A"], ["C"], ["B"], ["D", "D"]]
+    assert [e for run in runs for e in run] == events
+    # without the option, a run is still one type
+    assert len(_runs_of_batchable(events, handlers)) == 6

@@ -43,14 +43,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from pydantic import ValidationError
-from sqlalchemy import Result, bindparam, literal_column
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Result, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared import metrics
 from shipsettle_shared.contracts import Topic
-from shipsettle_shared.db import processed_events_table
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.logs import correlation_id_var
@@ -80,6 +78,10 @@ class Subscription:
     # Optional: a handler that takes consecutive events of one type at once (a projection
     # writing one row per event can then write them in one statement). Order is kept.
     batch_handlers: dict[str, BatchEventHandler] = field(default_factory=dict)
+    # Optional: consecutive events whose types map to the SAME batch handler (one function for
+    # several types) form one run even when their types differ, so a projection that folds
+    # several event types gets a whole poll at once; that handler dispatches on each event's type.
+    batch_across_types: bool = False
     # Optional: the order in which a batch's events take their row locks. Two instances applying
     # batches that touch the same rows (a merchant's balance) in different orders can deadlock;
     # sorting every batch by the same key (stable, so one aggregate's events keep their order, as
@@ -91,6 +93,19 @@ class Subscription:
 
     def handles(self, event_type: str) -> bool:
         return event_type in self.batch_handlers or self.handler_for(event_type) is not None
+
+
+# The batch's event ids into the inbox, returning those not there before: one statement text
+# whatever the batch size, so its prepared statement is reused.
+_RECORD_IN_INBOX = text(
+    """
+    insert into processed_events (consumer, event_id, event_type)
+    select cast(:consumer as text), e.event_id, e.event_type
+    from unnest(cast(:event_ids as uuid[]), cast(:event_types as text[])) as e(event_id, event_type)
+    on conflict do nothing
+    returning event_id
+    """
+)
 
 
 class BadShareGuard:
@@ -294,11 +309,19 @@ class ConsumerLoop:
     async def _process_records(self, records: list[ConsumerRecord]) -> None:
         handled: list[tuple[ConsumerRecord, EventEnvelope]] = []
         for record in records:
+            # Routed on the relay's event_type header before the body is read: an event no
+            # handler of this group wants costs neither a parse nor an inbox row. (Its body is
+            # never looked at here; a group that wants it dead-letters it if it is malformed.)
+            routed_type = _header_event_type(record)
+            if routed_type is not None and not self.subscription.handles(routed_type):
+                metrics.events_handled_total.labels(self.group, routed_type, "ignored").inc()
+                continue
             try:
                 envelope = EventEnvelope.from_bytes(record.value)
             except (ValidationError, ValueError) as error:
                 await self._dead_letter(record, f"malformed envelope: {error}", attempts=1)
                 continue
+            # A record without the header (an old producer, a replay tool) is routed by its body.
             if not self.subscription.handles(envelope.event_type):
                 metrics.events_handled_total.labels(self.group, envelope.event_type, "ignored").inc()
                 continue
@@ -324,11 +347,12 @@ class ConsumerLoop:
             unique.setdefault(envelope.event_id, envelope)
         async with self._sessions() as session, session.begin():
             inserted: Result[Any] = await session.execute(
-                insert(processed_events_table)
-                .values(consumer=self.group, event_id=bindparam("event_id"), event_type=bindparam("event_type"))
-                .on_conflict_do_nothing()
-                .returning(literal_column("event_id")),
-                [{"event_id": e.event_id, "event_type": e.event_type} for e in unique.values()],
+                _RECORD_IN_INBOX,
+                {
+                    "consumer": self.group,
+                    "event_ids": list(unique),
+                    "event_types": [envelope.event_type for envelope in unique.values()],
+                },
             )
             new_ids = {row[0] for row in inserted}
             fresh: list[EventEnvelope] = []
@@ -338,7 +362,10 @@ class ConsumerLoop:
                 else:
                     metrics.events_handled_total.labels(self.group, envelope.event_type, "duplicate").inc()
             fresh = in_lock_order(fresh, self.subscription.lock_order)
-            for run in _runs_of_batchable(fresh, self.subscription.batch_handlers):
+            runs = _runs_of_batchable(
+                fresh, self.subscription.batch_handlers, across_types=self.subscription.batch_across_types
+            )
+            for run in runs:
                 if run[0].event_type in self.subscription.batch_handlers:
                     # Consecutive events of one type with a batch handler: one call, one statement.
                     # Batch handlers read each envelope's correlation id themselves if they need it.
@@ -462,18 +489,36 @@ def in_lock_order(
 
 
 def _runs_of_batchable(
-    envelopes: list[EventEnvelope], batch_handlers: dict[str, BatchEventHandler]
+    envelopes: list[EventEnvelope], batch_handlers: dict[str, BatchEventHandler], *, across_types: bool = False
 ) -> list[list[EventEnvelope]]:
-    """Split into runs: consecutive events of one batch-handled type form one run; every other
-    event is a run of its own. Concatenated, the runs are the input order."""
+    """Split into runs: consecutive events of one batch-handled type form one run (with
+    ``across_types``, consecutive events whose types share one batch handler); every other event
+    is a run of its own. Concatenated, the runs are the input order."""
     runs: list[list[EventEnvelope]] = []
     for envelope in envelopes:
-        batchable = envelope.event_type in batch_handlers
-        if batchable and runs and runs[-1][0].event_type == envelope.event_type:
+        handler = batch_handlers.get(envelope.event_type)
+        previous = runs[-1][0].event_type if runs else None
+        joins = handler is not None and (
+            previous == envelope.event_type
+            or (across_types and previous is not None and batch_handlers.get(previous) is handler)
+        )
+        if joins:
             runs[-1].append(envelope)
         else:
             runs.append([envelope])
     return runs
+
+
+def _header_event_type(record: ConsumerRecord) -> str | None:
+    """The ``event_type`` header the relay sets on every record (EventEnvelope.kafka_headers);
+    None when the record has none or it is not text."""
+    for name, value in record.headers or ():
+        if name == "event_type":
+            try:
+                return bytes(value).decode()
+            except (UnicodeDecodeError, TypeError):
+                return None
+    return None
 
 
 def _describe(error: BaseException) -> str:

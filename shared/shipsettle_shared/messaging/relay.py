@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipsettle_shared import metrics
 from shipsettle_shared.clock import Clock
 from shipsettle_shared.db import outbox_table
-from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.envelope import kafka_headers
 from shipsettle_shared.failpoints import failpoint
-from shipsettle_shared.outbox import OUTBOX_SHARDS, relay_wakeup
+from shipsettle_shared.outbox import relay_wakeup
 from shipsettle_shared.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -35,13 +34,23 @@ logger = logging.getLogger(__name__)
 # Namespace of the relay's advisory locks (first key of the two-int form).
 _RELAY_LOCK_NAMESPACE = 0x5E7_0B0
 
-# Claims every shard that has pending rows and that no other relay holds, trying them from a
-# random start so concurrent relays do not always contend for the same first shard.
+# Claims, in one statement, every shard that has pending rows and that no other relay holds: the
+# lock function is volatile, so PostgreSQL calls it once per pending shard and never pushes it
+# below the DISTINCT. The rows are read by the next statement, whose snapshot is taken after the
+# locks are held: rows another relay marked published just before are not published again.
 _CLAIM_SHARDS = text(
     "select shard from (select distinct shard from outbox where published_at is null) pending "
-    "order by (shard + :start) % :shards"
+    "where pg_try_advisory_xact_lock(:namespace, shard)"
 )
-_TRY_LOCK = text("select pg_try_advisory_xact_lock(:namespace, :shard)")
+# The stored envelope is sent as the database renders it (valid JSON, which
+# EventEnvelope.from_bytes reads), never parsed and serialised again here: it was validated when
+# it was written. The headers come from the row's columns and two fields of the envelope.
+_PENDING_ROWS = text(
+    "select id, topic, message_key, event_id, event_type, envelope::text as envelope_json, "
+    "envelope->>'schema_version' as schema_version, envelope->>'correlation_id' as correlation_id "
+    "from outbox where published_at is null and shard = any(:shards) order by id limit :limit"
+)
+_MARK_PUBLISHED = text("update outbox set published_at = now() where id = any(:ids)")
 
 
 class OutboxRelay:
@@ -82,49 +91,29 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """One pass: publish up to a batch of pending rows from the shards this relay holds."""
         async with self._engine.connect() as connection, connection.begin():
-            pending = [
-                row.shard
-                for row in await connection.execute(
-                    _CLAIM_SHARDS, {"shards": OUTBOX_SHARDS, "start": random.randrange(OUTBOX_SHARDS)}
-                )
-            ]
             shards = [
-                shard
-                for shard in pending
-                if await connection.scalar(_TRY_LOCK, {"namespace": _RELAY_LOCK_NAMESPACE, "shard": shard})
+                row.shard for row in await connection.execute(_CLAIM_SHARDS, {"namespace": _RELAY_LOCK_NAMESPACE})
             ]
             if not shards:
                 return 0
             rows = (
-                await connection.execute(
-                    select(outbox_table.c.id, outbox_table.c.topic, outbox_table.c.message_key, outbox_table.c.envelope)
-                    .where(outbox_table.c.published_at.is_(None), outbox_table.c.shard.in_(shards))
-                    .order_by(outbox_table.c.id)
-                    .limit(self._settings.outbox_batch_size)
-                )
+                await connection.execute(_PENDING_ROWS, {"shards": shards, "limit": self._settings.outbox_batch_size})
             ).all()
             if not rows:
                 return 0
-            deliveries = []
-            for row in rows:
-                envelope = EventEnvelope.model_validate(row.envelope)
-                deliveries.append(
-                    await self._producer.send(
-                        row.topic,
-                        value=envelope.to_bytes(),
-                        key=row.message_key.encode(),
-                        headers=envelope.kafka_headers(),
-                    )
+            deliveries = [
+                await self._producer.send(
+                    row.topic,
+                    value=row.envelope_json.encode(),
+                    key=row.message_key.encode(),
+                    headers=kafka_headers(row.event_type, row.schema_version, row.correlation_id, row.event_id),
                 )
+                for row in rows
+            ]
             # Wait for every ack before marking anything: an unacknowledged row stays pending.
             await asyncio.gather(*deliveries)
             failpoint("relay.after_publish")
-            await connection.execute(
-                update(outbox_table)
-                .where(outbox_table.c.id.in_(bindparam("ids", expanding=True)))
-                .values(published_at=func.now()),
-                {"ids": [row.id for row in rows]},
-            )
+            await connection.execute(_MARK_PUBLISHED, {"ids": [row.id for row in rows]})
         metrics.outbox_published_total.inc(len(rows))
         return len(rows)
 

@@ -5,16 +5,18 @@ infrastructure tables (outbox, inbox, timers, API keys) come from shipsettle_sha
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, Table, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 
 class ReconTable(SQLModel, registry=registry()):
-    pass
+    if TYPE_CHECKING:
+        # set on each table=True class by SQLAlchemy's declarative mapping; sqlmodel does not declare it
+        __table__: ClassVar[Table]
 
 
 metadata = ReconTable.metadata

@@ -10,26 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recon_svc.config import ReconSettings
 from recon_svc.service_layer import facts
 from recon_svc.service_layer.facts import Timing
-from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
 from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import DueTimer, TimerHandler
-
-FACTS = (
-    contracts.OrderPlaced,
-    contracts.OrderSignedOff,
-    contracts.ShipmentDispatched,
-    contracts.ShipmentStatusChanged,
-    contracts.SettlementPending,
-    contracts.FundsReleased,
-    contracts.RefundRequested,
-    contracts.RefundCompleted,
-    contracts.RefundClosed,
-    contracts.LedgerTransactionPosted,
-    contracts.PayoutSettled,
-)
 
 
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
@@ -40,14 +25,18 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
         window_slack=timedelta(seconds=settings.settlement_window_slack_s),
     )
 
-    async def fact(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await facts.on_fact(session, envelope, now=runtime.clock.now(), timing=timing)
+    async def fold(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        await facts.on_facts(session, envelopes, now=runtime.clock.now(), timing=timing)
 
+    # One handler folds every fact type: a poll's consecutive facts, whatever their types, are
+    # applied in one call with a constant number of statements. Other types on these topics
+    # (ShippingInfoConfirmed, refund approvals, ...) are passed over by their header, unread.
     return (
         Subscription(
             group_id="recon-svc.facts",
             topics=(Topic.ORDER, Topic.SHIPMENT, Topic.SETTLEMENT, Topic.REFUND, Topic.PAYOUT, Topic.LEDGER),
-            handlers={model.event_type: fact for model in FACTS},
+            batch_handlers=dict.fromkeys(facts.FACT_TYPES, fold),
+            batch_across_types=True,
         ),
     )
 

@@ -38,19 +38,21 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 
         return handle
 
+    async def project(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        await refunds.on_order_events(session, envelopes, now=runtime.clock.now(), rules=rules)
+
     # One group for both topics: an order and the facts about it (dispatch, sign-off, return
-    # parcel) are applied by the same consumer, so parking never races between two groups.
+    # parcel) are applied by the same consumer, so parking never races between two groups. A
+    # poll's consecutive placements, dispatches, sign-offs and parcel statuses go to one batch
+    # handler; a cancellation is applied alone, in its place. Other types on these topics
+    # (ShippingInfoConfirmed, ...) are passed over by their header, unread.
     return (
         Subscription(
             group_id="refund-svc.orders",
             topics=(Topic.ORDER, Topic.SHIPMENT),
-            handlers={
-                contracts.OrderPlaced.event_type: handler(refunds.on_order_placed),
-                contracts.OrderCancelled.event_type: handler(refunds.on_order_fact),
-                contracts.ShipmentDispatched.event_type: handler(refunds.on_order_fact),
-                contracts.OrderSignedOff.event_type: handler(refunds.on_order_fact),
-                contracts.ShipmentStatusChanged.event_type: handler(refunds.on_return_parcel_status),
-            },
+            handlers={contracts.OrderCancelled.event_type: handler(refunds.on_order_fact)},
+            batch_handlers=dict.fromkeys(refunds.PROJECTED_EVENTS, project),
+            batch_across_types=True,
         ),
     )
 

@@ -16,12 +16,12 @@ once the answer is overdue; BalanceCreditCancelled tells it ops cancelled one.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -61,6 +61,7 @@ from refund_svc.domain.workflow import (
 )
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import RefundedVia, read_payload
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import add_to_outbox
@@ -171,19 +172,101 @@ async def _order(session: AsyncSession, order_id: str, *, for_update: bool = Fal
 # --- consuming order and shipment events -------------------------------------------------
 
 
-async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: Rules) -> None:
-    event = read_payload(envelope.payload, contracts.OrderPlaced)
-    inserted = await session.execute(
-        insert(RefundOrderRow)
-        .values(
-            order_id=event.order_id,
-            merchant_id=event.merchant_id,
-            currency=event.currency,
-            shipping_fee_minor=event.shipping_fee_minor,
-            payment_channel=event.payment.channel,
-            payment_transaction_id=event.payment.transaction_id,
-            buyer_ref=event.buyer_ref,
-            lines={
+# A poll's placements, dispatches, sign-offs and parcel statuses are applied by one batch handler
+# in a constant number of statements (rather than a get, a locked get and a flush per event).
+# Dispatches and sign-offs commute (a flag, sums of units, the latest time), so a batch applies
+# its placements first and then every dispatch and sign-off at once; a fact about an order not
+# known yet is parked and applied when the order arrives, as one at a time would.
+_INSERT_ORDERS = text(
+    """
+    with inserted as (
+        insert into refund_orders (order_id, merchant_id, currency, shipping_fee_minor, payment_channel,
+            payment_transaction_id, buyer_ref, lines, taken, shipping_refunded, dispatched, signed_off_units,
+            placed_at)
+        select r.order_id, r.merchant_id, r.currency, r.shipping_fee_minor, r.payment_channel,
+            r.payment_transaction_id, r.buyer_ref, r.lines, '{}', false, false, '{}', r.placed_at
+        from jsonb_to_recordset(cast(:orders as jsonb)) as r(order_id text, merchant_id text, currency text,
+            shipping_fee_minor bigint, payment_channel text, payment_transaction_id text, buyer_ref text,
+            lines jsonb, placed_at timestamptz)
+        order by r.order_id
+        on conflict (order_id) do nothing
+        returning order_id)
+    select p.id, p.envelope from parked_events p join inserted using (order_id) order by p.id
+    """
+)
+# Per order: dispatched or not, units signed off per line (added to those before), the latest
+# sign-off. Returns the orders it found.
+_APPLY_SHIPMENT_FACTS = text(
+    """
+    update refund_orders o
+    set dispatched = o.dispatched or r.dispatched,
+        signed_off_units = o.signed_off_units || (
+            select coalesce(jsonb_object_agg(u.line_id,
+                coalesce(cast(o.signed_off_units ->> u.line_id as integer), 0) + cast(u.units as integer)), '{}')
+            from jsonb_each_text(r.units) as u(line_id, units)),
+        last_signed_off_at = greatest(o.last_signed_off_at, r.signed_off_at)
+    from jsonb_to_recordset(cast(:orders as jsonb)) as r(order_id text, dispatched boolean, units jsonb,
+        signed_off_at timestamptz)
+    where o.order_id = r.order_id
+    returning o.order_id
+    """
+)
+_PARK = text(
+    """
+    insert into parked_events (order_id, event_id, event_type, envelope, parked_at)
+    select r.order_id, r.event_id, r.event_type, r.envelope, cast(:now as timestamptz)
+    from jsonb_to_recordset(cast(:events as jsonb)) as r(order_id text, event_id text, event_type text, envelope jsonb)
+    on conflict on constraint parked_events_event do nothing
+    """
+)
+_PROJECTED = frozenset(
+    {
+        contracts.OrderPlaced.event_type,
+        contracts.ShipmentDispatched.event_type,
+        contracts.OrderSignedOff.event_type,
+        contracts.ShipmentStatusChanged.event_type,
+    }
+)
+PROJECTED_EVENTS = tuple(sorted(_PROJECTED))
+
+
+async def on_order_events(
+    session: AsyncSession, envelopes: Sequence[EventEnvelope], *, now: datetime, rules: Rules
+) -> None:
+    """Placements, dispatches, sign-offs and parcel statuses (PROJECTED_EVENTS), in their order.
+    Raises pydantic's ValidationError for a payload that breaks its contract."""
+    placed: dict[str, contracts.OrderPlaced] = {}
+    for envelope in envelopes:
+        if envelope.event_type == contracts.OrderPlaced.event_type:
+            event = read_payload(envelope.payload, contracts.OrderPlaced)
+            placed.setdefault(event.order_id, event)  # a replay under a new event id changes nothing
+    if placed:
+        await _insert_orders(session, list(placed.values()), now=now, rules=rules)
+    shipment_facts = [
+        envelope
+        for envelope in envelopes
+        if envelope.event_type in (contracts.ShipmentDispatched.event_type, contracts.OrderSignedOff.event_type)
+    ]
+    if shipment_facts:
+        await _apply_shipment_facts(session, shipment_facts, now=now)
+    for envelope in envelopes:
+        if envelope.event_type == contracts.ShipmentStatusChanged.event_type:
+            await on_return_parcel_status(session, envelope, now=now, rules=rules)
+
+
+async def _insert_orders(
+    session: AsyncSession, events: list[contracts.OrderPlaced], *, now: datetime, rules: Rules
+) -> None:
+    rows = [
+        {
+            "order_id": event.order_id,
+            "merchant_id": event.merchant_id,
+            "currency": event.currency,
+            "shipping_fee_minor": event.shipping_fee_minor,
+            "payment_channel": event.payment.channel,
+            "payment_transaction_id": event.payment.transaction_id,
+            "buyer_ref": event.buyer_ref,
+            "lines": {
                 line.line_id: {
                     "category": line.category,
                     "quantity": line.quantity,
@@ -193,44 +276,68 @@ async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now
                 }
                 for line in event.lines
             },
-            taken={},
-            signed_off_units={},
-            placed_at=event.placed_at,
-        )
-        .on_conflict_do_nothing(index_elements=["order_id"])
-        .returning(col(RefundOrderRow.order_id))
-    )
-    if inserted.first() is None:
+            "placed_at": event.placed_at,
+        }
+        for event in events
+    ]
+    parked = (await session.execute(_INSERT_ORDERS, {"orders": json_rows(rows)})).all()
+    if not parked:
         return
-    parked = list(
-        (
-            await session.execute(
-                select(ParkedEventRow)
-                .where(col(ParkedEventRow.order_id) == event.order_id)
-                .order_by(col(ParkedEventRow.id))
-            )
-        ).scalars()
+    # Facts that came before their order (rare: topics are not ordered with each other), applied
+    # now in the order they came, one at a time.
+    await session.execute(
+        delete(ParkedEventRow.__table__).where(ParkedEventRow.__table__.c.id.in_([r.id for r in parked]))
     )
     for row in parked:
-        await session.delete(row)
         await _apply_order_fact(session, EventEnvelope.model_validate(row.envelope), now=now, rules=rules)
+    await session.flush()  # before the batch's statements write the same rows
+
+
+async def _apply_shipment_facts(session: AsyncSession, envelopes: list[EventEnvelope], *, now: datetime) -> None:
+    changes: dict[str, dict[str, Any]] = {}
+    for envelope in envelopes:
+        order_id = str(envelope.payload["order_id"])
+        change = changes.setdefault(
+            order_id, {"order_id": order_id, "dispatched": False, "units": {}, "signed_off_at": None}
+        )
+        if envelope.event_type == contracts.ShipmentDispatched.event_type:
+            change["dispatched"] = True
+            continue
+        signed = read_payload(envelope.payload, contracts.OrderSignedOff)
+        for line in signed.lines:
+            change["units"][line.line_id] = change["units"].get(line.line_id, 0) + line.quantity
+        if change["signed_off_at"] is None or signed.signed_off_at > change["signed_off_at"]:
+            change["signed_off_at"] = signed.signed_off_at
+    rows = sorted(changes.values(), key=lambda change: str(change["order_id"]))
+    found = set((await session.execute(_APPLY_SHIPMENT_FACTS, {"orders": json_rows(rows)})).scalars())
+    # Rows this session loaded before are stale now: the next get reads them again.
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, RefundOrderRow) and instance.order_id in found:
+            session.expire(instance)
+    unknown = [envelope for envelope in envelopes if str(envelope.payload["order_id"]) not in found]
+    if unknown:
+        await _park(session, unknown, now=now)
+
+
+async def _park(session: AsyncSession, envelopes: list[EventEnvelope], *, now: datetime) -> None:
+    """Facts about orders not known yet, kept until their OrderPlaced arrives."""
+    rows = [
+        {
+            "order_id": str(envelope.payload["order_id"]),
+            "event_id": str(envelope.event_id),
+            "event_type": envelope.event_type,
+            "envelope": envelope.model_dump(mode="json"),
+        }
+        for envelope in envelopes
+    ]
+    await session.execute(_PARK, {"events": json_rows(rows), "now": now})
 
 
 async def on_order_fact(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: Rules) -> None:
-    """Dispatch, sign-off and cancellation of an order; parked if the order is not known yet."""
+    """A cancellation of an order; parked if the order is not known yet."""
     order_id = str(envelope.payload["order_id"])
     if await _order(session, order_id) is None:
-        await session.execute(
-            insert(ParkedEventRow)
-            .values(
-                order_id=order_id,
-                event_id=str(envelope.event_id),
-                event_type=envelope.event_type,
-                envelope=envelope.model_dump(mode="json"),
-                parked_at=now,
-            )
-            .on_conflict_do_nothing(constraint="parked_events_event")
-        )
+        await _park(session, [envelope], now=now)
         return
     await _apply_order_fact(session, envelope, now=now, rules=rules)
 
