@@ -35,11 +35,14 @@ NETWORK_FAULTS = ("latency", "blackhole", "reset")
 
 @dataclass(frozen=True)
 class Fault:
-    at_s: float  # seconds after the surge started
+    at_s: float  # seconds after the surge started (or after ``after_phase`` started)
     kind: Kind
     target: str  # a process name ("settlement-svc#2"), "kafka", "postgres", a topic, a sandbox
     hold_s: float  # how long the fault lasts before recovery starts
     detail: str = ""  # e.g. the network fault, the failpoint pass, the number of messages
+    # A surge phase ("dispatch", "delivery", ...) the moment counts from: a fault meant for a phase
+    # hits it however fast the machine runs the phases before it (the short chaos test's do).
+    after_phase: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self) | {"kind": self.kind.value}

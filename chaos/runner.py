@@ -85,6 +85,8 @@ class ChaosRunner:
     surge_over: asyncio.Event = field(default_factory=asyncio.Event)
     # set when the surge reaches its last step: the plan's breakage stops and the closing fault goes
     closing_due: asyncio.Event = field(default_factory=asyncio.Event)
+    _phase_started_s: dict[str, float] = field(default_factory=dict)
+    _phase_events: dict[str, asyncio.Event] = field(default_factory=dict)
     _started: float = field(default_factory=time.monotonic)
 
     def now_s(self) -> float:
@@ -120,9 +122,21 @@ class ChaosRunner:
             await traffic_lanes
         self.records.sort(key=lambda record: record.started_s)
 
+    def phase_started(self, name: str) -> None:
+        """The surge driver's hook: ``name`` started now (faults may count their moment from it)."""
+        self._phase_started_s.setdefault(name, self.now_s())
+        self._phase_event(name).set()
+
+    def _phase_event(self, name: str) -> asyncio.Event:
+        return self._phase_events.setdefault(name, asyncio.Event())
+
     async def _inject_lane(self, faults: list[Fault], *, stops: tuple[asyncio.Event, ...]) -> None:
         for fault in faults:
-            delay = fault.at_s - self.now_s()
+            start_s = 0.0
+            if fault.after_phase:
+                await _first_of((*stops, self._phase_event(fault.after_phase)), timeout_s=None)
+                start_s = self._phase_started_s.get(fault.after_phase, self.now_s())
+            delay = start_s + fault.at_s - self.now_s()
             if delay > 0:
                 await _first_of(stops, timeout_s=delay)
             if any(stop.is_set() for stop in stops):

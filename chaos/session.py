@@ -101,7 +101,13 @@ async def run_chaos(options: ChaosOptions) -> dict[str, Any]:
                 wait_scale=3,
             ),
         )
-        driver.on_phase_start = lambda name: runner.closing_due.set() if name == "payouts" else None
+
+        def on_phase_start(name: str) -> None:
+            runner.phase_started(name)
+            if name == "payouts":
+                runner.closing_due.set()
+
+        driver.on_phase_start = on_phase_start
         supervisor = asyncio.create_task(runner.supervise(stop_supervising))
         injector = asyncio.create_task(runner.inject(faults, closing))
         record = await driver.run()
