@@ -4,7 +4,7 @@ as for each poll) on a real database."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
@@ -28,36 +28,45 @@ def envelope_of(event: contracts.EventPayload, at: datetime) -> EventEnvelope:
 
 
 def placed(
-    order_id: str, lines: list[tuple[str, str, int, int, int]], shipping: int, merchant_id: str = "m-1"
+    order_id: str,
+    lines: Sequence[tuple[str, str, int, int, int] | tuple[str, str, int, int, int, int]],
+    shipping: int,
+    merchant_id: str = "m-1",
+    *,
+    at: datetime = T0,
+    envelope: Callable[[contracts.EventPayload, datetime], EventEnvelope] | None = None,
 ) -> EventEnvelope:
-    """lines: (line id, category, units, paid, platform subsidy), fen."""
-    priced = [
-        contracts.PricedLine(
-            line_id=line_id,
-            sku=f"SKU-{line_id}",
-            name=category,
-            spec="-",
-            category=category,
-            quantity=units,
-            unit_price_minor=(paid + subsidy) // units,
-            vat_rate_bp=0,
-            line_amount_minor=paid + subsidy,
-            merchant_discount_minor=0,
-            platform_discount_minor=subsidy,
-            paid_amount_minor=paid,
-            sales_amount_minor=paid + subsidy,
-            vat_minor=0,
-            commission_base_minor=paid + subsidy,
+    """An OrderPlaced paid by Alipay at ``at``. lines: (line id, category, units, paid, platform
+    subsidy[, commission base]), fen; the base defaults to paid + subsidy (no merchant-funded
+    discount). ``envelope`` wraps the event (default: ``envelope_of``)."""
+    priced = []
+    for line_id, category, units, paid, subsidy, *base in lines:
+        priced.append(
+            contracts.PricedLine(
+                line_id=line_id,
+                sku=f"SKU-{line_id}",
+                name=category,
+                spec="-",
+                category=category,
+                quantity=units,
+                unit_price_minor=(paid + subsidy) // units,
+                vat_rate_bp=0,
+                line_amount_minor=paid + subsidy,
+                merchant_discount_minor=0,
+                platform_discount_minor=subsidy,
+                paid_amount_minor=paid,
+                sales_amount_minor=paid + subsidy,
+                vat_minor=0,
+                commission_base_minor=base[0] if base else paid + subsidy,
+            )
         )
-        for line_id, category, units, paid, subsidy in lines
-    ]
     payable = sum(line.paid_amount_minor for line in priced) + shipping
     event = contracts.OrderPlaced(
         order_id=order_id,
         merchant_id=merchant_id,
         buyer_ref="buyer-1",
         currency="CNY",
-        placed_at=T0,
+        placed_at=at,
         lines=priced,
         coupons=[],
         goods_total_minor=sum(line.line_amount_minor for line in priced),
@@ -67,7 +76,7 @@ def placed(
         payable_minor=payable,
         vat_minor=0,
         payment=contracts.PaymentCollected(
-            channel="alipay", transaction_id=f"PAY-{order_id}", amount_minor=payable, paid_at=T0
+            channel="alipay", transaction_id=f"PAY-{order_id}", amount_minor=payable, paid_at=at
         ),
         consignee=contracts.Consignee(
             name="张三",
@@ -79,7 +88,7 @@ def placed(
             postal_code="310000",
         ),
     )
-    return envelope_of(event, T0)
+    return (envelope or envelope_of)(event, at)
 
 
 def dispatched(order_id: str, shipment_id: str, units: dict[str, int]) -> EventEnvelope:

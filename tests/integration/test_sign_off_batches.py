@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import fact_events
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -126,55 +127,12 @@ class FixedClock:
 def placed(
     order_id: str, merchant_id: str, lines: list[tuple[str, str, int, int, int, int]], shipping: int
 ) -> EventEnvelope:
-    priced = [
-        contracts.PricedLine(
-            line_id=line_id,
-            sku=f"SKU-{line_id}",
-            name=category,
-            spec="-",
-            category=category,
-            quantity=units,
-            unit_price_minor=(paid + subsidy) // units,
-            vat_rate_bp=0,
-            line_amount_minor=paid + subsidy,
-            merchant_discount_minor=0,
-            platform_discount_minor=subsidy,
-            paid_amount_minor=paid,
-            sales_amount_minor=paid + subsidy,
-            vat_minor=0,
-            commission_base_minor=base,
-        )
-        for line_id, category, units, paid, subsidy, base in lines
-    ]
-    paid_total = sum(line.paid_amount_minor for line in priced) + shipping
-    event = contracts.OrderPlaced(
-        order_id=order_id,
-        merchant_id=merchant_id,
-        buyer_ref="buyer-1",
-        currency="CNY",
-        placed_at=PLACED_AT,
-        lines=priced,
-        coupons=[],
-        goods_total_minor=sum(line.line_amount_minor for line in priced),
-        merchant_discount_minor=0,
-        platform_discount_minor=sum(line.platform_discount_minor for line in priced),
-        shipping_fee_minor=shipping,
-        payable_minor=paid_total,
-        vat_minor=0,
-        payment=contracts.PaymentCollected(
-            channel="alipay", transaction_id=f"PAY-{order_id}", amount_minor=paid_total, paid_at=PLACED_AT
-        ),
-        consignee=contracts.Consignee(
-            name="张三",
-            mobile="13800000000",
-            province="浙江省",
-            city="杭州市",
-            district="西湖区",
-            address_line="文三路 1 号",
-            postal_code="310000",
-        ),
-    )
-    return build_envelope(event, producer="order-svc", occurred_at=PLACED_AT, correlation_id=f"corr-{order_id}")
+    """As order-svc publishes it; lines: (line id, category, units, paid, subsidy, commission base)."""
+
+    def from_order_svc(event: contracts.EventPayload, at: datetime) -> EventEnvelope:
+        return build_envelope(event, producer="order-svc", occurred_at=at, correlation_id=f"corr-{order_id}")
+
+    return fact_events.placed(order_id, lines, shipping, merchant_id, at=PLACED_AT, envelope=from_order_svc)
 
 
 def signed_off(order_id: str, merchant_id: str, shipment_id: str, units: dict[str, int]) -> EventEnvelope:
