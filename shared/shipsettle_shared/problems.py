@@ -19,7 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared.logs import correlation_id_var
-from shipsettle_shared.storable_text import UnstorableField, unstorable_fields, unstorable_parameters
+from shipsettle_shared.storable_text import (
+    UnstorableField,
+    may_hold_unstorable,
+    unstorable_fields,
+    unstorable_parameters,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +138,9 @@ async def _unstorable_in_body(request: Request) -> list[UnstorableField]:
             [(name, value) for name, value in form.multi_items() if isinstance(value, str)], "body"
         )
     if media_type == "application/json" or media_type.endswith("+json"):
-        if not await request.body():
+        # every request with a JSON body comes here: walk it only when an escape could be a
+        # refused character (a raw one makes the JSON unreadable, and FastAPI refuses that)
+        if not may_hold_unstorable(await request.body()):
             return []
         try:
             return list(unstorable_fields(await request.json(), "body"))

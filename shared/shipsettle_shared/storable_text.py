@@ -122,11 +122,17 @@ def unstorable_parameters(parameters: Iterable[tuple[str, str]], location: str) 
     return found
 
 
+def may_hold_unstorable(json_document: bytes) -> bool:
+    """False when a JSON document certainly holds no refused string (no escape that could be
+    one): then nothing needs walking."""
+    return _ESCAPED_UNSTORABLE.search(json_document) is not None
+
+
 def unstorable_in_json(document: bytes | str, location: str = "body") -> list[UnstorableField]:
     """The refused strings of a JSON document that its reader has already accepted (a webhook's
     raw body, a form field holding JSON), named from ``location``; [] for what is not JSON."""
     raw = document.encode() if isinstance(document, str) else document
-    if not _ESCAPED_UNSTORABLE.search(raw):
+    if not may_hold_unstorable(raw):
         return []
     try:
         value = json.loads(raw)
