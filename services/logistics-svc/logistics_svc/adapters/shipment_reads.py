@@ -16,38 +16,35 @@ from logistics_svc.adapters.repository import LoadedShipments, open_refunds_of, 
 from logistics_svc.domain.shipments import Shipment
 from shipsettle_shared.db import ConnectionLane
 
-# An order logistics knows has a row even without shipments (the outer joins give it nulls).
-_ORDER_SHIPMENTS = """
-select o.merchant_id as order_merchant_id,
-    (select array_agg(h.refund_id) from refund_holds h where h.order_id = o.order_id and h.state = 'open')
-        as open_refund_ids,
+# A shipment's columns and its scans' (one row per scan), as ``shipments_from_rows`` reads them.
+_SHIPMENT_AND_SCAN_COLUMNS = """
     s.shipment_id, s.order_id, s.merchant_id, s.carrier_code, s.tracking_number, s.lines::text as lines, s.status,
     s.dispatched_at, s.last_movement_at, s.first_scan_at, s.delivered_at, s.signed_off_at, s.sign_off_how,
     s.open_disputes, s.auto_confirm_due_at, s.auto_confirm_paused_remaining_s, s.direction, s.refund_id,
     s.ops_flags::text as ops_flags,
     c.status as scan_status, c.occurred_at as scan_occurred_at, c.description as scan_description,
     c.location as scan_location, c.raw_status as scan_raw_status
-from known_orders o
+"""
+# An order logistics knows has a row even without shipments (the outer joins give it nulls).
+_ORDER_SHIPMENTS = f"""
+select o.merchant_id as order_merchant_id,
+    (select array_agg(h.refund_id) from refund_holds h where h.order_id = o.order_id and h.state = 'open')
+        as open_refund_ids,
+{_SHIPMENT_AND_SCAN_COLUMNS}from known_orders o
 left join shipments s on s.order_id = o.order_id
 left join scans c on c.carrier_code = s.carrier_code and c.tracking_number = s.tracking_number
 where o.order_id = $1
 order by s.dispatched_at, s.shipment_id, c.occurred_at, c.id
-"""
-_SHIPMENT = """
+"""  # noqa: S608 - built from constants
+_SHIPMENT = f"""
 select
     (select array_agg(h.refund_id) from refund_holds h where h.order_id = s.order_id and h.state = 'open')
         as open_refund_ids,
-    s.shipment_id, s.order_id, s.merchant_id, s.carrier_code, s.tracking_number, s.lines::text as lines, s.status,
-    s.dispatched_at, s.last_movement_at, s.first_scan_at, s.delivered_at, s.signed_off_at, s.sign_off_how,
-    s.open_disputes, s.auto_confirm_due_at, s.auto_confirm_paused_remaining_s, s.direction, s.refund_id,
-    s.ops_flags::text as ops_flags,
-    c.status as scan_status, c.occurred_at as scan_occurred_at, c.description as scan_description,
-    c.location as scan_location, c.raw_status as scan_raw_status
-from shipments s
+{_SHIPMENT_AND_SCAN_COLUMNS}from shipments s
 left join scans c on c.carrier_code = s.carrier_code and c.tracking_number = s.tracking_number
 where s.shipment_id = $1
 order by c.occurred_at, c.id
-"""
+"""  # noqa: S608 - built from constants
 
 
 @dataclass(frozen=True)
