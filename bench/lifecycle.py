@@ -748,7 +748,11 @@ class Bench:
     def empty_endpoint(self) -> tuple[webhooks.Run, WrkResult]:
         """The empty endpoint under the Python client the generator uses, then under wrk."""
         load = argparse.Namespace(
-            concurrency=self.args.concurrency, warmup=3.0, seconds=self.args.empty_seconds, timeout=self.remaining()
+            concurrency=self.args.concurrency,
+            warmup=3.0,
+            seconds=self.args.empty_seconds,
+            timeout=self.remaining(),
+            client="aiohttp",
         )
         self.helper = webhooks.Orchestrator(load)
         self.helper.run_dir = self.run_dir
@@ -1036,6 +1040,7 @@ def render(
         "fastapi": importlib.metadata.version("fastapi"),
         "uvicorn": importlib.metadata.version("uvicorn"),
         "httpx": importlib.metadata.version("httpx"),
+        "aiohttp": importlib.metadata.version("aiohttp"),
     }
     cpu_rows = "\n".join(
         f"| {group} | {' | '.join(f'{run.cpu.get(group, 0.0):.2f}' for run in runs)} |"
@@ -1070,8 +1075,8 @@ def render(
 `make bench-lifecycle` (bench/lifecycle.py), run {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}.
 
 Machine: {host["cpus"]} CPUs ({host["cpu_model"]}), {host["ram_gib"]} GiB RAM, Linux {host["kernel"]};
-Python {host["python"]} (uvloop), FastAPI {versions["fastapi"]}, uvicorn {versions["uvicorn"]}, httpx {versions["httpx"]}
-(the load generator); PostgreSQL {ceilings.versions["postgres"]} (synchronous_commit={ceilings.versions["synchronous_commit"]}); Apache Kafka
+Python {host["python"]} (uvloop), FastAPI {versions["fastapi"]}, uvicorn {versions["uvicorn"]}, httpx {versions["httpx"]} over aiohttp {versions["aiohttp"]}
+(the load generator, its carrier and the sandboxes' callbacks: shipsettle_shared/http_client.py); PostgreSQL {ceilings.versions["postgres"]} (synchronous_commit={ceilings.versions["synchronous_commit"]}); Apache Kafka
 {host["kafka"]} single-node KRaft, aiokafka {host["aiokafka"]}. Everything on 127.0.0.1: five services, two provider
 sandboxes, the broker, PostgreSQL and the load generator share the same {host["cpus"]} CPUs. Other work kept
 {background:.0%} of the CPUs busy just before the run and used {foreign:.0%} of them during it{disturbed} (load average
@@ -1099,7 +1104,7 @@ Ceilings, measured in the same run before the platform started, each alone on th
 | ceiling | rate | latency |
 |---|---:|---:|
 | pgbench, settlement-like transaction, {PGBENCH_CLIENTS} clients | {ceilings.pgbench_tps:,.0f} tps ({ceilings.pgbench_transactions:,} in {args.pgbench_seconds} s) | average {ceilings.pgbench_latency_ms:,.1f} ms |
-| empty FastAPI `POST /empty`, {args.concurrency} closed-loop httpx workers (the generator's client) | {ceilings.empty_rate:,.0f} req/s | p50 {ceilings.empty_p50_ms:,.1f} ms, p99 {ceilings.empty_p99_ms:,.1f} ms |
+| empty FastAPI `POST /empty`, {args.concurrency} closed-loop workers (the generator's client: httpx over aiohttp) | {ceilings.empty_rate:,.0f} req/s | p50 {ceilings.empty_p50_ms:,.1f} ms, p99 {ceilings.empty_p99_ms:,.1f} ms |
 | the same endpoint under wrk ({WRK_THREADS} threads, {args.concurrency} connections) | {ceilings.wrk_rate:,.0f} req/s | p50 {ceilings.wrk_p50_ms:,.1f} ms, p99 {ceilings.wrk_p99_ms:,.1f} ms |
 | raw aiokafka produce (idempotent, acks=all) | {ceilings.kafka_rate:,.0f} msg/s ({ceilings.kafka_messages:,}) | |
 
@@ -1143,7 +1148,7 @@ How it was measured:
   `pgbench -n -c {PGBENCH_CLIENTS} -j 2 -T {args.pgbench_seconds} -f settlement-like.sql`: BEGIN; a ledger transaction row; three
   postings (pending −, available +, reserved +); two balance UPDATEs over {PGBENCH_MERCHANTS} merchants; COMMIT.
 - Empty FastAPI: bench/webhooks.py's `empty-app`, first under its closed-loop `load` workers
-  ({args.concurrency} httpx clients, 3 s warm-up, {args.empty_seconds:g} s measured: a Python client costs more CPU per
+  ({args.concurrency} clients like the generator's, httpx over aiohttp, 3 s warm-up, {args.empty_seconds:g} s measured: a Python client costs more CPU per
   request than the endpoint, so that figure is the generator's as much as the server's), then under
   `wrk -t {WRK_THREADS} -c {args.concurrency} -d {args.empty_seconds:g}s --latency` posting the same body after a 3 s warm-up
   (`make bench-lifecycle` installs Debian's wrk when it is missing).

@@ -47,6 +47,8 @@ import uvicorn
 import uvloop
 from fastapi import FastAPI
 
+from shipsettle_shared.http_client import aiohttp_backed_client
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 
@@ -158,7 +160,12 @@ async def load_worker(args: argparse.Namespace) -> None:
         nonlocal measured_errors, total_ok
         # One client (one keep-alive connection) per worker: a single httpx pool shared by many
         # concurrent requests spends more CPU on its own locking than on the requests.
-        async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
+        client = (
+            aiohttp_backed_client(timeout=30.0, max_connections=1)
+            if args.client == "aiohttp"
+            else httpx.AsyncClient(limits=limits, timeout=30.0)
+        )
+        async with client:
             while (sent := time.monotonic()) < measure_to:
                 body, headers = make()
                 try:
@@ -316,6 +323,7 @@ class Orchestrator:
         process = self.spawn(
             f"load-{kind}",
             *["load", "--kind", kind, "--url", url, "--concurrency", str(a.concurrency)],
+            *["--client", getattr(a, "client", "httpx")],
             *["--warmup", str(a.warmup), "--seconds", str(a.seconds), "--result-file", str(result_file)],
         )
         cpu = CpuByPart(
@@ -673,6 +681,9 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--warmup", type=float, required=True)
     load.add_argument("--seconds", type=float, required=True)
     load.add_argument("--result-file", required=True)
+    # httpx: its own transport (bench-webhooks, as measured since the start); aiohttp: httpx's API
+    # over aiohttp's connections, the client bench-lifecycle's generator uses (http_client.py)
+    load.add_argument("--client", choices=["httpx", "aiohttp"], default="httpx")
     load.add_argument("--max-seconds", type=float, required=True)
     args = parser.parse_args(argv)
     if args.command == "empty-app":

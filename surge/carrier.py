@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 
 import httpx
 
+from shipsettle_shared.http_client import aiohttp_backed_client
+
 ROOT = Path(__file__).resolve().parent.parent
 CHINA = timedelta(hours=8)
 # Carriers whose numbers the driver makes up, and how (patterns as logistics-svc's registry has
@@ -93,7 +95,7 @@ class SimulatedCarrier:
         }
         self.command = [sys.executable, "-m", "simulators.carrier_sim", *(f"{k}={v}" for k, v in options.items())]
         self.process: subprocess.Popen[bytes] | None = None
-        self.client = httpx.AsyncClient(timeout=10)
+        self.client = aiohttp_backed_client(timeout=10)
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +157,7 @@ class DirectCarrier:
     def __init__(self, *, logistics_url: str, kuaidi100_salt: str, aftership_secret: str, native_secret: str) -> None:
         self.logistics_url = logistics_url
         self.secrets = {"kuaidi100": kuaidi100_salt, "aftership": aftership_secret, "native": native_secret}
-        self.client = httpx.AsyncClient(timeout=10)
+        self.client = aiohttp_backed_client(timeout=10)
         self.tasks: set[asyncio.Task[None]] = set()
         self.failures: list[str] = []
 

@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from shipsettle_shared.http_client import aiohttp_backed_client
 from surge.carrier import (
     CARRIERS,
     FORMATS,
@@ -211,14 +212,16 @@ class Driver:
         # more CPU than the requests themselves. ``client`` is the driver's own, for what it does
         # outside workers (setup, clock moves, drains). One TLS context serves them all (a client
         # builds one otherwise, even for http URLs).
+        # httpx's API over aiohttp's connections: the generator's CPU counts in bench-lifecycle.
         tls = httpx.create_ssl_context()
-        self.client = httpx.AsyncClient(timeout=30, verify=tls, transport=transport)
-        self.worker_clients = [
-            httpx.AsyncClient(
-                timeout=30, verify=tls, limits=httpx.Limits(max_keepalive_connections=8), transport=transport
-            )
-            for _ in range(workers or options.concurrency)
-        ]
+
+        def new_client() -> httpx.AsyncClient:
+            if transport is not None:
+                return httpx.AsyncClient(timeout=30, transport=transport)
+            return aiohttp_backed_client(timeout=30, verify=tls, max_connections=8)
+
+        self.client = new_client()
+        self.worker_clients = [new_client() for _ in range(workers or options.concurrency)]
         self.idle_workers: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
         for client in self.worker_clients:
             self.idle_workers.put_nowait(client)

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from shipsettle_shared.http_client import aiohttp_backed_client
 from simulators.carrier_sim.config import SimConfig
 from simulators.carrier_sim.domain import ControlPanel, Fate, WebhookFormat, draw_plan
 from simulators.carrier_sim.engine import Dispatcher, ScanClock, Stepper
@@ -182,12 +182,9 @@ def create_app(config: SimConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runner = StoreRunner(Store.open(config.db_path))
-        # trust_env=False: no proxy from the environment; traffic stays on 127.0.0.1.
-        client = httpx.AsyncClient(
-            timeout=config.timeout_s,
-            headers={"user-agent": USER_AGENT},
-            trust_env=False,
-            limits=httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency),
+        # aiohttp takes no proxy from the environment: traffic stays on 127.0.0.1.
+        client = aiohttp_backed_client(
+            timeout=config.timeout_s, headers={"user-agent": USER_AGENT}, max_connections=config.concurrency
         )
         controls = ControlPanel(config.initial_controls)
         clock = ScanClock(config.clock_url, client)

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-import httpx
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shipsettle_shared.http_client import aiohttp_backed_client
 from simulators.http_problems import SimulatorProblem, install_problem_handlers, invalid
 from simulators.provider_sandbox.callbacks import USER_AGENT, CallbackDispatcher, CallbackSigner
 from simulators.provider_sandbox.config import SandboxConfig
@@ -352,7 +352,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
             opening_balance_minor=config.opening_balance_minor,
         )
         runner = StoreRunner(store)
-        client = httpx.AsyncClient(timeout=config.callback_timeout_s, headers={"user-agent": USER_AGENT})
+        client = aiohttp_backed_client(timeout=config.callback_timeout_s, headers={"user-agent": USER_AGENT})
         failpoints = Failpoints(config.failpoints)
         statements = StatementWriter(runner, config)
         controls = ControlPanel(config.initial_controls)

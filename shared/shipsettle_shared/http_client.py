@@ -1,0 +1,36 @@
+"""An httpx client whose connections aiohttp carries: httpx's API for a fraction of its CPU.
+
+httpx's own transport (httpcore over anyio and h11) spends most of a small request's client CPU
+on its own machinery: on the 2-CPU bench machine, a POST to an empty endpoint on loopback cost the
+client about 2.3 ms of CPU through it, about 1.0 ms through httpx's API over aiohttp's connection
+handling (this client), and 0.3–0.8 ms through aiohttp alone (2026-12-07, one request at a time).
+bench-lifecycle counts every process's CPU, its load generator's too, and the generator was
+spending more per order than some services.
+
+The code keeps httpx's API (requests, responses and its exceptions: aiohttp's errors are raised as
+httpx's transport errors) so callers do not change. Used by what plays the world outside
+ShipSettle in benches and tests (the load generator, its carrier, the provider sandboxes); the
+services' own outbound client (``service.outbound_http_client``) is httpx's default.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+
+import httpx
+from httpx_aiohttp import AiohttpTransport
+
+
+def aiohttp_backed_client(
+    *,
+    timeout: float,
+    headers: Mapping[str, str] | None = None,
+    verify: ssl.SSLContext | bool = True,
+    max_connections: int = 100,
+) -> httpx.AsyncClient:
+    """A client with its own aiohttp session (opened at the first request, closed by
+    ``aclose``). ``verify``: pass one shared ``ssl.SSLContext`` when making many clients (each
+    builds one otherwise, even for http URLs)."""
+    transport = AiohttpTransport(verify=verify, limits=httpx.Limits(max_connections=max_connections))
+    return httpx.AsyncClient(timeout=timeout, headers=headers, transport=transport)
