@@ -23,6 +23,7 @@ from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, Applic
 from settlement_svc.service_layer import notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
@@ -159,7 +160,10 @@ async def verify_account(bank_account_id: IdPath, request: Request, principal: O
 
 
 @router.post(
-    "/merchants/{merchant_id}/vouchers", status_code=201, summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)"
+    "/merchants/{merchant_id}/vouchers",
+    status_code=201,
+    summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)",
+    openapi_extra=body_limit(MAX_VOUCHER_BYTES + MULTIPART_ENVELOPE_BYTES),
 )
 async def upload_voucher(
     merchant_id: IdPath,
@@ -170,7 +174,8 @@ async def upload_voucher(
 ) -> dict[str, Any]:
     _own(principal, merchant_id)
     runtime = request.app.state.runtime
-    # one byte past the limit is enough to refuse: a huge upload is never read whole
+    # The body limit (above) cut a larger upload before authentication; one byte past the file's
+    # own limit is enough to refuse one that fits in the envelope.
     content = await file.read(MAX_VOUCHER_BYTES + 1)
     try:
         async with unit_of_work(runtime.sessions) as session:
@@ -435,7 +440,11 @@ async def _notifications_of(request: Request, recipient: str) -> list[dict[str, 
     ]
 
 
-@router.post("/payout-callbacks", summary="The payout provider's outcome callback (Standard Webhooks signature)")
+@router.post(
+    "/payout-callbacks",
+    summary="The payout provider's outcome callback (Standard Webhooks signature)",
+    openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+)
 async def payout_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown payout, changing nothing. A
     repeated callback moves nothing again (ledger keys are per payout and outcome)."""
