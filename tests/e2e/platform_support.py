@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 
@@ -57,10 +57,12 @@ async def start_platform(
     services: tuple[ServiceSpec, ...] = SERVICES,
     sandboxes: bool = True,
     webhook_allowed_hosts: str = E2E_WEBHOOK_ALLOWED_HOSTS,
+    roles: Mapping[str, str] | None = None,
     instance: str = "e2e",
 ) -> Platform:
     """The services as processes on fresh databases; by default all five and the two provider
-    sandboxes, as the end-to-end tests use them."""
+    sandboxes, as the end-to-end tests use them. ``roles``: a service's background loops
+    (``SHIPSETTLE_ROLES``) when not all three."""
     database_urls = {spec.name: await fresh_service_database(spec.name, db_suffix) for spec in services}
     group_prefix = f"{instance}-{uuid.uuid4().hex[:8]}."
     processes = {
@@ -79,6 +81,7 @@ async def start_platform(
                 **(
                     {"SHIPSETTLE_WEBHOOK_ALLOWED_HOSTS": webhook_allowed_hosts} if spec.name == "settlement-svc" else {}
                 ),
+                **({"SHIPSETTLE_ROLES": roles[spec.name]} if roles and spec.name in roles else {}),
             },
             instance=instance,
         )

@@ -19,6 +19,8 @@ from settlement_svc.adapters.tables import (
     PayoutRow,
     VoucherRow,
 )
+from settlement_svc.adapters.webhook_transport import check_endpoint
+from settlement_svc.domain.endpoint_addresses import EndpointRefused
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
 from settlement_svc.service_layer import notifications
 from settlement_svc.service_layer import payouts as service
@@ -337,6 +339,22 @@ class WebhookEndpoint(Strict):
     url: str = Field(pattern=r"^https?://\S+$", max_length=2048)
 
 
+async def _refuse_unsafe_endpoint(request: Request, url: str) -> None:
+    """422 ``webhook-endpoint-refused`` unless the URL is https (outside development and test) and
+    every address its host resolves to is public (domain/endpoint_addresses.py). The answer says
+    only "address not allowed", "endpoint not reachable" or "https required"."""
+    try:
+        await check_endpoint(request.app.state.runtime.settings.webhook_endpoint_policy, url)
+    except EndpointRefused as refused:
+        raise Problem(
+            422,
+            "Webhook endpoint refused",
+            f"notifications cannot be sent to this URL: {refused}",
+            type_slug="webhook-endpoint-refused",
+            errors=[{"field": "body.url", "message": str(refused)}],
+        ) from refused
+
+
 @router.put("/merchants/{merchant_id}/webhook-endpoint", summary="Where to send this merchant's notifications")
 async def set_webhook_endpoint(
     merchant_id: IdPath, body: WebhookEndpoint, request: Request, principal: MerchantOnly
@@ -344,8 +362,11 @@ async def set_webhook_endpoint(
     """Notifications (settlement.available, payout.paid/failed/returned) are signed per the
     Standard Webhooks specification with the secret returned here, once; setting the endpoint
     again issues a new secret. What happened before the first endpoint was set is not sent (the
-    balances, payouts and statements show it)."""
+    balances, payouts and statements show it). Refused (422 ``webhook-endpoint-refused``): a URL
+    that is not https in production, or whose host resolves to a private, loopback, link-local or
+    other non-public address."""
     _own(principal, merchant_id)
+    await _refuse_unsafe_endpoint(request, body.url)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(session, merchant_id, body.url, now=runtime.clock.now())
@@ -371,7 +392,9 @@ async def set_platform_webhook_endpoint(
     not be applied, or be reversed). Signed per Standard Webhooks with the secret returned here,
     once; setting the endpoint again issues a new secret. Nothing is lost without an endpoint:
     notifications meanwhile are kept (``awaiting_endpoint_since`` in GET /v1/platform/notifications)
-    and sent to the endpoint set here, oldest first."""
+    and sent to the endpoint set here, oldest first. Refused like a merchant's endpoint (422
+    ``webhook-endpoint-refused``) when not https in production or not a public address."""
+    await _refuse_unsafe_endpoint(request, body.url)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(
