@@ -40,8 +40,8 @@ from shipsettle_shared.problems import Problem, problem_response
 KIB = 1024
 MIB = 1024 * KIB
 DEFAULT_BODY_LIMIT_BYTES = 1 * MIB
-# A signed scan batch or a provider's outcome is a few KiB; 512 KiB leaves room for a carrier
-# that batches a day's scans of one parcel, and no more.
+# A provider's outcome is under 1 KiB and a tracking push a few KiB (Kuaidi100 sends a parcel's
+# whole scan history each time): 512 KiB is room for the longest history, and no more.
 CALLBACK_BODY_LIMIT_BYTES = 512 * KIB
 # A multipart upload's boundaries, part headers and small form fields around its file.
 MULTIPART_ENVELOPE_BYTES = 64 * KIB

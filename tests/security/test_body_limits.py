@@ -132,7 +132,7 @@ def _memory_kib(pid: int) -> dict[str, int]:
 
 
 async def test_the_server_memory_stays_bounded_while_clients_stream_far_more_than_the_limit(
-    security_platform: Platform,
+    security_platform: Platform, capsys: pytest.CaptureFixture[str]
 ) -> None:
     route = ROUTES[-1]  # 1 MiB: an ordinary JSON route, no key
     process = security_platform.processes[route.service].process
@@ -154,11 +154,12 @@ async def test_the_server_memory_stays_bounded_while_clients_stream_far_more_tha
     after = _memory_kib(process.pid)
     rss_growth_mib = (after["VmRSS"] - before["VmRSS"]) / 1024
     peak_growth_mib = (after["VmHWM"] - max(before["VmHWM"], before["VmRSS"])) / 1024
-    print(
-        f"\nbody limit under streaming: {clients} clients tried {attempted_bytes // MIB} MiB each to a "
-        f"{route.limit_bytes // MIB} MiB route, sent {[s // MIB for s in sent]} MiB before the cut; "
-        f"server RSS {before['VmRSS'] // 1024} -> {after['VmRSS'] // 1024} MiB, peak grew {peak_growth_mib:.1f} MiB"
-    )
+    with capsys.disabled():  # shown in every run, not only a failing one
+        print(
+            f"\nbody limit under streaming: {clients} clients tried {attempted_bytes // MIB} MiB each to a "
+            f"{route.limit_bytes // MIB} MiB route, sent {[s // MIB for s in sent]} MiB before the cut; "
+            f"server RSS {before['VmRSS'] // 1024} -> {after['VmRSS'] // 1024} MiB, peak grew {peak_growth_mib:.1f} MiB"
+        )
     # Each request holds at most its limit plus one read buffer: 4 x (1 MiB + 64 KiB) and slack.
     assert rss_growth_mib < 24
     assert peak_growth_mib < 24

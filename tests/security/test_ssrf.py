@@ -173,7 +173,7 @@ async def _wait_until_keys_work(platform: Platform, client: httpx.AsyncClient) -
 
 
 async def test_the_ssrf_matrix_is_refused_at_registration_and_at_delivery_without_a_connection(
-    security_platform: Platform, recorder: ConnectionRecorder
+    security_platform: Platform, recorder: ConnectionRecorder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settlement = security_platform.url("settlement-svc")
     database_url = security_platform.database_urls["settlement-svc"]
@@ -224,12 +224,13 @@ async def test_the_ssrf_matrix_is_refused_at_registration_and_at_delivery_withou
 
     # every attempt was refused before a socket was opened: the loopback listeners saw nothing
     assert recorder.connections == []
-    print(
-        f"\nSSRF matrix: {len(targets)} targets x (merchant registration, platform registration, delivery) = "
-        f"{matrix.tries} tries, {matrix.refused} refused, {len(recorder.connections)} connections to the listeners"
-    )
-    for row in matrix.rows:
-        print("  " + " | ".join(row))
+    with capsys.disabled():  # shown in every run, not only a failing one
+        print(
+            f"\nSSRF matrix: {len(targets)} targets x (merchant registration, platform registration, delivery) = "
+            f"{matrix.tries} tries, {matrix.refused} refused, {len(recorder.connections)} connections to the listeners"
+        )
+        for row in matrix.rows:
+            print("  " + " | ".join(row))
     assert matrix.refused == matrix.tries == 3 * len(targets)
 
 
@@ -262,7 +263,7 @@ async def redirect_settlement() -> AsyncIterator[ServiceProcess]:
 
 
 async def test_a_redirect_from_an_allowed_receiver_is_not_followed(
-    redirect_settlement: ServiceProcess, recorder: ConnectionRecorder
+    redirect_settlement: ServiceProcess, recorder: ConnectionRecorder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     allowed_listener = ConnectionRecorder()  # on 127.0.0.2: allowed, so only not following keeps it quiet
     await allowed_listener.start(("127.0.0.2",))
@@ -292,4 +293,5 @@ async def test_a_redirect_from_an_allowed_receiver_is_not_followed(
     assert set(receiver.paths) == {f"/redirect/{host}/{port}" for host, port in redirects.values()}
     assert recorder.connections == []
     assert allowed_listener.connections == []
-    print(f"\nSSRF redirects: {len(redirects)} 302s answered by an allowed receiver, 0 followed")
+    with capsys.disabled():
+        print(f"\nSSRF redirects: {len(redirects)} 302s answered by an allowed receiver, 0 followed")
