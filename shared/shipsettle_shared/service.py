@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared import metrics
 from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, lane_key_loader
+from shipsettle_shared.body_limits import BodyLimitMiddleware
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotonic_source
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table
@@ -356,6 +357,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         dependencies=[Depends(refuse_unstorable_text)],
     )
     install_problem_handlers(app)
+    # Before routing, authentication and parsing: a body over its route's limit is never read
+    # (inside the request context, so the 413 carries the correlation id and is counted).
+    app.add_middleware(BodyLimitMiddleware, routes=app.router.routes)
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())
     app.include_router(_consumers_router())

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 
 from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process, stop_all
 from support import TEST_KAFKA, fresh_service_database
 
-from shipsettle_shared.topology import SERVICES
+from shipsettle_shared.topology import SERVICES, ServiceSpec
 
 # Overridable so two engineers (or helpers) can run end-to-end tests side by side on one machine.
 E2E_PORT_OFFSET = int(os.environ.get("SHIPSETTLE_E2E_PORT_OFFSET", "10000"))
@@ -45,42 +45,64 @@ class Platform:
         stop_all(list(self.processes.values()))
 
 
-async def start_platform() -> Platform:
-    database_urls = {spec.name: await fresh_service_database(spec.name, E2E_DB_SUFFIX) for spec in SERVICES}
-    group_prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+# The end-to-end tests' receivers of notifications listen on 127.0.0.1: settlement-svc may send
+# there (the security tests' own platform allows nothing; see tests/security).
+E2E_WEBHOOK_ALLOWED_HOSTS = "127.0.0.1"
+
+
+async def start_platform(
+    *,
+    port_offset: int = E2E_PORT_OFFSET,
+    db_suffix: str = E2E_DB_SUFFIX,
+    services: tuple[ServiceSpec, ...] = SERVICES,
+    sandboxes: bool = True,
+    webhook_allowed_hosts: str = E2E_WEBHOOK_ALLOWED_HOSTS,
+    roles: Mapping[str, str] | None = None,
+    instance: str = "e2e",
+) -> Platform:
+    """The services as processes on fresh databases; by default all five and the two provider
+    sandboxes, as the end-to-end tests use them. ``roles``: a service's background loops
+    (``SHIPSETTLE_ROLES``) when not all three."""
+    database_urls = {spec.name: await fresh_service_database(spec.name, db_suffix) for spec in services}
+    group_prefix = f"{instance}-{uuid.uuid4().hex[:8]}."
     processes = {
         spec.name: service_process(
             spec,
             bootstrap=TEST_KAFKA,
-            db_suffix=E2E_DB_SUFFIX,
-            port_offset=E2E_PORT_OFFSET,
+            db_suffix=db_suffix,
+            port_offset=port_offset,
             environment="test",
             extra_env={
                 "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
                 "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
-                **provider_env(spec.name, E2E_PORT_OFFSET),
+                **provider_env(spec.name, port_offset),
                 # recon judges an order this long after its latest event (tests: seconds, not 30)
                 **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
+                **(
+                    {"SHIPSETTLE_WEBHOOK_ALLOWED_HOSTS": webhook_allowed_hosts} if spec.name == "settlement-svc" else {}
+                ),
+                **({"SHIPSETTLE_ROLES": roles[spec.name]} if roles and spec.name in roles else {}),
             },
-            instance="e2e",
+            instance=instance,
         )
-        for spec in SERVICES
+        for spec in services
     }
-    state = ROOT / "var" / "e2e-sandboxes" / group_prefix.rstrip(".")
-    processes["payout-sandbox"] = sandbox_process(
-        "payout",
-        port_offset=E2E_PORT_OFFSET,
-        state_dir=state / "payout",
-        instance="e2e",
-        extra_args=("--fail-rate", "0", "--return-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100"),
-    )
-    processes["refund-sandbox"] = sandbox_process(
-        "refund",
-        port_offset=E2E_PORT_OFFSET,
-        state_dir=state / "refund",
-        instance="e2e",
-        extra_args=("--fail-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100"),
-    )
+    if sandboxes:
+        state = ROOT / "var" / "e2e-sandboxes" / group_prefix.rstrip(".")
+        processes["payout-sandbox"] = sandbox_process(
+            "payout",
+            port_offset=port_offset,
+            state_dir=state / "payout",
+            instance=instance,
+            extra_args=("--fail-rate", "0", "--return-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100"),
+        )
+        processes["refund-sandbox"] = sandbox_process(
+            "refund",
+            port_offset=port_offset,
+            state_dir=state / "refund",
+            instance=instance,
+            extra_args=("--fail-rate", "0", "--min-delay-ms", "20", "--max-delay-ms", "100"),
+        )
     platform = Platform(processes=processes, database_urls=database_urls)
     try:
         for process in processes.values():

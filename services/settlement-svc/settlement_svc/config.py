@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import model_validator
 
+from settlement_svc.domain.endpoint_addresses import EndpointPolicy
 from shipsettle_shared.settings import Environment, ServiceSettings
 
 DEVELOPMENT_PROVIDER_KEY = "sandbox-api-secret-development-only"
@@ -24,6 +27,10 @@ class SettlementSettings(ServiceSettings):
     auto_confirm_days: int = 7
     review_over_minor: int = 5_000_000  # ¥50,000.00
     vouchers_over_minor: int = 1_000_000  # ¥10,000.00
+    # Hosts and networks (comma-separated names, addresses, CIDRs) a merchant's or the platform's
+    # webhook endpoint may reach although private or loopback: empty in production; the tests'
+    # own receivers on 127.0.0.1 (domain/endpoint_addresses.py).
+    webhook_allowed_hosts: str = ""
 
     @model_validator(mode="after")
     def refuse_development_secrets(self) -> SettlementSettings:
@@ -33,6 +40,14 @@ class SettlementSettings(ServiceSettings):
         ):
             raise ValueError("set the payout provider's real key and callback secret outside development")
         return self
+
+    @cached_property
+    def webhook_endpoint_policy(self) -> EndpointPolicy:
+        """Where notifications may go: https outside development and test, public addresses only."""
+        return EndpointPolicy.from_setting(
+            self.webhook_allowed_hosts,
+            require_https=self.environment not in (Environment.DEVELOPMENT, Environment.TEST),
+        )
 
     @property
     def payout_callback_url(self) -> str:

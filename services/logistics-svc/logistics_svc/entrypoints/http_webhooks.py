@@ -36,14 +36,13 @@ from logistics_svc.adapters.webhook_deliveries import WebhookDeliveries
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 from logistics_svc.domain.tracking import WebhookDelivery, WebhookRejected
 from logistics_svc.service_layer import shipments as service
+from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.problems import Problem, unstorable_text_problem
 from shipsettle_shared.storable_text import UnstorableField, unstorable_in_json
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/webhooks", tags=["carrier webhooks"])
-
-MAX_BODY_BYTES = 512 * 1024
 
 
 class WebhookAck(BaseModel):
@@ -95,12 +94,9 @@ async def _accept(request: Request, delivery: WebhookDelivery, raw_body: bytes) 
 
 
 async def _read(request: Request) -> bytes:
-    raw_body = await request.body()
-    if len(raw_body) > MAX_BODY_BYTES:
-        raise Problem(
-            413, "Body too large", f"webhook bodies are limited to {MAX_BODY_BYTES} bytes", type_slug="too-large"
-        )
-    return raw_body
+    # At most CALLBACK_BODY_LIMIT_BYTES: every route here declares it, and a larger body was
+    # refused before this route ran (shipsettle_shared.body_limits).
+    return await request.body()
 
 
 def _unstorable_reason(found: list[UnstorableField]) -> str:
@@ -130,6 +126,7 @@ async def _parse_or_keep(
     summary="ShipSettle's native carrier webhook (Standard Webhooks signature)",
     response_model=None,
     responses=_ACK_RESPONSES,
+    openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
 )
 async def native_webhook(
     carrier_code: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,16}$")], request: Request
@@ -175,6 +172,7 @@ async def native_webhook(
     summary="AfterShip tracking webhook (aftership-hmac-sha256)",
     response_model=None,
     responses=_ACK_RESPONSES,
+    openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
 )
 async def aftership_webhook(request: Request) -> Response:
     raw_body = await _read(request)
@@ -189,7 +187,11 @@ async def aftership_webhook(request: Request) -> Response:
     return _acknowledge(await _accept(request, delivery, raw_body))
 
 
-@router.post("/kuaidi100", summary="Kuaidi100 (快递100) subscription push (form param + sign)")
+@router.post(
+    "/kuaidi100",
+    summary="Kuaidi100 (快递100) subscription push (form param + sign)",
+    openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+)
 async def kuaidi100_push(request: Request) -> JSONResponse:
     raw_body = await _read(request)
     try:

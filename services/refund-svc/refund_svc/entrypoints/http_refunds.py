@@ -46,6 +46,7 @@ from refund_svc.service_layer.refunds import (
     Rules,
 )
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
@@ -620,7 +621,11 @@ async def resolution(
     )
 
 
-@router.post("/refund-callbacks", summary="The refund provider's outcome callback (Standard Webhooks signature)")
+@router.post(
+    "/refund-callbacks",
+    summary="The refund provider's outcome callback (Standard Webhooks signature)",
+    openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+)
 async def refund_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown refund, changing nothing. A
     repeated callback moves nothing again."""

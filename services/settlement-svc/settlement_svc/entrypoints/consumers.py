@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from settlement_svc.adapters.webhook_transport import notification_client
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds, notifications, payouts, progress, refunds, settlement
@@ -110,8 +111,15 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     async def payout_status_check(session: AsyncSession, timer: DueTimer) -> None:
         await payouts.check_payout_status(session, timer, provider=provider, now=runtime.clock.now())
 
+    # Notifications go through their own client: every connection checked against the endpoint
+    # policy, no redirects (adapters/webhook_transport.py).
+    notification_http = notification_client(settings.webhook_endpoint_policy)
+    runtime.closers.append(notification_http.aclose)
+
     async def notify(session: AsyncSession, timer: DueTimer) -> None:
-        await notifications.deliver(session, timer, http=runtime.http, now=runtime.clock.now())
+        await notifications.deliver(
+            session, timer, http=notification_http, policy=settings.webhook_endpoint_policy, now=runtime.clock.now()
+        )
 
     return {
         notifications.NOTIFY: notify,

@@ -19,10 +19,13 @@ from settlement_svc.adapters.tables import (
     PayoutRow,
     VoucherRow,
 )
+from settlement_svc.adapters.webhook_transport import check_endpoint
+from settlement_svc.domain.endpoint_addresses import EndpointRefused
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
 from settlement_svc.service_layer import notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
@@ -159,7 +162,10 @@ async def verify_account(bank_account_id: IdPath, request: Request, principal: O
 
 
 @router.post(
-    "/merchants/{merchant_id}/vouchers", status_code=201, summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)"
+    "/merchants/{merchant_id}/vouchers",
+    status_code=201,
+    summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)",
+    openapi_extra=body_limit(MAX_VOUCHER_BYTES + MULTIPART_ENVELOPE_BYTES),
 )
 async def upload_voucher(
     merchant_id: IdPath,
@@ -170,7 +176,8 @@ async def upload_voucher(
 ) -> dict[str, Any]:
     _own(principal, merchant_id)
     runtime = request.app.state.runtime
-    # one byte past the limit is enough to refuse: a huge upload is never read whole
+    # The body limit (above) cut a larger upload before authentication; one byte past the file's
+    # own limit is enough to refuse one that fits in the envelope.
     content = await file.read(MAX_VOUCHER_BYTES + 1)
     try:
         async with unit_of_work(runtime.sessions) as session:
@@ -332,6 +339,22 @@ class WebhookEndpoint(Strict):
     url: str = Field(pattern=r"^https?://\S+$", max_length=2048)
 
 
+async def _refuse_unsafe_endpoint(request: Request, url: str) -> None:
+    """422 ``webhook-endpoint-refused`` unless the URL is https (outside development and test) and
+    every address its host resolves to is public (domain/endpoint_addresses.py). The answer says
+    only "address not allowed", "endpoint not reachable" or "https required"."""
+    try:
+        await check_endpoint(request.app.state.runtime.settings.webhook_endpoint_policy, url)
+    except EndpointRefused as refused:
+        raise Problem(
+            422,
+            "Webhook endpoint refused",
+            f"notifications cannot be sent to this URL: {refused}",
+            type_slug="webhook-endpoint-refused",
+            errors=[{"field": "body.url", "message": str(refused)}],
+        ) from refused
+
+
 @router.put("/merchants/{merchant_id}/webhook-endpoint", summary="Where to send this merchant's notifications")
 async def set_webhook_endpoint(
     merchant_id: IdPath, body: WebhookEndpoint, request: Request, principal: MerchantOnly
@@ -339,8 +362,11 @@ async def set_webhook_endpoint(
     """Notifications (settlement.available, payout.paid/failed/returned) are signed per the
     Standard Webhooks specification with the secret returned here, once; setting the endpoint
     again issues a new secret. What happened before the first endpoint was set is not sent (the
-    balances, payouts and statements show it)."""
+    balances, payouts and statements show it). Refused (422 ``webhook-endpoint-refused``): a URL
+    that is not https in production, or whose host resolves to a private, loopback, link-local or
+    other non-public address."""
     _own(principal, merchant_id)
+    await _refuse_unsafe_endpoint(request, body.url)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(session, merchant_id, body.url, now=runtime.clock.now())
@@ -366,7 +392,9 @@ async def set_platform_webhook_endpoint(
     not be applied, or be reversed). Signed per Standard Webhooks with the secret returned here,
     once; setting the endpoint again issues a new secret. Nothing is lost without an endpoint:
     notifications meanwhile are kept (``awaiting_endpoint_since`` in GET /v1/platform/notifications)
-    and sent to the endpoint set here, oldest first."""
+    and sent to the endpoint set here, oldest first. Refused like a merchant's endpoint (422
+    ``webhook-endpoint-refused``) when not https in production or not a public address."""
+    await _refuse_unsafe_endpoint(request, body.url)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(
@@ -435,7 +463,11 @@ async def _notifications_of(request: Request, recipient: str) -> list[dict[str, 
     ]
 
 
-@router.post("/payout-callbacks", summary="The payout provider's outcome callback (Standard Webhooks signature)")
+@router.post(
+    "/payout-callbacks",
+    summary="The payout provider's outcome callback (Standard Webhooks signature)",
+    openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+)
 async def payout_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown payout, changing nothing. A
     repeated callback moves nothing again (ledger keys are per payout and outcome)."""

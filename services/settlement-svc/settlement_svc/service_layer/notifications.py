@@ -5,6 +5,10 @@ available, payout paid or failed, refund deducted) and delivered behind it by a 
 POST to the merchant's endpoint with ``webhook-id`` / ``webhook-timestamp`` /
 ``webhook-signature``; any 2xx delivers it; anything else is logged and retried with backoff
 (1 s doubling to 10 min) up to ``MAX_ATTEMPTS``, then given up and left in the log for ops.
+Only to an address the endpoint policy allows, checked at each delivery and connected to as
+checked, following no redirect (domain/endpoint_addresses.py, adapters/webhook_transport.py); the
+log the merchant reads says "address not allowed" or "endpoint not reachable", never the
+connection's own error (that goes to the service's log).
 
 The platform (the marketplace's backend) receives its notifications the same way, as the
 recipient ``PLATFORM_RECIPIENT`` (a name no merchant can have: merchant ids start with a letter
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,8 +44,11 @@ from sqlmodel import col
 from standardwebhooks import Webhook
 
 from settlement_svc.adapters.tables import NotificationAttemptRow, NotificationRow, WebhookEndpointRow
+from settlement_svc.domain.endpoint_addresses import ENDPOINT_NOT_REACHABLE, EndpointPolicy, EndpointRefused
 from shipsettle_shared.envelope import uuid7
 from shipsettle_shared.timers import DueTimer, schedule_timer, schedule_timers
+
+logger = logging.getLogger(__name__)
 
 NOTIFY = "notify"
 MAX_ATTEMPTS = 15
@@ -138,7 +146,11 @@ async def notify(
         await schedule_timer(session, NOTIFY, f"{notification_id}#0", now)
 
 
-async def deliver(session: AsyncSession, timer: DueTimer, *, http: httpx.AsyncClient, now: datetime) -> None:
+async def deliver(
+    session: AsyncSession, timer: DueTimer, *, http: httpx.AsyncClient, policy: EndpointPolicy, now: datetime
+) -> None:
+    """``http``: the notification client (adapters/webhook_transport.notification_client), whose
+    connections go only where ``policy`` allows."""
     notification_id = timer.timer_key.split("#", 1)[0]
     notification = await session.get(NotificationRow, notification_id, with_for_update=True)
     if notification is None or notification.delivered_at is not None or notification.gave_up_at is not None:
@@ -160,10 +172,17 @@ async def deliver(session: AsyncSession, timer: DueTimer, *, http: httpx.AsyncCl
     status_code: int | None = None
     error: str | None = None
     try:
+        policy.host_of(endpoint.url)  # the URL's form again: https outside development and test
         response = await http.post(endpoint.url, content=body.encode(), headers=headers, timeout=10)
         status_code = response.status_code
+    except EndpointRefused as refused:
+        error = str(refused)
     except httpx.HTTPError as failure:
-        error = repr(failure)[:500]
+        logger.info(
+            "notification not delivered",
+            extra={"fields": {"notification_id": notification_id, "error": repr(failure)[:500]}},
+        )
+        error = ENDPOINT_NOT_REACHABLE
     notification.attempts += 1
     session.add(
         NotificationAttemptRow(notification_id=notification_id, attempted_at=now, status_code=status_code, error=error)
