@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
-
-from shipsettle_shared.settings import Environment, ServiceSettings
-
-DEVELOPMENT_PROVIDER_KEY = "sandbox-api-secret-development-only"
-DEVELOPMENT_CALLBACK_SECRET = "whsec_c2FuZGJveC1jYWxsYmFjay1zZWNyZXQtZGV2LW9ubHk="  # noqa: S105 - refused in production
+from shipsettle_shared.settings import (
+    DEVELOPMENT_CALLBACK_SECRET,
+    DEVELOPMENT_PROVIDER_API_KEY,
+    ServiceSettings,
+    is_placeholder_secret,
+    load_settings_or_exit,
+)
 
 
 class SettlementSettings(ServiceSettings):
     # The payout provider (a bank's payout API; the sandbox in development and tests).
     payout_provider_url: str = "http://127.0.0.1:8201"
-    payout_provider_api_key: str = DEVELOPMENT_PROVIDER_KEY
+    payout_provider_api_key: str = DEVELOPMENT_PROVIDER_API_KEY
     # Standard Webhooks secret the provider signs its callbacks with.
     payout_callback_secret: str = DEVELOPMENT_CALLBACK_SECRET
     # Where the provider reaches this service's callback endpoint.
@@ -25,14 +26,22 @@ class SettlementSettings(ServiceSettings):
     review_over_minor: int = 5_000_000  # ¥50,000.00
     vouchers_over_minor: int = 1_000_000  # ¥10,000.00
 
-    @model_validator(mode="after")
-    def refuse_development_secrets(self) -> SettlementSettings:
-        if self.environment is Environment.PRODUCTION and (
-            self.payout_provider_api_key == DEVELOPMENT_PROVIDER_KEY
-            or self.payout_callback_secret == DEVELOPMENT_CALLBACK_SECRET
-        ):
-            raise ValueError("set the payout provider's real key and callback secret outside development")
-        return self
+    def placeholder_secrets(self) -> list[str]:
+        # A placeholder callback secret lets anyone sign a payout callback ("returned" moves paid
+        # money back to available).
+        return [
+            *super().placeholder_secrets(),
+            *(
+                ["SHIPSETTLE_PAYOUT_PROVIDER_API_KEY"]
+                if is_placeholder_secret(self.payout_provider_api_key, DEVELOPMENT_PROVIDER_API_KEY)
+                else []
+            ),
+            *(
+                ["SHIPSETTLE_PAYOUT_CALLBACK_SECRET"]
+                if is_placeholder_secret(self.payout_callback_secret, DEVELOPMENT_CALLBACK_SECRET)
+                else []
+            ),
+        ]
 
     @property
     def payout_callback_url(self) -> str:
@@ -40,4 +49,4 @@ class SettlementSettings(ServiceSettings):
 
 
 def load_settings() -> SettlementSettings:
-    return SettlementSettings(service_name="settlement-svc")  # type: ignore[call-arg]
+    return load_settings_or_exit(SettlementSettings, "settlement-svc")
