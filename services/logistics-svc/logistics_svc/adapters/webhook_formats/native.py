@@ -100,8 +100,9 @@ def verify_and_parse(raw_body: bytes, headers: Mapping[str, str], secret: str) -
     ``headers`` may use any case (HTTP header names are case-insensitive). ``delivery_id`` is the
     ``webhook-id`` and ``sent_at`` the ``webhook-timestamp``; scans are returned oldest first.
 
-    Raises ``WebhookRejected(401)`` when a signature header is missing or malformed, the timestamp
-    is more than 5 minutes old or ahead of our clock, or no signature matches; and
+    Raises ``WebhookRejected(401)`` when a signature header is missing or malformed, the body is
+    not UTF-8, the timestamp is more than 5 minutes old or ahead of our clock, or no signature
+    matches; and
     ``WebhookRejected(400)`` when the verified body is not our schema. Reasons name the header and
     the check, never the secret or the expected signature. Raises ``ValueError`` for a malformed
     ``secret``: that is our configuration, not the caller's fault.
@@ -124,7 +125,9 @@ def verify_and_parse(raw_body: bytes, headers: Mapping[str, str], secret: str) -
     try:
         body_text = raw_body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise WebhookRejected(400, "body is not UTF-8") from exc
+        # The signed text is UTF-8: such a body cannot be what was signed, so nobody has
+        # authenticated it (401, and nothing of it is kept).
+        raise WebhookRejected(401, "the body is not UTF-8, so it cannot be the signed text") from exc
 
     try:
         webhook.verify(body_text, auth_headers, json_parse=False)
