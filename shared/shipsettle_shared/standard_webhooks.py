@@ -47,8 +47,9 @@ class SignatureRejected(Exception):
         self.reason = reason
 
 
-def verify(raw_body: bytes, headers: Mapping[str, str], secret: str) -> str:
-    """The body as text once its signature is verified; ``headers`` in any case.
+def verify(raw_body: bytes, headers: Mapping[str, str], secret: str | bytes) -> str:
+    """The body as text once its signature is verified; ``headers`` in any case. ``secret`` is
+    ``whsec_<base64>`` or the key's bytes.
 
     Raises ``SignatureRejected`` for a missing or malformed header, a body that is not UTF-8 (the
     signed text is UTF-8, so such a body cannot be what was signed), a stale or future timestamp,
