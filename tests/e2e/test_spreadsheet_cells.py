@@ -18,14 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
-from logistics_support import ITEMS
 from openpyxl import load_workbook
 from order_support import worked_example_order
-from platform_support import Platform, bearer
+from platform_support import Platform
 from support import eventually
 from test_recon import statement
-from test_recon_reports import around_today, confirm_receipt, dispatch, report
-from test_settlement_refunds import merchant_with_policy, place
+from test_recon_reports import around_today, confirm_receipt, confirmed, dispatch, report
+from test_settlement_refunds import merchant_with_policy
 
 from recon_svc.entrypoints.downloads import FORMULA_TRIGGERS
 
@@ -76,17 +75,7 @@ async def test_formula_skus_are_written_as_text_and_money_stays_numbers_in_every
     merchant = await merchant_with_policy(platform, client, "recon-cells")
     orders = [with_skus(merchant["merchant_id"], skus) for skus in FORMULA_SKUS]
     for order in orders:
-        await place(client, platform, order)
-
-        async def shipping_confirmed(order_id: str = order["order_id"]) -> bool:
-            response = await client.post(
-                f"{platform.url('order-svc')}/v1/orders/{order_id}/shipping-info/confirm",
-                json={"items": ITEMS},
-                headers=bearer(merchant),
-            )
-            return response.status_code == 200
-
-        await eventually(shipping_confirmed, timeout_s=30)
+        await confirmed(client, platform, merchant, order)
         await dispatch(client, platform, merchant, order["order_id"], {"L1": 2, "L2": 1, "L3": 3})
         await confirm_receipt(client, platform, order["order_id"])
     period = await around_today(client, platform)
