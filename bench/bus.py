@@ -71,7 +71,7 @@ from shipsettle_shared.messaging.kafka_config import consumer_config, producer_c
 from shipsettle_shared.messaging.relay import OutboxRelay
 from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.outbox import add_to_outbox, build_envelope
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.settings import Environment, ServiceSettings
 from shipsettle_shared.topics import ensure_topics
 from shipsettle_shared.topology import database_url
 
@@ -109,6 +109,7 @@ def _settings(service_name: str, db_name: str | None = None, **overrides: Any) -
     benchmark's broker and database forced: init arguments win over the environment."""
     return ServiceSettings(
         service_name=service_name,
+        environment=Environment.TEST,
         database_url=database_url(db_name or SINK_DB),
         **{"kafka_bootstrap_servers": BOOTSTRAP, **overrides},
     )

@@ -57,6 +57,7 @@ from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.outbox import build_envelope
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
+from shipsettle_shared.settings import Environment
 from shipsettle_shared.topology import POSTGRES_PORT, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +162,9 @@ async def _preload(sessions: async_sessionmaker[AsyncSession], orders: list[Sett
 
 
 async def measure_ledger(orders_count: int, workers: int, batch_size: int) -> tuple[LedgerRun, dict[str, str]]:
-    settings = SettlementSettings(service_name="settlement-svc", database_url=database_url(DATABASE))
+    settings = SettlementSettings(
+        service_name="settlement-svc", environment=Environment.TEST, database_url=database_url(DATABASE)
+    )
     engine = create_engine(settings)  # the service's pool: 5 + 5 overflow, enough for 8 workers
     sessions = session_factory(engine)
     try:

@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from settlement_svc.adapters.repository import SettlementRepository  # noqa: E402
 from settlement_svc.adapters.tables import ApplicationRow  # noqa: E402
-from settlement_svc.config import DEVELOPMENT_CALLBACK_SECRET, SettlementSettings  # noqa: E402
+from settlement_svc.config import SettlementSettings  # noqa: E402
 from settlement_svc.domain.payouts import AccountType  # noqa: E402
 from settlement_svc.domain.policies import MerchantPolicy  # noqa: E402
 from settlement_svc.entrypoints.consumers import start_payout_batches, subscriptions, timer_handlers  # noqa: E402
@@ -64,6 +64,7 @@ from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
 from shipsettle_shared.outbox import build_envelope  # noqa: E402
 from shipsettle_shared.provider_client import verified_callback  # noqa: E402
 from shipsettle_shared.service import ServiceRuntime  # noqa: E402
+from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, Environment  # noqa: E402
 from shipsettle_shared.timers import TimerScheduler  # noqa: E402
 from shipsettle_shared.topology import database_url  # noqa: E402
 
@@ -265,7 +266,9 @@ class Harness:
 
     async def run(self) -> None:
         url = await self.prepare_database()
-        settings = SettlementSettings(service_name="settlement-svc", database_url=url, payout_batch_interval_s=1)
+        settings = SettlementSettings(
+            service_name="settlement-svc", environment=Environment.TEST, database_url=url, payout_batch_interval_s=1
+        )
         engine = create_engine(settings)
         self.count_round_trips(engine)
         sessions = session_factory(engine)

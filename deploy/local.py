@@ -26,6 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "shared"))
 
+from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, DEVELOPMENT_PROVIDER_API_KEY  # noqa: E402
 from shipsettle_shared.topology import SERVICES, ServiceSpec, database_url  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -153,7 +154,7 @@ def service_process(
     bootstrap: str,
     db_suffix: str = "",
     port_offset: int = 0,
-    environment: str = "development",
+    environment: str,
     extra_env: Mapping[str, str] | None = None,
     instance: str = "1",
     log_dir: Path = LOG_DIR,
@@ -171,9 +172,10 @@ def service_process(
     return ServiceProcess(spec=spec, port=port, env=env, log_path=log_path, instance=instance, niceness=niceness)
 
 
-# The payout bank and the refund provider are outside ShipSettle: sandbox processes play them.
-SANDBOX_API_SECRET = "sandbox-api-secret-development-only"  # noqa: S105 - development sandboxes only
-SANDBOX_CALLBACK_SECRET = "whsec_c2FuZGJveC1jYWxsYmFjay1zZWNyZXQtZGV2LW9ubHk="  # noqa: S105 - development only
+# The payout bank and the refund provider are outside ShipSettle: sandbox processes play them,
+# with the placeholder secrets the services accept only in development and test.
+SANDBOX_API_SECRET = DEVELOPMENT_PROVIDER_API_KEY
+SANDBOX_CALLBACK_SECRET = DEVELOPMENT_CALLBACK_SECRET
 SANDBOX_PORTS = {"payout": 8201, "refund": 8202}
 
 
@@ -245,7 +247,11 @@ def run_platform() -> int:
     started_postgres = not postgres_running()
     bootstrap = start_kafka(kafka_port)
     start_postgres()
-    processes = [service_process(spec, bootstrap=bootstrap, extra_env=provider_env(spec.name)) for spec in SERVICES]
+    # development: the sandboxes' placeholder secrets are accepted, no test controls are mounted
+    processes = [
+        service_process(spec, bootstrap=bootstrap, environment="development", extra_env=provider_env(spec.name))
+        for spec in SERVICES
+    ]
     processes += [sandbox_process(kind, state_dir=ROOT / "var" / "provider-sandbox" / kind) for kind in SANDBOX_PORTS]
     # Ctrl-C stops everything, even when this was started with SIGINT ignored (as a shell without
     # job control starts its background commands, and Python then keeps it ignored: a CI run's

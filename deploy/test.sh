@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 
 export KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
 export SHIPSETTLE_TEST_KAFKA="127.0.0.1:$KAFKA_PORT"
+# SHIPSETTLE_ENVIRONMENT has no default: the suite runs in the test environment (placeholder
+# secrets accepted, test clock controls mounted).
+export SHIPSETTLE_ENVIRONMENT=test
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

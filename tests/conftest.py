@@ -2,7 +2,14 @@
 real service processes), e2e/ (all five services over HTTP). ``make test`` starts the test
 broker and PostgreSQL before pytest runs."""
 
+import os
+
 from hypothesis import HealthCheck, settings
+
+# The suite is the test environment, stated (SHIPSETTLE_ENVIRONMENT has no default): settings built
+# in the test process read it, and service processes started by the harness inherit it (they also
+# state it themselves). Tests of a process without it remove it from that process's environment.
+os.environ["SHIPSETTLE_ENVIRONMENT"] = "test"
 
 # Property tests judge results, never time: Hypothesis's default 200 ms deadline per example and
 # its "too slow" health check are timed assertions, and on a loaded 2-CPU machine they failed a

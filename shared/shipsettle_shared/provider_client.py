@@ -7,14 +7,14 @@ never moves money twice, which is what makes "send until acknowledged" safe afte
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from standardwebhooks import Webhook
-from standardwebhooks.webhooks import WebhookVerificationError
 
+from shipsettle_shared import standard_webhooks
 from shipsettle_shared.problems import Problem, unstorable_text_problem, validation_problem
 from shipsettle_shared.storable_text import unstorable_fields
 
@@ -97,14 +97,21 @@ class ProviderClient:
 def verified_callback(raw_body: bytes, headers: Mapping[str, str], secret: str, what: str) -> ProviderStatus:
     """The outcome in a provider's callback, signed per Standard Webhooks with ``secret``.
 
-    Raises a 401 problem for a missing, wrong or stale signature and a 422 for a body that is not
-    an outcome or holds text the platform cannot store (``storable_text``); either way nothing has been read into ShipSettle yet."""
+    Raises a 401 problem for a missing, malformed, wrong or stale signature (``standard_webhooks``)
+    and a 422 for a signed body that is not an outcome or holds text the platform cannot store
+    (``storable_text``); either way nothing has been read into ShipSettle yet."""
     try:
-        body = Webhook(secret).verify(raw_body, dict(headers))
-    except WebhookVerificationError as error:
+        body_text = standard_webhooks.verify(raw_body, headers, secret)
+    except standard_webhooks.SignatureRejected as rejected:
         raise Problem(
-            401, "Callback not authenticated", "signature missing, wrong or stale", type_slug="callback-unauthenticated"
-        ) from error
+            401, "Callback not authenticated", rejected.reason, type_slug="callback-unauthenticated"
+        ) from None
+    try:
+        body = json.loads(body_text)
+    except ValueError as error:
+        raise validation_problem([("body", f"not a {what} callback: the body is not JSON")]) from error
+    if not isinstance(body, dict):
+        raise validation_problem([("body", f"not a {what} callback: the body is not a JSON object")])
     found = list(unstorable_fields(body, "body"))
     if found:
         raise unstorable_text_problem(found)

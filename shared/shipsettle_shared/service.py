@@ -46,7 +46,7 @@ from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
 from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.problems import Problem, install_problem_handlers, refuse_unstorable_text
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
 from shipsettle_shared.timers import TimerHandler, TimerScheduler
 
 logger = logging.getLogger(__name__)
@@ -372,7 +372,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
 
 
 def serve(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
-    settings = settings or ServiceSettings(service_name=definition.name)  # type: ignore[call-arg]
+    settings = settings or load_settings_or_exit(ServiceSettings, definition.name)
     configure_logging(settings.service_name, settings.log_level)
     upgrade_to_head(definition.migrations_dir, settings.database_url)
     app = create_app(definition, settings)

@@ -1,19 +1,28 @@
 """Settings from the environment, one class for every service.
 
 Every service reads the same variables (prefix ``SHIPSETTLE_``); only the database URL, the
-service name and the HTTP port differ between them. Outside development and test, placeholder
-secrets are refused at start rather than discovered in production.
+service name and the HTTP port differ between them.
+
+``SHIPSETTLE_ENVIRONMENT`` has no default: a process that does not know where it runs refuses to
+start. (It once defaulted to development, which accepts the placeholder secrets published in this
+repository: an unset variable let anyone sign a "returned" payout callback.) Outside development
+and test every placeholder secret is refused at start rather than discovered in production.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
+from typing import TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Placeholder secrets: public in this repository (and in docker-compose.yml and deploy/local.py,
+# where the sandboxes use them), so accepted only in development and test.
 DEVELOPMENT_API_KEY_PEPPER = "development-pepper-not-for-production"
+DEVELOPMENT_PROVIDER_API_KEY = "sandbox-api-secret-development-only"
+DEVELOPMENT_CALLBACK_SECRET = "whsec_c2FuZGJveC1jYWxsYmFjay1zZWNyZXQtZGV2LW9ubHk="  # noqa: S105 - refused outside development and test
 
 
 class Environment(StrEnum):
@@ -21,11 +30,21 @@ class Environment(StrEnum):
     TEST = "test"
     PRODUCTION = "production"
 
+    @property
+    def accepts_placeholder_secrets(self) -> bool:
+        return self in (Environment.DEVELOPMENT, Environment.TEST)
+
+
+def is_placeholder_secret(value: str, placeholder: str) -> bool:
+    """A secret still holding the repository's placeholder, or left empty."""
+    return not value.strip() or value == placeholder
+
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHIPSETTLE_", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
+    # No default (see the module's docstring): development, test or production.
+    environment: Environment
     service_name: str
     # postgresql+asyncpg://user:password@127.0.0.1:5432/order_svc
     database_url: str
@@ -85,15 +104,30 @@ class ServiceSettings(BaseSettings):
     # rejoins its platform's notion of time instead of falling back to the wall clock.
     test_clock_offset_s: int = Field(default=0, ge=0)
 
+    def placeholder_secrets(self) -> list[str]:
+        """The variables whose secret is still a placeholder; a service with secrets of its own
+        adds them (and calls this)."""
+        return (
+            ["SHIPSETTLE_API_KEY_PEPPER"]
+            if is_placeholder_secret(self.api_key_pepper, DEVELOPMENT_API_KEY_PEPPER)
+            else []
+        )
+
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> ServiceSettings:
-        if self.environment is Environment.PRODUCTION:
-            if self.api_key_pepper == DEVELOPMENT_API_KEY_PEPPER:
-                raise ValueError("SHIPSETTLE_API_KEY_PEPPER must be set outside development")
-            if self.failpoints:
-                raise ValueError("SHIPSETTLE_FAILPOINTS is for tests only")
-            if self.test_clock_offset_s:
-                raise ValueError("SHIPSETTLE_TEST_CLOCK_OFFSET_S is for tests only")
+        if self.environment.accepts_placeholder_secrets:
+            return self
+        placeholders = self.placeholder_secrets()
+        if placeholders:
+            raise ValueError(
+                f"{', '.join(placeholders)} must be set to a real secret in the {self.environment} environment: "
+                "the value given is empty or the placeholder published in the repository "
+                "(accepted only in development and test)"
+            )
+        if self.failpoints:
+            raise ValueError("SHIPSETTLE_FAILPOINTS is for tests only")
+        if self.test_clock_offset_s:
+            raise ValueError("SHIPSETTLE_TEST_CLOCK_OFFSET_S is for tests only")
         return self
 
     @cached_property
@@ -104,3 +138,33 @@ class ServiceSettings(BaseSettings):
     def test_controls_enabled(self) -> bool:
         """Test-only endpoints (moving the clock) exist only in the test environment."""
         return self.environment is Environment.TEST
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line per refused setting, named by its environment variable."""
+    lines = []
+    for item in error.errors():
+        variable = "SHIPSETTLE_" + "_".join(str(part) for part in item["loc"]).upper() if item["loc"] else ""
+        if variable == "SHIPSETTLE_ENVIRONMENT" and item["type"] == "missing":
+            lines.append(
+                "SHIPSETTLE_ENVIRONMENT is not set: it has no default; set it to development, test or production"
+            )
+        elif variable == "SHIPSETTLE_ENVIRONMENT":
+            lines.append(f"SHIPSETTLE_ENVIRONMENT must be development, test or production, not {item['input']!r}")
+        elif variable:
+            lines.append(f"{variable}: {item['msg']}")
+        else:
+            lines.append(str(item["msg"]).removeprefix("Value error, "))
+    return "; ".join(lines)
+
+
+def load_settings_or_exit(settings_class: type[SettingsT], service_name: str) -> SettingsT:
+    """A service's settings from the environment; when they are refused the process exits (status 1)
+    with a message naming each variable, before it migrates, connects or listens."""
+    try:
+        return settings_class(service_name=service_name)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise SystemExit(f"{service_name} refuses to start: {describe_settings_error(error)}") from None

@@ -17,6 +17,7 @@ from local import SANDBOX_API_SECRET, SANDBOX_CALLBACK_SECRET
 from logistics_support import FORM, confirmed_order, dispatch, kuaidi100_form, service_now
 from order_support import simple_order
 from platform_support import Platform, bearer, new_merchant
+from signature_support import assert_unauthenticated, bad_signature_requests, signed_headers
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 from support import eventually
@@ -320,6 +321,43 @@ async def test_a_callback_with_a_bad_signature_or_for_an_unknown_payout_moves_no
     )
     assert unknown.status_code == 404
     assert await balances(client, platform, merchant) == before
+
+
+async def test_a_returned_callback_for_a_paid_payout_without_a_valid_signature_gets_401_and_moves_nothing(
+    platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]
+) -> None:
+    """Runs after the payout flow above: its payout of 45818 fen is paid. A forged "returned"
+    would move it back to available (the money defect of issue 18)."""
+    base = f"{platform.url('settlement-svc')}/v1"
+    [payout] = (
+        await client.get(f"{base}/merchants/{merchant['merchant_id']}/payouts", headers=bearer(merchant))
+    ).json()
+    assert payout["status"] == "paid"
+    before = await balances(client, platform, merchant)
+    assert (before["paid_out"], before["available"]) == (45818, 0)
+    returned = json.dumps(
+        {
+            "request_id": payout["payout_id"],
+            "provider_reference": "X",
+            "status": "returned",
+            "reason": "account closed",
+            "amount_minor": 45818,
+            "currency": "CNY",
+            "occurred_at": datetime.now(UTC).isoformat(),
+        }
+    ).encode()
+    for case, (content, headers) in bad_signature_requests(returned, SANDBOX_CALLBACK_SECRET).items():
+        assert_unauthenticated(await client.post(f"{base}/payout-callbacks", content=content, headers=headers), case)
+    not_an_object = b"[1, 2]"
+    refused = await client.post(
+        f"{base}/payout-callbacks",
+        content=not_an_object,
+        headers=signed_headers(not_an_object, SANDBOX_CALLBACK_SECRET),
+    )
+    assert refused.status_code == 422, refused.text
+    assert await balances(client, platform, merchant) == before
+    [still] = (await client.get(f"{base}/merchants/{merchant['merchant_id']}/payouts", headers=bearer(merchant))).json()
+    assert still["status"] == "paid"
 
 
 async def test_a_merchant_cannot_apply_for_another_merchants_funds(

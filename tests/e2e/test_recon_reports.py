@@ -65,8 +65,11 @@ async def around_today(client: httpx.AsyncClient, platform: Platform) -> dict[st
     return {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
 
 
-async def confirmed(client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str]) -> dict[str, Any]:
-    order = worked_example_order(merchant["merchant_id"])
+async def confirmed(
+    client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str], order: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``order`` (the worked example by default) placed and its shipping information confirmed."""
+    order = order or worked_example_order(merchant["merchant_id"])
     await place(client, platform, order)
 
     async def shipping_confirmed() -> bool:

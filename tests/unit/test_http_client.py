@@ -58,7 +58,9 @@ async def test_a_request_and_its_answer_pass_unchanged(serve: Callable[[Handler]
 
     url = await serve(echo)
     async with aiohttp_backed_client(timeout=5, headers={"user-agent": "probe/1"}) as client:
-        first = await client.post(f"{url}/v1/things?x=1", json={"amount_minor": 1999}, headers={"Idempotency-Key": "k-1"})
+        first = await client.post(
+            f"{url}/v1/things?x=1", json={"amount_minor": 1999}, headers={"Idempotency-Key": "k-1"}
+        )
         second = await client.post(f"{url}/v1/things", json={"amount_minor": 1})
 
     assert (first.status_code, first.json(), first.headers["x-trace"]) == (201, {"got": {"amount_minor": 1999}}, "t-1")
@@ -84,7 +86,7 @@ async def test_a_server_that_dies_mid_answer_is_an_httpx_transport_error(
 ) -> None:
     async def dies(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await _read_request(reader)
-        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial")
+        writer.write(b'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"partial')
         await writer.drain()
         writer.transport.abort()
 

@@ -3,14 +3,140 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from shipsettle_shared.settings import Environment, ServiceSettings
+from refund_svc.config import RefundSettings
+from settlement_svc.config import SettlementSettings
+from shipsettle_shared.settings import (
+    DEVELOPMENT_CALLBACK_SECRET,
+    DEVELOPMENT_PROVIDER_API_KEY,
+    Environment,
+    ServiceSettings,
+    describe_settings_error,
+    load_settings_or_exit,
+)
 
 URL = "postgresql+asyncpg://x@127.0.0.1/x"
+REAL_PEPPER = "a-real-secret-from-the-vault"
+REAL_CALLBACK_SECRET = "whsec_cmVhbC1jYWxsYmFjay1zZWNyZXQtZnJvbS10aGUtdmF1bHQ="
+
+
+def test_the_environment_has_no_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHIPSETTLE_ENVIRONMENT", raising=False)
+    with pytest.raises(ValidationError) as refused:
+        ServiceSettings(service_name="order-svc", database_url=URL)  # type: ignore[call-arg]
+    assert describe_settings_error(refused.value) == (
+        "SHIPSETTLE_ENVIRONMENT is not set: it has no default; set it to development, test or production"
+    )
+
+
+def test_an_unknown_environment_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHIPSETTLE_ENVIRONMENT", "prod")
+    with pytest.raises(ValidationError) as refused:
+        ServiceSettings(service_name="order-svc", database_url=URL)  # type: ignore[call-arg]
+    assert describe_settings_error(refused.value) == (
+        "SHIPSETTLE_ENVIRONMENT must be development, test or production, not 'prod'"
+    )
+
+
+def test_a_service_without_its_environment_exits_with_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHIPSETTLE_ENVIRONMENT", raising=False)
+    monkeypatch.setenv("SHIPSETTLE_DATABASE_URL", URL)
+    with pytest.raises(SystemExit) as exited:
+        load_settings_or_exit(SettlementSettings, "settlement-svc")
+    assert str(exited.value) == (
+        "settlement-svc refuses to start: SHIPSETTLE_ENVIRONMENT is not set: it has no default; "
+        "set it to development, test or production"
+    )
 
 
 def test_production_refuses_the_development_pepper() -> None:
-    with pytest.raises(ValidationError, match="SHIPSETTLE_API_KEY_PEPPER"):
+    with pytest.raises(ValidationError, match="SHIPSETTLE_API_KEY_PEPPER must be set to a real secret"):
         ServiceSettings(service_name="order-svc", database_url=URL, environment=Environment.PRODUCTION)
+
+
+def test_production_refuses_an_empty_pepper() -> None:
+    with pytest.raises(ValidationError, match="SHIPSETTLE_API_KEY_PEPPER"):
+        ServiceSettings(
+            service_name="order-svc", database_url=URL, environment=Environment.PRODUCTION, api_key_pepper="  "
+        )
+
+
+def test_production_accepts_a_real_pepper() -> None:
+    settings = ServiceSettings(
+        service_name="order-svc", database_url=URL, environment=Environment.PRODUCTION, api_key_pepper=REAL_PEPPER
+    )
+    assert settings.placeholder_secrets() == []
+
+
+@pytest.mark.parametrize("environment", [Environment.DEVELOPMENT, Environment.TEST])
+def test_development_and_test_accept_every_placeholder(environment: Environment) -> None:
+    settlement = SettlementSettings(service_name="settlement-svc", database_url=URL, environment=environment)
+    refund = RefundSettings(service_name="refund-svc", database_url=URL, environment=environment)
+    assert settlement.placeholder_secrets() == [
+        "SHIPSETTLE_API_KEY_PEPPER",
+        "SHIPSETTLE_PAYOUT_PROVIDER_API_KEY",
+        "SHIPSETTLE_PAYOUT_CALLBACK_SECRET",
+    ]
+    assert refund.placeholder_secrets() == [
+        "SHIPSETTLE_API_KEY_PEPPER",
+        "SHIPSETTLE_REFUND_PROVIDER_API_KEY",
+        "SHIPSETTLE_REFUND_CALLBACK_SECRET",
+    ]
+
+
+def test_production_refuses_the_payout_providers_placeholder_callback_secret_alone() -> None:
+    with pytest.raises(ValidationError) as refused:
+        SettlementSettings(
+            service_name="settlement-svc",
+            database_url=URL,
+            environment=Environment.PRODUCTION,
+            api_key_pepper=REAL_PEPPER,
+            payout_provider_api_key="a-real-bank-api-key-from-the-vault",
+            payout_callback_secret=DEVELOPMENT_CALLBACK_SECRET,
+        )
+    assert describe_settings_error(refused.value).startswith(
+        "SHIPSETTLE_PAYOUT_CALLBACK_SECRET must be set to a real secret in the production environment"
+    )
+
+
+def test_production_refuses_the_payout_providers_placeholder_api_key_alone() -> None:
+    with pytest.raises(ValidationError, match="SHIPSETTLE_PAYOUT_PROVIDER_API_KEY must be set"):
+        SettlementSettings(
+            service_name="settlement-svc",
+            database_url=URL,
+            environment=Environment.PRODUCTION,
+            api_key_pepper=REAL_PEPPER,
+            payout_provider_api_key=DEVELOPMENT_PROVIDER_API_KEY,
+            payout_callback_secret=REAL_CALLBACK_SECRET,
+        )
+
+
+def test_production_names_every_refund_placeholder_at_once() -> None:
+    with pytest.raises(ValidationError) as refused:
+        RefundSettings(service_name="refund-svc", database_url=URL, environment=Environment.PRODUCTION)
+    assert describe_settings_error(refused.value).startswith(
+        "SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_REFUND_PROVIDER_API_KEY, SHIPSETTLE_REFUND_CALLBACK_SECRET "
+        "must be set to a real secret in the production environment"
+    )
+
+
+def test_production_accepts_real_provider_secrets() -> None:
+    settlement = SettlementSettings(
+        service_name="settlement-svc",
+        database_url=URL,
+        environment=Environment.PRODUCTION,
+        api_key_pepper=REAL_PEPPER,
+        payout_provider_api_key="a-real-bank-api-key-from-the-vault",
+        payout_callback_secret=REAL_CALLBACK_SECRET,
+    )
+    refund = RefundSettings(
+        service_name="refund-svc",
+        database_url=URL,
+        environment=Environment.PRODUCTION,
+        api_key_pepper=REAL_PEPPER,
+        refund_provider_api_key="a-real-provider-api-key-from-the-vault",
+        refund_callback_secret=REAL_CALLBACK_SECRET,
+    )
+    assert settlement.placeholder_secrets() == refund.placeholder_secrets() == []
 
 
 def test_production_refuses_failpoints() -> None:
@@ -19,7 +145,7 @@ def test_production_refuses_failpoints() -> None:
             service_name="order-svc",
             database_url=URL,
             environment=Environment.PRODUCTION,
-            api_key_pepper="a-real-secret-from-the-vault",
+            api_key_pepper=REAL_PEPPER,
             failpoints="relay.after_publish",
         )
 
@@ -30,12 +156,13 @@ def test_production_refuses_a_test_clock_offset() -> None:
             service_name="order-svc",
             database_url=URL,
             environment=Environment.PRODUCTION,
-            api_key_pepper="a-real-secret-from-the-vault",
+            api_key_pepper=REAL_PEPPER,
             test_clock_offset_s=3600,
         )
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHIPSETTLE_ENVIRONMENT", "development")
     monkeypatch.setenv("SHIPSETTLE_DATABASE_URL", URL)
     monkeypatch.setenv("SHIPSETTLE_ROLES", "consumer")
     settings = ServiceSettings(service_name="refund-svc")  # type: ignore[call-arg]

@@ -1,7 +1,7 @@
 """logistics-svc settings: the shared settings, with this service's name fixed."""
 
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
 
 
 def load_settings() -> ServiceSettings:
-    return ServiceSettings(service_name="logistics-svc")  # type: ignore[call-arg]
+    return load_settings_or_exit(ServiceSettings, "logistics-svc")

@@ -1,7 +1,7 @@
 """recon-svc settings: the shared settings plus how long the live invariant checker waits for
 events still in flight between topics before it judges an order."""
 
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
 
 
 class ReconSettings(ServiceSettings):
@@ -13,4 +13,4 @@ class ReconSettings(ServiceSettings):
 
 
 def load_settings() -> ReconSettings:
-    return ReconSettings(service_name="recon-svc")  # type: ignore[call-arg]
+    return load_settings_or_exit(ReconSettings, "recon-svc")

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pydantic import model_validator
-
 from settlement_svc.domain.endpoint_addresses import EndpointPolicy
-from shipsettle_shared.settings import Environment, ServiceSettings
-
-DEVELOPMENT_PROVIDER_KEY = "sandbox-api-secret-development-only"
-DEVELOPMENT_CALLBACK_SECRET = "whsec_c2FuZGJveC1jYWxsYmFjay1zZWNyZXQtZGV2LW9ubHk="  # noqa: S105 - refused in production
+from shipsettle_shared.settings import (
+    DEVELOPMENT_CALLBACK_SECRET,
+    DEVELOPMENT_PROVIDER_API_KEY,
+    Environment,
+    ServiceSettings,
+    is_placeholder_secret,
+    load_settings_or_exit,
+)
 
 
 class SettlementSettings(ServiceSettings):
     # The payout provider (a bank's payout API; the sandbox in development and tests).
     payout_provider_url: str = "http://127.0.0.1:8201"
-    payout_provider_api_key: str = DEVELOPMENT_PROVIDER_KEY
+    payout_provider_api_key: str = DEVELOPMENT_PROVIDER_API_KEY
     # Standard Webhooks secret the provider signs its callbacks with.
     payout_callback_secret: str = DEVELOPMENT_CALLBACK_SECRET
     # Where the provider reaches this service's callback endpoint.
@@ -32,14 +34,22 @@ class SettlementSettings(ServiceSettings):
     # own receivers on 127.0.0.1 (domain/endpoint_addresses.py).
     webhook_allowed_hosts: str = ""
 
-    @model_validator(mode="after")
-    def refuse_development_secrets(self) -> SettlementSettings:
-        if self.environment is Environment.PRODUCTION and (
-            self.payout_provider_api_key == DEVELOPMENT_PROVIDER_KEY
-            or self.payout_callback_secret == DEVELOPMENT_CALLBACK_SECRET
-        ):
-            raise ValueError("set the payout provider's real key and callback secret outside development")
-        return self
+    def placeholder_secrets(self) -> list[str]:
+        # A placeholder callback secret lets anyone sign a payout callback ("returned" moves paid
+        # money back to available).
+        return [
+            *super().placeholder_secrets(),
+            *(
+                ["SHIPSETTLE_PAYOUT_PROVIDER_API_KEY"]
+                if is_placeholder_secret(self.payout_provider_api_key, DEVELOPMENT_PROVIDER_API_KEY)
+                else []
+            ),
+            *(
+                ["SHIPSETTLE_PAYOUT_CALLBACK_SECRET"]
+                if is_placeholder_secret(self.payout_callback_secret, DEVELOPMENT_CALLBACK_SECRET)
+                else []
+            ),
+        ]
 
     @cached_property
     def webhook_endpoint_policy(self) -> EndpointPolicy:
@@ -55,4 +65,4 @@ class SettlementSettings(ServiceSettings):
 
 
 def load_settings() -> SettlementSettings:
-    return SettlementSettings(service_name="settlement-svc")  # type: ignore[call-arg]
+    return load_settings_or_exit(SettlementSettings, "settlement-svc")

@@ -11,6 +11,7 @@ from recon_svc.domain.imports import (
     ColumnMapping,
     ImportProblem,
     ImportRefused,
+    camt053,
     parse_alipay_bill,
     parse_camt053,
     parse_merchant_records,
@@ -240,6 +241,31 @@ def test_a_camt053_with_a_dtd_is_refused_before_any_entity_can_expand() -> None:
     with pytest.raises(ImportRefused) as refused:
         parse_camt053(content)
 
+    assert _problems(refused) == [(None, "!DOCTYPE")]
+    assert "line 2: DTD" in refused.value.problems[0].message
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>&lol3;</BkToCstmrStmt></Document>"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE Document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>&xxe;</BkToCstmrStmt></Document>"""
+
+
+@pytest.mark.parametrize("content", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])
+def test_the_camt053_parser_itself_refuses_any_dtd_entity_or_external_reference(content: bytes) -> None:
+    """defusedxml, below the DTD pattern: the stdlib parser would expand the entities."""
+    with pytest.raises(ImportRefused) as refused:
+        camt053._parse_document(content, content.decode().splitlines())
+    assert _problems(refused) == [(None, "!DOCTYPE")]
+
+
+def test_a_dtd_before_an_undecodable_byte_is_refused_before_any_parser_reads_it() -> None:
+    content = EXTERNAL_ENTITY.replace(b"<BkToCstmrStmt>", b"<BkToCstmrStmt>\xff")
+    with pytest.raises(ImportRefused) as refused:
+        parse_camt053(content)
     assert _problems(refused) == [(None, "!DOCTYPE")]
     assert "line 2: DTD" in refused.value.problems[0].message
 

@@ -3,9 +3,11 @@
 Each request is authenticated by its own secret (a carrier's, or the aggregator's) in constant
 time, then written durably with its raw body and acknowledged; the scans are applied behind
 the acknowledgement (CarrierScansReceived on tracking.events). Refusals:
-- 401, nothing written: missing or wrong signature, a body altered after signing, a request
-  older than the tolerance (a replay);
-- 400, the body kept in ``rejected_webhooks`` for inspection: not JSON/form, fields missing;
+- 401 problem+json, nothing written: missing, malformed or wrong signature, a body altered after
+  signing, a request older than the tolerance (a replay);
+- 400, the body kept in ``rejected_webhooks`` for inspection: not JSON/form, fields missing. A
+  body refused before anyone authenticated it (a Kuaidi100 push that is not a form) is kept only
+  as a capped, rate-limited sample, cut short (adapters/rejected_sample.py);
 - 422 (native only), the body kept likewise: a body whose ``carrier_code`` names another
   carrier than the path's. A carrier's secret speaks for its own parcels only, and a carrier
   that mixes them up must hear so, not have its scans silently parked;
@@ -13,7 +15,9 @@ the acknowledgement (CarrierScansReceived on tracking.events). Refusals:
 - a delivery seen before: acknowledged (200) and ignored.
 Whose scans they are decides which shipment they can move: the native path's carrier, or the
 aggregator's carrier code mapped through the carrier registry (service_layer/shipments.py).
-Kuaidi100 expects its own reply body; AfterShip and our native endpoint take any 2xx.
+Kuaidi100 expects its own reply body; AfterShip and our native endpoint take any 2xx. Every
+refusal is a problem+json; Kuaidi100's also carry its reply fields (``result``, ``returnCode``,
+``message``) as extension members.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
+from logistics_svc.adapters import rejected_sample
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
 from logistics_svc.adapters.tables import AggregatorSecretRow, RejectedWebhookRow
@@ -78,8 +83,24 @@ async def _aggregator_secret(request: Request, source: str) -> str | None:
 
 
 async def _keep_rejected(request: Request, source: str, raw_body: bytes, reason: str) -> None:
-    runtime = request.app.state.runtime
+    """Keep an authenticated sender's unreadable body whole, for inspection."""
     headers = {name: value for name, value in request.headers.items() if name.lower() != "authorization"}
+    await _insert_rejected(request, source, raw_body, reason, headers)
+
+
+async def _keep_unauthenticated_sample(request: Request, source: str, raw_body: bytes, reason: str) -> None:
+    """Keep a body nobody authenticated only while the source's sample allows, cut short."""
+    if not rejected_sample.UNAUTHENTICATED_SAMPLE.take(source):
+        return
+    kept = rejected_sample.truncated_body(raw_body)
+    note = f"{reason} (unauthenticated sample; body cut to {len(kept)} of {len(raw_body)} bytes)"
+    await _insert_rejected(request, source, kept, note, rejected_sample.truncated_headers(request.headers))
+
+
+async def _insert_rejected(
+    request: Request, source: str, raw_body: bytes, reason: str, headers: dict[str, str]
+) -> None:
+    runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         session.add(
             RejectedWebhookRow(
@@ -187,6 +208,12 @@ async def aftership_webhook(request: Request) -> Response:
     return _acknowledge(await _accept(request, delivery, raw_body))
 
 
+def _kuaidi100_problem(problem: Problem, return_code: str | None = None) -> Problem:
+    """A refusal as problem+json that still carries Kuaidi100's reply fields (S6)."""
+    problem.extensions.update(kuaidi100.failure_body(problem.detail, return_code or str(problem.status)))
+    return problem
+
+
 @router.post(
     "/kuaidi100",
     summary="Kuaidi100 (快递100) subscription push (form param + sign)",
@@ -197,19 +224,24 @@ async def kuaidi100_push(request: Request) -> JSONResponse:
     try:
         param, sign = kuaidi100.read_form(raw_body)
     except WebhookRejected as rejected:
-        await _keep_rejected(request, "kuaidi100", raw_body, rejected.reason)
-        return JSONResponse(kuaidi100.failure_body(rejected.reason), status_code=400)
+        # Not a form: its signature cannot even be read, so the body is unauthenticated.
+        await _keep_unauthenticated_sample(request, "kuaidi100", raw_body, rejected.reason)
+        raise _kuaidi100_problem(
+            Problem(400, "Unreadable webhook", rejected.reason, type_slug="webhook-unreadable"), "500"
+        ) from rejected
     salt = await _aggregator_secret(request, "kuaidi100")
     if not salt or not kuaidi100.verify_signature(param, sign, salt):
-        return JSONResponse(kuaidi100.failure_body("signature missing or wrong", "401"), status_code=401)
+        raise _kuaidi100_problem(_unauthorized("signature missing or wrong"))
     try:
         delivery = kuaidi100.parse_push(param)
     except WebhookRejected as rejected:
         await _keep_rejected(request, "kuaidi100", raw_body, rejected.reason)
-        return JSONResponse(kuaidi100.failure_body(rejected.reason), status_code=400)
+        raise _kuaidi100_problem(
+            Problem(400, "Unreadable webhook", rejected.reason, type_slug="webhook-unreadable"), "500"
+        ) from rejected
     found = unstorable_in_json(param, "body.param")
     if found:
         await _keep_rejected(request, "kuaidi100", raw_body, _unstorable_reason(found))
-        return JSONResponse(kuaidi100.failure_body(_unstorable_reason(found)), status_code=422)
+        raise _kuaidi100_problem(unstorable_text_problem(found), "500")
     await _accept(request, delivery, raw_body)
     return JSONResponse(kuaidi100.ACK_BODY)

@@ -156,8 +156,16 @@ async def violations(
 
 @router.get("/orders/{order_id}/money", summary="An order's money as recon sees it, from every service")
 async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+    """404 (``NotFound``) for an order recon does not know, and for a merchant key, for any order
+    recon does not know to be that merchant's own: one whose merchant recon has not learnt yet (a
+    ledger or refund fact came before the order) is not shown to any merchant."""
     async with request.app.state.runtime.sessions() as session:
         row = await session.get(ReconOrderRow, order_id)
-    if row is None or (row.merchant_id is not None and not principal.can_access_merchant(row.merchant_id)):
+    if row is None:
         raise NotFound("order", order_id)
+    if row.merchant_id is None:
+        if principal.role is Role.MERCHANT:
+            raise NotFound("order", order_id)
+    else:
+        principal.require_merchant_access(row.merchant_id, "order", order_id)
     return {"order_id": order_id, "merchant_id": row.merchant_id, **figures_of(money_of(row)), "holds": row.holds}

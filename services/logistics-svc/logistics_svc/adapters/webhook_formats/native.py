@@ -23,27 +23,22 @@ import binascii
 import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from standardwebhooks import Webhook, WebhookVerificationError
+from standardwebhooks import Webhook
 
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery, WebhookRejected
+from shipsettle_shared import standard_webhooks
+from shipsettle_shared.standard_webhooks import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 SOURCE = "native"
-ID_HEADER = "webhook-id"
-TIMESTAMP_HEADER = "webhook-timestamp"
-SIGNATURE_HEADER = "webhook-signature"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the scheme's public prefix, not a secret
-# What standardwebhooks 1.1.0 enforces (``Webhook.__verify_timestamp``); stated here for docs
-# and error messages only, the library does the enforcing.
-TIMESTAMP_TOLERANCE = timedelta(minutes=5)
 # The Standard Webhooks spec asks for secrets of 24 to 64 random bytes.
 MIN_SECRET_BYTES = 24
 MAX_SCANS = 100
 
-_TIMESTAMP_PATTERN = re.compile(r"[0-9]{1,12}")
 # Printable ASCII without spaces; long enough for any UUID or ``msg_<ksuid>`` style id.
 _MESSAGE_ID_PATTERN = re.compile(r"[!-~]{1,255}")
 
@@ -90,7 +85,7 @@ def sign(raw_body: bytes, secret: str, msg_id: str, timestamp: datetime) -> dict
     if not _MESSAGE_ID_PATTERN.fullmatch(msg_id):
         raise ValueError("msg_id must be 1-255 printable ASCII characters without spaces")
     seconds = math.floor(timestamp.timestamp())
-    signature = _webhook(secret).sign(msg_id, datetime.fromtimestamp(seconds, tz=UTC), raw_body.decode("utf-8"))
+    signature = Webhook(_key(secret)).sign(msg_id, datetime.fromtimestamp(seconds, tz=UTC), raw_body.decode("utf-8"))
     return {ID_HEADER: msg_id, TIMESTAMP_HEADER: str(seconds), SIGNATURE_HEADER: signature}
 
 
@@ -100,39 +95,19 @@ def verify_and_parse(raw_body: bytes, headers: Mapping[str, str], secret: str) -
     ``headers`` may use any case (HTTP header names are case-insensitive). ``delivery_id`` is the
     ``webhook-id`` and ``sent_at`` the ``webhook-timestamp``; scans are returned oldest first.
 
-    Raises ``WebhookRejected(401)`` when a signature header is missing or malformed, the timestamp
-    is more than 5 minutes old or ahead of our clock, or no signature matches; and
-    ``WebhookRejected(400)`` when the verified body is not our schema. Reasons name the header and
-    the check, never the secret or the expected signature. Raises ``ValueError`` for a malformed
-    ``secret``: that is our configuration, not the caller's fault.
+    Raises ``WebhookRejected(401)`` when a signature header is missing or malformed, the body is
+    not UTF-8, the timestamp is more than 5 minutes old or ahead of our clock, or no signature
+    matches (the one strict check of ``shipsettle_shared.standard_webhooks``, which the provider
+    callbacks use too); and ``WebhookRejected(400)`` when the verified body is not our schema.
+    Reasons name the header and the check, never the secret or the expected signature. Raises
+    ``ValueError`` for a malformed ``secret``: that is our configuration, not the caller's fault.
     """
-    webhook = _webhook(secret)
-    lowered = {name.lower(): value for name, value in headers.items()}
-    auth_headers: dict[str, str] = {}
-    for name in (ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER):
-        value = lowered.get(name, "").strip()
-        if not value:
-            raise WebhookRejected(401, f"missing {name} header")
-        auth_headers[name] = value
-    msg_id = auth_headers[ID_HEADER]
-    if not _MESSAGE_ID_PATTERN.fullmatch(msg_id):
-        raise WebhookRejected(401, f"malformed {ID_HEADER} header")
-    # The library would accept "1.7e9" or "nan" via float() and sign floor() of it; the spec says
-    # integer seconds, so anything else is refused before it gets there.
-    if not _TIMESTAMP_PATTERN.fullmatch(auth_headers[TIMESTAMP_HEADER]):
-        raise WebhookRejected(401, f"malformed {TIMESTAMP_HEADER} header: expected integer Unix seconds")
+    key = _key(secret)
     try:
-        body_text = raw_body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise WebhookRejected(400, "body is not UTF-8") from exc
-
-    try:
-        webhook.verify(body_text, auth_headers, json_parse=False)
-    except WebhookVerificationError as exc:
-        raise WebhookRejected(401, _verification_reason(str(exc))) from exc
-    except ValueError as exc:  # "v1" without a comma, or signature text that is not base64
-        raise WebhookRejected(401, f"malformed {SIGNATURE_HEADER} header") from exc
-
+        body_text = standard_webhooks.verify(raw_body, headers, key)
+    except standard_webhooks.SignatureRejected as rejected:
+        raise WebhookRejected(401, rejected.reason) from rejected
+    lowered = {name.lower(): value.strip() for name, value in headers.items()}
     try:
         body = NativeWebhookBody.model_validate_json(body_text)
     except ValidationError as exc:
@@ -150,18 +125,18 @@ def verify_and_parse(raw_body: bytes, headers: Mapping[str, str], secret: str) -
     ]
     return WebhookDelivery(
         source=SOURCE,
-        delivery_id=msg_id,
+        delivery_id=lowered[ID_HEADER],
         tracking_number=body.tracking_number,
         vendor_carrier_code=body.carrier_code,
         scans=tuple(sorted(scans, key=lambda scan: scan.occurred_at)),
-        sent_at=datetime.fromtimestamp(int(auth_headers[TIMESTAMP_HEADER]), tz=UTC),
+        sent_at=datetime.fromtimestamp(int(lowered[TIMESTAMP_HEADER]), tz=UTC),
     )
 
 
-def _webhook(secret: str) -> Webhook:
-    """The library's verifier, after checking the secret ourselves: standardwebhooks 1.1.0 decodes
-    it with non-validating base64, which silently drops stray characters, so a mistyped secret
-    would become a different key instead of an error."""
+def _key(secret: str) -> bytes:
+    """The key behind the secret, checked ourselves: standardwebhooks 1.1.0 decodes it with
+    non-validating base64, which silently drops stray characters, so a mistyped secret would
+    become a different key instead of an error."""
     if not secret.startswith(SECRET_PREFIX):
         raise ValueError(f"the native webhook secret must start with {SECRET_PREFIX}")
     encoded = secret.removeprefix(SECRET_PREFIX)
@@ -171,21 +146,7 @@ def _webhook(secret: str) -> Webhook:
         raise ValueError("the native webhook secret is not base64 after its prefix") from exc
     if len(key) < MIN_SECRET_BYTES:
         raise ValueError(f"the native webhook secret must decode to at least {MIN_SECRET_BYTES} bytes")
-    return Webhook(key)
-
-
-def _verification_reason(library_message: str) -> str:
-    """Our wording for the library's failure. Its messages are the only way it tells them apart
-    (pinned at 1.1.0); an unknown one still yields a 401, with a generic reason."""
-    minutes = int(TIMESTAMP_TOLERANCE.total_seconds() // 60)
-    reasons = {
-        "Message timestamp too old": f"{TIMESTAMP_HEADER} is more than {minutes} minutes old",
-        "Message timestamp too new": f"{TIMESTAMP_HEADER} is more than {minutes} minutes in the future",
-        "No matching signature found": f"{SIGNATURE_HEADER} does not match the body",
-        "Missing required headers": "missing webhook signature headers",
-        "Invalid Signature Headers": f"malformed {TIMESTAMP_HEADER} header",
-    }
-    return reasons.get(library_message, "webhook signature verification failed")
+    return key
 
 
 def _schema_reason(error: ValidationError) -> str:

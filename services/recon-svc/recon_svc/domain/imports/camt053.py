@@ -17,6 +17,9 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, time, tzinfo
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
+
 from recon_svc.domain.imports._common import (
     UTF8_BOM,
     AmountError,
@@ -45,7 +48,9 @@ from shipsettle_shared.storable_text import describe
 
 _NAMESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})\}Document")
 # No DTD may appear: entity definitions are how "billion laughs" and external-entity attacks
-# start, and no camt.053 document needs one (README "Encoding": plain UTF-8 XML).
+# start, and no camt.053 document needs one (README "Encoding": plain UTF-8 XML). The document is
+# parsed by defusedxml, which refuses any DTD, entity or external reference itself; this pattern
+# finds the line to name, and keeps a DTD from the stdlib pull parser that locates other faults.
 _FORBIDDEN = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _NOT_PROVIDED = "NOTPROVIDED"  # the EPC placeholder for an EndToEndId the payer did not give
@@ -82,33 +87,39 @@ def parse_camt053(
         raise ImportRefused(
             [ImportProblem(None, "?xml@encoding", f"encoding {declared.group(1)} is not supported; use UTF-8")]
         )
-    if failures:
-        _refuse_undecodable(body, failures)
     text = "\n".join(lines)
+    # before anything reads the text as XML (the locator of undecodable bytes included)
     forbidden = _FORBIDDEN.search(text)
     if forbidden:
         line = text.count("\n", 0, forbidden.start()) + 1
-        raise ImportRefused(
-            [
-                ImportProblem(
-                    None,
-                    f"!{forbidden.group(1).upper()}",
-                    f"line {line}: DTDs and entity declarations are not accepted",
-                )
-            ]
-        )
+        raise ImportRefused([_dtd_refused(forbidden.group(1).upper(), f"line {line}")])
+    if failures:
+        _refuse_undecodable(body, failures)
+    root = _parse_document(body, lines)
+    if not _NAMESPACE.fullmatch(root.tag):
+        raise ImportRefused([ImportProblem(None, "Document", f"not a camt.053 document (root element {root.tag})")])
+    _strip_namespaces(root)
+    return _Reader(local_timezone, verify_balances).read(root)
+
+
+def _dtd_refused(what: str, where: str) -> ImportProblem:
+    return ImportProblem(None, f"!{what}", f"{where}: DTDs and entity declarations are not accepted")
+
+
+def _parse_document(body: bytes, lines: list[str]) -> ET.Element:
+    """The document's root, parsed by defusedxml: a DTD, an entity (billion laughs) or an external
+    reference (XXE) is refused, never expanded or fetched; malformed XML is refused naming where."""
     try:
-        root = ET.fromstring(body)  # noqa: S314 - DTDs refused above, so no entity can expand
+        root: ET.Element = DefusedET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise ImportRefused([_dtd_refused("DOCTYPE", f"the document ({type(error).__name__})")]) from None
     except ET.ParseError as error:
         line, column = error.position
         entry, path = _open_at("\n".join([*lines[: line - 1], lines[line - 1][:column] if line <= len(lines) else ""]))
         raise ImportRefused(
             [ImportProblem(entry, path, f"malformed XML at line {line}, column {column + 1}: {error.msg}")]
         ) from None
-    if not _NAMESPACE.fullmatch(root.tag):
-        raise ImportRefused([ImportProblem(None, "Document", f"not a camt.053 document (root element {root.tag})")])
-    _strip_namespaces(root)
-    return _Reader(local_timezone, verify_balances).read(root)
+    return root
 
 
 def _open_at(prefix: str) -> tuple[int | None, str | None]:
