@@ -378,16 +378,27 @@ async def test_a_tracking_number_delivered_before_is_refused_when_a_shipment_hol
     assert confirmed.status_code == 200, confirmed.text
     second_order = await confirmed_order(client, platform)
     before = await table_counts(platform)
-    reused = await client.post(
-        f"{platform.url('logistics-svc')}/v1/shipments",
-        json={
-            "order_id": second_order["order_id"],
-            "carrier_code": "SF",
-            "tracking_number": first["tracking_number"],
-            "lines": [{"line_id": "L1", "quantity": 2}],
-        },
-        headers=bearer(platform.keys["merchant_a"]),
-    )
+
+    async def once_logistics_knows_the_order() -> httpx.Response | None:
+        # The confirmation reaches logistics through the bus: until then the order is unknown
+        # there (404) and nothing is written either way.
+        response = await client.post(
+            f"{platform.url('logistics-svc')}/v1/shipments",
+            json={
+                "order_id": second_order["order_id"],
+                "carrier_code": "SF",
+                "tracking_number": first["tracking_number"],
+                "lines": [{"line_id": "L1", "quantity": 2}],
+            },
+            headers=bearer(platform.keys["merchant_a"]),
+        )
+        unknown = response.status_code in (404, 409) and response.json()["type"].rsplit("/", 1)[1] in (
+            "not-found",
+            "shipping-info-not-confirmed",
+        )
+        return None if unknown else response
+
+    reused = await eventually(once_logistics_knows_the_order, timeout_s=30)
     assert reused.status_code == 409, reused.text
     assert reused.json()["type"].endswith("/tracking-number-in-use")
     assert await table_counts(platform) == before
