@@ -21,6 +21,13 @@ from collections.abc import Mapping
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
+# How long a server of ours (every service, the sandboxes) keeps an idle keep-alive connection:
+# longer than any client keeps one (httpx's and aiohttp's pools drop theirs after 5 s idle). At
+# uvicorn's default, 5 s on both sides, a client could send a request on a connection in the very
+# moment the server closed it, and get a transport error for a request that never arrived (a
+# test's polling GET failed that way now and then).
+SERVER_KEEP_ALIVE_S = 75
+
 
 def aiohttp_backed_client(
     *,

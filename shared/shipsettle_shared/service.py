@@ -40,6 +40,7 @@ from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotoni
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
+from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
 from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
@@ -371,16 +372,22 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     return app
 
 
+def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    """How every service's HTTP server runs (``serve``; tests that assemble a service in-process)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        timeout_keep_alive=SERVER_KEEP_ALIVE_S,
+    )
+
+
 def serve(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
     settings = settings or load_settings_or_exit(ServiceSettings, definition.name)
     configure_logging(settings.service_name, settings.log_level)
     upgrade_to_head(definition.migrations_dir, settings.database_url)
     app = create_app(definition, settings)
-    uvicorn.run(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    uvicorn.Server(server_config(app, settings.http_host, settings.http_port)).run()

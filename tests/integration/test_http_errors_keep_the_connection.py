@@ -1,7 +1,9 @@
-"""Issue 16: a 500 used to cut the client's keep-alive connection. Starlette's handler for
-``Exception`` answers and then re-raises for the server to log; uvicorn, seeing an exception
-after the response started, closed the connection. Here a real uvicorn serves an assembled
-service on loopback, and one raw connection carries a 500, a 422 and a 200 in turn."""
+"""Keep-alive connections a service must not cut. Issue 16: a 500 used to cut the client's
+connection (Starlette's handler for ``Exception`` answers and then re-raises for the server to
+log; uvicorn, seeing an exception after the response started, closed the connection). And a
+connection idle as long as a client's pool keeps one (5 s) was closed by the server at the same
+moment, so a client's request on it now and then failed without reaching the service. Here a real
+uvicorn, configured as ``serve`` configures it, serves an assembled service on loopback."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import pytest
 import uvicorn
 from fastapi import APIRouter
 
-from shipsettle_shared.service import ServiceDefinition, create_app
+from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
+from shipsettle_shared.service import ServiceDefinition, create_app, server_config
 from shipsettle_shared.settings import ServiceSettings
 
 router = APIRouter()
@@ -36,7 +39,8 @@ async def server_port() -> AsyncIterator[int]:
         name="keepalive-svc", title="t", description="d", migrations_dir=Path("."), routers=(router,)
     )
     # No lifespan: this service needs neither database nor broker for these routes.
-    config = uvicorn.Config(create_app(definition, settings), host="127.0.0.1", port=0, lifespan="off", log_config=None)
+    config = server_config(create_app(definition, settings), "127.0.0.1", 0)
+    config.lifespan = "off"
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(500):
@@ -75,5 +79,21 @@ async def test_a_500_a_422_and_a_200_travel_on_one_keep_alive_connection(server_
 
         status, body = await _exchange(reader, writer, "/echo/fine")
         assert (status, body) == (200, b'{"value":"fine"}')
+    finally:
+        writer.close()
+
+
+# httpx's and aiohttp's pools keep an idle connection 5 s; the server must keep it longer.
+CLIENT_KEEP_ALIVE_S = 5.0
+
+
+async def test_a_connection_idle_as_long_as_a_client_keeps_one_still_carries_a_request(server_port: int) -> None:
+    assert SERVER_KEEP_ALIVE_S > CLIENT_KEEP_ALIVE_S
+    reader, writer = await asyncio.open_connection("127.0.0.1", server_port)
+    try:
+        assert (await _exchange(reader, writer, "/echo/first"))[0] == 200
+        await asyncio.sleep(CLIENT_KEEP_ALIVE_S + 1)  # the idle time itself is what is tested
+        status, body = await _exchange(reader, writer, "/echo/later")
+        assert (status, body) == (200, b'{"value":"later"}')
     finally:
         writer.close()
