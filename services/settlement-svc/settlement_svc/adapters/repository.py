@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select, text, update
-from sqlalchemy import column as sql_column
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
@@ -31,6 +30,7 @@ from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import OrderProgress, ShipmentProgress
 from shipsettle_shared import contracts
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.outbox import add_to_outbox
 
 PRODUCER = "settlement-svc"
@@ -229,6 +229,43 @@ class SettlementRepository:
         )
         return inserted.first() is not None
 
+    async def add_orders_taking_parked(
+        self, orders: Sequence[tuple[SettlementOrder, datetime, str]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Insert (order, placed at, OrderPlaced event id) for orders not known yet and take (delete)
+        the events parked for them, in one statement: {each order inserted: its parked envelopes,
+        in the order they were parked}. An order known already is left as it is. The caller holds
+        the orders' locks, taken in an earlier statement (``lock_orders``)."""
+        rows = await self.session.execute(
+            _ADD_ORDERS_TAKING_PARKED,
+            {
+                "orders": json_rows(
+                    [
+                        {
+                            "order_id": order.order_id,
+                            "merchant_id": order.merchant_id,
+                            "currency": order.currency,
+                            "shipping_fee_minor": order.shipping_fee_minor,
+                            "shipping_booked": order.shipping_booked,
+                            "shipping_refunded_minor": order.shipping_refunded_minor,
+                            "commission_booked_minor": order.commission_booked_minor,
+                            "commission_reversed_minor": order.commission_reversed_minor,
+                            "lines": {line_id: line_to_json(line) for line_id, line in order.lines.items()},
+                            "placed_at": placed_at,
+                            "placed_event_id": event_id,
+                        }
+                        for order, placed_at, event_id in sorted(orders, key=lambda entry: entry[0].order_id)
+                    ]
+                )
+            },
+        )
+        taken: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            parked = taken.setdefault(row.order_id, [])
+            if row.envelope is not None:
+                parked.append(row.envelope)
+        return taken
+
     async def order(self, order_id: str, *, for_update: bool = False) -> SettlementOrder | None:
         statement = select(SettlementOrderRow).where(col(SettlementOrderRow.order_id) == order_id)
         if for_update:
@@ -313,22 +350,6 @@ class SettlementRepository:
                 for order_id, envelope, reason in parked
             ],
         )
-
-    async def take_parked(self, order_id: str) -> list[dict[str, Any]]:
-        rows = list(
-            (
-                await self.session.execute(
-                    select(ParkedEventRow)
-                    .where(col(ParkedEventRow.order_id) == order_id)
-                    .order_by(col(ParkedEventRow.id))
-                    .with_for_update()
-                )
-            ).scalars()
-        )
-        for row in rows:
-            await self.session.delete(row)
-        await self.session.flush()
-        return [row.envelope for row in rows]
 
     async def parked(self) -> list[ParkedEventRow]:
         return list((await self.session.execute(select(ParkedEventRow).order_by(col(ParkedEventRow.id)))).scalars())
@@ -424,35 +445,58 @@ class SettlementRepository:
         )
 
     async def release_facts(self, merchant_id: str) -> ReleaseFacts:
-        """What a release and the merchant's automatic application depend on, in one query: the
+        """``release_facts_of`` for one merchant."""
+        return (await self.release_facts_of([merchant_id]))[merchant_id]
+
+    async def release_facts_of(self, merchant_ids: Sequence[str]) -> dict[str, ReleaseFacts]:
+        """What releases and the merchants' automatic applications depend on, in one query: the
         policy versions, available and negative balances, the most recently verified account,
         whether it was paid to before, a risk flag, a webhook endpoint. The caller holds the
-        merchant's lock: only its own movements can take from available until it commits."""
-        row = (
-            await self.session.execute(
-                _RELEASE_FACTS,
-                {
-                    "merchant": merchant_id,
-                    "available": merchant_account(merchant_id, MerchantAccount.AVAILABLE),
-                    "negative": merchant_account(merchant_id, MerchantAccount.NEGATIVE_BALANCE),
-                },
-            )
-        ).one()
-        return ReleaseFacts(
-            policies=[
-                PolicyVersion(
-                    datetime.fromisoformat(version["effective_from"]),
-                    policy_from_json(merchant_id, version["version"], version["policy"]),
-                )
-                for version in row.policies
-            ],
-            available_minor=row.available_minor or 0,
-            negative_balance_minor=row.negative_balance_minor or 0,
-            bank_account_id=row.bank_account_id,
-            paid_to_account_before=bool(row.paid_before),
-            risk_flagged=row.risk_flagged,
-            has_webhook_endpoint=row.has_webhook_endpoint,
+        merchants' locks: only their own movements can take from available until it commits."""
+        merchants = sorted(set(merchant_ids))
+        rows = await self.session.execute(
+            _RELEASE_FACTS,
+            {
+                "merchants": merchants,
+                "available": [merchant_account(m, MerchantAccount.AVAILABLE) for m in merchants],
+                "negative": [merchant_account(m, MerchantAccount.NEGATIVE_BALANCE) for m in merchants],
+            },
         )
+        return {
+            row.merchant_id: ReleaseFacts(
+                policies=[
+                    PolicyVersion(
+                        datetime.fromisoformat(version["effective_from"]),
+                        policy_from_json(row.merchant_id, version["version"], version["policy"]),
+                    )
+                    for version in row.policies
+                ],
+                available_minor=row.available_minor or 0,
+                negative_balance_minor=row.negative_balance_minor or 0,
+                bank_account_id=row.bank_account_id,
+                paid_to_account_before=bool(row.paid_before),
+                risk_flagged=row.risk_flagged,
+                has_webhook_endpoint=row.has_webhook_endpoint,
+            )
+            for row in rows
+        }
+
+    async def try_lock_merchants(
+        self, merchant_ids: Sequence[str], *, orders: Sequence[str]
+    ) -> tuple[set[str], set[str]]:
+        """(the merchants whose ``lock_merchant`` lock this took without waiting, the ones of
+        ``orders`` with an open refund), in one statement. For a path that holds order locks
+        already: it never waits for a merchant's lock, so it cannot deadlock with a path that
+        takes an order's lock after a merchant's (the timers' batch of hold releases). The
+        caller holds the orders' locks, taken in an earlier statement, so the refunds read are
+        current."""
+        rows = (
+            await self.session.execute(
+                _TRY_LOCK_MERCHANTS, {"merchants": sorted(set(merchant_ids)), "orders": sorted(set(orders))}
+            )
+        ).all()
+        locked = {row.merchant_id for row in rows if row.locked}
+        return locked, set(rows[0].open_refund_orders or ()) if rows else set()
 
     async def holds_of_order(self, order_id: str) -> list[HoldRow]:
         rows = await self.session.execute(
@@ -655,6 +699,31 @@ _INSERT_POSTINGS = text(
 )
 
 
+_ADD_ORDERS_TAKING_PARKED = text(
+    """
+    with inserted as (
+        insert into settlement_orders (order_id, merchant_id, currency, shipping_fee_minor, shipping_booked,
+                                       shipping_refunded_minor, commission_booked_minor, commission_reversed_minor,
+                                       lines, placed_at, placed_event_id)
+        select o.order_id, o.merchant_id, o.currency, o.shipping_fee_minor, o.shipping_booked,
+               o.shipping_refunded_minor, o.commission_booked_minor, o.commission_reversed_minor,
+               o.lines, o.placed_at, o.placed_event_id
+        from jsonb_to_recordset(cast(:orders as jsonb)) as o(
+            order_id text, merchant_id text, currency text, shipping_fee_minor bigint, shipping_booked boolean,
+            shipping_refunded_minor bigint, commission_booked_minor bigint, commission_reversed_minor bigint,
+            lines jsonb, placed_at timestamptz, placed_event_id text)
+        order by o.order_id collate "C"
+        on conflict (order_id) do nothing
+        returning order_id
+    ), taken as (
+        delete from parked_events p using inserted i where p.order_id = i.order_id
+        returning p.id, p.order_id, p.envelope
+    )
+    select i.order_id, t.envelope
+    from inserted i left join taken t on t.order_id = i.order_id
+    order by i.order_id, t.id
+    """
+).columns(envelope=JSONB)
 _CLAIM_DUE_HOLD = text(
     """
     update holds h
@@ -675,24 +744,35 @@ _CLAIM_DUE_HOLD = text(
 _RELEASE_FACTS = text(
     """
     select
+        m.merchant_id,
         (select coalesce(json_agg(json_build_object('version', p.version, 'effective_from', p.effective_from,
                                                     'policy', p.policy) order by p.version desc), '[]')
-         from merchant_policies p where p.merchant_id = :merchant) as policies,
-        (select b.balance_minor from account_balances b where b.account_id = :available) as available_minor,
-        (select b.balance_minor from account_balances b where b.account_id = :negative) as negative_balance_minor,
+         from merchant_policies p where p.merchant_id = m.merchant_id) as policies,
+        (select b.balance_minor from account_balances b where b.account_id = m.available) as available_minor,
+        (select b.balance_minor from account_balances b where b.account_id = m.negative) as negative_balance_minor,
         account.bank_account_id,
         exists(select 1 from settlement_applications a
                where a.bank_account_id = account.bank_account_id and a.status = 'paid') as paid_before,
-        exists(select 1 from merchant_flags f where f.merchant_id = :merchant) as risk_flagged,
-        exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = :merchant) as has_webhook_endpoint
-    from (select 1) as one
+        exists(select 1 from merchant_flags f where f.merchant_id = m.merchant_id) as risk_flagged,
+        exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = m.merchant_id) as has_webhook_endpoint
+    from unnest(cast(:merchants as text[]), cast(:available as text[]), cast(:negative as text[]))
+        as m(merchant_id, available, negative)
     left join lateral (
         select bank_account_id from bank_accounts
-        where merchant_id = :merchant and status = 'verified'
+        where merchant_id = m.merchant_id and status = 'verified'
         order by verified_at desc limit 1
     ) account on true
     """
-).columns(sql_column("policies", JSONB))
+).columns(policies=JSONB)
+_TRY_LOCK_MERCHANTS = text(
+    """
+    select m.merchant_id, pg_try_advisory_xact_lock(hashtext('merchant:' || m.merchant_id)) as locked,
+           (select array_agg(distinct r.order_id) from settlement_refunds r
+            where r.order_id = any(cast(:orders as text[])) and r.status = 'open') as open_refund_orders
+    from (select merchant_id from unnest(cast(:merchants as text[])) as u(merchant_id)
+          order by merchant_id collate "C") as m
+    """
+)
 
 
 def posted_event(transaction: LedgerTransaction, *, now: datetime) -> contracts.LedgerTransactionPosted:
@@ -756,6 +836,7 @@ class NewHold:
     policy_version: int
     signed_off_at: datetime
     release_at: datetime
+    released_at: datetime | None = None  # released in the sign-off's own transaction (due at once)
 
 
 @dataclass(frozen=True)

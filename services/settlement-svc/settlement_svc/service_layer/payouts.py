@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -55,11 +56,13 @@ from shipsettle_shared import contracts
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
-from shipsettle_shared.timers import DueTimer, schedule_timer
+from shipsettle_shared.timers import DueTimer, rearm_timers, schedule_timer, schedule_timers
 
 PAYOUT_BATCH = "payout_batch"
 PAYOUT_SEND = "payout_send"
 PAYOUT_STATUS_CHECK = "payout_status_check"
+BATCH_KEY = "batch@"  # the interval's batch timers: batch@<epoch seconds>
+EARLY_BATCH_KEY = "approved:"  # a batch started by an approval: approved:<merchant id>
 STATUS_CHECK_AFTER = timedelta(minutes=10)
 
 
@@ -217,6 +220,8 @@ async def apply_for_settlement(
     session.add(application)
     await session.flush()
     await repository.post(apply_transaction(application), now=now)
+    if application.status == ApplicationStatus.APPROVED.value:
+        await start_payout_batch_now(session, [application.merchant_id], now=now)
     return application
 
 
@@ -272,6 +277,7 @@ async def decide(
     application.updated_at = now
     if approve:
         application.status = ApplicationStatus.APPROVED.value
+        await start_payout_batch_now(session, [application.merchant_id], now=now)
         return application
     application.status = ApplicationStatus.REJECTED.value
     await SettlementRepository(session).post(
@@ -292,46 +298,74 @@ async def decide(
 # --- payouts -------------------------------------------------------------------------------
 
 
-async def run_payout_batch(session: AsyncSession, *, now: datetime, interval: timedelta) -> str | None:
-    """Group every approved application into one batch, one payout each; schedule the next run."""
-    approved = list(
+async def run_payout_batch(
+    session: AsyncSession, *, now: datetime, interval: timedelta, reschedule: bool = True
+) -> str | None:
+    """Group every approved application into one batch, one payout each; schedule the next run
+    (``reschedule``: the interval's timer; a batch started early by ``start_payout_batch_now`` does
+    not start a second chain)."""
+    batch_id = f"PB-{now.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    # One statement: the approved applications no other batch holds, a payout each, and the
+    # applications marked paying with it (their rows locked, skipped by a concurrent batch).
+    payout_ids = list(
         (
             await session.execute(
-                select(ApplicationRow)
-                .where(
-                    col(ApplicationRow.status) == ApplicationStatus.APPROVED.value,
-                    col(ApplicationRow.payout_id).is_(None),
-                )
-                .order_by(col(ApplicationRow.created_at))
-                .with_for_update(skip_locked=True)
+                _START_PAYOUTS,
+                {
+                    "batch_id": batch_id,
+                    "now": now,
+                    "approved": ApplicationStatus.APPROVED.value,
+                    "paying": ApplicationStatus.PAYING.value,
+                },
             )
         ).scalars()
     )
-    await schedule_timer(session, PAYOUT_BATCH, f"batch@{int((now + interval).timestamp())}", now + interval)
-    if not approved:
+    if reschedule:
+        await schedule_timer(session, PAYOUT_BATCH, f"{BATCH_KEY}{int((now + interval).timestamp())}", now + interval)
+    if not payout_ids:
         return None
-    batch_id = f"PB-{now.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    for application in approved:
-        payout_id = f"PO-{uuid.uuid4().hex[:16]}"
-        session.add(
-            PayoutRow(
-                payout_id=payout_id,
-                batch_id=batch_id,
-                application_id=application.application_id,
-                merchant_id=application.merchant_id,
-                amount_minor=application.net_minor,  # the claw-back deduction stays with the platform
-                clawback_deducted_minor=application.clawback_deducted_minor,
-                currency=application.currency,
-                status="sending",
-                created_at=now,
-            )
-        )
-        application.payout_id = payout_id
-        application.status = ApplicationStatus.PAYING.value
-        application.updated_at = now
-        await schedule_timer(session, PAYOUT_SEND, payout_id, now)
-    await session.flush()
+    await schedule_timers(session, PAYOUT_SEND, [(payout_id, now, None) for payout_id in payout_ids])
     return batch_id
+
+
+_START_PAYOUTS = text(
+    """
+    with approved as (
+        select application_id, merchant_id, amount_minor, clawback_deducted_minor, currency, created_at
+        from settlement_applications
+        where status = :approved and payout_id is null
+        order by created_at
+        for update skip locked
+    ), started as (
+        insert into payouts (payout_id, batch_id, application_id, merchant_id, amount_minor,
+                             clawback_deducted_minor, currency, status, created_at)
+        -- the claw-back deduction stays with the platform: the bank pays the net
+        select 'PO-' || substr(replace(cast(gen_random_uuid() as text), '-', ''), 1, 16), :batch_id,
+               a.application_id, a.merchant_id, a.amount_minor - a.clawback_deducted_minor,
+               a.clawback_deducted_minor, a.currency, 'sending', cast(:now as timestamptz)
+        from approved a
+        order by a.created_at
+        returning payout_id, application_id
+    ), paying as (
+        update settlement_applications s
+        set payout_id = started.payout_id, status = :paying, updated_at = cast(:now as timestamptz)
+        from started where s.application_id = started.application_id
+        returning s.application_id
+    )
+    select started.payout_id from started join paying on paying.application_id = started.application_id
+    order by started.payout_id
+    """
+)
+
+
+async def start_payout_batch_now(session: AsyncSession, merchant_ids: Sequence[str], *, now: datetime) -> None:
+    """An application was approved: a payout batch is due now rather than at the next interval
+    (issue 17: approval to paid in seconds). One debounced timer per merchant, armed again each
+    time (``rearm_timers``): its row is only contended by the merchant's own approvals, never by
+    every merchant's."""
+    await rearm_timers(
+        session, PAYOUT_BATCH, [(f"{EARLY_BATCH_KEY}{merchant}", now, None) for merchant in merchant_ids]
+    )
 
 
 async def _locked_payout(
