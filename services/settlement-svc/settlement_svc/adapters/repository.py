@@ -89,13 +89,6 @@ class SettlementRepository:
             )
         return set(ids)
 
-    async def posted_keys(self, keys: Sequence[str]) -> set[str]:
-        """Which of ``keys`` are on the ledger already."""
-        rows = await self.session.execute(
-            select(col(LedgerTransactionRow.tx_key)).where(col(LedgerTransactionRow.tx_key).in_(list(keys)))
-        )
-        return set(rows.scalars())
-
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         accounts = {merchant_account(merchant_id, kind): kind.value for kind in MerchantAccount}
         rows = await self.session.execute(
@@ -273,17 +266,26 @@ class SettlementRepository:
         row = (await self.session.execute(statement)).scalar_one_or_none()
         return None if row is None else order_from_row(row)
 
-    async def orders_for_update(self, order_ids: Sequence[str]) -> dict[str, SettlementOrder]:
-        """The known ones of ``order_ids``, locked in order id order, in one query (rows, not ORM
-        objects: a batch of hundreds pays no ORM bookkeeping). Write them back with ``save_orders``."""
+    async def orders_for_sign_off(
+        self, order_ids: Sequence[str], sign_off_keys: Sequence[str]
+    ) -> tuple[dict[str, SettlementOrder], dict[str, list[PolicyVersion]], set[str]]:
+        """What a batch of sign-offs reads, in one query: the known ones of ``order_ids``, locked
+        in order id order (rows, not ORM objects: a batch of hundreds pays no ORM bookkeeping;
+        write them back with ``save_orders``), their merchants' policy versions (newest first)
+        and which of ``sign_off_keys`` are on the ledger already."""
         await self.session.flush()  # an ORM change made earlier in this transaction is read, not lost
         rows = await self.session.execute(
-            select(_ORDERS)
-            .where(_ORDERS.c.order_id.in_(sorted(set(order_ids))))
-            .order_by(_ORDERS.c.order_id.collate("C"))
-            .with_for_update()
+            _ORDERS_FOR_SIGN_OFF, {"orders": sorted(set(order_ids)), "keys": sorted(set(sign_off_keys))}
         )
-        return {row.order_id: order_from_row(row) for row in rows}
+        orders: dict[str, SettlementOrder] = {}
+        policies: dict[str, list[PolicyVersion]] = {}
+        posted: set[str] = set()
+        for row in rows:
+            orders[row.order_id] = order_from_row(row)
+            if row.merchant_id not in policies:
+                policies[row.merchant_id] = _policy_versions(row.merchant_id, row.policies)
+            posted.update(row.posted)
+        return orders, policies, posted
 
     async def save_order(self, order: SettlementOrder) -> None:
         await self.save_orders([order])
@@ -464,13 +466,7 @@ class SettlementRepository:
         )
         return {
             row.merchant_id: ReleaseFacts(
-                policies=[
-                    PolicyVersion(
-                        datetime.fromisoformat(version["effective_from"]),
-                        policy_from_json(row.merchant_id, version["version"], version["policy"]),
-                    )
-                    for version in row.policies
-                ],
+                policies=_policy_versions(row.merchant_id, row.policies),
                 available_minor=row.available_minor or 0,
                 negative_balance_minor=row.negative_balance_minor or 0,
                 bank_account_id=row.bank_account_id,
@@ -724,6 +720,20 @@ _ADD_ORDERS_TAKING_PARKED = text(
     order by i.order_id, t.id
     """
 ).columns(envelope=JSONB)
+_ORDERS_FOR_SIGN_OFF = text(
+    """
+    select o.*,
+           array(select t.tx_key from ledger_transactions t
+                 where t.tx_key = any(cast(:keys as text[])) and t.order_id = o.order_id) as posted,
+           (select coalesce(json_agg(json_build_object('version', p.version, 'effective_from', p.effective_from,
+                                                       'policy', p.policy) order by p.version desc), '[]')
+            from merchant_policies p where p.merchant_id = o.merchant_id) as policies
+    from settlement_orders o
+    where o.order_id = any(cast(:orders as text[]))
+    order by o.order_id collate "C"
+    for update of o
+    """
+).columns(lines=JSONB, policies=JSONB)
 _CLAIM_DUE_HOLD = text(
     """
     update holds h
@@ -884,6 +894,17 @@ class ReleaseFacts:
 class PolicyVersion:
     effective_from: datetime
     policy: MerchantPolicy
+
+
+def _policy_versions(merchant_id: str, versions: Sequence[Mapping[str, Any]]) -> list[PolicyVersion]:
+    """A merchant's policy versions from their JSON form in a query (newest first, as built there)."""
+    return [
+        PolicyVersion(
+            datetime.fromisoformat(version["effective_from"]),
+            policy_from_json(merchant_id, version["version"], version["policy"]),
+        )
+        for version in versions
+    ]
 
 
 def policy_in_force(versions: Sequence[PolicyVersion], merchant_id: str, at: datetime) -> MerchantPolicy:

@@ -162,9 +162,9 @@ async def on_signed_off_batch(
     locked_progress = await progress.lock_progress_of(session, events, now=now) if with_progress else None
     order_ids = sorted({event.order_id for event in events})
     await repository.lock_orders(order_ids)
-    orders = await repository.orders_for_update(order_ids)
-    policies = await repository.policy_versions([order.merchant_id for order in orders.values()])
-    posted = await repository.posted_keys([_sign_off_key(event) for _, event in sign_offs if event.order_id in orders])
+    orders, policies, posted = await repository.orders_for_sign_off(
+        order_ids, [_sign_off_key(event) for _, event in sign_offs]
+    )
 
     parked: list[tuple[str, dict[str, Any], str]] = []
     changed: dict[str, SettlementOrder] = {}
