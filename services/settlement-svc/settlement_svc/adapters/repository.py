@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, text, update
+from sqlalchemy import Row, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
@@ -291,31 +291,28 @@ class SettlementRepository:
         await self.save_orders([order])
 
     async def save_orders(self, orders: Sequence[SettlementOrder]) -> None:
-        """Write the orders' figures back, in one executemany round trip."""
+        """Write the orders' figures back, in one statement whatever their number (an executemany
+        is a statement per row to PostgreSQL). The caller holds the orders' row locks."""
         if not orders:
             return
         await self.session.flush()
         await self.session.execute(
-            update(_ORDERS)
-            .where(_ORDERS.c.order_id == bindparam("key"))
-            .values(
-                lines=bindparam("lines"),
-                shipping_booked=bindparam("shipping_booked"),
-                shipping_refunded_minor=bindparam("shipping_refunded_minor"),
-                commission_booked_minor=bindparam("commission_booked_minor"),
-                commission_reversed_minor=bindparam("commission_reversed_minor"),
-            ),
-            [
-                {
-                    "key": order.order_id,
-                    "lines": {line_id: line_to_json(line) for line_id, line in order.lines.items()},
-                    "shipping_booked": order.shipping_booked,
-                    "shipping_refunded_minor": order.shipping_refunded_minor,
-                    "commission_booked_minor": order.commission_booked_minor,
-                    "commission_reversed_minor": order.commission_reversed_minor,
-                }
-                for order in orders
-            ],
+            _SAVE_ORDERS,
+            {
+                "rows": json_rows(
+                    [
+                        {
+                            "order_id": order.order_id,
+                            "lines": {line_id: line_to_json(line) for line_id, line in order.lines.items()},
+                            "shipping_booked": order.shipping_booked,
+                            "shipping_refunded_minor": order.shipping_refunded_minor,
+                            "commission_booked_minor": order.commission_booked_minor,
+                            "commission_reversed_minor": order.commission_reversed_minor,
+                        }
+                        for order in orders
+                    ]
+                )
+            },
         )
         self._expire_loaded(SettlementOrderRow, [order.order_id for order in orders])
 
@@ -412,11 +409,11 @@ class SettlementRepository:
         await self.session.flush()
 
     async def add_holds(self, holds: Sequence[NewHold]) -> None:
-        """New holds in one executemany round trip (plain values, not ORM objects: building
-        hundreds of those costs more than the statement)."""
+        """New holds in one statement whatever their number (plain values, not ORM objects:
+        building hundreds of those costs more than the statement)."""
         if not holds:
             return
-        await self.session.execute(insert(HoldRow.__table__), [dict(vars(hold)) for hold in holds])
+        await self.session.execute(_ADD_HOLDS, {"rows": json_rows([dict(vars(hold)) for hold in holds])})
 
     async def hold(self, hold_id: str, *, for_update: bool = False) -> HoldRow | None:
         statement = select(HoldRow).where(col(HoldRow.hold_id) == hold_id)
@@ -591,31 +588,26 @@ class SettlementRepository:
     async def save_progress(
         self, progress: Sequence[tuple[OrderProgress, dict[str, Any], dict[str, Any]]], *, now: datetime
     ) -> None:
-        """Write (progress, bookings, figures) back to the orders' rows, in one executemany round trip."""
+        """Write (progress, bookings, figures) back to the orders' rows, in one statement whatever
+        their number. The caller holds the rows' locks (``progress_for_update``)."""
         if not progress:
             return
         await self.session.execute(
-            update(_PROGRESS)
-            .where(_PROGRESS.c.order_id == bindparam("key"))
-            .values(
-                placed_at=bindparam("placed_at"),
-                confirmed_at=bindparam("confirmed_at"),
-                cancelled_at=bindparam("cancelled_at"),
-                shipments=bindparam("shipments"),
-                figures=bindparam("figures"),
-                bookings=bindparam("bookings"),
-                updated_at=bindparam("updated_at"),
-            ),
-            [
-                {
-                    "key": order.order_id,
-                    **progress_columns(order),
-                    "figures": figures,
-                    "bookings": bookings,
-                    "updated_at": now,
-                }
-                for order, bookings, figures in progress
-            ],
+            _SAVE_PROGRESS,
+            {
+                "rows": json_rows(
+                    [
+                        {
+                            "order_id": order.order_id,
+                            **progress_columns(order),
+                            "figures": figures,
+                            "bookings": bookings,
+                            "updated_at": now,
+                        }
+                        for order, bookings, figures in progress
+                    ]
+                )
+            },
         )
         self._expire_loaded(OrderProgressRow, [order.order_id for order, _, _ in progress])
 
@@ -734,6 +726,40 @@ _ORDERS_FOR_SIGN_OFF = text(
     for update of o
     """
 ).columns(lines=JSONB, policies=JSONB)
+_SAVE_ORDERS = text(
+    """
+    update settlement_orders o
+    set lines = r.lines, shipping_booked = r.shipping_booked, shipping_refunded_minor = r.shipping_refunded_minor,
+        commission_booked_minor = r.commission_booked_minor, commission_reversed_minor = r.commission_reversed_minor
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        order_id text, lines jsonb, shipping_booked boolean, shipping_refunded_minor bigint,
+        commission_booked_minor bigint, commission_reversed_minor bigint)
+    where o.order_id = r.order_id
+    """
+)
+_SAVE_PROGRESS = text(
+    """
+    update order_progress p
+    set placed_at = r.placed_at, confirmed_at = r.confirmed_at, cancelled_at = r.cancelled_at,
+        shipments = r.shipments, figures = r.figures, bookings = r.bookings, updated_at = r.updated_at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        order_id text, placed_at timestamptz, confirmed_at timestamptz, cancelled_at timestamptz,
+        shipments jsonb, figures jsonb, bookings jsonb, updated_at timestamptz)
+    where p.order_id = r.order_id
+    """
+)
+_ADD_HOLDS = text(
+    """
+    insert into holds (hold_id, merchant_id, order_id, shipment_id, amount_minor, policy_version, signed_off_at,
+                       release_at, released_at)
+    select h.hold_id, h.merchant_id, h.order_id, h.shipment_id, h.amount_minor, h.policy_version, h.signed_off_at,
+           h.release_at, h.released_at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as h(
+        hold_id text, merchant_id text, order_id text, shipment_id text, amount_minor bigint, policy_version integer,
+        signed_off_at timestamptz, release_at timestamptz, released_at timestamptz)
+    order by h.hold_id
+    """
+)
 _CLAIM_DUE_HOLD = text(
     """
     update holds h
