@@ -53,17 +53,20 @@ class SettlementRepository:
         return True
 
     async def insert_transactions(self, transactions: Sequence[LedgerTransaction], *, now: datetime) -> set[str]:
-        """Append balanced transactions with their postings in two statements, whatever their
-        number; returns the keys inserted (a key posted before is skipped: idempotent). The
-        caller adds their LedgerTransactionPosted events (``posted_event``) to the outbox.
+        """Append balanced transactions with their postings in one statement, whatever their
+        number; returns the keys inserted (a key posted before is skipped, its postings too:
+        idempotent). The caller adds their LedgerTransactionPosted events (``posted_event``) to
+        the outbox.
 
-        The postings go in last and in one statement: the balance trigger then updates each
-        merchant account's row once, and the transaction holds those hot rows for the least time."""
+        The postings go in last (the caller's last write): the balance trigger then updates each
+        merchant account's row once, at the end of this statement, and the transaction holds
+        those hot rows for the least time."""
         if not transactions:
             return set()
         if len({tx.key for tx in transactions}) != len(transactions):
             # The insert would keep one of them and the postings of both would follow it.
             raise ValueError("one transaction per key in a call")
+        postings = [(tx.key, p) for tx in transactions for p in tx.postings]
         inserted = await self.session.execute(
             _INSERT_TRANSACTIONS,
             {
@@ -74,20 +77,12 @@ class SettlementRepository:
                 "descriptions": [tx.description for tx in transactions],
                 "causes": [tx.caused_by_event_id for tx in transactions],
                 "now": now,
+                "posting_keys": [key for key, _ in postings],
+                "accounts": [p.account_id for _, p in postings],
+                "amounts": [p.amount_minor for _, p in postings],
             },
         )
-        ids = {str(row.tx_key): int(row.id) for row in inserted}
-        postings = [(ids[tx.key], p) for tx in transactions if tx.key in ids for p in tx.postings]
-        if postings:
-            await self.session.execute(
-                _INSERT_POSTINGS,
-                {
-                    "tx_ids": [tx_id for tx_id, _ in postings],
-                    "accounts": [p.account_id for _, p in postings],
-                    "amounts": [p.amount_minor for _, p in postings],
-                },
-            )
-        return set(ids)
+        return set(inserted.scalars())
 
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         accounts = {merchant_account(merchant_id, kind): kind.value for kind in MerchantAccount}
@@ -665,24 +660,28 @@ _TRANSACTIONS = LedgerTransactionRow.__table__
 _POSTINGS = LedgerPostingRow.__table__
 _INSERT_TRANSACTIONS = text(
     """
-    insert into ledger_transactions (tx_key, kind, merchant_id, order_id, description, caused_by_event_id, created_at)
-    select tx.tx_key, tx.kind, tx.merchant_id, tx.order_id, tx.description, tx.caused_by_event_id,
-           cast(:now as timestamptz)
-    from unnest(cast(:keys as text[]), cast(:kinds as text[]), cast(:merchants as text[]), cast(:orders as text[]),
-                cast(:descriptions as text[]), cast(:causes as text[])) with ordinality
-        as tx(tx_key, kind, merchant_id, order_id, description, caused_by_event_id, position)
-    order by tx.position
-    on conflict (tx_key) do nothing
-    returning id, tx_key
-    """
-)
-_INSERT_POSTINGS = text(
-    """
-    insert into ledger_postings (tx_id, account_id, amount_minor)
-    select p.tx_id, p.account_id, p.amount_minor
-    from unnest(cast(:tx_ids as bigint[]), cast(:accounts as text[]), cast(:amounts as bigint[])) with ordinality
-        as p(tx_id, account_id, amount_minor, position)
-    order by p.position
+    with tx as (
+        insert into ledger_transactions (tx_key, kind, merchant_id, order_id, description, caused_by_event_id,
+                                         created_at)
+        select tx.tx_key, tx.kind, tx.merchant_id, tx.order_id, tx.description, tx.caused_by_event_id,
+               cast(:now as timestamptz)
+        from unnest(cast(:keys as text[]), cast(:kinds as text[]), cast(:merchants as text[]),
+                    cast(:orders as text[]), cast(:descriptions as text[]), cast(:causes as text[])) with ordinality
+            as tx(tx_key, kind, merchant_id, order_id, description, caused_by_event_id, position)
+        order by tx.position
+        on conflict (tx_key) do nothing
+        returning id, tx_key
+    ), postings as (
+        -- only the postings of transactions inserted now; the statement's end fires the balance
+        -- trigger (every transaction sums to zero, merchant balances) once for all of them
+        insert into ledger_postings (tx_id, account_id, amount_minor)
+        select tx.id, p.account_id, p.amount_minor
+        from unnest(cast(:posting_keys as text[]), cast(:accounts as text[]), cast(:amounts as bigint[]))
+            with ordinality as p(tx_key, account_id, amount_minor, position)
+        join tx on tx.tx_key = p.tx_key
+        order by p.position
+    )
+    select tx_key from tx
     """
 )
 
