@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.repository import (
@@ -29,6 +29,7 @@ from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, mer
 from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
 from settlement_svc.service_layer import notifications, payouts
 from shipsettle_shared import contracts
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
 from shipsettle_shared.timers import LOCK_KEY, DueTimer, TimerSpec, schedule_timers
 
@@ -265,11 +266,15 @@ async def write_releases(
     await schedule_timers(session, RESERVE_RELEASE, releases.reserve_timers)
     if releases.applications:
         await session.execute(
-            insert(ApplicationRow.__table__),
-            [
-                {column.name: getattr(application, column.name) for column in ApplicationRow.__table__.columns}
-                for application in releases.applications
-            ],
+            _ADD_APPLICATIONS,
+            {
+                "rows": json_rows(
+                    [
+                        {column: getattr(application, column) for column in _APPLICATION_COLUMNS}
+                        for application in releases.applications
+                    ]
+                )
+            },
         )
     if releases.approved_for:
         await payouts.start_payout_batch_now(session, releases.approved_for, now=now)
@@ -282,6 +287,41 @@ async def write_releases(
     if len(inserted) != len(releases.transactions):
         # Each hold was claimed under its order's lock: its release cannot be on the ledger yet.
         raise RuntimeError(f"holds released twice: {sorted({tx.key for tx in releases.transactions} - inserted)}")
+
+
+# The automatic applications of a run of releases, in one statement whatever their number.
+_APPLICATION_COLUMNS = (
+    "application_id",
+    "merchant_id",
+    "bank_account_id",
+    "amount_minor",
+    "clawback_deducted_minor",
+    "currency",
+    "order_ids",
+    "voucher_ids",
+    "status",
+    "review_reasons",
+    "decided_by",
+    "decision_reason",
+    "payout_id",
+    "created_at",
+    "updated_at",
+)
+_ADD_APPLICATIONS = text(
+    """
+    insert into settlement_applications (application_id, merchant_id, bank_account_id, amount_minor,
+        clawback_deducted_minor, currency, order_ids, voucher_ids, status, review_reasons, decided_by,
+        decision_reason, payout_id, created_at, updated_at)
+    select a.application_id, a.merchant_id, a.bank_account_id, a.amount_minor, a.clawback_deducted_minor,
+           a.currency, a.order_ids, a.voucher_ids, a.status, a.review_reasons, a.decided_by, a.decision_reason,
+           a.payout_id, a.created_at, a.updated_at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as a(
+        application_id text, merchant_id text, bank_account_id text, amount_minor bigint,
+        clawback_deducted_minor bigint, currency text, order_ids jsonb, voucher_ids jsonb, status text,
+        review_reasons jsonb, decided_by text, decision_reason text, payout_id text, created_at timestamptz,
+        updated_at timestamptz)
+    """
+)
 
 
 def _auto_application(
