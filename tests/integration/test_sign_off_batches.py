@@ -655,7 +655,7 @@ async def test_a_hold_due_at_once_is_released_in_its_sign_offs_transaction(settl
     )
     assert (released.released_at, released.frozen_at) == (NOW, None)
     # the approved application starts a payout batch now, not at the next interval
-    assert (batch.timer_key, batch.due_at, batch.fired_at) == ("approved:m-7", NOW, None)
+    assert (batch.timer_key, batch.due_at, batch.fired_at) == (f"approved:{application.application_id}", NOW, None)
     # the sign-off's events, then the release's, in the order the timer's path writes them
     assert outbox[-5:] == [
         "LedgerTransactionPosted",
@@ -706,7 +706,7 @@ async def test_a_batch_started_by_an_approval_pays_it_and_starts_no_second_inter
         ).all()
     assert (payout.amount_minor, payout.status) == (7657, "sending")
     assert sorted(timers) == [
-        ("payout_batch", "approved:m-7", NOW, NOW),  # fired; armed again by the next approval
+        ("payout_batch", f"approved:{payout.application_id}", NOW, NOW),  # fired, and no batch@ timer
         ("payout_send", payout.payout_id, NOW, None),
     ]
 

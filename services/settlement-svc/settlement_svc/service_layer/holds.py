@@ -168,10 +168,9 @@ class Releases:
     notifications: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # merchant, data
 
     @property
-    def approved_for(self) -> list[str]:
-        """Merchants with an application approved at once: their payouts need not wait for the
-        batch interval."""
-        return sorted({app.merchant_id for app in self.applications if app.status == ApplicationStatus.APPROVED.value})
+    def approved(self) -> list[str]:
+        """The applications approved at once: their payouts need not wait for the batch interval."""
+        return [app.application_id for app in self.applications if app.status == ApplicationStatus.APPROVED.value]
 
 
 def plan_release(
@@ -276,8 +275,8 @@ async def write_releases(
                 )
             },
         )
-    if releases.approved_for:
-        await payouts.start_payout_batch_now(session, releases.approved_for, now=now)
+    if releases.approved:
+        await payouts.start_payout_batch_now(session, releases.approved, now=now)
     for merchant, data in releases.notifications:
         await notifications.notify(session, merchant, "settlement.available", data, now=now, endpoint_known=True)
     if transactions_follow:

@@ -56,13 +56,13 @@ from shipsettle_shared import contracts
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
-from shipsettle_shared.timers import DueTimer, rearm_timers, schedule_timer, schedule_timers
+from shipsettle_shared.timers import DueTimer, schedule_timer, schedule_timers
 
 PAYOUT_BATCH = "payout_batch"
 PAYOUT_SEND = "payout_send"
 PAYOUT_STATUS_CHECK = "payout_status_check"
 BATCH_KEY = "batch@"  # the interval's batch timers: batch@<epoch seconds>
-EARLY_BATCH_KEY = "approved:"  # a batch started by an approval: approved:<merchant id>
+EARLY_BATCH_KEY = "approved:"  # a batch started by an approval: approved:<application id>
 STATUS_CHECK_AFTER = timedelta(minutes=10)
 
 
@@ -221,7 +221,7 @@ async def apply_for_settlement(
     await session.flush()
     await repository.post(apply_transaction(application), now=now)
     if application.status == ApplicationStatus.APPROVED.value:
-        await start_payout_batch_now(session, [application.merchant_id], now=now)
+        await start_payout_batch_now(session, [application.application_id], now=now)
     return application
 
 
@@ -277,7 +277,7 @@ async def decide(
     application.updated_at = now
     if approve:
         application.status = ApplicationStatus.APPROVED.value
-        await start_payout_batch_now(session, [application.merchant_id], now=now)
+        await start_payout_batch_now(session, [application.application_id], now=now)
         return application
     application.status = ApplicationStatus.REJECTED.value
     await SettlementRepository(session).post(
@@ -358,14 +358,14 @@ _START_PAYOUTS = text(
 )
 
 
-async def start_payout_batch_now(session: AsyncSession, merchant_ids: Sequence[str], *, now: datetime) -> None:
-    """An application was approved: a payout batch is due now rather than at the next interval
-    (issue 17: approval to paid in seconds). One debounced timer per merchant, armed again each
-    time (``rearm_timers``): its row is only contended by the merchant's own approvals, never by
-    every merchant's."""
-    await rearm_timers(
-        session, PAYOUT_BATCH, [(f"{EARLY_BATCH_KEY}{merchant}", now, None) for merchant in merchant_ids]
-    )
+async def start_payout_batch_now(session: AsyncSession, application_ids: Sequence[str], *, now: datetime) -> None:
+    """Applications were approved: a payout batch is due now rather than at the next interval
+    (issue 17: approval to paid in seconds). A timer of its own per application, never one row
+    shared by every approval: inserting it never waits for a scheduler that is firing another
+    (a debounced row per merchant would, and a scheduler's batch can hold it while it waits for
+    the merchant's lock that this transaction holds). The first of several due takes them all;
+    the others find nothing to do."""
+    await schedule_timers(session, PAYOUT_BATCH, [(f"{EARLY_BATCH_KEY}{key}", now, None) for key in application_ids])
 
 
 @dataclass
