@@ -711,6 +711,34 @@ async def test_a_batch_started_by_an_approval_pays_it_and_starts_no_second_inter
     ]
 
 
+async def test_an_application_ops_approve_starts_a_payout_batch_now(settlement_db: Settlement) -> None:
+    await _seed_auto_applying_merchant(settlement_db)
+    async with unit_of_work(settlement_db.sessions) as session:
+        account = await session.scalar(text("select bank_account_id from bank_accounts where merchant_id = 'm-7'"))
+        session.add(
+            ApplicationRow(
+                application_id="SA-m7-review",
+                merchant_id="m-7",
+                bank_account_id=account,
+                amount_minor=1000,
+                currency="CNY",
+                order_ids=[],
+                voucher_ids=[],
+                status="in_review",
+                review_reasons=["risk_flagged"],
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    async with unit_of_work(settlement_db.sessions) as session:
+        await payouts.decide(session, "SA-m7-review", approve=True, reason="checked", by="ops", now=NOW)
+    async with settlement_db.sessions() as session:
+        batches = (
+            await session.execute(text("select timer_key, due_at from timers where timer_kind = 'payout_batch'"))
+        ).all()
+    assert batches == [("approved:SA-m7-review", NOW)]
+
+
 # --- order progress (the ETA's read model) from runs of one event type ----------------------------
 
 
