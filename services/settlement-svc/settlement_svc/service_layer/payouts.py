@@ -62,7 +62,7 @@ PAYOUT_BATCH = "payout_batch"
 PAYOUT_SEND = "payout_send"
 PAYOUT_STATUS_CHECK = "payout_status_check"
 BATCH_KEY = "batch@"  # the interval's batch timers: batch@<epoch seconds>
-EARLY_BATCH_KEY = "approved:"  # a batch started by an approval: approved:<application id>
+EARLY_BATCH_KEY = "approved:"  # a batch started by approvals: approved:<the first application id>
 STATUS_CHECK_AFTER = timedelta(minutes=10)
 
 
@@ -359,13 +359,14 @@ _START_PAYOUTS = text(
 
 
 async def start_payout_batch_now(session: AsyncSession, application_ids: Sequence[str], *, now: datetime) -> None:
-    """Applications were approved: a payout batch is due now rather than at the next interval
-    (issue 17: approval to paid in seconds). A timer of its own per application, never one row
-    shared by every approval: inserting it never waits for a scheduler that is firing another
-    (a debounced row per merchant would, and a scheduler's batch can hold it while it waits for
-    the merchant's lock that this transaction holds). The first of several due takes them all;
-    the others find nothing to do."""
-    await schedule_timers(session, PAYOUT_BATCH, [(f"{EARLY_BATCH_KEY}{key}", now, None) for key in application_ids])
+    """Applications were approved (in this transaction): a payout batch is due now rather than at
+    the next interval (issue 17: approval to paid in seconds). One timer for them, of their own
+    (keyed by the first of them), never one row shared by every approval: inserting it never
+    waits for a scheduler that is firing another (a debounced row per merchant would, and a
+    scheduler's batch can hold it while it waits for the merchant's lock this transaction holds).
+    The first of several due takes every approved application; the others find nothing to do."""
+    if application_ids:
+        await schedule_timer(session, PAYOUT_BATCH, f"{EARLY_BATCH_KEY}{min(application_ids)}", now)
 
 
 @dataclass
