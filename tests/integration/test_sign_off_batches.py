@@ -13,6 +13,7 @@ m-2 (platform default policy: 5%, 7 days) have one apparel unit paid 99.00 subsi
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -294,7 +295,8 @@ class Settlement:
 
 @asynccontextmanager
 async def fresh_settlement(suffix: str) -> AsyncIterator[Settlement]:
-    url = await fresh_service_database("settlement-svc", suffix)
+    # the e2e suffix keeps two checkouts' runs of this file on one machine apart
+    url = await fresh_service_database("settlement-svc", suffix + os.environ.get("SHIPSETTLE_E2E_DB_SUFFIX", ""))
     async with engine_for(url) as engine:
         await _seed_policies(async_sessionmaker(engine, expire_on_commit=False))
         yield Settlement(engine)
@@ -403,6 +405,21 @@ async def test_a_batch_of_sign_offs_books_to_the_fen_what_one_at_a_time_books(se
     assert actual == expected
 
 
+async def test_a_run_of_orders_placed_applies_each_orders_parked_sign_off(settlement_db: Settlement) -> None:
+    await settlement_db.poll(SH_2, SH_4)  # neither order is known yet: both parked
+    assert [order_id for order_id, *_ in (await settlement_db.snapshot())["parked"]] == ["PO-2", "PO-4"]
+    # one poll, one run of OrderPlaced (PO-2 twice: the inbox drops the repeat)
+    await settlement_db.poll(PLACED[1], PLACED_LATE, PLACED[1])
+    snapshot = await settlement_db.snapshot()
+    assert snapshot["parked"] == []
+    booked = {key: tx["postings"] for key, tx in snapshot["transactions"].items() if tx["kind"] == "sign_off"}
+    assert booked == {key: EXPECTED_SIGN_OFFS[key] for key in ("sign_off:SH-2", "sign_off:SH-4")}
+    assert snapshot["balances"] == {"merchant:m-2:pending": 10730 + 10730}
+    # redelivered: the orders are known, nothing is taken or booked again
+    await settlement_db.poll(placed("PO-2", "m-2", SMALL_LINES, 800), placed("PO-4", "m-2", SMALL_LINES, 800))
+    assert await settlement_db.snapshot() == snapshot
+
+
 async def test_the_same_sign_off_twice_in_one_handler_call_is_booked_once(settlement_db: Settlement) -> None:
     await settlement_db.poll(PLACED[1])
     # straight to the handler, without the consumer's inbox: the same event twice, and the same
@@ -460,7 +477,10 @@ async def test_the_balance_trigger_adds_a_statement_of_postings_once_per_account
 # PO-2's order: its sign-off books 9900 + 800 + 500 - 470 = 10730 to pending.
 
 
-async def _seed_auto_applying_merchant(settlement_db: Settlement) -> None:
+async def _seed_auto_applying_merchant(settlement_db: Settlement, *, merchant_lock_taken: bool = True) -> None:
+    """m-7 as above, and PO-7 placed and signed off. ``merchant_lock_taken``: another transaction
+    holds m-7's lock during the sign-off (an application or a payout of m-7 under way), so the
+    sign-off leaves its hold, due at once, to the hold's timer (the fallback path)."""
     async with unit_of_work(settlement_db.sessions) as session:
         repository = SettlementRepository(session)
         await repository.add_policy(
@@ -506,7 +526,12 @@ async def _seed_auto_applying_merchant(settlement_db: Settlement) -> None:
             )
         )
     await settlement_db.poll(placed("PO-7", "m-7", SMALL_LINES, 800))
-    await settlement_db.poll(signed_off("PO-7", "m-7", "SH-7", {"L1": 1}))
+    if not merchant_lock_taken:
+        await settlement_db.poll(signed_off("PO-7", "m-7", "SH-7", {"L1": 1}))
+        return
+    async with settlement_db.sessions() as session, session.begin():
+        await SettlementRepository(session).lock_merchant("m-7")
+        await settlement_db.poll(signed_off("PO-7", "m-7", "SH-7", {"L1": 1}))
 
 
 async def _balances(settlement_db: Settlement, merchant_id: str) -> dict[str, int]:
@@ -599,6 +624,119 @@ async def test_a_hold_timer_scheduled_before_it_named_its_order_still_releases(s
         )
     assert await settlement_db.release_due_holds() == 1
     assert await _balances(settlement_db, "m-7") == {"reserved": 1073, "in_payout": 7657}
+
+
+async def test_a_hold_due_at_once_is_released_in_its_sign_offs_transaction(settlement_db: Settlement) -> None:
+    await _seed_auto_applying_merchant(settlement_db, merchant_lock_taken=False)
+    # the same figures as the timer's release above: reserve 10% of 10730 = 1073, available
+    # 1000 + 9657 = 10657 applied for, of which 3000 pays the debt and 7657 goes to the bank
+    assert await _balances(settlement_db, "m-7") == {"reserved": 1073, "in_payout": 7657}
+    snapshot = await settlement_db.snapshot()
+    assert snapshot["unbalanced"] == []
+    assert snapshot["balances_off_postings"] == []
+    release = next(tx for tx in snapshot["transactions"].values() if tx["kind"] == "hold_release")
+    assert release["postings"] == {
+        "merchant:m-7:pending": -10730,
+        "merchant:m-7:available": 9657,
+        "merchant:m-7:reserved": 1073,
+    }
+    assert snapshot["hold_timers"] == []  # no timer: nothing is left to release
+    async with settlement_db.sessions() as session:
+        application = (
+            await session.execute(text("select * from settlement_applications where application_id <> 'SA-m7-earlier'"))
+        ).one()
+        released = (await session.execute(text("select * from holds where order_id = 'PO-7'"))).one()
+        batch = (await session.execute(text("select * from timers where timer_kind = 'payout_batch'"))).one()
+        outbox = [row.event_type for row in await session.execute(text("select event_type from outbox order by id"))]
+    assert (application.amount_minor, application.clawback_deducted_minor, application.status) == (
+        10657,
+        3000,
+        "approved",
+    )
+    assert (released.released_at, released.frozen_at) == (NOW, None)
+    # the approved application starts a payout batch now, not at the next interval
+    assert (batch.timer_key, batch.due_at, batch.fired_at) == (f"approved:{application.application_id}", NOW, None)
+    # the sign-off's events, then the release's, in the order the timer's path writes them
+    assert outbox[-5:] == [
+        "LedgerTransactionPosted",
+        "SettlementPending",
+        "LedgerTransactionPosted",
+        "LedgerTransactionPosted",
+        "FundsReleased",
+    ]
+    assert await settlement_db.release_due_holds() == 0
+
+
+async def test_a_hold_due_at_once_of_an_order_with_an_open_refund_is_left_to_its_timer(
+    settlement_db: Settlement,
+) -> None:
+    async with unit_of_work(settlement_db.sessions) as session:
+        session.add(
+            RefundRow(
+                refund_id="RF-7",
+                order_id="PO-7",
+                merchant_id="m-7",
+                status="open",
+                stage="RefundRequested",
+                opened_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    await _seed_auto_applying_merchant(settlement_db, merchant_lock_taken=False)
+    assert await _balances(settlement_db, "m-7") == {"pending": 10730, "available": 1000, "negative_balance": -3000}
+    assert await settlement_db.release_due_holds() == 1  # the timer freezes it
+    async with settlement_db.sessions() as session:
+        held = (await session.execute(text("select * from holds where order_id = 'PO-7'"))).one()
+    assert (held.released_at, held.frozen_at) == (None, NOW)
+    assert await _balances(settlement_db, "m-7") == {"pending": 10730, "available": 1000, "negative_balance": -3000}
+
+
+async def test_a_batch_started_by_an_approval_pays_it_and_starts_no_second_interval(
+    settlement_db: Settlement,
+) -> None:
+    await _seed_auto_applying_merchant(settlement_db, merchant_lock_taken=False)
+    handler = timer_handlers(settlement_db.runtime)[payouts.PAYOUT_BATCH]
+    assert await TimerScheduler(settlement_db.sessions, FixedClock(), {payouts.PAYOUT_BATCH: handler}).fire_due() == 1
+    async with settlement_db.sessions() as session:
+        payout = (await session.execute(text("select * from payouts"))).one()
+        timers = (
+            await session.execute(
+                text("select timer_kind, timer_key, due_at, fired_at from timers where timer_kind like 'payout%'")
+            )
+        ).all()
+    assert (payout.amount_minor, payout.status) == (7657, "sending")
+    assert sorted(timers) == [
+        ("payout_batch", f"approved:{payout.application_id}", NOW, NOW),  # fired, and no batch@ timer
+        ("payout_send", payout.payout_id, NOW, None),
+    ]
+
+
+async def test_an_application_ops_approve_starts_a_payout_batch_now(settlement_db: Settlement) -> None:
+    await _seed_auto_applying_merchant(settlement_db)
+    async with unit_of_work(settlement_db.sessions) as session:
+        account = await session.scalar(text("select bank_account_id from bank_accounts where merchant_id = 'm-7'"))
+        session.add(
+            ApplicationRow(
+                application_id="SA-m7-review",
+                merchant_id="m-7",
+                bank_account_id=account,
+                amount_minor=1000,
+                currency="CNY",
+                order_ids=[],
+                voucher_ids=[],
+                status="in_review",
+                review_reasons=["risk_flagged"],
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    async with unit_of_work(settlement_db.sessions) as session:
+        await payouts.decide(session, "SA-m7-review", approve=True, reason="checked", by="ops", now=NOW)
+    async with settlement_db.sessions() as session:
+        batches = (
+            await session.execute(text("select timer_key, due_at from timers where timer_kind = 'payout_batch'"))
+        ).all()
+    assert batches == [("approved:SA-m7-review", NOW)]
 
 
 # --- order progress (the ETA's read model) from runs of one event type ----------------------------

@@ -7,8 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, text, update
-from sqlalchemy import column as sql_column
+from sqlalchemy import Row, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
@@ -31,6 +30,7 @@ from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import OrderProgress, ShipmentProgress
 from shipsettle_shared import contracts
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.outbox import add_to_outbox
 
 PRODUCER = "settlement-svc"
@@ -53,17 +53,20 @@ class SettlementRepository:
         return True
 
     async def insert_transactions(self, transactions: Sequence[LedgerTransaction], *, now: datetime) -> set[str]:
-        """Append balanced transactions with their postings in two statements, whatever their
-        number; returns the keys inserted (a key posted before is skipped: idempotent). The
-        caller adds their LedgerTransactionPosted events (``posted_event``) to the outbox.
+        """Append balanced transactions with their postings in one statement, whatever their
+        number; returns the keys inserted (a key posted before is skipped, its postings too:
+        idempotent). The caller adds their LedgerTransactionPosted events (``posted_event``) to
+        the outbox.
 
-        The postings go in last and in one statement: the balance trigger then updates each
-        merchant account's row once, and the transaction holds those hot rows for the least time."""
+        The postings go in last (the caller's last write): the balance trigger then updates each
+        merchant account's row once, at the end of this statement, and the transaction holds
+        those hot rows for the least time."""
         if not transactions:
             return set()
         if len({tx.key for tx in transactions}) != len(transactions):
             # The insert would keep one of them and the postings of both would follow it.
             raise ValueError("one transaction per key in a call")
+        postings = [(tx.key, p) for tx in transactions for p in tx.postings]
         inserted = await self.session.execute(
             _INSERT_TRANSACTIONS,
             {
@@ -74,27 +77,12 @@ class SettlementRepository:
                 "descriptions": [tx.description for tx in transactions],
                 "causes": [tx.caused_by_event_id for tx in transactions],
                 "now": now,
+                "posting_keys": [key for key, _ in postings],
+                "accounts": [p.account_id for _, p in postings],
+                "amounts": [p.amount_minor for _, p in postings],
             },
         )
-        ids = {str(row.tx_key): int(row.id) for row in inserted}
-        postings = [(ids[tx.key], p) for tx in transactions if tx.key in ids for p in tx.postings]
-        if postings:
-            await self.session.execute(
-                _INSERT_POSTINGS,
-                {
-                    "tx_ids": [tx_id for tx_id, _ in postings],
-                    "accounts": [p.account_id for _, p in postings],
-                    "amounts": [p.amount_minor for _, p in postings],
-                },
-            )
-        return set(ids)
-
-    async def posted_keys(self, keys: Sequence[str]) -> set[str]:
-        """Which of ``keys`` are on the ledger already."""
-        rows = await self.session.execute(
-            select(col(LedgerTransactionRow.tx_key)).where(col(LedgerTransactionRow.tx_key).in_(list(keys)))
-        )
-        return set(rows.scalars())
+        return set(inserted.scalars())
 
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         accounts = {merchant_account(merchant_id, kind): kind.value for kind in MerchantAccount}
@@ -229,6 +217,43 @@ class SettlementRepository:
         )
         return inserted.first() is not None
 
+    async def add_orders_taking_parked(
+        self, orders: Sequence[tuple[SettlementOrder, datetime, str]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Insert (order, placed at, OrderPlaced event id) for orders not known yet and take (delete)
+        the events parked for them, in one statement: {each order inserted: its parked envelopes,
+        in the order they were parked}. An order known already is left as it is. The caller holds
+        the orders' locks, taken in an earlier statement (``lock_orders``)."""
+        rows = await self.session.execute(
+            _ADD_ORDERS_TAKING_PARKED,
+            {
+                "orders": json_rows(
+                    [
+                        {
+                            "order_id": order.order_id,
+                            "merchant_id": order.merchant_id,
+                            "currency": order.currency,
+                            "shipping_fee_minor": order.shipping_fee_minor,
+                            "shipping_booked": order.shipping_booked,
+                            "shipping_refunded_minor": order.shipping_refunded_minor,
+                            "commission_booked_minor": order.commission_booked_minor,
+                            "commission_reversed_minor": order.commission_reversed_minor,
+                            "lines": {line_id: line_to_json(line) for line_id, line in order.lines.items()},
+                            "placed_at": placed_at,
+                            "placed_event_id": event_id,
+                        }
+                        for order, placed_at, event_id in sorted(orders, key=lambda entry: entry[0].order_id)
+                    ]
+                )
+            },
+        )
+        taken: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            parked = taken.setdefault(row.order_id, [])
+            if row.envelope is not None:
+                parked.append(row.envelope)
+        return taken
+
     async def order(self, order_id: str, *, for_update: bool = False) -> SettlementOrder | None:
         statement = select(SettlementOrderRow).where(col(SettlementOrderRow.order_id) == order_id)
         if for_update:
@@ -236,47 +261,53 @@ class SettlementRepository:
         row = (await self.session.execute(statement)).scalar_one_or_none()
         return None if row is None else order_from_row(row)
 
-    async def orders_for_update(self, order_ids: Sequence[str]) -> dict[str, SettlementOrder]:
-        """The known ones of ``order_ids``, locked in order id order, in one query (rows, not ORM
-        objects: a batch of hundreds pays no ORM bookkeeping). Write them back with ``save_orders``."""
+    async def orders_for_sign_off(
+        self, order_ids: Sequence[str], sign_off_keys: Sequence[str]
+    ) -> tuple[dict[str, SettlementOrder], dict[str, list[PolicyVersion]], set[str]]:
+        """What a batch of sign-offs reads, in one query: the known ones of ``order_ids``, locked
+        in order id order (rows, not ORM objects: a batch of hundreds pays no ORM bookkeeping;
+        write them back with ``save_orders``), their merchants' policy versions (newest first)
+        and which of ``sign_off_keys`` are on the ledger already."""
         await self.session.flush()  # an ORM change made earlier in this transaction is read, not lost
         rows = await self.session.execute(
-            select(_ORDERS)
-            .where(_ORDERS.c.order_id.in_(sorted(set(order_ids))))
-            .order_by(_ORDERS.c.order_id.collate("C"))
-            .with_for_update()
+            _ORDERS_FOR_SIGN_OFF, {"orders": sorted(set(order_ids)), "keys": sorted(set(sign_off_keys))}
         )
-        return {row.order_id: order_from_row(row) for row in rows}
+        orders: dict[str, SettlementOrder] = {}
+        policies: dict[str, list[PolicyVersion]] = {}
+        posted: set[str] = set()
+        for row in rows:
+            orders[row.order_id] = order_from_row(row)
+            if row.merchant_id not in policies:
+                policies[row.merchant_id] = _policy_versions(row.merchant_id, row.policies)
+            posted.update(row.posted)
+        return orders, policies, posted
 
     async def save_order(self, order: SettlementOrder) -> None:
         await self.save_orders([order])
 
     async def save_orders(self, orders: Sequence[SettlementOrder]) -> None:
-        """Write the orders' figures back, in one executemany round trip."""
+        """Write the orders' figures back, in one statement whatever their number (an executemany
+        is a statement per row to PostgreSQL). The caller holds the orders' row locks."""
         if not orders:
             return
         await self.session.flush()
         await self.session.execute(
-            update(_ORDERS)
-            .where(_ORDERS.c.order_id == bindparam("key"))
-            .values(
-                lines=bindparam("lines"),
-                shipping_booked=bindparam("shipping_booked"),
-                shipping_refunded_minor=bindparam("shipping_refunded_minor"),
-                commission_booked_minor=bindparam("commission_booked_minor"),
-                commission_reversed_minor=bindparam("commission_reversed_minor"),
-            ),
-            [
-                {
-                    "key": order.order_id,
-                    "lines": {line_id: line_to_json(line) for line_id, line in order.lines.items()},
-                    "shipping_booked": order.shipping_booked,
-                    "shipping_refunded_minor": order.shipping_refunded_minor,
-                    "commission_booked_minor": order.commission_booked_minor,
-                    "commission_reversed_minor": order.commission_reversed_minor,
-                }
-                for order in orders
-            ],
+            _SAVE_ORDERS,
+            {
+                "rows": json_rows(
+                    [
+                        {
+                            "order_id": order.order_id,
+                            "lines": {line_id: line_to_json(line) for line_id, line in order.lines.items()},
+                            "shipping_booked": order.shipping_booked,
+                            "shipping_refunded_minor": order.shipping_refunded_minor,
+                            "commission_booked_minor": order.commission_booked_minor,
+                            "commission_reversed_minor": order.commission_reversed_minor,
+                        }
+                        for order in orders
+                    ]
+                )
+            },
         )
         self._expire_loaded(SettlementOrderRow, [order.order_id for order in orders])
 
@@ -313,22 +344,6 @@ class SettlementRepository:
                 for order_id, envelope, reason in parked
             ],
         )
-
-    async def take_parked(self, order_id: str) -> list[dict[str, Any]]:
-        rows = list(
-            (
-                await self.session.execute(
-                    select(ParkedEventRow)
-                    .where(col(ParkedEventRow.order_id) == order_id)
-                    .order_by(col(ParkedEventRow.id))
-                    .with_for_update()
-                )
-            ).scalars()
-        )
-        for row in rows:
-            await self.session.delete(row)
-        await self.session.flush()
-        return [row.envelope for row in rows]
 
     async def parked(self) -> list[ParkedEventRow]:
         return list((await self.session.execute(select(ParkedEventRow).order_by(col(ParkedEventRow.id)))).scalars())
@@ -389,11 +404,11 @@ class SettlementRepository:
         await self.session.flush()
 
     async def add_holds(self, holds: Sequence[NewHold]) -> None:
-        """New holds in one executemany round trip (plain values, not ORM objects: building
-        hundreds of those costs more than the statement)."""
+        """New holds in one statement whatever their number (plain values, not ORM objects:
+        building hundreds of those costs more than the statement)."""
         if not holds:
             return
-        await self.session.execute(insert(HoldRow.__table__), [dict(vars(hold)) for hold in holds])
+        await self.session.execute(_ADD_HOLDS, {"rows": json_rows([dict(vars(hold)) for hold in holds])})
 
     async def hold(self, hold_id: str, *, for_update: bool = False) -> HoldRow | None:
         statement = select(HoldRow).where(col(HoldRow.hold_id) == hold_id)
@@ -424,35 +439,52 @@ class SettlementRepository:
         )
 
     async def release_facts(self, merchant_id: str) -> ReleaseFacts:
-        """What a release and the merchant's automatic application depend on, in one query: the
+        """``release_facts_of`` for one merchant."""
+        return (await self.release_facts_of([merchant_id]))[merchant_id]
+
+    async def release_facts_of(self, merchant_ids: Sequence[str]) -> dict[str, ReleaseFacts]:
+        """What releases and the merchants' automatic applications depend on, in one query: the
         policy versions, available and negative balances, the most recently verified account,
         whether it was paid to before, a risk flag, a webhook endpoint. The caller holds the
-        merchant's lock: only its own movements can take from available until it commits."""
-        row = (
-            await self.session.execute(
-                _RELEASE_FACTS,
-                {
-                    "merchant": merchant_id,
-                    "available": merchant_account(merchant_id, MerchantAccount.AVAILABLE),
-                    "negative": merchant_account(merchant_id, MerchantAccount.NEGATIVE_BALANCE),
-                },
-            )
-        ).one()
-        return ReleaseFacts(
-            policies=[
-                PolicyVersion(
-                    datetime.fromisoformat(version["effective_from"]),
-                    policy_from_json(merchant_id, version["version"], version["policy"]),
-                )
-                for version in row.policies
-            ],
-            available_minor=row.available_minor or 0,
-            negative_balance_minor=row.negative_balance_minor or 0,
-            bank_account_id=row.bank_account_id,
-            paid_to_account_before=bool(row.paid_before),
-            risk_flagged=row.risk_flagged,
-            has_webhook_endpoint=row.has_webhook_endpoint,
+        merchants' locks: only their own movements can take from available until it commits."""
+        merchants = sorted(set(merchant_ids))
+        rows = await self.session.execute(
+            _RELEASE_FACTS,
+            {
+                "merchants": merchants,
+                "available": [merchant_account(m, MerchantAccount.AVAILABLE) for m in merchants],
+                "negative": [merchant_account(m, MerchantAccount.NEGATIVE_BALANCE) for m in merchants],
+            },
         )
+        return {
+            row.merchant_id: ReleaseFacts(
+                policies=_policy_versions(row.merchant_id, row.policies),
+                available_minor=row.available_minor or 0,
+                negative_balance_minor=row.negative_balance_minor or 0,
+                bank_account_id=row.bank_account_id,
+                paid_to_account_before=bool(row.paid_before),
+                risk_flagged=row.risk_flagged,
+                has_webhook_endpoint=row.has_webhook_endpoint,
+            )
+            for row in rows
+        }
+
+    async def try_lock_merchants(
+        self, merchant_ids: Sequence[str], *, orders: Sequence[str]
+    ) -> tuple[set[str], set[str]]:
+        """(the merchants whose ``lock_merchant`` lock this took without waiting, the ones of
+        ``orders`` with an open refund), in one statement. For a path that holds order locks
+        already: it never waits for a merchant's lock, so it cannot deadlock with a path that
+        takes an order's lock after a merchant's (the timers' batch of hold releases). The
+        caller holds the orders' locks, taken in an earlier statement, so the refunds read are
+        current."""
+        rows = (
+            await self.session.execute(
+                _TRY_LOCK_MERCHANTS, {"merchants": sorted(set(merchant_ids)), "orders": sorted(set(orders))}
+            )
+        ).all()
+        locked = {row.merchant_id for row in rows if row.locked}
+        return locked, set(rows[0].open_refund_orders or ()) if rows else set()
 
     async def holds_of_order(self, order_id: str) -> list[HoldRow]:
         rows = await self.session.execute(
@@ -551,31 +583,26 @@ class SettlementRepository:
     async def save_progress(
         self, progress: Sequence[tuple[OrderProgress, dict[str, Any], dict[str, Any]]], *, now: datetime
     ) -> None:
-        """Write (progress, bookings, figures) back to the orders' rows, in one executemany round trip."""
+        """Write (progress, bookings, figures) back to the orders' rows, in one statement whatever
+        their number. The caller holds the rows' locks (``progress_for_update``)."""
         if not progress:
             return
         await self.session.execute(
-            update(_PROGRESS)
-            .where(_PROGRESS.c.order_id == bindparam("key"))
-            .values(
-                placed_at=bindparam("placed_at"),
-                confirmed_at=bindparam("confirmed_at"),
-                cancelled_at=bindparam("cancelled_at"),
-                shipments=bindparam("shipments"),
-                figures=bindparam("figures"),
-                bookings=bindparam("bookings"),
-                updated_at=bindparam("updated_at"),
-            ),
-            [
-                {
-                    "key": order.order_id,
-                    **progress_columns(order),
-                    "figures": figures,
-                    "bookings": bookings,
-                    "updated_at": now,
-                }
-                for order, bookings, figures in progress
-            ],
+            _SAVE_PROGRESS,
+            {
+                "rows": json_rows(
+                    [
+                        {
+                            "order_id": order.order_id,
+                            **progress_columns(order),
+                            "figures": figures,
+                            "bookings": bookings,
+                            "updated_at": now,
+                        }
+                        for order, bookings, figures in progress
+                    ]
+                )
+            },
         )
         self._expire_loaded(OrderProgressRow, [order.order_id for order, _, _ in progress])
 
@@ -633,28 +660,105 @@ _TRANSACTIONS = LedgerTransactionRow.__table__
 _POSTINGS = LedgerPostingRow.__table__
 _INSERT_TRANSACTIONS = text(
     """
-    insert into ledger_transactions (tx_key, kind, merchant_id, order_id, description, caused_by_event_id, created_at)
-    select tx.tx_key, tx.kind, tx.merchant_id, tx.order_id, tx.description, tx.caused_by_event_id,
-           cast(:now as timestamptz)
-    from unnest(cast(:keys as text[]), cast(:kinds as text[]), cast(:merchants as text[]), cast(:orders as text[]),
-                cast(:descriptions as text[]), cast(:causes as text[])) with ordinality
-        as tx(tx_key, kind, merchant_id, order_id, description, caused_by_event_id, position)
-    order by tx.position
-    on conflict (tx_key) do nothing
-    returning id, tx_key
-    """
-)
-_INSERT_POSTINGS = text(
-    """
-    insert into ledger_postings (tx_id, account_id, amount_minor)
-    select p.tx_id, p.account_id, p.amount_minor
-    from unnest(cast(:tx_ids as bigint[]), cast(:accounts as text[]), cast(:amounts as bigint[])) with ordinality
-        as p(tx_id, account_id, amount_minor, position)
-    order by p.position
+    with tx as (
+        insert into ledger_transactions (tx_key, kind, merchant_id, order_id, description, caused_by_event_id,
+                                         created_at)
+        select tx.tx_key, tx.kind, tx.merchant_id, tx.order_id, tx.description, tx.caused_by_event_id,
+               cast(:now as timestamptz)
+        from unnest(cast(:keys as text[]), cast(:kinds as text[]), cast(:merchants as text[]),
+                    cast(:orders as text[]), cast(:descriptions as text[]), cast(:causes as text[])) with ordinality
+            as tx(tx_key, kind, merchant_id, order_id, description, caused_by_event_id, position)
+        order by tx.position
+        on conflict (tx_key) do nothing
+        returning id, tx_key
+    ), postings as (
+        -- only the postings of transactions inserted now; the statement's end fires the balance
+        -- trigger (every transaction sums to zero, merchant balances) once for all of them
+        insert into ledger_postings (tx_id, account_id, amount_minor)
+        select tx.id, p.account_id, p.amount_minor
+        from unnest(cast(:posting_keys as text[]), cast(:accounts as text[]), cast(:amounts as bigint[]))
+            with ordinality as p(tx_key, account_id, amount_minor, position)
+        join tx on tx.tx_key = p.tx_key
+        order by p.position
+    )
+    select tx_key from tx
     """
 )
 
 
+_ADD_ORDERS_TAKING_PARKED = text(
+    """
+    with inserted as (
+        insert into settlement_orders (order_id, merchant_id, currency, shipping_fee_minor, shipping_booked,
+                                       shipping_refunded_minor, commission_booked_minor, commission_reversed_minor,
+                                       lines, placed_at, placed_event_id)
+        select o.order_id, o.merchant_id, o.currency, o.shipping_fee_minor, o.shipping_booked,
+               o.shipping_refunded_minor, o.commission_booked_minor, o.commission_reversed_minor,
+               o.lines, o.placed_at, o.placed_event_id
+        from jsonb_to_recordset(cast(:orders as jsonb)) as o(
+            order_id text, merchant_id text, currency text, shipping_fee_minor bigint, shipping_booked boolean,
+            shipping_refunded_minor bigint, commission_booked_minor bigint, commission_reversed_minor bigint,
+            lines jsonb, placed_at timestamptz, placed_event_id text)
+        order by o.order_id collate "C"
+        on conflict (order_id) do nothing
+        returning order_id
+    ), taken as (
+        delete from parked_events p using inserted i where p.order_id = i.order_id
+        returning p.id, p.order_id, p.envelope
+    )
+    select i.order_id, t.envelope
+    from inserted i left join taken t on t.order_id = i.order_id
+    order by i.order_id, t.id
+    """
+).columns(envelope=JSONB)
+_ORDERS_FOR_SIGN_OFF = text(
+    """
+    select o.*,
+           array(select t.tx_key from ledger_transactions t
+                 where t.tx_key = any(cast(:keys as text[])) and t.order_id = o.order_id) as posted,
+           (select coalesce(json_agg(json_build_object('version', p.version, 'effective_from', p.effective_from,
+                                                       'policy', p.policy) order by p.version desc), '[]')
+            from merchant_policies p where p.merchant_id = o.merchant_id) as policies
+    from settlement_orders o
+    where o.order_id = any(cast(:orders as text[]))
+    order by o.order_id collate "C"
+    for update of o
+    """
+).columns(lines=JSONB, policies=JSONB)
+_SAVE_ORDERS = text(
+    """
+    update settlement_orders o
+    set lines = r.lines, shipping_booked = r.shipping_booked, shipping_refunded_minor = r.shipping_refunded_minor,
+        commission_booked_minor = r.commission_booked_minor, commission_reversed_minor = r.commission_reversed_minor
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        order_id text, lines jsonb, shipping_booked boolean, shipping_refunded_minor bigint,
+        commission_booked_minor bigint, commission_reversed_minor bigint)
+    where o.order_id = r.order_id
+    """
+)
+_SAVE_PROGRESS = text(
+    """
+    update order_progress p
+    set placed_at = r.placed_at, confirmed_at = r.confirmed_at, cancelled_at = r.cancelled_at,
+        shipments = r.shipments, figures = r.figures, bookings = r.bookings, updated_at = r.updated_at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        order_id text, placed_at timestamptz, confirmed_at timestamptz, cancelled_at timestamptz,
+        shipments jsonb, figures jsonb, bookings jsonb, updated_at timestamptz)
+    where p.order_id = r.order_id
+    """
+)
+_ADD_HOLDS = text(
+    """
+    insert into holds (hold_id, merchant_id, order_id, shipment_id, amount_minor, policy_version, signed_off_at,
+                       release_at, released_at)
+    select h.hold_id, h.merchant_id, h.order_id, h.shipment_id, h.amount_minor, h.policy_version, h.signed_off_at,
+           h.release_at, h.released_at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as h(
+        hold_id text, merchant_id text, order_id text, shipment_id text, amount_minor bigint, policy_version integer,
+        signed_off_at timestamptz, release_at timestamptz, released_at timestamptz)
+    order by h.hold_id
+    """
+)
 _CLAIM_DUE_HOLD = text(
     """
     update holds h
@@ -675,24 +779,35 @@ _CLAIM_DUE_HOLD = text(
 _RELEASE_FACTS = text(
     """
     select
+        m.merchant_id,
         (select coalesce(json_agg(json_build_object('version', p.version, 'effective_from', p.effective_from,
                                                     'policy', p.policy) order by p.version desc), '[]')
-         from merchant_policies p where p.merchant_id = :merchant) as policies,
-        (select b.balance_minor from account_balances b where b.account_id = :available) as available_minor,
-        (select b.balance_minor from account_balances b where b.account_id = :negative) as negative_balance_minor,
+         from merchant_policies p where p.merchant_id = m.merchant_id) as policies,
+        (select b.balance_minor from account_balances b where b.account_id = m.available) as available_minor,
+        (select b.balance_minor from account_balances b where b.account_id = m.negative) as negative_balance_minor,
         account.bank_account_id,
         exists(select 1 from settlement_applications a
                where a.bank_account_id = account.bank_account_id and a.status = 'paid') as paid_before,
-        exists(select 1 from merchant_flags f where f.merchant_id = :merchant) as risk_flagged,
-        exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = :merchant) as has_webhook_endpoint
-    from (select 1) as one
+        exists(select 1 from merchant_flags f where f.merchant_id = m.merchant_id) as risk_flagged,
+        exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = m.merchant_id) as has_webhook_endpoint
+    from unnest(cast(:merchants as text[]), cast(:available as text[]), cast(:negative as text[]))
+        as m(merchant_id, available, negative)
     left join lateral (
         select bank_account_id from bank_accounts
-        where merchant_id = :merchant and status = 'verified'
+        where merchant_id = m.merchant_id and status = 'verified'
         order by verified_at desc limit 1
     ) account on true
     """
-).columns(sql_column("policies", JSONB))
+).columns(policies=JSONB)
+_TRY_LOCK_MERCHANTS = text(
+    """
+    select m.merchant_id, pg_try_advisory_xact_lock(hashtext('merchant:' || m.merchant_id)) as locked,
+           (select array_agg(distinct r.order_id) from settlement_refunds r
+            where r.order_id = any(cast(:orders as text[])) and r.status = 'open') as open_refund_orders
+    from (select merchant_id from unnest(cast(:merchants as text[])) as u(merchant_id)
+          order by merchant_id collate "C") as m
+    """
+)
 
 
 def posted_event(transaction: LedgerTransaction, *, now: datetime) -> contracts.LedgerTransactionPosted:
@@ -756,6 +871,7 @@ class NewHold:
     policy_version: int
     signed_off_at: datetime
     release_at: datetime
+    released_at: datetime | None = None  # released in the sign-off's own transaction (due at once)
 
 
 @dataclass(frozen=True)
@@ -803,6 +919,17 @@ class ReleaseFacts:
 class PolicyVersion:
     effective_from: datetime
     policy: MerchantPolicy
+
+
+def _policy_versions(merchant_id: str, versions: Sequence[Mapping[str, Any]]) -> list[PolicyVersion]:
+    """A merchant's policy versions from their JSON form in a query (newest first, as built there)."""
+    return [
+        PolicyVersion(
+            datetime.fromisoformat(version["effective_from"]),
+            policy_from_json(merchant_id, version["version"], version["policy"]),
+        )
+        for version in versions
+    ]
 
 
 def policy_in_force(versions: Sequence[PolicyVersion], merchant_id: str, at: datetime) -> MerchantPolicy:

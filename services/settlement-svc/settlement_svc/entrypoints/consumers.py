@@ -53,10 +53,18 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
         # their orders' rows, whatever their number.
         await progress.record_progress_batch(session, envelopes, now=runtime.clock.now())
 
+    async def orders_placed(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        # A poll's consecutive OrderPlaced at once: their progress rows in one insert, then the
+        # orders' locks and one statement for the orders and their parked events.
+        await progress.record_progress_batch(session, envelopes, now=runtime.clock.now())
+        await settlement.on_orders_placed(session, envelopes, now=runtime.clock.now(), rules=review_rules)
+
     async def signed_off(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         # A poll's consecutive sign-offs at once (set-based: a constant number of statements for
         # the run), with the same effects as depends_on_order applied to each in turn.
-        await settlement.on_signed_off_batch(session, envelopes, now=runtime.clock.now(), with_progress=True)
+        await settlement.on_signed_off_batch(
+            session, envelopes, now=runtime.clock.now(), with_progress=True, rules=review_rules
+        )
 
     # One group for the three topics: a sign-off or a refund event and its order are applied by
     # the same consumer, so parking and un-parking never race between two groups. The order's
@@ -77,6 +85,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress),
             },
             batch_handlers={
+                contracts.OrderPlaced.event_type: orders_placed,
                 contracts.OrderSignedOff.event_type: signed_off,
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress_run),
             },
@@ -101,7 +110,12 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     batch_interval = timedelta(seconds=settings.payout_batch_interval_s)
 
     async def payout_batch(session: AsyncSession, timer: DueTimer) -> None:
-        await payouts.run_payout_batch(session, now=runtime.clock.now(), interval=batch_interval)
+        await payouts.run_payout_batch(
+            session,
+            now=runtime.clock.now(),
+            interval=batch_interval,
+            reschedule=timer.timer_key.startswith(payouts.BATCH_KEY),
+        )
 
     async def payout_send(session: AsyncSession, timer: DueTimer) -> None:
         await payouts.send_payout(

@@ -8,14 +8,17 @@ take back is never applied for in between.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.repository import (
     DueHold,
+    NewHold,
     ReleaseFacts,
     SettlementRepository,
     policy_in_force,
@@ -23,11 +26,12 @@ from settlement_svc.adapters.repository import (
 )
 from settlement_svc.adapters.tables import ApplicationRow
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account, transaction
-from settlement_svc.domain.payouts import ReviewRules, application_terms
+from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
 from settlement_svc.service_layer import notifications, payouts
 from shipsettle_shared import contracts
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
-from shipsettle_shared.timers import LOCK_KEY, DueTimer, schedule_timer
+from shipsettle_shared.timers import LOCK_KEY, DueTimer, TimerSpec, schedule_timers
 
 PRODUCER = "settlement-svc"
 HOLD_RELEASE = "hold_release"
@@ -60,7 +64,7 @@ async def release_hold(session: AsyncSession, timer: DueTimer, *, now: datetime,
     due = await repository.claim_due_hold(timer.timer_key, now=now)
     if due is None or due.refund_open:
         return  # unknown, released before, or frozen until the order's refunds end
-    await _release(session, due, now=now, rules=rules)
+    await _release(session, [due], now=now, rules=rules)
 
 
 async def release_due_frozen_holds(session: AsyncSession, order_id: str, *, now: datetime, rules: ReviewRules) -> None:
@@ -76,21 +80,110 @@ async def release_due_frozen_holds(session: AsyncSession, order_id: str, *, now:
     await repository.lock_merchant(frozen[0].merchant_id)
     for hold in frozen:  # earliest due first
         hold.released_at = now
-        await session.flush()
-        await _release(session, DueHold.of(hold, order.currency if order else "CNY"), now=now, rules=rules)
+    await session.flush()
+    currency = order.currency if order else "CNY"
+    await _release(session, [DueHold.of(hold, currency) for hold in frozen], now=now, rules=rules)
 
 
-async def _release(session: AsyncSession, hold: DueHold, *, now: datetime, rules: ReviewRules) -> None:
-    """The money of a hold marked released: pending to available less the rolling reserve (its
-    own release scheduled), the merchant's automatic application, the merchant's notification
-    and FundsReleased. The caller holds the order's and the merchant's locks."""
+async def _release(session: AsyncSession, due: Sequence[DueHold], *, now: datetime, rules: ReviewRules) -> None:
+    """The money of holds of one merchant marked released, in their order (``plan_releases``),
+    written at once (``write_releases``). The caller holds the orders' and the merchant's locks."""
+    funds = None
+    if any(hold.amount_minor > 0 for hold in due):
+        funds = MerchantFunds.of(await SettlementRepository(session).release_facts(due[0].merchant_id))
+    releases = Releases()
+    for hold in due:
+        plan_release(releases, hold, funds, now=now, rules=rules)
+    await write_releases(session, releases, now=now)
+
+
+async def release_at_sign_off(
+    session: AsyncSession,
+    holds: Sequence[NewHold],
+    currency_by_order: Mapping[str, str],
+    *,
+    now: datetime,
+    rules: ReviewRules,
+) -> tuple[Releases, set[str]]:
+    """Holds due at once (a policy of 0 hold days) released in their sign-off's transaction, as
+    their timer would release them: (the releases to write, the ids of the holds released). The
+    caller holds the orders' locks and writes the releases' transactions after its own.
+
+    A hold is left to its timer (the fallback, due now) when its order has an open refund (the
+    timer freezes it) or its merchant's lock is taken (an application, a payout or a release of
+    the merchant is under way: this path does not wait for it, see ``try_lock_merchants``)."""
+    releases = Releases()
+    due = [hold for hold in holds if hold.release_at <= now and hold.amount_minor > 0]
+    if not due:
+        return releases, set()
     repository = SettlementRepository(session)
+    locked, refund_open = await repository.try_lock_merchants(
+        [hold.merchant_id for hold in due], orders=[hold.order_id for hold in due]
+    )
+    due = [hold for hold in due if hold.merchant_id in locked and hold.order_id not in refund_open]
+    if not due:
+        return releases, set()
+    funds = {
+        merchant: MerchantFunds.of(facts)
+        for merchant, facts in (await repository.release_facts_of([hold.merchant_id for hold in due])).items()
+    }
+    for hold in due:
+        released = DueHold(
+            hold_id=hold.hold_id,
+            merchant_id=hold.merchant_id,
+            order_id=hold.order_id,
+            amount_minor=hold.amount_minor,
+            reversed_minor=0,
+            policy_version=hold.policy_version,
+            signed_off_at=hold.signed_off_at,
+            frozen_at=None,
+            currency=currency_by_order[hold.order_id],
+        )
+        plan_release(releases, released, funds[hold.merchant_id], now=now, rules=rules)
+    return releases, {hold.hold_id for hold in due}
+
+
+@dataclass
+class MerchantFunds:
+    """What a merchant's releases depend on (read under its lock), moved in memory as each
+    release of a run adds to available and each automatic application takes from it."""
+
+    facts: ReleaseFacts
+    available_minor: int
+    negative_balance_minor: int
+
+    @classmethod
+    def of(cls, facts: ReleaseFacts) -> MerchantFunds:
+        return cls(facts, facts.available_minor, facts.negative_balance_minor)
+
+
+@dataclass
+class Releases:
+    """The effects of releasing holds, gathered to be written in a handful of statements."""
+
+    transactions: list[LedgerTransaction] = field(default_factory=list)
+    staged: list[StagedEvent] = field(default_factory=list)
+    applications: list[ApplicationRow] = field(default_factory=list)
+    reserve_timers: list[TimerSpec] = field(default_factory=list)
+    notifications: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # merchant, data
+
+    @property
+    def approved(self) -> list[str]:
+        """The applications approved at once: their payouts need not wait for the batch interval."""
+        return [app.application_id for app in self.applications if app.status == ApplicationStatus.APPROVED.value]
+
+
+def plan_release(
+    releases: Releases, hold: DueHold, funds: MerchantFunds | None, *, now: datetime, rules: ReviewRules
+) -> None:
+    """Pending to available less the rolling reserve (its own release scheduled), the merchant's
+    automatic application, the merchant's notification and FundsReleased, added to ``releases``.
+    ``funds``: the merchant's, read under its lock (None only for a hold of 0 fen)."""
     merchant = hold.merchant_id
-    transactions: list[LedgerTransaction] = []
-    staged: list[StagedEvent] = []
     reserve = 0
     if hold.amount_minor > 0:  # else refunds took all of it back before the release: nothing to move
-        facts = await repository.release_facts(merchant)
+        assert funds is not None
+        facts = funds.facts
         policy = policy_in_force(facts.policies, merchant, hold.signed_off_at)
         reserve = policy.reserve_minor(hold.amount_minor)
         released = transaction(
@@ -109,40 +202,43 @@ async def _release(session: AsyncSession, hold: DueHold, *, now: datetime, rules
                 + ("; released after the order's refunds ended" if hold.frozen_at else "")
             ),
         )
-        transactions.append(released)
+        releases.transactions.append(released)
+        releases.staged.append(_stage(posted_event(released, now=now), now=now))
         if reserve:
-            await schedule_timer(
-                session,
-                RESERVE_RELEASE,
-                hold.hold_id,
-                now + timedelta(days=policy.reserve_days),
-                {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant, LOCK_KEY: merchant},
+            releases.reserve_timers.append(
+                (
+                    hold.hold_id,
+                    now + timedelta(days=policy.reserve_days),
+                    {"amount_minor": reserve, "order_id": hold.order_id, "merchant_id": merchant, LOCK_KEY: merchant},
+                )
             )
         # Under the merchant's lock only its own movements take from available, so what was
         # there before plus what this release adds is there to apply for.
-        available = facts.available_minor + hold.amount_minor - reserve
-        application = await _auto_apply(session, hold, facts, available, now=now, rules=rules)
+        funds.available_minor += hold.amount_minor - reserve
+        application = _auto_application(hold, funds, now=now, rules=rules)
         if application is not None:
-            transactions.append(payouts.apply_transaction(application))
+            releases.applications.append(application)
+            applied = payouts.apply_transaction(application)
+            releases.transactions.append(applied)
+            releases.staged.append(_stage(posted_event(applied, now=now), now=now))
+            funds.available_minor -= application.amount_minor
+            funds.negative_balance_minor += application.clawback_deducted_minor
         if facts.has_webhook_endpoint:
-            await notifications.notify(
-                session,
-                merchant,
-                "settlement.available",
-                {
-                    "order_id": hold.order_id,
-                    "hold_id": hold.hold_id,
-                    "available_minor": hold.amount_minor - reserve,
-                    "reserved_minor": reserve,
-                    "currency": hold.currency,
-                },
-                now=now,
-                endpoint_known=True,
+            releases.notifications.append(
+                (
+                    merchant,
+                    {
+                        "order_id": hold.order_id,
+                        "hold_id": hold.hold_id,
+                        "available_minor": hold.amount_minor - reserve,
+                        "reserved_minor": reserve,
+                        "currency": hold.currency,
+                    },
+                )
             )
-    staged.extend(_stage(posted_event(tx, now=now), now=now) for tx in transactions if tx.postings)
     # Announced even at 0: the hold has ended, and recon's window check waits for its end (a
     # parcel refunded whole before its release once left a finding open for a settled hold).
-    staged.append(
+    releases.staged.append(
         _stage(
             contracts.FundsReleased(
                 order_id=hold.order_id,
@@ -157,37 +253,96 @@ async def _release(session: AsyncSession, hold: DueHold, *, now: datetime, rules
             now=now,
         )
     )
-    await add_staged_to_outbox(session, staged)
-    # Last: the postings' trigger updates the merchant's balance rows; the commit follows.
-    inserted = await repository.insert_transactions(transactions, now=now)
-    if len(inserted) != len(transactions):
-        # The hold was claimed under its order's lock: its release cannot be on the ledger yet.
-        raise RuntimeError(f"hold {hold.hold_id} released twice: {sorted({tx.key for tx in transactions} - inserted)}")
 
 
-async def _auto_apply(
-    session: AsyncSession, hold: DueHold, facts: ReleaseFacts, available: int, *, now: datetime, rules: ReviewRules
+async def write_releases(
+    session: AsyncSession, releases: Releases, *, now: datetime, transactions_follow: bool = False
+) -> None:
+    """Write what ``plan_release`` gathered: the reserves' timers, the applications, the
+    notifications, the events, then the ledger (the postings' trigger updates the merchants'
+    balance rows; the commit follows). ``transactions_follow``: the caller inserts
+    ``releases.transactions`` itself, with its own, in one statement."""
+    await schedule_timers(session, RESERVE_RELEASE, releases.reserve_timers)
+    if releases.applications:
+        await session.execute(
+            _ADD_APPLICATIONS,
+            {
+                "rows": json_rows(
+                    [
+                        {column: getattr(application, column) for column in _APPLICATION_COLUMNS}
+                        for application in releases.applications
+                    ]
+                )
+            },
+        )
+    if releases.approved:
+        await payouts.start_payout_batch_now(session, releases.approved, now=now)
+    for merchant, data in releases.notifications:
+        await notifications.notify(session, merchant, "settlement.available", data, now=now, endpoint_known=True)
+    if transactions_follow:
+        return
+    await add_staged_to_outbox(session, releases.staged)
+    inserted = await SettlementRepository(session).insert_transactions(releases.transactions, now=now)
+    if len(inserted) != len(releases.transactions):
+        # Each hold was claimed under its order's lock: its release cannot be on the ledger yet.
+        raise RuntimeError(f"holds released twice: {sorted({tx.key for tx in releases.transactions} - inserted)}")
+
+
+# The automatic applications of a run of releases, in one statement whatever their number.
+_APPLICATION_COLUMNS = (
+    "application_id",
+    "merchant_id",
+    "bank_account_id",
+    "amount_minor",
+    "clawback_deducted_minor",
+    "currency",
+    "order_ids",
+    "voucher_ids",
+    "status",
+    "review_reasons",
+    "decided_by",
+    "decision_reason",
+    "payout_id",
+    "created_at",
+    "updated_at",
+)
+_ADD_APPLICATIONS = text(
+    """
+    insert into settlement_applications (application_id, merchant_id, bank_account_id, amount_minor,
+        clawback_deducted_minor, currency, order_ids, voucher_ids, status, review_reasons, decided_by,
+        decision_reason, payout_id, created_at, updated_at)
+    select a.application_id, a.merchant_id, a.bank_account_id, a.amount_minor, a.clawback_deducted_minor,
+           a.currency, a.order_ids, a.voucher_ids, a.status, a.review_reasons, a.decided_by, a.decision_reason,
+           a.payout_id, a.created_at, a.updated_at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as a(
+        application_id text, merchant_id text, bank_account_id text, amount_minor bigint,
+        clawback_deducted_minor bigint, currency text, order_ids jsonb, voucher_ids jsonb, status text,
+        review_reasons jsonb, decided_by text, decision_reason text, payout_id text, created_at timestamptz,
+        updated_at timestamptz)
+    """
+)
+
+
+def _auto_application(
+    hold: DueHold, funds: MerchantFunds, *, now: datetime, rules: ReviewRules
 ) -> ApplicationRow | None:
     """The merchant's policy applies for it when funds become available: everything available,
     to its most recently verified account, through the same review rules as a manual one.
     Nothing happens without a verified account or below the minimum payout."""
+    facts = funds.facts
     policy = policy_in_force(facts.policies, hold.merchant_id, now)
+    available = funds.available_minor
     if not policy.auto_apply or facts.bank_account_id is None or available < max(policy.min_payout_minor, 1):
         return None
     terms = application_terms(
         amount_minor=available,
-        negative_balance_minor=facts.negative_balance_minor,
+        negative_balance_minor=funds.negative_balance_minor,
         first_payout_to_account=not facts.paid_to_account_before,
         risk_flagged=facts.risk_flagged,
         voucher_count=0,
         rules=rules,
     )
-    application = payouts.new_application(hold.merchant_id, facts.bank_account_id, terms, [], now=now)
-    await session.execute(
-        insert(ApplicationRow.__table__),
-        {column.name: getattr(application, column.name) for column in ApplicationRow.__table__.columns},
-    )
-    return application
+    return payouts.new_application(hold.merchant_id, facts.bank_account_id, terms, [], now=now)
 
 
 def _stage(payload: contracts.EventPayload, *, now: datetime) -> StagedEvent:

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
 from settlement_svc.adapters.repository import SettlementRepository, posted_event
@@ -37,7 +39,6 @@ from settlement_svc.adapters.tables import (
     MerchantFlagRow,
     PayoutRow,
     VoucherRow,
-    WebhookEndpointRow,
 )
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account, transaction
 from settlement_svc.domain.payouts import (
@@ -55,11 +56,13 @@ from shipsettle_shared import contracts
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
-from shipsettle_shared.timers import DueTimer, schedule_timer
+from shipsettle_shared.timers import DueTimer, schedule_timer, schedule_timers
 
 PAYOUT_BATCH = "payout_batch"
 PAYOUT_SEND = "payout_send"
 PAYOUT_STATUS_CHECK = "payout_status_check"
+BATCH_KEY = "batch@"  # the interval's batch timers: batch@<epoch seconds>
+EARLY_BATCH_KEY = "approved:"  # a batch started by approvals: approved:<the first application id>
 STATUS_CHECK_AFTER = timedelta(minutes=10)
 
 
@@ -217,6 +220,8 @@ async def apply_for_settlement(
     session.add(application)
     await session.flush()
     await repository.post(apply_transaction(application), now=now)
+    if application.status == ApplicationStatus.APPROVED.value:
+        await start_payout_batch_now(session, [application.application_id], now=now)
     return application
 
 
@@ -272,6 +277,7 @@ async def decide(
     application.updated_at = now
     if approve:
         application.status = ApplicationStatus.APPROVED.value
+        await start_payout_batch_now(session, [application.application_id], now=now)
         return application
     application.status = ApplicationStatus.REJECTED.value
     await SettlementRepository(session).post(
@@ -292,78 +298,178 @@ async def decide(
 # --- payouts -------------------------------------------------------------------------------
 
 
-async def run_payout_batch(session: AsyncSession, *, now: datetime, interval: timedelta) -> str | None:
-    """Group every approved application into one batch, one payout each; schedule the next run."""
-    approved = list(
+async def run_payout_batch(
+    session: AsyncSession, *, now: datetime, interval: timedelta, reschedule: bool = True
+) -> str | None:
+    """Group every approved application into one batch, one payout each; schedule the next run
+    (``reschedule``: the interval's timer; a batch started early by ``start_payout_batch_now`` does
+    not start a second chain)."""
+    batch_id = f"PB-{now.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    # One statement: the approved applications no other batch holds, a payout each, and the
+    # applications marked paying with it (their rows locked, skipped by a concurrent batch).
+    payout_ids = list(
         (
             await session.execute(
-                select(ApplicationRow)
-                .where(
-                    col(ApplicationRow.status) == ApplicationStatus.APPROVED.value,
-                    col(ApplicationRow.payout_id).is_(None),
-                )
-                .order_by(col(ApplicationRow.created_at))
-                .with_for_update(skip_locked=True)
+                _START_PAYOUTS,
+                {
+                    "batch_id": batch_id,
+                    "now": now,
+                    "approved": ApplicationStatus.APPROVED.value,
+                    "paying": ApplicationStatus.PAYING.value,
+                },
             )
         ).scalars()
     )
-    await schedule_timer(session, PAYOUT_BATCH, f"batch@{int((now + interval).timestamp())}", now + interval)
-    if not approved:
+    if reschedule:
+        await schedule_timer(session, PAYOUT_BATCH, f"{BATCH_KEY}{int((now + interval).timestamp())}", now + interval)
+    if not payout_ids:
         return None
-    batch_id = f"PB-{now.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    for application in approved:
-        payout_id = f"PO-{uuid.uuid4().hex[:16]}"
-        session.add(
-            PayoutRow(
-                payout_id=payout_id,
-                batch_id=batch_id,
-                application_id=application.application_id,
-                merchant_id=application.merchant_id,
-                amount_minor=application.net_minor,  # the claw-back deduction stays with the platform
-                clawback_deducted_minor=application.clawback_deducted_minor,
-                currency=application.currency,
-                status="sending",
-                created_at=now,
-            )
-        )
-        application.payout_id = payout_id
-        application.status = ApplicationStatus.PAYING.value
-        application.updated_at = now
-        await schedule_timer(session, PAYOUT_SEND, payout_id, now)
-    await session.flush()
+    await schedule_timers(session, PAYOUT_SEND, [(payout_id, now, None) for payout_id in payout_ids])
     return batch_id
 
 
-async def _locked_payout(
-    session: AsyncSession, payout_id: str
-) -> tuple[PayoutRow, ApplicationRow, BankAccountRow, bool] | None:
-    """The payout (locked), its application and bank account, and whether its merchant has a
-    webhook endpoint, in one query. Only the payout's row is locked: every writer of a paying
-    application holds its payout's lock first, so the application is read current."""
-    has_endpoint = (
-        exists().where(col(WebhookEndpointRow.merchant_id) == col(PayoutRow.merchant_id)).label("has_endpoint")
+_START_PAYOUTS = text(
+    """
+    with approved as (
+        select application_id, merchant_id, amount_minor, clawback_deducted_minor, currency, created_at
+        from settlement_applications
+        where status = :approved and payout_id is null
+        order by created_at
+        for update skip locked
+    ), started as (
+        insert into payouts (payout_id, batch_id, application_id, merchant_id, amount_minor,
+                             clawback_deducted_minor, currency, status, created_at)
+        -- the claw-back deduction stays with the platform: the bank pays the net
+        select 'PO-' || substr(replace(cast(gen_random_uuid() as text), '-', ''), 1, 16), :batch_id,
+               a.application_id, a.merchant_id, a.amount_minor - a.clawback_deducted_minor,
+               a.clawback_deducted_minor, a.currency, 'sending', cast(:now as timestamptz)
+        from approved a
+        order by a.created_at
+        returning payout_id, application_id
+    ), paying as (
+        update settlement_applications s
+        set payout_id = started.payout_id, status = :paying, updated_at = cast(:now as timestamptz)
+        from started where s.application_id = started.application_id
+        returning s.application_id
     )
-    row = (
+    select started.payout_id from started join paying on paying.application_id = started.application_id
+    order by started.payout_id
+    """
+)
+
+
+async def start_payout_batch_now(session: AsyncSession, application_ids: Sequence[str], *, now: datetime) -> None:
+    """Applications were approved (in this transaction): a payout batch is due now rather than at
+    the next interval (issue 17: approval to paid in seconds). One timer for them, of their own
+    (keyed by the first of them), never one row shared by every approval: inserting it never
+    waits for a scheduler that is firing another (a debounced row per merchant would, and a
+    scheduler's batch can hold it while it waits for the merchant's lock this transaction holds).
+    The first of several due takes every approved application; the others find nothing to do."""
+    if application_ids:
+        await schedule_timer(session, PAYOUT_BATCH, f"{EARLY_BATCH_KEY}{min(application_ids)}", now)
+
+
+@dataclass
+class LockedPayout:
+    """A payout as its sender and its outcomes read it (plain values, not ORM objects), with its
+    application's status, the beneficiary, and whether its merchant has a webhook endpoint.
+    Changed in memory, then written back in one statement (``_write``)."""
+
+    payout_id: str
+    application_id: str
+    merchant_id: str
+    amount_minor: int
+    currency: str
+    status: str
+    provider_reference: str | None
+    reason: str | None
+    sent_at: datetime | None
+    settled_at: datetime | None
+    application_status: str
+    holder_name: str
+    bank_name: str
+    account_number: str
+    has_endpoint: bool
+
+
+async def _locked_payout(session: AsyncSession, payout_id: str) -> LockedPayout | None:
+    """The payout (locked), its application's status, its bank account and whether its merchant
+    has a webhook endpoint, in one query. Only the payout's row is locked: every writer of a
+    paying application holds its payout's lock first, so the application is read current."""
+    row = (await session.execute(_LOCKED_PAYOUT, {"payout_id": payout_id})).first()
+    return None if row is None else LockedPayout(**row._mapping)
+
+
+async def _write(session: AsyncSession, payout: LockedPayout, *, application_changed: bool, now: datetime) -> None:
+    """The payout's columns an outcome moves, and its application's status when it changed, in
+    one statement; ORM copies this session loaded before are re-read, not served stale."""
+    values = {
+        "payout_id": payout.payout_id,
+        "status": payout.status,
+        "provider_reference": payout.provider_reference,
+        "reason": payout.reason,
+        "sent_at": payout.sent_at,
+        "settled_at": payout.settled_at,
+    }
+    if application_changed:
         await session.execute(
-            select(PayoutRow, ApplicationRow, BankAccountRow, has_endpoint)
-            .join(ApplicationRow, col(ApplicationRow.application_id) == col(PayoutRow.application_id))
-            .join(BankAccountRow, col(BankAccountRow.bank_account_id) == col(ApplicationRow.bank_account_id))
-            .where(col(PayoutRow.payout_id) == payout_id)
-            .with_for_update(of=PayoutRow)
-            .execution_options(populate_existing=True)
+            _WRITE_PAYOUT_AND_APPLICATION,
+            {
+                **values,
+                "application_id": payout.application_id,
+                "application_status": payout.application_status,
+                "now": now,
+            },
         )
-    ).first()
-    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+    else:
+        await session.execute(_WRITE_PAYOUT, values)
+    for model, key in ((PayoutRow, payout.payout_id), (ApplicationRow, payout.application_id)):
+        loaded = session.sync_session.identity_map.get(identity_key(model, key))
+        if loaded is not None:
+            session.expire(loaded)
+
+
+_LOCKED_PAYOUT = text(
+    """
+    select p.payout_id, p.application_id, p.merchant_id, p.amount_minor, p.currency, p.status,
+           p.provider_reference, p.reason, p.sent_at, p.settled_at, a.status as application_status,
+           b.holder_name, b.bank_name, b.account_number,
+           exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = p.merchant_id) as has_endpoint
+    from payouts p
+    join settlement_applications a on a.application_id = p.application_id
+    join bank_accounts b on b.bank_account_id = a.bank_account_id
+    where p.payout_id = :payout_id
+    for update of p
+    """
+)
+_WRITE_PAYOUT = text(
+    """
+    update payouts set status = :status, provider_reference = :provider_reference, reason = :reason,
+                       sent_at = cast(:sent_at as timestamptz), settled_at = cast(:settled_at as timestamptz)
+    where payout_id = :payout_id
+    """
+)
+_WRITE_PAYOUT_AND_APPLICATION = text(
+    """
+    with payout as (
+        update payouts set status = :status, provider_reference = :provider_reference, reason = :reason,
+                           sent_at = cast(:sent_at as timestamptz), settled_at = cast(:settled_at as timestamptz)
+        where payout_id = :payout_id
+        returning payout_id
+    )
+    update settlement_applications set status = :application_status, updated_at = cast(:now as timestamptz)
+    where application_id = :application_id
+    """
+)
 
 
 async def send_payout(
     session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, callback_url: str, now: datetime
 ) -> None:
     """Send (or re-send) one payout. A provider outage raises, and the timer retries with backoff."""
-    locked = await _locked_payout(session, timer.timer_key)
-    if locked is None or locked[0].status != "sending":
+    payout = await _locked_payout(session, timer.timer_key)
+    if payout is None or payout.status != "sending":
         return
-    payout, application, account, has_endpoint = locked
     body = {
         "request_id": payout.payout_id,
         "amount_minor": payout.amount_minor,
@@ -371,9 +477,9 @@ async def send_payout(
         "reference": f"ShipSettle settlement {payout.application_id}",
         "callback_url": callback_url,
         "beneficiary": {
-            "account_holder_name": account.holder_name,
-            "bank_name": account.bank_name,
-            "account_number": account.account_number,
+            "account_holder_name": payout.holder_name,
+            "bank_name": payout.bank_name,
+            "account_number": payout.account_number,
         },
     }
     failpoint("payout.before_send")
@@ -387,58 +493,54 @@ async def send_payout(
         answer = known
     except ProviderRefused as error:
         outcome = ProviderStatus(payout.payout_id, "failed", None, str(error))
-        await _settle(session, payout, application, outcome, has_endpoint=has_endpoint, now=now)
+        await _settle(session, payout, outcome, now=now)
         return
     payout.status = "sent"
     payout.sent_at = now
     payout.provider_reference = answer.provider_reference
     await schedule_timer(session, PAYOUT_STATUS_CHECK, payout.payout_id, now + STATUS_CHECK_AFTER)
     if answer.status in ("paid", "failed", "returned"):
-        await _settle(session, payout, application, answer, has_endpoint=has_endpoint, now=now)
+        await _settle(session, payout, answer, now=now, sent=True)
+    else:
+        await _write(session, payout, application_changed=False, now=now)
 
 
 async def check_payout_status(
     session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, now: datetime
 ) -> None:
     """No callback yet: ask the provider. Still in flight: ask again later."""
-    locked = await _locked_payout(session, timer.timer_key.split("@", 1)[0])
-    if locked is None or locked[0].status not in ("sent", "paid"):
+    payout = await _locked_payout(session, timer.timer_key.split("@", 1)[0])
+    if payout is None or payout.status not in ("sent", "paid"):
         return
-    payout, application, _, has_endpoint = locked
     answer = await provider.status(payout.payout_id)
     if answer is None or answer.status == "accepted":
         await schedule_timer(
             session, PAYOUT_STATUS_CHECK, f"{payout.payout_id}@{int(now.timestamp())}", now + STATUS_CHECK_AFTER
         )
         return
-    await _settle(session, payout, application, answer, has_endpoint=has_endpoint, now=now)
+    await _settle(session, payout, answer, now=now)
 
 
 async def apply_provider_outcome(session: AsyncSession, outcome: ProviderStatus, *, now: datetime) -> bool:
     """From a verified callback. False for an unknown payout."""
-    locked = await _locked_payout(session, outcome.request_id)
-    if locked is None:
+    payout = await _locked_payout(session, outcome.request_id)
+    if payout is None:
         return False
-    payout, application, _, has_endpoint = locked
-    await _settle(session, payout, application, outcome, has_endpoint=has_endpoint, now=now)
+    await _settle(session, payout, outcome, now=now)
     return True
 
 
 async def _settle(
-    session: AsyncSession,
-    payout: PayoutRow,
-    application: ApplicationRow,
-    outcome: ProviderStatus,
-    *,
-    has_endpoint: bool,
-    now: datetime,
+    session: AsyncSession, payout: LockedPayout, outcome: ProviderStatus, *, now: datetime, sent: bool = False
 ) -> None:
     """Book the provider's outcome once (each movement's key names the payout and the outcome):
     the ledger, the payout's and the application's status, PayoutSettled and the merchant's
-    notification, written together. An outcome that changes nothing writes nothing."""
+    notification, written together. An outcome that changes nothing writes nothing but a new
+    provider reference, or the send the caller just recorded on the payout (``sent``)."""
     merchant, amount = payout.merchant_id, payout.amount_minor
     movements: list[LedgerTransaction] = []
     reached: list[str] = []  # the statuses this outcome moves the payout through, in order
+    reference_before = payout.provider_reference
     if outcome.provider_reference:
         payout.provider_reference = outcome.provider_reference
     if outcome.status in ("paid", "returned") and payout.status in ("sending", "sent"):
@@ -455,7 +557,7 @@ async def _settle(
             )
         )
         payout.status, payout.settled_at = "paid", now
-        application.status = ApplicationStatus.PAID.value
+        payout.application_status = ApplicationStatus.PAID.value
         reached.append("paid")
     if outcome.status == "failed" and payout.status in ("sending", "sent"):
         movements.append(
@@ -470,7 +572,7 @@ async def _settle(
             )
         )
         payout.status, payout.reason, payout.settled_at = "failed", outcome.reason, now
-        application.status = ApplicationStatus.FAILED.value
+        payout.application_status = ApplicationStatus.FAILED.value
         reached.append("failed")
     elif outcome.status == "returned" and payout.status == "paid":
         movements.append(
@@ -486,14 +588,15 @@ async def _settle(
         )
         reached.append("returned")
     if not reached:
+        if sent or payout.provider_reference != reference_before:
+            await _write(session, payout, application_changed=False, now=now)
         return
-    application.updated_at = now
     staged = [_stage(posted_event(movement, now=now), now=now) for movement in movements]
     for status in reached:
         reason = outcome.reason if status == "returned" else payout.reason
         if status == "returned":
             payout.status, payout.reason = "returned", outcome.reason
-            application.status = ApplicationStatus.RETURNED.value
+            payout.application_status = ApplicationStatus.RETURNED.value
         staged.append(
             _stage(
                 contracts.PayoutSettled(
@@ -510,7 +613,7 @@ async def _settle(
                 now=now,
             )
         )
-        if has_endpoint:
+        if payout.has_endpoint:
             await notifications.notify(
                 session,
                 merchant,
@@ -525,6 +628,7 @@ async def _settle(
                 now=now,
                 endpoint_known=True,
             )
+    await _write(session, payout, application_changed=True, now=now)
     await add_staged_to_outbox(session, staged)
     # Last: the postings' trigger updates the merchant's balance rows; the commit follows.
     inserted = await SettlementRepository(session).insert_transactions(movements, now=now)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from settlement_svc.domain.ledger import (
 )
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
+from settlement_svc.service_layer import holds as holds_service
 from settlement_svc.service_layer import progress, refunds
 from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER, hold_release_payload
 from shipsettle_shared import contracts
@@ -47,7 +49,7 @@ async def apply_event(session: AsyncSession, envelope: EventEnvelope, *, now: da
     """Apply an event that depends on its order (a sign-off, a refund event)."""
     event_type = envelope.event_type
     if event_type == contracts.OrderSignedOff.event_type:
-        await on_signed_off(session, envelope, now=now)
+        await on_signed_off(session, envelope, now=now, rules=rules)
     elif event_type == contracts.RefundRequested.event_type:
         await refunds.on_refund_requested(session, envelope, now=now)
     elif event_type == contracts.RefundCompleted.event_type:
@@ -61,8 +63,42 @@ async def apply_event(session: AsyncSession, envelope: EventEnvelope, *, now: da
 
 
 async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules) -> None:
-    event = read_payload(envelope.payload, contracts.OrderPlaced)
-    order = SettlementOrder(
+    """Remember one order (a run of one: ``on_orders_placed``)."""
+    await on_orders_placed(session, [envelope], now=now, rules=rules)
+
+
+async def on_orders_placed(
+    session: AsyncSession, envelopes: Sequence[EventEnvelope], *, now: datetime, rules: ReviewRules
+) -> None:
+    """Remember a run of orders' per-line figures, and apply the events parked for them (a
+    sign-off or a refund that came first), in their order: the orders' locks, then one statement
+    that inserts the new orders and takes their parked events, whatever the run's size. An order
+    known already (a redelivery) changes nothing."""
+    orders: dict[str, tuple[SettlementOrder, datetime, str]] = {}
+    for envelope in envelopes:
+        event = read_payload(envelope.payload, contracts.OrderPlaced)
+        orders.setdefault(event.order_id, (_settlement_order(event), event.placed_at, str(envelope.event_id)))
+    if not orders:
+        return
+    repository = SettlementRepository(session)
+    await repository.lock_orders(list(orders))
+    # After the locks, in a statement of its own: a parking event holds the order's lock from
+    # before it reads whether the order exists until it commits, so every parked one is seen here.
+    taken = await repository.add_orders_taking_parked(list(orders.values()))
+    for order_id, parked_events in taken.items():
+        for parked in parked_events:
+            try:
+                async with session.begin_nested():
+                    await apply_event(session, EventEnvelope.model_validate(parked), now=now, rules=rules)
+            except (ValueError, PermanentEventError) as error:
+                # One event that does not fit the order must not lose the order itself: it stays
+                # parked, with the reason, for ops (GET /v1/ledger/check lists parked events).
+                logger.error("parked %s for order %s does not apply: %s", parked["event_type"], order_id, error)
+                await repository.park(order_id, parked, f"does not fit the order: {error}", now=now)
+
+
+def _settlement_order(event: contracts.OrderPlaced) -> SettlementOrder:
+    return SettlementOrder(
         order_id=event.order_id,
         merchant_id=event.merchant_id,
         currency=event.currency,
@@ -79,35 +115,31 @@ async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now
             for line in event.lines
         },
     )
-    repository = SettlementRepository(session)
-    await repository.lock_order(event.order_id)
-    if not await repository.add_order(order, placed_at=event.placed_at, event_id=str(envelope.event_id)):
-        return
-    for parked in await repository.take_parked(event.order_id):
-        try:
-            async with session.begin_nested():
-                await apply_event(session, EventEnvelope.model_validate(parked), now=now, rules=rules)
-        except (ValueError, PermanentEventError) as error:
-            # One event that does not fit the order must not lose the order itself: it stays
-            # parked, with the reason, for ops (GET /v1/ledger/check lists parked events).
-            logger.error("parked %s for order %s does not apply: %s", parked["event_type"], event.order_id, error)
-            await repository.park(event.order_id, parked, f"does not fit the order: {error}", now=now)
 
 
-async def on_signed_off(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_signed_off(
+    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules | None = None
+) -> None:
     """Apply one sign-off: a batch of one, so one event and a consumer's batch follow the same
     rules. Raises ValueError for lines or units the order does not have left."""
-    await on_signed_off_batch(session, [envelope], now=now)
+    await on_signed_off_batch(session, [envelope], now=now, rules=rules)
 
 
 async def on_signed_off_batch(
-    session: AsyncSession, envelopes: Sequence[EventEnvelope], *, now: datetime, with_progress: bool = False
+    session: AsyncSession,
+    envelopes: Sequence[EventEnvelope],
+    *,
+    now: datetime,
+    with_progress: bool = False,
+    rules: ReviewRules | None = None,
 ) -> None:
     """Apply sign-offs in their order, as a set: the effects of applying them one at a time,
     in a constant number of statements whatever their number.
 
     ``with_progress``: also move the orders' progress as ``progress.record_progress`` would (the
     consumer's path; a parked sign-off had its progress recorded when it arrived).
+    ``rules``: release holds due at once in this transaction, the automatic application under
+    these review rules (``holds.release_at_sign_off``); without them their timers release them.
 
     For each sign-off: post the signed-off units' net to the merchant's pending account under
     the policy in force at the sign-off; record what it booked; fix the release date, add the
@@ -130,9 +162,9 @@ async def on_signed_off_batch(
     locked_progress = await progress.lock_progress_of(session, events, now=now) if with_progress else None
     order_ids = sorted({event.order_id for event in events})
     await repository.lock_orders(order_ids)
-    orders = await repository.orders_for_update(order_ids)
-    policies = await repository.policy_versions([order.merchant_id for order in orders.values()])
-    posted = await repository.posted_keys([_sign_off_key(event) for _, event in sign_offs if event.order_id in orders])
+    orders, policies, posted = await repository.orders_for_sign_off(
+        order_ids, [_sign_off_key(event) for _, event in sign_offs]
+    )
 
     parked: list[tuple[str, dict[str, Any], str]] = []
     changed: dict[str, SettlementOrder] = {}
@@ -213,6 +245,16 @@ async def on_signed_off_batch(
             )
         )
 
+    # Holds due at once (0 hold days) are released here, in the sign-off's transaction, rather
+    # than by their timer a poll later (issue 17: sign-off to available in under a second).
+    releases, released_at_once = (
+        await holds_service.release_at_sign_off(
+            session, holds, {order_id: order.currency for order_id, order in orders.items()}, now=now, rules=rules
+        )
+        if rules is not None
+        else (holds_service.Releases(), set())
+    )
+    holds = [replace(hold, released_at=now) if hold.hold_id in released_at_once else hold for hold in holds]
     await repository.park_many(parked, now=now)
     # The orders' progress (every sign-off, parked or not, when asked) and what each booking
     # booked, in one pass over their progress rows.
@@ -225,8 +267,15 @@ async def on_signed_off_batch(
     await schedule_timers(
         session,
         HOLD_RELEASE,
-        [(hold.hold_id, hold.release_at, hold_release_payload(hold.merchant_id, hold.order_id)) for hold in holds],
+        [
+            (hold.hold_id, hold.release_at, hold_release_payload(hold.merchant_id, hold.order_id))
+            for hold in holds
+            if hold.released_at is None
+        ],
     )
+    await holds_service.write_releases(session, releases, now=now, transactions_follow=True)
+    staged.extend(releases.staged)
+    transactions.extend(releases.transactions)  # after the sign-offs they release, in one insert
     await add_staged_to_outbox(session, staged)
     # Last: the postings' trigger updates the merchants' balance rows, which every sign-off of
     # the same merchants on other instances needs too; from here the commit follows at once.
