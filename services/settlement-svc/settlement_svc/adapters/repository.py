@@ -31,6 +31,7 @@ from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import OrderProgress, ShipmentProgress
 from shipsettle_shared import contracts
+from shipsettle_shared.db import any_of
 from shipsettle_shared.outbox import add_to_outbox
 
 PRODUCER = "settlement-svc"
@@ -92,14 +93,14 @@ class SettlementRepository:
     async def posted_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` are on the ledger already."""
         rows = await self.session.execute(
-            select(col(LedgerTransactionRow.tx_key)).where(col(LedgerTransactionRow.tx_key).in_(list(keys)))
+            select(col(LedgerTransactionRow.tx_key)).where(any_of(col(LedgerTransactionRow.tx_key), keys))
         )
         return set(rows.scalars())
 
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         accounts = {merchant_account(merchant_id, kind): kind.value for kind in MerchantAccount}
         rows = await self.session.execute(
-            select(AccountBalanceRow).where(col(AccountBalanceRow.account_id).in_(list(accounts)))
+            select(AccountBalanceRow).where(any_of(col(AccountBalanceRow.account_id), accounts))
         )
         balances = dict.fromkeys(accounts.values(), 0)
         for row in rows.scalars():
@@ -242,7 +243,7 @@ class SettlementRepository:
         await self.session.flush()  # an ORM change made earlier in this transaction is read, not lost
         rows = await self.session.execute(
             select(_ORDERS)
-            .where(_ORDERS.c.order_id.in_(sorted(set(order_ids))))
+            .where(any_of(_ORDERS.c.order_id, sorted(set(order_ids))))
             .order_by(_ORDERS.c.order_id.collate("C"))
             .with_for_update()
         )
@@ -353,7 +354,7 @@ class SettlementRepository:
         one in force at a time with ``policy_in_force``."""
         rows = await self.session.execute(
             select(MerchantPolicyRow)
-            .where(col(MerchantPolicyRow.merchant_id).in_(sorted(set(merchant_ids))))
+            .where(any_of(col(MerchantPolicyRow.merchant_id), sorted(set(merchant_ids))))
             .order_by(col(MerchantPolicyRow.merchant_id), col(MerchantPolicyRow.version).desc())
         )
         versions: dict[str, list[PolicyVersion]] = {}
@@ -515,7 +516,7 @@ class SettlementRepository:
     async def _locked_progress(self, order_ids: Sequence[str]) -> Sequence[Row[Any]]:
         result = await self.session.execute(
             select(_PROGRESS)
-            .where(_PROGRESS.c.order_id.in_(order_ids))
+            .where(any_of(_PROGRESS.c.order_id, order_ids))
             .order_by(_PROGRESS.c.order_id.collate("C"))
             .with_for_update()
         )
