@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 
 from shipsettle_shared import metrics
 from shipsettle_shared.clock import Clock
@@ -61,6 +63,26 @@ _RETRY_LATER = text(
 
 TimerSpec = tuple[str, datetime, Mapping[str, Any] | None]  # key, due at, payload
 
+# This process's schedulers, woken when a commit makes a timer due before their next look (a
+# hold released at once after a sign-off fires at once, not a poll later). Timers other
+# processes schedule are found by the poll.
+_schedulers: weakref.WeakSet[TimerScheduler] = weakref.WeakSet()
+_EARLIEST_DUE = "shipsettle.earliest_timer_due"
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_schedulers(session: Session) -> None:
+    due_at = session.info.pop(_EARLIEST_DUE, None)
+    if due_at is not None:
+        for scheduler in list(_schedulers):
+            scheduler.timer_committed(due_at)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_due(session: Session, previous_transaction: SessionTransaction) -> None:
+    if not previous_transaction.nested:  # a savepoint's rollback keeps what was written before it
+        session.info.pop(_EARLIEST_DUE, None)
+
 
 async def schedule_timer(
     session: AsyncSession, timer_kind: str, timer_key: str, due_at: datetime, payload: Mapping[str, Any] | None = None
@@ -92,6 +114,9 @@ async def _upsert_timers(session: AsyncSession, timer_kind: str, timers: Sequenc
         for key, (due_at, payload) in sorted(latest.items())
     ]
     await session.execute(_REARM_TIMERS if rearm else _SCHEDULE_TIMERS, {"kind": timer_kind, "timers": json_rows(rows)})
+    info = session.sync_session.info
+    earliest = min(due_at for due_at, _ in latest.values())
+    info[_EARLIEST_DUE] = min(info.get(_EARLIEST_DUE, earliest), earliest)
 
 
 async def cancel_timer(session: AsyncSession, timer_kind: str, timer_key: str, at: datetime) -> bool:
@@ -124,6 +149,16 @@ class TimerScheduler:
         self._poll_s = poll_ms / 1000
         self._batch_size = batch_size
         self._stopping = asyncio.Event()
+        # the earliest due time a commit of this process announced and no pass has covered yet
+        self._due_hint: datetime | None = None
+        self._wake = asyncio.Event()
+        self._wake_at: datetime | None = None  # when the sleeping scheduler looks again
+        self._next_due = select(func.min(timers_table.c.due_at)).where(
+            timers_table.c.fired_at.is_(None),
+            timers_table.c.cancelled_at.is_(None),
+            any_of(timers_table.c.timer_kind, self._handlers),
+        )
+        _schedulers.add(self)
         self._due_timers = (
             select(timers_table)
             .where(
@@ -139,19 +174,63 @@ class TimerScheduler:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._wake.set()
+
+    def timer_committed(self, due_at: datetime) -> None:
+        """A commit in this process scheduled a timer due at ``due_at``: wake at once if that is
+        before the sleeping scheduler's next look."""
+        self._due_hint = due_at if self._due_hint is None else min(self._due_hint, due_at)
+        if self._wake_at is not None and due_at < self._wake_at:
+            self._wake.set()
 
     async def run(self) -> None:
+        """Idle, one autocommitted statement per poll (the earliest pending due time); a claiming
+        transaction only when something is due. Between polls it sleeps until the earliest due
+        time it knows of, or until a commit of this process schedules an earlier one."""
+        claim_at_once = False  # after a busy pass, or a wake for a timer due now: no look first
         while not self._stopping.is_set():
+            hint, self._due_hint = self._due_hint, None  # commits from now on are not covered yet
+            looked_at = self._clock.now()
+            next_due: datetime | None = None
             try:
-                fired = await self.fire_due()
+                if not claim_at_once:
+                    next_due = await self._earliest_due()
+                due = claim_at_once or (next_due is not None and next_due <= self._clock.now())
+                fired = await self.fire_due() if due else 0
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("timer pass failed; due timers stay due")
                 fired = 0
-            if fired == 0:
+            claim_at_once = fired > 0
+            if fired:
+                continue
+            for due_at in (hint, next_due):  # still to come: sleep no longer than until then
+                if due_at is not None and due_at > looked_at:
+                    self._due_hint = due_at if self._due_hint is None else min(self._due_hint, due_at)
+            await self._sleep()
+            claim_at_once = self._due_hint is not None and self._due_hint <= self._clock.now()
+
+    async def _earliest_due(self) -> datetime | None:
+        async with self._sessions() as session:
+            # autocommit: one round trip, no BEGIN and ROLLBACK around it
+            connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            due_at: datetime | None = await connection.scalar(self._next_due)
+            return due_at
+
+    async def _sleep(self) -> None:
+        now = self._clock.now()
+        wake_at = now + timedelta(seconds=self._poll_s)
+        if self._due_hint is not None:
+            wake_at = max(now, min(wake_at, self._due_hint))
+        self._wake.clear()
+        self._wake_at = wake_at
+        try:
+            if wake_at > now and not self._stopping.is_set():
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), timeout=self._poll_s)
+                    await asyncio.wait_for(self._wake.wait(), timeout=(wake_at - now).total_seconds())
+        finally:
+            self._wake_at = None
 
     async def fire_due(self) -> int:
         """Fire every timer due now that no other instance holds; returns how many fired.

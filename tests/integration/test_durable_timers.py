@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from bus_support import bus_service
-from sqlalchemy import event, func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from fact_events import statements_sent
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import engine_for, eventually, fresh_service_database
 
 from shipsettle_shared.clock import ShiftableClock
@@ -224,17 +225,6 @@ async def test_a_driver_moving_the_clock_can_see_the_timers_it_made_due_and_not_
         service.kill()
 
 
-def _statements_of(engine: AsyncEngine) -> list[str]:
-    """Every statement the engine sends from now on (SAVEPOINT and RELEASE included)."""
-    sent: list[str] = []
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        sent.append(" ".join(statement.split()).lower())
-
-    return sent
-
-
 async def test_a_batch_of_fired_timers_is_marked_in_one_statement() -> None:
     url = await fresh_service_database("order-svc", "_timer_marks")
     async with engine_for(url) as engine:
@@ -246,9 +236,13 @@ async def test_a_batch_of_fired_timers_is_marked_in_one_statement() -> None:
                 await schedule_timer(session, "reminder", key, clock.now() + timedelta(hours=1))
         scheduler = TimerScheduler(sessions, clock, {"reminder": _handler(clock)})
         clock.advance(timedelta(hours=2))
-        sent = _statements_of(engine)
+        fired: list[int] = []
 
-        assert await scheduler.fire_due() == 5
+        async def fire() -> None:
+            fired.append(await scheduler.fire_due())
+
+        sent = [" ".join(statement.split()).lower() for statement in await statements_sent(engine, fire)]
+        assert fired == [5]
 
         assert [await _outbox_rows(sessions, key) for key in keys] == [1] * 5
         marks = [statement for statement in sent if statement.startswith("update timers")]
@@ -275,9 +269,13 @@ async def test_the_only_due_timer_runs_without_a_savepoint_and_its_failure_rolls
             await schedule_timer(session, "reminder", "alone", clock.now() + timedelta(hours=1))
         scheduler = TimerScheduler(sessions, clock, {"reminder": fails_once})
         clock.advance(timedelta(hours=2))
-        sent = _statements_of(engine)
+        fired: list[int] = []
 
-        assert await scheduler.fire_due() == 0
+        async def fire() -> None:
+            fired.append(await scheduler.fire_due())
+
+        sent = [" ".join(statement.split()).lower() for statement in await statements_sent(engine, fire)]
+        assert fired == [0]
         assert calls == ["alone"]  # run once, not again in a second pass
         assert await _outbox_rows(sessions, "alone") == 0
         async with sessions() as session:
@@ -285,7 +283,7 @@ async def test_the_only_due_timer_runs_without_a_savepoint_and_its_failure_rolls
         assert (row.attempts, row.fired_at) == (1, None)
         assert "provider down" in row.last_error
 
+        assert not [statement for statement in sent if statement.startswith("savepoint")]
         clock.advance(timedelta(seconds=2))  # past the first retry backoff
         assert await scheduler.fire_due() == 1
         assert await _outbox_rows(sessions, "alone") == 1
-        assert not [statement for statement in sent if statement.startswith("savepoint")]
