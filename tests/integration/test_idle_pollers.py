@@ -8,12 +8,11 @@ import asyncio
 import uuid
 from datetime import timedelta
 
-import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from support import ADMIN_DSN, TEST_KAFKA, engine_for, eventually, fresh_service_database
+from support import TEST_KAFKA, engine_for, eventually, fresh_service_database, reset_statement_calls, statement_calls
 
 from shipsettle_shared.clock import ShiftableClock
 from shipsettle_shared.contracts import BusProbeSent
@@ -45,30 +44,6 @@ async def _announced(sessions: async_sessionmaker[AsyncSession], key: str) -> bo
             .where(outbox_table.c.envelope["payload"]["probe_id"].astext == key)
         )
     return bool(count)
-
-
-async def _statement_calls(database: str) -> dict[str, int]:
-    """pg_stat_statements' calls per statement text in ``database`` alone."""
-    connection = await asyncpg.connect(ADMIN_DSN)
-    try:
-        rows = await connection.fetch(
-            "select s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid "
-            "where d.datname = $1",
-            database,
-        )
-    finally:
-        await connection.close()
-    return {" ".join(str(row["query"]).split()).lower(): int(row["calls"]) for row in rows}
-
-
-async def _reset_statement_calls(database: str) -> None:
-    connection = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await connection.execute(
-            "select pg_stat_statements_reset(0, d.oid, 0) from pg_database d where d.datname = $1", database
-        )
-    finally:
-        await connection.close()
 
 
 @pytest.mark.parametrize("due_in", [timedelta(0), timedelta(seconds=1)], ids=["due-now", "due-in-a-second"])
@@ -109,12 +84,12 @@ async def test_an_idle_scheduler_and_relay_poll_with_one_statement_and_no_transa
         await producer.start()
         scheduler = TimerScheduler(sessions, clock, {"reminder": _announce(clock)}, poll_ms=20)
         relay = OutboxRelay(settings, engine, producer, clock)
-        await _reset_statement_calls(database)
+        await reset_statement_calls(database)
         tasks = [asyncio.create_task(scheduler.run()), asyncio.create_task(relay.run())]
         try:
 
             async def polled_often() -> dict[str, int] | None:
-                calls = await _statement_calls(database)
+                calls = await statement_calls(database)
                 looks = [count for query, count in calls.items() if "min(timers.due_at)" in query or "exists" in query]
                 return calls if len(looks) == 2 and min(looks) >= 10 else None
 
