@@ -388,6 +388,7 @@ class Orchestrator:
                     "SHIPSETTLE_ROLES": "",
                     "SHIPSETTLE_DATABASE_POOL_SIZE": str(API_POOL),
                     "SHIPSETTLE_DATABASE_MAX_OVERFLOW": "0",
+                    "SHIPSETTLE_DATABASE_LANE_SIZE": str(API_POOL),
                 },
                 log_dir=self.run_dir,
                 instance="api",

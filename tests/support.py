@@ -94,3 +94,29 @@ async def engine_for(url: str) -> AsyncIterator[AsyncEngine]:
         yield engine
     finally:
         await engine.dispose()
+
+
+async def statement_calls(database: str) -> dict[str, int]:
+    """pg_stat_statements' calls per statement text (whitespace folded, lower case) in ``database``
+    alone: what PostgreSQL ran, an executemany's every row included."""
+    connection = await asyncpg.connect(ADMIN_DSN)
+    try:
+        rows = await connection.fetch(
+            "select s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid "
+            "where d.datname = $1",
+            database,
+        )
+    finally:
+        await connection.close()
+    return {" ".join(str(row["query"]).split()).lower(): int(row["calls"]) for row in rows}
+
+
+async def reset_statement_calls(database: str) -> None:
+    """Forget ``database``'s statement statistics (only that database's)."""
+    connection = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await connection.execute(
+            "select pg_stat_statements_reset(0, d.oid, 0) from pg_database d where d.datname = $1", database
+        )
+    finally:
+        await connection.close()

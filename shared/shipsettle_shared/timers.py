@@ -11,17 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 
 from shipsettle_shared import metrics
 from shipsettle_shared.clock import Clock
-from shipsettle_shared.db import json_rows, timers_table
+from shipsettle_shared.db import any_of, json_rows, timers_table
 from shipsettle_shared.logs import correlation_id_var
 
 logger = logging.getLogger(__name__)
@@ -53,8 +55,33 @@ _REARM_TIMERS = text(_UPSERT_TIMERS + ", fired_at = null, cancelled_at = null, a
 # (a hold release locks its merchant's balance rows; its key is the hold's id): a batch fires in
 # (lock key, timer key) order, so every instance takes those locks in one order.
 LOCK_KEY = "lock_key"
+# A batch's fired timers, marked in one statement (one text whatever the batch's size).
+_MARK_FIRED = text("update timers set fired_at = :now where id = any(:ids)")
+_RETRY_LATER = text(
+    "update timers set attempts = :attempts, last_error = :error, due_at = :due_at where id = :id and fired_at is null"
+)
 
 TimerSpec = tuple[str, datetime, Mapping[str, Any] | None]  # key, due at, payload
+
+# This process's schedulers, woken when a commit makes a timer due before their next look (a
+# hold released at once after a sign-off fires at once, not a poll later). Timers other
+# processes schedule are found by the poll.
+_schedulers: weakref.WeakSet[TimerScheduler] = weakref.WeakSet()
+_EARLIEST_DUE = "shipsettle.earliest_timer_due"
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_schedulers(session: Session) -> None:
+    due_at = session.info.pop(_EARLIEST_DUE, None)
+    if due_at is not None:
+        for scheduler in list(_schedulers):
+            scheduler.timer_committed(due_at)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_due(session: Session, previous_transaction: SessionTransaction) -> None:
+    if not previous_transaction.nested:  # a savepoint's rollback keeps what was written before it
+        session.info.pop(_EARLIEST_DUE, None)
 
 
 async def schedule_timer(
@@ -87,6 +114,9 @@ async def _upsert_timers(session: AsyncSession, timer_kind: str, timers: Sequenc
         for key, (due_at, payload) in sorted(latest.items())
     ]
     await session.execute(_REARM_TIMERS if rearm else _SCHEDULE_TIMERS, {"kind": timer_kind, "timers": json_rows(rows)})
+    info = session.sync_session.info
+    earliest = min(due_at for due_at, _ in latest.values())
+    info[_EARLIEST_DUE] = min(info.get(_EARLIEST_DUE, earliest), earliest)
 
 
 async def cancel_timer(session: AsyncSession, timer_kind: str, timer_key: str, at: datetime) -> bool:
@@ -119,69 +149,155 @@ class TimerScheduler:
         self._poll_s = poll_ms / 1000
         self._batch_size = batch_size
         self._stopping = asyncio.Event()
+        # the earliest due time a commit of this process announced and no pass has covered yet
+        self._due_hint: datetime | None = None
+        self._wake = asyncio.Event()
+        self._wake_at: datetime | None = None  # when the sleeping scheduler looks again
+        self._next_due = select(func.min(timers_table.c.due_at)).where(
+            timers_table.c.fired_at.is_(None),
+            timers_table.c.cancelled_at.is_(None),
+            any_of(timers_table.c.timer_kind, self._handlers),
+        )
+        _schedulers.add(self)
+        self._due_timers = (
+            select(timers_table)
+            .where(
+                timers_table.c.fired_at.is_(None),
+                timers_table.c.cancelled_at.is_(None),
+                timers_table.c.due_at <= bindparam("now"),
+                any_of(timers_table.c.timer_kind, self._handlers),
+            )
+            .order_by(timers_table.c.due_at)
+            .limit(self._batch_size)
+            .with_for_update(skip_locked=True)
+        )
 
     def stop(self) -> None:
         self._stopping.set()
+        self._wake.set()
+
+    def timer_committed(self, due_at: datetime) -> None:
+        """A commit in this process scheduled a timer due at ``due_at``: wake at once if that is
+        before the sleeping scheduler's next look."""
+        self._due_hint = due_at if self._due_hint is None else min(self._due_hint, due_at)
+        if self._wake_at is not None and due_at < self._wake_at:
+            self._wake.set()
 
     async def run(self) -> None:
+        """Idle, one autocommitted statement per poll (the earliest pending due time); a claiming
+        transaction only when something is due. Between polls it sleeps until the earliest due
+        time it knows of, or until a commit of this process schedules an earlier one."""
+        claim_at_once = False  # after a busy pass, or a wake for a timer due now: no look first
         while not self._stopping.is_set():
+            hint, self._due_hint = self._due_hint, None  # commits from now on are not covered yet
+            looked_at = self._clock.now()
+            next_due: datetime | None = None
             try:
-                fired = await self.fire_due()
+                if not claim_at_once:
+                    next_due = await self._earliest_due()
+                due = claim_at_once or (next_due is not None and next_due <= self._clock.now())
+                fired = await self.fire_due() if due else 0
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("timer pass failed; due timers stay due")
                 fired = 0
-            if fired == 0:
+            claim_at_once = fired > 0
+            if fired:
+                continue
+            for due_at in (hint, next_due):  # still to come: sleep no longer than until then
+                if due_at is not None and due_at > looked_at:
+                    self._due_hint = due_at if self._due_hint is None else min(self._due_hint, due_at)
+            await self._sleep()
+            claim_at_once = self._due_hint is not None and self._due_hint <= self._clock.now()
+
+    async def _earliest_due(self) -> datetime | None:
+        async with self._sessions() as session:
+            # autocommit: one round trip, no BEGIN and ROLLBACK around it
+            connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            due_at: datetime | None = await connection.scalar(self._next_due)
+            return due_at
+
+    async def _sleep(self) -> None:
+        now = self._clock.now()
+        wake_at = now + timedelta(seconds=self._poll_s)
+        if self._due_hint is not None:
+            wake_at = max(now, min(wake_at, self._due_hint))
+        self._wake.clear()
+        self._wake_at = wake_at
+        try:
+            if wake_at > now and not self._stopping.is_set():
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), timeout=self._poll_s)
+                    await asyncio.wait_for(self._wake.wait(), timeout=(wake_at - now).total_seconds())
+        finally:
+            self._wake_at = None
 
     async def fire_due(self) -> int:
-        """Fire every timer due now that no other instance holds; returns how many fired."""
+        """Fire every timer due now that no other instance holds; returns how many fired.
+
+        The batch is one transaction and its fired timers are marked in one statement. With
+        several timers, each handler runs in a savepoint, so a failing one is rolled back alone,
+        stays due and is retried later while the others fire. A batch of one (most passes outside
+        a surge) needs no savepoint: a failure rolls the transaction back and is recorded in one of
+        its own. Either way no handler runs twice because another one failed (some call out:
+        payouts, refunds, merchant notifications)."""
         now = self._clock.now()
-        fired = 0
-        async with self._sessions() as session, session.begin():
-            rows = (
-                await session.execute(
-                    select(timers_table)
-                    .where(
-                        timers_table.c.fired_at.is_(None),
-                        timers_table.c.cancelled_at.is_(None),
-                        timers_table.c.due_at <= now,
-                        timers_table.c.timer_kind.in_(list(self._handlers)),
-                    )
-                    .order_by(timers_table.c.due_at)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            # Fire in lock order. The batch is one transaction, so every row a handler locks stays
-            # locked until the whole batch commits; two instances firing the same rows in
-            # different orders deadlock (PostgreSQL ends one after a second, and the timer waits
-            # for its retry). Timer keys start with what their handler locks (a shipment id), or
-            # the payload names it (LOCK_KEY: a hold release's merchant), so (lock key, key) is
-            # one lock order for every instance. Seen at N=1000: 3,198 due logistics timers
-            # drained at 9 a second; at N=10000, settlement's hold releases of the same merchants.
-            for row in sorted(rows, key=lambda row: (str(row.payload.get(LOCK_KEY, "")), row.timer_key)):
-                timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
-                token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
-                try:
-                    # A savepoint per timer: one failing handler does not undo the others.
-                    async with session.begin_nested():
-                        await self._handlers[row.timer_kind](session, timer)
-                        await session.execute(
-                            update(timers_table).where(timers_table.c.id == row.id).values(fired_at=now)
+        fired: list[Any] = []
+        failed: tuple[Any, Exception] | None = None
+        try:
+            async with self._sessions() as session, session.begin():
+                rows = (await session.execute(self._due_timers, {"now": now})).all()
+                isolated = len(rows) > 1
+                # Fire in lock order. The batch is one transaction, so every row a handler locks
+                # stays locked until the whole batch commits; two instances firing the same rows in
+                # different orders deadlock (PostgreSQL ends one after a second, and the timer
+                # waits for its retry). Timer keys start with what their handler locks (a shipment
+                # id), or the payload names it (LOCK_KEY: a hold release's merchant), so (lock key,
+                # key) is one lock order for every instance. Seen at N=1000: 3,198 due logistics
+                # timers drained at 9 a second; at N=10000, settlement's hold releases of the same
+                # merchants.
+                for row in sorted(rows, key=lambda row: (str(row.payload.get(LOCK_KEY, "")), row.timer_key)):
+                    timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
+                    token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
+                    try:
+                        if isolated:
+                            async with session.begin_nested():
+                                await self._handlers[row.timer_kind](session, timer)
+                        else:
+                            await self._handlers[row.timer_kind](session, timer)
+                        fired.append(row)
+                    except Exception as error:
+                        logger.exception(
+                            "timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}}
                         )
-                    fired += 1
-                    metrics.timers_fired_total.labels(row.timer_kind).inc()
-                except Exception as error:
-                    logger.exception("timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}})
-                    retry_in = timedelta(seconds=min(2 ** min(row.attempts, 10), 600))
-                    await session.execute(
-                        update(timers_table)
-                        .where(timers_table.c.id == row.id)
-                        .values(attempts=row.attempts + 1, last_error=str(error)[:2000], due_at=now + retry_in)
-                    )
-                finally:
-                    correlation_id_var.reset(token)
-        return fired
+                        if not isolated:
+                            failed = (row, error)
+                            raise _RollBack from error
+                        await session.execute(*self._retry_later(row, error, now))
+                    finally:
+                        correlation_id_var.reset(token)
+                if fired:
+                    await session.execute(_MARK_FIRED, {"ids": [row.id for row in fired], "now": now})
+        except _RollBack:
+            assert failed is not None
+            async with self._sessions() as session, session.begin():
+                await session.execute(*self._retry_later(*failed, now))
+            return 0
+        for row in fired:
+            metrics.timers_fired_total.labels(row.timer_kind).inc()
+        return len(fired)
+
+    @staticmethod
+    def _retry_later(row: Any, error: Exception, now: datetime) -> tuple[Any, dict[str, Any]]:
+        """The failed timer due again after a backoff, with its error (unless it fired meanwhile)."""
+        retry_in = timedelta(seconds=min(2 ** min(row.attempts, 10), 600))
+        return _RETRY_LATER, {
+            "id": row.id,
+            "attempts": row.attempts + 1,
+            "error": str(error)[:2000],
+            "due_at": now + retry_in,
+        }
+
+
+class _RollBack(Exception):
+    """The only timer of a batch failed: its transaction is rolled back whole."""

@@ -26,7 +26,7 @@ async def database_url() -> str:
 
 
 def lane_for(database_url: str, size: int) -> ConnectionLane:
-    settings = ServiceSettings(service_name="logistics-svc", database_url=database_url, database_pool_size=size)
+    settings = ServiceSettings(service_name="logistics-svc", database_url=database_url, database_lane_size=size)
     return ConnectionLane.for_settings(settings)
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from bus_support import bus_service
+from fact_events import statements_sent
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import engine_for, eventually, fresh_service_database
@@ -222,3 +223,67 @@ async def test_a_driver_moving_the_clock_can_see_the_timers_it_made_due_and_not_
             assert (await client.get("/_test/timers/due")).json() == {"due": 4}  # and in-9-days
     finally:
         service.kill()
+
+
+async def test_a_batch_of_fired_timers_is_marked_in_one_statement() -> None:
+    url = await fresh_service_database("order-svc", "_timer_marks")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        clock = ShiftableClock()
+        keys = [f"order-{index}" for index in range(5)]
+        async with unit_of_work(sessions) as session:
+            for key in keys:
+                await schedule_timer(session, "reminder", key, clock.now() + timedelta(hours=1))
+        scheduler = TimerScheduler(sessions, clock, {"reminder": _handler(clock)})
+        clock.advance(timedelta(hours=2))
+        fired: list[int] = []
+
+        async def fire() -> None:
+            fired.append(await scheduler.fire_due())
+
+        sent = [" ".join(statement.split()).lower() for statement in await statements_sent(engine, fire)]
+        assert fired == [5]
+
+        assert [await _outbox_rows(sessions, key) for key in keys] == [1] * 5
+        marks = [statement for statement in sent if statement.startswith("update timers")]
+        assert len(marks) == 1  # one per batch, not one per timer
+        async with sessions() as session:
+            unfired = await session.scalar(select(func.count()).where(timers_table.c.fired_at.is_(None)))
+        assert unfired == 0
+
+
+async def test_the_only_due_timer_runs_without_a_savepoint_and_its_failure_rolls_its_effect_back() -> None:
+    url = await fresh_service_database("order-svc", "_timer_alone")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        clock = ShiftableClock()
+        calls: list[str] = []
+
+        async def fails_once(session: AsyncSession, timer: DueTimer) -> None:
+            calls.append(timer.timer_key)
+            await _handler(clock)(session, timer)  # written, then undone by the failure
+            if len(calls) == 1:
+                raise RuntimeError("provider down")
+
+        async with unit_of_work(sessions) as session:
+            await schedule_timer(session, "reminder", "alone", clock.now() + timedelta(hours=1))
+        scheduler = TimerScheduler(sessions, clock, {"reminder": fails_once})
+        clock.advance(timedelta(hours=2))
+        fired: list[int] = []
+
+        async def fire() -> None:
+            fired.append(await scheduler.fire_due())
+
+        sent = [" ".join(statement.split()).lower() for statement in await statements_sent(engine, fire)]
+        assert fired == [0]
+        assert calls == ["alone"]  # run once, not again in a second pass
+        assert await _outbox_rows(sessions, "alone") == 0
+        async with sessions() as session:
+            row = (await session.execute(select(timers_table).where(timers_table.c.timer_key == "alone"))).one()
+        assert (row.attempts, row.fired_at) == (1, None)
+        assert "provider down" in row.last_error
+
+        assert not [statement for statement in sent if statement.startswith("savepoint")]
+        clock.advance(timedelta(seconds=2))  # past the first retry backoff
+        assert await scheduler.fire_due() == 1
+        assert await _outbox_rows(sessions, "alone") == 1

@@ -51,6 +51,9 @@ _PENDING_ROWS = text(
     "from outbox where published_at is null and shard = any(:shards) order by id limit :limit"
 )
 _MARK_PUBLISHED = text("update outbox set published_at = now() where id = any(:ids)")
+# Whether anything waits, in one autocommitted round trip (the partial index of unpublished rows):
+# an idle relay's poll costs this statement alone, not a transaction claiming shards.
+_ANY_PENDING = text("select exists (select from outbox where published_at is null)")
 
 
 class OutboxRelay:
@@ -72,10 +75,11 @@ class OutboxRelay:
         # other processes wrote (another instance, a CLI), so it can be slow.
         idle_s = self._settings.outbox_idle_poll_ms / 1000
         passes = 0
+        idle_poll = True  # the first pass, like every poll no commit of this process woke, looks first
         while not self._stopping.is_set():
             seen = relay_wakeup.generation
             try:
-                published = await self.publish_pending()
+                published = await self.publish_pending(look_first=idle_poll)
                 passes += 1
                 if passes % 500 == 0:
                     await self.purge_published()
@@ -85,11 +89,19 @@ class OutboxRelay:
                 logger.exception("outbox relay pass failed; rows stay pending and are retried")
                 published = 0
                 await asyncio.sleep(1.0)
+            idle_poll = False
             if published == 0 and not self._stopping.is_set():
                 await relay_wakeup.wait_past(seen, idle_s)
+                idle_poll = relay_wakeup.generation == seen  # not woken by a commit of this process
 
-    async def publish_pending(self) -> int:
-        """One pass: publish up to a batch of pending rows from the shards this relay holds."""
+    async def publish_pending(self, *, look_first: bool = False) -> int:
+        """One pass: publish up to a batch of pending rows from the shards this relay holds.
+        ``look_first``: an idle poll, that first asks whether any row waits at all."""
+        if look_first:
+            async with self._engine.connect() as probe:
+                await probe.execution_options(isolation_level="AUTOCOMMIT")
+                if not await probe.scalar(_ANY_PENDING):
+                    return 0
         async with self._engine.connect() as connection, connection.begin():
             shards = [
                 row.shard for row in await connection.execute(_CLAIM_SHARDS, {"namespace": _RELAY_LOCK_NAMESPACE})

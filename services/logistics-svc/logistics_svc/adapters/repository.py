@@ -27,6 +27,7 @@ from logistics_svc.domain.shipments import (
     SignOffHow,
 )
 from logistics_svc.domain.tracking import Scan, TrackingStatus
+from shipsettle_shared.db import any_of
 
 # At most this many parked scans are read for one ops listing.
 MAX_PARKED_SCAN_ROWS = 5000
@@ -557,7 +558,7 @@ class LogisticsRepository:
                     ),
                 )
             )
-            .where(_SHIPMENTS.c.shipment_id.in_(ids))
+            .where(any_of(_SHIPMENTS.c.shipment_id, ids))
             .order_by(_SHIPMENTS.c.dispatched_at.desc(), _SHIPMENTS.c.shipment_id, _SCANS.c.occurred_at, _SCANS.c.id)
         )
         return shipments_from_rows((await self._execute(statement)).mappings().all())
@@ -636,7 +637,7 @@ class LogisticsRepository:
         if numbers:
             for shipment_id, carrier_code, number in await self.session.execute(
                 select(col(ShipmentRow.shipment_id), col(ShipmentRow.carrier_code), col(ShipmentRow.tracking_number))
-                .where(col(ShipmentRow.tracking_number).in_(numbers))
+                .where(any_of(col(ShipmentRow.tracking_number), numbers))
                 .order_by(col(ShipmentRow.shipment_id))
             ):
                 holders.setdefault(number, []).append((shipment_id, carrier_code))

@@ -21,6 +21,7 @@ from sqlmodel import col
 from order_svc.adapters.tables import OrderRow, ShippingChangeRow, TimelineEntryRow
 from order_svc.domain.orders import Consignee, Order, OrderLine, OrderStatus, Payment
 from order_svc.domain.pricing import AppliedCoupon, CouponKind, Funder, PricedLine, PricedOrder
+from shipsettle_shared.db import any_of
 
 
 def priced_to_json(priced: PricedOrder) -> dict[str, Any]:
@@ -154,7 +155,7 @@ class OrderRepository:
         overlapping orders cannot deadlock)."""
         statement = (
             select(OrderRow)
-            .where(col(OrderRow.order_id).in_(sorted(set(order_ids))))
+            .where(any_of(col(OrderRow.order_id), sorted(set(order_ids))))
             .order_by(col(OrderRow.order_id))
             .with_for_update()
         )

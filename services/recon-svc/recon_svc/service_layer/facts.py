@@ -31,7 +31,7 @@ from recon_svc.domain.imports.period import assume_zone
 from recon_svc.domain.invariants import OrderMoney, Violation, check_order, released_in_window, window_violation
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
-from shipsettle_shared.db import json_rows
+from shipsettle_shared.db import any_of, json_rows
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.timers import DueTimer, rearm_timers, schedule_timer, schedule_timers
@@ -452,7 +452,7 @@ async def _store_refund_facts(session: AsyncSession, batch: _Batch, events: list
     batch.refunds_known = set(
         (
             await session.execute(
-                select(col(RefundFactRow.refund_id)).where(col(RefundFactRow.refund_id).in_(sorted(mentioned)))
+                select(col(RefundFactRow.refund_id)).where(any_of(col(RefundFactRow.refund_id), sorted(mentioned)))
             )
         ).scalars()
     )

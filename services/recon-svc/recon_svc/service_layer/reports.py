@@ -31,13 +31,14 @@ from recon_svc.domain.reports import (
     build_tax_report,
     returned_movements,
 )
+from shipsettle_shared.db import any_of
 
 
 async def _lines_of(session: AsyncSession, order_ids: set[str]) -> dict[tuple[str, str], LineFacts]:
     if not order_ids:
         return {}
     rows = (
-        await session.execute(select(ReconOrderRow).where(col(ReconOrderRow.order_id).in_(sorted(order_ids))))
+        await session.execute(select(ReconOrderRow).where(any_of(col(ReconOrderRow.order_id), sorted(order_ids))))
     ).scalars()
     return {
         (row.order_id, line_id): LineFacts(

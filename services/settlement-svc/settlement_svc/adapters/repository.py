@@ -30,7 +30,7 @@ from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import OrderProgress, ShipmentProgress
 from shipsettle_shared import contracts
-from shipsettle_shared.db import json_rows
+from shipsettle_shared.db import any_of, json_rows
 from shipsettle_shared.outbox import add_to_outbox
 
 PRODUCER = "settlement-svc"
@@ -87,7 +87,7 @@ class SettlementRepository:
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         accounts = {merchant_account(merchant_id, kind): kind.value for kind in MerchantAccount}
         rows = await self.session.execute(
-            select(AccountBalanceRow).where(col(AccountBalanceRow.account_id).in_(list(accounts)))
+            select(AccountBalanceRow).where(any_of(col(AccountBalanceRow.account_id), accounts))
         )
         balances = dict.fromkeys(accounts.values(), 0)
         for row in rows.scalars():
@@ -368,7 +368,7 @@ class SettlementRepository:
         one in force at a time with ``policy_in_force``."""
         rows = await self.session.execute(
             select(MerchantPolicyRow)
-            .where(col(MerchantPolicyRow.merchant_id).in_(sorted(set(merchant_ids))))
+            .where(any_of(col(MerchantPolicyRow.merchant_id), sorted(set(merchant_ids))))
             .order_by(col(MerchantPolicyRow.merchant_id), col(MerchantPolicyRow.version).desc())
         )
         versions: dict[str, list[PolicyVersion]] = {}
@@ -547,7 +547,7 @@ class SettlementRepository:
     async def _locked_progress(self, order_ids: Sequence[str]) -> Sequence[Row[Any]]:
         result = await self.session.execute(
             select(_PROGRESS)
-            .where(_PROGRESS.c.order_id.in_(order_ids))
+            .where(any_of(_PROGRESS.c.order_id, order_ids))
             .order_by(_PROGRESS.c.order_id.collate("C"))
             .with_for_update()
         )
