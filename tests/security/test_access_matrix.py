@@ -28,6 +28,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -42,9 +43,11 @@ from support import TEST_KAFKA, engine_for, eventually
 from test_payouts import CARD
 from test_refunds import known_to_refunds, request_body, request_refund
 
+from recon_svc.adapters.tables import ReconOrderRow
 from shipsettle_shared.auth import ROLES_KEY
 from shipsettle_shared.body_limits import BODY_LIMIT_KEY, CALLBACK_BODY_LIMIT_BYTES
 from shipsettle_shared.contracts import Role, Topic, partitions_of
+from shipsettle_shared.db import session_factory, unit_of_work
 from shipsettle_shared.topology import SERVICES
 
 pytestmark = pytest.mark.infra
@@ -478,3 +481,36 @@ async def test_no_role_and_no_other_merchant_reaches_merchant_a_objects(
     assert tally.failures == [], "\n".join(tally.failures)
     assert changed == [], changed
     assert tally.owner_reads_with_data >= 10  # the leak check sees A's data where it is shown
+
+
+async def test_an_order_recon_knows_without_its_merchant_is_read_by_no_merchant(platform: Platform) -> None:
+    """Recon folds every service's events in whatever order they come: an order whose refund or
+    ledger event came before its OrderPlaced has no merchant yet. The matrix's tenant row for
+    ``GET /v1/orders/{order_id}/money`` in that state: no merchant key reads it (it skipped the
+    merchant check), the roles that see every merchant do."""
+    order_id = f"PO-{uuid.uuid4().hex[:12]}"
+    recon_database = platform.database_urls["recon-svc"]
+    async with engine_for(recon_database) as engine, unit_of_work(session_factory(engine)) as session:
+        # what recon holds after folding a refund of 43.21 before the order itself (facts.py
+        # creates an order it has not seen empty, its merchant unknown)
+        session.add(
+            ReconOrderRow(
+                order_id=order_id,
+                lines={},
+                open_refunds=[],
+                holds={},
+                refunded_to_buyer_minor=4321,
+                updated_at=datetime.now(UTC),
+            )
+        )
+    url = f"{platform.url('recon-svc')}/v1/orders/{order_id}/money"
+    async with httpx.AsyncClient(timeout=10) as client:
+        for merchant in ("merchant_a", "merchant_b"):
+            answer = await client.get(url, headers=bearer(platform.keys[merchant]))
+            assert answer.status_code == 404, (merchant, answer.text)
+            assert answer.headers["content-type"] == PROBLEM_JSON
+            assert "4321" not in answer.text
+        for overseer in ("ops", "auditor", "platform"):
+            answer = await client.get(url, headers=bearer(platform.keys[overseer]))
+            assert answer.status_code == 200, (overseer, answer.text)
+            assert answer.json()["merchant_id"] is None

@@ -154,10 +154,19 @@ async def violations(
     }
 
 
+def _may_read_order(principal: Principal, merchant_id: str | None) -> bool:
+    """A merchant reads only its own orders. An order whose merchant recon has not learned yet (a
+    later stage's event folded before its OrderPlaced) is no merchant's: only the roles that see
+    every merchant read it, never a merchant key (it may be another merchant's)."""
+    if merchant_id is None:
+        return principal.role is not Role.MERCHANT
+    return principal.can_access_merchant(merchant_id)
+
+
 @router.get("/orders/{order_id}/money", summary="An order's money as recon sees it, from every service")
 async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
         row = await session.get(ReconOrderRow, order_id)
-    if row is None or (row.merchant_id is not None and not principal.can_access_merchant(row.merchant_id)):
+    if row is None or not _may_read_order(principal, row.merchant_id):
         raise NotFound("order", order_id)
     return {"order_id": order_id, "merchant_id": row.merchant_id, **figures_of(money_of(row)), "holds": row.holds}
