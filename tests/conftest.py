@@ -3,7 +3,10 @@ real service processes), e2e/ (all five services over HTTP). ``make test`` start
 broker and PostgreSQL before pytest runs."""
 
 import os
+from collections.abc import AsyncIterator
 
+import pytest
+from e2e.platform_support import Platform, start_e2e_platform
 from hypothesis import HealthCheck, settings
 
 # The suite is the test environment, stated (SHIPSETTLE_ENVIRONMENT has no default): settings built
@@ -23,3 +26,14 @@ settings.register_profile(
     database=None,
 )
 settings.load_profile("shipsettle")
+
+
+@pytest.fixture(scope="session")
+async def platform() -> AsyncIterator[Platform]:
+    """The five services and the two provider sandboxes as processes (tests/e2e/platform_support),
+    shared by the end-to-end tests and tests/security's access matrix: started once a session."""
+    platform = await start_e2e_platform()
+    try:
+        yield platform
+    finally:
+        platform.stop()

@@ -28,11 +28,13 @@ import hmac
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -243,10 +245,21 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
-    """Dependency: the caller's principal, refused unless it has one of ``roles``."""
+# Each operation's allowed roles, published into its OpenAPI operation by the service assembly
+# (``publish_roles``) from the ``require_roles`` gate it depends on: the one declared source the
+# tests' access matrix (tests/security/test_access_matrix.py) is generated from.
+ROLES_KEY = "x-roles"
 
-    async def dependency(
+
+class RoleGate:
+    """Dependency: the caller's principal, refused unless it has one of ``roles`` (401 for no,
+    a malformed, an unknown or a revoked key; 403 for a role not among them)."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    async def __call__(
+        self,
         request: Request,
         authorization: Annotated[str | None, Header(description="Bearer <API key>")] = None,
     ) -> Principal:
@@ -254,12 +267,52 @@ def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]
         principal: Principal = await runtime.api_keys.authenticate(
             _bearer(authorization), runtime.settings.api_key_pepper
         )
-        if principal.role not in roles:
-            raise Forbidden(f"This operation needs one of the roles: {', '.join(sorted(roles))}.")
+        if principal.role not in self.roles:
+            raise Forbidden(f"This operation needs one of the roles: {', '.join(sorted(self.roles))}.")
         request.state.principal = principal
         return principal
 
-    return dependency
+
+def require_roles(*roles: Role) -> RoleGate:
+    """Dependency: the caller's principal, refused unless it has one of ``roles``."""
+    return RoleGate(*roles)
+
+
+def _gates(dependant: Dependant) -> list[RoleGate]:
+    gates = [dependant.call] if isinstance(dependant.call, RoleGate) else []
+    for sub in dependant.dependencies:
+        gates += _gates(sub)
+    return gates
+
+
+def declared_roles(route: Any) -> frozenset[Role] | None:
+    """The roles a route (an APIRoute, or FastAPI's context of an included one) lets in, from the
+    gates it depends on (all of them must pass); None for a route without a gate (operations'
+    probes, signed webhooks and callbacks)."""
+    dependant = getattr(route, "dependant", None)
+    gates = _gates(dependant) if isinstance(dependant, Dependant) else []
+    if not gates:
+        return None
+    return frozenset.intersection(*(gate.roles for gate in gates))
+
+
+def publish_roles(app: FastAPI) -> None:
+    """Shows each gated operation's roles in the app's OpenAPI document as ``x-roles`` (sorted),
+    read from the routes themselves when the document is built."""
+    build = app.openapi
+
+    def openapi_with_roles() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for route in iter_route_contexts(app.router.routes):
+                roles = declared_roles(route)
+                operations = schema.get("paths", {}).get(route.path_format, {})
+                for method in route.methods or ():
+                    if roles is not None and method.lower() in operations:
+                        operations[method.lower()][ROLES_KEY] = sorted(role.value for role in roles)
+        return app.openapi_schema or build()
+
+    app.openapi = openapi_with_roles  # type: ignore[method-assign]
 
 
 AnyPrincipal = Annotated[Principal, Depends(require_roles(*Role))]

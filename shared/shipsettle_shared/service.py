@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared import metrics
-from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, lane_key_loader
+from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, lane_key_loader, publish_roles
 from shipsettle_shared.body_limits import BodyLimitMiddleware
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotonic_source
 from shipsettle_shared.contracts import Topic
@@ -369,6 +369,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         app.include_router(router)
     if settings.test_controls_enabled:
         app.include_router(_test_controls_router())
+    # Each operation's roles into its OpenAPI (x-roles), read from its gate: /docs shows who may
+    # call what, and the security tests' access matrix is generated from it.
+    publish_roles(app)
     return app
 
 

@@ -141,6 +141,44 @@ async def extra_instance(platform: Platform, service: str, *, roles: str = "") -
         process.stop()
 
 
+async def wait_until_key_works_everywhere(platform: Platform, api_key: str) -> None:
+    """Keys replicate through access.events; a key issued last works once this returns."""
+    import httpx
+    from support import eventually
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        for spec in SERVICES:
+
+            async def accepted(service: str = spec.name) -> bool:
+                response = await client.get(
+                    f"{platform.url(service)}/v1/ops/bus-probes/none",
+                    headers={"Authorization": f"Bearer {api_key}"},
+                )
+                return response.status_code != 401
+
+            await eventually(accepted, timeout_s=30)
+
+
+async def start_e2e_platform() -> Platform:
+    """The end-to-end platform with its standing keys (ops, auditor, platform, merchants A and B);
+    the session fixture ``platform`` (tests/conftest.py)."""
+    platform = await start_platform()
+    run = uuid.uuid4().hex[:6]  # keys of earlier runs on the same broker replicate too
+    try:
+        platform.keys = {
+            "ops": platform.issue_key("--role", "ops", "--label", "e2e ops"),
+            "auditor": platform.issue_key("--role", "auditor", "--label", "e2e auditor"),
+            "platform": platform.issue_key("--role", "platform", "--label", "e2e marketplace"),
+            "merchant_a": platform.issue_key("--role", "merchant", "--merchant-id", f"m-a-{run}", "--label", "shop A"),
+            "merchant_b": platform.issue_key("--role", "merchant", "--merchant-id", f"m-b-{run}", "--label", "shop B"),
+        }
+        await wait_until_key_works_everywhere(platform, platform.keys["merchant_b"]["api_key"])
+    except BaseException:
+        platform.stop()
+        raise
+    return platform
+
+
 def bearer(key: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {key['api_key']}"}
 
@@ -148,12 +186,7 @@ def bearer(key: dict[str, str]) -> dict[str, str]:
 async def new_merchant(platform: Platform, label: str) -> dict[str, str]:
     """A merchant of its own for a test that checks exact balances (keys reach every service
     through the bus; this waits until they have)."""
-    import uuid
-
     import httpx
-    from support import eventually
-
-    from shipsettle_shared.topology import SERVICES
 
     merchant_id = f"m-{label}-{uuid.uuid4().hex[:6]}"
     async with httpx.AsyncClient(timeout=10) as client:
@@ -163,15 +196,6 @@ async def new_merchant(platform: Platform, label: str) -> dict[str, str]:
             headers=bearer(platform.keys["ops"]),
         )
         assert created.status_code == 201, created.text
-        key = created.json()
-        for spec in SERVICES:
-
-            async def accepted(service: str = spec.name) -> bool:
-                response = await client.get(
-                    f"{platform.url(service)}/v1/ops/bus-probes/none",
-                    headers={"Authorization": f"Bearer {key['api_key']}"},
-                )
-                return response.status_code != 401
-
-            await eventually(accepted, timeout_s=30)
+        key: dict[str, str] = created.json()
+    await wait_until_key_works_everywhere(platform, key["api_key"])
     return key

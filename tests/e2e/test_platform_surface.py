@@ -9,8 +9,7 @@ import uuid
 
 import httpx
 import pytest
-from conftest import wait_until_key_works_everywhere
-from platform_support import Platform, bearer, extra_instance
+from platform_support import Platform, bearer, extra_instance, wait_until_key_works_everywhere
 from support import envelopes_on_topic, eventually
 
 from shipsettle_shared.contracts import Topic

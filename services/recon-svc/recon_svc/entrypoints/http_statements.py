@@ -154,6 +154,15 @@ async def violations(
     }
 
 
+def _may_read_order(principal: Principal, merchant_id: str | None) -> bool:
+    """A merchant reads only its own orders. An order whose merchant recon has not learned yet (a
+    later stage's event folded before its OrderPlaced) is no merchant's: only the roles that see
+    every merchant read it, never a merchant key (it may be another merchant's)."""
+    if merchant_id is None:
+        return principal.role is not Role.MERCHANT
+    return principal.can_access_merchant(merchant_id)
+
+
 @router.get("/orders/{order_id}/money", summary="An order's money as recon sees it, from every service")
 async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """404 (``NotFound``) for an order recon does not know, and for a merchant key, for any order
@@ -161,11 +170,6 @@ async def order_money(order_id: IdPath, request: Request, principal: Readers) ->
     ledger or refund fact came before the order) is not shown to any merchant."""
     async with request.app.state.runtime.sessions() as session:
         row = await session.get(ReconOrderRow, order_id)
-    if row is None:
+    if row is None or not _may_read_order(principal, row.merchant_id):
         raise NotFound("order", order_id)
-    if row.merchant_id is None:
-        if principal.role is Role.MERCHANT:
-            raise NotFound("order", order_id)
-    else:
-        principal.require_merchant_access(row.merchant_id, "order", order_id)
     return {"order_id": order_id, "merchant_id": row.merchant_id, **figures_of(money_of(row)), "holds": row.holds}

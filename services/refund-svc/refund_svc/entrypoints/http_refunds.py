@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from refund_svc.adapters.tables import RefundHistoryRow, RefundRow
+from refund_svc.adapters.tables import RefundHistoryRow, RefundOrderRow, RefundRow
 from refund_svc.domain.amounts import ReasonCode, RefundKind, RefundQuote
 from refund_svc.domain.channels import InvalidResolution, Resolution, ResolutionKind
 from refund_svc.domain.workflow import FINAL, RefundStatus, breaching
@@ -53,6 +53,7 @@ from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import Money
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.provider_client import verified_callback
+from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1", tags=["refunds"])
 
@@ -323,6 +324,16 @@ async def get_refund(refund_id: IdPath, request: Request, principal: Readers) ->
     return refund_view(refund, runtime.clock.now(), history)
 
 
+async def _require_order_access(runtime: ServiceRuntime, principal: Principal, order_id: str) -> None:
+    """Another merchant's order is not found, as it is everywhere else (not an empty list)."""
+    async with runtime.sessions() as session:
+        owner = await session.scalar(
+            select(col(RefundOrderRow.merchant_id)).where(col(RefundOrderRow.order_id) == order_id)
+        )
+    if owner is not None:
+        principal.require_merchant_access(owner, "order", order_id)
+
+
 @router.get("/refunds", summary="Refunds of an order or a merchant")
 async def list_refunds(
     request: Request,
@@ -333,8 +344,12 @@ async def list_refunds(
 ) -> list[dict[str, Any]]:
     runtime = request.app.state.runtime
     scope = _scope(principal)
+    if merchant_id is not None:
+        principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     if scope is not None:
         merchant_id = scope
+        if order_id:
+            await _require_order_access(runtime, principal, order_id)
     query = select(RefundRow).order_by(col(RefundRow.requested_at)).limit(500)
     if order_id:
         query = query.where(col(RefundRow.order_id) == order_id)
@@ -360,6 +375,8 @@ async def refund_sla(
     a failed refund breaches until ops retry it or settle it another way
     (POST /v1/refunds/{refund_id}/resolution)."""
     runtime = request.app.state.runtime
+    if merchant_id is not None:
+        principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     scope = _scope(principal) or merchant_id
     query = (
         select(RefundRow)

@@ -1,0 +1,516 @@
+"""The BOLA/BFLA matrix, generated from every service's OpenAPI on the running platform: every
+operation × every caller (no key, a revoked key, merchant A, merchant B, the platform, ops, the
+auditor and a carrier: one per role the services know) × merchant A's real objects (an order, a
+shipment, a refund, a bank account, a voucher, A's merchant id) named through the path, the query
+and the body.
+
+Who may call an operation comes from one declared source: the ``require_roles`` gate it depends
+on, which each service publishes into its OpenAPI operation as ``x-roles``
+(``shipsettle_shared.auth.publish_roles``). The test holds no second list. Expected:
+
+- no key or a revoked key: 401; a role not in ``x-roles``: 403 — both problem+json;
+- a caller whose role is allowed but who is scoped elsewhere (merchant B, the carrier) on A's
+  objects: 404, exactly as if they did not exist (README, ``Principal.require_merchant_access``);
+- an operation without ``x-roles`` is a signed webhook or callback (API keys do not open it: 4xx)
+  or one of the operations probes, which are open by design;
+- no answer to any of these carries A's data (an id or number of A's that the request did not
+  send itself), and nothing of A's or B's changes in any of the five databases.
+
+The callers allowed to act on A's objects (A, the platform, ops, the auditor) are not sent writes;
+A's own reads are the control that A's data does show where it may.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from logistics_support import ITEMS, confirmed_order, dispatch
+from order_support import CONSIGNEE
+from platform_support import Platform, bearer, new_merchant, wait_until_key_works_everywhere
+from sqlalchemy import text
+from support import TEST_KAFKA, engine_for, eventually
+from test_payouts import CARD
+from test_refunds import known_to_refunds, request_body, request_refund
+
+from recon_svc.adapters.tables import ReconOrderRow
+from shipsettle_shared.auth import ROLES_KEY
+from shipsettle_shared.body_limits import BODY_LIMIT_KEY, CALLBACK_BODY_LIMIT_BYTES
+from shipsettle_shared.contracts import Role, Topic, partitions_of
+from shipsettle_shared.db import session_factory, unit_of_work
+from shipsettle_shared.topology import SERVICES
+
+pytestmark = pytest.mark.infra
+
+PROBLEM_JSON = "application/problem+json"
+# Open by design, on every service: liveness, readiness and the Prometheus scrape.
+OPERATIONS_PROBES = {"/healthz", "/readyz", "/metrics"}
+# Kuaidi100 is answered in its own reply format (its protocol), not problem+json.
+VENDOR_FORMAT = {("POST", "/v1/webhooks/kuaidi100")}
+# Tables a service's background loops write on their own (the outbox relay, consumers' inboxes,
+# timers): not what a refused request would write.
+BACKGROUND_TABLES = re.compile(r"outbox|inbox|processed|timers|dead_letter|bus_probe|alembic")
+# Fields whose schema alone gives no valid value (a format checked by the handler)
+SAMPLE_FIELDS: dict[str, Any] = {
+    "consignee": CONSIGNEE,
+    "url": "https://example.com/shipsettle-hooks",
+    "tracking_number": "SF1234567890123",
+    "account_number": CARD,
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    role: Role | None  # None: no key, or a key that no longer authenticates
+    headers: dict[str, str]
+    # scoped to someone other than merchant A: its allowed tries on A's objects must find nothing
+    foreign: bool = False
+
+
+@dataclass
+class World:
+    """Merchant A's real objects, created through the API, and the callers of the matrix."""
+
+    merchant_a: str
+    merchant_b: str
+    path_values: dict[str, str]
+    body_values: dict[str, str]
+    markers: set[str]  # A's ids and numbers: none may show in an answer to another caller
+    callers: list[Caller]
+    bodies: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Tally:
+    routes: int = 0
+    tries: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    leaks: list[str] = field(default_factory=list)
+    owner_reads: list[tuple[Probe, Caller]] = field(default_factory=list)
+    owner_reads_with_data: int = 0
+
+
+async def _issue(client: httpx.AsyncClient, platform: Platform, **body: str) -> dict[str, str]:
+    response = await client.post(
+        f"{platform.url('order-svc')}/v1/api-keys", json=body, headers=bearer(platform.keys["ops"])
+    )
+    assert response.status_code == 201, response.text
+    key: dict[str, str] = response.json()
+    await wait_until_key_works_everywhere(platform, key["api_key"])
+    return key
+
+
+async def _revoked_key_of(client: httpx.AsyncClient, platform: Platform, merchant_id: str) -> dict[str, str]:
+    """A key of merchant A's own, revoked, and refused by every service."""
+    key = await _issue(client, platform, role="merchant", merchant_id=merchant_id, label="revoked in the matrix")
+    revoked = await client.post(
+        f"{platform.url('order-svc')}/v1/api-keys/{key['key_id']}/revoke",
+        json={"reason": "the access matrix's revoked key"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert revoked.status_code == 204, revoked.text
+    for spec in SERVICES:
+
+        async def refused(service: str = spec.name) -> bool:
+            response = await client.get(f"{platform.url(service)}/v1/ops/bus-probes/none", headers=bearer(key))
+            return response.status_code == 401
+
+        await eventually(refused, timeout_s=30)
+    return key
+
+
+async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
+    a = await new_merchant(platform, "bola-a")
+    b = await new_merchant(platform, "bola-b")
+    platform.keys["bola_a"] = a
+    carrier = await _issue(client, platform, role="carrier", carrier_code="SF", label="matrix carrier")
+    revoked = await _revoked_key_of(client, platform, a["merchant_id"])
+
+    order = await confirmed_order(client, platform, merchant_key="bola_a")
+    shipment = await dispatch(client, platform, order, merchant_key="bola_a")
+    refunded_order = await confirmed_order(client, platform, merchant_key="bola_a")
+    await known_to_refunds(client, platform, refunded_order, line_id="L1")
+    refund = await request_refund(client, platform, request_body(refunded_order, "refund_only", "damaged", {"L1": 1}))
+    assert refund.status_code == 201, refund.text
+    settlement = f"{platform.url('settlement-svc')}/v1/merchants/{a['merchant_id']}"
+    account = await client.post(
+        f"{settlement}/bank-accounts",
+        json={
+            "holder_name": "杭州茶叶有限公司",
+            "bank_name": "中国银行杭州分行",
+            "account_type": "card",
+            "account_number": CARD,
+        },
+        headers=bearer(a),
+    )
+    assert account.status_code == 201, account.text
+    voucher = await client.post(
+        f"{settlement}/vouchers",
+        data={"kind": "invoice"},
+        files={"file": ("invoice.pdf", b"%PDF-1.7\nmatrix", "application/pdf")},
+        headers=bearer(a),
+    )
+    assert voucher.status_code == 201, voucher.text
+
+    path_values = {
+        "merchant_id": a["merchant_id"],
+        "order_id": order["order_id"],
+        "shipment_id": shipment["shipment_id"],
+        "refund_id": refund.json()["refund_id"],
+        "bank_account_id": account.json()["bank_account_id"],
+        "key_id": a["key_id"],
+        # no payout, application, import or discrepancy of A's exists (a payout needs the whole
+        # hold, review and provider flow): made-up ids, tried by every role against x-roles, but
+        # a foreign caller's answer on them proves no scope check (docs/security.md says so)
+        "payout_id": f"po-{uuid.uuid4().hex[:8]}",
+        "application_id": f"app-{uuid.uuid4().hex[:8]}",
+        "import_id": f"imp-{uuid.uuid4().hex[:8]}",
+        "discrepancy_id": f"d-{uuid.uuid4().hex[:8]}",
+        "code": "SF",
+        "carrier_code": "SF",
+        "source": "kuaidi100",
+        "group": "none",
+        "probe_id": "none",
+        "flag_code": "none",
+    }
+    markers = {
+        a["merchant_id"],
+        a["key_id"],
+        revoked["key_id"],
+        order["order_id"],
+        order["payment"]["transaction_id"],
+        refunded_order["order_id"],
+        refunded_order["payment"]["transaction_id"],
+        shipment["shipment_id"],
+        shipment["tracking_number"],
+        refund.json()["refund_id"],
+        account.json()["bank_account_id"],
+        voucher.json()["voucher_id"],
+    }
+    callers = [
+        Caller("no key", None, {}),
+        Caller("revoked key of merchant A", None, bearer(revoked)),
+        Caller("merchant A", Role.MERCHANT, bearer(a)),
+        Caller("merchant B", Role.MERCHANT, bearer(b), foreign=True),
+        Caller("platform", Role.PLATFORM, bearer(platform.keys["platform"])),
+        Caller("ops", Role.OPS, bearer(platform.keys["ops"])),
+        Caller("auditor", Role.AUDITOR, bearer(platform.keys["auditor"])),
+        Caller("carrier SF", Role.CARRIER, bearer(carrier), foreign=True),
+    ]
+    # every role the services know has a caller: a new role cannot slip past the matrix
+    assert {caller.role for caller in callers if caller.role is not None} == set(Role)
+    # valid bodies, so a foreign caller's try reaches the scope check, not a 422 before it
+    bodies: dict[tuple[str, str], dict[str, Any]] = {
+        ("POST", "/v1/shipments"): {
+            "order_id": order["order_id"],
+            "carrier_code": "SF",
+            "tracking_number": shipment["tracking_number"],
+            "lines": [{"line_id": "L1", "quantity": 1}],
+        },
+        ("POST", "/v1/refunds/quote"): request_body(refunded_order, "refund_only", "damaged", {"L1": 1}),
+        ("POST", "/v1/orders/{order_id}/shipping-info/confirm"): {"items": ITEMS},
+    }
+    return World(
+        merchant_a=a["merchant_id"],
+        merchant_b=b["merchant_id"],
+        path_values=path_values,
+        # fields of a query or a body that name a merchant or an object: A's
+        body_values={
+            "merchant_id": a["merchant_id"],
+            "order_id": order["order_id"],
+            "shipment_id": shipment["shipment_id"],
+            "refund_id": refund.json()["refund_id"],
+            "bank_account_id": account.json()["bank_account_id"],
+            "voucher_id": voucher.json()["voucher_id"],
+        },
+        markers=markers,
+        callers=callers,
+        bodies=bodies,
+    )
+
+
+async def _bus_idle(platform: Platform) -> bool:
+    """Every outbox of the platform published, and every consumer group of the platform committed
+    to the end of each topic it consumes: the effects of A's objects (settlement learning of the
+    refund, recon of the order, ...) are all in, so the fingerprint moves only by the matrix."""
+    for url in platform.database_urls.values():
+        async with engine_for(url) as engine, engine.connect() as connection:
+            if await connection.scalar(text("select count(*) from outbox where published_at is null")):
+                return False
+    prefix = platform.processes["order-svc"].env["SHIPSETTLE_CONSUMER_GROUP_PREFIX"]
+    admin = AIOKafkaAdminClient(bootstrap_servers=TEST_KAFKA)
+    consumer = AIOKafkaConsumer(bootstrap_servers=TEST_KAFKA, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        for group, *_ in await admin.list_consumer_groups():
+            if not str(group).startswith(prefix):
+                continue
+            committed = await admin.list_consumer_group_offsets(group)
+            topics = {partition.topic for partition in committed}
+            partitions = [TopicPartition(topic, p) for topic in topics for p in partitions_of(Topic(topic))]
+            ends = await consumer.end_offsets(partitions)
+            for partition in partitions:
+                offset = committed[partition].offset if partition in committed else 0
+                if offset < ends[partition]:
+                    return False
+    finally:
+        await consumer.stop()
+        await admin.close()
+    return True
+
+
+async def _fingerprint(platform: Platform, world: World) -> dict[str, str]:
+    """Per table of each database, a hash of the rows that name merchant A or B or A's objects."""
+    pattern = "|".join(re.escape(value) for value in {world.merchant_a, world.merchant_b, *world.markers})
+    prints: dict[str, str] = {}
+    for service, url in platform.database_urls.items():
+        async with engine_for(url) as engine, engine.connect() as connection:
+            tables = (
+                await connection.execute(text("select tablename from pg_tables where schemaname = 'public'"))
+            ).scalars()
+            for table in sorted(tables):
+                if BACKGROUND_TABLES.search(table):
+                    continue
+                digest = await connection.scalar(
+                    text(
+                        f"select md5(coalesce(string_agg(t::text, '|' order by t::text), ''))"  # noqa: S608 - our names
+                        f' from "{table}" t where t::text ~ :pattern'
+                    ),
+                    {"pattern": pattern},
+                )
+                prints[f"{service}.{table}"] = str(digest)
+    return prints
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if path not in OPERATIONS_PROBES
+    ]
+
+
+def _example(world: World, components: dict[str, Any], schema: dict[str, Any], name: str = "") -> Any:
+    """A value valid by the operation's schema (its required fields only), naming A's objects
+    where a field names a merchant or an object: so a foreign caller's try reaches the scope check
+    and is not stopped by a 422 before it."""
+    if "$ref" in schema:
+        return _example(world, components, components[schema["$ref"].rsplit("/", 1)[1]], name)
+    if name in world.body_values:
+        return world.body_values[name]
+    if name in SAMPLE_FIELDS:
+        return SAMPLE_FIELDS[name]
+    options = [option for option in schema.get("anyOf", []) if option.get("type") != "null"]
+    if options:
+        return _example(world, components, options[0], name)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {field: _example(world, components, properties[field], field) for field in schema.get("required", [])}
+    return {"array": [], "boolean": True, "integer": 1, "number": 1}.get(str(kind), "matrix")
+
+
+def _requests_for(
+    world: World, components: dict[str, Any], method: str, path: str, operation: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The operation's URL with A's objects in its path, and its body (A's objects named in the
+    fields that name one); once per query parameter that names A's merchant or order, so each is
+    tried alone."""
+    url = path
+    params: dict[str, str] = {}
+    naming: list[str] = []
+    request: dict[str, Any] = {}
+    for parameter in operation.get("parameters", []):
+        name, where, schema = parameter["name"], parameter["in"], parameter.get("schema", {})
+        if where == "path":
+            value = world.path_values.get(name) or (str(schema["enum"][0]) if "enum" in schema else None)
+            assert value is not None, f"no value for the path parameter {name} of {method} {path}"
+            url = url.replace("{" + name + "}", value)
+        elif where == "query" and name in world.body_values:
+            naming.append(name)
+        elif where == "header" and name.lower() == "idempotency-key":
+            request["headers"] = {name: str(uuid.uuid4())}  # a command: each try a new one
+        elif where == "query" and (parameter.get("required") or name == "month"):
+            params[name] = "2026-12" if name == "month" else str(_example(world, components, schema, name))
+    if "requestBody" in operation:
+        content = operation["requestBody"].get("content", {})
+        if "multipart/form-data" in content:
+            request["data"] = {"kind": "invoice"}
+            request["files"] = {"file": ("invoice.pdf", b"%PDF-1.7\nmatrix", "application/pdf")}
+        else:
+            [media] = content.values()
+            request["json"] = world.bodies.get((method, path)) or _example(world, components, media["schema"])
+    if not naming:
+        return [(url, {**request, "params": params})]
+    return [(url, {**request, "params": {**params, name: world.body_values[name]}}) for name in naming]
+
+
+def _sent(url: str, request: dict[str, Any]) -> str:
+    return url + json.dumps(request.get("params", {})) + json.dumps(request.get("json", {}), ensure_ascii=False)
+
+
+def _names_merchant_a(world: World, url: str, request: dict[str, Any]) -> bool:
+    sent = _sent(url, request)
+    return any(marker in sent for marker in world.markers)
+
+
+def _leaked(world: World, url: str, request: dict[str, Any], answer: httpx.Response) -> list[str]:
+    sent = _sent(url, request)
+    return [marker for marker in world.markers if marker in answer.text and marker not in sent]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request of an operation, as every caller sends it."""
+
+    service: str
+    base_url: str
+    method: str
+    path: str  # the operation, as the OpenAPI names it
+    url: str  # with A's objects in it
+    request: dict[str, Any]
+
+    async def send(self, client: httpx.AsyncClient, caller: Caller) -> httpx.Response:
+        request = {**self.request, "headers": {**self.request.get("headers", {}), **caller.headers}}
+        return await client.request(self.method, self.base_url + self.url, **request)
+
+
+async def _expect(
+    client: httpx.AsyncClient, world: World, tally: Tally, probe: Probe, caller: Caller, expected: set[int], row: str
+) -> None:
+    answer = await probe.send(client, caller)
+    tally.tries += 1
+    tally.outcomes[str(answer.status_code)] += 1
+    where = f"{row}: {caller.name} {probe.method} {probe.path} ({probe.service}) -> {answer.status_code}"
+    if answer.status_code not in expected:
+        tally.failures.append(f"{where} (expected {sorted(expected)}): {answer.text[:200]}")
+    elif (probe.method, probe.path) not in VENDOR_FORMAT and answer.headers.get("content-type") != PROBLEM_JSON:
+        tally.failures.append(f"{where}: not problem+json but {answer.headers.get('content-type')}")
+    if leaked := _leaked(world, probe.url, probe.request, answer):
+        tally.leaks.append(f"{where}: shows {leaked}")
+
+
+async def _row(client: httpx.AsyncClient, world: World, tally: Tally, probe: Probe, roles: list[str] | None) -> None:
+    """The probe by every caller, against the roles the operation declares."""
+    if roles is None:
+        # no gate: an API key opens nothing here, whoever holds it (a signature is checked)
+        for caller in world.callers:
+            await _expect(client, world, tally, probe, caller, {400, 401}, "signed")
+        return
+    allowed = {Role(role) for role in roles}
+    for caller in world.callers:
+        if caller.role is None:
+            await _expect(client, world, tally, probe, caller, {401}, "no key")
+        elif caller.role not in allowed:
+            await _expect(client, world, tally, probe, caller, {403}, "role")
+        elif caller.foreign and _names_merchant_a(world, probe.url, probe.request):
+            # allowed role, scoped elsewhere, on A's objects: as if they did not exist
+            await _expect(client, world, tally, probe, caller, {404}, "tenant")
+        elif caller.foreign and probe.method == "GET":
+            # names nothing of A's (a list, a catalogue, an id nobody has): never A's data
+            answer = await probe.send(client, caller)
+            tally.tries += 1
+            tally.outcomes["foreign read naming no one"] += 1
+            if leaked := _leaked(world, probe.url, probe.request, answer):
+                tally.leaks.append(f"unscoped read: {caller.name} GET {probe.path}: shows {leaked}")
+        elif caller.name == "merchant A" and probe.method == "GET":
+            tally.owner_reads.append((probe, caller))  # sent after the matrix: a read may store (a statement)
+
+
+async def _matrix(client: httpx.AsyncClient, platform: Platform, world: World) -> Tally:
+    tally = Tally()
+    for spec in SERVICES:
+        base_url = platform.url(spec.name)
+        document = (await client.get(f"{base_url}/openapi.json")).json()
+        for method, path, operation in _operations(document):
+            tally.routes += 1
+            roles = operation.get(ROLES_KEY)
+            if roles is None:  # only a signed webhook or provider callback has no gate
+                assert operation.get(BODY_LIMIT_KEY) == CALLBACK_BODY_LIMIT_BYTES, (
+                    f"{spec.name} {method} {path} declares no roles (x-roles) and is no signed callback"
+                )
+            for url, request in _requests_for(world, document["components"]["schemas"], method, path, operation):
+                probe = Probe(spec.name, base_url, method, path, url, request)
+                await _row(client, world, tally, probe, roles)
+    return tally
+
+
+async def test_no_role_and_no_other_merchant_reaches_merchant_a_objects(
+    platform: Platform, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        started = time.monotonic()  # for the printed cost in `make test` only: nothing is timed
+        world = await _world(client, platform)
+        await eventually(lambda: _bus_idle(platform), timeout_s=60)
+        set_up = time.monotonic()
+        before = await _fingerprint(platform, world)
+        tally = await _matrix(client, platform, world)
+        after = await _fingerprint(platform, world)
+        done = time.monotonic()
+        # the control: A's own reads do show A's data, so the leak check can see it
+        for probe, owner in tally.owner_reads:
+            answer = await probe.send(client, owner)
+            if answer.status_code == 200 and _leaked(world, "", {}, answer):
+                tally.owner_reads_with_data += 1
+    changed = sorted(table for table in before if before[table] != after.get(table))
+    with capsys.disabled():  # shown in every run, not only a failing one
+        print(
+            f"\naccess matrix: {tally.routes} routes x {len(world.callers)} callers, {tally.tries} tries "
+            f"(answers {dict(sorted(tally.outcomes.items()))}); {len(tally.leaks)} leaks, "
+            f"{len(tally.failures)} unexpected answers, {len(changed)} tables changed; "
+            f"merchant A's own reads showing A's data: {tally.owner_reads_with_data}; "
+            f"A's objects made in {set_up - started:.1f} s, the matrix ran in {done - set_up:.1f} s"
+        )
+    assert tally.leaks == [], "\n".join(tally.leaks)
+    assert tally.failures == [], "\n".join(tally.failures)
+    assert changed == [], changed
+    assert tally.owner_reads_with_data >= 10  # the leak check sees A's data where it is shown
+
+
+async def test_an_order_recon_knows_without_its_merchant_is_read_by_no_merchant(platform: Platform) -> None:
+    """Recon folds every service's events in whatever order they come: an order whose refund or
+    ledger event came before its OrderPlaced has no merchant yet. The matrix's tenant row for
+    ``GET /v1/orders/{order_id}/money`` in that state: no merchant key reads it (it skipped the
+    merchant check), the roles that see every merchant do."""
+    order_id = f"PO-{uuid.uuid4().hex[:12]}"
+    recon_database = platform.database_urls["recon-svc"]
+    async with engine_for(recon_database) as engine, unit_of_work(session_factory(engine)) as session:
+        # what recon holds after folding a refund of 43.21 before the order itself (facts.py
+        # creates an order it has not seen empty, its merchant unknown)
+        session.add(
+            ReconOrderRow(
+                order_id=order_id,
+                lines={},
+                open_refunds=[],
+                holds={},
+                refunded_to_buyer_minor=4321,
+                updated_at=datetime.now(UTC),
+            )
+        )
+    url = f"{platform.url('recon-svc')}/v1/orders/{order_id}/money"
+    async with httpx.AsyncClient(timeout=10) as client:
+        for merchant in ("merchant_a", "merchant_b"):
+            answer = await client.get(url, headers=bearer(platform.keys[merchant]))
+            assert answer.status_code == 404, (merchant, answer.text)
+            assert answer.headers["content-type"] == PROBLEM_JSON
+            assert "4321" not in answer.text
+        for overseer in ("ops", "auditor", "platform"):
+            answer = await client.get(url, headers=bearer(platform.keys[overseer]))
+            assert answer.status_code == 200, (overseer, answer.text)
+            assert answer.json()["merchant_id"] is None
