@@ -53,10 +53,15 @@ class StatementCalls:
         return [(database, query, calls, self.exec_ms[(database, query)]) for (database, query), calls in ranked]
 
 
-async def reset(dsn: str) -> None:
+async def reset(dsn: str, databases: list[str]) -> None:
+    """Start a window for ``databases`` only: the server is shared, and other runs' statistics
+    (another bench, a test measuring its own round trips) are theirs."""
     connection = await asyncpg.connect(dsn)
     try:
-        await connection.execute("select pg_stat_statements_reset()")
+        await connection.execute(
+            "select pg_stat_statements_reset(0, d.oid, 0) from pg_database d where d.datname = any($1::text[])",
+            databases,
+        )
     finally:
         await connection.close()
 

@@ -874,7 +874,7 @@ class Bench:
                 raise BenchAborted(f"warm-up errors: {driver.counters.unclassified[:5]}")
             await driver.settle_down(timeout_s=min(60, self.remaining()))
             print(f"[idle] the platform's own CPU use, {IDLE_S:g} s with no orders", flush=True)
-            await database_calls.reset(STATS_DSN)
+            await database_calls.reset(STATS_DSN, PLATFORM_DATABASES)
             window = CpuWindow(self.platform)
             window.start()
             await asyncio.sleep(IDLE_S)
@@ -916,7 +916,7 @@ class Bench:
         plans = driver.plan(label, count, hot_share)
         order_ids = [plan.order_id for plan in plans]
         merchant_ids = list(driver.merchants)
-        await database_calls.reset(STATS_DSN)
+        await database_calls.reset(STATS_DSN, PLATFORM_DATABASES)
         window = CpuWindow(self.platform)
         window.start()
         started = time.monotonic()
