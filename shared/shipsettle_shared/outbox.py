@@ -48,6 +48,11 @@ class RelayWakeup:
             if not waiter.done():
                 waiter.set_result(None)
 
+    @property
+    def waiting(self) -> int:
+        """How many relays wait for a commit now (what a test waits for before it commits)."""
+        return len(self._waiters)
+
     async def wait_past(self, seen: int, timeout_s: float) -> None:
         """Return once the generation differs from ``seen``, or after ``timeout_s``."""
         if self.generation != seen:

@@ -212,7 +212,12 @@ async def test_a_commit_of_outbox_rows_wakes_the_relay_and_a_rollback_does_not()
         relay = OutboxRelay(settings, engine, producer, SystemClock())
         running = asyncio.create_task(relay.run())
         try:
-            await asyncio.sleep(0.5)  # its first pass found nothing: it now waits for a wake or its poll
+            # Its first pass found nothing and it now waits for a wake or its ten-minute poll: a
+            # row committed before that would be published by the first pass, proving nothing.
+            async def relay_waiting() -> int | None:
+                return relay_wakeup.waiting or None
+
+            assert await eventually(relay_waiting, timeout_s=30) == 1
 
             def probe(note: str) -> BusProbeSent:
                 return BusProbeSent(
