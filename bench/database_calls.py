@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import asyncpg
 
 _BY_STATEMENT = """
-select d.datname as database, s.query, sum(s.calls)::bigint as calls, sum(s.total_exec_time) as exec_ms
+select d.datname as database, s.query, sum(s.calls)::bigint as calls, sum(s.total_exec_time) as exec_ms,
+       sum(s.total_plan_time) as plan_ms
 from pg_stat_statements s join pg_database d on d.oid = s.dbid
 where d.datname = any($1::text[])
 group by d.datname, s.query
@@ -26,6 +27,9 @@ class StatementCalls:
 
     calls: dict[tuple[str, str], int] = field(default_factory=dict)
     exec_ms: dict[tuple[str, str], float] = field(default_factory=dict)
+    # Planning is PostgreSQL CPU that ``calls`` does not show: a statement planned afresh on
+    # every execution (a custom plan) costs it each time (zero unless track_planning is on).
+    plan_ms: dict[tuple[str, str], float] = field(default_factory=dict)
     seconds: float = 0.0
 
     def by_database(self) -> dict[str, int]:
@@ -47,10 +51,21 @@ class StatementCalls:
             for database, calls in self.by_database().items()
         }
 
-    def top(self, count: int) -> list[tuple[str, str, int, float]]:
-        """The ``count`` statements called most: (database, query, calls, total exec ms)."""
+    def time_by_database(self) -> dict[str, tuple[float, float]]:
+        """(execution ms, planning ms) summed per database over the window."""
+        totals: dict[str, tuple[float, float]] = {}
+        for (database, query), exec_ms in self.exec_ms.items():
+            executed, planned = totals.get(database, (0.0, 0.0))
+            totals[database] = (executed + exec_ms, planned + self.plan_ms.get((database, query), 0.0))
+        return totals
+
+    def top(self, count: int) -> list[tuple[str, str, int, float, float]]:
+        """The ``count`` statements called most: (database, query, calls, total exec ms, total plan ms)."""
         ranked = sorted(self.calls.items(), key=lambda item: -item[1])[:count]
-        return [(database, query, calls, self.exec_ms[(database, query)]) for (database, query), calls in ranked]
+        return [
+            (database, query, calls, self.exec_ms[(database, query)], self.plan_ms.get((database, query), 0.0))
+            for (database, query), calls in ranked
+        ]
 
 
 async def reset(dsn: str, databases: list[str]) -> None:
@@ -77,4 +92,5 @@ async def read(dsn: str, databases: list[str], seconds: float) -> StatementCalls
         key = (str(row["database"]), " ".join(str(row["query"]).split()))
         window.calls[key] = window.calls.get(key, 0) + int(row["calls"])
         window.exec_ms[key] = window.exec_ms.get(key, 0.0) + float(row["exec_ms"])
+        window.plan_ms[key] = window.plan_ms.get(key, 0.0) + float(row["plan_ms"])
     return window

@@ -1174,8 +1174,14 @@ def database_section(run: Run, idle: StatementCalls) -> str:
         for database, calls in sorted(per.items(), key=lambda x: -x[1])
     )
     top = "\n".join(
-        f"| {database.removesuffix(DB_SUFFIX)} | {calls / paid:,.2f} | {exec_ms / paid:,.2f} | `{query[:140].replace('|', '/')}` |"
-        for database, query, calls, exec_ms in run.statements.top(TOP_STATEMENTS)
+        f"| {database.removesuffix(DB_SUFFIX)} | {calls / paid:,.2f} | {exec_ms / paid:,.2f} | {plan_ms / paid:,.2f} "
+        f"| `{query[:140].replace('|', '/')}` |"
+        for database, query, calls, exec_ms, plan_ms in run.statements.top(TOP_STATEMENTS)
+    )
+    times = run.statements.time_by_database()
+    time_rows = "\n".join(
+        f"| {database.removesuffix(DB_SUFFIX)} | {executed / paid:,.2f} | {planned / paid:,.2f} |"
+        for database, (executed, planned) in sorted(times.items(), key=lambda x: -(x[1][0] + x[1][1]))
     )
     return f"""Database round trips per paid lifecycle ({run.label} run, beyond the idle rate): **{sum(per.values()):,.0f}**.
 
@@ -1183,10 +1189,17 @@ def database_section(run: Run, idle: StatementCalls) -> str:
 |---|---:|
 {rows}
 
+PostgreSQL's time per paid lifecycle in that run (idle calls included; execution includes waiting
+for locks, planning is CPU that the call counts do not show):
+
+| database | execution ms | planning ms |
+|---|---:|---:|
+{time_rows}
+
 The {TOP_STATEMENTS} statements called most in that run (idle calls included), per paid lifecycle:
 
-| database | calls | execution ms | statement |
-|---|---:|---:|---|
+| database | calls | execution ms | planning ms | statement |
+|---|---:|---:|---:|---|
 {top}"""
 
 

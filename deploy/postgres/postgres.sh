@@ -58,6 +58,10 @@ start() {
     pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" restart
     wait_ready
   fi
+  if [ "$(psql_admin -tAc 'show pg_stat_statements.track_planning')" != on ]; then
+    # The benchmarks split PostgreSQL's time per statement into planning and execution.
+    psql_admin -c "alter system set pg_stat_statements.track_planning = on" -c "select pg_reload_conf()" >/dev/null
+  fi
   psql_admin <<SQL
 do \$\$ begin
   if not exists (select from pg_roles where rolname = '$role') then

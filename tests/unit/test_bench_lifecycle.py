@@ -195,7 +195,10 @@ def test_round_trips_per_lifecycle_leave_out_what_the_idle_platform_sends() -> N
     run = StatementCalls(
         calls={("order_svc_b", "select 1"): 1_000, ("order_svc_b", "insert x"): 4_000, ("recon_svc_b", "begin"): 900},
         exec_ms={("order_svc_b", "select 1"): 2.0, ("order_svc_b", "insert x"): 9.0, ("recon_svc_b", "begin"): 0.5},
+        plan_ms={("order_svc_b", "insert x"): 3.0},
         seconds=40,
     )
     assert run.per_unit(100, idle) == {"order_svc_b": pytest.approx(46.0), "recon_svc_b": pytest.approx(9.0)}
-    assert run.top(1) == [("order_svc_b", "insert x", 4_000, 9.0)]
+    assert run.top(1) == [("order_svc_b", "insert x", 4_000, 9.0, 3.0)]
+    # order_svc: 2.0 + 9.0 = 11.0 ms executing and 3.0 planning; recon_svc never planned here.
+    assert run.time_by_database() == {"order_svc_b": (11.0, 3.0), "recon_svc_b": (0.5, 0.0)}
