@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars wrk infra-start infra-stop bench-bus bench-webhooks bench-ledger bench-lifecycle surge chaos clean-state
+.PHONY: run test lint format install kafka-jars wrk py-spy infra-start infra-stop bench-bus bench-webhooks bench-ledger bench-lifecycle surge chaos clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,6 +21,10 @@ kafka-jars:
 ## wrk: the HTTP load generator of the benchmarks' empty-endpoint ceiling, from Debian's packages
 wrk:
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+# py-spy samples the services bench-lifecycle profiles (a development tool: not in the runtime image)
+py-spy: install
+	@test -x $(VENV)/bin/py-spy || $(VENV)/bin/pip install -q 'py-spy==0.4.3'
 
 ## make run: the whole platform on this machine; Ctrl-C stops what it started
 run: install kafka-jars
@@ -82,5 +86,5 @@ bench-ledger: install
 ## database round trips per lifecycle, sign-off → available / approval → paid latency on a private
 ## platform (own broker on 29292), beside pgbench, empty-FastAPI (Python client and wrk) and raw-Kafka
 ## ceilings of the same run; writes them into docs/benchmarks.md
-bench-lifecycle: install kafka-jars wrk
+bench-lifecycle: install kafka-jars wrk py-spy
 	$(PY) bench/lifecycle.py

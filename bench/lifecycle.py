@@ -61,6 +61,7 @@ import asyncpg  # noqa: E402
 import database_calls  # noqa: E402
 import httpx  # noqa: E402
 import ledger  # noqa: E402
+import profiles  # noqa: E402
 import uvloop  # noqa: E402
 import webhooks  # noqa: E402
 from bus import (  # noqa: E402
@@ -87,6 +88,7 @@ EMPTY_PORT = 24199
 PGBENCH_DB = "bench_lifecycle_pgbench"
 PLATFORM_DATABASES = [spec.database + DB_SUFFIX for spec in SERVICES]
 TOP_STATEMENTS = 15
+PY_SPY = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")  # `make bench-lifecycle` installs it
 PGBENCH_CLIENTS = 8
 PGBENCH_MERCHANTS = 20
 RAW_TOPIC_WARMUP = "bench.lifecycle.raw.warmup"
@@ -705,6 +707,7 @@ class Bench:
         self.broker_started = False
         self.notes: list[str] = []
         self.idle_statements = StatementCalls()
+        self.profiles: dict[str, profiles.ProfileSummary] = {}
 
     def remaining(self) -> float:
         return max(self.deadline - time.monotonic(), 1.0)
@@ -899,12 +902,36 @@ class Bench:
             count = max(1, round(latency_rate * a.latency_seconds))
             print(f"[run 3/3] latency: {count} orders at {latency_rate:g}/s ({how})", flush=True)
             runs.append(await self.run(driver, "latency", "uniform", 0.0, count, latency_rate))
+            if a.profile_orders:
+                self.profiles = await self.profile(driver, runs[0], idle, a.profile_orders, a.rate)
             failures: list[str] = getattr(driver.carrier, "failures", [])
             if failures:
                 self.notes.append(f"carrier webhooks that failed: {failures[:5]}")
             return runs, how, idle
         finally:
             await driver.close()
+
+    async def profile(
+        self, driver: LifecycleDriver, uniform: Run, idle: dict[str, float], count: int, rate: float
+    ) -> dict[str, profiles.ProfileSummary]:
+        """A run of its own, after the measured ones, with py-spy on the two services that cost
+        the most CPU per lifecycle in the uniform run."""
+        assert self.platform is not None
+        per_lifecycle = uniform.cpu_per_lifecycle(idle)
+        services = [group for group in sorted(per_lifecycle, key=lambda g: -per_lifecycle[g]) if group.endswith("-svc")]
+        pids = {
+            service: process.process.pid
+            for service in services[:2]
+            if (process := self.platform.processes.get(service)) is not None and process.process is not None
+        }
+        print(f"[profile] {count} more orders at {rate:g}/s, py-spy on {', '.join(pids)}", flush=True)
+        sampler = profiles.Sampler(PY_SPY, self.run_dir)
+        sampler.start(pids)
+        try:
+            await self.run(driver, "profile", "uniform", 0.0, count, rate)
+        finally:
+            summaries = await asyncio.to_thread(sampler.stop)
+        return summaries
 
     async def run(
         self, driver: LifecycleDriver, label: str, mix: str, hot_share: float, count: int, rate: float
@@ -1022,6 +1049,7 @@ def render(
     latency_how: str,
     idle: dict[str, float],
     idle_statements: StatementCalls,
+    profile_summaries: dict[str, profiles.ProfileSummary],
     background: float,
     foreign: float,
     args: Any,
@@ -1036,6 +1064,16 @@ def render(
     cpu_all_in_ms = 1000 * sum(uniform.cpu_per_lifecycle().values())
     rate_share = uniform.throughput.per_second / ceilings.pgbench_tps if ceilings.pgbench_tps else 0.0
     round_trips = database_section(uniform, idle_statements)
+    profile_section = (
+        f"""Profiles (py-spy, {profiles.SAMPLES_PER_S} samples/s, idle time left out) of the two services that cost the most
+CPU per lifecycle, taken in a fourth run of {args.profile_orders} orders at {args.rate:g}/s after the measured ones:
+
+{profiles.render(profile_summaries)}
+
+"""
+        if profile_summaries
+        else ""
+    )
     versions = {
         "fastapi": importlib.metadata.version("fastapi"),
         "uvicorn": importlib.metadata.version("uvicorn"),
@@ -1119,7 +1157,7 @@ every postgres process, this run's and any other's):
 
 {round_trips}
 
-How it was measured:
+{profile_section}How it was measured:
 - Platform: `surge.platform.start_private` (the processes `make run` starts, environment `test`),
   broker on port {KAFKA_PORT} wiped at the start, fresh databases `*{DB_SUFFIX}`, payout batches every 1 s,
   payout sandbox answering in 20–100 ms and never failing. {args.merchants} merchants set up by surge's
@@ -1262,7 +1300,17 @@ def orchestrate(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGALRM, abort)
         stop_sampling.set()
         write_section(
-            render(runs, ceilings, latency_how, idle, bench.idle_statements, background, foreign.share(), args),
+            render(
+                runs,
+                ceilings,
+                latency_how,
+                idle,
+                bench.idle_statements,
+                bench.profiles,
+                background,
+                foreign.share(),
+                args,
+            ),
             heading=SECTION,
         )
         print_table(runs, ceilings)
@@ -1307,6 +1355,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-flight", type=int, default=32, help="the generator's requests in flight at most")
     parser.add_argument("--max-open", type=int, default=40, help="lifecycles open at once at most")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--profile-orders", type=int, default=150, help="orders of the profiled fourth run (0: no profiles)"
+    )
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     parser.add_argument("--empty-seconds", type=float, default=15.0)
     parser.add_argument("--concurrency", type=int, default=32, help="closed-loop workers on the empty endpoint")
