@@ -926,11 +926,20 @@ class Bench:
         }
         print(f"[profile] {count} more orders at {rate:g}/s, py-spy on {', '.join(pids)}", flush=True)
         sampler = profiles.Sampler(PY_SPY, self.run_dir)
-        sampler.start(pids)
         try:
-            await self.run(driver, "profile", "uniform", 0.0, count, rate)
+            sampler.start(pids)  # a sampler that cannot start costs the profiles, not the measured runs
+        except OSError as error:
+            self.notes.append(f"no profiles: py-spy did not start ({error})")
+            return {}
+        try:
+            profiled = await self.run(driver, "profile", "uniform", 0.0, count, rate)
         finally:
             summaries = await asyncio.to_thread(sampler.stop)
+        if profiled.unpaid:
+            self.notes.append(f"the profiled run left {len(profiled.unpaid)} orders unpaid")
+        if len(summaries) < len(pids):
+            missing = sorted(set(pids) - set(summaries))
+            self.notes.append(f"py-spy wrote no profile of {', '.join(missing)}: see profile-*.log in {self.run_dir}")
         return summaries
 
     async def run(
@@ -1050,6 +1059,7 @@ def render(
     idle: dict[str, float],
     idle_statements: StatementCalls,
     profile_summaries: dict[str, profiles.ProfileSummary],
+    notes: list[str],
     background: float,
     foreign: float,
     args: Any,
@@ -1074,6 +1084,7 @@ CPU per lifecycle, taken in a fourth run of {args.profile_orders} orders at {arg
         if profile_summaries
         else ""
     )
+    notes_section = "".join(f"Note: {note}\n\n" for note in notes)
     versions = {
         "fastapi": importlib.metadata.version("fastapi"),
         "uvicorn": importlib.metadata.version("uvicorn"),
@@ -1157,7 +1168,7 @@ every postgres process, this run's and any other's):
 
 {round_trips}
 
-{profile_section}How it was measured:
+{profile_section}{notes_section}How it was measured:
 - Platform: `surge.platform.start_private` (the processes `make run` starts, environment `test`),
   broker on port {KAFKA_PORT} wiped at the start, fresh databases `*{DB_SUFFIX}`, payout batches every 1 s,
   payout sandbox answering in 20–100 ms and never failing. {args.merchants} merchants set up by surge's
@@ -1307,6 +1318,7 @@ def orchestrate(args: argparse.Namespace) -> int:
                 idle,
                 bench.idle_statements,
                 bench.profiles,
+                bench.notes,
                 background,
                 foreign.share(),
                 args,
