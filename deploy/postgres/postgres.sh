@@ -92,11 +92,14 @@ create_service_roles() {
 
 # A database made before the service roles existed (owned by shipsettle, with its tables) is
 # handed to the service's owner, data kept: the database, then every table, view, sequence,
-# function and type of its public schema (REASSIGN OWNED would also hand over every other
-# database shipsettle owns, the test suites' included).
+# function and type of its public schema that someone else owns (REASSIGN OWNED would also hand
+# over every other database shipsettle owns, the test suites' included). Nothing to do, nothing
+# done: each make run checks again.
 hand_over_to_owner() {
   local db="$1" owner="$2"
-  psql_admin -c "alter database $db owner to $owner"
+  if [ "$(psql_admin -tAc "select pg_get_userbyid(datdba) from pg_database where datname = '$db'")" != "$owner" ]; then
+    psql_admin -c "alter database $db owner to $owner"
+  fi
   as_postgres psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v owner="$owner" <<'SQL'
 select set_config('shipsettle.owner', :'owner', false) \g /dev/null
 do $$
@@ -141,11 +144,10 @@ SQL
 create_databases() {
   local suffix="${1:-}"
   for service in "${services[@]}"; do
-    local db="$service$suffix" owner="${service}_owner" current_owner
-    current_owner="$(psql_admin -tAc "select pg_get_userbyid(datdba) from pg_database where datname = '$db'")"
-    if [ -z "$current_owner" ]; then
+    local db="$service$suffix" owner="${service}_owner"
+    if [ -z "$(psql_admin -tAc "select 1 from pg_database where datname = '$db'")" ]; then
       psql_admin -c "create database $db owner $owner"
-    elif [ "$current_owner" != "$owner" ]; then
+    else
       hand_over_to_owner "$db" "$owner"
     fi
   done
