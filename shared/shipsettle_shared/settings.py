@@ -18,6 +18,7 @@ from typing import TypeVar
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 from shipsettle_shared.topology import DEVELOPMENT_ADMIN_PASSWORD, DEVELOPMENT_PASSWORD_SUFFIX
 
@@ -47,9 +48,10 @@ def has_placeholder_password(database_url: str) -> bool:
     """A database URL with a development password of this repository (the administrator's, or a
     service role's ``<role>-development-only``). A URL without a password is not judged: the
     password may come from elsewhere (a pgpass file, a client certificate)."""
-    if not database_url:
+    try:
+        password = make_url(database_url).password if database_url else None
+    except ArgumentError:  # not a URL at all: refused where it is used, as before
         return False
-    password = make_url(database_url).password
     return password is not None and (
         password == DEVELOPMENT_ADMIN_PASSWORD or password.endswith(DEVELOPMENT_PASSWORD_SUFFIX)
     )
