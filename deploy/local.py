@@ -11,6 +11,7 @@ own databases, so tests never disturb a `make run` on the same machine.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import signal
@@ -21,16 +22,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "shared"))
 
+from shipsettle_shared.migrations import upgrade_service_database  # noqa: E402
 from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, DEVELOPMENT_PROVIDER_API_KEY  # noqa: E402
-from shipsettle_shared.topology import SERVICES, ServiceSpec, database_url  # noqa: E402
+from shipsettle_shared.topology import (  # noqa: E402
+    SERVICES,
+    ServiceDatabaseUrls,
+    ServiceSpec,
+    service_database_urls,
+)
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 LOG_DIR = ROOT / "var" / "log"
+# The local administrator role (deploy/postgres/postgres.sh): creates and drops databases, and is
+# a member of every service's migration owner. The services never connect as it.
+ADMIN_DSN = "postgresql://shipsettle:shipsettle@127.0.0.1:5432/postgres"
 
 
 def _run(command: Sequence[str], env: Mapping[str, str] | None = None) -> None:
@@ -69,6 +80,37 @@ def stop_kafka(port: int) -> None:
 def start_postgres(db_suffix: str = "") -> None:
     _run(["bash", "deploy/postgres/postgres.sh", "start"])
     _run(["bash", "deploy/postgres/postgres.sh", "create-databases", db_suffix])
+
+
+async def recreate_service_database(spec: ServiceSpec, db_suffix: str) -> ServiceDatabaseUrls:
+    """A new, empty database for ``spec`` (dropped first if it exists) owned by the service's
+    migration owner, with its migrations applied as that owner and its runtime role's privileges
+    granted: what a service started by ``service_process`` finds. The roles come from
+    ``deploy/postgres/postgres.sh start``."""
+    name = spec.database + db_suffix
+    connection = await asyncpg.connect(ADMIN_DSN)
+    try:
+        owner_ready = await connection.fetchval(
+            "select exists(select from pg_roles r where r.rolname = $1 and pg_has_role(current_user, r.oid, 'member'))",
+            spec.owner_role,
+        )
+        if not owner_ready:
+            raise RuntimeError(
+                f"the role {spec.owner_role} does not exist or shipsettle is not its member: "
+                "run `bash deploy/postgres/postgres.sh start` (it creates the service roles)"
+            )
+        await connection.execute(f'drop database if exists "{name}" with (force)')
+        await connection.execute(f'create database "{name}" owner "{spec.owner_role}"')
+    finally:
+        await connection.close()
+    urls = service_database_urls(spec, db_suffix)
+    await asyncio.to_thread(
+        upgrade_service_database,
+        ROOT / spec.directory / "migrations",
+        database_url=urls.runtime,
+        migration_database_url=urls.owner,
+    )
+    return urls
 
 
 @dataclass
@@ -161,9 +203,12 @@ def service_process(
     niceness: int = 0,
 ) -> ServiceProcess:
     port = spec.http_port + port_offset
+    database = service_database_urls(spec, db_suffix)
     env = {
         "SHIPSETTLE_ENVIRONMENT": environment,
-        "SHIPSETTLE_DATABASE_URL": database_url(spec.database + db_suffix),
+        # serves as its runtime role; migrates at start as its database's owner
+        "SHIPSETTLE_DATABASE_URL": database.runtime,
+        "SHIPSETTLE_MIGRATION_DATABASE_URL": database.owner,
         "SHIPSETTLE_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "SHIPSETTLE_HTTP_PORT": str(port),
         **(extra_env or {}),
@@ -279,7 +324,7 @@ def run_platform() -> int:
                 f"  {process.spec.name:15} {process.base_url}   docs {process.base_url}/docs   log {process.log_path}"
             )
         print(f"  {'kafka':15} {bootstrap}")
-        print("  postgres        127.0.0.1:5432 (user shipsettle)\n")
+        print("  postgres        127.0.0.1:5432 (each service as <database>_app, migrations as <database>_owner)\n")
         for role, key in keys.items():
             scope = f" (merchant {key['merchant_id']})" if key.get("merchant_id") else ""
             print(f"  {role:9} API key{scope}: {key['api_key']}")

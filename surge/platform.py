@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +43,9 @@ __all__ = [
     "wipe_broker",
 ]
 
-from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
-from shipsettle_shared.topology import SERVICES, database_url  # noqa: E402
+from shipsettle_shared.topology import SERVICES, ServiceSpec, database_url, service_database_urls  # noqa: E402
 
 SERVICE_NAMES = [spec.name for spec in SERVICES]
-_ADMIN_DSN = "postgresql://shipsettle:shipsettle@127.0.0.1:5432/postgres"
 
 
 @dataclass
@@ -136,18 +133,6 @@ def attach(*, port_offset: int, db_suffix: str, kafka_bootstrap: str, group_pref
     )
 
 
-async def _fresh_database(name: str, migrations: Path) -> str:
-    connection = await asyncpg.connect(_ADMIN_DSN)
-    try:
-        await connection.execute(f'drop database if exists "{name}" with (force)')
-        await connection.execute(f'create database "{name}"')
-    finally:
-        await connection.close()
-    url = database_url(name)
-    await asyncio.to_thread(upgrade_to_head, migrations, url)
-    return str(url)
-
-
 INSTANCE_PORT_STEP = 50  # instance k of a service listens on its port + 50 * (k - 1)
 
 
@@ -203,6 +188,12 @@ def start_cluster(kafka_port: int) -> str:
     return bootstrap
 
 
+def proxied_database_env(spec: ServiceSpec, db_suffix: str, database_port: int) -> dict[str, str]:
+    """A service's database connections, its migrations' included, through a fault proxy."""
+    urls = service_database_urls(spec, db_suffix, port=database_port)
+    return {"SHIPSETTLE_DATABASE_URL": urls.runtime, "SHIPSETTLE_MIGRATION_DATABASE_URL": urls.owner}
+
+
 def instance_name(service: str, instance: int) -> str:
     return service if instance == 1 else f"{service}#{instance}"
 
@@ -220,10 +211,9 @@ async def start_private(
         started_kafka = not local.kafka_running(kafka_port)
         bootstrap = await asyncio.to_thread(local.start_kafka, kafka_port)
     await asyncio.to_thread(local.start_postgres, db_suffix)
-    database_urls = {
-        spec.name: await _fresh_database(spec.database + db_suffix, ROOT / spec.directory / "migrations")
-        for spec in SERVICES
-    }
+    # each service's database as its owner (the checker and the benches read them; the services
+    # themselves serve as their runtime roles)
+    database_urls = {spec.name: (await local.recreate_service_database(spec, db_suffix)).owner for spec in SERVICES}
     run = uuid.uuid4().hex[:8]
     log_dir = ROOT / "var" / "surge" / f"platform-{run}"
     processes: dict[str, Any] = {}
@@ -241,11 +231,7 @@ async def start_private(
                     "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
                     **local.provider_env(spec.name, port_offset),
                     **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
-                    **(
-                        {"SHIPSETTLE_DATABASE_URL": database_url(spec.database + db_suffix, port=database_port)}
-                        if database_port
-                        else {}
-                    ),
+                    **(proxied_database_env(spec, db_suffix, database_port) if database_port else {}),
                     **topology.service_env,
                 },
                 instance=f"surge-{instance}",

@@ -12,12 +12,12 @@ from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from local import recreate_service_database
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from shipsettle_shared.contracts import Topic, partitions_of
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.topology import SERVICES_BY_NAME, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,10 +43,12 @@ def migrations_dir(service_name: str) -> Path:
 
 
 async def fresh_service_database(service_name: str, suffix: str) -> str:
-    """A new database for ``service_name`` with its real migrations applied."""
-    url = await recreate_database(SERVICES_BY_NAME[service_name].database + suffix)
-    await asyncio.to_thread(upgrade_to_head, migrations_dir(service_name), url)
-    return url
+    """A new database for ``service_name`` with its real migrations applied, as ``make run`` has
+    it (owned by the service's migration owner, its runtime role granted what it needs: see
+    ``local.recreate_service_database``); returns the owner's URL, for tests that look inside.
+    A service process started on it (``local.service_process``) serves as the runtime role."""
+    urls = await recreate_service_database(SERVICES_BY_NAME[service_name], suffix)
+    return urls.owner
 
 
 async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout_s: float = 30, interval_s: float = 0.1) -> T:

@@ -45,7 +45,7 @@ from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
-from shipsettle_shared.migrations import upgrade_to_head
+from shipsettle_shared.migrations import upgrade_service_database
 from shipsettle_shared.problems import Problem, install_problem_handlers, refuse_unstorable_text
 from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
 from shipsettle_shared.timers import TimerHandler, TimerScheduler
@@ -391,6 +391,10 @@ def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
 def serve(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
     settings = settings or load_settings_or_exit(ServiceSettings, definition.name)
     configure_logging(settings.service_name, settings.log_level)
-    upgrade_to_head(definition.migrations_dir, settings.database_url)
+    upgrade_service_database(
+        definition.migrations_dir,
+        database_url=settings.database_url,
+        migration_database_url=settings.migration_database_url,
+    )
     app = create_app(definition, settings)
     uvicorn.Server(server_config(app, settings.http_host, settings.http_port)).run()

@@ -17,6 +17,10 @@ from typing import TypeVar
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
+
+from shipsettle_shared.topology import DEVELOPMENT_ADMIN_PASSWORD, DEVELOPMENT_PASSWORD_SUFFIX
 
 # Placeholder secrets: public in this repository (and in docker-compose.yml and deploy/local.py,
 # where the sandboxes use them), so accepted only in development and test.
@@ -40,14 +44,31 @@ def is_placeholder_secret(value: str, placeholder: str) -> bool:
     return not value.strip() or value == placeholder
 
 
+def has_placeholder_password(database_url: str) -> bool:
+    """A database URL with a development password of this repository (the administrator's, or a
+    service role's ``<role>-development-only``). A URL without a password is not judged: the
+    password may come from elsewhere (a pgpass file, a client certificate)."""
+    try:
+        password = make_url(database_url).password if database_url else None
+    except ArgumentError:  # not a URL at all: refused where it is used, as before
+        return False
+    return password is not None and (
+        password == DEVELOPMENT_ADMIN_PASSWORD or password.endswith(DEVELOPMENT_PASSWORD_SUFFIX)
+    )
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHIPSETTLE_", extra="ignore")
 
     # No default (see the module's docstring): development, test or production.
     environment: Environment
     service_name: str
-    # postgresql+asyncpg://user:password@127.0.0.1:5432/order_svc
+    # postgresql+asyncpg://user:password@127.0.0.1:5432/order_svc: the role the service serves
+    # as, which owns nothing (topology.ServiceSpec.runtime_role)
     database_url: str
+    # The database's owner, used only to apply the migrations at start (and then grant the
+    # runtime role its privileges); empty: the migrations run as database_url.
+    migration_database_url: str = ""
     # The pool keeps every connection it opens: each one holds its own prepared statements and
     # type codecs, so an overflow connection opened under load and closed on its return paid for
     # preparing every statement again (and introspecting array types), about 5-8 hidden round
@@ -115,11 +136,15 @@ class ServiceSettings(BaseSettings):
     def placeholder_secrets(self) -> list[str]:
         """The variables whose secret is still a placeholder; a service with secrets of its own
         adds them (and calls this)."""
-        return (
-            ["SHIPSETTLE_API_KEY_PEPPER"]
-            if is_placeholder_secret(self.api_key_pepper, DEVELOPMENT_API_KEY_PEPPER)
-            else []
-        )
+        return [
+            *(
+                ["SHIPSETTLE_API_KEY_PEPPER"]
+                if is_placeholder_secret(self.api_key_pepper, DEVELOPMENT_API_KEY_PEPPER)
+                else []
+            ),
+            *(["SHIPSETTLE_DATABASE_URL"] if has_placeholder_password(self.database_url) else []),
+            *(["SHIPSETTLE_MIGRATION_DATABASE_URL"] if has_placeholder_password(self.migration_database_url) else []),
+        ]
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> ServiceSettings:

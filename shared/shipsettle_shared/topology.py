@@ -20,6 +20,18 @@ class ServiceSpec:
     def directory(self) -> str:
         return f"services/{self.name}"
 
+    # Least privilege (docs/security.md): each service's database is owned by its own migration
+    # owner, which applies the Alembic migrations; the service serves as its runtime role, which
+    # owns nothing and may connect to its own database only. Roles are cluster-wide: a database
+    # with a suffix (tests, surge) grants to the same two roles as the one without.
+    @property
+    def owner_role(self) -> str:
+        return f"{self.database}_owner"
+
+    @property
+    def runtime_role(self) -> str:
+        return f"{self.database}_app"
+
 
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("order-svc", "order_svc", 8101, "order_svc"),
@@ -35,6 +47,16 @@ KAFKA_PORT = 9092
 POSTGRES_PORT = 5432
 
 
+# The password of each service role in development and test (deploy/postgres/service-roles.sql
+# creates them so); refused as a placeholder outside development and test (settings.py).
+DEVELOPMENT_PASSWORD_SUFFIX = "-development-only"  # noqa: S105 - refused outside development and test
+DEVELOPMENT_ADMIN_PASSWORD = "shipsettle"  # noqa: S105 - the local administrator role, never production
+
+
+def development_password(role: str) -> str:
+    return role + DEVELOPMENT_PASSWORD_SUFFIX
+
+
 def database_url(
     database: str,
     *,
@@ -46,3 +68,26 @@ def database_url(
     url = f"postgresql+asyncpg://{user}:{password}@{host}:{port}/{database}"
     # Loopback needs no TLS; asyncpg would otherwise negotiate it and pay for it on every query.
     return url + "?ssl=disable" if host == "127.0.0.1" else url
+
+
+@dataclass(frozen=True)
+class ServiceDatabaseUrls:
+    """A service's database as its migration owner (``SHIPSETTLE_MIGRATION_DATABASE_URL``) and as
+    its runtime role (``SHIPSETTLE_DATABASE_URL``), with the development passwords."""
+
+    owner: str
+    runtime: str
+
+
+def service_database_urls(
+    spec: ServiceSpec, db_suffix: str = "", *, host: str = "127.0.0.1", port: int = POSTGRES_PORT
+) -> ServiceDatabaseUrls:
+    database = spec.database + db_suffix
+    return ServiceDatabaseUrls(
+        owner=database_url(
+            database, host=host, port=port, user=spec.owner_role, password=development_password(spec.owner_role)
+        ),
+        runtime=database_url(
+            database, host=host, port=port, user=spec.runtime_role, password=development_password(spec.runtime_role)
+        ),
+    )

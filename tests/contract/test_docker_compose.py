@@ -19,7 +19,13 @@ from recon_svc.config import ReconSettings
 from refund_svc.config import RefundSettings
 from settlement_svc.config import SettlementSettings
 from shipsettle_shared.settings import ServiceSettings
-from shipsettle_shared.topology import KAFKA_PORT, SERVICES, ServiceSpec, database_url
+from shipsettle_shared.topology import (
+    DEVELOPMENT_PASSWORD_SUFFIX,
+    KAFKA_PORT,
+    SERVICES,
+    ServiceSpec,
+    service_database_urls,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_PATH = ROOT / "docker-compose.yml"
@@ -96,7 +102,10 @@ def test_every_service_in_the_topology_runs_in_compose_with_its_own_database(
 
     assert built_from_the_service_dockerfile(service)
     assert package_run_by(service) == spec.package
-    assert environment["SHIPSETTLE_DATABASE_URL"] == database_url(spec.database, host="postgres")
+    # serves as its runtime role, migrates as its database's owner (least privilege)
+    database = service_database_urls(spec, host="postgres")
+    assert environment["SHIPSETTLE_DATABASE_URL"] == database.runtime
+    assert environment["SHIPSETTLE_MIGRATION_DATABASE_URL"] == database.owner
     assert environment["SHIPSETTLE_KAFKA_BOOTSTRAP_SERVERS"] == COMPOSE_BOOTSTRAP
     assert environment["SHIPSETTLE_HTTP_PORT"] == str(spec.http_port)
     assert environment["SHIPSETTLE_ENVIRONMENT"] == "development"
@@ -161,6 +170,16 @@ def test_postgres_init_script_creates_exactly_the_topology_databases(
     assert str(postgres["image"]).startswith("postgres:15")
     mounts = [str(volume) for volume in postgres["volumes"]]
     assert any(mount.startswith("./deploy/postgres/init-databases.sh:/docker-entrypoint-initdb.d/") for mount in mounts)
+    # the service roles, from the same file deploy/postgres/postgres.sh runs, with the passwords of topology.py
+    init_script = INIT_DATABASES_PATH.read_text()
+    roles_mount = "./deploy/postgres/service-roles.sql:/shipsettle/service-roles.sql:ro"
+    assert roles_mount in mounts
+    assert "-f /shipsettle/service-roles.sql" in init_script
+    assert f'owner_password="${{database}}_owner{DEVELOPMENT_PASSWORD_SUFFIX}"' in init_script
+    assert f'runtime_password="${{database}}_app{DEVELOPMENT_PASSWORD_SUFFIX}"' in init_script
+    for spec in SERVICES:  # the names service-roles.sql gives them
+        assert (spec.owner_role, spec.runtime_role) == (f"{spec.database}_owner", f"{spec.database}_app")
+    assert "owner ${database}_owner" in init_script
 
 
 def test_kafka_is_the_official_4_x_image_in_kraft_mode_with_auto_create_disabled(

@@ -13,8 +13,10 @@ from shipsettle_shared.settings import (
     describe_settings_error,
     load_settings_or_exit,
 )
+from shipsettle_shared.topology import SERVICES_BY_NAME, database_url, service_database_urls
 
 URL = "postgresql+asyncpg://x@127.0.0.1/x"
+REAL_DATABASE_URL = "postgresql+asyncpg://settlement_svc_app:a-real-password-0123@db.internal:5432/settlement_svc"
 REAL_PEPPER = "a-real-secret-from-the-vault"
 REAL_CALLBACK_SECRET = "whsec_cmVhbC1jYWxsYmFjay1zZWNyZXQtZnJvbS10aGUtdmF1bHQ="
 
@@ -65,6 +67,37 @@ def test_production_accepts_a_real_pepper() -> None:
         service_name="order-svc", database_url=URL, environment=Environment.PRODUCTION, api_key_pepper=REAL_PEPPER
     )
     assert settings.placeholder_secrets() == []
+
+
+def test_production_refuses_the_development_database_passwords_naming_each_url() -> None:
+    # the local administrator's password, and the service roles' of deploy/postgres/postgres.sh
+    settlement = SERVICES_BY_NAME["settlement-svc"]
+    development = service_database_urls(settlement)
+    for runtime, migration, refused in [
+        (development.runtime, development.owner, "SHIPSETTLE_DATABASE_URL, SHIPSETTLE_MIGRATION_DATABASE_URL"),
+        (database_url("settlement_svc"), "", "SHIPSETTLE_DATABASE_URL"),
+        (REAL_DATABASE_URL, development.owner, "SHIPSETTLE_MIGRATION_DATABASE_URL"),
+    ]:
+        with pytest.raises(ValidationError, match=f"{refused} must be set to a real secret"):
+            ServiceSettings(
+                service_name="settlement-svc",
+                database_url=runtime,
+                migration_database_url=migration,
+                environment=Environment.PRODUCTION,
+                api_key_pepper=REAL_PEPPER,
+            )
+
+
+def test_production_accepts_real_database_passwords_and_urls_without_one() -> None:
+    for runtime, migration in [(REAL_DATABASE_URL, REAL_DATABASE_URL.replace("app:", "owner:")), (URL, "")]:
+        settings = ServiceSettings(
+            service_name="settlement-svc",
+            database_url=runtime,
+            migration_database_url=migration,
+            environment=Environment.PRODUCTION,
+            api_key_pepper=REAL_PEPPER,
+        )
+        assert settings.placeholder_secrets() == []
 
 
 @pytest.mark.parametrize("environment", [Environment.DEVELOPMENT, Environment.TEST])
