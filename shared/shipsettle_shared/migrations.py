@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shipsettle_shared.db import infrastructure_metadata
+from shipsettle_shared.four_eyes import approvals_metadata
 
 _MIGRATION_LOCK = 0x5E7_A1E
 
@@ -29,6 +30,15 @@ def create_infrastructure_tables_v1() -> None:
 
 def drop_infrastructure_tables_v1() -> None:
     infrastructure_metadata.drop_all(op.get_bind())
+
+
+def create_approvals_table_v1() -> None:
+    """The four-eyes ``approvals`` table (``four_eyes.py``), in a revision of its own."""
+    approvals_metadata.create_all(op.get_bind())
+
+
+def drop_approvals_table_v1() -> None:
+    approvals_metadata.drop_all(op.get_bind())
 
 
 def _run(connection: Connection, target_metadata: list[MetaData]) -> None:
@@ -47,7 +57,7 @@ def run_alembic_env(service_metadata: MetaData) -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("sqlalchemy.url is not set; upgrade_to_head sets it from settings")
-    target = [infrastructure_metadata, service_metadata]
+    target = [infrastructure_metadata, approvals_metadata, service_metadata]
 
     async def migrate() -> None:
         engine = create_async_engine(url)
