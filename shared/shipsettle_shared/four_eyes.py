@@ -33,10 +33,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -53,9 +51,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shipsettle_shared.auth import Principal, require_roles
-from shipsettle_shared.contracts import Role
-from shipsettle_shared.db import api_keys_table, snapshot, unit_of_work
+from shipsettle_shared.auth import Principal
+from shipsettle_shared.db import api_keys_table
 from shipsettle_shared.problems import Conflict, NotFound, Problem
 
 # Created by each service's own revision (``migrations.create_approvals_table_v1``), not by the
@@ -217,7 +214,7 @@ def withdrawal_refusal(proposal: Proposal, key_id: str, now: datetime) -> FourEy
 # --- the table ------------------------------------------------------------------------------
 
 
-def _proposal(row: Any) -> Proposal:
+def proposal_from_row(row: Any) -> Proposal:
     return Proposal(
         approval_id=row.approval_id,
         action=row.action,
@@ -299,13 +296,13 @@ async def propose(
             type_slug="approval-pending",
             approval_id=pending,
         )
-    return _proposal(row)
+    return proposal_from_row(row)
 
 
 async def find(session: AsyncSession, approval_id: str, *, for_update: bool = False) -> Proposal | None:
     query = select(approvals_table).where(approvals_table.c.approval_id == approval_id)
     row = (await session.execute(query.with_for_update() if for_update else query)).first()
-    return _proposal(row) if row is not None else None
+    return proposal_from_row(row) if row is not None else None
 
 
 @dataclass(frozen=True)
@@ -365,7 +362,7 @@ async def approve(
         )
         .returning(approvals_table)
     )
-    return _proposal(decided.one()), applied
+    return proposal_from_row(decided.one()), applied
 
 
 async def withdraw(session: AsyncSession, approval_id: str, *, by: str, reason: str, now: datetime) -> Proposal:
@@ -382,134 +379,4 @@ async def withdraw(session: AsyncSession, approval_id: str, *, by: str, reason: 
         .values(status=ApprovalStatus.WITHDRAWN.value, decided_by=by, decided_at=now, decision_reason=reason)
         .returning(approvals_table)
     )
-    return _proposal(withdrawn.one())
-
-
-# --- HTTP: the same four routes on every service that has four-eyes actions -----------------------
-
-OpsOnly = Annotated[Principal, Depends(require_roles(Role.OPS))]
-Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
-ApprovalIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-
-
-class DecisionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(min_length=1, max_length=500, description="why, recorded with the key id and the time")
-
-
-class ApprovalPublic(BaseModel):
-    approval_id: str
-    action: str
-    subject: str | None
-    merchant_id: str | None
-    amount_minor: int | None = Field(description="fen, for actions that move money")
-    parameters: dict[str, Any]
-    status: ApprovalStatus
-    proposed_by: str = Field(description="the proposing key's id")
-    proposed_at: datetime
-    proposal_reason: str
-    expires_at: datetime
-    decided_by: str | None = Field(description="the approving (or withdrawing) key's id")
-    decided_at: datetime | None
-    decision_reason: str | None
-    outcome: dict[str, Any] | None = Field(description="what applying the action gave")
-
-
-class ApprovalApplied(ApprovalPublic):
-    result: dict[str, Any] = Field(description="the action's outcome, with anything shown only once (a new key)")
-
-
-def proposal_answer(proposal: Proposal, now: datetime) -> dict[str, Any]:
-    """The 202 answer of an action that now waits for a second ops key."""
-    return {
-        **proposal.view(now),
-        "approve_with": f"POST /v1/approvals/{proposal.approval_id}/approve (another ops key)",
-    }
-
-
-PROPOSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
-    202: {"model": ApprovalPublic, "description": "proposed: waits for a second ops key (four eyes)"}
-}
-
-
-def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
-    """GET /v1/approvals, GET /v1/approvals/{id}, POST …/approve and POST …/withdraw."""
-    router = APIRouter(prefix="/v1", tags=["four eyes"])
-
-    @router.get("/approvals", response_model=list[ApprovalPublic], summary="Four-eyes proposals (ops, auditor)")
-    async def list_approvals(
-        request: Request,
-        principal: Overseers,
-        status: ApprovalStatus | None = None,
-        action: Annotated[str | None, Query(max_length=64)] = None,
-        subject: Annotated[str | None, Query(max_length=64)] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    ) -> list[dict[str, Any]]:
-        """Newest first; ``status=pending`` is the queue waiting for a second key (expired ones
-        show as ``expired``)."""
-        runtime = request.app.state.runtime
-        now = runtime.clock.now()
-        table = approvals_table
-        query = select(table).order_by(table.c.proposed_at.desc(), table.c.approval_id).limit(limit)
-        if status is ApprovalStatus.PENDING:
-            query = query.where(table.c.status == status.value, table.c.expires_at > now)
-        elif status is ApprovalStatus.EXPIRED:
-            query = query.where(
-                (table.c.status == status.value)
-                | ((table.c.status == ApprovalStatus.PENDING.value) & (table.c.expires_at <= now))
-            )
-        elif status is not None:
-            query = query.where(table.c.status == status.value)
-        if action is not None:
-            query = query.where(table.c.action == action)
-        if subject is not None:
-            query = query.where(table.c.subject == subject)
-        async with snapshot(runtime.sessions) as session:
-            rows = (await session.execute(query)).all()
-        return [_proposal(row).view(now) for row in rows]
-
-    @router.get("/approvals/{approval_id}", response_model=ApprovalPublic, summary="One proposal (ops, auditor)")
-    async def get_approval(approval_id: ApprovalIdPath, request: Request, principal: Overseers) -> dict[str, Any]:
-        runtime = request.app.state.runtime
-        async with snapshot(runtime.sessions) as session:
-            proposal = await find(session, approval_id)
-        if proposal is None:
-            raise NotFound("approval", approval_id)
-        return proposal.view(runtime.clock.now())
-
-    @router.post(
-        "/approvals/{approval_id}/approve",
-        response_model=ApprovalApplied,
-        summary="Approve a proposal with a second ops key: the action is applied (ops)",
-    )
-    async def approve_proposal(
-        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsOnly
-    ) -> dict[str, Any]:
-        """Applies the action in the transaction that records the approval. Refused, changing
-        nothing: 404 unknown; 403 ``four-eyes-same-key`` (the proposer's own key); 409
-        ``approval-not-pending`` (approved or withdrawn), ``approval-expired``,
-        ``proposer-key-revoked``; and the action's own refusals (e.g. 409 ``not-in-review``)."""
-        runtime = request.app.state.runtime
-        approving = Approving(runtime=runtime, approver=principal, reason=body.reason, now=runtime.clock.now())
-        async with unit_of_work(runtime.sessions) as session:
-            proposal, applied = await approve(session, approval_id, approving, appliers)
-        return {**proposal.view(approving.now), "result": {**applied.outcome, **applied.shown_once}}
-
-    @router.post(
-        "/approvals/{approval_id}/withdraw",
-        response_model=ApprovalPublic,
-        summary="The proposer withdraws its proposal (ops)",
-    )
-    async def withdraw_proposal(
-        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsOnly
-    ) -> dict[str, Any]:
-        """Refused, changing nothing: 404 unknown; 403 ``not-the-proposer``; 409
-        ``approval-not-pending`` (approved, withdrawn or expired)."""
-        runtime = request.app.state.runtime
-        now = runtime.clock.now()
-        async with unit_of_work(runtime.sessions) as session:
-            proposal = await withdraw(session, approval_id, by=principal.key_id, reason=body.reason, now=now)
-        return proposal.view(now)
-
-    return router
+    return proposal_from_row(withdrawn.one())

@@ -7,7 +7,7 @@ from order_svc.entrypoints.consumers import subscriptions
 from order_svc.entrypoints.http_access import router as access_router
 from order_svc.entrypoints.http_orders import router as orders_router
 from order_svc.service_layer.access import APPLIERS
-from shipsettle_shared.four_eyes import approvals_router
+from shipsettle_shared.four_eyes_routes import approvals_router
 from shipsettle_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from order_svc.domain.access import InvalidApiKeyRequest, IssueApiKey
 from order_svc.service_layer import access
-from shipsettle_shared import four_eyes
+from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
@@ -61,7 +61,7 @@ class RevokeRequest(BaseModel):
     "/api-keys",
     status_code=201,
     response_model=ApiKeyCreated,
-    responses=four_eyes.PROPOSAL_RESPONSES,
+    responses=four_eyes_routes.PROPOSAL_RESPONSES,
     summary="Issue an API key (ops); an ops key needs a second ops key's approval",
 )
 async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincipal) -> ApiKeyCreated | JSONResponse:
@@ -90,7 +90,7 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
                 ttl_s=runtime.settings.four_eyes_ttl_s,
             )
         return JSONResponse(
-            four_eyes.proposal_answer(proposal, now),
+            four_eyes_routes.proposal_answer(proposal, now),
             status_code=202,
             headers={"Location": f"/v1/approvals/{proposal.approval_id}"},
         )

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from settlement_svc.entrypoints.http_payouts import payout_problem
 from settlement_svc.service_layer import four_eyes_actions as actions
 from settlement_svc.service_layer.payouts import PayoutRuleViolation
-from shipsettle_shared import four_eyes
+from shipsettle_shared import four_eyes, four_eyes_routes
 
 
 def _refusals_as_problems(applier: four_eyes.Applier) -> four_eyes.Applier:
@@ -24,7 +24,7 @@ def _refusals_as_problems(applier: four_eyes.Applier) -> four_eyes.Applier:
     return apply
 
 
-router = four_eyes.approvals_router(
+router = four_eyes_routes.approvals_router(
     {
         actions.VERIFY_BANK_ACCOUNT: _refusals_as_problems(actions.apply_verification),
         actions.BOOK_ADJUSTMENT: _refusals_as_problems(actions.apply_adjustment),

@@ -26,7 +26,7 @@ from settlement_svc.domain.endpoint_addresses import EndpointRefused
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
 from settlement_svc.service_layer import four_eyes_actions, notifications
 from settlement_svc.service_layer import payouts as service
-from shipsettle_shared import four_eyes
+from shipsettle_shared import four_eyes, four_eyes_routes
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.contracts import Role
@@ -154,7 +154,7 @@ async def register_account(
 def proposed(proposal: four_eyes.Proposal, now: datetime) -> JSONResponse:
     """202: the action waits for a second ops key (four eyes)."""
     return JSONResponse(
-        four_eyes.proposal_answer(proposal, now),
+        four_eyes_routes.proposal_answer(proposal, now),
         status_code=202,
         headers={"Location": f"/v1/approvals/{proposal.approval_id}"},
     )
@@ -163,7 +163,7 @@ def proposed(proposal: four_eyes.Proposal, now: datetime) -> JSONResponse:
 @router.post(
     "/bank-accounts/{bank_account_id}/verify",
     status_code=202,
-    responses=four_eyes.PROPOSAL_RESPONSES,
+    responses=four_eyes_routes.PROPOSAL_RESPONSES,
     summary="Propose a bank account's verification; a second ops key approves it (ops)",
 )
 async def verify_account(
@@ -308,7 +308,7 @@ async def review_queue(request: Request, principal: OpsPrincipal) -> list[dict[s
 
 @router.post(
     "/settlement-applications/{application_id}/{decision}",
-    responses=four_eyes.PROPOSAL_RESPONSES,
+    responses=four_eyes_routes.PROPOSAL_RESPONSES,
     summary="Approve or reject an application (ops); a large approval needs a second ops key",
 )
 async def decide(

@@ -18,7 +18,7 @@ from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
 from settlement_svc.service_layer import four_eyes_actions, progress
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
-from shipsettle_shared import four_eyes
+from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -326,7 +326,7 @@ class AdjustmentRequest(BaseModel):
 @router.post(
     "/merchants/{merchant_id}/adjustments",
     status_code=202,
-    response_model=four_eyes.ApprovalPublic,
+    response_model=four_eyes_routes.ApprovalPublic,
     summary="Ops proposes a correction to a merchant's balance; a second ops key books it",
 )
 async def book_adjustment(
@@ -357,7 +357,7 @@ async def book_adjustment(
             now=now,
             ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
         )
-        return 202, four_eyes.proposal_answer(proposal, now)
+        return 202, four_eyes_routes.proposal_answer(proposal, now)
 
     status, answer = await run_idempotent(
         runtime.sessions,
