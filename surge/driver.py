@@ -600,9 +600,14 @@ class Driver:
         await self.second_ops_approves(proposal)
 
     async def second_ops_approves(self, proposal: httpx.Response) -> None:
-        """Four eyes: a proposal made with the ops key, approved with the second ops key. A 409 to
-        the approval after an ambiguous failure means the first attempt approved it (``call``)."""
-        if proposal.status_code != 202:
+        """Four eyes: a proposal made with the ops key, approved with the second ops key. After an
+        ambiguous failure (``call``) the proposal's retry may meet the first attempt's proposal
+        (409 ``approval-pending``, naming it): that one is approved; a 409 to the approval's retry
+        means the first attempt approved it."""
+        pending_already = proposal.status_code == 409 and str(proposal.json().get("type", "")).endswith(
+            "/approval-pending"
+        )
+        if proposal.status_code != 202 and not pending_already:
             return  # decided at once (a payout approval at or below the four-eyes threshold)
         approval_id = proposal.json()["approval_id"]
         await self.call(
