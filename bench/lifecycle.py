@@ -342,14 +342,16 @@ class LifecycleDriver(Driver):
             )
             for application in queue.json():
                 if application["merchant_id"] in waiting:
-                    await self.call(
+                    decided = await self.call(
                         "POST",
                         self.url(
                             "settlement-svc", f"/v1/settlement-applications/{application['application_id']}/approve"
                         ),
                         who="ops",
                         json={"reason": "bench-lifecycle warm-up: first payout to a verified account"},
+                        expect=(200, 202),
                     )
+                    await self.second_ops_approves(decided)  # only above the four-eyes threshold
                     waiting.discard(application["merchant_id"])
             if waiting and time.monotonic() > deadline:
                 raise BenchAborted(f"no first application to review for {sorted(waiting)} in {timeout_s:.0f} s")

@@ -313,6 +313,9 @@ def run_platform() -> int:
         order = next(process for process in processes if process.spec.name == "order-svc")
         keys = {
             "ops": issue_key(order.env, "--role", "ops", "--label", "demo ops"),
+            # four eyes: what one ops key proposes (an ops key, a bank account, an adjustment, a
+            # large payout) the other approves
+            "ops (2nd)": issue_key(order.env, "--role", "ops", "--label", "demo ops, second pair of eyes"),
             "platform": issue_key(order.env, "--role", "platform", "--label", "demo marketplace backend"),
             "merchant": issue_key(
                 order.env, "--role", "merchant", "--merchant-id", "demo-merchant", "--label", "demo merchant"

@@ -525,9 +525,10 @@ class Driver:
     # --- phase 1: keys, merchants, secrets, carrier -----------------------------------------
 
     async def setup(self) -> None:
-        for role in ("ops", "platform", "auditor"):
-            self.keys[role] = await asyncio.to_thread(
-                self.platform.issue_key, "--role", role, "--label", f"surge {self.run_id} {role}"
+        # two ops keys: what one proposes the other approves (four eyes: bank accounts, large payouts)
+        for who, role in (("ops", "ops"), ("ops_second", "ops"), ("platform", "platform"), ("auditor", "auditor")):
+            self.keys[who] = await asyncio.to_thread(
+                self.platform.issue_key, "--role", role, "--label", f"surge {self.run_id} {who}"
             )
         await self.key_works_everywhere(self.keys["auditor"]["api_key"])
         count = max(1, self.options.merchants)
@@ -589,8 +590,31 @@ class Driver:
             expect=(201,),
         )
         merchant.bank_account_id = account.json()["bank_account_id"]
+        proposal = await self.call(
+            "POST",
+            self.url("settlement-svc", f"/v1/bank-accounts/{merchant.bank_account_id}/verify"),
+            who="ops",
+            json={"reason": "surge: holder and number checked"},
+            expect=(202,),
+        )
+        await self.second_ops_approves(proposal)
+
+    async def second_ops_approves(self, proposal: httpx.Response) -> None:
+        """Four eyes: a proposal made with the ops key, approved with the second ops key. After an
+        ambiguous failure (``call``) the proposal's retry may meet the first attempt's proposal
+        (409 ``approval-pending``, naming it): that one is approved; a 409 to the approval's retry
+        means the first attempt approved it."""
+        pending_already = proposal.status_code == 409 and str(proposal.json().get("type", "")).endswith(
+            "/approval-pending"
+        )
+        if proposal.status_code != 202 and not pending_already:
+            return  # decided at once (a payout approval at or below the four-eyes threshold)
+        approval_id = proposal.json()["approval_id"]
         await self.call(
-            "POST", self.url("settlement-svc", f"/v1/bank-accounts/{merchant.bank_account_id}/verify"), who="ops"
+            "POST",
+            self.url("settlement-svc", f"/v1/approvals/{approval_id}/approve"),
+            who="ops_second",
+            json={"reason": "surge: second pair of eyes"},
         )
 
     async def setup_carrier(self) -> None:
@@ -1144,12 +1168,14 @@ class Driver:
         if application["amount_minor"] != expected:
             self.counters.error(f"{mid}: application for {application['amount_minor']}, driver expects {expected}")
         if application["status"] == "in_review":
-            await self.call(
+            decided = await self.call(
                 "POST",
                 self.url("settlement-svc", f"/v1/settlement-applications/{application['application_id']}/approve"),
                 who="ops",
                 json={"reason": "surge: vouchers and account checked"},
+                expect=(200, 202),
             )
+            await self.second_ops_approves(decided)
 
     # --- observation ------------------------------------------------------------------------------
 

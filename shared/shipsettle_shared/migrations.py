@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shipsettle_shared.db import infrastructure_metadata
+from shipsettle_shared.four_eyes import approvals_metadata
 
 _MIGRATION_LOCK = 0x5E7_A1E
 _RUNTIME_ROLE_OPTION = "shipsettle_runtime_role"
@@ -66,6 +67,15 @@ def grant_runtime_privileges(connection: Connection, runtime_role: str, append_o
         connection.execute(text(statement))
 
 
+def create_approvals_table_v1() -> None:
+    """The four-eyes ``approvals`` table (``four_eyes.py``), in a revision of its own."""
+    approvals_metadata.create_all(op.get_bind())
+
+
+def drop_approvals_table_v1() -> None:
+    approvals_metadata.drop_all(op.get_bind())
+
+
 def _run(
     connection: Connection, target_metadata: list[MetaData], runtime_role: str | None, append_only_tables: Sequence[str]
 ) -> None:
@@ -88,7 +98,7 @@ def run_alembic_env(service_metadata: MetaData, *, append_only_tables: Sequence[
     if not url:
         raise RuntimeError("sqlalchemy.url is not set; upgrade_to_head sets it from settings")
     runtime_role = context.config.get_main_option(_RUNTIME_ROLE_OPTION) or None
-    target = [infrastructure_metadata, service_metadata]
+    target = [infrastructure_metadata, approvals_metadata, service_metadata]
 
     async def migrate() -> None:
         engine = create_async_engine(url)

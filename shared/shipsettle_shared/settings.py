@@ -88,6 +88,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # Four eyes (four_eyes.py): a proposal waits this long for a second ops key, then expires.
+    four_eyes_ttl_s: int = Field(default=86_400, ge=60)
 
     # Which background loops this process runs (every process serves HTTP). Ops scale each
     # separately during surges, e.g. an extra process with only "consumer" for a lagging group.

@@ -8,7 +8,9 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+import httpx
 from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process, stop_all
 from support import TEST_KAFKA, fresh_service_database
 
@@ -167,6 +169,8 @@ async def start_e2e_platform() -> Platform:
     try:
         platform.keys = {
             "ops": platform.issue_key("--role", "ops", "--label", "e2e ops"),
+            # four eyes: what one ops key proposes, another approves (bank accounts, adjustments)
+            "ops_second": platform.issue_key("--role", "ops", "--label", "e2e ops, second pair of eyes"),
             "auditor": platform.issue_key("--role", "auditor", "--label", "e2e auditor"),
             "platform": platform.issue_key("--role", "platform", "--label", "e2e marketplace"),
             "merchant_a": platform.issue_key("--role", "merchant", "--merchant-id", f"m-a-{run}", "--label", "shop A"),
@@ -199,3 +203,31 @@ async def new_merchant(platform: Platform, label: str) -> dict[str, str]:
         key: dict[str, str] = created.json()
     await wait_until_key_works_everywhere(platform, key["api_key"])
     return key
+
+
+async def approve_as_second_ops(
+    client: httpx.AsyncClient, platform: Platform, service: str, proposal: httpx.Response, reason: str = "checked"
+) -> dict[str, Any]:
+    """Four eyes: the 202 proposal ``proposal`` (made with ``ops``) approved with the second ops
+    key; returns the approval's answer (its ``result`` is the applied action's outcome)."""
+    assert proposal.status_code == 202, proposal.text
+    approval_id = proposal.json()["approval_id"]
+    approved = await client.post(
+        f"{platform.url(service)}/v1/approvals/{approval_id}/approve",
+        json={"reason": reason},
+        headers=bearer(platform.keys["ops_second"]),
+    )
+    assert approved.status_code == 200, approved.text
+    answer: dict[str, Any] = approved.json()
+    return answer
+
+
+async def verify_bank_account(client: httpx.AsyncClient, platform: Platform, bank_account_id: str) -> None:
+    """Ops proposes the account's verification and a second ops key approves it (four eyes)."""
+    proposal = await client.post(
+        f"{platform.url('settlement-svc')}/v1/bank-accounts/{bank_account_id}/verify",
+        json={"reason": "holder and number match the merchant's licence"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    approved = await approve_as_second_ops(client, platform, "settlement-svc", proposal)
+    assert approved["result"]["status"] == "verified", approved

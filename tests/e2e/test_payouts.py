@@ -16,7 +16,7 @@ import pytest
 from local import SANDBOX_API_SECRET, SANDBOX_CALLBACK_SECRET
 from logistics_support import FORM, confirmed_order, dispatch, kuaidi100_form, service_now
 from order_support import simple_order
-from platform_support import Platform, bearer, new_merchant
+from platform_support import Platform, bearer, new_merchant, verify_bank_account
 from signature_support import assert_unauthenticated, bad_signature_requests, signed_headers
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
@@ -163,9 +163,7 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
     )
     assert unverified.status_code == 422
     assert unverified.json()["type"].endswith("/account-unverified")
-    assert (
-        await client.post(f"{base}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
-    ).status_code == 200
+    await verify_bank_account(client, platform, account_id)
     too_much = await client.post(
         apply_url,
         json={"bank_account_id": account_id, "amount_minor": 45819},
@@ -433,11 +431,7 @@ async def test_an_auto_apply_policy_applies_for_funds_as_soon_as_they_are_availa
         },
         headers=bearer(key),
     )
-    assert (
-        await client.post(
-            f"{base}/bank-accounts/{account.json()['bank_account_id']}/verify", headers=bearer(platform.keys["ops"])
-        )
-    ).status_code == 200
+    await verify_bank_account(client, platform, account.json()["bank_account_id"])
 
     cups = simple_order(key["merchant_id"], unit_price="50.00", quantity=2)
     assert (

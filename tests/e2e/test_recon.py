@@ -17,7 +17,7 @@ import pytest
 from logistics_support import service_now
 from openpyxl import load_workbook
 from order_support import simple_order
-from platform_support import Platform, bearer
+from platform_support import Platform, approve_as_second_ops, bearer, verify_bank_account
 from support import eventually
 from test_refunds import known_to_refunds, request_body, request_refund, until_status
 from test_settlement_refunds import (
@@ -76,9 +76,7 @@ async def test_a_statement_with_refunds_after_payout_and_a_returned_payout_equal
         headers=bearer(merchant),
     )
     account_id = account.json()["bank_account_id"]
-    assert (
-        await client.post(f"{settlement}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
-    ).status_code == 200
+    await verify_bank_account(client, platform, account_id)
 
     async def apply() -> dict[str, Any]:
         applied = await client.post(
@@ -386,7 +384,7 @@ async def test_a_camt053_and_a_wechat_bill_built_from_the_documented_formats_mat
         headers=bearer(merchant),
     )
     account_id = account.json()["bank_account_id"]
-    await client.post(f"{settlement}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
+    await verify_bank_account(client, platform, account_id)
     applied = await client.post(
         f"{settlement}/merchants/{mid}/settlement-applications",
         json={"bank_account_id": account_id},
@@ -602,11 +600,12 @@ async def test_a_discrepancy_is_resolved_by_an_adjustment_settlement_books(
     assert zero.json()["errors"][0]["field"] == "body.amount_minor"
     assert (await full_balances(client, platform, merchant))["balances_minor"]["available"] == 0  # nothing booked
     key = str(uuid.uuid4())
-    booked = await client.post(settlement, json=body, headers={**ops, "Idempotency-Key": key})
-    assert booked.status_code == 201, booked.text
+    proposed = await client.post(settlement, json=body, headers={**ops, "Idempotency-Key": key})
     again = await client.post(settlement, json=body, headers={**ops, "Idempotency-Key": key})
-    assert again.json()["tx_key"] == booked.json()["tx_key"]  # booked once
-    assert {p["account_id"]: p["amount_minor"] for p in booked.json()["postings"]} == {
+    assert again.json()["approval_id"] == proposed.json()["approval_id"]  # proposed once
+    # four eyes: a second ops key books it; the approval's result is the booking
+    booked = (await approve_as_second_ops(client, platform, "settlement-svc", proposed))["result"]
+    assert {p["account_id"]: p["amount_minor"] for p in booked["postings"]} == {
         "platform:adjustments": -1234,
         f"merchant:{mid}:available": 1234,
     }
@@ -614,12 +613,13 @@ async def test_a_discrepancy_is_resolved_by_an_adjustment_settlement_books(
     assert merchant_refused.status_code == 403
 
     # a debit beyond what is available: 1234 from available, 766 owed
-    debit = await client.post(
+    debit_proposed = await client.post(
         settlement,
         json={"amount_minor": -2000, "reason": "duplicate subsidy paid in error"},
         headers={**ops, "Idempotency-Key": str(uuid.uuid4())},
     )
-    assert {p["account_id"]: p["amount_minor"] for p in debit.json()["postings"]} == {
+    debit = (await approve_as_second_ops(client, platform, "settlement-svc", debit_proposed))["result"]
+    assert {p["account_id"]: p["amount_minor"] for p in debit["postings"]} == {
         "platform:adjustments": 2000,
         f"merchant:{mid}:available": -1234,
         f"merchant:{mid}:negative_balance": -766,
@@ -634,14 +634,14 @@ async def test_a_discrepancy_is_resolved_by_an_adjustment_settlement_books(
     async def resolved() -> dict[str, Any] | None:
         response = await client.post(
             f"{platform.url('recon-svc')}/v1/discrepancies/{discrepancy['discrepancy_id']}/resolve",
-            json={"note": "refunded by adjustment", "adjustment_tx_key": booked.json()["tx_key"]},
+            json={"note": "refunded by adjustment", "adjustment_tx_key": booked["tx_key"]},
             headers=ops,
         )
         return response.json() if response.status_code == 200 else None
 
     done = await eventually(resolved, timeout_s=30)  # once recon has the adjustment's ledger entry
     assert done["status"] == "resolved"
-    assert done["resolution"]["adjustment_tx_key"] == booked.json()["tx_key"]
+    assert done["resolution"]["adjustment_tx_key"] == booked["tx_key"]
     today = (await service_now(client, platform.url("recon-svc"))).astimezone(CHINA).date()
     period = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
     stated = (await statement(client, platform, merchant, period)).json()

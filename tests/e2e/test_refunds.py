@@ -20,7 +20,7 @@ import pytest
 from local import SANDBOX_CALLBACK_SECRET
 from logistics_support import FORM, kuaidi100_form, service_now, sf_number
 from order_support import CONSIGNEE
-from platform_support import Platform, bearer, new_merchant
+from platform_support import Platform, bearer, new_merchant, verify_bank_account
 from signature_support import assert_unauthenticated, bad_signature_requests, signed_headers
 from support import eventually
 
@@ -595,10 +595,7 @@ async def test_a_refund_after_payout_appears_as_a_deduction_on_the_next_payout(
         headers=bearer(merchant),
     )
     account_id = account.json()["bank_account_id"]
-    verified = await client.post(
-        f"{settlement}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"])
-    )
-    assert verified.status_code == 200
+    await verify_bank_account(client, platform, account_id)
     applied = await client.post(
         f"{settlement}/merchants/{mid}/settlement-applications",
         json={"bank_account_id": account_id},

@@ -28,7 +28,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from logistics_support import FORM, ITEMS, dispatch, kuaidi100_form, service_now
 from order_support import simple_order, worked_example_order
-from platform_support import Platform, bearer, new_merchant
+from platform_support import Platform, bearer, new_merchant, verify_bank_account
 from support import TEST_KAFKA, eventually
 
 from shipsettle_shared.contracts import EventPayload, OrderSignedOff, RefundCompleted, RefundLine, ShipmentLine
@@ -145,8 +145,7 @@ async def verified_account(client: httpx.AsyncClient, platform: Platform, key: d
     )
     assert account.status_code == 201, account.text
     account_id = str(account.json()["bank_account_id"])
-    verified = await client.post(f"{base}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
-    assert verified.status_code == 200
+    await verify_bank_account(client, platform, account_id)
     return account_id
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from platform_support import Platform, bearer
+from platform_support import Platform, bearer, verify_bank_account
 from test_settlement_refunds import (
     CARD,
     full_balances,
@@ -42,8 +42,7 @@ async def verified_account(client: httpx.AsyncClient, platform: Platform, mercha
     )
     assert account.status_code == 201, account.text
     account_id: str = account.json()["bank_account_id"]
-    verified = await client.post(f"{base}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
-    assert verified.status_code == 200, verified.text
+    await verify_bank_account(client, platform, account_id)
     return account_id
 
 

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaProducer
 from local import SANDBOX_API_SECRET
 from logistics_support import service_now
 from order_support import simple_order
-from platform_support import Platform, bearer, new_merchant
+from platform_support import Platform, bearer, new_merchant, verify_bank_account
 from support import TEST_KAFKA, envelopes_on_topic, eventually
 
 from shipsettle_shared.contracts import (
@@ -397,9 +397,7 @@ async def test_a_refund_requested_after_the_release_freezes_the_amount_until_it_
     )
     assert account.status_code == 201, account.text
     account_id = account.json()["bank_account_id"]
-    assert (
-        await client.post(f"{base}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
-    ).status_code == 200
+    await verify_bank_account(client, platform, account_id)
     for amount in (9500, 4751):
         refused = await client.post(
             f"{base}/merchants/{merchant['merchant_id']}/settlement-applications",
@@ -511,9 +509,7 @@ async def test_a_refund_after_payout_is_deducted_from_the_next_payout(
         headers=bearer(merchant),
     )
     account_id = account.json()["bank_account_id"]
-    assert (
-        await client.post(f"{base}/bank-accounts/{account_id}/verify", headers=bearer(platform.keys["ops"]))
-    ).status_code == 200
+    await verify_bank_account(client, platform, account_id)
     applied = await client.post(
         f"{base}/merchants/{mid}/settlement-applications",
         json={"bank_account_id": account_id},

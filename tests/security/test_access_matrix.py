@@ -163,6 +163,14 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         headers=bearer(a),
     )
     assert voucher.status_code == 201, voucher.text
+    # four eyes: ops proposes the verification of A's account (pending: no second key approves);
+    # the /v1/approvals routes of order-svc and settlement-svc are tried with its id
+    proposal = await client.post(
+        f"{platform.url('settlement-svc')}/v1/bank-accounts/{account.json()['bank_account_id']}/verify",
+        json={"reason": "matrix: proposed, never approved"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert proposal.status_code == 202, proposal.text
 
     path_values = {
         "merchant_id": a["merchant_id"],
@@ -171,6 +179,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         "refund_id": refund.json()["refund_id"],
         "bank_account_id": account.json()["bank_account_id"],
         "key_id": a["key_id"],
+        "approval_id": proposal.json()["approval_id"],
         # no payout, application, import or discrepancy of A's exists (a payout needs the whole
         # hold, review and provider flow): made-up ids, tried by every role against x-roles, but
         # a foreign caller's answer on them proves no scope check (docs/security.md says so)
@@ -198,6 +207,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         refund.json()["refund_id"],
         account.json()["bank_account_id"],
         voucher.json()["voucher_id"],
+        proposal.json()["approval_id"],
     }
     callers = [
         Caller("no key", None, {}),

@@ -6,6 +6,8 @@ from order_svc.adapters.order_watch import start_order_watch
 from order_svc.entrypoints.consumers import subscriptions
 from order_svc.entrypoints.http_access import router as access_router
 from order_svc.entrypoints.http_orders import router as orders_router
+from order_svc.service_layer.access import APPLIERS
+from shipsettle_shared.four_eyes_routes import approvals_router
 from shipsettle_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -16,7 +18,7 @@ DEFINITION = ServiceDefinition(
         "timeline, and API-key issuance."
     ),
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    routers=(access_router, orders_router),
+    routers=(access_router, orders_router, approvals_router(APPLIERS)),
     subscriptions=subscriptions,
     on_startup=start_order_watch,
 )

@@ -29,6 +29,9 @@ class SettlementSettings(ServiceSettings):
     auto_confirm_days: int = 7
     review_over_minor: int = 5_000_000  # ¥50,000.00
     vouchers_over_minor: int = 1_000_000  # ¥10,000.00
+    # Four eyes: approving an application in review whose gross amount is above this takes a
+    # second ops key (service_layer/four_eyes_actions.py); the large-amount review's line.
+    payout_four_eyes_over_minor: int = 5_000_000  # ¥50,000.00
     # Hosts and networks (comma-separated names, addresses, CIDRs) a merchant's or the platform's
     # webhook endpoint may reach although private or loopback: empty in production; the tests'
     # own receivers on 127.0.0.1 (domain/endpoint_addresses.py).

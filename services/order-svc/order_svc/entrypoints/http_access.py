@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from order_svc.domain.access import InvalidApiKeyRequest, IssueApiKey
 from order_svc.service_layer import access
+from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
@@ -25,6 +27,12 @@ class ApiKeyRequest(BaseModel):
     label: str = Field(min_length=1, max_length=200, description="Who holds the key, e.g. 'acme marketplace backend'")
     merchant_id: str | None = Field(default=None, description="Required for merchant keys, refused for others")
     carrier_code: str | None = Field(default=None, description="Required for carrier keys, refused for others")
+    reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="Why the key is needed (recorded for an ops key's proposal)",
+    )
 
 
 class ApiKeyCreated(BaseModel):
@@ -49,9 +57,20 @@ class RevokeRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-@router.post("/api-keys", status_code=201, response_model=ApiKeyCreated, summary="Issue an API key (ops)")
-async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincipal) -> ApiKeyCreated:
-    """Not idempotent by design: replaying a stored response would mean storing the secret."""
+@router.post(
+    "/api-keys",
+    status_code=201,
+    response_model=ApiKeyCreated,
+    responses=four_eyes_routes.PROPOSAL_RESPONSES,
+    summary="Issue an API key (ops); an ops key needs a second ops key's approval",
+)
+async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincipal) -> ApiKeyCreated | JSONResponse:
+    """Not idempotent by design: replaying a stored response would mean storing the secret.
+
+    An ops key is not issued here: the request becomes a four-eyes proposal (202, the proposal),
+    and a different ops key's ``POST /v1/approvals/{approval_id}/approve`` issues it and shows
+    its secret once. Other roles' keys are issued at once (201). 422 for a request that does not
+    fit the role (``InvalidApiKeyRequest``)."""
     runtime = request.app.state.runtime
     try:
         command = IssueApiKey(
@@ -59,10 +78,24 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
         )
     except InvalidApiKeyRequest as error:
         raise validation_problem([(f"body.{error.field}", error.message)], title="Invalid API key request") from error
-    async with unit_of_work(runtime.sessions) as session:
-        issued = await access.issue_api_key(
-            session, command, pepper=runtime.settings.api_key_pepper, now=runtime.clock.now()
+    now = runtime.clock.now()
+    if access.needs_four_eyes(command):
+        async with unit_of_work(runtime.sessions) as session:
+            proposal = await access.propose_ops_key(
+                session,
+                command,
+                by=principal.key_id,
+                reason=body.reason or f"an ops key for {body.label}",
+                now=now,
+                ttl_s=runtime.settings.four_eyes_ttl_s,
+            )
+        return JSONResponse(
+            four_eyes_routes.proposal_answer(proposal, now),
+            status_code=202,
+            headers={"Location": f"/v1/approvals/{proposal.approval_id}"},
         )
+    async with unit_of_work(runtime.sessions) as session:
+        issued = await access.issue_api_key(session, command, pepper=runtime.settings.api_key_pepper, now=now)
     return ApiKeyCreated(
         key_id=issued.key_id,
         api_key=issued.api_key,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.domain.access import IssueApiKey
+from shipsettle_shared import four_eyes
 from shipsettle_shared.auth import IssuedKey, generate_key
-from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked
+from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked, Role
 from shipsettle_shared.db import api_keys_table
 from shipsettle_shared.outbox import add_to_outbox
 
@@ -90,3 +91,45 @@ async def list_merchant_keys(session: AsyncSession, merchant_id: str) -> list[Ap
         ApiKeyView(row.key_id, row.role, row.merchant_id, row.carrier_code, row.label, row.created_at, row.revoked_at)
         for row in rows
     ]
+
+
+# --- four eyes: an ops key is issued only when a second ops key approves -----------------------
+
+ISSUE_OPS_KEY = "issue_ops_key"
+
+
+def needs_four_eyes(command: IssueApiKey) -> bool:
+    """Only ops keys: an ops key can verify bank accounts, book adjustments, approve payouts and
+    issue keys, so one ops key minting another would let one holder act as two. Other roles
+    cannot propose or approve anything, so their keys keep one step (docs/security.md)."""
+    return command.role is Role.OPS
+
+
+async def propose_ops_key(
+    session: AsyncSession, command: IssueApiKey, *, by: str, reason: str, now: datetime, ttl_s: int
+) -> four_eyes.Proposal:
+    return await four_eyes.propose(
+        session,
+        action=ISSUE_OPS_KEY,
+        parameters={"role": command.role.value, "label": command.label},
+        by=by,
+        reason=reason,
+        now=now,
+        ttl=timedelta(seconds=ttl_s),
+    )
+
+
+async def apply_ops_key(
+    session: AsyncSession, proposal: four_eyes.Proposal, approving: four_eyes.Approving
+) -> four_eyes.Applied:
+    """The approved ops key: its row and ``ApiKeyIssued`` in the approval's transaction. The
+    secret is in the approver's answer only; the approval keeps the key id."""
+    command = IssueApiKey(role=Role.OPS, label=str(proposal.parameters["label"]))
+    issued = await issue_api_key(session, command, pepper=approving.runtime.settings.api_key_pepper, now=approving.now)
+    return four_eyes.Applied(
+        outcome={"key_id": issued.key_id, "role": command.role.value, "label": command.label},
+        shown_once={"api_key": issued.api_key},
+    )
+
+
+APPLIERS: dict[str, four_eyes.Applier] = {ISSUE_OPS_KEY: apply_ops_key}

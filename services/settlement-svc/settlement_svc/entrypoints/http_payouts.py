@@ -3,9 +3,11 @@ the payout provider's callback."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlmodel import col
@@ -22,8 +24,9 @@ from settlement_svc.adapters.tables import (
 from settlement_svc.adapters.webhook_transport import check_endpoint
 from settlement_svc.domain.endpoint_addresses import EndpointRefused
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
-from settlement_svc.service_layer import notifications
+from settlement_svc.service_layer import four_eyes_actions, notifications
 from settlement_svc.service_layer import payouts as service
+from shipsettle_shared import four_eyes, four_eyes_routes
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.contracts import Role
@@ -73,7 +76,7 @@ class RiskFlag(Strict):
     reason: str = Field(min_length=1, max_length=500)
 
 
-def _problem(error: service.PayoutRuleViolation) -> Problem:
+def payout_problem(error: service.PayoutRuleViolation) -> Problem:
     if error.status == 404:
         return NotFound("resource", "requested")
     if error.status == 409:
@@ -144,21 +147,48 @@ async def register_account(
                 session, merchant_id, now=runtime.clock.now(), **body.model_dump()
             )
     except service.PayoutRuleViolation as error:
-        raise _problem(error) from error
+        raise payout_problem(error) from error
     return _account_view(row)
 
 
-@router.post("/bank-accounts/{bank_account_id}/verify", summary="Mark a bank account verified (ops)")
-async def verify_account(bank_account_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
+def proposed(proposal: four_eyes.Proposal, now: datetime) -> JSONResponse:
+    """202: the action waits for a second ops key (four eyes)."""
+    return JSONResponse(
+        four_eyes_routes.proposal_answer(proposal, now),
+        status_code=202,
+        headers={"Location": f"/v1/approvals/{proposal.approval_id}"},
+    )
+
+
+@router.post(
+    "/bank-accounts/{bank_account_id}/verify",
+    status_code=202,
+    responses=four_eyes_routes.PROPOSAL_RESPONSES,
+    summary="Propose a bank account's verification; a second ops key approves it (ops)",
+)
+async def verify_account(
+    bank_account_id: IdPath, body: Decision, request: Request, principal: OpsPrincipal
+) -> JSONResponse:
+    """Four eyes: this records the proposal (202); the account is verified when a different ops
+    key approves it (``POST /v1/approvals/{approval_id}/approve``). Refused: 404 unknown account,
+    409 ``already-verified``, 409 ``approval-pending`` (the account has a pending proposal)."""
     runtime = request.app.state.runtime
+    now = runtime.clock.now()
     try:
         async with unit_of_work(runtime.sessions) as session:
-            row = await service.verify_bank_account(
-                session, bank_account_id, by=principal.key_id, now=runtime.clock.now()
+            proposal = await four_eyes_actions.propose_verification(
+                session,
+                bank_account_id,
+                by=principal.key_id,
+                reason=body.reason,
+                now=now,
+                ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
             )
     except service.PayoutRuleViolation as error:
-        raise NotFound("bank account", bank_account_id) from error
-    return _account_view(row)
+        if error.status == 404:
+            raise NotFound("bank account", bank_account_id) from error
+        raise payout_problem(error) from error
+    return proposed(proposal, now)
 
 
 @router.post(
@@ -190,7 +220,7 @@ async def upload_voucher(
                 now=runtime.clock.now(),
             )
     except service.PayoutRuleViolation as error:
-        raise _problem(error) from error
+        raise payout_problem(error) from error
     return _voucher_view(row)
 
 
@@ -242,7 +272,7 @@ async def apply(
                 rules=ReviewRules(settings.review_over_minor, settings.vouchers_over_minor),
             )
         except service.PayoutRuleViolation as error:
-            raise _problem(error) from error
+            raise payout_problem(error) from error
         return 201, _application_view(row)
 
     status, answer = await run_idempotent(
@@ -276,27 +306,48 @@ async def review_queue(request: Request, principal: OpsPrincipal) -> list[dict[s
         return [_application_view(row) for row in rows]
 
 
-@router.post("/settlement-applications/{application_id}/{decision}", summary="Approve or reject an application (ops)")
+@router.post(
+    "/settlement-applications/{application_id}/{decision}",
+    responses=four_eyes_routes.PROPOSAL_RESPONSES,
+    summary="Approve or reject an application (ops); a large approval needs a second ops key",
+)
 async def decide(
     application_id: IdPath,
     decision: Literal["approve", "reject"],
     body: Decision,
     request: Request,
     principal: OpsPrincipal,
-) -> dict[str, Any]:
+) -> Any:
+    """Approving an application whose gross amount is above ``payout_four_eyes_over_minor``
+    (¥50,000.00 by default) records a four-eyes proposal (202) that a different ops key approves
+    (``POST /v1/approvals/{approval_id}/approve``); at or below it, and any rejection, is decided
+    here at once (200). Refused: 404 unknown, 409 ``not-in-review``, 409 ``approval-pending``."""
     runtime = request.app.state.runtime
+    now = runtime.clock.now()
     try:
         async with unit_of_work(runtime.sessions) as session:
+            if decision == "approve":
+                proposal = await four_eyes_actions.propose_large_approval(
+                    session,
+                    application_id,
+                    over_minor=runtime.settings.payout_four_eyes_over_minor,
+                    by=principal.key_id,
+                    reason=body.reason,
+                    now=now,
+                    ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
+                )
+                if proposal is not None:
+                    return proposed(proposal, now)
             row = await service.decide(
                 session,
                 application_id,
                 approve=decision == "approve",
                 reason=body.reason,
                 by=principal.key_id,
-                now=runtime.clock.now(),
+                now=now,
             )
     except service.PayoutRuleViolation as error:
-        raise _problem(error) from error
+        raise payout_problem(error) from error
     return _application_view(row)
 
 

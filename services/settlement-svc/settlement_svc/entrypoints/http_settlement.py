@@ -16,8 +16,9 @@ from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
-from settlement_svc.service_layer import adjustments, progress
+from settlement_svc.service_layer import four_eyes_actions, progress
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
+from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -323,7 +324,10 @@ class AdjustmentRequest(BaseModel):
 
 
 @router.post(
-    "/merchants/{merchant_id}/adjustments", status_code=201, summary="Ops books a correction to a merchant's balance"
+    "/merchants/{merchant_id}/adjustments",
+    status_code=202,
+    response_model=four_eyes_routes.ApprovalPublic,
+    summary="Ops proposes a correction to a merchant's balance; a second ops key books it",
 )
 async def book_adjustment(
     merchant_id: IdPath,
@@ -333,30 +337,34 @@ async def book_adjustment(
     principal: OpsPrincipal,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> dict[str, Any]:
-    """One balanced ledger transaction against the platform's adjustments account. A debit beyond
-    what is available becomes a negative balance, deducted from the next settlement application.
-    The answer's ``tx_key`` is what a recon discrepancy's resolution links to. Needs an
-    Idempotency-Key: a retried request books once."""
+    """Four eyes, whatever the amount: this records the proposal (202) and books nothing; a
+    different ops key's ``POST /v1/approvals/{approval_id}/approve`` books it, and that answer's
+    ``result`` has the ``tx_key`` a recon discrepancy's resolution links to and the postings. The
+    booking is one balanced ledger transaction against the platform's adjustments account; a
+    debit beyond what is available becomes a negative balance, deducted from the next settlement
+    application. Needs an Idempotency-Key: a retried request proposes once."""
     runtime = request.app.state.runtime
 
-    async def book(session: Any) -> tuple[int, dict[str, Any]]:
-        booked = await adjustments.book_adjustment(
+    async def propose(session: Any) -> tuple[int, dict[str, Any]]:
+        now = runtime.clock.now()
+        proposal = await four_eyes_actions.propose_adjustment(
             session,
             merchant_id,
             body.amount_minor,
             reason=body.reason,
             reference=body.reference,
             by=principal.key_id,
-            now=runtime.clock.now(),
+            now=now,
+            ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
         )
-        return 201, booked
+        return 202, four_eyes_routes.proposal_answer(proposal, now)
 
     status, answer = await run_idempotent(
         runtime.sessions,
         principal,
         idempotency_key,
         request_hash("POST", f"/v1/merchants/{merchant_id}/adjustments", body.model_dump(mode="json")),
-        book,
+        propose,
     )
     response.status_code = status
     return answer
