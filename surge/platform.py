@@ -44,6 +44,7 @@ __all__ = [
     "wipe_broker",
 ]
 
+from shipsettle_shared.kafka_access import tooling_client_config  # noqa: E402
 from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
 from shipsettle_shared.topology import SERVICES, database_url  # noqa: E402
 
@@ -295,8 +296,8 @@ class LagProbe:
         from aiokafka import AIOKafkaConsumer
         from aiokafka.admin import AIOKafkaAdminClient
 
-        self.admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        self.admin = AIOKafkaAdminClient(**tooling_client_config(self.bootstrap))
+        self.consumer = AIOKafkaConsumer(**tooling_client_config(self.bootstrap), enable_auto_commit=False)
         await self.admin.start()
         await self.consumer.start()
         self.started = True
