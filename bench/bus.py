@@ -65,6 +65,7 @@ from shipsettle_shared.contracts import TOPIC_SPECS, BusProbeSent, Topic
 from shipsettle_shared.db import create_engine, session_factory, unit_of_work
 from shipsettle_shared.diagnostics import bus_probe_subscription
 from shipsettle_shared.envelope import uuid7
+from shipsettle_shared.kafka_access import admin_credentials, grant_consumer_groups, tooling_client_config
 from shipsettle_shared.logs import configure_logging
 from shipsettle_shared.messaging.consumer import ConsumerLoop
 from shipsettle_shared.messaging.kafka_config import consumer_config, producer_config
@@ -115,6 +116,12 @@ def _settings(service_name: str, db_name: str | None = None, **overrides: Any) -
     )
 
 
+def _raw_settings(bootstrap: str) -> ServiceSettings:
+    """The raw workers' settings: the services' client settings on the bench's own topics, which
+    no service principal may use, so as the broker's super user."""
+    return _settings("bench-raw", kafka_bootstrap_servers=bootstrap, **admin_credentials().as_settings())
+
+
 async def _until_stopped(max_seconds: float) -> None:
     """Returns on SIGTERM/SIGINT, when the parent dies, or after ``max_seconds``: a worker
     never outlives the benchmark, even if the orchestrator is killed without cleanup."""
@@ -156,6 +163,7 @@ async def relay_worker(args: argparse.Namespace) -> None:
 async def consumer_worker(args: argparse.Namespace) -> None:
     """The real ConsumerLoop with the real diagnostics handler of settlement-svc."""
     settings = _settings(TARGET_SERVICE, SINK_DB, consumer_group_prefix=args.group_prefix)
+    await grant_consumer_groups(settings.kafka_bootstrap_servers, args.group_prefix)
     engine = create_engine(settings)
     dead_letters = AIOKafkaProducer(**producer_config(settings))
     await dead_letters.start()
@@ -179,7 +187,7 @@ async def raw_producer_worker(args: argparse.Namespace) -> None:
 
     ``--rate 0`` sends as fast as the client accepts (it applies back-pressure when its buffer
     is full); otherwise it is an open-loop sender releasing what is due every tick."""
-    settings = _settings("bench-raw", kafka_bootstrap_servers=args.bootstrap)
+    settings = _raw_settings(args.bootstrap)
     value, headers = _sample_message(args.note)
     keys = [f"{args.note}-{uuid7()}".encode() for _ in range(args.count)]  # distinct keys, like probe ids
     producer = AIOKafkaProducer(**producer_config(settings))
@@ -215,7 +223,7 @@ async def raw_producer_worker(args: argparse.Namespace) -> None:
 async def raw_consumer_worker(args: argparse.Namespace) -> None:
     """Plain aiokafka consume with the services' consumer settings (read_committed, the same
     max records per poll) and a manual offset commit after every batch, like ConsumerLoop."""
-    settings = _settings("bench-raw", kafka_bootstrap_servers=args.bootstrap)
+    settings = _raw_settings(args.bootstrap)
     consumer = AIOKafkaConsumer(args.topic, **consumer_config(settings, args.group))
     await consumer.start()
     try:
@@ -656,7 +664,7 @@ async def _recreate_databases(names: list[str]) -> None:
 
 
 async def _create_topics(names: list[str], partitions: int, bootstrap: str = BOOTSTRAP) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    admin = AIOKafkaAdminClient(**tooling_client_config(bootstrap), request_timeout_ms=10_000)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, partitions, 1) for name in names])

@@ -29,6 +29,7 @@ from chaos.faults import Fault, Kind
 from chaos.tcp_proxy import Fault as LinkFault
 from chaos.tcp_proxy import FaultProxy
 from shipsettle_shared.contracts import Topic, partitions_of
+from shipsettle_shared.kafka_access import tooling_client_config
 from surge.platform import ROOT, PlatformHandle, cluster, local
 
 logger = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ class ChaosRunner:
     async def _topic_messages(self, topic: str) -> int:
         """How many messages the topic holds (the sum of its partitions' end offsets): the
         surge's, as a chaos run starts from a wiped broker, and this runner's malformed ones."""
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.platform.kafka_bootstrap, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(**tooling_client_config(self.platform.kafka_bootstrap), enable_auto_commit=False)
         await consumer.start()
         try:
             partitions = [TopicPartition(topic, partition) for partition in partitions_of(Topic(topic))]
@@ -353,7 +354,7 @@ class ChaosRunner:
         as the upstream sending it would, instead of being lost from the run."""
         deadline = time.monotonic() + BROKER_PATIENCE_S
         while True:
-            producer = AIOKafkaProducer(bootstrap_servers=self.platform.kafka_bootstrap, acks="all")
+            producer = AIOKafkaProducer(**tooling_client_config(self.platform.kafka_bootstrap), acks="all")
             try:
                 await producer.start()
             except KafkaConnectionError:
@@ -422,7 +423,7 @@ class ChaosRunner:
 
 async def _groups_reading(bootstrap: str, prefix: str) -> dict[str, set[str]]:
     """topic → the platform's consumer groups that committed offsets on it."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**tooling_client_config(bootstrap))
     await admin.start()
     try:
         readers: dict[str, set[str]] = defaultdict(set)

@@ -28,6 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "shared"))
 
+from shipsettle_shared.kafka_access import grant_consumer_groups_blocking  # noqa: E402
 from shipsettle_shared.migrations import upgrade_service_database  # noqa: E402
 from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, DEVELOPMENT_PROVIDER_API_KEY  # noqa: E402
 from shipsettle_shared.topology import (  # noqa: E402
@@ -132,6 +133,11 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        group_prefix = self.env.get("SHIPSETTLE_CONSUMER_GROUP_PREFIX", "")
+        if group_prefix:
+            # The broker lets a service into its own consumer groups only: those under a prefix
+            # (a test run or driver sharing the broker) are granted first (kafka_access.py).
+            grant_consumer_groups_blocking(self.env["SHIPSETTLE_KAFKA_BOOTSTRAP_SERVERS"], group_prefix)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it for its lifetime
         nice = ["nice", "-n", str(self.niceness)] if self.niceness else []

@@ -43,6 +43,7 @@ __all__ = [
     "wipe_broker",
 ]
 
+from shipsettle_shared.kafka_access import tooling_client_config  # noqa: E402
 from shipsettle_shared.topology import SERVICES, ServiceSpec, database_url, service_database_urls  # noqa: E402
 
 SERVICE_NAMES = [spec.name for spec in SERVICES]
@@ -281,8 +282,8 @@ class LagProbe:
         from aiokafka import AIOKafkaConsumer
         from aiokafka.admin import AIOKafkaAdminClient
 
-        self.admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        self.admin = AIOKafkaAdminClient(**tooling_client_config(self.bootstrap))
+        self.consumer = AIOKafkaConsumer(**tooling_client_config(self.bootstrap), enable_auto_commit=False)
         await self.admin.start()
         await self.consumer.start()
         self.started = True

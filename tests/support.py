@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from shipsettle_shared.contracts import Topic, partitions_of
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.topology import SERVICES_BY_NAME, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout_s: flo
 async def envelopes_on_topic(topic: Topic) -> list[tuple[ConsumerRecord, EventEnvelope]]:
     """Every well-formed envelope on ``topic`` so far (read without a group, commits nothing).
     Malformed records, which some tests publish on purpose, are skipped."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=TEST_KAFKA, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**tooling_client_config(TEST_KAFKA), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(str(topic), p) for p in partitions_of(topic)]

@@ -9,6 +9,8 @@ Replay publishes the original message again to its original topic with its origi
 Consumer groups that already applied it skip it (their inbox has its event id); the group that
 failed applies it, once the cause is fixed. Replaying twice is therefore harmless. Reading the
 dead-letter topic uses no consumer group and commits nothing, so listing changes nothing.
+Both connect as the broker's super user (``kafka_access``): a replay writes to any service's
+topic, which no service principal may.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shipsettle_shared.contracts import Topic, partitions_of
+from shipsettle_shared.kafka_access import tooling_client_config
 
 _ORIGIN_HEADERS = {
     "dl_error",
@@ -73,7 +76,7 @@ class DeadLetter:
 
 async def read_dead_letters(bootstrap: str, group: str | None = None) -> list[DeadLetter]:
     """Everything on the dead-letter topic up to now, optionally for one consumer group."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(**tooling_client_config(bootstrap), enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
         partitions = [TopicPartition(str(Topic.DEAD_LETTER), p) for p in partitions_of(Topic.DEAD_LETTER)]
@@ -102,7 +105,7 @@ async def read_dead_letters(bootstrap: str, group: str | None = None) -> list[De
 
 
 async def replay(bootstrap: str, letters: list[DeadLetter]) -> int:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(bootstrap), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         for letter in letters:

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+from shipsettle_shared.kafka_access import KafkaCredentials, development_kafka_password
 from shipsettle_shared.topology import DEVELOPMENT_ADMIN_PASSWORD, DEVELOPMENT_PASSWORD_SUFFIX
 
 # Placeholder secrets: public in this repository (and in docker-compose.yml and deploy/local.py,
@@ -86,6 +87,10 @@ class ServiceSettings(BaseSettings):
     # retry; HTTP clients retry with their idempotency keys).
     database_pool_pre_ping: bool = False
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # The service's SASL/SCRAM principal on the bus (kafka_access.py: its ACLs): the service's
+    # name unless set; the password is a secret, the placeholder accepted in development and test.
+    kafka_username: str = ""
+    kafka_password: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     # Four eyes (four_eyes.py): a proposal waits this long for a second ops key, then expires.
@@ -138,15 +143,16 @@ class ServiceSettings(BaseSettings):
     def placeholder_secrets(self) -> list[str]:
         """The variables whose secret is still a placeholder; a service with secrets of its own
         adds them (and calls this)."""
-        return [
-            *(
-                ["SHIPSETTLE_API_KEY_PEPPER"]
-                if is_placeholder_secret(self.api_key_pepper, DEVELOPMENT_API_KEY_PEPPER)
-                else []
-            ),
-            *(["SHIPSETTLE_DATABASE_URL"] if has_placeholder_password(self.database_url) else []),
-            *(["SHIPSETTLE_MIGRATION_DATABASE_URL"] if has_placeholder_password(self.migration_database_url) else []),
-        ]
+        placeholders = []
+        if is_placeholder_secret(self.api_key_pepper, DEVELOPMENT_API_KEY_PEPPER):
+            placeholders.append("SHIPSETTLE_API_KEY_PEPPER")
+        if has_placeholder_password(self.database_url):
+            placeholders.append("SHIPSETTLE_DATABASE_URL")
+        if has_placeholder_password(self.migration_database_url):
+            placeholders.append("SHIPSETTLE_MIGRATION_DATABASE_URL")
+        if is_placeholder_secret(self.kafka_password, development_kafka_password(self.kafka_principal)):
+            placeholders.append("SHIPSETTLE_KAFKA_PASSWORD")
+        return placeholders
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> ServiceSettings:
@@ -164,6 +170,17 @@ class ServiceSettings(BaseSettings):
         if self.test_clock_offset_s:
             raise ValueError("SHIPSETTLE_TEST_CLOCK_OFFSET_S is for tests only")
         return self
+
+    @property
+    def kafka_principal(self) -> str:
+        return self.kafka_username or self.service_name
+
+    @property
+    def kafka_credentials(self) -> KafkaCredentials:
+        """The service's principal; in development and test an unset password is the placeholder
+        the local broker was formatted with (elsewhere an unset one is refused at start)."""
+        password = self.kafka_password or development_kafka_password(self.kafka_principal)
+        return KafkaCredentials(self.kafka_principal, password)
 
     @cached_property
     def role_set(self) -> frozenset[str]:

@@ -1,7 +1,9 @@
 """Create ShipSettle's topics explicitly, with the partition counts stated in ``contracts``.
 
 The broker runs with auto-create off, so a typo in a topic name fails loudly instead of
-creating an empty topic nobody reads.
+creating an empty topic nobody reads. ``ensure`` also creates every service principal's ACLs
+(``kafka_access``): each writes only its own topics and reads only those it consumes. It connects
+as the broker's super user (``SHIPSETTLE_KAFKA_ADMIN_PASSWORD``, the placeholder by default).
 
     python -m shipsettle_shared.topics ensure [--bootstrap 127.0.0.1:9092] [--replication 1]
     python -m shipsettle_shared.topics list
@@ -17,11 +19,13 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from shipsettle_shared.contracts import TOPIC_SPECS
+from shipsettle_shared.kafka_access import create_acls, service_acls, tooling_client_config
 
 
 async def ensure_topics(bootstrap: str, replication: int = 1, timeout_s: float = 60.0) -> list[str]:
-    """Create missing topics; returns the names created. Waits for the broker up to timeout."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    """Create missing topics and every service's ACLs; returns the names of the topics created.
+    Waits for the broker up to timeout."""
+    admin = AIOKafkaAdminClient(**tooling_client_config(bootstrap), request_timeout_ms=10_000)
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         try:
@@ -44,13 +48,14 @@ async def ensure_topics(bootstrap: str, replication: int = 1, timeout_s: float =
                 created.append(str(spec.topic))
             except TopicAlreadyExistsError:
                 pass  # another process created it meanwhile
+        await create_acls(admin, service_acls())
         return created
     finally:
         await admin.close()
 
 
 async def describe(bootstrap: str) -> dict[str, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**tooling_client_config(bootstrap))
     await admin.start()
     try:
         names = [str(spec.topic) for spec in TOPIC_SPECS]

@@ -18,6 +18,7 @@ import yaml
 from recon_svc.config import ReconSettings
 from refund_svc.config import RefundSettings
 from settlement_svc.config import SettlementSettings
+from shipsettle_shared.kafka_access import ADMIN_PRINCIPAL, PRINCIPALS, SCRAM_MECHANISM, development_kafka_password
 from shipsettle_shared.settings import ServiceSettings
 from shipsettle_shared.topology import (
     DEVELOPMENT_PASSWORD_SUFFIX,
@@ -32,6 +33,8 @@ COMPOSE_PATH = ROOT / "docker-compose.yml"
 DOCKERFILE = "deploy/Dockerfile"
 INIT_DATABASES_PATH = ROOT / "deploy" / "postgres" / "init-databases.sh"
 KAFKA_POM_PATH = ROOT / "deploy" / "kafka" / "pom.xml"
+BROKER_PROPERTIES_PATH = ROOT / "deploy" / "kafka" / "compose-broker.properties"
+FORMAT_SCRIPT_PATH = ROOT / "deploy" / "kafka" / "compose-format.sh"
 SETTINGS_PREFIX = "SHIPSETTLE_"
 COMPOSE_BOOTSTRAP = f"kafka:{KAFKA_PORT}"
 
@@ -194,7 +197,7 @@ def test_kafka_is_the_official_4_x_image_in_kraft_mode_with_auto_create_disabled
     assert environment["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert environment["KAFKA_NODE_ID"] == "1"
     assert environment["KAFKA_AUTO_CREATE_TOPICS_ENABLE"].lower() == "false"
-    assert f"PLAINTEXT://{COMPOSE_BOOTSTRAP}" in environment["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    assert f"SASL_PLAINTEXT://{COMPOSE_BOOTSTRAP}" in environment["KAFKA_ADVERTISED_LISTENERS"].split(",")
     # A single broker: every internal topic must fit on one replica.
     replication_factors = {name: value for name, value in environment.items() if name.endswith("REPLICATION_FACTOR")}
     assert replication_factors
@@ -245,3 +248,45 @@ def test_every_shipsettle_variable_in_compose_and_the_dockerfile_is_a_setting(
     unknown = sorted(name for name in shipsettle_names if name.removeprefix(SETTINGS_PREFIX).lower() not in known)
     assert shipsettle_names
     assert unknown == []
+
+
+def properties(path: Path) -> dict[str, str]:
+    lines = [line for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return dict(line.split("=", 1) for line in lines)
+
+
+def test_the_compose_broker_authenticates_every_listener_and_allows_nothing_without_an_acl(
+    compose_services: dict[str, dict[str, Any]],
+) -> None:
+    """As deploy/kafka/kafka.sh: no PLAINTEXT listener (a PLAINTEXT client is User:ANONYMOUS),
+    SCRAM for clients, the StandardAuthorizer denying where no ACL allows, the admin principal the
+    only super user; its credentials written before the first start, for every principal."""
+    kafka = compose_services["kafka"]
+    environment = environment_of(kafka)
+    protocols = dict(item.split(":") for item in environment["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}
+    assert environment["KAFKA_INTER_BROKER_LISTENER_NAME"] == "SASL_PLAINTEXT"
+
+    broker = properties(BROKER_PROPERTIES_PATH)
+    assert broker["sasl.enabled.mechanisms"] == SCRAM_MECHANISM
+    assert broker["authorizer.class.name"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    assert broker["allow.everyone.if.no.acl.found"] == "false"
+    assert broker["super.users"] == f"User:{ADMIN_PRINCIPAL}"
+    assert (
+        f'password="{development_kafka_password(ADMIN_PRINCIPAL)}"'
+        in broker["listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config"]
+    )
+    mounts = [str(volume) for volume in kafka["volumes"]]
+    assert "./deploy/kafka/compose-broker.properties:/mnt/shared/config/server.properties:ro" in mounts
+
+    assert kafka["depends_on"] == {"kafka-credentials": {"condition": "service_completed_successfully"}}
+    match = re.search(r"^principals=\(([^)]*)\)", FORMAT_SCRIPT_PATH.read_text(), re.MULTILINE)
+    assert match, "deploy/kafka/compose-format.sh must list its principals as principals=(...)"
+    assert tuple(match.group(1).split()) == PRINCIPALS
+
+
+def test_every_service_connects_as_its_own_principal(compose_services: dict[str, dict[str, Any]]) -> None:
+    """No service is given another principal's name (SHIPSETTLE_KAFKA_USERNAME unset: its own)."""
+    for spec in SERVICES:
+        environment = environment_of(compose_services[spec.name])
+        assert environment.get("SHIPSETTLE_KAFKA_USERNAME", spec.name) == spec.name

@@ -20,6 +20,7 @@ from support import TEST_KAFKA, engine_for, envelopes_on_topic, eventually
 
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.outbox import build_envelope
 
 pytestmark = pytest.mark.infra
@@ -46,7 +47,7 @@ async def kuaidi100_salt(platform: Platform) -> None:
 
 async def publish(event: contracts.EventPayload) -> uuid.UUID:
     envelope = build_envelope(event, producer="refund-svc", occurred_at=datetime.now(UTC))
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         await producer.send_and_wait(

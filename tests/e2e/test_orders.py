@@ -17,6 +17,7 @@ from platform_support import Platform, bearer
 from support import TEST_KAFKA, eventually
 
 from shipsettle_shared.contracts import ShipmentDispatched, ShipmentLine, ShipmentStatusChanged
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.outbox import build_envelope
 
 pytestmark = pytest.mark.infra
@@ -41,7 +42,7 @@ async def placed(client: httpx.AsyncClient, platform: Platform, order: dict[str,
 async def publish_as_logistics(event: ShipmentDispatched | ShipmentStatusChanged) -> None:
     """What logistics-svc publishes (the test plays it, to choose what happens and when)."""
     envelope = build_envelope(event, producer="logistics-svc", occurred_at=datetime.now(UTC))
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         await producer.send_and_wait(

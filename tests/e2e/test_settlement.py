@@ -18,6 +18,7 @@ from platform_support import Platform, bearer, new_merchant
 from support import TEST_KAFKA, eventually
 
 from shipsettle_shared.contracts import EventPayload, OrderSignedOff, ShipmentLine
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.outbox import build_envelope
 
 pytestmark = pytest.mark.infra
@@ -188,7 +189,7 @@ async def test_no_ledger_posting_exists_for_an_order_whose_sign_off_is_withheld(
 
 async def publish(event: EventPayload, producer_name: str) -> None:
     envelope = build_envelope(event, producer=producer_name, occurred_at=datetime.now(UTC))
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         await producer.send_and_wait(

@@ -32,6 +32,7 @@ from platform_support import Platform, bearer, new_merchant, verify_bank_account
 from support import TEST_KAFKA, eventually
 
 from shipsettle_shared.contracts import EventPayload, OrderSignedOff, RefundCompleted, RefundLine, ShipmentLine
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.outbox import build_envelope
 
 pytestmark = pytest.mark.infra
@@ -103,7 +104,7 @@ def china_date(at: datetime) -> str:
 
 async def publish(event: EventPayload, producer_name: str) -> str:
     envelope = build_envelope(event, producer=producer_name, occurred_at=datetime.now(UTC))
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         await producer.send_and_wait(

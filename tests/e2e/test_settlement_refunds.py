@@ -38,6 +38,7 @@ from shipsettle_shared.contracts import (
     ShipmentLine,
     Topic,
 )
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.outbox import build_envelope
 
 pytestmark = pytest.mark.infra
@@ -53,7 +54,7 @@ CARD = "6222021234567890128"  # Luhn check digit 8, worked by hand in tests/unit
 async def publish(event: EventPayload, producer_name: str) -> str:
     """Put one event on its topic as its producer would; returns its event id."""
     envelope = build_envelope(event, producer=producer_name, occurred_at=datetime.now(UTC))
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         await producer.send_and_wait(

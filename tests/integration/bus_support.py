@@ -16,6 +16,7 @@ from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, Topic, partitions_of
 from shipsettle_shared.db import bus_probe_receipts_table, outbox_table, processed_events_table
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.topology import SERVICES_BY_NAME
 
@@ -71,7 +72,7 @@ async def unpublished_count(source_url: str, event_ids: list[uuid.UUID]) -> int:
 async def start_group_at_end(group: str, topic: Topic) -> None:
     """Commit the group's offsets at the topic's current end, like a deployment that starts
     now: the test then sees only its own events, not those of earlier tests on the broker."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=TEST_KAFKA, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**tooling_client_config(TEST_KAFKA), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(str(topic), p) for p in partitions_of(topic)]
@@ -84,7 +85,7 @@ async def start_group_at_end(group: str, topic: Topic) -> None:
 
 async def group_caught_up(group: str, topic: Topic) -> bool:
     """True when the group's committed offsets reach the end of every partition."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=TEST_KAFKA, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**tooling_client_config(TEST_KAFKA), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(str(topic), p) for p in partitions_of(topic)]

@@ -24,6 +24,7 @@ from shipsettle_shared.contracts import BusProbeSent, Topic
 from shipsettle_shared.db import processed_events_table
 from shipsettle_shared.dead_letters import read_dead_letters
 from shipsettle_shared.envelope import EventEnvelope, uuid7
+from shipsettle_shared.kafka_access import admin_credentials
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.outbox import build_envelope
@@ -61,6 +62,7 @@ async def test_a_consumer_passes_over_unwanted_types_by_header_and_reads_header_
         database_url=url,
         kafka_bootstrap_servers=TEST_KAFKA,
         consumer_group_prefix=f"routing-{uuid.uuid4().hex[:8]}.",
+        **admin_credentials().as_settings(),  # its own group (routing-…), as the broker's super user
     )
     applied: list[uuid.UUID] = []
 

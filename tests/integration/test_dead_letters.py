@@ -34,6 +34,7 @@ from shipsettle_shared.auth import generate_key
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import api_keys_table
 from shipsettle_shared.diagnostics import diagnostics_group
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.settings import DEVELOPMENT_API_KEY_PEPPER
 from shipsettle_shared.topology import POSTGRES_PORT, database_url
 from simulators.child_process import free_port
@@ -135,7 +136,7 @@ async def test_malformed_bytes_are_dead_lettered_at_once_and_the_partition_moves
     await start_group_at_end(group, Topic.DIAGNOSTICS)
 
     envelopes = await write_probes(source, 2)
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         key = envelopes[0].aggregate_id.encode()
@@ -180,7 +181,7 @@ async def test_a_flood_of_bad_messages_halts_the_group_with_an_alert_until_ops_r
 
     before, after = await write_probes(source, 4), await write_probes(source, 3)
     key = before[0].aggregate_id.encode()  # one partition: the order below is the order consumed
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         for index in range(16):
@@ -274,7 +275,7 @@ async def test_a_database_outage_longer_than_the_retries_dead_letters_nothing(pr
 
         proxy.set(LinkFault.RESET)  # from here every database connection is cut at once
         envelopes = await write_probes(source, 5)
-        producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+        producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
         await producer.start()
         try:
             for envelope in envelopes:

@@ -29,6 +29,7 @@ from support import TEST_KAFKA, eventually, fresh_service_database
 
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.diagnostics import diagnostics_group
+from shipsettle_shared.kafka_access import tooling_client_config
 
 pytestmark = pytest.mark.infra
 
@@ -151,7 +152,7 @@ async def test_an_event_delivered_twice_is_applied_once(
     source, sink = bus_databases
     group = group_prefix + diagnostics_group("settlement-svc")
     envelopes = await write_probes(source, 3)  # staged only to build real envelopes; no relay runs
-    producer = AIOKafkaProducer(bootstrap_servers=TEST_KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**tooling_client_config(TEST_KAFKA), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         for _ in range(2):

@@ -32,6 +32,7 @@ from shipsettle_shared.contracts import BusProbeSent, Topic
 from shipsettle_shared.db import outbox_table
 from shipsettle_shared.diagnostics import diagnostics_group
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.kafka_access import admin_credentials
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
@@ -42,7 +43,13 @@ pytestmark = pytest.mark.infra
 
 
 def _settings(url: str, **overrides: object) -> ServiceSettings:
-    return ServiceSettings(service_name="order-svc", database_url=url, kafka_bootstrap_servers=TEST_KAFKA, **overrides)
+    # as the broker's super user: these tests consume with groups of their own (corr-…, …)
+    return ServiceSettings(
+        service_name="order-svc",
+        database_url=url,
+        kafka_bootstrap_servers=TEST_KAFKA,
+        **{**admin_credentials().as_settings(), **overrides},
+    )
 
 
 async def test_two_relays_publish_every_event_once_and_keep_each_keys_order() -> None:

@@ -15,6 +15,7 @@ import pytest
 from bus_support import BUS_PORT_OFFSET
 from local import ServiceProcess
 
+from shipsettle_shared.kafka_access import development_kafka_password
 from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET
 from shipsettle_shared.topology import SERVICES, SERVICES_BY_NAME, ServiceSpec
 
@@ -24,6 +25,7 @@ UNREACHABLE_DATABASE = "postgresql+asyncpg://shipsettle@127.0.0.1:1/never_used"
 UNREACHABLE_KAFKA = "127.0.0.1:1"
 REAL_PEPPER = "a-real-pepper-from-the-vault-0123456789"
 REAL_PROVIDER_KEY = "a-real-provider-key-from-the-vault"
+REAL_KAFKA_PASSWORD = "a-real-kafka-password-from-the-vault"
 
 
 def started_without_serving(spec: ServiceSpec, env: dict[str, str], log_dir: Path) -> str:
@@ -80,6 +82,7 @@ def test_settlement_in_production_refuses_the_placeholder_payout_callback_secret
         {
             "SHIPSETTLE_ENVIRONMENT": "production",
             "SHIPSETTLE_API_KEY_PEPPER": REAL_PEPPER,
+            "SHIPSETTLE_KAFKA_PASSWORD": REAL_KAFKA_PASSWORD,
             "SHIPSETTLE_PAYOUT_PROVIDER_API_KEY": REAL_PROVIDER_KEY,
             "SHIPSETTLE_PAYOUT_CALLBACK_SECRET": DEVELOPMENT_CALLBACK_SECRET,
         },
@@ -94,13 +97,29 @@ def test_settlement_in_production_refuses_the_placeholder_payout_callback_secret
 def test_refund_in_production_with_no_secrets_set_names_every_placeholder(log_dir: Path) -> None:
     output = started_without_serving(SERVICES_BY_NAME["refund-svc"], {"SHIPSETTLE_ENVIRONMENT": "production"}, log_dir)
     assert output.startswith(
-        "refund-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_REFUND_PROVIDER_API_KEY, "
-        "SHIPSETTLE_REFUND_CALLBACK_SECRET must be set to a real secret in the production environment"
+        "refund-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_KAFKA_PASSWORD, "
+        "SHIPSETTLE_REFUND_PROVIDER_API_KEY, SHIPSETTLE_REFUND_CALLBACK_SECRET must be set to a real secret in the production environment"
     )
 
 
-def test_order_in_production_refuses_the_development_pepper(log_dir: Path) -> None:
+def test_order_in_production_refuses_the_development_pepper_and_kafka_password(log_dir: Path) -> None:
     output = started_without_serving(SERVICES_BY_NAME["order-svc"], {"SHIPSETTLE_ENVIRONMENT": "production"}, log_dir)
     assert output.startswith(
-        "order-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER must be set to a real secret in the production environment"
+        "order-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_KAFKA_PASSWORD must be set to a real "
+        "secret in the production environment"
+    )
+
+
+def test_order_in_production_refuses_the_placeholder_kafka_password_alone(log_dir: Path) -> None:
+    output = started_without_serving(
+        SERVICES_BY_NAME["order-svc"],
+        {
+            "SHIPSETTLE_ENVIRONMENT": "production",
+            "SHIPSETTLE_API_KEY_PEPPER": REAL_PEPPER,
+            "SHIPSETTLE_KAFKA_PASSWORD": development_kafka_password("order-svc"),
+        },
+        log_dir,
+    )
+    assert output.startswith(
+        "order-svc refuses to start: SHIPSETTLE_KAFKA_PASSWORD must be set to a real secret in the production environment"
     )

@@ -48,6 +48,7 @@ from shipsettle_shared.auth import ROLES_KEY
 from shipsettle_shared.body_limits import BODY_LIMIT_KEY, CALLBACK_BODY_LIMIT_BYTES
 from shipsettle_shared.contracts import Role, Topic, partitions_of
 from shipsettle_shared.db import session_factory, unit_of_work
+from shipsettle_shared.kafka_access import tooling_client_config
 from shipsettle_shared.topology import SERVICES
 
 pytestmark = pytest.mark.infra
@@ -260,8 +261,8 @@ async def _bus_idle(platform: Platform) -> bool:
             if await connection.scalar(text("select count(*) from outbox where published_at is null")):
                 return False
     prefix = platform.processes["order-svc"].env["SHIPSETTLE_CONSUMER_GROUP_PREFIX"]
-    admin = AIOKafkaAdminClient(bootstrap_servers=TEST_KAFKA)
-    consumer = AIOKafkaConsumer(bootstrap_servers=TEST_KAFKA, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(**tooling_client_config(TEST_KAFKA))
+    consumer = AIOKafkaConsumer(**tooling_client_config(TEST_KAFKA), enable_auto_commit=False)
     await admin.start()
     await consumer.start()
     try:

@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from refund_svc.config import RefundSettings
 from settlement_svc.config import SettlementSettings
+from shipsettle_shared.kafka_access import KafkaCredentials, development_kafka_password
 from shipsettle_shared.settings import (
     DEVELOPMENT_CALLBACK_SECRET,
     DEVELOPMENT_PROVIDER_API_KEY,
@@ -19,6 +20,7 @@ URL = "postgresql+asyncpg://x@127.0.0.1/x"
 REAL_DATABASE_URL = "postgresql+asyncpg://settlement_svc_app:a-real-password-0123@db.internal:5432/settlement_svc"
 REAL_PEPPER = "a-real-secret-from-the-vault"
 REAL_CALLBACK_SECRET = "whsec_cmVhbC1jYWxsYmFjay1zZWNyZXQtZnJvbS10aGUtdmF1bHQ="
+REAL_KAFKA_PASSWORD = "a-real-kafka-password-from-the-vault"
 
 
 def test_the_environment_has_no_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,7 +54,12 @@ def test_a_service_without_its_environment_exits_with_the_message(monkeypatch: p
 
 def test_production_refuses_the_development_pepper() -> None:
     with pytest.raises(ValidationError, match="SHIPSETTLE_API_KEY_PEPPER must be set to a real secret"):
-        ServiceSettings(service_name="order-svc", database_url=URL, environment=Environment.PRODUCTION)
+        ServiceSettings(
+            service_name="order-svc",
+            database_url=URL,
+            environment=Environment.PRODUCTION,
+            kafka_password=REAL_KAFKA_PASSWORD,
+        )
 
 
 def test_production_refuses_an_empty_pepper() -> None:
@@ -64,7 +71,11 @@ def test_production_refuses_an_empty_pepper() -> None:
 
 def test_production_accepts_a_real_pepper() -> None:
     settings = ServiceSettings(
-        service_name="order-svc", database_url=URL, environment=Environment.PRODUCTION, api_key_pepper=REAL_PEPPER
+        service_name="order-svc",
+        database_url=URL,
+        environment=Environment.PRODUCTION,
+        api_key_pepper=REAL_PEPPER,
+        kafka_password=REAL_KAFKA_PASSWORD,
     )
     assert settings.placeholder_secrets() == []
 
@@ -106,11 +117,13 @@ def test_development_and_test_accept_every_placeholder(environment: Environment)
     refund = RefundSettings(service_name="refund-svc", database_url=URL, environment=environment)
     assert settlement.placeholder_secrets() == [
         "SHIPSETTLE_API_KEY_PEPPER",
+        "SHIPSETTLE_KAFKA_PASSWORD",
         "SHIPSETTLE_PAYOUT_PROVIDER_API_KEY",
         "SHIPSETTLE_PAYOUT_CALLBACK_SECRET",
     ]
     assert refund.placeholder_secrets() == [
         "SHIPSETTLE_API_KEY_PEPPER",
+        "SHIPSETTLE_KAFKA_PASSWORD",
         "SHIPSETTLE_REFUND_PROVIDER_API_KEY",
         "SHIPSETTLE_REFUND_CALLBACK_SECRET",
     ]
@@ -123,6 +136,7 @@ def test_production_refuses_the_payout_providers_placeholder_callback_secret_alo
             database_url=URL,
             environment=Environment.PRODUCTION,
             api_key_pepper=REAL_PEPPER,
+            kafka_password=REAL_KAFKA_PASSWORD,
             payout_provider_api_key="a-real-bank-api-key-from-the-vault",
             payout_callback_secret=DEVELOPMENT_CALLBACK_SECRET,
         )
@@ -138,6 +152,7 @@ def test_production_refuses_the_payout_providers_placeholder_api_key_alone() -> 
             database_url=URL,
             environment=Environment.PRODUCTION,
             api_key_pepper=REAL_PEPPER,
+            kafka_password=REAL_KAFKA_PASSWORD,
             payout_provider_api_key=DEVELOPMENT_PROVIDER_API_KEY,
             payout_callback_secret=REAL_CALLBACK_SECRET,
         )
@@ -147,7 +162,8 @@ def test_production_names_every_refund_placeholder_at_once() -> None:
     with pytest.raises(ValidationError) as refused:
         RefundSettings(service_name="refund-svc", database_url=URL, environment=Environment.PRODUCTION)
     assert describe_settings_error(refused.value).startswith(
-        "SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_REFUND_PROVIDER_API_KEY, SHIPSETTLE_REFUND_CALLBACK_SECRET "
+        "SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_KAFKA_PASSWORD, SHIPSETTLE_REFUND_PROVIDER_API_KEY, "
+        "SHIPSETTLE_REFUND_CALLBACK_SECRET "
         "must be set to a real secret in the production environment"
     )
 
@@ -158,6 +174,7 @@ def test_production_accepts_real_provider_secrets() -> None:
         database_url=URL,
         environment=Environment.PRODUCTION,
         api_key_pepper=REAL_PEPPER,
+        kafka_password=REAL_KAFKA_PASSWORD,
         payout_provider_api_key="a-real-bank-api-key-from-the-vault",
         payout_callback_secret=REAL_CALLBACK_SECRET,
     )
@@ -166,6 +183,7 @@ def test_production_accepts_real_provider_secrets() -> None:
         database_url=URL,
         environment=Environment.PRODUCTION,
         api_key_pepper=REAL_PEPPER,
+        kafka_password=REAL_KAFKA_PASSWORD,
         refund_provider_api_key="a-real-provider-api-key-from-the-vault",
         refund_callback_secret=REAL_CALLBACK_SECRET,
     )
@@ -179,6 +197,7 @@ def test_production_refuses_failpoints() -> None:
             database_url=URL,
             environment=Environment.PRODUCTION,
             api_key_pepper=REAL_PEPPER,
+            kafka_password=REAL_KAFKA_PASSWORD,
             failpoints="relay.after_publish",
         )
 
@@ -190,6 +209,7 @@ def test_production_refuses_a_test_clock_offset() -> None:
             database_url=URL,
             environment=Environment.PRODUCTION,
             api_key_pepper=REAL_PEPPER,
+            kafka_password=REAL_KAFKA_PASSWORD,
             test_clock_offset_s=3600,
         )
 
@@ -202,3 +222,58 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.database_url == URL
     assert settings.role_set == frozenset({"consumer"})
     assert settings.test_controls_enabled is False
+
+
+def test_production_refuses_the_placeholder_or_an_empty_kafka_password() -> None:
+    for password in (development_kafka_password("order-svc"), "", "  "):
+        with pytest.raises(ValidationError) as refused:
+            ServiceSettings(
+                service_name="order-svc",
+                database_url=URL,
+                environment=Environment.PRODUCTION,
+                api_key_pepper=REAL_PEPPER,
+                kafka_password=password,
+            )
+        assert describe_settings_error(refused.value).startswith(
+            "SHIPSETTLE_KAFKA_PASSWORD must be set to a real secret in the production environment"
+        )
+
+
+def test_another_principals_placeholder_is_a_placeholder_too() -> None:
+    """A service run as another principal (SHIPSETTLE_KAFKA_USERNAME) is judged by that
+    principal's placeholder."""
+    with pytest.raises(ValidationError, match="SHIPSETTLE_KAFKA_PASSWORD"):
+        ServiceSettings(
+            service_name="order-svc",
+            database_url=URL,
+            environment=Environment.PRODUCTION,
+            api_key_pepper=REAL_PEPPER,
+            kafka_username="order-svc-eu",
+            kafka_password=development_kafka_password("order-svc-eu"),
+        )
+
+
+@pytest.mark.parametrize("environment", [Environment.DEVELOPMENT, Environment.TEST])
+def test_development_and_test_use_the_principals_placeholder_password_when_none_is_set(
+    environment: Environment,
+) -> None:
+    settings = ServiceSettings(service_name="refund-svc", database_url=URL, environment=environment)
+    assert settings.kafka_credentials == KafkaCredentials("refund-svc", development_kafka_password("refund-svc"))
+    assert settings.kafka_credentials.client_kwargs() == {
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": "refund-svc",
+        "sasl_plain_password": "refund-svc-kafka-development-only",
+    }
+
+
+def test_a_real_kafka_password_and_username_are_used_as_given() -> None:
+    settings = ServiceSettings(
+        service_name="recon-svc",
+        database_url=URL,
+        environment=Environment.PRODUCTION,
+        api_key_pepper=REAL_PEPPER,
+        kafka_username="recon-eu",
+        kafka_password=REAL_KAFKA_PASSWORD,
+    )
+    assert settings.kafka_credentials == KafkaCredentials("recon-eu", REAL_KAFKA_PASSWORD)

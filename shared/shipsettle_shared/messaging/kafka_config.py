@@ -4,6 +4,8 @@
 losing or duplicating money events:
 - producer: idempotent with acks=all, so a retried send neither duplicates nor loses a record
   when the broker fails over;
+- both: authenticated as the service's own SASL/SCRAM principal (kafka_access.py), whose ACLs
+  let it write only its own topics;
 - consumer: auto-commit off (offsets are committed by us, after the effect is durable) and
   earliest offset for a new group (a new service instance starts from the beginning instead of
   silently skipping history).
@@ -19,6 +21,7 @@ from shipsettle_shared.settings import ServiceSettings
 def producer_config(settings: ServiceSettings) -> dict[str, Any]:
     return {
         "bootstrap_servers": settings.kafka_bootstrap_servers,
+        **settings.kafka_credentials.client_kwargs(),
         "client_id": f"{settings.service_name}-producer",
         "enable_idempotence": True,
         "acks": "all",
@@ -31,6 +34,7 @@ def producer_config(settings: ServiceSettings) -> dict[str, Any]:
 def consumer_config(settings: ServiceSettings, group_id: str) -> dict[str, Any]:
     return {
         "bootstrap_servers": settings.kafka_bootstrap_servers,
+        **settings.kafka_credentials.client_kwargs(),
         "client_id": f"{settings.service_name}-{group_id}",
         "group_id": group_id,
         "enable_auto_commit": False,
