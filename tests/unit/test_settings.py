@@ -96,6 +96,7 @@ def test_production_refuses_the_development_database_passwords_naming_each_url()
                 migration_database_url=migration,
                 environment=Environment.PRODUCTION,
                 api_key_pepper=REAL_PEPPER,
+                kafka_password=REAL_KAFKA_PASSWORD,
             )
 
 
@@ -107,6 +108,7 @@ def test_production_accepts_real_database_passwords_and_urls_without_one() -> No
             migration_database_url=migration,
             environment=Environment.PRODUCTION,
             api_key_pepper=REAL_PEPPER,
+            kafka_password=REAL_KAFKA_PASSWORD,
         )
         assert settings.placeholder_secrets() == []
 
