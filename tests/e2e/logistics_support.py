@@ -223,11 +223,19 @@ async def status_becomes(
 
 
 async def table_counts(platform: Platform) -> dict[str, int]:
+    """Rows in logistics' tables, to show that a refused request wrote nothing. The outbox is
+    counted by the rows ever inserted (its identity's last value), not the rows present: the
+    relay purges published rows older than its retention by the service's clock, which an earlier
+    test may have moved days ahead, so a count could drop while a refusal is checked."""
     async with engine_for(platform.database_urls["logistics-svc"]) as engine, engine.connect() as connection:
-        return {
+        counts = {
             table: int(await connection.scalar(select(func.count()).select_from(text(table))) or 0)
-            for table in ("webhook_deliveries", "scans", "shipments", "rejected_webhooks", "outbox")
+            for table in ("webhook_deliveries", "scans", "shipments", "rejected_webhooks")
         }
+        inserted = await connection.scalar(
+            text("select pg_sequence_last_value(pg_get_serial_sequence('outbox', 'id'))")
+        )
+        return {**counts, "outbox rows ever inserted": int(inserted or 0)}
 
 
 async def signed_off_events(shipment_id: str) -> int:
