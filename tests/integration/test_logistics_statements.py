@@ -10,6 +10,10 @@ is called as the HTTP routes and the timer scheduler call it.
   when its scans are dated a little before the dispatch and do not move it; one still in transit
   keeps exactly one, due ``stale_after`` after its last movement.
 - Each parcel's OrderSignedOff says whether the whole order is signed off with it.
+- The hot use cases take a handful of statements each (their writes one statement): a dispatch
+  three, a delivering scan four besides the consumer's inbox, a buyer's confirmation two.
+- A confirmation of receipt that waited for a parcel's auto-confirm reads the order's sign-off
+  state from the rows it locked: that parcel signed off, the order fully signed off with the other.
 - Tracking settings are read through a short-lived cache: a change is seen at once once
   forgotten (PUT does that after its commit), and by another instance within the bound.
 """
@@ -24,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from support import eventually, fresh_service_database
 
@@ -355,6 +359,96 @@ async def test_both_parcels_confirmed_at_once_announce_the_order_signed_off_with
         await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=1))
     events = await logistics.rows("select envelope from outbox where event_type = 'OrderSignedOff' order by id")
     assert [row["envelope"]["payload"]["order_fully_signed_off"] for row in events] == [False, True]
+
+
+# --- round trips of the hot use cases ---------------------------------------------------------------
+
+
+@asynccontextmanager
+async def statements_run(logistics: Logistics) -> AsyncIterator[list[str]]:
+    """The statements the service sends to the database meanwhile (each one a round trip; the
+    transaction's BEGIN and COMMIT are not among them)."""
+    sent: list[str] = []
+
+    def record(*arguments: Any) -> None:
+        sent.append(" ".join(str(arguments[2]).split())[:60])
+
+    engine = logistics.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_dispatch_a_delivering_scan_and_a_confirmation_take_a_handful_of_statements(
+    logistics: Logistics,
+) -> None:
+    await confirmed_order(logistics, "PO-1")
+    # the lock of the number and the order's row, what the order already shipped, the writes
+    async with statements_run(logistics) as sent:
+        shipment_id = await dispatch(logistics, "PO-1", "SF1000000000051", {"L1": 2, "L2": 1})
+    assert len(sent) == 3, sent
+    # the inbox; the lock and the scans; the shipment; the order's refunds (it is delivered now);
+    # the writes: the shipment, its status event, its stale check cancelled, its auto-confirm set
+    async with statements_run(logistics) as sent:
+        await logistics.tracking.apply([scans("SF1000000000051", ("delivered", NOW + timedelta(hours=20), "已签收"))])
+    assert len(sent) == 5, sent
+    timers = await logistics.rows(
+        "select timer_kind, cancelled_at is null as pending from timers where timer_key like :shipment order by id",
+        shipment=f"{shipment_id}#%",
+    )
+    assert timers == [
+        {"timer_kind": "stale_check", "pending": False},
+        {"timer_kind": "auto_confirm", "pending": True},
+    ]
+    # the shipments locked with the order's sign-off state; the writes
+    async with statements_run(logistics) as sent, unit_of_work(logistics.sessions) as session:
+        await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=1))
+    assert len(sent) == 2, sent
+    pending = await logistics.rows(
+        "select count(*) as n from timers where timer_key like :shipment and cancelled_at is null and fired_at is null",
+        shipment=f"{shipment_id}#%",
+    )
+    assert pending == [{"n": 0}]
+    events = await logistics.rows("select event_type from outbox order by id")
+    assert [row["event_type"] for row in events] == ["ShipmentDispatched", "ShipmentStatusChanged", "OrderSignedOff"]
+
+
+async def test_a_confirmation_that_waited_for_a_parcels_auto_confirm_says_the_order_is_signed_off(
+    logistics: Logistics,
+) -> None:
+    await confirmed_order(logistics, "PO-1")
+    first = await dispatch(logistics, "PO-1", "SF1000000000061", {"L1": 2})
+    await dispatch(logistics, "PO-1", "SF1000000000062", {"L2": 1})
+    await logistics.tracking.apply([scans("SF1000000000061", ("delivered", NOW + timedelta(hours=20), "已签收"))])
+    async with unit_of_work(logistics.sessions) as timer_session:
+        timer = DueTimer("auto_confirm", f"{first}#x", NOW, {})
+        await shipments.fire_auto_confirm(timer_session, timer, now=NOW + timedelta(days=8))
+
+        # the buyer confirms while the timer's transaction holds the first parcel's row
+        async def confirm() -> list[Any]:
+            async with unit_of_work(logistics.sessions) as session:
+                return await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=8))
+
+        confirming = asyncio.create_task(confirm())
+
+        async def waiting_for_the_lock() -> bool:
+            if confirming.done():
+                confirming.result()  # raises what the confirmation raised
+            found = await logistics.rows(
+                "select count(*) as n from pg_stat_activity where datname = current_database()"
+                " and wait_event_type = 'Lock' and query like 'SELECT shipments.shipment_id%'"
+            )
+            return bool(found[0]["n"])
+
+        await eventually(waiting_for_the_lock, timeout_s=10)
+    signed = await asyncio.wait_for(confirming, timeout=10)  # the timer's sign-off has committed
+    assert [shipment.lines for shipment in signed] == [{"L2": 1}]
+    events = await logistics.rows("select envelope from outbox where event_type = 'OrderSignedOff' order by id")
+    assert [
+        (row["envelope"]["payload"]["how"], row["envelope"]["payload"]["order_fully_signed_off"]) for row in events
+    ] == [("auto_confirmed", False), ("buyer_confirmed", True)]
 
 
 # --- settings through the cache --------------------------------------------------------------------
