@@ -41,7 +41,7 @@ from shipsettle_shared import contracts
 from shipsettle_shared.db import ConnectionLane, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
-from shipsettle_shared.outbox import build_envelope
+from shipsettle_shared.outbox import build_envelope, relay_wakeup
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
 from shipsettle_shared.settings import ServiceSettings
 from shipsettle_shared.timers import DueTimer
@@ -449,6 +449,35 @@ async def test_a_confirmation_that_waited_for_a_parcels_auto_confirm_says_the_or
     assert [
         (row["envelope"]["payload"]["how"], row["envelope"]["payload"]["order_fully_signed_off"]) for row in events
     ] == [("auto_confirmed", False), ("buyer_confirmed", True)]
+
+
+async def test_the_commit_of_a_use_case_that_wrote_events_wakes_the_relay_and_a_rollback_does_not(
+    logistics: Logistics,
+) -> None:
+    await confirmed_order(logistics, "PO-1")
+    before = relay_wakeup.generation
+    async with logistics.sessions() as session:
+        await session.begin()
+        await dispatch_in(session, logistics, "PO-1", "SF1000000000071")
+        await session.rollback()  # the request failed after the dispatch's writes
+    assert relay_wakeup.generation == before  # nothing committed, nobody woken
+    assert await logistics.rows("select event_type from outbox") == []
+    async with unit_of_work(logistics.sessions) as session:
+        await dispatch_in(session, logistics, "PO-1", "SF1000000000071")
+        assert relay_wakeup.generation == before  # not before the commit
+    assert relay_wakeup.generation == before + 1
+    assert await logistics.rows("select event_type from outbox") == [{"event_type": "ShipmentDispatched"}]
+
+
+async def dispatch_in(session: AsyncSession, logistics: Logistics, order_id: str, number: str) -> None:
+    await shipments.dispatch(
+        session,
+        shipments.Dispatch(order_id, "SF", number, {"L1": 2, "L2": 1}),
+        merchant_scope=None,
+        now=NOW,
+        policy=await tracking_policy(logistics.runtime),
+        carriers=await reference_data(logistics.runtime).carriers(),
+    )
 
 
 # --- settings through the cache --------------------------------------------------------------------
