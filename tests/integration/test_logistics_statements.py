@@ -11,7 +11,8 @@ is called as the HTTP routes and the timer scheduler call it.
   keeps exactly one, due ``stale_after`` after its last movement.
 - Each parcel's OrderSignedOff says whether the whole order is signed off with it.
 - The hot use cases take a handful of statements each (their writes one statement): a dispatch
-  three, a delivering scan four besides the consumer's inbox, a buyer's confirmation two.
+  three (one when the order is not confirmed yet), a delivering scan four besides the consumer's
+  inbox, a buyer's confirmation two.
 - A confirmation of receipt that waited for a parcel's auto-confirm reads the order's sign-off
   state from the rows it locked: that parcel signed off, the order fully signed off with the other.
 - Tracking settings are read through a short-lived cache: a change is seen at once once
@@ -35,6 +36,7 @@ from support import eventually, fresh_service_database
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.reference_data import ReferenceData, reference_data
 from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.domain.shipments import DispatchRefused
 from logistics_svc.entrypoints.consumers import subscriptions, tracking_policy
 from logistics_svc.service_layer import shipments
 from shipsettle_shared import contracts
@@ -384,7 +386,14 @@ async def statements_run(logistics: Logistics) -> AsyncIterator[list[str]]:
 async def test_dispatch_a_delivering_scan_and_a_confirmation_take_a_handful_of_statements(
     logistics: Logistics,
 ) -> None:
-    await confirmed_order(logistics, "PO-1")
+    await logistics.orders.apply([place("PO-1")])
+    # not confirmed yet (a platform polls until the confirmation has come): the locking read of
+    # the order alone, nothing else read or written
+    async with statements_run(logistics) as sent:
+        with pytest.raises(DispatchRefused, match="has not been confirmed"):
+            await dispatch(logistics, "PO-1", "SF1000000000050", {"L1": 2, "L2": 1})
+    assert len(sent) == 1, sent
+    await logistics.orders.apply([confirmed("PO-1", NOW)])
     # the lock of the number and the order's row, what the order already shipped, the writes
     async with statements_run(logistics) as sent:
         shipment_id = await dispatch(logistics, "PO-1", "SF1000000000051", {"L1": 2, "L2": 1})
