@@ -10,6 +10,11 @@ is called as the HTTP routes and the timer scheduler call it.
   when its scans are dated a little before the dispatch and do not move it; one still in transit
   keeps exactly one, due ``stale_after`` after its last movement.
 - Each parcel's OrderSignedOff says whether the whole order is signed off with it.
+- The hot use cases take a handful of statements each (their writes one statement): a dispatch
+  three (one when the order is not confirmed yet), a delivering scan four besides the consumer's
+  inbox, a buyer's confirmation two.
+- A confirmation of receipt that waited for a parcel's auto-confirm reads the order's sign-off
+  state from the rows it locked: that parcel signed off, the order fully signed off with the other.
 - Tracking settings are read through a short-lived cache: a change is seen at once once
   forgotten (PUT does that after its commit), and by another instance within the bound.
 """
@@ -24,20 +29,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from support import eventually, fresh_service_database
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.reference_data import ReferenceData, reference_data
 from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.domain.shipments import DispatchRefused
 from logistics_svc.entrypoints.consumers import subscriptions, tracking_policy
 from logistics_svc.service_layer import shipments
 from shipsettle_shared import contracts
 from shipsettle_shared.db import ConnectionLane, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
-from shipsettle_shared.outbox import build_envelope
+from shipsettle_shared.outbox import build_envelope, relay_wakeup
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
 from shipsettle_shared.settings import ServiceSettings
 from shipsettle_shared.timers import DueTimer
@@ -355,6 +361,132 @@ async def test_both_parcels_confirmed_at_once_announce_the_order_signed_off_with
         await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=1))
     events = await logistics.rows("select envelope from outbox where event_type = 'OrderSignedOff' order by id")
     assert [row["envelope"]["payload"]["order_fully_signed_off"] for row in events] == [False, True]
+
+
+# --- round trips of the hot use cases ---------------------------------------------------------------
+
+
+@asynccontextmanager
+async def statements_run(logistics: Logistics) -> AsyncIterator[list[str]]:
+    """The statements the service sends to the database meanwhile (each one a round trip; the
+    transaction's BEGIN and COMMIT are not among them)."""
+    sent: list[str] = []
+
+    def record(*arguments: Any) -> None:
+        sent.append(" ".join(str(arguments[2]).split())[:60])
+
+    engine = logistics.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_dispatch_a_delivering_scan_and_a_confirmation_take_a_handful_of_statements(
+    logistics: Logistics,
+) -> None:
+    await logistics.orders.apply([place("PO-1")])
+    # not confirmed yet (a platform polls until the confirmation has come): the locking read of
+    # the order alone, nothing else read or written
+    async with statements_run(logistics) as sent:
+        with pytest.raises(DispatchRefused, match="has not been confirmed"):
+            await dispatch(logistics, "PO-1", "SF1000000000050", {"L1": 2, "L2": 1})
+    assert len(sent) == 1, sent
+    await logistics.orders.apply([confirmed("PO-1", NOW)])
+    # the lock of the number and the order's row, what the order already shipped, the writes
+    async with statements_run(logistics) as sent:
+        shipment_id = await dispatch(logistics, "PO-1", "SF1000000000051", {"L1": 2, "L2": 1})
+    assert len(sent) == 3, sent
+    # the inbox; the lock and the scans; the shipment; the order's refunds (it is delivered now);
+    # the writes: the shipment, its status event, its stale check cancelled, its auto-confirm set
+    async with statements_run(logistics) as sent:
+        await logistics.tracking.apply([scans("SF1000000000051", ("delivered", NOW + timedelta(hours=20), "已签收"))])
+    assert len(sent) == 5, sent
+    timers = await logistics.rows(
+        "select timer_kind, cancelled_at is null as pending from timers where timer_key like :shipment order by id",
+        shipment=f"{shipment_id}#%",
+    )
+    assert timers == [
+        {"timer_kind": "stale_check", "pending": False},
+        {"timer_kind": "auto_confirm", "pending": True},
+    ]
+    # the shipments locked with the order's sign-off state; the writes
+    async with statements_run(logistics) as sent, unit_of_work(logistics.sessions) as session:
+        await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=1))
+    assert len(sent) == 2, sent
+    pending = await logistics.rows(
+        "select count(*) as n from timers where timer_key like :shipment and cancelled_at is null and fired_at is null",
+        shipment=f"{shipment_id}#%",
+    )
+    assert pending == [{"n": 0}]
+    events = await logistics.rows("select event_type from outbox order by id")
+    assert [row["event_type"] for row in events] == ["ShipmentDispatched", "ShipmentStatusChanged", "OrderSignedOff"]
+
+
+async def test_a_confirmation_that_waited_for_a_parcels_auto_confirm_says_the_order_is_signed_off(
+    logistics: Logistics,
+) -> None:
+    await confirmed_order(logistics, "PO-1")
+    first = await dispatch(logistics, "PO-1", "SF1000000000061", {"L1": 2})
+    await dispatch(logistics, "PO-1", "SF1000000000062", {"L2": 1})
+    await logistics.tracking.apply([scans("SF1000000000061", ("delivered", NOW + timedelta(hours=20), "已签收"))])
+    async with unit_of_work(logistics.sessions) as timer_session:
+        timer = DueTimer("auto_confirm", f"{first}#x", NOW, {})
+        await shipments.fire_auto_confirm(timer_session, timer, now=NOW + timedelta(days=8))
+
+        # the buyer confirms while the timer's transaction holds the first parcel's row
+        async def confirm() -> list[Any]:
+            async with unit_of_work(logistics.sessions) as session:
+                return await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=8))
+
+        confirming = asyncio.create_task(confirm())
+
+        async def waiting_for_the_lock() -> bool:
+            if confirming.done():
+                confirming.result()  # raises what the confirmation raised
+            found = await logistics.rows(
+                "select count(*) as n from pg_stat_activity where datname = current_database()"
+                " and wait_event_type = 'Lock' and query like 'SELECT shipments.shipment_id%'"
+            )
+            return bool(found[0]["n"])
+
+        await eventually(waiting_for_the_lock, timeout_s=10)
+    signed = await asyncio.wait_for(confirming, timeout=10)  # the timer's sign-off has committed
+    assert [shipment.lines for shipment in signed] == [{"L2": 1}]
+    events = await logistics.rows("select envelope from outbox where event_type = 'OrderSignedOff' order by id")
+    assert [
+        (row["envelope"]["payload"]["how"], row["envelope"]["payload"]["order_fully_signed_off"]) for row in events
+    ] == [("auto_confirmed", False), ("buyer_confirmed", True)]
+
+
+async def test_the_commit_of_a_use_case_that_wrote_events_wakes_the_relay_and_a_rollback_does_not(
+    logistics: Logistics,
+) -> None:
+    await confirmed_order(logistics, "PO-1")
+    before = relay_wakeup.generation
+    async with logistics.sessions() as session:
+        await session.begin()
+        await dispatch_in(session, logistics, "PO-1", "SF1000000000071")
+        await session.rollback()  # the request failed after the dispatch's writes
+    assert relay_wakeup.generation == before  # nothing committed, nobody woken
+    assert await logistics.rows("select event_type from outbox") == []
+    async with unit_of_work(logistics.sessions) as session:
+        await dispatch_in(session, logistics, "PO-1", "SF1000000000071")
+        assert relay_wakeup.generation == before  # not before the commit
+    assert relay_wakeup.generation == before + 1
+    assert await logistics.rows("select event_type from outbox") == [{"event_type": "ShipmentDispatched"}]
+
+
+async def dispatch_in(session: AsyncSession, logistics: Logistics, order_id: str, number: str) -> None:
+    await shipments.dispatch(
+        session,
+        shipments.Dispatch(order_id, "SF", number, {"L1": 2, "L2": 1}),
+        merchant_scope=None,
+        now=NOW,
+        policy=await tracking_policy(logistics.runtime),
+        carriers=await reference_data(logistics.runtime).carriers(),
+    )
 
 
 # --- settings through the cache --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, FromClause, Result, Select, Table, and_, bindparam, func, select, text, update
+from sqlalchemy import Executable, FromClause, Result, Select, Table, and_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -174,8 +174,13 @@ class SignOffContext:
         return bool(self.ordered) and all(self.signed.get(k, 0) >= v for k, v in self.ordered.items())
 
 
+_KNOWN_ORDERS: Table = metadata.tables["known_orders"]
+
+
 @functools.cache
-def _shipments_query(by: str, *, with_scans: bool, for_update: bool, outbound_only: bool = False) -> Select[Any]:
+def _shipments_query(
+    by: str, *, with_scans: bool, for_update: bool, outbound_only: bool = False, with_order_lines: bool = False
+) -> Select[Any]:
     """Shipments with (``with_scans``) their scans, by ``by``: ``shipment_id``, ``order_id``, or
     ``holding`` (the latest dispatched of :carrier_code with :tracking_number). Built once per
     shape; parameters are bound at execution.
@@ -184,8 +189,18 @@ def _shipments_query(by: str, *, with_scans: bool, for_update: bool, outbound_on
     view). A locking read leaves them out on purpose: a statement that waits for a row lock
     returns the row as the other transaction left it but reads every other table as of its own
     start, so refunds opened by the transaction it waited for would be missing. Read them after
-    the lock (``refund_holds``)."""
+    the lock (``refund_holds``).
+
+    ``with_order_lines``: the order's lines as ordered (``order_lines``); they never change once the
+    order is placed, so a locking read may carry them (a sign-off's context)."""
     columns: list[Any] = [*_SHIPMENTS.c]
+    if with_order_lines:
+        columns.append(
+            select(_KNOWN_ORDERS.c.lines)
+            .where(_KNOWN_ORDERS.c.order_id == _SHIPMENTS.c.order_id)
+            .scalar_subquery()
+            .label("order_lines")
+        )
     if not for_update:
         columns.append(
             select(func.array_agg(_HOLDS.c.refund_id))
@@ -237,30 +252,17 @@ def _shipments_query(by: str, *, with_scans: bool, for_update: bool, outbound_on
     return statement
 
 
-_SAVED_COLUMNS: tuple[str, ...] = (
-    "tracking_number",
-    "status",
-    "last_movement_at",
-    "first_scan_at",
-    "delivered_at",
-    "signed_off_at",
-    "sign_off_how",
-    "open_disputes",
-    "auto_confirm_due_at",
-    "auto_confirm_paused_remaining_s",
-    "ops_flags",
-)
-_SAVE_SHIPMENT = (
-    update(_SHIPMENTS)
-    .where(_SHIPMENTS.c.shipment_id == bindparam("b_shipment_id"))
-    .values({name: bindparam(f"b_{name}", type_=_SHIPMENTS.c[name].type) for name in _SAVED_COLUMNS})
-)
-# A shipment that moved is no longer stale (GET /v1/shipments-stale).
-_SAVE_MOVED_SHIPMENT = _SAVE_SHIPMENT.values(stale_alerted_at=None)
-_INSERT_SHIPMENT = insert(_SHIPMENTS)
-
-_LOCK_ORDER_FOR_DISPATCH = text(
-    "select order_id, merchant_id, status, lines from known_orders where order_id = :order_id for update"
+# The tracking number's advisory lock (see lock_tracking_number) and then the order's row lock, in
+# one statement: the CTE is evaluated before the row is locked. An unknown order returns no row
+# (and may take no lock: its dispatch is refused, writing nothing).
+_LOCK_NUMBER_AND_ORDER_FOR_DISPATCH = text(
+    """
+    with tracking_lock as materialized (select pg_advisory_xact_lock(hashtext(cast(:lock_key as text))))
+    select o.order_id, o.merchant_id, o.status, o.lines
+    from tracking_lock, known_orders o
+    where o.order_id = :order_id
+    for update of o
+    """
 )
 # Read after the order's lock was granted, in a statement of its own: a statement that waits for a
 # lock reads every other table as of its start, and would miss the parcel of a dispatch it waited for.
@@ -286,15 +288,19 @@ _SIGN_OFF_CONTEXT = text(
     """
 )
 # Arrays in, one statement whatever the number of scans (the text stays the same, so the prepared
-# statement is reused); the natural key of the scans that were new comes back.
+# statement is reused); the natural key of the scans that were new comes back. The tracking
+# number's advisory lock (see lock_tracking_number) is taken by the same statement, before any row
+# is inserted; what is read after it (the shipment that holds the number) is read by the next
+# statement, whose snapshot is taken once the lock is held.
 _STORE_SCANS = text(
     """
+    with tracking_lock as materialized (select pg_advisory_xact_lock(hashtext(cast(:lock_key as text))))
     insert into scans (tracking_number, carrier_code, vendor_carrier_code, status, occurred_at, description,
                        location, raw_status, source, delivery_id, received_at)
     select cast(:tracking_number as text), cast(:carrier_code as text), cast(:vendor_carrier_code as text),
            s.status, s.occurred_at, s.description, s.location, s.raw_status,
            cast(:source as text), cast(:delivery_id as text), cast(:now as timestamptz)
-    from unnest(cast(:statuses as text[]), cast(:occurred_at as timestamptz[]), cast(:descriptions as text[]),
+    from tracking_lock, unnest(cast(:statuses as text[]), cast(:occurred_at as timestamptz[]), cast(:descriptions as text[]),
                 cast(:locations as text[]), cast(:raw_statuses as text[])) with ordinality
         as s(status, occurred_at, description, location, raw_status, position)
     order by s.position
@@ -340,6 +346,10 @@ _CANCEL_KNOWN_ORDERS = text(
 )
 
 
+def _lock_key(tracking_number: str) -> str:
+    return f"tracking:{tracking_number}"
+
+
 def _line_totals(parcels: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     totals: dict[str, int] = {}
     for lines in parcels:
@@ -367,9 +377,7 @@ class LogisticsRepository:
         scans behind the ack, a dispatch or a return parcel's registration). Held until commit,
         this lock makes "keep the scans if no shipment has the number" and "take the scans that
         came first when the shipment appears" happen one after the other, never both blind."""
-        await self._execute(
-            text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": f"tracking:{tracking_number}"}
-        )
+        await self._execute(text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock_key(tracking_number)})
 
     # --- orders as logistics knows them (order events) --------------------------------------
 
@@ -413,10 +421,20 @@ class LogisticsRepository:
         found = await self._execute(_CANCEL_KNOWN_ORDERS, {"order_ids": list(order_ids)})
         return {str(order_id) for order_id in found.scalars()}
 
-    async def lock_order_for_dispatch(self, order_id: str) -> OrderForDispatch | None:
-        """The order, its row locked until commit (dispatches of one order take turns); None for
-        an order logistics does not know."""
-        row = (await self._execute(_LOCK_ORDER_FOR_DISPATCH, {"order_id": order_id})).mappings().first()
+    async def lock_number_and_order_for_dispatch(self, tracking_number: str, order_id: str) -> OrderForDispatch | None:
+        """The tracking number's lock (lock_tracking_number), then the order, its row locked until
+        commit (dispatches of one order take turns), in one round trip; None for an order
+        logistics does not know."""
+        row = (
+            (
+                await self._execute(
+                    _LOCK_NUMBER_AND_ORDER_FOR_DISPATCH,
+                    {"lock_key": _lock_key(tracking_number), "order_id": order_id},
+                )
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             return None
         return OrderForDispatch(
@@ -427,8 +445,8 @@ class LogisticsRepository:
         )
 
     async def dispatch_context(self, order_id: str, carrier_code: str, tracking_number: str) -> DispatchContext:
-        """Read once the order is locked (lock_order_for_dispatch) and the tracking number too
-        (lock_tracking_number): what the order's outbound shipments already carry, who holds
+        """Read once the tracking number and the order are locked
+        (lock_number_and_order_for_dispatch), in a statement of its own: what the order's outbound shipments already carry, who holds
         the number, whether scans of it were kept, and the order's open refunds (for the view)."""
         row = (
             (
@@ -469,6 +487,22 @@ class LogisticsRepository:
         rows = (await self._execute(statement, parameters)).mappings().all()
         return LoadedShipments(shipments_from_rows(rows, with_scans=with_scans), open_refunds_of(rows))
 
+    async def lock_outbound_for_sign_off(self, order_id: str) -> tuple[list[Shipment], SignOffContext]:
+        """Every outbound shipment of the order, locked (by dispatch time) with its scans, and the
+        order's sign-off state, in one statement. The state is taken from the locked rows
+        themselves: a locked row is its latest committed version (one the statement waited for
+        included), and a shipment committed after the statement began is not signed off. The
+        order's lines never change once it is placed."""
+        statement = _shipments_query(
+            "order_id", with_scans=True, for_update=True, outbound_only=True, with_order_lines=True
+        )
+        rows = (await self._execute(statement, {"order_id": order_id})).mappings().all()
+        shipments = shipments_from_rows(rows)
+        ordered_lines = _json(rows[0]["order_lines"]) if rows and rows[0]["order_lines"] is not None else {}
+        ordered = {line_id: int(line["quantity"]) for line_id, line in ordered_lines.items()}
+        signed = _line_totals(shipment.lines for shipment in shipments if shipment.signed_off_at is not None)
+        return shipments, SignOffContext(ordered, signed)
+
     async def shipment(self, shipment_id: str, *, for_update: bool = False, with_scans: bool = True) -> LoadedShipments:
         """One shipment (or none); with its order's open refunds unless ``for_update``."""
         return await self._load(
@@ -508,21 +542,6 @@ class LogisticsRepository:
         )
         value = found.scalar()
         return str(value) if value is not None else None
-
-    async def add_shipment(self, shipment: Shipment) -> None:
-        await self._execute(_INSERT_SHIPMENT, _shipment_columns(shipment))
-
-    async def save_shipment(self, shipment: Shipment, *, moved: bool = False) -> None:
-        """Write the shipment's state over its row (already locked by the caller's read).
-        ``moved``: the carrier moved it, so it is no longer stale."""
-        columns = _shipment_columns(shipment)
-        parameters = {"b_shipment_id": shipment.shipment_id, **{f"b_{name}": columns[name] for name in _SAVED_COLUMNS}}
-        await self._execute(_SAVE_MOVED_SHIPMENT if moved else _SAVE_SHIPMENT, parameters)
-
-    async def mark_stale(self, shipment_id: str, now: datetime) -> None:
-        await self._execute(
-            update(_SHIPMENTS).where(_SHIPMENTS.c.shipment_id == shipment_id).values(stale_alerted_at=now)
-        )
 
     async def stale_shipments(self) -> list[RowMapping]:
         rows = await self._execute(
@@ -574,15 +593,17 @@ class LogisticsRepository:
         vendor_carrier_code: str | None,
         now: datetime,
     ) -> list[Scan]:
-        """Keep every scan (known tracking number and carrier or not), in one statement; returns
-        those not seen before, in their order. A scan's natural key includes its carrier. All
-        scans are of one tracking number and carrier (one delivery's)."""
+        """Take the tracking number's lock (lock_tracking_number) and keep every scan (known
+        tracking number and carrier or not), in one statement; returns those not seen before, in
+        their order. A scan's natural key includes its carrier. All scans are of one tracking
+        number and carrier (one delivery's)."""
         if not scans:
             return []
         assert len({(scan.tracking_number, scan.carrier_code) for scan in scans}) == 1
         inserted = await self._execute(
             _STORE_SCANS,
             {
+                "lock_key": _lock_key(scans[0].tracking_number),
                 "tracking_number": scans[0].tracking_number,
                 "carrier_code": scans[0].carrier_code,
                 "vendor_carrier_code": vendor_carrier_code,
@@ -605,6 +626,26 @@ class LogisticsRepository:
                 unclaimed[key] -= 1
                 new.append(scan)
         return new
+
+    async def scans_of(self, carrier_code: str, tracking_number: str) -> list[Scan]:
+        """Every scan kept for the carrier's number, oldest first (as a shipment's are read)."""
+        rows = await self._execute(
+            select(_SCANS)
+            .where(_SCANS.c.carrier_code == carrier_code, _SCANS.c.tracking_number == tracking_number)
+            .order_by(_SCANS.c.occurred_at, _SCANS.c.id)
+        )
+        return [
+            Scan(
+                tracking_number=row["tracking_number"],
+                status=TrackingStatus(row["status"]),
+                occurred_at=row["occurred_at"],
+                description=row["description"],
+                location=row["location"],
+                raw_status=row["raw_status"],
+                carrier_code=row["carrier_code"],
+            )
+            for row in rows.mappings()
+        ]
 
     async def parked_scans(self, *, tracking_number: str | None = None, limit: int = 200) -> list[ParkedScans]:
         """Scans no shipment has taken (no shipment of their carrier has the number, or their
@@ -703,7 +744,7 @@ class LogisticsRepository:
 _FINAL = (ShipmentStatus.DELIVERED.value, ShipmentStatus.SIGNED_OFF.value, ShipmentStatus.RETURNED_TO_SENDER.value)
 
 
-def _shipment_columns(shipment: Shipment) -> dict[str, Any]:
+def shipment_columns(shipment: Shipment) -> dict[str, Any]:
     return {
         "shipment_id": shipment.shipment_id,
         "order_id": shipment.order_id,

@@ -36,6 +36,7 @@ from logistics_svc.adapters.repository import (
     SignOffContext,
     ops_flag_json,
 )
+from logistics_svc.adapters.unit_of_work import LogisticsUnitOfWork
 from logistics_svc.adapters.webhook_deliveries import DeliveryRecord
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import (
@@ -53,8 +54,8 @@ from logistics_svc.domain.shipments import (
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.consumer import PermanentEventError
-from shipsettle_shared.outbox import StagedEvent, add_to_outbox, stage_event
-from shipsettle_shared.timers import DueTimer, cancel_timer, schedule_timer
+from shipsettle_shared.outbox import StagedEvent, stage_event
+from shipsettle_shared.timers import DueTimer
 
 PRODUCER = "logistics-svc"
 
@@ -196,8 +197,6 @@ async def dispatch(
     if carrier is None or not carrier.active:
         raise DispatchRefused("unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", "carrier_code")
     tracking_number = normalise_tracking_number(command.tracking_number)
-    repository = LogisticsRepository(session)
-    await repository.lock_tracking_number(tracking_number)
     if not carrier.validate_tracking_number(tracking_number):
         raise DispatchRefused(
             "bad-tracking-number",
@@ -205,8 +204,14 @@ async def dispatch(
             "tracking_number",
         )
     command = replace(command, carrier_code=carrier.code, tracking_number=tracking_number)
-    order = await repository.lock_order_for_dispatch(command.order_id)
-    # An unknown order has no shipment to replay: it is refused below.
+    uow = LogisticsUnitOfWork(session)
+    repository = uow.shipments
+    order = await repository.lock_number_and_order_for_dispatch(tracking_number, command.order_id)
+    if order is None or order.status == "placed":
+        # Refused without reading more (a platform polls here until the confirmation arrives):
+        # an order never confirmed has no shipment to replay, since only a confirmed one ships
+        # and a confirmed one never goes back to placed.
+        check_dispatch(order, command.lines, {}, merchant_scope)
     context = await repository.dispatch_context(command.order_id, command.carrier_code, command.tracking_number)
     if context.holder_id is not None:
         replayed = await _same_dispatch(repository, command, context.holder_id, merchant_scope)
@@ -227,9 +232,8 @@ async def dispatch(
         dispatched_at=now,
         last_movement_at=now,
     )
-    await repository.add_shipment(shipment)
-    await add_to_outbox(
-        session,
+    uow.add_shipment(shipment)
+    uow.add_to_outbox(
         contracts.ShipmentDispatched(
             order_id=shipment.order_id,
             merchant_id=shipment.merchant_id,
@@ -242,9 +246,10 @@ async def dispatch(
         producer=PRODUCER,
         occurred_at=now,
     )
-    await schedule_timer(session, STALE_CHECK, stale_timer_key(shipment), now + policy.stale_after)
+    uow.schedule_timer(STALE_CHECK, stale_timer_key(shipment), now + policy.stale_after)
     if context.has_parked_scans:
-        shipment = await _take_parked_scans(session, shipment, now=now, policy=policy)
+        shipment = await _take_parked_scans(uow, shipment, now=now, policy=policy)
+    await uow.flush()
     return LoadedShipments([shipment], context.open_refund_ids)
 
 
@@ -255,16 +260,16 @@ _NUMBER_IN_USE = (
 
 
 async def _take_parked_scans(
-    session: AsyncSession, shipment: Shipment, *, now: datetime, policy: TrackingPolicy
+    uow: LogisticsUnitOfWork, shipment: Shipment, *, now: datetime, policy: TrackingPolicy
 ) -> Shipment:
     """Scans of the shipment's carrier and number that arrived before the shipment was known are
     applied now, never dropped (dispatch, a corrected number, a return parcel's registration).
-    The caller holds the tracking number's lock, so no scan of it is stored meanwhile."""
-    loaded = (await LogisticsRepository(session).shipment(shipment.shipment_id, for_update=True)).first
-    assert loaded is not None
-    if not loaded.scans:
-        return loaded
-    return await _apply(session, replace(loaded, scans=()), list(loaded.scans), now=now, policy=policy)
+    The caller holds the tracking number's lock, so no scan of it is stored meanwhile, and has
+    staged the shipment (new, or with its new number): its scans are all of its carrier's number."""
+    scans = await uow.shipments.scans_of(shipment.carrier_code, shipment.tracking_number)
+    if not scans:
+        return shipment
+    return await _apply(uow, replace(shipment, scans=()), scans, now=now, policy=policy)
 
 
 async def correct_tracking_number(
@@ -280,7 +285,8 @@ async def correct_tracking_number(
     """Raises DispatchRefused: unknown shipment (404), a number not in the carrier's format (422),
     already scanned (409), number in use (409). The carrier's scans kept under the new number
     are taken as at dispatch."""
-    repository = LogisticsRepository(session)
+    uow = LogisticsUnitOfWork(session)
+    repository = uow.shipments
     shipment = (await repository.shipment(shipment_id, for_update=True, with_scans=False)).first
     if shipment is None or (merchant_scope is not None and shipment.merchant_id != merchant_scope):
         raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
@@ -295,9 +301,8 @@ async def correct_tracking_number(
     if await repository.shipment_using(shipment.carrier_code, tracking_number) is not None:
         raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
     corrected = shipment.correct_tracking_number(tracking_number)
-    await repository.save_shipment(corrected)
-    await add_to_outbox(
-        session,
+    uow.save_shipment(corrected)
+    uow.add_to_outbox(
         contracts.TrackingNumberCorrected(
             order_id=shipment.order_id,
             merchant_id=shipment.merchant_id,
@@ -310,7 +315,9 @@ async def correct_tracking_number(
         producer=PRODUCER,
         occurred_at=now,
     )
-    return await _take_parked_scans(session, corrected, now=now, policy=policy)
+    corrected = await _take_parked_scans(uow, corrected, now=now, policy=policy)
+    await uow.flush()
+    return corrected
 
 
 # --- carrier webhooks ---------------------------------------------------------------------
@@ -374,9 +381,9 @@ async def apply_received_scans(
     """Keep the scans under their carrier; if a shipment of that carrier has the tracking
     number, move it along. Scans of a carrier the registry does not know, or of a carrier none
     of whose shipments has the number, are kept apart and move nothing."""
-    repository = LogisticsRepository(session)
+    uow = LogisticsUnitOfWork(session)
+    repository = uow.shipments
     tracking_number = normalise_tracking_number(event.tracking_number)
-    await repository.lock_tracking_number(tracking_number)
     carrier_code = _carrier_of(event, carriers)
     scans = [
         Scan(
@@ -390,6 +397,7 @@ async def apply_received_scans(
         )
         for scan in event.scans
     ]
+    # Takes the tracking number's lock first: see LogisticsRepository.lock_tracking_number.
     new = await repository.store_scans(
         scans,
         source=event.source,
@@ -403,7 +411,8 @@ async def apply_received_scans(
     if shipment is None:
         return  # kept; matched when this carrier's shipment with the number is dispatched
     before = replace(shipment, scans=tuple(scan for scan in shipment.scans if scan not in new))
-    await _apply(session, before, new, now=now, policy=policy)
+    await _apply(uow, before, new, now=now, policy=policy)
+    await uow.flush()
 
 
 def _carrier_of(event: contracts.CarrierScansReceived, carriers: CarrierRegistrySnapshot) -> str | None:
@@ -421,26 +430,25 @@ _NEVER_STALE = (ShipmentStatus.DELIVERED, ShipmentStatus.SIGNED_OFF, ShipmentSta
 
 
 async def _apply(
-    session: AsyncSession, shipment: Shipment, scans: list[Scan], *, now: datetime, policy: TrackingPolicy
+    uow: LogisticsUnitOfWork, shipment: Shipment, scans: list[Scan], *, now: datetime, policy: TrackingPolicy
 ) -> Shipment:
-    """Move a shipment (its row locked by the caller) by new scans of its own; returns it moved."""
-    repository = LogisticsRepository(session)
+    """Move a shipment (its row locked by the caller, or staged new) by new scans of its own;
+    returns it moved."""
     updated = shipment.apply_scans(scans, clock_tolerance=policy.scan_clock_tolerance, now=now)
     for flag in updated.ops_flags[len(shipment.ops_flags) :]:
-        await _announce_flag(session, updated, flag, now)
+        _announce_flag(uow, updated, flag, now)
     if updated.awaiting_sign_off and not shipment.awaiting_sign_off:
         # Delivered now: the clock starts, paused from the start if a refund is already open.
         # (Read after the shipment's lock, never beside it: see LogisticsRepository._shipments_query.)
-        holds = await repository.refund_holds(updated.order_id)
+        holds = await uow.shipments.refund_holds(updated.order_id)
         updated = updated.with_open_refunds(len(holds.open_refund_ids), now)
         updated = updated.start_auto_confirm(policy.auto_confirm_after, now)
-    await repository.save_shipment(updated, moved=updated.last_movement_at > shipment.last_movement_at)
-    await _follow_stale_check(session, shipment, updated, now=now, policy=policy)
+    uow.save_shipment(updated, moved=updated.last_movement_at > shipment.last_movement_at)
+    _follow_stale_check(uow, shipment, updated, now=now, policy=policy)
     if updated.status is not shipment.status:
         counted = [scan for scan in scans if updated.scan_counts(scan, policy.scan_clock_tolerance)] or scans
         newest = max(counted, key=lambda scan: scan.occurred_at)
-        await add_to_outbox(
-            session,
+        uow.add_to_outbox(
             contracts.ShipmentStatusChanged(
                 order_id=updated.order_id,
                 merchant_id=updated.merchant_id,
@@ -456,12 +464,12 @@ async def _apply(
             producer=PRODUCER,
             occurred_at=now,
         )
-    await _reschedule_auto_confirm(session, shipment, updated, now)
+    _reschedule_auto_confirm(uow, shipment, updated, now)
     return updated
 
 
-async def _follow_stale_check(
-    session: AsyncSession, before: Shipment, after: Shipment, *, now: datetime, policy: TrackingPolicy
+def _follow_stale_check(
+    uow: LogisticsUnitOfWork, before: Shipment, after: Shipment, *, now: datetime, policy: TrackingPolicy
 ) -> None:
     """Keep one stale check pending per shipment that can still go stale, due ``stale_after``
     after its last movement. The check set at the previous movement would only find the shipment
@@ -471,15 +479,14 @@ async def _follow_stale_check(
         return  # its check was cancelled when it got there
     moved = after.last_movement_at > before.last_movement_at
     if moved or after.status in _NEVER_STALE:
-        await cancel_timer(session, STALE_CHECK, stale_timer_key(before), now)
+        uow.cancel_timer(STALE_CHECK, stale_timer_key(before), now)
     if moved and after.status not in _NEVER_STALE:
-        await schedule_timer(session, STALE_CHECK, stale_timer_key(after), after.last_movement_at + policy.stale_after)
+        uow.schedule_timer(STALE_CHECK, stale_timer_key(after), after.last_movement_at + policy.stale_after)
 
 
-async def _announce_flag(session: AsyncSession, shipment: Shipment, flag: OpsFlag, now: datetime) -> None:
+def _announce_flag(uow: LogisticsUnitOfWork, shipment: Shipment, flag: OpsFlag, now: datetime) -> None:
     """ShipmentFlagged: settlement shows the order's money held by it (its ETA's blockers)."""
-    await add_to_outbox(
-        session,
+    uow.add_to_outbox(
         contracts.ShipmentFlagged(
             order_id=shipment.order_id,
             merchant_id=shipment.merchant_id,
@@ -510,7 +517,8 @@ async def clear_ops_flag(
     parcel was really delivered): the flag is cleared with who and why, and a delivered shipment
     it held gets its auto-confirm clock (from the delivery, paused if a refund is open).
     Raises DispatchRefused: unknown shipment or flag (404), flag already cleared (409)."""
-    repository = LogisticsRepository(session)
+    uow = LogisticsUnitOfWork(session)
+    repository = uow.shipments
     shipment = (await repository.shipment(shipment_id, for_update=True)).first
     if shipment is None:
         raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
@@ -519,10 +527,9 @@ async def clear_ops_flag(
         holds = await repository.refund_holds(cleared.order_id)
         cleared = cleared.with_open_refunds(len(holds.open_refund_ids), now)
         cleared = cleared.start_auto_confirm(policy.auto_confirm_after, now)
-    await repository.save_shipment(cleared)
-    await _reschedule_auto_confirm(session, shipment, cleared, now)
-    await add_to_outbox(
-        session,
+    uow.save_shipment(cleared)
+    _reschedule_auto_confirm(uow, shipment, cleared, now)
+    uow.add_to_outbox(
         contracts.ShipmentFlagCleared(
             order_id=shipment.order_id,
             merchant_id=shipment.merchant_id,
@@ -535,19 +542,21 @@ async def clear_ops_flag(
         producer=PRODUCER,
         occurred_at=now,
     )
+    await uow.flush()
     return cleared
 
 
-async def _reschedule_auto_confirm(session: AsyncSession, before: Shipment, after: Shipment, now: datetime) -> None:
-    """Make the timers follow the shipment's due time: cancel the old schedule, set the new one."""
+def _reschedule_auto_confirm(uow: LogisticsUnitOfWork, before: Shipment, after: Shipment, now: datetime) -> None:
+    """Make the timers follow the shipment's due time: cancel the old schedule, set the new one
+    (written with the rest of the use case's writes, in one statement)."""
     if before.auto_confirm_due_at == after.auto_confirm_due_at:
         return
     if before.auto_confirm_due_at is not None:
         key = auto_confirm_timer_key(before.shipment_id, before.auto_confirm_due_at)
-        await cancel_timer(session, AUTO_CONFIRM, key, now)
+        uow.cancel_timer(AUTO_CONFIRM, key, now)
     if after.auto_confirm_due_at is not None:
         key = auto_confirm_timer_key(after.shipment_id, after.auto_confirm_due_at)
-        await schedule_timer(session, AUTO_CONFIRM, key, after.auto_confirm_due_at)
+        uow.schedule_timer(AUTO_CONFIRM, key, after.auto_confirm_due_at)
 
 
 # --- sign-off -----------------------------------------------------------------------------
@@ -556,10 +565,10 @@ async def _reschedule_auto_confirm(session: AsyncSession, before: Shipment, afte
 async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime) -> list[Shipment]:
     """The buyer confirmed receipt (posted by the platform): every shipment of the order not yet
     signed off is signed off now. Raises DispatchRefused if nothing can be signed off."""
-    repository = LogisticsRepository(session)
+    uow = LogisticsUnitOfWork(session)
     # Return parcels are never signed off: only the outbound ones count here. Their scans come
-    # along for the answer's view only.
-    shipments = (await repository.order_shipments(order_id, for_update=True, outbound_only=True)).shipments
+    # along for the answer's view only. The order's sign-off state comes with the locked rows.
+    shipments, context = await uow.shipments.lock_outbound_for_sign_off(order_id)
     if not shipments:
         raise DispatchRefused("order-not-found", "no shipment of this order is known", status=404)
     # Deliberately NOT blocked by an open refund: only the automatic sign-off waits for refunds
@@ -568,32 +577,33 @@ async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime
     signable = [s for s in shipments if s.signed_off_at is None and s.status is not ShipmentStatus.RETURNED_TO_SENDER]
     if not signable:
         raise DispatchRefused("nothing-to-sign-off", "every shipment of this order is already signed off", status=409)
-    context = await repository.sign_off_context(order_id)  # after the locks: every sign-off before is seen
     signed = []
     for shipment in signable:
-        signed_shipment, context = await _sign_off(
-            session, repository, shipment, SignOffHow.BUYER_CONFIRMED, now, context
-        )
-        await _reschedule_auto_confirm(session, shipment, signed_shipment, now)
+        signed_shipment, context = _sign_off(uow, shipment, SignOffHow.BUYER_CONFIRMED, now, context)
+        _reschedule_auto_confirm(uow, shipment, signed_shipment, now)
         signed.append(signed_shipment)
+    await uow.flush()
     return signed
 
 
 async def fire_auto_confirm(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
     """Re-checks everything: signed off by the buyer meanwhile, paused by a refund, a return
     parcel, or a timer of an earlier schedule all do nothing."""
-    repository = LogisticsRepository(session)
+    uow = LogisticsUnitOfWork(session)
+    repository = uow.shipments
     loaded = await repository.shipment(shipment_id_of_timer(timer.timer_key), for_update=True, with_scans=False)
     shipment = loaded.first
     if shipment is None or not shipment.auto_confirm_is_due(now):
         return
+    # After the lock, in a statement of its own: sign-offs of the order's other parcels that
+    # committed while this one waited for its lock are seen (only this parcel is locked).
     context = await repository.sign_off_context(shipment.order_id)
-    await _sign_off(session, repository, shipment, SignOffHow.AUTO_CONFIRMED, now, context)
+    _sign_off(uow, shipment, SignOffHow.AUTO_CONFIRMED, now, context)
+    await uow.flush()
 
 
-async def _sign_off(
-    session: AsyncSession,
-    repository: LogisticsRepository,
+def _sign_off(
+    uow: LogisticsUnitOfWork,
     shipment: Shipment,
     how: SignOffHow,
     now: datetime,
@@ -601,10 +611,9 @@ async def _sign_off(
 ) -> tuple[Shipment, SignOffContext]:
     """Returns the shipment signed off and the order's sign-off state after it."""
     signed = shipment.sign_off(how, now)
-    await repository.save_shipment(signed)
+    uow.save_shipment(signed)
     context = context.after(signed)
-    await add_to_outbox(
-        session,
+    uow.add_to_outbox(
         contracts.OrderSignedOff(
             order_id=shipment.order_id,
             merchant_id=shipment.merchant_id,
@@ -646,14 +655,15 @@ async def record_refund_ended(session: AsyncSession, order_id: str, refund_id: s
 
 
 async def _follow_refund_holds(session: AsyncSession, order_id: str, open_refunds: int, now: datetime) -> None:
-    repository = LogisticsRepository(session)
-    loaded = await repository.order_shipments(order_id, for_update=True, outbound_only=True, with_scans=False)
+    uow = LogisticsUnitOfWork(session)
+    loaded = await uow.shipments.order_shipments(order_id, for_update=True, outbound_only=True, with_scans=False)
     for shipment in loaded.shipments:
         updated = shipment.with_open_refunds(open_refunds, now)
         if updated == shipment:
             continue
-        await repository.save_shipment(updated)
-        await _reschedule_auto_confirm(session, shipment, updated, now)
+        uow.save_shipment(updated)
+        _reschedule_auto_confirm(uow, shipment, updated, now)
+    await uow.flush()
 
 
 async def register_return_shipment(
@@ -668,7 +678,8 @@ async def register_return_shipment(
     refund-svc gave it, but never signed off. An unknown carrier, a number not in the carrier's
     format or a number already in use are flagged for ops, never refused: the parcel is on its
     way whatever the buyer typed. A second delivery of the event changes nothing."""
-    repository = LogisticsRepository(session)
+    uow = LogisticsUnitOfWork(session)
+    repository = uow.shipments
     await repository.lock_tracking_number(normalise_tracking_number(event.tracking_number))
     existing = (await repository.shipment(event.return_shipment_id, with_scans=False)).first
     if existing is not None:
@@ -691,29 +702,28 @@ async def register_return_shipment(
         refund_id=event.refund_id,
         ops_flags=return_parcel_flags(carrier_code, tracking_number, carrier, used_by),
     )
-    await repository.add_shipment(shipment)
-    await schedule_timer(
-        session, STALE_CHECK, stale_timer_key(shipment), shipment.last_movement_at + policy.stale_after
-    )
+    uow.add_shipment(shipment)
+    uow.schedule_timer(STALE_CHECK, stale_timer_key(shipment), shipment.last_movement_at + policy.stale_after)
     # Scans that came before ReturnShipped (the carrier is often faster than the buyer's app)
     # were kept under the carrier and tracking number: they are applied now.
-    return await _take_parked_scans(session, shipment, now=now, policy=policy)
+    shipment = await _take_parked_scans(uow, shipment, now=now, policy=policy)
+    await uow.flush()
+    return shipment
 
 
 # --- stale shipments ----------------------------------------------------------------------
 
 
 async def fire_stale_check(session: AsyncSession, timer: DueTimer, *, now: datetime, policy: TrackingPolicy) -> None:
-    repository = LogisticsRepository(session)
-    loaded = await repository.shipment(timer.timer_key.split("#", 1)[0], for_update=True, with_scans=False)
+    uow = LogisticsUnitOfWork(session)
+    loaded = await uow.shipments.shipment(timer.timer_key.split("#", 1)[0], for_update=True, with_scans=False)
     shipment = loaded.first
     if shipment is None or shipment.status in _NEVER_STALE:
         return
     if shipment.last_movement_at + policy.stale_after > now:
         return  # moved since this check was set; a newer check is scheduled
-    await repository.mark_stale(shipment.shipment_id, now)
-    await add_to_outbox(
-        session,
+    uow.save_shipment(shipment, stale_alerted_at=now)
+    uow.add_to_outbox(
         contracts.ShipmentStale(
             order_id=shipment.order_id,
             merchant_id=shipment.merchant_id,
@@ -726,6 +736,7 @@ async def fire_stale_check(session: AsyncSession, timer: DueTimer, *, now: datet
         producer=PRODUCER,
         occurred_at=now,
     )
+    await uow.flush()
 
 
 def shipment_view(
