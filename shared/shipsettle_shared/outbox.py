@@ -71,7 +71,7 @@ relay_wakeup = RelayWakeup()
 _WAKES_RELAY = "shipsettle.wakes_relay"
 
 
-def _wake_relay_after_commit(session: AsyncSession) -> None:
+def wake_relay_after_commit(session: AsyncSession) -> None:
     """Marks the transaction: its commit (not the write, which may still roll back) wakes the
     relay. A flag per write, read by one listener for every session."""
     session.sync_session.info[_WAKES_RELAY] = True
@@ -187,7 +187,7 @@ async def add_staged_to_outbox(session: AsyncSession, staged: Sequence[StagedEve
             "envelopes": [row["envelope_json"] for row in rows],
         },
     )
-    _wake_relay_after_commit(session)
+    wake_relay_after_commit(session)
 
 
 async def add_to_outbox(
@@ -204,5 +204,5 @@ async def add_to_outbox(
     # and this runs in every state-changing transaction.
     connection = await session.connection()
     await connection.execute(_INSERT_OUTBOX_ROW, staged.row())
-    _wake_relay_after_commit(session)
+    wake_relay_after_commit(session)
     return staged.envelope

@@ -114,9 +114,15 @@ async def _upsert_timers(session: AsyncSession, timer_kind: str, timers: Sequenc
         for key, (due_at, payload) in sorted(latest.items())
     ]
     await session.execute(_REARM_TIMERS if rearm else _SCHEDULE_TIMERS, {"kind": timer_kind, "timers": json_rows(rows)})
+    wake_schedulers_after_commit(session, min(due_at for due_at, _ in latest.values()))
+
+
+def wake_schedulers_after_commit(session: AsyncSession, due_at: datetime) -> None:
+    """Marks the transaction: its commit tells this process's schedulers a timer is due at
+    ``due_at`` (they look at once if that is before their next look); a rollback tells nobody.
+    For code that writes timers with statements of its own."""
     info = session.sync_session.info
-    earliest = min(due_at for due_at, _ in latest.values())
-    info[_EARLIEST_DUE] = min(info.get(_EARLIEST_DUE, earliest), earliest)
+    info[_EARLIEST_DUE] = min(info.get(_EARLIEST_DUE, due_at), due_at)
 
 
 async def cancel_timer(session: AsyncSession, timer_kind: str, timer_key: str, at: datetime) -> bool:

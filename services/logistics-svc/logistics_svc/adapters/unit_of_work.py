@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction
 
 from logistics_svc.adapters.repository import LogisticsRepository, shipment_columns
 from logistics_svc.domain.shipments import Shipment
 from shipsettle_shared.contracts import EventPayload
 from shipsettle_shared.db import json_rows
-from shipsettle_shared.outbox import StagedEvent, relay_wakeup, stage_event
+from shipsettle_shared.outbox import StagedEvent, stage_event, wake_relay_after_commit
+from shipsettle_shared.timers import wake_schedulers_after_commit
 
 _SHIPMENT_RECORD = """
     shipment_id text, order_id text, merchant_id text, carrier_code text, tracking_number text, lines jsonb,
@@ -152,6 +152,7 @@ class LogisticsUnitOfWork:
         saved = [_record(staged) for staged in self._shipments.values() if not staged.new]
         rows = [staged.row() for staged in self._events]
         timers = sorted(self._timers.items())
+        scheduled = [(kind, key, at) for (kind, key), (op, at) in timers if op == _SCHEDULE]
         parameters: dict[str, Any] = {
             "new_shipments": json_rows(new),
             "saved_shipments": json_rows(saved),
@@ -165,17 +166,15 @@ class LogisticsUnitOfWork:
                 [{"timer_kind": kind, "timer_key": key, "at": at} for (kind, key), (op, at) in timers if op == _CANCEL]
             ),
             "scheduled_timers": json_rows(
-                [
-                    {"timer_kind": kind, "timer_key": key, "at": at}
-                    for (kind, key), (op, at) in timers
-                    if op == _SCHEDULE
-                ]
+                [{"timer_kind": kind, "timer_key": key, "at": at} for kind, key, at in scheduled]
             ),
         }
         connection = await self.session.connection()
         await connection.execute(_FLUSH, parameters)
         if rows:
-            self.session.sync_session.info[_WAKES_RELAY] = True
+            wake_relay_after_commit(self.session)
+        if scheduled:
+            wake_schedulers_after_commit(self.session, min(at for _, _, at in scheduled))
         self._shipments.clear()
         self._events.clear()
         self._timers.clear()
@@ -183,21 +182,3 @@ class LogisticsUnitOfWork:
 
 def _record(staged: _StagedShipment) -> dict[str, Any]:
     return {**shipment_columns(staged.shipment), "moved": staged.moved, "stale_alerted_at": staged.stale_alerted_at}
-
-
-# The commit of a flush that wrote events wakes this process's relay at once, as
-# shipsettle_shared.outbox.add_to_outbox's commits do (its flag is private to it); a rollback
-# wakes nobody.
-_WAKES_RELAY = "logistics.wakes_relay"
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    if session.info.pop(_WAKES_RELAY, False):
-        relay_wakeup.notify()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    if not previous_transaction.nested:  # a savepoint's rollback keeps what was flushed before it
-        session.info.pop(_WAKES_RELAY, None)
