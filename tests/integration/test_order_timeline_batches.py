@@ -16,6 +16,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from support import engine_for, fresh_service_database
 
+from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.order_watch import OrderWatch
 from order_svc.adapters.repository import OrderRepository
 from order_svc.adapters.tables import TimelineEntryRow
@@ -23,9 +24,10 @@ from order_svc.domain.orders import Actor, ShippingCheckItem
 from order_svc.entrypoints.consumers import subscriptions
 from order_svc.entrypoints.http_orders import OrderRequest, parse_order
 from order_svc.service_layer import orders
+from order_svc.service_layer.orders import IdempotentRequest
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, ShipmentDispatched, ShipmentLine, ShippingInfoCorrected
-from shipsettle_shared.db import ConnectionLane, asyncpg_dsn, unit_of_work
+from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
 from shipsettle_shared.outbox import build_envelope
@@ -74,8 +76,19 @@ async def engine() -> AsyncIterator[AsyncEngine]:
         yield engine
 
 
-def consumer(engine: AsyncEngine) -> ConsumerLoop:
-    settings = ServiceSettings(service_name="order-svc", database_url=str(engine.url))
+@pytest.fixture
+async def lane(engine: AsyncEngine) -> AsyncIterator[ConnectionLane]:
+    """The service's connection lane: its hot statements (placement, confirmation, polls of
+    timeline-only events) run there."""
+    lane = ConnectionLane(asyncpg_dsn(engine.url.render_as_string(hide_password=False)), 2)
+    try:
+        yield lane
+    finally:
+        await lane.close()
+
+
+def consumer(engine: AsyncEngine, lane: ConnectionLane) -> ConsumerLoop:
+    settings = ServiceSettings(service_name="order-svc", database_url=engine.url.render_as_string(hide_password=False))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     runtime = ServiceRuntime(
         settings=settings,
@@ -83,22 +96,27 @@ def consumer(engine: AsyncEngine) -> ConsumerLoop:
         engine=engine,
         sessions=sessions,
         producer=None,  # type: ignore[arg-type]  # nothing here produces to Kafka
-        lane=ConnectionLane.for_settings(settings),
+        lane=lane,
         http=outbound_http_client(),  # opens no connection: nothing here calls out
     )
     (subscription,) = subscriptions(runtime)
     return ConsumerLoop(settings, sessions, subscription, dead_letter_producer=None)  # type: ignore[arg-type]
 
 
-async def confirmed_order(engine: AsyncEngine) -> dict[str, str]:
+async def confirmed_order(lane: ConnectionLane) -> dict[str, str]:
     body = order_body("m-batches")
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
     now = SystemClock().now()
-    async with unit_of_work(sessions) as session:
-        await orders.place_order(session, parse_order(OrderRequest.model_validate(body)), now=now)
-        await orders.confirm_shipping(
-            session, str(body["order_id"]), ITEMS, None, by=Actor("k-1", "merchant"), now=now, merchant_scope=None
-        )
+    statements = OrderStatements(lane)
+    await orders.place_order(
+        statements,
+        parse_order(OrderRequest.model_validate(body)),
+        IdempotentRequest("k-1", f"place-{body['order_id']}", "request-hash"),
+        lambda order: (201, {"order_id": order.order_id}),
+        now=now,
+    )
+    await orders.confirm_shipping(
+        statements, str(body["order_id"]), ITEMS, None, by=Actor("k-1", "merchant"), now=now, merchant_scope=None
+    )
     return {"order_id": str(body["order_id"]), "merchant_id": "m-batches"}
 
 
@@ -133,16 +151,16 @@ def timeline_inserts(engine: AsyncEngine) -> list[str]:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def record(*args: object) -> None:
         statement = str(args[2])
-        if statement.startswith("INSERT INTO order_timeline"):
+        if " ".join(statement.split()).lower().startswith("insert into order_timeline"):
             sent.append(statement)
 
     return sent
 
 
 async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dispatches_move_their_orders(
-    engine: AsyncEngine,
+    engine: AsyncEngine, lane: ConnectionLane
 ) -> None:
-    first, second = await confirmed_order(engine), await confirmed_order(engine)
+    first, second = await confirmed_order(lane), await confirmed_order(lane)
     poll = [
         corrected(first),
         dispatched(first, [("L1", 2)]),
@@ -156,7 +174,7 @@ async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dis
             occurred_at=datetime.now(UTC),
         ),
     ]
-    loop = consumer(engine)
+    loop = consumer(engine, lane)
     sent = timeline_inserts(engine)
     await loop.apply(poll)
     assert len(sent) == 2  # ShippingInfoCorrected ×2 in one, ShipmentDispatched ×3 in the other
@@ -183,10 +201,10 @@ async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dis
 
 
 async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_changes_nothing(
-    engine: AsyncEngine,
+    engine: AsyncEngine, lane: ConnectionLane
 ) -> None:
-    known = await confirmed_order(engine)
-    loop = consumer(engine)
+    known = await confirmed_order(lane)
+    loop = consumer(engine, lane)
     with pytest.raises(PermanentEventError):
         await loop.apply([dispatched(known, [("L1", 2)]), dispatched({**known, "order_id": "PO-unknown"}, [("L1", 1)])])
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
@@ -195,30 +213,32 @@ async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_chang
     assert order.status.value == "confirmed"  # the batch rolled back whole; the loop retries it event by event
 
 
-async def test_a_committed_timeline_row_wakes_the_long_polls_of_its_order_and_only_those(engine: AsyncEngine) -> None:
-    order, other = await confirmed_order(engine), await confirmed_order(engine)
+async def test_a_committed_timeline_row_wakes_the_long_polls_of_its_order_and_only_those(
+    engine: AsyncEngine, lane: ConnectionLane
+) -> None:
+    order, other = await confirmed_order(lane), await confirmed_order(lane)
     watch = OrderWatch(asyncpg_dsn(str(engine.url.render_as_string(hide_password=False))), recheck_s=60)
     try:
         await watch.listen()
         woken = asyncio.create_task(watch.changed(order["order_id"], timeout_s=60))
         not_woken = asyncio.create_task(watch.changed(other["order_id"], timeout_s=1))
         await asyncio.sleep(0)  # both registered
-        await consumer(engine).apply([corrected(order)])
+        await consumer(engine, lane).apply([corrected(order)])
         assert await woken is True  # by the notification: with recheck_s=60 only it ends the wait early
         assert await not_woken is False
     finally:
         await watch.close()
 
 
-async def test_a_batch_that_rolls_back_wakes_nobody(engine: AsyncEngine) -> None:
-    order = await confirmed_order(engine)
+async def test_a_batch_that_rolls_back_wakes_nobody(engine: AsyncEngine, lane: ConnectionLane) -> None:
+    order = await confirmed_order(lane)
     watch = OrderWatch(asyncpg_dsn(str(engine.url.render_as_string(hide_password=False))), recheck_s=60)
     try:
         await watch.listen()
         waiting = asyncio.create_task(watch.changed(order["order_id"], timeout_s=1))
         await asyncio.sleep(0)
         with pytest.raises(PermanentEventError):
-            await consumer(engine).apply(
+            await consumer(engine, lane).apply(
                 [corrected(order), dispatched({**order, "order_id": "PO-unknown"}, [("L1", 1)])]
             )
         assert await waiting is False

@@ -4,7 +4,7 @@ order-svc reads all order-keyed topics into ``order_timeline``. Event types it k
 sentence a customer-service agent can read; types added later by other services still appear
 (with their type as the summary), because the read model records every event with an order id.
 
-A poll's events are written in one multi-row ``INSERT … ON CONFLICT DO NOTHING`` per event type
+A poll's events are written in one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per event type
 (the consumer groups a poll by type for this projection: see entrypoints/consumers.py), not one
 statement per event. The timeline is a set of rows keyed by event id and read in occurred_at
 order, so the order in which a poll's rows are written does not matter.
@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL
-from order_svc.adapters.tables import TimelineEntryRow
 from shipsettle_shared.contracts import EVENT_PAYLOADS, Topic
+from shipsettle_shared.db import json_rows
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.money import Money
 
@@ -90,18 +89,29 @@ def timeline_row(envelope: EventEnvelope) -> dict[str, Any] | None:
     }
 
 
+# One statement text for any number of rows (a multi-row VALUES is compiled and prepared again
+# for every row count); every row added returns a notification for the order's long-polls.
+_RECORD_ON_TIMELINE = text(
+    """
+    insert into order_timeline (event_id, order_id, merchant_id, occurred_at, event_type, producer, summary, details)
+    select r.event_id, r.order_id, r.merchant_id, r.occurred_at, r.event_type, r.producer, r.summary, r.details
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        event_id text, order_id text, merchant_id text, occurred_at timestamptz, event_type text, producer text,
+        summary text, details jsonb
+    )
+    on conflict (event_id) do nothing
+    returning pg_notify(cast(:channel as text), order_id)
+    """
+)
+
+
 async def record_many_on_timeline(session: AsyncSession, envelopes: Sequence[EventEnvelope]) -> None:
     """Every event about an order onto its timeline, in one statement; redelivered ones are kept
     once (the event id is the key)."""
     rows = [row for row in map(timeline_row, envelopes) if row is not None]
     if rows:
         # every row added wakes the order's long-polls, in any instance, once this commits
-        await session.execute(
-            insert(TimelineEntryRow)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(func.pg_notify(ORDER_CHANGED_CHANNEL, TimelineEntryRow.order_id))
-        )
+        await session.execute(_RECORD_ON_TIMELINE, {"rows": json_rows(rows), "channel": ORDER_CHANGED_CHANNEL})
 
 
 async def record_on_timeline(session: AsyncSession, envelope: EventEnvelope) -> None:
