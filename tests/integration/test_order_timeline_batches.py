@@ -11,10 +11,11 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from support import engine_for, fresh_service_database
+from support import engine_for, fresh_service_database, statement_calls
 
 from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.order_watch import OrderWatch
@@ -198,6 +199,50 @@ async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dis
 
     await loop.apply(poll)  # redelivered: the inbox skips it whole
     assert await state() == after_first
+
+
+async def test_a_poll_without_a_dispatch_is_one_statement_with_its_inbox_rows_and_a_redelivery_adds_nothing(
+    engine: AsyncEngine, lane: ConnectionLane
+) -> None:
+    first, second = await confirmed_order(lane), await confirmed_order(lane)
+    poll = [corrected(first), corrected(second), corrected(first)]
+    one_connection = ConnectionLane(asyncpg_dsn(engine.url.render_as_string(hide_password=False)), 1)
+    loop = consumer(engine, one_connection)
+    database = str(engine.url.database)
+    try:
+        # asyncpg learns the statement's types on a connection's first use of it; not measured
+        await loop.apply([corrected(second)])
+        before = await statement_calls(database)
+        await loop.apply(poll)
+        after = await statement_calls(database)
+    finally:
+        await one_connection.close()
+    ran = {query: calls - before.get(query, 0) for query, calls in after.items() if calls > before.get(query, 0)}
+    # no BEGIN, no COMMIT, no separate inbox insert: the inbox rows and the timeline rows together
+    assert len(ran) == 1, ran
+    ((query, calls),) = ran.items()
+    assert query.startswith("with fresh as ( insert into processed_events")
+    assert calls == 1
+
+    async def timeline_and_inbox() -> tuple[int, int]:
+        connection = await asyncpg.connect(asyncpg_dsn(engine.url.render_as_string(hide_password=False)))
+        try:
+            entries = await connection.fetchval(
+                "select count(*) from order_timeline where event_id = any($1)",
+                [str(envelope.event_id) for envelope in poll],
+            )
+            inbox = await connection.fetchval(
+                "select count(*) from processed_events where consumer = $1 and event_id = any($2)",
+                loop.group,
+                [envelope.event_id for envelope in poll],
+            )
+        finally:
+            await connection.close()
+        return int(entries), int(inbox)
+
+    assert await timeline_and_inbox() == (3, 3)
+    await consumer(engine, lane).apply(poll)  # redelivered: every id is in the inbox, none reaches the timeline
+    assert await timeline_and_inbox() == (3, 3)
 
 
 async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_changes_nothing(

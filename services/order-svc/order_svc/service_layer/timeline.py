@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL
 from shipsettle_shared.contracts import EVENT_PAYLOADS, Topic
-from shipsettle_shared.db import json_rows
+from shipsettle_shared.db import ConnectionLane, json_rows
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.money import Money
 
@@ -103,6 +103,45 @@ _RECORD_ON_TIMELINE = text(
     returning pg_notify(cast(:channel as text), order_id)
     """
 )
+
+
+# A poll of events whose only effect is the timeline, with its inbox rows, in one autocommitted
+# statement (OneStatementPoll): only the events whose inbox row is new reach the timeline.
+_RECORD_POLL = """
+with fresh as (
+    insert into processed_events (consumer, event_id, event_type)
+    select $1, e.event_id, e.event_type from unnest($2::uuid[], $3::text[]) as e(event_id, event_type)
+    on conflict do nothing
+    returning event_id
+), recorded as (
+    insert into order_timeline (event_id, order_id, merchant_id, occurred_at, event_type, producer, summary, details)
+    select r.event_id, r.order_id, r.merchant_id, r.occurred_at, r.event_type, r.producer, r.summary, r.details
+    from jsonb_to_recordset($4::jsonb) as r(
+        event_id text, order_id text, merchant_id text, occurred_at timestamptz, event_type text, producer text,
+        summary text, details jsonb
+    )
+    where r.event_id::uuid in (select event_id from fresh)
+    on conflict (event_id) do nothing
+    returning pg_notify($5, order_id)
+)
+select event_id, (select count(*) from recorded) as recorded from fresh
+"""
+
+
+async def record_poll_on_timeline(lane: ConnectionLane, group: str, envelopes: Sequence[EventEnvelope]) -> set[Any]:
+    """A poll's events into the inbox of ``group`` and, those new there, onto their orders'
+    timelines (waking their long-polls), in one statement; returns the ids new in the inbox."""
+    rows = [row for row in map(timeline_row, envelopes) if row is not None]
+    async with lane.connection() as connection:
+        inserted = await connection.fetch(
+            _RECORD_POLL,
+            group,
+            [envelope.event_id for envelope in envelopes],
+            [envelope.event_type for envelope in envelopes],
+            json_rows(rows),
+            ORDER_CHANGED_CHANNEL,
+        )
+    return {record["event_id"] for record in inserted}
 
 
 async def record_many_on_timeline(session: AsyncSession, envelopes: Sequence[EventEnvelope]) -> None:
