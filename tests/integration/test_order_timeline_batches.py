@@ -15,10 +15,10 @@ import asyncpg
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from support import engine_for, fresh_service_database, statement_calls
+from support import engine_for, eventually, fresh_service_database, statement_calls
 
 from order_svc.adapters.order_statements import OrderStatements
-from order_svc.adapters.order_watch import OrderWatch
+from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL, OrderWatch
 from order_svc.adapters.repository import OrderRepository
 from order_svc.adapters.tables import TimelineEntryRow
 from order_svc.domain.orders import Actor, ShippingCheckItem
@@ -27,7 +27,13 @@ from order_svc.entrypoints.http_orders import OrderRequest, parse_order
 from order_svc.service_layer import orders
 from order_svc.service_layer.orders import IdempotentRequest
 from shipsettle_shared.clock import SystemClock
-from shipsettle_shared.contracts import BusProbeSent, ShipmentDispatched, ShipmentLine, ShippingInfoCorrected
+from shipsettle_shared.contracts import (
+    BusProbeSent,
+    ShipmentDispatched,
+    ShipmentLine,
+    ShipmentStatusChanged,
+    ShippingInfoCorrected,
+)
 from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
@@ -129,6 +135,20 @@ def dispatched(order: dict[str, str], lines: list[tuple[str, int]]) -> EventEnve
         tracking_number="SF1234567890123",
         lines=[ShipmentLine(line_id=line_id, quantity=quantity) for line_id, quantity in lines],
         dispatched_at=datetime.now(UTC),
+    )
+    return build_envelope(payload, producer="logistics-svc", occurred_at=datetime.now(UTC))
+
+
+def status_changed(order: dict[str, str], status: str) -> EventEnvelope:
+    payload = ShipmentStatusChanged(
+        **order,
+        shipment_id=f"SH-{uuid.uuid4().hex[:8]}",
+        tracking_number="SF1234567890123",
+        previous_status="dispatched",
+        status=status,
+        scan_time=datetime.now(UTC),
+        description=status,
+        location="杭州",
     )
     return build_envelope(payload, producer="logistics-svc", occurred_at=datetime.now(UTC))
 
@@ -268,7 +288,7 @@ async def test_a_committed_timeline_row_wakes_the_long_polls_of_its_order_and_on
         woken = asyncio.create_task(watch.changed(order["order_id"], timeout_s=60))
         not_woken = asyncio.create_task(watch.changed(other["order_id"], timeout_s=1))
         await asyncio.sleep(0)  # both registered
-        await consumer(engine, lane).apply([corrected(order)])
+        await consumer(engine, lane).apply([dispatched(order, [("L1", 2)])])
         assert await woken is True  # by the notification: with recheck_s=60 only it ends the wait early
         assert await not_woken is False
     finally:
@@ -284,8 +304,37 @@ async def test_a_batch_that_rolls_back_wakes_nobody(engine: AsyncEngine, lane: C
         await asyncio.sleep(0)
         with pytest.raises(PermanentEventError):
             await consumer(engine, lane).apply(
-                [corrected(order), dispatched({**order, "order_id": "PO-unknown"}, [("L1", 1)])]
+                [dispatched(order, [("L1", 2)]), dispatched({**order, "order_id": "PO-unknown"}, [("L1", 1)])]
             )
         assert await waiting is False
     finally:
         await watch.close()
+
+
+async def test_only_events_that_can_bring_an_order_to_a_stage_notify_its_long_polls(
+    engine: AsyncEngine, lane: ConnectionLane
+) -> None:
+    """A picked-up scan or a correction cannot make an order delivered or change its status: their
+    rows notify nobody; a delivered scan's does."""
+    picked_up, delivered, corrected_only = [await confirmed_order(lane) for _ in range(3)]
+    dsn = asyncpg_dsn(engine.url.render_as_string(hide_password=False))
+    listener = await asyncpg.connect(dsn)
+    notified: list[str] = []
+    try:
+        await listener.add_listener(ORDER_CHANGED_CHANNEL, lambda *args: notified.append(str(args[3])))
+        poll = [
+            status_changed(picked_up, "picked_up"),
+            status_changed(delivered, "delivered"),
+            corrected(corrected_only),
+        ]
+        await consumer(engine, lane).apply(poll)
+        # notifications arrive in commit order: once a later commit's is here, the poll's are too
+        sender = await asyncpg.connect(dsn)
+        try:
+            await sender.execute("select pg_notify($1, 'sentinel')", ORDER_CHANGED_CHANNEL)
+        finally:
+            await sender.close()
+        await eventually(lambda: asyncio.sleep(0, result="sentinel" in notified))
+    finally:
+        await listener.close()
+    assert notified == [delivered["order_id"], "sentinel"]

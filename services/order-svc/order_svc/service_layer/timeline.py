@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL
+from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL, wakes_long_polls
 from shipsettle_shared.contracts import EVENT_PAYLOADS, Topic
 from shipsettle_shared.db import ConnectionLane, json_rows
 from shipsettle_shared.envelope import EventEnvelope
@@ -89,8 +89,14 @@ def timeline_row(envelope: EventEnvelope) -> dict[str, Any] | None:
     }
 
 
+def waking_event_ids(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The timeline rows whose event may bring their order to a stage a long-poll waits for."""
+    return [row["event_id"] for row in rows if wakes_long_polls(row["event_type"], row["details"])]
+
+
 # One statement text for any number of rows (a multi-row VALUES is compiled and prepared again
-# for every row count); every row added returns a notification for the order's long-polls.
+# for every row count); a row added that may bring its order to a stage (its event id among
+# :waking) returns a notification for the order's long-polls.
 _RECORD_ON_TIMELINE = text(
     """
     insert into order_timeline (event_id, order_id, merchant_id, occurred_at, event_type, producer, summary, details)
@@ -100,7 +106,7 @@ _RECORD_ON_TIMELINE = text(
         summary text, details jsonb
     )
     on conflict (event_id) do nothing
-    returning pg_notify(cast(:channel as text), order_id)
+    returning case when event_id = any(cast(:waking as text[])) then pg_notify(cast(:channel as text), order_id) end
     """
 )
 
@@ -122,7 +128,7 @@ with fresh as (
     )
     where r.event_id::uuid in (select event_id from fresh)
     on conflict (event_id) do nothing
-    returning pg_notify($5, order_id)
+    returning case when event_id = any($6::text[]) then pg_notify($5, order_id) end
 )
 select event_id, (select count(*) from recorded) as recorded from fresh
 """
@@ -140,6 +146,7 @@ async def record_poll_on_timeline(lane: ConnectionLane, group: str, envelopes: S
             [envelope.event_type for envelope in envelopes],
             json_rows(rows),
             ORDER_CHANGED_CHANNEL,
+            waking_event_ids(rows),
         )
     return {record["event_id"] for record in inserted}
 
@@ -149,8 +156,11 @@ async def record_many_on_timeline(session: AsyncSession, envelopes: Sequence[Eve
     once (the event id is the key)."""
     rows = [row for row in map(timeline_row, envelopes) if row is not None]
     if rows:
-        # every row added wakes the order's long-polls, in any instance, once this commits
-        await session.execute(_RECORD_ON_TIMELINE, {"rows": json_rows(rows), "channel": ORDER_CHANGED_CHANNEL})
+        # a row that may bring its order to a stage wakes the order's long-polls, in any instance, once this commits
+        await session.execute(
+            _RECORD_ON_TIMELINE,
+            {"rows": json_rows(rows), "channel": ORDER_CHANGED_CHANNEL, "waking": waking_event_ids(rows)},
+        )
 
 
 async def record_on_timeline(session: AsyncSession, envelope: EventEnvelope) -> None:
