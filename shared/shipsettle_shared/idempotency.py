@@ -59,20 +59,29 @@ def check_key(idempotency_key: str | None) -> str:
     return idempotency_key
 
 
+def answer_of_used_key(
+    stored_hash: str, stored_status: int, stored_body: dict[str, Any], fingerprint: str
+) -> tuple[int, dict[str, Any]]:
+    """The answer to a request whose key a committed request used first (its stored hash, status
+    and body): that first answer again for the same request. Raises Conflict (409) for another
+    body. (A service that stores key and answer in its command's own statement uses this too.)"""
+    if stored_hash != fingerprint:
+        raise Conflict(
+            "This Idempotency-Key was already used with a different request body.",
+            type_slug="idempotency-key-reused",
+        )
+    if stored_status == _CLAIMED_STATUS:
+        raise RuntimeError("an idempotency claim was committed without its answer")
+    return stored_status, dict(stored_body)
+
+
 async def _stored_answer(
     session: AsyncSession, is_key: ColumnElement[bool], fingerprint: str
 ) -> tuple[int, dict[str, Any]]:
     """The first request's answer, read after our claim met its committed row."""
     stored = select(_table.c.request_hash, _table.c.response_status, _table.c.response_body).where(is_key)
     row = (await session.execute(stored)).one()
-    if row.request_hash != fingerprint:
-        raise Conflict(
-            "This Idempotency-Key was already used with a different request body.",
-            type_slug="idempotency-key-reused",
-        )
-    if row.response_status == _CLAIMED_STATUS:
-        raise RuntimeError("an idempotency claim was committed without its answer")
-    return row.response_status, dict(row.response_body)
+    return answer_of_used_key(row.request_hash, row.response_status, row.response_body, fingerprint)
 
 
 async def run_idempotent(

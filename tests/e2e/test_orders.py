@@ -131,6 +131,64 @@ async def test_the_same_idempotency_key_returns_the_first_result_and_another_bod
     assert duplicate.status_code == 409
 
 
+async def timeline_types(client: httpx.AsyncClient, platform: Platform, order_id: str) -> list[str]:
+    response = await client.get(
+        f"{platform.url('order-svc')}/v1/orders/{order_id}/timeline", headers=bearer(platform.keys["platform"])
+    )
+    assert response.status_code == 200, response.text
+    return [entry["event_type"] for entry in response.json()["entries"]]
+
+
+async def test_concurrent_placements_with_one_key_store_one_order_announced_once_and_answer_alike(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    """Placement is one statement (order, key with its answer, OrderPlaced): duplicates racing it
+    wait for the first and then get its answer; nothing is stored or announced twice."""
+    order = simple_order(merchant(platform))
+    headers = {**bearer(platform.keys["platform"]), "Idempotency-Key": f"race-{uuid.uuid4()}"}
+    url = f"{platform.url('order-svc')}/v1/orders"
+    answers = await asyncio.gather(*(client.post(url, json=order, headers=headers) for _ in range(6)))
+    assert [answer.status_code for answer in answers] == [201] * 6, [answer.text for answer in answers]
+    assert all(answer.json() == answers[0].json() for answer in answers)
+    confirmed = await client.post(
+        f"{url}/{order['order_id']}/shipping-info/confirm",
+        json={"items": [{"line_id": "L1", "quantity": 1, "spec": "白色"}]},
+        headers=bearer(platform.keys["merchant_a"]),
+    )
+    assert confirmed.status_code == 200, confirmed.text
+
+    # OrderPlaced and ShippingInfoConfirmed share the order's partition: once the confirmation is
+    # on the timeline, every OrderPlaced the relay published is there before it
+    async def both_recorded() -> list[str] | None:
+        types = await timeline_types(client, platform, order["order_id"])
+        return types if "ShippingInfoConfirmed" in types else None
+
+    types = await eventually(both_recorded)
+    assert types.count("OrderPlaced") == 1, types
+
+
+async def test_a_refused_placement_stores_nothing_so_its_key_stays_free(
+    platform: Platform, client: httpx.AsyncClient
+) -> None:
+    """An order whose payment transaction is taken is refused (409 order-exists) and leaves
+    neither an order nor its key's answer behind: the same key then places another order."""
+    url = f"{platform.url('order-svc')}/v1/orders"
+    first = simple_order(merchant(platform))
+    assert (await place(client, platform, first)).status_code == 201
+    same_payment = simple_order(merchant(platform))
+    same_payment["payment"] = dict(first["payment"])
+    headers = {**bearer(platform.keys["platform"]), "Idempotency-Key": f"refused-{uuid.uuid4()}"}
+    refused = await client.post(url, json=same_payment, headers=headers)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"].endswith("/order-exists")
+    missing = await client.get(f"{url}/{same_payment['order_id']}", headers=bearer(platform.keys["platform"]))
+    assert missing.status_code == 404
+    another = simple_order(merchant(platform))
+    placed_with_the_key = await client.post(url, json=another, headers=headers)
+    assert placed_with_the_key.status_code == 201, placed_with_the_key.text
+    assert placed_with_the_key.json()["order_id"] == another["order_id"]
+
+
 async def test_a_payment_that_does_not_match_is_rejected_naming_the_coupon_and_the_fen_difference(
     platform: Platform, client: httpx.AsyncClient
 ) -> None:

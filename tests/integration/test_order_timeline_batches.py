@@ -11,21 +11,30 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from support import engine_for, fresh_service_database
+from support import engine_for, eventually, fresh_service_database, statement_calls
 
-from order_svc.adapters.order_watch import OrderWatch
+from order_svc.adapters.order_statements import OrderStatements
+from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL, OrderWatch
 from order_svc.adapters.repository import OrderRepository
 from order_svc.adapters.tables import TimelineEntryRow
 from order_svc.domain.orders import Actor, ShippingCheckItem
 from order_svc.entrypoints.consumers import subscriptions
 from order_svc.entrypoints.http_orders import OrderRequest, parse_order
 from order_svc.service_layer import orders
+from order_svc.service_layer.orders import IdempotentRequest
 from shipsettle_shared.clock import SystemClock
-from shipsettle_shared.contracts import BusProbeSent, ShipmentDispatched, ShipmentLine, ShippingInfoCorrected
-from shipsettle_shared.db import ConnectionLane, asyncpg_dsn, unit_of_work
+from shipsettle_shared.contracts import (
+    BusProbeSent,
+    ShipmentDispatched,
+    ShipmentLine,
+    ShipmentStatusChanged,
+    ShippingInfoCorrected,
+)
+from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
 from shipsettle_shared.outbox import build_envelope
@@ -74,8 +83,19 @@ async def engine() -> AsyncIterator[AsyncEngine]:
         yield engine
 
 
-def consumer(engine: AsyncEngine) -> ConsumerLoop:
-    settings = ServiceSettings(service_name="order-svc", database_url=str(engine.url))
+@pytest.fixture
+async def lane(engine: AsyncEngine) -> AsyncIterator[ConnectionLane]:
+    """The service's connection lane: its hot statements (placement, confirmation, polls of
+    timeline-only events) run there."""
+    lane = ConnectionLane(asyncpg_dsn(engine.url.render_as_string(hide_password=False)), 2)
+    try:
+        yield lane
+    finally:
+        await lane.close()
+
+
+def consumer(engine: AsyncEngine, lane: ConnectionLane) -> ConsumerLoop:
+    settings = ServiceSettings(service_name="order-svc", database_url=engine.url.render_as_string(hide_password=False))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     runtime = ServiceRuntime(
         settings=settings,
@@ -83,22 +103,27 @@ def consumer(engine: AsyncEngine) -> ConsumerLoop:
         engine=engine,
         sessions=sessions,
         producer=None,  # type: ignore[arg-type]  # nothing here produces to Kafka
-        lane=ConnectionLane.for_settings(settings),
+        lane=lane,
         http=outbound_http_client(),  # opens no connection: nothing here calls out
     )
     (subscription,) = subscriptions(runtime)
     return ConsumerLoop(settings, sessions, subscription, dead_letter_producer=None)  # type: ignore[arg-type]
 
 
-async def confirmed_order(engine: AsyncEngine) -> dict[str, str]:
+async def confirmed_order(lane: ConnectionLane) -> dict[str, str]:
     body = order_body("m-batches")
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
     now = SystemClock().now()
-    async with unit_of_work(sessions) as session:
-        await orders.place_order(session, parse_order(OrderRequest.model_validate(body)), now=now)
-        await orders.confirm_shipping(
-            session, str(body["order_id"]), ITEMS, None, by=Actor("k-1", "merchant"), now=now, merchant_scope=None
-        )
+    statements = OrderStatements(lane)
+    await orders.place_order(
+        statements,
+        parse_order(OrderRequest.model_validate(body)),
+        IdempotentRequest("k-1", f"place-{body['order_id']}", "request-hash"),
+        lambda order: (201, {"order_id": order.order_id}),
+        now=now,
+    )
+    await orders.confirm_shipping(
+        statements, str(body["order_id"]), ITEMS, None, by=Actor("k-1", "merchant"), now=now, merchant_scope=None
+    )
     return {"order_id": str(body["order_id"]), "merchant_id": "m-batches"}
 
 
@@ -110,6 +135,20 @@ def dispatched(order: dict[str, str], lines: list[tuple[str, int]]) -> EventEnve
         tracking_number="SF1234567890123",
         lines=[ShipmentLine(line_id=line_id, quantity=quantity) for line_id, quantity in lines],
         dispatched_at=datetime.now(UTC),
+    )
+    return build_envelope(payload, producer="logistics-svc", occurred_at=datetime.now(UTC))
+
+
+def status_changed(order: dict[str, str], status: str) -> EventEnvelope:
+    payload = ShipmentStatusChanged(
+        **order,
+        shipment_id=f"SH-{uuid.uuid4().hex[:8]}",
+        tracking_number="SF1234567890123",
+        previous_status="dispatched",
+        status=status,
+        scan_time=datetime.now(UTC),
+        description=status,
+        location="杭州",
     )
     return build_envelope(payload, producer="logistics-svc", occurred_at=datetime.now(UTC))
 
@@ -133,16 +172,16 @@ def timeline_inserts(engine: AsyncEngine) -> list[str]:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def record(*args: object) -> None:
         statement = str(args[2])
-        if statement.startswith("INSERT INTO order_timeline"):
+        if " ".join(statement.split()).lower().startswith("insert into order_timeline"):
             sent.append(statement)
 
     return sent
 
 
 async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dispatches_move_their_orders(
-    engine: AsyncEngine,
+    engine: AsyncEngine, lane: ConnectionLane
 ) -> None:
-    first, second = await confirmed_order(engine), await confirmed_order(engine)
+    first, second = await confirmed_order(lane), await confirmed_order(lane)
     poll = [
         corrected(first),
         dispatched(first, [("L1", 2)]),
@@ -156,7 +195,7 @@ async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dis
             occurred_at=datetime.now(UTC),
         ),
     ]
-    loop = consumer(engine)
+    loop = consumer(engine, lane)
     sent = timeline_inserts(engine)
     await loop.apply(poll)
     assert len(sent) == 2  # ShippingInfoCorrected ×2 in one, ShipmentDispatched ×3 in the other
@@ -182,11 +221,55 @@ async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dis
     assert await state() == after_first
 
 
-async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_changes_nothing(
-    engine: AsyncEngine,
+async def test_a_poll_without_a_dispatch_is_one_statement_with_its_inbox_rows_and_a_redelivery_adds_nothing(
+    engine: AsyncEngine, lane: ConnectionLane
 ) -> None:
-    known = await confirmed_order(engine)
-    loop = consumer(engine)
+    first, second = await confirmed_order(lane), await confirmed_order(lane)
+    poll = [corrected(first), corrected(second), corrected(first)]
+    one_connection = ConnectionLane(asyncpg_dsn(engine.url.render_as_string(hide_password=False)), 1)
+    loop = consumer(engine, one_connection)
+    database = str(engine.url.database)
+    try:
+        # asyncpg learns the statement's types on a connection's first use of it; not measured
+        await loop.apply([corrected(second)])
+        before = await statement_calls(database)
+        await loop.apply(poll)
+        after = await statement_calls(database)
+    finally:
+        await one_connection.close()
+    ran = {query: calls - before.get(query, 0) for query, calls in after.items() if calls > before.get(query, 0)}
+    # no BEGIN, no COMMIT, no separate inbox insert: the inbox rows and the timeline rows together
+    assert len(ran) == 1, ran
+    ((query, calls),) = ran.items()
+    assert query.startswith("with fresh as ( insert into processed_events")
+    assert calls == 1
+
+    async def timeline_and_inbox() -> tuple[int, int]:
+        connection = await asyncpg.connect(asyncpg_dsn(engine.url.render_as_string(hide_password=False)))
+        try:
+            entries = await connection.fetchval(
+                "select count(*) from order_timeline where event_id = any($1)",
+                [str(envelope.event_id) for envelope in poll],
+            )
+            inbox = await connection.fetchval(
+                "select count(*) from processed_events where consumer = $1 and event_id = any($2)",
+                loop.group,
+                [envelope.event_id for envelope in poll],
+            )
+        finally:
+            await connection.close()
+        return int(entries), int(inbox)
+
+    assert await timeline_and_inbox() == (3, 3)
+    await consumer(engine, lane).apply(poll)  # redelivered: every id is in the inbox, none reaches the timeline
+    assert await timeline_and_inbox() == (3, 3)
+
+
+async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_changes_nothing(
+    engine: AsyncEngine, lane: ConnectionLane
+) -> None:
+    known = await confirmed_order(lane)
+    loop = consumer(engine, lane)
     with pytest.raises(PermanentEventError):
         await loop.apply([dispatched(known, [("L1", 2)]), dispatched({**known, "order_id": "PO-unknown"}, [("L1", 1)])])
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
@@ -195,32 +278,63 @@ async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_chang
     assert order.status.value == "confirmed"  # the batch rolled back whole; the loop retries it event by event
 
 
-async def test_a_committed_timeline_row_wakes_the_long_polls_of_its_order_and_only_those(engine: AsyncEngine) -> None:
-    order, other = await confirmed_order(engine), await confirmed_order(engine)
+async def test_a_committed_timeline_row_wakes_the_long_polls_of_its_order_and_only_those(
+    engine: AsyncEngine, lane: ConnectionLane
+) -> None:
+    order, other = await confirmed_order(lane), await confirmed_order(lane)
     watch = OrderWatch(asyncpg_dsn(str(engine.url.render_as_string(hide_password=False))), recheck_s=60)
     try:
         await watch.listen()
         woken = asyncio.create_task(watch.changed(order["order_id"], timeout_s=60))
         not_woken = asyncio.create_task(watch.changed(other["order_id"], timeout_s=1))
         await asyncio.sleep(0)  # both registered
-        await consumer(engine).apply([corrected(order)])
+        await consumer(engine, lane).apply([dispatched(order, [("L1", 2)])])
         assert await woken is True  # by the notification: with recheck_s=60 only it ends the wait early
         assert await not_woken is False
     finally:
         await watch.close()
 
 
-async def test_a_batch_that_rolls_back_wakes_nobody(engine: AsyncEngine) -> None:
-    order = await confirmed_order(engine)
+async def test_a_batch_that_rolls_back_wakes_nobody(engine: AsyncEngine, lane: ConnectionLane) -> None:
+    order = await confirmed_order(lane)
     watch = OrderWatch(asyncpg_dsn(str(engine.url.render_as_string(hide_password=False))), recheck_s=60)
     try:
         await watch.listen()
         waiting = asyncio.create_task(watch.changed(order["order_id"], timeout_s=1))
         await asyncio.sleep(0)
         with pytest.raises(PermanentEventError):
-            await consumer(engine).apply(
-                [corrected(order), dispatched({**order, "order_id": "PO-unknown"}, [("L1", 1)])]
+            await consumer(engine, lane).apply(
+                [dispatched(order, [("L1", 2)]), dispatched({**order, "order_id": "PO-unknown"}, [("L1", 1)])]
             )
         assert await waiting is False
     finally:
         await watch.close()
+
+
+async def test_only_events_that_can_bring_an_order_to_a_stage_notify_its_long_polls(
+    engine: AsyncEngine, lane: ConnectionLane
+) -> None:
+    """A picked-up scan or a correction cannot make an order delivered or change its status: their
+    rows notify nobody; a delivered scan's does."""
+    picked_up, delivered, corrected_only = [await confirmed_order(lane) for _ in range(3)]
+    dsn = asyncpg_dsn(engine.url.render_as_string(hide_password=False))
+    listener = await asyncpg.connect(dsn)
+    notified: list[str] = []
+    try:
+        await listener.add_listener(ORDER_CHANGED_CHANNEL, lambda *args: notified.append(str(args[3])))
+        poll = [
+            status_changed(picked_up, "picked_up"),
+            status_changed(delivered, "delivered"),
+            corrected(corrected_only),
+        ]
+        await consumer(engine, lane).apply(poll)
+        # notifications arrive in commit order: once a later commit's is here, the poll's are too
+        sender = await asyncpg.connect(dsn)
+        try:
+            await sender.execute("select pg_notify($1, 'sentinel')", ORDER_CHANGED_CHANNEL)
+        finally:
+            await sender.close()
+        await eventually(lambda: asyncio.sleep(0, result="sentinel" in notified))
+    finally:
+        await listener.close()
+    assert notified == [delivered["order_id"], "sentinel"]

@@ -66,6 +66,22 @@ class PermanentEventError(Exception):
 
 
 @dataclass(frozen=True)
+class OneStatementPoll:
+    """A projection whose whole effect for a poll is one statement may write the poll's inbox rows
+    in that same statement, outside a transaction block: one round trip instead of BEGIN, the inbox
+    insert, the effect and COMMIT. PostgreSQL runs such a statement as its own transaction, so the
+    inbox rows and the effect still commit together or not at all.
+
+    ``apply(group, events)`` must insert every event's id into ``processed_events`` for ``group``
+    (ON CONFLICT DO NOTHING) and apply only the events whose row it inserted, in that one
+    statement; it returns the ids it inserted. Failures are handled as the loop's own transaction's
+    are (a failing poll is retried event by event, then dead-lettered)."""
+
+    event_types: frozenset[str]
+    apply: Callable[[str, list[EventEnvelope]], Awaitable[set[Any]]]
+
+
+@dataclass(frozen=True)
 class Subscription:
     """One consumer group of a service: the topics it reads and a handler per event type."""
 
@@ -87,6 +103,9 @@ class Subscription:
     # sorting every batch by the same key (stable, so one aggregate's events keep their order, as
     # long as the key is the same for all of them) makes them lock in one order.
     lock_order: Callable[[EventEnvelope], str] | None = None
+    # Optional: a poll made only of events of these types is applied by this instead of the
+    # loop's transaction (see OneStatementPoll).
+    one_statement: OneStatementPoll | None = None
 
     def handler_for(self, event_type: str) -> EventHandler | None:
         return self.handlers.get(event_type, self.fallback)
@@ -340,11 +359,17 @@ class ConsumerLoop:
                 await self._apply_with_retries(record, envelope)
 
     async def apply(self, envelopes: Sequence[EventEnvelope]) -> None:
-        """Apply events in one transaction, as one poll is applied; events already in the inbox
-        are skipped. Public so a benchmark or a test can drive the real path without Kafka."""
+        """Apply events in one transaction (or the subscription's one statement), as one poll is
+        applied; events already in the inbox are skipped. Public so a benchmark or a test can drive
+        the real path without Kafka."""
         unique: dict[object, EventEnvelope] = {}
         for envelope in envelopes:
             unique.setdefault(envelope.event_id, envelope)
+        one_statement = self.subscription.one_statement
+        if one_statement is not None and all(e.event_type in one_statement.event_types for e in unique.values()):
+            new_ids = await one_statement.apply(self.group, list(unique.values()))
+            self._count_applied(unique, new_ids)
+            return
         async with self._sessions() as session, session.begin():
             inserted: Result[Any] = await session.execute(
                 _RECORD_IN_INBOX,
@@ -355,12 +380,7 @@ class ConsumerLoop:
                 },
             )
             new_ids = {row[0] for row in inserted}
-            fresh: list[EventEnvelope] = []
-            for event_id, envelope in unique.items():
-                if event_id in new_ids:
-                    fresh.append(envelope)
-                else:
-                    metrics.events_handled_total.labels(self.group, envelope.event_type, "duplicate").inc()
+            fresh = [envelope for event_id, envelope in unique.items() if event_id in new_ids]
             fresh = in_lock_order(fresh, self.subscription.lock_order)
             runs = _runs_of_batchable(
                 fresh, self.subscription.batch_handlers, across_types=self.subscription.batch_across_types
@@ -379,9 +399,13 @@ class ConsumerLoop:
                     await handler(session, envelope)
                 finally:
                     correlation_id_var.reset(token)
+        self._count_applied(unique, new_ids)
+
+    def _count_applied(self, unique: dict[object, EventEnvelope], new_ids: set[Any]) -> None:
+        """After the effects' commit: the events applied and the duplicates skipped."""
         for event_id, envelope in unique.items():
-            if event_id in new_ids:
-                metrics.events_handled_total.labels(self.group, envelope.event_type, "applied").inc()
+            outcome = "applied" if event_id in new_ids else "duplicate"
+            metrics.events_handled_total.labels(self.group, envelope.event_type, outcome).inc()
         failpoint("consumer.after_effect_commit")
         failpoint(f"consumer.after_effect_commit.{self.group}")
 
@@ -525,4 +549,4 @@ def _describe(error: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(error), error)).strip()
 
 
-__all__ = ["ConsumerLoop", "EventHandler", "KafkaError", "PermanentEventError", "Subscription"]
+__all__ = ["ConsumerLoop", "EventHandler", "KafkaError", "OneStatementPoll", "PermanentEventError", "Subscription"]

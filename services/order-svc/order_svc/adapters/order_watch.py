@@ -1,8 +1,9 @@
 """Wake long-polls when something happens to their order, in whichever instance it is applied.
 
 Every event about an order passes through its timeline; the timeline's INSERT returns
-``pg_notify(ORDER_CHANGED_CHANNEL, order_id)`` for each row it adds, so the notification commits
-with the rows (a rolled-back batch notifies nobody) and costs no round trip of its own. Each
+``pg_notify(ORDER_CHANGED_CHANNEL, order_id)`` for each row it adds that can bring its order to a
+stage a long-poll waits for (``wakes_long_polls``), so the notification commits with the rows (a
+rolled-back batch notifies nobody) and costs no round trip of its own. Each
 order-svc process holds one connection that LISTENs on the channel and sets the events of the
 requests waiting for that order. Several instances share a database, and any of them may apply an
 order's events: PostgreSQL delivers the notification to every listener.
@@ -16,16 +17,47 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
 
+from shipsettle_shared.contracts import (
+    OrderCancelled,
+    OrderSignedOff,
+    ShipmentDispatched,
+    ShipmentStatusChanged,
+    ShippingInfoConfirmed,
+)
 from shipsettle_shared.db import asyncpg_dsn
 from shipsettle_shared.service import ServiceRuntime
 
 logger = logging.getLogger(__name__)
 
 ORDER_CHANGED_CHANNEL = "order_changed"
+
+# What a long-poll waits for: the order's status, which moves with ShippingInfoConfirmed (the
+# event follows the confirmation's commit), OrderCancelled and ShipmentDispatched; and
+# ``delivered``, which a parcel's delivered or signed-off status or the buyer's sign-off can bring.
+_STAGE_EVENTS = frozenset(
+    {
+        ShippingInfoConfirmed.event_type,
+        OrderCancelled.event_type,
+        ShipmentDispatched.event_type,
+        OrderSignedOff.event_type,
+    }
+)
+_DELIVERED_STATUSES = frozenset({"delivered", "signed_off"})
+
+
+def wakes_long_polls(event_type: str, payload: Mapping[str, Any]) -> bool:
+    """Whether an event on the order's timeline can bring it to a stage a long-poll waits for. A
+    parcel's other statuses never make an order delivered (a later one can only undo it), and the
+    other events (settlement's, refunds', corrections) change neither: waking for them cost every
+    waiter a read for nothing."""
+    if event_type == ShipmentStatusChanged.event_type:
+        return payload.get("status") in _DELIVERED_STATUSES
+    return event_type in _STAGE_EVENTS
 
 
 class OrderWatch:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, text, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -46,7 +47,8 @@ def priced_from_json(document: dict[str, Any]) -> PricedOrder:
     )
 
 
-def _to_row(order: Order, now: datetime) -> dict[str, Any]:
+def order_to_columns(order: Order, now: datetime) -> dict[str, Any]:
+    """The order as its row's columns (JSON columns as Python values)."""
     return {
         "order_id": order.order_id,
         "merchant_id": order.merchant_id,
@@ -68,55 +70,38 @@ def _to_row(order: Order, now: datetime) -> dict[str, Any]:
     }
 
 
-def _from_row(row: OrderRow) -> Order:
-    payment = dict(row.payment)
+def order_from_columns(row: Mapping[str, Any]) -> Order:
+    """The order from its row's columns (JSON columns as Python values)."""
+    payment = dict(row["payment"])
     return Order(
-        order_id=row.order_id,
-        merchant_id=row.merchant_id,
-        buyer_ref=row.buyer_ref,
-        currency=row.currency,
-        lines=tuple(OrderLine(**line) for line in row.lines),
-        priced=priced_from_json(row.priced),
-        consignee=Consignee(**row.consignee),
+        order_id=row["order_id"],
+        merchant_id=row["merchant_id"],
+        buyer_ref=row["buyer_ref"],
+        currency=row["currency"],
+        lines=tuple(OrderLine(**line) for line in row["lines"]),
+        priced=priced_from_json(row["priced"]),
+        consignee=Consignee(**row["consignee"]),
         payment=Payment(**{**payment, "paid_at": datetime.fromisoformat(payment["paid_at"])}),
-        placed_at=row.created_at,
-        status=OrderStatus(row.status),
-        shipping_confirmed_at=row.shipping_confirmed_at,
-        shipping_confirmed_by=row.shipping_confirmed_by,
-        dispatched_quantities=dict(row.dispatched_quantities),
-        cancelled_at=row.cancelled_at,
+        placed_at=row["created_at"],
+        status=OrderStatus(row["status"]),
+        shipping_confirmed_at=row["shipping_confirmed_at"],
+        shipping_confirmed_by=row["shipping_confirmed_by"],
+        dispatched_quantities=dict(row["dispatched_quantities"]),
+        cancelled_at=row["cancelled_at"],
     )
+
+
+def _from_row(row: OrderRow) -> Order:
+    return order_from_columns(vars(row))
 
 
 def _changes(before: Order, after: Order, now: datetime) -> dict[str, Any]:
     """The columns ``after`` differs in from ``before``, and the update time."""
-    old, new = _to_row(before, now), _to_row(after, now)
+    old, new = order_to_columns(before, now), order_to_columns(after, now)
     return {name: value for name, value in new.items() if name == "updated_at" or old[name] != value}
 
 
 _orders = OrderRow.__table__  # type: ignore[attr-defined]
-_DELIVERED = text(
-    """
-    with parcels as (
-        select details->>'shipment_id' as shipment_id from order_timeline
-        where order_id = :order_id and event_type = 'ShipmentDispatched'
-    ), latest as (
-        select distinct on (details->>'shipment_id') details->>'shipment_id' as shipment_id,
-            details->>'status' as status
-        from order_timeline
-        where order_id = :order_id and event_type = 'ShipmentStatusChanged'
-            and coalesce(details->>'direction', 'outbound') = 'outbound'
-        order by details->>'shipment_id', occurred_at desc, event_id desc
-    ), signed as (
-        select distinct details->>'shipment_id' as shipment_id from order_timeline
-        where order_id = :order_id and event_type = 'OrderSignedOff'
-    )
-    select count(*) as shipments,
-        count(*) filter (where latest.status in ('delivered', 'signed_off') or signed.shipment_id is not null)
-            as delivered
-    from parcels left join latest using (shipment_id) left join signed using (shipment_id)
-    """
-)
 _SAVE_DISPATCH_PROGRESS = text(
     """
     update orders as o
@@ -137,7 +122,7 @@ class OrderRepository:
         taken already, rather than an error that would spoil the transaction."""
         statement = (
             pg_insert(_orders)
-            .values(**_to_row(order, order.placed_at), created_at=order.placed_at)
+            .values(**order_to_columns(order, order.placed_at), created_at=order.placed_at)
             .on_conflict_do_nothing()
             .returning(_orders.c.order_id)
         )
@@ -182,28 +167,6 @@ class OrderRepository:
             },
         )
 
-    async def record_shipping_change(
-        self,
-        order_id: str,
-        change: str,
-        changed_by: str,
-        changed_at: datetime,
-        before: Consignee,
-        after: Consignee,
-        reason: str = "",
-    ) -> None:
-        await self._session.execute(
-            insert(ShippingChangeRow.__table__).values(  # type: ignore[attr-defined]
-                order_id=order_id,
-                change=change,
-                changed_by=changed_by,
-                changed_at=changed_at,
-                reason=reason,
-                before=asdict(before),
-                after=asdict(after),
-            )
-        )
-
     async def shipping_changes(self, order_id: str) -> list[ShippingChangeRow]:
         rows = await self._session.execute(
             select(ShippingChangeRow)
@@ -219,13 +182,6 @@ class OrderRepository:
             .order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.event_id))
         )
         return list(rows.scalars())
-
-    async def delivered(self, order_id: str) -> bool:
-        """Whether logistics reported every parcel dispatched for the order delivered (its latest
-        outbound status delivered or signed off, or signed off by the buyer), as the order's
-        timeline holds it."""
-        row = (await self._session.execute(_DELIVERED, {"order_id": order_id})).one()
-        return bool(row.shipments) and row.delivered == row.shipments
 
     async def list(
         self,

@@ -1,13 +1,16 @@
 """Kafka entrypoints of order-svc: parse the event, hand it to the service layer.
 
 One consumer group reads every order-keyed topic: the timeline records every event, and
-ShipmentDispatched also moves the order (the shipping information becomes final). A second group
+ShipmentDispatched also moves the order (the shipping information becomes final). A poll without a
+dispatch (most of them) is one autocommitted statement, its inbox rows included; a poll with one
+is a transaction, its dispatches locking and moving their orders. A second group
 reading shipment.events only for dispatches delivered and inbox-recorded every shipment event
 twice; in one group the dispatch and its timeline entry commit together, in partition order.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,10 +21,11 @@ from order_svc.service_layer.timeline import (
     TIMELINE_TOPICS,
     record_many_on_timeline,
     record_on_timeline,
+    record_poll_on_timeline,
 )
 from shipsettle_shared.contracts import ShipmentDispatched, read_payload
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.messaging.consumer import BatchEventHandler, PermanentEventError, Subscription
+from shipsettle_shared.messaging.consumer import BatchEventHandler, OneStatementPoll, PermanentEventError, Subscription
 from shipsettle_shared.service import ServiceRuntime
 
 
@@ -58,5 +62,10 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             batch_handlers=batch_handlers,
             fallback=record_on_timeline,  # event types added after this consumer was written
             lock_order=by_event_type,
+            # a poll without a dispatch only adds to the timeline: inbox and timeline in one statement
+            one_statement=OneStatementPoll(
+                event_types=frozenset(TIMELINE_EVENT_TYPES) - {ShipmentDispatched.event_type},
+                apply=functools.partial(record_poll_on_timeline, runtime.lane),
+            ),
         ),
     )

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.order_watch import order_watch
 from order_svc.adapters.repository import InvalidCursor, OrderRepository
 from order_svc.domain.orders import (
@@ -29,12 +30,12 @@ from order_svc.domain.orders import (
 )
 from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput, PricingError
 from order_svc.service_layer import orders as service
-from order_svc.service_layer.orders import PaymentDoesNotMatch, PlacedLine, PlaceOrder
+from order_svc.service_layer.orders import IdempotentRequest, PaymentDoesNotMatch, PlacedLine, PlaceOrder
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.clock import TimestampWithOffset
 from shipsettle_shared.contracts import Role
-from shipsettle_shared.db import snapshot, unit_of_work
-from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.db import snapshot
+from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.service import ServiceRuntime
@@ -350,6 +351,12 @@ def _shipping_problem(order_id: str, error: Exception) -> Problem:
     return _rule_problem(error)
 
 
+def _concurrent_change(order_id: str) -> Problem:
+    return Conflict(
+        f"order {order_id!r} kept changing under this command; send it again", type_slug="concurrent-change"
+    )
+
+
 def _scope(principal: Principal) -> str | None:
     return principal.merchant_id if principal.role is Role.MERCHANT else None
 
@@ -374,27 +381,27 @@ async def place_order(
     Same Idempotency-Key and body: the first answer again; another body: 409."""
     runtime = request.app.state.runtime
     command = parse_order(body)
-
-    async def place(session: Any) -> tuple[int, dict[str, Any]]:
-        try:
-            order = await service.place_order(session, command, now=runtime.clock.now())
-        except PricingError as error:
-            raise validation_problem([(f"body.{error.field}", error.message)], title="Invalid order") from error
-        except PaymentDoesNotMatch as error:
-            raise mismatch_problem(error) from error
-        except service.OrderAlreadyExists as error:
-            raise Conflict(
-                f"order {command.order_id!r} (or its payment transaction) already exists", type_slug="order-exists"
-            ) from error
-        return 201, order_public(order)
-
-    status, answer = await run_idempotent(
-        runtime.sessions,
-        principal,
-        idempotency_key,
-        request_hash("POST", "/v1/orders", body.model_dump(mode="json")),
-        place,
+    idempotent = IdempotentRequest(
+        principal_key_id=principal.key_id,
+        key=check_key(idempotency_key),
+        fingerprint=request_hash("POST", "/v1/orders", body.model_dump(mode="json")),
     )
+    try:
+        status, answer = await service.place_order(
+            OrderStatements(runtime.lane),
+            command,
+            idempotent,
+            lambda order: (201, order_public(order)),
+            now=runtime.clock.now(),
+        )
+    except PricingError as error:
+        raise validation_problem([(f"body.{error.field}", error.message)], title="Invalid order") from error
+    except PaymentDoesNotMatch as error:
+        raise mismatch_problem(error) from error
+    except service.OrderAlreadyExists as error:
+        raise Conflict(
+            f"order {command.order_id!r} (or its payment transaction) already exists", type_slug="order-exists"
+        ) from error
     response.status_code = status
     return answer
 
@@ -427,16 +434,17 @@ async def _reads(runtime: ServiceRuntime) -> AsyncIterator[AsyncSession]:
 async def _reached(
     runtime: ServiceRuntime, order_id: str, principal: Principal, until: set[OrderStage]
 ) -> tuple[Order, bool]:
-    async with _reads(runtime) as session:
-        repository = OrderRepository(session)
-        order = await repository.get(order_id)
-        if order is None:
-            raise NotFound("order", order_id)
-        principal.require_merchant_access(order.merchant_id, "order", order_id)
-        if order.status.value in until:
-            return order, True
-        delivery_possible = order.status is OrderStatus.DISPATCHED and OrderStage.DELIVERED in until
-        return order, delivery_possible and await repository.delivered(order_id)
+    """The order and whether it is at one of the stages ``until`` names: one read (the order, and
+    its parcels' delivery from its timeline only when ``delivered`` is asked for)."""
+    look = await OrderStatements(runtime.lane).look(order_id, with_parcels=OrderStage.DELIVERED in until)
+    if look is None:
+        raise NotFound("order", order_id)
+    order = look.order
+    principal.require_merchant_access(order.merchant_id, "order", order_id)
+    if order.status.value in until:
+        return order, True
+    delivered = bool(look.shipments) and look.delivered_shipments == look.shipments
+    return order, order.status is OrderStatus.DISPATCHED and OrderStage.DELIVERED in until and delivered
 
 
 @router.get(
@@ -531,18 +539,19 @@ async def confirm_shipping_info(
     runtime = request.app.state.runtime
     items = [ShippingCheckItem(item.line_id, item.quantity, item.spec) for item in body.items]
     try:
-        async with unit_of_work(runtime.sessions) as session:
-            order = await service.confirm_shipping(
-                session,
-                order_id,
-                items,
-                body.consignee.to_domain() if body.consignee else None,
-                by=_actor(principal),
-                now=runtime.clock.now(),
-                merchant_scope=_scope(principal),
-            )
+        order = await service.confirm_shipping(
+            OrderStatements(runtime.lane),
+            order_id,
+            items,
+            body.consignee.to_domain() if body.consignee else None,
+            by=_actor(principal),
+            now=runtime.clock.now(),
+            merchant_scope=_scope(principal),
+        )
     except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
         raise _shipping_problem(order_id, error) from error
+    except service.ConcurrentChange as error:
+        raise _concurrent_change(order_id) from error
     return order_public(order)
 
 
@@ -557,18 +566,19 @@ async def correct_shipping_info(
     dispatch: 409 already-dispatched."""
     runtime = request.app.state.runtime
     try:
-        async with unit_of_work(runtime.sessions) as session:
-            order = await service.correct_shipping(
-                session,
-                order_id,
-                body.consignee.to_domain(),
-                body.reason,
-                by=_actor(principal),
-                now=runtime.clock.now(),
-                merchant_scope=_scope(principal),
-            )
+        order = await service.correct_shipping(
+            OrderStatements(runtime.lane),
+            order_id,
+            body.consignee.to_domain(),
+            body.reason,
+            by=_actor(principal),
+            now=runtime.clock.now(),
+            merchant_scope=_scope(principal),
+        )
     except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
         raise _shipping_problem(order_id, error) from error
+    except service.ConcurrentChange as error:
+        raise _concurrent_change(order_id) from error
     return order_public(order)
 
 

@@ -1,21 +1,26 @@
-"""Order use cases: one function per command, each inside the caller's transaction.
+"""Order use cases: one function per command.
 
-Each state change writes its event to the outbox in the same transaction (never publishes).
+Each state change writes its event to the outbox in the same transaction (never publishes). The
+hot commands (placement, shipping confirmation) write through OrderStatements, one autocommitted
+statement each; the others run inside the caller's transaction (a session).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from order_svc.adapters.order_statements import LoadedOrder, OrderStatements, PlacementRefused
 from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, Payment, ShippingCheckItem
 from order_svc.domain.pricing import CouponInput, LineInput, PaymentMismatch, check_payment, price_order
 from shipsettle_shared import contracts
-from shipsettle_shared.outbox import add_to_outbox
+from shipsettle_shared.idempotency import answer_of_used_key
+from shipsettle_shared.outbox import add_to_outbox, stage_event
 
 PRODUCER = "order-svc"
 
@@ -57,9 +62,9 @@ class PlaceOrder:
     payment: Payment
 
 
-async def place_order(session: AsyncSession, command: PlaceOrder, *, now: datetime) -> Order:
-    """Price, check the payment, store, announce. Raises PricingError, PaymentDoesNotMatch,
-    OrderAlreadyExists."""
+def priced_order(command: PlaceOrder, *, now: datetime) -> Order:
+    """The order as ShipSettle prices it, once its payment is checked. Raises PricingError,
+    PaymentDoesNotMatch."""
     priced = price_order([line.pricing for line in command.lines], command.coupons, command.shipping_fee_minor)
     order = Order(
         order_id=command.order_id,
@@ -85,12 +90,50 @@ async def place_order(session: AsyncSession, command: PlaceOrder, *, now: dateti
     mismatch = check_payment(priced, command.payment.amount_minor)
     if mismatch is not None:
         raise PaymentDoesNotMatch(mismatch, order)
-    # a taken order id or payment transaction (committed, or by a concurrent insert that then
-    # commits) inserts nothing
-    if not await OrderRepository(session).add(order):
-        raise OrderAlreadyExists(command.order_id)
-    await add_to_outbox(session, order_placed(order), producer=PRODUCER, occurred_at=now)
     return order
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    """Who asked, with which Idempotency-Key, and the hash of the request."""
+
+    principal_key_id: str
+    key: str
+    fingerprint: str
+
+
+async def place_order(
+    statements: OrderStatements,
+    command: PlaceOrder,
+    request: IdempotentRequest,
+    answer: Callable[[Order], tuple[int, dict[str, Any]]],
+    *,
+    now: datetime,
+) -> tuple[int, dict[str, Any]]:
+    """Price, check the payment, then store the order, the request's ``answer`` under its key and
+    OrderPlaced in one statement; returns the answer. A key used before answers as it did then.
+    Raises PricingError, PaymentDoesNotMatch, OrderAlreadyExists, and Conflict (the key used
+    before with another request)."""
+    order = priced_order(command, now=now)
+    status, body = answer(order)
+    announcement = stage_event(order_placed(order), producer=PRODUCER, occurred_at=now)
+    try:
+        await statements.place(
+            order,
+            announcement,
+            principal_key_id=request.principal_key_id,
+            idempotency_key=request.key,
+            request_hash=request.fingerprint,
+            answer=(status, body),
+        )
+    except PlacementRefused as refused:
+        # The key first: a duplicate of a committed request gets its answer, even though its
+        # order id is (of course) taken too; a free key means the order or payment is taken.
+        used = await statements.used_key(request.principal_key_id, request.key)
+        if used is None:
+            raise OrderAlreadyExists(command.order_id) from refused
+        return answer_of_used_key(used.request_hash, used.response_status, used.response_body, request.fingerprint)
+    return status, body
 
 
 async def get_order(session: AsyncSession, order_id: str, *, for_update: bool = False) -> Order:
@@ -100,8 +143,17 @@ async def get_order(session: AsyncSession, order_id: str, *, for_update: bool = 
     return order
 
 
+# A change of shipping information reads the order, decides, and writes only if the order is
+# still as read; a write that lost a race to another change reads again, at most this often.
+MAX_OPTIMISTIC_ATTEMPTS = 20
+
+
+class ConcurrentChange(Exception):
+    """The order kept changing under a command (MAX_OPTIMISTIC_ATTEMPTS lost races)."""
+
+
 async def confirm_shipping(
-    session: AsyncSession,
+    statements: OrderStatements,
     order_id: str,
     items: list[ShippingCheckItem],
     consignee: Consignee | None,
@@ -110,30 +162,34 @@ async def confirm_shipping(
     now: datetime,
     merchant_scope: str | None,
 ) -> Order:
-    """核对发货信息. Raises OrderNotFound, InvalidShippingInfo, OrderRuleViolation."""
-    repository = OrderRepository(session)
-    order = await _load_scoped(repository, order_id, merchant_scope)
-    confirmed = order.confirm_shipping(items, consignee, by, now)
-    await repository.save(order, confirmed, now)
-    await repository.record_shipping_change(order_id, "confirmed", str(by), now, order.consignee, confirmed.consignee)
-    await add_to_outbox(
-        session,
-        contracts.ShippingInfoConfirmed(
-            order_id=order_id,
-            merchant_id=order.merchant_id,
-            consignee=contracts.Consignee(**asdict(confirmed.consignee)),
-            items=[contracts.ShippingItem(line_id=i.line_id, quantity=i.quantity, spec=i.spec) for i in items],
-            confirmed_by=str(by),
-            confirmed_at=now,
-        ),
-        producer=PRODUCER,
-        occurred_at=now,
-    )
-    return confirmed
+    """核对发货信息: two round trips (the order read, then order, shipping change and event written
+    in one statement if the order is unchanged). Raises OrderNotFound, InvalidShippingInfo,
+    OrderRuleViolation, ConcurrentChange."""
+    for _ in range(MAX_OPTIMISTIC_ATTEMPTS):
+        loaded = await _load_scoped_version(statements, order_id, merchant_scope)
+        order = loaded.order
+        confirmed = order.confirm_shipping(items, consignee, by, now)
+        announcement = stage_event(
+            contracts.ShippingInfoConfirmed(
+                order_id=order_id,
+                merchant_id=order.merchant_id,
+                consignee=contracts.Consignee(**asdict(confirmed.consignee)),
+                items=[contracts.ShippingItem(line_id=i.line_id, quantity=i.quantity, spec=i.spec) for i in items],
+                confirmed_by=str(by),
+                confirmed_at=now,
+            ),
+            producer=PRODUCER,
+            occurred_at=now,
+        )
+        if await statements.change_shipping(
+            loaded, confirmed, change="confirmed", changed_by=str(by), reason="", announcement=announcement
+        ):
+            return confirmed
+    raise ConcurrentChange(order_id)
 
 
 async def correct_shipping(
-    session: AsyncSession,
+    statements: OrderStatements,
     order_id: str,
     consignee: Consignee,
     reason: str,
@@ -142,28 +198,31 @@ async def correct_shipping(
     now: datetime,
     merchant_scope: str | None,
 ) -> Order:
-    """Correct the consignee before dispatch. Raises OrderNotFound, InvalidShippingInfo,
-    OrderRuleViolation (already dispatched, cancelled, nothing to correct)."""
-    repository = OrderRepository(session)
-    order = await _load_scoped(repository, order_id, merchant_scope)
-    corrected, changed = order.correct_shipping(consignee)
-    await repository.save(order, corrected, now)
-    await repository.record_shipping_change(order_id, "corrected", str(by), now, order.consignee, consignee, reason)
-    await add_to_outbox(
-        session,
-        contracts.ShippingInfoCorrected(
-            order_id=order_id,
-            merchant_id=order.merchant_id,
-            consignee=contracts.Consignee(**asdict(consignee)),
-            changed_fields=changed,
-            reason=reason,
-            corrected_by=str(by),
-            corrected_at=now,
-        ),
-        producer=PRODUCER,
-        occurred_at=now,
-    )
-    return corrected
+    """Correct the consignee before dispatch, as confirm_shipping writes. Raises OrderNotFound,
+    InvalidShippingInfo, OrderRuleViolation (already dispatched, cancelled, nothing to correct),
+    ConcurrentChange."""
+    for _ in range(MAX_OPTIMISTIC_ATTEMPTS):
+        loaded = await _load_scoped_version(statements, order_id, merchant_scope)
+        order = loaded.order
+        corrected, changed = order.correct_shipping(consignee)
+        announcement = stage_event(
+            contracts.ShippingInfoCorrected(
+                order_id=order_id,
+                merchant_id=order.merchant_id,
+                consignee=contracts.Consignee(**asdict(consignee)),
+                changed_fields=changed,
+                reason=reason,
+                corrected_by=str(by),
+                corrected_at=now,
+            ),
+            producer=PRODUCER,
+            occurred_at=now,
+        )
+        if await statements.change_shipping(
+            loaded, corrected, change="corrected", changed_by=str(by), reason=reason, announcement=announcement
+        ):
+            return corrected
+    raise ConcurrentChange(order_id)
 
 
 async def cancel_order(
@@ -208,6 +267,13 @@ async def record_dispatches(
             raise OrderNotFound(event.order_id)
         current[event.order_id] = order.record_dispatch({line.line_id: line.quantity for line in event.lines})
     await repository.save_dispatch_progress(list(current.values()), now)
+
+
+async def _load_scoped_version(statements: OrderStatements, order_id: str, merchant_scope: str | None) -> LoadedOrder:
+    loaded = await statements.load(order_id)
+    if loaded is None or (merchant_scope is not None and loaded.order.merchant_id != merchant_scope):
+        raise OrderNotFound(order_id)
+    return loaded
 
 
 async def _load_scoped(repository: OrderRepository, order_id: str, merchant_scope: str | None) -> Order:

@@ -4,7 +4,7 @@ order-svc reads all order-keyed topics into ``order_timeline``. Event types it k
 sentence a customer-service agent can read; types added later by other services still appear
 (with their type as the summary), because the read model records every event with an order id.
 
-A poll's events are written in one multi-row ``INSERT … ON CONFLICT DO NOTHING`` per event type
+A poll's events are written in one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per event type
 (the consumer groups a poll by type for this projection: see entrypoints/consumers.py), not one
 statement per event. The timeline is a set of rows keyed by event id and read in occurred_at
 order, so the order in which a poll's rows are written does not matter.
@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL
-from order_svc.adapters.tables import TimelineEntryRow
+from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL, wakes_long_polls
 from shipsettle_shared.contracts import EVENT_PAYLOADS, Topic
+from shipsettle_shared.db import ConnectionLane, json_rows
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.money import Money
 
@@ -90,17 +89,77 @@ def timeline_row(envelope: EventEnvelope) -> dict[str, Any] | None:
     }
 
 
+def waking_event_ids(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The timeline rows whose event may bring their order to a stage a long-poll waits for."""
+    return [row["event_id"] for row in rows if wakes_long_polls(row["event_type"], row["details"])]
+
+
+# One statement text for any number of rows (a multi-row VALUES is compiled and prepared again
+# for every row count); a row added that may bring its order to a stage (its event id among
+# :waking) returns a notification for the order's long-polls.
+_RECORD_ON_TIMELINE = text(
+    """
+    insert into order_timeline (event_id, order_id, merchant_id, occurred_at, event_type, producer, summary, details)
+    select r.event_id, r.order_id, r.merchant_id, r.occurred_at, r.event_type, r.producer, r.summary, r.details
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        event_id text, order_id text, merchant_id text, occurred_at timestamptz, event_type text, producer text,
+        summary text, details jsonb
+    )
+    on conflict (event_id) do nothing
+    returning case when event_id = any(cast(:waking as text[])) then pg_notify(cast(:channel as text), order_id) end
+    """
+)
+
+
+# A poll of events whose only effect is the timeline, with its inbox rows, in one autocommitted
+# statement (OneStatementPoll): only the events whose inbox row is new reach the timeline.
+_RECORD_POLL = """
+with fresh as (
+    insert into processed_events (consumer, event_id, event_type)
+    select $1, e.event_id, e.event_type from unnest($2::uuid[], $3::text[]) as e(event_id, event_type)
+    on conflict do nothing
+    returning event_id
+), recorded as (
+    insert into order_timeline (event_id, order_id, merchant_id, occurred_at, event_type, producer, summary, details)
+    select r.event_id, r.order_id, r.merchant_id, r.occurred_at, r.event_type, r.producer, r.summary, r.details
+    from jsonb_to_recordset($4::jsonb) as r(
+        event_id text, order_id text, merchant_id text, occurred_at timestamptz, event_type text, producer text,
+        summary text, details jsonb
+    )
+    where r.event_id::uuid in (select event_id from fresh)
+    on conflict (event_id) do nothing
+    returning case when event_id = any($6::text[]) then pg_notify($5, order_id) end
+)
+select event_id, (select count(*) from recorded) as recorded from fresh
+"""
+
+
+async def record_poll_on_timeline(lane: ConnectionLane, group: str, envelopes: Sequence[EventEnvelope]) -> set[Any]:
+    """A poll's events into the inbox of ``group`` and, those new there, onto their orders'
+    timelines (waking their long-polls), in one statement; returns the ids new in the inbox."""
+    rows = [row for row in map(timeline_row, envelopes) if row is not None]
+    async with lane.connection() as connection:
+        inserted = await connection.fetch(
+            _RECORD_POLL,
+            group,
+            [envelope.event_id for envelope in envelopes],
+            [envelope.event_type for envelope in envelopes],
+            json_rows(rows),
+            ORDER_CHANGED_CHANNEL,
+            waking_event_ids(rows),
+        )
+    return {record["event_id"] for record in inserted}
+
+
 async def record_many_on_timeline(session: AsyncSession, envelopes: Sequence[EventEnvelope]) -> None:
     """Every event about an order onto its timeline, in one statement; redelivered ones are kept
     once (the event id is the key)."""
     rows = [row for row in map(timeline_row, envelopes) if row is not None]
     if rows:
-        # every row added wakes the order's long-polls, in any instance, once this commits
+        # a row that may bring its order to a stage wakes the order's long-polls, in any instance, once this commits
         await session.execute(
-            insert(TimelineEntryRow)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(func.pg_notify(ORDER_CHANGED_CHANNEL, TimelineEntryRow.order_id))
+            _RECORD_ON_TIMELINE,
+            {"rows": json_rows(rows), "channel": ORDER_CHANGED_CHANNEL, "waking": waking_event_ids(rows)},
         )
 
 
