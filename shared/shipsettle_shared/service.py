@@ -47,6 +47,7 @@ from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
 from shipsettle_shared.migrations import upgrade_to_head
 from shipsettle_shared.problems import Problem, install_problem_handlers, refuse_unstorable_text
+from shipsettle_shared.rate_limits import KeyRateLimiter
 from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
 from shipsettle_shared.timers import TimerHandler, TimerScheduler
 
@@ -76,12 +77,19 @@ class ServiceRuntime:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # API keys verified in memory, read from this service's api_keys table at most once per TTL
     api_keys: ApiKeyCache = field(init=False)
+    # Each key's token bucket in this process (the RoleGate takes from it after authentication)
+    rate_limits: KeyRateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.api_keys = ApiKeyCache(
             lane_key_loader(self.lane),
             ttl_s=self.settings.api_key_cache_ttl_s,
             max_entries=self.settings.api_key_cache_max_entries,
+            monotonic_s=monotonic_source(self.clock),
+        )
+        self.rate_limits = KeyRateLimiter(
+            self.settings.rate_limits(),
+            max_keys=self.settings.api_key_cache_max_entries,
             monotonic_s=monotonic_source(self.clock),
         )
 

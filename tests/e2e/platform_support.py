@@ -119,16 +119,18 @@ EXTRA_INSTANCE_PORT_STEP = 60
 
 
 @asynccontextmanager
-async def extra_instance(platform: Platform, service: str, *, roles: str = "") -> AsyncIterator[ServiceProcess]:
+async def extra_instance(
+    platform: Platform, service: str, *, roles: str = "", env: Mapping[str, str] | None = None
+) -> AsyncIterator[ServiceProcess]:
     """Another process of ``service`` on the platform's database and broker, as ops scale one out;
     by default serving HTTP only (no relay, consumer or scheduler, so moving its test clock
-    fires nothing). Stopped on exit."""
+    fires nothing); ``env``: settings of its own (e.g. small rate limits). Stopped on exit."""
     first = platform.processes[service]
     port = first.port + EXTRA_INSTANCE_PORT_STEP
     process = replace(
         first,
         port=port,
-        env={**first.env, "SHIPSETTLE_HTTP_PORT": str(port), "SHIPSETTLE_ROLES": roles},
+        env={**first.env, "SHIPSETTLE_HTTP_PORT": str(port), "SHIPSETTLE_ROLES": roles, **(env or {})},
         log_path=first.log_path.with_name(f"{service}-e2e-extra.log"),
         instance="e2e-extra",
         process=None,
