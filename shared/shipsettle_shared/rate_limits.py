@@ -48,6 +48,15 @@ class RateLimit:
         return max(1, math.ceil(self.burst / self.per_s))
 
 
+def take_token(limit: RateLimit, tokens: float, at_s: float, now_s: float) -> tuple[float, float]:
+    """One bucket's step: (tokens left, 0.0) when a token was taken, else (tokens, seconds until
+    one will be there); ``tokens`` as left at ``at_s``, refilled up to now (never past the burst)."""
+    tokens = min(float(limit.burst), tokens + max(0.0, now_s - at_s) * limit.per_s)
+    if tokens >= 1.0:
+        return tokens - 1.0, 0.0
+    return tokens, (1.0 - tokens) / limit.per_s
+
+
 class RateLimited(Problem):
     """429 with ``Retry-After`` (whole seconds, rounded up) and the draft IETF RateLimit fields."""
 
@@ -96,12 +105,7 @@ class KeyRateLimiter:
         limit = self._limits[role]
         now = self._monotonic_s()
         tokens, at = self._buckets.pop(key_id, (float(limit.burst), now))
-        tokens = min(float(limit.burst), tokens + max(0.0, now - at) * limit.per_s)
-        wait_s = 0.0
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            wait_s = (1.0 - tokens) / limit.per_s
+        tokens, wait_s = take_token(limit, tokens, at, now)
         self._buckets[key_id] = (tokens, now)  # (re)inserted last: most recently used
         if len(self._buckets) > self._max_keys:
             self._buckets.popitem(last=False)

@@ -41,6 +41,7 @@ from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
+from shipsettle_shared.intake_bulkhead import IntakeBulkheadMiddleware
 from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
@@ -369,6 +370,12 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     # Before routing, authentication and parsing: a body over its route's limit is never read
     # (inside the request context, so the 413 carries the correlation id and is counted).
     app.add_middleware(BodyLimitMiddleware, routes=app.router.routes)
+    # Outside the body limit: a webhook past the intake's bound is refused before its body is read
+    app.add_middleware(
+        IntakeBulkheadMiddleware,
+        max_in_flight=settings.webhook_intake_max_in_flight,
+        rate=settings.webhook_intake_rate(),
+    )
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())
     app.include_router(_consumers_router())

@@ -121,6 +121,11 @@ class ServiceSettings(BaseSettings):
     rate_limit_staff_burst: int = Field(default=200, ge=1)
     rate_limit_carrier_per_s: float = Field(default=50.0, gt=0)
     rate_limit_carrier_burst: int = Field(default=100, ge=1)
+    # The webhook intake's bulkhead per process (intake_bulkhead.py): carriers' pushes past these
+    # get a fast 503 with Retry-After, and carriers retry. No rate bound by default (0).
+    webhook_intake_max_in_flight: int = Field(default=128, ge=1)
+    webhook_intake_per_s: float = Field(default=0.0, ge=0)
+    webhook_intake_burst: int = Field(default=100, ge=1)
     log_level: str = "INFO"
 
     # Fault injection for the reliability tests (see failpoints.py); empty in production.
@@ -172,6 +177,9 @@ class ServiceSettings(BaseSettings):
             Role.AUDITOR: staff,
             Role.CARRIER: carrier,
         }
+
+    def webhook_intake_rate(self) -> RateLimit | None:
+        return RateLimit(self.webhook_intake_per_s, self.webhook_intake_burst) if self.webhook_intake_per_s else None
 
     @property
     def test_controls_enabled(self) -> bool:
