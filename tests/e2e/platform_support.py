@@ -9,7 +9,16 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 
-from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process, stop_all
+from local import (
+    DRIVER_RATE_LIMITS_ENV,
+    ROOT,
+    ServiceProcess,
+    issue_key,
+    provider_env,
+    sandbox_process,
+    service_process,
+    stop_all,
+)
 from support import TEST_KAFKA, fresh_service_database
 
 from shipsettle_shared.topology import SERVICES, ServiceSpec
@@ -75,6 +84,7 @@ async def start_platform(
             extra_env={
                 "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
                 "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
+                **DRIVER_RATE_LIMITS_ENV,
                 **provider_env(spec.name, port_offset),
                 # recon judges an order this long after its latest event (tests: seconds, not 30)
                 **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),

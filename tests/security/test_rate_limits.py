@@ -3,8 +3,8 @@
 key works again once the advertised wait is over.
 
 The limit is made small on an extra order-svc process of the security platform (its own buckets,
-the platform's database): the platform's own processes keep the generous defaults, which the
-access matrix's hundreds of tries per key stay under.
+the platform's database): the platform's own processes keep the load drivers' large limits
+(``DRIVER_RATE_LIMITS_ENV``), as the end-to-end platform and its fuzz do.
 """
 
 from __future__ import annotations
