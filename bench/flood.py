@@ -23,9 +23,11 @@ test, every background role: one logistics-svc process answers merchants and car
   as a carrier retries, until each is acknowledged: the bench checks that every webhook sent was
   stored once.
 
-Three phases of ``--seconds`` each (after a 3 s warm-up): quiet (reads only); flood, no intake
+Four phases of ``--seconds`` each (after a 3 s warm-up): quiet (reads only); flood, no intake
 bound (the shipped defaults); flood with logistics-svc restarted with the intake bulkhead's rate
-bound (``SHIPSETTLE_WEBHOOK_INTAKE_PER_S`` = ``--intake-per-s``). Figures go to stdout and the
+bound (``SHIPSETTLE_WEBHOOK_INTAKE_PER_S`` = ``--intake-per-s``); the same with the webhooks sent
+to their own logistics-svc instance at nice 10 (relay, consumers, scheduler there too) while the
+merchant's logistics-svc serves HTTP only. Figures go to stdout and the
 "## bench-flood" section of docs/benchmarks.md. Everything is bounded by ``--timeout``; the
 processes and the broker are stopped at the end whatever happened.
 """
@@ -72,6 +74,9 @@ TARGET_RATIO = 2.0
 WARMUP_S = 3.0
 READ_WORKERS = 4
 FLOOD_MAX_IN_FLIGHT = 64
+INTAKE = "logistics-svc intake"
+INTAKE_PORT_STEP = 50  # the intake instance's port above logistics-svc's
+INTAKE_NICENESS = 10
 ITEMS = [
     {"line_id": "L1", "quantity": 2, "spec": "500g/罐"},
     {"line_id": "L2", "quantity": 1, "spec": "精装"},
@@ -224,20 +229,29 @@ class Orchestrator:
     def database(self, service: str) -> str:
         return f"{SERVICES_BY_NAME[service].database}{self.args.db_suffix}"
 
-    def service(self, spec: Any, **extra_env: str) -> ServiceProcess:
+    def service(
+        self,
+        spec: Any,
+        *,
+        env: dict[str, str] | None = None,
+        port_step: int = 0,
+        niceness: int = 0,
+        instance: str = "flood",
+    ) -> ServiceProcess:
         return service_process(
             spec,
             bootstrap=self.bootstrap,
             db_suffix=self.args.db_suffix,
-            port_offset=self.args.port_offset,
+            port_offset=self.args.port_offset + port_step,
             environment="test",
+            niceness=niceness,
             extra_env={
                 "SHIPSETTLE_LOG_LEVEL": "WARNING",
                 "SHIPSETTLE_CONSUMER_GROUP_PREFIX": self.group_prefix,
-                **extra_env,
+                **(env or {}),
             },
             log_dir=self.run_dir,
-            instance="flood",
+            instance=instance,
         )
 
     def prepare(self) -> None:
@@ -320,12 +334,13 @@ class Orchestrator:
     def phase(self, name: str, flood_per_s: float) -> Phase:
         a = self.args
         order_url, logistics_url = (self.services[name].base_url for name in ("order-svc", "logistics-svc"))
+        intake_url = self.services.get(INTAKE, self.services["logistics-svc"]).base_url
         reads_file, flood_file = self.run_dir / f"reads-{name}.json", self.run_dir / f"flood-{name}.json"
         flood = None
         if flood_per_s:
             flood = self.spawn(
                 f"flood-{name}",
-                *["flood", "--logistics-url", logistics_url, "--rate", str(flood_per_s)],
+                *["flood", "--logistics-url", intake_url, "--rate", str(flood_per_s)],
                 *["--seconds", str(WARMUP_S + a.seconds + 1), "--retry-for-s", "120", "--result-file", str(flood_file)],
             )
         reads = self.spawn(
@@ -337,7 +352,7 @@ class Orchestrator:
         cpu = CpuByPart(
             {
                 "order-svc": lambda: _pid_of(self.services["order-svc"]),
-                "logistics-svc": lambda: _pid_of(self.services["logistics-svc"]),
+                "logistics-svc": lambda: _pid_of(self.services["logistics-svc"]) | _pid_of(self.services.get(INTAKE)),
                 "reads generator": lambda: {reads.pid},
                 "flood generator": lambda: {flood.pid} if flood is not None else set(),
             }
@@ -374,9 +389,22 @@ class Orchestrator:
 
     def restart_logistics(self, **extra_env: str) -> None:
         self.services["logistics-svc"].stop()
-        self.services["logistics-svc"] = self.service(LOGISTICS, **extra_env)
+        self.services["logistics-svc"] = self.service(LOGISTICS, env=extra_env)
         self.services["logistics-svc"].start()
         self.services["logistics-svc"].wait_ready(timeout_s=min(90, self.remaining()))
+
+    def split_logistics(self, **intake_env: str) -> None:
+        """Priority by process: merchants' logistics-svc serves HTTP only (nice 0); carriers' webhooks
+        go to an intake instance that also runs the relay, consumers and scheduler, at nice 10, with
+        the bulkhead; the CPUs go to merchants' reads first."""
+        self.services["logistics-svc"].stop()
+        self.services["logistics-svc"] = self.service(LOGISTICS, env={"SHIPSETTLE_ROLES": ""})
+        self.services[INTAKE] = self.service(
+            LOGISTICS, env=intake_env, port_step=INTAKE_PORT_STEP, niceness=INTAKE_NICENESS, instance="flood-intake"
+        )
+        for process in (self.services["logistics-svc"], self.services[INTAKE]):
+            process.start()
+            process.wait_ready(timeout_s=min(90, self.remaining()))
 
     async def stored_deliveries(self) -> int:
         connection = await asyncpg.connect(_asyncpg_dsn(self.database("logistics-svc")))
@@ -400,8 +428,8 @@ def _expect(answer: httpx.Response, status: int) -> None:
         raise BenchAborted(f"{answer.request.method} {answer.request.url}: {answer.status_code} {answer.text[:300]}")
 
 
-def _pid_of(process: ServiceProcess) -> set[int]:
-    return {process.process.pid} if process.process is not None else set()
+def _pid_of(process: ServiceProcess | None) -> set[int]:
+    return {process.process.pid} if process is not None and process.process is not None else set()
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -442,7 +470,10 @@ def render(phases: list[Phase], stored: int, foreign: float, args: argparse.Name
     ]
     parts = ("order-svc", "logistics-svc", "reads generator", "flood generator")
     cpus = int(host["cpus"])
-    cpu_rows = ["| CPU share of the 2 CPUs | " + " | ".join(p.name for p in phases) + " |", "|---|" + "---:|" * 3]
+    cpu_rows = [
+        "| CPU share of the 2 CPUs | " + " | ".join(p.name for p in phases) + " |",
+        "|---|" + "---:|" * len(phases),
+    ]
     cpu_rows += [
         f"| {part} | " + " | ".join(f"{p.cpu_s.get(part, 0.0) / args.seconds / cpus:.0%}" for p in phases) + " |"
         for part in parts
@@ -466,7 +497,10 @@ per phase after {WARMUP_S:.0f} s. Flood: {flood_per_s:g} signed AfterShip webhoo
 loop, to the same logistics-svc process that serves the merchant's shipments. Third phase:
 logistics-svc restarted with the intake bulkhead's rate bound, `SHIPSETTLE_WEBHOOK_INTAKE_PER_S={args.intake_per_s:g}`
 (burst {args.intake_per_s:g}): webhooks past it get a fast 503 `intake-busy` with `Retry-After` and are sent
-again after the flood, as a carrier retries.
+again after the flood, as a carrier retries. Fourth phase: the same bound, and priority by
+process: merchants' logistics-svc serves HTTP only (nice 0) and the webhooks go to an intake
+instance of logistics-svc that also runs the relay, consumers and scheduler at nice {INTAKE_NICENESS}, as ops
+deploy it for a surge (bench-webhooks' two instances).
 
 {chr(10).join(rows)}
 
@@ -503,16 +537,20 @@ def orchestrate(args: argparse.Namespace) -> int:
         foreign._sample()
         sampler.start()
         flood_per_s = args.normal_webhooks_per_s * args.flood_factor
-        print(f"[1/3] quiet: merchant reads at {args.reads_per_s:g}/s", flush=True)
+        print(f"[1/4] quiet: merchant reads at {args.reads_per_s:g}/s", flush=True)
         phases = [orchestrator.phase("quiet", 0)]
-        print(f"[2/3] flood of {flood_per_s:g} webhooks/s, no intake bound", flush=True)
+        print(f"[2/4] flood of {flood_per_s:g} webhooks/s, no intake bound", flush=True)
         phases.append(orchestrator.phase("flood, no bound", flood_per_s))
-        print(f"[3/3] flood of {flood_per_s:g} webhooks/s, intake bound {args.intake_per_s:g}/s", flush=True)
-        orchestrator.restart_logistics(
-            SHIPSETTLE_WEBHOOK_INTAKE_PER_S=str(args.intake_per_s),
-            SHIPSETTLE_WEBHOOK_INTAKE_BURST=str(int(args.intake_per_s)),
-        )
+        print(f"[3/4] flood of {flood_per_s:g} webhooks/s, intake bound {args.intake_per_s:g}/s", flush=True)
+        bound = {
+            "SHIPSETTLE_WEBHOOK_INTAKE_PER_S": str(args.intake_per_s),
+            "SHIPSETTLE_WEBHOOK_INTAKE_BURST": str(int(args.intake_per_s)),
+        }
+        orchestrator.restart_logistics(**bound)
         phases.append(orchestrator.phase("flood, bulkhead", flood_per_s))
+        print("[4/4] the same, webhooks to their own logistics-svc instance at nice 10", flush=True)
+        orchestrator.split_logistics(**bound)
+        phases.append(orchestrator.phase("flood, bulkhead + own intake instance", flood_per_s))
         stored = asyncio.run(orchestrator.stored_deliveries())
         stop_sampling.set()
         section = render(phases, stored, foreign.share(), args)
