@@ -506,7 +506,7 @@ deploy it for a surge (bench-webhooks' two instances).
 
 {chr(10).join(cpu_rows)}
 
-Nothing lost: {acknowledged:,} webhooks acknowledged over both flood phases (first answers and
+Nothing lost: {acknowledged:,} webhooks acknowledged over the flood phases (first answers and
 retries), and `webhook_deliveries` holds {stored:,} rows.
 
 How it was measured: see the module docstring of bench/flood.py. One run, not an average; nearest-rank
