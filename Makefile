@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars wrk py-spy infra-start infra-stop bench-bus bench-webhooks bench-ledger bench-lifecycle surge chaos clean-state
+.PHONY: run test lint format install kafka-jars wrk py-spy infra-start infra-stop bench-bus bench-webhooks bench-flood bench-ledger bench-lifecycle surge chaos clean-state
 
 $(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -59,6 +59,11 @@ bench-bus: install kafka-jars
 ## on its own broker (port 29192); writes the figures into docs/benchmarks.md
 bench-webhooks: install kafka-jars
 	$(PY) bench/webhooks.py
+
+## make bench-flood: p99 of merchant reads quiet, under a 10x carrier-webhook flood, and with the
+## intake bulkhead; its own broker (port 29195) and databases; writes docs/benchmarks.md
+bench-flood: install kafka-jars
+	$(PY) bench/flood.py
 
 ## make surge N=300 SEED=7: a marketplace's surge of N orders through all five services on a
 ## private platform (own broker on 19492, own databases), then the checker's JSON (exit 1 on failure)

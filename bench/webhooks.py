@@ -435,8 +435,12 @@ class Orchestrator:
 
 
 def _broker_pids() -> set[int]:
+    return _broker_pids_at(KAFKA_PORT)
+
+
+def _broker_pids_at(port: int) -> set[int]:
     with contextlib.suppress(OSError, ValueError):
-        return {int((ROOT / "var" / "kafka" / str(KAFKA_PORT) / "kafka.pid").read_text())}
+        return {int((ROOT / "var" / "kafka" / str(port) / "kafka.pid").read_text())}
     return set()
 
 
@@ -609,13 +613,14 @@ def _cpu_table(empty: Run, webhooks: Run, cpus: int) -> str:
     return "\n".join(rows)
 
 
-def write_section(section: str) -> None:
+def write_section(section: str, title: str = SECTION) -> None:
+    """Puts ``section`` (which begins with ``title``) in docs/benchmarks.md, in place of the old one."""
     current = DOC_PATH.read_text() if DOC_PATH.exists() else "# Benchmarks\n"
-    start = current.find(SECTION + "\n")
+    start = current.find(title + "\n")
     if start < 0:
         updated = current.rstrip("\n") + "\n\n" + section
     else:
-        following = current.find("\n## ", start + len(SECTION))
+        following = current.find("\n## ", start + len(title))
         rest = current[following + 1 :] if following >= 0 else ""
         updated = current[:start] + section.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
     DOC_PATH.write_text(updated.rstrip("\n") + "\n")

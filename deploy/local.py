@@ -262,6 +262,22 @@ def sandbox_process(
     )
 
 
+# The load drivers' per-key rate limits (surge, chaos, bench-lifecycle, the end-to-end suite and its
+# OpenAPI fuzz): they drive a whole marketplace, or hundreds of generated requests a second,
+# through one key of each role, so each class gets 100 times the shipped default. The limits
+# themselves are tested with small ones of their own (tests/security/test_rate_limits.py).
+DRIVER_RATE_LIMITS_ENV = {
+    "SHIPSETTLE_RATE_LIMIT_MERCHANT_PER_S": "10000",
+    "SHIPSETTLE_RATE_LIMIT_MERCHANT_BURST": "20000",
+    "SHIPSETTLE_RATE_LIMIT_PLATFORM_PER_S": "100000",
+    "SHIPSETTLE_RATE_LIMIT_PLATFORM_BURST": "200000",
+    "SHIPSETTLE_RATE_LIMIT_STAFF_PER_S": "5000",
+    "SHIPSETTLE_RATE_LIMIT_STAFF_BURST": "20000",
+    "SHIPSETTLE_RATE_LIMIT_CARRIER_PER_S": "5000",
+    "SHIPSETTLE_RATE_LIMIT_CARRIER_BURST": "10000",
+}
+
+
 def provider_env(service_name: str, port_offset: int = 0) -> dict[str, str]:
     """How settlement-svc reaches the payout sandbox and refund-svc the refund sandbox, and how
     each sandbox calls its service back; nothing for the other services."""

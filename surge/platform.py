@@ -230,6 +230,7 @@ async def start_private(
                 extra_env={
                     "SHIPSETTLE_CONSUMER_GROUP_PREFIX": f"surge-{run}.",
                     "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
+                    **local.DRIVER_RATE_LIMITS_ENV,
                     **local.provider_env(spec.name, port_offset),
                     **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
                     **(proxied_database_env(spec, db_suffix, database_port) if database_port else {}),

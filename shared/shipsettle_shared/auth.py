@@ -253,7 +253,12 @@ ROLES_KEY = "x-roles"
 
 class RoleGate:
     """Dependency: the caller's principal, refused unless it has one of ``roles`` (401 for no,
-    a malformed, an unknown or a revoked key; 403 for a role not among them)."""
+    a malformed, an unknown or a revoked key; 429 for a key over its rate limit; 403 for a role
+    not among them).
+
+    The rate limit (``rate_limits.py``) is taken here, once per request (a route with two gates is
+    charged once), after authentication and before the role check: a key that probes operations
+    it may not call spends its tokens too, and a refused request reaches no handler."""
 
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
@@ -267,6 +272,9 @@ class RoleGate:
         principal: Principal = await runtime.api_keys.authenticate(
             _bearer(authorization), runtime.settings.api_key_pepper
         )
+        if not getattr(request.state, "rate_charged", False):
+            request.state.rate_charged = True
+            runtime.rate_limits.admit(principal.key_id, principal.role)
         if principal.role not in self.roles:
             raise Forbidden(f"This operation needs one of the roles: {', '.join(sorted(self.roles))}.")
         request.state.principal = principal

@@ -41,12 +41,14 @@ from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
+from shipsettle_shared.intake_bulkhead import IntakeBulkheadMiddleware
 from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
 from shipsettle_shared.migrations import upgrade_service_database
 from shipsettle_shared.problems import Problem, install_problem_handlers, refuse_unstorable_text
+from shipsettle_shared.rate_limits import KeyRateLimiter
 from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
 from shipsettle_shared.timers import TimerHandler, TimerScheduler
 
@@ -76,12 +78,19 @@ class ServiceRuntime:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # API keys verified in memory, read from this service's api_keys table at most once per TTL
     api_keys: ApiKeyCache = field(init=False)
+    # Each key's token bucket in this process (the RoleGate takes from it after authentication)
+    rate_limits: KeyRateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.api_keys = ApiKeyCache(
             lane_key_loader(self.lane),
             ttl_s=self.settings.api_key_cache_ttl_s,
             max_entries=self.settings.api_key_cache_max_entries,
+            monotonic_s=monotonic_source(self.clock),
+        )
+        self.rate_limits = KeyRateLimiter(
+            self.settings.rate_limits(),
+            max_keys=self.settings.api_key_cache_max_entries,
             monotonic_s=monotonic_source(self.clock),
         )
 
@@ -361,6 +370,12 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     # Before routing, authentication and parsing: a body over its route's limit is never read
     # (inside the request context, so the 413 carries the correlation id and is counted).
     app.add_middleware(BodyLimitMiddleware, routes=app.router.routes)
+    # Outside the body limit: a webhook past the intake's bound is refused before its body is read
+    app.add_middleware(
+        IntakeBulkheadMiddleware,
+        max_in_flight=settings.webhook_intake_max_in_flight,
+        rate=settings.webhook_intake_rate(),
+    )
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())
     app.include_router(_consumers_router())

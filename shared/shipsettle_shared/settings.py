@@ -20,7 +20,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+from shipsettle_shared.contracts import Role
 from shipsettle_shared.kafka_access import KafkaCredentials, development_kafka_password
+from shipsettle_shared.rate_limits import RateLimit
 from shipsettle_shared.topology import DEVELOPMENT_ADMIN_PASSWORD, DEVELOPMENT_PASSWORD_SUFFIX
 
 # Placeholder secrets: public in this repository (and in docker-compose.yml and deploy/local.py,
@@ -132,6 +134,25 @@ class ServiceSettings(BaseSettings):
     # within which a revocation applied by another instance of the service is seen (README).
     api_key_cache_ttl_s: float = Field(default=5.0, gt=0, le=300)
     api_key_cache_max_entries: int = Field(default=10_000, gt=0)
+    # Per-key rate limits (rate_limits.py), a token bucket per API key id in each process: a
+    # sustained rate and a burst per role class. Generous by default: a merchant's own
+    # integration, a marketplace backend that places every order of its shops (surge and
+    # bench-lifecycle drive the whole platform through one platform key), ops' and auditors'
+    # consoles and scripts, a carrier's key. N instances of a service let a key make N times these.
+    rate_limit_merchant_per_s: float = Field(default=100.0, gt=0)
+    rate_limit_merchant_burst: int = Field(default=200, ge=1)
+    rate_limit_platform_per_s: float = Field(default=1000.0, gt=0)
+    rate_limit_platform_burst: int = Field(default=2000, ge=1)
+    # ops and auditor keys: people and their tools
+    rate_limit_staff_per_s: float = Field(default=50.0, gt=0)
+    rate_limit_staff_burst: int = Field(default=200, ge=1)
+    rate_limit_carrier_per_s: float = Field(default=50.0, gt=0)
+    rate_limit_carrier_burst: int = Field(default=100, ge=1)
+    # The webhook intake's bulkhead per process (intake_bulkhead.py): carriers' pushes past these
+    # get a fast 503 with Retry-After, and carriers retry. No rate bound by default (0).
+    webhook_intake_max_in_flight: int = Field(default=128, ge=1)
+    webhook_intake_per_s: float = Field(default=0.0, ge=0)
+    webhook_intake_burst: int = Field(default=100, ge=1)
     log_level: str = "INFO"
 
     # Fault injection for the reliability tests (see failpoints.py); empty in production.
@@ -185,6 +206,23 @@ class ServiceSettings(BaseSettings):
     @cached_property
     def role_set(self) -> frozenset[str]:
         return frozenset(role.strip() for role in self.roles.split(",") if role.strip())
+
+    def rate_limits(self) -> dict[Role, RateLimit]:
+        """Each role's per-key limit, from its class's settings."""
+        merchant = RateLimit(self.rate_limit_merchant_per_s, self.rate_limit_merchant_burst)
+        platform = RateLimit(self.rate_limit_platform_per_s, self.rate_limit_platform_burst)
+        staff = RateLimit(self.rate_limit_staff_per_s, self.rate_limit_staff_burst)
+        carrier = RateLimit(self.rate_limit_carrier_per_s, self.rate_limit_carrier_burst)
+        return {
+            Role.MERCHANT: merchant,
+            Role.PLATFORM: platform,
+            Role.OPS: staff,
+            Role.AUDITOR: staff,
+            Role.CARRIER: carrier,
+        }
+
+    def webhook_intake_rate(self) -> RateLimit | None:
+        return RateLimit(self.webhook_intake_per_s, self.webhook_intake_burst) if self.webhook_intake_per_s else None
 
     @property
     def test_controls_enabled(self) -> bool:

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
-from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process, stop_all
+from local import (
+    DRIVER_RATE_LIMITS_ENV,
+    ROOT,
+    ServiceProcess,
+    issue_key,
+    provider_env,
+    sandbox_process,
+    service_process,
+    stop_all,
+)
 from support import TEST_KAFKA, fresh_service_database
 
 from shipsettle_shared.topology import SERVICES, ServiceSpec
@@ -77,6 +86,7 @@ async def start_platform(
             extra_env={
                 "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
                 "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
+                **DRIVER_RATE_LIMITS_ENV,
                 **provider_env(spec.name, port_offset),
                 # recon judges an order this long after its latest event (tests: seconds, not 30)
                 **({"SHIPSETTLE_INVARIANT_GRACE_S": "2"} if spec.name == "recon-svc" else {}),
@@ -121,16 +131,18 @@ EXTRA_INSTANCE_PORT_STEP = 60
 
 
 @asynccontextmanager
-async def extra_instance(platform: Platform, service: str, *, roles: str = "") -> AsyncIterator[ServiceProcess]:
+async def extra_instance(
+    platform: Platform, service: str, *, roles: str = "", env: Mapping[str, str] | None = None
+) -> AsyncIterator[ServiceProcess]:
     """Another process of ``service`` on the platform's database and broker, as ops scale one out;
     by default serving HTTP only (no relay, consumer or scheduler, so moving its test clock
-    fires nothing). Stopped on exit."""
+    fires nothing); ``env``: settings of its own (e.g. small rate limits). Stopped on exit."""
     first = platform.processes[service]
     port = first.port + EXTRA_INSTANCE_PORT_STEP
     process = replace(
         first,
         port=port,
-        env={**first.env, "SHIPSETTLE_HTTP_PORT": str(port), "SHIPSETTLE_ROLES": roles},
+        env={**first.env, "SHIPSETTLE_HTTP_PORT": str(port), "SHIPSETTLE_ROLES": roles, **(env or {})},
         log_path=first.log_path.with_name(f"{service}-e2e-extra.log"),
         instance="e2e-extra",
         process=None,

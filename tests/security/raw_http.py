@@ -106,3 +106,15 @@ async def stream_until_cut(port: int, path: str, total: int, headers: dict[str, 
     finally:
         writer.close()
     return sent
+
+
+async def unfinished_chunked_request(
+    port: int, path: str, headers: dict[str, str]
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A request whose chunked body has begun and does not end: the server holds it in flight until
+    the caller closes the writer (or finishes the body)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(_head("POST", port, path, {**headers, "Transfer-Encoding": "chunked", "Connection": "close"}))
+    writer.write(b"1\r\n{\r\n")
+    await writer.drain()
+    return reader, writer
