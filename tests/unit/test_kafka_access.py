@@ -40,7 +40,8 @@ def subscribed_topics(service: str) -> set[Topic]:
     settings = settings_class(
         service_name=service, database_url="postgresql+asyncpg://x@h/x", environment=Environment.TEST
     )
-    runtime = SimpleNamespace(settings=settings, clock=SystemClock(), http=None)
+    # only what building the subscriptions reads (nothing connects: the lane is never used here)
+    runtime = SimpleNamespace(settings=settings, clock=SystemClock(), http=None, lane=None)
     consumers = importlib.import_module(f"{SERVICES_BY_NAME[service].package}.entrypoints.consumers")
     subscriptions = [*consumers.subscriptions(runtime), bus_probe_subscription(service)]
     return {topic for subscription in subscriptions for topic in subscription.topics} | {Topic.ACCESS}
