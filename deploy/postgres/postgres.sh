@@ -74,6 +74,11 @@ do \$\$ begin
   if not pg_has_role('$role', 'pg_signal_backend', 'member') then
     grant pg_signal_backend to $role;
   end if;
+  -- The benchmarks and the tests that count round trips read pg_stat_statements' texts of
+  -- statements the services' own roles ran, which only this role may read.
+  if not pg_has_role('$role', 'pg_read_all_stats', 'member') then
+    grant pg_read_all_stats to $role;
+  end if;
 end \$\$;
 set client_min_messages = warning;
 create extension if not exists pg_stat_statements;
