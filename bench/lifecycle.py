@@ -338,7 +338,7 @@ class LifecycleDriver(Driver):
             queue = await self.call(
                 "GET", self.url("settlement-svc", "/v1/settlement-applications/review-queue"), who="ops"
             )
-            for application in queue.json():
+            for application in queue.json()["items"]:  # the oldest page; approved ones leave it
                 if application["merchant_id"] in waiting:
                     await self.call(
                         "POST",

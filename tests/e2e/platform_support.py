@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from local import ROOT, ServiceProcess, issue_key, provider_env, sandbox_process, service_process, stop_all
 from support import TEST_KAFKA, fresh_service_database
@@ -181,6 +182,28 @@ async def start_e2e_platform() -> Platform:
 
 def bearer(key: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {key['api_key']}"}
+
+
+MAX_PAGES = 1000
+
+
+async def every_item(
+    client: Any, url: str, headers: dict[str, str], params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Every item of a paginated list (``{"items", "next_cursor"}``), following ``next_cursor``
+    page by page with the largest page size (at most ``MAX_PAGES`` pages)."""
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(MAX_PAGES):
+        page_params = {**(params or {}), "limit": 200, **({"cursor": cursor} if cursor else {})}
+        response = await client.get(url, params=page_params, headers=headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+    raise AssertionError(f"{url}: more than {MAX_PAGES} pages")
 
 
 async def new_merchant(platform: Platform, label: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ import pytest
 from logistics_support import service_now
 from openpyxl import load_workbook
 from order_support import simple_order
-from platform_support import Platform, bearer
+from platform_support import Platform, bearer, every_item
 from support import eventually
 from test_refunds import known_to_refunds, request_body, request_refund, until_status
 from test_settlement_refunds import (
@@ -115,7 +115,7 @@ async def test_a_statement_with_refunds_after_payout_and_a_returned_payout_equal
     application = await apply()
     assert application["net_minor"] == 6650
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 16150, 60)
-    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()["items"]
     second_payout = next(p for p in payouts if p["application_id"] == application["application_id"])
 
     # the bank returns the second payout (account closed): 6650 back to available
@@ -258,7 +258,7 @@ async def violations_of(client: httpx.AsyncClient, platform: Platform, order_id:
         headers=bearer(platform.keys["auditor"]),
     )
     assert response.status_code == 200, response.text
-    return list(response.json()["violations"])
+    return list(response.json()["items"])
 
 
 async def test_breaking_conservation_on_purpose_is_detected_within_seconds(
@@ -398,7 +398,7 @@ async def test_a_camt053_and_a_wechat_bill_built_from_the_documented_formats_mat
         headers=bearer(platform.keys["ops"]),
     )
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 10109, 60)
-    [payout] = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    [payout] = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()["items"]
 
     async def recon_knows_payout() -> bool:
         response = await client.get(
@@ -489,14 +489,14 @@ async def test_a_bill_that_cannot_be_read_whole_is_refused_naming_row_and_column
         ],
         "`2,`20.00,`0.00,`0.00,`0.07200,`20.00,`0.00",
     )
-    before = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(platform.keys["ops"]))
+    before = await every_item(client, f"{platform.url('recon-svc')}/v1/discrepancies", bearer(platform.keys["ops"]))
     response = await import_file(client, platform, "wechat_trade_bill", bill)
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()
     assert {"row": 3, "column": "应结订单金额"}.items() <= problem["errors"][0].items()
-    after = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(platform.keys["ops"]))
-    assert len(after.json()) == len(before.json())
+    after = await every_item(client, f"{platform.url('recon-svc')}/v1/discrepancies", bearer(platform.keys["ops"]))
+    assert len(after) == len(before)
     empty = await import_file(client, platform, "camt053", b"")
     assert empty.status_code == 422
 
@@ -555,7 +555,7 @@ async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
     assert differs["theirs"]["records"][0]["amount_minor"] == 1800
 
     listed = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(merchant))
-    assert {d["merchant_id"] for d in listed.json()} == {mid}
+    assert {d["merchant_id"] for d in listed.json()["items"]} == {mid}
 
     bad = await client.post(
         f"{platform.url('recon-svc')}/v1/merchants/{mid}/records",
@@ -744,7 +744,7 @@ async def test_a_hold_not_released_by_its_policy_date_is_reported_until_a_releas
             params={"order_id": order["order_id"], "include_resolved": "true"},
             headers=bearer(platform.keys["auditor"]),
         )
-    ).json()["violations"]
+    ).json()["items"]
     resolved = [v for v in every if v["figures"].get("hold_id") == violation["figures"]["hold_id"]]
     assert len(resolved) == 1
     assert resolved[0]["resolved_at"] is not None

@@ -169,6 +169,56 @@ class SettlementRepository:
                 transactions[-1]["postings"].append({"account_id": row.account_id, "amount_minor": row.amount_minor})
         return transactions
 
+    async def ledger_page(
+        self, merchant_id: str, *, after_id: int | None, limit: int
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """At most ``limit`` of the merchant's transactions after the one of id ``after_id``, in
+        posting order, each whole with its postings (the page is cut between transactions, never
+        inside one), with its id (the page's key)."""
+        page = select(_TRANSACTIONS).where(_TRANSACTIONS.c.merchant_id == merchant_id)
+        if after_id is not None:
+            page = page.where(_TRANSACTIONS.c.id > after_id)
+        chosen = page.order_by(_TRANSACTIONS.c.id).limit(limit).subquery("page")
+        statement = (
+            select(
+                chosen.c.id,
+                chosen.c.tx_key,
+                chosen.c.kind,
+                chosen.c.order_id,
+                chosen.c.description,
+                chosen.c.caused_by_event_id,
+                chosen.c.created_at,
+                _POSTINGS.c.account_id,
+                _POSTINGS.c.amount_minor,
+            )
+            .select_from(chosen.outerjoin(_POSTINGS, _POSTINGS.c.tx_id == chosen.c.id))
+            .order_by(chosen.c.id, _POSTINGS.c.id)
+        )
+        transactions: list[tuple[int, dict[str, Any]]] = []
+        for row in await self.session.execute(statement):
+            if not transactions or transactions[-1][0] != row.id:
+                transactions.append(
+                    (
+                        row.id,
+                        {
+                            "tx_key": row.tx_key,
+                            "kind": row.kind,
+                            "order_id": row.order_id,
+                            "description": row.description,
+                            "caused_by_event_id": row.caused_by_event_id,
+                            "created_at": row.created_at.isoformat(),
+                            "postings": [],
+                        },
+                    )
+                )
+            if row.account_id is not None:
+                transactions[-1][1]["postings"].append({"account_id": row.account_id, "amount_minor": row.amount_minor})
+        return transactions
+
+    async def transaction_count(self, merchant_id: str) -> int:
+        statement = select(func.count()).select_from(_TRANSACTIONS).where(_TRANSACTIONS.c.merchant_id == merchant_id)
+        return int(await self.session.scalar(statement) or 0)
+
     async def unbalanced_transactions(self) -> list[str]:
         rows = await self.session.execute(
             select(col(LedgerTransactionRow.tx_key))

@@ -22,7 +22,8 @@ from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
-from shipsettle_shared.problems import NotFound, validation_problem
+from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
+from shipsettle_shared.problems import NotFound, Problem, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["settlement"])
 
@@ -91,15 +92,36 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
     }
 
 
-@router.get("/merchants/{merchant_id}/ledger", summary="Every ledger transaction of a merchant, with its postings")
-async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+@router.get(
+    "/merchants/{merchant_id}/ledger",
+    summary="Every ledger transaction of a merchant, with its postings, in posting order, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery) -> dict[str, Any]:
+    """``items``: whole transactions (a page never splits one's postings). Another merchant's:
+    404; a cursor of another listing: 422."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    after_id = next((value for value in page.after(int) or () if isinstance(value, int)), None)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        transactions = await SettlementRepository(session).transactions_of_merchant(merchant_id)
-    return {"merchant_id": merchant_id, "transactions": transactions}
+        found = await SettlementRepository(session).ledger_page(merchant_id, after_id=after_id, limit=page.limit + 1)
+    shown, next_cursor = page.page(found, lambda entry: (entry[0],))
+    return page_body([transaction for _, transaction in shown], next_cursor, merchant_id=merchant_id)
 
 
-@router.get("/merchants/{merchant_id}/balance-explanation", summary="Every fen of the balances, order by order")
+# The explanation accounts for every fen at once (its groups sum to the balances), so it is not
+# paged; past this many transactions it is refused rather than cut (the ledger's pages and the
+# orders' settlement views carry the same postings).
+BALANCE_EXPLANATION_MAX_TRANSACTIONS = 20_000
+
+
+@router.get(
+    "/merchants/{merchant_id}/balance-explanation",
+    summary="Every fen of the balances, order by order",
+    openapi_extra=bounded_list(
+        f"whole, so that it reconciles to the fen; refused (422 explanation-too-large) past "
+        f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} ledger transactions, never cut"
+    ),
+)
 async def balance_explanation(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """Groups every ledger transaction of the merchant by order (transactions without an order,
     e.g. payouts, under ``not_order_specific``), each with its cause (event id), its description
@@ -109,10 +131,23 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     ``refunds`` lists every refund movement (freeze, reversal, unfreeze) with the refund event
     that caused it; ``clawback_deductions`` every settlement application that paid back a
     negative balance, with the refund reversals (and their events) whose debt it recovered,
-    first owed first recovered."""
+    first owed first recovered.
+
+    A merchant with more than ``BALANCE_EXPLANATION_MAX_TRANSACTIONS`` ledger transactions:
+    422 ``explanation-too-large`` (page the ledger instead); another merchant's: 404."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
+        count = await repository.transaction_count(merchant_id)
+        if count > BALANCE_EXPLANATION_MAX_TRANSACTIONS:
+            raise Problem(
+                422,
+                "Explanation too large",
+                f"The merchant has {count} ledger transactions, more than the "
+                f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} one explanation holds; page "
+                f"GET /v1/merchants/{merchant_id}/ledger instead.",
+                type_slug="explanation-too-large",
+            )
         balances = await repository.merchant_balances(merchant_id)
         transactions = await repository.transactions_of_merchant(merchant_id)
     prefix = f"merchant:{merchant_id}:"
