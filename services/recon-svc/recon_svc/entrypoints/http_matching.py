@@ -90,6 +90,7 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
         "status": row.status,
         "resolution": row.resolution,
         "history": row.history,
+        "created_at": row.created_at.isoformat(),  # with the id, the list's order (newest first)
     }
 
 

@@ -108,10 +108,26 @@ async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Read
     return page_body([transaction for _, transaction in shown], next_cursor, merchant_id=merchant_id)
 
 
-# The explanation accounts for every fen at once (its groups sum to the balances), so it is not
-# paged; past this many transactions it is refused rather than cut (the ledger's pages and the
-# orders' settlement views carry the same postings).
+# The balance explanation accounts for every fen at once (its groups sum to the balances) and the
+# settlement states are read at one moment (the orders agree with each other and the balances), so
+# neither is paged; past this many ledger transactions of the merchant they are refused rather than
+# cut (the ledger's pages and each order's settlement view carry the same postings).
 BALANCE_EXPLANATION_MAX_TRANSACTIONS = 20_000
+
+
+async def _refuse_a_whole_view_past_its_bound(repository: SettlementRepository, merchant_id: str) -> None:
+    """422 ``explanation-too-large`` when the merchant has more ledger transactions than a whole
+    view holds."""
+    count = await repository.transaction_count(merchant_id)
+    if count > BALANCE_EXPLANATION_MAX_TRANSACTIONS:
+        raise Problem(
+            422,
+            "Explanation too large",
+            f"The merchant has {count} ledger transactions, more than the "
+            f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} one whole view holds; page "
+            f"GET /v1/merchants/{merchant_id}/ledger instead.",
+            type_slug="explanation-too-large",
+        )
 
 
 @router.get(
@@ -138,16 +154,7 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
-        count = await repository.transaction_count(merchant_id)
-        if count > BALANCE_EXPLANATION_MAX_TRANSACTIONS:
-            raise Problem(
-                422,
-                "Explanation too large",
-                f"The merchant has {count} ledger transactions, more than the "
-                f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} one explanation holds; page "
-                f"GET /v1/merchants/{merchant_id}/ledger instead.",
-                type_slug="explanation-too-large",
-            )
+        await _refuse_a_whole_view_past_its_bound(repository, merchant_id)
         balances = await repository.merchant_balances(merchant_id)
         transactions = await repository.transactions_of_merchant(merchant_id)
     prefix = f"merchant:{merchant_id}:"
@@ -293,6 +300,10 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
     "or refunded when nothing blocks), its blockers and when all of its money is expected. Read at one "
     "moment, so the orders agree with each other and with the balances. For one order's segments and "
     "assumptions, see the order's settlement-eta. " + FIFO_RULE,
+    openapi_extra=bounded_list(
+        f"whole, read at one moment; refused (422 explanation-too-large) past "
+        f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} ledger transactions of the merchant, never cut"
+    ),
 )
 async def merchant_settlement_states(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     return await _merchant_progress(progress.merchant_order_states, merchant_id, request, principal)
@@ -312,6 +323,8 @@ async def _merchant_progress(
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
+        # both replay the merchant's whole ledger: the same bound as the balance explanation
+        await _refuse_a_whole_view_past_its_bound(SettlementRepository(session), merchant_id)
         return await view(session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request))
 
 
