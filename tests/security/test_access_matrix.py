@@ -169,10 +169,11 @@ async def _paid_out_order(
 
 async def _discrepancy_of_records(
     client: httpx.AsyncClient, platform: Platform, a: dict[str, str]
-) -> tuple[str, str, str]:
-    """A's own records imported with an order ShipSettle never saw: the import, the discrepancy
-    it opened (missing on our side) and that order's reference."""
-    stray = f"NOT-OURS-{uuid.uuid4().hex[:8]}"
+) -> tuple[str, str, list[str]]:
+    """A's own records imported with two orders ShipSettle never saw: the import, the first
+    discrepancy it opened (missing on our side; two, so A's discrepancies list pages) and the two
+    orders' references."""
+    strays = [f"NOT-OURS-{uuid.uuid4().hex[:8]}" for _ in range(2)]
     today = (await service_now(client, platform.url("recon-svc"))).date()
     imported = await client.post(
         f"{platform.url('recon-svc')}/v1/merchants/{a['merchant_id']}/records",
@@ -183,7 +184,7 @@ async def _discrepancy_of_records(
             "from": str(today - timedelta(days=1)),
             "to": str(today + timedelta(days=1)),
         },
-        content=f"订单号,金额,日期\n{stray},5.00,{today}".encode(),
+        content="\n".join(["订单号,金额,日期", *(f"{stray},5.00,{today}" for stray in strays)]).encode(),
         headers={**bearer(a), "content-type": "text/csv"},
     )
     assert imported.status_code == 201, imported.text
@@ -192,9 +193,9 @@ async def _discrepancy_of_records(
         f"{platform.url('recon-svc')}/v1/discrepancies", params={"import_id": import_id}, headers=bearer(a)
     )
     assert listed.status_code == 200, listed.text
-    [discrepancy] = [d for d in listed.json()["items"] if d["reference"] == stray]
-    assert discrepancy["type"] == "missing_on_our_side"
-    return import_id, str(discrepancy["discrepancy_id"]), stray
+    found = [d for d in listed.json()["items"] if d["reference"] in strays]
+    assert [d["type"] for d in found] == ["missing_on_our_side"] * 2
+    return import_id, str(found[0]["discrepancy_id"]), strays
 
 
 async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
@@ -211,7 +212,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
     assert refund.status_code == 201, refund.text
     settlement = f"{platform.url('settlement-svc')}/v1/merchants/{a['merchant_id']}"
     paid_order, bank_account_id, application_id, payout = await _paid_out_order(client, platform, a)
-    import_id, discrepancy_id, stray = await _discrepancy_of_records(client, platform, a)
+    import_id, discrepancy_id, strays = await _discrepancy_of_records(client, platform, a)
     voucher = await client.post(
         f"{settlement}/vouchers",
         data={"kind": "invoice"},
@@ -265,7 +266,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         payout["payout_id"],
         import_id,
         discrepancy_id,
-        stray,
+        *strays,
     }
     callers = [
         Caller("no key", None, {}),
