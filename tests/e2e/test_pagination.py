@@ -9,7 +9,6 @@ discrepancies (recon), parked scans (logistics)."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ from order_support import simple_order
 from platform_support import Platform, bearer, every_item, every_page, new_merchant
 from support import eventually
 from test_carrier_binding import parked_under, post_native
+from test_recon import import_merchant_records
 from test_settlement_eta import place
 
 from shipsettle_shared.pagination import MAX_PAGE_SIZE
@@ -157,19 +157,7 @@ async def test_discrepancies_page_by_page_newest_first_and_only_the_merchants_ow
     mid = merchant["merchant_id"]
     today = (await service_now(client, platform.url("recon-svc"))).date()
     strays = [f"NOT-OURS-{uuid.uuid4().hex[:8]}" for _ in range(5)]
-    records = "\n".join(["订单号,金额,日期", *(f"{order_id},5.00,{today}" for order_id in strays)]).encode()
-    imported = await client.post(
-        f"{platform.url('recon-svc')}/v1/merchants/{mid}/records",
-        params={
-            "order_id_column": "订单号",
-            "amount_column": "金额",
-            "date_column": "日期",
-            "from": str(today - timedelta(days=1)),
-            "to": str(today + timedelta(days=1)),
-        },
-        content=records,
-        headers={**bearer(merchant), "content-type": "text/csv"},
-    )
+    imported = await import_merchant_records(client, platform, merchant, [(stray, "5.00") for stray in strays], today)
     assert imported.status_code == 201, imported.text
     assert sorted(d["order_id"] for d in imported.json()["discrepancies"]) == sorted(strays)  # one per stray
 

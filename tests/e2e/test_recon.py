@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -501,6 +501,30 @@ async def test_a_bill_that_cannot_be_read_whole_is_refused_naming_row_and_column
     assert empty.status_code == 422
 
 
+async def import_merchant_records(
+    client: httpx.AsyncClient,
+    platform: Platform,
+    merchant: dict[str, str],
+    records: list[tuple[str, str]],
+    today: date,
+) -> httpx.Response:
+    """The merchant's own CSV (订单号, 金额, 日期: each record's order id and amount, dated
+    ``today``) matched for the days around ``today``."""
+    content = "\n".join(["订单号,金额,日期", *(f"{order_id},{amount},{today}" for order_id, amount in records)])
+    return await client.post(
+        f"{platform.url('recon-svc')}/v1/merchants/{merchant['merchant_id']}/records",
+        params={
+            "order_id_column": "订单号",
+            "amount_column": "金额",
+            "date_column": "日期",
+            "from": str(today - timedelta(days=1)),
+            "to": str(today + timedelta(days=1)),
+        },
+        content=content.encode("utf-8"),
+        headers={**bearer(merchant), "content-type": "text/csv"},
+    )
+
+
 async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
     platform: Platform, client: httpx.AsyncClient
 ) -> None:
@@ -523,25 +547,16 @@ async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
     today = (await service_now(client, platform.url("recon-svc"))).astimezone(CHINA).date()
     # the merchant's spreadsheet: order 1 right, order 2 booked at 2.00 too little, order 3 not
     # there, and an order ShipSettle never saw
-    records = "\n".join(
+    response = await import_merchant_records(
+        client,
+        platform,
+        merchant,
         [
-            "订单号,金额,日期",
-            f"{orders[0]['order_id']},10.00,{today}",
-            f"{orders[1]['order_id']},18.00,{today}",
-            f"NOT-OURS-{uuid.uuid4().hex[:6]},5.00,{today}",
-        ]
-    ).encode("utf-8")
-    response = await client.post(
-        f"{platform.url('recon-svc')}/v1/merchants/{mid}/records",
-        params={
-            "order_id_column": "订单号",
-            "amount_column": "金额",
-            "date_column": "日期",
-            "from": str(today - timedelta(days=1)),
-            "to": str(today + timedelta(days=1)),
-        },
-        content=records,
-        headers={**bearer(merchant), "content-type": "text/csv"},
+            (orders[0]["order_id"], "10.00"),
+            (orders[1]["order_id"], "18.00"),
+            (f"NOT-OURS-{uuid.uuid4().hex[:6]}", "5.00"),
+        ],
+        today,
     )
     assert response.status_code == 201, response.text
     found = {(d["type"], d["order_id"]) for d in response.json()["discrepancies"]}

@@ -29,7 +29,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -42,6 +42,7 @@ from platform_support import Platform, bearer, new_merchant, wait_until_key_work
 from sqlalchemy import text
 from support import TEST_KAFKA, engine_for, eventually
 from test_payouts import CARD
+from test_recon import import_merchant_records
 from test_refunds import known_to_refunds, request_body, request_refund
 from test_settlement_eta import (
     apply_for_all,
@@ -175,18 +176,7 @@ async def _discrepancy_of_records(
     orders' references."""
     strays = [f"NOT-OURS-{uuid.uuid4().hex[:8]}" for _ in range(2)]
     today = (await service_now(client, platform.url("recon-svc"))).date()
-    imported = await client.post(
-        f"{platform.url('recon-svc')}/v1/merchants/{a['merchant_id']}/records",
-        params={
-            "order_id_column": "订单号",
-            "amount_column": "金额",
-            "date_column": "日期",
-            "from": str(today - timedelta(days=1)),
-            "to": str(today + timedelta(days=1)),
-        },
-        content="\n".join(["订单号,金额,日期", *(f"{stray},5.00,{today}" for stray in strays)]).encode(),
-        headers={**bearer(a), "content-type": "text/csv"},
-    )
+    imported = await import_merchant_records(client, platform, a, [(stray, "5.00") for stray in strays], today)
     assert imported.status_code == 201, imported.text
     import_id = str(imported.json()["import_id"])
     listed = await client.get(
