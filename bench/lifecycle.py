@@ -340,7 +340,7 @@ class LifecycleDriver(Driver):
             queue = await self.call(
                 "GET", self.url("settlement-svc", "/v1/settlement-applications/review-queue"), who="ops"
             )
-            for application in queue.json():
+            for application in queue.json()["items"]:  # the oldest page; approved ones leave it
                 if application["merchant_id"] in waiting:
                     decided = await self.call(
                         "POST",

@@ -95,6 +95,19 @@ class Checker:
                 await asyncio.sleep(0.2 * (attempt + 1))
         raise RuntimeError(f"{service} unreachable for {path}")
 
+    async def every(self, service: str, path: str, who: str = "auditor", **params: Any) -> list[dict[str, Any]]:
+        """Every item of a paginated list, following ``next_cursor`` (pages of 200)."""
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            response = await self.get(service, path, who, **params, limit=200, **({"cursor": cursor} if cursor else {}))
+            response.raise_for_status()
+            page = response.json()
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return items
+
     async def each(self, items: Iterable[str], work: Callable[[str], Awaitable[None]]) -> None:
         async def guarded(item: str) -> None:
             async with self.gate:
@@ -182,7 +195,7 @@ class Checker:
         got = {k: amounts.get(k) for k in want}
         if got != want:
             self.report.fail("balances", f"{merchant_id}: {got}, driver expects {want}")
-        payouts = (await self.get("settlement-svc", f"/v1/merchants/{merchant_id}/payouts", merchant_id)).json()
+        payouts = await self.every("settlement-svc", f"/v1/merchants/{merchant_id}/payouts", merchant_id)
         self.payouts[merchant_id] = payouts
         paid = [p for p in payouts if p["status"] == "paid"]
         # A payout the bank failed or returned is final too: its money went back to available and
@@ -295,8 +308,7 @@ class Checker:
     async def check_refunds_settled(self) -> None:
         """No refund of the run left failed or open (the SLA view lists every open refund), and no
         money left frozen: in the balances (API) nor on a refund settlement still holds open (SQL)."""
-        sla = (await self.get("refund-svc", "/v1/refund-sla")).json()
-        found = unsettled_refunds(sla["refunds"], self.merchants)
+        found = unsettled_refunds(await self.every("refund-svc", "/v1/refund-sla"), self.merchants)
         for message in found["failed"]:
             self.report.fail("no_failed_refunds", message)
         for message in found["open"]:
@@ -318,7 +330,7 @@ class Checker:
     async def check_violations(self) -> None:
         """recon's live invariant checker: nothing open for the run's orders (API), and the same
         from its table (read-only SQL) in case the API's newest-500 page hides one."""
-        found = (await self.get("recon-svc", "/v1/invariants/violations")).json()["violations"]
+        found = await self.every("recon-svc", "/v1/invariants/violations")
         for violation in found:
             if violation["order_id"] in self.orders:
                 self.report.fail(

@@ -1313,7 +1313,7 @@ class Driver:
         found = await self.call(
             "GET", self.url("refund-svc", "/v1/refunds"), who="ops", params={"order_id": order.order_id}
         )
-        refunds = found.json()
+        refunds = found.json()["items"]  # one order's refunds: a handful, within one page
         for refund in refunds:
             await self.move_refund_on(refund, declines_credit=order.declines_credit)
         done = [r for r in refunds if r["status"] == "completed"]

@@ -26,6 +26,7 @@ from shipsettle_shared.four_eyes import (
     proposal_from_row,
     withdraw,
 )
+from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import NotFound
 
 OpsOnly = Annotated[Principal, Depends(require_roles(Role.OPS))]
@@ -78,21 +79,29 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
     """GET /v1/approvals, GET /v1/approvals/{id}, POST …/approve and POST …/withdraw."""
     router = APIRouter(prefix="/v1", tags=["four eyes"])
 
-    @router.get("/approvals", response_model=list[ApprovalPublic], summary="Four-eyes proposals (ops, auditor)")
+    @router.get(
+        "/approvals",
+        summary="Four-eyes proposals, newest first, with a cursor (ops, auditor)",
+        openapi_extra=PAGINATED,
+    )
     async def list_approvals(
         request: Request,
         principal: Overseers,
+        page: PageQuery,
         status: ApprovalStatus | None = None,
         action: Annotated[str | None, Query(max_length=64)] = None,
         subject: Annotated[str | None, Query(max_length=64)] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    ) -> list[dict[str, Any]]:
-        """Newest first; ``status=pending`` is the queue waiting for a second key (expired ones
-        show as ``expired``)."""
+    ) -> dict[str, Any]:
+        """``status=pending`` is the queue waiting for a second key (expired ones show as
+        ``expired``). Keyed by (proposed_at, approval_id); a cursor of another listing: 422."""
         runtime = request.app.state.runtime
         now = runtime.clock.now()
         table = approvals_table
-        query = select(table).order_by(table.c.proposed_at.desc(), table.c.approval_id).limit(limit)
+        key = (table.c.proposed_at, table.c.approval_id)
+        query = select(table).order_by(*(column.desc() for column in key)).limit(page.limit + 1)
+        position = keyset_after(key, page.after(datetime, str), descending=True)
+        if position is not None:
+            query = query.where(position)
         if status is ApprovalStatus.PENDING:
             query = query.where(table.c.status == status.value, table.c.expires_at > now)
         elif status is ApprovalStatus.EXPIRED:
@@ -108,7 +117,8 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
             query = query.where(table.c.subject == subject)
         async with snapshot(runtime.sessions) as session:
             rows = (await session.execute(query)).all()
-        return [proposal_from_row(row).view(now) for row in rows]
+        kept, next_cursor = page.page(rows, lambda row: (row.proposed_at, row.approval_id))
+        return page_body([proposal_from_row(row).view(now) for row in kept], next_cursor)
 
     @router.get("/approvals/{approval_id}", response_model=ApprovalPublic, summary="One proposal (ops, auditor)")
     async def get_approval(approval_id: ApprovalIdPath, request: Request, principal: Overseers) -> dict[str, Any]:

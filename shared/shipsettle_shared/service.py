@@ -47,6 +47,7 @@ from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
 from shipsettle_shared.messaging.relay import OutboxRelay
 from shipsettle_shared.migrations import upgrade_service_database
+from shipsettle_shared.pagination import bounded_list
 from shipsettle_shared.problems import Problem, install_problem_handlers, refuse_unstorable_text
 from shipsettle_shared.rate_limits import KeyRateLimiter
 from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
@@ -215,7 +216,11 @@ def _consumers_router() -> APIRouter:
             "dead_lettered_share": round(loop.guard.share, 4),
         }
 
-    @router.get("", summary="This instance's consumer groups: halted or consuming, and their dead-letter share")
+    @router.get(
+        "",
+        summary="This instance's consumer groups: halted or consuming, and their dead-letter share",
+        openapi_extra=bounded_list("this process's consumer groups, fixed in its code: a handful"),
+    )
     async def list_consumers(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
         return [view(loop) for loop in request.app.state.runtime.consumers]
 

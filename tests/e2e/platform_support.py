@@ -199,6 +199,35 @@ def bearer(key: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {key['api_key']}"}
 
 
+MAX_PAGES = 1000
+
+
+async def every_page(
+    client: Any, url: str, headers: dict[str, str], params: dict[str, Any] | None = None, *, limit: int = 200
+) -> list[list[dict[str, Any]]]:
+    """The items of a paginated list (``{"items", "next_cursor"}``) page by page, following
+    ``next_cursor`` with the same route, path and filters (at most ``MAX_PAGES`` pages)."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor: str | None = None
+    for _ in range(MAX_PAGES):
+        page_params = {**(params or {}), "limit": limit, **({"cursor": cursor} if cursor else {})}
+        response = await client.get(url, params=page_params, headers=headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        pages.append(page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return pages
+    raise AssertionError(f"{url}: more than {MAX_PAGES} pages")
+
+
+async def every_item(
+    client: Any, url: str, headers: dict[str, str], params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Every item of a paginated list, in its order, with the largest page size."""
+    return [item for page in await every_page(client, url, headers, params) for item in page]
+
+
 async def new_merchant(platform: Platform, label: str) -> dict[str, str]:
     """A merchant of its own for a test that checks exact balances (keys reach every service
     through the bus; this waits until they have)."""

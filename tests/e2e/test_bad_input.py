@@ -70,7 +70,7 @@ async def test_a_merchant_key_gets_404_for_another_merchants_resource_exactly_li
     merchant_a, merchant_b = platform.keys["merchant_a"]["merchant_id"], platform.keys["merchant_b"]["merchant_id"]
     own = await client.get(f"{base}/v1/merchants/{merchant_a}/api-keys", headers=bearer(platform.keys["merchant_a"]))
     assert own.status_code == 200
-    assert [key["key_id"] for key in own.json()] == [platform.keys["merchant_a"]["key_id"]]
+    assert [key["key_id"] for key in own.json()["items"]] == [platform.keys["merchant_a"]["key_id"]]
 
     other = await client.get(f"{base}/v1/merchants/{merchant_b}/api-keys", headers=bearer(platform.keys["merchant_a"]))
     missing = await client.get(f"{base}/v1/merchants/m-none/api-keys", headers=bearer(platform.keys["ops"]))
@@ -81,7 +81,7 @@ async def test_a_merchant_key_gets_404_for_another_merchants_resource_exactly_li
     # the platform, ops and auditor roles see every merchant
     for role in ("platform", "ops"):
         seen = await client.get(f"{base}/v1/merchants/{merchant_b}/api-keys", headers=bearer(platform.keys[role]))
-        assert [key["key_id"] for key in seen.json()] == [platform.keys["merchant_b"]["key_id"]]
+        assert [key["key_id"] for key in seen.json()["items"]] == [platform.keys["merchant_b"]["key_id"]]
 
 
 async def test_a_merchant_key_cannot_use_an_ops_operation(platform: Platform, client: httpx.AsyncClient) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from platform_support import Platform, bearer
+from platform_support import Platform, bearer, every_item
 from standardwebhooks import Webhook
 from support import eventually
 from test_refund_channels import PlatformEndpoint, answer_credit
@@ -124,9 +124,8 @@ def the_credit(refund: dict[str, Any]) -> dict[str, Any]:
 
 
 async def sla_entry(client: httpx.AsyncClient, platform: Platform, refund_id: str) -> dict[str, Any] | None:
-    sla = await client.get(f"{platform.url('refund-svc')}/v1/refund-sla", headers=bearer(platform.keys["ops"]))
-    assert sla.status_code == 200, sla.text
-    return next((r for r in sla.json()["refunds"] if r["refund_id"] == refund_id), None)
+    sla = await every_item(client, f"{platform.url('refund-svc')}/v1/refund-sla", bearer(platform.keys["ops"]))
+    return next((r for r in sla if r["refund_id"] == refund_id), None)
 
 
 async def cancel(
@@ -326,9 +325,8 @@ async def test_a_credit_asked_while_the_platform_has_no_endpoint_is_kept_and_sen
     credit_id = refund["balance_credit"]["credit_id"]
 
     async def kept() -> dict[str, Any] | None:
-        log = await client.get(f"{settlement}/v1/platform/notifications", headers=bearer(platform.keys["ops"]))
-        assert log.status_code == 200, log.text
-        return next((n for n in log.json() if n["payload"]["data"].get("credit_id") == credit_id), None)
+        log = await every_item(client, f"{settlement}/v1/platform/notifications", bearer(platform.keys["ops"]))
+        return next((n for n in log if n["payload"]["data"].get("credit_id") == credit_id), None)
 
     waiting = await eventually(kept, timeout_s=30)
     assert waiting["awaiting_endpoint_since"] is not None

@@ -36,7 +36,7 @@ from logistics_support import (
     yto_number,
     zto_number,
 )
-from platform_support import Platform, bearer
+from platform_support import Platform, bearer, every_item
 from support import eventually
 
 pytestmark = pytest.mark.infra
@@ -126,7 +126,7 @@ async def parked_under(
             headers=bearer(platform.keys["ops"]),
         )
         assert response.status_code == 200, response.text
-        return next((group for group in response.json() if group["carrier_code"] == carrier_code), None)
+        return next((group for group in response.json()["items"] if group["carrier_code"] == carrier_code), None)
 
     return await eventually(found, timeout_s=30)
 
@@ -316,10 +316,10 @@ async def test_a_delivery_dated_before_the_dispatch_flags_the_shipment_until_ops
     assert [(scan["status"], scan["counts"]) for scan in found["scans"]] == [("delivered", False)]
     assert found["status"] == "dispatched"
     assert found["auto_confirm"]["state"] == "held_for_ops"
-    queue = await client.get(
-        f"{platform.url('logistics-svc')}/v1/shipments-flagged", headers=bearer(platform.keys["ops"])
+    queue = await every_item(
+        client, f"{platform.url('logistics-svc')}/v1/shipments-flagged", bearer(platform.keys["ops"])
     )
-    assert victim[1]["shipment_id"] in {row["shipment_id"] for row in queue.json()}
+    assert victim[1]["shipment_id"] in {row["shipment_id"] for row in queue}
 
     async def shown_as_blocker() -> bool:
         return "tracking_under_review" in await eta_blockers(client, platform, victim[0]["order_id"])

@@ -233,7 +233,7 @@ async def test_a_bank_account_is_verified_only_by_a_second_ops_key_and_a_withdra
         params={"status": "pending", "subject": account_id},
         headers=bearer(platform.keys["ops"]),
     )
-    assert pending.json() == []
+    assert pending.json() == {"items": [], "next_cursor": None}
     already = assert_problem(await client.post(verify, json=reason, headers=bearer(platform.keys["ops"])), 409)
     assert already["type"].endswith("/already-verified")
 
@@ -388,7 +388,7 @@ async def test_a_payout_approval_above_the_threshold_needs_a_second_ops_key(
 
     async def application_now() -> dict[str, Any]:
         listed = await client.get(f"{base}/merchants/{mid}/settlement-applications", headers=bearer(merchant))
-        [found] = [a for a in listed.json() if a["application_id"] == application_id]
+        [found] = [a for a in listed.json()["items"] if a["application_id"] == application_id]
         return found
 
     assert (await application_now())["status"] == "in_review"

@@ -221,7 +221,7 @@ async def test_a_kuaidi100_push_builds_the_shipments_timeline_and_delivery_stick
                 f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/timeline",
                 headers=bearer(platform.keys["ops"]),
             )
-        ).json()["entries"]
+        ).json()["items"]
         changes = [entry["details"]["status"] for entry in entries if entry["event_type"] == "ShipmentStatusChanged"]
         return changes if changes and changes[-1] == "delivered" else None
 

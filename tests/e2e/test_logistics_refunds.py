@@ -14,7 +14,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from logistics_support import FORM, confirmed_order, dispatch, kuaidi100_form, service_now, sf_number
-from platform_support import Platform, bearer
+from platform_support import Platform, bearer, every_item
 from sqlalchemy import text
 from support import TEST_KAFKA, engine_for, envelopes_on_topic, eventually
 
@@ -396,7 +396,7 @@ async def test_a_return_with_a_doubtful_carrier_or_number_is_registered_and_flag
         assert registered["direction"] == "return"
         assert [flag["code"] for flag in registered["ops_flags"]] == [code]
 
-    flagged = (
-        await client.get(f"{platform.url('logistics-svc')}/v1/shipments-flagged", headers=bearer(platform.keys["ops"]))
-    ).json()
+    flagged = await every_item(
+        client, f"{platform.url('logistics-svc')}/v1/shipments-flagged", bearer(platform.keys["ops"])
+    )
     assert set(cases) <= {row["shipment_id"] for row in flagged}

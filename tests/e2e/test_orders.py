@@ -136,7 +136,7 @@ async def timeline_types(client: httpx.AsyncClient, platform: Platform, order_id
         f"{platform.url('order-svc')}/v1/orders/{order_id}/timeline", headers=bearer(platform.keys["platform"])
     )
     assert response.status_code == 200, response.text
-    return [entry["event_type"] for entry in response.json()["entries"]]
+    return [entry["event_type"] for entry in response.json()["items"]]
 
 
 async def test_concurrent_placements_with_one_key_store_one_order_announced_once_and_answer_alike(
@@ -312,7 +312,7 @@ async def test_shipping_info_is_checked_confirmed_corrected_until_dispatch_and_f
         headers=bearer(platform.keys["platform"]),
     )
     assert corrected.status_code == 200, corrected.text
-    history = (await client.get(f"{base}/shipping-info/history", headers=merchant_key)).json()
+    history = (await client.get(f"{base}/shipping-info/history", headers=merchant_key)).json()["items"]
     assert [entry["change"] for entry in history] == ["confirmed", "corrected"]
     assert history[1]["changed_by"] == f"platform:{platform.keys['platform']['key_id']}"
     assert history[1]["after"]["address_line"] == "文一西路 969 号"
@@ -332,7 +332,7 @@ async def test_shipping_info_is_checked_confirmed_corrected_until_dispatch_and_f
     assert late.json()["type"].endswith("/already-dispatched")
     cancel = await client.post(f"{base}/cancel", json={"reason": "changed mind"}, headers={**merchant_key, **_key()})
     assert cancel.status_code == 409
-    assert len((await client.get(f"{base}/shipping-info/history", headers=merchant_key)).json()) == 2
+    assert len((await client.get(f"{base}/shipping-info/history", headers=merchant_key)).json()["items"]) == 2
 
     await dispatch_as_logistics(order, [("L2", 1), ("L3", 3)])
 
@@ -355,7 +355,7 @@ async def test_a_cancelled_order_announces_a_full_refund_on_its_timeline(
     assert first.json()["status"] == "cancelled"
 
     async def timeline_complete() -> list[dict[str, Any]] | None:
-        entries = (await client.get(f"{base}/timeline", headers=bearer(platform.keys["ops"]))).json()["entries"]
+        entries = (await client.get(f"{base}/timeline", headers=bearer(platform.keys["ops"]))).json()["items"]
         # refund-svc's full refund of the cancellation follows on the same timeline
         kinds = [e["event_type"] for e in entries]
         return entries if kinds[:2] == ["OrderPlaced", "OrderCancelled"] and "RefundCompleted" in kinds else None

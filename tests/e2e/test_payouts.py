@@ -16,7 +16,7 @@ import pytest
 from local import SANDBOX_API_SECRET, SANDBOX_CALLBACK_SECRET
 from logistics_support import FORM, confirmed_order, dispatch, kuaidi100_form, service_now
 from order_support import simple_order
-from platform_support import Platform, bearer, new_merchant, verify_bank_account
+from platform_support import Platform, bearer, every_item, new_merchant, verify_bank_account
 from signature_support import assert_unauthenticated, bad_signature_requests, signed_headers
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
@@ -192,9 +192,7 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
     assert application["review_reasons"] == ["first payout to this bank account"]
     assert (await balances(client, platform, merchant))["in_payout"] == 45818
 
-    queue = (
-        await client.get(f"{base}/settlement-applications/review-queue", headers=bearer(platform.keys["ops"]))
-    ).json()
+    queue = await every_item(client, f"{base}/settlement-applications/review-queue", bearer(platform.keys["ops"]))
     assert application["application_id"] in [item["application_id"] for item in queue]
     approved = await client.post(
         f"{base}/settlement-applications/{application['application_id']}/approve",
@@ -218,7 +216,7 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
     }
     [payout] = (
         await client.get(f"{base}/merchants/{merchant['merchant_id']}/payouts", headers=bearer(merchant))
-    ).json()
+    ).json()["items"]
     assert payout["status"] == "paid"
     executions = (
         await client.get(
@@ -256,7 +254,7 @@ async def test_the_merchant_is_notified_with_standard_webhooks_signatures_and_re
                 f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/notifications",
                 headers=bearer(merchant),
             )
-        ).json()
+        ).json()["items"]
         return log if len(log) == 3 and all(item["delivered_at"] for item in log) else None
 
     log = await eventually(delivered, timeout_s=60)
@@ -329,7 +327,7 @@ async def test_a_returned_callback_for_a_paid_payout_without_a_valid_signature_g
     base = f"{platform.url('settlement-svc')}/v1"
     [payout] = (
         await client.get(f"{base}/merchants/{merchant['merchant_id']}/payouts", headers=bearer(merchant))
-    ).json()
+    ).json()["items"]
     assert payout["status"] == "paid"
     before = await balances(client, platform, merchant)
     assert (before["paid_out"], before["available"]) == (45818, 0)
@@ -354,7 +352,9 @@ async def test_a_returned_callback_for_a_paid_payout_without_a_valid_signature_g
     )
     assert refused.status_code == 422, refused.text
     assert await balances(client, platform, merchant) == before
-    [still] = (await client.get(f"{base}/merchants/{merchant['merchant_id']}/payouts", headers=bearer(merchant))).json()
+    [still] = (
+        await client.get(f"{base}/merchants/{merchant['merchant_id']}/payouts", headers=bearer(merchant))
+    ).json()["items"]
     assert still["status"] == "paid"
 
 
@@ -393,7 +393,7 @@ async def test_a_voucher_of_the_wrong_type_over_the_limit_or_for_another_merchan
     # another merchant's key, on this merchant's vouchers: as if the merchant did not exist
     other = await upload(platform.keys["merchant_b"], "invoice.pdf", b"%PDF-1.7\n...", "application/pdf")
     assert other.status_code == 404
-    assert (await client.get(vouchers_url, headers=bearer(owner))).json() == []
+    assert (await client.get(vouchers_url, headers=bearer(owner))).json()["items"] == []
 
     # exactly at the limit is accepted, stored with the hash of what was sent
     at_limit_content = b"%PDF-1.7\n" + b"0" * (5_242_880 - 9)
@@ -402,7 +402,7 @@ async def test_a_voucher_of_the_wrong_type_over_the_limit_or_for_another_merchan
     stored = at_limit.json()
     assert stored["size_bytes"] == 5_242_880
     assert stored["sha256"] == hashlib.sha256(at_limit_content).hexdigest()
-    listed = (await client.get(vouchers_url, headers=bearer(owner))).json()
+    listed = (await client.get(vouchers_url, headers=bearer(owner))).json()["items"]
     assert [voucher["voucher_id"] for voucher in listed] == [stored["voucher_id"]]
     assert (await client.get(vouchers_url, headers=bearer(platform.keys["merchant_b"]))).status_code == 404
 
@@ -459,7 +459,7 @@ async def test_an_auto_apply_policy_applies_for_funds_as_soon_as_they_are_availa
     async def applied() -> list[dict[str, Any]] | None:
         found = (
             await client.get(f"{base}/merchants/{key['merchant_id']}/settlement-applications", headers=bearer(key))
-        ).json()
+        ).json()["items"]
         return found or None
 
     [application] = await eventually(applied, timeout_s=30)

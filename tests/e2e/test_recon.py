@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -17,7 +17,7 @@ import pytest
 from logistics_support import service_now
 from openpyxl import load_workbook
 from order_support import simple_order
-from platform_support import Platform, approve_as_second_ops, bearer, verify_bank_account
+from platform_support import Platform, approve_as_second_ops, bearer, every_item, verify_bank_account
 from support import eventually
 from test_refunds import known_to_refunds, request_body, request_refund, until_status
 from test_settlement_refunds import (
@@ -113,7 +113,7 @@ async def test_a_statement_with_refunds_after_payout_and_a_returned_payout_equal
     application = await apply()
     assert application["net_minor"] == 6650
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 16150, 60)
-    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()["items"]
     second_payout = next(p for p in payouts if p["application_id"] == application["application_id"])
 
     # the bank returns the second payout (account closed): 6650 back to available
@@ -256,7 +256,7 @@ async def violations_of(client: httpx.AsyncClient, platform: Platform, order_id:
         headers=bearer(platform.keys["auditor"]),
     )
     assert response.status_code == 200, response.text
-    return list(response.json()["violations"])
+    return list(response.json()["items"])
 
 
 async def test_breaking_conservation_on_purpose_is_detected_within_seconds(
@@ -396,7 +396,7 @@ async def test_a_camt053_and_a_wechat_bill_built_from_the_documented_formats_mat
         headers=bearer(platform.keys["ops"]),
     )
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 10109, 60)
-    [payout] = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    [payout] = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()["items"]
 
     async def recon_knows_payout() -> bool:
         response = await client.get(
@@ -487,16 +487,40 @@ async def test_a_bill_that_cannot_be_read_whole_is_refused_naming_row_and_column
         ],
         "`2,`20.00,`0.00,`0.00,`0.07200,`20.00,`0.00",
     )
-    before = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(platform.keys["ops"]))
+    before = await every_item(client, f"{platform.url('recon-svc')}/v1/discrepancies", bearer(platform.keys["ops"]))
     response = await import_file(client, platform, "wechat_trade_bill", bill)
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()
     assert {"row": 3, "column": "应结订单金额"}.items() <= problem["errors"][0].items()
-    after = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(platform.keys["ops"]))
-    assert len(after.json()) == len(before.json())
+    after = await every_item(client, f"{platform.url('recon-svc')}/v1/discrepancies", bearer(platform.keys["ops"]))
+    assert len(after) == len(before)
     empty = await import_file(client, platform, "camt053", b"")
     assert empty.status_code == 422
+
+
+async def import_merchant_records(
+    client: httpx.AsyncClient,
+    platform: Platform,
+    merchant: dict[str, str],
+    records: list[tuple[str, str]],
+    today: date,
+) -> httpx.Response:
+    """The merchant's own CSV (订单号, 金额, 日期: each record's order id and amount, dated
+    ``today``) matched for the days around ``today``."""
+    content = "\n".join(["订单号,金额,日期", *(f"{order_id},{amount},{today}" for order_id, amount in records)])
+    return await client.post(
+        f"{platform.url('recon-svc')}/v1/merchants/{merchant['merchant_id']}/records",
+        params={
+            "order_id_column": "订单号",
+            "amount_column": "金额",
+            "date_column": "日期",
+            "from": str(today - timedelta(days=1)),
+            "to": str(today + timedelta(days=1)),
+        },
+        content=content.encode("utf-8"),
+        headers={**bearer(merchant), "content-type": "text/csv"},
+    )
 
 
 async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
@@ -521,25 +545,16 @@ async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
     today = (await service_now(client, platform.url("recon-svc"))).astimezone(CHINA).date()
     # the merchant's spreadsheet: order 1 right, order 2 booked at 2.00 too little, order 3 not
     # there, and an order ShipSettle never saw
-    records = "\n".join(
+    response = await import_merchant_records(
+        client,
+        platform,
+        merchant,
         [
-            "订单号,金额,日期",
-            f"{orders[0]['order_id']},10.00,{today}",
-            f"{orders[1]['order_id']},18.00,{today}",
-            f"NOT-OURS-{uuid.uuid4().hex[:6]},5.00,{today}",
-        ]
-    ).encode("utf-8")
-    response = await client.post(
-        f"{platform.url('recon-svc')}/v1/merchants/{mid}/records",
-        params={
-            "order_id_column": "订单号",
-            "amount_column": "金额",
-            "date_column": "日期",
-            "from": str(today - timedelta(days=1)),
-            "to": str(today + timedelta(days=1)),
-        },
-        content=records,
-        headers={**bearer(merchant), "content-type": "text/csv"},
+            (orders[0]["order_id"], "10.00"),
+            (orders[1]["order_id"], "18.00"),
+            (f"NOT-OURS-{uuid.uuid4().hex[:6]}", "5.00"),
+        ],
+        today,
     )
     assert response.status_code == 201, response.text
     found = {(d["type"], d["order_id"]) for d in response.json()["discrepancies"]}
@@ -553,7 +568,7 @@ async def test_the_merchants_own_records_are_matched_by_order_id_and_amount(
     assert differs["theirs"]["records"][0]["amount_minor"] == 1800
 
     listed = await client.get(f"{platform.url('recon-svc')}/v1/discrepancies", headers=bearer(merchant))
-    assert {d["merchant_id"] for d in listed.json()} == {mid}
+    assert {d["merchant_id"] for d in listed.json()["items"]} == {mid}
 
     bad = await client.post(
         f"{platform.url('recon-svc')}/v1/merchants/{mid}/records",
@@ -744,7 +759,7 @@ async def test_a_hold_not_released_by_its_policy_date_is_reported_until_a_releas
             params={"order_id": order["order_id"], "include_resolved": "true"},
             headers=bearer(platform.keys["auditor"]),
         )
-    ).json()["violations"]
+    ).json()["items"]
     resolved = [v for v in every if v["figures"].get("hold_id") == violation["figures"]["hold_id"]]
     assert len(resolved) == 1
     assert resolved[0]["resolved_at"] is not None

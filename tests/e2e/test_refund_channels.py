@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import pytest
 from logistics_support import sf_number
-from platform_support import Platform, bearer
+from platform_support import Platform, bearer, every_item
 from standardwebhooks import Webhook
 from support import eventually
 from test_refunds import (
@@ -382,8 +382,8 @@ async def test_a_refund_that_fails_for_good_is_settled_by_ops_and_nothing_stays_
     first = await declined({"B": 1}, 4342)
     refund_id = first["refund_id"]
     request = await credit_request(platform_endpoint, refund_id)
-    sla = (await client.get(f"{platform.url('refund-svc')}/v1/refund-sla", headers=bearer(platform.keys["ops"]))).json()
-    [entry] = [r for r in sla["refunds"] if r["refund_id"] == refund_id]
+    sla = await every_item(client, f"{platform.url('refund-svc')}/v1/refund-sla", bearer(platform.keys["ops"]))
+    [entry] = [r for r in sla if r["refund_id"] == refund_id]
     assert (entry["status"], entry["waiting_for"], entry["breaching"]) == ("refund_failed", "ops", True)
     retried = await client.post(f"{base}/{refund_id}/retry", headers=bearer(platform.keys["ops"]))
     assert retried.status_code == 409, retried.text
@@ -456,8 +456,8 @@ async def test_a_refund_that_fails_for_good_is_settled_by_ops_and_nothing_stays_
     final = await wait_for_balances(client, platform, merchant, lambda b: b["frozen_minor"] == 0)
     assert final["balances_minor"]["available"] == NET_AFTER_BOTH_MINOR  # 31400 - 4342 - 8685
     assert final["balances_minor"]["pending"] == 0
-    sla = (await client.get(f"{platform.url('refund-svc')}/v1/refund-sla", headers=bearer(platform.keys["ops"]))).json()
-    assert [r for r in sla["refunds"] if r["merchant_id"] == mid] == []
+    sla = await every_item(client, f"{platform.url('refund-svc')}/v1/refund-sla", bearer(platform.keys["ops"]))
+    assert [r for r in sla if r["merchant_id"] == mid] == []
 
     settlement = await wait_for_settlement(
         client, platform, merchant, order["order_id"], lambda s: all(r["status"] != "open" for r in s["refunds"])

@@ -263,7 +263,7 @@ async def test_the_quote_of_one_unit_with_a_threshold_share_and_a_subsidy_is_wor
     listed = await client.get(
         f"{platform.url('refund-svc')}/v1/refunds", params={"order_id": order["order_id"]}, headers=bearer(merchant)
     )
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 # --- deadlines ------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ async def test_a_merchant_that_does_not_answer_in_48_hours_approves_and_the_refu
     assert refund["amounts"]["refund_minor"] == 4285
 
     sla = await client.get(f"{platform.url('refund-svc')}/v1/refund-sla", headers=bearer(merchant))
-    mine = [r for r in sla.json()["refunds"] if r["refund_id"] == refund["refund_id"]]
+    mine = [r for r in sla.json()["items"] if r["refund_id"] == refund["refund_id"]]
     assert mine[0]["waiting_for"] == "merchant"
     assert 0 < mine[0]["seconds_left"] <= 48 * 3600
 
@@ -329,7 +329,7 @@ async def test_a_cancellation_before_dispatch_refunds_everything_with_shipping(
                 params={"order_id": order["order_id"]},
                 headers=bearer(merchant),
             )
-        ).json()
+        ).json()["items"]
         return listed[0] if listed and listed[0]["status"] == "completed" else None
 
     refund = await eventually(cancellation, timeout_s=30)
@@ -359,7 +359,7 @@ async def test_racing_requests_for_the_same_units_open_one_refund(
         await client.get(
             f"{platform.url('refund-svc')}/v1/refunds", params={"order_id": order["order_id"]}, headers=bearer(merchant)
         )
-    ).json()
+    ).json()["items"]
     assert len(listed) == 1
     # units 2 and 1 of line A (8571 + 8572) and line B (4285); one unit of A stays the buyer's
     assert listed[0]["amounts"]["refund_minor"] == 8571 + 8572 + 4285
@@ -462,7 +462,7 @@ async def test_bad_requests_are_refused_with_problems_and_change_nothing(
     listed = await client.get(
         f"{platform.url('refund-svc')}/v1/refunds", params={"order_id": order["order_id"]}, headers=bearer(merchant)
     )
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_no_reason_returns_are_refused_outside_the_window_or_for_an_excluded_category(
@@ -649,7 +649,7 @@ async def test_a_refund_after_payout_appears_as_a_deduction_on_the_next_payout(
         6650,
     )
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["paid_out"] == 9500 + 6650, 60)
-    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    payouts = (await client.get(f"{settlement}/merchants/{mid}/payouts", headers=bearer(merchant))).json()["items"]
     second_payout = next(p for p in payouts if p["application_id"] == application["application_id"])
     assert (second_payout["amount_minor"], second_payout["clawback_deducted_minor"]) == (6650, 4750)
 
@@ -718,7 +718,7 @@ async def test_a_return_is_tracked_back_inspected_and_refunded(
         timeline = await client.get(
             f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/timeline", headers=bearer(merchant)
         )
-        kinds = {entry["event_type"] for entry in timeline.json()["entries"]}
+        kinds = {entry["event_type"] for entry in timeline.json()["items"]}
         return kinds if wanted <= kinds else None
 
     await eventually(timeline_has_the_refund, timeout_s=30)

@@ -171,7 +171,7 @@ async def test_no_ledger_posting_exists_for_an_order_whose_sign_off_is_withheld(
             f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/ledger", headers=bearer(merchant)
         )
     ).json()
-    assert order["order_id"] not in {tx["order_id"] for tx in ledger["transactions"]}
+    assert order["order_id"] not in {tx["order_id"] for tx in ledger["items"]}
 
     # The sign-off, and only it, books the order.
     signed = await client.post(

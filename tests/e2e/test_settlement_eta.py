@@ -176,7 +176,7 @@ async def paid_payout(client: httpx.AsyncClient, platform: Platform, key: dict[s
             await client.get(
                 f"{platform.url('settlement-svc')}/v1/merchants/{key['merchant_id']}/payouts", headers=bearer(key)
             )
-        ).json()
+        ).json()["items"]
         return payouts[0] if payouts and payouts[0]["status"] == "paid" else None
 
     return await eventually(paid, timeout_s=60)

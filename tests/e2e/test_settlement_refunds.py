@@ -590,7 +590,7 @@ async def test_a_refund_after_payout_is_deducted_from_the_next_payout(
         "paid_out": 16150,  # 9500 + 6650
         "negative_balance": 0,
     }
-    payouts = (await client.get(f"{base}/merchants/{mid}/payouts", headers=bearer(merchant))).json()
+    payouts = (await client.get(f"{base}/merchants/{mid}/payouts", headers=bearer(merchant))).json()["items"]
     second_payout = next(p for p in payouts if p["application_id"] == application["application_id"])
     assert (second_payout["amount_minor"], second_payout["gross_minor"], second_payout["clawback_deducted_minor"]) == (
         6650,

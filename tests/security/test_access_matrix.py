@@ -1,8 +1,9 @@
 """The BOLA/BFLA matrix, generated from every service's OpenAPI on the running platform: every
 operation × every caller (no key, a revoked key, merchant A, merchant B, the platform, ops, the
 auditor and a carrier: one per role the services know) × merchant A's real objects (an order, a
-shipment, a refund, a bank account, a voucher, A's merchant id) named through the path, the query
-and the body.
+shipment, a refund, a bank account, a voucher, a settlement application and its paid payout, an
+import of A's records and the discrepancy it opened, A's merchant id) named through the path, the
+query and the body; and, for every list that pages, merchant A's own cursor handed to the others.
 
 Who may call an operation comes from one declared source: the ``require_roles`` gate it depends
 on, which each service publishes into its OpenAPI operation as ``x-roles``
@@ -35,13 +36,24 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from logistics_support import ITEMS, confirmed_order, dispatch
+from logistics_support import ITEMS, confirmed_order, dispatch, service_now
 from order_support import CONSIGNEE
 from platform_support import Platform, bearer, new_merchant, wait_until_key_works_everywhere
 from sqlalchemy import text
 from support import TEST_KAFKA, engine_for, eventually
 from test_payouts import CARD
+from test_recon import import_merchant_records
 from test_refunds import known_to_refunds, request_body, request_refund
+from test_settlement_eta import (
+    apply_for_all,
+    approve,
+    in_state,
+    merchant_with_policy,
+    paid_payout,
+    verified_account,
+    wait_for_eta,
+)
+from test_settlement_refunds import HOLD_S
 
 from recon_svc.adapters.tables import ReconOrderRow
 from shipsettle_shared.auth import ROLES_KEY
@@ -49,6 +61,7 @@ from shipsettle_shared.body_limits import BODY_LIMIT_KEY, CALLBACK_BODY_LIMIT_BY
 from shipsettle_shared.contracts import Role, Topic, partitions_of
 from shipsettle_shared.db import session_factory, unit_of_work
 from shipsettle_shared.kafka_access import tooling_client_config
+from shipsettle_shared.pagination import PAGINATED_KEY
 from shipsettle_shared.topology import SERVICES
 
 pytestmark = pytest.mark.infra
@@ -101,6 +114,7 @@ class Tally:
     leaks: list[str] = field(default_factory=list)
     owner_reads: list[tuple[Probe, Caller]] = field(default_factory=list)
     owner_reads_with_data: int = 0
+    cursor_lists: list[str] = field(default_factory=list)  # where A's own cursor was handed to the others
 
 
 async def _issue(client: httpx.AsyncClient, platform: Platform, **body: str) -> dict[str, str]:
@@ -132,10 +146,52 @@ async def _revoked_key_of(client: httpx.AsyncClient, platform: Platform, merchan
     return key
 
 
+async def _paid_out_order(
+    client: httpx.AsyncClient, platform: Platform, a: dict[str, str]
+) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
+    """An order of A's walked to the bank: dispatched, received, held, released (the test clock),
+    applied for, approved by ops and paid by the sandbox bank. The order, the verified bank
+    account, the application and the payout."""
+    order = await confirmed_order(client, platform, merchant_key="bola_a")
+    await dispatch(client, platform, order, merchant_key="bola_a")
+    received = await client.post(
+        f"{platform.url('logistics-svc')}/v1/orders/{order['order_id']}/confirm-receipt",
+        headers=bearer(platform.keys["platform"]),
+    )
+    assert received.status_code == 200, received.text
+    # a freshly started platform's first settlement event waits for its consumer group to join
+    await wait_for_eta(client, platform, a, order["order_id"], in_state("in_hold_until"), timeout_s=120)
+    await platform.advance_clock(HOLD_S)
+    await wait_for_eta(client, platform, a, order["order_id"], in_state("application_not_submitted"))
+    account_id = await verified_account(client, platform, a)
+    application_id = await apply_for_all(client, platform, a, account_id)
+    await approve(client, platform, application_id)
+    return order, account_id, application_id, await paid_payout(client, platform, a)
+
+
+async def _discrepancy_of_records(
+    client: httpx.AsyncClient, platform: Platform, a: dict[str, str]
+) -> tuple[str, str, list[str]]:
+    """A's own records imported with two orders ShipSettle never saw: the import, the first
+    discrepancy it opened (missing on our side; two, so A's discrepancies list pages) and the two
+    orders' references."""
+    strays = [f"NOT-OURS-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    today = (await service_now(client, platform.url("recon-svc"))).date()
+    imported = await import_merchant_records(client, platform, a, [(stray, "5.00") for stray in strays], today)
+    assert imported.status_code == 201, imported.text
+    import_id = str(imported.json()["import_id"])
+    listed = await client.get(
+        f"{platform.url('recon-svc')}/v1/discrepancies", params={"import_id": import_id}, headers=bearer(a)
+    )
+    assert listed.status_code == 200, listed.text
+    found = [d for d in listed.json()["items"] if d["reference"] in strays]
+    assert [d["type"] for d in found] == ["missing_on_our_side"] * 2
+    return import_id, str(found[0]["discrepancy_id"]), strays
+
+
 async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
-    a = await new_merchant(platform, "bola-a")
+    a = await merchant_with_policy(platform, client, "bola_a")  # platform.keys["bola_a"]
     b = await new_merchant(platform, "bola-b")
-    platform.keys["bola_a"] = a
     carrier = await _issue(client, platform, role="carrier", carrier_code="SF", label="matrix carrier")
     revoked = await _revoked_key_of(client, platform, a["merchant_id"])
 
@@ -146,7 +202,25 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
     refund = await request_refund(client, platform, request_body(refunded_order, "refund_only", "damaged", {"L1": 1}))
     assert refund.status_code == 201, refund.text
     settlement = f"{platform.url('settlement-svc')}/v1/merchants/{a['merchant_id']}"
-    account = await client.post(
+    paid_order, bank_account_id, application_id, payout = await _paid_out_order(client, platform, a)
+    import_id, discrepancy_id, strays = await _discrepancy_of_records(client, platform, a)
+    voucher = await client.post(
+        f"{settlement}/vouchers",
+        data={"kind": "invoice"},
+        files={"file": ("invoice.pdf", b"%PDF-1.7\nmatrix", "application/pdf")},
+        headers=bearer(a),
+    )
+    assert voucher.status_code == 201, voucher.text
+    second_voucher = await client.post(
+        f"{settlement}/vouchers",
+        data={"kind": "invoice"},
+        files={"file": ("invoice-2.pdf", b"%PDF-1.7\nmatrix 2", "application/pdf")},
+        headers=bearer(a),
+    )
+    assert second_voucher.status_code == 201, second_voucher.text
+    # four eyes: ops proposes the verification of a second account of A's (pending: no second key
+    # approves); the /v1/approvals routes of order-svc and settlement-svc are tried with its id
+    second_account = await client.post(
         f"{settlement}/bank-accounts",
         json={
             "holder_name": "杭州茶叶有限公司",
@@ -156,18 +230,9 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         },
         headers=bearer(a),
     )
-    assert account.status_code == 201, account.text
-    voucher = await client.post(
-        f"{settlement}/vouchers",
-        data={"kind": "invoice"},
-        files={"file": ("invoice.pdf", b"%PDF-1.7\nmatrix", "application/pdf")},
-        headers=bearer(a),
-    )
-    assert voucher.status_code == 201, voucher.text
-    # four eyes: ops proposes the verification of A's account (pending: no second key approves);
-    # the /v1/approvals routes of order-svc and settlement-svc are tried with its id
+    assert second_account.status_code == 201, second_account.text
     proposal = await client.post(
-        f"{platform.url('settlement-svc')}/v1/bank-accounts/{account.json()['bank_account_id']}/verify",
+        f"{platform.url('settlement-svc')}/v1/bank-accounts/{second_account.json()['bank_account_id']}/verify",
         json={"reason": "matrix: proposed, never approved"},
         headers=bearer(platform.keys["ops"]),
     )
@@ -178,16 +243,13 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         "order_id": order["order_id"],
         "shipment_id": shipment["shipment_id"],
         "refund_id": refund.json()["refund_id"],
-        "bank_account_id": account.json()["bank_account_id"],
+        "bank_account_id": bank_account_id,
         "key_id": a["key_id"],
         "approval_id": proposal.json()["approval_id"],
-        # no payout, application, import or discrepancy of A's exists (a payout needs the whole
-        # hold, review and provider flow): made-up ids, tried by every role against x-roles, but
-        # a foreign caller's answer on them proves no scope check (docs/security.md says so)
-        "payout_id": f"po-{uuid.uuid4().hex[:8]}",
-        "application_id": f"app-{uuid.uuid4().hex[:8]}",
-        "import_id": f"imp-{uuid.uuid4().hex[:8]}",
-        "discrepancy_id": f"d-{uuid.uuid4().hex[:8]}",
+        "payout_id": payout["payout_id"],
+        "application_id": application_id,
+        "import_id": import_id,
+        "discrepancy_id": discrepancy_id,
         "code": "SF",
         "carrier_code": "SF",
         "source": "kuaidi100",
@@ -206,9 +268,17 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         shipment["shipment_id"],
         shipment["tracking_number"],
         refund.json()["refund_id"],
-        account.json()["bank_account_id"],
+        bank_account_id,
         voucher.json()["voucher_id"],
         proposal.json()["approval_id"],
+        second_voucher.json()["voucher_id"],
+        paid_order["order_id"],
+        paid_order["payment"]["transaction_id"],
+        application_id,
+        payout["payout_id"],
+        import_id,
+        discrepancy_id,
+        *strays,
     }
     callers = [
         Caller("no key", None, {}),
@@ -243,7 +313,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
             "order_id": order["order_id"],
             "shipment_id": shipment["shipment_id"],
             "refund_id": refund.json()["refund_id"],
-            "bank_account_id": account.json()["bank_account_id"],
+            "bank_account_id": bank_account_id,
             "voucher_id": voucher.json()["voucher_id"],
         },
         markers=markers,
@@ -444,6 +514,50 @@ async def _row(client: httpx.AsyncClient, world: World, tally: Tally, probe: Pro
             tally.owner_reads.append((probe, caller))  # sent after the matrix: a read may store (a statement)
 
 
+async def _cursor_rows(
+    client: httpx.AsyncClient, world: World, tally: Tally, probe: Probe, roles: list[str] | None
+) -> None:
+    """A paginated list merchant A reads with one item a page: A's ``next_cursor`` sent by every
+    foreign caller the list's role lets in. On A's path: 404 as ever; on a list scoped by the key:
+    a position only, the caller's own rows; on the caller's own path (merchant B's merchant id):
+    422, a cursor of another listing. Never any of A's data."""
+    if roles is None or Role.MERCHANT.value not in roles:
+        return
+    owner = next(caller for caller in world.callers if caller.name == "merchant A")
+    params = probe.request.get("params", {})
+    first = await client.get(probe.base_url + probe.url, params={**params, "limit": 1}, headers=owner.headers)
+    cursor = first.json().get("next_cursor") if first.status_code == 200 else None
+    if not cursor:
+        return
+    tally.cursor_lists.append(f"{probe.service} {probe.path}")
+    with_cursor = Probe(
+        probe.service,
+        probe.base_url,
+        "GET",
+        probe.path,
+        probe.url,
+        {**probe.request, "params": {**params, "cursor": cursor}},
+    )
+    allowed = {Role(role) for role in roles}
+    for caller in world.callers:
+        if not caller.foreign or caller.role not in allowed:
+            continue
+        if _names_merchant_a(world, probe.url, {"params": params}):
+            await _expect(client, world, tally, with_cursor, caller, {404}, "tenant cursor")
+            if probe.path.count("{") == 1 and "{merchant_id}" in probe.path and caller.role is Role.MERCHANT:
+                own_url = probe.path.replace("{merchant_id}", world.merchant_b)
+                own = Probe(probe.service, probe.base_url, "GET", probe.path, own_url, with_cursor.request)
+                await _expect(client, world, tally, own, caller, {422}, "foreign cursor")
+        else:
+            answer = await with_cursor.send(client, caller)
+            tally.tries += 1
+            tally.outcomes[f"cursor {answer.status_code}"] += 1
+            if answer.status_code not in (200, 422):
+                tally.failures.append(f"cursor: {caller.name} GET {probe.path} -> {answer.status_code}")
+            if leaked := _leaked(world, probe.url, {"params": params}, answer):
+                tally.leaks.append(f"cursor: {caller.name} GET {probe.path} with A's cursor: shows {leaked}")
+
+
 async def _matrix(client: httpx.AsyncClient, platform: Platform, world: World) -> Tally:
     tally = Tally()
     for spec in SERVICES:
@@ -459,6 +573,8 @@ async def _matrix(client: httpx.AsyncClient, platform: Platform, world: World) -
             for url, request in _requests_for(world, document["components"]["schemas"], method, path, operation):
                 probe = Probe(spec.name, base_url, method, path, url, request)
                 await _row(client, world, tally, probe, roles)
+                if method == "GET" and operation.get(PAGINATED_KEY):
+                    await _cursor_rows(client, world, tally, probe, roles)
     return tally
 
 
@@ -486,12 +602,15 @@ async def test_no_role_and_no_other_merchant_reaches_merchant_a_objects(
             f"(answers {dict(sorted(tally.outcomes.items()))}); {len(tally.leaks)} leaks, "
             f"{len(tally.failures)} unexpected answers, {len(changed)} tables changed; "
             f"merchant A's own reads showing A's data: {tally.owner_reads_with_data}; "
+            f"lists where A's cursor was handed to the others: {len(tally.cursor_lists)} "
+            f"({', '.join(sorted(tally.cursor_lists))}); "
             f"A's objects made in {set_up - started:.1f} s, the matrix ran in {done - set_up:.1f} s"
         )
     assert tally.leaks == [], "\n".join(tally.leaks)
     assert tally.failures == [], "\n".join(tally.failures)
     assert changed == [], changed
     assert tally.owner_reads_with_data >= 10  # the leak check sees A's data where it is shown
+    assert len(tally.cursor_lists) >= 5  # A has more than one item in that many of its paginated lists
 
 
 async def test_an_order_recon_knows_without_its_merchant_is_read_by_no_merchant(platform: Platform) -> None:

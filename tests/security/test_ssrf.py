@@ -218,7 +218,7 @@ async def test_the_ssrf_matrix_is_refused_at_registration_and_at_delivery_withou
             f"{settlement}/v1/merchants/{merchant['merchant_id']}/notifications", headers=bearer(merchant)
         )
         assert log.status_code == 200, log.text
-        [notification] = log.json()
+        [notification] = log.json()["items"]
         assert notification["delivered_at"] is None
         assert {attempt["error"] for attempt in notification["attempts"]} == {REFUSAL}
 

@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, FromClause, Result, Select, Table, and_, bindparam, func, select, text
+from sqlalchemy import (
+    Executable,
+    FromClause,
+    Result,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +40,7 @@ from logistics_svc.domain.shipments import (
 )
 from logistics_svc.domain.tracking import Scan, TrackingStatus
 from shipsettle_shared.db import any_of
+from shipsettle_shared.pagination import KeyValue, keyset_after
 
 # At most this many parked scans are read for one ops listing.
 MAX_PARKED_SCAN_ROWS = 5000
@@ -543,26 +556,31 @@ class LogisticsRepository:
         value = found.scalar()
         return str(value) if value is not None else None
 
-    async def stale_shipments(self) -> list[RowMapping]:
-        rows = await self._execute(
-            select(_SHIPMENTS)
-            .where(_SHIPMENTS.c.stale_alerted_at.is_not(None), _SHIPMENTS.c.status.not_in(_FINAL))
-            .order_by(_SHIPMENTS.c.last_movement_at)
+    async def stale_shipments(self, *, after: Sequence[KeyValue] | None, limit: int) -> list[RowMapping]:
+        """Longest without movement first, keyed by (last_movement_at, shipment_id)."""
+        key = (_SHIPMENTS.c.last_movement_at, _SHIPMENTS.c.shipment_id)
+        statement = select(_SHIPMENTS).where(
+            _SHIPMENTS.c.stale_alerted_at.is_not(None), _SHIPMENTS.c.status.not_in(_FINAL)
         )
+        position = keyset_after(key, after, descending=False)
+        if position is not None:
+            statement = statement.where(position)
+        rows = await self._execute(statement.order_by(*key).limit(limit))
         return list(rows.mappings())
 
-    async def flagged_shipments(self) -> list[Shipment]:
-        """Shipments with a flag ops have not cleared yet (the 500 dispatched last)."""
-        flagged = (
-            select(_SHIPMENTS.c.shipment_id)
-            .where(
-                text(
-                    "exists (select 1 from jsonb_array_elements(shipments.ops_flags) flag where flag->>'cleared_at' is null)"
-                )
+    async def flagged_shipments(self, *, after: Sequence[KeyValue] | None, limit: int) -> list[Shipment]:
+        """Shipments with a flag ops have not cleared yet, dispatched last first, keyed by
+        (dispatched_at, shipment_id)."""
+        key = (_SHIPMENTS.c.dispatched_at, _SHIPMENTS.c.shipment_id)
+        flagged = select(_SHIPMENTS.c.shipment_id).where(
+            text(
+                "exists (select 1 from jsonb_array_elements(shipments.ops_flags) flag where flag->>'cleared_at' is null)"
             )
-            .order_by(_SHIPMENTS.c.dispatched_at.desc())
-            .limit(500)
         )
+        position = keyset_after(key, after, descending=True)
+        if position is not None:
+            flagged = flagged.where(position)
+        flagged = flagged.order_by(*(column.desc() for column in key)).limit(limit)
         ids = [str(shipment_id) for shipment_id in (await self._execute(flagged)).scalars()]
         if not ids:
             return []
@@ -578,7 +596,9 @@ class LogisticsRepository:
                 )
             )
             .where(any_of(_SHIPMENTS.c.shipment_id, ids))
-            .order_by(_SHIPMENTS.c.dispatched_at.desc(), _SHIPMENTS.c.shipment_id, _SCANS.c.occurred_at, _SCANS.c.id)
+            .order_by(
+                _SHIPMENTS.c.dispatched_at.desc(), _SHIPMENTS.c.shipment_id.desc(), _SCANS.c.occurred_at, _SCANS.c.id
+            )
         )
         return shipments_from_rows((await self._execute(statement)).mappings().all())
 
@@ -647,10 +667,13 @@ class LogisticsRepository:
             for row in rows.mappings()
         ]
 
-    async def parked_scans(self, *, tracking_number: str | None = None, limit: int = 200) -> list[ParkedScans]:
+    async def parked_scans(
+        self, *, tracking_number: str | None = None, after: Sequence[KeyValue] | None = None, limit: int = 200
+    ) -> list[ParkedScans]:
         """Scans no shipment has taken (no shipment of their carrier has the number, or their
-        carrier is unknown), newest first by (carrier, number), with the other carriers'
-        shipments that hold the same number."""
+        carrier is unknown), grouped by (carrier, number) and keyed by it ('' for an unknown
+        carrier), with the other carriers' shipments that hold the same number. A group's scans
+        are read whole up to ``MAX_PARKED_SCAN_ROWS`` for the page."""
         taken = (
             select(col(ShipmentRow.shipment_id))
             .where(
@@ -659,20 +682,36 @@ class LogisticsRepository:
             )
             .exists()
         )
-        statement = select(ScanRow).where(~taken)
+        carrier_key = func.coalesce(col(ScanRow.carrier_code), "")
+        key = (carrier_key, col(ScanRow.tracking_number))
+        parked = select(*key).where(~taken).group_by(*key)
         if tracking_number is not None:
-            statement = statement.where(col(ScanRow.tracking_number) == tracking_number)
+            parked = parked.where(col(ScanRow.tracking_number) == tracking_number)
+        position = keyset_after(key, after, descending=False)
+        if position is not None:
+            parked = parked.having(position)
+        group_keys = [
+            (str(carrier), str(number))
+            for carrier, number in await self.session.execute(parked.order_by(*key).limit(limit))
+        ]
+        if not group_keys:
+            return []
         rows = list(
             (
                 await self.session.execute(
-                    statement.order_by(col(ScanRow.received_at).desc()).limit(MAX_PARKED_SCAN_ROWS)
+                    select(ScanRow)
+                    .where(~taken, tuple_(*key).in_(group_keys))
+                    .order_by(*key, col(ScanRow.occurred_at), col(ScanRow.id))
+                    .limit(MAX_PARKED_SCAN_ROWS)
                 )
             ).scalars()
         )
         groups: dict[tuple[str | None, str], list[ScanRow]] = {}
+        for carrier, number in group_keys:
+            groups[carrier or None, number] = []
         for row in rows:
-            groups.setdefault((row.carrier_code, row.tracking_number), []).append(row)
-        keys = list(groups)[:limit]
+            groups[row.carrier_code or None, row.tracking_number].append(row)
+        keys = list(groups)
         holders: dict[str, list[tuple[str, str]]] = {}
         numbers = sorted({number for _, number in keys})
         if numbers:

@@ -17,6 +17,7 @@ from logistics_svc.domain.recommendation import recommend
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.pagination import bounded_list
 from shipsettle_shared.problems import Conflict, NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["carriers"])
@@ -41,7 +42,11 @@ class AggregatorSecret(Strict):
     secret: str = Field(min_length=16, max_length=200, description="the salt / secret configured at the aggregator")
 
 
-@router.get("/carriers", summary="The carrier registry")
+@router.get(
+    "/carriers",
+    summary="The carrier registry",
+    openapi_extra=bounded_list("the platform's carrier registry: a few dozen carriers, written by ops only"),
+)
 async def list_carriers(request: Request, principal: Readers) -> list[dict[str, Any]]:
     async with request.app.state.runtime.sessions() as session:
         return [carrier.to_definition() for carrier in await CarrierRegistry(session).all()]

@@ -3,6 +3,7 @@ scans no shipment took."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -18,6 +19,7 @@ from logistics_svc.service_layer import shipments as service
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
@@ -160,7 +162,13 @@ async def read_shipment(shipment_id: IdPath, request: Request, principal: Reader
     return service.shipment_view(shipment, open_refund_ids, policy.scan_clock_tolerance)
 
 
-@router.get("/orders/{order_id}/shipments", summary="Every parcel of an order, outbound and return")
+@router.get(
+    "/orders/{order_id}/shipments",
+    summary="Every parcel of an order, outbound and return",
+    openapi_extra=bounded_list(
+        "one order's parcels: each outbound parcel is dispatched for the order's lines and each return for a refund of them"
+    ),
+)
 async def order_shipments(order_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     """What platform backends poll until the parcel is delivered: one database statement."""
     runtime = request.app.state.runtime
@@ -217,11 +225,18 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
     return await reference.tracking_settings()
 
 
-@router.get("/shipments-stale", summary="Shipments with no carrier movement for too long (ops)")
-async def stale_shipments(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
+@router.get(
+    "/shipments-stale",
+    summary="Shipments with no carrier movement for too long (ops), longest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def stale_shipments(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
+    """A cursor of another listing: 422."""
+    after = page.after(datetime, str)
     async with request.app.state.runtime.sessions() as session:
-        rows = await LogisticsRepository(session).stale_shipments()
-    return [
+        found = await LogisticsRepository(session).stale_shipments(after=after, limit=page.limit + 1)
+    rows, next_cursor = page.page(found, lambda row: (row["last_movement_at"], row["shipment_id"]))
+    stale = [
         {
             "shipment_id": row["shipment_id"],
             "order_id": row["order_id"],
@@ -234,19 +249,27 @@ async def stale_shipments(request: Request, principal: OpsPrincipal) -> list[dic
         }
         for row in rows
     ]
+    return page_body(stale, next_cursor)
 
 
-@router.get("/shipments-flagged", summary="Shipments with a flag ops have not cleared yet")
-async def flagged_shipments(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
+@router.get(
+    "/shipments-flagged",
+    summary="Shipments with a flag ops have not cleared yet, dispatched last first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def flagged_shipments(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
     """What ops should check. ``delivered-before-dispatch``: the carrier reported the number
     delivered before this parcel was dispatched (a number used before); it holds the
     auto-confirm (``blocks_sign_off``) until cleared. Return parcels are registered whatever
     carrier and number the buyer gave (the parcel is on its way); what did not check out is
     flagged too: unknown or inactive carrier, a number not in the carrier's format, a number
-    another shipment uses. Cleared flags stay on the shipment (``GET /v1/shipments/{id}``)."""
+    another shipment uses. Cleared flags stay on the shipment (``GET /v1/shipments/{id}``).
+    A cursor of another listing: 422."""
+    after = page.after(datetime, str)
     async with request.app.state.runtime.sessions() as session:
-        found = await LogisticsRepository(session).flagged_shipments()
-    return [
+        found = await LogisticsRepository(session).flagged_shipments(after=after, limit=page.limit + 1)
+    shipments, next_cursor = page.page(found, lambda shipment: (shipment.dispatched_at, shipment.shipment_id))
+    flagged = [
         {
             "shipment_id": shipment.shipment_id,
             "order_id": shipment.order_id,
@@ -258,8 +281,9 @@ async def flagged_shipments(request: Request, principal: OpsPrincipal) -> list[d
             "status": shipment.status.value,
             "ops_flags": [ops_flag_json(flag) for flag in shipment.ops_flags],
         }
-        for shipment in found
+        for shipment in shipments
     ]
+    return page_body(flagged, next_cursor)
 
 
 @router.post(
@@ -294,20 +318,30 @@ async def clear_ops_flag(
     return await _view(runtime, shipment)
 
 
-@router.get("/scans-parked", summary="Carrier scans no shipment took (ops)")
+@router.get(
+    "/scans-parked",
+    summary="Carrier scans no shipment took (ops), by carrier and number, with a cursor",
+    openapi_extra=PAGINATED,
+)
 async def parked_scans(
     request: Request,
     principal: Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))],
+    page: PageQuery,
     tracking_number: Annotated[str | None, Query(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9 -]+$")] = None,
-) -> list[dict[str, Any]]:
-    """Kept, never applied, by carrier and tracking number (newest first): ``reason``
+) -> dict[str, Any]:
+    """Kept, never applied, one item per carrier and tracking number (ordered by carrier code,
+    an unknown carrier first, then number): ``reason``
     ``no-shipment-yet`` (taken when that carrier's shipment is dispatched),
     ``another-carrier-holds-the-number`` (a scan names a number another carrier's shipment
     holds: it never moves that shipment), ``carrier-unknown`` (the aggregator's carrier code is
     not in the registry, ``vendor_carrier_codes`` says which: never guessed). Raw bodies stay in
-    ``webhook_deliveries``."""
+    ``webhook_deliveries``. A cursor of another listing: 422."""
+    after = page.after(str, str)
     async with request.app.state.runtime.sessions() as session:
         found = await LogisticsRepository(session).parked_scans(
-            tracking_number=normalise_tracking_number(tracking_number) if tracking_number else None
+            tracking_number=normalise_tracking_number(tracking_number) if tracking_number else None,
+            after=after,
+            limit=page.limit + 1,
         )
-    return [service.parked_scans_view(parked) for parked in found]
+    groups, next_cursor = page.page(found, lambda parked: (parked.carrier_code or "", parked.tracking_number))
+    return page_body([service.parked_scans_view(parked) for parked in groups], next_cursor)

@@ -7,14 +7,13 @@ again. Hot paths count their round trips (issue 17).
 
 from __future__ import annotations
 
-import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -23,6 +22,7 @@ from order_svc.adapters.tables import OrderRow, ShippingChangeRow, TimelineEntry
 from order_svc.domain.orders import Consignee, Order, OrderLine, OrderStatus, Payment
 from order_svc.domain.pricing import AppliedCoupon, CouponKind, Funder, PricedLine, PricedOrder
 from shipsettle_shared.db import any_of
+from shipsettle_shared.pagination import KeyValue, keyset_after
 
 
 def priced_to_json(priced: PricedOrder) -> dict[str, Any]:
@@ -167,20 +167,25 @@ class OrderRepository:
             },
         )
 
-    async def shipping_changes(self, order_id: str) -> list[ShippingChangeRow]:
-        rows = await self._session.execute(
-            select(ShippingChangeRow)
-            .where(col(ShippingChangeRow.order_id) == order_id)
-            .order_by(col(ShippingChangeRow.id))
-        )
+    async def shipping_changes(
+        self, order_id: str, *, after: Sequence[KeyValue] | None, limit: int
+    ) -> list[ShippingChangeRow]:
+        """Oldest first, keyed by the change's id."""
+        statement = select(ShippingChangeRow).where(col(ShippingChangeRow.order_id) == order_id)
+        position = keyset_after((col(ShippingChangeRow.id),), after, descending=False)
+        if position is not None:
+            statement = statement.where(position)
+        rows = await self._session.execute(statement.order_by(col(ShippingChangeRow.id)).limit(limit))
         return list(rows.scalars())
 
-    async def timeline(self, order_id: str) -> list[TimelineEntryRow]:
-        rows = await self._session.execute(
-            select(TimelineEntryRow)
-            .where(col(TimelineEntryRow.order_id) == order_id)
-            .order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.event_id))
-        )
+    async def timeline(self, order_id: str, *, after: Sequence[KeyValue] | None, limit: int) -> list[TimelineEntryRow]:
+        """Oldest first, keyed by (occurred_at, event_id)."""
+        key = (col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.event_id))
+        statement = select(TimelineEntryRow).where(col(TimelineEntryRow.order_id) == order_id)
+        position = keyset_after(key, after, descending=False)
+        if position is not None:
+            statement = statement.where(position)
+        rows = await self._session.execute(statement.order_by(*key).limit(limit))
         return list(rows.scalars())
 
     async def list(
@@ -190,10 +195,11 @@ class OrderRepository:
         status: str | None,
         created_from: datetime | None,
         created_to: datetime | None,
-        cursor: str | None,
+        after: Sequence[KeyValue] | None,
         limit: int,
-    ) -> tuple[list[Order], str | None]:
-        """Newest first; the cursor is the (created_at, order_id) of the last row returned."""
+    ) -> list[Order]:
+        """Newest first, keyed by (created_at, order_id): at most ``limit`` orders after the
+        position ``after`` (see shipsettle_shared.pagination)."""
         statement = select(OrderRow)
         if merchant_id is not None:
             statement = statement.where(col(OrderRow.merchant_id) == merchant_id)
@@ -203,36 +209,9 @@ class OrderRepository:
             statement = statement.where(col(OrderRow.created_at) >= created_from)
         if created_to is not None:
             statement = statement.where(col(OrderRow.created_at) < created_to)
-        if cursor is not None:
-            after_created, after_id = decode_cursor(cursor)
-            statement = statement.where(
-                or_(
-                    col(OrderRow.created_at) < after_created,
-                    and_(col(OrderRow.created_at) == after_created, col(OrderRow.order_id) < after_id),
-                )
-            )
-        statement = statement.order_by(col(OrderRow.created_at).desc(), col(OrderRow.order_id).desc()).limit(limit + 1)
-        rows = list((await self._session.execute(statement)).scalars())
-        next_cursor = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            next_cursor = encode_cursor(rows[-1].created_at, rows[-1].order_id)
-        return [_from_row(row) for row in rows], next_cursor
-
-
-class InvalidCursor(ValueError):
-    pass
-
-
-def encode_cursor(created_at: datetime, order_id: str) -> str:
-    raw = json.dumps([created_at.isoformat(), order_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, order_id = json.loads(raw)
-        return datetime.fromisoformat(created_at), str(order_id)
-    except (ValueError, TypeError) as error:
-        raise InvalidCursor(cursor) from error
+        key = (col(OrderRow.created_at), col(OrderRow.order_id))
+        position = keyset_after(key, after, descending=True)
+        if position is not None:
+            statement = statement.where(position)
+        statement = statement.order_by(*(column.desc() for column in key)).limit(limit)
+        return [_from_row(row) for row in (await self._session.execute(statement)).scalars()]

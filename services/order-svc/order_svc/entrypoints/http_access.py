@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
@@ -15,6 +15,7 @@ from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.pagination import PAGINATED, PageQuery, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["api keys"])
@@ -120,14 +121,20 @@ async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Reque
 
 @router.get(
     "/merchants/{merchant_id}/api-keys",
-    response_model=list[ApiKeyPublic],
-    summary="A merchant's API keys (the merchant itself, platform, ops, auditor)",
+    summary="A merchant's API keys (the merchant itself, platform, ops, auditor), oldest first, with a cursor",
+    openapi_extra=PAGINATED,
 )
-async def merchant_keys(merchant_id: IdentifierPath, request: Request, principal: AnyPrincipal) -> list[ApiKeyPublic]:
+async def merchant_keys(
+    merchant_id: IdentifierPath, request: Request, principal: AnyPrincipal, page: PageQuery
+) -> dict[str, Any]:
+    """``items`` are ApiKeyPublic. Another merchant's or a merchant without keys: 404; a cursor
+    of another listing: 422."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    after = page.after(datetime, str)
     runtime = request.app.state.runtime
     async with runtime.sessions() as session:
-        keys = await access.list_merchant_keys(session, merchant_id)
-    if not keys:
+        keys = await access.list_merchant_keys(session, merchant_id, after=after, limit=page.limit + 1)
+    if not keys and after is None:
         raise NotFound("merchant", merchant_id)
-    return [ApiKeyPublic(**vars(key)) for key in keys]
+    shown, next_cursor = page.page(keys, lambda key: (key.created_at, key.key_id))
+    return page_body([ApiKeyPublic(**vars(key)).model_dump(mode="json") for key in shown], next_cursor)

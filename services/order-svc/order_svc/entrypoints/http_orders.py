@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.order_watch import order_watch
-from order_svc.adapters.repository import InvalidCursor, OrderRepository
+from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import (
     Actor,
     Consignee,
@@ -37,6 +38,7 @@ from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot
 from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
+from shipsettle_shared.pagination import PAGINATED, PageQuery, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
@@ -495,36 +497,35 @@ async def read_order(
     return {**order_public(order), "until": sorted(stages), "reached": reached}
 
 
-@router.get("", summary="List orders, newest first, with a cursor")
+@router.get("", summary="List orders, newest first, with a cursor", openapi_extra=PAGINATED)
 async def list_orders(
     request: Request,
     principal: Readers,
+    page: PageQuery,
     merchant_id: Annotated[str | None, Query()] = None,
     status: Annotated[OrderStatus | None, Query()] = None,
     created_from: Annotated[TimestampWithOffset | None, Query(description="inclusive")] = None,
     created_to: Annotated[TimestampWithOffset | None, Query(description="exclusive")] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
-    """A merchant key lists only its own orders; asking for another merchant's is a 404."""
+    """A merchant key lists only its own orders; asking for another merchant's is a 404. A
+    cursor of another listing (route or filters): 422."""
     if principal.role is Role.MERCHANT:
         if merchant_id is not None:
             principal.require_merchant_access(merchant_id, "merchant", merchant_id)
         merchant_id = principal.merchant_id
+    after = page.after(datetime, str)
     runtime = request.app.state.runtime
     async with _reads(runtime) as session:
-        try:
-            orders, next_cursor = await OrderRepository(session).list(
-                merchant_id=merchant_id,
-                status=status.value if status else None,
-                created_from=created_from,
-                created_to=created_to,
-                cursor=cursor,
-                limit=limit,
-            )
-        except InvalidCursor as error:
-            raise validation_problem([("query.cursor", "not a cursor this API returned")]) from error
-    return {"items": [order_public(order) for order in orders], "next_cursor": next_cursor}
+        orders = await OrderRepository(session).list(
+            merchant_id=merchant_id,
+            status=status.value if status else None,
+            created_from=created_from,
+            created_to=created_to,
+            after=after,
+            limit=page.limit + 1,
+        )
+    shown, next_cursor = page.page(orders, lambda order: (order.placed_at, order.order_id))
+    return page_body([order_public(order) for order in shown], next_cursor)
 
 
 @router.post("/{order_id}/shipping-info/confirm", summary="Confirm shipping information (核对发货信息)")
@@ -582,8 +583,16 @@ async def correct_shipping_info(
     return order_public(order)
 
 
-@router.get("/{order_id}/shipping-info/history", summary="Who confirmed or corrected shipping info, and when")
-async def shipping_history(order_id: OrderIdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+@router.get(
+    "/{order_id}/shipping-info/history",
+    summary="Who confirmed or corrected shipping info, and when (oldest first, with a cursor)",
+    openapi_extra=PAGINATED,
+)
+async def shipping_history(
+    order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery
+) -> dict[str, Any]:
+    """Another merchant's or an unknown order: 404; a cursor of another listing: 422."""
+    after = page.after(int)
     runtime = request.app.state.runtime
     async with _reads(runtime) as session:
         repository = OrderRepository(session)
@@ -591,18 +600,22 @@ async def shipping_history(order_id: OrderIdPath, request: Request, principal: R
         if order is None:
             raise NotFound("order", order_id)
         principal.require_merchant_access(order.merchant_id, "order", order_id)
-        changes = await repository.shipping_changes(order_id)
-    return [
-        {
-            "change": change.change,
-            "changed_by": change.changed_by,
-            "changed_at": change.changed_at.isoformat(),
-            "reason": change.reason,
-            "before": change.before,
-            "after": change.after,
-        }
-        for change in changes
-    ]
+        changes = await repository.shipping_changes(order_id, after=after, limit=page.limit + 1)
+    shown, next_cursor = page.page(changes, lambda change: (change.id or 0,))
+    return page_body(
+        [
+            {
+                "change": change.change,
+                "changed_by": change.changed_by,
+                "changed_at": change.changed_at.isoformat(),
+                "reason": change.reason,
+                "before": change.before,
+                "after": change.after,
+            }
+            for change in shown
+        ],
+        next_cursor,
+    )
 
 
 @router.post("/{order_id}/cancel", summary="Cancel before dispatch (a full refund follows)")
@@ -645,8 +658,16 @@ async def cancel_order(
     return answer
 
 
-@router.get("/{order_id}/timeline", summary="The order's whole life, for customer service (客服)")
-async def order_timeline(order_id: OrderIdPath, request: Request, principal: Readers) -> dict[str, Any]:
+@router.get(
+    "/{order_id}/timeline",
+    summary="The order's whole life, for customer service (客服), oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def order_timeline(
+    order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery
+) -> dict[str, Any]:
+    """Another merchant's or an unknown order: 404; a cursor of another listing: 422."""
+    after = page.after(datetime, str)
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
         repository = OrderRepository(session)
@@ -654,11 +675,10 @@ async def order_timeline(order_id: OrderIdPath, request: Request, principal: Rea
         if order is None:
             raise NotFound("order", order_id)
         principal.require_merchant_access(order.merchant_id, "order", order_id)
-        entries = await repository.timeline(order_id)
-    return {
-        "order_id": order_id,
-        "status": order.status.value,
-        "entries": [
+        entries = await repository.timeline(order_id, after=after, limit=page.limit + 1)
+    shown, next_cursor = page.page(entries, lambda entry: (entry.occurred_at, entry.event_id))
+    return page_body(
+        [
             {
                 "occurred_at": entry.occurred_at.isoformat(),
                 "event_type": entry.event_type,
@@ -667,6 +687,9 @@ async def order_timeline(order_id: OrderIdPath, request: Request, principal: Rea
                 "event_id": entry.event_id,
                 "details": entry.details,
             }
-            for entry in entries
+            for entry in shown
         ],
-    }
+        next_cursor,
+        order_id=order_id,
+        status=order.status.value,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from shipsettle_shared.auth import IssuedKey, generate_key
 from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked, Role
 from shipsettle_shared.db import api_keys_table
 from shipsettle_shared.outbox import add_to_outbox
+from shipsettle_shared.pagination import KeyValue, keyset_after
 
 PRODUCER = "order-svc"
 
@@ -79,14 +81,16 @@ async def revoke_api_key(session: AsyncSession, key_id: str, reason: str, *, now
     await add_to_outbox(session, ApiKeyRevoked(key_id=key_id, reason=reason), producer=PRODUCER, occurred_at=now)
 
 
-async def list_merchant_keys(session: AsyncSession, merchant_id: str) -> list[ApiKeyView]:
-    rows = (
-        await session.execute(
-            select(api_keys_table)
-            .where(api_keys_table.c.merchant_id == merchant_id)
-            .order_by(api_keys_table.c.created_at)
-        )
-    ).all()
+async def list_merchant_keys(
+    session: AsyncSession, merchant_id: str, *, after: Sequence[KeyValue] | None, limit: int
+) -> list[ApiKeyView]:
+    """Oldest first, keyed by (created_at, key_id)."""
+    key = (api_keys_table.c.created_at, api_keys_table.c.key_id)
+    statement = select(api_keys_table).where(api_keys_table.c.merchant_id == merchant_id)
+    position = keyset_after(key, after, descending=False)
+    if position is not None:
+        statement = statement.where(position)
+    rows = (await session.execute(statement.order_by(*key).limit(limit))).all()
     return [
         ApiKeyView(row.key_id, row.role, row.merchant_id, row.carrier_code, row.label, row.created_at, row.revoked_at)
         for row in rows

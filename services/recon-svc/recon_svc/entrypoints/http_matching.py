@@ -3,6 +3,7 @@ discrepancy workflow. Files are sent as the request body, exactly as the vendor 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -23,6 +24,7 @@ from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.body_limits import body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem
 
 router = APIRouter(prefix="/v1", tags=["matching and discrepancies"])
@@ -88,6 +90,7 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
         "status": row.status,
         "resolution": row.resolution,
         "history": row.history,
+        "created_at": row.created_at.isoformat(),  # with the id, the list's order (newest first)
     }
 
 
@@ -207,23 +210,31 @@ async def get_import(import_id: IdPath, request: Request, principal: Overseers) 
     return import_view(row)
 
 
-@router.get("/discrepancies", summary="Discrepancies, newest first")
+@router.get("/discrepancies", summary="Discrepancies, newest first, with a cursor", openapi_extra=PAGINATED)
 async def list_discrepancies(
     request: Request,
     principal: Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR, Role.MERCHANT))],
+    page: PageQuery,
     status: Literal["open", "investigating", "resolved", "written_off"] | None = None,
     import_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> list[dict[str, Any]]:
-    query = select(DiscrepancyRow).order_by(col(DiscrepancyRow.created_at).desc()).limit(500)
+) -> dict[str, Any]:
+    """A merchant key sees only its own; a cursor of another listing: 422."""
+    key = (col(DiscrepancyRow.created_at), col(DiscrepancyRow.discrepancy_id))
+    query = select(DiscrepancyRow)
     if status:
         query = query.where(col(DiscrepancyRow.status) == status)
     if import_id:
         query = query.where(col(DiscrepancyRow.import_id) == import_id)
     if principal.role is Role.MERCHANT:
         query = query.where(col(DiscrepancyRow.merchant_id) == principal.merchant_id)
+    position = keyset_after(key, page.after(datetime, str), descending=True)
+    if position is not None:
+        query = query.where(position)
+    query = query.order_by(*(column.desc() for column in key)).limit(page.limit + 1)
     async with request.app.state.runtime.sessions() as session:
         rows = list((await session.execute(query)).scalars())
-    return [discrepancy_view(row) for row in rows]
+    shown, next_cursor = page.page(rows, lambda row: (row.created_at, row.discrepancy_id))
+    return page_body([discrepancy_view(row) for row in shown], next_cursor)
 
 
 class Move(BaseModel):

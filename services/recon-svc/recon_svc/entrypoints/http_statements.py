@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from recon_svc.adapters.tables import ReconOrderRow, ViolationRow
@@ -19,7 +19,8 @@ from recon_svc.service_layer import statements as service
 from recon_svc.service_layer.facts import money_of
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.contracts import Role
-from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.db import snapshot, unit_of_work
+from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["statements and checks"])
@@ -119,26 +120,37 @@ def _xlsx(issued: service.IssuedStatement, chinese: bool) -> bytes:
     )
 
 
-@router.get("/invariants/violations", summary="What the live invariant checker found")
+@router.get(
+    "/invariants/violations",
+    summary="What the live invariant checker found, newest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
 async def violations(
     request: Request,
     principal: Overseers,
+    page: PageQuery,
     include_resolved: bool = False,
     order_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     """Each violation names the order, the check (conservation, settled_without_sign_off,
     not_settled_in_window) and the figures. A conservation finding that a late event later
-    explains is marked resolved, not deleted."""
-    query = select(ViolationRow).order_by(col(ViolationRow.id).desc()).limit(500)
+    explains is marked resolved, not deleted. ``count``: how many match, on every page. A cursor
+    of another listing: 422."""
+    matching = select(ViolationRow)
     if not include_resolved:
-        query = query.where(col(ViolationRow.resolved_at).is_(None))
+        matching = matching.where(col(ViolationRow.resolved_at).is_(None))
     if order_id:
-        query = query.where(col(ViolationRow.order_id) == order_id)
-    async with request.app.state.runtime.sessions() as session:
-        rows = list((await session.execute(query)).scalars())
-    return {
-        "count": len(rows),
-        "violations": [
+        matching = matching.where(col(ViolationRow.order_id) == order_id)
+    position = keyset_after((col(ViolationRow.id),), page.after(int), descending=True)
+    listed = matching.where(position) if position is not None else matching
+    async with snapshot(request.app.state.runtime.sessions) as session:
+        count = await session.scalar(select(func.count()).select_from(matching.subquery()))
+        rows = list(
+            (await session.execute(listed.order_by(col(ViolationRow.id).desc()).limit(page.limit + 1))).scalars()
+        )
+    shown, next_cursor = page.page(rows, lambda row: (row.id or 0,))
+    return page_body(
+        [
             {
                 "id": row.id,
                 "check": row.check_name,
@@ -149,9 +161,11 @@ async def violations(
                 "detected_at": row.detected_at.isoformat(),
                 "resolved_at": row.resolved_at.isoformat() if row.resolved_at else None,
             }
-            for row in rows
+            for row in shown
         ],
-    }
+        next_cursor,
+        count=count or 0,
+    )
 
 
 def _may_read_order(principal: Principal, merchant_id: str | None) -> bool:

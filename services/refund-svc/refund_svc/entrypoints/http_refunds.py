@@ -24,12 +24,12 @@ POST /v1/refunds/{refund_id}/resolution; until then GET /v1/refund-sla shows it 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -51,6 +51,7 @@ from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import Money
+from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.provider_client import verified_callback
 from shipsettle_shared.service import ServiceRuntime
@@ -334,14 +335,18 @@ async def _require_order_access(runtime: ServiceRuntime, principal: Principal, o
         principal.require_merchant_access(owner, "order", order_id)
 
 
-@router.get("/refunds", summary="Refunds of an order or a merchant")
+@router.get(
+    "/refunds", summary="Refunds of an order or a merchant, oldest first, with a cursor", openapi_extra=PAGINATED
+)
 async def list_refunds(
     request: Request,
     principal: Readers,
+    page: PageQuery,
     order_id: Annotated[str | None, Query(max_length=64)] = None,
     merchant_id: Annotated[str | None, Query(max_length=64)] = None,
     status: RefundStatus | None = None,
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
+    """Another merchant, or another merchant's order, named: 404; a cursor of another listing: 422."""
     runtime = request.app.state.runtime
     scope = _scope(principal)
     if merchant_id is not None:
@@ -350,44 +355,68 @@ async def list_refunds(
         merchant_id = scope
         if order_id:
             await _require_order_access(runtime, principal, order_id)
-    query = select(RefundRow).order_by(col(RefundRow.requested_at)).limit(500)
+    key = (col(RefundRow.requested_at), col(RefundRow.refund_id))
+    query = select(RefundRow)
     if order_id:
         query = query.where(col(RefundRow.order_id) == order_id)
     if merchant_id:
         query = query.where(col(RefundRow.merchant_id) == merchant_id)
     if status:
         query = query.where(col(RefundRow.status) == status.value)
+    position = keyset_after(key, page.after(datetime, str), descending=False)
+    if position is not None:
+        query = query.where(position)
     async with runtime.sessions() as session:
-        rows = list((await session.execute(query)).scalars())
+        rows = list((await session.execute(query.order_by(*key).limit(page.limit + 1))).scalars())
+    shown, next_cursor = page.page(rows, lambda row: (row.requested_at, row.refund_id))
     now = runtime.clock.now()
-    return [refund_view(row, now) for row in rows]
+    return page_body([refund_view(row, now) for row in shown], next_cursor)
 
 
-@router.get("/refund-sla", summary="Open refunds by age against their deadline")
+@router.get("/refund-sla", summary="Open refunds by age against their deadline, with a cursor", openapi_extra=PAGINATED)
 async def refund_sla(
     request: Request,
     principal: OpsOrAuditorOrMerchant,
+    page: PageQuery,
     merchant_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     """For ops: every open refund, oldest first, with who it waits for and the time left
     (negative: overdue; a deadline that passed acts within a timer pass). For a merchant: its own.
     ``breaching``: past its deadline (for a balance credit, the platform's answer_by), or failed —
     a failed refund breaches until ops retry it or settle it another way
-    (POST /v1/refunds/{refund_id}/resolution)."""
+    (POST /v1/refunds/{refund_id}/resolution). ``open``, ``breaching`` and ``by_waiting_for``
+    count every open refund, on every page; ``items`` are one page of them. Another merchant
+    named: 404; a cursor of another listing: 422."""
     runtime = request.app.state.runtime
     if merchant_id is not None:
         principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     scope = _scope(principal) or merchant_id
-    query = (
-        select(RefundRow)
-        .where(col(RefundRow.status).notin_([s.value for s in FINAL]))
-        .order_by(col(RefundRow.requested_at))
-    )
-    if scope:
-        query = query.where(col(RefundRow.merchant_id) == scope)
-    async with runtime.sessions() as session:
-        rows = list((await session.execute(query.limit(1000))).scalars())
+    after = page.after(datetime, str)
     now = runtime.clock.now()
+    still_open = col(RefundRow.status).notin_([s.value for s in FINAL])
+    in_scope = [still_open] + ([col(RefundRow.merchant_id) == scope] if scope else [])
+    # the moment is bound once, in the inner query, so the grouping names the same expression
+    states = (
+        select(
+            col(RefundRow.status).label("status"),
+            col(RefundRow.waiting_for).label("waiting_for"),
+            func.coalesce(col(RefundRow.deadline_at) < now, False).label("overdue"),
+        )
+        .where(*in_scope)
+        .subquery("open_refunds")
+    )
+    summary = select(states.c.status, states.c.waiting_for, states.c.overdue, func.count()).group_by(
+        states.c.status, states.c.waiting_for, states.c.overdue
+    )
+    key = (col(RefundRow.requested_at), col(RefundRow.refund_id))
+    listed = select(RefundRow).where(*in_scope)
+    position = keyset_after(key, after, descending=False)
+    if position is not None:
+        listed = listed.where(position)
+    async with snapshot(runtime.sessions) as session:
+        groups = (await session.execute(summary)).all()
+        rows = list((await session.execute(listed.order_by(*key).limit(page.limit + 1))).scalars())
+    shown, next_cursor = page.page(rows, lambda row: (row.requested_at, row.refund_id))
     open_refunds = [
         {
             "refund_id": row.refund_id,
@@ -402,18 +431,23 @@ async def refund_sla(
             "failure_reason": row.failure_reason,
             "breaching": breaching(RefundStatus(row.status), row.deadline_at, now),
         }
-        for row in rows
+        for row in shown
     ]
     by_waiting: dict[str, int] = {}
-    for entry in open_refunds:
-        by_waiting[str(entry["waiting_for"])] = by_waiting.get(str(entry["waiting_for"]), 0) + 1
-    return {
-        "as_of": now.isoformat(),
-        "open": len(open_refunds),
-        "breaching": sum(1 for entry in open_refunds if entry["breaching"]),
-        "by_waiting_for": by_waiting,
-        "refunds": open_refunds,
-    }
+    breaching_count = 0
+    for status, waiting_for, is_overdue, count in groups:
+        by_waiting[str(waiting_for)] = by_waiting.get(str(waiting_for), 0) + count
+        # an overdue group's deadline is any moment before now: the domain rule decides
+        if breaching(RefundStatus(status), now - timedelta(microseconds=1) if is_overdue else None, now):
+            breaching_count += count
+    return page_body(
+        open_refunds,
+        next_cursor,
+        as_of=now.isoformat(),
+        open=sum(count for *_, count in groups),
+        breaching=breaching_count,
+        by_waiting_for=by_waiting,
+    )
 
 
 # --- moves -----------------------------------------------------------------------------------

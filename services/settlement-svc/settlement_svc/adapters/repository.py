@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, text
+from sqlalchemy import FromClause, Row, Select, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
@@ -34,6 +34,49 @@ from shipsettle_shared.db import any_of, json_rows
 from shipsettle_shared.outbox import add_to_outbox
 
 PRODUCER = "settlement-svc"
+
+
+def _with_postings(transactions: FromClause) -> Select[Any]:
+    """Ledger transactions (the table, or a page of it) joined to their postings, in posting order."""
+    return (
+        select(
+            transactions.c.id,
+            transactions.c.tx_key,
+            transactions.c.kind,
+            transactions.c.order_id,
+            transactions.c.description,
+            transactions.c.caused_by_event_id,
+            transactions.c.created_at,
+            _POSTINGS.c.account_id,
+            _POSTINGS.c.amount_minor,
+        )
+        .select_from(transactions.outerjoin(_POSTINGS, _POSTINGS.c.tx_id == transactions.c.id))
+        .order_by(transactions.c.id, _POSTINGS.c.id)
+    )
+
+
+def _transactions_from(rows: Iterable[Row[Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """Each transaction once, with its id and its postings, from the rows of ``_with_postings``."""
+    transactions: list[tuple[int, dict[str, Any]]] = []
+    for row in rows:
+        if not transactions or transactions[-1][0] != row.id:
+            transactions.append(
+                (
+                    row.id,
+                    {
+                        "tx_key": row.tx_key,
+                        "kind": row.kind,
+                        "order_id": row.order_id,
+                        "description": row.description,
+                        "caused_by_event_id": row.caused_by_event_id,
+                        "created_at": row.created_at.isoformat(),
+                        "postings": [],
+                    },
+                )
+            )
+        if row.account_id is not None:
+            transactions[-1][1]["postings"].append({"account_id": row.account_id, "amount_minor": row.amount_minor})
+    return transactions
 
 
 class SettlementRepository:
@@ -131,43 +174,26 @@ class SettlementRepository:
         """The merchant's (or one order's) transactions with their postings, in posting order: one
         query joining the two tables, whatever the merchant's size (an id list would pass the
         driver's limit of 32767 parameters for a merchant with that many transactions)."""
-        statement = (
-            select(
-                _TRANSACTIONS.c.id,
-                _TRANSACTIONS.c.tx_key,
-                _TRANSACTIONS.c.kind,
-                _TRANSACTIONS.c.order_id,
-                _TRANSACTIONS.c.description,
-                _TRANSACTIONS.c.caused_by_event_id,
-                _TRANSACTIONS.c.created_at,
-                _POSTINGS.c.account_id,
-                _POSTINGS.c.amount_minor,
-            )
-            .select_from(_TRANSACTIONS.outerjoin(_POSTINGS, _POSTINGS.c.tx_id == _TRANSACTIONS.c.id))
-            .where(_TRANSACTIONS.c.merchant_id == merchant_id)
-            .order_by(_TRANSACTIONS.c.id, _POSTINGS.c.id)
-        )
+        statement = _with_postings(_TRANSACTIONS).where(_TRANSACTIONS.c.merchant_id == merchant_id)
         if order_id is not None:
             statement = statement.where(_TRANSACTIONS.c.order_id == order_id)
-        transactions: list[dict[str, Any]] = []
-        last_id = None
-        for row in await self.session.execute(statement):
-            if row.id != last_id:
-                last_id = row.id
-                transactions.append(
-                    {
-                        "tx_key": row.tx_key,
-                        "kind": row.kind,
-                        "order_id": row.order_id,
-                        "description": row.description,
-                        "caused_by_event_id": row.caused_by_event_id,
-                        "created_at": row.created_at.isoformat(),
-                        "postings": [],
-                    }
-                )
-            if row.account_id is not None:
-                transactions[-1]["postings"].append({"account_id": row.account_id, "amount_minor": row.amount_minor})
-        return transactions
+        return [transaction for _, transaction in _transactions_from(await self.session.execute(statement))]
+
+    async def ledger_page(
+        self, merchant_id: str, *, after_id: int | None, limit: int
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """At most ``limit`` of the merchant's transactions after the one of id ``after_id``, in
+        posting order, each whole with its postings (the page is cut between transactions, never
+        inside one), with its id (the page's key)."""
+        page = select(_TRANSACTIONS).where(_TRANSACTIONS.c.merchant_id == merchant_id)
+        if after_id is not None:
+            page = page.where(_TRANSACTIONS.c.id > after_id)
+        chosen = page.order_by(_TRANSACTIONS.c.id).limit(limit).subquery("page")
+        return _transactions_from(await self.session.execute(_with_postings(chosen)))
+
+    async def transaction_count(self, merchant_id: str) -> int:
+        statement = select(func.count()).select_from(_TRANSACTIONS).where(_TRANSACTIONS.c.merchant_id == merchant_id)
+        return int(await self.session.scalar(statement) or 0)
 
     async def unbalanced_transactions(self) -> list[str]:
         rows = await self.session.execute(

@@ -32,6 +32,7 @@ from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_E
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.pagination import PAGINATED, PageQuery, PageRequest, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem
 from shipsettle_shared.provider_client import verified_callback
 
@@ -92,11 +93,19 @@ def payout_problem(error: service.PayoutRuleViolation) -> Problem:
     )
 
 
-async def _merchant_rows(request: Request, table: type[RowT], merchant_id: str, order_by: Any) -> list[RowT]:
-    """One merchant's rows of a table, oldest first, read from one snapshot."""
+async def _merchant_page(
+    request: Request, page: PageRequest, table: type[RowT], merchant_id: str, time_field: str, id_field: str
+) -> tuple[list[RowT], str | None]:
+    """One page of one merchant's rows of a table, oldest first, keyed by (time, id)."""
+    key = (col(getattr(table, time_field)), col(getattr(table, id_field)))
+    after = page.after(datetime, str)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        query = select(table).where(col(table.merchant_id) == merchant_id).order_by(order_by)
-        return list((await session.execute(query)).scalars())
+        query = select(table).where(col(table.merchant_id) == merchant_id)
+        position = keyset_after(key, after, descending=False)
+        if position is not None:
+            query = query.where(position)
+        rows = list((await session.execute(query.order_by(*key).limit(page.limit + 1))).scalars())
+    return page.page(rows, lambda row: (getattr(row, time_field), getattr(row, id_field)))
 
 
 def _own(principal: Principal, merchant_id: str) -> None:
@@ -224,12 +233,18 @@ async def upload_voucher(
     return _voucher_view(row)
 
 
-@router.get("/merchants/{merchant_id}/vouchers", summary="A merchant's vouchers (without their content)")
-async def merchant_vouchers(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+@router.get(
+    "/merchants/{merchant_id}/vouchers",
+    summary="A merchant's vouchers (without their content), oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def merchant_vouchers(
+    merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
+) -> dict[str, Any]:
+    """Another merchant's: 404; a cursor of another listing: 422."""
     _own(principal, merchant_id)
-    return [
-        _voucher_view(row) for row in await _merchant_rows(request, VoucherRow, merchant_id, VoucherRow.uploaded_at)
-    ]
+    rows, next_cursor = await _merchant_page(request, page, VoucherRow, merchant_id, "uploaded_at", "voucher_id")
+    return page_body([_voucher_view(row) for row in rows], next_cursor)
 
 
 def _voucher_view(row: VoucherRow) -> dict[str, Any]:
@@ -286,24 +301,36 @@ async def apply(
     return answer
 
 
-@router.get("/merchants/{merchant_id}/settlement-applications", summary="A merchant's applications")
-async def merchant_applications(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+@router.get(
+    "/merchants/{merchant_id}/settlement-applications",
+    summary="A merchant's applications, oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def merchant_applications(
+    merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
+) -> dict[str, Any]:
+    """Another merchant's: 404; a cursor of another listing: 422."""
     _own(principal, merchant_id)
-    rows = await _merchant_rows(request, ApplicationRow, merchant_id, ApplicationRow.created_at)
-    return [_application_view(row) for row in rows]
+    rows, next_cursor = await _merchant_page(request, page, ApplicationRow, merchant_id, "created_at", "application_id")
+    return page_body([_application_view(row) for row in rows], next_cursor)
 
 
-@router.get("/settlement-applications/review-queue", summary="Applications waiting for ops")
-async def review_queue(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
+@router.get(
+    "/settlement-applications/review-queue",
+    summary="Applications waiting for ops, oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def review_queue(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
+    """A cursor of another listing: 422."""
+    key = (col(ApplicationRow.created_at), col(ApplicationRow.application_id))
+    query = select(ApplicationRow).where(col(ApplicationRow.status) == ApplicationStatus.IN_REVIEW.value)
+    position = keyset_after(key, page.after(datetime, str), descending=False)
+    if position is not None:
+        query = query.where(position)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        rows = (
-            await session.execute(
-                select(ApplicationRow)
-                .where(col(ApplicationRow.status) == ApplicationStatus.IN_REVIEW.value)
-                .order_by(col(ApplicationRow.created_at))
-            )
-        ).scalars()
-        return [_application_view(row) for row in rows]
+        rows = list((await session.execute(query.order_by(*key).limit(page.limit + 1))).scalars())
+    shown, next_cursor = page.page(rows, lambda row: (row.created_at, row.application_id))
+    return page_body([_application_view(row) for row in shown], next_cursor)
 
 
 @router.post(
@@ -366,10 +393,18 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
         )
 
 
-@router.get("/merchants/{merchant_id}/payouts", summary="A merchant's payouts")
-async def merchant_payouts(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+@router.get(
+    "/merchants/{merchant_id}/payouts",
+    summary="A merchant's payouts, oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def merchant_payouts(
+    merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
+) -> dict[str, Any]:
+    """Another merchant's: 404; a cursor of another listing: 422."""
     _own(principal, merchant_id)
-    return [
+    rows, next_cursor = await _merchant_page(request, page, PayoutRow, merchant_id, "created_at", "payout_id")
+    payouts = [
         {
             "payout_id": row.payout_id,
             "batch_id": row.batch_id,
@@ -382,8 +417,9 @@ async def merchant_payouts(merchant_id: IdPath, request: Request, principal: Rea
             "provider_reference": row.provider_reference,
             "reason": row.reason,
         }
-        for row in await _merchant_rows(request, PayoutRow, merchant_id, PayoutRow.created_at)
+        for row in rows
     ]
+    return page_body(payouts, next_cursor)
 
 
 class WebhookEndpoint(Strict):
@@ -424,10 +460,17 @@ async def set_webhook_endpoint(
     return {"merchant_id": merchant_id, "url": body.url, "secret": secret}
 
 
-@router.get("/merchants/{merchant_id}/notifications", summary="Notifications and their delivery attempts")
-async def notification_log(merchant_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
+@router.get(
+    "/merchants/{merchant_id}/notifications",
+    summary="Notifications and their delivery attempts, oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def notification_log(
+    merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
+) -> dict[str, Any]:
+    """Another merchant's: 404; a cursor of another listing: 422."""
     _own(principal, merchant_id)
-    return await _notifications_of(request, merchant_id)
+    return await _notifications_of(request, page, merchant_id)
 
 
 @router.put("/platform/webhook-endpoint", summary="Where to send the platform's notifications")
@@ -466,22 +509,19 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
     return Response(status_code=204)
 
 
-@router.get("/platform/notifications", summary="The platform's notifications and their delivery attempts")
-async def platform_notification_log(request: Request, principal: PlatformOpsAuditor) -> list[dict[str, Any]]:
-    return await _notifications_of(request, notifications.PLATFORM_RECIPIENT)
+@router.get(
+    "/platform/notifications",
+    summary="The platform's notifications and their delivery attempts, oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def platform_notification_log(request: Request, principal: PlatformOpsAuditor, page: PageQuery) -> dict[str, Any]:
+    """A cursor of another listing: 422."""
+    return await _notifications_of(request, page, notifications.PLATFORM_RECIPIENT)
 
 
-async def _notifications_of(request: Request, recipient: str) -> list[dict[str, Any]]:
+async def _notifications_of(request: Request, page: PageRequest, recipient: str) -> dict[str, Any]:
+    rows, next_cursor = await _merchant_page(request, page, NotificationRow, recipient, "created_at", "notification_id")
     async with snapshot(request.app.state.runtime.sessions) as session:
-        rows = list(
-            (
-                await session.execute(
-                    select(NotificationRow)
-                    .where(col(NotificationRow.merchant_id) == recipient)
-                    .order_by(col(NotificationRow.created_at))
-                )
-            ).scalars()
-        )
         attempts = list(
             (
                 await session.execute(
@@ -500,7 +540,7 @@ async def _notifications_of(request: Request, recipient: str) -> list[dict[str, 
                 "error": attempt.error,
             }
         )
-    return [
+    items = [
         {
             "notification_id": row.notification_id,
             "event_type": row.event_type,
@@ -512,6 +552,7 @@ async def _notifications_of(request: Request, recipient: str) -> list[dict[str, 
         }
         for row in rows
     ]
+    return page_body(items, next_cursor)
 
 
 @router.post(

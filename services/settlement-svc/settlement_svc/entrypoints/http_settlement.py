@@ -23,7 +23,8 @@ from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
-from shipsettle_shared.problems import NotFound, validation_problem
+from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
+from shipsettle_shared.problems import NotFound, Problem, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["settlement"])
 
@@ -92,15 +93,52 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
     }
 
 
-@router.get("/merchants/{merchant_id}/ledger", summary="Every ledger transaction of a merchant, with its postings")
-async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
+@router.get(
+    "/merchants/{merchant_id}/ledger",
+    summary="Every ledger transaction of a merchant, with its postings, in posting order, with a cursor",
+    openapi_extra=PAGINATED,
+)
+async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery) -> dict[str, Any]:
+    """``items``: whole transactions (a page never splits one's postings). Another merchant's:
+    404; a cursor of another listing: 422."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
+    after_id = next((value for value in page.after(int) or () if isinstance(value, int)), None)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        transactions = await SettlementRepository(session).transactions_of_merchant(merchant_id)
-    return {"merchant_id": merchant_id, "transactions": transactions}
+        found = await SettlementRepository(session).ledger_page(merchant_id, after_id=after_id, limit=page.limit + 1)
+    shown, next_cursor = page.page(found, lambda entry: (entry[0],))
+    return page_body([transaction for _, transaction in shown], next_cursor, merchant_id=merchant_id)
 
 
-@router.get("/merchants/{merchant_id}/balance-explanation", summary="Every fen of the balances, order by order")
+# The balance explanation accounts for every fen at once (its groups sum to the balances) and the
+# settlement states are read at one moment (the orders agree with each other and the balances), so
+# neither is paged; past this many ledger transactions of the merchant they are refused rather than
+# cut (the ledger's pages and each order's settlement view carry the same postings).
+BALANCE_EXPLANATION_MAX_TRANSACTIONS = 20_000
+
+
+async def _refuse_a_whole_view_past_its_bound(repository: SettlementRepository, merchant_id: str) -> None:
+    """422 ``explanation-too-large`` when the merchant has more ledger transactions than a whole
+    view holds."""
+    count = await repository.transaction_count(merchant_id)
+    if count > BALANCE_EXPLANATION_MAX_TRANSACTIONS:
+        raise Problem(
+            422,
+            "Explanation too large",
+            f"The merchant has {count} ledger transactions, more than the "
+            f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} one whole view holds; page "
+            f"GET /v1/merchants/{merchant_id}/ledger instead.",
+            type_slug="explanation-too-large",
+        )
+
+
+@router.get(
+    "/merchants/{merchant_id}/balance-explanation",
+    summary="Every fen of the balances, order by order",
+    openapi_extra=bounded_list(
+        f"whole, so that it reconciles to the fen; refused (422 explanation-too-large) past "
+        f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} ledger transactions, never cut"
+    ),
+)
 async def balance_explanation(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """Groups every ledger transaction of the merchant by order (transactions without an order,
     e.g. payouts, under ``not_order_specific``), each with its cause (event id), its description
@@ -110,10 +148,14 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     ``refunds`` lists every refund movement (freeze, reversal, unfreeze) with the refund event
     that caused it; ``clawback_deductions`` every settlement application that paid back a
     negative balance, with the refund reversals (and their events) whose debt it recovered,
-    first owed first recovered."""
+    first owed first recovered.
+
+    A merchant with more than ``BALANCE_EXPLANATION_MAX_TRANSACTIONS`` ledger transactions:
+    422 ``explanation-too-large`` (page the ledger instead); another merchant's: 404."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
+        await _refuse_a_whole_view_past_its_bound(repository, merchant_id)
         balances = await repository.merchant_balances(merchant_id)
         transactions = await repository.transactions_of_merchant(merchant_id)
     prefix = f"merchant:{merchant_id}:"
@@ -259,6 +301,10 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
     "or refunded when nothing blocks), its blockers and when all of its money is expected. Read at one "
     "moment, so the orders agree with each other and with the balances. For one order's segments and "
     "assumptions, see the order's settlement-eta. " + FIFO_RULE,
+    openapi_extra=bounded_list(
+        f"whole, read at one moment; refused (422 explanation-too-large) past "
+        f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} ledger transactions of the merchant, never cut"
+    ),
 )
 async def merchant_settlement_states(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     return await _merchant_progress(progress.merchant_order_states, merchant_id, request, principal)
@@ -278,6 +324,8 @@ async def _merchant_progress(
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
+        # both replay the merchant's whole ledger: the same bound as the balance explanation
+        await _refuse_a_whole_view_past_its_bound(SettlementRepository(session), merchant_id)
         return await view(session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request))
 
 
