@@ -53,7 +53,7 @@ async def _history(client: httpx.AsyncClient, platform: Platform, order_id: str)
         headers=bearer(platform.keys["platform"]),
     )
     assert answer.status_code == 200, answer.text
-    history: list[dict[str, Any]] = answer.json()
+    history: list[dict[str, Any]] = answer.json()["items"]  # one page: a handful of changes
     return history
 
 
