@@ -59,13 +59,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from bus import ForeignCpu, _recreate_databases, _write_json, machine, percentile  # noqa: E402
-from local import ServiceProcess, issue_key, service_process  # noqa: E402
+from bus import ForeignCpu, _write_json, machine, percentile  # noqa: E402
+from local import ServiceProcess, issue_key, recreate_service_database, service_process  # noqa: E402
 from webhooks import SECRET, CpuByPart, _aftership_request, _asyncpg_dsn, _broker_pids_at, write_section  # noqa: E402
 
-from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
 from shipsettle_shared.topics import ensure_topics  # noqa: E402
-from shipsettle_shared.topology import SERVICES_BY_NAME, database_url  # noqa: E402
+from shipsettle_shared.topology import SERVICES_BY_NAME  # noqa: E402
 
 ORDER, LOGISTICS = SERVICES_BY_NAME["order-svc"], SERVICES_BY_NAME["logistics-svc"]
 DOC_PATH = ROOT / "docs" / "benchmarks.md"
@@ -260,10 +259,8 @@ class Orchestrator:
         self.kafka("stop")
         shutil.rmtree(ROOT / "var" / "kafka" / str(self.args.kafka_port), ignore_errors=True)
         self.kafka("start")
-        names = [self.database("order-svc"), self.database("logistics-svc")]
-        asyncio.run(_recreate_databases(names))
-        for spec in (ORDER, LOGISTICS):
-            upgrade_to_head(ROOT / spec.directory / "migrations", database_url(self.database(spec.name)))
+        for spec in (ORDER, LOGISTICS):  # owned by the migration owner and migrated, as the processes expect
+            asyncio.run(recreate_service_database(spec, self.args.db_suffix))
         asyncio.run(self._secret_and_topics())
         self.services = {"order-svc": self.service(ORDER), "logistics-svc": self.service(LOGISTICS)}
         for process in self.services.values():

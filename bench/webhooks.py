@@ -52,11 +52,10 @@ from shipsettle_shared.http_client import aiohttp_backed_client
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 
-from bus import ForeignCpu, _recreate_databases, _write_json, machine, percentile, wait_for_quiet_machine  # noqa: E402
-from local import ServiceProcess, service_process  # noqa: E402
+from bus import ForeignCpu, _write_json, machine, percentile, wait_for_quiet_machine  # noqa: E402
+from local import ServiceProcess, recreate_service_database, service_process  # noqa: E402
 
 from logistics_svc.adapters.webhook_formats import aftership  # noqa: E402
-from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
 from shipsettle_shared.topics import ensure_topics  # noqa: E402
 from shipsettle_shared.topology import SERVICES_BY_NAME, database_url  # noqa: E402
 
@@ -312,8 +311,8 @@ class Orchestrator:
         shutil.rmtree(ROOT / "var" / "kafka" / str(KAFKA_PORT), ignore_errors=True)
         self.broker_started = True
         self.kafka("start")
-        asyncio.run(_recreate_databases([DATABASE]))
-        upgrade_to_head(ROOT / SERVICE.directory / "migrations", database_url(DATABASE))
+        # owned by the service's migration owner and migrated, as its processes expect
+        asyncio.run(recreate_service_database(SERVICE, DB_SUFFIX))
         asyncio.run(_prepare_database_and_topics())
         return background
 
