@@ -68,7 +68,7 @@ from shipsettle_shared.outbox import build_envelope  # noqa: E402
 from shipsettle_shared.provider_client import verified_callback  # noqa: E402
 from shipsettle_shared.service import ServiceRuntime  # noqa: E402
 from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, Environment  # noqa: E402
-from shipsettle_shared.timers import TimerScheduler  # noqa: E402
+from shipsettle_shared.timers import TimerScheduler, timer_schedulers  # noqa: E402
 from shipsettle_shared.topology import database_url  # noqa: E402
 
 ADMIN_DSN = database_url("postgres").replace("postgresql+asyncpg://", "postgresql://").split("?")[0]
@@ -288,8 +288,9 @@ class Harness:
         (subscription,) = subscriptions(runtime)
         consumer = ConsumerLoop(settings, sessions, subscription, dead_letter_producer=None)
         handlers = timer_handlers(runtime)
+        # one scheduler per kind, as the service assembles them (payout calls one per transaction)
         schedulers = {
-            kind: TimerScheduler(sessions, self.clock, {kind: handlers[kind]}, batch_size=self.per_poll)
+            kind: timer_schedulers(sessions, self.clock, {kind: handlers[kind]}, batch_size=self.per_poll)[0]
             for kind in ("hold_release", "payout_batch", "payout_send", "payout_status_check")
         }
         self.admin = await asyncpg.connect(ADMIN_DSN)

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -51,7 +51,7 @@ from shipsettle_shared.pagination import bounded_list
 from shipsettle_shared.problems import Problem, install_problem_handlers, refuse_unstorable_text
 from shipsettle_shared.rate_limits import KeyRateLimiter
 from shipsettle_shared.settings import ServiceSettings, load_settings_or_exit
-from shipsettle_shared.timers import TimerHandler, TimerScheduler
+from shipsettle_shared.timers import TimerHandlers, TimerScheduler, timer_schedulers
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class ServiceRuntime:
     http: httpx.AsyncClient
     relay: OutboxRelay | None = None
     consumers: list[ConsumerLoop] = field(default_factory=list)
-    scheduler: TimerScheduler | None = None
+    schedulers: list[TimerScheduler] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     # Objects a service's start-up hook adds (order-svc's order watch), by name; ``closers`` are
     # awaited on shutdown, last added first.
@@ -109,7 +109,7 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     # Built per runtime, because handlers close over the runtime's clock and settings.
     subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = lambda runtime: ()
-    timer_handlers: Callable[[ServiceRuntime], Mapping[str, TimerHandler]] = lambda runtime: {}
+    timer_handlers: Callable[[ServiceRuntime], TimerHandlers] = lambda runtime: {}
     # Idempotent start-up work after migrations, e.g. seeding reference data.
     on_startup: Callable[[ServiceRuntime], Awaitable[None]] | None = None
 
@@ -317,15 +317,17 @@ async def _start_runtime(definition: ServiceDefinition, settings: ServiceSetting
             runtime.consumers.append(loop)
             runtime.tasks.append(asyncio.create_task(loop.run(), name=f"consumer-{subscription.group_id}"))
     timer_handlers = definition.timer_handlers(runtime)
-    if "scheduler" in roles and timer_handlers:
-        runtime.scheduler = TimerScheduler(
+    if "scheduler" in roles:
+        runtime.schedulers = timer_schedulers(
             runtime.sessions,
             clock,
             timer_handlers,
             poll_ms=settings.scheduler_poll_ms,
             batch_size=settings.scheduler_batch_size,
+            calls_out_at_once=settings.scheduler_calls_out_at_once,
         )
-        runtime.tasks.append(asyncio.create_task(runtime.scheduler.run(), name="timer-scheduler"))
+        for number, scheduler in enumerate(runtime.schedulers):
+            runtime.tasks.append(asyncio.create_task(scheduler.run(), name=f"timer-scheduler-{number}"))
     return runtime
 
 
@@ -334,8 +336,8 @@ async def _stop_runtime(runtime: ServiceRuntime) -> None:
         loop.stop()
     if runtime.relay is not None:
         runtime.relay.stop()
-    if runtime.scheduler is not None:
-        runtime.scheduler.stop()
+    for scheduler in runtime.schedulers:
+        scheduler.stop()
     if runtime.tasks:
         _, pending = await asyncio.wait(runtime.tasks, timeout=10)
         for task in pending:

@@ -128,6 +128,9 @@ class ServiceSettings(BaseSettings):
 
     scheduler_poll_ms: int = 200
     scheduler_batch_size: int = 100
+    # Timers whose handler calls out (payouts, refunds, merchant notifications: timers.CallsOut)
+    # fire one per transaction, this many at once; each holds a pooled connection for its call.
+    scheduler_calls_out_at_once: int = Field(default=4, ge=1, le=16)
 
     api_key_pepper: str = DEVELOPMENT_API_KEY_PEPPER
     # How long a process trusts a valid API key from memory before reading it again: the bound

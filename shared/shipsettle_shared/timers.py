@@ -40,6 +40,20 @@ class DueTimer:
 TimerHandler = Callable[[AsyncSession, DueTimer], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class CallsOut:
+    """A timer handler that calls a system outside ShipSettle (a payment provider, a merchant's
+    endpoint) inside its transaction. It never fires in a batch: a batch is one transaction, so
+    every row its handlers lock (a hold release's balance rows, a payout) would stay locked for
+    every call of the batch, up to a merchant endpoint's 10 s timeout. Such timers fire one per
+    transaction, a few at once (``timer_schedulers``), each holding its own locks for its one call."""
+
+    handler: TimerHandler
+
+
+TimerHandlers = Mapping[str, TimerHandler | CallsOut]
+
+
 # Create the timer, or move it if it has not fired yet (pause/resume re-schedules).
 _UPSERT_TIMERS = """
     insert into timers (timer_kind, timer_key, due_at, payload)
@@ -148,12 +162,17 @@ class TimerScheduler:
         *,
         poll_ms: int = 200,
         batch_size: int = 100,
+        one_per_transaction: int = 0,
     ) -> None:
+        """``one_per_transaction``: 0 fires due timers in batches of ``batch_size``, one
+        transaction each; n > 0 fires each due timer in a transaction of its own, n at once, up to
+        ``batch_size`` per pass (for handlers that call out: ``CallsOut``)."""
         self._sessions = sessions
         self._clock = clock
         self._handlers = dict(handlers)
         self._poll_s = poll_ms / 1000
         self._batch_size = batch_size
+        self._one_per_transaction = one_per_transaction
         self._stopping = asyncio.Event()
         # the earliest due time a commit of this process announced and no pass has covered yet
         self._due_hint: datetime | None = None
@@ -174,7 +193,7 @@ class TimerScheduler:
                 any_of(timers_table.c.timer_kind, self._handlers),
             )
             .order_by(timers_table.c.due_at)
-            .limit(self._batch_size)
+            .limit(1 if one_per_transaction else self._batch_size)
             .with_for_update(skip_locked=True)
         )
 
@@ -239,6 +258,58 @@ class TimerScheduler:
             self._wake_at = None
 
     async def fire_due(self) -> int:
+        """Fire the timers due now that no other instance holds (up to the batch size); returns
+        how many fired."""
+        if self._one_per_transaction:
+            return await self._fire_one_per_transaction()
+        return await self._fire_batch()
+
+    async def _fire_one_per_transaction(self) -> int:
+        """Workers claim one due timer each, fire it and commit, until none is due or the pass's
+        budget is spent: a handler waiting on its call holds up only its own timer."""
+        budget = self._batch_size
+        fired = 0
+
+        async def worker() -> None:
+            nonlocal budget, fired
+            while budget > 0 and not self._stopping.is_set():
+                budget -= 1
+                outcome = await self._fire_one()
+                if outcome is None:
+                    return
+                fired += outcome
+
+        await asyncio.gather(*(worker() for _ in range(self._one_per_transaction)))
+        return fired
+
+    async def _fire_one(self) -> int | None:
+        """One due timer fired in a transaction of its own: 1; it failed (due again after a
+        backoff): 0; none due: None."""
+        now = self._clock.now()
+        row: Any = None
+        try:
+            async with self._sessions() as session, session.begin():
+                row = (await session.execute(self._due_timers, {"now": now})).first()
+                if row is None:
+                    return None
+                timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
+                token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
+                try:
+                    await self._handlers[row.timer_kind](session, timer)
+                finally:
+                    correlation_id_var.reset(token)
+                await session.execute(_MARK_FIRED, {"ids": [row.id], "now": now})
+        except Exception as error:
+            if row is None:
+                raise  # the claim itself failed: the pass fails, nothing fired
+            logger.exception("timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}})
+            async with self._sessions() as session, session.begin():
+                await session.execute(*self._retry_later(row, error, now))
+            return 0
+        metrics.timers_fired_total.labels(row.timer_kind).inc()
+        return 1
+
+    async def _fire_batch(self) -> int:
         """Fire every timer due now that no other instance holds; returns how many fired.
 
         The batch is one transaction and its fired timers are marked in one statement. With
@@ -303,6 +374,37 @@ class TimerScheduler:
             "error": str(error)[:2000],
             "due_at": now + retry_in,
         }
+
+
+def timer_schedulers(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    handlers: TimerHandlers,
+    *,
+    poll_ms: int = 200,
+    batch_size: int = 100,
+    calls_out_at_once: int = 4,
+) -> list[TimerScheduler]:
+    """A service's schedulers: one firing its local handlers in batches, one firing its
+    ``CallsOut`` handlers one per transaction, ``calls_out_at_once`` at a time. Each sleeps and
+    wakes on its own, so a slow call never delays a hold release."""
+    local = {kind: handler for kind, handler in handlers.items() if not isinstance(handler, CallsOut)}
+    calling_out = {kind: handler.handler for kind, handler in handlers.items() if isinstance(handler, CallsOut)}
+    schedulers = []
+    if local:
+        schedulers.append(TimerScheduler(sessions, clock, local, poll_ms=poll_ms, batch_size=batch_size))
+    if calling_out:
+        schedulers.append(
+            TimerScheduler(
+                sessions,
+                clock,
+                calling_out,
+                poll_ms=poll_ms,
+                batch_size=batch_size,
+                one_per_transaction=calls_out_at_once,
+            )
+        )
+    return schedulers
 
 
 class _RollBack(Exception):

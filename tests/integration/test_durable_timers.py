@@ -20,7 +20,15 @@ from shipsettle_shared.clock import ShiftableClock
 from shipsettle_shared.contracts import BusProbeSent
 from shipsettle_shared.db import outbox_table, timers_table, unit_of_work
 from shipsettle_shared.outbox import add_to_outbox
-from shipsettle_shared.timers import LOCK_KEY, DueTimer, TimerScheduler, cancel_timer, schedule_timer
+from shipsettle_shared.timers import (
+    LOCK_KEY,
+    CallsOut,
+    DueTimer,
+    TimerScheduler,
+    cancel_timer,
+    schedule_timer,
+    timer_schedulers,
+)
 
 pytestmark = pytest.mark.infra
 
@@ -287,3 +295,101 @@ async def test_the_only_due_timer_runs_without_a_savepoint_and_its_failure_rolls
         clock.advance(timedelta(seconds=2))  # past the first retry backoff
         assert await scheduler.fire_due() == 1
         assert await _outbox_rows(sessions, "alone") == 1
+
+
+async def test_a_timer_whose_call_hangs_holds_up_neither_local_timers_nor_other_calls() -> None:
+    """A merchant endpoint that does not answer (its handler waits up to 10 s) must not keep a
+    hold release's balance rows locked, nor the payouts due beside it. The schedulers are those
+    the service assembles (``timer_schedulers``): local handlers in batches, ``CallsOut``
+    handlers one per transaction. Fired as one batch, the release and the quick call would commit
+    only when the hanging call returned."""
+    url = await fresh_service_database("order-svc", "_timer_calls")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        clock = ShiftableClock()
+        async with unit_of_work(sessions) as session:
+            await session.execute(text("create table locked_rows (row_key text primary key, fired int not null)"))
+            for key in ("merchant-1", "payout-slow", "payout-quick"):
+                await session.execute(text("insert into locked_rows values (:key, 0)"), {"key": key})
+            for kind, key in (("release", "merchant-1"), ("call", "payout-slow"), ("call", "payout-quick")):
+                await schedule_timer(session, kind, key, clock.now() + timedelta(minutes=1), {LOCK_KEY: key})
+        answer = asyncio.Event()  # the hanging endpoint answers when the test sets it
+        calls_waiting: list[str] = []
+
+        async def touch(session: AsyncSession, timer: DueTimer) -> None:
+            await session.execute(
+                text("update locked_rows set fired = fired + 1 where row_key = :key"), {"key": timer.timer_key}
+            )
+
+        async def call(session: AsyncSession, timer: DueTimer) -> None:
+            await touch(session, timer)  # the payout row, locked until this transaction ends
+            if timer.timer_key == "payout-slow":
+                calls_waiting.append(timer.timer_key)
+                await answer.wait()
+
+        schedulers = timer_schedulers(sessions, clock, {"release": touch, "call": CallsOut(call)}, poll_ms=20)
+        assert len(schedulers) == 2
+        clock.advance(timedelta(minutes=2))
+        tasks = [asyncio.create_task(scheduler.run()) for scheduler in schedulers]
+
+        async def committed(key: str) -> bool:
+            async with sessions() as session:
+                return bool(
+                    await session.scalar(text("select fired from locked_rows where row_key = :key"), {"key": key})
+                )
+
+        try:
+            await eventually(lambda: committed("merchant-1"), timeout_s=10, interval_s=0.02)
+            await eventually(lambda: committed("payout-quick"), timeout_s=10, interval_s=0.02)
+            assert calls_waiting == ["payout-slow"]  # still waiting on its call
+            assert not await committed("payout-slow")
+            answer.set()
+            await eventually(lambda: committed("payout-slow"), timeout_s=10, interval_s=0.02)
+        finally:
+            answer.set()
+            for scheduler in schedulers:
+                scheduler.stop()
+            await asyncio.gather(*tasks)
+        async with sessions() as session:
+            unfired = await session.scalar(select(func.count()).where(timers_table.c.fired_at.is_(None)))
+        assert unfired == 0
+
+
+async def test_calling_out_timers_fire_one_per_transaction_and_a_failing_one_is_retried_alone() -> None:
+    url = await fresh_service_database("order-svc", "_timer_calls_fail")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        clock = ShiftableClock()
+        calls: list[str] = []
+
+        async def send(session: AsyncSession, timer: DueTimer) -> None:
+            calls.append(timer.timer_key)
+            await _handler(clock)(session, timer)  # written, then undone if the call fails
+            if timer.timer_key == "refused" and calls.count("refused") == 1:
+                raise RuntimeError("provider down")
+
+        keys = ("first", "refused", "third")
+        async with unit_of_work(sessions) as session:
+            for key in keys:
+                await schedule_timer(session, "send", key, clock.now() + timedelta(hours=1))
+        (scheduler,) = timer_schedulers(sessions, clock, {"send": CallsOut(send)}, calls_out_at_once=2)
+        clock.advance(timedelta(hours=2))
+        fired: list[int] = []
+
+        async def fire() -> None:
+            fired.append(await scheduler.fire_due())
+
+        sent = [" ".join(statement.split()).lower() for statement in await statements_sent(engine, fire)]
+        assert fired == [2]
+        assert sorted(calls) == sorted(keys)  # each called once in the pass
+        assert [await _outbox_rows(sessions, key) for key in keys] == [1, 0, 1]
+        assert len([statement for statement in sent if statement.startswith("update timers set fired_at")]) == 2
+        assert not [statement for statement in sent if statement.startswith("savepoint")]
+        async with sessions() as session:
+            row = (await session.execute(select(timers_table).where(timers_table.c.timer_key == "refused"))).one()
+        assert (row.attempts, row.fired_at) == (1, None)
+        assert "provider down" in row.last_error
+
+        clock.advance(timedelta(seconds=2))  # past the first retry backoff
+        assert await scheduler.fire_due() == 1
+        assert await _outbox_rows(sessions, "refused") == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,7 @@ from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
 from shipsettle_shared.provider_client import ProviderClient
 from shipsettle_shared.service import ServiceRuntime
-from shipsettle_shared.timers import DueTimer, TimerHandler
+from shipsettle_shared.timers import CallsOut, DueTimer, TimerHandlers
 
 
 def rules_of(settings: RefundSettings) -> Rules:
@@ -57,7 +57,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     )
 
 
-def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
     settings = _settings(runtime)
     rules = rules_of(settings)
     provider = ProviderClient(runtime.http, settings.refund_provider_url, settings.refund_provider_api_key, "refunds")
@@ -80,6 +80,6 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
 
     return {
         refunds.REFUND_DEADLINE: deadline,
-        refunds.REFUND_SEND: send,
-        refunds.REFUND_STATUS_CHECK: status_check,
+        refunds.REFUND_SEND: CallsOut(send),
+        refunds.REFUND_STATUS_CHECK: CallsOut(status_check),
     }

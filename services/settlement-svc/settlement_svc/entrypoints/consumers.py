@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +18,7 @@ from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
 from shipsettle_shared.provider_client import ProviderClient
 from shipsettle_shared.service import ServiceRuntime
-from shipsettle_shared.timers import DueTimer, TimerHandler, schedule_timer
+from shipsettle_shared.timers import CallsOut, DueTimer, TimerHandlers, schedule_timer
 
 
 def _review_rules(runtime: ServiceRuntime) -> ReviewRules:
@@ -96,7 +96,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     )
 
 
-def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
     async def hold_release(session: AsyncSession, timer: DueTimer) -> None:
         await holds.release_hold(session, timer, now=runtime.clock.now(), rules=review_rules)
 
@@ -136,12 +136,12 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
         )
 
     return {
-        notifications.NOTIFY: notify,
+        notifications.NOTIFY: CallsOut(notify),
         holds.HOLD_RELEASE: hold_release,
         holds.RESERVE_RELEASE: reserve_release,
         payouts.PAYOUT_BATCH: payout_batch,
-        payouts.PAYOUT_SEND: payout_send,
-        payouts.PAYOUT_STATUS_CHECK: payout_status_check,
+        payouts.PAYOUT_SEND: CallsOut(payout_send),
+        payouts.PAYOUT_STATUS_CHECK: CallsOut(payout_status_check),
     }
 
 
