@@ -28,15 +28,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from shipsettle_shared.ledger_accounts import MerchantAccount, PlatformAccount, merchant_account_kind, platform_account
+
 LINE_NAMES = ("orders", "subsidies", "commissions", "refunds", "payouts", "returned_payouts", "adjustments")
 PLATFORM_LINES = {
-    "platform:clearing": "orders",
-    "platform:subsidy": "subsidies",
-    "platform:commission": "commissions",
-    "platform:refunds": "refunds",
-    "platform:balance_clearing": "refunds",
+    platform_account(PlatformAccount.CLEARING): "orders",
+    platform_account(PlatformAccount.SUBSIDY): "subsidies",
+    platform_account(PlatformAccount.COMMISSION): "commissions",
+    platform_account(PlatformAccount.REFUNDS): "refunds",
+    platform_account(PlatformAccount.BALANCE_CLEARING): "refunds",
 }
-MERCHANT_ACCOUNTS = ("pending", "available", "reserved", "frozen", "in_payout", "negative_balance")
+# The accounts whose sum is what the platform owes the merchant and has not paid out
+MERCHANT_ACCOUNTS = tuple(kind for kind in MerchantAccount if kind is not MerchantAccount.PAID_OUT)
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,6 @@ def content_hash(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _merchant_kind(account_id: str, merchant_id: str) -> str | None:
-    prefix = f"merchant:{merchant_id}:"
-    return account_id[len(prefix) :] if account_id.startswith(prefix) else None
-
-
 def build_statement(
     merchant_id: str,
     entries: Iterable[LedgerEntry],
@@ -134,7 +132,7 @@ def build_statement(
     """``entries``: every ledger transaction of the merchant up to ``period_end`` (earlier ones
     make the opening balance). The period is [start, end)."""
     opening = 0
-    accounts = dict.fromkeys(MERCHANT_ACCOUNTS, 0)
+    accounts: dict[str, int] = dict.fromkeys(MERCHANT_ACCOUNTS, 0)
     paid_out = 0
     lines = dict.fromkeys(LINE_NAMES, 0)
     memo = {"reserve_withheld": 0, "reserve_released": 0, "clawback_booked": 0, "clawback_recovered": 0}
@@ -145,8 +143,8 @@ def build_statement(
             continue
         in_period = entry.posted_at >= period_start
         for account_id, amount in entry.postings:
-            kind = _merchant_kind(account_id, merchant_id)
-            if kind == "paid_out":
+            kind = merchant_account_kind(account_id, merchant_id)
+            if kind is MerchantAccount.PAID_OUT:
                 paid_out += amount
             elif kind is not None:
                 accounts[kind] = accounts.get(kind, 0) + amount
@@ -157,12 +155,12 @@ def build_statement(
         count += 1
         row = orders.setdefault(entry.order_id, OrderRow(entry.order_id)) if entry.order_id else None
         for account_id, amount in entry.postings:
-            kind = _merchant_kind(account_id, merchant_id)
-            if kind == "paid_out":
+            kind = merchant_account_kind(account_id, merchant_id)
+            if kind is MerchantAccount.PAID_OUT:
                 lines["returned_payouts" if amount < 0 else "payouts"] -= amount
-            elif kind == "reserved":
+            elif kind is MerchantAccount.RESERVED:
                 memo["reserve_withheld" if amount > 0 else "reserve_released"] += abs(amount)
-            elif kind == "negative_balance":
+            elif kind is MerchantAccount.NEGATIVE_BALANCE:
                 memo["clawback_booked" if amount < 0 else "clawback_recovered"] += abs(amount)
             elif kind is None:
                 line = PLATFORM_LINES.get(account_id, "adjustments")

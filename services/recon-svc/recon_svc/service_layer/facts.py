@@ -33,6 +33,12 @@ from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.db import any_of, json_rows
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.ledger_accounts import (
+    PlatformAccount,
+    TransactionKind,
+    merchant_accounts_prefix,
+    platform_account,
+)
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.timers import DueTimer, rearm_timers, schedule_timer, schedule_timers
 
@@ -370,21 +376,27 @@ def _fold(batch: _Batch, event: contracts.EventPayload) -> None:
             batch.closed_windows.append((event.order_id, event.hold_id))
 
 
+_CLEARING = platform_account(PlatformAccount.CLEARING)
+_SUBSIDY = platform_account(PlatformAccount.SUBSIDY)
+_COMMISSION = platform_account(PlatformAccount.COMMISSION)
+_REFUNDED = (platform_account(PlatformAccount.REFUNDS), platform_account(PlatformAccount.BALANCE_CLEARING))
+
+
 def _fold_ledger(order: dict[str, Any], posted: contracts.LedgerTransactionPosted) -> None:
     order["merchant_id"] = order["merchant_id"] or posted.merchant_id
-    merchant_prefix = f"merchant:{posted.merchant_id}:"
+    merchant_prefix = merchant_accounts_prefix(posted.merchant_id)
     for line in posted.postings:
-        if line.account_id == "platform:clearing":
+        if line.account_id == _CLEARING:
             order["clearing_released_minor"] -= line.amount_minor
-        elif line.account_id == "platform:subsidy":
+        elif line.account_id == _SUBSIDY:
             order["subsidy_minor"] -= line.amount_minor
-        elif line.account_id == "platform:commission":
+        elif line.account_id == _COMMISSION:
             order["commission_minor"] += line.amount_minor
-        elif line.account_id in ("platform:refunds", "platform:balance_clearing"):
+        elif line.account_id in _REFUNDED:
             order["ledger_refunds_minor"] += line.amount_minor
         elif line.account_id.startswith(merchant_prefix):
             order["merchant_net_minor"] += line.amount_minor
-    if posted.kind == "sign_off" and order["first_booked_at"] is None:
+    if posted.kind == TransactionKind.SIGN_OFF and order["first_booked_at"] is None:
         order["first_booked_at"] = posted.posted_at
 
 

@@ -17,6 +17,7 @@ from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.domain.ledger import (
     MerchantAccount,
     PlatformAccount,
+    TransactionKind,
     merchant_account,
     platform_account,
     transaction,
@@ -49,7 +50,7 @@ async def book_adjustment(
     key = f"adjustment:ADJ-{uuid.uuid4().hex[:16]}"
     booked = transaction(
         key,
-        "adjustment",
+        TransactionKind.ADJUSTMENT,
         merchant_id,
         [(platform_account(PlatformAccount.ADJUSTMENTS), -amount_minor), *merchant_side],
         description=f"adjustment by {by}: {reason}" + (f" (settles {reference})" if reference else ""),

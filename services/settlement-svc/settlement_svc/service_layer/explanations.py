@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from settlement_svc.domain.ledger import MerchantAccount
+from settlement_svc.domain.ledger import MerchantAccount, TransactionKind
 
-REFUND_KINDS = ("refund_freeze", "refund", "refund_unfreeze")
+REFUND_KINDS = (TransactionKind.REFUND_FREEZE, TransactionKind.REFUND, TransactionKind.REFUND_UNFREEZE)
 
 
 def refunds_and_clawbacks(transactions: list[dict[str, Any]], prefix: str) -> dict[str, Any]:

@@ -25,7 +25,13 @@ from settlement_svc.adapters.repository import (
     posted_event,
 )
 from settlement_svc.adapters.tables import ApplicationRow
-from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account, transaction
+from settlement_svc.domain.ledger import (
+    LedgerTransaction,
+    MerchantAccount,
+    TransactionKind,
+    merchant_account,
+    transaction,
+)
 from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
 from settlement_svc.service_layer import notifications, payouts
 from shipsettle_shared import contracts
@@ -188,7 +194,7 @@ def plan_release(
         reserve = policy.reserve_minor(hold.amount_minor)
         released = transaction(
             f"release:{hold.hold_id}",
-            "hold_release",
+            TransactionKind.HOLD_RELEASE,
             merchant,
             [
                 (merchant_account(merchant, MerchantAccount.PENDING), -hold.amount_minor),
@@ -356,7 +362,7 @@ async def release_reserve(session: AsyncSession, timer: DueTimer, *, now: dateti
     await SettlementRepository(session).post(
         transaction(
             f"reserve_release:{timer.timer_key}",
-            "reserve_release",
+            TransactionKind.RESERVE_RELEASE,
             merchant,
             [
                 (merchant_account(merchant, MerchantAccount.RESERVED), -amount),

@@ -40,7 +40,13 @@ from settlement_svc.adapters.tables import (
     PayoutRow,
     VoucherRow,
 )
-from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account, transaction
+from settlement_svc.domain.ledger import (
+    LedgerTransaction,
+    MerchantAccount,
+    TransactionKind,
+    merchant_account,
+    transaction,
+)
 from settlement_svc.domain.payouts import (
     MAX_VOUCHER_BYTES,
     AccountType,
@@ -76,7 +82,13 @@ class PayoutRuleViolation(Exception):
 
 
 def _move(
-    key: str, kind: str, merchant_id: str, source: MerchantAccount, target: MerchantAccount, amount: int, why: str
+    key: str,
+    kind: TransactionKind,
+    merchant_id: str,
+    source: MerchantAccount,
+    target: MerchantAccount,
+    amount: int,
+    why: str,
 ) -> LedgerTransaction:
     return transaction(
         key,
@@ -251,7 +263,7 @@ def apply_transaction(application: ApplicationRow) -> LedgerTransaction:
     net = amount - deducted
     return transaction(
         f"apply:{application.application_id}",
-        "apply",
+        TransactionKind.APPLY,
         merchant,
         [
             (merchant_account(merchant, MerchantAccount.AVAILABLE), -amount),
@@ -283,7 +295,7 @@ async def decide(
     await SettlementRepository(session).post(
         _move(
             f"reject:{application_id}",
-            "application_rejected",
+            TransactionKind.APPLICATION_REJECTED,
             application.merchant_id,
             MerchantAccount.IN_PAYOUT,
             MerchantAccount.AVAILABLE,
@@ -548,7 +560,7 @@ async def _settle(
         movements.append(
             _move(
                 f"payout_paid:{payout.payout_id}",
-                "payout_paid",
+                TransactionKind.PAYOUT_PAID,
                 merchant,
                 MerchantAccount.IN_PAYOUT,
                 MerchantAccount.PAID_OUT,
@@ -563,7 +575,7 @@ async def _settle(
         movements.append(
             _move(
                 f"payout_failed:{payout.payout_id}",
-                "payout_failed",
+                TransactionKind.PAYOUT_FAILED,
                 merchant,
                 MerchantAccount.IN_PAYOUT,
                 MerchantAccount.AVAILABLE,
@@ -578,7 +590,7 @@ async def _settle(
         movements.append(
             _move(
                 f"payout_returned:{payout.payout_id}",
-                "payout_returned",
+                TransactionKind.PAYOUT_RETURNED,
                 merchant,
                 MerchantAccount.PAID_OUT,
                 MerchantAccount.AVAILABLE,

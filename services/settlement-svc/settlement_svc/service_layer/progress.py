@@ -50,6 +50,12 @@ from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.ledger_accounts import (
+    PlatformAccount,
+    TransactionKind,
+    merchant_accounts_prefix,
+    platform_account,
+)
 
 # The event types this module adds to settlement's order consumer group.
 PROGRESS_EVENTS = (
@@ -68,6 +74,10 @@ ALLOCATION_RULE = (
     "money given back by a rejected application or a failed or returned payout returns to its "
     "place in the queue."
 )
+
+_CLEARING = platform_account(PlatformAccount.CLEARING)
+_SUBSIDY = platform_account(PlatformAccount.SUBSIDY)
+_COMMISSION = platform_account(PlatformAccount.COMMISSION)
 
 # --- recording progress ------------------------------------------------------------------------
 
@@ -294,7 +304,7 @@ class MerchantMoney:
 
     @property
     def prefix(self) -> str:
-        return f"merchant:{self.merchant_id}:"
+        return merchant_accounts_prefix(self.merchant_id)
 
     @cached_property
     def transactions_by_key(self) -> dict[str, dict[str, Any]]:
@@ -390,17 +400,17 @@ def movements(money: MerchantMoney) -> list[Movement]:
             continue
         at = datetime.fromisoformat(tx["created_at"])
         subject = tx["tx_key"].split(":", 1)[1]
-        if tx["kind"] == "apply":
+        if tx["kind"] == TransactionKind.APPLY:
             application = money.applications.get(subject)
             clawback = application.clawback_deducted_minor if application else 0
             found.append(Movement(tx["tx_key"], at, available, applies=subject, clawback_minor=clawback))
-        elif tx["kind"] == "application_rejected":
+        elif tx["kind"] == TransactionKind.APPLICATION_REJECTED:
             application = money.applications.get(subject)
             why = f"application {subject} rejected: {application.decision_reason if application else ''}"
             found.append(Movement(tx["tx_key"], at, available, returns=subject, why=why))
-        elif tx["kind"] in ("payout_failed", "payout_returned"):
+        elif tx["kind"] in (TransactionKind.PAYOUT_FAILED, TransactionKind.PAYOUT_RETURNED):
             payout = money.payouts.get(subject)
-            what = "failed" if tx["kind"] == "payout_failed" else "returned by the bank"
+            what = "failed" if tx["kind"] == TransactionKind.PAYOUT_FAILED else "returned by the bank"
             why = f"payout {subject} {what}: {payout.reason if payout else ''}"
             found.append(
                 Movement(tx["tx_key"], at, available, returns=payout.application_id if payout else subject, why=why)
@@ -735,28 +745,28 @@ def order_items(money: MerchantMoney, order_id: str, allocated_minor: int, appli
     available (the ledger's own identity); ``not_in_this_payout`` is the rest of it, elsewhere."""
     txs = money.transactions_by_order.get(order_id, [])
     bookings = money.progress[order_id].bookings if order_id in money.progress else {}
-    sign_offs = [tx for tx in txs if tx["kind"] == "sign_off"]
+    sign_offs = [tx for tx in txs if tx["kind"] == TransactionKind.SIGN_OFF]
     paid = shipping = subsidy = commission = 0
     for tx in sign_offs:
         booking = bookings.get(tx["tx_key"].split(":", 1)[1])
-        cleared = -sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == "platform:clearing")
-        tx_subsidy = -sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == "platform:subsidy")
-        tx_commission = sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == "platform:commission")
+        cleared = -sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == _CLEARING)
+        tx_subsidy = -sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == _SUBSIDY)
+        tx_commission = sum(p["amount_minor"] for p in tx["postings"] if p["account_id"] == _COMMISSION)
         if booking and booking["paid_minor"] + booking["shipping_minor"] == cleared:
             paid, shipping = paid + booking["paid_minor"], shipping + booking["shipping_minor"]
         else:  # booked before sign-offs were recorded: paid and shipping as the ledger has them, together
             paid += cleared
         subsidy += tx_subsidy
         commission += tx_commission
-    refund_txs = [tx for tx in txs if tx["kind"] == "refund"]
+    refund_txs = [tx for tx in txs if tx["kind"] == TransactionKind.REFUND]
     refunds = sum(
         money.posting(tx, account)
         for tx in refund_txs
         for account in MerchantAccount
         if account is not MerchantAccount.NEGATIVE_BALANCE
     )
-    releases = [tx for tx in txs if tx["kind"] == "hold_release"]
-    reserve_releases = [tx for tx in txs if tx["kind"] == "reserve_release"]
+    releases = [tx for tx in txs if tx["kind"] == TransactionKind.HOLD_RELEASE]
+    reserve_releases = [tx for tx in txs if tx["kind"] == TransactionKind.RESERVE_RELEASE]
     withheld = sum(money.posting(tx, MerchantAccount.RESERVED) for tx in releases)
     reserve_released = sum(money.posting(tx, MerchantAccount.AVAILABLE) for tx in reserve_releases)
     pending = sum(money.posting(tx, MerchantAccount.PENDING) for tx in txs)

@@ -47,6 +47,7 @@ from settlement_svc.adapters.tables import HoldRow, RefundRow
 from settlement_svc.domain.ledger import (
     MerchantAccount,
     PlatformAccount,
+    TransactionKind,
     merchant_account,
     platform_account,
     transaction,
@@ -145,7 +146,7 @@ async def on_refund_requested(session: AsyncSession, envelope: EventEnvelope, *,
         await repository.post(
             transaction(
                 f"refund_freeze:{event.refund_id}",
-                "refund_freeze",
+                TransactionKind.REFUND_FREEZE,
                 merchant,
                 [
                     (merchant_account(merchant, MerchantAccount.AVAILABLE), -frozen),
@@ -267,7 +268,7 @@ async def on_refund_completed(
     clawback = rest - from_available
     reversal_tx = transaction(
         f"refund:{event.refund_id}",
-        "refund",
+        TransactionKind.REFUND,
         merchant,
         [
             (platform_account(REFUNDED_TO[event.refunded_via]), amounts.refunded_minor),
@@ -345,7 +346,7 @@ async def on_refund_closed(
         await repository.post(
             transaction(
                 f"refund_unfreeze:{event.refund_id}",
-                "refund_unfreeze",
+                TransactionKind.REFUND_UNFREEZE,
                 merchant,
                 [
                     (merchant_account(merchant, MerchantAccount.FROZEN), -refund.frozen_minor),

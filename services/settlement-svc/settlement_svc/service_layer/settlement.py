@@ -26,6 +26,7 @@ from settlement_svc.domain.ledger import (
     LedgerTransaction,
     MerchantAccount,
     PlatformAccount,
+    TransactionKind,
     merchant_account,
     platform_account,
     transaction,
@@ -187,7 +188,7 @@ async def on_signed_off_batch(
         merchant = order.merchant_id
         tx = transaction(
             key,
-            "sign_off",
+            TransactionKind.SIGN_OFF,
             merchant,
             [
                 (platform_account(PlatformAccount.CLEARING), -(amounts.paid_minor + amounts.shipping_minor)),
