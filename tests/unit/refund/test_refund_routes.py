@@ -19,7 +19,7 @@ from refund_svc.domain.channels import (
     route_of,
 )
 from refund_svc.domain.workflow import Action, RefundStateError, RefundStatus, breaching, check, check_retry
-from settlement_svc.service_layer.refunds import REFUNDED_TO
+from settlement_svc.domain.postings import REFUNDED_TO
 from shipsettle_shared.contracts import RefundedVia
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)

@@ -14,14 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.repository import SettlementRepository
-from settlement_svc.domain.ledger import (
-    MerchantAccount,
-    PlatformAccount,
-    TransactionKind,
-    merchant_account,
-    platform_account,
-    transaction,
-)
+from settlement_svc.domain import postings
 
 
 async def book_adjustment(
@@ -39,22 +32,8 @@ async def book_adjustment(
     repository = SettlementRepository(session)
     await repository.lock_merchant(merchant_id)
     available = (await repository.merchant_balances(merchant_id))["available"]
-    if amount_minor >= 0:
-        merchant_side = [(merchant_account(merchant_id, MerchantAccount.AVAILABLE), amount_minor)]
-    else:
-        from_available = min(available, -amount_minor) if available > 0 else 0
-        merchant_side = [
-            (merchant_account(merchant_id, MerchantAccount.AVAILABLE), -from_available),
-            (merchant_account(merchant_id, MerchantAccount.NEGATIVE_BALANCE), amount_minor + from_available),
-        ]
     key = f"adjustment:ADJ-{uuid.uuid4().hex[:16]}"
-    booked = transaction(
-        key,
-        TransactionKind.ADJUSTMENT,
-        merchant_id,
-        [(platform_account(PlatformAccount.ADJUSTMENTS), -amount_minor), *merchant_side],
-        description=f"adjustment by {by}: {reason}" + (f" (settles {reference})" if reference else ""),
-    )
+    booked = postings.adjustment(key, merchant_id, amount_minor, available, by=by, reason=reason, reference=reference)
     await repository.post(booked, now=now)
     return {
         "tx_key": key,

@@ -25,13 +25,8 @@ from settlement_svc.adapters.repository import (
     posted_event,
 )
 from settlement_svc.adapters.tables import ApplicationRow
-from settlement_svc.domain.ledger import (
-    LedgerTransaction,
-    MerchantAccount,
-    TransactionKind,
-    merchant_account,
-    transaction,
-)
+from settlement_svc.domain import postings
+from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
 from settlement_svc.service_layer import notifications, payouts
 from shipsettle_shared import contracts
@@ -192,21 +187,15 @@ def plan_release(
         facts = funds.facts
         policy = policy_in_force(facts.policies, merchant, hold.signed_off_at)
         reserve = policy.reserve_minor(hold.amount_minor)
-        released = transaction(
-            f"release:{hold.hold_id}",
-            TransactionKind.HOLD_RELEASE,
+        released = postings.hold_release(
+            hold.hold_id,
             merchant,
-            [
-                (merchant_account(merchant, MerchantAccount.PENDING), -hold.amount_minor),
-                (merchant_account(merchant, MerchantAccount.AVAILABLE), hold.amount_minor - reserve),
-                (merchant_account(merchant, MerchantAccount.RESERVED), reserve),
-            ],
-            order_id=hold.order_id,
-            description=(
-                f"hold ended (policy v{hold.policy_version}); rolling reserve {reserve}"
-                + (f"; {hold.reversed_minor} taken back by refunds before the release" if hold.reversed_minor else "")
-                + ("; released after the order's refunds ended" if hold.frozen_at else "")
-            ),
+            hold.order_id,
+            hold.amount_minor,
+            reserve,
+            policy_version=hold.policy_version,
+            reversed_minor=hold.reversed_minor,
+            after_refunds=hold.frozen_at is not None,
         )
         releases.transactions.append(released)
         releases.staged.append(_stage(posted_event(released, now=now), now=now))
@@ -360,16 +349,6 @@ async def release_reserve(session: AsyncSession, timer: DueTimer, *, now: dateti
     merchant = str(payload["merchant_id"])
     amount = int(payload["amount_minor"])
     await SettlementRepository(session).post(
-        transaction(
-            f"reserve_release:{timer.timer_key}",
-            TransactionKind.RESERVE_RELEASE,
-            merchant,
-            [
-                (merchant_account(merchant, MerchantAccount.RESERVED), -amount),
-                (merchant_account(merchant, MerchantAccount.AVAILABLE), amount),
-            ],
-            order_id=str(payload["order_id"]),
-            description="rolling reserve released",
-        ),
+        postings.reserve_release(timer.timer_key, merchant, str(payload["order_id"]), amount),
         now=now,
     )

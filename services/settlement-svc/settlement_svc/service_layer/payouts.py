@@ -40,13 +40,8 @@ from settlement_svc.adapters.tables import (
     PayoutRow,
     VoucherRow,
 )
-from settlement_svc.domain.ledger import (
-    LedgerTransaction,
-    MerchantAccount,
-    TransactionKind,
-    merchant_account,
-    transaction,
-)
+from settlement_svc.domain import postings
+from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.payouts import (
     MAX_VOUCHER_BYTES,
     AccountType,
@@ -79,24 +74,6 @@ class PayoutRuleViolation(Exception):
         self.code = code
         self.message = message
         self.field = field
-
-
-def _move(
-    key: str,
-    kind: TransactionKind,
-    merchant_id: str,
-    source: MerchantAccount,
-    target: MerchantAccount,
-    amount: int,
-    why: str,
-) -> LedgerTransaction:
-    return transaction(
-        key,
-        kind,
-        merchant_id,
-        [(merchant_account(merchant_id, source), -amount), (merchant_account(merchant_id, target), amount)],
-        description=why,
-    )
 
 
 # --- bank accounts and vouchers ---------------------------------------------------------
@@ -258,20 +235,11 @@ def new_application(
 
 
 def apply_transaction(application: ApplicationRow) -> LedgerTransaction:
-    """available −A, negative_balance +d, in_payout +N (see the module's docstring)."""
-    merchant, amount, deducted = application.merchant_id, application.amount_minor, application.clawback_deducted_minor
-    net = amount - deducted
-    return transaction(
-        f"apply:{application.application_id}",
-        TransactionKind.APPLY,
-        merchant,
-        [
-            (merchant_account(merchant, MerchantAccount.AVAILABLE), -amount),
-            (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), deducted),
-            (merchant_account(merchant, MerchantAccount.IN_PAYOUT), net),
-        ],
-        description=f"settlement application {application.application_id}"
-        + (f": {amount} applied, {deducted} claw-back deducted, {net} to pay out" if deducted else ""),
+    return postings.apply(
+        application.application_id,
+        application.merchant_id,
+        application.amount_minor,
+        application.clawback_deducted_minor,
     )
 
 
@@ -293,15 +261,7 @@ async def decide(
         return application
     application.status = ApplicationStatus.REJECTED.value
     await SettlementRepository(session).post(
-        _move(
-            f"reject:{application_id}",
-            TransactionKind.APPLICATION_REJECTED,
-            application.merchant_id,
-            MerchantAccount.IN_PAYOUT,
-            MerchantAccount.AVAILABLE,
-            application.net_minor,
-            f"application rejected: {reason}",
-        ),
+        postings.application_rejected(application_id, application.merchant_id, application.net_minor, reason=reason),
         now=now,
     )
     return application
@@ -557,47 +517,17 @@ async def _settle(
         payout.provider_reference = outcome.provider_reference
     if outcome.status in ("paid", "returned") and payout.status in ("sending", "sent"):
         # paid; or a return that overtook the paid callback: book both, in order
-        movements.append(
-            _move(
-                f"payout_paid:{payout.payout_id}",
-                TransactionKind.PAYOUT_PAID,
-                merchant,
-                MerchantAccount.IN_PAYOUT,
-                MerchantAccount.PAID_OUT,
-                amount,
-                f"payout {payout.payout_id} paid",
-            )
-        )
+        movements.append(postings.payout_paid(payout.payout_id, merchant, amount))
         payout.status, payout.settled_at = "paid", now
         payout.application_status = ApplicationStatus.PAID.value
         reached.append("paid")
     if outcome.status == "failed" and payout.status in ("sending", "sent"):
-        movements.append(
-            _move(
-                f"payout_failed:{payout.payout_id}",
-                TransactionKind.PAYOUT_FAILED,
-                merchant,
-                MerchantAccount.IN_PAYOUT,
-                MerchantAccount.AVAILABLE,
-                amount,
-                f"payout {payout.payout_id} failed: {outcome.reason}",
-            )
-        )
+        movements.append(postings.payout_failed(payout.payout_id, merchant, amount, reason=outcome.reason))
         payout.status, payout.reason, payout.settled_at = "failed", outcome.reason, now
         payout.application_status = ApplicationStatus.FAILED.value
         reached.append("failed")
     elif outcome.status == "returned" and payout.status == "paid":
-        movements.append(
-            _move(
-                f"payout_returned:{payout.payout_id}",
-                TransactionKind.PAYOUT_RETURNED,
-                merchant,
-                MerchantAccount.PAID_OUT,
-                MerchantAccount.AVAILABLE,
-                amount,
-                f"payout {payout.payout_id} returned: {outcome.reason}",
-            )
-        )
+        movements.append(postings.payout_returned(payout.payout_id, merchant, amount, reason=outcome.reason))
         reached.append("returned")
     if not reached:
         if sent or payout.provider_reference != reference_before:

@@ -43,15 +43,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.repository import SettlementRepository
-from settlement_svc.adapters.tables import HoldRow, RefundRow
-from settlement_svc.domain.ledger import (
-    MerchantAccount,
-    PlatformAccount,
-    TransactionKind,
-    merchant_account,
-    platform_account,
-    transaction,
-)
+from settlement_svc.adapters.tables import RefundRow
+from settlement_svc.domain import postings
 from settlement_svc.domain.orders import RefundedUnits, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds, notifications
@@ -67,13 +60,6 @@ PROGRESS_EVENTS: dict[str, type[contracts.RefundApproved | contracts.RefundRejec
     contracts.RefundApproved.event_type: contracts.RefundApproved,
     contracts.RefundRejected.event_type: contracts.RefundRejected,
     contracts.ReturnShipped.event_type: contracts.ReturnShipped,
-}
-# Where the buyer's money went, as the ledger books it (SPEC section 3: refunded_to_buyer).
-REFUNDED_TO: dict[contracts.RefundedVia, PlatformAccount] = {
-    contracts.RefundedVia.ORIGINAL_CHANNEL: PlatformAccount.REFUNDS,
-    contracts.RefundedVia.OTHER_CHANNEL: PlatformAccount.REFUNDS,
-    contracts.RefundedVia.OFFLINE: PlatformAccount.REFUNDS,
-    contracts.RefundedVia.PLATFORM_BALANCE: PlatformAccount.BALANCE_CLEARING,
 }
 
 
@@ -144,19 +130,13 @@ async def on_refund_requested(session: AsyncSession, envelope: EventEnvelope, *,
     )
     if frozen:
         await repository.post(
-            transaction(
-                f"refund_freeze:{event.refund_id}",
-                TransactionKind.REFUND_FREEZE,
+            postings.refund_freeze(
+                event.refund_id,
                 merchant,
-                [
-                    (merchant_account(merchant, MerchantAccount.AVAILABLE), -frozen),
-                    (merchant_account(merchant, MerchantAccount.FROZEN), frozen),
-                ],
-                order_id=order.order_id,
-                description=(
-                    f"refund {event.refund_id} requested: estimated reversal {estimate}, "
-                    f"{estimate - uncovered} covered by the order's pending holds, {frozen} frozen"
-                ),
+                order.order_id,
+                frozen,
+                estimate_minor=estimate,
+                covered_by_holds_minor=estimate - uncovered,
                 caused_by_event_id=str(envelope.event_id),
             ),
             now=now,
@@ -253,49 +233,30 @@ async def on_refund_completed(
         # own figures exact; refund-svc's allocation should agree (same largest-remainder rule).
         logger.warning("refund %s: %s", event.refund_id, disagreement)
     await repository.lock_merchant(merchant)
-    reversal = amounts.merchant_reversal_minor
     frozen = refund.frozen_minor if refund is not None and refund.status == OPEN else 0
-    from_frozen = min(frozen, reversal)
-    rest = reversal - from_frozen
-    from_holds: list[tuple[HoldRow, int]] = []
-    for hold in await repository.unreleased_holds(order.order_id):
-        take = min(hold.amount_minor, rest)
-        if take > 0:
-            from_holds.append((hold, take))
-            rest -= take
-    from_pending = sum(take for _, take in from_holds)
-    from_available = min(max(0, (await repository.merchant_balances(merchant))["available"]), rest)
-    clawback = rest - from_available
-    reversal_tx = transaction(
-        f"refund:{event.refund_id}",
-        TransactionKind.REFUND,
+    pending_holds = [(hold, hold.amount_minor) for hold in await repository.unreleased_holds(order.order_id)]
+    sources = postings.refund_sources(
+        amounts.merchant_reversal_minor,
+        frozen,
+        pending_holds,
+        (await repository.merchant_balances(merchant))["available"],
+    )
+    reversal_tx = postings.refund(
+        event.refund_id,
+        event.kind,
         merchant,
-        [
-            (platform_account(REFUNDED_TO[event.refunded_via]), amounts.refunded_minor),
-            (platform_account(PlatformAccount.SUBSIDY), amounts.subsidy_minor),
-            (platform_account(PlatformAccount.COMMISSION), -amounts.commission_minor),
-            (merchant_account(merchant, MerchantAccount.FROZEN), -frozen),
-            (merchant_account(merchant, MerchantAccount.PENDING), -from_pending),
-            # frozen money this refund did not need goes back to available
-            (merchant_account(merchant, MerchantAccount.AVAILABLE), (frozen - from_frozen) - from_available),
-            (merchant_account(merchant, MerchantAccount.NEGATIVE_BALANCE), -clawback),
-        ],
-        order_id=order.order_id,
-        description=(
-            f"refund {event.refund_id} ({event.kind}) completed: paid {amounts.paid_minor} + shipping "
-            f"{amounts.shipping_minor} + platform subsidy {amounts.subsidy_minor} - commission "
-            f"{amounts.commission_minor} = {reversal} taken back: {from_frozen} frozen, {from_pending} pending, "
-            f"{from_available} available, {clawback} claw-back (negative balance); never booked: paid "
-            f"{amounts.unbooked_paid_minor}, shipping {amounts.unbooked_shipping_minor}, subsidy "
-            f"{amounts.unbooked_subsidy_minor}; refunded via {event.refunded_via.value}"
-            + (f", settled by ops {event.resolved_by}: {event.resolution_reason}" if event.resolved_by else "")
-        ),
+        order.order_id,
+        amounts,
+        sources,
+        refunded_via=event.refunded_via,
+        resolved_by=event.resolved_by,
+        resolution_reason=event.resolution_reason,
         caused_by_event_id=str(envelope.event_id),
     )
     # A refund of units never booked moves nothing on the ledger; the refund row keeps it once.
     if reversal_tx.postings and not await repository.post(reversal_tx, now=now):
         return
-    for hold, take in from_holds:
+    for hold, take in sources.from_holds:
         hold.amount_minor -= take
         hold.reversed_minor += take
     await repository.save_order(updated)
@@ -312,8 +273,8 @@ async def on_refund_completed(
     refund.status, refund.stage, refund.kind = COMPLETED, event.event_type, event.kind
     refund.refund_minor = event.refund_minor
     refund.frozen_minor = 0
-    refund.reversal_minor = reversal
-    refund.clawback_minor = clawback
+    refund.reversal_minor = amounts.merchant_reversal_minor
+    refund.clawback_minor = sources.clawback_minor
     refund.ended_event_id = str(envelope.event_id)
     refund.ended_at = refund.updated_at = now
     await holds.release_due_frozen_holds(session, order.order_id, now=now, rules=rules)
@@ -344,16 +305,12 @@ async def on_refund_closed(
     if refund.frozen_minor:
         merchant = order.merchant_id
         await repository.post(
-            transaction(
-                f"refund_unfreeze:{event.refund_id}",
-                TransactionKind.REFUND_UNFREEZE,
+            postings.refund_unfreeze(
+                event.refund_id,
                 merchant,
-                [
-                    (merchant_account(merchant, MerchantAccount.FROZEN), -refund.frozen_minor),
-                    (merchant_account(merchant, MerchantAccount.AVAILABLE), refund.frozen_minor),
-                ],
-                order_id=order.order_id,
-                description=f"refund {event.refund_id} closed ({event.outcome}): {refund.frozen_minor} unfrozen",
+                order.order_id,
+                refund.frozen_minor,
+                outcome=event.outcome,
                 caused_by_event_id=str(envelope.event_id),
             ),
             now=now,

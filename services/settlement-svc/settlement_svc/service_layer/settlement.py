@@ -22,15 +22,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.repository import NewHold, SettlementRepository, policy_in_force, posted_event
-from settlement_svc.domain.ledger import (
-    LedgerTransaction,
-    MerchantAccount,
-    PlatformAccount,
-    TransactionKind,
-    merchant_account,
-    platform_account,
-    transaction,
-)
+from settlement_svc.domain import postings
+from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds as holds_service
@@ -186,22 +179,8 @@ async def on_signed_off_batch(
         updated, amounts = order.sign_off({line.line_id: line.quantity for line in event.lines}, policy)
         orders[order.order_id] = changed[order.order_id] = updated
         merchant = order.merchant_id
-        tx = transaction(
-            key,
-            TransactionKind.SIGN_OFF,
-            merchant,
-            [
-                (platform_account(PlatformAccount.CLEARING), -(amounts.paid_minor + amounts.shipping_minor)),
-                (platform_account(PlatformAccount.SUBSIDY), -amounts.subsidy_minor),
-                (platform_account(PlatformAccount.COMMISSION), amounts.commission_minor),
-                (merchant_account(merchant, MerchantAccount.PENDING), amounts.net_minor),
-            ],
-            order_id=order.order_id,
-            description=(
-                f"signed off ({event.how}): paid {amounts.paid_minor} + shipping {amounts.shipping_minor} + "
-                f"platform subsidy {amounts.subsidy_minor} - commission {amounts.commission_minor}"
-            ),
-            caused_by_event_id=str(envelope.event_id),
+        tx = postings.sign_off(
+            key, merchant, order.order_id, amounts, how=event.how, caused_by_event_id=str(envelope.event_id)
         )
         transactions.append(tx)
         # Each effect's events carry the correlation id of the sign-off that caused it.
