@@ -1,7 +1,8 @@
 """Money as integer minor units (fen) with an ISO 4217 currency.
 
 No floats anywhere: decimal strings such as "12.34" exist only at the API edge and are parsed
-exactly. Mixing currencies raises. Allocation of a whole over parts uses the largest-remainder
+exactly. Totals are sums of integers; a money value exists to be parsed and formatted at
+the API edge. Allocation of a whole over parts uses the largest-remainder
 method so the parts always sum exactly to the whole (SPEC section 3).
 """
 
@@ -19,7 +20,7 @@ _DECIMAL_STRING = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 
 
 class CurrencyMismatchError(ValueError):
-    pass
+    """Amounts in different currencies were to be compared or added (e.g. rate cards)."""
 
 
 class InvalidAmountError(ValueError):
@@ -36,10 +37,6 @@ class Money:
             raise InvalidAmountError(f"amount_minor must be int, got {type(self.amount_minor).__name__}")
         if self.currency not in CURRENCY_EXPONENTS:
             raise InvalidAmountError(f"unsupported currency {self.currency!r}")
-
-    @classmethod
-    def zero(cls, currency: str = "CNY") -> Money:
-        return cls(0, currency)
 
     @classmethod
     def parse(cls, text: str, currency: str = "CNY") -> Money:
@@ -63,52 +60,6 @@ class Money:
         sign = "-" if self.amount_minor < 0 else ""
         whole, fraction = divmod(abs(self.amount_minor), 10**exponent)
         return f"{sign}{whole}.{fraction:0{exponent}d}"
-
-    def _check(self, other: Money) -> None:
-        if not isinstance(other, Money):
-            raise TypeError(f"cannot combine Money with {type(other).__name__}")
-        if other.currency != self.currency:
-            raise CurrencyMismatchError(f"{self.currency} and {other.currency} do not mix")
-
-    def __add__(self, other: Money) -> Money:
-        self._check(other)
-        return Money(self.amount_minor + other.amount_minor, self.currency)
-
-    def __sub__(self, other: Money) -> Money:
-        self._check(other)
-        return Money(self.amount_minor - other.amount_minor, self.currency)
-
-    def __neg__(self) -> Money:
-        return Money(-self.amount_minor, self.currency)
-
-    def __lt__(self, other: Money) -> bool:
-        self._check(other)
-        return self.amount_minor < other.amount_minor
-
-    def __le__(self, other: Money) -> bool:
-        self._check(other)
-        return self.amount_minor <= other.amount_minor
-
-    def __gt__(self, other: Money) -> bool:
-        self._check(other)
-        return self.amount_minor > other.amount_minor
-
-    def __ge__(self, other: Money) -> bool:
-        self._check(other)
-        return self.amount_minor >= other.amount_minor
-
-    def is_zero(self) -> bool:
-        return self.amount_minor == 0
-
-    def to_json(self) -> dict[str, int | str]:
-        return {"amount_minor": self.amount_minor, "currency": self.currency}
-
-
-def sum_money(items: Sequence[Money], currency: str = "CNY") -> Money:
-    total = Money.zero(currency)
-    for item in items:
-        total = total + item
-    return total
 
 
 def round_half_up_div(numerator: int, denominator: int) -> int:

@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shipsettle_shared.money import (
-    CurrencyMismatchError,
     InvalidAmountError,
     Money,
     allocate_largest_remainder,
@@ -31,9 +30,11 @@ def test_floats_are_refused_as_amounts() -> None:
         Money(12.5, "CNY")  # type: ignore[arg-type]
 
 
-def test_currencies_do_not_mix() -> None:
-    with pytest.raises(CurrencyMismatchError):
-        Money(100, "CNY") + Money(100, "USD")
+def test_only_the_currencies_shipsettle_settles_in_are_money() -> None:
+    with pytest.raises(InvalidAmountError):
+        Money(100, "XXX")
+    with pytest.raises(InvalidAmountError):
+        Money.parse("1.00", "XXX")
 
 
 def test_money_formats_back_to_a_decimal_string() -> None:

@@ -136,13 +136,6 @@ async def place_order(
     return status, body
 
 
-async def get_order(session: AsyncSession, order_id: str, *, for_update: bool = False) -> Order:
-    order = await OrderRepository(session).get(order_id, for_update=for_update)
-    if order is None:
-        raise OrderNotFound(order_id)
-    return order
-
-
 # A change of shipping information reads the order, decides, and writes only if the order is
 # still as read; a write that lost a race to another change reads again, at most this often.
 MAX_OPTIMISTIC_ATTEMPTS = 20

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import Row, bindparam, exists, func, select, text, update
+from sqlalchemy import Row, bindparam, exists, select, text, update
 from sqlalchemy import event as session_events
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -689,7 +689,3 @@ def _count_after_commit(session: AsyncSession, check: str) -> None:
         violations_found_total.labels(check).inc()
 
     session_events.listen(session.sync_session, "after_commit", counted, once=True)
-
-
-async def open_violations(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).where(col(ViolationRow.resolved_at).is_(None))) or 0)

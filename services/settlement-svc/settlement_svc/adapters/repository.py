@@ -222,27 +222,6 @@ class SettlementRepository:
 
     # --- orders ------------------------------------------------------------------------
 
-    async def add_order(self, order: SettlementOrder, *, placed_at: datetime, event_id: str) -> bool:
-        inserted = await self.session.execute(
-            insert(SettlementOrderRow)
-            .values(
-                order_id=order.order_id,
-                merchant_id=order.merchant_id,
-                currency=order.currency,
-                shipping_fee_minor=order.shipping_fee_minor,
-                shipping_booked=order.shipping_booked,
-                shipping_refunded_minor=order.shipping_refunded_minor,
-                commission_booked_minor=order.commission_booked_minor,
-                commission_reversed_minor=order.commission_reversed_minor,
-                lines={line_id: line_to_json(line) for line_id, line in order.lines.items()},
-                placed_at=placed_at,
-                placed_event_id=event_id,
-            )
-            .on_conflict_do_nothing(index_elements=["order_id"])
-            .returning(col(SettlementOrderRow.order_id))
-        )
-        return inserted.first() is not None
-
     async def add_orders_taking_parked(
         self, orders: Sequence[tuple[SettlementOrder, datetime, str]]
     ) -> dict[str, list[dict[str, Any]]]:
@@ -424,10 +403,6 @@ class SettlementRepository:
         return policy_from_json(policy.merchant_id, version, policy_to_json(policy))
 
     # --- holds ---------------------------------------------------------------------------
-
-    async def add_hold(self, hold: HoldRow) -> None:
-        self.session.add(hold)
-        await self.session.flush()
 
     async def add_holds(self, holds: Sequence[NewHold]) -> None:
         """New holds in one statement whatever their number (plain values, not ORM objects:

@@ -219,11 +219,6 @@ class Booking:
     event_id: str
 
 
-async def record_bookings(session: AsyncSession, bookings: Sequence[Booking], *, now: datetime) -> None:
-    """Record what sign-offs booked on their orders' progress rows."""
-    await record_sign_offs(session, [], bookings, now=now)
-
-
 async def lock_progress_of(
     session: AsyncSession, sign_offs: Sequence[contracts.OrderSignedOff], *, now: datetime
 ) -> dict[str, Row[Any]]:
