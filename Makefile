@@ -5,15 +5,28 @@ PY := $(VENV)/bin/python
 PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install kafka-jars wrk py-spy infra-start infra-stop bench-bus bench-webhooks bench-flood bench-ledger bench-lifecycle surge chaos clean-state
+.PHONY: run test lint format install lock deps-check kafka-jars wrk infra-start infra-stop bench-bus bench-webhooks bench-flood bench-ledger bench-lifecycle surge chaos clean-state
 
-$(INSTALLED): requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+# The venv gets the development lock (requirements-dev.txt: the runtime lock's pins plus the tools),
+# every file checked against its hash; our own packages are installed editable without dependencies.
+$(INSTALLED): requirements-dev.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.txt
 	$(PY) -m pip install -q --no-deps $(foreach package,$(PACKAGES),-e $(package))
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+## make lock: compile requirements.in and requirements-dev.in into their locks, with hashes, keeping
+## every pin that still satisfies them (`make lock UPGRADE=name` moves one package to its newest)
+lock: install
+	$(PY) deploy/dependency_locks.py lock $(if $(UPGRADE),--upgrade-package $(UPGRADE))
+
+## make deps-check: fails when a lock no longer matches its .in file (run `make lock`), or when the
+## runtime lock pins a version with a known vulnerability (pip-audit)
+deps-check: install
+	$(PY) deploy/dependency_locks.py check
+	$(PY) deploy/dependency_locks.py audit
 
 kafka-jars:
 	bash deploy/kafka/kafka.sh fetch
@@ -22,16 +35,13 @@ kafka-jars:
 wrk:
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-# py-spy samples the services bench-lifecycle profiles (a development tool: not in the runtime image)
-py-spy: install
-	@test -x $(VENV)/bin/py-spy || $(VENV)/bin/pip install -q 'py-spy==0.4.3'
-
 ## make run: the whole platform on this machine; Ctrl-C stops what it started
 run: install kafka-jars
 	$(PY) deploy/local.py run
 
 ## make test: lint, then the whole suite on a fresh test broker (port 19092) and test databases
-test: install kafka-jars
+## (the locks and their audit first: deps-check)
+test: install kafka-jars deps-check
 	bash deploy/test.sh
 
 lint: install
@@ -91,5 +101,5 @@ bench-ledger: install
 ## database round trips per lifecycle, sign-off → available / approval → paid latency on a private
 ## platform (own broker on 29292), beside pgbench, empty-FastAPI (Python client and wrk) and raw-Kafka
 ## ceilings of the same run; writes them into docs/benchmarks.md
-bench-lifecycle: install kafka-jars wrk py-spy
+bench-lifecycle: install kafka-jars wrk
 	$(PY) bench/lifecycle.py
