@@ -16,8 +16,9 @@ from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
-from settlement_svc.service_layer import four_eyes_actions, progress
+from settlement_svc.service_layer import eta, four_eyes_actions
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
+from settlement_svc.service_layer.payout_explanation import explain_payout
 from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
@@ -274,7 +275,7 @@ FIFO_RULE = (
 async def settlement_eta(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
-        found = await progress.order_eta(session, order_id, now=runtime.clock.now(), rules=_eta_rules(request))
+        found = await eta.order_eta(session, order_id, now=runtime.clock.now(), rules=_eta_rules(request))
     if found is None:
         raise NotFound("order", order_id)
     merchant_id, answer = found
@@ -290,7 +291,7 @@ async def settlement_eta(order_id: IdPath, request: Request, principal: Readers)
     + FIFO_RULE,
 )
 async def settlement_blockers(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
-    return await _merchant_progress(progress.merchant_blockers, merchant_id, request, principal)
+    return await _merchant_progress(eta.merchant_blockers, merchant_id, request, principal)
 
 
 @router.get(
@@ -307,7 +308,7 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
     ),
 )
 async def merchant_settlement_states(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
-    return await _merchant_progress(progress.merchant_order_states, merchant_id, request, principal)
+    return await _merchant_progress(eta.merchant_order_states, merchant_id, request, principal)
 
 
 class _MerchantProgressView(Protocol):
@@ -346,7 +347,7 @@ async def payout_explanation(payout_id: IdPath, request: Request, principal: Rea
         if payout is None:
             raise NotFound("payout", payout_id)
         principal.require_merchant_access(payout.merchant_id, "payout", payout_id)
-        answer = await progress.explain_payout(session, payout_id, now=runtime.clock.now())
+        answer = await explain_payout(session, payout_id, now=runtime.clock.now())
     if answer is None:
         raise NotFound("payout", payout_id)
     return answer
