@@ -2,14 +2,14 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-PACKAGES := shared services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
+PACKAGES := shared clients/python services/order-svc services/logistics-svc services/settlement-svc services/refund-svc services/recon-svc
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install lock deps-check kafka-jars wrk infra-start infra-stop bench-bus bench-webhooks bench-flood bench-ledger bench-lifecycle surge chaos clean-state
+.PHONY: run test lint format install lock deps-check client kafka-jars wrk infra-start infra-stop bench-bus bench-webhooks bench-flood bench-ledger bench-lifecycle surge chaos clean-state
 
 # The venv gets the development lock (requirements-dev.txt: the runtime lock's pins plus the tools),
 # every file checked against its hash; our own packages are installed editable without dependencies.
-$(INSTALLED): requirements-dev.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+$(INSTALLED): requirements-dev.txt shared/pyproject.toml clients/python/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --require-hashes -r requirements-dev.txt
 	$(PY) -m pip install -q --no-deps $(foreach package,$(PACKAGES),-e $(package))
@@ -27,6 +27,11 @@ lock: install
 deps-check: install
 	$(PY) deploy/dependency_locks.py check
 	$(PY) deploy/dependency_locks.py audit
+
+## make client: regenerate the platform backends' client (clients/python) and the OpenAPI documents
+## it is generated from (clients/openapi) after a route changed; `make test` fails until they match
+client: install
+	$(PY) deploy/openapi_client.py generate
 
 kafka-jars:
 	bash deploy/kafka/kafka.sh fetch

@@ -1,0 +1,229 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.inspection_body import InspectionBody
+from ...models.inspection_v1_refunds_refund_id_inspection_post_response_inspection_v1_refunds_refund_id_inspection_post import (
+    InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost,
+)
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    refund_id: str,
+    *,
+    body: InspectionBody,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/refunds/{refund_id}/inspection".format(
+            refund_id=quote(str(refund_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    HTTPValidationError
+    | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+    | None
+):
+    if response.status_code == 200:
+        response_200 = (
+            InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost.from_dict(
+                response.json()
+            )
+        )
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    HTTPValidationError | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: InspectionBody,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+]:
+    """The merchant inspected the returned goods
+
+     A failed inspection needs a reason and at least one piece of evidence.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (InspectionBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost]
+    """
+
+    kwargs = _get_kwargs(
+        refund_id=refund_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: InspectionBody,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+    | None
+):
+    """The merchant inspected the returned goods
+
+     A failed inspection needs a reason and at least one piece of evidence.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (InspectionBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+    """
+
+    return sync_detailed(
+        refund_id=refund_id,
+        client=client,
+        body=body,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: InspectionBody,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+]:
+    """The merchant inspected the returned goods
+
+     A failed inspection needs a reason and at least one piece of evidence.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (InspectionBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost]
+    """
+
+    kwargs = _get_kwargs(
+        refund_id=refund_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: InspectionBody,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+    | None
+):
+    """The merchant inspected the returned goods
+
+     A failed inspection needs a reason and at least one piece of evidence.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (InspectionBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost
+    """
+
+    return (
+        await asyncio_detailed(
+            refund_id=refund_id,
+            client=client,
+            body=body,
+            authorization=authorization,
+        )
+    ).parsed

@@ -1,0 +1,209 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.reason import Reason
+from ...models.reject_v1_refunds_refund_id_reject_post_response_reject_v1_refunds_refund_id_reject_post import (
+    RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost,
+)
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    refund_id: str,
+    *,
+    body: Reason,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/refunds/{refund_id}/reject".format(
+            refund_id=quote(str(refund_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost | None:
+    if response.status_code == 200:
+        response_200 = RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost.from_dict(
+            response.json()
+        )
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Reason,
+    authorization: None | str | Unset = UNSET,
+) -> Response[HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost]:
+    """The merchant rejects, with a reason
+
+     The buyer may escalate a rejection to ops until the escalation deadline.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (Reason):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost]
+    """
+
+    kwargs = _get_kwargs(
+        refund_id=refund_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Reason,
+    authorization: None | str | Unset = UNSET,
+) -> HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost | None:
+    """The merchant rejects, with a reason
+
+     The buyer may escalate a rejection to ops until the escalation deadline.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (Reason):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost
+    """
+
+    return sync_detailed(
+        refund_id=refund_id,
+        client=client,
+        body=body,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Reason,
+    authorization: None | str | Unset = UNSET,
+) -> Response[HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost]:
+    """The merchant rejects, with a reason
+
+     The buyer may escalate a rejection to ops until the escalation deadline.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (Reason):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost]
+    """
+
+    kwargs = _get_kwargs(
+        refund_id=refund_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    refund_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Reason,
+    authorization: None | str | Unset = UNSET,
+) -> HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost | None:
+    """The merchant rejects, with a reason
+
+     The buyer may escalate a rejection to ops until the escalation deadline.
+
+    Args:
+        refund_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (Reason):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost
+    """
+
+    return (
+        await asyncio_detailed(
+            refund_id=refund_id,
+            client=client,
+            body=body,
+            authorization=authorization,
+        )
+    ).parsed

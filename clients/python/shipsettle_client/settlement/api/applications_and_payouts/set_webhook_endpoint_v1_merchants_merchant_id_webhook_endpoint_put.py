@@ -1,0 +1,250 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.set_webhook_endpoint_v1_merchants_merchant_id_webhook_endpoint_put_response_set_webhook_endpoint_v1_merchants_merchant_id_webhook_endpoint_put import (
+    SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut,
+)
+from ...models.webhook_endpoint import WebhookEndpoint
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    merchant_id: str,
+    *,
+    body: WebhookEndpoint,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/merchants/{merchant_id}/webhook-endpoint".format(
+            merchant_id=quote(str(merchant_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    HTTPValidationError
+    | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+    | None
+):
+    if response.status_code == 200:
+        response_200 = SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut.from_dict(
+            response.json()
+        )
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    HTTPValidationError
+    | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError
+    | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+]:
+    """Where to send this merchant's notifications
+
+     Notifications (settlement.available, payout.paid/failed/returned) are signed per the
+    Standard Webhooks specification with the secret returned here, once; setting the endpoint
+    again issues a new secret. What happened before the first endpoint was set is not sent (the
+    balances, payouts and statements show it). Refused (422 ``webhook-endpoint-refused``): a URL
+    that is not https in production, or whose host resolves to a private, loopback, link-local or
+    other non-public address.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+    | None
+):
+    """Where to send this merchant's notifications
+
+     Notifications (settlement.available, payout.paid/failed/returned) are signed per the
+    Standard Webhooks specification with the secret returned here, once; setting the endpoint
+    again issues a new secret. What happened before the first endpoint was set is not sent (the
+    balances, payouts and statements show it). Refused (422 ``webhook-endpoint-refused``): a URL
+    that is not https in production, or whose host resolves to a private, loopback, link-local or
+    other non-public address.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+    """
+
+    return sync_detailed(
+        merchant_id=merchant_id,
+        client=client,
+        body=body,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError
+    | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+]:
+    """Where to send this merchant's notifications
+
+     Notifications (settlement.available, payout.paid/failed/returned) are signed per the
+    Standard Webhooks specification with the secret returned here, once; setting the endpoint
+    again issues a new secret. What happened before the first endpoint was set is not sent (the
+    balances, payouts and statements show it). Refused (422 ``webhook-endpoint-refused``): a URL
+    that is not https in production, or whose host resolves to a private, loopback, link-local or
+    other non-public address.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+    | None
+):
+    """Where to send this merchant's notifications
+
+     Notifications (settlement.available, payout.paid/failed/returned) are signed per the
+    Standard Webhooks specification with the secret returned here, once; setting the endpoint
+    again issues a new secret. What happened before the first endpoint was set is not sent (the
+    balances, payouts and statements show it). Refused (422 ``webhook-endpoint-refused``): a URL
+    that is not https in production, or whose host resolves to a private, loopback, link-local or
+    other non-public address.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut
+    """
+
+    return (
+        await asyncio_detailed(
+            merchant_id=merchant_id,
+            client=client,
+            body=body,
+            authorization=authorization,
+        )
+    ).parsed

@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.payout_explanation_v1_payouts_payout_id_explanation_get_response_payout_explanation_v1_payouts_payout_id_explanation_get import (
+    PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet,
+)
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    payout_id: str,
+    *,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/payouts/{payout_id}/explanation".format(
+            payout_id=quote(str(payout_id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    HTTPValidationError
+    | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+    | None
+):
+    if response.status_code == 200:
+        response_200 = PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet.from_dict(
+            response.json()
+        )
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    HTTPValidationError
+    | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    payout_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError
+    | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+]:
+    """Every fen of a payout, order by order
+
+     The payout's application took these orders' released amounts (Applications take the merchant's
+    available funds, not orders: released order amounts are assigned to applications first in, first out
+    by release time, split where an application ends inside an order's amount.) Per order: paid,
+    shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still in
+    hold or frozen, and what of the order's money is not in this payout; discounts by funder as the
+    order was priced. Then the claw-back deduction (linked to the refunds that caused the debt). The
+    items sum to the payout's amount exactly (``reconciles``); each names its ledger transactions and
+    the events behind them.
+
+    Args:
+        payout_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet]
+    """
+
+    kwargs = _get_kwargs(
+        payout_id=payout_id,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    payout_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+    | None
+):
+    """Every fen of a payout, order by order
+
+     The payout's application took these orders' released amounts (Applications take the merchant's
+    available funds, not orders: released order amounts are assigned to applications first in, first out
+    by release time, split where an application ends inside an order's amount.) Per order: paid,
+    shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still in
+    hold or frozen, and what of the order's money is not in this payout; discounts by funder as the
+    order was priced. Then the claw-back deduction (linked to the refunds that caused the debt). The
+    items sum to the payout's amount exactly (``reconciles``); each names its ledger transactions and
+    the events behind them.
+
+    Args:
+        payout_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+    """
+
+    return sync_detailed(
+        payout_id=payout_id,
+        client=client,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    payout_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError
+    | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+]:
+    """Every fen of a payout, order by order
+
+     The payout's application took these orders' released amounts (Applications take the merchant's
+    available funds, not orders: released order amounts are assigned to applications first in, first out
+    by release time, split where an application ends inside an order's amount.) Per order: paid,
+    shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still in
+    hold or frozen, and what of the order's money is not in this payout; discounts by funder as the
+    order was priced. Then the claw-back deduction (linked to the refunds that caused the debt). The
+    items sum to the payout's amount exactly (``reconciles``); each names its ledger transactions and
+    the events behind them.
+
+    Args:
+        payout_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet]
+    """
+
+    kwargs = _get_kwargs(
+        payout_id=payout_id,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    payout_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+    | None
+):
+    """Every fen of a payout, order by order
+
+     The payout's application took these orders' released amounts (Applications take the merchant's
+    available funds, not orders: released order amounts are assigned to applications first in, first out
+    by release time, split where an application ends inside an order's amount.) Per order: paid,
+    shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still in
+    hold or frozen, and what of the order's money is not in this payout; discounts by funder as the
+    order was priced. Then the claw-back deduction (linked to the refunds that caused the debt). The
+    items sum to the payout's amount exactly (``reconciles``); each names its ledger transactions and
+    the events behind them.
+
+    Args:
+        payout_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet
+    """
+
+    return (
+        await asyncio_detailed(
+            payout_id=payout_id,
+            client=client,
+            authorization=authorization,
+        )
+    ).parsed

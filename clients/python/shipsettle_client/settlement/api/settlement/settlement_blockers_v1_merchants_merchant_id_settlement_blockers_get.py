@@ -1,0 +1,244 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.settlement_blockers_v1_merchants_merchant_id_settlement_blockers_get_response_settlement_blockers_v1_merchants_merchant_id_settlement_blockers_get import (
+    SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet,
+)
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    merchant_id: str,
+    *,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/merchants/{merchant_id}/settlement-blockers".format(
+            merchant_id=quote(str(merchant_id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    HTTPValidationError
+    | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+    | None
+):
+    if response.status_code == 200:
+        response_200 = SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet.from_dict(
+            response.json()
+        )
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    HTTPValidationError
+    | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError
+    | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+]:
+    """Why is my money late: a merchant's orders summed by blocker
+
+     Blockers, earliest stage first: not_confirmed (shipping information not confirmed, 核对发货信息),
+    not_dispatched, no_tracking_number (物流单号), tracking_under_review (logistics flagged the parcel for
+    ops, e.g. delivered before it was dispatched: not signed off automatically until ops clear it),
+    not_delivered, waiting_for_sign_off (签收 / 确认收货), refund_open, in_hold_until (with the date),
+    application_not_submitted (结算申请), in_review (from submission until the bank's answer), payout_failed
+    (with the reason); finished: paid_out (with the date), refunded. Per blocker: how many orders, how
+    many fen and the earliest expected date. Applications take the merchant's available funds, not
+    orders: released order amounts are assigned to applications first in, first out by release time,
+    split where an application ends inside an order's amount.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+    | None
+):
+    """Why is my money late: a merchant's orders summed by blocker
+
+     Blockers, earliest stage first: not_confirmed (shipping information not confirmed, 核对发货信息),
+    not_dispatched, no_tracking_number (物流单号), tracking_under_review (logistics flagged the parcel for
+    ops, e.g. delivered before it was dispatched: not signed off automatically until ops clear it),
+    not_delivered, waiting_for_sign_off (签收 / 确认收货), refund_open, in_hold_until (with the date),
+    application_not_submitted (结算申请), in_review (from submission until the bank's answer), payout_failed
+    (with the reason); finished: paid_out (with the date), refunded. Per blocker: how many orders, how
+    many fen and the earliest expected date. Applications take the merchant's available funds, not
+    orders: released order amounts are assigned to applications first in, first out by release time,
+    split where an application ends inside an order's amount.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+    """
+
+    return sync_detailed(
+        merchant_id=merchant_id,
+        client=client,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> Response[
+    HTTPValidationError
+    | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+]:
+    """Why is my money late: a merchant's orders summed by blocker
+
+     Blockers, earliest stage first: not_confirmed (shipping information not confirmed, 核对发货信息),
+    not_dispatched, no_tracking_number (物流单号), tracking_under_review (logistics flagged the parcel for
+    ops, e.g. delivered before it was dispatched: not signed off automatically until ops clear it),
+    not_delivered, waiting_for_sign_off (签收 / 确认收货), refund_open, in_hold_until (with the date),
+    application_not_submitted (结算申请), in_review (from submission until the bank's answer), payout_failed
+    (with the reason); finished: paid_out (with the date), refunded. Per blocker: how many orders, how
+    many fen and the earliest expected date. Applications take the merchant's available funds, not
+    orders: released order amounts are assigned to applications first in, first out by release time,
+    split where an application ends inside an order's amount.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> (
+    HTTPValidationError
+    | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+    | None
+):
+    """Why is my money late: a merchant's orders summed by blocker
+
+     Blockers, earliest stage first: not_confirmed (shipping information not confirmed, 核对发货信息),
+    not_dispatched, no_tracking_number (物流单号), tracking_under_review (logistics flagged the parcel for
+    ops, e.g. delivered before it was dispatched: not signed off automatically until ops clear it),
+    not_delivered, waiting_for_sign_off (签收 / 确认收货), refund_open, in_hold_until (with the date),
+    application_not_submitted (结算申请), in_review (from submission until the bank's answer), payout_failed
+    (with the reason); finished: paid_out (with the date), refunded. Per blocker: how many orders, how
+    many fen and the earliest expected date. Applications take the merchant's available funds, not
+    orders: released order amounts are assigned to applications first in, first out by release time,
+    split where an application ends inside an order's amount.
+
+    Args:
+        merchant_id (str):
+        authorization (None | str | Unset): Bearer <API key>
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet
+    """
+
+    return (
+        await asyncio_detailed(
+            merchant_id=merchant_id,
+            client=client,
+            authorization=authorization,
+        )
+    ).parsed
