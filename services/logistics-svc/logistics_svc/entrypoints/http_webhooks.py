@@ -144,6 +144,7 @@ async def _parse_or_keep(
 
 @router.post(
     "/carriers/{carrier_code}",
+    operation_id="webhooks.native",
     summary="ShipSettle's native carrier webhook (Standard Webhooks signature)",
     response_model=None,
     responses=_ACK_RESPONSES,
@@ -190,6 +191,7 @@ async def native_webhook(
 
 @router.post(
     "/aftership",
+    operation_id="webhooks.aftership",
     summary="AfterShip tracking webhook (aftership-hmac-sha256)",
     response_model=None,
     responses=_ACK_RESPONSES,
@@ -216,6 +218,7 @@ def _kuaidi100_problem(problem: Problem, return_code: str | None = None) -> Prob
 
 @router.post(
     "/kuaidi100",
+    operation_id="webhooks.kuaidi",
     summary="Kuaidi100 (快递100) subscription push (form param + sign)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
 )

@@ -60,6 +60,7 @@ class RevokeRequest(BaseModel):
 
 @router.post(
     "/api-keys",
+    operation_id="api_keys.issue",
     status_code=201,
     response_model=ApiKeyCreated,
     responses=four_eyes_routes.PROPOSAL_RESPONSES,
@@ -106,7 +107,9 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
     )
 
 
-@router.post("/api-keys/{key_id}/revoke", status_code=204, summary="Revoke an API key (ops)")
+@router.post(
+    "/api-keys/{key_id}/revoke", operation_id="api_keys.revoke", status_code=204, summary="Revoke an API key (ops)"
+)
 async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Request, principal: OpsPrincipal) -> None:
     """Refused at once by this instance; by the other instances of every service within the
     bound stated in README (API keys: how fast a revocation bites). Unknown key: 404."""
@@ -121,6 +124,7 @@ async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Reque
 
 @router.get(
     "/merchants/{merchant_id}/api-keys",
+    operation_id="api_keys.list",
     summary="A merchant's API keys (the merchant itself, platform, ops, auditor), oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )

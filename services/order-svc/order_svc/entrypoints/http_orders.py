@@ -370,7 +370,7 @@ def _actor(principal: Principal) -> Actor:
 # --- routes ----------------------------------------------------------------------------
 
 
-@router.post("", status_code=201, summary="Place a paid order (platform)")
+@router.post("", operation_id="orders.place", status_code=201, summary="Place a paid order (platform)")
 async def place_order(
     body: OrderRequest,
     request: Request,
@@ -451,6 +451,7 @@ async def _reached(
 
 @router.get(
     "/{order_id}",
+    operation_id="orders.read",
     summary="One order with its priced breakdown; with ?until=&wait=, as soon as it reaches a stage (long-poll)",
 )
 async def read_order(
@@ -497,7 +498,7 @@ async def read_order(
     return {**order_public(order), "until": sorted(stages), "reached": reached}
 
 
-@router.get("", summary="List orders, newest first, with a cursor", openapi_extra=PAGINATED)
+@router.get("", operation_id="orders.list", summary="List orders, newest first, with a cursor", openapi_extra=PAGINATED)
 async def list_orders(
     request: Request,
     principal: Readers,
@@ -528,7 +529,11 @@ async def list_orders(
     return page_body([order_public(order) for order in shown], next_cursor)
 
 
-@router.post("/{order_id}/shipping-info/confirm", summary="Confirm shipping information (核对发货信息)")
+@router.post(
+    "/{order_id}/shipping-info/confirm",
+    operation_id="shipping_info.confirm",
+    summary="Confirm shipping information (核对发货信息)",
+)
 async def confirm_shipping_info(
     order_id: OrderIdPath,
     body: ConfirmShippingRequest,
@@ -556,7 +561,11 @@ async def confirm_shipping_info(
     return order_public(order)
 
 
-@router.patch("/{order_id}/shipping-info", summary="Correct shipping information before dispatch")
+@router.patch(
+    "/{order_id}/shipping-info",
+    operation_id="shipping_info.correct",
+    summary="Correct shipping information before dispatch",
+)
 async def correct_shipping_info(
     order_id: OrderIdPath,
     body: CorrectShippingRequest,
@@ -585,6 +594,7 @@ async def correct_shipping_info(
 
 @router.get(
     "/{order_id}/shipping-info/history",
+    operation_id="shipping_info.history",
     summary="Who confirmed or corrected shipping info, and when (oldest first, with a cursor)",
     openapi_extra=PAGINATED,
 )
@@ -618,7 +628,9 @@ async def shipping_history(
     )
 
 
-@router.post("/{order_id}/cancel", summary="Cancel before dispatch (a full refund follows)")
+@router.post(
+    "/{order_id}/cancel", operation_id="orders.cancel", summary="Cancel before dispatch (a full refund follows)"
+)
 async def cancel_order(
     order_id: OrderIdPath,
     body: CancelRequest,
@@ -660,6 +672,7 @@ async def cancel_order(
 
 @router.get(
     "/{order_id}/timeline",
+    operation_id="orders.timeline",
     summary="The order's whole life, for customer service (客服), oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )

@@ -96,6 +96,7 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
 
 @router.post(
     "/statement-imports",
+    operation_id="statement_imports.create",
     status_code=201,
     summary="Import a bank or payment-provider statement",
     openapi_extra=IMPORT_BODY_LIMIT,
@@ -155,6 +156,7 @@ async def import_statement(
 
 @router.post(
     "/merchants/{merchant_id}/records",
+    operation_id="merchant_records.import_file",
     status_code=201,
     summary="Match the merchant's own records for a period",
     openapi_extra=IMPORT_BODY_LIMIT,
@@ -201,7 +203,9 @@ async def merchant_records(
     return {"import_id": import_id, "merchant_id": merchant_id, "discrepancies": found}
 
 
-@router.get("/statement-imports/{import_id}", summary="An import and its matching report")
+@router.get(
+    "/statement-imports/{import_id}", operation_id="statement_imports.read", summary="An import and its matching report"
+)
 async def get_import(import_id: IdPath, request: Request, principal: Overseers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
         row = await session.get(StatementImportRow, import_id)
@@ -210,7 +214,12 @@ async def get_import(import_id: IdPath, request: Request, principal: Overseers) 
     return import_view(row)
 
 
-@router.get("/discrepancies", summary="Discrepancies, newest first, with a cursor", openapi_extra=PAGINATED)
+@router.get(
+    "/discrepancies",
+    operation_id="discrepancies.list",
+    summary="Discrepancies, newest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
 async def list_discrepancies(
     request: Request,
     principal: Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR, Role.MERCHANT))],
@@ -246,7 +255,11 @@ class Move(BaseModel):
     )
 
 
-@router.post("/discrepancies/{discrepancy_id}/{action}", summary="investigate, resolve or write off")
+@router.post(
+    "/discrepancies/{discrepancy_id}/{action}",
+    operation_id="discrepancies.move",
+    summary="investigate, resolve or write off",
+)
 async def move(
     discrepancy_id: IdPath,
     action: Literal["investigate", "resolve", "write-off"],

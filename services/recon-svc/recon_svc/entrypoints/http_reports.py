@@ -78,6 +78,7 @@ def _respond(
 
 @router.get(
     "/merchants/{merchant_id}/tax-report",
+    operation_id="tax_reports.read",
     summary="Tax-inclusive sales and output VAT by rate for a period (增值税销项)",
     description=TAX_RULE,
 )
@@ -115,6 +116,7 @@ async def tax_report(
 
 @router.get(
     "/merchants/{merchant_id}/goods-shipped-report",
+    operation_id="goods_shipped_reports.read",
     summary="发出商品: goods shipped and not yet signed off, per SKU, for a period",
     description=STOCK_RULE,
 )

@@ -55,7 +55,11 @@ def period_of(day: str | None, month: str | None, start: str | None, end: str | 
     return datetime.combine(first, time(), CHINA), datetime.combine(last + timedelta(days=1), time(), CHINA)
 
 
-@router.get("/merchants/{merchant_id}/statements", summary="A merchant's statement (对账单) for a period")
+@router.get(
+    "/merchants/{merchant_id}/statements",
+    operation_id="statements.read",
+    summary="A merchant's statement (对账单) for a period",
+)
 async def statement(
     merchant_id: IdPath,
     request: Request,
@@ -122,6 +126,7 @@ def _xlsx(issued: service.IssuedStatement, chinese: bool) -> bytes:
 
 @router.get(
     "/invariants/violations",
+    operation_id="invariant_violations.list",
     summary="What the live invariant checker found, newest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -177,7 +182,11 @@ def _may_read_order(principal: Principal, merchant_id: str | None) -> bool:
     return principal.can_access_merchant(merchant_id)
 
 
-@router.get("/orders/{order_id}/money", summary="An order's money as recon sees it, from every service")
+@router.get(
+    "/orders/{order_id}/money",
+    operation_id="order_money.read",
+    summary="An order's money as recon sees it, from every service",
+)
 async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """404 (``NotFound``) for an order recon does not know, and for a merchant key, for any order
     recon does not know to be that merchant's own: one whose merchant recon has not learnt yet (a

@@ -142,7 +142,12 @@ def _application_view(row: ApplicationRow) -> dict[str, Any]:
     }
 
 
-@router.post("/merchants/{merchant_id}/bank-accounts", status_code=201, summary="Register a bank account")
+@router.post(
+    "/merchants/{merchant_id}/bank-accounts",
+    operation_id="bank_accounts.register",
+    status_code=201,
+    summary="Register a bank account",
+)
 async def register_account(
     merchant_id: IdPath, body: BankAccountRequest, request: Request, principal: MerchantOnly
 ) -> dict[str, Any]:
@@ -171,6 +176,7 @@ def proposed(proposal: four_eyes.Proposal, now: datetime) -> JSONResponse:
 
 @router.post(
     "/bank-accounts/{bank_account_id}/verify",
+    operation_id="bank_accounts.verify",
     status_code=202,
     responses=four_eyes_routes.PROPOSAL_RESPONSES,
     summary="Propose a bank account's verification; a second ops key approves it (ops)",
@@ -202,6 +208,7 @@ async def verify_account(
 
 @router.post(
     "/merchants/{merchant_id}/vouchers",
+    operation_id="vouchers.upload",
     status_code=201,
     summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)",
     openapi_extra=body_limit(MAX_VOUCHER_BYTES + MULTIPART_ENVELOPE_BYTES),
@@ -235,6 +242,7 @@ async def upload_voucher(
 
 @router.get(
     "/merchants/{merchant_id}/vouchers",
+    operation_id="vouchers.list",
     summary="A merchant's vouchers (without their content), oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -259,7 +267,10 @@ def _voucher_view(row: VoucherRow) -> dict[str, Any]:
 
 
 @router.post(
-    "/merchants/{merchant_id}/settlement-applications", status_code=201, summary="Apply for available funds (结算申请)"
+    "/merchants/{merchant_id}/settlement-applications",
+    operation_id="applications.submit",
+    status_code=201,
+    summary="Apply for available funds (结算申请)",
 )
 async def apply(
     merchant_id: IdPath,
@@ -303,6 +314,7 @@ async def apply(
 
 @router.get(
     "/merchants/{merchant_id}/settlement-applications",
+    operation_id="applications.list",
     summary="A merchant's applications, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -317,6 +329,7 @@ async def merchant_applications(
 
 @router.get(
     "/settlement-applications/review-queue",
+    operation_id="applications.review_queue",
     summary="Applications waiting for ops, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -335,6 +348,7 @@ async def review_queue(request: Request, principal: OpsPrincipal, page: PageQuer
 
 @router.post(
     "/settlement-applications/{application_id}/{decision}",
+    operation_id="applications.decide",
     responses=four_eyes_routes.PROPOSAL_RESPONSES,
     summary="Approve or reject an application (ops); a large approval needs a second ops key",
 )
@@ -380,6 +394,7 @@ async def decide(
 
 @router.put(
     "/merchants/{merchant_id}/risk-flag",
+    operation_id="risk_flags.set",
     status_code=204,
     summary="Flag a merchant: its applications go to review (ops)",
 )
@@ -395,6 +410,7 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
 
 @router.get(
     "/merchants/{merchant_id}/payouts",
+    operation_id="payouts.list",
     summary="A merchant's payouts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -442,7 +458,11 @@ async def _refuse_unsafe_endpoint(request: Request, url: str) -> None:
         ) from refused
 
 
-@router.put("/merchants/{merchant_id}/webhook-endpoint", summary="Where to send this merchant's notifications")
+@router.put(
+    "/merchants/{merchant_id}/webhook-endpoint",
+    operation_id="webhook_endpoints.set",
+    summary="Where to send this merchant's notifications",
+)
 async def set_webhook_endpoint(
     merchant_id: IdPath, body: WebhookEndpoint, request: Request, principal: MerchantOnly
 ) -> dict[str, str]:
@@ -462,6 +482,7 @@ async def set_webhook_endpoint(
 
 @router.get(
     "/merchants/{merchant_id}/notifications",
+    operation_id="notifications.list",
     summary="Notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -473,7 +494,11 @@ async def notification_log(
     return await _notifications_of(request, page, merchant_id)
 
 
-@router.put("/platform/webhook-endpoint", summary="Where to send the platform's notifications")
+@router.put(
+    "/platform/webhook-endpoint",
+    operation_id="platform_webhook_endpoint.set",
+    summary="Where to send the platform's notifications",
+)
 async def set_platform_webhook_endpoint(
     body: WebhookEndpoint, request: Request, principal: PlatformOnly
 ) -> dict[str, str]:
@@ -497,7 +522,12 @@ async def set_platform_webhook_endpoint(
     return {"url": body.url, "secret": secret}
 
 
-@router.delete("/platform/webhook-endpoint", status_code=204, summary="Stop sending the platform's notifications")
+@router.delete(
+    "/platform/webhook-endpoint",
+    operation_id="platform_webhook_endpoint.remove",
+    status_code=204,
+    summary="Stop sending the platform's notifications",
+)
 async def remove_platform_webhook_endpoint(request: Request, principal: PlatformOnly) -> Response:
     """E.g. while the platform moves its backend: notifications meanwhile are kept and sent once
     an endpoint is set again. 404 when none is set."""
@@ -511,6 +541,7 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
 
 @router.get(
     "/platform/notifications",
+    operation_id="platform_notifications.list",
     summary="The platform's notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -557,6 +588,7 @@ async def _notifications_of(request: Request, page: PageRequest, recipient: str)
 
 @router.post(
     "/payout-callbacks",
+    operation_id="payout_callbacks.receive",
     summary="The payout provider's outcome callback (Standard Webhooks signature)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
 )

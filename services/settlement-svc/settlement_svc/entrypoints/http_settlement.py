@@ -47,7 +47,9 @@ class PolicyRequest(BaseModel):
 
 
 @router.put(
-    "/merchants/{merchant_id}/policy", summary="Set a merchant's settlement policy (ops); applies to later sign-offs"
+    "/merchants/{merchant_id}/policy",
+    operation_id="policies.set",
+    summary="Set a merchant's settlement policy (ops); applies to later sign-offs",
 )
 async def set_policy(
     merchant_id: IdPath, body: PolicyRequest, request: Request, principal: OpsPrincipal
@@ -63,7 +65,7 @@ async def set_policy(
     return {"merchant_id": merchant_id, "version": stored.version, **policy_to_json(stored)}
 
 
-@router.get("/merchants/{merchant_id}/policy", summary="A merchant's policy in force now")
+@router.get("/merchants/{merchant_id}/policy", operation_id="policies.read", summary="A merchant's policy in force now")
 async def read_policy(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
@@ -73,7 +75,9 @@ async def read_policy(merchant_id: IdPath, request: Request, principal: Readers)
 
 
 @router.get(
-    "/merchants/{merchant_id}/balances", summary="Pending, available, frozen, reserved, in payout, paid out, owed"
+    "/merchants/{merchant_id}/balances",
+    operation_id="balances.read",
+    summary="Pending, available, frozen, reserved, in payout, paid out, owed",
 )
 async def balances(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """``negative_balance`` (negative) is what the merchant owes back after a refund of money
@@ -95,6 +99,7 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
 
 @router.get(
     "/merchants/{merchant_id}/ledger",
+    operation_id="ledger.list",
     summary="Every ledger transaction of a merchant, with its postings, in posting order, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -133,6 +138,7 @@ async def _refuse_a_whole_view_past_its_bound(repository: SettlementRepository, 
 
 @router.get(
     "/merchants/{merchant_id}/balance-explanation",
+    operation_id="balances.explain",
     summary="Every fen of the balances, order by order",
     openapi_extra=bounded_list(
         f"whole, so that it reconciles to the fen; refused (422 explanation-too-large) past "
@@ -184,7 +190,11 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     }
 
 
-@router.get("/orders/{order_id}/settlement", summary="What an order has booked, held and released")
+@router.get(
+    "/orders/{order_id}/settlement",
+    operation_id="order_settlements.read",
+    summary="What an order has booked, held and released",
+)
 async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
@@ -265,6 +275,7 @@ FIFO_RULE = (
 
 @router.get(
     "/orders/{order_id}/settlement-eta",
+    operation_id="settlement_eta.read",
     summary="When an order's money is expected, and what is blocking it",
     description=ETA_BLOCKERS
     + "The order's money is split into segments, each with its blocker, amount (fen), expected date and "
@@ -284,6 +295,7 @@ async def settlement_eta(order_id: IdPath, request: Request, principal: Readers)
 
 @router.get(
     "/merchants/{merchant_id}/settlement-blockers",
+    operation_id="settlement_blockers.list",
     summary="Why is my money late: a merchant's orders summed by blocker",
     description=ETA_BLOCKERS
     + "Per blocker: how many orders, how many fen and the earliest expected date. "
@@ -295,6 +307,7 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
 
 @router.get(
     "/merchants/{merchant_id}/settlement-states",
+    operation_id="settlement_states.list",
     summary="Every order of a merchant with its settlement state and expected date",
     description=ETA_BLOCKERS
     + "One entry per order the merchant has in settlement: its state (the earliest blocker, or paid out "
@@ -331,6 +344,7 @@ async def _merchant_progress(
 
 @router.get(
     "/payouts/{payout_id}/explanation",
+    operation_id="payouts.explain",
     summary="Every fen of a payout, order by order",
     description="The payout's application took these orders' released amounts (" + FIFO_RULE + ") Per order: "
     "paid, shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still "
@@ -373,6 +387,7 @@ class AdjustmentRequest(BaseModel):
 
 @router.post(
     "/merchants/{merchant_id}/adjustments",
+    operation_id="adjustments.book",
     status_code=202,
     response_model=four_eyes_routes.ApprovalPublic,
     summary="Ops proposes a correction to a merchant's balance; a second ops key books it",
@@ -418,7 +433,7 @@ async def book_adjustment(
     return answer
 
 
-@router.get("/ledger/check", summary="The ledger's invariants, checked now (ops, auditor)")
+@router.get("/ledger/check", operation_id="ledger.check", summary="The ledger's invariants, checked now (ops, auditor)")
 async def ledger_check(request: Request, principal: Overseers) -> dict[str, Any]:
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
