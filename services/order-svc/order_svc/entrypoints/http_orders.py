@@ -30,15 +30,22 @@ from order_svc.domain.orders import (
     ShippingCheckItem,
 )
 from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput, PricingError
+from order_svc.entrypoints.http_models import (
+    OrderPublic,
+    OrderRead,
+    OrderTimelinePage,
+    ShippingChangePublic,
+)
 from order_svc.service_layer import orders as service
 from order_svc.service_layer.orders import IdempotentRequest, PaymentDoesNotMatch, PlacedLine, PlaceOrder
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.clock import TimestampWithOffset
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot
 from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
-from shipsettle_shared.pagination import PAGINATED, PageQuery, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
@@ -370,7 +377,12 @@ def _actor(principal: Principal) -> Actor:
 # --- routes ----------------------------------------------------------------------------
 
 
-@router.post("", operation_id="orders.place", status_code=201, summary="Place a paid order (platform)")
+@router.post(
+    "",
+    operation_id="orders.place",
+    **answers(OrderPublic, 409, status_code=201),
+    summary="Place a paid order (platform)",
+)
 async def place_order(
     body: OrderRequest,
     request: Request,
@@ -452,6 +464,7 @@ async def _reached(
 @router.get(
     "/{order_id}",
     operation_id="orders.read",
+    **answers(OrderRead, 404),
     summary="One order with its priced breakdown; with ?until=&wait=, as soon as it reaches a stage (long-poll)",
 )
 async def read_order(
@@ -498,7 +511,13 @@ async def read_order(
     return {**order_public(order), "until": sorted(stages), "reached": reached}
 
 
-@router.get("", operation_id="orders.list", summary="List orders, newest first, with a cursor", openapi_extra=PAGINATED)
+@router.get(
+    "",
+    operation_id="orders.list",
+    **answers(Page[OrderPublic], 404),
+    summary="List orders, newest first, with a cursor",
+    openapi_extra=PAGINATED,
+)
 async def list_orders(
     request: Request,
     principal: Readers,
@@ -532,6 +551,7 @@ async def list_orders(
 @router.post(
     "/{order_id}/shipping-info/confirm",
     operation_id="shipping_info.confirm",
+    **answers(OrderPublic, 404, 409),
     summary="Confirm shipping information (核对发货信息)",
 )
 async def confirm_shipping_info(
@@ -564,6 +584,7 @@ async def confirm_shipping_info(
 @router.patch(
     "/{order_id}/shipping-info",
     operation_id="shipping_info.correct",
+    **answers(OrderPublic, 404, 409),
     summary="Correct shipping information before dispatch",
 )
 async def correct_shipping_info(
@@ -595,6 +616,7 @@ async def correct_shipping_info(
 @router.get(
     "/{order_id}/shipping-info/history",
     operation_id="shipping_info.history",
+    **answers(Page[ShippingChangePublic], 404),
     summary="Who confirmed or corrected shipping info, and when (oldest first, with a cursor)",
     openapi_extra=PAGINATED,
 )
@@ -629,7 +651,10 @@ async def shipping_history(
 
 
 @router.post(
-    "/{order_id}/cancel", operation_id="orders.cancel", summary="Cancel before dispatch (a full refund follows)"
+    "/{order_id}/cancel",
+    operation_id="orders.cancel",
+    **answers(OrderPublic, 404, 409),
+    summary="Cancel before dispatch (a full refund follows)",
 )
 async def cancel_order(
     order_id: OrderIdPath,
@@ -673,6 +698,7 @@ async def cancel_order(
 @router.get(
     "/{order_id}/timeline",
     operation_id="orders.timeline",
+    **answers(OrderTimelinePage, 404),
     summary="The order's whole life, for customer service (客服), oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
