@@ -14,6 +14,13 @@ from logistics_svc.adapters.reference_data import reference_data
 from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
 from logistics_svc.domain.carriers import Carrier, CarrierDefinitionError, UnknownProvinceError
 from logistics_svc.domain.recommendation import recommend
+from logistics_svc.entrypoints.http_models import (
+    CarrierDefinition,
+    CarrierPut,
+    CarrierWebhookSecret,
+    RecommendationPublic,
+)
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
@@ -45,6 +52,7 @@ class AggregatorSecret(Strict):
 @router.get(
     "/carriers",
     operation_id="carriers.list",
+    **answers(list[CarrierDefinition]),
     summary="The carrier registry",
     openapi_extra=bounded_list("the platform's carrier registry: a few dozen carriers, written by ops only"),
 )
@@ -53,7 +61,7 @@ async def list_carriers(request: Request, principal: Readers) -> list[dict[str, 
         return [carrier.to_definition() for carrier in await CarrierRegistry(session).all()]
 
 
-@router.get("/carriers/{code}", operation_id="carriers.read", summary="One carrier")
+@router.get("/carriers/{code}", operation_id="carriers.read", **answers(CarrierDefinition, 404), summary="One carrier")
 async def read_carrier(code: CarrierCode, request: Request, principal: Readers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
         carrier = await CarrierRegistry(session).get(code)
@@ -62,7 +70,9 @@ async def read_carrier(code: CarrierCode, request: Request, principal: Readers) 
     return carrier.to_definition()
 
 
-@router.put("/carriers/{code}", operation_id="carriers.put", summary="Add or change a carrier (ops)")
+@router.put(
+    "/carriers/{code}", operation_id="carriers.put", **answers(CarrierPut, 409), summary="Add or change a carrier (ops)"
+)
 async def put_carrier(
     code: CarrierCode, definition: dict[str, Any], request: Request, principal: OpsPrincipal
 ) -> dict[str, Any]:
@@ -96,6 +106,7 @@ async def put_carrier(
 @router.post(
     "/carriers/{code}/webhook-secret",
     operation_id="carriers.rotate_webhook_secret",
+    **answers(CarrierWebhookSecret, 404),
     summary="Rotate a carrier's webhook secret (ops); shown once",
 )
 async def rotate_secret(code: CarrierCode, request: Request, principal: OpsPrincipal) -> dict[str, str]:
@@ -128,6 +139,7 @@ async def set_aggregator_secret(
 @router.post(
     "/carriers/recommendation",
     operation_id="carriers.recommend",
+    **answers(RecommendationPublic),
     summary="Rank carriers by cost among those that meet the deadline",
 )
 async def recommend_carrier(body: RecommendationRequest, request: Request, principal: Readers) -> dict[str, Any]:

@@ -15,11 +15,18 @@ from logistics_svc.adapters.shipment_reads import ShipmentReads
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import DispatchRefused, Shipment
 from logistics_svc.entrypoints.consumers import tracking_policy
+from logistics_svc.entrypoints.http_models import (
+    FlaggedShipment,
+    ParkedScans,
+    ShipmentPublic,
+    StaleShipment,
+)
 from logistics_svc.service_layer import shipments as service
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, bounded_list, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
@@ -82,7 +89,10 @@ def _refused(error: DispatchRefused) -> Problem:
 
 
 @router.post(
-    "/shipments", operation_id="shipments.dispatch", status_code=201, summary="Dispatch a parcel of a confirmed order"
+    "/shipments",
+    operation_id="shipments.dispatch",
+    **answers(ShipmentPublic, 404, 409, status_code=201),
+    summary="Dispatch a parcel of a confirmed order",
 )
 async def dispatch(body: DispatchRequest, request: Request, principal: Dispatchers) -> dict[str, Any]:
     """The order must be confirmed (核对发货信息) and not cancelled; the carrier known and active;
@@ -128,6 +138,7 @@ async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
 @router.patch(
     "/shipments/{shipment_id}/tracking-number",
     operation_id="shipments.correct_tracking_number",
+    **answers(ShipmentPublic, 404, 409),
     summary="Correct a tracking number before the first scan",
 )
 async def correct_tracking_number(
@@ -153,7 +164,10 @@ async def correct_tracking_number(
 
 
 @router.get(
-    "/shipments/{shipment_id}", operation_id="shipments.read", summary="A shipment with its normalised scan timeline"
+    "/shipments/{shipment_id}",
+    operation_id="shipments.read",
+    **answers(ShipmentPublic, 404),
+    summary="A shipment with its normalised scan timeline",
 )
 async def read_shipment(shipment_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """``direction`` is outbound or return (a buyer's parcel back, 退货); ``auto_confirm`` says
@@ -173,6 +187,7 @@ async def read_shipment(shipment_id: IdPath, request: Request, principal: Reader
 @router.get(
     "/orders/{order_id}/shipments",
     operation_id="shipments.list_for_order",
+    **answers(list[ShipmentPublic], 404),
     summary="Every parcel of an order, outbound and return",
     openapi_extra=bounded_list(
         "one order's parcels: each outbound parcel is dispatched for the order's lines and each return for a refund of them"
@@ -195,6 +210,7 @@ async def order_shipments(order_id: IdPath, request: Request, principal: Readers
 @router.post(
     "/orders/{order_id}/confirm-receipt",
     operation_id="shipments.confirm_receipt",
+    **answers(list[ShipmentPublic], 404, 409),
     summary="The buyer confirmed receipt (确认收货), posted by the platform",
 )
 async def confirm_receipt(
@@ -245,6 +261,7 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
 @router.get(
     "/shipments-stale",
     operation_id="shipments.list_stale",
+    **answers(Page[StaleShipment]),
     summary="Shipments with no carrier movement for too long (ops), longest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -273,6 +290,7 @@ async def stale_shipments(request: Request, principal: OpsPrincipal, page: PageQ
 @router.get(
     "/shipments-flagged",
     operation_id="shipments.list_flagged",
+    **answers(Page[FlaggedShipment]),
     summary="Shipments with a flag ops have not cleared yet, dispatched last first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -308,6 +326,7 @@ async def flagged_shipments(request: Request, principal: OpsPrincipal, page: Pag
 @router.post(
     "/shipments/{shipment_id}/ops-flags/{flag_code}/clear",
     operation_id="shipments.clear_ops_flag",
+    **answers(ShipmentPublic, 404, 409),
     summary="Clear a shipment's flag once checked (ops); who and why are kept",
 )
 async def clear_ops_flag(
@@ -341,6 +360,7 @@ async def clear_ops_flag(
 @router.get(
     "/scans-parked",
     operation_id="scans.list_parked",
+    **answers(Page[ParkedScans]),
     summary="Carrier scans no shipment took (ops), by carrier and number, with a cursor",
     openapi_extra=PAGINATED,
 )
