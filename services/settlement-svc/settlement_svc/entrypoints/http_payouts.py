@@ -24,15 +24,26 @@ from settlement_svc.adapters.tables import (
 from settlement_svc.adapters.webhook_transport import check_endpoint
 from settlement_svc.domain.endpoint_addresses import EndpointRefused
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
+from settlement_svc.entrypoints.http_models import (
+    ApplicationPublic,
+    BankAccountPublic,
+    CallbackReceived,
+    MerchantWebhookEndpoint,
+    NotificationPublic,
+    PayoutPublic,
+    PlatformWebhookEndpoint,
+    VoucherPublic,
+)
 from settlement_svc.service_layer import four_eyes_actions, notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared import four_eyes, four_eyes_routes
+from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
-from shipsettle_shared.pagination import PAGINATED, PageQuery, PageRequest, keyset_after, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, PageRequest, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem
 from shipsettle_shared.provider_client import verified_callback
 
@@ -145,7 +156,7 @@ def _application_view(row: ApplicationRow) -> dict[str, Any]:
 @router.post(
     "/merchants/{merchant_id}/bank-accounts",
     operation_id="bank_accounts.register",
-    status_code=201,
+    **answers(BankAccountPublic, 404, status_code=201),
     summary="Register a bank account",
 )
 async def register_account(
@@ -177,8 +188,8 @@ def proposed(proposal: four_eyes.Proposal, now: datetime) -> JSONResponse:
 @router.post(
     "/bank-accounts/{bank_account_id}/verify",
     operation_id="bank_accounts.verify",
+    responses={**four_eyes_routes.PROPOSAL_RESPONSES, **problem_responses(404, 409)},
     status_code=202,
-    responses=four_eyes_routes.PROPOSAL_RESPONSES,
     summary="Propose a bank account's verification; a second ops key approves it (ops)",
 )
 async def verify_account(
@@ -209,7 +220,7 @@ async def verify_account(
 @router.post(
     "/merchants/{merchant_id}/vouchers",
     operation_id="vouchers.upload",
-    status_code=201,
+    **answers(VoucherPublic, 404, status_code=201),
     summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)",
     openapi_extra=body_limit(MAX_VOUCHER_BYTES + MULTIPART_ENVELOPE_BYTES),
 )
@@ -243,6 +254,7 @@ async def upload_voucher(
 @router.get(
     "/merchants/{merchant_id}/vouchers",
     operation_id="vouchers.list",
+    **answers(Page[VoucherPublic], 404),
     summary="A merchant's vouchers (without their content), oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -269,7 +281,7 @@ def _voucher_view(row: VoucherRow) -> dict[str, Any]:
 @router.post(
     "/merchants/{merchant_id}/settlement-applications",
     operation_id="applications.submit",
-    status_code=201,
+    **answers(ApplicationPublic, 404, status_code=201),
     summary="Apply for available funds (结算申请)",
 )
 async def apply(
@@ -315,6 +327,7 @@ async def apply(
 @router.get(
     "/merchants/{merchant_id}/settlement-applications",
     operation_id="applications.list",
+    **answers(Page[ApplicationPublic], 404),
     summary="A merchant's applications, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -330,6 +343,7 @@ async def merchant_applications(
 @router.get(
     "/settlement-applications/review-queue",
     operation_id="applications.review_queue",
+    **answers(Page[ApplicationPublic]),
     summary="Applications waiting for ops, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -349,7 +363,7 @@ async def review_queue(request: Request, principal: OpsPrincipal, page: PageQuer
 @router.post(
     "/settlement-applications/{application_id}/{decision}",
     operation_id="applications.decide",
-    responses=four_eyes_routes.PROPOSAL_RESPONSES,
+    **answers(ApplicationPublic, 404, 409, other_answers=four_eyes_routes.PROPOSAL_RESPONSES),
     summary="Approve or reject an application (ops); a large approval needs a second ops key",
 )
 async def decide(
@@ -411,6 +425,7 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
 @router.get(
     "/merchants/{merchant_id}/payouts",
     operation_id="payouts.list",
+    **answers(Page[PayoutPublic], 404),
     summary="A merchant's payouts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -461,6 +476,7 @@ async def _refuse_unsafe_endpoint(request: Request, url: str) -> None:
 @router.put(
     "/merchants/{merchant_id}/webhook-endpoint",
     operation_id="webhook_endpoints.set",
+    **answers(MerchantWebhookEndpoint, 404),
     summary="Where to send this merchant's notifications",
 )
 async def set_webhook_endpoint(
@@ -483,6 +499,7 @@ async def set_webhook_endpoint(
 @router.get(
     "/merchants/{merchant_id}/notifications",
     operation_id="notifications.list",
+    **answers(Page[NotificationPublic], 404),
     summary="Notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -497,6 +514,7 @@ async def notification_log(
 @router.put(
     "/platform/webhook-endpoint",
     operation_id="platform_webhook_endpoint.set",
+    **answers(PlatformWebhookEndpoint),
     summary="Where to send the platform's notifications",
 )
 async def set_platform_webhook_endpoint(
@@ -525,6 +543,7 @@ async def set_platform_webhook_endpoint(
 @router.delete(
     "/platform/webhook-endpoint",
     operation_id="platform_webhook_endpoint.remove",
+    responses=problem_responses(404),
     status_code=204,
     summary="Stop sending the platform's notifications",
 )
@@ -542,6 +561,7 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
 @router.get(
     "/platform/notifications",
     operation_id="platform_notifications.list",
+    **answers(Page[NotificationPublic]),
     summary="The platform's notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -589,6 +609,7 @@ async def _notifications_of(request: Request, page: PageRequest, recipient: str)
 @router.post(
     "/payout-callbacks",
     operation_id="payout_callbacks.receive",
+    **answers(CallbackReceived, 401, 404),
     summary="The payout provider's outcome callback (Standard Webhooks signature)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
 )

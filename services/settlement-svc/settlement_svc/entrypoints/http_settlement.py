@@ -16,9 +16,22 @@ from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
+from settlement_svc.entrypoints.http_models import (
+    BalanceExplanation,
+    BalancesPublic,
+    LedgerCheck,
+    LedgerPage,
+    OrderSettlementPublic,
+    PayoutExplanation,
+    PolicyPublic,
+    SettlementBlockers,
+    SettlementEta,
+    SettlementStates,
+)
 from settlement_svc.service_layer import four_eyes_actions, progress
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from shipsettle_shared import four_eyes_routes
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -49,6 +62,7 @@ class PolicyRequest(BaseModel):
 @router.put(
     "/merchants/{merchant_id}/policy",
     operation_id="policies.set",
+    **answers(PolicyPublic),
     summary="Set a merchant's settlement policy (ops); applies to later sign-offs",
 )
 async def set_policy(
@@ -65,7 +79,12 @@ async def set_policy(
     return {"merchant_id": merchant_id, "version": stored.version, **policy_to_json(stored)}
 
 
-@router.get("/merchants/{merchant_id}/policy", operation_id="policies.read", summary="A merchant's policy in force now")
+@router.get(
+    "/merchants/{merchant_id}/policy",
+    operation_id="policies.read",
+    **answers(PolicyPublic, 404),
+    summary="A merchant's policy in force now",
+)
 async def read_policy(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
@@ -77,6 +96,7 @@ async def read_policy(merchant_id: IdPath, request: Request, principal: Readers)
 @router.get(
     "/merchants/{merchant_id}/balances",
     operation_id="balances.read",
+    **answers(BalancesPublic, 404),
     summary="Pending, available, frozen, reserved, in payout, paid out, owed",
 )
 async def balances(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
@@ -100,6 +120,7 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
 @router.get(
     "/merchants/{merchant_id}/ledger",
     operation_id="ledger.list",
+    **answers(LedgerPage, 404),
     summary="Every ledger transaction of a merchant, with its postings, in posting order, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -139,6 +160,7 @@ async def _refuse_a_whole_view_past_its_bound(repository: SettlementRepository, 
 @router.get(
     "/merchants/{merchant_id}/balance-explanation",
     operation_id="balances.explain",
+    **answers(BalanceExplanation, 404),
     summary="Every fen of the balances, order by order",
     openapi_extra=bounded_list(
         f"whole, so that it reconciles to the fen; refused (422 explanation-too-large) past "
@@ -193,6 +215,7 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
 @router.get(
     "/orders/{order_id}/settlement",
     operation_id="order_settlements.read",
+    **answers(OrderSettlementPublic, 404),
     summary="What an order has booked, held and released",
 )
 async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
@@ -276,6 +299,7 @@ FIFO_RULE = (
 @router.get(
     "/orders/{order_id}/settlement-eta",
     operation_id="settlement_eta.read",
+    **answers(SettlementEta, 404),
     summary="When an order's money is expected, and what is blocking it",
     description=ETA_BLOCKERS
     + "The order's money is split into segments, each with its blocker, amount (fen), expected date and "
@@ -296,6 +320,7 @@ async def settlement_eta(order_id: IdPath, request: Request, principal: Readers)
 @router.get(
     "/merchants/{merchant_id}/settlement-blockers",
     operation_id="settlement_blockers.list",
+    **answers(SettlementBlockers, 404),
     summary="Why is my money late: a merchant's orders summed by blocker",
     description=ETA_BLOCKERS
     + "Per blocker: how many orders, how many fen and the earliest expected date. "
@@ -308,6 +333,7 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
 @router.get(
     "/merchants/{merchant_id}/settlement-states",
     operation_id="settlement_states.list",
+    **answers(SettlementStates, 404),
     summary="Every order of a merchant with its settlement state and expected date",
     description=ETA_BLOCKERS
     + "One entry per order the merchant has in settlement: its state (the earliest blocker, or paid out "
@@ -345,6 +371,7 @@ async def _merchant_progress(
 @router.get(
     "/payouts/{payout_id}/explanation",
     operation_id="payouts.explain",
+    **answers(PayoutExplanation, 404),
     summary="Every fen of a payout, order by order",
     description="The payout's application took these orders' released amounts (" + FIFO_RULE + ") Per order: "
     "paid, shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still "
@@ -433,7 +460,12 @@ async def book_adjustment(
     return answer
 
 
-@router.get("/ledger/check", operation_id="ledger.check", summary="The ledger's invariants, checked now (ops, auditor)")
+@router.get(
+    "/ledger/check",
+    operation_id="ledger.check",
+    **answers(LedgerCheck),
+    summary="The ledger's invariants, checked now (ops, auditor)",
+)
 async def ledger_check(request: Request, principal: Overseers) -> dict[str, Any]:
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
