@@ -38,6 +38,13 @@ from refund_svc.domain.amounts import ReasonCode, RefundKind, RefundQuote
 from refund_svc.domain.channels import InvalidResolution, Resolution, ResolutionKind
 from refund_svc.domain.workflow import FINAL, RefundStatus, breaching
 from refund_svc.entrypoints.consumers import rules_of
+from refund_svc.entrypoints.http_models import (
+    CallbackReceived,
+    RefundPublic,
+    RefundQuotePublic,
+    RefundSla,
+    RefundWithHistory,
+)
 from refund_svc.service_layer import refunds as service
 from refund_svc.service_layer.refunds import (
     BalanceCreditAcknowledgement,
@@ -45,13 +52,14 @@ from refund_svc.service_layer.refunds import (
     RequestRefund,
     Rules,
 )
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import Money
-from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.provider_client import verified_callback
 from shipsettle_shared.service import ServiceRuntime
@@ -254,7 +262,10 @@ def refund_view(refund: RefundRow, now: datetime, history: list[RefundHistoryRow
 
 
 @router.post(
-    "/refunds/quote", operation_id="refunds.quote", summary="What a refund would give back, before anyone asks for it"
+    "/refunds/quote",
+    operation_id="refunds.quote",
+    **answers(RefundQuotePublic, 404),
+    summary="What a refund would give back, before anyone asks for it",
 )
 async def quote_refund(body: RefundRequestBody, request: Request, principal: Quoters) -> dict[str, Any]:
     """The same rules and amounts as POST /v1/refunds, changing nothing: shown to the buyer and
@@ -277,7 +288,7 @@ async def quote_refund(body: RefundRequestBody, request: Request, principal: Quo
 @router.post(
     "/refunds",
     operation_id="refunds.request",
-    status_code=201,
+    **answers(RefundPublic, 404, status_code=201),
     summary="The buyer asks for a refund (posted by the platform)",
 )
 async def request_refund(
@@ -313,7 +324,12 @@ async def request_refund(
     return answer
 
 
-@router.get("/refunds/{refund_id}", operation_id="refunds.read", summary="A refund, its amounts, deadline and history")
+@router.get(
+    "/refunds/{refund_id}",
+    operation_id="refunds.read",
+    **answers(RefundWithHistory, 404),
+    summary="A refund, its amounts, deadline and history",
+)
 async def get_refund(refund_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
@@ -345,6 +361,7 @@ async def _require_order_access(runtime: ServiceRuntime, principal: Principal, o
 @router.get(
     "/refunds",
     operation_id="refunds.list",
+    **answers(Page[RefundPublic], 404),
     summary="Refunds of an order or a merchant, oldest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -386,6 +403,7 @@ async def list_refunds(
 @router.get(
     "/refund-sla",
     operation_id="refund_sla.read",
+    **answers(RefundSla, 404),
     summary="Open refunds by age against their deadline, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -484,7 +502,12 @@ async def _move(request: Request, refund_id: str, principal: Principal, move: Mo
     return view
 
 
-@router.post("/refunds/{refund_id}/approve", operation_id="refunds.approve", summary="The merchant approves")
+@router.post(
+    "/refunds/{refund_id}/approve",
+    operation_id="refunds.approve",
+    **answers(RefundPublic, 404, 409),
+    summary="The merchant approves",
+)
 async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) -> dict[str, Any]:
     rules = _rules(request)
     return await _move(
@@ -496,7 +519,10 @@ async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) 
 
 
 @router.post(
-    "/refunds/{refund_id}/reject", operation_id="refunds.reject", summary="The merchant rejects, with a reason"
+    "/refunds/{refund_id}/reject",
+    operation_id="refunds.reject",
+    **answers(RefundPublic, 404, 409),
+    summary="The merchant rejects, with a reason",
 )
 async def reject(refund_id: IdPath, body: Reason, request: Request, principal: MerchantOnly) -> dict[str, Any]:
     """The buyer may escalate a rejection to ops until the escalation deadline."""
@@ -510,7 +536,10 @@ async def reject(refund_id: IdPath, body: Reason, request: Request, principal: M
 
 
 @router.post(
-    "/refunds/{refund_id}/escalate", operation_id="refunds.escalate", summary="The buyer escalates a rejection to ops"
+    "/refunds/{refund_id}/escalate",
+    operation_id="refunds.escalate",
+    **answers(RefundPublic, 404, 409),
+    summary="The buyer escalates a rejection to ops",
 )
 async def escalate(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
     rules = _rules(request)
@@ -522,7 +551,12 @@ async def escalate(refund_id: IdPath, body: Reason, request: Request, principal:
     )
 
 
-@router.post("/refunds/{refund_id}/decision", operation_id="refunds.decide", summary="Ops decides an escalated refund")
+@router.post(
+    "/refunds/{refund_id}/decision",
+    operation_id="refunds.decide",
+    **answers(RefundPublic, 404, 409),
+    summary="Ops decides an escalated refund",
+)
 async def decision(refund_id: IdPath, body: DecisionBody, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
     rules = _rules(request)
     return await _move(
@@ -538,6 +572,7 @@ async def decision(refund_id: IdPath, body: DecisionBody, request: Request, prin
 @router.post(
     "/refunds/{refund_id}/return-shipment",
     operation_id="refunds.record_return_shipment",
+    **answers(RefundPublic, 404, 409),
     summary="The buyer shipped the goods back",
 )
 async def return_shipment(
@@ -565,6 +600,7 @@ async def return_shipment(
 @router.post(
     "/refunds/{refund_id}/inspection",
     operation_id="refunds.record_inspection",
+    **answers(RefundPublic, 404, 409),
     summary="The merchant inspected the returned goods",
 )
 async def inspection(
@@ -591,7 +627,10 @@ async def inspection(
 
 
 @router.post(
-    "/refunds/{refund_id}/withdraw", operation_id="refunds.withdraw", summary="The buyer withdraws the request"
+    "/refunds/{refund_id}/withdraw",
+    operation_id="refunds.withdraw",
+    **answers(RefundPublic, 404, 409),
+    summary="The buyer withdraws the request",
 )
 async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
     return await _move(
@@ -602,7 +641,12 @@ async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal:
     )
 
 
-@router.post("/refunds/{refund_id}/retry", operation_id="refunds.retry", summary="Ops sends a failed refund again")
+@router.post(
+    "/refunds/{refund_id}/retry",
+    operation_id="refunds.retry",
+    **answers(RefundPublic, 404, 409),
+    summary="Ops sends a failed refund again",
+)
 async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
     """A new attempt through the same channel (for a balance credit ops cancelled, a new credit
     id). 409 after a refusal by the provider or a declined balance credit (the same request would
@@ -619,6 +663,7 @@ async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) ->
 @router.post(
     "/refunds/{refund_id}/balance-credit",
     operation_id="balance_credits.answer",
+    **answers(RefundPublic, 404, 409),
     summary="The platform credited the buyer's balance (余额) for a refund, or declined to",
 )
 async def balance_credit(
@@ -654,6 +699,7 @@ async def balance_credit(
 @router.post(
     "/refunds/{refund_id}/balance-credit/cancel",
     operation_id="balance_credits.cancel",
+    **answers(RefundPublic, 404, 409),
     summary="Ops cancel a balance credit the platform did not answer in time",
 )
 async def cancel_balance_credit(
@@ -676,7 +722,10 @@ async def cancel_balance_credit(
 
 
 @router.post(
-    "/refunds/{refund_id}/resolution", operation_id="refunds.resolve", summary="Ops settle a failed refund another way"
+    "/refunds/{refund_id}/resolution",
+    operation_id="refunds.resolve",
+    **answers(RefundPublic, 404, 409),
+    summary="Ops settle a failed refund another way",
 )
 async def resolution(
     refund_id: IdPath, body: ResolutionBody, request: Request, principal: OpsPrincipal
@@ -708,6 +757,7 @@ async def resolution(
 @router.post(
     "/refund-callbacks",
     operation_id="refund_callbacks.receive",
+    **answers(CallbackReceived, 401, 404),
     summary="The refund provider's outcome callback (Standard Webhooks signature)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
 )
