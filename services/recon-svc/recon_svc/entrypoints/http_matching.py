@@ -18,13 +18,20 @@ from recon_svc.domain.imports.model import (
     ImportRefused,
     StatementSource,
 )
+from recon_svc.entrypoints.http_models import (
+    DiscrepancyPublic,
+    MerchantRecordsMatched,
+    StatementImportCreated,
+    StatementImportPublic,
+)
 from recon_svc.entrypoints.http_statements import period_of
 from recon_svc.service_layer import matching as service
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.body_limits import body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem
 
 router = APIRouter(prefix="/v1", tags=["matching and discrepancies"])
@@ -97,7 +104,7 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
 @router.post(
     "/statement-imports",
     operation_id="statement_imports.create",
-    status_code=201,
+    **answers(StatementImportCreated, status_code=201),
     summary="Import a bank or payment-provider statement",
     openapi_extra=IMPORT_BODY_LIMIT,
 )
@@ -157,7 +164,7 @@ async def import_statement(
 @router.post(
     "/merchants/{merchant_id}/records",
     operation_id="merchant_records.import_file",
-    status_code=201,
+    **answers(MerchantRecordsMatched, 404, status_code=201),
     summary="Match the merchant's own records for a period",
     openapi_extra=IMPORT_BODY_LIMIT,
 )
@@ -204,7 +211,10 @@ async def merchant_records(
 
 
 @router.get(
-    "/statement-imports/{import_id}", operation_id="statement_imports.read", summary="An import and its matching report"
+    "/statement-imports/{import_id}",
+    operation_id="statement_imports.read",
+    **answers(StatementImportPublic, 404),
+    summary="An import and its matching report",
 )
 async def get_import(import_id: IdPath, request: Request, principal: Overseers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
@@ -217,6 +227,7 @@ async def get_import(import_id: IdPath, request: Request, principal: Overseers) 
 @router.get(
     "/discrepancies",
     operation_id="discrepancies.list",
+    **answers(Page[DiscrepancyPublic]),
     summary="Discrepancies, newest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -258,6 +269,7 @@ class Move(BaseModel):
 @router.post(
     "/discrepancies/{discrepancy_id}/{action}",
     operation_id="discrepancies.move",
+    **answers(DiscrepancyPublic, 404, 409),
     summary="investigate, resolve or write off",
 )
 async def move(

@@ -14,9 +14,11 @@ from sqlmodel import col
 from recon_svc.adapters.tables import ReconOrderRow, ViolationRow
 from recon_svc.domain.invariants import figures_of
 from recon_svc.domain.statements import HEADERS_EN, HEADERS_ZH, order_rows, summary_rows
-from recon_svc.entrypoints.downloads import csv_bytes, file_response, xlsx_bytes
+from recon_svc.entrypoints.downloads import csv_bytes, document_or_file, file_response, xlsx_bytes
+from recon_svc.entrypoints.http_models import OrderMoney, StatementPublic, ViolationsPage
 from recon_svc.service_layer import statements as service
 from recon_svc.service_layer.facts import money_of
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -58,6 +60,7 @@ def period_of(day: str | None, month: str | None, start: str | None, end: str | 
 @router.get(
     "/merchants/{merchant_id}/statements",
     operation_id="statements.read",
+    **document_or_file(StatementPublic, 404),
     summary="A merchant's statement (对账单) for a period",
 )
 async def statement(
@@ -127,6 +130,7 @@ def _xlsx(issued: service.IssuedStatement, chinese: bool) -> bytes:
 @router.get(
     "/invariants/violations",
     operation_id="invariant_violations.list",
+    **answers(ViolationsPage),
     summary="What the live invariant checker found, newest first, with a cursor",
     openapi_extra=PAGINATED,
 )
@@ -185,6 +189,7 @@ def _may_read_order(principal: Principal, merchant_id: str | None) -> bool:
 @router.get(
     "/orders/{order_id}/money",
     operation_id="order_money.read",
+    **answers(OrderMoney, 404),
     summary="An order's money as recon sees it, from every service",
 )
 async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
