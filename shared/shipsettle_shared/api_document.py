@@ -19,18 +19,24 @@ its path in the decorator.
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import TypeAdapter, ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared.auth import declared_roles
 from shipsettle_shared.body_limits import BODY_LIMIT_KEY
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.intake_bulkhead import INTAKE_PATH_PREFIX
-from shipsettle_shared.problems import PROBLEM_CONTENT_TYPE, ProblemDetails
+from shipsettle_shared.problems import PROBLEM_CONTENT_TYPE, Problem, ProblemDetails, problem_response
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_SCHEMA = "Problem"
 _PROBLEM_CONTENT = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}}
@@ -144,3 +150,90 @@ def declare_assembly_problems(app: FastAPI) -> None:
         return document
 
     app.openapi = openapi_with_problems  # type: ignore[method-assign]
+
+
+class DocumentedAnswerCheck:
+    """Test environment only (``service.create_app``): every JSON success body of a route
+    documented with ``answers(Model)`` is held to ``Model`` as it leaves the service, so each
+    end-to-end test checks the documents too. ``answers`` sends the handler's dict unvalidated
+    (bodies stay byte for byte; the hot paths pay nothing), so without this a model could drift
+    from what its handler builds and nothing would notice. A body that is not what its model says
+    (a member missing or of another type, or one the model does not name) is answered with a 500
+    problem ``undocumented-answer`` naming the differences, and logged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._adapters: dict[Any, TypeAdapter[Any]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def held_to_its_model(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            differences = self._differences(scope, start, body)
+            if differences:
+                logger.error("answer differs from its documented model", extra={"fields": {"differences": differences}})
+                problem = Problem(
+                    500,
+                    "Undocumented answer",
+                    "the answer is not what the operation's documented model says: " + "; ".join(differences),
+                    type_slug="undocumented-answer",
+                )
+                await problem_response(problem, Request(scope))(scope, receive, send)
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, held_to_its_model)
+
+    def _differences(self, scope: Scope, start: Message, body: bytes) -> list[str]:
+        route = scope.get("route")
+        status = start["status"]
+        if not isinstance(route, APIRoute) or route.response_field is not None or not 200 <= status < 300:
+            return []  # a response_model is validated by FastAPI itself
+        model = (route.responses.get(status) or {}).get("model")
+        headers = dict(start.get("headers") or [])
+        if model is None or not headers.get(b"content-type", b"").startswith(b"application/json"):
+            return []
+        adapter = self._adapters.get(model)
+        if adapter is None:
+            adapter = self._adapters[model] = TypeAdapter(model)
+        answered = json.loads(body)
+        try:
+            documented = adapter.dump_python(adapter.validate_python(answered), mode="json", exclude_unset=True)
+        except ValidationError as error:
+            return [f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in error.errors()]
+        return _undocumented_members(answered, documented, "")
+
+
+def _undocumented_members(answered: Any, documented: Any, where: str) -> list[str]:
+    """Members of ``answered`` that its model (``documented``, the model's own reading of it) has not."""
+    if isinstance(answered, dict) and isinstance(documented, dict):
+        found = []
+        for name, value in answered.items():
+            if name not in documented:
+                found.append(f"{where}.{name}: not in the model" if where else f"{name}: not in the model")
+            else:
+                found += _undocumented_members(value, documented[name], f"{where}.{name}" if where else name)
+        return found
+    if isinstance(answered, list) and isinstance(documented, list):
+        return [
+            found
+            for index, (item, read) in enumerate(zip(answered, documented, strict=False))
+            for found in _undocumented_members(item, read, f"{where}[{index}]")
+        ]
+    return []

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared import metrics
-from shipsettle_shared.api_document import answers, declare_assembly_problems
+from shipsettle_shared.api_document import DocumentedAnswerCheck, answers, declare_assembly_problems
 from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, lane_key_loader, publish_roles
 from shipsettle_shared.body_limits import BodyLimitMiddleware
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotonic_source
@@ -418,6 +418,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         max_in_flight=settings.webhook_intake_max_in_flight,
         rate=settings.webhook_intake_rate(),
     )
+    if settings.test_controls_enabled:
+        # Inside the request context: every test's answers are held to the documented models.
+        app.add_middleware(DocumentedAnswerCheck)
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())
     app.include_router(_consumers_router())
