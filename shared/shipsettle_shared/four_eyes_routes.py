@@ -63,6 +63,12 @@ class ApprovalApplied(ApprovalPublic):
     result: dict[str, Any] = Field(description="the action's outcome, with anything shown only once (a new key)")
 
 
+class ProposalPublic(ApprovalPublic):
+    """The 202 answer of an action that now waits for a second ops key."""
+
+    approve_with: str = Field(description="the request a second ops key approves it with")
+
+
 def proposal_answer(proposal: Proposal, now: datetime) -> dict[str, Any]:
     """The 202 answer of an action that now waits for a second ops key."""
     return {
@@ -72,7 +78,7 @@ def proposal_answer(proposal: Proposal, now: datetime) -> dict[str, Any]:
 
 
 PROPOSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
-    202: {"model": ApprovalPublic, "description": "proposed: waits for a second ops key (four eyes)"}
+    202: {"model": ProposalPublic, "description": "proposed: waits for a second ops key (four eyes)"}
 }
 
 
