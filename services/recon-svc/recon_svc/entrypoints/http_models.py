@@ -70,13 +70,13 @@ class ViolationsPage(Page[ViolationPublic]):
 
 class OrderMoney(BaseModel):
     order_id: str
-    merchant_id: str | None
-    buyer_paid_minor: int
+    merchant_id: str | None = Field(description="null until recon has the order's OrderPlaced")
+    buyer_paid_minor: int | None = Field(description="null until recon has the order's OrderPlaced")
     platform_subsidy_minor: int
     refunded_to_buyer_minor: int
     commission_minor: int
     merchant_net_minor: int
-    escrow_minor: int
+    escrow_minor: int | None = Field(description="what the platform still holds; null with buyer_paid_minor")
     units_ordered: int
     units_signed_off: int
     units_refunded: int
