@@ -186,7 +186,10 @@ class DocumentedAnswerCheck:
             body = b"".join(chunks)
             differences = self._differences(scope, start, body)
             if differences:
-                logger.error("answer differs from its documented model", extra={"fields": {"differences": differences}})
+                logger.error(
+                    "answer differs from its documented model",
+                    extra={"fields": {"path": scope["path"], "differences": differences}},
+                )
                 problem = Problem(
                     500,
                     "Undocumented answer",

@@ -236,6 +236,14 @@ class PayoutItem(BaseModel):
     description: str
     transactions: list[TransactionRef]
     recovers: list[RecoveredDebt] | None = Field(default=None, description="clawback_deduction only")
+    refund_events: list[str | None] | None = Field(
+        default=None, description="refunds only: the refund events behind the reversals"
+    )
+    where: dict[str, int | dict[str, int]] | None = Field(
+        default=None,
+        description="not_in_this_payout only: other_applications (by id), still_available, "
+        "taken_by_refunds_of_other_orders, refunds_covered_by_other_orders_money",
+    )
 
 
 class DiscountsByFunder(BaseModel):
