@@ -132,11 +132,11 @@ class OrderRefundSettlement(BaseModel):
     status: str
     stage: str
     kind: str
-    refund_minor: int
+    refund_minor: int | None = Field(description="null until settlement learns the refund's amount")
     estimated_reversal_minor: int
-    frozen_minor: int
-    reversal_minor: int
-    clawback_minor: int
+    frozen_minor: int = Field(description="available money frozen for it now")
+    reversal_minor: int | None = Field(description="what its completion took back; null until it completes")
+    clawback_minor: int = Field(description="the part of the reversal that went to the negative balance")
     outcome: str | None
 
 
