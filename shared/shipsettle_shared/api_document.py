@@ -153,7 +153,8 @@ def declare_assembly_problems(app: FastAPI) -> None:
 
 
 class DocumentedAnswerCheck:
-    """Test environment only (``service.create_app``): every JSON success body of a route
+    """The test suites only (``service.create_app``, test environment with
+    ``check_documented_answers``, set by tests/e2e/platform_support.py): every JSON success body of a route
     documented with ``answers(Model)`` is held to ``Model`` as it leaves the service, so each
     end-to-end test checks the documents too. ``answers`` sends the handler's dict unvalidated
     (bodies stay byte for byte; the hot paths pay nothing), so without this a model could drift
