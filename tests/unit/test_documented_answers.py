@@ -11,8 +11,11 @@ import httpx
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
+from order_svc.bootstrap import DEFINITION as ORDERS
 from shipsettle_shared.api_document import DocumentedAnswerCheck, answers
 from shipsettle_shared.problems import install_problem_handlers
+from shipsettle_shared.service import create_app
+from shipsettle_shared.settings import ServiceSettings
 
 
 class Parcel(BaseModel):
@@ -82,3 +85,20 @@ async def test_an_answer_that_is_not_what_its_model_says_is_a_500_problem_naming
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json()["type"].endswith("/undocumented-answer")
         assert named in answer.json()["detail"], answer.json()["detail"]
+
+
+def _checked(environment: str, check_documented_answers: bool) -> bool:
+    settings = ServiceSettings(
+        service_name="order-svc",
+        database_url="postgresql+asyncpg://x@127.0.0.1/x",
+        environment=environment,  # type: ignore[arg-type]
+        check_documented_answers=check_documented_answers,
+    )
+    app = create_app(ORDERS, settings)
+    return any(middleware.cls is DocumentedAnswerCheck for middleware in app.user_middleware)
+
+
+def test_the_check_runs_only_where_the_test_suites_ask_for_it_in_the_test_environment() -> None:
+    assert _checked("test", check_documented_answers=True)  # the e2e and security platforms
+    assert not _checked("test", check_documented_answers=False)  # surge, chaos, the benches
+    assert not _checked("development", check_documented_answers=True)
