@@ -52,9 +52,9 @@ class AggregatorSecret(Strict):
 @router.get(
     "/carriers",
     operation_id="carriers.list",
-    **answers(list[CarrierDefinition]),
     summary="The carrier registry",
     openapi_extra=bounded_list("the platform's carrier registry: a few dozen carriers, written by ops only"),
+    **answers(list[CarrierDefinition]),
 )
 async def list_carriers(request: Request, principal: Readers) -> list[dict[str, Any]]:
     async with request.app.state.runtime.sessions() as session:
@@ -106,8 +106,8 @@ async def put_carrier(
 @router.post(
     "/carriers/{code}/webhook-secret",
     operation_id="carriers.rotate_webhook_secret",
-    **answers(CarrierWebhookSecret, 404),
     summary="Rotate a carrier's webhook secret (ops); shown once",
+    **answers(CarrierWebhookSecret, 404),
 )
 async def rotate_secret(code: CarrierCode, request: Request, principal: OpsPrincipal) -> dict[str, str]:
     runtime = request.app.state.runtime
@@ -139,8 +139,8 @@ async def set_aggregator_secret(
 @router.post(
     "/carriers/recommendation",
     operation_id="carriers.recommend",
-    **answers(RecommendationPublic),
     summary="Rank carriers by cost among those that meet the deadline",
+    **answers(RecommendationPublic),
 )
 async def recommend_carrier(body: RecommendationRequest, request: Request, principal: Readers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:

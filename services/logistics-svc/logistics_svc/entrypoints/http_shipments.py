@@ -91,8 +91,8 @@ def _refused(error: DispatchRefused) -> Problem:
 @router.post(
     "/shipments",
     operation_id="shipments.dispatch",
-    **answers(ShipmentPublic, 404, 409, status_code=201),
     summary="Dispatch a parcel of a confirmed order",
+    **answers(ShipmentPublic, 404, 409, status_code=201),
 )
 async def dispatch(body: DispatchRequest, request: Request, principal: Dispatchers) -> dict[str, Any]:
     """The order must be confirmed (核对发货信息) and not cancelled; the carrier known and active;
@@ -138,8 +138,8 @@ async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
 @router.patch(
     "/shipments/{shipment_id}/tracking-number",
     operation_id="shipments.correct_tracking_number",
-    **answers(ShipmentPublic, 404, 409),
     summary="Correct a tracking number before the first scan",
+    **answers(ShipmentPublic, 404, 409),
 )
 async def correct_tracking_number(
     shipment_id: IdPath, body: TrackingNumberCorrection, request: Request, principal: Dispatchers
@@ -166,8 +166,8 @@ async def correct_tracking_number(
 @router.get(
     "/shipments/{shipment_id}",
     operation_id="shipments.read",
-    **answers(ShipmentPublic, 404),
     summary="A shipment with its normalised scan timeline",
+    **answers(ShipmentPublic, 404),
 )
 async def read_shipment(shipment_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """``direction`` is outbound or return (a buyer's parcel back, 退货); ``auto_confirm`` says
@@ -187,11 +187,11 @@ async def read_shipment(shipment_id: IdPath, request: Request, principal: Reader
 @router.get(
     "/orders/{order_id}/shipments",
     operation_id="shipments.list_for_order",
-    **answers(list[ShipmentPublic], 404),
     summary="Every parcel of an order, outbound and return",
     openapi_extra=bounded_list(
         "one order's parcels: each outbound parcel is dispatched for the order's lines and each return for a refund of them"
     ),
+    **answers(list[ShipmentPublic], 404),
 )
 async def order_shipments(order_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     """What platform backends poll until the parcel is delivered: one database statement."""
@@ -210,8 +210,8 @@ async def order_shipments(order_id: IdPath, request: Request, principal: Readers
 @router.post(
     "/orders/{order_id}/confirm-receipt",
     operation_id="shipments.confirm_receipt",
-    **answers(list[ShipmentPublic], 404, 409),
     summary="The buyer confirmed receipt (确认收货), posted by the platform",
+    **answers(list[ShipmentPublic], 404, 409),
 )
 async def confirm_receipt(
     order_id: IdPath, request: Request, principal: Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
@@ -261,9 +261,9 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
 @router.get(
     "/shipments-stale",
     operation_id="shipments.list_stale",
-    **answers(Page[StaleShipment]),
     summary="Shipments with no carrier movement for too long (ops), longest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[StaleShipment]),
 )
 async def stale_shipments(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
     """A cursor of another listing: 422."""
@@ -290,9 +290,9 @@ async def stale_shipments(request: Request, principal: OpsPrincipal, page: PageQ
 @router.get(
     "/shipments-flagged",
     operation_id="shipments.list_flagged",
-    **answers(Page[FlaggedShipment]),
     summary="Shipments with a flag ops have not cleared yet, dispatched last first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[FlaggedShipment]),
 )
 async def flagged_shipments(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
     """What ops should check. ``delivered-before-dispatch``: the carrier reported the number
@@ -326,8 +326,8 @@ async def flagged_shipments(request: Request, principal: OpsPrincipal, page: Pag
 @router.post(
     "/shipments/{shipment_id}/ops-flags/{flag_code}/clear",
     operation_id="shipments.clear_ops_flag",
-    **answers(ShipmentPublic, 404, 409),
     summary="Clear a shipment's flag once checked (ops); who and why are kept",
+    **answers(ShipmentPublic, 404, 409),
 )
 async def clear_ops_flag(
     shipment_id: IdPath, flag_code: IdPath, body: FlagClearance, request: Request, principal: OpsPrincipal
@@ -360,9 +360,9 @@ async def clear_ops_flag(
 @router.get(
     "/scans-parked",
     operation_id="scans.list_parked",
-    **answers(Page[ParkedScans]),
     summary="Carrier scans no shipment took (ops), by carrier and number, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ParkedScans]),
 )
 async def parked_scans(
     request: Request,

@@ -130,9 +130,9 @@ async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Reque
 @router.get(
     "/merchants/{merchant_id}/api-keys",
     operation_id="api_keys.list",
-    **answers(Page[ApiKeyPublic], 404),
     summary="A merchant's API keys (the merchant itself, platform, ops, auditor), oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ApiKeyPublic], 404),
 )
 async def merchant_keys(
     merchant_id: IdentifierPath, request: Request, principal: AnyPrincipal, page: PageQuery

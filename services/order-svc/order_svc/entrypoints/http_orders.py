@@ -380,8 +380,8 @@ def _actor(principal: Principal) -> Actor:
 @router.post(
     "",
     operation_id="orders.place",
-    **answers(OrderPublic, 409, status_code=201),
     summary="Place a paid order (platform)",
+    **answers(OrderPublic, 409, status_code=201),
 )
 async def place_order(
     body: OrderRequest,
@@ -464,8 +464,8 @@ async def _reached(
 @router.get(
     "/{order_id}",
     operation_id="orders.read",
-    **answers(OrderRead, 404),
     summary="One order with its priced breakdown; with ?until=&wait=, as soon as it reaches a stage (long-poll)",
+    **answers(OrderRead, 404),
 )
 async def read_order(
     order_id: OrderIdPath,
@@ -514,9 +514,9 @@ async def read_order(
 @router.get(
     "",
     operation_id="orders.list",
-    **answers(Page[OrderPublic], 404),
     summary="List orders, newest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[OrderPublic], 404),
 )
 async def list_orders(
     request: Request,
@@ -551,8 +551,8 @@ async def list_orders(
 @router.post(
     "/{order_id}/shipping-info/confirm",
     operation_id="shipping_info.confirm",
-    **answers(OrderPublic, 404, 409),
     summary="Confirm shipping information (核对发货信息)",
+    **answers(OrderPublic, 404, 409),
 )
 async def confirm_shipping_info(
     order_id: OrderIdPath,
@@ -584,8 +584,8 @@ async def confirm_shipping_info(
 @router.patch(
     "/{order_id}/shipping-info",
     operation_id="shipping_info.correct",
-    **answers(OrderPublic, 404, 409),
     summary="Correct shipping information before dispatch",
+    **answers(OrderPublic, 404, 409),
 )
 async def correct_shipping_info(
     order_id: OrderIdPath,
@@ -616,9 +616,9 @@ async def correct_shipping_info(
 @router.get(
     "/{order_id}/shipping-info/history",
     operation_id="shipping_info.history",
-    **answers(Page[ShippingChangePublic], 404),
     summary="Who confirmed or corrected shipping info, and when (oldest first, with a cursor)",
     openapi_extra=PAGINATED,
+    **answers(Page[ShippingChangePublic], 404),
 )
 async def shipping_history(
     order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery
@@ -653,8 +653,8 @@ async def shipping_history(
 @router.post(
     "/{order_id}/cancel",
     operation_id="orders.cancel",
-    **answers(OrderPublic, 404, 409),
     summary="Cancel before dispatch (a full refund follows)",
+    **answers(OrderPublic, 404, 409),
 )
 async def cancel_order(
     order_id: OrderIdPath,
@@ -698,9 +698,9 @@ async def cancel_order(
 @router.get(
     "/{order_id}/timeline",
     operation_id="orders.timeline",
-    **answers(OrderTimelinePage, 404),
     summary="The order's whole life, for customer service (客服), oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(OrderTimelinePage, 404),
 )
 async def order_timeline(
     order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery

@@ -104,9 +104,9 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
 @router.post(
     "/statement-imports",
     operation_id="statement_imports.create",
-    **answers(StatementImportCreated, status_code=201),
     summary="Import a bank or payment-provider statement",
     openapi_extra=IMPORT_BODY_LIMIT,
+    **answers(StatementImportCreated, status_code=201),
 )
 async def import_statement(
     request: Request,
@@ -164,9 +164,9 @@ async def import_statement(
 @router.post(
     "/merchants/{merchant_id}/records",
     operation_id="merchant_records.import_file",
-    **answers(MerchantRecordsMatched, 404, status_code=201),
     summary="Match the merchant's own records for a period",
     openapi_extra=IMPORT_BODY_LIMIT,
+    **answers(MerchantRecordsMatched, 404, status_code=201),
 )
 async def merchant_records(
     merchant_id: IdPath,
@@ -213,8 +213,8 @@ async def merchant_records(
 @router.get(
     "/statement-imports/{import_id}",
     operation_id="statement_imports.read",
-    **answers(StatementImportPublic, 404),
     summary="An import and its matching report",
+    **answers(StatementImportPublic, 404),
 )
 async def get_import(import_id: IdPath, request: Request, principal: Overseers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
@@ -227,9 +227,9 @@ async def get_import(import_id: IdPath, request: Request, principal: Overseers) 
 @router.get(
     "/discrepancies",
     operation_id="discrepancies.list",
-    **answers(Page[DiscrepancyPublic]),
     summary="Discrepancies, newest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[DiscrepancyPublic]),
 )
 async def list_discrepancies(
     request: Request,
@@ -269,8 +269,8 @@ class Move(BaseModel):
 @router.post(
     "/discrepancies/{discrepancy_id}/{action}",
     operation_id="discrepancies.move",
-    **answers(DiscrepancyPublic, 404, 409),
     summary="investigate, resolve or write off",
+    **answers(DiscrepancyPublic, 404, 409),
 )
 async def move(
     discrepancy_id: IdPath,

@@ -80,9 +80,9 @@ def _respond(
 @router.get(
     "/merchants/{merchant_id}/tax-report",
     operation_id="tax_reports.read",
-    **document_or_file(TaxReportPublic, 404),
     summary="Tax-inclusive sales and output VAT by rate for a period (增值税销项)",
     description=TAX_RULE,
+    **document_or_file(TaxReportPublic, 404),
 )
 async def tax_report(
     merchant_id: IdPath,
@@ -119,9 +119,9 @@ async def tax_report(
 @router.get(
     "/merchants/{merchant_id}/goods-shipped-report",
     operation_id="goods_shipped_reports.read",
-    **document_or_file(GoodsShippedReportPublic, 404),
     summary="发出商品: goods shipped and not yet signed off, per SKU, for a period",
     description=STOCK_RULE,
+    **document_or_file(GoodsShippedReportPublic, 404),
 )
 async def goods_shipped_report(
     merchant_id: IdPath,

@@ -60,8 +60,8 @@ def period_of(day: str | None, month: str | None, start: str | None, end: str | 
 @router.get(
     "/merchants/{merchant_id}/statements",
     operation_id="statements.read",
-    **document_or_file(StatementPublic, 404),
     summary="A merchant's statement (对账单) for a period",
+    **document_or_file(StatementPublic, 404),
 )
 async def statement(
     merchant_id: IdPath,
@@ -130,9 +130,9 @@ def _xlsx(issued: service.IssuedStatement, chinese: bool) -> bytes:
 @router.get(
     "/invariants/violations",
     operation_id="invariant_violations.list",
-    **answers(ViolationsPage),
     summary="What the live invariant checker found, newest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(ViolationsPage),
 )
 async def violations(
     request: Request,
@@ -189,8 +189,8 @@ def _may_read_order(principal: Principal, merchant_id: str | None) -> bool:
 @router.get(
     "/orders/{order_id}/money",
     operation_id="order_money.read",
-    **answers(OrderMoney, 404),
     summary="An order's money as recon sees it, from every service",
+    **answers(OrderMoney, 404),
 )
 async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """404 (``NotFound``) for an order recon does not know, and for a merchant key, for any order

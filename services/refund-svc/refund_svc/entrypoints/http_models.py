@@ -113,7 +113,3 @@ class RefundSla(Page[OpenRefund]):
     open: int = Field(description="every open refund in scope, on every page")
     breaching: int
     by_waiting_for: dict[str, int]
-
-
-class CallbackReceived(BaseModel):
-    received: bool

@@ -39,7 +39,6 @@ from refund_svc.domain.channels import InvalidResolution, Resolution, Resolution
 from refund_svc.domain.workflow import FINAL, RefundStatus, breaching
 from refund_svc.entrypoints.consumers import rules_of
 from refund_svc.entrypoints.http_models import (
-    CallbackReceived,
     RefundPublic,
     RefundQuotePublic,
     RefundSla,
@@ -61,7 +60,7 @@ from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import Money
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
-from shipsettle_shared.provider_client import verified_callback
+from shipsettle_shared.provider_client import CallbackReceived, verified_callback
 from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1", tags=["refunds"])
@@ -264,8 +263,8 @@ def refund_view(refund: RefundRow, now: datetime, history: list[RefundHistoryRow
 @router.post(
     "/refunds/quote",
     operation_id="refunds.quote",
-    **answers(RefundQuotePublic, 404),
     summary="What a refund would give back, before anyone asks for it",
+    **answers(RefundQuotePublic, 404),
 )
 async def quote_refund(body: RefundRequestBody, request: Request, principal: Quoters) -> dict[str, Any]:
     """The same rules and amounts as POST /v1/refunds, changing nothing: shown to the buyer and
@@ -288,8 +287,8 @@ async def quote_refund(body: RefundRequestBody, request: Request, principal: Quo
 @router.post(
     "/refunds",
     operation_id="refunds.request",
-    **answers(RefundPublic, 404, status_code=201),
     summary="The buyer asks for a refund (posted by the platform)",
+    **answers(RefundPublic, 404, status_code=201),
 )
 async def request_refund(
     body: RefundRequestBody,
@@ -327,8 +326,8 @@ async def request_refund(
 @router.get(
     "/refunds/{refund_id}",
     operation_id="refunds.read",
-    **answers(RefundWithHistory, 404),
     summary="A refund, its amounts, deadline and history",
+    **answers(RefundWithHistory, 404),
 )
 async def get_refund(refund_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
@@ -361,9 +360,9 @@ async def _require_order_access(runtime: ServiceRuntime, principal: Principal, o
 @router.get(
     "/refunds",
     operation_id="refunds.list",
-    **answers(Page[RefundPublic], 404),
     summary="Refunds of an order or a merchant, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[RefundPublic], 404),
 )
 async def list_refunds(
     request: Request,
@@ -403,9 +402,9 @@ async def list_refunds(
 @router.get(
     "/refund-sla",
     operation_id="refund_sla.read",
-    **answers(RefundSla, 404),
     summary="Open refunds by age against their deadline, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(RefundSla, 404),
 )
 async def refund_sla(
     request: Request,
@@ -505,8 +504,8 @@ async def _move(request: Request, refund_id: str, principal: Principal, move: Mo
 @router.post(
     "/refunds/{refund_id}/approve",
     operation_id="refunds.approve",
-    **answers(RefundPublic, 404, 409),
     summary="The merchant approves",
+    **answers(RefundPublic, 404, 409),
 )
 async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) -> dict[str, Any]:
     rules = _rules(request)
@@ -521,8 +520,8 @@ async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) 
 @router.post(
     "/refunds/{refund_id}/reject",
     operation_id="refunds.reject",
-    **answers(RefundPublic, 404, 409),
     summary="The merchant rejects, with a reason",
+    **answers(RefundPublic, 404, 409),
 )
 async def reject(refund_id: IdPath, body: Reason, request: Request, principal: MerchantOnly) -> dict[str, Any]:
     """The buyer may escalate a rejection to ops until the escalation deadline."""
@@ -538,8 +537,8 @@ async def reject(refund_id: IdPath, body: Reason, request: Request, principal: M
 @router.post(
     "/refunds/{refund_id}/escalate",
     operation_id="refunds.escalate",
-    **answers(RefundPublic, 404, 409),
     summary="The buyer escalates a rejection to ops",
+    **answers(RefundPublic, 404, 409),
 )
 async def escalate(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
     rules = _rules(request)
@@ -554,8 +553,8 @@ async def escalate(refund_id: IdPath, body: Reason, request: Request, principal:
 @router.post(
     "/refunds/{refund_id}/decision",
     operation_id="refunds.decide",
-    **answers(RefundPublic, 404, 409),
     summary="Ops decides an escalated refund",
+    **answers(RefundPublic, 404, 409),
 )
 async def decision(refund_id: IdPath, body: DecisionBody, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
     rules = _rules(request)
@@ -572,8 +571,8 @@ async def decision(refund_id: IdPath, body: DecisionBody, request: Request, prin
 @router.post(
     "/refunds/{refund_id}/return-shipment",
     operation_id="refunds.record_return_shipment",
-    **answers(RefundPublic, 404, 409),
     summary="The buyer shipped the goods back",
+    **answers(RefundPublic, 404, 409),
 )
 async def return_shipment(
     refund_id: IdPath, body: ReturnShipmentBody, request: Request, principal: PlatformOnly
@@ -600,8 +599,8 @@ async def return_shipment(
 @router.post(
     "/refunds/{refund_id}/inspection",
     operation_id="refunds.record_inspection",
-    **answers(RefundPublic, 404, 409),
     summary="The merchant inspected the returned goods",
+    **answers(RefundPublic, 404, 409),
 )
 async def inspection(
     refund_id: IdPath, body: InspectionBody, request: Request, principal: MerchantOnly
@@ -629,8 +628,8 @@ async def inspection(
 @router.post(
     "/refunds/{refund_id}/withdraw",
     operation_id="refunds.withdraw",
-    **answers(RefundPublic, 404, 409),
     summary="The buyer withdraws the request",
+    **answers(RefundPublic, 404, 409),
 )
 async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
     return await _move(
@@ -644,8 +643,8 @@ async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal:
 @router.post(
     "/refunds/{refund_id}/retry",
     operation_id="refunds.retry",
-    **answers(RefundPublic, 404, 409),
     summary="Ops sends a failed refund again",
+    **answers(RefundPublic, 404, 409),
 )
 async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
     """A new attempt through the same channel (for a balance credit ops cancelled, a new credit
@@ -663,8 +662,8 @@ async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) ->
 @router.post(
     "/refunds/{refund_id}/balance-credit",
     operation_id="balance_credits.answer",
-    **answers(RefundPublic, 404, 409),
     summary="The platform credited the buyer's balance (余额) for a refund, or declined to",
+    **answers(RefundPublic, 404, 409),
 )
 async def balance_credit(
     refund_id: IdPath, body: BalanceCreditBody, request: Request, principal: PlatformOnly
@@ -699,8 +698,8 @@ async def balance_credit(
 @router.post(
     "/refunds/{refund_id}/balance-credit/cancel",
     operation_id="balance_credits.cancel",
-    **answers(RefundPublic, 404, 409),
     summary="Ops cancel a balance credit the platform did not answer in time",
+    **answers(RefundPublic, 404, 409),
 )
 async def cancel_balance_credit(
     refund_id: IdPath, body: CancelCreditBody, request: Request, principal: OpsPrincipal
@@ -724,8 +723,8 @@ async def cancel_balance_credit(
 @router.post(
     "/refunds/{refund_id}/resolution",
     operation_id="refunds.resolve",
-    **answers(RefundPublic, 404, 409),
     summary="Ops settle a failed refund another way",
+    **answers(RefundPublic, 404, 409),
 )
 async def resolution(
     refund_id: IdPath, body: ResolutionBody, request: Request, principal: OpsPrincipal
@@ -757,9 +756,9 @@ async def resolution(
 @router.post(
     "/refund-callbacks",
     operation_id="refund_callbacks.receive",
-    **answers(CallbackReceived, 401, 404),
     summary="The refund provider's outcome callback (Standard Webhooks signature)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+    **answers(CallbackReceived, 401, 404),
 )
 async def refund_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown refund, changing nothing. A

@@ -377,7 +377,3 @@ class NotificationPublic(BaseModel):
     gave_up_at: datetime | None
     awaiting_endpoint_since: datetime | None
     attempts: list[DeliveryAttempt]
-
-
-class CallbackReceived(BaseModel):
-    received: bool

@@ -27,7 +27,6 @@ from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, Applic
 from settlement_svc.entrypoints.http_models import (
     ApplicationPublic,
     BankAccountPublic,
-    CallbackReceived,
     MerchantWebhookEndpoint,
     NotificationPublic,
     PayoutPublic,
@@ -45,7 +44,7 @@ from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, PageRequest, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem
-from shipsettle_shared.provider_client import verified_callback
+from shipsettle_shared.provider_client import CallbackReceived, verified_callback
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
 
@@ -156,8 +155,8 @@ def _application_view(row: ApplicationRow) -> dict[str, Any]:
 @router.post(
     "/merchants/{merchant_id}/bank-accounts",
     operation_id="bank_accounts.register",
-    **answers(BankAccountPublic, 404, status_code=201),
     summary="Register a bank account",
+    **answers(BankAccountPublic, 404, status_code=201),
 )
 async def register_account(
     merchant_id: IdPath, body: BankAccountRequest, request: Request, principal: MerchantOnly
@@ -220,9 +219,9 @@ async def verify_account(
 @router.post(
     "/merchants/{merchant_id}/vouchers",
     operation_id="vouchers.upload",
-    **answers(VoucherPublic, 404, status_code=201),
     summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)",
     openapi_extra=body_limit(MAX_VOUCHER_BYTES + MULTIPART_ENVELOPE_BYTES),
+    **answers(VoucherPublic, 404, status_code=201),
 )
 async def upload_voucher(
     merchant_id: IdPath,
@@ -254,9 +253,9 @@ async def upload_voucher(
 @router.get(
     "/merchants/{merchant_id}/vouchers",
     operation_id="vouchers.list",
-    **answers(Page[VoucherPublic], 404),
     summary="A merchant's vouchers (without their content), oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[VoucherPublic], 404),
 )
 async def merchant_vouchers(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -281,8 +280,8 @@ def _voucher_view(row: VoucherRow) -> dict[str, Any]:
 @router.post(
     "/merchants/{merchant_id}/settlement-applications",
     operation_id="applications.submit",
-    **answers(ApplicationPublic, 404, status_code=201),
     summary="Apply for available funds (结算申请)",
+    **answers(ApplicationPublic, 404, status_code=201),
 )
 async def apply(
     merchant_id: IdPath,
@@ -327,9 +326,9 @@ async def apply(
 @router.get(
     "/merchants/{merchant_id}/settlement-applications",
     operation_id="applications.list",
-    **answers(Page[ApplicationPublic], 404),
     summary="A merchant's applications, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ApplicationPublic], 404),
 )
 async def merchant_applications(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -343,9 +342,9 @@ async def merchant_applications(
 @router.get(
     "/settlement-applications/review-queue",
     operation_id="applications.review_queue",
-    **answers(Page[ApplicationPublic]),
     summary="Applications waiting for ops, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ApplicationPublic]),
 )
 async def review_queue(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
     """A cursor of another listing: 422."""
@@ -363,8 +362,8 @@ async def review_queue(request: Request, principal: OpsPrincipal, page: PageQuer
 @router.post(
     "/settlement-applications/{application_id}/{decision}",
     operation_id="applications.decide",
-    **answers(ApplicationPublic, 404, 409, other_answers=four_eyes_routes.PROPOSAL_RESPONSES),
     summary="Approve or reject an application (ops); a large approval needs a second ops key",
+    **answers(ApplicationPublic, 404, 409, other_answers=four_eyes_routes.PROPOSAL_RESPONSES),
 )
 async def decide(
     application_id: IdPath,
@@ -425,9 +424,9 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
 @router.get(
     "/merchants/{merchant_id}/payouts",
     operation_id="payouts.list",
-    **answers(Page[PayoutPublic], 404),
     summary="A merchant's payouts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[PayoutPublic], 404),
 )
 async def merchant_payouts(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -476,8 +475,8 @@ async def _refuse_unsafe_endpoint(request: Request, url: str) -> None:
 @router.put(
     "/merchants/{merchant_id}/webhook-endpoint",
     operation_id="webhook_endpoints.set",
-    **answers(MerchantWebhookEndpoint, 404),
     summary="Where to send this merchant's notifications",
+    **answers(MerchantWebhookEndpoint, 404),
 )
 async def set_webhook_endpoint(
     merchant_id: IdPath, body: WebhookEndpoint, request: Request, principal: MerchantOnly
@@ -499,9 +498,9 @@ async def set_webhook_endpoint(
 @router.get(
     "/merchants/{merchant_id}/notifications",
     operation_id="notifications.list",
-    **answers(Page[NotificationPublic], 404),
     summary="Notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[NotificationPublic], 404),
 )
 async def notification_log(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -514,8 +513,8 @@ async def notification_log(
 @router.put(
     "/platform/webhook-endpoint",
     operation_id="platform_webhook_endpoint.set",
-    **answers(PlatformWebhookEndpoint),
     summary="Where to send the platform's notifications",
+    **answers(PlatformWebhookEndpoint),
 )
 async def set_platform_webhook_endpoint(
     body: WebhookEndpoint, request: Request, principal: PlatformOnly
@@ -561,9 +560,9 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
 @router.get(
     "/platform/notifications",
     operation_id="platform_notifications.list",
-    **answers(Page[NotificationPublic]),
     summary="The platform's notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[NotificationPublic]),
 )
 async def platform_notification_log(request: Request, principal: PlatformOpsAuditor, page: PageQuery) -> dict[str, Any]:
     """A cursor of another listing: 422."""
@@ -609,9 +608,9 @@ async def _notifications_of(request: Request, page: PageRequest, recipient: str)
 @router.post(
     "/payout-callbacks",
     operation_id="payout_callbacks.receive",
-    **answers(CallbackReceived, 401, 404),
     summary="The payout provider's outcome callback (Standard Webhooks signature)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+    **answers(CallbackReceived, 401, 404),
 )
 async def payout_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown payout, changing nothing. A
