@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from order_svc.domain.orders import OrderStatus
+from shipsettle_shared.contracts import Consignee
 from shipsettle_shared.pagination import Page
 
 
@@ -44,16 +45,6 @@ class OrderCouponPublic(BaseModel):
     allocation_minor: dict[str, int] = Field(description="the discount allocated to each line, by line id")
 
 
-class ConsigneePublic(BaseModel):
-    name: str
-    mobile: str
-    province: str
-    city: str
-    district: str
-    address_line: str
-    postal_code: str
-
-
 class PaymentPublic(BaseModel):
     channel: str
     transaction_id: str
@@ -76,7 +67,7 @@ class OrderPublic(BaseModel):
     vat_minor: int
     lines: list[OrderLinePublic]
     coupons: list[OrderCouponPublic]
-    consignee: ConsigneePublic
+    consignee: Consignee = Field(description="as the events carry it (OrderPlaced, shipping confirmations)")
     payment: PaymentPublic
     shipping_confirmed_at: datetime | None
     shipping_confirmed_by: str | None
