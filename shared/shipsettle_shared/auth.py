@@ -32,9 +32,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -238,11 +239,15 @@ def lane_key_loader(lane: ConnectionLane) -> KeyLoader:
     return load
 
 
-def _bearer(authorization: str | None) -> str | None:
-    if authorization is None:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
+# The API key as the OpenAPI documents declare it (``security: [{HTTPBearer: []}]`` on every gated
+# operation, so /docs can send a key and client generators see the scheme). It never refuses by
+# itself (auto_error=False): a missing key or another scheme reaches ``ApiKeyCache.authenticate``
+# as no key, which answers our 401 problem with ``WWW-Authenticate``.
+API_KEY_SCHEME = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ss_<key_id>_<secret>`")
+
+
+def _bearer(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    return credentials.credentials.strip() if credentials is not None else None
 
 
 # Each operation's allowed roles, published into its OpenAPI operation by the service assembly
@@ -266,11 +271,11 @@ class RoleGate:
     async def __call__(
         self,
         request: Request,
-        authorization: Annotated[str | None, Header(description="Bearer <API key>")] = None,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(API_KEY_SCHEME)],
     ) -> Principal:
         runtime = request.app.state.runtime
         principal: Principal = await runtime.api_keys.authenticate(
-            _bearer(authorization), runtime.settings.api_key_pepper
+            _bearer(credentials), runtime.settings.api_key_pepper
         )
         if not getattr(request.state, "rate_charged", False):
             request.state.rate_charged = True

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal
 from shipsettle_shared.contracts import BusProbeSent, Topic, read_payload
 from shipsettle_shared.db import bus_probe_receipts_table, unit_of_work
@@ -68,10 +69,28 @@ class BusProbeAccepted(BaseModel):
     sent_at: datetime
 
 
+class BusProbeReceipt(BaseModel):
+    event_id: str
+    consumer: str
+    sent_at: datetime
+    received_at: datetime
+
+
+class BusProbeReceipts(BaseModel):
+    probe_id: str
+    receipts: list[BusProbeReceipt]
+
+
 def bus_probe_router() -> APIRouter:
     router = APIRouter(prefix="/v1/ops/bus-probes", tags=["operations"])
 
-    @router.post("", status_code=202, response_model=BusProbeAccepted, summary="Send a canary event across the bus")
+    @router.post(
+        "",
+        operation_id="bus_probes.send",
+        status_code=202,
+        response_model=BusProbeAccepted,
+        summary="Send a canary event across the bus",
+    )
     async def send_probe(body: BusProbeRequest, request: Request, principal: OpsPrincipal) -> BusProbeAccepted:
         runtime = request.app.state.runtime
         probe = BusProbeSent(
@@ -83,7 +102,12 @@ def bus_probe_router() -> APIRouter:
             )
         return BusProbeAccepted(probe_id=probe.probe_id, event_id=str(envelope.event_id), sent_at=envelope.occurred_at)
 
-    @router.get("/{probe_id}", summary="Arrivals of a probe at this service")
+    @router.get(
+        "/{probe_id}",
+        operation_id="bus_probes.read",
+        summary="Arrivals of a probe at this service",
+        **answers(BusProbeReceipts, 404),
+    )
     async def probe_receipts(probe_id: str, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
         runtime = request.app.state.runtime
         async with runtime.sessions() as session:

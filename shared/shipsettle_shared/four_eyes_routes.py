@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -26,7 +27,7 @@ from shipsettle_shared.four_eyes import (
     proposal_from_row,
     withdraw,
 )
-from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import NotFound
 
 OpsOnly = Annotated[Principal, Depends(require_roles(Role.OPS))]
@@ -62,6 +63,12 @@ class ApprovalApplied(ApprovalPublic):
     result: dict[str, Any] = Field(description="the action's outcome, with anything shown only once (a new key)")
 
 
+class ProposalPublic(ApprovalPublic):
+    """The 202 answer of an action that now waits for a second ops key."""
+
+    approve_with: str = Field(description="the request a second ops key approves it with")
+
+
 def proposal_answer(proposal: Proposal, now: datetime) -> dict[str, Any]:
     """The 202 answer of an action that now waits for a second ops key."""
     return {
@@ -71,7 +78,7 @@ def proposal_answer(proposal: Proposal, now: datetime) -> dict[str, Any]:
 
 
 PROPOSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
-    202: {"model": ApprovalPublic, "description": "proposed: waits for a second ops key (four eyes)"}
+    202: {"model": ProposalPublic, "description": "proposed: waits for a second ops key (four eyes)"}
 }
 
 
@@ -81,8 +88,10 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
 
     @router.get(
         "/approvals",
+        operation_id="approvals.list",
         summary="Four-eyes proposals, newest first, with a cursor (ops, auditor)",
         openapi_extra=PAGINATED,
+        **answers(Page[ApprovalPublic]),
     )
     async def list_approvals(
         request: Request,
@@ -120,7 +129,13 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         kept, next_cursor = page.page(rows, lambda row: (row.proposed_at, row.approval_id))
         return page_body([proposal_from_row(row).view(now) for row in kept], next_cursor)
 
-    @router.get("/approvals/{approval_id}", response_model=ApprovalPublic, summary="One proposal (ops, auditor)")
+    @router.get(
+        "/approvals/{approval_id}",
+        operation_id="approvals.read",
+        response_model=ApprovalPublic,
+        responses=problem_responses(404),
+        summary="One proposal (ops, auditor)",
+    )
     async def get_approval(approval_id: ApprovalIdPath, request: Request, principal: Overseers) -> dict[str, Any]:
         runtime = request.app.state.runtime
         async with snapshot(runtime.sessions) as session:
@@ -131,7 +146,9 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
 
     @router.post(
         "/approvals/{approval_id}/approve",
+        operation_id="approvals.approve",
         response_model=ApprovalApplied,
+        responses=problem_responses(403, 404, 409),
         summary="Approve a proposal with a second ops key: the action is applied (ops)",
     )
     async def approve_proposal(
@@ -149,7 +166,9 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
 
     @router.post(
         "/approvals/{approval_id}/withdraw",
+        operation_id="approvals.withdraw",
         response_model=ApprovalPublic,
+        responses=problem_responses(403, 404, 409),
         summary="The proposer withdraws its proposal (ops)",
     )
     async def withdraw_proposal(

@@ -27,9 +27,10 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, literal, tuple_
 
 from shipsettle_shared.problems import validation_problem
@@ -45,6 +46,7 @@ PAGINATED: dict[str, Any] = {PAGINATED_KEY: True}
 
 KeyValue = datetime | str | int
 Row = TypeVar("Row")
+Item = TypeVar("Item")
 
 _CURSOR_VERSION = 1
 _SCOPE_DIGEST_CHARS = 16
@@ -181,6 +183,14 @@ def keyset_after(
     # typed as the columns, so an aware datetime meets a timestamptz column as one
     right = tuple_(*(literal(value, column.type) for column, value in zip(columns, after, strict=True)))
     return left < right if descending else left > right
+
+
+class Page(BaseModel, Generic[Item]):
+    """The documented answer of a paginated list (``page_body``): ``answers(Page[OrderPublic])``; a
+    list with fields of its own subclasses it."""
+
+    items: list[Item]
+    next_cursor: str | None = Field(description="send it as ?cursor= for the next page; null on the last page")
 
 
 def page_body(items: list[Any], next_cursor: str | None, **fields: Any) -> dict[str, Any]:

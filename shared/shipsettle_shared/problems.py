@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -70,6 +71,36 @@ class Problem(Exception):
             body["correlation_id"] = correlation_id
         body.update(self.extensions)
         return body
+
+
+class ProblemFieldError(BaseModel):
+    """One offending field of a refused request (of an imported file: its ``row`` and ``column``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str = Field(
+        default="", description="where: body.lines[0].sku, query.cursor, path.order_id, header.idempotency-key, …"
+    )
+    message: str = Field(description="what is wrong, and what would be accepted")
+
+
+class ProblemDetails(BaseModel):
+    """The body of every error of every service (RFC 9457 problem details, served as
+    ``application/problem+json``): the members every problem has, and the extension members a
+    kind of problem adds (``retry_after_s`` of a 429 or 503, ``limit_bytes`` of a 413, a payment
+    mismatch's figures, ...). Documented as the ``Problem`` schema (``api_document``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description=f"{PROBLEM_TYPE_BASE}<kind>, e.g. {PROBLEM_TYPE_BASE}not-found")
+    title: str
+    status: int
+    detail: str
+    instance: str = Field(description="the request's path")
+    errors: list[ProblemFieldError] = Field(
+        default_factory=list, description="each offending field (validation problems); absent when none"
+    )
+    correlation_id: str = Field(default="", description="the request's X-Correlation-Id; quote it to support")
 
 
 class NotFound(Problem):

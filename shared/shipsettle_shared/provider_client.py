@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 from shipsettle_shared import standard_webhooks
 from shipsettle_shared.problems import Problem, unstorable_text_problem, validation_problem
 from shipsettle_shared.storable_text import unstorable_fields
+
+
+class CallbackReceived(BaseModel):
+    """The answer to a provider's verified outcome callback (payouts, refunds)."""
+
+    received: bool
 
 
 class ProviderUnavailable(Exception):

@@ -20,12 +20,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import uvicorn
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
@@ -34,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipsettle_shared import metrics
+from shipsettle_shared.api_document import DocumentedAnswerCheck, answers, declare_assembly_problems
 from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, lane_key_loader, publish_roles
 from shipsettle_shared.body_limits import BodyLimitMiddleware
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotonic_source
@@ -155,6 +157,24 @@ class _RequestContextMiddleware:
             correlation_id_var.reset(token)
 
 
+class Liveness(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"]
+    service: str
+    checks: dict[str, str] = Field(description="each dependency (database, kafka): ok, or why it is unreachable")
+
+
+class ConsumerGroupView(BaseModel):
+    group: str
+    topics: list[str]
+    halted: bool
+    halted_because: str | None
+    dead_lettered_share: float = Field(description="share of recent events dead-lettered (4 decimals)")
+
+
 class ClockAdvance(BaseModel):
     seconds: int = Field(gt=0, le=400 * 24 * 3600, description="How far to move this service's clock forward")
 
@@ -162,11 +182,16 @@ class ClockAdvance(BaseModel):
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="Liveness: the process answers")
+    @router.get("/healthz", operation_id="health.live", summary="Liveness: the process answers", **answers(Liveness))
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: the database and Kafka are reachable")
+    @router.get(
+        "/readyz",
+        operation_id="health.ready",
+        summary="Readiness: the database and Kafka are reachable",
+        **answers(Readiness, 503),
+    )
     async def readyz(request: Request) -> dict[str, Any]:
         runtime: ServiceRuntime = request.app.state.runtime
         checks: dict[str, str] = {}
@@ -188,7 +213,12 @@ def _operations_router() -> APIRouter:
             )
         return {"status": "ready", "service": runtime.service_name, "checks": checks}
 
-    @router.get("/metrics", summary="Prometheus metrics")
+    @router.get(
+        "/metrics",
+        operation_id="metrics.scrape",
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,  # documents the text exposition format; the handler sets its version
+    )
     async def prometheus_metrics(request: Request) -> Response:
         runtime: ServiceRuntime = request.app.state.runtime
         if runtime.relay is not None:
@@ -218,13 +248,20 @@ def _consumers_router() -> APIRouter:
 
     @router.get(
         "",
+        operation_id="consumers.list",
         summary="This instance's consumer groups: halted or consuming, and their dead-letter share",
         openapi_extra=bounded_list("this process's consumer groups, fixed in its code: a handful"),
+        **answers(list[ConsumerGroupView]),
     )
     async def list_consumers(request: Request, principal: OpsPrincipal) -> list[dict[str, Any]]:
         return [view(loop) for loop in request.app.state.runtime.consumers]
 
-    @router.post("/{group}/resume", summary="Resume a group halted by too many dead letters, once the cause is fixed")
+    @router.post(
+        "/{group}/resume",
+        operation_id="consumers.resume",
+        summary="Resume a group halted by too many dead letters, once the cause is fixed",
+        **answers(ConsumerGroupView, 404, 409),
+    )
     async def resume_consumer(group: str, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
         for loop in request.app.state.runtime.consumers:
             if loop.group == group:
@@ -383,6 +420,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         max_in_flight=settings.webhook_intake_max_in_flight,
         rate=settings.webhook_intake_rate(),
     )
+    if settings.test_controls_enabled and settings.check_documented_answers:
+        # Inside the request context: the test suites' answers are held to the documented models.
+        app.add_middleware(DocumentedAnswerCheck)
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())
     app.include_router(_consumers_router())
@@ -394,6 +434,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     # Each operation's roles into its OpenAPI (x-roles), read from its gate: /docs shows who may
     # call what, and the security tests' access matrix is generated from it.
     publish_roles(app)
+    # Every error each operation can answer, as problem+json, in the same document.
+    declare_assembly_problems(app)
     return app
 
 

@@ -158,6 +158,10 @@ class ServiceSettings(BaseSettings):
     webhook_intake_burst: int = Field(default=100, ge=1)
     log_level: str = "INFO"
 
+    # The test suites' check of the OpenAPI documents (api_document.DocumentedAnswerCheck), test
+    # environment only: every documented JSON answer validated as it leaves. Off for the load
+    # drivers (surge, chaos, the benches), whose CPU figures must not include it.
+    check_documented_answers: bool = False
     # Fault injection for the reliability tests (see failpoints.py); empty in production.
     failpoints: str = Field(default="")
     # The test clock's offset at start (test environment only): a process restarted mid-test

@@ -70,10 +70,12 @@ async def start_platform(
     webhook_allowed_hosts: str = E2E_WEBHOOK_ALLOWED_HOSTS,
     roles: Mapping[str, str] | None = None,
     instance: str = "e2e",
+    check_documented_answers: bool = False,
 ) -> Platform:
     """The services as processes on fresh databases; by default all five and the two provider
     sandboxes, as the end-to-end tests use them. ``roles``: a service's background loops
-    (``SHIPSETTLE_ROLES``) when not all three."""
+    (``SHIPSETTLE_ROLES``) when not all three. ``check_documented_answers``: every documented
+    answer held to its OpenAPI model (the test suites; not the benches, which measure CPU)."""
     database_urls = {spec.name: await fresh_service_database(spec.name, db_suffix) for spec in services}
     group_prefix = f"{instance}-{uuid.uuid4().hex[:8]}."
     processes = {
@@ -94,6 +96,7 @@ async def start_platform(
                     {"SHIPSETTLE_WEBHOOK_ALLOWED_HOSTS": webhook_allowed_hosts} if spec.name == "settlement-svc" else {}
                 ),
                 **({"SHIPSETTLE_ROLES": roles[spec.name]} if roles and spec.name in roles else {}),
+                **({"SHIPSETTLE_CHECK_DOCUMENTED_ANSWERS": "true"} if check_documented_answers else {}),
             },
             instance=instance,
         )
@@ -176,7 +179,7 @@ async def wait_until_key_works_everywhere(platform: Platform, api_key: str) -> N
 async def start_e2e_platform() -> Platform:
     """The end-to-end platform with its standing keys (ops, auditor, platform, merchants A and B);
     the session fixture ``platform`` (tests/conftest.py)."""
-    platform = await start_platform()
+    platform = await start_platform(check_documented_answers=True)
     run = uuid.uuid4().hex[:6]  # keys of earlier runs on the same broker replicate too
     try:
         platform.keys = {

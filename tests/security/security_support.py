@@ -33,4 +33,5 @@ async def start_security_platform() -> Platform:
         webhook_allowed_hosts="",
         roles=SECURITY_ROLES,
         instance="security",
+        check_documented_answers=True,
     )

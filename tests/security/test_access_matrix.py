@@ -7,7 +7,8 @@ query and the body; and, for every list that pages, merchant A's own cursor hand
 
 Who may call an operation comes from one declared source: the ``require_roles`` gate it depends
 on, which each service publishes into its OpenAPI operation as ``x-roles``
-(``shipsettle_shared.auth.publish_roles``). The test holds no second list. Expected:
+(``shipsettle_shared.auth.publish_roles``), beside the ``HTTPBearer`` security scheme the gate
+declares (checked here too). The test holds no second list. Expected:
 
 - no key or a revoked key: 401; a role not in ``x-roles``: 403 — both problem+json;
 - a caller whose role is allowed but who is scoped elsewhere (merchant B, the carrier) on A's
@@ -569,6 +570,11 @@ async def _matrix(client: httpx.AsyncClient, platform: Platform, world: World) -
             if roles is None:  # only a signed webhook or provider callback has no gate
                 assert operation.get(BODY_LIMIT_KEY) == CALLBACK_BODY_LIMIT_BYTES, (
                     f"{spec.name} {method} {path} declares no roles (x-roles) and is no signed callback"
+                )
+                assert "security" not in operation, f"{spec.name} {method} {path} takes no key but declares one"
+            else:  # the key as a client generator and /docs see it: the bearer scheme
+                assert operation.get("security") == [{"HTTPBearer": []}], (
+                    f"{spec.name} {method} {path} takes a key (x-roles) but declares no HTTPBearer scheme"
                 )
             for url, request in _requests_for(world, document["components"]["schemas"], method, path, operation):
                 probe = Probe(spec.name, base_url, method, path, url, request)

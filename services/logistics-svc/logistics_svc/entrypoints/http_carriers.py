@@ -14,6 +14,13 @@ from logistics_svc.adapters.reference_data import reference_data
 from logistics_svc.adapters.secret_cache import WEBHOOK_SECRETS
 from logistics_svc.domain.carriers import Carrier, CarrierDefinitionError, UnknownProvinceError
 from logistics_svc.domain.recommendation import recommend
+from logistics_svc.entrypoints.http_models import (
+    CarrierDefinition,
+    CarrierPut,
+    CarrierWebhookSecret,
+    RecommendationPublic,
+)
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
@@ -44,15 +51,17 @@ class AggregatorSecret(Strict):
 
 @router.get(
     "/carriers",
+    operation_id="carriers.list",
     summary="The carrier registry",
     openapi_extra=bounded_list("the platform's carrier registry: a few dozen carriers, written by ops only"),
+    **answers(list[CarrierDefinition]),
 )
 async def list_carriers(request: Request, principal: Readers) -> list[dict[str, Any]]:
     async with request.app.state.runtime.sessions() as session:
         return [carrier.to_definition() for carrier in await CarrierRegistry(session).all()]
 
 
-@router.get("/carriers/{code}", summary="One carrier")
+@router.get("/carriers/{code}", operation_id="carriers.read", **answers(CarrierDefinition, 404), summary="One carrier")
 async def read_carrier(code: CarrierCode, request: Request, principal: Readers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
         carrier = await CarrierRegistry(session).get(code)
@@ -61,7 +70,9 @@ async def read_carrier(code: CarrierCode, request: Request, principal: Readers) 
     return carrier.to_definition()
 
 
-@router.put("/carriers/{code}", summary="Add or change a carrier (ops)")
+@router.put(
+    "/carriers/{code}", operation_id="carriers.put", **answers(CarrierPut, 409), summary="Add or change a carrier (ops)"
+)
 async def put_carrier(
     code: CarrierCode, definition: dict[str, Any], request: Request, principal: OpsPrincipal
 ) -> dict[str, Any]:
@@ -92,7 +103,12 @@ async def put_carrier(
     return {"carrier": carrier.to_definition(), "created": created, **({"webhook_secret": secret} if secret else {})}
 
 
-@router.post("/carriers/{code}/webhook-secret", summary="Rotate a carrier's webhook secret (ops); shown once")
+@router.post(
+    "/carriers/{code}/webhook-secret",
+    operation_id="carriers.rotate_webhook_secret",
+    summary="Rotate a carrier's webhook secret (ops); shown once",
+    **answers(CarrierWebhookSecret, 404),
+)
 async def rotate_secret(code: CarrierCode, request: Request, principal: OpsPrincipal) -> dict[str, str]:
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
@@ -105,7 +121,12 @@ async def rotate_secret(code: CarrierCode, request: Request, principal: OpsPrinc
     return {"carrier_code": code.upper(), "webhook_secret": secret}
 
 
-@router.put("/webhook-sources/{source}/secret", status_code=204, summary="Set an aggregator's secret (ops)")
+@router.put(
+    "/webhook-sources/{source}/secret",
+    operation_id="webhook_sources.set_secret",
+    status_code=204,
+    summary="Set an aggregator's secret (ops)",
+)
 async def set_aggregator_secret(
     source: Literal["kuaidi100", "aftership"], body: AggregatorSecret, request: Request, principal: OpsPrincipal
 ) -> None:
@@ -115,7 +136,12 @@ async def set_aggregator_secret(
     WEBHOOK_SECRETS.forget(f"aggregator:{source}")
 
 
-@router.post("/carriers/recommendation", summary="Rank carriers by cost among those that meet the deadline")
+@router.post(
+    "/carriers/recommendation",
+    operation_id="carriers.recommend",
+    summary="Rank carriers by cost among those that meet the deadline",
+    **answers(RecommendationPublic),
+)
 async def recommend_carrier(body: RecommendationRequest, request: Request, principal: Readers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
         carriers = await CarrierRegistry(session).all()

@@ -15,11 +15,18 @@ from logistics_svc.adapters.shipment_reads import ShipmentReads
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import DispatchRefused, Shipment
 from logistics_svc.entrypoints.consumers import tracking_policy
+from logistics_svc.entrypoints.http_models import (
+    FlaggedShipment,
+    ParkedScans,
+    ShipmentPublic,
+    StaleShipment,
+)
 from logistics_svc.service_layer import shipments as service
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, bounded_list, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
@@ -81,7 +88,12 @@ def _refused(error: DispatchRefused) -> Problem:
     return validation_problem([(f"body.{error.field or 'lines'}", error.message)], title="Dispatch refused")
 
 
-@router.post("/shipments", status_code=201, summary="Dispatch a parcel of a confirmed order")
+@router.post(
+    "/shipments",
+    operation_id="shipments.dispatch",
+    summary="Dispatch a parcel of a confirmed order",
+    **answers(ShipmentPublic, 404, 409, status_code=201),
+)
 async def dispatch(body: DispatchRequest, request: Request, principal: Dispatchers) -> dict[str, Any]:
     """The order must be confirmed (核对发货信息) and not cancelled; the carrier known and active;
     the tracking number in the carrier's format and not used by another live shipment; the
@@ -123,7 +135,12 @@ async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
     return service.shipment_view(found[0], found[1], policy.scan_clock_tolerance)
 
 
-@router.patch("/shipments/{shipment_id}/tracking-number", summary="Correct a tracking number before the first scan")
+@router.patch(
+    "/shipments/{shipment_id}/tracking-number",
+    operation_id="shipments.correct_tracking_number",
+    summary="Correct a tracking number before the first scan",
+    **answers(ShipmentPublic, 404, 409),
+)
 async def correct_tracking_number(
     shipment_id: IdPath, body: TrackingNumberCorrection, request: Request, principal: Dispatchers
 ) -> dict[str, Any]:
@@ -146,7 +163,12 @@ async def correct_tracking_number(
     return await _view(runtime, shipment)
 
 
-@router.get("/shipments/{shipment_id}", summary="A shipment with its normalised scan timeline")
+@router.get(
+    "/shipments/{shipment_id}",
+    operation_id="shipments.read",
+    summary="A shipment with its normalised scan timeline",
+    **answers(ShipmentPublic, 404),
+)
 async def read_shipment(shipment_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """``direction`` is outbound or return (a buyer's parcel back, 退货); ``auto_confirm`` says
     whether the sign-off timer is scheduled (``due_at``) or paused, with the time left and the
@@ -164,10 +186,12 @@ async def read_shipment(shipment_id: IdPath, request: Request, principal: Reader
 
 @router.get(
     "/orders/{order_id}/shipments",
+    operation_id="shipments.list_for_order",
     summary="Every parcel of an order, outbound and return",
     openapi_extra=bounded_list(
         "one order's parcels: each outbound parcel is dispatched for the order's lines and each return for a refund of them"
     ),
+    **answers(list[ShipmentPublic], 404),
 )
 async def order_shipments(order_id: IdPath, request: Request, principal: Readers) -> list[dict[str, Any]]:
     """What platform backends poll until the parcel is delivered: one database statement."""
@@ -184,7 +208,10 @@ async def order_shipments(order_id: IdPath, request: Request, principal: Readers
 
 
 @router.post(
-    "/orders/{order_id}/confirm-receipt", summary="The buyer confirmed receipt (确认收货), posted by the platform"
+    "/orders/{order_id}/confirm-receipt",
+    operation_id="shipments.confirm_receipt",
+    summary="The buyer confirmed receipt (确认收货), posted by the platform",
+    **answers(list[ShipmentPublic], 404, 409),
 )
 async def confirm_receipt(
     order_id: IdPath, request: Request, principal: Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
@@ -206,13 +233,19 @@ async def confirm_receipt(
     return [service.shipment_view(shipment, frozenset(), policy.scan_clock_tolerance) for shipment in signed]
 
 
-@router.get("/settings/tracking", summary="Auto-confirm and stale-shipment settings")
+@router.get(
+    "/settings/tracking", operation_id="tracking_settings.read", summary="Auto-confirm and stale-shipment settings"
+)
 async def read_tracking_settings(request: Request, principal: Readers) -> dict[str, int]:
     """Another instance's change shows here within a few seconds (adapters/reference_data.py)."""
     return await reference_data(request.app.state.runtime).tracking_settings()
 
 
-@router.put("/settings/tracking", summary="Change auto-confirm and stale-shipment settings (ops)")
+@router.put(
+    "/settings/tracking",
+    operation_id="tracking_settings.write",
+    summary="Change auto-confirm and stale-shipment settings (ops)",
+)
 async def write_tracking_settings(body: TrackingSettings, request: Request, principal: OpsPrincipal) -> dict[str, int]:
     """Applies to timers set from now on; timers already running keep their due time."""
     runtime = request.app.state.runtime
@@ -227,8 +260,10 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
 
 @router.get(
     "/shipments-stale",
+    operation_id="shipments.list_stale",
     summary="Shipments with no carrier movement for too long (ops), longest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[StaleShipment]),
 )
 async def stale_shipments(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
     """A cursor of another listing: 422."""
@@ -254,8 +289,10 @@ async def stale_shipments(request: Request, principal: OpsPrincipal, page: PageQ
 
 @router.get(
     "/shipments-flagged",
+    operation_id="shipments.list_flagged",
     summary="Shipments with a flag ops have not cleared yet, dispatched last first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[FlaggedShipment]),
 )
 async def flagged_shipments(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
     """What ops should check. ``delivered-before-dispatch``: the carrier reported the number
@@ -288,7 +325,9 @@ async def flagged_shipments(request: Request, principal: OpsPrincipal, page: Pag
 
 @router.post(
     "/shipments/{shipment_id}/ops-flags/{flag_code}/clear",
+    operation_id="shipments.clear_ops_flag",
     summary="Clear a shipment's flag once checked (ops); who and why are kept",
+    **answers(ShipmentPublic, 404, 409),
 )
 async def clear_ops_flag(
     shipment_id: IdPath, flag_code: IdPath, body: FlagClearance, request: Request, principal: OpsPrincipal
@@ -320,8 +359,10 @@ async def clear_ops_flag(
 
 @router.get(
     "/scans-parked",
+    operation_id="scans.list_parked",
     summary="Carrier scans no shipment took (ops), by carrier and number, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ParkedScans]),
 )
 async def parked_scans(
     request: Request,

@@ -40,7 +40,9 @@ from logistics_svc.adapters.tables import AggregatorSecretRow, RejectedWebhookRo
 from logistics_svc.adapters.webhook_deliveries import WebhookDeliveries
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 from logistics_svc.domain.tracking import WebhookDelivery, WebhookRejected
+from logistics_svc.entrypoints.http_models import Kuaidi100Reply
 from logistics_svc.service_layer import shipments as service
+from shipsettle_shared.api_document import problem_responses
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.problems import Problem, unstorable_text_problem
@@ -60,7 +62,12 @@ class WebhookAck(BaseModel):
 _ACK_BODIES = {
     duplicate: WebhookAck(accepted=True, duplicate=duplicate).model_dump_json().encode() for duplicate in (False, True)
 }
-_ACK_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"model": WebhookAck, "description": "Stored (or a duplicate)"}}
+# Refused: 400 unreadable, 401 unauthenticated (the signature), 422 carrier mismatch or text
+# that cannot be stored; the assembly adds 413 (body limit) and 503 (the intake's bulkhead).
+_ACK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": WebhookAck, "description": "Stored (or a duplicate)"},
+    **problem_responses(400, 401),
+}
 
 
 def _acknowledge(fresh: bool) -> Response:
@@ -144,6 +151,7 @@ async def _parse_or_keep(
 
 @router.post(
     "/carriers/{carrier_code}",
+    operation_id="webhooks.native",
     summary="ShipSettle's native carrier webhook (Standard Webhooks signature)",
     response_model=None,
     responses=_ACK_RESPONSES,
@@ -190,6 +198,7 @@ async def native_webhook(
 
 @router.post(
     "/aftership",
+    operation_id="webhooks.aftership",
     summary="AfterShip tracking webhook (aftership-hmac-sha256)",
     response_model=None,
     responses=_ACK_RESPONSES,
@@ -216,6 +225,11 @@ def _kuaidi100_problem(problem: Problem, return_code: str | None = None) -> Prob
 
 @router.post(
     "/kuaidi100",
+    operation_id="webhooks.kuaidi",
+    responses={
+        200: {"model": Kuaidi100Reply, "description": "Stored (or a duplicate): Kuaidi100's required reply"},
+        **problem_responses(400, 401),
+    },
     summary="Kuaidi100 (快递100) subscription push (form param + sign)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
 )

@@ -12,10 +12,11 @@ from pydantic import BaseModel, Field
 from order_svc.domain.access import InvalidApiKeyRequest, IssueApiKey
 from order_svc.service_layer import access
 from shipsettle_shared import four_eyes_routes
+from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.pagination import PAGINATED, PageQuery, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["api keys"])
@@ -60,6 +61,7 @@ class RevokeRequest(BaseModel):
 
 @router.post(
     "/api-keys",
+    operation_id="api_keys.issue",
     status_code=201,
     response_model=ApiKeyCreated,
     responses=four_eyes_routes.PROPOSAL_RESPONSES,
@@ -106,7 +108,13 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
     )
 
 
-@router.post("/api-keys/{key_id}/revoke", status_code=204, summary="Revoke an API key (ops)")
+@router.post(
+    "/api-keys/{key_id}/revoke",
+    operation_id="api_keys.revoke",
+    responses=problem_responses(404),
+    status_code=204,
+    summary="Revoke an API key (ops)",
+)
 async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Request, principal: OpsPrincipal) -> None:
     """Refused at once by this instance; by the other instances of every service within the
     bound stated in README (API keys: how fast a revocation bites). Unknown key: 404."""
@@ -121,8 +129,10 @@ async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Reque
 
 @router.get(
     "/merchants/{merchant_id}/api-keys",
+    operation_id="api_keys.list",
     summary="A merchant's API keys (the merchant itself, platform, ops, auditor), oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ApiKeyPublic], 404),
 )
 async def merchant_keys(
     merchant_id: IdentifierPath, request: Request, principal: AnyPrincipal, page: PageQuery

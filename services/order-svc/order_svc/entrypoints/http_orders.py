@@ -30,15 +30,22 @@ from order_svc.domain.orders import (
     ShippingCheckItem,
 )
 from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput, PricingError
+from order_svc.entrypoints.http_models import (
+    OrderPublic,
+    OrderRead,
+    OrderTimelinePage,
+    ShippingChangePublic,
+)
 from order_svc.service_layer import orders as service
 from order_svc.service_layer.orders import IdempotentRequest, PaymentDoesNotMatch, PlacedLine, PlaceOrder
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.clock import TimestampWithOffset
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot
 from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
-from shipsettle_shared.pagination import PAGINATED, PageQuery, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
@@ -370,7 +377,12 @@ def _actor(principal: Principal) -> Actor:
 # --- routes ----------------------------------------------------------------------------
 
 
-@router.post("", status_code=201, summary="Place a paid order (platform)")
+@router.post(
+    "",
+    operation_id="orders.place",
+    summary="Place a paid order (platform)",
+    **answers(OrderPublic, 409, status_code=201),
+)
 async def place_order(
     body: OrderRequest,
     request: Request,
@@ -451,7 +463,9 @@ async def _reached(
 
 @router.get(
     "/{order_id}",
+    operation_id="orders.read",
     summary="One order with its priced breakdown; with ?until=&wait=, as soon as it reaches a stage (long-poll)",
+    **answers(OrderRead, 404),
 )
 async def read_order(
     order_id: OrderIdPath,
@@ -497,7 +511,13 @@ async def read_order(
     return {**order_public(order), "until": sorted(stages), "reached": reached}
 
 
-@router.get("", summary="List orders, newest first, with a cursor", openapi_extra=PAGINATED)
+@router.get(
+    "",
+    operation_id="orders.list",
+    summary="List orders, newest first, with a cursor",
+    openapi_extra=PAGINATED,
+    **answers(Page[OrderPublic], 404),
+)
 async def list_orders(
     request: Request,
     principal: Readers,
@@ -528,7 +548,12 @@ async def list_orders(
     return page_body([order_public(order) for order in shown], next_cursor)
 
 
-@router.post("/{order_id}/shipping-info/confirm", summary="Confirm shipping information (核对发货信息)")
+@router.post(
+    "/{order_id}/shipping-info/confirm",
+    operation_id="shipping_info.confirm",
+    summary="Confirm shipping information (核对发货信息)",
+    **answers(OrderPublic, 404, 409),
+)
 async def confirm_shipping_info(
     order_id: OrderIdPath,
     body: ConfirmShippingRequest,
@@ -556,7 +581,12 @@ async def confirm_shipping_info(
     return order_public(order)
 
 
-@router.patch("/{order_id}/shipping-info", summary="Correct shipping information before dispatch")
+@router.patch(
+    "/{order_id}/shipping-info",
+    operation_id="shipping_info.correct",
+    summary="Correct shipping information before dispatch",
+    **answers(OrderPublic, 404, 409),
+)
 async def correct_shipping_info(
     order_id: OrderIdPath,
     body: CorrectShippingRequest,
@@ -585,8 +615,10 @@ async def correct_shipping_info(
 
 @router.get(
     "/{order_id}/shipping-info/history",
+    operation_id="shipping_info.history",
     summary="Who confirmed or corrected shipping info, and when (oldest first, with a cursor)",
     openapi_extra=PAGINATED,
+    **answers(Page[ShippingChangePublic], 404),
 )
 async def shipping_history(
     order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery
@@ -618,7 +650,12 @@ async def shipping_history(
     )
 
 
-@router.post("/{order_id}/cancel", summary="Cancel before dispatch (a full refund follows)")
+@router.post(
+    "/{order_id}/cancel",
+    operation_id="orders.cancel",
+    summary="Cancel before dispatch (a full refund follows)",
+    **answers(OrderPublic, 404, 409),
+)
 async def cancel_order(
     order_id: OrderIdPath,
     body: CancelRequest,
@@ -660,8 +697,10 @@ async def cancel_order(
 
 @router.get(
     "/{order_id}/timeline",
+    operation_id="orders.timeline",
     summary="The order's whole life, for customer service (客服), oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(OrderTimelinePage, 404),
 )
 async def order_timeline(
     order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery

@@ -13,10 +13,12 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import Response
 from openpyxl import Workbook
+
+from shipsettle_shared.api_document import answers
 
 Rows = Sequence[Sequence[str]]
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +59,17 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Rows]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def document_or_file(model: Any, *errors: int) -> dict[str, Any]:
+    """Decorator keywords of a route that answers its document as JSON (``model``) or, with
+    ``format=csv`` or ``xlsx``, as a file (``file_response``); ``errors`` as for ``answers``."""
+    documented = answers(model, *errors)
+    documented["responses"][200]["content"] = {
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    }
+    return documented
 
 
 def file_response(

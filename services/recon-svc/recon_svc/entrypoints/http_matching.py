@@ -18,13 +18,20 @@ from recon_svc.domain.imports.model import (
     ImportRefused,
     StatementSource,
 )
+from recon_svc.entrypoints.http_models import (
+    DiscrepancyPublic,
+    MerchantRecordsMatched,
+    StatementImportCreated,
+    StatementImportPublic,
+)
 from recon_svc.entrypoints.http_statements import period_of
 from recon_svc.service_layer import matching as service
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.body_limits import body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
-from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem
 
 router = APIRouter(prefix="/v1", tags=["matching and discrepancies"])
@@ -96,9 +103,10 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
 
 @router.post(
     "/statement-imports",
-    status_code=201,
+    operation_id="statement_imports.create",
     summary="Import a bank or payment-provider statement",
     openapi_extra=IMPORT_BODY_LIMIT,
+    **answers(StatementImportCreated, status_code=201),
 )
 async def import_statement(
     request: Request,
@@ -155,9 +163,10 @@ async def import_statement(
 
 @router.post(
     "/merchants/{merchant_id}/records",
-    status_code=201,
+    operation_id="merchant_records.import_file",
     summary="Match the merchant's own records for a period",
     openapi_extra=IMPORT_BODY_LIMIT,
+    **answers(MerchantRecordsMatched, 404, status_code=201),
 )
 async def merchant_records(
     merchant_id: IdPath,
@@ -201,7 +210,12 @@ async def merchant_records(
     return {"import_id": import_id, "merchant_id": merchant_id, "discrepancies": found}
 
 
-@router.get("/statement-imports/{import_id}", summary="An import and its matching report")
+@router.get(
+    "/statement-imports/{import_id}",
+    operation_id="statement_imports.read",
+    summary="An import and its matching report",
+    **answers(StatementImportPublic, 404),
+)
 async def get_import(import_id: IdPath, request: Request, principal: Overseers) -> dict[str, Any]:
     async with request.app.state.runtime.sessions() as session:
         row = await session.get(StatementImportRow, import_id)
@@ -210,7 +224,13 @@ async def get_import(import_id: IdPath, request: Request, principal: Overseers) 
     return import_view(row)
 
 
-@router.get("/discrepancies", summary="Discrepancies, newest first, with a cursor", openapi_extra=PAGINATED)
+@router.get(
+    "/discrepancies",
+    operation_id="discrepancies.list",
+    summary="Discrepancies, newest first, with a cursor",
+    openapi_extra=PAGINATED,
+    **answers(Page[DiscrepancyPublic]),
+)
 async def list_discrepancies(
     request: Request,
     principal: Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR, Role.MERCHANT))],
@@ -246,7 +266,12 @@ class Move(BaseModel):
     )
 
 
-@router.post("/discrepancies/{discrepancy_id}/{action}", summary="investigate, resolve or write off")
+@router.post(
+    "/discrepancies/{discrepancy_id}/{action}",
+    operation_id="discrepancies.move",
+    summary="investigate, resolve or write off",
+    **answers(DiscrepancyPublic, 404, 409),
+)
 async def move(
     discrepancy_id: IdPath,
     action: Literal["investigate", "resolve", "write-off"],

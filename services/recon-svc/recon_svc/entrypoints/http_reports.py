@@ -23,7 +23,8 @@ from recon_svc.domain.reports import (
     tax_line_rows,
     tax_rate_rows,
 )
-from recon_svc.entrypoints.downloads import Rows, csv_bytes, file_response, xlsx_bytes
+from recon_svc.entrypoints.downloads import Rows, csv_bytes, document_or_file, file_response, xlsx_bytes
+from recon_svc.entrypoints.http_models import GoodsShippedReportPublic, TaxReportPublic
 from recon_svc.entrypoints.http_statements import IdPath, Readers, period_of
 from recon_svc.service_layer import reports as service
 from shipsettle_shared.db import snapshot
@@ -78,8 +79,10 @@ def _respond(
 
 @router.get(
     "/merchants/{merchant_id}/tax-report",
+    operation_id="tax_reports.read",
     summary="Tax-inclusive sales and output VAT by rate for a period (增值税销项)",
     description=TAX_RULE,
+    **document_or_file(TaxReportPublic, 404),
 )
 async def tax_report(
     merchant_id: IdPath,
@@ -115,8 +118,10 @@ async def tax_report(
 
 @router.get(
     "/merchants/{merchant_id}/goods-shipped-report",
+    operation_id="goods_shipped_reports.read",
     summary="发出商品: goods shipped and not yet signed off, per SKU, for a period",
     description=STOCK_RULE,
+    **document_or_file(GoodsShippedReportPublic, 404),
 )
 async def goods_shipped_report(
     merchant_id: IdPath,

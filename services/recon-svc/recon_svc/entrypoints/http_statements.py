@@ -14,9 +14,11 @@ from sqlmodel import col
 from recon_svc.adapters.tables import ReconOrderRow, ViolationRow
 from recon_svc.domain.invariants import figures_of
 from recon_svc.domain.statements import HEADERS_EN, HEADERS_ZH, order_rows, summary_rows
-from recon_svc.entrypoints.downloads import csv_bytes, file_response, xlsx_bytes
+from recon_svc.entrypoints.downloads import csv_bytes, document_or_file, file_response, xlsx_bytes
+from recon_svc.entrypoints.http_models import OrderMoney, StatementPublic, ViolationsPage
 from recon_svc.service_layer import statements as service
 from recon_svc.service_layer.facts import money_of
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -55,7 +57,12 @@ def period_of(day: str | None, month: str | None, start: str | None, end: str | 
     return datetime.combine(first, time(), CHINA), datetime.combine(last + timedelta(days=1), time(), CHINA)
 
 
-@router.get("/merchants/{merchant_id}/statements", summary="A merchant's statement (对账单) for a period")
+@router.get(
+    "/merchants/{merchant_id}/statements",
+    operation_id="statements.read",
+    summary="A merchant's statement (对账单) for a period",
+    **document_or_file(StatementPublic, 404),
+)
 async def statement(
     merchant_id: IdPath,
     request: Request,
@@ -122,8 +129,10 @@ def _xlsx(issued: service.IssuedStatement, chinese: bool) -> bytes:
 
 @router.get(
     "/invariants/violations",
+    operation_id="invariant_violations.list",
     summary="What the live invariant checker found, newest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(ViolationsPage),
 )
 async def violations(
     request: Request,
@@ -177,7 +186,12 @@ def _may_read_order(principal: Principal, merchant_id: str | None) -> bool:
     return principal.can_access_merchant(merchant_id)
 
 
-@router.get("/orders/{order_id}/money", summary="An order's money as recon sees it, from every service")
+@router.get(
+    "/orders/{order_id}/money",
+    operation_id="order_money.read",
+    summary="An order's money as recon sees it, from every service",
+    **answers(OrderMoney, 404),
+)
 async def order_money(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """404 (``NotFound``) for an order recon does not know, and for a merchant key, for any order
     recon does not know to be that merchant's own: one whose merchant recon has not learnt yet (a

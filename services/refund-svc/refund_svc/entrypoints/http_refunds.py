@@ -38,6 +38,12 @@ from refund_svc.domain.amounts import ReasonCode, RefundKind, RefundQuote
 from refund_svc.domain.channels import InvalidResolution, Resolution, ResolutionKind
 from refund_svc.domain.workflow import FINAL, RefundStatus, breaching
 from refund_svc.entrypoints.consumers import rules_of
+from refund_svc.entrypoints.http_models import (
+    RefundPublic,
+    RefundQuotePublic,
+    RefundSla,
+    RefundWithHistory,
+)
 from refund_svc.service_layer import refunds as service
 from refund_svc.service_layer.refunds import (
     BalanceCreditAcknowledgement,
@@ -45,15 +51,16 @@ from refund_svc.service_layer.refunds import (
     RequestRefund,
     Rules,
 )
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.money import Money
-from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
-from shipsettle_shared.provider_client import verified_callback
+from shipsettle_shared.provider_client import CallbackReceived, verified_callback
 from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1", tags=["refunds"])
@@ -253,7 +260,12 @@ def refund_view(refund: RefundRow, now: datetime, history: list[RefundHistoryRow
     return view
 
 
-@router.post("/refunds/quote", summary="What a refund would give back, before anyone asks for it")
+@router.post(
+    "/refunds/quote",
+    operation_id="refunds.quote",
+    summary="What a refund would give back, before anyone asks for it",
+    **answers(RefundQuotePublic, 404),
+)
 async def quote_refund(body: RefundRequestBody, request: Request, principal: Quoters) -> dict[str, Any]:
     """The same rules and amounts as POST /v1/refunds, changing nothing: shown to the buyer and
     the merchant before a refund is requested or approved."""
@@ -272,7 +284,12 @@ async def quote_refund(body: RefundRequestBody, request: Request, principal: Quo
     return {"order_id": row.order_id, "kind": body.kind.value, **quote_view(amounts, row.currency)}
 
 
-@router.post("/refunds", status_code=201, summary="The buyer asks for a refund (posted by the platform)")
+@router.post(
+    "/refunds",
+    operation_id="refunds.request",
+    summary="The buyer asks for a refund (posted by the platform)",
+    **answers(RefundPublic, 404, status_code=201),
+)
 async def request_refund(
     body: RefundRequestBody,
     request: Request,
@@ -306,7 +323,12 @@ async def request_refund(
     return answer
 
 
-@router.get("/refunds/{refund_id}", summary="A refund, its amounts, deadline and history")
+@router.get(
+    "/refunds/{refund_id}",
+    operation_id="refunds.read",
+    summary="A refund, its amounts, deadline and history",
+    **answers(RefundWithHistory, 404),
+)
 async def get_refund(refund_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
@@ -336,7 +358,11 @@ async def _require_order_access(runtime: ServiceRuntime, principal: Principal, o
 
 
 @router.get(
-    "/refunds", summary="Refunds of an order or a merchant, oldest first, with a cursor", openapi_extra=PAGINATED
+    "/refunds",
+    operation_id="refunds.list",
+    summary="Refunds of an order or a merchant, oldest first, with a cursor",
+    openapi_extra=PAGINATED,
+    **answers(Page[RefundPublic], 404),
 )
 async def list_refunds(
     request: Request,
@@ -373,7 +399,13 @@ async def list_refunds(
     return page_body([refund_view(row, now) for row in shown], next_cursor)
 
 
-@router.get("/refund-sla", summary="Open refunds by age against their deadline, with a cursor", openapi_extra=PAGINATED)
+@router.get(
+    "/refund-sla",
+    operation_id="refund_sla.read",
+    summary="Open refunds by age against their deadline, with a cursor",
+    openapi_extra=PAGINATED,
+    **answers(RefundSla, 404),
+)
 async def refund_sla(
     request: Request,
     principal: OpsOrAuditorOrMerchant,
@@ -469,7 +501,12 @@ async def _move(request: Request, refund_id: str, principal: Principal, move: Mo
     return view
 
 
-@router.post("/refunds/{refund_id}/approve", summary="The merchant approves")
+@router.post(
+    "/refunds/{refund_id}/approve",
+    operation_id="refunds.approve",
+    summary="The merchant approves",
+    **answers(RefundPublic, 404, 409),
+)
 async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) -> dict[str, Any]:
     rules = _rules(request)
     return await _move(
@@ -480,7 +517,12 @@ async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) 
     )
 
 
-@router.post("/refunds/{refund_id}/reject", summary="The merchant rejects, with a reason")
+@router.post(
+    "/refunds/{refund_id}/reject",
+    operation_id="refunds.reject",
+    summary="The merchant rejects, with a reason",
+    **answers(RefundPublic, 404, 409),
+)
 async def reject(refund_id: IdPath, body: Reason, request: Request, principal: MerchantOnly) -> dict[str, Any]:
     """The buyer may escalate a rejection to ops until the escalation deadline."""
     rules = _rules(request)
@@ -492,7 +534,12 @@ async def reject(refund_id: IdPath, body: Reason, request: Request, principal: M
     )
 
 
-@router.post("/refunds/{refund_id}/escalate", summary="The buyer escalates a rejection to ops")
+@router.post(
+    "/refunds/{refund_id}/escalate",
+    operation_id="refunds.escalate",
+    summary="The buyer escalates a rejection to ops",
+    **answers(RefundPublic, 404, 409),
+)
 async def escalate(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
     rules = _rules(request)
     return await _move(
@@ -503,7 +550,12 @@ async def escalate(refund_id: IdPath, body: Reason, request: Request, principal:
     )
 
 
-@router.post("/refunds/{refund_id}/decision", summary="Ops decides an escalated refund")
+@router.post(
+    "/refunds/{refund_id}/decision",
+    operation_id="refunds.decide",
+    summary="Ops decides an escalated refund",
+    **answers(RefundPublic, 404, 409),
+)
 async def decision(refund_id: IdPath, body: DecisionBody, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
     rules = _rules(request)
     return await _move(
@@ -516,7 +568,12 @@ async def decision(refund_id: IdPath, body: DecisionBody, request: Request, prin
     )
 
 
-@router.post("/refunds/{refund_id}/return-shipment", summary="The buyer shipped the goods back")
+@router.post(
+    "/refunds/{refund_id}/return-shipment",
+    operation_id="refunds.record_return_shipment",
+    summary="The buyer shipped the goods back",
+    **answers(RefundPublic, 404, 409),
+)
 async def return_shipment(
     refund_id: IdPath, body: ReturnShipmentBody, request: Request, principal: PlatformOnly
 ) -> dict[str, Any]:
@@ -539,7 +596,12 @@ async def return_shipment(
     )
 
 
-@router.post("/refunds/{refund_id}/inspection", summary="The merchant inspected the returned goods")
+@router.post(
+    "/refunds/{refund_id}/inspection",
+    operation_id="refunds.record_inspection",
+    summary="The merchant inspected the returned goods",
+    **answers(RefundPublic, 404, 409),
+)
 async def inspection(
     refund_id: IdPath, body: InspectionBody, request: Request, principal: MerchantOnly
 ) -> dict[str, Any]:
@@ -563,7 +625,12 @@ async def inspection(
     )
 
 
-@router.post("/refunds/{refund_id}/withdraw", summary="The buyer withdraws the request")
+@router.post(
+    "/refunds/{refund_id}/withdraw",
+    operation_id="refunds.withdraw",
+    summary="The buyer withdraws the request",
+    **answers(RefundPublic, 404, 409),
+)
 async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
     return await _move(
         request,
@@ -573,7 +640,12 @@ async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal:
     )
 
 
-@router.post("/refunds/{refund_id}/retry", summary="Ops sends a failed refund again")
+@router.post(
+    "/refunds/{refund_id}/retry",
+    operation_id="refunds.retry",
+    summary="Ops sends a failed refund again",
+    **answers(RefundPublic, 404, 409),
+)
 async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
     """A new attempt through the same channel (for a balance credit ops cancelled, a new credit
     id). 409 after a refusal by the provider or a declined balance credit (the same request would
@@ -589,7 +661,9 @@ async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) ->
 
 @router.post(
     "/refunds/{refund_id}/balance-credit",
+    operation_id="balance_credits.answer",
     summary="The platform credited the buyer's balance (余额) for a refund, or declined to",
+    **answers(RefundPublic, 404, 409),
 )
 async def balance_credit(
     refund_id: IdPath, body: BalanceCreditBody, request: Request, principal: PlatformOnly
@@ -623,7 +697,9 @@ async def balance_credit(
 
 @router.post(
     "/refunds/{refund_id}/balance-credit/cancel",
+    operation_id="balance_credits.cancel",
     summary="Ops cancel a balance credit the platform did not answer in time",
+    **answers(RefundPublic, 404, 409),
 )
 async def cancel_balance_credit(
     refund_id: IdPath, body: CancelCreditBody, request: Request, principal: OpsPrincipal
@@ -644,7 +720,12 @@ async def cancel_balance_credit(
     )
 
 
-@router.post("/refunds/{refund_id}/resolution", summary="Ops settle a failed refund another way")
+@router.post(
+    "/refunds/{refund_id}/resolution",
+    operation_id="refunds.resolve",
+    summary="Ops settle a failed refund another way",
+    **answers(RefundPublic, 404, 409),
+)
 async def resolution(
     refund_id: IdPath, body: ResolutionBody, request: Request, principal: OpsPrincipal
 ) -> dict[str, Any]:
@@ -674,8 +755,10 @@ async def resolution(
 
 @router.post(
     "/refund-callbacks",
+    operation_id="refund_callbacks.receive",
     summary="The refund provider's outcome callback (Standard Webhooks signature)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+    **answers(CallbackReceived, 401, 404),
 )
 async def refund_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown refund, changing nothing. A

@@ -24,17 +24,27 @@ from settlement_svc.adapters.tables import (
 from settlement_svc.adapters.webhook_transport import check_endpoint
 from settlement_svc.domain.endpoint_addresses import EndpointRefused
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
+from settlement_svc.entrypoints.http_models import (
+    ApplicationPublic,
+    BankAccountPublic,
+    MerchantWebhookEndpoint,
+    NotificationPublic,
+    PayoutPublic,
+    PlatformWebhookEndpoint,
+    VoucherPublic,
+)
 from settlement_svc.service_layer import four_eyes_actions, notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared import four_eyes, four_eyes_routes
+from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
-from shipsettle_shared.pagination import PAGINATED, PageQuery, PageRequest, keyset_after, page_body
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, PageRequest, keyset_after, page_body
 from shipsettle_shared.problems import Conflict, NotFound, Problem
-from shipsettle_shared.provider_client import verified_callback
+from shipsettle_shared.provider_client import CallbackReceived, verified_callback
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
 
@@ -142,7 +152,12 @@ def _application_view(row: ApplicationRow) -> dict[str, Any]:
     }
 
 
-@router.post("/merchants/{merchant_id}/bank-accounts", status_code=201, summary="Register a bank account")
+@router.post(
+    "/merchants/{merchant_id}/bank-accounts",
+    operation_id="bank_accounts.register",
+    summary="Register a bank account",
+    **answers(BankAccountPublic, 404, status_code=201),
+)
 async def register_account(
     merchant_id: IdPath, body: BankAccountRequest, request: Request, principal: MerchantOnly
 ) -> dict[str, Any]:
@@ -171,8 +186,9 @@ def proposed(proposal: four_eyes.Proposal, now: datetime) -> JSONResponse:
 
 @router.post(
     "/bank-accounts/{bank_account_id}/verify",
+    operation_id="bank_accounts.verify",
+    responses={**four_eyes_routes.PROPOSAL_RESPONSES, **problem_responses(404, 409)},
     status_code=202,
-    responses=four_eyes_routes.PROPOSAL_RESPONSES,
     summary="Propose a bank account's verification; a second ops key approves it (ops)",
 )
 async def verify_account(
@@ -202,9 +218,10 @@ async def verify_account(
 
 @router.post(
     "/merchants/{merchant_id}/vouchers",
-    status_code=201,
+    operation_id="vouchers.upload",
     summary="Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)",
     openapi_extra=body_limit(MAX_VOUCHER_BYTES + MULTIPART_ENVELOPE_BYTES),
+    **answers(VoucherPublic, 404, status_code=201),
 )
 async def upload_voucher(
     merchant_id: IdPath,
@@ -235,8 +252,10 @@ async def upload_voucher(
 
 @router.get(
     "/merchants/{merchant_id}/vouchers",
+    operation_id="vouchers.list",
     summary="A merchant's vouchers (without their content), oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[VoucherPublic], 404),
 )
 async def merchant_vouchers(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -259,7 +278,10 @@ def _voucher_view(row: VoucherRow) -> dict[str, Any]:
 
 
 @router.post(
-    "/merchants/{merchant_id}/settlement-applications", status_code=201, summary="Apply for available funds (结算申请)"
+    "/merchants/{merchant_id}/settlement-applications",
+    operation_id="applications.submit",
+    summary="Apply for available funds (结算申请)",
+    **answers(ApplicationPublic, 404, status_code=201),
 )
 async def apply(
     merchant_id: IdPath,
@@ -303,8 +325,10 @@ async def apply(
 
 @router.get(
     "/merchants/{merchant_id}/settlement-applications",
+    operation_id="applications.list",
     summary="A merchant's applications, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ApplicationPublic], 404),
 )
 async def merchant_applications(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -317,8 +341,10 @@ async def merchant_applications(
 
 @router.get(
     "/settlement-applications/review-queue",
+    operation_id="applications.review_queue",
     summary="Applications waiting for ops, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[ApplicationPublic]),
 )
 async def review_queue(request: Request, principal: OpsPrincipal, page: PageQuery) -> dict[str, Any]:
     """A cursor of another listing: 422."""
@@ -335,8 +361,9 @@ async def review_queue(request: Request, principal: OpsPrincipal, page: PageQuer
 
 @router.post(
     "/settlement-applications/{application_id}/{decision}",
-    responses=four_eyes_routes.PROPOSAL_RESPONSES,
+    operation_id="applications.decide",
     summary="Approve or reject an application (ops); a large approval needs a second ops key",
+    **answers(ApplicationPublic, 404, 409, other_answers=four_eyes_routes.PROPOSAL_RESPONSES),
 )
 async def decide(
     application_id: IdPath,
@@ -380,6 +407,7 @@ async def decide(
 
 @router.put(
     "/merchants/{merchant_id}/risk-flag",
+    operation_id="risk_flags.set",
     status_code=204,
     summary="Flag a merchant: its applications go to review (ops)",
 )
@@ -395,8 +423,10 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
 
 @router.get(
     "/merchants/{merchant_id}/payouts",
+    operation_id="payouts.list",
     summary="A merchant's payouts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[PayoutPublic], 404),
 )
 async def merchant_payouts(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -442,7 +472,12 @@ async def _refuse_unsafe_endpoint(request: Request, url: str) -> None:
         ) from refused
 
 
-@router.put("/merchants/{merchant_id}/webhook-endpoint", summary="Where to send this merchant's notifications")
+@router.put(
+    "/merchants/{merchant_id}/webhook-endpoint",
+    operation_id="webhook_endpoints.set",
+    summary="Where to send this merchant's notifications",
+    **answers(MerchantWebhookEndpoint, 404),
+)
 async def set_webhook_endpoint(
     merchant_id: IdPath, body: WebhookEndpoint, request: Request, principal: MerchantOnly
 ) -> dict[str, str]:
@@ -462,8 +497,10 @@ async def set_webhook_endpoint(
 
 @router.get(
     "/merchants/{merchant_id}/notifications",
+    operation_id="notifications.list",
     summary="Notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[NotificationPublic], 404),
 )
 async def notification_log(
     merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery
@@ -473,7 +510,12 @@ async def notification_log(
     return await _notifications_of(request, page, merchant_id)
 
 
-@router.put("/platform/webhook-endpoint", summary="Where to send the platform's notifications")
+@router.put(
+    "/platform/webhook-endpoint",
+    operation_id="platform_webhook_endpoint.set",
+    summary="Where to send the platform's notifications",
+    **answers(PlatformWebhookEndpoint),
+)
 async def set_platform_webhook_endpoint(
     body: WebhookEndpoint, request: Request, principal: PlatformOnly
 ) -> dict[str, str]:
@@ -497,7 +539,13 @@ async def set_platform_webhook_endpoint(
     return {"url": body.url, "secret": secret}
 
 
-@router.delete("/platform/webhook-endpoint", status_code=204, summary="Stop sending the platform's notifications")
+@router.delete(
+    "/platform/webhook-endpoint",
+    operation_id="platform_webhook_endpoint.remove",
+    responses=problem_responses(404),
+    status_code=204,
+    summary="Stop sending the platform's notifications",
+)
 async def remove_platform_webhook_endpoint(request: Request, principal: PlatformOnly) -> Response:
     """E.g. while the platform moves its backend: notifications meanwhile are kept and sent once
     an endpoint is set again. 404 when none is set."""
@@ -511,8 +559,10 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
 
 @router.get(
     "/platform/notifications",
+    operation_id="platform_notifications.list",
     summary="The platform's notifications and their delivery attempts, oldest first, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(Page[NotificationPublic]),
 )
 async def platform_notification_log(request: Request, principal: PlatformOpsAuditor, page: PageQuery) -> dict[str, Any]:
     """A cursor of another listing: 422."""
@@ -557,8 +607,10 @@ async def _notifications_of(request: Request, page: PageRequest, recipient: str)
 
 @router.post(
     "/payout-callbacks",
+    operation_id="payout_callbacks.receive",
     summary="The payout provider's outcome callback (Standard Webhooks signature)",
     openapi_extra=body_limit(CALLBACK_BODY_LIMIT_BYTES),
+    **answers(CallbackReceived, 401, 404),
 )
 async def payout_callback(request: Request) -> dict[str, Any]:
     """Refused with 401 for a bad signature and 404 for an unknown payout, changing nothing. A

@@ -16,10 +16,23 @@ from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
+from settlement_svc.entrypoints.http_models import (
+    BalanceExplanation,
+    BalancesPublic,
+    LedgerCheck,
+    LedgerPage,
+    OrderSettlementPublic,
+    PayoutExplanation,
+    PolicyPublic,
+    SettlementBlockers,
+    SettlementEta,
+    SettlementStates,
+)
 from settlement_svc.service_layer import eta, four_eyes_actions
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from settlement_svc.service_layer.payout_explanation import explain_payout
 from shipsettle_shared import four_eyes_routes
+from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -48,7 +61,10 @@ class PolicyRequest(BaseModel):
 
 
 @router.put(
-    "/merchants/{merchant_id}/policy", summary="Set a merchant's settlement policy (ops); applies to later sign-offs"
+    "/merchants/{merchant_id}/policy",
+    operation_id="policies.set",
+    summary="Set a merchant's settlement policy (ops); applies to later sign-offs",
+    **answers(PolicyPublic),
 )
 async def set_policy(
     merchant_id: IdPath, body: PolicyRequest, request: Request, principal: OpsPrincipal
@@ -64,7 +80,12 @@ async def set_policy(
     return {"merchant_id": merchant_id, "version": stored.version, **policy_to_json(stored)}
 
 
-@router.get("/merchants/{merchant_id}/policy", summary="A merchant's policy in force now")
+@router.get(
+    "/merchants/{merchant_id}/policy",
+    operation_id="policies.read",
+    summary="A merchant's policy in force now",
+    **answers(PolicyPublic, 404),
+)
 async def read_policy(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
@@ -74,7 +95,10 @@ async def read_policy(merchant_id: IdPath, request: Request, principal: Readers)
 
 
 @router.get(
-    "/merchants/{merchant_id}/balances", summary="Pending, available, frozen, reserved, in payout, paid out, owed"
+    "/merchants/{merchant_id}/balances",
+    operation_id="balances.read",
+    summary="Pending, available, frozen, reserved, in payout, paid out, owed",
+    **answers(BalancesPublic, 404),
 )
 async def balances(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """``negative_balance`` (negative) is what the merchant owes back after a refund of money
@@ -96,8 +120,10 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
 
 @router.get(
     "/merchants/{merchant_id}/ledger",
+    operation_id="ledger.list",
     summary="Every ledger transaction of a merchant, with its postings, in posting order, with a cursor",
     openapi_extra=PAGINATED,
+    **answers(LedgerPage, 404),
 )
 async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Readers, page: PageQuery) -> dict[str, Any]:
     """``items``: whole transactions (a page never splits one's postings). Another merchant's:
@@ -134,11 +160,13 @@ async def _refuse_a_whole_view_past_its_bound(repository: SettlementRepository, 
 
 @router.get(
     "/merchants/{merchant_id}/balance-explanation",
+    operation_id="balances.explain",
     summary="Every fen of the balances, order by order",
     openapi_extra=bounded_list(
         f"whole, so that it reconciles to the fen; refused (422 explanation-too-large) past "
         f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} ledger transactions, never cut"
     ),
+    **answers(BalanceExplanation, 404),
 )
 async def balance_explanation(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     """Groups every ledger transaction of the merchant by order (transactions without an order,
@@ -185,7 +213,12 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     }
 
 
-@router.get("/orders/{order_id}/settlement", summary="What an order has booked, held and released")
+@router.get(
+    "/orders/{order_id}/settlement",
+    operation_id="order_settlements.read",
+    summary="What an order has booked, held and released",
+    **answers(OrderSettlementPublic, 404),
+)
 async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
@@ -266,11 +299,13 @@ FIFO_RULE = (
 
 @router.get(
     "/orders/{order_id}/settlement-eta",
+    operation_id="settlement_eta.read",
     summary="When an order's money is expected, and what is blocking it",
     description=ETA_BLOCKERS
     + "The order's money is split into segments, each with its blocker, amount (fen), expected date and "
     "the assumptions behind the date (auto-confirm after delivery, the merchant's hold and cycle, the "
     "payout batch). Amounts of units not signed off are estimates under the policy in force now. " + FIFO_RULE,
+    **answers(SettlementEta, 404),
 )
 async def settlement_eta(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
@@ -285,10 +320,12 @@ async def settlement_eta(order_id: IdPath, request: Request, principal: Readers)
 
 @router.get(
     "/merchants/{merchant_id}/settlement-blockers",
+    operation_id="settlement_blockers.list",
     summary="Why is my money late: a merchant's orders summed by blocker",
     description=ETA_BLOCKERS
     + "Per blocker: how many orders, how many fen and the earliest expected date. "
     + FIFO_RULE,
+    **answers(SettlementBlockers, 404),
 )
 async def settlement_blockers(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     return await _merchant_progress(eta.merchant_blockers, merchant_id, request, principal)
@@ -296,6 +333,7 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
 
 @router.get(
     "/merchants/{merchant_id}/settlement-states",
+    operation_id="settlement_states.list",
     summary="Every order of a merchant with its settlement state and expected date",
     description=ETA_BLOCKERS
     + "One entry per order the merchant has in settlement: its state (the earliest blocker, or paid out "
@@ -306,6 +344,7 @@ async def settlement_blockers(merchant_id: IdPath, request: Request, principal: 
         f"whole, read at one moment; refused (422 explanation-too-large) past "
         f"{BALANCE_EXPLANATION_MAX_TRANSACTIONS} ledger transactions of the merchant, never cut"
     ),
+    **answers(SettlementStates, 404),
 )
 async def merchant_settlement_states(merchant_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     return await _merchant_progress(eta.merchant_order_states, merchant_id, request, principal)
@@ -332,6 +371,7 @@ async def _merchant_progress(
 
 @router.get(
     "/payouts/{payout_id}/explanation",
+    operation_id="payouts.explain",
     summary="Every fen of a payout, order by order",
     description="The payout's application took these orders' released amounts (" + FIFO_RULE + ") Per order: "
     "paid, shipping, platform subsidy, commission, refunds, reserve withheld and released, what is still "
@@ -339,6 +379,7 @@ async def _merchant_progress(
     "order was priced. Then the claw-back deduction (linked to the refunds that caused the debt). The "
     "items sum to the payout's amount exactly (``reconciles``); each names its ledger transactions and "
     "the events behind them.",
+    **answers(PayoutExplanation, 404),
 )
 async def payout_explanation(payout_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
@@ -374,6 +415,7 @@ class AdjustmentRequest(BaseModel):
 
 @router.post(
     "/merchants/{merchant_id}/adjustments",
+    operation_id="adjustments.book",
     status_code=202,
     response_model=four_eyes_routes.ApprovalPublic,
     summary="Ops proposes a correction to a merchant's balance; a second ops key books it",
@@ -419,7 +461,12 @@ async def book_adjustment(
     return answer
 
 
-@router.get("/ledger/check", summary="The ledger's invariants, checked now (ops, auditor)")
+@router.get(
+    "/ledger/check",
+    operation_id="ledger.check",
+    summary="The ledger's invariants, checked now (ops, auditor)",
+    **answers(LedgerCheck),
+)
 async def ledger_check(request: Request, principal: Overseers) -> dict[str, Any]:
     async with snapshot(request.app.state.runtime.sessions) as session:
         repository = SettlementRepository(session)
