@@ -32,7 +32,7 @@ MAKEFILE = ROOT / "Makefile"
 # What runs in the image: the services, the shared library and the sandboxes (same image).
 RUNTIME_SOURCES = ("services", "shared", "simulators")
 # What runs only on a developer's machine or in CI.
-DEVELOPMENT_SOURCES = ("tests", "bench", "surge", "chaos", "deploy")
+DEVELOPMENT_SOURCES = ("tests", "bench", "surge", "chaos", "deploy", "clients")
 IGNORED_DIRECTORIES = {".venv", ".git", ".cache", "var", "node_modules"}
 
 

@@ -1,123 +1,117 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .aggregator_secret import AggregatorSecret
+from .auto_confirm_public import AutoConfirmPublic
+from .auto_confirm_public_state import AutoConfirmPublicState
 from .bus_probe_accepted import BusProbeAccepted
+from .bus_probe_receipt import BusProbeReceipt
+from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
-from .clear_ops_flag_v1_shipments_shipment_id_ops_flags_flag_code_clear_post_response_clear_ops_flag_v1_shipments_shipment_id_ops_flags_flag_code_clear_post import (
-    ClearOpsFlagV1ShipmentsShipmentIdOpsFlagsFlagCodeClearPostResponseClearOpsFlagV1ShipmentsShipmentIdOpsFlagsFlagCodeClearPost,
-)
-from .confirm_receipt_v1_orders_order_id_confirm_receipt_post_response_200_item import (
-    ConfirmReceiptV1OrdersOrderIdConfirmReceiptPostResponse200Item,
-)
-from .correct_tracking_number_v1_shipments_shipment_id_tracking_number_patch_response_correct_tracking_number_v1_shipments_shipment_id_tracking_number_patch import (
-    CorrectTrackingNumberV1ShipmentsShipmentIdTrackingNumberPatchResponseCorrectTrackingNumberV1ShipmentsShipmentIdTrackingNumberPatch,
-)
+from .carrier_definition import CarrierDefinition
+from .carrier_put import CarrierPut
+from .carrier_webhook_secret import CarrierWebhookSecret
+from .carriers_put_definition import CarriersPutDefinition
+from .consumer_group_view import ConsumerGroupView
+from .direction import Direction
 from .dispatch_request import DispatchRequest
-from .dispatch_v1_shipments_post_response_dispatch_v1_shipments_post import (
-    DispatchV1ShipmentsPostResponseDispatchV1ShipmentsPost,
-)
 from .flag_clearance import FlagClearance
-from .flagged_shipments_v1_shipments_flagged_get_response_flagged_shipments_v1_shipments_flagged_get import (
-    FlaggedShipmentsV1ShipmentsFlaggedGetResponseFlaggedShipmentsV1ShipmentsFlaggedGet,
-)
-from .healthz_healthz_get_response_healthz_healthz_get import (
-    HealthzHealthzGetResponseHealthzHealthzGet,
-)
-from .http_validation_error import HTTPValidationError
-from .list_carriers_v1_carriers_get_response_200_item import (
-    ListCarriersV1CarriersGetResponse200Item,
-)
-from .list_consumers_v1_consumers_get_response_200_item import (
-    ListConsumersV1ConsumersGetResponse200Item,
-)
-from .order_shipments_v1_orders_order_id_shipments_get_response_200_item import (
-    OrderShipmentsV1OrdersOrderIdShipmentsGetResponse200Item,
-)
+from .flagged_shipment import FlaggedShipment
+from .kuaidi_100_reply import Kuaidi100Reply
+from .liveness import Liveness
+from .missed_option import MissedOption
+from .ops_flag_public import OpsFlagPublic
+from .page_flagged_shipment import PageFlaggedShipment
+from .page_parked_scans import PageParkedScans
+from .page_stale_shipment import PageStaleShipment
 from .parcel_line import ParcelLine
-from .parked_scans_v1_scans_parked_get_response_parked_scans_v1_scans_parked_get import (
-    ParkedScansV1ScansParkedGetResponseParkedScansV1ScansParkedGet,
-)
-from .probe_receipts_v1_ops_bus_probes_probe_id_get_response_probe_receipts_v1_ops_bus_probes_probe_id_get import (
-    ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet,
-)
-from .put_carrier_v1_carriers_code_put_definition import (
-    PutCarrierV1CarriersCodePutDefinition,
-)
-from .put_carrier_v1_carriers_code_put_response_put_carrier_v1_carriers_code_put import (
-    PutCarrierV1CarriersCodePutResponsePutCarrierV1CarriersCodePut,
-)
-from .read_carrier_v1_carriers_code_get_response_read_carrier_v1_carriers_code_get import (
-    ReadCarrierV1CarriersCodeGetResponseReadCarrierV1CarriersCodeGet,
-)
-from .read_shipment_v1_shipments_shipment_id_get_response_read_shipment_v1_shipments_shipment_id_get import (
-    ReadShipmentV1ShipmentsShipmentIdGetResponseReadShipmentV1ShipmentsShipmentIdGet,
-)
-from .read_tracking_settings_v1_settings_tracking_get_response_read_tracking_settings_v1_settings_tracking_get import (
-    ReadTrackingSettingsV1SettingsTrackingGetResponseReadTrackingSettingsV1SettingsTrackingGet,
-)
-from .readyz_readyz_get_response_readyz_readyz_get import (
-    ReadyzReadyzGetResponseReadyzReadyzGet,
-)
-from .recommend_carrier_v1_carriers_recommendation_post_response_recommend_carrier_v1_carriers_recommendation_post import (
-    RecommendCarrierV1CarriersRecommendationPostResponseRecommendCarrierV1CarriersRecommendationPost,
-)
+from .parked_scans import ParkedScans
+from .parked_scans_reason import ParkedScansReason
+from .problem import Problem
+from .problem_field_error import ProblemFieldError
+from .ranked_option import RankedOption
+from .rate_card_public import RateCardPublic
+from .rate_card_public_rates_by_zone import RateCardPublicRatesByZone
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .recommendation_public import RecommendationPublic
 from .recommendation_request import RecommendationRequest
-from .resume_consumer_v1_consumers_group_resume_post_response_resume_consumer_v1_consumers_group_resume_post import (
-    ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost,
+from .scan_public import ScanPublic
+from .service_level_public import ServiceLevelPublic
+from .service_level_public_promised_days_by_zone import (
+    ServiceLevelPublicPromisedDaysByZone,
 )
-from .rotate_secret_v1_carriers_code_webhook_secret_post_response_rotate_secret_v1_carriers_code_webhook_secret_post import (
-    RotateSecretV1CarriersCodeWebhookSecretPostResponseRotateSecretV1CarriersCodeWebhookSecretPost,
-)
-from .set_aggregator_secret_v1_webhook_sources_source_secret_put_source import (
-    SetAggregatorSecretV1WebhookSourcesSourceSecretPutSource,
-)
-from .stale_shipments_v1_shipments_stale_get_response_stale_shipments_v1_shipments_stale_get import (
-    StaleShipmentsV1ShipmentsStaleGetResponseStaleShipmentsV1ShipmentsStaleGet,
-)
+from .shipment_holding_the_number import ShipmentHoldingTheNumber
+from .shipment_public import ShipmentPublic
+from .shipment_public_lines import ShipmentPublicLines
+from .shipment_scan_public import ShipmentScanPublic
+from .shipment_status import ShipmentStatus
+from .sign_off_how import SignOffHow
+from .stale_shipment import StaleShipment
 from .tracking_number_correction import TrackingNumberCorrection
 from .tracking_settings import TrackingSettings
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
-from .webhook_ack import WebhookAck
-from .write_tracking_settings_v1_settings_tracking_put_response_write_tracking_settings_v1_settings_tracking_put import (
-    WriteTrackingSettingsV1SettingsTrackingPutResponseWriteTrackingSettingsV1SettingsTrackingPut,
+from .tracking_settings_read_response_tracking_settings_read import (
+    TrackingSettingsReadResponseTrackingSettingsRead,
 )
+from .tracking_settings_write_response_tracking_settings_write import (
+    TrackingSettingsWriteResponseTrackingSettingsWrite,
+)
+from .tracking_status import TrackingStatus
+from .webhook_ack import WebhookAck
+from .webhook_sources_set_secret_source import WebhookSourcesSetSecretSource
+from .zone_rate_public import ZoneRatePublic
 
 __all__ = (
     "AggregatorSecret",
+    "AutoConfirmPublic",
+    "AutoConfirmPublicState",
     "BusProbeAccepted",
+    "BusProbeReceipt",
+    "BusProbeReceipts",
     "BusProbeRequest",
-    "ClearOpsFlagV1ShipmentsShipmentIdOpsFlagsFlagCodeClearPostResponseClearOpsFlagV1ShipmentsShipmentIdOpsFlagsFlagCodeClearPost",
-    "ConfirmReceiptV1OrdersOrderIdConfirmReceiptPostResponse200Item",
-    "CorrectTrackingNumberV1ShipmentsShipmentIdTrackingNumberPatchResponseCorrectTrackingNumberV1ShipmentsShipmentIdTrackingNumberPatch",
+    "CarrierDefinition",
+    "CarrierPut",
+    "CarriersPutDefinition",
+    "CarrierWebhookSecret",
+    "ConsumerGroupView",
+    "Direction",
     "DispatchRequest",
-    "DispatchV1ShipmentsPostResponseDispatchV1ShipmentsPost",
     "FlagClearance",
-    "FlaggedShipmentsV1ShipmentsFlaggedGetResponseFlaggedShipmentsV1ShipmentsFlaggedGet",
-    "HealthzHealthzGetResponseHealthzHealthzGet",
-    "HTTPValidationError",
-    "ListCarriersV1CarriersGetResponse200Item",
-    "ListConsumersV1ConsumersGetResponse200Item",
-    "OrderShipmentsV1OrdersOrderIdShipmentsGetResponse200Item",
+    "FlaggedShipment",
+    "Kuaidi100Reply",
+    "Liveness",
+    "MissedOption",
+    "OpsFlagPublic",
+    "PageFlaggedShipment",
+    "PageParkedScans",
+    "PageStaleShipment",
     "ParcelLine",
-    "ParkedScansV1ScansParkedGetResponseParkedScansV1ScansParkedGet",
-    "ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet",
-    "PutCarrierV1CarriersCodePutDefinition",
-    "PutCarrierV1CarriersCodePutResponsePutCarrierV1CarriersCodePut",
-    "ReadCarrierV1CarriersCodeGetResponseReadCarrierV1CarriersCodeGet",
-    "ReadShipmentV1ShipmentsShipmentIdGetResponseReadShipmentV1ShipmentsShipmentIdGet",
-    "ReadTrackingSettingsV1SettingsTrackingGetResponseReadTrackingSettingsV1SettingsTrackingGet",
-    "ReadyzReadyzGetResponseReadyzReadyzGet",
+    "ParkedScans",
+    "ParkedScansReason",
+    "Problem",
+    "ProblemFieldError",
+    "RankedOption",
+    "RateCardPublic",
+    "RateCardPublicRatesByZone",
+    "Readiness",
+    "ReadinessChecks",
+    "RecommendationPublic",
     "RecommendationRequest",
-    "RecommendCarrierV1CarriersRecommendationPostResponseRecommendCarrierV1CarriersRecommendationPost",
-    "ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost",
-    "RotateSecretV1CarriersCodeWebhookSecretPostResponseRotateSecretV1CarriersCodeWebhookSecretPost",
-    "SetAggregatorSecretV1WebhookSourcesSourceSecretPutSource",
-    "StaleShipmentsV1ShipmentsStaleGetResponseStaleShipmentsV1ShipmentsStaleGet",
+    "ScanPublic",
+    "ServiceLevelPublic",
+    "ServiceLevelPublicPromisedDaysByZone",
+    "ShipmentHoldingTheNumber",
+    "ShipmentPublic",
+    "ShipmentPublicLines",
+    "ShipmentScanPublic",
+    "ShipmentStatus",
+    "SignOffHow",
+    "StaleShipment",
     "TrackingNumberCorrection",
     "TrackingSettings",
-    "ValidationError",
-    "ValidationErrorContext",
+    "TrackingSettingsReadResponseTrackingSettingsRead",
+    "TrackingSettingsWriteResponseTrackingSettingsWrite",
+    "TrackingStatus",
     "WebhookAck",
-    "WriteTrackingSettingsV1SettingsTrackingPutResponseWriteTrackingSettingsV1SettingsTrackingPut",
+    "WebhookSourcesSetSecretSource",
+    "ZoneRatePublic",
 )

@@ -1,105 +1,117 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .bus_probe_accepted import BusProbeAccepted
+from .bus_probe_receipt import BusProbeReceipt
+from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
-from .get_import_v1_statement_imports_import_id_get_response_get_import_v1_statement_imports_import_id_get import (
-    GetImportV1StatementImportsImportIdGetResponseGetImportV1StatementImportsImportIdGet,
+from .consumer_group_view import ConsumerGroupView
+from .discrepancies_list_status_type_0 import DiscrepanciesListStatusType0
+from .discrepancies_move_action import DiscrepanciesMoveAction
+from .discrepancy_public import DiscrepancyPublic
+from .discrepancy_public_history_item import DiscrepancyPublicHistoryItem
+from .discrepancy_public_ours_type_0 import DiscrepancyPublicOursType0
+from .discrepancy_public_resolution_type_0 import DiscrepancyPublicResolutionType0
+from .discrepancy_public_theirs_type_0 import DiscrepancyPublicTheirsType0
+from .goods_shipped_report_public import GoodsShippedReportPublic
+from .goods_shipped_reports_read_format import GoodsShippedReportsReadFormat
+from .goods_shipped_reports_read_lang import GoodsShippedReportsReadLang
+from .liveness import Liveness
+from .merchant_record_difference import MerchantRecordDifference
+from .merchant_record_difference_ours_type_0 import MerchantRecordDifferenceOursType0
+from .merchant_record_difference_theirs_type_0 import (
+    MerchantRecordDifferenceTheirsType0,
 )
-from .goods_shipped_report_v1_merchants_merchant_id_goods_shipped_report_get_format import (
-    GoodsShippedReportV1MerchantsMerchantIdGoodsShippedReportGetFormat,
-)
-from .goods_shipped_report_v1_merchants_merchant_id_goods_shipped_report_get_lang import (
-    GoodsShippedReportV1MerchantsMerchantIdGoodsShippedReportGetLang,
-)
-from .healthz_healthz_get_response_healthz_healthz_get import (
-    HealthzHealthzGetResponseHealthzHealthzGet,
-)
-from .http_validation_error import HTTPValidationError
-from .import_statement_v1_statement_imports_post_response_import_statement_v1_statement_imports_post import (
-    ImportStatementV1StatementImportsPostResponseImportStatementV1StatementImportsPost,
-)
-from .import_statement_v1_statement_imports_post_source import (
-    ImportStatementV1StatementImportsPostSource,
-)
-from .list_consumers_v1_consumers_get_response_200_item import (
-    ListConsumersV1ConsumersGetResponse200Item,
-)
-from .list_discrepancies_v1_discrepancies_get_response_list_discrepancies_v1_discrepancies_get import (
-    ListDiscrepanciesV1DiscrepanciesGetResponseListDiscrepanciesV1DiscrepanciesGet,
-)
-from .list_discrepancies_v1_discrepancies_get_status_type_0 import (
-    ListDiscrepanciesV1DiscrepanciesGetStatusType0,
-)
-from .merchant_records_v1_merchants_merchant_id_records_post_encoding import (
-    MerchantRecordsV1MerchantsMerchantIdRecordsPostEncoding,
-)
-from .merchant_records_v1_merchants_merchant_id_records_post_response_merchant_records_v1_merchants_merchant_id_records_post import (
-    MerchantRecordsV1MerchantsMerchantIdRecordsPostResponseMerchantRecordsV1MerchantsMerchantIdRecordsPost,
-)
+from .merchant_records_import_file_encoding import MerchantRecordsImportFileEncoding
+from .merchant_records_matched import MerchantRecordsMatched
 from .move import Move
-from .move_v1_discrepancies_discrepancy_id_action_post_action import (
-    MoveV1DiscrepanciesDiscrepancyIdActionPostAction,
+from .order_money import OrderMoney
+from .order_money_holds import OrderMoneyHolds
+from .page_discrepancy_public import PageDiscrepancyPublic
+from .problem import Problem
+from .problem_field_error import ProblemFieldError
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .statement_import_created import StatementImportCreated
+from .statement_import_created_report import StatementImportCreatedReport
+from .statement_import_public import StatementImportPublic
+from .statement_import_public_report import StatementImportPublicReport
+from .statement_imports_create_source import StatementImportsCreateSource
+from .statement_order_row import StatementOrderRow
+from .statement_public import StatementPublic
+from .statement_public_accounts_at_close_minor import (
+    StatementPublicAccountsAtCloseMinor,
 )
-from .move_v1_discrepancies_discrepancy_id_action_post_response_move_v1_discrepancies_discrepancy_id_action_post import (
-    MoveV1DiscrepanciesDiscrepancyIdActionPostResponseMoveV1DiscrepanciesDiscrepancyIdActionPost,
-)
-from .order_money_v1_orders_order_id_money_get_response_order_money_v1_orders_order_id_money_get import (
-    OrderMoneyV1OrdersOrderIdMoneyGetResponseOrderMoneyV1OrdersOrderIdMoneyGet,
-)
-from .probe_receipts_v1_ops_bus_probes_probe_id_get_response_probe_receipts_v1_ops_bus_probes_probe_id_get import (
-    ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet,
-)
-from .readyz_readyz_get_response_readyz_readyz_get import (
-    ReadyzReadyzGetResponseReadyzReadyzGet,
-)
-from .resume_consumer_v1_consumers_group_resume_post_response_resume_consumer_v1_consumers_group_resume_post import (
-    ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost,
-)
-from .statement_v1_merchants_merchant_id_statements_get_format import (
-    StatementV1MerchantsMerchantIdStatementsGetFormat,
-)
-from .statement_v1_merchants_merchant_id_statements_get_lang import (
-    StatementV1MerchantsMerchantIdStatementsGetLang,
-)
-from .tax_report_v1_merchants_merchant_id_tax_report_get_format import (
-    TaxReportV1MerchantsMerchantIdTaxReportGetFormat,
-)
-from .tax_report_v1_merchants_merchant_id_tax_report_get_lang import (
-    TaxReportV1MerchantsMerchantIdTaxReportGetLang,
-)
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
-from .violations_v1_invariants_violations_get_response_violations_v1_invariants_violations_get import (
-    ViolationsV1InvariantsViolationsGetResponseViolationsV1InvariantsViolationsGet,
-)
+from .statement_public_lines_minor import StatementPublicLinesMinor
+from .statement_public_memo_minor import StatementPublicMemoMinor
+from .statement_version import StatementVersion
+from .statements_read_format import StatementsReadFormat
+from .statements_read_lang import StatementsReadLang
+from .stock_figures_public import StockFiguresPublic
+from .stock_line_row import StockLineRow
+from .stock_sku_row import StockSkuRow
+from .tax_figures_public import TaxFiguresPublic
+from .tax_line_row import TaxLineRow
+from .tax_rate_row import TaxRateRow
+from .tax_report_public import TaxReportPublic
+from .tax_reports_read_format import TaxReportsReadFormat
+from .tax_reports_read_lang import TaxReportsReadLang
+from .violation_public import ViolationPublic
+from .violation_public_figures import ViolationPublicFigures
+from .violations_page import ViolationsPage
 
 __all__ = (
     "BusProbeAccepted",
+    "BusProbeReceipt",
+    "BusProbeReceipts",
     "BusProbeRequest",
-    "GetImportV1StatementImportsImportIdGetResponseGetImportV1StatementImportsImportIdGet",
-    "GoodsShippedReportV1MerchantsMerchantIdGoodsShippedReportGetFormat",
-    "GoodsShippedReportV1MerchantsMerchantIdGoodsShippedReportGetLang",
-    "HealthzHealthzGetResponseHealthzHealthzGet",
-    "HTTPValidationError",
-    "ImportStatementV1StatementImportsPostResponseImportStatementV1StatementImportsPost",
-    "ImportStatementV1StatementImportsPostSource",
-    "ListConsumersV1ConsumersGetResponse200Item",
-    "ListDiscrepanciesV1DiscrepanciesGetResponseListDiscrepanciesV1DiscrepanciesGet",
-    "ListDiscrepanciesV1DiscrepanciesGetStatusType0",
-    "MerchantRecordsV1MerchantsMerchantIdRecordsPostEncoding",
-    "MerchantRecordsV1MerchantsMerchantIdRecordsPostResponseMerchantRecordsV1MerchantsMerchantIdRecordsPost",
+    "ConsumerGroupView",
+    "DiscrepanciesListStatusType0",
+    "DiscrepanciesMoveAction",
+    "DiscrepancyPublic",
+    "DiscrepancyPublicHistoryItem",
+    "DiscrepancyPublicOursType0",
+    "DiscrepancyPublicResolutionType0",
+    "DiscrepancyPublicTheirsType0",
+    "GoodsShippedReportPublic",
+    "GoodsShippedReportsReadFormat",
+    "GoodsShippedReportsReadLang",
+    "Liveness",
+    "MerchantRecordDifference",
+    "MerchantRecordDifferenceOursType0",
+    "MerchantRecordDifferenceTheirsType0",
+    "MerchantRecordsImportFileEncoding",
+    "MerchantRecordsMatched",
     "Move",
-    "MoveV1DiscrepanciesDiscrepancyIdActionPostAction",
-    "MoveV1DiscrepanciesDiscrepancyIdActionPostResponseMoveV1DiscrepanciesDiscrepancyIdActionPost",
-    "OrderMoneyV1OrdersOrderIdMoneyGetResponseOrderMoneyV1OrdersOrderIdMoneyGet",
-    "ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet",
-    "ReadyzReadyzGetResponseReadyzReadyzGet",
-    "ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost",
-    "StatementV1MerchantsMerchantIdStatementsGetFormat",
-    "StatementV1MerchantsMerchantIdStatementsGetLang",
-    "TaxReportV1MerchantsMerchantIdTaxReportGetFormat",
-    "TaxReportV1MerchantsMerchantIdTaxReportGetLang",
-    "ValidationError",
-    "ValidationErrorContext",
-    "ViolationsV1InvariantsViolationsGetResponseViolationsV1InvariantsViolationsGet",
+    "OrderMoney",
+    "OrderMoneyHolds",
+    "PageDiscrepancyPublic",
+    "Problem",
+    "ProblemFieldError",
+    "Readiness",
+    "ReadinessChecks",
+    "StatementImportCreated",
+    "StatementImportCreatedReport",
+    "StatementImportPublic",
+    "StatementImportPublicReport",
+    "StatementImportsCreateSource",
+    "StatementOrderRow",
+    "StatementPublic",
+    "StatementPublicAccountsAtCloseMinor",
+    "StatementPublicLinesMinor",
+    "StatementPublicMemoMinor",
+    "StatementsReadFormat",
+    "StatementsReadLang",
+    "StatementVersion",
+    "StockFiguresPublic",
+    "StockLineRow",
+    "StockSkuRow",
+    "TaxFiguresPublic",
+    "TaxLineRow",
+    "TaxRateRow",
+    "TaxReportPublic",
+    "TaxReportsReadFormat",
+    "TaxReportsReadLang",
+    "ViolationPublic",
+    "ViolationPublicFigures",
+    "ViolationsPage",
 )

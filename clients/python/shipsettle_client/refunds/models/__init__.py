@@ -1,133 +1,95 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .approve_v1_refunds_refund_id_approve_post_response_approve_v1_refunds_refund_id_approve_post import (
-    ApproveV1RefundsRefundIdApprovePostResponseApproveV1RefundsRefundIdApprovePost,
-)
 from .balance_credit_body import BalanceCreditBody
 from .balance_credit_body_outcome import BalanceCreditBodyOutcome
-from .balance_credit_v1_refunds_refund_id_balance_credit_post_response_balance_credit_v1_refunds_refund_id_balance_credit_post import (
-    BalanceCreditV1RefundsRefundIdBalanceCreditPostResponseBalanceCreditV1RefundsRefundIdBalanceCreditPost,
-)
 from .bus_probe_accepted import BusProbeAccepted
+from .bus_probe_receipt import BusProbeReceipt
+from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
-from .cancel_balance_credit_v1_refunds_refund_id_balance_credit_cancel_post_response_cancel_balance_credit_v1_refunds_refund_id_balance_credit_cancel_post import (
-    CancelBalanceCreditV1RefundsRefundIdBalanceCreditCancelPostResponseCancelBalanceCreditV1RefundsRefundIdBalanceCreditCancelPost,
-)
+from .callback_received import CallbackReceived
 from .cancel_credit_body import CancelCreditBody
+from .consumer_group_view import ConsumerGroupView
 from .decision_body import DecisionBody
-from .decision_v1_refunds_refund_id_decision_post_response_decision_v1_refunds_refund_id_decision_post import (
-    DecisionV1RefundsRefundIdDecisionPostResponseDecisionV1RefundsRefundIdDecisionPost,
-)
-from .escalate_v1_refunds_refund_id_escalate_post_response_escalate_v1_refunds_refund_id_escalate_post import (
-    EscalateV1RefundsRefundIdEscalatePostResponseEscalateV1RefundsRefundIdEscalatePost,
-)
 from .evidence import Evidence
-from .get_refund_v1_refunds_refund_id_get_response_get_refund_v1_refunds_refund_id_get import (
-    GetRefundV1RefundsRefundIdGetResponseGetRefundV1RefundsRefundIdGet,
-)
-from .healthz_healthz_get_response_healthz_healthz_get import (
-    HealthzHealthzGetResponseHealthzHealthzGet,
-)
-from .http_validation_error import HTTPValidationError
 from .inspection_body import InspectionBody
-from .inspection_v1_refunds_refund_id_inspection_post_response_inspection_v1_refunds_refund_id_inspection_post import (
-    InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost,
-)
-from .list_consumers_v1_consumers_get_response_200_item import (
-    ListConsumersV1ConsumersGetResponse200Item,
-)
-from .list_refunds_v1_refunds_get_response_list_refunds_v1_refunds_get import (
-    ListRefundsV1RefundsGetResponseListRefundsV1RefundsGet,
-)
-from .probe_receipts_v1_ops_bus_probes_probe_id_get_response_probe_receipts_v1_ops_bus_probes_probe_id_get import (
-    ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet,
-)
-from .quote_refund_v1_refunds_quote_post_response_quote_refund_v1_refunds_quote_post import (
-    QuoteRefundV1RefundsQuotePostResponseQuoteRefundV1RefundsQuotePost,
-)
-from .readyz_readyz_get_response_readyz_readyz_get import (
-    ReadyzReadyzGetResponseReadyzReadyzGet,
-)
+from .liveness import Liveness
+from .open_refund import OpenRefund
+from .page_refund_public import PageRefundPublic
+from .problem import Problem
+from .problem_field_error import ProblemFieldError
+from .quote_line import QuoteLine
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
 from .reason import Reason
 from .reason_code import ReasonCode
-from .refund_callback_v1_refund_callbacks_post_response_refund_callback_v1_refund_callbacks_post import (
-    RefundCallbackV1RefundCallbacksPostResponseRefundCallbackV1RefundCallbacksPost,
-)
+from .refund_amounts import RefundAmounts
+from .refund_history_entry import RefundHistoryEntry
+from .refund_history_entry_detail import RefundHistoryEntryDetail
 from .refund_kind import RefundKind
 from .refund_line_request import RefundLineRequest
+from .refund_public import RefundPublic
+from .refund_public_balance_credit_type_0 import RefundPublicBalanceCreditType0
+from .refund_public_inspection_type_0 import RefundPublicInspectionType0
+from .refund_public_resolution_type_0 import RefundPublicResolutionType0
+from .refund_quote_public import RefundQuotePublic
 from .refund_request_body import RefundRequestBody
-from .refund_sla_v1_refund_sla_get_response_refund_sla_v1_refund_sla_get import (
-    RefundSlaV1RefundSlaGetResponseRefundSlaV1RefundSlaGet,
-)
+from .refund_sla import RefundSla
+from .refund_sla_by_waiting_for import RefundSlaByWaitingFor
 from .refund_status import RefundStatus
-from .reject_v1_refunds_refund_id_reject_post_response_reject_v1_refunds_refund_id_reject_post import (
-    RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost,
+from .refund_with_history import RefundWithHistory
+from .refund_with_history_balance_credit_type_0 import (
+    RefundWithHistoryBalanceCreditType0,
 )
-from .request_refund_v1_refunds_post_response_request_refund_v1_refunds_post import (
-    RequestRefundV1RefundsPostResponseRequestRefundV1RefundsPost,
-)
+from .refund_with_history_inspection_type_0 import RefundWithHistoryInspectionType0
+from .refund_with_history_resolution_type_0 import RefundWithHistoryResolutionType0
 from .resolution_body import ResolutionBody
 from .resolution_kind import ResolutionKind
-from .resolution_v1_refunds_refund_id_resolution_post_response_resolution_v1_refunds_refund_id_resolution_post import (
-    ResolutionV1RefundsRefundIdResolutionPostResponseResolutionV1RefundsRefundIdResolutionPost,
-)
-from .resume_consumer_v1_consumers_group_resume_post_response_resume_consumer_v1_consumers_group_resume_post import (
-    ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost,
-)
-from .retry_v1_refunds_refund_id_retry_post_response_retry_v1_refunds_refund_id_retry_post import (
-    RetryV1RefundsRefundIdRetryPostResponseRetryV1RefundsRefundIdRetryPost,
-)
 from .return_shipment_body import ReturnShipmentBody
-from .return_shipment_v1_refunds_refund_id_return_shipment_post_response_return_shipment_v1_refunds_refund_id_return_shipment_post import (
-    ReturnShipmentV1RefundsRefundIdReturnShipmentPostResponseReturnShipmentV1RefundsRefundIdReturnShipmentPost,
-)
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
-from .withdraw_v1_refunds_refund_id_withdraw_post_response_withdraw_v1_refunds_refund_id_withdraw_post import (
-    WithdrawV1RefundsRefundIdWithdrawPostResponseWithdrawV1RefundsRefundIdWithdrawPost,
-)
+from .return_shipment_public import ReturnShipmentPublic
 
 __all__ = (
-    "ApproveV1RefundsRefundIdApprovePostResponseApproveV1RefundsRefundIdApprovePost",
     "BalanceCreditBody",
     "BalanceCreditBodyOutcome",
-    "BalanceCreditV1RefundsRefundIdBalanceCreditPostResponseBalanceCreditV1RefundsRefundIdBalanceCreditPost",
     "BusProbeAccepted",
+    "BusProbeReceipt",
+    "BusProbeReceipts",
     "BusProbeRequest",
-    "CancelBalanceCreditV1RefundsRefundIdBalanceCreditCancelPostResponseCancelBalanceCreditV1RefundsRefundIdBalanceCreditCancelPost",
+    "CallbackReceived",
     "CancelCreditBody",
+    "ConsumerGroupView",
     "DecisionBody",
-    "DecisionV1RefundsRefundIdDecisionPostResponseDecisionV1RefundsRefundIdDecisionPost",
-    "EscalateV1RefundsRefundIdEscalatePostResponseEscalateV1RefundsRefundIdEscalatePost",
     "Evidence",
-    "GetRefundV1RefundsRefundIdGetResponseGetRefundV1RefundsRefundIdGet",
-    "HealthzHealthzGetResponseHealthzHealthzGet",
-    "HTTPValidationError",
     "InspectionBody",
-    "InspectionV1RefundsRefundIdInspectionPostResponseInspectionV1RefundsRefundIdInspectionPost",
-    "ListConsumersV1ConsumersGetResponse200Item",
-    "ListRefundsV1RefundsGetResponseListRefundsV1RefundsGet",
-    "ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet",
-    "QuoteRefundV1RefundsQuotePostResponseQuoteRefundV1RefundsQuotePost",
-    "ReadyzReadyzGetResponseReadyzReadyzGet",
+    "Liveness",
+    "OpenRefund",
+    "PageRefundPublic",
+    "Problem",
+    "ProblemFieldError",
+    "QuoteLine",
+    "Readiness",
+    "ReadinessChecks",
     "Reason",
     "ReasonCode",
-    "RefundCallbackV1RefundCallbacksPostResponseRefundCallbackV1RefundCallbacksPost",
+    "RefundAmounts",
+    "RefundHistoryEntry",
+    "RefundHistoryEntryDetail",
     "RefundKind",
     "RefundLineRequest",
+    "RefundPublic",
+    "RefundPublicBalanceCreditType0",
+    "RefundPublicInspectionType0",
+    "RefundPublicResolutionType0",
+    "RefundQuotePublic",
     "RefundRequestBody",
-    "RefundSlaV1RefundSlaGetResponseRefundSlaV1RefundSlaGet",
+    "RefundSla",
+    "RefundSlaByWaitingFor",
     "RefundStatus",
-    "RejectV1RefundsRefundIdRejectPostResponseRejectV1RefundsRefundIdRejectPost",
-    "RequestRefundV1RefundsPostResponseRequestRefundV1RefundsPost",
+    "RefundWithHistory",
+    "RefundWithHistoryBalanceCreditType0",
+    "RefundWithHistoryInspectionType0",
+    "RefundWithHistoryResolutionType0",
     "ResolutionBody",
     "ResolutionKind",
-    "ResolutionV1RefundsRefundIdResolutionPostResponseResolutionV1RefundsRefundIdResolutionPost",
-    "ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost",
-    "RetryV1RefundsRefundIdRetryPostResponseRetryV1RefundsRefundIdRetryPost",
     "ReturnShipmentBody",
-    "ReturnShipmentV1RefundsRefundIdReturnShipmentPostResponseReturnShipmentV1RefundsRefundIdReturnShipmentPost",
-    "ValidationError",
-    "ValidationErrorContext",
-    "WithdrawV1RefundsRefundIdWithdrawPostResponseWithdrawV1RefundsRefundIdWithdrawPost",
+    "ReturnShipmentPublic",
 )

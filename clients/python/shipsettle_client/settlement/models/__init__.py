@@ -2,10 +2,9 @@
 
 from .account_type import AccountType
 from .adjustment_request import AdjustmentRequest
+from .application_public import ApplicationPublic
 from .application_request import ApplicationRequest
-from .apply_v1_merchants_merchant_id_settlement_applications_post_response_apply_v1_merchants_merchant_id_settlement_applications_post import (
-    ApplyV1MerchantsMerchantIdSettlementApplicationsPostResponseApplyV1MerchantsMerchantIdSettlementApplicationsPost,
-)
+from .applications_decide_decision import ApplicationsDecideDecision
 from .approval_applied import ApprovalApplied
 from .approval_applied_outcome_type_0 import ApprovalAppliedOutcomeType0
 from .approval_applied_parameters import ApprovalAppliedParameters
@@ -14,120 +13,101 @@ from .approval_public import ApprovalPublic
 from .approval_public_outcome_type_0 import ApprovalPublicOutcomeType0
 from .approval_public_parameters import ApprovalPublicParameters
 from .approval_status import ApprovalStatus
-from .balance_explanation_v1_merchants_merchant_id_balance_explanation_get_response_balance_explanation_v1_merchants_merchant_id_balance_explanation_get import (
-    BalanceExplanationV1MerchantsMerchantIdBalanceExplanationGetResponseBalanceExplanationV1MerchantsMerchantIdBalanceExplanationGet,
-)
-from .balances_v1_merchants_merchant_id_balances_get_response_balances_v1_merchants_merchant_id_balances_get import (
-    BalancesV1MerchantsMerchantIdBalancesGetResponseBalancesV1MerchantsMerchantIdBalancesGet,
-)
+from .balance_drift import BalanceDrift
+from .balance_explanation import BalanceExplanation
+from .balance_explanation_balances_minor import BalanceExplanationBalancesMinor
+from .balance_explanation_orders import BalanceExplanationOrders
+from .balances_public import BalancesPublic
+from .balances_public_balances_minor import BalancesPublicBalancesMinor
+from .bank_account_public import BankAccountPublic
 from .bank_account_request import BankAccountRequest
-from .body_upload_voucher_v1_merchants_merchant_id_vouchers_post import (
-    BodyUploadVoucherV1MerchantsMerchantIdVouchersPost,
-)
-from .body_upload_voucher_v1_merchants_merchant_id_vouchers_post_kind import (
-    BodyUploadVoucherV1MerchantsMerchantIdVouchersPostKind,
-)
+from .blocker import Blocker
+from .blocker_amount import BlockerAmount
+from .blocker_total import BlockerTotal
+from .body_vouchers_upload import BodyVouchersUpload
+from .body_vouchers_upload_kind import BodyVouchersUploadKind
+from .booking_ref import BookingRef
 from .bus_probe_accepted import BusProbeAccepted
+from .bus_probe_receipt import BusProbeReceipt
+from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
-from .decide_v1_settlement_applications_application_id_decision_post_decision import (
-    DecideV1SettlementApplicationsApplicationIdDecisionPostDecision,
-)
+from .callback_received import CallbackReceived
+from .clawback_deduction import ClawbackDeduction
+from .consumer_group_view import ConsumerGroupView
 from .decision import Decision
 from .decision_request import DecisionRequest
-from .healthz_healthz_get_response_healthz_healthz_get import (
-    HealthzHealthzGetResponseHealthzHealthzGet,
+from .delivery_attempt import DeliveryAttempt
+from .discounts_by_funder import DiscountsByFunder
+from .eta_segment import EtaSegment
+from .eta_segment_detail import EtaSegmentDetail
+from .explained_group import ExplainedGroup
+from .explained_group_effect_minor import ExplainedGroupEffectMinor
+from .explained_transaction import ExplainedTransaction
+from .explained_transaction_effect_minor import ExplainedTransactionEffectMinor
+from .hold_public import HoldPublic
+from .ledger_check import LedgerCheck
+from .ledger_page import LedgerPage
+from .ledger_transaction_public import LedgerTransactionPublic
+from .liveness import Liveness
+from .merchant_webhook_endpoint import MerchantWebhookEndpoint
+from .notification_public import NotificationPublic
+from .notification_public_payload import NotificationPublicPayload
+from .order_line_settlement import OrderLineSettlement
+from .order_progress_facts import OrderProgressFacts
+from .order_progress_facts_shipments import OrderProgressFactsShipments
+from .order_refund_settlement import OrderRefundSettlement
+from .order_settlement_public import OrderSettlementPublic
+from .order_settlement_public_lines import OrderSettlementPublicLines
+from .order_settlement_state import OrderSettlementState
+from .page_application_public import PageApplicationPublic
+from .page_approval_public import PageApprovalPublic
+from .page_notification_public import PageNotificationPublic
+from .page_payout_public import PagePayoutPublic
+from .page_voucher_public import PageVoucherPublic
+from .parked_event_public import ParkedEventPublic
+from .payout_explanation import PayoutExplanation
+from .payout_item import PayoutItem
+from .payout_item_where_type_0 import PayoutItemWhereType0
+from .payout_item_where_type_0_additional_property_type_1 import (
+    PayoutItemWhereType0AdditionalPropertyType1,
 )
-from .http_validation_error import HTTPValidationError
-from .ledger_check_v1_ledger_check_get_response_ledger_check_v1_ledger_check_get import (
-    LedgerCheckV1LedgerCheckGetResponseLedgerCheckV1LedgerCheckGet,
-)
-from .list_approvals_v1_approvals_get_response_list_approvals_v1_approvals_get import (
-    ListApprovalsV1ApprovalsGetResponseListApprovalsV1ApprovalsGet,
-)
-from .list_consumers_v1_consumers_get_response_200_item import (
-    ListConsumersV1ConsumersGetResponse200Item,
-)
-from .merchant_applications_v1_merchants_merchant_id_settlement_applications_get_response_merchant_applications_v1_merchants_merchant_id_settlement_applications_get import (
-    MerchantApplicationsV1MerchantsMerchantIdSettlementApplicationsGetResponseMerchantApplicationsV1MerchantsMerchantIdSettlementApplicationsGet,
-)
-from .merchant_ledger_v1_merchants_merchant_id_ledger_get_response_merchant_ledger_v1_merchants_merchant_id_ledger_get import (
-    MerchantLedgerV1MerchantsMerchantIdLedgerGetResponseMerchantLedgerV1MerchantsMerchantIdLedgerGet,
-)
-from .merchant_payouts_v1_merchants_merchant_id_payouts_get_response_merchant_payouts_v1_merchants_merchant_id_payouts_get import (
-    MerchantPayoutsV1MerchantsMerchantIdPayoutsGetResponseMerchantPayoutsV1MerchantsMerchantIdPayoutsGet,
-)
-from .merchant_settlement_states_v1_merchants_merchant_id_settlement_states_get_response_merchant_settlement_states_v1_merchants_merchant_id_settlement_states_get import (
-    MerchantSettlementStatesV1MerchantsMerchantIdSettlementStatesGetResponseMerchantSettlementStatesV1MerchantsMerchantIdSettlementStatesGet,
-)
-from .merchant_vouchers_v1_merchants_merchant_id_vouchers_get_response_merchant_vouchers_v1_merchants_merchant_id_vouchers_get import (
-    MerchantVouchersV1MerchantsMerchantIdVouchersGetResponseMerchantVouchersV1MerchantsMerchantIdVouchersGet,
-)
-from .notification_log_v1_merchants_merchant_id_notifications_get_response_notification_log_v1_merchants_merchant_id_notifications_get import (
-    NotificationLogV1MerchantsMerchantIdNotificationsGetResponseNotificationLogV1MerchantsMerchantIdNotificationsGet,
-)
-from .order_settlement_v1_orders_order_id_settlement_get_response_order_settlement_v1_orders_order_id_settlement_get import (
-    OrderSettlementV1OrdersOrderIdSettlementGetResponseOrderSettlementV1OrdersOrderIdSettlementGet,
-)
-from .payout_callback_v1_payout_callbacks_post_response_payout_callback_v1_payout_callbacks_post import (
-    PayoutCallbackV1PayoutCallbacksPostResponsePayoutCallbackV1PayoutCallbacksPost,
-)
-from .payout_explanation_v1_payouts_payout_id_explanation_get_response_payout_explanation_v1_payouts_payout_id_explanation_get import (
-    PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet,
-)
-from .platform_notification_log_v1_platform_notifications_get_response_platform_notification_log_v1_platform_notifications_get import (
-    PlatformNotificationLogV1PlatformNotificationsGetResponsePlatformNotificationLogV1PlatformNotificationsGet,
-)
+from .payout_order import PayoutOrder
+from .payout_order_coupons_item import PayoutOrderCouponsItem
+from .payout_public import PayoutPublic
+from .platform_webhook_endpoint import PlatformWebhookEndpoint
+from .policy_public import PolicyPublic
+from .policy_public_commission_bp_by_category import PolicyPublicCommissionBpByCategory
 from .policy_request import PolicyRequest
 from .policy_request_commission_bp_by_category import (
     PolicyRequestCommissionBpByCategory,
 )
-from .probe_receipts_v1_ops_bus_probes_probe_id_get_response_probe_receipts_v1_ops_bus_probes_probe_id_get import (
-    ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet,
-)
-from .read_policy_v1_merchants_merchant_id_policy_get_response_read_policy_v1_merchants_merchant_id_policy_get import (
-    ReadPolicyV1MerchantsMerchantIdPolicyGetResponseReadPolicyV1MerchantsMerchantIdPolicyGet,
-)
-from .readyz_readyz_get_response_readyz_readyz_get import (
-    ReadyzReadyzGetResponseReadyzReadyzGet,
-)
-from .register_account_v1_merchants_merchant_id_bank_accounts_post_response_register_account_v1_merchants_merchant_id_bank_accounts_post import (
-    RegisterAccountV1MerchantsMerchantIdBankAccountsPostResponseRegisterAccountV1MerchantsMerchantIdBankAccountsPost,
-)
-from .resume_consumer_v1_consumers_group_resume_post_response_resume_consumer_v1_consumers_group_resume_post import (
-    ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost,
-)
-from .review_queue_v1_settlement_applications_review_queue_get_response_review_queue_v1_settlement_applications_review_queue_get import (
-    ReviewQueueV1SettlementApplicationsReviewQueueGetResponseReviewQueueV1SettlementApplicationsReviewQueueGet,
-)
+from .posting_public import PostingPublic
+from .problem import Problem
+from .problem_field_error import ProblemFieldError
+from .proposal_public import ProposalPublic
+from .proposal_public_outcome_type_0 import ProposalPublicOutcomeType0
+from .proposal_public_parameters import ProposalPublicParameters
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .recovered_debt import RecoveredDebt
+from .refund_movement import RefundMovement
+from .refund_movement_effect_minor import RefundMovementEffectMinor
 from .risk_flag import RiskFlag
-from .set_platform_webhook_endpoint_v1_platform_webhook_endpoint_put_response_set_platform_webhook_endpoint_v1_platform_webhook_endpoint_put import (
-    SetPlatformWebhookEndpointV1PlatformWebhookEndpointPutResponseSetPlatformWebhookEndpointV1PlatformWebhookEndpointPut,
-)
-from .set_policy_v1_merchants_merchant_id_policy_put_response_set_policy_v1_merchants_merchant_id_policy_put import (
-    SetPolicyV1MerchantsMerchantIdPolicyPutResponseSetPolicyV1MerchantsMerchantIdPolicyPut,
-)
-from .set_webhook_endpoint_v1_merchants_merchant_id_webhook_endpoint_put_response_set_webhook_endpoint_v1_merchants_merchant_id_webhook_endpoint_put import (
-    SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut,
-)
-from .settlement_blockers_v1_merchants_merchant_id_settlement_blockers_get_response_settlement_blockers_v1_merchants_merchant_id_settlement_blockers_get import (
-    SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet,
-)
+from .settlement_blockers import SettlementBlockers
+from .settlement_blockers_orders_by_state import SettlementBlockersOrdersByState
 from .settlement_cycle import SettlementCycle
-from .settlement_eta_v1_orders_order_id_settlement_eta_get_response_settlement_eta_v1_orders_order_id_settlement_eta_get import (
-    SettlementEtaV1OrdersOrderIdSettlementEtaGetResponseSettlementEtaV1OrdersOrderIdSettlementEtaGet,
-)
-from .upload_voucher_v1_merchants_merchant_id_vouchers_post_response_upload_voucher_v1_merchants_merchant_id_vouchers_post import (
-    UploadVoucherV1MerchantsMerchantIdVouchersPostResponseUploadVoucherV1MerchantsMerchantIdVouchersPost,
-)
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
+from .settlement_eta import SettlementEta
+from .settlement_states import SettlementStates
+from .transaction_ref import TransactionRef
+from .voucher_public import VoucherPublic
 from .webhook_endpoint import WebhookEndpoint
 
 __all__ = (
     "AccountType",
     "AdjustmentRequest",
+    "ApplicationPublic",
     "ApplicationRequest",
-    "ApplyV1MerchantsMerchantIdSettlementApplicationsPostResponseApplyV1MerchantsMerchantIdSettlementApplicationsPost",
+    "ApplicationsDecideDecision",
     "ApprovalApplied",
     "ApprovalAppliedOutcomeType0",
     "ApprovalAppliedParameters",
@@ -136,48 +116,88 @@ __all__ = (
     "ApprovalPublicOutcomeType0",
     "ApprovalPublicParameters",
     "ApprovalStatus",
-    "BalanceExplanationV1MerchantsMerchantIdBalanceExplanationGetResponseBalanceExplanationV1MerchantsMerchantIdBalanceExplanationGet",
-    "BalancesV1MerchantsMerchantIdBalancesGetResponseBalancesV1MerchantsMerchantIdBalancesGet",
+    "BalanceDrift",
+    "BalanceExplanation",
+    "BalanceExplanationBalancesMinor",
+    "BalanceExplanationOrders",
+    "BalancesPublic",
+    "BalancesPublicBalancesMinor",
+    "BankAccountPublic",
     "BankAccountRequest",
-    "BodyUploadVoucherV1MerchantsMerchantIdVouchersPost",
-    "BodyUploadVoucherV1MerchantsMerchantIdVouchersPostKind",
+    "Blocker",
+    "BlockerAmount",
+    "BlockerTotal",
+    "BodyVouchersUpload",
+    "BodyVouchersUploadKind",
+    "BookingRef",
     "BusProbeAccepted",
+    "BusProbeReceipt",
+    "BusProbeReceipts",
     "BusProbeRequest",
-    "DecideV1SettlementApplicationsApplicationIdDecisionPostDecision",
+    "CallbackReceived",
+    "ClawbackDeduction",
+    "ConsumerGroupView",
     "Decision",
     "DecisionRequest",
-    "HealthzHealthzGetResponseHealthzHealthzGet",
-    "HTTPValidationError",
-    "LedgerCheckV1LedgerCheckGetResponseLedgerCheckV1LedgerCheckGet",
-    "ListApprovalsV1ApprovalsGetResponseListApprovalsV1ApprovalsGet",
-    "ListConsumersV1ConsumersGetResponse200Item",
-    "MerchantApplicationsV1MerchantsMerchantIdSettlementApplicationsGetResponseMerchantApplicationsV1MerchantsMerchantIdSettlementApplicationsGet",
-    "MerchantLedgerV1MerchantsMerchantIdLedgerGetResponseMerchantLedgerV1MerchantsMerchantIdLedgerGet",
-    "MerchantPayoutsV1MerchantsMerchantIdPayoutsGetResponseMerchantPayoutsV1MerchantsMerchantIdPayoutsGet",
-    "MerchantSettlementStatesV1MerchantsMerchantIdSettlementStatesGetResponseMerchantSettlementStatesV1MerchantsMerchantIdSettlementStatesGet",
-    "MerchantVouchersV1MerchantsMerchantIdVouchersGetResponseMerchantVouchersV1MerchantsMerchantIdVouchersGet",
-    "NotificationLogV1MerchantsMerchantIdNotificationsGetResponseNotificationLogV1MerchantsMerchantIdNotificationsGet",
-    "OrderSettlementV1OrdersOrderIdSettlementGetResponseOrderSettlementV1OrdersOrderIdSettlementGet",
-    "PayoutCallbackV1PayoutCallbacksPostResponsePayoutCallbackV1PayoutCallbacksPost",
-    "PayoutExplanationV1PayoutsPayoutIdExplanationGetResponsePayoutExplanationV1PayoutsPayoutIdExplanationGet",
-    "PlatformNotificationLogV1PlatformNotificationsGetResponsePlatformNotificationLogV1PlatformNotificationsGet",
+    "DeliveryAttempt",
+    "DiscountsByFunder",
+    "EtaSegment",
+    "EtaSegmentDetail",
+    "ExplainedGroup",
+    "ExplainedGroupEffectMinor",
+    "ExplainedTransaction",
+    "ExplainedTransactionEffectMinor",
+    "HoldPublic",
+    "LedgerCheck",
+    "LedgerPage",
+    "LedgerTransactionPublic",
+    "Liveness",
+    "MerchantWebhookEndpoint",
+    "NotificationPublic",
+    "NotificationPublicPayload",
+    "OrderLineSettlement",
+    "OrderProgressFacts",
+    "OrderProgressFactsShipments",
+    "OrderRefundSettlement",
+    "OrderSettlementPublic",
+    "OrderSettlementPublicLines",
+    "OrderSettlementState",
+    "PageApplicationPublic",
+    "PageApprovalPublic",
+    "PageNotificationPublic",
+    "PagePayoutPublic",
+    "PageVoucherPublic",
+    "ParkedEventPublic",
+    "PayoutExplanation",
+    "PayoutItem",
+    "PayoutItemWhereType0",
+    "PayoutItemWhereType0AdditionalPropertyType1",
+    "PayoutOrder",
+    "PayoutOrderCouponsItem",
+    "PayoutPublic",
+    "PlatformWebhookEndpoint",
+    "PolicyPublic",
+    "PolicyPublicCommissionBpByCategory",
     "PolicyRequest",
     "PolicyRequestCommissionBpByCategory",
-    "ProbeReceiptsV1OpsBusProbesProbeIdGetResponseProbeReceiptsV1OpsBusProbesProbeIdGet",
-    "ReadPolicyV1MerchantsMerchantIdPolicyGetResponseReadPolicyV1MerchantsMerchantIdPolicyGet",
-    "ReadyzReadyzGetResponseReadyzReadyzGet",
-    "RegisterAccountV1MerchantsMerchantIdBankAccountsPostResponseRegisterAccountV1MerchantsMerchantIdBankAccountsPost",
-    "ResumeConsumerV1ConsumersGroupResumePostResponseResumeConsumerV1ConsumersGroupResumePost",
-    "ReviewQueueV1SettlementApplicationsReviewQueueGetResponseReviewQueueV1SettlementApplicationsReviewQueueGet",
+    "PostingPublic",
+    "Problem",
+    "ProblemFieldError",
+    "ProposalPublic",
+    "ProposalPublicOutcomeType0",
+    "ProposalPublicParameters",
+    "Readiness",
+    "ReadinessChecks",
+    "RecoveredDebt",
+    "RefundMovement",
+    "RefundMovementEffectMinor",
     "RiskFlag",
-    "SetPlatformWebhookEndpointV1PlatformWebhookEndpointPutResponseSetPlatformWebhookEndpointV1PlatformWebhookEndpointPut",
-    "SetPolicyV1MerchantsMerchantIdPolicyPutResponseSetPolicyV1MerchantsMerchantIdPolicyPut",
-    "SettlementBlockersV1MerchantsMerchantIdSettlementBlockersGetResponseSettlementBlockersV1MerchantsMerchantIdSettlementBlockersGet",
+    "SettlementBlockers",
+    "SettlementBlockersOrdersByState",
     "SettlementCycle",
-    "SettlementEtaV1OrdersOrderIdSettlementEtaGetResponseSettlementEtaV1OrdersOrderIdSettlementEtaGet",
-    "SetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPutResponseSetWebhookEndpointV1MerchantsMerchantIdWebhookEndpointPut",
-    "UploadVoucherV1MerchantsMerchantIdVouchersPostResponseUploadVoucherV1MerchantsMerchantIdVouchersPost",
-    "ValidationError",
-    "ValidationErrorContext",
+    "SettlementEta",
+    "SettlementStates",
+    "TransactionRef",
+    "VoucherPublic",
     "WebhookEndpoint",
 )

@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class TrackingStatus(StrEnum):
+    DELIVERED = "delivered"
+    EXCEPTION = "exception"
+    FAILED_ATTEMPT = "failed_attempt"
+    INFO_RECEIVED = "info_received"
+    IN_TRANSIT = "in_transit"
+    LOST = "lost"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    RETURNED_TO_SENDER = "returned_to_sender"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ZoneRatePublic")
+
+
+@_attrs_define
+class ZoneRatePublic:
+    """
+    Attributes:
+        additional_weight_minor (int):
+        first_weight_minor (int):
+    """
+
+    additional_weight_minor: int
+    first_weight_minor: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        additional_weight_minor = self.additional_weight_minor
+
+        first_weight_minor = self.first_weight_minor
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "additional_weight_minor": additional_weight_minor,
+                "first_weight_minor": first_weight_minor,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        additional_weight_minor = d.pop("additional_weight_minor")
+
+        first_weight_minor = d.pop("first_weight_minor")
+
+        zone_rate_public = cls(
+            additional_weight_minor=additional_weight_minor,
+            first_weight_minor=first_weight_minor,
+        )
+
+        zone_rate_public.additional_properties = d
+        return zone_rate_public
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

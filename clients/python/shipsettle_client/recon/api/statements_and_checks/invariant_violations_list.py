@@ -1,0 +1,260 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.violations_page import ViolationsPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    include_resolved: bool | Unset = False,
+    order_id: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["include_resolved"] = include_resolved
+
+    json_order_id: None | str | Unset
+    if isinstance(order_id, Unset):
+        json_order_id = UNSET
+    else:
+        json_order_id = order_id
+    params["order_id"] = json_order_id
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/invariants/violations",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | ViolationsPage | None:
+    if response.status_code == 200:
+        response_200 = ViolationsPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ViolationsPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    include_resolved: bool | Unset = False,
+    order_id: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Response[Problem | ViolationsPage]:
+    """What the live invariant checker found, newest first, with a cursor
+
+     Each violation names the order, the check (conservation, settled_without_sign_off,
+    not_settled_in_window) and the figures. A conservation finding that a late event later
+    explains is marked resolved, not deleted. ``count``: how many match, on every page. A cursor
+    of another listing: 422.
+
+    Args:
+        include_resolved (bool | Unset):  Default: False.
+        order_id (None | str | Unset):
+        cursor (None | str | Unset): next_cursor of the previous page; only valid for the same
+            route and filters
+        limit (int | Unset): items per page Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ViolationsPage]
+    """
+
+    kwargs = _get_kwargs(
+        include_resolved=include_resolved,
+        order_id=order_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    include_resolved: bool | Unset = False,
+    order_id: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Problem | ViolationsPage | None:
+    """What the live invariant checker found, newest first, with a cursor
+
+     Each violation names the order, the check (conservation, settled_without_sign_off,
+    not_settled_in_window) and the figures. A conservation finding that a late event later
+    explains is marked resolved, not deleted. ``count``: how many match, on every page. A cursor
+    of another listing: 422.
+
+    Args:
+        include_resolved (bool | Unset):  Default: False.
+        order_id (None | str | Unset):
+        cursor (None | str | Unset): next_cursor of the previous page; only valid for the same
+            route and filters
+        limit (int | Unset): items per page Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ViolationsPage
+    """
+
+    return sync_detailed(
+        client=client,
+        include_resolved=include_resolved,
+        order_id=order_id,
+        cursor=cursor,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    include_resolved: bool | Unset = False,
+    order_id: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Response[Problem | ViolationsPage]:
+    """What the live invariant checker found, newest first, with a cursor
+
+     Each violation names the order, the check (conservation, settled_without_sign_off,
+    not_settled_in_window) and the figures. A conservation finding that a late event later
+    explains is marked resolved, not deleted. ``count``: how many match, on every page. A cursor
+    of another listing: 422.
+
+    Args:
+        include_resolved (bool | Unset):  Default: False.
+        order_id (None | str | Unset):
+        cursor (None | str | Unset): next_cursor of the previous page; only valid for the same
+            route and filters
+        limit (int | Unset): items per page Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ViolationsPage]
+    """
+
+    kwargs = _get_kwargs(
+        include_resolved=include_resolved,
+        order_id=order_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    include_resolved: bool | Unset = False,
+    order_id: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Problem | ViolationsPage | None:
+    """What the live invariant checker found, newest first, with a cursor
+
+     Each violation names the order, the check (conservation, settled_without_sign_off,
+    not_settled_in_window) and the figures. A conservation finding that a late event later
+    explains is marked resolved, not deleted. ``count``: how many match, on every page. A cursor
+    of another listing: 422.
+
+    Args:
+        include_resolved (bool | Unset):  Default: False.
+        order_id (None | str | Unset):
+        cursor (None | str | Unset): next_cursor of the previous page; only valid for the same
+            route and filters
+        limit (int | Unset): items per page Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ViolationsPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            include_resolved=include_resolved,
+            order_id=order_id,
+            cursor=cursor,
+            limit=limit,
+        )
+    ).parsed

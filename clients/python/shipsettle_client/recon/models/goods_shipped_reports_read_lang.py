@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class GoodsShippedReportsReadLang(StrEnum):
+    EN = "en"
+    ZH = "zh"
+
+    def __str__(self) -> str:
+        return str(self.value)

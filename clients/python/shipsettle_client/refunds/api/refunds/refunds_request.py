@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.refund_public import RefundPublic
+from ...models.refund_request_body import RefundRequestBody
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: RefundRequestBody,
+    idempotency_key: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/refunds",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | RefundPublic | None:
+    if response.status_code == 201:
+        response_201 = RefundPublic.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RefundPublic]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: RefundRequestBody,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[Problem | RefundPublic]:
+    """The buyer asks for a refund (posted by the platform)
+
+     refund_only any time after payment; return_and_refund for units signed off; reason
+    no_reason (七天无理由) only as a return, within the window after sign-off and outside the
+    excluded categories. Never more units than were bought and are not already refunded or
+    being refunded. Needs an Idempotency-Key.
+
+    Args:
+        idempotency_key (None | str | Unset):
+        body (RefundRequestBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RefundPublic]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: RefundRequestBody,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Problem | RefundPublic | None:
+    """The buyer asks for a refund (posted by the platform)
+
+     refund_only any time after payment; return_and_refund for units signed off; reason
+    no_reason (七天无理由) only as a return, within the window after sign-off and outside the
+    excluded categories. Never more units than were bought and are not already refunded or
+    being refunded. Needs an Idempotency-Key.
+
+    Args:
+        idempotency_key (None | str | Unset):
+        body (RefundRequestBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RefundPublic
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: RefundRequestBody,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[Problem | RefundPublic]:
+    """The buyer asks for a refund (posted by the platform)
+
+     refund_only any time after payment; return_and_refund for units signed off; reason
+    no_reason (七天无理由) only as a return, within the window after sign-off and outside the
+    excluded categories. Never more units than were bought and are not already refunded or
+    being refunded. Needs an Idempotency-Key.
+
+    Args:
+        idempotency_key (None | str | Unset):
+        body (RefundRequestBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RefundPublic]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: RefundRequestBody,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Problem | RefundPublic | None:
+    """The buyer asks for a refund (posted by the platform)
+
+     refund_only any time after payment; return_and_refund for units signed off; reason
+    no_reason (七天无理由) only as a return, within the window after sign-off and outside the
+    excluded categories. Never more units than were bought and are not already refunded or
+    being refunded. Needs an Idempotency-Key.
+
+    Args:
+        idempotency_key (None | str | Unset):
+        body (RefundRequestBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RefundPublic
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,219 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.bank_account_public import BankAccountPublic
+from ...models.bank_account_request import BankAccountRequest
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    merchant_id: str,
+    *,
+    body: BankAccountRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/merchants/{merchant_id}/bank-accounts".format(
+            merchant_id=quote(str(merchant_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BankAccountPublic | Problem | None:
+    if response.status_code == 201:
+        response_201 = BankAccountPublic.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BankAccountPublic | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BankAccountRequest,
+) -> Response[BankAccountPublic | Problem]:
+    """Register a bank account
+
+     Card numbers are checked with their Luhn check digit; corporate accounts by length. The
+    account can be used once ops verified it.
+
+    Args:
+        merchant_id (str):
+        body (BankAccountRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BankAccountPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BankAccountRequest,
+) -> BankAccountPublic | Problem | None:
+    """Register a bank account
+
+     Card numbers are checked with their Luhn check digit; corporate accounts by length. The
+    account can be used once ops verified it.
+
+    Args:
+        merchant_id (str):
+        body (BankAccountRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BankAccountPublic | Problem
+    """
+
+    return sync_detailed(
+        merchant_id=merchant_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BankAccountRequest,
+) -> Response[BankAccountPublic | Problem]:
+    """Register a bank account
+
+     Card numbers are checked with their Luhn check digit; corporate accounts by length. The
+    account can be used once ops verified it.
+
+    Args:
+        merchant_id (str):
+        body (BankAccountRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BankAccountPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BankAccountRequest,
+) -> BankAccountPublic | Problem | None:
+    """Register a bank account
+
+     Card numbers are checked with their Luhn check digit; corporate accounts by length. The
+    account can be used once ops verified it.
+
+    Args:
+        merchant_id (str):
+        body (BankAccountRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BankAccountPublic | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            merchant_id=merchant_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,207 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.body_vouchers_upload import BodyVouchersUpload
+from ...models.problem import Problem
+from ...models.voucher_public import VoucherPublic
+from ...types import Response
+
+
+def _get_kwargs(
+    merchant_id: str,
+    *,
+    body: BodyVouchersUpload,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/merchants/{merchant_id}/vouchers".format(
+            merchant_id=quote(str(merchant_id), safe=""),
+        ),
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | VoucherPublic | None:
+    if response.status_code == 201:
+        response_201 = VoucherPublic.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | VoucherPublic]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyVouchersUpload,
+) -> Response[Problem | VoucherPublic]:
+    """Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)
+
+    Args:
+        merchant_id (str):
+        body (BodyVouchersUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VoucherPublic]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyVouchersUpload,
+) -> Problem | VoucherPublic | None:
+    """Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)
+
+    Args:
+        merchant_id (str):
+        body (BodyVouchersUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VoucherPublic
+    """
+
+    return sync_detailed(
+        merchant_id=merchant_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyVouchersUpload,
+) -> Response[Problem | VoucherPublic]:
+    """Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)
+
+    Args:
+        merchant_id (str):
+        body (BodyVouchersUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VoucherPublic]
+    """
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: BodyVouchersUpload,
+) -> Problem | VoucherPublic | None:
+    """Upload a voucher (PDF, PNG or JPEG, at most 5 MiB)
+
+    Args:
+        merchant_id (str):
+        body (BodyVouchersUpload):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VoucherPublic
+    """
+
+    return (
+        await asyncio_detailed(
+            merchant_id=merchant_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

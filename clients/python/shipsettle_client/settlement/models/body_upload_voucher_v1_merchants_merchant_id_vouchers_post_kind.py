@@ -1,9 +1,0 @@
-from enum import StrEnum
-
-
-class BodyUploadVoucherV1MerchantsMerchantIdVouchersPostKind(StrEnum):
-    INVOICE = "invoice"
-    LOGISTICS_DOCUMENT = "logistics_document"
-
-    def __str__(self) -> str:
-        return str(self.value)
