@@ -67,6 +67,25 @@ async def settlement_timers_all_fired(client: httpx.AsyncClient, platform: Platf
     await eventually(none_due, timeout_s=30)
 
 
+async def released_at_the_boundary(
+    client: httpx.AsyncClient,
+    platform: Platform,
+    merchant: dict[str, str],
+    boundary: datetime,
+    *,
+    before: dict[str, int],
+    after: dict[str, int],
+) -> None:
+    """A minute before ``boundary``, once every settlement timer due has fired, the merchant's
+    balances are still ``before``; a minute after it they become exactly ``after`` (waited for
+    whole: holds due at the same time may be released in separate transactions)."""
+    await move_clock_to(client, platform, boundary - timedelta(minutes=1))
+    await settlement_timers_all_fired(client, platform)
+    assert (await full_balances(client, platform, merchant))["balances_minor"] == before
+    await platform.advance_clock(120)
+    await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"] == after)
+
+
 async def signed_off_and_held(
     client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str], order: dict[str, Any]
 ) -> dict[str, Any]:
@@ -133,31 +152,28 @@ async def test_a_weekly_cycle_releases_on_the_first_monday_after_the_hold_and_no
     # 36482 + 9500 + 10499 = 56481 pending
     assert (await full_balances(client, platform, merchant))["balances_minor"] == {**NO_MONEY, "pending": 56481}
 
-    # Sunday 23:59: Thursday's and Sunday's hold ends have passed, the cycle's day has not
-    await move_clock_to(client, platform, at_midnight(monday) - timedelta(minutes=1))
-    await settlement_timers_all_fired(client, platform)
-    assert (await full_balances(client, platform, merchant))["balances_minor"] == {**NO_MONEY, "pending": 56481}
-
-    # Monday 00:01: Tuesday's and Friday's orders, 36482 + 9500 = 45982, available; 10499 waits
-    await platform.advance_clock(120)
-    monday_balances = await wait_for_balances(
-        client, platform, merchant, lambda b: b["balances_minor"]["available"] > 0
+    # Sunday 23:59: Thursday's and Sunday's hold ends have passed, the cycle's day has not. Monday
+    # 00:01: Tuesday's and Friday's orders, 36482 + 9500 = 45982, available; 10499 waits a week.
+    await released_at_the_boundary(
+        client,
+        platform,
+        merchant,
+        at_midnight(monday),
+        before={**NO_MONEY, "pending": 56481},
+        after={**NO_MONEY, "pending": 10499, "available": 45982},
     )
-    assert monday_balances["balances_minor"] == {**NO_MONEY, "pending": 10499, "available": 45982}
     for order in (tuesdays, fridays):
         assert released_on(await hold_now(client, platform, merchant, order["order_id"])) == monday
 
-    # the next Sunday 23:59: still only Saturday's order pending; Monday 00:01: all 56481 available
-    await move_clock_to(client, platform, at_midnight(next_monday) - timedelta(minutes=1))
-    await settlement_timers_all_fired(client, platform)
-    assert (await full_balances(client, platform, merchant))["balances_minor"] == {
-        **NO_MONEY,
-        "pending": 10499,
-        "available": 45982,
-    }
-    await platform.advance_clock(120)
-    everything = await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["pending"] == 0)
-    assert everything["balances_minor"] == {**NO_MONEY, "available": 56481}
+    # the next Sunday 23:59: Saturday's order still pending; Monday 00:01: all 56481 available
+    await released_at_the_boundary(
+        client,
+        platform,
+        merchant,
+        at_midnight(next_monday),
+        before={**NO_MONEY, "pending": 10499, "available": 45982},
+        after={**NO_MONEY, "available": 56481},
+    )
     assert released_on(await hold_now(client, platform, merchant, saturdays["order_id"])) == next_monday
     await ledger_is_sound(client, platform)
 
@@ -196,27 +212,26 @@ async def test_a_monthly_cycle_releases_on_the_first_of_the_month_after_the_hold
     # 9500 + 10499 = 19999 pending
     assert (await full_balances(client, platform, merchant))["balances_minor"] == {**NO_MONEY, "pending": 19999}
 
-    # the last day, 23:59: the 20th's hold ended on the 22nd, the cycle's day has not come
-    await move_clock_to(client, platform, at_midnight(first) - timedelta(minutes=1))
-    await settlement_timers_all_fired(client, platform)
-    assert (await full_balances(client, platform, merchant))["balances_minor"] == {**NO_MONEY, "pending": 19999}
-
-    # the 1st, 00:01: the 20th's 9500 available, the last day's 10499 waits a month
-    await platform.advance_clock(120)
-    first_balances = await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["available"] > 0)
-    assert first_balances["balances_minor"] == {**NO_MONEY, "pending": 10499, "available": 9500}
+    # the last day, 23:59: the 20th's hold ended on the 22nd, the cycle's day has not come. The
+    # 1st, 00:01: the 20th's 9500 available, the last day's 10499 waits a month.
+    await released_at_the_boundary(
+        client,
+        platform,
+        merchant,
+        at_midnight(first),
+        before={**NO_MONEY, "pending": 19999},
+        after={**NO_MONEY, "pending": 10499, "available": 9500},
+    )
     assert released_on(await hold_now(client, platform, merchant, on_the_20th["order_id"])) == first
 
     # that month's last day, 23:59: still pending; the 1st after, 00:01: all 19999 available
-    await move_clock_to(client, platform, at_midnight(first_after) - timedelta(minutes=1))
-    await settlement_timers_all_fired(client, platform)
-    assert (await full_balances(client, platform, merchant))["balances_minor"] == {
-        **NO_MONEY,
-        "pending": 10499,
-        "available": 9500,
-    }
-    await platform.advance_clock(120)
-    everything = await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"]["pending"] == 0)
-    assert everything["balances_minor"] == {**NO_MONEY, "available": 19999}
+    await released_at_the_boundary(
+        client,
+        platform,
+        merchant,
+        at_midnight(first_after),
+        before={**NO_MONEY, "pending": 10499, "available": 9500},
+        after={**NO_MONEY, "available": 19999},
+    )
     assert released_on(await hold_now(client, platform, merchant, on_the_last_day["order_id"])) == first_after
     await ledger_is_sound(client, platform)
