@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-from logistics_support import FORM, ITEMS, kuaidi100_form, service_now, sf_number
+from logistics_support import FORM, kuaidi100_form, service_now, sf_number
 from openpyxl import load_workbook
 from order_support import worked_example_order
 from platform_support import Platform, bearer
@@ -65,6 +65,11 @@ async def around_today(client: httpx.AsyncClient, platform: Platform) -> dict[st
     return {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
 
 
+def shipping_items(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """The shipping information a merchant confirms for ``order``: every line, all its units."""
+    return [{"line_id": line["line_id"], "quantity": line["quantity"], "spec": line["spec"]} for line in order["lines"]]
+
+
 async def confirmed(
     client: httpx.AsyncClient, platform: Platform, merchant: dict[str, str], order: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -75,7 +80,7 @@ async def confirmed(
     async def shipping_confirmed() -> bool:
         response = await client.post(
             f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/shipping-info/confirm",
-            json={"items": ITEMS},
+            json={"items": shipping_items(order)},
             headers=bearer(merchant),
         )
         return response.status_code == 200
