@@ -65,6 +65,11 @@ class Principal:
         if not self.can_access_merchant(merchant_id):
             raise NotFound(what, identifier)
 
+    @property
+    def merchant_scope(self) -> str | None:
+        """The one merchant a merchant key may see; None for the roles that see every merchant."""
+        return self.merchant_id if self.role is Role.MERCHANT else None
+
 
 @dataclass(frozen=True)
 class IssuedKey:
@@ -328,8 +333,15 @@ def publish_roles(app: FastAPI) -> None:
     app.openapi = openapi_with_roles  # type: ignore[method-assign]
 
 
+# The role sets routes are gated by, declared once for every service's routers (a router's own
+# rare combination stays beside its routes).
 AnyPrincipal = Annotated[Principal, Depends(require_roles(*Role))]
 OpsPrincipal = Annotated[Principal, Depends(require_roles(Role.OPS))]
+Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
+Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
+MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
+PlatformOnly = Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
+PlatformOrMerchant = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT))]
 
 
 # --- replication of keys into every service ---------------------------------------------

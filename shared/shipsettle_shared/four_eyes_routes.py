@@ -8,13 +8,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from shipsettle_shared.api_document import answers, problem_responses
-from shipsettle_shared.auth import Principal, require_roles
-from shipsettle_shared.contracts import Role
+from shipsettle_shared.auth import OpsPrincipal, Overseers
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.four_eyes import (
     Applier,
@@ -30,8 +29,6 @@ from shipsettle_shared.four_eyes import (
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import NotFound
 
-OpsOnly = Annotated[Principal, Depends(require_roles(Role.OPS))]
-Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
 ApprovalIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
@@ -152,7 +149,7 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         summary="Approve a proposal with a second ops key: the action is applied (ops)",
     )
     async def approve_proposal(
-        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsOnly
+        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsPrincipal
     ) -> dict[str, Any]:
         """Applies the action in the transaction that records the approval. Refused, changing
         nothing: 404 unknown; 403 ``four-eyes-same-key`` (the proposer's own key); 409
@@ -172,7 +169,7 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         summary="The proposer withdraws its proposal (ops)",
     )
     async def withdraw_proposal(
-        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsOnly
+        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsPrincipal
     ) -> dict[str, Any]:
         """Refused, changing nothing: 404 unknown; 403 ``not-the-proposer``; 409
         ``approval-not-pending`` (approved, withdrawn or expired)."""

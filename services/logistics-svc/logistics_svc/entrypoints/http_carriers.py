@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
@@ -21,8 +21,7 @@ from logistics_svc.entrypoints.http_models import (
     RecommendationPublic,
 )
 from shipsettle_shared.api_document import answers
-from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
-from shipsettle_shared.contracts import Role
+from shipsettle_shared.auth import OpsPrincipal, Readers
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.pagination import bounded_list
 from shipsettle_shared.problems import Conflict, NotFound, validation_problem
@@ -30,7 +29,6 @@ from shipsettle_shared.problems import Conflict, NotFound, validation_problem
 router = APIRouter(prefix="/v1", tags=["carriers"])
 
 CarrierCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
-Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
 
 
 class Strict(BaseModel):

@@ -23,7 +23,7 @@ from logistics_svc.entrypoints.http_models import (
 )
 from logistics_svc.service_layer import shipments as service
 from shipsettle_shared.api_document import answers
-from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.auth import OpsPrincipal, PlatformOrMerchant, Principal, Readers, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, bounded_list, page_body
@@ -34,8 +34,6 @@ router = APIRouter(prefix="/v1", tags=["shipments"])
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-Dispatchers = Annotated[Principal, Depends(require_roles(Role.MERCHANT, Role.PLATFORM))]
-Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
 
 
 class Strict(BaseModel):
@@ -76,10 +74,6 @@ class FlagClearance(Strict):
     reason: str = Field(min_length=3, max_length=1000, description="what ops checked, e.g. with the carrier")
 
 
-def _scope(principal: Principal) -> str | None:
-    return principal.merchant_id if principal.role is Role.MERCHANT else None
-
-
 def _refused(error: DispatchRefused) -> Problem:
     if error.status == 404:
         return NotFound("order" if error.code == "order-not-found" else "shipment", "requested")
@@ -94,7 +88,7 @@ def _refused(error: DispatchRefused) -> Problem:
     summary="Dispatch a parcel of a confirmed order",
     **answers(ShipmentPublic, 404, 409, status_code=201),
 )
-async def dispatch(body: DispatchRequest, request: Request, principal: Dispatchers) -> dict[str, Any]:
+async def dispatch(body: DispatchRequest, request: Request, principal: PlatformOrMerchant) -> dict[str, Any]:
     """The order must be confirmed (核对发货信息) and not cancelled; the carrier known and active;
     the tracking number in the carrier's format and not used by another live shipment; the
     lines and quantities the order's, never more than is left to ship. An order may ship in
@@ -113,7 +107,7 @@ async def dispatch(body: DispatchRequest, request: Request, principal: Dispatche
             dispatched = await service.dispatch(
                 session,
                 service.Dispatch(body.order_id, body.carrier_code, body.tracking_number, lines),
-                merchant_scope=_scope(principal),
+                merchant_scope=principal.merchant_scope,
                 now=runtime.clock.now(),
                 policy=policy,
                 carriers=carriers,
@@ -142,7 +136,7 @@ async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
     **answers(ShipmentPublic, 404, 409),
 )
 async def correct_tracking_number(
-    shipment_id: IdPath, body: TrackingNumberCorrection, request: Request, principal: Dispatchers
+    shipment_id: IdPath, body: TrackingNumberCorrection, request: Request, principal: PlatformOrMerchant
 ) -> dict[str, Any]:
     runtime = request.app.state.runtime
     policy = await tracking_policy(runtime)
@@ -153,7 +147,7 @@ async def correct_tracking_number(
                 session,
                 shipment_id,
                 body.tracking_number,
-                merchant_scope=_scope(principal),
+                merchant_scope=principal.merchant_scope,
                 now=runtime.clock.now(),
                 policy=policy,
                 carriers=carriers,

@@ -39,7 +39,7 @@ from order_svc.entrypoints.http_models import (
 from order_svc.service_layer import orders as service
 from order_svc.service_layer.orders import IdempotentRequest, PaymentDoesNotMatch, PlacedLine, PlaceOrder
 from shipsettle_shared.api_document import answers
-from shipsettle_shared.auth import Principal, require_roles
+from shipsettle_shared.auth import PlatformOrMerchant, Principal, Readers, require_roles
 from shipsettle_shared.clock import TimestampWithOffset
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot
@@ -62,9 +62,6 @@ Decimal2 = Annotated[
 ]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 OrderIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-
-Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
-PlatformOrMerchant = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT))]
 
 
 class Strict(BaseModel):
@@ -366,10 +363,6 @@ def _concurrent_change(order_id: str) -> Problem:
     )
 
 
-def _scope(principal: Principal) -> str | None:
-    return principal.merchant_id if principal.role is Role.MERCHANT else None
-
-
 def _actor(principal: Principal) -> Actor:
     return Actor(key_id=principal.key_id, role=principal.role.value)
 
@@ -572,7 +565,7 @@ async def confirm_shipping_info(
             body.consignee.to_domain() if body.consignee else None,
             by=_actor(principal),
             now=runtime.clock.now(),
-            merchant_scope=_scope(principal),
+            merchant_scope=principal.merchant_scope,
         )
     except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
         raise _shipping_problem(order_id, error) from error
@@ -604,7 +597,7 @@ async def correct_shipping_info(
             body.reason,
             by=_actor(principal),
             now=runtime.clock.now(),
-            merchant_scope=_scope(principal),
+            merchant_scope=principal.merchant_scope,
         )
     except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
         raise _shipping_problem(order_id, error) from error
@@ -676,7 +669,7 @@ async def cancel_order(
                 body.reason,
                 by=_actor(principal),
                 now=runtime.clock.now(),
-                merchant_scope=_scope(principal),
+                merchant_scope=principal.merchant_scope,
             )
         except service.OrderNotFound as error:
             raise NotFound("order", order_id) from error

@@ -27,7 +27,7 @@ from recon_svc.entrypoints.http_models import (
 from recon_svc.entrypoints.http_statements import period_of
 from recon_svc.service_layer import matching as service
 from shipsettle_shared.api_document import answers
-from shipsettle_shared.auth import Principal, require_roles
+from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, Overseers, Principal, require_roles
 from shipsettle_shared.body_limits import body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
@@ -37,9 +37,6 @@ from shipsettle_shared.problems import Conflict, NotFound, Problem
 router = APIRouter(prefix="/v1", tags=["matching and discrepancies"])
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-OpsOnly = Annotated[Principal, Depends(require_roles(Role.OPS))]
-Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
-MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
 StatementKind = Literal["camt053", "wechat_trade_bill", "alipay_trade_bill", "alipay_account_bill", "sandbox_refunds"]
 
 
@@ -110,7 +107,7 @@ def discrepancy_view(row: DiscrepancyRow) -> dict[str, Any]:
 )
 async def import_statement(
     request: Request,
-    principal: OpsOnly,
+    principal: OpsPrincipal,
     source: Annotated[StatementKind, Query()],
     bill_date: Annotated[
         str | None,
@@ -277,7 +274,7 @@ async def move(
     action: Literal["investigate", "resolve", "write-off"],
     body: Move,
     request: Request,
-    principal: OpsOnly,
+    principal: OpsPrincipal,
 ) -> dict[str, Any]:
     """open → investigating → resolved (linked to the ledger adjustment that settles it) or
     written off with a reason. Who did what and when is kept in the history."""

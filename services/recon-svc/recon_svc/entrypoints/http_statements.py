@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -19,7 +19,7 @@ from recon_svc.entrypoints.http_models import OrderMoney, StatementPublic, Viola
 from recon_svc.service_layer import statements as service
 from recon_svc.service_layer.facts import money_of
 from shipsettle_shared.api_document import answers
-from shipsettle_shared.auth import Principal, require_roles
+from shipsettle_shared.auth import Overseers, Principal, Readers
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
@@ -28,8 +28,6 @@ from shipsettle_shared.problems import NotFound, validation_problem
 router = APIRouter(prefix="/v1", tags=["statements and checks"])
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
-Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
 
 # Periods are business days in China (UTC+8), as merchants read them.
 CHINA = timezone(timedelta(hours=8))

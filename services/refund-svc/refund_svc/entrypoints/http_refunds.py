@@ -52,7 +52,7 @@ from refund_svc.service_layer.refunds import (
     Rules,
 )
 from shipsettle_shared.api_document import answers
-from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, PlatformOnly, Principal, Readers, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -67,10 +67,7 @@ router = APIRouter(prefix="/v1", tags=["refunds"])
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
 Quoters = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS))]
-PlatformOnly = Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
-MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
 OpsOrAuditorOrMerchant = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR, Role.MERCHANT))]
 
 
@@ -159,10 +156,6 @@ class InspectionBody(Strict):
 
 def _rules(request: Request) -> Rules:
     return rules_of(request.app.state.runtime.settings)
-
-
-def _scope(principal: Principal) -> str | None:
-    return principal.merchant_id if principal.role is Role.MERCHANT else None
 
 
 def _problem(error: RefundRuleViolation) -> Problem:
@@ -277,7 +270,7 @@ async def quote_refund(body: RefundRequestBody, request: Request, principal: Quo
                 _command(body, principal),
                 now=runtime.clock.now(),
                 rules=_rules(request),
-                merchant_scope=_scope(principal),
+                merchant_scope=principal.merchant_scope,
             )
         except RefundRuleViolation as error:
             raise _problem(error) from error
@@ -374,7 +367,7 @@ async def list_refunds(
 ) -> dict[str, Any]:
     """Another merchant, or another merchant's order, named: 404; a cursor of another listing: 422."""
     runtime = request.app.state.runtime
-    scope = _scope(principal)
+    scope = principal.merchant_scope
     if merchant_id is not None:
         principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     if scope is not None:
@@ -422,7 +415,7 @@ async def refund_sla(
     runtime = request.app.state.runtime
     if merchant_id is not None:
         principal.require_merchant_access(merchant_id, "merchant", merchant_id)
-    scope = _scope(principal) or merchant_id
+    scope = principal.merchant_scope or merchant_id
     after = page.after(datetime, str)
     now = runtime.clock.now()
     still_open = col(RefundRow.status).notin_([s.value for s in FINAL])
@@ -493,7 +486,7 @@ async def _move(request: Request, refund_id: str, principal: Principal, move: Mo
     now = runtime.clock.now()
     try:
         async with unit_of_work(runtime.sessions) as session:
-            refund = await service.refund_for_update(session, refund_id, _scope(principal))
+            refund = await service.refund_for_update(session, refund_id, principal.merchant_scope)
             await move(session, refund, now)
             view = refund_view(refund, now)
     except RefundRuleViolation as error:

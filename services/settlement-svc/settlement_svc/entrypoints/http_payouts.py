@@ -37,7 +37,7 @@ from settlement_svc.service_layer import four_eyes_actions, notifications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared import four_eyes, four_eyes_routes
 from shipsettle_shared.api_document import answers, problem_responses
-from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
+from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, PlatformOnly, Principal, Readers, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -56,9 +56,6 @@ class _MerchantOwned(Protocol):
 RowT = TypeVar("RowT", bound=_MerchantOwned)
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
-MerchantOnly = Annotated[Principal, Depends(require_roles(Role.MERCHANT))]
-PlatformOnly = Annotated[Principal, Depends(require_roles(Role.PLATFORM))]
 PlatformOpsAuditor = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.OPS, Role.AUDITOR))]
 
 

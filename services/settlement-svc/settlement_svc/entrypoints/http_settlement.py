@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,8 +33,7 @@ from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from settlement_svc.service_layer.payout_explanation import explain_payout
 from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.api_document import answers
-from shipsettle_shared.auth import OpsPrincipal, Principal, require_roles
-from shipsettle_shared.contracts import Role
+from shipsettle_shared.auth import OpsPrincipal, Overseers, Principal, Readers
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
@@ -43,8 +42,6 @@ from shipsettle_shared.problems import NotFound, Problem, validation_problem
 router = APIRouter(prefix="/v1", tags=["settlement"])
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-Readers = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.MERCHANT, Role.OPS, Role.AUDITOR))]
-Overseers = Annotated[Principal, Depends(require_roles(Role.OPS, Role.AUDITOR))]
 
 
 class PolicyRequest(BaseModel):
