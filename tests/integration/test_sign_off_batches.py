@@ -786,6 +786,19 @@ async def test_runs_of_progress_events_move_each_order_as_one_at_a_time_does(set
         actual = (await batched.snapshot())["progress"]
         async with batched.sessions() as session:
             figures = (await session.execute(text("select figures from order_progress where order_id = 'PO-4'"))).one()
+    async with fresh_settlement("_sign_off_batches_c") as mixed:
+        await mixed.poll(PLACED[1])
+        # one poll of both types interleaved, as a busy consumer gets them: one run across the
+        # types, so one locked read and one write for the four events
+        sent = await fact_events.statements_sent(
+            mixed.engine, lambda: mixed.poll(dispatches[0], deliveries[0], dispatches[1], deliveries[1])
+        )
+        progress_writes = [
+            statement for statement in sent if statement.lstrip().lower().startswith("update order_progress")
+        ]
+        assert len(progress_writes) == 1
+        await mixed.poll(PLACED_LATE)
+        assert (await mixed.snapshot())["progress"] == expected
     assert actual == expected
     for order_id, shipment_id, tracking in (("PO-2", "SH-2", "SF1002"), ("PO-4", "SH-4", "SF1004")):
         merchant, shipments, bookings, placed_at = actual[order_id]

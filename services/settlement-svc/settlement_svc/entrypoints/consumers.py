@@ -89,6 +89,9 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
                 contracts.OrderSignedOff.event_type: signed_off,
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress_run),
             },
+            # A poll's consecutive progress events of different types (dispatched, delivered, ...)
+            # are one run of order_progress_run: one read and one write of their orders' rows.
+            batch_across_types=True,
             # Every event here carries its merchant and one order's events share it: batches lock
             # merchants' balance rows in merchant order, so two instances never deadlock on them.
             lock_order=lambda envelope: str(envelope.payload.get("merchant_id", "")),
