@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -292,12 +292,8 @@ class TimerScheduler:
                 row = (await session.execute(self._due_timers, {"now": now})).first()
                 if row is None:
                     return None
-                timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
-                token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
-                try:
+                with _firing(row) as timer:
                     await self._handlers[row.timer_kind](session, timer)
-                finally:
-                    correlation_id_var.reset(token)
                 await session.execute(_MARK_FIRED, {"ids": [row.id], "now": now})
         except Exception as error:
             if row is None:
@@ -334,25 +330,22 @@ class TimerScheduler:
                 # timers drained at 9 a second; at N=10000, settlement's hold releases of the same
                 # merchants.
                 for row in sorted(rows, key=lambda row: (str(row.payload.get(LOCK_KEY, "")), row.timer_key)):
-                    timer = DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
-                    token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
-                    try:
-                        if isolated:
-                            async with session.begin_nested():
+                    with _firing(row) as timer:
+                        try:
+                            if isolated:
+                                async with session.begin_nested():
+                                    await self._handlers[row.timer_kind](session, timer)
+                            else:
                                 await self._handlers[row.timer_kind](session, timer)
-                        else:
-                            await self._handlers[row.timer_kind](session, timer)
-                        fired.append(row)
-                    except Exception as error:
-                        logger.exception(
-                            "timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}}
-                        )
-                        if not isolated:
-                            failed = (row, error)
-                            raise _RollBack from error
-                        await session.execute(*self._retry_later(row, error, now))
-                    finally:
-                        correlation_id_var.reset(token)
+                            fired.append(row)
+                        except Exception as error:
+                            logger.exception(
+                                "timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}}
+                            )
+                            if not isolated:
+                                failed = (row, error)
+                                raise _RollBack from error
+                            await session.execute(*self._retry_later(row, error, now))
                 if fired:
                     await session.execute(_MARK_FIRED, {"ids": [row.id for row in fired], "now": now})
         except _RollBack:
@@ -405,6 +398,17 @@ def timer_schedulers(
             )
         )
     return schedulers
+
+
+@contextlib.contextmanager
+def _firing(row: Any) -> Iterator[DueTimer]:
+    """A claimed row as the timer its handler gets, with the timer as the correlation id of
+    everything the handler does and logs."""
+    token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
+    try:
+        yield DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
+    finally:
+        correlation_id_var.reset(token)
 
 
 class _RollBack(Exception):
