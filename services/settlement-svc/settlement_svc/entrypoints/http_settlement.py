@@ -36,6 +36,7 @@ from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Overseers, Principal, Readers
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.ledger_accounts import merchant_accounts_prefix
 from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
 from shipsettle_shared.problems import NotFound, Problem, validation_problem
 
@@ -184,7 +185,7 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
         await _refuse_a_whole_view_past_its_bound(repository, merchant_id)
         balances = await repository.merchant_balances(merchant_id)
         transactions = await repository.transactions_of_merchant(merchant_id)
-    prefix = f"merchant:{merchant_id}:"
+    prefix = merchant_accounts_prefix(merchant_id)
     groups: dict[str, dict[str, Any]] = {}
     totals = dict.fromkeys(balances, 0)
     for tx in transactions:
