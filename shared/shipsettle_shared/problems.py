@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shipsettle_shared.domain_errors import DomainError, Refusal
 from shipsettle_shared.logs import correlation_id_var
 from shipsettle_shared.storable_text import (
     UnstorableField,
@@ -216,10 +217,36 @@ def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
     return path
 
 
+# The one mapping from a domain's refusals to HTTP (domain_errors.py): status and title.
+_REFUSAL_ANSWERS: dict[Refusal, tuple[int, str]] = {
+    Refusal.NOT_FOUND: (404, "Not found"),
+    Refusal.CONFLICT: (409, "Conflict"),
+    Refusal.RULE: (422, "Refused"),
+    Refusal.FORBIDDEN: (403, "Forbidden"),
+}
+_REQUEST_PARTS = ("body.", "query.", "path.", "header.")
+
+
+def domain_problem(error: DomainError) -> Problem:
+    """The problem details of a domain's refusal: its code is the type, its message the detail;
+    a rule's refusal names the field to change (the whole request when no one field is at fault)."""
+    status, title = _REFUSAL_ANSWERS[error.refusal]
+    errors: list[dict[str, Any]] = []
+    if error.refusal is Refusal.RULE or error.field:
+        field = error.field or "request"
+        field = field if field.startswith(_REQUEST_PARTS) else f"body.{field}"
+        errors = [{"field": field, "message": error.message}]
+    return Problem(status, title, error.message, type_slug=error.code, errors=errors, extensions=error.extensions)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> JSONResponse:
         return problem_response(error, request)
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, error: DomainError) -> JSONResponse:
+        return problem_response(domain_problem(error), request)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
