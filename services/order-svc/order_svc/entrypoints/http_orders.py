@@ -38,6 +38,7 @@ from order_svc.entrypoints.http_models import (
 )
 from order_svc.service_layer import orders as service
 from order_svc.service_layer.orders import IdempotentRequest, PaymentDoesNotMatch, PlacedLine, PlaceOrder
+from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import PlatformOrMerchant, Principal, Readers, require_roles
 from shipsettle_shared.clock import TimestampWithOffset
@@ -675,6 +676,9 @@ async def cancel_order(
             raise NotFound("order", order_id) from error
         except OrderRuleViolation as error:
             raise _rule_problem(error) from error
+        await audit.record(
+            session, principal, "orders.cancel", "order", order_id, at=runtime.clock.now(), reason=body.reason
+        )
         return 200, order_public(order)
 
     status, answer = await run_idempotent(

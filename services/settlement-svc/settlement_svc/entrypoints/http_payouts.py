@@ -35,7 +35,7 @@ from settlement_svc.entrypoints.http_models import (
 )
 from settlement_svc.service_layer import four_eyes_actions, notifications
 from settlement_svc.service_layer import payouts as service
-from shipsettle_shared import four_eyes, four_eyes_routes
+from shipsettle_shared import audit, four_eyes, four_eyes_routes
 from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, PlatformOnly, Principal, Readers, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
@@ -167,6 +167,15 @@ async def register_account(
             row = await service.register_bank_account(
                 session, merchant_id, now=runtime.clock.now(), **body.model_dump()
             )
+            await audit.record(
+                session,
+                principal,
+                "bank_accounts.register",
+                "bank_account",
+                row.bank_account_id,
+                at=runtime.clock.now(),
+                after={**body.model_dump(), "merchant_id": merchant_id, "status": row.status},
+            )
     except service.PayoutRuleViolation as error:
         raise payout_problem(error) from error
     return _account_view(row)
@@ -206,6 +215,16 @@ async def verify_account(
                 now=now,
                 ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
             )
+            await audit.record(
+                session,
+                principal,
+                "bank_accounts.propose_verification",
+                "bank_account",
+                bank_account_id,
+                at=now,
+                after={"approval_id": proposal.approval_id, "status": proposal.status},
+                reason=body.reason,
+            )
     except service.PayoutRuleViolation as error:
         if error.status == 404:
             raise NotFound("bank account", bank_account_id) from error
@@ -241,6 +260,15 @@ async def upload_voucher(
                 declared_type=file.content_type or "",
                 content=content,
                 now=runtime.clock.now(),
+            )
+            await audit.record(
+                session,
+                principal,
+                "vouchers.upload",
+                "voucher",
+                row.voucher_id,
+                at=runtime.clock.now(),
+                after={"merchant_id": merchant_id, "kind": kind, "size_bytes": row.size_bytes, "sha256": row.sha256},
             )
     except service.PayoutRuleViolation as error:
         raise payout_problem(error) from error
@@ -307,6 +335,15 @@ async def apply(
             )
         except service.PayoutRuleViolation as error:
             raise payout_problem(error) from error
+        await audit.record(
+            session,
+            principal,
+            "applications.submit",
+            "settlement_application",
+            row.application_id,
+            at=runtime.clock.now(),
+            after={"merchant_id": merchant_id, "amount_minor": row.amount_minor, "status": row.status},
+        )
         return 201, _application_view(row)
 
     status, answer = await run_idempotent(
@@ -388,6 +425,16 @@ async def decide(
                     ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
                 )
                 if proposal is not None:
+                    await audit.record(
+                        session,
+                        principal,
+                        "applications.propose_approval",
+                        "settlement_application",
+                        application_id,
+                        at=now,
+                        after={"approval_id": proposal.approval_id, "amount_minor": proposal.amount_minor},
+                        reason=body.reason,
+                    )
                     return proposed(proposal, now)
             row = await service.decide(
                 session,
@@ -396,6 +443,17 @@ async def decide(
                 reason=body.reason,
                 by=principal.key_id,
                 now=now,
+            )
+            await audit.record(
+                session,
+                principal,
+                f"applications.{decision}",
+                "settlement_application",
+                application_id,
+                at=now,
+                before={"status": "in_review"},
+                after={"status": row.status, "amount_minor": row.amount_minor},
+                reason=body.reason,
             )
     except service.PayoutRuleViolation as error:
         raise payout_problem(error) from error
@@ -415,6 +473,16 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
             MerchantFlagRow(
                 merchant_id=merchant_id, reason=body.reason, flagged_by=principal.key_id, flagged_at=runtime.clock.now()
             )
+        )
+        await audit.record(
+            session,
+            principal,
+            "risk_flags.set",
+            "merchant",
+            merchant_id,
+            at=runtime.clock.now(),
+            after={"flagged": True},
+            reason=body.reason,
         )
 
 
@@ -489,6 +557,15 @@ async def set_webhook_endpoint(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(session, merchant_id, body.url, now=runtime.clock.now())
+        await audit.record(
+            session,
+            principal,
+            "webhook_endpoints.set",
+            "merchant",
+            merchant_id,
+            at=runtime.clock.now(),
+            after={"url": body.url, "secret_rotated": True},
+        )
     return {"merchant_id": merchant_id, "url": body.url, "secret": secret}
 
 
@@ -533,6 +610,15 @@ async def set_platform_webhook_endpoint(
         secret = await notifications.set_endpoint(
             session, notifications.PLATFORM_RECIPIENT, body.url, now=runtime.clock.now()
         )
+        await audit.record(
+            session,
+            principal,
+            "platform_webhook_endpoint.set",
+            "platform",
+            notifications.PLATFORM_RECIPIENT,
+            at=runtime.clock.now(),
+            after={"url": body.url, "secret_rotated": True},
+        )
     return {"url": body.url, "secret": secret}
 
 
@@ -549,6 +635,15 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         removed = await notifications.remove_endpoint(session, notifications.PLATFORM_RECIPIENT)
+        if removed:
+            await audit.record(
+                session,
+                principal,
+                "platform_webhook_endpoint.remove",
+                "platform",
+                notifications.PLATFORM_RECIPIENT,
+                at=runtime.clock.now(),
+            )
     if not removed:
         raise NotFound("webhook endpoint", "platform")
     return Response(status_code=204)
