@@ -121,10 +121,14 @@ async def test_concurrent_appends_never_fork_the_chain(runtime_engine: AsyncEngi
 
 async def test_an_append_rolled_back_leaves_no_row_and_no_gap(runtime_engine: AsyncEngine) -> None:
     await append(runtime_engine, 1)
-    with pytest.raises(RuntimeError):
+
+    async def fail_after_recording() -> None:
         async with AsyncSession(runtime_engine) as session, session.begin():
             await record(session, OPS, "risk_flags.set", "merchant", "m-x", at=AT)
             raise RuntimeError("the change failed after its audit row was written")
+
+    with pytest.raises(RuntimeError):
+        await fail_after_recording()
     await append(runtime_engine, 2)
     assert [row.seq for row in await rows(runtime_engine)] == [1, 2]
     assert await verify(runtime_engine) == (2, None)

@@ -205,4 +205,4 @@ def test_the_first_break_wins() -> None:
 
 def test_a_time_without_its_offset_is_refused() -> None:
     with pytest.raises(ValueError, match="offset"):
-        entry(1, GENESIS_HASH, occurred_at=datetime(2026, 12, 8))  # noqa: DTZ001 - the point of the test
+        entry(1, GENESIS_HASH, occurred_at=datetime(2026, 12, 8))
