@@ -1,6 +1,6 @@
 """The audit log's canonical encoding, its masking and the chain's verification, without a
 database (shipsettle_shared/audit.py). The SQL side of the same encoding is held equal to this
-one on real PostgreSQL (tests/integration/test_audit_log.py)."""
+one on real PostgreSQL (tests/integration/test_audit_chain_database.py)."""
 
 from __future__ import annotations
 
