@@ -185,7 +185,8 @@ class Recon:
         )
         self.runtime = runtime_without_kafka(settings, engine, clock)
         self.sessions = self.runtime.sessions
-        (subscription,) = subscriptions(self.runtime)
+        # the facts' group (recon's other group keeps the audit-chain heads)
+        (subscription,) = [found for found in subscriptions(self.runtime) if found.group_id == "recon-svc.facts"]
         self.consumer = consumer_without_kafka(settings, self.sessions, subscription)
         self.scheduler = TimerScheduler(self.sessions, clock, timer_handlers(self.runtime))
 

@@ -257,6 +257,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         "group": "none",
         "probe_id": "none",
         "flag_code": "none",
+        "chain": "none:none",  # an audit chain recon keeps no head of
     }
     markers = {
         a["merchant_id"],
