@@ -171,6 +171,9 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
     )
     assert too_much.status_code == 422
     assert too_much.json()["type"].endswith("/insufficient-funds")
+    assert too_much.json()["errors"] == [
+        {"field": "body.amount_minor", "message": "45819 fen requested but 45818 fen is available"}
+    ]
     assert await balances(client, platform, merchant) == {
         "pending": 0,
         "available": 45818,

@@ -177,11 +177,11 @@ async def apply_for_settlement(
             Refusal.RULE,
             "insufficient-funds",
             f"{amount} fen requested but {available} fen is available",
-            field="amount",
+            field="amount_minor",
         )
     if amount < min_payout_minor:
         raise PayoutRuleViolation(
-            Refusal.RULE, "below-minimum", f"the minimum payout is {min_payout_minor} fen", field="amount"
+            Refusal.RULE, "below-minimum", f"the minimum payout is {min_payout_minor} fen", field="amount_minor"
         )
     if command.voucher_ids:
         found = (
