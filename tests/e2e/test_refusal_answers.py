@@ -20,6 +20,13 @@ from support import engine_for
 pytestmark = pytest.mark.infra
 
 PROBLEMS = "https://shipsettle.dev/problems/"
+# 6222021234567890128 is a valid card (tests/unit/settlement); its last digit changed is not
+MISTYPED_CARD = {
+    "holder_name": "张三",
+    "bank_name": "中国",
+    "account_type": "card",
+    "account_number": "6222021234567890127",
+}
 
 
 def _problem(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -66,17 +73,7 @@ async def test_settlement_refuses_an_unknown_account_or_application_and_a_card_n
     ops = bearer(platform.keys["ops"])
     accounts = f"{base}/merchants/{merchant['merchant_id']}/bank-accounts"
     before = await _bank_accounts(platform, merchant["merchant_id"])
-    # 6222021234567890128 is a valid card (tests/unit/settlement); its last digit changed is not
-    typo = await client.post(
-        accounts,
-        json={
-            "holder_name": "张三",
-            "bank_name": "中国银行杭州分行",
-            "account_type": "card",
-            "account_number": "6222021234567890127",
-        },
-        headers=bearer(merchant),
-    )
+    typo = await client.post(accounts, json=MISTYPED_CARD, headers=bearer(merchant))
     assert _problem(typo, 422) == _refused(
         "bad-account-number",
         "the card number's check digit is wrong (Luhn); check for a typo",
