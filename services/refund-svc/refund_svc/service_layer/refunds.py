@@ -62,6 +62,7 @@ from refund_svc.domain.workflow import (
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import RefundedVia, read_payload
 from shipsettle_shared.db import json_rows
+from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import add_to_outbox
@@ -89,6 +90,10 @@ class RefundRuleViolation(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+
+def _status(refused: CreditRefused) -> int:
+    return 409 if refused.refusal is Refusal.CONFLICT else 422
 
 
 @dataclass(frozen=True)
@@ -1213,7 +1218,7 @@ async def acknowledge_balance_credit(
     try:
         answered = balance_credits.answered(named, answer, ack.buyer_ref, ack.amount_minor, now)
     except CreditRefused as refused:
-        raise RefundRuleViolation(refused.status, refused.code, refused.message, refused.field) from refused
+        raise RefundRuleViolation(_status(refused), refused.code, refused.message, refused.field) from refused
     if answered is named:
         return refund  # the same answer again
     if named is not current:  # an earlier credit was answered or cancelled before it was superseded
@@ -1271,7 +1276,7 @@ async def cancel_balance_credit(
     try:
         cancelled = balance_credits.cancelled(named, by=by, reason=reason, now=now)
     except CreditRefused as refused:
-        raise RefundRuleViolation(refused.status, refused.code, refused.message, refused.field) from refused
+        raise RefundRuleViolation(_status(refused), refused.code, refused.message, refused.field) from refused
     if cancelled is named:
         return refund  # cancelled before
     if named is not current:
