@@ -29,14 +29,13 @@ from settlement_svc.entrypoints.http_models import (
     SettlementStates,
 )
 from settlement_svc.service_layer import eta, four_eyes_actions
-from settlement_svc.service_layer.explanations import refunds_and_clawbacks
+from settlement_svc.service_layer.explanations import explain_balances
 from settlement_svc.service_layer.payout_explanation import explain_payout
 from shipsettle_shared import four_eyes_routes
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Overseers, Principal, Readers
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
-from shipsettle_shared.ledger_accounts import merchant_accounts_prefix
 from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
 from shipsettle_shared.problems import NotFound, Problem, validation_problem
 
@@ -185,30 +184,7 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
         await _refuse_a_whole_view_past_its_bound(repository, merchant_id)
         balances = await repository.merchant_balances(merchant_id)
         transactions = await repository.transactions_of_merchant(merchant_id)
-    prefix = merchant_accounts_prefix(merchant_id)
-    groups: dict[str, dict[str, Any]] = {}
-    totals = dict.fromkeys(balances, 0)
-    for tx in transactions:
-        group = groups.setdefault(tx["order_id"] or "not_order_specific", {"transactions": [], "effect_minor": {}})
-        effect = {
-            posting["account_id"].removeprefix(prefix): posting["amount_minor"]
-            for posting in tx["postings"]
-            if posting["account_id"].startswith(prefix)
-        }
-        group["transactions"].append(
-            {key: tx[key] for key in ("kind", "description", "caused_by_event_id", "created_at")}
-            | {"effect_minor": effect}
-        )
-        for account, amount in effect.items():
-            group["effect_minor"][account] = group["effect_minor"].get(account, 0) + amount
-            totals[account] = totals.get(account, 0) + amount
-    return {
-        "merchant_id": merchant_id,
-        "balances_minor": balances,
-        "reconciles": totals == balances,
-        "orders": groups,
-        **refunds_and_clawbacks(transactions, prefix),
-    }
+    return explain_balances(merchant_id, balances, transactions)
 
 
 @router.get(

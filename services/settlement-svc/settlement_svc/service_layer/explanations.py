@@ -7,8 +7,40 @@ from __future__ import annotations
 from typing import Any
 
 from settlement_svc.domain.ledger import MerchantAccount, TransactionKind
+from shipsettle_shared.ledger_accounts import merchant_accounts_prefix
 
 REFUND_KINDS = (TransactionKind.REFUND_FREEZE, TransactionKind.REFUND, TransactionKind.REFUND_UNFREEZE)
+NOT_ORDER_SPECIFIC = "not_order_specific"  # the group of transactions without an order (payouts...)
+
+
+def explain_balances(merchant_id: str, balances: dict[str, int], transactions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every ledger transaction of the merchant grouped by order, each with its cause, its
+    description and its effect on each of the merchant's accounts; the groups' per-account sums
+    against the balances (``reconciles``); and the refund movements and claw-back deductions."""
+    prefix = merchant_accounts_prefix(merchant_id)
+    groups: dict[str, dict[str, Any]] = {}
+    totals = dict.fromkeys(balances, 0)
+    for tx in transactions:
+        group = groups.setdefault(tx["order_id"] or NOT_ORDER_SPECIFIC, {"transactions": [], "effect_minor": {}})
+        effect = {
+            posting["account_id"].removeprefix(prefix): posting["amount_minor"]
+            for posting in tx["postings"]
+            if posting["account_id"].startswith(prefix)
+        }
+        group["transactions"].append(
+            {key: tx[key] for key in ("kind", "description", "caused_by_event_id", "created_at")}
+            | {"effect_minor": effect}
+        )
+        for account, amount in effect.items():
+            group["effect_minor"][account] = group["effect_minor"].get(account, 0) + amount
+            totals[account] = totals.get(account, 0) + amount
+    return {
+        "merchant_id": merchant_id,
+        "balances_minor": balances,
+        "reconciles": totals == balances,
+        "orders": groups,
+        **refunds_and_clawbacks(transactions, prefix),
+    }
 
 
 def refunds_and_clawbacks(transactions: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
