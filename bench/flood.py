@@ -76,6 +76,8 @@ FLOOD_MAX_IN_FLIGHT = 64
 INTAKE = "logistics-svc intake"
 INTAKE_PORT_STEP = 50  # the intake instance's port above logistics-svc's
 INTAKE_NICENESS = 10
+DEFAULT_PHASE = "flood, default (adaptive bound)"
+NO_ADAPTIVE = {"SHIPSETTLE_WEBHOOK_INTAKE_ADAPTIVE": "false"}
 ITEMS = [
     {"line_id": "L1", "quantity": 2, "spec": "500g/罐"},
     {"line_id": "L2", "quantity": 1, "spec": "精装"},
@@ -364,6 +366,10 @@ class Orchestrator:
 
         sampler = threading.Thread(target=sample_window, daemon=True)
         sampler.start()
+        tracer = None
+        if a.trace and flood is not None:
+            tracer = threading.Thread(target=self.trace, args=(name, logistics_url, flood), daemon=True)
+            tracer.start()
         for child, file in ((reads, reads_file), (flood, flood_file)):
             if child is None:
                 continue
@@ -383,6 +389,26 @@ class Orchestrator:
             json.loads(flood_file.read_text()) if flood_per_s else None,
             cpu_s,
         )
+
+    def trace(self, name: str, url: str, flood: subprocess.Popen[bytes]) -> None:
+        """--trace: the adaptive bound's share and the refusals, scraped twice a second while the
+        flood runs, into the run's directory (a scrape is work for the process: off by default)."""
+        start = time.monotonic()
+        with open(self.run_dir / f"trace-{name}.tsv", "w") as out, httpx.Client(timeout=5) as client:
+            while flood.poll() is None:
+                try:
+                    text = client.get(f"{url}/metrics").text
+                except httpx.HTTPError:
+                    break
+                wanted = [
+                    line
+                    for line in text.splitlines()
+                    if line.startswith(("shipsettle_webhook_intake_", "process_cpu_seconds_total"))
+                    and not line.startswith("shipsettle_webhook_intake_refused_created")
+                ]
+                out.write(f"{time.monotonic() - start:.1f}\t" + "\t".join(wanted) + "\n")
+                out.flush()
+                time.sleep(0.5)
 
     def restart_logistics(self, **extra_env: str) -> None:
         self.services["logistics-svc"].stop()
@@ -529,32 +555,43 @@ def orchestrate(args: argparse.Namespace) -> int:
             foreign._sample()
 
     sampler = threading.Thread(target=sample, daemon=True)
+
+    def finish(phases: list[Phase]) -> int:
+        stored = asyncio.run(orchestrator.stored_deliveries())
+        stop_sampling.set()
+        section = render(phases, stored, foreign.share(), args)
+        if not args.default_only:  # without the comparisons it is not the bench's section
+            write_section(section, title=SECTION)
+        print(section)
+        lost = sum(p.flood["never_acknowledged"] for p in phases if p.flood)
+        return 1 if lost else 0
+
     try:
         orchestrator.prepare()
         foreign._sample()
         sampler.start()
         flood_per_s = args.normal_webhooks_per_s * args.flood_factor
-        print(f"[1/4] quiet: merchant reads at {args.reads_per_s:g}/s", flush=True)
+        print(f"[1/5] quiet: merchant reads at {args.reads_per_s:g}/s (the default configuration)", flush=True)
         phases = [orchestrator.phase("quiet", 0)]
-        print(f"[2/4] flood of {flood_per_s:g} webhooks/s, no intake bound", flush=True)
+        print(f"[2/5] flood of {flood_per_s:g} webhooks/s, the default configuration (adaptive bound)", flush=True)
+        phases.append(orchestrator.phase(DEFAULT_PHASE, flood_per_s))
+        if args.default_only:
+            return finish(phases)
+        print(f"[3/5] flood of {flood_per_s:g} webhooks/s, no bound (adaptive off)", flush=True)
+        orchestrator.restart_logistics(**NO_ADAPTIVE)
         phases.append(orchestrator.phase("flood, no bound", flood_per_s))
-        print(f"[3/4] flood of {flood_per_s:g} webhooks/s, intake bound {args.intake_per_s:g}/s", flush=True)
+        print(f"[4/5] flood of {flood_per_s:g} webhooks/s, a fixed rate bound of {args.intake_per_s:g}/s", flush=True)
         bound = {
+            **NO_ADAPTIVE,
             "SHIPSETTLE_WEBHOOK_INTAKE_PER_S": str(args.intake_per_s),
             "SHIPSETTLE_WEBHOOK_INTAKE_BURST": str(int(args.intake_per_s)),
         }
         orchestrator.restart_logistics(**bound)
-        phases.append(orchestrator.phase("flood, bulkhead", flood_per_s))
-        print("[4/4] the same, webhooks to their own logistics-svc instance at nice 10", flush=True)
+        phases.append(orchestrator.phase("flood, rate bound", flood_per_s))
+        print("[5/5] the same, webhooks to their own logistics-svc instance at nice 10", flush=True)
         orchestrator.split_logistics(**bound)
-        phases.append(orchestrator.phase("flood, bulkhead + own intake instance", flood_per_s))
-        stored = asyncio.run(orchestrator.stored_deliveries())
-        stop_sampling.set()
-        section = render(phases, stored, foreign.share(), args)
-        write_section(section, title=SECTION)
-        print(section)
-        lost = sum(p.flood["never_acknowledged"] for p in phases if p.flood)
-        return 1 if lost else 0
+        phases.append(orchestrator.phase("flood, rate bound + own intake instance", flood_per_s))
+        return finish(phases)
     except (BenchAborted, subprocess.SubprocessError, RuntimeError, TimeoutError) as error:
         print(f"bench-flood failed: {error}; logs in {orchestrator.run_dir}", file=sys.stderr)
         return 1
@@ -576,6 +613,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-offset", type=int, default=15200)
     parser.add_argument("--db-suffix", default="_bench_flood")
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--trace", action="store_true", help="scrape the adaptive bound's share during floods")
+    parser.add_argument(
+        "--default-only", action="store_true", help="quiet and the default's flood only; docs/benchmarks.md untouched"
+    )
     commands = parser.add_subparsers(dest="command")
     reads = commands.add_parser("reads")
     for name in ("--order-url", "--logistics-url", "--order-id", "--api-key", "--result-file"):
