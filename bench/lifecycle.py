@@ -415,6 +415,77 @@ async def created_at(platform: PlatformHandle, order_ids: list[str]) -> dict[str
     return {row["order_id"]: row["created_at"] for row in rows}
 
 
+# Where a sign-off's wait for its money goes, in the order the stages follow one another. The
+# first stage ends when logistics' relay marked the event published (after Kafka's ack); the
+# second when settlement's orders consumer began the transaction that applied it (its inbox row's
+# processed_at is that transaction's start); the third when the hold was released (a T+0 hold in
+# that same transaction, a later one by its timer). Stages add up to sign-off → available.
+SIGN_OFF_STAGES = (
+    "sign-off committed → on Kafka (logistics' relay)",
+    "on Kafka → applied (settlement's orders consumer: fetch and its queue)",
+    "applied → available (the applying transaction, or the hold's timer)",
+)
+
+
+@dataclass(frozen=True)
+class SignOffTrace:
+    signed_off_at: datetime
+    published_at: datetime | None  # logistics' outbox
+    applied_at: datetime | None  # settlement's inbox
+    released_at: datetime | None  # settlement's hold
+
+
+def sign_off_stage_durations(traces: Iterable[SignOffTrace]) -> dict[str, list[float]]:
+    """Each stage's duration (ms) over the sign-offs traced through all of them."""
+    stages: dict[str, list[float]] = {stage: [] for stage in SIGN_OFF_STAGES}
+    for trace in traces:
+        points = [trace.signed_off_at, trace.published_at, trace.applied_at, trace.released_at]
+        known = [point for point in points if point is not None]
+        if len(known) < len(points):
+            continue
+        for stage, start, end in zip(SIGN_OFF_STAGES, known, known[1:], strict=False):
+            stages[stage].append((end - start).total_seconds() * 1000)
+    return stages
+
+
+async def sign_off_traces(platform: PlatformHandle, order_ids: list[str]) -> list[SignOffTrace]:
+    """Every sign-off of ``order_ids`` followed through logistics' outbox, settlement's inbox and
+    its hold (joined here: the databases are apart, as the services are)."""
+    logistics = await asyncpg.connect(_dsn(platform.database_urls["logistics-svc"]))
+    try:
+        published = await logistics.fetch(
+            "select event_id, published_at, envelope->'payload'->>'shipment_id' as shipment_id from outbox "
+            "where event_type = 'OrderSignedOff' and envelope->'payload'->>'order_id' = any($1::text[])",
+            order_ids,
+        )
+    finally:
+        await logistics.close()
+    settlement = await asyncpg.connect(_dsn(platform.database_urls["settlement-svc"]))
+    try:
+        applied = await settlement.fetch(
+            "select event_id, processed_at from processed_events "
+            "where consumer like '%settlement-svc.orders' and event_id = any($1::uuid[])",
+            [row["event_id"] for row in published],
+        )
+        holds = await settlement.fetch(
+            "select shipment_id, signed_off_at, released_at from holds where order_id = any($1::text[])", order_ids
+        )
+    finally:
+        await settlement.close()
+    applied_at = {row["event_id"]: row["processed_at"] for row in applied}
+    hold_of = {row["shipment_id"]: row for row in holds}
+    traces = []
+    for row in published:
+        hold = hold_of.get(row["shipment_id"])
+        if hold is not None:
+            traces.append(
+                SignOffTrace(
+                    hold["signed_off_at"], row["published_at"], applied_at.get(row["event_id"]), hold["released_at"]
+                )
+            )
+    return traces
+
+
 async def drain(platform: PlatformHandle, order_ids: list[str], merchant_ids: list[str], timeout_s: float) -> bool:
     """Until every order's hold is released and no application is approved or paying (nothing
     on its way to the bank); False after the timeout. One query per half second."""
@@ -461,6 +532,7 @@ class Run:
     requests: int  # the generator's HTTP requests, polls and retries included (not the carrier's)
     drained: bool
     statements: StatementCalls = field(default_factory=StatementCalls)  # database round trips in the window
+    sign_off_stages_ms: dict[str, list[float]] = field(default_factory=dict)  # SIGN_OFF_STAGES
 
     def cpu_per_lifecycle(self, idle: dict[str, float] | None = None) -> dict[str, float]:
         """CPU-seconds each paid lifecycle cost, by process group, beyond what the group uses
@@ -966,6 +1038,7 @@ class Bench:
         rows = await settlement_rows(self.platform, merchant_ids)
         created = await created_at(self.platform, order_ids)
         throughput, unpaid, sign_off, approval, applications, reviewed = run_figures(plans, rows, created)
+        stages = sign_off_stage_durations(await sign_off_traces(self.platform, order_ids))
         run = Run(
             label=label,
             mix=mix,
@@ -986,12 +1059,21 @@ class Bench:
             requests=driver.counters.requests - requests_before,
             drained=drained,
             statements=statements,
+            sign_off_stages_ms=stages,
         )
         print(
             f"      {throughput.per_second:,.1f} lifecycles/s ({throughput.paid} paid in {throughput.seconds:.1f} s); "
             f"sign-off → available p50/p99 {percentile(sign_off, 50):,.0f}/{percentile(sign_off, 99):,.0f} ms; "
             f"approval → paid p50/p99 {percentile(approval, 50):,.0f}/{percentile(approval, 99):,.0f} ms; "
             f"unpaid {len(unpaid)}, driver errors {len(run.driver_errors)}",
+            flush=True,
+        )
+        print(
+            "      sign-off → available by stage, p50/p99: "
+            + "; ".join(
+                f"{stage.split(' (')[0]} {_ms(durations, 50)}/{_ms(durations, 99)}"
+                for stage, durations in stages.items()
+            ),
             flush=True,
         )
         return run
@@ -1121,6 +1203,16 @@ CPU per lifecycle, taken in a fourth run of {args.profile_orders} orders at {arg
             f"| {run.busy_cpus:.2f} |"
         )
 
+    stage_rows = "\n".join(
+        f"| {stage} | "
+        + " | ".join(
+            f"{_ms(run.sign_off_stages_ms.get(stage, []), 50)} / {_ms(run.sign_off_stages_ms.get(stage, []), 99)}"
+            for run in (uniform, hot, latency)
+        )
+        + " |"
+        for stage in SIGN_OFF_STAGES
+    )
+
     return f"""{SECTION}
 
 `make bench-lifecycle` (bench/lifecycle.py), run {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}.
@@ -1147,6 +1239,10 @@ at the end: {host["loadavg"]}).
 {run_row(uniform)}
 {run_row(hot)}
 {run_row(latency)}
+
+| sign-off → available, by stage: p50 / p99 | {uniform.label} | {hot.label} | {latency.label} |
+|---|---:|---:|---:|
+{stage_rows}
 
 Latency run: {latency_how}. Applications in the measured runs: {", ".join(f"{r.label} {r.applications:,} ({r.reviewed_applications} reviewed by ops)" for r in runs)}.{unpaid_lines}{errors}
 
@@ -1192,6 +1288,8 @@ every postgres process, this run's and any other's):
   merchant: applications carry no order ids) are paid; every order of every run is checked.
 - Latency, from settlement-svc's tables: sign-off → available = `holds.released_at − signed_off_at`
   (the buyer's confirmation in logistics, the event through Kafka, the hold's timer, the release);
+  by stage: logistics' outbox `published_at`, settlement's inbox `processed_at` (the applying transaction's start)
+  for the same `OrderSignedOff`, then the hold's `released_at` (SIGN_OFF_STAGES);
   approval → paid = `payouts.settled_at − settlement_applications.created_at` for applications approved
   automatically (at creation), i.e. waiting for the next batch (≤ 1 s), sending, and the sandbox's
   callback. Nearest-rank percentiles.

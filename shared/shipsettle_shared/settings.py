@@ -110,6 +110,11 @@ class ServiceSettings(BaseSettings):
     consumer_session_timeout_ms: int = 10_000
     consumer_heartbeat_interval_ms: int = 1_000
     consumer_max_records: int = 200
+    # Transactions a consumer group applies one poll with, at once: its records split by partition
+    # number (messaging/consumer.py, split_into_lanes). A stage whose transactions mostly wait
+    # (round trips, a busy machine) takes more events per second without another process, as
+    # another instance in the group would; each lane holds a pooled connection while it runs.
+    consumer_lanes: int = Field(default=1, ge=1, le=12)
     # Halt a group when more than this share of its last `window` messages (once it has seen
     # `min_messages`) went to the dead-letter topic: a few bad messages are isolated, a flood
     # means something upstream is broken. Judged over a full window by default: a restarted

@@ -13,10 +13,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from database_calls import StatementCalls
 from lifecycle import (
+    SIGN_OFF_STAGES,
     Allocation,
     BenchAborted,
     Lot,
     Run,
+    SignOffTrace,
     Take,
     Throughput,
     allocate,
@@ -25,6 +27,7 @@ from lifecycle import (
     lifecycle_throughput,
     paid_at,
     parse_wrk,
+    sign_off_stage_durations,
     spread_orders,
 )
 
@@ -202,3 +205,22 @@ def test_round_trips_per_lifecycle_leave_out_what_the_idle_platform_sends() -> N
     assert run.top(1) == [("order_svc_b", "insert x", 4_000, 9.0, 3.0)]
     # order_svc: 2.0 + 9.0 = 11.0 ms executing and 3.0 planning; recon_svc never planned here.
     assert run.time_by_database() == {"order_svc_b": (11.0, 3.0), "recon_svc_b": (0.5, 0.0)}
+
+
+def test_a_sign_offs_wait_splits_into_the_relay_the_consumer_and_the_release() -> None:
+    relay, consumer, release = SIGN_OFF_STAGES
+    traced = [
+        # on Kafka 0.1 s after the sign-off, applied 0.4 s later, released in that transaction 0.05 s on
+        SignOffTrace(at(0), at(0.1), at(0.5), at(0.55)),
+        # a slower one: 0.3 s in the relay, 2 s in the consumer's queue, 0.2 s waiting for locks
+        SignOffTrace(at(10), at(10.3), at(12.3), at(12.5)),
+        # not applied yet (or its inbox row not found): left out of every stage, not counted as zero
+        SignOffTrace(at(20), at(20.1), None, None),
+    ]
+    stages = sign_off_stage_durations(traced)
+    assert stages[relay] == pytest.approx([100, 300])
+    assert stages[consumer] == pytest.approx([400, 2_000])
+    assert stages[release] == pytest.approx([50, 200])
+    # the stages add up to sign-off → available, sign-off by sign-off
+    totals = [sum(stage[i] for stage in stages.values()) for i in range(2)]
+    assert totals == pytest.approx(durations_ms([(at(0), at(0.55)), (at(10), at(12.5))]))

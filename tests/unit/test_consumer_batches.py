@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from aiokafka.structs import ConsumerRecord
+
 from shipsettle_shared.envelope import EventEnvelope, uuid7
 from shipsettle_shared.messaging.consumer import _runs_of_batchable
 
@@ -64,3 +66,30 @@ def test_across_types_consecutive_events_sharing_one_batch_handler_form_one_run(
     assert [e for run in runs for e in run] == events
     # without the option, a run is still one type
     assert len(_runs_of_batchable(events, handlers)) == 6
+
+
+def _record(topic: str, partition: int, offset: int) -> ConsumerRecord:
+    return ConsumerRecord(topic, partition, offset, 0, 0, None, b"", None, 0, 0, [])
+
+
+def test_a_polls_lanes_follow_partition_numbers_so_an_orders_events_across_topics_share_one() -> None:
+    from shipsettle_shared.messaging.consumer import split_into_lanes
+
+    # order.events and shipment.events are keyed alike: partition 5 of each holds the same orders
+    poll = [
+        _record("order.events", 5, 10),
+        _record("order.events", 2, 7),
+        _record("shipment.events", 5, 3),
+        _record("order.events", 5, 11),
+        _record("refund.events", 9, 1),
+    ]
+    lanes = split_into_lanes(poll, 3)  # lanes 5 % 3 = 2, 2 % 3 = 2, 9 % 3 = 0
+    assert [[(r.topic, r.partition, r.offset) for r in lane] for lane in lanes] == [
+        [("refund.events", 9, 1)],
+        [("order.events", 5, 10), ("order.events", 2, 7), ("shipment.events", 5, 3), ("order.events", 5, 11)],
+    ]
+    # one lane: the whole poll, as it came
+    assert split_into_lanes(poll, 1) == [poll]
+    # as many lanes as partitions: each partition alone, its records in order
+    by_partition = split_into_lanes(poll, 12)
+    assert [[r.offset for r in lane] for lane in by_partition] == [[7], [10, 3, 11], [1]]

@@ -264,7 +264,7 @@ class ConsumerLoop:
                     # fsync. Order within each partition is kept; across partitions it never was.
                     # Partitions revoked while we fetched belong to their new owner now.
                     polled = {partition: records for partition, records in batches.items() if partition in owned}
-                    await self._process_batch([record for records in polled.values() for record in records])
+                    await self.process_poll([record for records in polled.values() for record in records])
                     for partition, records in polled.items():
                         self._pending_offsets[partition] = records[-1].offset + 1
                     await self.commit_pending(None)
@@ -316,10 +316,22 @@ class ConsumerLoop:
 
     # --- processing --------------------------------------------------------------------
 
-    async def _process_batch(self, records: list[ConsumerRecord]) -> None:
+    async def process_poll(self, records: list[ConsumerRecord]) -> None:
+        """Apply one poll's records: in one transaction, or one per lane (``consumer_lanes``) at
+        once. Public so a test can drive a poll without a broker."""
         dead_lettered_before = self._dead_lettered
         try:
-            await self._process_records(records)
+            lanes = split_into_lanes(records, self.settings.consumer_lanes)
+            if len(lanes) == 1:
+                await self._process_records(lanes[0])
+            else:
+                # The poll's offsets are committed after every lane's transaction. A lane whose
+                # transaction fails retries its events one by one, as a single-lane poll does;
+                # an error that escapes a lane (shutting down) cancels the others, and nothing of
+                # the poll is acknowledged: what did commit is in the inbox, so a retry skips it.
+                async with asyncio.TaskGroup() as lane_group:
+                    for lane in lanes:
+                        lane_group.create_task(self._process_records(lane))
         finally:
             bad = self._dead_lettered - dead_lettered_before
             for index in range(len(records)):
@@ -395,7 +407,7 @@ class ConsumerLoop:
                 token = correlation_id_var.set(envelope.correlation_id)
                 try:
                     handler = self.subscription.handler_for(envelope.event_type)
-                    assert handler is not None  # filtered in _process_batch
+                    assert handler is not None  # filtered in _process_records
                     await handler(session, envelope)
                 finally:
                     correlation_id_var.reset(token)
@@ -510,6 +522,17 @@ def in_lock_order(
     """The batch in the order its events should take their locks (stable: events with the same
     key keep their order)."""
     return envelopes if lock_order is None else sorted(envelopes, key=lock_order)
+
+
+def split_into_lanes(records: Sequence[ConsumerRecord], lanes: int) -> list[list[ConsumerRecord]]:
+    """A poll's records by lane, ``partition % lanes``, each partition's records in their order;
+    only the lanes that have records. The order, shipment and refund topics are all keyed by order
+    id over 12 partitions, so an order's events share a partition number: one lane holds all of
+    them, in order, and two lanes never hold the same order."""
+    by_lane: dict[int, list[ConsumerRecord]] = {}
+    for record in records:
+        by_lane.setdefault(record.partition % lanes, []).append(record)
+    return [by_lane[lane] for lane in sorted(by_lane)]
 
 
 def _runs_of_batchable(
