@@ -33,6 +33,7 @@ from shipsettle_shared.migrations import upgrade_service_database  # noqa: E402
 from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, DEVELOPMENT_PROVIDER_API_KEY  # noqa: E402
 from shipsettle_shared.topology import (  # noqa: E402
     SERVICES,
+    SERVICES_BY_NAME,
     ServiceDatabaseUrls,
     ServiceSpec,
     service_database_urls,
@@ -217,6 +218,8 @@ def service_process(
         "SHIPSETTLE_MIGRATION_DATABASE_URL": database.owner,
         "SHIPSETTLE_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "SHIPSETTLE_HTTP_PORT": str(port),
+        # where GET /v1/audit/verify asks for the audit head recon kept (audit_routes.py)
+        "SHIPSETTLE_RECON_URL": f"http://127.0.0.1:{SERVICES_BY_NAME['recon-svc'].http_port + port_offset}",
         **(extra_env or {}),
     }
     log_path = log_dir / f"{spec.name}-{instance}.log"

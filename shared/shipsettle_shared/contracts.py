@@ -32,6 +32,7 @@ class Topic(StrEnum):
     RECON = "recon.events"
     DIAGNOSTICS = "diagnostics.events"
     DEAD_LETTER = "deadletter.events"
+    AUDIT = "audit.events"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(Topic.RECON, 6, "order_id"),
     TopicSpec(Topic.DIAGNOSTICS, 6, "probe_id"),
     TopicSpec(Topic.DEAD_LETTER, 3, "original key"),
+    # every service's audit-chain heads, kept by recon (audit.py)
+    TopicSpec(Topic.AUDIT, 3, "chain"),
 )
 
 
@@ -152,6 +155,31 @@ class BusProbeSent(EventPayload):
 
     def aggregate_id(self) -> str:
         return self.probe_id
+
+
+# --- audit: each service's audit-chain head, kept by recon (audit.py) -------------------------
+
+
+class AuditChainHeadPublished(EventPayload):
+    """A service's audit chain as it stands: its last row (``seq``, ``row_hash``), and the row it
+    published last (``anchor_seq``) with that row's hash now (``anchor_hash``). Recon keeps the
+    heads; an anchor hash that differs from the head recon kept at that row shows the chain was
+    rewritten between two publications."""
+
+    event_type: ClassVar[str] = "AuditChainHeadPublished"
+    topic: ClassVar[Topic] = Topic.AUDIT
+    aggregate_type: ClassVar[str] = "audit_chain"
+
+    chain: str = Field(description="<service>:<database>, one chain per service database")
+    service: str
+    seq: int = Field(ge=1)
+    row_hash: str = Field(pattern="^[0-9a-f]{64}$")
+    anchor_seq: int | None = Field(default=None, ge=1, description="the head published before this one")
+    anchor_hash: str | None = Field(default=None, pattern="^[0-9a-f]{64}$")
+    head_at: datetime = Field(description="when the head row was written")
+
+    def aggregate_id(self) -> str:
+        return self.chain
 
 
 # --- orders (order-svc) ---------------------------------------------------------------
@@ -774,6 +802,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         ApiKeyIssued,
         ApiKeyRevoked,
         BusProbeSent,
+        AuditChainHeadPublished,
         OrderPlaced,
         ShippingInfoConfirmed,
         ShippingInfoCorrected,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import OpsPrincipal, Overseers
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -80,7 +81,8 @@ PROPOSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
-    """GET /v1/approvals, GET /v1/approvals/{id}, POST …/approve and POST …/withdraw."""
+    """GET /v1/approvals, GET /v1/approvals/{id}, POST …/approve and POST …/withdraw. A service
+    that mounts it keeps an audit log (``ServiceDefinition.audit_log``): each decision is recorded."""
     router = APIRouter(prefix="/v1", tags=["four eyes"])
 
     @router.get(
@@ -159,6 +161,22 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         approving = Approving(runtime=runtime, approver=principal, reason=body.reason, now=runtime.clock.now())
         async with unit_of_work(runtime.sessions) as session:
             proposal, applied = await approve(session, approval_id, approving, appliers)
+            await audit.record(
+                session,
+                principal,
+                "approvals.approve",
+                "approval",
+                approval_id,
+                at=approving.now,
+                before={"status": ApprovalStatus.PENDING, "proposed_by": proposal.proposed_by},
+                after={
+                    "status": proposal.status,
+                    "action": proposal.action,
+                    "subject": proposal.subject,
+                    "outcome": applied.outcome,
+                },
+                reason=body.reason,
+            )
         return {**proposal.view(approving.now), "result": {**applied.outcome, **applied.shown_once}}
 
     @router.post(
@@ -177,6 +195,17 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         now = runtime.clock.now()
         async with unit_of_work(runtime.sessions) as session:
             proposal = await withdraw(session, approval_id, by=principal.key_id, reason=body.reason, now=now)
+            await audit.record(
+                session,
+                principal,
+                "approvals.withdraw",
+                "approval",
+                approval_id,
+                at=now,
+                before={"status": ApprovalStatus.PENDING},
+                after={"status": proposal.status, "action": proposal.action, "subject": proposal.subject},
+                reason=body.reason,
+            )
         return proposal.view(now)
 
     return router

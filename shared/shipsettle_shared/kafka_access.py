@@ -88,8 +88,9 @@ class ServiceAccess:
 
 
 # Every principal writes these: the consumer loop parks a failing message on the dead-letter
-# topic with the service's own producer, and any service may send a bus probe to any other.
-WRITTEN_BY_EVERY_SERVICE = (Topic.DEAD_LETTER, Topic.DIAGNOSTICS)
+# topic with the service's own producer, any service may send a bus probe to any other, and each
+# publishes its audit chain's head for recon to keep.
+WRITTEN_BY_EVERY_SERVICE = (Topic.DEAD_LETTER, Topic.DIAGNOSTICS, Topic.AUDIT)
 # Every service keeps its own copy of the API keys and answers bus probes.
 READ_BY_EVERY_SERVICE = (Topic.ACCESS, Topic.DIAGNOSTICS)
 
@@ -113,7 +114,15 @@ SERVICE_ACCESS: tuple[ServiceAccess, ...] = (
     ServiceAccess(
         "recon-svc",
         writes=(Topic.RECON,),
-        reads=(Topic.ORDER, Topic.SHIPMENT, Topic.SETTLEMENT, Topic.REFUND, Topic.PAYOUT, Topic.LEDGER),
+        reads=(
+            Topic.ORDER,
+            Topic.SHIPMENT,
+            Topic.SETTLEMENT,
+            Topic.REFUND,
+            Topic.PAYOUT,
+            Topic.LEDGER,
+            Topic.AUDIT,
+        ),
     ),
 )
 SERVICE_ACCESS_BY_NAME = {access.service: access for access in SERVICE_ACCESS}

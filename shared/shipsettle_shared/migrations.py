@@ -25,6 +25,7 @@ from sqlalchemy import MetaData, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shipsettle_shared.audit import AUDIT_LOG, AUDIT_LOG_DDL, AUDIT_LOG_DROP, audit_metadata
 from shipsettle_shared.db import infrastructure_metadata
 from shipsettle_shared.four_eyes import approvals_metadata
 
@@ -50,6 +51,9 @@ def grant_runtime_privileges(connection: Connection, runtime_role: str, append_o
     ownership: ALTER, DROP and DISABLE TRIGGER need the owner."""
     quote = connection.dialect.identifier_preparer.quote
     role = quote(runtime_role)
+    # The audit log, wherever a revision created it, is append-only too (audit.py).
+    if connection.execute(text("select to_regclass(:table)"), {"table": AUDIT_LOG}).scalar() is not None:
+        append_only_tables = (*append_only_tables, AUDIT_LOG)
     database = quote(str(connection.execute(text("select current_database()")).scalar_one()))
     statements = [
         f"revoke all on database {database} from public",
@@ -76,6 +80,19 @@ def drop_approvals_table_v1() -> None:
     approvals_metadata.drop_all(op.get_bind())
 
 
+def create_audit_log_v1() -> None:
+    """The hash-chained ``audit_log`` (``audit.py``): its table, then the functions and triggers
+    that chain each row and refuse UPDATE, DELETE and TRUNCATE; in a revision of its own."""
+    audit_metadata.create_all(op.get_bind())
+    for statement in AUDIT_LOG_DDL:
+        op.execute(statement)
+
+
+def drop_audit_log_v1() -> None:
+    for statement in AUDIT_LOG_DROP:
+        op.execute(statement)
+
+
 def _run(
     connection: Connection, target_metadata: list[MetaData], runtime_role: str | None, append_only_tables: Sequence[str]
 ) -> None:
@@ -98,7 +115,7 @@ def run_alembic_env(service_metadata: MetaData, *, append_only_tables: Sequence[
     if not url:
         raise RuntimeError("sqlalchemy.url is not set; upgrade_to_head sets it from settings")
     runtime_role = context.config.get_main_option(_RUNTIME_ROLE_OPTION) or None
-    target = [infrastructure_metadata, approvals_metadata, service_metadata]
+    target = [infrastructure_metadata, approvals_metadata, audit_metadata, service_metadata]
 
     async def migrate() -> None:
         engine = create_async_engine(url)

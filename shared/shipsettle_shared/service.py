@@ -34,13 +34,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shipsettle_shared import metrics
+from shipsettle_shared import audit, metrics
 from shipsettle_shared.api_document import DocumentedAnswerCheck, answers, declare_assembly_problems
+from shipsettle_shared.audit_routes import AUDIT_HEAD, audit_router, head_timer_handler, start_head_timer
 from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, lane_key_loader, publish_roles
 from shipsettle_shared.body_limits import BodyLimitMiddleware
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotonic_source
 from shipsettle_shared.contracts import Topic
-from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table
+from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table, unit_of_work
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
 from shipsettle_shared.intake_bulkhead import AdaptiveIntake, IntakeBulkheadMiddleware
@@ -114,6 +115,9 @@ class ServiceDefinition:
     timer_handlers: Callable[[ServiceRuntime], TimerHandlers] = lambda runtime: {}
     # Idempotent start-up work after migrations, e.g. seeding reference data.
     on_startup: Callable[[ServiceRuntime], Awaitable[None]] | None = None
+    # The service keeps an audit log (audit.py; its migrations create it): GET /v1/audit and
+    # /v1/audit/verify are mounted, its chain's head is published, consumer resumes are recorded.
+    audit_log: bool = False
 
 
 def access_subscription(service_name: str, api_keys: ApiKeyCache) -> Subscription:
@@ -233,7 +237,7 @@ def _operations_router() -> APIRouter:
     return router
 
 
-def _consumers_router() -> APIRouter:
+def _consumers_router(audited: bool) -> APIRouter:
     """Ops' view of this instance's consumer groups, and the resume of a halted one."""
     router = APIRouter(prefix="/v1/consumers", tags=["operations"])
 
@@ -269,6 +273,19 @@ def _consumers_router() -> APIRouter:
                     raise Problem(
                         409, "Not halted", f"The consumer group {group} is consuming.", type_slug="not-halted"
                     )
+                if audited:  # recorded first: a resume is never left out of the log
+                    runtime = request.app.state.runtime
+                    async with unit_of_work(runtime.sessions) as session:
+                        await audit.record(
+                            session,
+                            principal,
+                            "consumers.resume",
+                            "consumer_group",
+                            group,
+                            at=runtime.clock.now(),
+                            before={"halted": True, "halted_because": loop.halted_because},
+                            after={"halted": False},
+                        )
                 loop.resume()
                 return view(loop)
         raise Problem(
@@ -353,7 +370,9 @@ async def _start_runtime(definition: ServiceDefinition, settings: ServiceSetting
             loop = ConsumerLoop(settings, runtime.sessions, subscription, producer)
             runtime.consumers.append(loop)
             runtime.tasks.append(asyncio.create_task(loop.run(), name=f"consumer-{subscription.group_id}"))
-    timer_handlers = definition.timer_handlers(runtime)
+    timer_handlers = dict(definition.timer_handlers(runtime))
+    if definition.audit_log:
+        timer_handlers[AUDIT_HEAD] = head_timer_handler(runtime)
     if "scheduler" in roles:
         runtime.schedulers = timer_schedulers(
             runtime.sessions,
@@ -395,6 +414,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await _start_runtime(definition, settings)
         app.state.runtime = runtime
+        if definition.audit_log:
+            async with unit_of_work(runtime.sessions) as session:
+                await start_head_timer(session, runtime.clock.now())
         # Not among runtime.tasks, which are asked to stop and waited for: the sampler is cancelled
         sampler = asyncio.create_task(adaptive_intake.run(), name="intake-sampler") if adaptive_intake else None
         if definition.on_startup is not None:
@@ -433,7 +455,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         app.add_middleware(DocumentedAnswerCheck)
     app.add_middleware(_RequestContextMiddleware)
     app.include_router(_operations_router())
-    app.include_router(_consumers_router())
+    app.include_router(_consumers_router(definition.audit_log))
+    if definition.audit_log:
+        app.include_router(audit_router())
     app.include_router(bus_probe_router())
     for router in definition.routers:
         app.include_router(router)

@@ -97,6 +97,10 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
     # Four eyes (four_eyes.py): a proposal waits this long for a second ops key, then expires.
     four_eyes_ttl_s: int = Field(default=86_400, ge=60)
+    # The audit chain's head goes to recon this often (audit.py); GET /v1/audit/verify asks recon
+    # (at recon_url, with the caller's own key) for the head it kept last.
+    audit_head_interval_s: int = Field(default=300, ge=1)
+    recon_url: str = "http://127.0.0.1:8105"
 
     # Which background loops this process runs (every process serves HTTP). Ops scale each
     # separately during surges, e.g. an extra process with only "consumer" for a lagging group.

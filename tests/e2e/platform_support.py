@@ -88,6 +88,8 @@ async def start_platform(
             extra_env={
                 "SHIPSETTLE_CONSUMER_GROUP_PREFIX": group_prefix,
                 "SHIPSETTLE_PAYOUT_BATCH_INTERVAL_S": "1",
+                # each audit chain's head reaches recon within seconds (tests/e2e/test_audit_log.py)
+                "SHIPSETTLE_AUDIT_HEAD_INTERVAL_S": "2",
                 **DRIVER_RATE_LIMITS_ENV,
                 **provider_env(spec.name, port_offset),
                 # recon judges an order this long after its latest event (tests: seconds, not 30)

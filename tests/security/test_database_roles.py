@@ -25,7 +25,10 @@ from support import ADMIN_DSN
 from shipsettle_shared.topology import SERVICES, SERVICES_BY_NAME, ServiceSpec, development_password
 
 SETTLEMENT = SERVICES_BY_NAME["settlement-svc"]
+RECON = SERVICES_BY_NAME["recon-svc"]
 LEDGER_TABLES = {"ledger_postings", "ledger_transactions"}
+# refund-svc's audit log follows its restructuring (issue 20)
+AUDITED = [spec for spec in SERVICES if spec.name != "refund-svc"]
 ROW_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 
 
@@ -98,6 +101,37 @@ async def test_settlement_role_is_refused_ledger_rewrites_trigger_switches_and_a
     assert readable == "00000"
 
 
+# What an intruder with a service's role would try on its audit log (shipsettle_shared/audit.py):
+# each refused for want of privilege (42501), before the append-only triggers (55000) are reached.
+AUDIT_ATTACKS = [
+    "update audit_log set reason = 'rewritten'",
+    "update audit_log set row_hash = prev_hash",
+    "delete from audit_log",
+    "truncate audit_log",
+    "alter table audit_log disable trigger user",
+    "drop trigger audit_log_append on audit_log",
+    "create or replace function audit_log_refuse_change() returns trigger language plpgsql as $$ begin return new; end $$",
+    "drop table audit_log",
+]
+
+
+@pytest.mark.parametrize("spec", AUDITED, ids=lambda spec: spec.name)
+async def test_a_service_role_appends_to_its_audit_log_but_never_changes_or_empties_it(
+    platform: Platform, spec: ServiceSpec
+) -> None:
+    async with connected_as(spec.runtime_role, database_of(platform, spec)) as connection:
+        outcomes = {statement: await sqlstate_of(connection, statement) for statement in AUDIT_ATTACKS}
+        # the control: the role reads the log and appends to it (rolled back)
+        appended = await sqlstate_of(
+            connection,
+            "insert into audit_log (occurred_at, actor_key_id, actor_role, action, target_type, target_id)"
+            " values (now(), 'k', 'ops', 'probe', 'test', 't')",
+        )
+        readable = await sqlstate_of(connection, "select count(*) from audit_log")
+    assert outcomes == dict.fromkeys(AUDIT_ATTACKS, "42501")
+    assert (appended, readable) == ("00000", "00000")
+
+
 async def test_each_runtime_role_has_row_privileges_on_its_tables_and_nothing_more(platform: Platform) -> None:
     """Every table of each service's schema (a table a later migration adds included: the grants
     are set at each start, never listed by hand), as the role sees them: reads and writes rows,
@@ -120,11 +154,13 @@ async def test_each_runtime_role_has_row_privileges_on_its_tables_and_nothing_mo
                 "select bool_and(has_sequence_privilege(c.oid, 'USAGE')) from pg_class c "
                 "join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'S'"
             )
+        append_only = {"audit_log"} | (LEDGER_TABLES if spec is SETTLEMENT else set())
+        append_only |= {"audit_heads"} if spec is RECON else set()
         expected = {
             table: {"SELECT"}
             if table == "alembic_version"
             else {"SELECT", "INSERT"}
-            if spec is SETTLEMENT and table in LEDGER_TABLES
+            if table in append_only
             else ROW_PRIVILEGES
             for table in tables
         }

@@ -29,4 +29,5 @@ DEFINITION = ServiceDefinition(
     subscriptions=subscriptions,
     timer_handlers=timer_handlers,
     on_startup=seed_carriers,
+    audit_log=True,
 )

@@ -21,4 +21,5 @@ DEFINITION = ServiceDefinition(
     routers=(access_router, orders_router, approvals_router(APPLIERS)),
     subscriptions=subscriptions,
     on_startup=start_order_watch,
+    audit_log=True,
 )

@@ -20,4 +20,5 @@ DEFINITION = ServiceDefinition(
     subscriptions=subscriptions,
     timer_handlers=timer_handlers,
     on_startup=start_payout_batches,
+    audit_log=True,
 )

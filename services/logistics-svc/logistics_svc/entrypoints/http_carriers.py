@@ -20,6 +20,7 @@ from logistics_svc.entrypoints.http_models import (
     CarrierWebhookSecret,
     RecommendationPublic,
 )
+from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Readers
 from shipsettle_shared.db import unit_of_work
@@ -96,6 +97,15 @@ async def put_carrier(
             )
         created = await registry.put(carrier, by=principal.key_id, now=runtime.clock.now())
         secret = await registry.webhook_secret(carrier.code) if created else None
+        await audit.record(
+            session,
+            principal,
+            "carriers.put",
+            "carrier",
+            carrier.code,
+            at=runtime.clock.now(),
+            after={"created": created, "carrier": carrier.to_definition()},
+        )
     WEBHOOK_SECRETS.forget(f"carrier-names:{carrier.code}")
     reference_data(runtime).forget_carriers()  # after the commit: dispatch and scans see it at once here
     return {"carrier": carrier.to_definition(), "created": created, **({"webhook_secret": secret} if secret else {})}
@@ -113,6 +123,10 @@ async def rotate_secret(code: CarrierCode, request: Request, principal: OpsPrinc
         secret = await CarrierRegistry(session).rotate_webhook_secret(
             code, by=principal.key_id, now=runtime.clock.now()
         )
+        if secret is not None:  # the new secret itself is never recorded
+            await audit.record(
+                session, principal, "carriers.rotate_webhook_secret", "carrier", code.upper(), at=runtime.clock.now()
+            )
     if secret is None:
         raise NotFound("carrier", code)
     WEBHOOK_SECRETS.forget(f"carrier:{code.upper()}")
@@ -131,6 +145,9 @@ async def set_aggregator_secret(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         await CarrierRegistry(session).set_aggregator_secret(source, body.secret, now=runtime.clock.now())
+        await audit.record(
+            session, principal, "webhook_sources.set_secret", "webhook_source", source, at=runtime.clock.now()
+        )
     WEBHOOK_SECRETS.forget(f"aggregator:{source}")
 
 

@@ -22,6 +22,7 @@ from logistics_svc.entrypoints.http_models import (
     StaleShipment,
 )
 from logistics_svc.service_layer import shipments as service
+from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, PlatformOrMerchant, Principal, Readers, require_roles
 from shipsettle_shared.contracts import Role
@@ -140,6 +141,15 @@ async def correct_tracking_number(
             policy=policy,
             carriers=carriers,
         )
+        await audit.record(
+            session,
+            principal,
+            "shipments.correct_tracking_number",
+            "shipment",
+            shipment_id,
+            at=runtime.clock.now(),
+            after={"tracking_number": body.tracking_number},
+        )
     return await _view(runtime, shipment)
 
 
@@ -228,6 +238,15 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
         repository = LogisticsRepository(session)
         for name, value in body.model_dump(exclude_none=True).items():
             await repository.set_setting(name, value, by=principal.key_id, now=runtime.clock.now())
+        await audit.record(
+            session,
+            principal,
+            "tracking_settings.write",
+            "settings",
+            "tracking",
+            at=runtime.clock.now(),
+            after=body.model_dump(exclude_none=True),
+        )
     reference = reference_data(runtime)
     reference.forget_settings()  # after the commit: this instance applies the change at once
     return await reference.tracking_settings()
@@ -323,6 +342,16 @@ async def clear_ops_flag(
             reason=body.reason,
             now=runtime.clock.now(),
             policy=policy,
+        )
+        await audit.record(
+            session,
+            principal,
+            "shipments.clear_ops_flag",
+            "shipment",
+            shipment_id,
+            at=runtime.clock.now(),
+            after={"flag_code": flag_code, "cleared": True},
+            reason=body.reason,
         )
     return await _view(runtime, shipment)
 

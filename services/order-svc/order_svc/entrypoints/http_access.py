@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from order_svc.domain.access import IssueApiKey
 from order_svc.service_layer import access
-from shipsettle_shared import four_eyes_routes
+from shipsettle_shared import audit, four_eyes_routes
 from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
@@ -89,6 +89,16 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
                 now=now,
                 ttl_s=runtime.settings.four_eyes_ttl_s,
             )
+            await audit.record(
+                session,
+                principal,
+                "api_keys.propose",
+                "approval",
+                proposal.approval_id,
+                at=now,
+                after={"role": command.role, "label": command.label, "status": proposal.status},
+                reason=proposal.proposal_reason,
+            )
         return JSONResponse(
             four_eyes_routes.proposal_answer(proposal, now),
             status_code=202,
@@ -96,6 +106,21 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
         )
     async with unit_of_work(runtime.sessions) as session:
         issued = await access.issue_api_key(session, command, pepper=runtime.settings.api_key_pepper, now=now)
+        await audit.record(
+            session,
+            principal,
+            "api_keys.issue",
+            "api_key",
+            issued.key_id,
+            at=now,
+            after={
+                "role": command.role,
+                "label": command.label,
+                "merchant_id": command.merchant_id,
+                "carrier_code": command.carrier_code,
+            },
+            reason=body.reason,
+        )
     return ApiKeyCreated(
         key_id=issued.key_id,
         api_key=issued.api_key,
@@ -118,6 +143,9 @@ async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Reque
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         await access.revoke_api_key(session, key_id, body.reason, now=runtime.clock.now())
+        await audit.record(
+            session, principal, "api_keys.revoke", "api_key", key_id, at=runtime.clock.now(), reason=body.reason
+        )
     runtime.api_keys.revoke(key_id)
 
 

@@ -37,6 +37,7 @@ from order_svc.entrypoints.http_models import (
 )
 from order_svc.service_layer import orders as service
 from order_svc.service_layer.orders import IdempotentRequest, PlacedLine, PlaceOrder
+from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import PlatformOrMerchant, Principal, Readers, require_roles
 from shipsettle_shared.clock import TimestampWithOffset
@@ -582,6 +583,9 @@ async def cancel_order(
             by=_actor(principal),
             now=runtime.clock.now(),
             merchant_scope=principal.merchant_scope,
+        )
+        await audit.record(
+            session, principal, "orders.cancel", "order", order_id, at=runtime.clock.now(), reason=body.reason
         )
         return 200, order_public(order)
 

@@ -268,3 +268,21 @@ class ShipmentReturnRow(ReconTable, table=True):
     order_id: str
     merchant_id: str
     returned_at: datetime = _timestamp()
+
+
+class AuditHeadRow(ReconTable, table=True):
+    """A head of a service's audit chain as published (AuditChainHeadPublished), kept for good:
+    a service's GET /v1/audit/verify compares its chain with the last one (service_layer/audit_heads)."""
+
+    __tablename__ = "audit_heads"
+
+    chain: str = Field(primary_key=True)
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    service: str
+    row_hash: str
+    anchor_seq: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    anchor_hash: str | None = None
+    # false: its anchor hash differed from the head kept at that row (the chain changed under it)
+    continuous: bool
+    head_at: datetime = _timestamp()
+    received_at: datetime = _timestamp()

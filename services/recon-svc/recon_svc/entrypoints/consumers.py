@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recon_svc.config import ReconSettings
-from recon_svc.service_layer import facts
+from recon_svc.service_layer import audit_heads, facts
 from recon_svc.service_layer.facts import Timing
-from shipsettle_shared.contracts import Topic
+from shipsettle_shared.contracts import AuditChainHeadPublished, Topic
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
 from shipsettle_shared.service import ServiceRuntime
@@ -28,6 +28,9 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     async def fold(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         await facts.on_facts(session, envelopes, now=runtime.clock.now(), timing=timing)
 
+    async def keep_head(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await audit_heads.keep_head(session, envelope, now=runtime.clock.now())
+
     # One handler folds every fact type: a poll's consecutive facts, whatever their types, are
     # applied in one call with a constant number of statements. Other types on these topics
     # (ShippingInfoConfirmed, refund approvals, ...) are passed over by their header, unread.
@@ -37,6 +40,12 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             topics=(Topic.ORDER, Topic.SHIPMENT, Topic.SETTLEMENT, Topic.REFUND, Topic.PAYOUT, Topic.LEDGER),
             batch_handlers=dict.fromkeys(facts.FACT_TYPES, fold),
             batch_across_types=True,
+        ),
+        # every service's audit-chain heads (shipsettle_shared/audit_routes.py), kept as evidence
+        Subscription(
+            group_id="recon-svc.audit",
+            topics=(Topic.AUDIT,),
+            handlers={AuditChainHeadPublished.event_type: keep_head},
         ),
     )
 

@@ -27,6 +27,7 @@ from recon_svc.entrypoints.http_models import (
 )
 from recon_svc.entrypoints.http_statements import period_of
 from recon_svc.service_layer import matching as service
+from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, Overseers, Principal, require_roles
 from shipsettle_shared.body_limits import body_limit
@@ -141,6 +142,15 @@ async def import_statement(
             await session.execute(select(DiscrepancyRow).where(col(DiscrepancyRow.import_id) == row.import_id))
         ).scalars()
         view["discrepancies"] = [discrepancy_view(d) for d in discrepancies]
+        await audit.record(
+            session,
+            principal,
+            "statement_imports.create",
+            "statement_import",
+            row.import_id,
+            at=runtime.clock.now(),
+            after={"source": source, "file_name": file_name, "discrepancies": len(view["discrepancies"])},
+        )
     return view
 
 
@@ -186,6 +196,15 @@ async def merchant_records(
             end=period_end,
             by=principal.key_id,
             now=runtime.clock.now(),
+        )
+        await audit.record(
+            session,
+            principal,
+            "merchant_records.import_file",
+            "merchant_records_import",
+            import_id,
+            at=runtime.clock.now(),
+            after={"merchant_id": merchant_id, "discrepancies": len(found)},
         )
     return {"import_id": import_id, "merchant_id": merchant_id, "discrepancies": found}
 
@@ -273,4 +292,14 @@ async def move(
             now=runtime.clock.now(),
         )
         view = discrepancy_view(row)
+        await audit.record(
+            session,
+            principal,
+            f"discrepancies.{action}",
+            "discrepancy",
+            discrepancy_id,
+            at=runtime.clock.now(),
+            after={"status": row.status, "adjustment_tx_key": body.adjustment_tx_key},
+            reason=body.note,
+        )
     return view

@@ -34,7 +34,7 @@ from settlement_svc.entrypoints.http_models import (
 )
 from settlement_svc.service_layer import four_eyes_actions, notifications
 from settlement_svc.service_layer import payouts as service
-from shipsettle_shared import four_eyes, four_eyes_routes
+from shipsettle_shared import audit, four_eyes, four_eyes_routes
 from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, PlatformOnly, Principal, Readers, require_roles
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, MULTIPART_ENVELOPE_BYTES, body_limit
@@ -147,6 +147,15 @@ async def register_account(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         row = await service.register_bank_account(session, merchant_id, now=runtime.clock.now(), **body.model_dump())
+        await audit.record(
+            session,
+            principal,
+            "bank_accounts.register",
+            "bank_account",
+            row.bank_account_id,
+            at=runtime.clock.now(),
+            after={**body.model_dump(), "merchant_id": merchant_id, "status": row.status},
+        )
     return _account_view(row)
 
 
@@ -183,6 +192,16 @@ async def verify_account(
             now=now,
             ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
         )
+        await audit.record(
+            session,
+            principal,
+            "bank_accounts.propose_verification",
+            "bank_account",
+            bank_account_id,
+            at=now,
+            after={"approval_id": proposal.approval_id, "status": proposal.status},
+            reason=body.reason,
+        )
     return proposed(proposal, now)
 
 
@@ -213,6 +232,15 @@ async def upload_voucher(
             declared_type=file.content_type or "",
             content=content,
             now=runtime.clock.now(),
+        )
+        await audit.record(
+            session,
+            principal,
+            "vouchers.upload",
+            "voucher",
+            row.voucher_id,
+            at=runtime.clock.now(),
+            after={"merchant_id": merchant_id, "kind": kind, "size_bytes": row.size_bytes, "sha256": row.sha256},
         )
     return _voucher_view(row)
 
@@ -273,6 +301,15 @@ async def apply(
             service.Apply(merchant_id, body.bank_account_id, body.amount_minor, body.voucher_ids),
             now=runtime.clock.now(),
             rules=ReviewRules(settings.review_over_minor, settings.vouchers_over_minor),
+        )
+        await audit.record(
+            session,
+            principal,
+            "applications.submit",
+            "settlement_application",
+            row.application_id,
+            at=runtime.clock.now(),
+            after={"merchant_id": merchant_id, "amount_minor": row.amount_minor, "status": row.status},
         )
         return 201, _application_view(row)
 
@@ -354,6 +391,16 @@ async def decide(
                 ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
             )
             if proposal is not None:
+                await audit.record(
+                    session,
+                    principal,
+                    "applications.propose_approval",
+                    "settlement_application",
+                    application_id,
+                    at=now,
+                    after={"approval_id": proposal.approval_id, "amount_minor": proposal.amount_minor},
+                    reason=body.reason,
+                )
                 return proposed(proposal, now)
         row = await service.decide(
             session,
@@ -362,6 +409,17 @@ async def decide(
             reason=body.reason,
             by=principal.key_id,
             now=now,
+        )
+        await audit.record(
+            session,
+            principal,
+            f"applications.{decision}",
+            "settlement_application",
+            application_id,
+            at=now,
+            before={"status": "in_review"},
+            after={"status": row.status, "amount_minor": row.amount_minor},
+            reason=body.reason,
         )
     return _application_view(row)
 
@@ -379,6 +437,16 @@ async def flag(merchant_id: IdPath, body: RiskFlag, request: Request, principal:
             MerchantFlagRow(
                 merchant_id=merchant_id, reason=body.reason, flagged_by=principal.key_id, flagged_at=runtime.clock.now()
             )
+        )
+        await audit.record(
+            session,
+            principal,
+            "risk_flags.set",
+            "merchant",
+            merchant_id,
+            at=runtime.clock.now(),
+            after={"flagged": True},
+            reason=body.reason,
         )
 
 
@@ -437,6 +505,15 @@ async def set_webhook_endpoint(
     await check_endpoint(runtime.settings.webhook_endpoint_policy, body.url)
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(session, merchant_id, body.url, now=runtime.clock.now())
+        await audit.record(
+            session,
+            principal,
+            "webhook_endpoints.set",
+            "merchant",
+            merchant_id,
+            at=runtime.clock.now(),
+            after={"url": body.url, "secret_rotated": True},
+        )
     return {"merchant_id": merchant_id, "url": body.url, "secret": secret}
 
 
@@ -481,6 +558,15 @@ async def set_platform_webhook_endpoint(
         secret = await notifications.set_endpoint(
             session, notifications.PLATFORM_RECIPIENT, body.url, now=runtime.clock.now()
         )
+        await audit.record(
+            session,
+            principal,
+            "platform_webhook_endpoint.set",
+            "platform",
+            notifications.PLATFORM_RECIPIENT,
+            at=runtime.clock.now(),
+            after={"url": body.url, "secret_rotated": True},
+        )
     return {"url": body.url, "secret": secret}
 
 
@@ -497,6 +583,15 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         removed = await notifications.remove_endpoint(session, notifications.PLATFORM_RECIPIENT)
+        if removed:
+            await audit.record(
+                session,
+                principal,
+                "platform_webhook_endpoint.remove",
+                "platform",
+                notifications.PLATFORM_RECIPIENT,
+                at=runtime.clock.now(),
+            )
     if not removed:
         raise NotFound("webhook endpoint", "platform")
     return Response(status_code=204)

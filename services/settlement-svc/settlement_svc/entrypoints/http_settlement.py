@@ -31,7 +31,7 @@ from settlement_svc.entrypoints.http_models import (
 from settlement_svc.service_layer import eta, four_eyes_actions
 from settlement_svc.service_layer.explanations import explain_balances
 from settlement_svc.service_layer.payout_explanation import explain_payout
-from shipsettle_shared import four_eyes_routes
+from shipsettle_shared import audit, four_eyes_routes
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Overseers, Principal, Readers
 from shipsettle_shared.db import snapshot, unit_of_work
@@ -74,6 +74,15 @@ async def set_policy(
         raise validation_problem([("body", str(error))]) from error
     async with unit_of_work(runtime.sessions) as session:
         stored = await SettlementRepository(session).add_policy(policy, by=principal.key_id, now=runtime.clock.now())
+        await audit.record(
+            session,
+            principal,
+            "policies.set",
+            "merchant",
+            merchant_id,
+            at=runtime.clock.now(),
+            after={"version": stored.version, **policy_to_json(stored)},
+        )
     return {"merchant_id": merchant_id, "version": stored.version, **policy_to_json(stored)}
 
 
@@ -421,6 +430,16 @@ async def book_adjustment(
             by=principal.key_id,
             now=now,
             ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
+        )
+        await audit.record(
+            session,
+            principal,
+            "adjustments.propose",
+            "merchant",
+            merchant_id,
+            at=now,
+            after={"approval_id": proposal.approval_id, "amount_minor": body.amount_minor, "reference": body.reference},
+            reason=body.reason,
         )
         return 202, four_eyes_routes.proposal_answer(proposal, now)
 

@@ -1,8 +1,14 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .aggregator_secret import AggregatorSecret
+from .audit_entry_public import AuditEntryPublic
+from .audit_entry_public_after_type_0 import AuditEntryPublicAfterType0
+from .audit_entry_public_before_type_0 import AuditEntryPublicBeforeType0
+from .audit_verification import AuditVerification
+from .audit_verification_head_check import AuditVerificationHeadCheck
 from .auto_confirm_public import AutoConfirmPublic
 from .auto_confirm_public_state import AutoConfirmPublicState
+from .break_kind import BreakKind
 from .bus_probe_accepted import BusProbeAccepted
 from .bus_probe_receipt import BusProbeReceipt
 from .bus_probe_receipts import BusProbeReceipts
@@ -11,15 +17,19 @@ from .carrier_definition import CarrierDefinition
 from .carrier_put import CarrierPut
 from .carrier_webhook_secret import CarrierWebhookSecret
 from .carriers_put_definition import CarriersPutDefinition
+from .chain_break_public import ChainBreakPublic
+from .chain_point import ChainPoint
 from .consumer_group_view import ConsumerGroupView
 from .direction import Direction
 from .dispatch_request import DispatchRequest
 from .flag_clearance import FlagClearance
 from .flagged_shipment import FlaggedShipment
+from .kept_head import KeptHead
 from .kuaidi_100_reply import Kuaidi100Reply
 from .liveness import Liveness
 from .missed_option import MissedOption
 from .ops_flag_public import OpsFlagPublic
+from .page_audit_entry_public import PageAuditEntryPublic
 from .page_flagged_shipment import PageFlaggedShipment
 from .page_parked_scans import PageParkedScans
 from .page_stale_shipment import PageStaleShipment
@@ -62,8 +72,14 @@ from .zone_rate_public import ZoneRatePublic
 
 __all__ = (
     "AggregatorSecret",
+    "AuditEntryPublic",
+    "AuditEntryPublicAfterType0",
+    "AuditEntryPublicBeforeType0",
+    "AuditVerification",
+    "AuditVerificationHeadCheck",
     "AutoConfirmPublic",
     "AutoConfirmPublicState",
+    "BreakKind",
     "BusProbeAccepted",
     "BusProbeReceipt",
     "BusProbeReceipts",
@@ -72,15 +88,19 @@ __all__ = (
     "CarrierPut",
     "CarriersPutDefinition",
     "CarrierWebhookSecret",
+    "ChainBreakPublic",
+    "ChainPoint",
     "ConsumerGroupView",
     "Direction",
     "DispatchRequest",
     "FlagClearance",
     "FlaggedShipment",
+    "KeptHead",
     "Kuaidi100Reply",
     "Liveness",
     "MissedOption",
     "OpsFlagPublic",
+    "PageAuditEntryPublic",
     "PageFlaggedShipment",
     "PageParkedScans",
     "PageStaleShipment",

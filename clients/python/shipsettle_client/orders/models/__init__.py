@@ -11,11 +11,19 @@ from .approval_public import ApprovalPublic
 from .approval_public_outcome_type_0 import ApprovalPublicOutcomeType0
 from .approval_public_parameters import ApprovalPublicParameters
 from .approval_status import ApprovalStatus
+from .audit_entry_public import AuditEntryPublic
+from .audit_entry_public_after_type_0 import AuditEntryPublicAfterType0
+from .audit_entry_public_before_type_0 import AuditEntryPublicBeforeType0
+from .audit_verification import AuditVerification
+from .audit_verification_head_check import AuditVerificationHeadCheck
+from .break_kind import BreakKind
 from .bus_probe_accepted import BusProbeAccepted
 from .bus_probe_receipt import BusProbeReceipt
 from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
 from .cancel_request import CancelRequest
+from .chain_break_public import ChainBreakPublic
+from .chain_point import ChainPoint
 from .confirm_shipping_request import ConfirmShippingRequest
 from .consignee import Consignee
 from .consignee_request import ConsigneeRequest
@@ -25,6 +33,7 @@ from .coupon_kind import CouponKind
 from .coupon_request import CouponRequest
 from .decision_request import DecisionRequest
 from .funder import Funder
+from .kept_head import KeptHead
 from .line_request import LineRequest
 from .liveness import Liveness
 from .order_coupon_public import OrderCouponPublic
@@ -41,6 +50,7 @@ from .order_status import OrderStatus
 from .order_timeline_page import OrderTimelinePage
 from .page_api_key_public import PageApiKeyPublic
 from .page_approval_public import PageApprovalPublic
+from .page_audit_entry_public import PageAuditEntryPublic
 from .page_order_public import PageOrderPublic
 from .page_shipping_change_public import PageShippingChangePublic
 from .payment_public import PaymentPublic
@@ -74,11 +84,19 @@ __all__ = (
     "ApprovalPublicOutcomeType0",
     "ApprovalPublicParameters",
     "ApprovalStatus",
+    "AuditEntryPublic",
+    "AuditEntryPublicAfterType0",
+    "AuditEntryPublicBeforeType0",
+    "AuditVerification",
+    "AuditVerificationHeadCheck",
+    "BreakKind",
     "BusProbeAccepted",
     "BusProbeReceipt",
     "BusProbeReceipts",
     "BusProbeRequest",
     "CancelRequest",
+    "ChainBreakPublic",
+    "ChainPoint",
     "ConfirmShippingRequest",
     "Consignee",
     "ConsigneeRequest",
@@ -88,6 +106,7 @@ __all__ = (
     "CouponRequest",
     "DecisionRequest",
     "Funder",
+    "KeptHead",
     "LineRequest",
     "Liveness",
     "OrderCouponPublic",
@@ -102,6 +121,7 @@ __all__ = (
     "OrderTimelinePage",
     "PageApiKeyPublic",
     "PageApprovalPublic",
+    "PageAuditEntryPublic",
     "PageOrderPublic",
     "PageShippingChangePublic",
     "PaymentPublic",

@@ -1,9 +1,17 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .audit_entry_public import AuditEntryPublic
+from .audit_entry_public_after_type_0 import AuditEntryPublicAfterType0
+from .audit_entry_public_before_type_0 import AuditEntryPublicBeforeType0
+from .audit_verification import AuditVerification
+from .audit_verification_head_check import AuditVerificationHeadCheck
+from .break_kind import BreakKind
 from .bus_probe_accepted import BusProbeAccepted
 from .bus_probe_receipt import BusProbeReceipt
 from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
+from .chain_break_public import ChainBreakPublic
+from .chain_point import ChainPoint
 from .consumer_group_view import ConsumerGroupView
 from .discrepancies_list_status_type_0 import DiscrepanciesListStatusType0
 from .discrepancies_move_action import DiscrepanciesMoveAction
@@ -15,6 +23,7 @@ from .discrepancy_public_theirs_type_0 import DiscrepancyPublicTheirsType0
 from .goods_shipped_report_public import GoodsShippedReportPublic
 from .goods_shipped_reports_read_format import GoodsShippedReportsReadFormat
 from .goods_shipped_reports_read_lang import GoodsShippedReportsReadLang
+from .kept_head import KeptHead
 from .liveness import Liveness
 from .merchant_record_difference import MerchantRecordDifference
 from .merchant_record_difference_ours_type_0 import MerchantRecordDifferenceOursType0
@@ -26,6 +35,7 @@ from .merchant_records_matched import MerchantRecordsMatched
 from .move import Move
 from .order_money import OrderMoney
 from .order_money_holds import OrderMoneyHolds
+from .page_audit_entry_public import PageAuditEntryPublic
 from .page_discrepancy_public import PageDiscrepancyPublic
 from .problem import Problem
 from .problem_field_error import ProblemFieldError
@@ -60,10 +70,18 @@ from .violation_public_figures import ViolationPublicFigures
 from .violations_page import ViolationsPage
 
 __all__ = (
+    "AuditEntryPublic",
+    "AuditEntryPublicAfterType0",
+    "AuditEntryPublicBeforeType0",
+    "AuditVerification",
+    "AuditVerificationHeadCheck",
+    "BreakKind",
     "BusProbeAccepted",
     "BusProbeReceipt",
     "BusProbeReceipts",
     "BusProbeRequest",
+    "ChainBreakPublic",
+    "ChainPoint",
     "ConsumerGroupView",
     "DiscrepanciesListStatusType0",
     "DiscrepanciesMoveAction",
@@ -75,6 +93,7 @@ __all__ = (
     "GoodsShippedReportPublic",
     "GoodsShippedReportsReadFormat",
     "GoodsShippedReportsReadLang",
+    "KeptHead",
     "Liveness",
     "MerchantRecordDifference",
     "MerchantRecordDifferenceOursType0",
@@ -84,6 +103,7 @@ __all__ = (
     "Move",
     "OrderMoney",
     "OrderMoneyHolds",
+    "PageAuditEntryPublic",
     "PageDiscrepancyPublic",
     "Problem",
     "ProblemFieldError",

@@ -13,6 +13,11 @@ from .approval_public import ApprovalPublic
 from .approval_public_outcome_type_0 import ApprovalPublicOutcomeType0
 from .approval_public_parameters import ApprovalPublicParameters
 from .approval_status import ApprovalStatus
+from .audit_entry_public import AuditEntryPublic
+from .audit_entry_public_after_type_0 import AuditEntryPublicAfterType0
+from .audit_entry_public_before_type_0 import AuditEntryPublicBeforeType0
+from .audit_verification import AuditVerification
+from .audit_verification_head_check import AuditVerificationHeadCheck
 from .balance_drift import BalanceDrift
 from .balance_explanation import BalanceExplanation
 from .balance_explanation_balances_minor import BalanceExplanationBalancesMinor
@@ -27,11 +32,14 @@ from .blocker_total import BlockerTotal
 from .body_vouchers_upload import BodyVouchersUpload
 from .body_vouchers_upload_kind import BodyVouchersUploadKind
 from .booking_ref import BookingRef
+from .break_kind import BreakKind
 from .bus_probe_accepted import BusProbeAccepted
 from .bus_probe_receipt import BusProbeReceipt
 from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
 from .callback_received import CallbackReceived
+from .chain_break_public import ChainBreakPublic
+from .chain_point import ChainPoint
 from .clawback_deduction import ClawbackDeduction
 from .consumer_group_view import ConsumerGroupView
 from .decision import Decision
@@ -45,6 +53,7 @@ from .explained_group_effect_minor import ExplainedGroupEffectMinor
 from .explained_transaction import ExplainedTransaction
 from .explained_transaction_effect_minor import ExplainedTransactionEffectMinor
 from .hold_public import HoldPublic
+from .kept_head import KeptHead
 from .ledger_check import LedgerCheck
 from .ledger_page import LedgerPage
 from .ledger_transaction_public import LedgerTransactionPublic
@@ -61,6 +70,7 @@ from .order_settlement_public_lines import OrderSettlementPublicLines
 from .order_settlement_state import OrderSettlementState
 from .page_application_public import PageApplicationPublic
 from .page_approval_public import PageApprovalPublic
+from .page_audit_entry_public import PageAuditEntryPublic
 from .page_notification_public import PageNotificationPublic
 from .page_payout_public import PagePayoutPublic
 from .page_voucher_public import PageVoucherPublic
@@ -116,6 +126,11 @@ __all__ = (
     "ApprovalPublicOutcomeType0",
     "ApprovalPublicParameters",
     "ApprovalStatus",
+    "AuditEntryPublic",
+    "AuditEntryPublicAfterType0",
+    "AuditEntryPublicBeforeType0",
+    "AuditVerification",
+    "AuditVerificationHeadCheck",
     "BalanceDrift",
     "BalanceExplanation",
     "BalanceExplanationBalancesMinor",
@@ -130,11 +145,14 @@ __all__ = (
     "BodyVouchersUpload",
     "BodyVouchersUploadKind",
     "BookingRef",
+    "BreakKind",
     "BusProbeAccepted",
     "BusProbeReceipt",
     "BusProbeReceipts",
     "BusProbeRequest",
     "CallbackReceived",
+    "ChainBreakPublic",
+    "ChainPoint",
     "ClawbackDeduction",
     "ConsumerGroupView",
     "Decision",
@@ -148,6 +166,7 @@ __all__ = (
     "ExplainedTransaction",
     "ExplainedTransactionEffectMinor",
     "HoldPublic",
+    "KeptHead",
     "LedgerCheck",
     "LedgerPage",
     "LedgerTransactionPublic",
@@ -164,6 +183,7 @@ __all__ = (
     "OrderSettlementState",
     "PageApplicationPublic",
     "PageApprovalPublic",
+    "PageAuditEntryPublic",
     "PageNotificationPublic",
     "PagePayoutPublic",
     "PageVoucherPublic",

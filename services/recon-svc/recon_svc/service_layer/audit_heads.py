@@ -1,0 +1,80 @@
+"""The heads of every service's audit chain (shipsettle_shared/audit.py), kept for good.
+
+Recon is the outside witness: each service publishes its chain's head on audit.events, and its
+GET /v1/audit/verify compares the chain with the last head kept here. A head continues the one
+kept before it when its anchor (the row that head was at) still has the hash recon kept for it;
+otherwise the chain was changed under a published head, and the head is kept marked
+discontinuous, so every later verify names it. The first head recon sees of a chain is taken
+as it comes (nothing to compare it with).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recon_svc.adapters.tables import AuditHeadRow
+from shipsettle_shared.contracts import AuditChainHeadPublished, read_payload
+from shipsettle_shared.envelope import EventEnvelope
+
+HEADS = AuditHeadRow.__table__
+
+
+async def keep_head(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+    """One chain's heads arrive in order (its events share a partition, keyed by the chain)."""
+    head = read_payload(envelope.payload, AuditChainHeadPublished)
+    last = (
+        await session.execute(
+            select(HEADS.c.seq, HEADS.c.row_hash)
+            .where(HEADS.c.chain == head.chain)
+            .order_by(HEADS.c.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    continuous = last is None or (head.anchor_seq == last.seq and head.anchor_hash == last.row_hash)
+    await session.execute(
+        insert(HEADS)
+        .values(
+            chain=head.chain,
+            seq=head.seq,
+            service=head.service,
+            row_hash=head.row_hash,
+            anchor_seq=head.anchor_seq,
+            anchor_hash=head.anchor_hash,
+            continuous=continuous,
+            head_at=head.head_at,
+            received_at=now,
+        )
+        # a second head at a row already kept (a truncated chain grown again) keeps the first:
+        # the verify of that chain then finds its row there changed
+        .on_conflict_do_nothing(index_elements=["chain", "seq"])
+    )
+
+
+async def last_head(session: AsyncSession, chain: str) -> dict[str, Any] | None:
+    """The last head kept of ``chain`` (``audit_routes.KeptHead``), or None."""
+    last = (
+        await session.execute(select(HEADS).where(HEADS.c.chain == chain).order_by(HEADS.c.seq.desc()).limit(1))
+    ).first()
+    if last is None:
+        return None
+    count, discontinuous_at = (
+        await session.execute(
+            select(func.count(), func.min(HEADS.c.seq).filter(HEADS.c.continuous.is_(False))).where(
+                HEADS.c.chain == chain
+            )
+        )
+    ).one()
+    return {
+        "chain": chain,
+        "seq": last.seq,
+        "row_hash": last.row_hash,
+        "head_at": last.head_at.isoformat(),
+        "received_at": last.received_at.isoformat(),
+        "heads_received": count,
+        "discontinuous_at": discontinuous_at,
+    }
