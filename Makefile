@@ -75,8 +75,10 @@ bench-bus: install kafka-jars
 bench-webhooks: install kafka-jars
 	$(PY) bench/webhooks.py
 
-## make bench-flood: p99 of merchant reads quiet, under a 10x carrier-webhook flood, and with the
-## intake bulkhead; its own broker (port 29195) and databases; writes docs/benchmarks.md
+## make bench-flood: p99 of merchant reads quiet and under a 10x carrier-webhook flood, in the
+## default configuration (the intake's adaptive bound) and, to compare, without a bound, with a
+## fixed rate bound and with an intake instance; its own broker (port 29195) and databases;
+## writes docs/benchmarks.md
 bench-flood: install kafka-jars
 	$(PY) bench/flood.py
 

@@ -53,7 +53,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipsettle_shared.auth import Principal
 from shipsettle_shared.db import api_keys_table
-from shipsettle_shared.problems import Conflict, NotFound, Problem
+from shipsettle_shared.domain_errors import DomainError, Refusal
 
 # Created by each service's own revision (``migrations.create_approvals_table_v1``), not by the
 # first one: the infrastructure tables of revision 0001 stay as they were applied.
@@ -155,8 +155,9 @@ class Proposal:
 # --- the rule, without I/O --------------------------------------------------------------------
 
 
-class FourEyesRefused(Problem):
-    """An approval or withdrawal the rule refuses; nothing is changed."""
+class FourEyesRefused(DomainError):
+    """A proposal, approval or withdrawal the rule refuses (or of an approval that does not
+    exist); nothing is changed."""
 
 
 def approval_refusal(proposal: Proposal, approver_key_id: str, now: datetime) -> FourEyesRefused | None:
@@ -164,26 +165,23 @@ def approval_refusal(proposal: Proposal, approver_key_id: str, now: datetime) ->
     status = proposal.status_at(now)
     if status is ApprovalStatus.EXPIRED:
         return FourEyesRefused(
-            409,
-            "Conflict",
+            Refusal.CONFLICT,
+            "approval-expired",
             f"approval {proposal.approval_id} expired at {proposal.expires_at.isoformat()}; propose it again",
-            type_slug="approval-expired",
             extensions={"approval_id": proposal.approval_id, "approval_status": status.value},
         )
     if status is not ApprovalStatus.PENDING:
         return FourEyesRefused(
-            409,
-            "Conflict",
+            Refusal.CONFLICT,
+            "approval-not-pending",
             f"approval {proposal.approval_id} is {status.value}, not pending",
-            type_slug="approval-not-pending",
             extensions={"approval_id": proposal.approval_id, "approval_status": status.value},
         )
     if approver_key_id == proposal.proposed_by:
         return FourEyesRefused(
-            403,
-            "Forbidden",
+            Refusal.FORBIDDEN,
+            "four-eyes-same-key",
             "four eyes: the key that proposed this action cannot approve it; another ops key must",
-            type_slug="four-eyes-same-key",
             extensions={"approval_id": proposal.approval_id, "proposed_by": proposal.proposed_by},
         )
     return None
@@ -194,18 +192,16 @@ def withdrawal_refusal(proposal: Proposal, key_id: str, now: datetime) -> FourEy
     status = proposal.status_at(now)
     if status is not ApprovalStatus.PENDING:
         return FourEyesRefused(
-            409,
-            "Conflict",
+            Refusal.CONFLICT,
+            "approval-not-pending",
             f"approval {proposal.approval_id} is {status.value}, not pending",
-            type_slug="approval-not-pending",
             extensions={"approval_id": proposal.approval_id, "approval_status": status.value},
         )
     if key_id != proposal.proposed_by:
         return FourEyesRefused(
-            403,
-            "Forbidden",
+            Refusal.FORBIDDEN,
+            "not-the-proposer",
             "only the key that proposed this action can withdraw it",
-            type_slug="not-the-proposer",
             extensions={"approval_id": proposal.approval_id},
         )
     return None
@@ -247,7 +243,7 @@ async def propose(
     merchant_id: str | None = None,
     amount_minor: int | None = None,
 ) -> Proposal:
-    """Record a pending proposal. With a ``subject``, raises Conflict (409 ``approval-pending``,
+    """Record a pending proposal. With a ``subject``, raises FourEyesRefused (``approval-pending``,
     naming the pending one) when that subject already has a pending proposal of this action; an
     expired one is marked expired first and does not block."""
     table = approvals_table
@@ -291,10 +287,11 @@ async def propose(
                 table.c.action == action, table.c.subject == subject, table.c.status == ApprovalStatus.PENDING.value
             )
         )
-        raise Conflict(
+        raise FourEyesRefused(
+            Refusal.CONFLICT,
+            "approval-pending",
             f"{subject} already has a pending {action} proposal ({pending}): approve or withdraw that one",
-            type_slug="approval-pending",
-            approval_id=pending,
+            extensions={"approval_id": pending},
         )
     return proposal_from_row(row)
 
@@ -330,11 +327,12 @@ Applier = Callable[[AsyncSession, Proposal, Approving], Awaitable[Applied]]
 async def approve(
     session: AsyncSession, approval_id: str, approving: Approving, appliers: Mapping[str, Applier]
 ) -> tuple[Proposal, Applied]:
-    """Approve and apply in the caller's transaction. Raises NotFound, FourEyesRefused (403, 409),
+    """Approve and apply in the caller's transaction. Raises FourEyesRefused (unknown, forbidden,
+    conflict),
     and whatever the applier raises (the caller's transaction then rolls back)."""
     proposal = await find(session, approval_id, for_update=True)
     if proposal is None or proposal.action not in appliers:
-        raise NotFound("approval", approval_id)
+        raise FourEyesRefused.not_found("approval", approval_id)
     refusal = approval_refusal(proposal, approving.approver.key_id, approving.now)
     if refusal is not None:
         raise refusal
@@ -343,10 +341,9 @@ async def approve(
     )
     if proposer_revoked is not None:
         raise FourEyesRefused(
-            409,
-            "Conflict",
+            Refusal.CONFLICT,
+            "proposer-key-revoked",
             f"the key that proposed approval {approval_id} was revoked; propose it again",
-            type_slug="proposer-key-revoked",
             extensions={"approval_id": approval_id},
         )
     applied = await appliers[proposal.action](session, proposal, approving)
@@ -366,10 +363,11 @@ async def approve(
 
 
 async def withdraw(session: AsyncSession, approval_id: str, *, by: str, reason: str, now: datetime) -> Proposal:
-    """The proposer takes a pending proposal back. Raises NotFound, FourEyesRefused (403, 409)."""
+    """The proposer takes a pending proposal back. Raises FourEyesRefused (unknown, forbidden,
+    conflict)."""
     proposal = await find(session, approval_id, for_update=True)
     if proposal is None:
-        raise NotFound("approval", approval_id)
+        raise FourEyesRefused.not_found("approval", approval_id)
     refusal = withdrawal_refusal(proposal, by, now)
     if refusal is not None:
         raise refusal

@@ -39,3 +39,16 @@ consumer_halted = Gauge(
     "1 while a consumer group has halted because too many of its recent messages were dead-lettered",
     ["group"],
 )
+webhook_intake_share = Gauge(
+    "shipsettle_webhook_intake_share",
+    "Share of arriving carrier webhooks the adaptive intake bound takes (1: all; intake_bulkhead.py)",
+)
+webhook_intake_loop_busy = Gauge(
+    "shipsettle_webhook_intake_loop_busy",
+    "Share of the last tick the event loop's thread was on a CPU (the adaptive intake bound's signal)",
+)
+webhook_intake_refused_total = Counter(
+    "shipsettle_webhook_intake_refused_total",
+    "Carrier webhooks answered 503 intake-busy, by the bound that refused them",
+    ["bound"],
+)

@@ -155,9 +155,10 @@ def stage_event(
 
 
 # Staged events in one statement whose text is the same for any number of them (an executemany
-# ran, and pg_stat_statements counted, one INSERT per event). Ids follow the staged order.
-_INSERT_OUTBOX_ROWS = text(
-    """
+# ran, and pg_stat_statements counted, one INSERT per event). Ids follow the staged order. A unit
+# of work that writes all it staged in one statement (logistics', refund-svc's) runs it as one of
+# its data-modifying CTEs, with ``outbox_parameters``.
+OUTBOX_INSERT = """
     insert into outbox (event_id, topic, message_key, shard, event_type, envelope)
     select r.event_id, r.topic, r.message_key, r.shard, r.event_type, cast(r.envelope_json as jsonb)
     from unnest(
@@ -165,8 +166,21 @@ _INSERT_OUTBOX_ROWS = text(
         cast(:shards as integer[]), cast(:event_types as text[]), cast(:envelopes as text[])
     ) with ordinality as r(event_id, topic, message_key, shard, event_type, envelope_json, position)
     order by r.position
-    """
-)
+"""
+_INSERT_OUTBOX_ROWS = text(OUTBOX_INSERT)
+
+
+def outbox_parameters(staged: Sequence[StagedEvent]) -> dict[str, list[Any]]:
+    """``OUTBOX_INSERT``'s parameters: the staged events' columns, one array each."""
+    rows = [staged_event.row() for staged_event in staged]
+    return {
+        "event_ids": [row["event_id"] for row in rows],
+        "topics": [row["topic"] for row in rows],
+        "message_keys": [row["message_key"] for row in rows],
+        "shards": [row["shard"] for row in rows],
+        "event_types": [row["event_type"] for row in rows],
+        "envelopes": [row["envelope_json"] for row in rows],
+    }
 
 
 async def add_staged_to_outbox(session: AsyncSession, staged: Sequence[StagedEvent]) -> None:
@@ -174,19 +188,8 @@ async def add_staged_to_outbox(session: AsyncSession, staged: Sequence[StagedEve
     (the relay publishes by id), in one statement."""
     if not staged:
         return
-    rows = [staged_event.row() for staged_event in staged]
     connection = await session.connection()
-    await connection.execute(
-        _INSERT_OUTBOX_ROWS,
-        {
-            "event_ids": [row["event_id"] for row in rows],
-            "topics": [row["topic"] for row in rows],
-            "message_keys": [row["message_key"] for row in rows],
-            "shards": [row["shard"] for row in rows],
-            "event_types": [row["event_type"] for row in rows],
-            "envelopes": [row["envelope_json"] for row in rows],
-        },
-    )
+    await connection.execute(_INSERT_OUTBOX_ROWS, outbox_parameters(staged))
     wake_relay_after_commit(session)
 
 

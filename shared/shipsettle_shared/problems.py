@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shipsettle_shared.domain_errors import DomainError, Refusal
+from shipsettle_shared.domain_errors import DomainError, Refusal, not_found_message
 from shipsettle_shared.logs import correlation_id_var
 from shipsettle_shared.storable_text import (
     UnstorableField,
@@ -106,7 +106,7 @@ class ProblemDetails(BaseModel):
 
 class NotFound(Problem):
     def __init__(self, what: str, identifier: str) -> None:
-        super().__init__(404, "Not found", f"{what} {identifier!r} does not exist", type_slug="not-found")
+        super().__init__(404, "Not found", not_found_message(what, identifier), type_slug="not-found")
 
 
 class Unauthorized(Problem):
@@ -227,15 +227,20 @@ _REFUSAL_ANSWERS: dict[Refusal, tuple[int, str]] = {
 _REQUEST_PARTS = ("body.", "query.", "path.", "header.")
 
 
+def _placed(field: str) -> str:
+    return field if field.startswith(_REQUEST_PARTS) else f"body.{field}"
+
+
 def domain_problem(error: DomainError) -> Problem:
     """The problem details of a domain's refusal: its code is the type, its message the detail;
-    a rule's refusal names the field to change (the whole request when no one field is at fault)."""
+    a rule's refusal names the field to change (the whole request when no one field is at fault),
+    or every place at fault when the error lists them (``DomainError.errors``)."""
     status, title = _REFUSAL_ANSWERS[error.refusal]
     errors: list[dict[str, Any]] = []
-    if error.refusal is Refusal.RULE or error.field:
-        field = error.field or "request"
-        field = field if field.startswith(_REQUEST_PARTS) else f"body.{field}"
-        errors = [{"field": field, "message": error.message}]
+    if error.errors:
+        errors = [{**entry, "field": _placed(entry["field"])} if "field" in entry else entry for entry in error.errors]
+    elif error.refusal is Refusal.RULE or error.field:
+        errors = [{"field": _placed(error.field or "request"), "message": error.message}]
     return Problem(status, title, error.message, type_slug=error.code, errors=errors, extensions=error.extensions)
 
 

@@ -44,7 +44,7 @@ from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table, unit_of_work
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
-from shipsettle_shared.intake_bulkhead import IntakeBulkheadMiddleware
+from shipsettle_shared.intake_bulkhead import AdaptiveIntake, IntakeBulkheadMiddleware
 from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
 from shipsettle_shared.messaging.kafka_config import producer_config
@@ -408,6 +408,8 @@ async def _stop_runtime(runtime: ServiceRuntime) -> None:
 
 
 def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    adaptive_intake = AdaptiveIntake(settings.webhook_intake_busy_share) if settings.webhook_intake_adaptive else None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await _start_runtime(definition, settings)
@@ -415,12 +417,17 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         if definition.audit_log:
             async with unit_of_work(runtime.sessions) as session:
                 await start_head_timer(session, runtime.clock.now())
+        # Not among runtime.tasks, which are asked to stop and waited for: the sampler is cancelled
+        sampler = asyncio.create_task(adaptive_intake.run(), name="intake-sampler") if adaptive_intake else None
         if definition.on_startup is not None:
             await definition.on_startup(runtime)
         logger.info("service started", extra={"fields": {"roles": sorted(settings.role_set)}})
         try:
             yield
         finally:
+            if sampler is not None:
+                sampler.cancel()
+                await asyncio.gather(sampler, return_exceptions=True)
             await _stop_runtime(runtime)
 
     app = FastAPI(
@@ -441,6 +448,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         IntakeBulkheadMiddleware,
         max_in_flight=settings.webhook_intake_max_in_flight,
         rate=settings.webhook_intake_rate(),
+        adaptive=adaptive_intake,
     )
     if settings.test_controls_enabled and settings.check_documented_answers:
         # Inside the request context: the test suites' answers are held to the documented models.

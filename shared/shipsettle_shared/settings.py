@@ -161,8 +161,13 @@ class ServiceSettings(BaseSettings):
     rate_limit_carrier_per_s: float = Field(default=50.0, gt=0)
     rate_limit_carrier_burst: int = Field(default=100, ge=1)
     # The webhook intake's bulkhead per process (intake_bulkhead.py): carriers' pushes past these
-    # get a fast 503 with Retry-After, and carriers retry. No rate bound by default (0).
+    # get a fast 503 with Retry-After, and carriers retry. The adaptive bound is on: while other
+    # requests compete with webhooks and the event loop is busier than busy_share (of its thread's
+    # time), only a share of the webhooks is taken (AIMD); alone, the intake takes everything.
+    # No fixed rate bound by default (0): a rate depends on the machine.
     webhook_intake_max_in_flight: int = Field(default=128, ge=1)
+    webhook_intake_adaptive: bool = True
+    webhook_intake_busy_share: float = Field(default=0.5, ge=0, lt=1)
     webhook_intake_per_s: float = Field(default=0.0, ge=0)
     webhook_intake_burst: int = Field(default=100, ge=1)
     log_level: str = "INFO"

@@ -171,6 +171,9 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
     )
     assert too_much.status_code == 422
     assert too_much.json()["type"].endswith("/insufficient-funds")
+    assert too_much.json()["errors"] == [
+        {"field": "body.amount_minor", "message": "45819 fen requested but 45818 fen is available"}
+    ]
     assert await balances(client, platform, merchant) == {
         "pending": 0,
         "available": 45818,
@@ -200,6 +203,19 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
         headers=bearer(platform.keys["ops"]),
     )
     assert approved.status_code == 200
+    decided = await client.post(
+        f"{base}/settlement-applications/{application['application_id']}/reject",
+        json={"reason": "changed my mind"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert decided.status_code == 409
+    assert decided.headers["content-type"] == "application/problem+json"
+    assert (decided.json()["type"], decided.json()["title"]) == (
+        "https://shipsettle.dev/problems/not-in-review",
+        "Conflict",
+    )
+    # approved, and by now perhaps already in its payout batch: never back in review
+    assert decided.json()["detail"] in {f"the application is {status}" for status in ("approved", "paying", "paid")}
 
     async def paid() -> dict[str, int] | None:
         found = await balances(client, platform, merchant)

@@ -465,6 +465,11 @@ async def test_a_camt053_and_a_wechat_bill_built_from_the_documented_formats_mat
         f"{base}/resolve", json={"note": "adjusted", "adjustment_tx_key": "no-such-tx"}, headers=ops
     )
     assert unlinked.status_code == 422
+    assert unlinked.headers["content-type"] == "application/problem+json"
+    assert unlinked.json()["type"] == "https://shipsettle.dev/problems/no-such-adjustment"
+    assert unlinked.json()["errors"] == [
+        {"field": "body.adjustment_tx_key", "message": "no ledger transaction 'no-such-tx' is known to recon"}
+    ]
     written_off = await client.post(f"{base}/write-off", json={"note": "coupon rounding on WeChat's side"}, headers=ops)
     assert written_off.status_code == 200, written_off.text
     assert written_off.json()["status"] == "written_off"
@@ -472,6 +477,11 @@ async def test_a_camt053_and_a_wechat_bill_built_from_the_documented_formats_mat
     assert written_off.json()["history"][-1]["by"] == platform.keys["ops"]["key_id"]
     too_late = await client.post(f"{base}/investigate", json={"note": "again"}, headers=ops)
     assert too_late.status_code == 409
+    assert {key: too_late.json()[key] for key in ("type", "title", "detail")} == {
+        "type": "https://shipsettle.dev/problems/wrong-status",
+        "title": "Conflict",
+        "detail": "cannot investigate a discrepancy that is written_off",
+    }
 
 
 async def test_a_bill_that_cannot_be_read_whole_is_refused_naming_row_and_column_and_nothing_is_imported(

@@ -184,6 +184,7 @@ async def test_an_application_below_the_minimum_payout_is_refused_and_moves_noth
     below = await apply({"amount_minor": 14999})
     assert below.status_code == 422, below.text
     assert below.json()["type"].endswith("/below-minimum")
+    assert [error["field"] for error in below.json()["errors"]] == ["body.amount_minor"]
     applied = await apply({})
     assert applied.status_code == 201, applied.text
     assert applied.json()["amount_minor"] == 20998

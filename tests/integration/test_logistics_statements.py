@@ -36,7 +36,7 @@ from support import eventually, fresh_service_database
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.reference_data import ReferenceData, reference_data
 from logistics_svc.adapters.repository import LogisticsRepository
-from logistics_svc.domain.shipments import DispatchRefused
+from logistics_svc.domain.shipments import ShipmentRuleViolation
 from logistics_svc.entrypoints.consumers import subscriptions, tracking_policy
 from logistics_svc.service_layer import shipments
 from shipsettle_shared import contracts
@@ -390,7 +390,7 @@ async def test_dispatch_a_delivering_scan_and_a_confirmation_take_a_handful_of_s
     # not confirmed yet (a platform polls until the confirmation has come): the locking read of
     # the order alone, nothing else read or written
     async with statements_run(logistics) as sent:
-        with pytest.raises(DispatchRefused, match="has not been confirmed"):
+        with pytest.raises(ShipmentRuleViolation, match="has not been confirmed"):
             await dispatch(logistics, "PO-1", "SF1000000000050", {"L1": 2, "L2": 1})
     assert len(sent) == 1, sent
     await logistics.orders.apply([confirmed("PO-1", NOW)])

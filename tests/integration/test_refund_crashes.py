@@ -21,15 +21,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 
 from refund_svc.adapters.tables import RefundOrderRow, RefundRow
+from refund_svc.adapters.unit_of_work import SqlRefundUnitOfWork
 from refund_svc.domain.amounts import ReasonCode, RefundKind
+from refund_svc.domain.refund_orders import Rules
 from refund_svc.domain.workflow import Deadlines
-from refund_svc.service_layer import refunds
+from refund_svc.service_layer import decisions, requests
+from refund_svc.service_layer.unit_of_work import Caller
 from shipsettle_shared.topology import SERVICES_BY_NAME
 
 pytestmark = pytest.mark.infra
 
 PORT_OFFSET = 18000  # services on 26101...: below the ephemeral ports (32768+), where a bind can find its port taken by an outgoing connection
-RULES = refunds.Rules(Deadlines(), frozenset())
+RULES = Rules(Deadlines(), frozenset())
 # one line of 2 units paid 199.99 in all: the two units split 10000 + 9999; refunding one unit
 # (the last) gives back 9999
 REFUND_MINOR = 9999
@@ -62,14 +65,14 @@ async def seed_approved_refund(url: str) -> str:
             )
         )
         await session.flush()
-        refund = await refunds.request_refund(
-            session,
-            refunds.RequestRefund(order_id, RefundKind.REFUND_ONLY, ReasonCode.DAMAGED, "broken", {"L1": 1}, "seed"),
+        refund = await requests.request_refund(
+            SqlRefundUnitOfWork(session),
+            requests.RequestRefund(order_id, RefundKind.REFUND_ONLY, ReasonCode.DAMAGED, "broken", {"L1": 1}, "seed"),
             now=now,
             rules=RULES,
             merchant_scope=None,
         )
-        await refunds.approve(session, refund, by="seed", now=now, rules=RULES)
+        await decisions.approve(SqlRefundUnitOfWork(session), refund.refund_id, Caller("seed", None), now, RULES)
         return refund.refund_id
 
 

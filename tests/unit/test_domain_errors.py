@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from shipsettle_shared.domain_errors import DomainError, Refusal
-from shipsettle_shared.problems import install_problem_handlers
+from shipsettle_shared.problems import NotFound, install_problem_handlers
 
 
 class SomeRuleViolation(DomainError):
@@ -62,3 +62,38 @@ def test_each_refusal_answers_its_own_status_and_carries_its_extensions() -> Non
         assert body["order_id"] == "O-1"
     # only a rule's refusal (or one naming a field) lists fields
     assert "errors" not in answers[Refusal.CONFLICT][1]
+
+
+def test_several_places_at_fault_are_each_named_fields_placed_in_the_body_rows_as_given() -> None:
+    _, body, _ = _answer(
+        SomeRuleViolation(
+            Refusal.RULE,
+            "shipping-info-invalid",
+            "the shipping information does not check out",
+            errors=[
+                {"field": "consignee.mobile", "message": "11 digits"},
+                {"field": "query.until", "message": "a stage"},
+                {"row": 3, "column": "金额", "message": "not an amount"},
+            ],
+        )
+    )
+    assert body["errors"] == [
+        {"field": "body.consignee.mobile", "message": "11 digits"},
+        {"field": "query.until", "message": "a stage"},
+        {"row": 3, "column": "金额", "message": "not an amount"},
+    ]
+    assert body["detail"] == "the shipping information does not check out"
+
+
+def test_a_thing_that_does_not_exist_is_worded_as_every_404_of_the_platform() -> None:
+    error = SomeRuleViolation.not_found("application", "SA-1")
+    assert isinstance(error, SomeRuleViolation)
+    status, body, _ = _answer(error)
+    assert status == 404
+    assert {key: body[key] for key in ("type", "title", "detail")} == {
+        "type": "https://shipsettle.dev/problems/not-found",
+        "title": "Not found",
+        "detail": NotFound("application", "SA-1").detail,
+    }
+    assert body["detail"] == "application 'SA-1' does not exist"
+    assert "errors" not in body

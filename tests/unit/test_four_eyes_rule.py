@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.four_eyes import (
     DEFAULT_TTL,
     ApprovalStatus,
@@ -45,28 +46,28 @@ def test_another_key_may_approve_a_pending_proposal_before_it_expires() -> None:
 def test_the_proposers_own_key_is_refused_with_a_403() -> None:
     refusal = approval_refusal(PENDING, "key-proposer", PROPOSED_AT)
     assert refusal is not None
-    assert (refusal.status, refusal.type_slug) == (403, "four-eyes-same-key")
+    assert (refusal.refusal, refusal.code) == (Refusal.FORBIDDEN, "four-eyes-same-key")
 
 
 def test_an_approved_withdrawn_or_expired_proposal_is_refused_with_a_409() -> None:
     for status in (ApprovalStatus.APPROVED, ApprovalStatus.WITHDRAWN):
         refusal = approval_refusal(replace(PENDING, status=status), "key-second", PROPOSED_AT)
         assert refusal is not None
-        assert (refusal.status, refusal.type_slug) == (409, "approval-not-pending")
+        assert (refusal.refusal, refusal.code) == (Refusal.CONFLICT, "approval-not-pending")
     # expired by the clock (still stored pending) or marked expired: the same refusal
     for expired in (
         approval_refusal(PENDING, "key-second", PENDING.expires_at),
         approval_refusal(replace(PENDING, status=ApprovalStatus.EXPIRED), "key-second", PROPOSED_AT),
     ):
         assert expired is not None
-        assert (expired.status, expired.type_slug) == (409, "approval-expired")
+        assert (expired.refusal, expired.code) == (Refusal.CONFLICT, "approval-expired")
 
 
 def test_only_the_proposer_withdraws_and_only_while_pending() -> None:
     assert withdrawal_refusal(PENDING, "key-proposer", PROPOSED_AT) is None
     other = withdrawal_refusal(PENDING, "key-second", PROPOSED_AT)
     assert other is not None
-    assert (other.status, other.type_slug) == (403, "not-the-proposer")
+    assert (other.refusal, other.code) == (Refusal.FORBIDDEN, "not-the-proposer")
     late = withdrawal_refusal(PENDING, "key-proposer", PENDING.expires_at)
     assert late is not None
-    assert (late.status, late.type_slug) == (409, "approval-not-pending")
+    assert (late.refusal, late.code) == (Refusal.CONFLICT, "approval-not-pending")

@@ -13,9 +13,9 @@ from logistics_svc.adapters.carrier_seed import SEED_CARRIERS
 from logistics_svc.domain.carriers import Carrier
 from logistics_svc.domain.shipments import (
     Direction,
-    DispatchRefused,
     RefundHolds,
     Shipment,
+    ShipmentRuleViolation,
     ShipmentStatus,
     SignOffHow,
     auto_confirm_summary,
@@ -85,7 +85,7 @@ def test_a_return_parcel_is_tracked_to_delivery_but_never_signs_off() -> None:
     assert not back.auto_confirm_is_due(T0 + timedelta(days=30))
     assert back.with_open_refunds(1, T0) == back
     for how in SignOffHow:
-        with pytest.raises(DispatchRefused) as refused:
+        with pytest.raises(ShipmentRuleViolation) as refused:
             back.sign_off(how, T0 + timedelta(days=30))
         assert refused.value.code == "return-shipment"
     assert auto_confirm_summary(back, {"RF-1"})["state"] == "never"

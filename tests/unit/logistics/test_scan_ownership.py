@@ -22,13 +22,14 @@ from logistics_svc.domain.shipments import (
     DEFAULT_SCAN_CLOCK_TOLERANCE,
     DELIVERED_BEFORE_DISPATCH,
     Direction,
-    DispatchRefused,
     Shipment,
+    ShipmentRuleViolation,
     ShipmentStatus,
     SignOffHow,
     auto_confirm_summary,
 )
 from logistics_svc.domain.tracking import Scan, TrackingStatus
+from shipsettle_shared.domain_errors import Refusal
 
 D = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 SEVEN_DAYS = timedelta(days=7)
@@ -130,7 +131,7 @@ def test_a_delivered_scan_dated_before_the_dispatch_flags_the_shipment_and_never
     assert not held.auto_confirm_is_due(D + timedelta(days=30))
     summary = auto_confirm_summary(held, frozenset())
     assert (summary["state"], summary["held_by_flags"]) == ("held_for_ops", [DELIVERED_BEFORE_DISPATCH])
-    with pytest.raises(DispatchRefused):
+    with pytest.raises(ShipmentRuleViolation):
         held.sign_off(SignOffHow.AUTO_CONFIRMED, D + timedelta(days=30))
 
 
@@ -169,14 +170,17 @@ def test_a_flag_raised_while_the_clock_runs_stops_it_and_clearing_restarts_it_fr
 
 
 def test_clearing_a_flag_the_shipment_does_not_have_or_has_cleared_is_refused() -> None:
-    with pytest.raises(DispatchRefused) as missing:
+    with pytest.raises(ShipmentRuleViolation) as missing:
         dispatched().clear_flag(DELIVERED_BEFORE_DISPATCH, by="ops", reason="checked", at=D)
-    assert (missing.value.code, missing.value.status) == ("flag-not-found", 404)
+    assert (missing.value.refusal, missing.value.message) == (
+        Refusal.NOT_FOUND,
+        f"flag {DELIVERED_BEFORE_DISPATCH!r} does not exist",
+    )
     flagged = dispatched().apply_scans([scan(TrackingStatus.DELIVERED, D - timedelta(days=8))])
     cleared = flagged.clear_flag(DELIVERED_BEFORE_DISPATCH, by="ops", reason="checked", at=D)
-    with pytest.raises(DispatchRefused) as twice:
+    with pytest.raises(ShipmentRuleViolation) as twice:
         cleared.clear_flag(DELIVERED_BEFORE_DISPATCH, by="ops", reason="checked again", at=D)
-    assert (twice.value.code, twice.value.status) == ("flag-already-cleared", 409)
+    assert (twice.value.refusal, twice.value.code) == (Refusal.CONFLICT, "flag-already-cleared")
 
 
 def test_the_buyer_may_still_confirm_receipt_while_a_flag_holds_the_auto_confirm() -> None:

@@ -10,9 +10,9 @@ from itertools import permutations
 import pytest
 
 from logistics_svc.domain.shipments import (
-    DispatchRefused,
     OrderForDispatch,
     Shipment,
+    ShipmentRuleViolation,
     ShipmentStatus,
     SignOffHow,
     check_dispatch,
@@ -84,7 +84,7 @@ def test_duplicate_scans_change_nothing() -> None:
 def test_a_tracking_number_can_be_corrected_only_before_the_first_scan() -> None:
     assert shipment().correct_tracking_number("SF9999999999999").tracking_number == "SF9999999999999"
     scanned = shipment().apply_scans(JOURNEY[:1])
-    with pytest.raises(DispatchRefused) as refused:
+    with pytest.raises(ShipmentRuleViolation) as refused:
         scanned.correct_tracking_number("SF9999999999999")
     assert refused.value.code == "already-scanned"
 
@@ -95,8 +95,8 @@ CONFIRMED = OrderForDispatch("PO-1", "m-1", "confirmed", {"L1": 2, "L2": 1})
 @pytest.mark.parametrize(
     ("order", "lines", "already", "scope", "code"),
     [
-        (None, {"L1": 1}, {}, None, "order-not-found"),
-        (CONFIRMED, {"L1": 1}, {}, "m-other", "order-not-found"),
+        (None, {"L1": 1}, {}, None, "not-found"),
+        (CONFIRMED, {"L1": 1}, {}, "m-other", "not-found"),
         (OrderForDispatch("PO-1", "m-1", "placed", {"L1": 2}), {"L1": 1}, {}, None, "shipping-info-not-confirmed"),
         (OrderForDispatch("PO-1", "m-1", "cancelled", {"L1": 2}), {"L1": 1}, {}, None, "order-cancelled"),
         (CONFIRMED, {"L9": 1}, {}, None, "unknown-line"),
@@ -109,14 +109,14 @@ CONFIRMED = OrderForDispatch("PO-1", "m-1", "confirmed", {"L1": 2, "L2": 1})
 def test_dispatch_is_refused_for_what_the_order_does_not_allow(
     order: OrderForDispatch | None, lines: dict[str, int], already: dict[str, int], scope: str | None, code: str
 ) -> None:
-    with pytest.raises(DispatchRefused) as refused:
-        check_dispatch(order, lines, already, scope)
+    with pytest.raises(ShipmentRuleViolation) as refused:
+        check_dispatch("PO-1", order, lines, already, scope)
     assert refused.value.code == code
 
 
 def test_a_partial_dispatch_leaves_the_rest_to_ship() -> None:
-    check_dispatch(CONFIRMED, {"L1": 1}, {}, "m-1")
-    check_dispatch(CONFIRMED, {"L1": 1, "L2": 1}, {"L1": 1}, "m-1")
+    check_dispatch("PO-1", CONFIRMED, {"L1": 1}, {}, "m-1")
+    check_dispatch("PO-1", CONFIRMED, {"L1": 1, "L2": 1}, {"L1": 1}, "m-1")
 
 
 def test_auto_confirm_is_due_seven_days_after_delivery_and_pauses_for_the_time_left() -> None:
@@ -128,7 +128,7 @@ def test_auto_confirm_is_due_seven_days_after_delivery_and_pauses_for_the_time_l
     assert paused.auto_confirm_due_at is None
     assert paused.auto_confirm_paused_remaining_s == 5 * 24 * 3600
     assert not paused.auto_confirm_is_due(delivered_at + timedelta(days=30))
-    with pytest.raises(DispatchRefused):
+    with pytest.raises(ShipmentRuleViolation):
         paused.sign_off(SignOffHow.AUTO_CONFIRMED, delivered_at + timedelta(days=30))
     # it closes on day 10: the clock resumes with those five days
     resumed_at = T0 + timedelta(days=10)
@@ -195,7 +195,7 @@ def test_a_shipment_signs_off_once_and_stays_signed_off() -> None:
     delivered = shipment().apply_scans(JOURNEY)
     signed = delivered.sign_off(SignOffHow.BUYER_CONFIRMED, T0 + timedelta(days=2))
     assert signed.status is ShipmentStatus.SIGNED_OFF
-    with pytest.raises(DispatchRefused):
+    with pytest.raises(ShipmentRuleViolation):
         signed.sign_off(SignOffHow.AUTO_CONFIRMED, T0 + timedelta(days=8))
     assert signed.apply_scans([scan(TrackingStatus.IN_TRANSIT, 100)]).status is ShipmentStatus.SIGNED_OFF
 
@@ -203,5 +203,5 @@ def test_a_shipment_signs_off_once_and_stays_signed_off() -> None:
 def test_the_buyer_may_confirm_receipt_before_the_carrier_reports_delivery() -> None:
     in_transit = shipment().apply_scans(JOURNEY[:2])
     assert in_transit.sign_off(SignOffHow.BUYER_CONFIRMED, T0 + timedelta(hours=20)).signed_off_at is not None
-    with pytest.raises(DispatchRefused):
+    with pytest.raises(ShipmentRuleViolation):
         in_transit.sign_off(SignOffHow.AUTO_CONFIRMED, T0 + timedelta(hours=20))

@@ -15,6 +15,7 @@ from refund_svc.domain.balance_credits import Answer, BalanceCredit, CreditRefus
 from refund_svc.domain.channels import refunded_via
 from refund_svc.domain.workflow import Action, Deadlines, RefundStateError, RefundStatus, breaching, check
 from shipsettle_shared.contracts import RefundedVia
+from shipsettle_shared.domain_errors import Refusal
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 DAY = timedelta(hours=24)
@@ -64,7 +65,7 @@ def test_an_answer_in_time_or_late_but_before_any_cancellation_is_taken_and_the_
     assert (answered.state, answered.answered_at) == (CreditState.CREDITED, late)
     assert balance_credits.answered(answered, CREDITED, "buyer-9", 4285, late + DAY) is answered
     other = refused(lambda: balance_credits.answered(answered, DECLINED, "buyer-9", 4285, late))
-    assert (other.status, other.code) == (409, "credit-already-answered")
+    assert (other.refusal, other.code) == (Refusal.CONFLICT, "credit-already-answered")
 
 
 def test_an_answer_after_ops_cancelled_the_credit_is_refused_telling_the_platform_not_to_apply_it() -> None:
@@ -76,7 +77,7 @@ def test_an_answer_after_ops_cancelled_the_credit_is_refused_telling_the_platfor
     )
     for answer in (CREDITED, DECLINED):
         error = refused(lambda answer=answer: balance_credits.answered(cancelled, answer, "buyer-9", 4285, T0 + DAY))
-        assert (error.status, error.code, error.field) == (409, "credit-cancelled", "credit_id")
+        assert (error.refusal, error.code) == (Refusal.CONFLICT, "credit-cancelled")
         assert "do not apply it" in error.message
         assert "reverse it" in error.message
 
@@ -85,15 +86,15 @@ def test_a_cancellation_after_the_platform_answered_is_refused_whatever_it_answe
     for answer in (CREDITED, DECLINED):
         answered = balance_credits.answered(credit(), answer, "buyer-9", 4285, T0 + DAY)
         error = refused(lambda a=answered: balance_credits.cancelled(a, by="key-ops", reason="?", now=T0 + 2 * DAY))
-        assert (error.status, error.code) == (409, "credit-already-answered")
+        assert (error.refusal, error.code) == (Refusal.CONFLICT, "credit-already-answered")
 
 
 def test_ops_may_cancel_only_once_the_answer_is_overdue_with_a_reason_and_a_second_cancel_changes_nothing() -> None:
     early = refused(lambda: balance_credits.cancelled(credit(), by="key-ops", reason="等不及", now=T0 + DAY / 2))
-    assert (early.status, early.code) == (409, "credit-not-overdue")
+    assert (early.refusal, early.code) == (Refusal.CONFLICT, "credit-not-overdue")
     assert "2026-11-28T10:00:00+00:00" in early.message
     blank = refused(lambda: balance_credits.cancelled(credit(), by="key-ops", reason=" ", now=T0 + DAY))
-    assert (blank.status, blank.field) == (422, "reason")
+    assert (blank.refusal, blank.field) == (Refusal.RULE, "reason")
     once = balance_credits.cancelled(credit(), by="key-ops", reason="平台未答复", now=T0 + DAY)
     assert balance_credits.cancelled(once, by="key-ops-2", reason="again", now=T0 + 2 * DAY) is once
 
@@ -101,7 +102,10 @@ def test_ops_may_cancel_only_once_the_answer_is_overdue_with_a_reason_and_a_seco
 def test_an_answer_must_name_the_buyer_and_amount_asked_for() -> None:
     buyer = refused(lambda: balance_credits.answered(credit(), CREDITED, "buyer-8", 4285, T0))
     amount = refused(lambda: balance_credits.answered(credit(), CREDITED, "buyer-9", 4286, T0))
-    assert [(e.status, e.field) for e in (buyer, amount)] == [(422, "buyer_ref"), (422, "amount_minor")]
+    assert [(e.refusal, e.field) for e in (buyer, amount)] == [
+        (Refusal.RULE, "buyer_ref"),
+        (Refusal.RULE, "amount_minor"),
+    ]
 
 
 def test_a_credit_is_kept_on_the_refund_and_read_back_the_same_in_every_state() -> None:

@@ -28,7 +28,7 @@ from logistics_svc.adapters.repository import LogisticsRepository, shipment_colu
 from logistics_svc.domain.shipments import Shipment
 from shipsettle_shared.contracts import EventPayload
 from shipsettle_shared.db import json_rows
-from shipsettle_shared.outbox import StagedEvent, stage_event, wake_relay_after_commit
+from shipsettle_shared.outbox import OUTBOX_INSERT, StagedEvent, outbox_parameters, stage_event, wake_relay_after_commit
 from shipsettle_shared.timers import wake_schedulers_after_commit
 
 _SHIPMENT_RECORD = """
@@ -67,14 +67,7 @@ _FLUSH = text(
             stale_alerted_at = case when s.moved then null else coalesce(s.stale_alerted_at, t.stale_alerted_at) end
         from jsonb_to_recordset(cast(:saved_shipments as jsonb)) as s({_SHIPMENT_RECORD})
         where t.shipment_id = s.shipment_id
-    ), events as (
-        insert into outbox (event_id, topic, message_key, shard, event_type, envelope)
-        select r.event_id, r.topic, r.message_key, r.shard, r.event_type, cast(r.envelope_json as jsonb)
-        from unnest(
-            cast(:event_ids as uuid[]), cast(:topics as text[]), cast(:message_keys as text[]),
-            cast(:shards as integer[]), cast(:event_types as text[]), cast(:envelopes as text[])
-        ) with ordinality as r(event_id, topic, message_key, shard, event_type, envelope_json, position)
-        order by r.position
+    ), events as ({OUTBOX_INSERT}
     ), cancelled_timers as (
         update timers t
         set cancelled_at = c.at
@@ -150,18 +143,12 @@ class LogisticsUnitOfWork:
             return
         new = [_record(staged) for staged in self._shipments.values() if staged.new]
         saved = [_record(staged) for staged in self._shipments.values() if not staged.new]
-        rows = [staged.row() for staged in self._events]
         timers = sorted(self._timers.items())
         scheduled = [(kind, key, at) for (kind, key), (op, at) in timers if op == _SCHEDULE]
         parameters: dict[str, Any] = {
             "new_shipments": json_rows(new),
             "saved_shipments": json_rows(saved),
-            "event_ids": [row["event_id"] for row in rows],
-            "topics": [row["topic"] for row in rows],
-            "message_keys": [row["message_key"] for row in rows],
-            "shards": [row["shard"] for row in rows],
-            "event_types": [row["event_type"] for row in rows],
-            "envelopes": [row["envelope_json"] for row in rows],
+            **outbox_parameters(self._events),
             "cancelled_timers": json_rows(
                 [{"timer_kind": kind, "timer_key": key, "at": at} for (kind, key), (op, at) in timers if op == _CANCEL]
             ),
@@ -171,7 +158,7 @@ class LogisticsUnitOfWork:
         }
         connection = await self.session.connection()
         await connection.execute(_FLUSH, parameters)
-        if rows:
+        if self._events:
             wake_relay_after_commit(self.session)
         if scheduled:
             wake_schedulers_after_commit(self.session, min(at for _, _, at in scheduled))

@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from logistics_svc.domain.carriers import Carrier
 from logistics_svc.domain.tracking import Scan, TrackingStatus
+from shipsettle_shared.domain_errors import DomainError, Refusal
 
 
 class ShipmentStatus(StrEnum):
@@ -57,13 +58,9 @@ class SignOffHow(StrEnum):
     AUTO_CONFIRMED = "auto_confirmed"
 
 
-class DispatchRefused(Exception):
-    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
+class ShipmentRuleViolation(DomainError):
+    """logistics-svc's refusals of a command on a shipment: its dispatch, a tracking number's
+    correction, a flag's clearance, a sign-off."""
 
 
 def next_status(current: ShipmentStatus, scan: TrackingStatus) -> ShipmentStatus:
@@ -107,38 +104,45 @@ class OrderForDispatch:
 
 
 def check_dispatch(
+    order_id: str,
     order: OrderForDispatch | None,
     parcel_lines: Mapping[str, int],
     already_dispatched: Mapping[str, int],
     merchant_scope: str | None,
 ) -> None:
-    """May this parcel leave? Raises DispatchRefused naming the field. The order must be known,
+    """May this parcel of order ``order_id`` leave? Raises ShipmentRuleViolation naming the field.
+    The order must be known,
     the merchant's own, confirmed (核对发货信息) and not cancelled; every line must be the
     order's, and no line may ship more than was ordered over all parcels."""
     if order is None or (merchant_scope is not None and order.merchant_id != merchant_scope):
-        raise DispatchRefused("order-not-found", "order not found", "order_id", status=404)
+        raise ShipmentRuleViolation.not_found("order", order_id)
     if order.status == "cancelled":
-        raise DispatchRefused("order-cancelled", "the order is cancelled", status=409)
+        raise ShipmentRuleViolation(Refusal.CONFLICT, "order-cancelled", "the order is cancelled")
     if order.status != "confirmed":
-        raise DispatchRefused(
+        raise ShipmentRuleViolation(
+            Refusal.CONFLICT,
             "shipping-info-not-confirmed",
             "the order's shipping information has not been confirmed (核对发货信息); confirm it first",
-            status=409,
         )
     if not parcel_lines:
-        raise DispatchRefused("no-lines", "a parcel carries at least one line", "lines")
+        raise ShipmentRuleViolation(Refusal.RULE, "no-lines", "a parcel carries at least one line", field="lines")
     for index, (line_id, quantity) in enumerate(parcel_lines.items()):
         ordered = order.line_quantities.get(line_id)
         if ordered is None:
-            raise DispatchRefused("unknown-line", f"the order has no line {line_id!r}", f"lines[{index}].line_id")
+            raise ShipmentRuleViolation(
+                Refusal.RULE, "unknown-line", f"the order has no line {line_id!r}", field=f"lines[{index}].line_id"
+            )
         if quantity <= 0:
-            raise DispatchRefused("bad-quantity", "quantity must be at least 1", f"lines[{index}].quantity")
+            raise ShipmentRuleViolation(
+                Refusal.RULE, "bad-quantity", "quantity must be at least 1", field=f"lines[{index}].quantity"
+            )
         left = ordered - already_dispatched.get(line_id, 0)
         if quantity > left:
-            raise DispatchRefused(
+            raise ShipmentRuleViolation(
+                Refusal.RULE,
                 "too-many",
                 f"line {line_id!r}: {quantity} requested but only {left} of {ordered} left to ship",
-                f"lines[{index}].quantity",
+                field=f"lines[{index}].quantity",
             )
 
 
@@ -194,8 +198,8 @@ class Shipment:
     def correct_tracking_number(self, tracking_number: str) -> Shipment:
         """Only before the carrier's first scan: after it, the number is what the carrier uses."""
         if self.first_scan_at is not None:
-            raise DispatchRefused(
-                "already-scanned", "the carrier has scanned this parcel; its tracking number is final", status=409
+            raise ShipmentRuleViolation(
+                Refusal.CONFLICT, "already-scanned", "the carrier has scanned this parcel; its tracking number is final"
             )
         return replace(self, tracking_number=tracking_number)
 
@@ -283,12 +287,14 @@ class Shipment:
 
     def clear_flag(self, code: str, *, by: str, reason: str, at: datetime) -> Shipment:
         """Ops checked what the open flag ``code`` is about: it is kept, cleared with who, when and
-        why. Raises DispatchRefused: no such flag (404), the flag already cleared (409). The
+        why. Raises ShipmentRuleViolation: no such flag, the flag already cleared. The
         caller restarts the auto-confirm of a delivered shipment the flag held."""
         if not self.has_flag(code):
-            raise DispatchRefused("flag-not-found", f"this shipment has no flag {code!r}", status=404)
+            raise ShipmentRuleViolation.not_found("flag", code)
         if not any(flag.code == code and flag.open for flag in self.ops_flags):
-            raise DispatchRefused("flag-already-cleared", f"the flag {code!r} is already cleared", status=409)
+            raise ShipmentRuleViolation(
+                Refusal.CONFLICT, "flag-already-cleared", f"the flag {code!r} is already cleared"
+            )
         flags = tuple(
             replace(flag, cleared_at=at, cleared_by=by, clear_reason=reason)
             if flag.code == code and flag.open
@@ -315,13 +321,17 @@ class Shipment:
         the auto-confirm (the flag doubts the carrier's data, not the buyer's word); the timer
         only ever fires for a delivered shipment whose clock is running and has run out."""
         if self.direction is Direction.RETURN:
-            raise DispatchRefused("return-shipment", "a return parcel is never signed off", status=409)
+            raise ShipmentRuleViolation(Refusal.CONFLICT, "return-shipment", "a return parcel is never signed off")
         if self.signed_off_at is not None:
-            raise DispatchRefused("already-signed-off", "this shipment is already signed off", status=409)
+            raise ShipmentRuleViolation(Refusal.CONFLICT, "already-signed-off", "this shipment is already signed off")
         if self.status is ShipmentStatus.RETURNED_TO_SENDER:
-            raise DispatchRefused("returned", "the parcel went back to the merchant; nothing to sign off", status=409)
+            raise ShipmentRuleViolation(
+                Refusal.CONFLICT, "returned", "the parcel went back to the merchant; nothing to sign off"
+            )
         if how is SignOffHow.AUTO_CONFIRMED and not self.auto_confirm_is_due(at):
-            raise DispatchRefused("not-due", "auto-confirm is paused or the shipment is not delivered", status=409)
+            raise ShipmentRuleViolation(
+                Refusal.CONFLICT, "not-due", "auto-confirm is paused or the shipment is not delivered"
+            )
         return replace(
             self,
             status=ShipmentStatus.SIGNED_OFF,

@@ -13,7 +13,7 @@ from logistics_svc.adapters.reference_data import reference_data
 from logistics_svc.adapters.repository import LogisticsRepository, ops_flag_json
 from logistics_svc.adapters.shipment_reads import ShipmentReads
 from logistics_svc.domain.carriers import normalise_tracking_number
-from logistics_svc.domain.shipments import DispatchRefused, Shipment
+from logistics_svc.domain.shipments import Shipment
 from logistics_svc.entrypoints.consumers import tracking_policy
 from logistics_svc.entrypoints.http_models import (
     FlaggedShipment,
@@ -28,7 +28,7 @@ from shipsettle_shared.auth import OpsPrincipal, PlatformOrMerchant, Principal, 
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, bounded_list, page_body
-from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+from shipsettle_shared.problems import NotFound, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1", tags=["shipments"])
@@ -75,14 +75,6 @@ class FlagClearance(Strict):
     reason: str = Field(min_length=3, max_length=1000, description="what ops checked, e.g. with the carrier")
 
 
-def _refused(error: DispatchRefused) -> Problem:
-    if error.status == 404:
-        return NotFound("order" if error.code == "order-not-found" else "shipment", "requested")
-    if error.status == 409:
-        return Conflict(error.message, type_slug=error.code)
-    return validation_problem([(f"body.{error.field or 'lines'}", error.message)], title="Dispatch refused")
-
-
 @router.post(
     "/shipments",
     operation_id="shipments.dispatch",
@@ -103,18 +95,15 @@ async def dispatch(body: DispatchRequest, request: Request, principal: PlatformO
         lines[line.line_id] = line.quantity
     policy = await tracking_policy(runtime)
     carriers = await reference_data(runtime).carriers()
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            dispatched = await service.dispatch(
-                session,
-                service.Dispatch(body.order_id, body.carrier_code, body.tracking_number, lines),
-                merchant_scope=principal.merchant_scope,
-                now=runtime.clock.now(),
-                policy=policy,
-                carriers=carriers,
-            )
-    except DispatchRefused as error:
-        raise _refused(error) from error
+    async with unit_of_work(runtime.sessions) as session:
+        dispatched = await service.dispatch(
+            session,
+            service.Dispatch(body.order_id, body.carrier_code, body.tracking_number, lines),
+            merchant_scope=principal.merchant_scope,
+            now=runtime.clock.now(),
+            policy=policy,
+            carriers=carriers,
+        )
     shipment = dispatched.first
     assert shipment is not None
     # The refunds open on the order were read in the dispatch's transaction.
@@ -142,28 +131,25 @@ async def correct_tracking_number(
     runtime = request.app.state.runtime
     policy = await tracking_policy(runtime)
     carriers = await reference_data(runtime).carriers()
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            shipment = await service.correct_tracking_number(
-                session,
-                shipment_id,
-                body.tracking_number,
-                merchant_scope=principal.merchant_scope,
-                now=runtime.clock.now(),
-                policy=policy,
-                carriers=carriers,
-            )
-            await audit.record(
-                session,
-                principal,
-                "shipments.correct_tracking_number",
-                "shipment",
-                shipment_id,
-                at=runtime.clock.now(),
-                after={"tracking_number": body.tracking_number},
-            )
-    except DispatchRefused as error:
-        raise _refused(error) from error
+    async with unit_of_work(runtime.sessions) as session:
+        shipment = await service.correct_tracking_number(
+            session,
+            shipment_id,
+            body.tracking_number,
+            merchant_scope=principal.merchant_scope,
+            now=runtime.clock.now(),
+            policy=policy,
+            carriers=carriers,
+        )
+        await audit.record(
+            session,
+            principal,
+            "shipments.correct_tracking_number",
+            "shipment",
+            shipment_id,
+            at=runtime.clock.now(),
+            after={"tracking_number": body.tracking_number},
+        )
     return await _view(runtime, shipment)
 
 
@@ -224,13 +210,8 @@ async def confirm_receipt(
     cancels their auto-confirm timers. Settlement waits for exactly this (OrderSignedOff). An
     open refund does not block it: only the automatic sign-off waits for refunds."""
     runtime = request.app.state.runtime
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            signed = await service.confirm_receipt(session, order_id, now=runtime.clock.now())
-    except DispatchRefused as error:
-        if error.status == 404:
-            raise NotFound("order", order_id) from error
-        raise Conflict(error.message, type_slug=error.code) from error
+    async with unit_of_work(runtime.sessions) as session:
+        signed = await service.confirm_receipt(session, order_id, now=runtime.clock.now())
     policy = await tracking_policy(runtime)
     # Signed off: no refund holds them any more (the view lists open refunds only for a shipment
     # whose clock is paused or has not started).
@@ -352,31 +333,26 @@ async def clear_ops_flag(
     flag; 409: the flag is already cleared."""
     runtime = request.app.state.runtime
     policy = await tracking_policy(runtime)
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            shipment = await service.clear_ops_flag(
-                session,
-                shipment_id,
-                flag_code,
-                cleared_by=principal.key_id,
-                reason=body.reason,
-                now=runtime.clock.now(),
-                policy=policy,
-            )
-            await audit.record(
-                session,
-                principal,
-                "shipments.clear_ops_flag",
-                "shipment",
-                shipment_id,
-                at=runtime.clock.now(),
-                after={"flag_code": flag_code, "cleared": True},
-                reason=body.reason,
-            )
-    except DispatchRefused as error:
-        if error.status == 404:
-            raise NotFound("shipment" if error.code == "shipment-not-found" else "flag", flag_code) from error
-        raise Conflict(error.message, type_slug=error.code) from error
+    async with unit_of_work(runtime.sessions) as session:
+        shipment = await service.clear_ops_flag(
+            session,
+            shipment_id,
+            flag_code,
+            cleared_by=principal.key_id,
+            reason=body.reason,
+            now=runtime.clock.now(),
+            policy=policy,
+        )
+        await audit.record(
+            session,
+            principal,
+            "shipments.clear_ops_flag",
+            "shipment",
+            shipment_id,
+            at=runtime.clock.now(),
+            after={"flag_code": flag_code, "cleared": True},
+            reason=body.reason,
+        )
     return await _view(runtime, shipment)
 
 

@@ -42,9 +42,9 @@ from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import (
     DEFAULT_SCAN_CLOCK_TOLERANCE,
     Direction,
-    DispatchRefused,
     OpsFlag,
     Shipment,
+    ShipmentRuleViolation,
     ShipmentStatus,
     SignOffHow,
     auto_confirm_summary,
@@ -53,6 +53,7 @@ from logistics_svc.domain.shipments import (
 )
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
+from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.messaging.consumer import PermanentEventError
 from shipsettle_shared.outbox import StagedEvent, stage_event
 from shipsettle_shared.timers import DueTimer
@@ -185,7 +186,7 @@ async def dispatch(
     policy: TrackingPolicy,
     carriers: CarrierRegistrySnapshot,
 ) -> LoadedShipments:
-    """A parcel leaves. Raises DispatchRefused: unknown or inactive carrier, a tracking number
+    """A parcel leaves. Raises ShipmentRuleViolation: unknown or inactive carrier, a tracking number
     not in the carrier's format or already held by another shipment of that carrier (any
     order, whatever its state: a number is never used twice), an unconfirmed or cancelled
     order, lines or quantities the order does not have left. The same dispatch sent again (same
@@ -195,13 +196,16 @@ async def dispatch(
     shipment with the order's open refunds (for the view)."""
     carrier = carriers.get(command.carrier_code)
     if carrier is None or not carrier.active:
-        raise DispatchRefused("unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", "carrier_code")
+        raise ShipmentRuleViolation(
+            Refusal.RULE, "unknown-carrier", "unknown or inactive carrier; see GET /v1/carriers", field="carrier_code"
+        )
     tracking_number = normalise_tracking_number(command.tracking_number)
     if not carrier.validate_tracking_number(tracking_number):
-        raise DispatchRefused(
+        raise ShipmentRuleViolation(
+            Refusal.RULE,
             "bad-tracking-number",
             f"not a {carrier.code} tracking number (expected {carrier.tracking_pattern})",
-            "tracking_number",
+            field="tracking_number",
         )
     command = replace(command, carrier_code=carrier.code, tracking_number=tracking_number)
     uow = LogisticsUnitOfWork(session)
@@ -211,16 +215,16 @@ async def dispatch(
         # Refused without reading more (a platform polls here until the confirmation arrives):
         # an order never confirmed has no shipment to replay, since only a confirmed one ships
         # and a confirmed one never goes back to placed.
-        check_dispatch(order, command.lines, {}, merchant_scope)
+        check_dispatch(command.order_id, order, command.lines, {}, merchant_scope)
     context = await repository.dispatch_context(command.order_id, command.carrier_code, command.tracking_number)
     if context.holder_id is not None:
         replayed = await _same_dispatch(repository, command, context.holder_id, merchant_scope)
         if replayed is not None:
             return replayed
-    check_dispatch(order, command.lines, context.already_dispatched, merchant_scope)
+    check_dispatch(command.order_id, order, command.lines, context.already_dispatched, merchant_scope)
     assert order is not None
     if context.holder_id is not None:
-        raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
+        raise ShipmentRuleViolation(Refusal.CONFLICT, "tracking-number-in-use", _NUMBER_IN_USE)
     shipment = Shipment(
         shipment_id=f"SH-{uuid.uuid4().hex[:16]}",
         order_id=order.order_id,
@@ -282,24 +286,27 @@ async def correct_tracking_number(
     policy: TrackingPolicy,
     carriers: CarrierRegistrySnapshot,
 ) -> Shipment:
-    """Raises DispatchRefused: unknown shipment (404), a number not in the carrier's format (422),
-    already scanned (409), number in use (409). The carrier's scans kept under the new number
+    """Raises ShipmentRuleViolation: unknown shipment, a number not in the carrier's format,
+    already scanned, number in use. The carrier's scans kept under the new number
     are taken as at dispatch."""
     uow = LogisticsUnitOfWork(session)
     repository = uow.shipments
     shipment = (await repository.shipment(shipment_id, for_update=True, with_scans=False)).first
     if shipment is None or (merchant_scope is not None and shipment.merchant_id != merchant_scope):
-        raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
+        raise ShipmentRuleViolation.not_found("shipment", shipment_id)
     carrier = carriers.get(shipment.carrier_code)
     tracking_number = normalise_tracking_number(tracking_number)
     if carrier is None or not carrier.validate_tracking_number(tracking_number):
-        raise DispatchRefused(
-            "bad-tracking-number", f"not a {shipment.carrier_code} tracking number", "tracking_number"
+        raise ShipmentRuleViolation(
+            Refusal.RULE,
+            "bad-tracking-number",
+            f"not a {shipment.carrier_code} tracking number",
+            field="tracking_number",
         )
     # Held until commit, like dispatch's: the scans kept under the new number are taken below.
     await repository.lock_tracking_number(tracking_number)
     if await repository.shipment_using(shipment.carrier_code, tracking_number) is not None:
-        raise DispatchRefused("tracking-number-in-use", _NUMBER_IN_USE, "tracking_number", 409)
+        raise ShipmentRuleViolation(Refusal.CONFLICT, "tracking-number-in-use", _NUMBER_IN_USE)
     corrected = shipment.correct_tracking_number(tracking_number)
     uow.save_shipment(corrected)
     uow.add_to_outbox(
@@ -516,12 +523,12 @@ async def clear_ops_flag(
     """Ops checked a flagged shipment (e.g. with the carrier: the number was recycled and this
     parcel was really delivered): the flag is cleared with who and why, and a delivered shipment
     it held gets its auto-confirm clock (from the delivery, paused if a refund is open).
-    Raises DispatchRefused: unknown shipment or flag (404), flag already cleared (409)."""
+    Raises ShipmentRuleViolation: unknown shipment or flag, flag already cleared."""
     uow = LogisticsUnitOfWork(session)
     repository = uow.shipments
     shipment = (await repository.shipment(shipment_id, for_update=True)).first
     if shipment is None:
-        raise DispatchRefused("shipment-not-found", "shipment not found", status=404)
+        raise ShipmentRuleViolation.not_found("shipment", shipment_id)
     cleared = shipment.clear_flag(flag_code, by=cleared_by, reason=reason, at=now)
     if cleared.awaiting_sign_off:
         holds = await repository.refund_holds(cleared.order_id)
@@ -564,19 +571,21 @@ def _reschedule_auto_confirm(uow: LogisticsUnitOfWork, before: Shipment, after: 
 
 async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime) -> list[Shipment]:
     """The buyer confirmed receipt (posted by the platform): every shipment of the order not yet
-    signed off is signed off now. Raises DispatchRefused if nothing can be signed off."""
+    signed off is signed off now. Raises ShipmentRuleViolation if nothing can be signed off."""
     uow = LogisticsUnitOfWork(session)
     # Return parcels are never signed off: only the outbound ones count here. Their scans come
     # along for the answer's view only. The order's sign-off state comes with the locked rows.
     shipments, context = await uow.shipments.lock_outbound_for_sign_off(order_id)
     if not shipments:
-        raise DispatchRefused("order-not-found", "no shipment of this order is known", status=404)
+        raise ShipmentRuleViolation.not_found("order", order_id)  # no shipment of it is known
     # Deliberately NOT blocked by an open refund: only the automatic sign-off waits for refunds
     # (SPEC section 2, step 5). A buyer who confirms receipt during a refund has chosen to;
     # settlement still releases nothing while the refund is open (step 6).
     signable = [s for s in shipments if s.signed_off_at is None and s.status is not ShipmentStatus.RETURNED_TO_SENDER]
     if not signable:
-        raise DispatchRefused("nothing-to-sign-off", "every shipment of this order is already signed off", status=409)
+        raise ShipmentRuleViolation(
+            Refusal.CONFLICT, "nothing-to-sign-off", "every shipment of this order is already signed off"
+        )
     signed = []
     for shipment in signable:
         signed_shipment, context = _sign_off(uow, shipment, SignOffHow.BUYER_CONFIRMED, now, context)

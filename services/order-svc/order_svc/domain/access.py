@@ -10,15 +10,25 @@ import re
 from dataclasses import dataclass
 
 from shipsettle_shared.contracts import Role
+from shipsettle_shared.domain_errors import DomainError, Refusal, not_found_message
 
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 
 
-class InvalidApiKeyRequest(ValueError):
+class AccessRuleViolation(DomainError):
+    """order-svc's refusals about API keys."""
+
+
+class InvalidApiKeyRequest(AccessRuleViolation):
+    """A key request that does not fit its role (a merchant key without its merchant ...)."""
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(Refusal.RULE, "invalid-api-key-request", message, field=field)
+
+
+class ApiKeyNotFound(AccessRuleViolation):
+    def __init__(self, key_id: str) -> None:
+        super().__init__(Refusal.NOT_FOUND, "not-found", not_found_message("API key", key_id))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from order_svc.domain.pricing import PricedOrder
+from shipsettle_shared.domain_errors import DomainError, Refusal
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -28,20 +29,22 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class OrderRuleViolation(Exception):
-    """A command the order's state does not allow; ``field`` names the input at fault if any."""
-
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+class OrderRuleViolation(DomainError):
+    """order-svc's refusals of a command on an order: its state does not allow it (dispatched,
+    cancelled), or what it says does not check out; ``field`` names the input at fault if any."""
 
 
-class InvalidShippingInfo(Exception):
+class InvalidShippingInfo(OrderRuleViolation):
+    """The consignee or the items checked (核对发货信息) do not check out: every (field, message)."""
+
     def __init__(self, errors: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors))
-        self.errors = errors
+        super().__init__(
+            Refusal.RULE,
+            "shipping-info-invalid",
+            "the shipping information does not check out: "
+            + "; ".join(f"{field}: {message}" for field, message in errors),
+            errors=[{"field": field, "message": message} for field, message in errors],
+        )
 
 
 def _is_mainland(mobile: str) -> bool:
@@ -152,7 +155,9 @@ class Order:
         """核对发货信息. Raises InvalidShippingInfo (with fields) or OrderRuleViolation."""
         self._require_not_cancelled()
         if self.dispatch_started:
-            raise OrderRuleViolation("already-dispatched", "the order has been dispatched; shipping info is final")
+            raise OrderRuleViolation(
+                Refusal.CONFLICT, "already-dispatched", "the order has been dispatched; shipping info is final"
+            )
         effective = consignee or self.consignee
         errors = effective.problems()
         errors += self._item_mismatches(items)
@@ -171,6 +176,7 @@ class Order:
         self._require_not_cancelled()
         if self.dispatch_started:
             raise OrderRuleViolation(
+                Refusal.CONFLICT,
                 "already-dispatched",
                 "the order has been dispatched; its shipping information can no longer be corrected",
             )
@@ -179,7 +185,9 @@ class Order:
             raise InvalidShippingInfo(errors)
         changed = self.consignee.changed_fields(consignee)
         if not changed:
-            raise OrderRuleViolation("nothing-to-correct", "the correction changes nothing", "consignee")
+            raise OrderRuleViolation(
+                Refusal.RULE, "nothing-to-correct", "the correction changes nothing", field="consignee"
+            )
         return replace(self, consignee=consignee), changed
 
     def cancel(self, at: datetime) -> Order:
@@ -187,7 +195,9 @@ class Order:
         self._require_not_cancelled()
         if self.dispatch_started:
             raise OrderRuleViolation(
-                "already-dispatched", "a dispatched order cannot be cancelled; request a refund or return instead"
+                Refusal.CONFLICT,
+                "already-dispatched",
+                "a dispatched order cannot be cancelled; request a refund or return instead",
             )
         return replace(self, status=OrderStatus.CANCELLED, cancelled_at=at)
 
@@ -204,7 +214,7 @@ class Order:
 
     def _require_not_cancelled(self) -> None:
         if self.status is OrderStatus.CANCELLED:
-            raise OrderRuleViolation("cancelled", "the order is cancelled")
+            raise OrderRuleViolation(Refusal.CONFLICT, "cancelled", "the order is cancelled")
 
     def _item_mismatches(self, items: list[ShippingCheckItem]) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from shipsettle_shared.domain_errors import DomainError, Refusal
 from shipsettle_shared.money import allocate_largest_remainder, round_half_up_div
 
 BASIS_POINTS = 10_000
@@ -51,13 +52,12 @@ _FUNDER_ORDER = {Funder.MERCHANT: 0, Funder.PLATFORM: 1}
 _KIND_ORDER = {CouponKind.THRESHOLD: 0, CouponKind.PERCENTAGE: 1, CouponKind.FIXED: 2}
 
 
-class PricingError(ValueError):
-    """Input the engine refuses; ``field`` names where it is, as the API reports it."""
+class PricingError(DomainError):
+    """An order the engine cannot price as sent (a coupon whose threshold is not reached, a line
+    twice ...); ``field`` names where it is, as the request has it."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(Refusal.RULE, "pricing-refused", message, field=field)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             # Logistics dispatches only orders it learned from us: no retry can make this one
             # exist, so it goes to the dead-letter topic at once instead of stalling the partition
             # (a batch that holds it is retried one event at a time, the others applied).
-            raise PermanentEventError(f"dispatch of unknown order {error}") from error
+            raise PermanentEventError(f"dispatch of unknown order {error.order_id}") from error
 
     batch_handlers: dict[str, BatchEventHandler] = {
         event_type: record_many_on_timeline for event_type in TIMELINE_EVENT_TYPES

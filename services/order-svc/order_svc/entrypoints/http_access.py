@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from order_svc.domain.access import InvalidApiKeyRequest, IssueApiKey
+from order_svc.domain.access import IssueApiKey
 from order_svc.service_layer import access
 from shipsettle_shared import audit, four_eyes_routes
 from shipsettle_shared.api_document import answers, problem_responses
@@ -17,7 +17,7 @@ from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
-from shipsettle_shared.problems import NotFound, validation_problem
+from shipsettle_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1", tags=["api keys"])
 
@@ -75,12 +75,9 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
     its secret once. Other roles' keys are issued at once (201). 422 for a request that does not
     fit the role (``InvalidApiKeyRequest``)."""
     runtime = request.app.state.runtime
-    try:
-        command = IssueApiKey(
-            role=body.role, label=body.label, merchant_id=body.merchant_id, carrier_code=body.carrier_code
-        )
-    except InvalidApiKeyRequest as error:
-        raise validation_problem([(f"body.{error.field}", error.message)], title="Invalid API key request") from error
+    command = IssueApiKey(
+        role=body.role, label=body.label, merchant_id=body.merchant_id, carrier_code=body.carrier_code
+    )
     now = runtime.clock.now()
     if access.needs_four_eyes(command):
         async with unit_of_work(runtime.sessions) as session:
@@ -144,14 +141,11 @@ async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Reque
     """Refused at once by this instance; by the other instances of every service within the
     bound stated in README (API keys: how fast a revocation bites). Unknown key: 404."""
     runtime = request.app.state.runtime
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            await access.revoke_api_key(session, key_id, body.reason, now=runtime.clock.now())
-            await audit.record(
-                session, principal, "api_keys.revoke", "api_key", key_id, at=runtime.clock.now(), reason=body.reason
-            )
-    except access.ApiKeyNotFound as error:
-        raise NotFound("API key", key_id) from error
+    async with unit_of_work(runtime.sessions) as session:
+        await access.revoke_api_key(session, key_id, body.reason, now=runtime.clock.now())
+        await audit.record(
+            session, principal, "api_keys.revoke", "api_key", key_id, at=runtime.clock.now(), reason=body.reason
+        )
     runtime.api_keys.revoke(key_id)
 
 

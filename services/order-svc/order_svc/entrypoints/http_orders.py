@@ -1,5 +1,6 @@
 """HTTP: orders. Parse the edge formats (decimal strings, rates), call the service layer,
-shape the answer. Domain errors become problem details here and nowhere else."""
+shape the answer. The service layer's refusals (OrderRuleViolation, PricingError) are answered by
+shipsettle_shared.problems, in one place for every service."""
 
 from __future__ import annotations
 
@@ -22,14 +23,12 @@ from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import (
     Actor,
     Consignee,
-    InvalidShippingInfo,
     Order,
-    OrderRuleViolation,
     OrderStatus,
     Payment,
     ShippingCheckItem,
 )
-from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput, PricingError
+from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput
 from order_svc.entrypoints.http_models import (
     OrderPublic,
     OrderRead,
@@ -37,7 +36,7 @@ from order_svc.entrypoints.http_models import (
     ShippingChangePublic,
 )
 from order_svc.service_layer import orders as service
-from order_svc.service_layer.orders import IdempotentRequest, PaymentDoesNotMatch, PlacedLine, PlaceOrder
+from order_svc.service_layer.orders import IdempotentRequest, PlacedLine, PlaceOrder
 from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import PlatformOrMerchant, Principal, Readers, require_roles
@@ -47,7 +46,7 @@ from shipsettle_shared.db import snapshot
 from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
-from shipsettle_shared.problems import Conflict, NotFound, Problem, validation_problem
+from shipsettle_shared.problems import NotFound, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
@@ -297,73 +296,6 @@ def order_public(order: Order) -> dict[str, Any]:
     }
 
 
-def mismatch_problem(error: PaymentDoesNotMatch) -> Problem:
-    mismatch, priced = error.mismatch, error.order.priced
-    difference = mismatch.difference_minor
-    direction = "more" if difference > 0 else "less"
-    suspects = [{"coupon_id": s.coupon_id, "explanation": s.explanation} for s in mismatch.suspects]
-    named = f" Likely cause: {mismatch.suspects[0].explanation}." if mismatch.suspects else ""
-    return Problem(
-        422,
-        "Payment does not match the order (结算金额不符)",
-        f"The payment of {mismatch.paid_minor} fen is {abs(difference)} fen {direction} than the "
-        f"{mismatch.computed_payable_minor} fen ShipSettle computes.{named}",
-        type_slug="payment-mismatch",
-        errors=[{"field": "body.payment.amount", "message": f"expected {mismatch.computed_payable_minor} fen"}],
-        extensions={
-            "computed_payable_minor": mismatch.computed_payable_minor,
-            "paid_minor": mismatch.paid_minor,
-            "difference_minor": difference,
-            "suspects": suspects,
-            "lines": [
-                {
-                    "line_id": line.line_id,
-                    "line_amount_minor": line.line_amount_minor,
-                    "discounts_by_coupon_minor": line.discounts_by_coupon_minor,
-                    "paid_amount_minor": line.paid_amount_minor,
-                }
-                for line in priced.lines
-            ],
-            "coupons": [
-                {
-                    "coupon_id": coupon.coupon_id,
-                    "funded_by": coupon.funded_by.value,
-                    "base_minor": coupon.base_minor,
-                    "discount_minor": coupon.discount_minor,
-                }
-                for coupon in priced.coupons
-            ],
-            "shipping_fee_minor": priced.shipping_fee_minor,
-        },
-    )
-
-
-def _rule_problem(error: OrderRuleViolation) -> Problem:
-    return Conflict(error.message, type_slug=error.code)
-
-
-def _shipping_problem(order_id: str, error: Exception) -> Problem:
-    """The answer to a refused shipping-information command: unknown order 404, bad fields 422,
-    a state that forbids it (dispatched, cancelled) 409."""
-    if isinstance(error, service.OrderNotFound):
-        return NotFound("order", order_id)
-    if isinstance(error, InvalidShippingInfo):
-        return validation_problem(
-            [(f"body.{field}", message) for field, message in error.errors],
-            title="Shipping information does not check out",
-        )
-    assert isinstance(error, OrderRuleViolation)
-    if error.field:
-        return validation_problem([(f"body.{error.field}", error.message)])
-    return _rule_problem(error)
-
-
-def _concurrent_change(order_id: str) -> Problem:
-    return Conflict(
-        f"order {order_id!r} kept changing under this command; send it again", type_slug="concurrent-change"
-    )
-
-
 def _actor(principal: Principal) -> Actor:
     return Actor(key_id=principal.key_id, role=principal.role.value)
 
@@ -394,22 +326,13 @@ async def place_order(
         key=check_key(idempotency_key),
         fingerprint=request_hash("POST", "/v1/orders", body.model_dump(mode="json")),
     )
-    try:
-        status, answer = await service.place_order(
-            OrderStatements(runtime.lane),
-            command,
-            idempotent,
-            lambda order: (201, order_public(order)),
-            now=runtime.clock.now(),
-        )
-    except PricingError as error:
-        raise validation_problem([(f"body.{error.field}", error.message)], title="Invalid order") from error
-    except PaymentDoesNotMatch as error:
-        raise mismatch_problem(error) from error
-    except service.OrderAlreadyExists as error:
-        raise Conflict(
-            f"order {command.order_id!r} (or its payment transaction) already exists", type_slug="order-exists"
-        ) from error
+    status, answer = await service.place_order(
+        OrderStatements(runtime.lane),
+        command,
+        idempotent,
+        lambda order: (201, order_public(order)),
+        now=runtime.clock.now(),
+    )
     response.status_code = status
     return answer
 
@@ -558,20 +481,15 @@ async def confirm_shipping_info(
     line's quantity and spec (规格) match the order. Dispatch is refused until this is done."""
     runtime = request.app.state.runtime
     items = [ShippingCheckItem(item.line_id, item.quantity, item.spec) for item in body.items]
-    try:
-        order = await service.confirm_shipping(
-            OrderStatements(runtime.lane),
-            order_id,
-            items,
-            body.consignee.to_domain() if body.consignee else None,
-            by=_actor(principal),
-            now=runtime.clock.now(),
-            merchant_scope=principal.merchant_scope,
-        )
-    except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
-        raise _shipping_problem(order_id, error) from error
-    except service.ConcurrentChange as error:
-        raise _concurrent_change(order_id) from error
+    order = await service.confirm_shipping(
+        OrderStatements(runtime.lane),
+        order_id,
+        items,
+        body.consignee.to_domain() if body.consignee else None,
+        by=_actor(principal),
+        now=runtime.clock.now(),
+        merchant_scope=principal.merchant_scope,
+    )
     return order_public(order)
 
 
@@ -590,20 +508,15 @@ async def correct_shipping_info(
     """Allowed until the first parcel is dispatched; recorded with who and when. After
     dispatch: 409 already-dispatched."""
     runtime = request.app.state.runtime
-    try:
-        order = await service.correct_shipping(
-            OrderStatements(runtime.lane),
-            order_id,
-            body.consignee.to_domain(),
-            body.reason,
-            by=_actor(principal),
-            now=runtime.clock.now(),
-            merchant_scope=principal.merchant_scope,
-        )
-    except (service.OrderNotFound, InvalidShippingInfo, OrderRuleViolation) as error:
-        raise _shipping_problem(order_id, error) from error
-    except service.ConcurrentChange as error:
-        raise _concurrent_change(order_id) from error
+    order = await service.correct_shipping(
+        OrderStatements(runtime.lane),
+        order_id,
+        body.consignee.to_domain(),
+        body.reason,
+        by=_actor(principal),
+        now=runtime.clock.now(),
+        merchant_scope=principal.merchant_scope,
+    )
     return order_public(order)
 
 
@@ -663,19 +576,14 @@ async def cancel_order(
     runtime = request.app.state.runtime
 
     async def cancel(session: Any) -> tuple[int, dict[str, Any]]:
-        try:
-            order = await service.cancel_order(
-                session,
-                order_id,
-                body.reason,
-                by=_actor(principal),
-                now=runtime.clock.now(),
-                merchant_scope=principal.merchant_scope,
-            )
-        except service.OrderNotFound as error:
-            raise NotFound("order", order_id) from error
-        except OrderRuleViolation as error:
-            raise _rule_problem(error) from error
+        order = await service.cancel_order(
+            session,
+            order_id,
+            body.reason,
+            by=_actor(principal),
+            now=runtime.clock.now(),
+            merchant_scope=principal.merchant_scope,
+        )
         await audit.record(
             session, principal, "orders.cancel", "order", order_id, at=runtime.clock.now(), reason=body.reason
         )

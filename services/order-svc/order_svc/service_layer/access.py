@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from order_svc.domain.access import IssueApiKey
+from order_svc.domain.access import ApiKeyNotFound, IssueApiKey
 from shipsettle_shared import four_eyes
 from shipsettle_shared.auth import IssuedKey, generate_key
 from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked, Role
@@ -18,10 +18,6 @@ from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.pagination import KeyValue, keyset_after
 
 PRODUCER = "order-svc"
-
-
-class ApiKeyNotFound(LookupError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -16,28 +16,73 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.adapters.order_statements import LoadedOrder, OrderStatements, PlacementRefused
 from order_svc.adapters.repository import OrderRepository
-from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, Payment, ShippingCheckItem
+from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, OrderRuleViolation, Payment, ShippingCheckItem
 from order_svc.domain.pricing import CouponInput, LineInput, PaymentMismatch, check_payment, price_order
 from shipsettle_shared import contracts
+from shipsettle_shared.domain_errors import Refusal, not_found_message
 from shipsettle_shared.idempotency import answer_of_used_key
 from shipsettle_shared.outbox import add_to_outbox, stage_event
 
 PRODUCER = "order-svc"
 
 
-class OrderNotFound(LookupError):
-    pass
+class OrderNotFound(OrderRuleViolation):
+    """No such order (or not the caller's to see)."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(Refusal.NOT_FOUND, "not-found", not_found_message("order", order_id))
+        self.order_id = order_id
 
 
-class OrderAlreadyExists(Exception):
-    pass
+class OrderAlreadyExists(OrderRuleViolation):
+    def __init__(self, order_id: str) -> None:
+        super().__init__(
+            Refusal.CONFLICT, "order-exists", f"order {order_id!r} (or its payment transaction) already exists"
+        )
 
 
-class PaymentDoesNotMatch(Exception):
-    """结算金额不符: the payment posted differs from what ShipSettle computes."""
+class PaymentDoesNotMatch(OrderRuleViolation):
+    """结算金额不符: the payment posted differs from what ShipSettle computes. The refusal carries
+    the figures to find why: the computed and paid amounts, the coupons likely at fault, and the
+    order as ShipSettle priced it, line by line."""
 
     def __init__(self, mismatch: PaymentMismatch, order: Order) -> None:
-        super().__init__(f"paid {mismatch.paid_minor}, computed {mismatch.computed_payable_minor}")
+        difference = mismatch.difference_minor
+        direction = "more" if difference > 0 else "less"
+        named = f" Likely cause: {mismatch.suspects[0].explanation}." if mismatch.suspects else ""
+        priced = order.priced
+        super().__init__(
+            Refusal.RULE,
+            "payment-mismatch",
+            f"The payment of {mismatch.paid_minor} fen is {abs(difference)} fen {direction} than the "
+            f"{mismatch.computed_payable_minor} fen ShipSettle computes.{named}",
+            errors=[{"field": "payment.amount", "message": f"expected {mismatch.computed_payable_minor} fen"}],
+            extensions={
+                "computed_payable_minor": mismatch.computed_payable_minor,
+                "paid_minor": mismatch.paid_minor,
+                "difference_minor": difference,
+                "suspects": [{"coupon_id": s.coupon_id, "explanation": s.explanation} for s in mismatch.suspects],
+                "lines": [
+                    {
+                        "line_id": line.line_id,
+                        "line_amount_minor": line.line_amount_minor,
+                        "discounts_by_coupon_minor": line.discounts_by_coupon_minor,
+                        "paid_amount_minor": line.paid_amount_minor,
+                    }
+                    for line in priced.lines
+                ],
+                "coupons": [
+                    {
+                        "coupon_id": coupon.coupon_id,
+                        "funded_by": coupon.funded_by.value,
+                        "base_minor": coupon.base_minor,
+                        "discount_minor": coupon.discount_minor,
+                    }
+                    for coupon in priced.coupons
+                ],
+                "shipping_fee_minor": priced.shipping_fee_minor,
+            },
+        )
         self.mismatch = mismatch
         self.order = order
 
@@ -141,8 +186,16 @@ async def place_order(
 MAX_OPTIMISTIC_ATTEMPTS = 20
 
 
-class ConcurrentChange(Exception):
-    """The order kept changing under a command (MAX_OPTIMISTIC_ATTEMPTS lost races)."""
+class ConcurrentChange(OrderRuleViolation):
+    """The order kept changing under a command (MAX_OPTIMISTIC_ATTEMPTS lost races): sent again,
+    it reads the order anew."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(
+            Refusal.CONFLICT,
+            "concurrent-change",
+            f"order {order_id!r} kept changing under this command; send it again",
+        )
 
 
 async def confirm_shipping(

@@ -15,6 +15,7 @@ from recon_svc.adapters.tables import DiscrepancyRow, StatementImportRow
 from recon_svc.domain.imports.model import (
     DEFAULT_MAX_BYTES,
     ColumnMapping,
+    ImportProblem,
     ImportRefused,
     StatementSource,
 )
@@ -33,24 +34,12 @@ from shipsettle_shared.body_limits import body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
-from shipsettle_shared.problems import Conflict, NotFound, Problem
+from shipsettle_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1", tags=["matching and discrepancies"])
 
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 StatementKind = Literal["camt053", "wechat_trade_bill", "alipay_trade_bill", "alipay_account_bill", "sandbox_refunds"]
-
-
-def refused(error: ImportRefused) -> Problem:
-    return Problem(
-        422,
-        "File refused",
-        f"nothing was imported: {error}",
-        type_slug="import-refused",
-        errors=[
-            {"row": problem.row, "column": problem.column, "message": problem.message} for problem in error.problems
-        ],
-    )
 
 
 # A day's file of one account: a WeChat Pay trade bill row with real ids and a product name is
@@ -63,7 +52,7 @@ IMPORT_BODY_LIMIT = body_limit(DEFAULT_MAX_BYTES)
 async def _body(request: Request) -> bytes:
     content = await request.body()  # at most DEFAULT_MAX_BYTES: the routes declare IMPORT_BODY_LIMIT
     if not content:
-        raise Problem(422, "File refused", "the request body is the file, and it is empty", type_slug="import-refused")
+        raise ImportRefused([ImportProblem(None, None, "the request body is the file, and it is empty")])
     return content
 
 
@@ -138,33 +127,30 @@ async def import_statement(
     or element path); the same file twice is the same import."""
     content = await _body(request)
     runtime = request.app.state.runtime
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            row = await service.import_statement(
-                session,
-                StatementSource(source),
-                content,
-                by=principal.key_id,
-                now=runtime.clock.now(),
-                file_name=file_name,
-                bill_date=bill_date,
-            )
-            view = import_view(row)
-            discrepancies = (
-                await session.execute(select(DiscrepancyRow).where(col(DiscrepancyRow.import_id) == row.import_id))
-            ).scalars()
-            view["discrepancies"] = [discrepancy_view(d) for d in discrepancies]
-            await audit.record(
-                session,
-                principal,
-                "statement_imports.create",
-                "statement_import",
-                row.import_id,
-                at=runtime.clock.now(),
-                after={"source": source, "file_name": file_name, "discrepancies": len(view["discrepancies"])},
-            )
-    except ImportRefused as error:
-        raise refused(error) from error
+    async with unit_of_work(runtime.sessions) as session:
+        row = await service.import_statement(
+            session,
+            StatementSource(source),
+            content,
+            by=principal.key_id,
+            now=runtime.clock.now(),
+            file_name=file_name,
+            bill_date=bill_date,
+        )
+        view = import_view(row)
+        discrepancies = (
+            await session.execute(select(DiscrepancyRow).where(col(DiscrepancyRow.import_id) == row.import_id))
+        ).scalars()
+        view["discrepancies"] = [discrepancy_view(d) for d in discrepancies]
+        await audit.record(
+            session,
+            principal,
+            "statement_imports.create",
+            "statement_import",
+            row.import_id,
+            at=runtime.clock.now(),
+            after={"source": source, "file_name": file_name, "discrepancies": len(view["discrepancies"])},
+        )
     return view
 
 
@@ -199,30 +185,27 @@ async def merchant_records(
         order_id=order_id_column, amount=amount_column, date=date_column, date_format=date_format, status=status_column
     )
     runtime = request.app.state.runtime
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            import_id, found = await service.import_merchant_records(
-                session,
-                merchant_id,
-                content,
-                mapping,
-                encoding=encoding,
-                start=period_start,
-                end=period_end,
-                by=principal.key_id,
-                now=runtime.clock.now(),
-            )
-            await audit.record(
-                session,
-                principal,
-                "merchant_records.import_file",
-                "merchant_records_import",
-                import_id,
-                at=runtime.clock.now(),
-                after={"merchant_id": merchant_id, "discrepancies": len(found)},
-            )
-    except ImportRefused as error:
-        raise refused(error) from error
+    async with unit_of_work(runtime.sessions) as session:
+        import_id, found = await service.import_merchant_records(
+            session,
+            merchant_id,
+            content,
+            mapping,
+            encoding=encoding,
+            start=period_start,
+            end=period_end,
+            by=principal.key_id,
+            now=runtime.clock.now(),
+        )
+        await audit.record(
+            session,
+            principal,
+            "merchant_records.import_file",
+            "merchant_records_import",
+            import_id,
+            at=runtime.clock.now(),
+            after={"merchant_id": merchant_id, "discrepancies": len(found)},
+        )
     return {"import_id": import_id, "merchant_id": merchant_id, "discrepancies": found}
 
 
@@ -298,32 +281,25 @@ async def move(
     """open → investigating → resolved (linked to the ledger adjustment that settles it) or
     written off with a reason. Who did what and when is kept in the history."""
     runtime = request.app.state.runtime
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            row = await service.move_discrepancy(
-                session,
-                discrepancy_id,
-                action.replace("-", "_"),
-                note=body.note,
-                adjustment_tx_key=body.adjustment_tx_key,
-                by=principal.key_id,
-                now=runtime.clock.now(),
-            )
-            view = discrepancy_view(row)
-            await audit.record(
-                session,
-                principal,
-                f"discrepancies.{action}",
-                "discrepancy",
-                discrepancy_id,
-                at=runtime.clock.now(),
-                after={"status": row.status, "adjustment_tx_key": body.adjustment_tx_key},
-                reason=body.note,
-            )
-    except service.DiscrepancyRuleViolation as error:
-        if error.status == 404:
-            raise NotFound("discrepancy", discrepancy_id) from error
-        if error.status == 409:
-            raise Conflict(error.message, type_slug="wrong-status") from error
-        raise Problem(422, "Refused", error.message, type_slug="no-such-adjustment") from error
+    async with unit_of_work(runtime.sessions) as session:
+        row = await service.move_discrepancy(
+            session,
+            discrepancy_id,
+            action.replace("-", "_"),
+            note=body.note,
+            adjustment_tx_key=body.adjustment_tx_key,
+            by=principal.key_id,
+            now=runtime.clock.now(),
+        )
+        view = discrepancy_view(row)
+        await audit.record(
+            session,
+            principal,
+            f"discrepancies.{action}",
+            "discrepancy",
+            discrepancy_id,
+            at=runtime.clock.now(),
+            after={"status": row.status, "adjustment_tx_key": body.adjustment_tx_key},
+            reason=body.note,
+        )
     return view

@@ -62,6 +62,7 @@ from recon_svc.domain.matching import (
     refund_on_wallet_bill,
     refund_paid_by_the_provider,
 )
+from shipsettle_shared.domain_errors import DomainError, Refusal
 
 PARSERS: dict[StatementSource, Callable[[bytes], ParsedStatement]] = {
     StatementSource.CAMT053: parse_camt053,
@@ -80,11 +81,9 @@ WALLET_CHANNELS = {
 }
 
 
-class DiscrepancyRuleViolation(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class DiscrepancyRuleViolation(DomainError):
+    """recon-svc's refusals of a move in the discrepancy workflow: unknown, not in a status the
+    move starts from, or resolved with no ledger transaction behind it."""
 
 
 async def our_movements(
@@ -424,19 +423,28 @@ async def move_discrepancy(
     by: str,
     now: datetime,
 ) -> DiscrepancyRow:
+    """open → investigating → resolved or written off (``NEXT``). Raises DiscrepancyRuleViolation:
+    unknown, ``wrong-status``, ``no-such-adjustment`` (resolved with a tx_key the ledger lacks)."""
     row = await session.get(DiscrepancyRow, discrepancy_id, with_for_update=True)
     if row is None:
-        raise DiscrepancyRuleViolation(404, f"discrepancy {discrepancy_id} not found")
+        raise DiscrepancyRuleViolation.not_found("discrepancy", discrepancy_id)
     allowed, target = NEXT[action]
     if row.status not in allowed:
-        raise DiscrepancyRuleViolation(409, f"cannot {action} a discrepancy that is {row.status}")
+        raise DiscrepancyRuleViolation(
+            Refusal.CONFLICT, "wrong-status", f"cannot {action} a discrepancy that is {row.status}"
+        )
     if action == "resolve":
         # resolved means settled by a ledger adjustment, and the link must lead somewhere real
         adjustment = await session.scalar(
             select(col(LedgerEntryRow.tx_key)).where(col(LedgerEntryRow.tx_key) == adjustment_tx_key)
         )
         if adjustment is None:
-            raise DiscrepancyRuleViolation(422, f"no ledger transaction {adjustment_tx_key!r} is known to recon")
+            raise DiscrepancyRuleViolation(
+                Refusal.RULE,
+                "no-such-adjustment",
+                f"no ledger transaction {adjustment_tx_key!r} is known to recon",
+                field="adjustment_tx_key",
+            )
         row.resolution = {"adjustment_tx_key": adjustment_tx_key, "note": note}
     elif action == "write_off":
         row.resolution = {"written_off_because": note}

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from refund_svc.domain.errors import RefundRuleViolation
+from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.money import allocate_largest_remainder
 
 
@@ -44,12 +46,11 @@ class ReasonCode(StrEnum):
 MERCHANT_FAULT = frozenset({ReasonCode.NOT_RECEIVED, ReasonCode.DAMAGED, ReasonCode.WRONG_ITEM, ReasonCode.QUALITY})
 
 
-class RefundAmountError(ValueError):
-    """A request the order cannot satisfy; ``field`` names the offending input."""
+class RefundAmountError(RefundRuleViolation):
+    """A request the order cannot satisfy (a rule's refusal); ``field`` names the offending input."""
 
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str, field: str, code: str = "too-many-units") -> None:
+        super().__init__(Refusal.RULE, code, message, field=field)
 
 
 @dataclass(frozen=True)
@@ -134,12 +135,12 @@ def quote(order: RefundableOrder, kind: RefundKind, reason: ReasonCode, units: d
     line has left after earlier refunds.
     """
     if not units:
-        raise RefundAmountError("name at least one line and its units", "lines")
+        raise RefundAmountError("name at least one line and its units", "lines", "no-lines")
     amounts: list[RefundLineAmounts] = []
     for line_id, count in sorted(units.items()):
         line = order.lines.get(line_id)
         if line is None:
-            raise RefundAmountError(f"order {order.order_id} has no line {line_id}", f"lines.{line_id}")
+            raise RefundAmountError(f"order {order.order_id} has no line {line_id}", f"lines.{line_id}", "unknown-line")
         left = order.units_left(line_id)
         if count <= 0 or count > left:
             raise RefundAmountError(

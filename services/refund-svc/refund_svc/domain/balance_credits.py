@@ -21,6 +21,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from refund_svc.domain.errors import RefundRuleViolation
+from shipsettle_shared.domain_errors import Refusal
+
 
 class CreditState(StrEnum):
     OPEN = "open"
@@ -72,40 +75,34 @@ def request(
     return BalanceCredit(credit_id, buyer_ref, amount_minor, currency, now, now + answer_within)
 
 
-class CreditRefused(Exception):
-    """An answer or a cancellation the credit's state refuses. ``status`` 409 or 422, ``code`` the
-    problem's type, ``field`` the input it is about."""
+class CreditRefused(RefundRuleViolation):
+    """An answer or a cancellation the credit's state refuses (a conflict), or that names
+    another buyer or amount, or no reason (a rule's refusal naming the field)."""
 
-    def __init__(self, status: int, code: str, message: str, field: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
+    def __init__(self, refusal: Refusal, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(refusal, code, message, field=field)
 
 
 def answered(credit: BalanceCredit, answer: Answer, buyer_ref: str, amount_minor: int, now: datetime) -> BalanceCredit:
     """The credit with the platform's answer, or itself for the same answer again (idempotent).
-    Raises CreditRefused: 409 ``credit-cancelled`` after ops cancelled it, 409
-    ``credit-already-answered`` for another answer than the first, 422 ``credit-mismatch`` for
+    Raises CreditRefused: a conflict ``credit-cancelled`` after ops cancelled it, a conflict
+    ``credit-already-answered`` for another answer than the first, the rule ``credit-mismatch`` for
     another buyer or amount than asked."""
     if credit.state is CreditState.CANCELLED:
         raise CreditRefused(
-            409,
+            Refusal.CONFLICT,
             "credit-cancelled",
             f"credit {credit.credit_id} was cancelled by ops at {credit.cancelled_at.isoformat() if credit.cancelled_at else '?'}"
             f" ({credit.cancel_reason}), unanswered past {credit.answer_by.isoformat() if credit.answer_by else '?'}: "
             "do not apply it; if it was applied, reverse it — the refund is being settled another way",
-            "credit_id",
         )
     if credit.answer is not None:
         if (credit.answer.credited, credit.answer.credit_reference) != (answer.credited, answer.credit_reference):
             raise CreditRefused(
-                409,
+                Refusal.CONFLICT,
                 "credit-already-answered",
                 f"credit {credit.credit_id} was already answered: credited {credit.answer.credited}, "
                 f"reference {credit.answer.credit_reference}",
-                "credit_id",
             )
         return credit
     for field, value, asked in (
@@ -114,35 +111,33 @@ def answered(credit: BalanceCredit, answer: Answer, buyer_ref: str, amount_minor
     ):
         if value != asked:
             raise CreditRefused(
-                422, "credit-mismatch", f"{field} {value!r} is not the credit asked for ({asked!r})", field
+                Refusal.RULE, "credit-mismatch", f"{field} {value!r} is not the credit asked for ({asked!r})", field
             )
     return replace(credit, answer=answer, answered_at=now)
 
 
 def cancelled(credit: BalanceCredit, *, by: str, reason: str, now: datetime) -> BalanceCredit:
     """The credit cancelled by ops, or itself if it already was (idempotent). Raises
-    CreditRefused: 409 ``credit-already-answered`` once the platform answered (credited: the buyer
-    has the money; declined: the refund already failed), 409 ``credit-not-overdue`` while the
-    platform still has time to answer, 422 ``reason`` without a reason."""
+    CreditRefused: a conflict ``credit-already-answered`` once the platform answered (credited: the
+    buyer has the money; declined: the refund already failed), a conflict ``credit-not-overdue``
+    while the platform still has time to answer, the rule ``cancel-needs-reason`` without a reason."""
     if credit.state is CreditState.CANCELLED:
         return credit
     if credit.answer is not None:
         how = "credited the buyer's balance" if credit.answer.credited else "declined it"
         raise CreditRefused(
-            409,
+            Refusal.CONFLICT,
             "credit-already-answered",
             f"the platform answered credit {credit.credit_id} first ({how} at "
             f"{credit.answered_at.isoformat() if credit.answered_at else '?'}): there is nothing to cancel",
-            "credit_id",
         )
     if not reason.strip():
-        raise CreditRefused(422, "cancel-needs-reason", "say why the credit is cancelled", "reason")
+        raise CreditRefused(Refusal.RULE, "cancel-needs-reason", "say why the credit is cancelled", "reason")
     if credit.answer_by is not None and now < credit.answer_by:
         raise CreditRefused(
-            409,
+            Refusal.CONFLICT,
             "credit-not-overdue",
             f"the platform has until {credit.answer_by.isoformat()} to answer credit {credit.credit_id}",
-            "credit_id",
         )
     return replace(credit, cancelled_by=by, cancel_reason=reason, cancelled_at=now)
 

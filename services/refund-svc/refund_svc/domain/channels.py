@@ -20,7 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from refund_svc.domain.errors import RefundRuleViolation
 from shipsettle_shared.contracts import RefundedVia
+from shipsettle_shared.domain_errors import Refusal
 
 
 class RefundRoute(StrEnum):
@@ -86,8 +88,8 @@ class Resolution:
                 raise InvalidResolution("account", f"the buyer's {self.channel} account to refund to")
 
 
-class InvalidResolution(ValueError):
+class InvalidResolution(RefundRuleViolation):
+    """A resolution that would record nothing useful (a rule's refusal naming the field)."""
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(Refusal.RULE, "invalid-resolution", message, field=field)

@@ -27,6 +27,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from refund_svc.domain.amounts import RefundKind
+from refund_svc.domain.errors import RefundRuleViolation
+from shipsettle_shared.domain_errors import Refusal
 
 
 class RefundStatus(StrEnum):
@@ -83,8 +85,12 @@ ALLOWED_FROM: dict[Action, frozenset[RefundStatus]] = {
 }
 
 
-class RefundStateError(Exception):
-    """The action does not apply to the refund's current status (HTTP 409)."""
+class RefundStateError(RefundRuleViolation):
+    """The action does not apply to the refund's current status (a conflict: ``wrong-status``,
+    or ``retry-cannot-fix`` for a retry a refusal would meet again)."""
+
+    def __init__(self, message: str, code: str = "wrong-status") -> None:
+        super().__init__(Refusal.CONFLICT, code, message)
 
 
 def check(action: Action, status: RefundStatus) -> None:
@@ -98,7 +104,8 @@ def check_retry(failure_permanent: bool) -> None:
     if failure_permanent:
         raise RefundStateError(
             "the provider refused this refund, so a retry would be refused again; settle it another way "
-            "(POST /v1/refunds/{refund_id}/resolution)"
+            "(POST /v1/refunds/{refund_id}/resolution)",
+            "retry-cannot-fix",
         )
 
 

@@ -1,14 +1,17 @@
-"""Kafka entrypoints and timer handlers of refund-svc."""
+"""Kafka entrypoints and timer handlers of refund-svc: each builds the unit of work over the
+session it is given and hands the event or the timer to its use case."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refund_svc.adapters.unit_of_work import SqlRefundUnitOfWork
 from refund_svc.config import RefundSettings
-from refund_svc.service_layer import refunds
-from refund_svc.service_layer.refunds import Rules
+from refund_svc.domain.refund import Timer
+from refund_svc.domain.refund_orders import Rules
+from refund_svc.service_layer import decisions, orders, provider
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.envelope import EventEnvelope
@@ -30,16 +33,11 @@ def _settings(runtime: ServiceRuntime) -> RefundSettings:
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     rules = rules_of(_settings(runtime))
 
-    def handler(
-        use_case: Callable[..., Awaitable[None]],
-    ) -> Callable[[AsyncSession, EventEnvelope], Awaitable[None]]:
-        async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
-            await use_case(session, envelope, now=runtime.clock.now(), rules=rules)
-
-        return handle
+    async def cancelled(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await orders.on_order_cancelled(SqlRefundUnitOfWork(session), envelope, now=runtime.clock.now(), rules=rules)
 
     async def project(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
-        await refunds.on_order_events(session, envelopes, now=runtime.clock.now(), rules=rules)
+        await orders.on_order_events(SqlRefundUnitOfWork(session), envelopes, now=runtime.clock.now(), rules=rules)
 
     # One group for both topics: an order and the facts about it (dispatch, sign-off, return
     # parcel) are applied by the same consumer, so parking never races between two groups. A
@@ -50,8 +48,8 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
         Subscription(
             group_id="refund-svc.orders",
             topics=(Topic.ORDER, Topic.SHIPMENT),
-            handlers={contracts.OrderCancelled.event_type: handler(refunds.on_order_fact)},
-            batch_handlers=dict.fromkeys(refunds.PROJECTED_EVENTS, project),
+            handlers={contracts.OrderCancelled.event_type: cancelled},
+            batch_handlers=dict.fromkeys(orders.PROJECTED_EVENTS, project),
             batch_across_types=True,
         ),
     )
@@ -60,26 +58,38 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
     settings = _settings(runtime)
     rules = rules_of(settings)
-    provider = ProviderClient(runtime.http, settings.refund_provider_url, settings.refund_provider_api_key, "refunds")
+    refund_provider = ProviderClient(
+        runtime.http, settings.refund_provider_url, settings.refund_provider_api_key, "refunds"
+    )
 
     async def deadline(session: AsyncSession, timer: DueTimer) -> None:
-        await refunds.deadline_passed(session, timer, now=runtime.clock.now(), rules=rules)
+        credit_id = timer.payload.get("credit_id")
+        await decisions.deadline_passed(
+            SqlRefundUnitOfWork(session),
+            str(timer.payload["refund_id"]),
+            status=str(timer.payload["status"]),
+            credit_id=str(credit_id) if credit_id is not None else None,
+            now=runtime.clock.now(),
+            rules=rules,
+        )
 
     async def send(session: AsyncSession, timer: DueTimer) -> None:
-        await refunds.send_refund(
-            session,
-            timer,
-            provider=provider,
+        await provider.send_refund(
+            SqlRefundUnitOfWork(session),
+            timer.timer_key,
+            provider=refund_provider,
             callback_url=settings.refund_callback_url,
             now=runtime.clock.now(),
             deadlines=rules.deadlines,
         )
 
     async def status_check(session: AsyncSession, timer: DueTimer) -> None:
-        await refunds.check_refund_status(session, timer, provider=provider, now=runtime.clock.now())
+        await provider.check_refund_status(
+            SqlRefundUnitOfWork(session), timer.timer_key, provider=refund_provider, now=runtime.clock.now()
+        )
 
     return {
-        refunds.REFUND_DEADLINE: deadline,
-        refunds.REFUND_SEND: CallsOut(send),
-        refunds.REFUND_STATUS_CHECK: CallsOut(status_check),
+        Timer.DEADLINE.value: deadline,
+        Timer.SEND.value: CallsOut(send),
+        Timer.STATUS_CHECK.value: CallsOut(status_check),
     }

@@ -27,6 +27,8 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from shipsettle_shared.domain_errors import DomainError, Refusal
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -42,8 +44,19 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
-class EndpointRefused(Exception):
-    """The endpoint may not be used; ``str(error)`` is the generic reason shown to its owner."""
+class EndpointRefused(DomainError):
+    """The endpoint may not be used: refused when it is set (``webhook-endpoint-refused``, the
+    field ``url``), and recorded as a delivery attempt's error when found at delivery. ``reason``
+    is the generic reason shown to its owner (one of the three above), and all it is told."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            Refusal.RULE,
+            "webhook-endpoint-refused",
+            f"notifications cannot be sent to this URL: {reason}",
+            errors=[{"field": "url", "message": reason}],
+        )
+        self.reason = reason
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:

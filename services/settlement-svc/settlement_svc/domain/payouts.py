@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shipsettle_shared.domain_errors import DomainError
+
 CARD_NUMBER = re.compile(r"^[0-9]{16,19}$")
 CORPORATE_ACCOUNT = re.compile(r"^[0-9]{8,30}$")
 VOUCHER_TYPES = {"application/pdf": b"%PDF-", "image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
@@ -33,6 +35,11 @@ class ApplicationStatus(StrEnum):
     PAID = "paid"
     FAILED = "failed"  # the provider refused; funds back to available
     RETURNED = "returned"  # paid, then returned by the bank; funds back to available
+
+
+class PayoutRuleViolation(DomainError):
+    """settlement-svc's refusals of bank accounts, vouchers, settlement applications and their
+    review (and of the four-eyes actions on them): unknown, in the wrong state, or against a rule."""
 
 
 def luhn_valid(number: str) -> bool:

@@ -22,7 +22,6 @@ from settlement_svc.adapters.tables import (
     VoucherRow,
 )
 from settlement_svc.adapters.webhook_transport import check_endpoint
-from settlement_svc.domain.endpoint_addresses import EndpointRefused
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
 from settlement_svc.entrypoints.http_models import (
     ApplicationPublic,
@@ -43,7 +42,7 @@ from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, PageRequest, keyset_after, page_body
-from shipsettle_shared.problems import Conflict, NotFound, Problem
+from shipsettle_shared.problems import NotFound
 from shipsettle_shared.provider_client import CallbackReceived, verified_callback
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])
@@ -82,22 +81,6 @@ class Decision(Strict):
 
 class RiskFlag(Strict):
     reason: str = Field(min_length=1, max_length=500)
-
-
-def payout_problem(error: service.PayoutRuleViolation) -> Problem:
-    if error.status == 404:
-        return NotFound("resource", "requested")
-    if error.status == 409:
-        return Conflict(error.message, type_slug=error.code)
-    # a business rule refused it: the type names the rule, the detail says what to change
-    field = f"body.{error.field or 'request'}"
-    return Problem(
-        error.status,
-        "Refused",
-        error.message,
-        type_slug=error.code,
-        errors=[{"field": field, "message": error.message}],
-    )
 
 
 async def _merchant_page(
@@ -162,22 +145,17 @@ async def register_account(
     account can be used once ops verified it."""
     _own(principal, merchant_id)
     runtime = request.app.state.runtime
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            row = await service.register_bank_account(
-                session, merchant_id, now=runtime.clock.now(), **body.model_dump()
-            )
-            await audit.record(
-                session,
-                principal,
-                "bank_accounts.register",
-                "bank_account",
-                row.bank_account_id,
-                at=runtime.clock.now(),
-                after={**body.model_dump(), "merchant_id": merchant_id, "status": row.status},
-            )
-    except service.PayoutRuleViolation as error:
-        raise payout_problem(error) from error
+    async with unit_of_work(runtime.sessions) as session:
+        row = await service.register_bank_account(session, merchant_id, now=runtime.clock.now(), **body.model_dump())
+        await audit.record(
+            session,
+            principal,
+            "bank_accounts.register",
+            "bank_account",
+            row.bank_account_id,
+            at=runtime.clock.now(),
+            after={**body.model_dump(), "merchant_id": merchant_id, "status": row.status},
+        )
     return _account_view(row)
 
 
@@ -205,30 +183,25 @@ async def verify_account(
     409 ``already-verified``, 409 ``approval-pending`` (the account has a pending proposal)."""
     runtime = request.app.state.runtime
     now = runtime.clock.now()
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            proposal = await four_eyes_actions.propose_verification(
-                session,
-                bank_account_id,
-                by=principal.key_id,
-                reason=body.reason,
-                now=now,
-                ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
-            )
-            await audit.record(
-                session,
-                principal,
-                "bank_accounts.propose_verification",
-                "bank_account",
-                bank_account_id,
-                at=now,
-                after={"approval_id": proposal.approval_id, "status": proposal.status},
-                reason=body.reason,
-            )
-    except service.PayoutRuleViolation as error:
-        if error.status == 404:
-            raise NotFound("bank account", bank_account_id) from error
-        raise payout_problem(error) from error
+    async with unit_of_work(runtime.sessions) as session:
+        proposal = await four_eyes_actions.propose_verification(
+            session,
+            bank_account_id,
+            by=principal.key_id,
+            reason=body.reason,
+            now=now,
+            ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
+        )
+        await audit.record(
+            session,
+            principal,
+            "bank_accounts.propose_verification",
+            "bank_account",
+            bank_account_id,
+            at=now,
+            after={"approval_id": proposal.approval_id, "status": proposal.status},
+            reason=body.reason,
+        )
     return proposed(proposal, now)
 
 
@@ -251,27 +224,24 @@ async def upload_voucher(
     # The body limit (above) cut a larger upload before authentication; one byte past the file's
     # own limit is enough to refuse one that fits in the envelope.
     content = await file.read(MAX_VOUCHER_BYTES + 1)
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            row = await service.store_voucher(
-                session,
-                merchant_id,
-                kind=kind,
-                declared_type=file.content_type or "",
-                content=content,
-                now=runtime.clock.now(),
-            )
-            await audit.record(
-                session,
-                principal,
-                "vouchers.upload",
-                "voucher",
-                row.voucher_id,
-                at=runtime.clock.now(),
-                after={"merchant_id": merchant_id, "kind": kind, "size_bytes": row.size_bytes, "sha256": row.sha256},
-            )
-    except service.PayoutRuleViolation as error:
-        raise payout_problem(error) from error
+    async with unit_of_work(runtime.sessions) as session:
+        row = await service.store_voucher(
+            session,
+            merchant_id,
+            kind=kind,
+            declared_type=file.content_type or "",
+            content=content,
+            now=runtime.clock.now(),
+        )
+        await audit.record(
+            session,
+            principal,
+            "vouchers.upload",
+            "voucher",
+            row.voucher_id,
+            at=runtime.clock.now(),
+            after={"merchant_id": merchant_id, "kind": kind, "size_bytes": row.size_bytes, "sha256": row.sha256},
+        )
     return _voucher_view(row)
 
 
@@ -326,15 +296,12 @@ async def apply(
     settings = runtime.settings
 
     async def command(session: Any) -> tuple[int, dict[str, Any]]:
-        try:
-            row = await service.apply_for_settlement(
-                session,
-                service.Apply(merchant_id, body.bank_account_id, body.amount_minor, body.voucher_ids),
-                now=runtime.clock.now(),
-                rules=ReviewRules(settings.review_over_minor, settings.vouchers_over_minor),
-            )
-        except service.PayoutRuleViolation as error:
-            raise payout_problem(error) from error
+        row = await service.apply_for_settlement(
+            session,
+            service.Apply(merchant_id, body.bank_account_id, body.amount_minor, body.voucher_ids),
+            now=runtime.clock.now(),
+            rules=ReviewRules(settings.review_over_minor, settings.vouchers_over_minor),
+        )
         await audit.record(
             session,
             principal,
@@ -412,51 +379,48 @@ async def decide(
     here at once (200). Refused: 404 unknown, 409 ``not-in-review``, 409 ``approval-pending``."""
     runtime = request.app.state.runtime
     now = runtime.clock.now()
-    try:
-        async with unit_of_work(runtime.sessions) as session:
-            if decision == "approve":
-                proposal = await four_eyes_actions.propose_large_approval(
-                    session,
-                    application_id,
-                    over_minor=runtime.settings.payout_four_eyes_over_minor,
-                    by=principal.key_id,
-                    reason=body.reason,
-                    now=now,
-                    ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
-                )
-                if proposal is not None:
-                    await audit.record(
-                        session,
-                        principal,
-                        "applications.propose_approval",
-                        "settlement_application",
-                        application_id,
-                        at=now,
-                        after={"approval_id": proposal.approval_id, "amount_minor": proposal.amount_minor},
-                        reason=body.reason,
-                    )
-                    return proposed(proposal, now)
-            row = await service.decide(
+    async with unit_of_work(runtime.sessions) as session:
+        if decision == "approve":
+            proposal = await four_eyes_actions.propose_large_approval(
                 session,
                 application_id,
-                approve=decision == "approve",
-                reason=body.reason,
+                over_minor=runtime.settings.payout_four_eyes_over_minor,
                 by=principal.key_id,
-                now=now,
-            )
-            await audit.record(
-                session,
-                principal,
-                f"applications.{decision}",
-                "settlement_application",
-                application_id,
-                at=now,
-                before={"status": "in_review"},
-                after={"status": row.status, "amount_minor": row.amount_minor},
                 reason=body.reason,
+                now=now,
+                ttl=timedelta(seconds=runtime.settings.four_eyes_ttl_s),
             )
-    except service.PayoutRuleViolation as error:
-        raise payout_problem(error) from error
+            if proposal is not None:
+                await audit.record(
+                    session,
+                    principal,
+                    "applications.propose_approval",
+                    "settlement_application",
+                    application_id,
+                    at=now,
+                    after={"approval_id": proposal.approval_id, "amount_minor": proposal.amount_minor},
+                    reason=body.reason,
+                )
+                return proposed(proposal, now)
+        row = await service.decide(
+            session,
+            application_id,
+            approve=decision == "approve",
+            reason=body.reason,
+            by=principal.key_id,
+            now=now,
+        )
+        await audit.record(
+            session,
+            principal,
+            f"applications.{decision}",
+            "settlement_application",
+            application_id,
+            at=now,
+            before={"status": "in_review"},
+            after={"status": row.status, "amount_minor": row.amount_minor},
+            reason=body.reason,
+        )
     return _application_view(row)
 
 
@@ -521,22 +485,6 @@ class WebhookEndpoint(Strict):
     url: str = Field(pattern=r"^https?://\S+$", max_length=2048)
 
 
-async def _refuse_unsafe_endpoint(request: Request, url: str) -> None:
-    """422 ``webhook-endpoint-refused`` unless the URL is https (outside development and test) and
-    every address its host resolves to is public (domain/endpoint_addresses.py). The answer says
-    only "address not allowed", "endpoint not reachable" or "https required"."""
-    try:
-        await check_endpoint(request.app.state.runtime.settings.webhook_endpoint_policy, url)
-    except EndpointRefused as refused:
-        raise Problem(
-            422,
-            "Webhook endpoint refused",
-            f"notifications cannot be sent to this URL: {refused}",
-            type_slug="webhook-endpoint-refused",
-            errors=[{"field": "body.url", "message": str(refused)}],
-        ) from refused
-
-
 @router.put(
     "/merchants/{merchant_id}/webhook-endpoint",
     operation_id="webhook_endpoints.set",
@@ -553,8 +501,8 @@ async def set_webhook_endpoint(
     that is not https in production, or whose host resolves to a private, loopback, link-local or
     other non-public address."""
     _own(principal, merchant_id)
-    await _refuse_unsafe_endpoint(request, body.url)
     runtime = request.app.state.runtime
+    await check_endpoint(runtime.settings.webhook_endpoint_policy, body.url)
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(session, merchant_id, body.url, now=runtime.clock.now())
         await audit.record(
@@ -604,8 +552,8 @@ async def set_platform_webhook_endpoint(
     notifications meanwhile are kept (``awaiting_endpoint_since`` in GET /v1/platform/notifications)
     and sent to the endpoint set here, oldest first. Refused like a merchant's endpoint (422
     ``webhook-endpoint-refused``) when not https in production or not a public address."""
-    await _refuse_unsafe_endpoint(request, body.url)
     runtime = request.app.state.runtime
+    await check_endpoint(runtime.settings.webhook_endpoint_policy, body.url)
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(
             session, notifications.PLATFORM_RECIPIENT, body.url, now=runtime.clock.now()

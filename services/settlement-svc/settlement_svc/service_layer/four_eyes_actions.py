@@ -13,7 +13,7 @@ applied when a different ops key approves.
 
 Each applier re-checks what it acts on (the account still unverified, the application still in
 review) because time passed since the proposal; a refusal rolls the approval back with it.
-Raises PayoutRuleViolation like the one-step handlers; the entrypoint maps it to a problem.
+Raises PayoutRuleViolation like the one-step handlers (problems.py answers it).
 """
 
 from __future__ import annotations
@@ -23,26 +23,32 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow
-from settlement_svc.domain.payouts import ApplicationStatus
+from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation
 from settlement_svc.service_layer import adjustments
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared import four_eyes
+from shipsettle_shared.domain_errors import Refusal
 
 VERIFY_BANK_ACCOUNT = "verify_bank_account"
 BOOK_ADJUSTMENT = "book_adjustment"
 APPROVE_APPLICATION = "approve_application"
 
 
+def _unverified(account: BankAccountRow | None, bank_account_id: str) -> BankAccountRow:
+    """The account, known and not verified yet; raises PayoutRuleViolation otherwise."""
+    if account is None:
+        raise PayoutRuleViolation.not_found("bank account", bank_account_id)
+    if account.status == "verified":
+        raise PayoutRuleViolation(Refusal.CONFLICT, "already-verified", "the bank account is already verified")
+    return account
+
+
 async def propose_verification(
     session: AsyncSession, bank_account_id: str, *, by: str, reason: str, now: datetime, ttl: timedelta
 ) -> four_eyes.Proposal:
-    """Raises PayoutRuleViolation 404 (unknown account), 409 ``already-verified``; Conflict 409
+    """Raises PayoutRuleViolation: unknown account, ``already-verified``; Conflict 409
     ``approval-pending`` when the account already has a pending proposal."""
-    account = await session.get(BankAccountRow, bank_account_id)
-    if account is None:
-        raise service.PayoutRuleViolation(404, "not-found", "bank account not found")
-    if account.status == "verified":
-        raise service.PayoutRuleViolation(409, "already-verified", "the bank account is already verified")
+    account = _unverified(await session.get(BankAccountRow, bank_account_id), bank_account_id)
     return await four_eyes.propose(
         session,
         action=VERIFY_BANK_ACCOUNT,
@@ -60,11 +66,7 @@ async def apply_verification(
     session: AsyncSession, proposal: four_eyes.Proposal, approving: four_eyes.Approving
 ) -> four_eyes.Applied:
     bank_account_id = str(proposal.parameters["bank_account_id"])
-    account = await session.get(BankAccountRow, bank_account_id, with_for_update=True)
-    if account is None:
-        raise service.PayoutRuleViolation(404, "not-found", "bank account not found")
-    if account.status == "verified":
-        raise service.PayoutRuleViolation(409, "already-verified", "the bank account is already verified")
+    _unverified(await session.get(BankAccountRow, bank_account_id, with_for_update=True), bank_account_id)
     verified = await service.verify_bank_account(
         session, bank_account_id, by=approving.approver.key_id, now=approving.now
     )
@@ -129,13 +131,13 @@ async def propose_large_approval(
     ttl: timedelta,
 ) -> four_eyes.Proposal | None:
     """None when one ops key may approve (the gross amount is at most ``over_minor``); otherwise
-    the proposal. Raises PayoutRuleViolation 404, 409 ``not-in-review``; Conflict 409
+    the proposal. Raises PayoutRuleViolation: unknown, ``not-in-review``; Conflict 409
     ``approval-pending``."""
     application = await session.get(ApplicationRow, application_id, with_for_update=True)
     if application is None:
-        raise service.PayoutRuleViolation(404, "not-found", "application not found")
+        raise PayoutRuleViolation.not_found("application", application_id)
     if application.status != ApplicationStatus.IN_REVIEW.value:
-        raise service.PayoutRuleViolation(409, "not-in-review", f"the application is {application.status}")
+        raise PayoutRuleViolation(Refusal.CONFLICT, "not-in-review", f"the application is {application.status}")
     if application.amount_minor <= over_minor:
         return None
     return await four_eyes.propose(

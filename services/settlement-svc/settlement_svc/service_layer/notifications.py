@@ -176,7 +176,7 @@ async def deliver(
         response = await http.post(endpoint.url, content=body.encode(), headers=headers, timeout=10)
         status_code = response.status_code
     except EndpointRefused as refused:
-        error = str(refused)
+        error = refused.reason
     except httpx.HTTPError as failure:
         logger.info(
             "notification not delivered",

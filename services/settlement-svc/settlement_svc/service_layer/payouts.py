@@ -47,6 +47,7 @@ from settlement_svc.domain.payouts import (
     AccountType,
     ApplicationStatus,
     ApplicationTerms,
+    PayoutRuleViolation,
     ReviewRules,
     account_number_problems,
     application_terms,
@@ -54,6 +55,7 @@ from settlement_svc.domain.payouts import (
 )
 from settlement_svc.service_layer import notifications
 from shipsettle_shared import contracts
+from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
@@ -65,15 +67,6 @@ PAYOUT_STATUS_CHECK = "payout_status_check"
 BATCH_KEY = "batch@"  # the interval's batch timers: batch@<epoch seconds>
 EARLY_BATCH_KEY = "approved:"  # a batch started by approvals: approved:<the first application id>
 STATUS_CHECK_AFTER = timedelta(minutes=10)
-
-
-class PayoutRuleViolation(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 # --- bank accounts and vouchers ---------------------------------------------------------
@@ -91,7 +84,7 @@ async def register_bank_account(
 ) -> BankAccountRow:
     problems = account_number_problems(account_type, account_number)
     if problems:
-        raise PayoutRuleViolation(422, "bad-account-number", problems[0], "account_number")
+        raise PayoutRuleViolation(Refusal.RULE, "bad-account-number", problems[0], field="account_number")
     row = BankAccountRow(
         bank_account_id=f"BA-{uuid.uuid4().hex[:12]}",
         merchant_id=merchant_id,
@@ -110,7 +103,7 @@ async def register_bank_account(
 async def verify_bank_account(session: AsyncSession, bank_account_id: str, *, by: str, now: datetime) -> BankAccountRow:
     row = await session.get(BankAccountRow, bank_account_id, with_for_update=True)
     if row is None:
-        raise PayoutRuleViolation(404, "not-found", "bank account not found")
+        raise PayoutRuleViolation.not_found("bank account", bank_account_id)
     row.status = "verified"
     row.verified_by = by
     row.verified_at = now
@@ -122,12 +115,15 @@ async def store_voucher(
 ) -> VoucherRow:
     if len(content) > MAX_VOUCHER_BYTES:
         raise PayoutRuleViolation(
-            422, "voucher-too-large", f"vouchers are limited to {MAX_VOUCHER_BYTES} bytes", "file"
+            Refusal.RULE, "voucher-too-large", f"vouchers are limited to {MAX_VOUCHER_BYTES} bytes", field="file"
         )
     content_type = voucher_type(content, declared_type)
     if content_type is None:
         raise PayoutRuleViolation(
-            422, "voucher-type", "a voucher is a PDF, PNG or JPEG file whose content matches its type", "file"
+            Refusal.RULE,
+            "voucher-type",
+            "a voucher is a PDF, PNG or JPEG file whose content matches its type",
+            field="file",
         )
     row = VoucherRow(
         voucher_id=f"V-{uuid.uuid4().hex[:12]}",
@@ -158,26 +154,35 @@ class Apply:
 async def apply_for_settlement(
     session: AsyncSession, command: Apply, *, now: datetime, rules: ReviewRules
 ) -> ApplicationRow:
-    """Raises PayoutRuleViolation: unknown or unverified account (422), more than available (422),
-    below the minimum payout (422), unknown vouchers (422). Money frozen for open refunds is
+    """Raises PayoutRuleViolation (each a rule's refusal, naming the field): unknown or unverified
+    account, more than available, below the minimum payout, unknown vouchers. Money frozen for open refunds is
     not available and cannot be applied for; a negative balance is deducted first."""
     repository = SettlementRepository(session)
     await repository.lock_merchant(command.merchant_id)
     min_payout_minor = (await repository.policy(command.merchant_id, now)).min_payout_minor
     account = await session.get(BankAccountRow, command.bank_account_id)
     if account is None or account.merchant_id != command.merchant_id:
-        raise PayoutRuleViolation(422, "unknown-account", "no such bank account for this merchant", "bank_account_id")
+        raise PayoutRuleViolation(
+            Refusal.RULE, "unknown-account", "no such bank account for this merchant", field="bank_account_id"
+        )
     if account.status != "verified":
-        raise PayoutRuleViolation(422, "account-unverified", "the bank account is not verified yet", "bank_account_id")
+        raise PayoutRuleViolation(
+            Refusal.RULE, "account-unverified", "the bank account is not verified yet", field="bank_account_id"
+        )
     balances = await repository.merchant_balances(command.merchant_id)
     available = balances["available"]
     amount = available if command.amount_minor is None else command.amount_minor
     if amount <= 0 or amount > available:
         raise PayoutRuleViolation(
-            422, "insufficient-funds", f"{amount} fen requested but {available} fen is available", "amount"
+            Refusal.RULE,
+            "insufficient-funds",
+            f"{amount} fen requested but {available} fen is available",
+            field="amount_minor",
         )
     if amount < min_payout_minor:
-        raise PayoutRuleViolation(422, "below-minimum", f"the minimum payout is {min_payout_minor} fen", "amount")
+        raise PayoutRuleViolation(
+            Refusal.RULE, "below-minimum", f"the minimum payout is {min_payout_minor} fen", field="amount_minor"
+        )
     if command.voucher_ids:
         found = (
             await session.execute(
@@ -189,7 +194,9 @@ async def apply_for_settlement(
         ).scalars()
         missing = set(command.voucher_ids) - set(found)
         if missing:
-            raise PayoutRuleViolation(422, "unknown-voucher", f"unknown vouchers: {sorted(missing)}", "voucher_ids")
+            raise PayoutRuleViolation(
+                Refusal.RULE, "unknown-voucher", f"unknown vouchers: {sorted(missing)}", field="voucher_ids"
+            )
     paid_before = await session.scalar(
         select(col(ApplicationRow.application_id)).where(
             col(ApplicationRow.bank_account_id) == account.bank_account_id,
@@ -246,12 +253,13 @@ def apply_transaction(application: ApplicationRow) -> LedgerTransaction:
 async def decide(
     session: AsyncSession, application_id: str, *, approve: bool, reason: str, by: str, now: datetime
 ) -> ApplicationRow:
-    """Ops decision on an application in review. Raises PayoutRuleViolation (404, 409)."""
+    """Ops decision on an application in review. Raises PayoutRuleViolation: unknown, or
+    ``not-in-review``."""
     application = await session.get(ApplicationRow, application_id, with_for_update=True)
     if application is None:
-        raise PayoutRuleViolation(404, "not-found", "application not found")
+        raise PayoutRuleViolation.not_found("application", application_id)
     if application.status != ApplicationStatus.IN_REVIEW.value:
-        raise PayoutRuleViolation(409, "not-in-review", f"the application is {application.status}")
+        raise PayoutRuleViolation(Refusal.CONFLICT, "not-in-review", f"the application is {application.status}")
     application.decided_by = by
     application.decision_reason = reason
     application.updated_at = now

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 
+from shipsettle_shared.domain_errors import DomainError, Refusal
+
 # WeChat Pay and Alipay print Beijing time without an offset, and the sandbox bank keeps UTC+08:00
 # (simulators/provider_sandbox/README.md "Statements"): the default zone for naive times.
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
@@ -58,8 +60,9 @@ class ImportProblem:
     message: str
 
 
-class ImportRefused(Exception):
-    """The file was refused as a whole; nothing of it was imported (all-or-nothing)."""
+class ImportRefused(DomainError):
+    """The file was refused as a whole; nothing of it was imported (all-or-nothing). Its errors
+    are the ``problems``, each naming its row and column."""
 
     def __init__(self, problems: list[ImportProblem]) -> None:
         assert problems, "a refusal names at least one problem"
@@ -67,7 +70,12 @@ class ImportRefused(Exception):
         first = problems[0]
         where = ", ".join(part for part in (_row_text(first.row), first.column) if part)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{where + ': ' if where else ''}{first.message}{more}")
+        super().__init__(
+            Refusal.RULE,
+            "import-refused",
+            f"nothing was imported: {where + ': ' if where else ''}{first.message}{more}",
+            errors=[{"row": problem.row, "column": problem.column, "message": problem.message} for problem in problems],
+        )
 
 
 def _row_text(row: int | None) -> str | None:

@@ -1,0 +1,173 @@
+"""The order the refund unit tests use, and in-memory fakes of refund-svc's unit of work and of the
+refund provider, for the service layer's tests (the real ones: adapters/unit_of_work.py,
+shipsettle_shared.provider_client).
+
+The order (the one test_refund_amounts.py works out by hand), paid 31000 fen by ``channel``:
+  line A "tea": 3 units, paid 25715, platform subsidy 1714, commission base 27429; per unit
+      (largest remainder, ties to the earlier unit) paid [8572, 8572, 8571], subsidy [572, 571, 571],
+      base 9143 each. Refunds take the last units first.
+  line B "books": 1 unit, paid 4285, subsidy 286, base 4571. Shipping fee 1000.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from refund_svc.domain.amounts import OrderLine, RefundableOrder
+from refund_svc.domain.refund import Effects, HistoryEntry, Refund, Wakeup
+from refund_svc.domain.refund_orders import Payment, RefundOrder, Rules
+from refund_svc.domain.workflow import Deadlines
+from shipsettle_shared import contracts
+from shipsettle_shared.provider_client import ProviderConflict, ProviderRefused, ProviderStatus
+
+T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+SIGNED_OFF_AT = T0 - timedelta(days=1)
+RULES = Rules(Deadlines(), frozenset({"fresh"}))
+
+
+def order(
+    order_id: str = "O-1",
+    *,
+    channel: str = "alipay",
+    signed_off: dict[str, int] | None = None,
+    merchant_id: str = "m-1",
+) -> RefundOrder:
+    return RefundOrder(
+        merchant_id=merchant_id,
+        currency="CNY",
+        payment=Payment(channel, f"PAY-{order_id}", "buyer-9"),
+        refundable=RefundableOrder(
+            order_id=order_id,
+            lines={
+                "A": OrderLine("A", "tea", 3, paid_minor=25715, subsidy_minor=1714, commission_base_minor=27429),
+                "B": OrderLine("B", "books", 1, paid_minor=4285, subsidy_minor=286, commission_base_minor=4571),
+            },
+            shipping_fee_minor=1000,
+        ),
+        signed_off_units=signed_off if signed_off is not None else {"A": 3, "B": 1},
+        last_signed_off_at=SIGNED_OFF_AT,
+    )
+
+
+@dataclass
+class Committed:
+    """What the fake unit of work has written, in the order it was flushed."""
+
+    history: list[tuple[str, HistoryEntry]] = field(default_factory=list)
+    events: list[contracts.EventPayload] = field(default_factory=list)
+    timers: dict[tuple[str, str], Wakeup] = field(default_factory=dict)
+    writes: int = 0  # flushes that wrote something
+
+
+class FakeRefunds:
+    """Refunds and orders as committed; each read hands out a copy, so what a use case changes is
+    seen only once it is flushed (and a refund read twice in one unit of work is the same one)."""
+
+    def __init__(self, orders: list[RefundOrder]) -> None:
+        self.orders: dict[str, RefundOrder] = {o.order_id: o for o in orders}
+        self.refunds: dict[str, Refund] = {}
+        self.seen: dict[str, Refund] = {}
+        self.locked_orders: list[str] = []
+
+    def _read(self, refund: Refund | None) -> Refund | None:
+        if refund is None:
+            return None
+        return self.seen.setdefault(refund.refund_id, copy.deepcopy(refund))
+
+    async def refund(self, refund_id: str) -> Refund | None:
+        return self._read(self.refunds.get(refund_id))
+
+    async def refund_paying(self, request_id: str) -> Refund | None:
+        return self._read(next((r for r in self.refunds.values() if r.provider_request_id == request_id), None))
+
+    async def refund_returning(self, return_shipment_id: str) -> Refund | None:
+        return self._read(next((r for r in self.refunds.values() if r.return_shipment_id == return_shipment_id), None))
+
+    async def has_refund(self, refund_id: str) -> bool:
+        return refund_id in self.refunds
+
+    async def return_tracking_number_holder(self, tracking_number: str) -> str | None:
+        return next((r.refund_id for r in self.refunds.values() if r.return_tracking_number == tracking_number), None)
+
+    async def order(self, order_id: str, *, for_update: bool = False) -> RefundOrder | None:
+        if for_update:
+            self.locked_orders.append(order_id)
+        return self.orders.get(order_id)
+
+
+class FakeUnitOfWork:
+    def __init__(self, *orders: RefundOrder) -> None:
+        self._refunds = FakeRefunds(list(orders))
+        self.committed = Committed()
+        self._staged: dict[str, tuple[Refund, list[Effects]]] = {}
+        self._orders: dict[str, RefundOrder] = {}
+
+    @property
+    def refunds(self) -> FakeRefunds:
+        return self._refunds
+
+    def add(self, refund: Refund, effects: Effects) -> None:
+        self.save(refund, effects)
+
+    def save(self, refund: Refund, effects: Effects) -> None:
+        staged = self._staged.setdefault(refund.refund_id, (refund, []))
+        staged[1].append(effects)
+        self._refunds.seen[refund.refund_id] = refund
+
+    def save_order(self, order: RefundOrder) -> None:
+        self._orders[order.order_id] = order
+
+    async def flush(self) -> None:
+        wrote = bool(self._orders)
+        for refund, produced in self._staged.values():
+            before = self._refunds.refunds.get(refund.refund_id)
+            wrote = wrote or before is None or _state(before) != _state(refund)
+            self._refunds.refunds[refund.refund_id] = copy.deepcopy(refund)
+            for effects in produced:
+                wrote = wrote or bool(effects.history or effects.events or effects.wakeups)
+                self.committed.history += [(refund.refund_id, entry) for entry in effects.history]
+                self.committed.events += [emitted.event for emitted in effects.events]
+                self.committed.timers |= {(w.timer.value, w.key): w for w in effects.wakeups}
+        self._refunds.orders |= self._orders
+        self._staged.clear()
+        self._orders.clear()
+        self.committed.writes += wrote
+
+    def next_unit(self) -> FakeUnitOfWork:
+        """A new unit of work on what this one committed (the next request, event or timer)."""
+        self._refunds.seen.clear()
+        self._refunds.locked_orders.clear()
+        return self
+
+
+def _state(refund: Refund) -> dict[str, Any]:
+    return {name: value for name, value in vars(refund).items() if not name.startswith("_")}
+
+
+class FakeProvider:
+    """The refund provider: answers each send and status call with the next queued answer
+    (a status, or ``refuse`` / ``conflict`` for a 4xx)."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.sent: list[dict[str, Any]] = []
+        self.asked: list[str] = []
+
+    def _next(self, request_id: str) -> ProviderStatus:
+        answer = self.answers.pop(0)
+        if answer == "refuse":
+            raise ProviderRefused("provider refused (400): beneficiary unknown")
+        if answer == "conflict":
+            raise ProviderConflict("another body")
+        return ProviderStatus(request_id, answer, f"P-{request_id}", "account closed" if answer == "failed" else None)
+
+    async def send(self, body: dict[str, Any]) -> ProviderStatus:
+        self.sent.append(body)
+        return self._next(str(body["request_id"]))
+
+    async def status(self, request_id: str) -> ProviderStatus | None:
+        self.asked.append(request_id)
+        return self._next(request_id)
