@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import engine_for, eventually, fresh_service_database
 
-from shipsettle_shared.clock import ShiftableClock
+from shipsettle_shared.clock import Clock, FrozenClock, ShiftableClock
 from shipsettle_shared.contracts import BusProbeSent
 from shipsettle_shared.db import outbox_table, timers_table, unit_of_work
 from shipsettle_shared.outbox import add_to_outbox
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.infra
 SEVEN_DAYS = timedelta(days=7)
 
 
-def _handler(clock: ShiftableClock):
+def _handler(clock: Clock):
     async def announce(session: AsyncSession, timer: DueTimer) -> None:
         probe = BusProbeSent(probe_id=timer.timer_key, target_service="settlement-svc", sent_by="timer")
         await add_to_outbox(session, probe, producer="order-svc", occurred_at=clock.now())
@@ -360,7 +360,9 @@ async def test_calling_out_timers_fire_one_per_transaction_and_a_failing_one_is_
     url = await fresh_service_database("order-svc", "_timer_calls_fail")
     async with engine_for(url) as engine:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
-        clock = ShiftableClock()
+        # Frozen, not shifted wall time: the refused timer's retry is due 1 s after its failure, and
+        # a pass slower than that (a loaded machine) would otherwise find it due again and fire it.
+        clock = FrozenClock(datetime.now(UTC))
         calls: list[str] = []
 
         async def send(session: AsyncSession, timer: DueTimer) -> None:
