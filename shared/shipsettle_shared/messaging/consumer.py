@@ -52,6 +52,7 @@ from shipsettle_shared.contracts import Topic
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.logs import correlation_id_var
+from shipsettle_shared.loop_slices import in_slices
 from shipsettle_shared.messaging.kafka_config import consumer_config
 from shipsettle_shared.settings import ServiceSettings
 
@@ -339,7 +340,7 @@ class ConsumerLoop:
 
     async def _process_records(self, records: list[ConsumerRecord]) -> None:
         handled: list[tuple[ConsumerRecord, EventEnvelope]] = []
-        for record in records:
+        async for record in in_slices(records):  # a poll's parsing never holds the loop long
             # Routed on the relay's event_type header before the body is read: an event no
             # handler of this group wants costs neither a parse nor an inbox row. (Its body is
             # never looked at here; a group that wants it dead-letters it if it is malformed.)

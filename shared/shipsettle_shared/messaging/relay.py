@@ -26,6 +26,7 @@ from shipsettle_shared.clock import Clock
 from shipsettle_shared.db import outbox_table
 from shipsettle_shared.envelope import kafka_headers
 from shipsettle_shared.failpoints import failpoint
+from shipsettle_shared.loop_slices import in_slices
 from shipsettle_shared.outbox import relay_wakeup
 from shipsettle_shared.settings import ServiceSettings
 
@@ -113,6 +114,8 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
+            # in slices: a batch of rows handed to the producer's buffer never waits, and would
+            # hold the event loop (and the requests it serves) for the whole batch
             deliveries = [
                 await self._producer.send(
                     row.topic,
@@ -120,7 +123,7 @@ class OutboxRelay:
                     key=row.message_key.encode(),
                     headers=kafka_headers(row.event_type, row.schema_version, row.correlation_id, row.event_id),
                 )
-                for row in rows
+                async for row in in_slices(rows)
             ]
             # Wait for every ack before marking anything: an unacknowledged row stays pending.
             await asyncio.gather(*deliveries)
