@@ -44,8 +44,13 @@ Otherwise it widens by ``SHARE_STEP`` a tick (additive increase): back to every 
 random: each arriving webhook adds ``s`` to a credit and is taken when the credit reaches one.
 
 ``busy_share`` is a share of the process's own loop, the same on any machine (a faster machine
-takes more webhooks at the same share): 0.5 by default, a loop busy half of the time, at which a
-request's wait for it is about its own service time again.
+takes more webhooks at the same share): 0.3 by default. The target is the merchants' tail, not
+their mean: at a loop busy half of the time a request's mean wait is about its own service time
+again, but its p99 waits behind several callbacks. Measured (bench-flood, 2026-12-07, quiet
+2-CPU machine): at 0.5 the flood took about 49 webhooks/s and the reads' p99 went 2.6× its
+quiet figure; a fixed bound of 40/s kept it at 2.0×. A webhook costs the loop about 5 ms with
+its relay and consumer work (0.58 CPU for 120/s without a bound), so 0.3 takes about that 40/s
+on that machine.
 
 The loop's own CPU time, not event-loop lag nor the time its thread waited for a CPU (Linux
 schedstat): both also grow when other processes take the CPUs, and shedding this process's

@@ -167,7 +167,7 @@ class ServiceSettings(BaseSettings):
     # No fixed rate bound by default (0): a rate depends on the machine.
     webhook_intake_max_in_flight: int = Field(default=128, ge=1)
     webhook_intake_adaptive: bool = True
-    webhook_intake_busy_share: float = Field(default=0.5, ge=0, lt=1)
+    webhook_intake_busy_share: float = Field(default=0.3, ge=0, lt=1)
     webhook_intake_per_s: float = Field(default=0.0, ge=0)
     webhook_intake_burst: int = Field(default=100, ge=1)
     log_level: str = "INFO"
