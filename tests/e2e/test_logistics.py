@@ -87,6 +87,31 @@ async def test_the_seven_mainland_carriers_are_seeded_and_recommended_by_cost_wi
     assert impossible["reason"]
 
 
+@pytest.mark.parametrize(
+    ("origin", "destination", "named"),
+    [("火星", "广东", "body.origin_province"), ("浙江", "火星", "body.destination_province")],
+    ids=["origin", "destination"],
+)
+async def test_a_recommendation_for_an_unknown_province_names_the_field_that_holds_it(
+    platform: Platform, client: httpx.AsyncClient, origin: str, destination: str, named: str
+) -> None:
+    answer = await client.post(
+        f"{platform.url('logistics-svc')}/v1/carriers/recommendation",
+        json={
+            "origin_province": origin,
+            "destination_province": destination,
+            "weight_g": 1000,
+            "ship_date": "2026-11-27",
+            "deadline": "2026-12-05",
+        },
+        headers=bearer(platform.keys["merchant_a"]),
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert [error["field"] for error in answer.json()["errors"]] == [named]
+    assert "火星" in answer.json()["errors"][0]["message"]
+
+
 async def test_dispatch_refusals_name_the_problem_and_write_nothing(
     platform: Platform, client: httpx.AsyncClient
 ) -> None:

@@ -165,7 +165,9 @@ async def recommend_carrier(body: RecommendationRequest, request: Request, princ
             carriers, body.origin_province, body.destination_province, body.weight_g, body.ship_date, body.deadline
         )
     except UnknownProvinceError as error:
-        raise validation_problem([("body.destination_province", str(error))]) from error
+        # the origin is read first: a name both fields share is the origin's to fix first
+        unknown = "body.origin_province" if error.name == body.origin_province else "body.destination_province"
+        raise validation_problem([(unknown, str(error))]) from error
     except ValueError as error:
         raise validation_problem([("body.deadline", str(error))]) from error
     answer = asdict(recommendation)
