@@ -21,6 +21,7 @@ from settlement_svc.adapters.tables import (
     PayoutRow,
     VoucherRow,
 )
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.adapters.webhook_transport import check_endpoint
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES, AccountType, ApplicationStatus, ReviewRules
 from settlement_svc.entrypoints.http_models import (
@@ -146,7 +147,9 @@ async def register_account(
     _own(principal, merchant_id)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
-        row = await service.register_bank_account(session, merchant_id, now=runtime.clock.now(), **body.model_dump())
+        row = await service.register_bank_account(
+            SqlSettlementUnitOfWork(session), merchant_id, now=runtime.clock.now(), **body.model_dump()
+        )
         await audit.record(
             session,
             principal,
@@ -226,7 +229,7 @@ async def upload_voucher(
     content = await file.read(MAX_VOUCHER_BYTES + 1)
     async with unit_of_work(runtime.sessions) as session:
         row = await service.store_voucher(
-            session,
+            SqlSettlementUnitOfWork(session),
             merchant_id,
             kind=kind,
             declared_type=file.content_type or "",
@@ -403,7 +406,7 @@ async def decide(
                 )
                 return proposed(proposal, now)
         row = await service.decide(
-            session,
+            SqlSettlementUnitOfWork(session),
             application_id,
             approve=decision == "approve",
             reason=body.reason,
@@ -504,7 +507,9 @@ async def set_webhook_endpoint(
     runtime = request.app.state.runtime
     await check_endpoint(runtime.settings.webhook_endpoint_policy, body.url)
     async with unit_of_work(runtime.sessions) as session:
-        secret = await notifications.set_endpoint(session, merchant_id, body.url, now=runtime.clock.now())
+        secret = await notifications.set_endpoint(
+            SqlSettlementUnitOfWork(session), merchant_id, body.url, now=runtime.clock.now()
+        )
         await audit.record(
             session,
             principal,
@@ -556,7 +561,7 @@ async def set_platform_webhook_endpoint(
     await check_endpoint(runtime.settings.webhook_endpoint_policy, body.url)
     async with unit_of_work(runtime.sessions) as session:
         secret = await notifications.set_endpoint(
-            session, notifications.PLATFORM_RECIPIENT, body.url, now=runtime.clock.now()
+            SqlSettlementUnitOfWork(session), notifications.PLATFORM_RECIPIENT, body.url, now=runtime.clock.now()
         )
         await audit.record(
             session,
@@ -582,7 +587,9 @@ async def remove_platform_webhook_endpoint(request: Request, principal: Platform
     an endpoint is set again. 404 when none is set."""
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
-        removed = await notifications.remove_endpoint(session, notifications.PLATFORM_RECIPIENT)
+        removed = await notifications.remove_endpoint(
+            SqlSettlementUnitOfWork(session), notifications.PLATFORM_RECIPIENT
+        )
         if removed:
             await audit.record(
                 session,
@@ -660,7 +667,7 @@ async def payout_callback(request: Request) -> dict[str, Any]:
         await request.body(), request.headers, runtime.settings.payout_callback_secret, "payout"
     )
     async with unit_of_work(runtime.sessions) as session:
-        known = await service.apply_provider_outcome(session, outcome, now=runtime.clock.now())
+        known = await service.apply_provider_outcome(SqlSettlementUnitOfWork(session), outcome, now=runtime.clock.now())
     if not known:
         raise NotFound("payout", outcome.request_id)
     return {"received": True}
