@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Respo
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from settlement_svc.adapters.tables import (
@@ -298,9 +299,9 @@ async def apply(
     runtime = request.app.state.runtime
     settings = runtime.settings
 
-    async def command(session: Any) -> tuple[int, dict[str, Any]]:
+    async def command(session: AsyncSession) -> tuple[int, dict[str, Any]]:
         row = await service.apply_for_settlement(
-            session,
+            SqlSettlementUnitOfWork(session),
             service.Apply(merchant_id, body.bank_account_id, body.amount_minor, body.voucher_ids),
             now=runtime.clock.now(),
             rules=ReviewRules(settings.review_over_minor, settings.vouchers_over_minor),

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Header, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.repositories.ledger import LedgerRepository
 from settlement_svc.adapters.repositories.policies import policy_to_json
@@ -428,7 +429,7 @@ async def book_adjustment(
     application. Needs an Idempotency-Key: a retried request proposes once."""
     runtime = request.app.state.runtime
 
-    async def propose(session: Any) -> tuple[int, dict[str, Any]]:
+    async def propose(session: AsyncSession) -> tuple[int, dict[str, Any]]:
         now = runtime.clock.now()
         proposal = await four_eyes_actions.propose_adjustment(
             session,
