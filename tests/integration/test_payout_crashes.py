@@ -21,7 +21,7 @@ from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.ledger import transaction
 from settlement_svc.domain.payouts import AccountType, ReviewRules
-from settlement_svc.service_layer import payouts
+from settlement_svc.service_layer import applications, payouts
 from shipsettle_shared.topology import SERVICES_BY_NAME
 
 pytestmark = pytest.mark.infra
@@ -54,14 +54,14 @@ async def seed_approved_application(url: str, merchant_id: str) -> str:
             now=now,
         )
         await payouts.verify_bank_account(SqlSettlementUnitOfWork(session), account.bank_account_id, by="ops", now=now)
-        application = await payouts.apply_for_settlement(
+        application = await applications.apply_for_settlement(
             SqlSettlementUnitOfWork(session),
-            payouts.Apply(merchant_id, account.bank_account_id, None, []),
+            applications.Apply(merchant_id, account.bank_account_id, None, []),
             now=now,
             rules=ReviewRules(),
         )
         if application.status == "in_review":
-            await payouts.decide(
+            await applications.decide(
                 SqlSettlementUnitOfWork(session),
                 application.application_id,
                 approve=True,

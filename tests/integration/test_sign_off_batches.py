@@ -33,7 +33,7 @@ from settlement_svc.domain.ledger import transaction
 from settlement_svc.domain.payouts import AccountType
 from settlement_svc.domain.policies import MerchantPolicy
 from settlement_svc.entrypoints.consumers import subscriptions, timer_handlers
-from settlement_svc.service_layer import payouts, settlement
+from settlement_svc.service_layer import applications, payouts, settlement
 from settlement_svc.service_layer.holds import HOLD_RELEASE
 from shipsettle_shared import contracts
 from shipsettle_shared.db import ConnectionLane, unit_of_work
@@ -739,7 +739,7 @@ async def test_an_application_ops_approve_starts_a_payout_batch_now(settlement_d
             )
         )
     async with unit_of_work(settlement_db.sessions) as session:
-        await payouts.decide(
+        await applications.decide(
             SqlSettlementUnitOfWork(session), "SA-m7-review", approve=True, reason="checked", by="ops", now=NOW
         )
     async with settlement_db.sessions() as session:

@@ -22,8 +22,8 @@ from settlement_svc.domain.ledger import (
 )
 from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation, ReviewRules
 from settlement_svc.domain.policies import MerchantPolicy
-from settlement_svc.service_layer import holds, payouts, settlement
-from settlement_svc.service_layer.payouts import Apply
+from settlement_svc.service_layer import applications, holds, payouts, settlement
+from settlement_svc.service_layer.applications import Apply
 from shipsettle_shared import contracts
 from shipsettle_shared.ledger_accounts import TransactionKind
 from shipsettle_shared.provider_client import ProviderStatus
@@ -183,7 +183,7 @@ def with_funds(available_minor: int, owed_minor: int = 0) -> FakeSettlementUnitO
 
 async def test_an_application_pays_back_the_debt_first_and_waits_for_review_on_a_first_payout() -> None:
     uow = with_funds(50000, owed_minor=1200)
-    application = await payouts.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 30000, []), now=T0, rules=RULES)
+    application = await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 30000, []), now=T0, rules=RULES)
     # 30000 taken from available: 1200 pays the debt back, 28800 goes to the bank
     assert (application.clawback_deducted_minor, application.net_minor) == (1200, 28800)
     assert application.status == ApplicationStatus.IN_REVIEW.value
@@ -198,20 +198,24 @@ async def test_an_application_pays_back_the_debt_first_and_waits_for_review_on_a
 
 async def test_a_rejected_application_gives_the_net_back_to_available_and_the_debt_stays_paid() -> None:
     uow = with_funds(50000, owed_minor=1200)
-    application = await payouts.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 30000, []), now=T0, rules=RULES)
-    await payouts.decide(uow, application.application_id, approve=False, reason="unclear", by="ops-1", now=T0 + DAY)
+    application = await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 30000, []), now=T0, rules=RULES)
+    await applications.decide(
+        uow, application.application_id, approve=False, reason="unclear", by="ops-1", now=T0 + DAY
+    )
     assert application.status == ApplicationStatus.REJECTED.value
     assert (uow.ledger.balance(AVAILABLE), uow.ledger.balance(NEGATIVE), uow.ledger.balance(IN_PAYOUT)) == (48800, 0, 0)
 
 
 async def test_an_approved_application_starts_a_payout_batch_now() -> None:
     uow = with_funds(50000)
-    application = await payouts.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", None, []), now=T0, rules=RULES)
-    await payouts.decide(uow, application.application_id, approve=True, reason="checked", by="ops-1", now=T0 + DAY)
+    application = await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", None, []), now=T0, rules=RULES)
+    await applications.decide(uow, application.application_id, approve=True, reason="checked", by="ops-1", now=T0 + DAY)
     assert (application.amount_minor, application.status) == (50000, ApplicationStatus.APPROVED.value)
     assert uow.timers[payouts.PAYOUT_BATCH, f"{payouts.EARLY_BATCH_KEY}{application.application_id}"][0] == T0 + DAY
     with pytest.raises(PayoutRuleViolation) as again:
-        await payouts.decide(uow, application.application_id, approve=True, reason="twice", by="ops-2", now=T0 + DAY)
+        await applications.decide(
+            uow, application.application_id, approve=True, reason="twice", by="ops-2", now=T0 + DAY
+        )
     assert again.value.code == "not-in-review"
 
 
@@ -219,7 +223,7 @@ async def test_an_application_for_more_than_is_available_is_refused_and_writes_n
     uow = with_funds(50000)
     before = dict(uow.ledger.transactions)
     with pytest.raises(PayoutRuleViolation) as refused:
-        await payouts.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 50001, []), now=T0, rules=RULES)
+        await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 50001, []), now=T0, rules=RULES)
     assert (refused.value.code, refused.value.field) == ("insufficient-funds", "amount_minor")
     assert uow.ledger.transactions == before
     assert uow.payouts.applications == {}

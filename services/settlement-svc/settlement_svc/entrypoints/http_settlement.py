@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,7 @@ from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
+from settlement_svc.entrypoints.http_common import IdPath
 from settlement_svc.entrypoints.http_models import (
     BalanceExplanation,
     BalancesPublic,
@@ -43,8 +44,6 @@ from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, pag
 from shipsettle_shared.problems import NotFound, Problem, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["settlement"])
-
-IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
 class PolicyRequest(BaseModel):

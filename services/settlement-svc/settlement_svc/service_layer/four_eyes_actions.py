@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow
 from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation
-from settlement_svc.service_layer import adjustments
+from settlement_svc.service_layer import adjustments, applications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared import four_eyes
 from shipsettle_shared.domain_errors import Refusal
@@ -160,7 +160,7 @@ async def apply_large_approval(
 ) -> four_eyes.Applied:
     """The application is approved (decided by the approving key, with the proposal's reason)
     and its payout batch started, as one key's approval does below the threshold."""
-    application = await service.decide(
+    application = await applications.decide(
         SqlSettlementUnitOfWork(session),
         str(proposal.parameters["application_id"]),
         approve=True,

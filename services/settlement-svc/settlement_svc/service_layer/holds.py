@@ -20,7 +20,7 @@ from settlement_svc.adapters.tables import ApplicationRow
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
-from settlement_svc.service_layer import notifications, payouts
+from settlement_svc.service_layer import applications, notifications, payouts
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.outbox import StagedEvent, stage_event
@@ -204,7 +204,7 @@ def plan_release(
         application = _auto_application(hold, funds, now=now, rules=rules)
         if application is not None:
             releases.applications.append(application)
-            applied = payouts.apply_transaction(application)
+            applied = applications.apply_transaction(application)
             releases.transactions.append(applied)
             releases.staged.append(_stage(posted_event(applied, now=now), now=now))
             funds.available_minor -= application.amount_minor
@@ -282,7 +282,7 @@ def _auto_application(
         voucher_count=0,
         rules=rules,
     )
-    return payouts.new_application(hold.merchant_id, facts.bank_account_id, terms, [], now=now)
+    return applications.new_application(hold.merchant_id, facts.bank_account_id, terms, [], now=now)
 
 
 def _stage(payload: contracts.EventPayload, *, now: datetime) -> StagedEvent:
