@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from recon_svc.domain.reports import (
+from recon_svc.domain.report_tables import (
     STOCK_LINE_HEADERS_EN,
     STOCK_LINE_HEADERS_ZH,
     STOCK_SKU_HEADERS_EN,

@@ -21,16 +21,9 @@ from recon_svc.adapters.tables import (
     ShipmentReturnRow,
     SignOffLineRow,
 )
-from recon_svc.domain.reports import (
-    GoodsShippedReport,
-    Kind,
-    LineFacts,
-    Movement,
-    TaxReport,
-    build_goods_shipped_report,
-    build_tax_report,
-    returned_movements,
-)
+from recon_svc.domain.goods_shipped_report import GoodsShippedReport, build_goods_shipped_report, returned_movements
+from recon_svc.domain.report_units import Kind, LineFacts, Movement
+from recon_svc.domain.tax_report import TaxReport, build_tax_report
 from shipsettle_shared.db import any_of
 
 
