@@ -44,8 +44,8 @@ from bus import ForeignCpu, _recreate_databases, _server_versions, machine, perc
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.adapters.tables import SettlementOrderRow
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.entrypoints.consumers import subscriptions
@@ -135,7 +135,7 @@ def _sign_off(order: SettlementOrder) -> EventEnvelope:
 
 
 async def _preload(sessions: async_sessionmaker[AsyncSession], orders: list[SettlementOrder]) -> None:
-    """The orders as OrderPlaced would have stored them (``SettlementRepository.add_order``'s
+    """The orders as OrderPlaced would have stored them (``OrderRepository.add_orders_taking_parked``'s
     row), many per statement: unmeasured set-up."""
     placed_at = datetime.now(UTC)
     for start in range(0, len(orders), PRELOAD_BATCH):
@@ -206,9 +206,9 @@ async def measure_ledger(orders_count: int, workers: int, batch_size: int) -> tu
         seconds = time.perf_counter() - started
 
         async with sessions() as session:
-            repository = SettlementRepository(session)
-            unbalanced = await repository.unbalanced_transactions()
-            drifted = await repository.balances_that_differ_from_postings()
+            uow = SqlSettlementUnitOfWork(session)
+            unbalanced = await uow.ledger.unbalanced_transactions()
+            drifted = await uow.ledger.balances_that_differ_from_postings()
 
             async def count(sql: str) -> int:
                 return int((await session.execute(text(sql))).scalar_one())

@@ -52,8 +52,8 @@ from standardwebhooks import Webhook
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from settlement_svc.adapters.repository import SettlementRepository  # noqa: E402
 from settlement_svc.adapters.tables import ApplicationRow  # noqa: E402
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork  # noqa: E402
 from settlement_svc.config import SettlementSettings  # noqa: E402
 from settlement_svc.domain.payouts import AccountType  # noqa: E402
 from settlement_svc.domain.policies import MerchantPolicy  # noqa: E402
@@ -323,13 +323,13 @@ class Harness:
     async def set_up_merchants(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """T+0, auto-apply, a verified account that was paid to once (no first-payout review)."""
         async with unit_of_work(sessions) as session:
-            repository = SettlementRepository(session)
+            uow = SqlSettlementUnitOfWork(session)
             for merchant_id in self.merchant_ids:
-                await repository.add_policy(
+                await uow.policies.add_policy(
                     MerchantPolicy(merchant_id, hold_days=0, auto_apply=True), by="bench", now=START - timedelta(days=1)
                 )
                 account = await payouts.register_bank_account(
-                    session,
+                    SqlSettlementUnitOfWork(session),
                     merchant_id,
                     holder_name="杭州测试商贸有限公司",
                     bank_name="招商银行杭州分行",
@@ -337,7 +337,9 @@ class Harness:
                     account_number="755912345678",
                     now=START - timedelta(days=1),
                 )
-                await payouts.verify_bank_account(session, account.bank_account_id, by="ops", now=START)
+                await payouts.verify_bank_account(
+                    SqlSettlementUnitOfWork(session), account.bank_account_id, by="ops", now=START
+                )
                 session.add(
                     ApplicationRow(
                         application_id=f"SA-earlier-{merchant_id}",
@@ -397,7 +399,9 @@ class Harness:
             for body, headers in callbacks:
                 outcome = verified_callback(body, headers, DEVELOPMENT_CALLBACK_SECRET, "payout")
                 async with unit_of_work(runtime.sessions) as session:
-                    assert await payouts.apply_provider_outcome(session, outcome, now=self.clock.now())
+                    assert await payouts.apply_provider_outcome(
+                        SqlSettlementUnitOfWork(session), outcome, now=self.clock.now()
+                    )
 
         await self.measure("payout_callback", answer)
         self.clock.at += timedelta(minutes=11)  # no callback lost, but the check is due all the same
@@ -447,9 +451,9 @@ class Harness:
     async def check(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """The run did a lifecycle's whole work: everything booked, released, applied and paid."""
         async with sessions() as session:
-            repository = SettlementRepository(session)
-            assert await repository.unbalanced_transactions() == []
-            assert await repository.balances_that_differ_from_postings() == []
+            uow = SqlSettlementUnitOfWork(session)
+            assert await uow.ledger.unbalanced_transactions() == []
+            assert await uow.ledger.balances_that_differ_from_postings() == []
             kinds: dict[str, int] = dict(
                 (
                     await session.execute(
@@ -462,7 +466,7 @@ class Harness:
             paid = await session.scalar(text("select count(*) from payouts where status = 'paid'"))
             assert paid == self.orders, f"{paid} payouts paid of {self.orders}"
             for merchant_id in self.merchant_ids:
-                balances = await repository.merchant_balances(merchant_id)
+                balances = await uow.ledger.merchant_balances(merchant_id)
                 assert balances["pending"] == balances["available"] == balances["in_payout"] == 0, balances
 
     def report(self) -> str:

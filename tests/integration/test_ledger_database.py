@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from support import engine_for, fresh_service_database
 
-from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.ledger import LedgerTransaction, Posting, transaction
 
 pytestmark = pytest.mark.infra
@@ -28,7 +28,7 @@ async def ledger_url() -> str:
 async def test_balanced_transactions_post_once_and_keep_merchant_balances(ledger_url: str) -> None:
     async with engine_for(ledger_url) as engine:
         async with AsyncSession(engine) as session, session.begin():
-            repository = SettlementRepository(session)
+            uow = SqlSettlementUnitOfWork(session)
             tx = transaction(
                 "sign_off:SH-1",
                 "sign_off",
@@ -40,13 +40,13 @@ async def test_balanced_transactions_post_once_and_keep_merchant_balances(ledger
                     ("merchant:m-1:pending", 36318),
                 ],
             )
-            assert await repository.post(tx, now=NOW) is True
-            assert await repository.post(tx, now=NOW) is False  # idempotent on its key
+            assert await uow.ledger.post(tx, now=NOW) is True
+            assert await uow.ledger.post(tx, now=NOW) is False  # idempotent on its key
         async with AsyncSession(engine) as session:
-            repository = SettlementRepository(session)
-            assert (await repository.merchant_balances("m-1"))["pending"] == 36318
-            assert await repository.unbalanced_transactions() == []
-            assert await repository.balances_that_differ_from_postings() == []
+            uow = SqlSettlementUnitOfWork(session)
+            assert (await uow.ledger.merchant_balances("m-1"))["pending"] == 36318
+            assert await uow.ledger.unbalanced_transactions() == []
+            assert await uow.ledger.balances_that_differ_from_postings() == []
 
 
 async def test_the_database_refuses_an_unbalanced_transaction(ledger_url: str) -> None:
@@ -62,9 +62,9 @@ async def test_the_database_refuses_an_unbalanced_transaction(ledger_url: str) -
     async with engine_for(ledger_url) as engine:
         with pytest.raises(DBAPIError, match="does not balance"):
             async with AsyncSession(engine) as session, session.begin():
-                await SettlementRepository(session).post(forged, now=NOW)
+                await SqlSettlementUnitOfWork(session).ledger.post(forged, now=NOW)
         async with AsyncSession(engine) as session:
-            assert (await SettlementRepository(session).merchant_balances("m-2"))["available"] == 0
+            assert (await SqlSettlementUnitOfWork(session).ledger.merchant_balances("m-2"))["available"] == 0
             assert await session.scalar(text("select count(*) from ledger_transactions where tx_key = 'forged:1'")) == 0
 
 
@@ -80,7 +80,7 @@ async def test_the_database_refuses_an_unbalanced_transaction(ledger_url: str) -
 async def test_postings_and_transactions_are_append_only(ledger_url: str, statement: str) -> None:
     async with engine_for(ledger_url) as engine:
         async with AsyncSession(engine) as session, session.begin():
-            await SettlementRepository(session).post(
+            await SqlSettlementUnitOfWork(session).ledger.post(
                 transaction(
                     f"t:{statement[:6]}", "test", "m-3", [("merchant:m-3:available", 5), ("platform:clearing", -5)]
                 ),
@@ -94,7 +94,7 @@ async def test_postings_and_transactions_are_append_only(ledger_url: str, statem
 async def test_postings_added_later_to_a_balanced_transaction_are_refused(ledger_url: str) -> None:
     async with engine_for(ledger_url) as engine:
         async with AsyncSession(engine) as session, session.begin():
-            await SettlementRepository(session).post(
+            await SqlSettlementUnitOfWork(session).ledger.post(
                 transaction("late:1", "test", "m-4", [("merchant:m-4:available", 700), ("platform:clearing", -700)]),
                 now=NOW,
             )
@@ -108,8 +108,8 @@ async def test_postings_added_later_to_a_balanced_transaction_are_refused(ledger
                     )
                 )
         async with AsyncSession(engine) as session:
-            assert (await SettlementRepository(session).merchant_balances("m-4"))["available"] == 700
-            assert await SettlementRepository(session).unbalanced_transactions() == []
+            assert (await SqlSettlementUnitOfWork(session).ledger.merchant_balances("m-4"))["available"] == 700
+            assert await SqlSettlementUnitOfWork(session).ledger.unbalanced_transactions() == []
 
 
 async def test_one_unbalanced_transaction_refuses_the_whole_insert(ledger_url: str) -> None:
@@ -129,9 +129,9 @@ async def test_one_unbalanced_transaction_refuses_the_whole_insert(ledger_url: s
     async with engine_for(ledger_url) as engine:
         with pytest.raises(DBAPIError, match="does not balance: postings sum to 50"):
             async with AsyncSession(engine) as session, session.begin():
-                await SettlementRepository(session).insert_transactions([balanced, forged], now=NOW)
+                await SqlSettlementUnitOfWork(session).ledger.insert_transactions([balanced, forged], now=NOW)
         async with AsyncSession(engine) as session:
-            assert await SettlementRepository(session).merchant_balances("m-5") == dict.fromkeys(
+            assert await SqlSettlementUnitOfWork(session).ledger.merchant_balances("m-5") == dict.fromkeys(
                 ["pending", "available", "frozen", "reserved", "in_payout", "paid_out", "negative_balance"], 0
             )
             assert await session.scalar(text("select count(*) from ledger_transactions where merchant_id = 'm-5'")) == 0

@@ -18,10 +18,10 @@ from local import SANDBOX_API_SECRET, ServiceProcess, provider_env, sandbox_proc
 from sqlalchemy.ext.asyncio import AsyncSession
 from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 
-from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.ledger import transaction
 from settlement_svc.domain.payouts import AccountType, ReviewRules
-from settlement_svc.service_layer import payouts
+from settlement_svc.service_layer import applications, payouts
 from shipsettle_shared.topology import SERVICES_BY_NAME
 
 pytestmark = pytest.mark.infra
@@ -34,8 +34,8 @@ CARD = "6222021234567890128"
 async def seed_approved_application(url: str, merchant_id: str) -> str:
     now = datetime.now(UTC)
     async with engine_for(url) as engine, AsyncSession(engine) as session, session.begin():
-        repository = SettlementRepository(session)
-        await repository.post(
+        uow = SqlSettlementUnitOfWork(session)
+        await uow.ledger.post(
             transaction(
                 f"seed:{merchant_id}",
                 "seed",
@@ -45,7 +45,7 @@ async def seed_approved_application(url: str, merchant_id: str) -> str:
             now=now,
         )
         account = await payouts.register_bank_account(
-            session,
+            SqlSettlementUnitOfWork(session),
             merchant_id,
             holder_name="测试商户",
             bank_name="中国银行",
@@ -53,21 +53,28 @@ async def seed_approved_application(url: str, merchant_id: str) -> str:
             account_number=CARD,
             now=now,
         )
-        await payouts.verify_bank_account(session, account.bank_account_id, by="ops", now=now)
-        application = await payouts.apply_for_settlement(
-            session,
-            payouts.Apply(merchant_id, account.bank_account_id, None, []),
+        await payouts.verify_bank_account(SqlSettlementUnitOfWork(session), account.bank_account_id, by="ops", now=now)
+        application = await applications.apply_for_settlement(
+            SqlSettlementUnitOfWork(session),
+            applications.Apply(merchant_id, account.bank_account_id, None, []),
             now=now,
             rules=ReviewRules(),
         )
         if application.status == "in_review":
-            await payouts.decide(session, application.application_id, approve=True, reason="seeded", by="ops", now=now)
+            await applications.decide(
+                SqlSettlementUnitOfWork(session),
+                application.application_id,
+                approve=True,
+                reason="seeded",
+                by="ops",
+                now=now,
+            )
         return application.application_id
 
 
 async def balances(url: str, merchant_id: str) -> dict[str, int]:
     async with engine_for(url) as engine, AsyncSession(engine) as session:
-        return await SettlementRepository(session).merchant_balances(merchant_id)
+        return await SqlSettlementUnitOfWork(session).ledger.merchant_balances(merchant_id)
 
 
 @pytest.mark.parametrize(

@@ -26,14 +26,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from support import engine_for, fresh_service_database
 
-from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.adapters.tables import ApplicationRow, RefundRow
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import transaction
 from settlement_svc.domain.payouts import AccountType
 from settlement_svc.domain.policies import MerchantPolicy
 from settlement_svc.entrypoints.consumers import subscriptions, timer_handlers
-from settlement_svc.service_layer import payouts, settlement
+from settlement_svc.service_layer import applications, payouts, settlement
 from settlement_svc.service_layer.holds import HOLD_RELEASE
 from shipsettle_shared import contracts
 from shipsettle_shared.db import ConnectionLane, unit_of_work
@@ -168,14 +168,14 @@ SIGN_OFFS = [SH_1A, SH_1B, SH_1C, SH_2, SH_3, SH_4]
 
 async def _seed_policies(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with unit_of_work(sessions) as session:
-        repository = SettlementRepository(session)
+        uow = SqlSettlementUnitOfWork(session)
         rates = {"books": 300, "services": 800}
-        await repository.add_policy(
+        await uow.policies.add_policy(
             MerchantPolicy("m-1", hold_days=3, default_commission_bp=500, commission_bp_by_category=rates),
             by="test",
             now=POLICY_AT,
         )
-        await repository.add_policy(
+        await uow.policies.add_policy(
             MerchantPolicy("m-1", hold_days=10, default_commission_bp=1000, commission_bp_by_category=rates),
             by="test",
             now=LATER_POLICY_AT,
@@ -257,7 +257,7 @@ class Settlement:
                 for row in outbox
                 if row["event_type"] == "LedgerTransactionPosted"
             )
-            repository = SettlementRepository(session)
+            uow = SqlSettlementUnitOfWork(session)
             hold_ids = {row["hold_id"] for row in await rows("select hold_id from holds")}
             return {
                 "transactions": transactions,
@@ -265,8 +265,8 @@ class Settlement:
                     row["account_id"]: row["balance_minor"]
                     for row in await rows("select account_id, balance_minor from account_balances")
                 },
-                "unbalanced": await repository.unbalanced_transactions(),
-                "balances_off_postings": await repository.balances_that_differ_from_postings(),
+                "unbalanced": await uow.ledger.unbalanced_transactions(),
+                "balances_off_postings": await uow.ledger.balances_that_differ_from_postings(),
                 "holds": sorted(
                     (row["order_id"], row["shipment_id"], row["amount_minor"], row["release_at"], row["policy_version"])
                     for row in await rows("select * from holds")
@@ -425,9 +425,13 @@ async def test_the_same_sign_off_twice_in_one_handler_call_is_booked_once(settle
     # straight to the handler, without the consumer's inbox: the same event twice, and the same
     # shipment under a new event id, in one call
     async with unit_of_work(settlement_db.sessions) as session:
-        await settlement.on_signed_off_batch(session, [SH_2, SH_2, SH_2_AGAIN], now=NOW, with_progress=True)
+        await settlement.on_signed_off_batch(
+            SqlSettlementUnitOfWork(session), [SH_2, SH_2, SH_2_AGAIN], now=NOW, with_progress=True
+        )
     async with unit_of_work(settlement_db.sessions) as session:
-        await settlement.on_signed_off_batch(session, [SH_2_AGAIN], now=NOW)  # and in a later call
+        await settlement.on_signed_off_batch(
+            SqlSettlementUnitOfWork(session), [SH_2_AGAIN], now=NOW
+        )  # and in a later call
     snapshot = await settlement_db.snapshot()
     assert {key: tx["postings"] for key, tx in snapshot["transactions"].items()} == {
         "sign_off:SH-2": EXPECTED_SIGN_OFFS["sign_off:SH-2"]
@@ -442,7 +446,9 @@ async def test_a_sign_off_of_units_the_order_does_not_have_fails_the_whole_batch
     too_many = signed_off("PO-3", "m-1", "SH-3x", {"L1": 3})  # PO-3 has 2 units of L1
     with pytest.raises(ValueError, match="cannot sign off 3 more of 2 left"):
         async with unit_of_work(settlement_db.sessions) as session:
-            await settlement.on_signed_off_batch(session, [SH_2, SH_1A, too_many], now=NOW, with_progress=True)
+            await settlement.on_signed_off_batch(
+                SqlSettlementUnitOfWork(session), [SH_2, SH_1A, too_many], now=NOW, with_progress=True
+            )
     snapshot = await settlement_db.snapshot()
     # nothing of the batch committed; the consumer then retries its events one at a time
     assert snapshot["transactions"] == {}
@@ -457,7 +463,7 @@ async def test_a_sign_off_of_units_the_order_does_not_have_fails_the_whole_batch
 async def test_the_balance_trigger_adds_a_statement_of_postings_once_per_account(settlement_db: Settlement) -> None:
     # Two transactions on one merchant account in one insert: the statement trigger sums them.
     async with unit_of_work(settlement_db.sessions) as session:
-        inserted = await SettlementRepository(session).insert_transactions(
+        inserted = await SqlSettlementUnitOfWork(session).ledger.insert_transactions(
             [
                 transaction("t:1", "test", "m-9", [("merchant:m-9:available", 120), ("platform:clearing", -120)]),
                 transaction("t:2", "test", "m-9", [("merchant:m-9:available", 35), ("platform:clearing", -35)]),
@@ -482,11 +488,11 @@ async def _seed_auto_applying_merchant(settlement_db: Settlement, *, merchant_lo
     holds m-7's lock during the sign-off (an application or a payout of m-7 under way), so the
     sign-off leaves its hold, due at once, to the hold's timer (the fallback path)."""
     async with unit_of_work(settlement_db.sessions) as session:
-        repository = SettlementRepository(session)
-        await repository.add_policy(
+        uow = SqlSettlementUnitOfWork(session)
+        await uow.policies.add_policy(
             MerchantPolicy("m-7", hold_days=0, reserve_bp=1000, auto_apply=True), by="test", now=POLICY_AT
         )
-        await repository.post(
+        await uow.ledger.post(
             transaction(
                 "seed:m-7",
                 "seed",
@@ -501,7 +507,7 @@ async def _seed_auto_applying_merchant(settlement_db: Settlement, *, merchant_lo
             now=POLICY_AT,
         )
         account = await payouts.register_bank_account(
-            session,
+            SqlSettlementUnitOfWork(session),
             "m-7",
             holder_name="杭州七号商贸有限公司",
             bank_name="招商银行杭州分行",
@@ -509,7 +515,9 @@ async def _seed_auto_applying_merchant(settlement_db: Settlement, *, merchant_lo
             account_number="755912345678",
             now=POLICY_AT,
         )
-        await payouts.verify_bank_account(session, account.bank_account_id, by="ops", now=POLICY_AT)
+        await payouts.verify_bank_account(
+            SqlSettlementUnitOfWork(session), account.bank_account_id, by="ops", now=POLICY_AT
+        )
         session.add(
             ApplicationRow(
                 application_id="SA-m7-earlier",
@@ -530,7 +538,7 @@ async def _seed_auto_applying_merchant(settlement_db: Settlement, *, merchant_lo
         await settlement_db.poll(signed_off("PO-7", "m-7", "SH-7", {"L1": 1}))
         return
     async with settlement_db.sessions() as session, session.begin():
-        await SettlementRepository(session).lock_merchant("m-7")
+        await SqlSettlementUnitOfWork(session).locks.lock_merchant("m-7")
         await settlement_db.poll(signed_off("PO-7", "m-7", "SH-7", {"L1": 1}))
 
 
@@ -538,7 +546,7 @@ async def _balances(settlement_db: Settlement, merchant_id: str) -> dict[str, in
     async with settlement_db.sessions() as session:
         return {
             kind: amount
-            for kind, amount in (await SettlementRepository(session).merchant_balances(merchant_id)).items()
+            for kind, amount in (await SqlSettlementUnitOfWork(session).ledger.merchant_balances(merchant_id)).items()
             if amount
         }
 
@@ -731,7 +739,9 @@ async def test_an_application_ops_approve_starts_a_payout_batch_now(settlement_d
             )
         )
     async with unit_of_work(settlement_db.sessions) as session:
-        await payouts.decide(session, "SA-m7-review", approve=True, reason="checked", by="ops", now=NOW)
+        await applications.decide(
+            SqlSettlementUnitOfWork(session), "SA-m7-review", approve=True, reason="checked", by="ops", now=NOW
+        )
     async with settlement_db.sessions() as session:
         batches = (
             await session.execute(text("select timer_key, due_at from timers where timer_kind = 'payout_batch'"))

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
 
 from settlement_svc.adapters.tables import WebhookEndpointRow
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.service_layer import notifications
 from shipsettle_shared.db import session_factory, unit_of_work
 from shipsettle_shared.topology import SERVICES_BY_NAME
@@ -138,7 +139,9 @@ async def _queue_notification(database_url: str, recipient: str, url: str) -> No
         await session.merge(
             WebhookEndpointRow(merchant_id=recipient, url=url, secret=notifications.new_secret(), updated_at=now)
         )
-        await notifications.notify(session, recipient, "test.ssrf", {"url": url}, now=now, endpoint_known=True)
+        await notifications.notify(
+            SqlSettlementUnitOfWork(session), recipient, "test.ssrf", {"url": url}, now=now, endpoint_known=True
+        )
 
 
 async def _attempts(database_url: str, recipient: str) -> list[dict[str, Any]]:

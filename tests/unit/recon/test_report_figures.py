@@ -16,22 +16,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from recon_svc.domain.reports import (
-    TAX_HEADERS_ZH,
-    Kind,
-    LineFacts,
-    Movement,
-    StockFigures,
-    build_goods_shipped_report,
-    build_tax_report,
-    percent,
-    range_share,
-    returned_movements,
-    stock_sku_rows,
-    tax_line_rows,
-    tax_rate_rows,
-    unit_parts,
-)
+from recon_svc.domain.goods_shipped_report import StockFigures, build_goods_shipped_report, returned_movements
+from recon_svc.domain.report_tables import TAX_HEADERS_ZH, percent, stock_sku_rows, tax_line_rows, tax_rate_rows
+from recon_svc.domain.report_units import Kind, LineFacts, Movement, range_share, unit_parts
+from recon_svc.domain.tax_report import build_tax_report
 
 CHINA = timezone(timedelta(hours=8))
 DAY1 = datetime(2026, 11, 2, tzinfo=CHINA)

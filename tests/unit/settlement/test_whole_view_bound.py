@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import pytest
 
-from settlement_svc.adapters.repository import SettlementRepository
+from settlement_svc.adapters.repositories.ledger import LedgerRepository
 from settlement_svc.entrypoints.http_settlement import (
     BALANCE_EXPLANATION_MAX_TRANSACTIONS,
     _refuse_a_whole_view_past_its_bound,
@@ -26,7 +26,7 @@ class CountingRepository:
 
 
 def _repository(transactions: int) -> Any:
-    return cast(SettlementRepository, CountingRepository(transactions))
+    return cast(LedgerRepository, CountingRepository(transactions))
 
 
 async def test_a_merchant_at_the_bound_is_explained_whole() -> None:

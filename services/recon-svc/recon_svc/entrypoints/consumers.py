@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recon_svc.adapters.unit_of_work import SqlReconUnitOfWork
 from recon_svc.config import ReconSettings
-from recon_svc.service_layer import audit_heads, facts
-from recon_svc.service_layer.facts import Timing
+from recon_svc.service_layer import audit_heads, fact_folding, invariant_checks
+from recon_svc.service_layer.fact_folding import Timing
 from shipsettle_shared.contracts import AuditChainHeadPublished, Topic
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
@@ -26,10 +27,10 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     )
 
     async def fold(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
-        await facts.on_facts(session, envelopes, now=runtime.clock.now(), timing=timing)
+        await fact_folding.on_facts(SqlReconUnitOfWork(session), envelopes, now=runtime.clock.now(), timing=timing)
 
     async def keep_head(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await audit_heads.keep_head(session, envelope, now=runtime.clock.now())
+        await audit_heads.keep_head(SqlReconUnitOfWork(session), envelope, now=runtime.clock.now())
 
     # One handler folds every fact type: a poll's consecutive facts, whatever their types, are
     # applied in one call with a constant number of statements. Other types on these topics
@@ -38,7 +39,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
         Subscription(
             group_id="recon-svc.facts",
             topics=(Topic.ORDER, Topic.SHIPMENT, Topic.SETTLEMENT, Topic.REFUND, Topic.PAYOUT, Topic.LEDGER),
-            batch_handlers=dict.fromkeys(facts.FACT_TYPES, fold),
+            batch_handlers=dict.fromkeys(fact_folding.FACT_TYPES, fold),
             batch_across_types=True,
         ),
         # every service's audit-chain heads (shipsettle_shared/audit_routes.py), kept as evidence
@@ -56,9 +57,9 @@ def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
     grace = timedelta(seconds=settings.invariant_grace_s)
 
     async def judge_order(session: AsyncSession, timer: DueTimer) -> None:
-        await facts.judge_order(session, timer, now=runtime.clock.now())
+        await invariant_checks.judge_order(SqlReconUnitOfWork(session), timer, now=runtime.clock.now())
 
     async def judge_window(session: AsyncSession, timer: DueTimer) -> None:
-        await facts.judge_window(session, timer, now=runtime.clock.now(), grace=grace)
+        await invariant_checks.judge_window(SqlReconUnitOfWork(session), timer, now=runtime.clock.now(), grace=grace)
 
-    return {facts.INVARIANT_CHECK: judge_order, facts.SETTLEMENT_WINDOW: judge_window}
+    return {fact_folding.INVARIANT_CHECK: judge_order, fact_folding.SETTLEMENT_WINDOW: judge_window}

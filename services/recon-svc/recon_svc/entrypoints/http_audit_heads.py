@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
+from recon_svc.adapters.unit_of_work import SqlReconUnitOfWork
 from recon_svc.service_layer import audit_heads
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.audit_routes import KeptHead
@@ -28,7 +29,7 @@ ChainPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$", 
 async def read_head(chain: ChainPath, request: Request, principal: Overseers) -> dict[str, Any]:
     """404: recon has kept no head of this chain (none published yet, or an unknown chain)."""
     async with snapshot(request.app.state.runtime.sessions) as session:
-        head = await audit_heads.last_head(session, chain)
+        head = await audit_heads.last_head(SqlReconUnitOfWork(session), chain)
     if head is None:
         raise NotFound("audit chain head", chain)
     return head

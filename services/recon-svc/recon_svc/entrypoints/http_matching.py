@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from recon_svc.adapters.tables import DiscrepancyRow, StatementImportRow
+from recon_svc.adapters.unit_of_work import SqlReconUnitOfWork
 from recon_svc.domain.imports.model import (
     DEFAULT_MAX_BYTES,
     ColumnMapping,
@@ -129,7 +130,7 @@ async def import_statement(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         row = await service.import_statement(
-            session,
+            SqlReconUnitOfWork(session),
             StatementSource(source),
             content,
             by=principal.key_id,
@@ -187,7 +188,7 @@ async def merchant_records(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         import_id, found = await service.import_merchant_records(
-            session,
+            SqlReconUnitOfWork(session),
             merchant_id,
             content,
             mapping,
@@ -283,7 +284,7 @@ async def move(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         row = await service.move_discrepancy(
-            session,
+            SqlReconUnitOfWork(session),
             discrepancy_id,
             action.replace("-", "_"),
             note=body.note,

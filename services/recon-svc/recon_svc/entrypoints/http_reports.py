@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from recon_svc.domain.reports import (
+from recon_svc.adapters.unit_of_work import SqlReconUnitOfWork
+from recon_svc.domain.report_tables import (
     STOCK_LINE_HEADERS_EN,
     STOCK_LINE_HEADERS_ZH,
     STOCK_SKU_HEADERS_EN,
@@ -101,7 +102,7 @@ async def tax_report(
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     period_start, period_end = period_of(day, month, start, end)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        report = await service.tax_report(session, merchant_id, period_start, period_end)
+        report = await service.tax_report(SqlReconUnitOfWork(session), merchant_id, period_start, period_end)
     document = report.as_document()
     chinese = lang == "zh"
     summary: list[Sequence[str]] = [
@@ -140,7 +141,7 @@ async def goods_shipped_report(
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     period_start, period_end = period_of(day, month, start, end)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        report = await service.goods_shipped_report(session, merchant_id, period_start, period_end)
+        report = await service.goods_shipped_report(SqlReconUnitOfWork(session), merchant_id, period_start, period_end)
     document = report.as_document()
     chinese = lang == "zh"
     summary: list[Sequence[str]] = [

@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from recon_svc.adapters.tables import ReconOrderRow, ViolationRow
+from recon_svc.adapters.unit_of_work import SqlReconUnitOfWork
 from recon_svc.domain.invariants import figures_of
 from recon_svc.domain.statements import HEADERS_EN, HEADERS_ZH, order_rows, summary_rows
 from recon_svc.entrypoints.downloads import csv_bytes, document_or_file, file_response, xlsx_bytes
 from recon_svc.entrypoints.http_models import OrderMoney, StatementPublic, ViolationsPage
 from recon_svc.service_layer import statements as service
-from recon_svc.service_layer.facts import money_of
+from recon_svc.service_layer.invariant_checks import money_of
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Overseers, Principal, Readers
 from shipsettle_shared.contracts import Role
@@ -80,7 +81,9 @@ async def statement(
     period_start, period_end = period_of(day, month, start, end)
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
-        issued = await service.issue(session, merchant_id, period_start, period_end, now=runtime.clock.now())
+        issued = await service.issue(
+            SqlReconUnitOfWork(session), merchant_id, period_start, period_end, now=runtime.clock.now()
+        )
     headers = {"X-Content-SHA256": issued.sha256}
     if issued.version is not None:
         headers["X-Statement-Version"] = str(issued.version)

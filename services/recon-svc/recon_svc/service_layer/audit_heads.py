@@ -15,20 +15,20 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from recon_svc.adapters.tables import AuditHeadRow
+from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
 from shipsettle_shared.contracts import AuditChainHeadPublished, read_payload
 from shipsettle_shared.envelope import EventEnvelope
 
 HEADS = AuditHeadRow.__table__
 
 
-async def keep_head(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def keep_head(uow: ReconUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
     """One chain's heads arrive in order (its events share a partition, keyed by the chain)."""
     head = read_payload(envelope.payload, AuditChainHeadPublished)
     last = (
-        await session.execute(
+        await uow.session.execute(
             select(HEADS.c.seq, HEADS.c.row_hash)
             .where(HEADS.c.chain == head.chain)
             .order_by(HEADS.c.seq.desc())
@@ -36,7 +36,7 @@ async def keep_head(session: AsyncSession, envelope: EventEnvelope, *, now: date
         )
     ).first()
     continuous = last is None or (head.anchor_seq == last.seq and head.anchor_hash == last.row_hash)
-    await session.execute(
+    await uow.session.execute(
         insert(HEADS)
         .values(
             chain=head.chain,
@@ -55,15 +55,15 @@ async def keep_head(session: AsyncSession, envelope: EventEnvelope, *, now: date
     )
 
 
-async def last_head(session: AsyncSession, chain: str) -> dict[str, Any] | None:
+async def last_head(uow: ReconUnitOfWork, chain: str) -> dict[str, Any] | None:
     """The last head kept of ``chain`` (``audit_routes.KeptHead``), or None."""
     last = (
-        await session.execute(select(HEADS).where(HEADS.c.chain == chain).order_by(HEADS.c.seq.desc()).limit(1))
+        await uow.session.execute(select(HEADS).where(HEADS.c.chain == chain).order_by(HEADS.c.seq.desc()).limit(1))
     ).first()
     if last is None:
         return None
     count, discontinuous_at = (
-        await session.execute(
+        await uow.session.execute(
             select(func.count(), func.min(HEADS.c.seq).filter(HEADS.c.continuous.is_(False))).where(
                 HEADS.c.chain == chain
             )

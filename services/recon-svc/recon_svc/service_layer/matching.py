@@ -24,12 +24,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from recon_svc.adapters.tables import (
     DiscrepancyRow,
-    LedgerEntryRow,
     PayoutFactRow,
     ReconOrderRow,
     RefundFactRow,
@@ -62,6 +60,7 @@ from recon_svc.domain.matching import (
     refund_on_wallet_bill,
     refund_paid_by_the_provider,
 )
+from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
 from shipsettle_shared.domain_errors import DomainError, Refusal
 
 PARSERS: dict[StatementSource, Callable[[bytes], ParsedStatement]] = {
@@ -87,7 +86,7 @@ class DiscrepancyRuleViolation(DomainError):
 
 
 async def our_movements(
-    session: AsyncSession, source: StatementSource, period: DeclaredPeriod, referenced: set[str]
+    uow: ReconUnitOfWork, source: StatementSource, period: DeclaredPeriod, referenced: set[str]
 ) -> list[OurMovement]:
     """The movements a file of ``source`` may show, dated inside ``period`` or named by the file
     (``movements_in_scope`` decides; this only fetches them), each dated by when its money moved:
@@ -107,7 +106,7 @@ async def our_movements(
             | within(col(PayoutFactRow.paid_at))
             | within(col(PayoutFactRow.returned_at))
         )
-        for payout in (await session.execute(payouts)).scalars():
+        for payout in (await uow.session.execute(payouts)).scalars():
             for at, kind, direction, dated_by in (
                 (payout.paid_at, EntryKind.PAYOUT, Direction.DEBIT, "paid_at"),
                 (payout.returned_at, EntryKind.PAYOUT_RETURN, Direction.CREDIT, "returned_at"),
@@ -142,7 +141,7 @@ async def our_movements(
             col(ReconOrderRow.payment_channel) == channel,
             within(paid_at) | col(ReconOrderRow.order_id).in_(refs),
         )
-        for order in (await session.execute(orders)).scalars():
+        for order in (await uow.session.execute(orders)).scalars():
             assert order.placed_at is not None
             assert order.buyer_paid_minor is not None
             movements.append(
@@ -157,7 +156,7 @@ async def our_movements(
         refunds = refunds.where(
             (col(ReconOrderRow.payment_channel) == channel) | (col(RefundFactRow.refunded_to_channel) == channel)
         )
-    for refund, order_channel in (await session.execute(refunds)).tuples():
+    for refund, order_channel in (await uow.session.execute(refunds)).tuples():
         if channel is None:
             expected = refund_paid_by_the_provider(refund.refunded_via, refund.refund_minor)
         else:
@@ -213,7 +212,7 @@ def _entry_json(entry: StatementEntry) -> dict[str, Any]:
 
 
 async def import_statement(
-    session: AsyncSession,
+    uow: ReconUnitOfWork,
     source: StatementSource,
     content: bytes,
     *,
@@ -228,13 +227,7 @@ async def import_statement(
 
     Raises ``ImportRefused`` for a file that cannot be read whole, or whose period is not declared."""
     digest = hashlib.sha256(content).hexdigest()
-    known = (
-        await session.execute(
-            select(StatementImportRow).where(
-                col(StatementImportRow.source) == source.value, col(StatementImportRow.sha256) == digest
-            )
-        )
-    ).scalar_one_or_none()
+    known = await uow.imports.import_of(source.value, digest)
     if known is not None:
         return known
     parsed = PARSERS[source](content)
@@ -244,7 +237,7 @@ async def import_statement(
     referenced = {r for e in parsed.entries for r in (e.reference, e.provider_reference) if r}
     # the sandbox names a refund by its attempt (<refund id>-<n>); ours is the refund id
     referenced |= {r.rsplit("-", 1)[0] for r in referenced if source is StatementSource.SANDBOX_REFUNDS}
-    candidates = await our_movements(session, source, period, referenced)
+    candidates = await our_movements(uow, source, period, referenced)
     report = match_statement(movements_in_scope(candidates, period, referenced), parsed.entries)
     import_id = f"IM-{uuid.uuid4().hex[:12]}"
     differences: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any] | None]] = []
@@ -292,14 +285,14 @@ async def import_statement(
         imported_by=by,
         imported_at=now,
     )
-    session.add(row)
-    await _open_discrepancies(session, import_id, differences, by=by, now=now)
-    await session.flush()
+    uow.imports.add_import(row)
+    _open_discrepancies(uow, import_id, differences, by=by, now=now)
+    await uow.imports.flush()
     return row
 
 
-async def _open_discrepancies(
-    session: AsyncSession,
+def _open_discrepancies(
+    uow: ReconUnitOfWork,
     import_id: str,
     differences: Sequence[tuple[str, str | None, dict[str, Any] | None, dict[str, Any] | None]],
     *,
@@ -308,7 +301,7 @@ async def _open_discrepancies(
     merchant_id: str | None = None,
 ) -> None:
     for kind, reference, ours, theirs in differences:
-        session.add(
+        uow.imports.add_discrepancy(
             DiscrepancyRow(
                 discrepancy_id=f"D-{uuid.uuid4().hex[:12]}",
                 import_id=import_id,
@@ -326,7 +319,7 @@ async def _open_discrepancies(
 
 
 async def import_merchant_records(
-    session: AsyncSession,
+    uow: ReconUnitOfWork,
     merchant_id: str,
     content: bytes,
     mapping: ColumnMapping,
@@ -340,15 +333,7 @@ async def import_merchant_records(
     """The merchant's records for a period against our orders of that period: the amount the
     buyer paid for each order, and its status (placed, signed_off, refunded)."""
     records = parse_merchant_records(content, mapping, encoding=encoding)
-    orders = (
-        await session.execute(
-            select(ReconOrderRow).where(
-                col(ReconOrderRow.merchant_id) == merchant_id,
-                col(ReconOrderRow.placed_at) >= start,
-                col(ReconOrderRow.placed_at) < end,
-            )
-        )
-    ).scalars()
+    orders = await uow.imports.orders_placed(merchant_id, start, end)
     ours = [
         OurOrderFigure(order.order_id, order.buyer_paid_minor or 0, order.currency, _order_status(order))
         for order in orders
@@ -364,7 +349,7 @@ async def import_merchant_records(
         )
         for d in discrepancies
     ]
-    session.add(
+    uow.imports.add_import(
         StatementImportRow(
             import_id=import_id,
             source=StatementSource.MERCHANT_RECORDS.value,
@@ -379,8 +364,8 @@ async def import_merchant_records(
             imported_at=now,
         )
     )
-    await _open_discrepancies(session, import_id, found, by=by, now=now, merchant_id=merchant_id)
-    await session.flush()
+    _open_discrepancies(uow, import_id, found, by=by, now=now, merchant_id=merchant_id)
+    await uow.imports.flush()
     return import_id, [
         {"type": kind, "order_id": reference, "ours": ours_side, "theirs": theirs_side}
         for kind, reference, ours_side, theirs_side in found
@@ -414,7 +399,7 @@ NEXT = {
 
 
 async def move_discrepancy(
-    session: AsyncSession,
+    uow: ReconUnitOfWork,
     discrepancy_id: str,
     action: str,
     *,
@@ -425,7 +410,7 @@ async def move_discrepancy(
 ) -> DiscrepancyRow:
     """open → investigating → resolved or written off (``NEXT``). Raises DiscrepancyRuleViolation:
     unknown, ``wrong-status``, ``no-such-adjustment`` (resolved with a tx_key the ledger lacks)."""
-    row = await session.get(DiscrepancyRow, discrepancy_id, with_for_update=True)
+    row = await uow.imports.discrepancy(discrepancy_id, for_update=True)
     if row is None:
         raise DiscrepancyRuleViolation.not_found("discrepancy", discrepancy_id)
     allowed, target = NEXT[action]
@@ -435,10 +420,7 @@ async def move_discrepancy(
         )
     if action == "resolve":
         # resolved means settled by a ledger adjustment, and the link must lead somewhere real
-        adjustment = await session.scalar(
-            select(col(LedgerEntryRow.tx_key)).where(col(LedgerEntryRow.tx_key) == adjustment_tx_key)
-        )
-        if adjustment is None:
+        if not await uow.imports.ledger_entry_known(adjustment_tx_key):
             raise DiscrepancyRuleViolation(
                 Refusal.RULE,
                 "no-such-adjustment",

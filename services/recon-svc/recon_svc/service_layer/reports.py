@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from recon_svc.adapters.tables import (
@@ -21,24 +20,18 @@ from recon_svc.adapters.tables import (
     ShipmentReturnRow,
     SignOffLineRow,
 )
-from recon_svc.domain.reports import (
-    GoodsShippedReport,
-    Kind,
-    LineFacts,
-    Movement,
-    TaxReport,
-    build_goods_shipped_report,
-    build_tax_report,
-    returned_movements,
-)
+from recon_svc.domain.goods_shipped_report import GoodsShippedReport, build_goods_shipped_report, returned_movements
+from recon_svc.domain.report_units import Kind, LineFacts, Movement
+from recon_svc.domain.tax_report import TaxReport, build_tax_report
+from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
 from shipsettle_shared.db import any_of
 
 
-async def _lines_of(session: AsyncSession, order_ids: set[str]) -> dict[tuple[str, str], LineFacts]:
+async def _lines_of(uow: ReconUnitOfWork, order_ids: set[str]) -> dict[tuple[str, str], LineFacts]:
     if not order_ids:
         return {}
     rows = (
-        await session.execute(select(ReconOrderRow).where(any_of(col(ReconOrderRow.order_id), sorted(order_ids))))
+        await uow.session.execute(select(ReconOrderRow).where(any_of(col(ReconOrderRow.order_id), sorted(order_ids))))
     ).scalars()
     return {
         (row.order_id, line_id): LineFacts(
@@ -56,9 +49,9 @@ async def _lines_of(session: AsyncSession, order_ids: set[str]) -> dict[tuple[st
     }
 
 
-async def _sign_offs(session: AsyncSession, merchant_id: str, before: datetime) -> list[Movement]:
+async def _sign_offs(uow: ReconUnitOfWork, merchant_id: str, before: datetime) -> list[Movement]:
     rows = (
-        await session.execute(
+        await uow.session.execute(
             select(SignOffLineRow).where(
                 col(SignOffLineRow.merchant_id) == merchant_id, col(SignOffLineRow.signed_off_at) < before
             )
@@ -67,10 +60,10 @@ async def _sign_offs(session: AsyncSession, merchant_id: str, before: datetime) 
     return [Movement(r.order_id, r.line_id, Kind.SIGN_OFF, r.quantity, r.signed_off_at, r.shipment_id) for r in rows]
 
 
-async def tax_report(session: AsyncSession, merchant_id: str, start: datetime, end: datetime) -> TaxReport:
-    movements = await _sign_offs(session, merchant_id, end)
+async def tax_report(uow: ReconUnitOfWork, merchant_id: str, start: datetime, end: datetime) -> TaxReport:
+    movements = await _sign_offs(uow, merchant_id, end)
     refunds = (
-        await session.execute(
+        await uow.session.execute(
             select(RefundFactRow).where(
                 col(RefundFactRow.merchant_id) == merchant_id, col(RefundFactRow.completed_at) < end
             )
@@ -89,15 +82,15 @@ async def tax_report(session: AsyncSession, merchant_id: str, start: datetime, e
             for line in refund.lines
             if int(line["units"]) > 0
         ]
-    lines = await _lines_of(session, {m.order_id for m in movements})
+    lines = await _lines_of(uow, {m.order_id for m in movements})
     return build_tax_report(merchant_id, lines, movements, start, end)
 
 
 async def goods_shipped_report(
-    session: AsyncSession, merchant_id: str, start: datetime, end: datetime
+    uow: ReconUnitOfWork, merchant_id: str, start: datetime, end: datetime
 ) -> GoodsShippedReport:
     dispatch_rows = (
-        await session.execute(
+        await uow.session.execute(
             select(DispatchLineRow).where(
                 col(DispatchLineRow.merchant_id) == merchant_id, col(DispatchLineRow.dispatched_at) < end
             )
@@ -107,9 +100,9 @@ async def goods_shipped_report(
         Movement(r.order_id, r.line_id, Kind.DISPATCH, r.quantity, r.dispatched_at, r.shipment_id)
         for r in dispatch_rows
     ]
-    signed_off = await _sign_offs(session, merchant_id, end)
+    signed_off = await _sign_offs(uow, merchant_id, end)
     return_rows = (
-        await session.execute(
+        await uow.session.execute(
             select(ShipmentReturnRow).where(
                 col(ShipmentReturnRow.merchant_id) == merchant_id, col(ShipmentReturnRow.returned_at) < end
             )
@@ -117,5 +110,5 @@ async def goods_shipped_report(
     ).scalars()
     returned = returned_movements([(r.shipment_id, r.returned_at) for r in return_rows], dispatched, signed_off)
     movements = dispatched + signed_off + returned
-    lines = await _lines_of(session, {m.order_id for m in movements})
+    lines = await _lines_of(uow, {m.order_id for m in movements})
     return build_goods_shipped_report(merchant_id, lines, movements, start, end)

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from recon_svc.adapters.tables import LedgerEntryRow, StatementRow
 from recon_svc.domain.statements import LedgerEntry, Statement, build_statement, content_hash
+from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,9 @@ class IssuedStatement:
     versions: list[dict[str, Any]]
 
 
-async def ledger_entries(session: AsyncSession, merchant_id: str, before: datetime) -> list[LedgerEntry]:
+async def ledger_entries(uow: ReconUnitOfWork, merchant_id: str, before: datetime) -> list[LedgerEntry]:
     rows = (
-        await session.execute(
+        await uow.session.execute(
             select(LedgerEntryRow)
             .where(col(LedgerEntryRow.merchant_id) == merchant_id, col(LedgerEntryRow.posted_at) < before)
             .order_by(col(LedgerEntryRow.posted_at), col(LedgerEntryRow.id))
@@ -53,9 +53,9 @@ async def ledger_entries(session: AsyncSession, merchant_id: str, before: dateti
 
 
 async def issue(
-    session: AsyncSession, merchant_id: str, start: datetime, end: datetime, *, now: datetime
+    uow: ReconUnitOfWork, merchant_id: str, start: datetime, end: datetime, *, now: datetime
 ) -> IssuedStatement:
-    statement = build_statement(merchant_id, await ledger_entries(session, merchant_id, end), start, end)
+    statement = build_statement(merchant_id, await ledger_entries(uow, merchant_id, end), start, end)
     document = statement.as_document()
     digest = content_hash(document)
     closed = end <= now
@@ -63,7 +63,7 @@ async def issue(
         return IssuedStatement(statement, document, digest, False, None, [])
     stored = list(
         (
-            await session.execute(
+            await uow.session.execute(
                 select(StatementRow)
                 .where(
                     col(StatementRow.merchant_id) == merchant_id,
@@ -87,8 +87,8 @@ async def issue(
             closed=True,
             issued_at=now,
         )
-        session.add(latest)
-        await session.flush()
+        uow.session.add(latest)
+        await uow.session.flush()
         stored.append(latest)
     versions = [
         {"version": row.version, "sha256": row.sha256, "issued_at": row.issued_at.isoformat()} for row in stored

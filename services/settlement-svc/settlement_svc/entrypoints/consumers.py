@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.adapters.webhook_transport import notification_client
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.payouts import ReviewRules
@@ -31,39 +32,42 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     review_rules = _review_rules(runtime)
 
     async def order_placed(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await progress.record_progress(session, envelope, now=runtime.clock.now())
-        await settlement.on_order_placed(session, envelope, now=runtime.clock.now(), rules=review_rules)
+        uow = SqlSettlementUnitOfWork(session)
+        await progress.record_progress(uow, envelope, now=runtime.clock.now())
+        await settlement.on_order_placed(uow, envelope, now=runtime.clock.now(), rules=review_rules)
 
     async def depends_on_order(session: AsyncSession, envelope: EventEnvelope) -> None:
+        uow = SqlSettlementUnitOfWork(session)
         # progress first: a sign-off parked for an unknown order still shows as signed off
-        await progress.record_progress(session, envelope, now=runtime.clock.now())
-        await settlement.apply_event(session, envelope, now=runtime.clock.now(), rules=review_rules)
+        await progress.record_progress(uow, envelope, now=runtime.clock.now())
+        await settlement.apply_event(uow, envelope, now=runtime.clock.now(), rules=review_rules)
 
     async def balance_credit_requested(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await refunds.on_balance_credit_requested(session, envelope, now=runtime.clock.now())
+        await refunds.on_balance_credit_requested(SqlSettlementUnitOfWork(session), envelope, now=runtime.clock.now())
 
     async def balance_credit_cancelled(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await refunds.on_balance_credit_cancelled(session, envelope, now=runtime.clock.now())
+        await refunds.on_balance_credit_cancelled(SqlSettlementUnitOfWork(session), envelope, now=runtime.clock.now())
 
     async def order_progress(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await progress.record_progress(session, envelope, now=runtime.clock.now())
+        await progress.record_progress(SqlSettlementUnitOfWork(session), envelope, now=runtime.clock.now())
 
     async def order_progress_run(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         # A poll's consecutive progress events of one type at once: one read and one write of
         # their orders' rows, whatever their number.
-        await progress.record_progress_batch(session, envelopes, now=runtime.clock.now())
+        await progress.record_progress_batch(SqlSettlementUnitOfWork(session), envelopes, now=runtime.clock.now())
 
     async def orders_placed(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        uow = SqlSettlementUnitOfWork(session)
         # A poll's consecutive OrderPlaced at once: their progress rows in one insert, then the
         # orders' locks and one statement for the orders and their parked events.
-        await progress.record_progress_batch(session, envelopes, now=runtime.clock.now())
-        await settlement.on_orders_placed(session, envelopes, now=runtime.clock.now(), rules=review_rules)
+        await progress.record_progress_batch(uow, envelopes, now=runtime.clock.now())
+        await settlement.on_orders_placed(uow, envelopes, now=runtime.clock.now(), rules=review_rules)
 
     async def signed_off(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         # A poll's consecutive sign-offs at once (set-based: a constant number of statements for
         # the run), with the same effects as depends_on_order applied to each in turn.
         await settlement.on_signed_off_batch(
-            session, envelopes, now=runtime.clock.now(), with_progress=True, rules=review_rules
+            SqlSettlementUnitOfWork(session), envelopes, now=runtime.clock.now(), with_progress=True, rules=review_rules
         )
 
     # One group for the three topics: a sign-off or a refund event and its order are applied by
@@ -101,10 +105,10 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
 
 def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
     async def hold_release(session: AsyncSession, timer: DueTimer) -> None:
-        await holds.release_hold(session, timer, now=runtime.clock.now(), rules=review_rules)
+        await holds.release_hold(SqlSettlementUnitOfWork(session), timer, now=runtime.clock.now(), rules=review_rules)
 
     async def reserve_release(session: AsyncSession, timer: DueTimer) -> None:
-        await holds.release_reserve(session, timer, now=runtime.clock.now())
+        await holds.release_reserve(SqlSettlementUnitOfWork(session), timer, now=runtime.clock.now())
 
     settings = runtime.settings
     assert isinstance(settings, SettlementSettings)
@@ -114,7 +118,7 @@ def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
 
     async def payout_batch(session: AsyncSession, timer: DueTimer) -> None:
         await payouts.run_payout_batch(
-            session,
+            SqlSettlementUnitOfWork(session),
             now=runtime.clock.now(),
             interval=batch_interval,
             reschedule=timer.timer_key.startswith(payouts.BATCH_KEY),
@@ -122,11 +126,17 @@ def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
 
     async def payout_send(session: AsyncSession, timer: DueTimer) -> None:
         await payouts.send_payout(
-            session, timer, provider=provider, callback_url=settings.payout_callback_url, now=runtime.clock.now()
+            SqlSettlementUnitOfWork(session),
+            timer,
+            provider=provider,
+            callback_url=settings.payout_callback_url,
+            now=runtime.clock.now(),
         )
 
     async def payout_status_check(session: AsyncSession, timer: DueTimer) -> None:
-        await payouts.check_payout_status(session, timer, provider=provider, now=runtime.clock.now())
+        await payouts.check_payout_status(
+            SqlSettlementUnitOfWork(session), timer, provider=provider, now=runtime.clock.now()
+        )
 
     # Notifications go through their own client: every connection checked against the endpoint
     # policy, no redirects (adapters/webhook_transport.py).
@@ -135,7 +145,11 @@ def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
 
     async def notify(session: AsyncSession, timer: DueTimer) -> None:
         await notifications.deliver(
-            session, timer, http=notification_http, policy=settings.webhook_endpoint_policy, now=runtime.clock.now()
+            SqlSettlementUnitOfWork(session),
+            timer,
+            http=notification_http,
+            policy=settings.webhook_endpoint_policy,
+            now=runtime.clock.now(),
         )
 
     return {

@@ -6,16 +6,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement_svc.adapters.repository import SettlementRepository, policy_to_json
+from settlement_svc.adapters.repositories.ledger import LedgerRepository
+from settlement_svc.adapters.repositories.policies import policy_to_json
 from settlement_svc.adapters.tables import PayoutRow
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
+from settlement_svc.entrypoints.http_common import IdPath
 from settlement_svc.entrypoints.http_models import (
     BalanceExplanation,
     BalancesPublic,
@@ -31,6 +34,7 @@ from settlement_svc.entrypoints.http_models import (
 from settlement_svc.service_layer import eta, four_eyes_actions
 from settlement_svc.service_layer.explanations import explain_balances
 from settlement_svc.service_layer.payout_explanation import explain_payout
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import audit, four_eyes_routes
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Overseers, Principal, Readers
@@ -40,8 +44,6 @@ from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, pag
 from shipsettle_shared.problems import NotFound, Problem, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["settlement"])
-
-IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
 class PolicyRequest(BaseModel):
@@ -73,7 +75,9 @@ async def set_policy(
     except ValueError as error:
         raise validation_problem([("body", str(error))]) from error
     async with unit_of_work(runtime.sessions) as session:
-        stored = await SettlementRepository(session).add_policy(policy, by=principal.key_id, now=runtime.clock.now())
+        stored = await SqlSettlementUnitOfWork(session).policies.add_policy(
+            policy, by=principal.key_id, now=runtime.clock.now()
+        )
         await audit.record(
             session,
             principal,
@@ -96,7 +100,7 @@ async def read_policy(merchant_id: IdPath, request: Request, principal: Readers)
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
-        policy = await SettlementRepository(session).policy(merchant_id, runtime.clock.now())
+        policy = await SqlSettlementUnitOfWork(session).policies.policy(merchant_id, runtime.clock.now())
     return {"merchant_id": merchant_id, "version": policy.version, **policy_to_json(policy)}
 
 
@@ -113,7 +117,7 @@ async def balances(merchant_id: IdPath, request: Request, principal: Readers) ->
     reported beside ``balances_minor``, whose accounts are unchanged for existing clients."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        amounts = await SettlementRepository(session).merchant_balances(merchant_id)
+        amounts = await SqlSettlementUnitOfWork(session).ledger.merchant_balances(merchant_id)
     frozen = amounts.pop(MerchantAccount.FROZEN.value)
     return {
         "merchant_id": merchant_id,
@@ -137,7 +141,9 @@ async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Read
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     after_id = next((value for value in page.after(int) or () if isinstance(value, int)), None)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        found = await SettlementRepository(session).ledger_page(merchant_id, after_id=after_id, limit=page.limit + 1)
+        found = await SqlSettlementUnitOfWork(session).ledger.ledger_page(
+            merchant_id, after_id=after_id, limit=page.limit + 1
+        )
     shown, next_cursor = page.page(found, lambda entry: (entry[0],))
     return page_body([transaction for _, transaction in shown], next_cursor, merchant_id=merchant_id)
 
@@ -149,10 +155,10 @@ async def merchant_ledger(merchant_id: IdPath, request: Request, principal: Read
 BALANCE_EXPLANATION_MAX_TRANSACTIONS = 20_000
 
 
-async def _refuse_a_whole_view_past_its_bound(repository: SettlementRepository, merchant_id: str) -> None:
+async def _refuse_a_whole_view_past_its_bound(ledger: LedgerRepository, merchant_id: str) -> None:
     """422 ``explanation-too-large`` when the merchant has more ledger transactions than a whole
     view holds."""
-    count = await repository.transaction_count(merchant_id)
+    count = await ledger.transaction_count(merchant_id)
     if count > BALANCE_EXPLANATION_MAX_TRANSACTIONS:
         raise Problem(
             422,
@@ -189,10 +195,10 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
     422 ``explanation-too-large`` (page the ledger instead); another merchant's: 404."""
     principal.require_merchant_access(merchant_id, "merchant", merchant_id)
     async with snapshot(request.app.state.runtime.sessions) as session:
-        repository = SettlementRepository(session)
-        await _refuse_a_whole_view_past_its_bound(repository, merchant_id)
-        balances = await repository.merchant_balances(merchant_id)
-        transactions = await repository.transactions_of_merchant(merchant_id)
+        uow = SqlSettlementUnitOfWork(session)
+        await _refuse_a_whole_view_past_its_bound(uow.ledger, merchant_id)
+        balances = await uow.ledger.merchant_balances(merchant_id)
+        transactions = await uow.ledger.transactions_of_merchant(merchant_id)
     return explain_balances(merchant_id, balances, transactions)
 
 
@@ -204,14 +210,14 @@ async def balance_explanation(merchant_id: IdPath, request: Request, principal: 
 )
 async def order_settlement(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     async with snapshot(request.app.state.runtime.sessions) as session:
-        repository = SettlementRepository(session)
-        order = await repository.order(order_id)
+        uow = SqlSettlementUnitOfWork(session)
+        order = await uow.orders.order(order_id)
         if order is None:
             raise NotFound("order", order_id)
         principal.require_merchant_access(order.merchant_id, "order", order_id)
-        holds = await repository.holds_of_order(order_id)
-        refunds = await repository.refunds_of_order(order_id)
-        transactions = await repository.transactions_of_merchant(order.merchant_id, order_id=order_id)
+        holds = await uow.holds.holds_of_order(order_id)
+        refunds = await uow.refunds.refunds_of_order(order_id)
+        transactions = await uow.ledger.transactions_of_merchant(order.merchant_id, order_id=order_id)
     return {
         "order_id": order_id,
         "merchant_id": order.merchant_id,
@@ -293,7 +299,9 @@ FIFO_RULE = (
 async def settlement_eta(order_id: IdPath, request: Request, principal: Readers) -> dict[str, Any]:
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
-        found = await eta.order_eta(session, order_id, now=runtime.clock.now(), rules=_eta_rules(request))
+        found = await eta.order_eta(
+            SqlSettlementUnitOfWork(session), order_id, now=runtime.clock.now(), rules=_eta_rules(request)
+        )
     if found is None:
         raise NotFound("order", order_id)
     merchant_id, answer = found
@@ -335,7 +343,7 @@ async def merchant_settlement_states(merchant_id: IdPath, request: Request, prin
 
 class _MerchantProgressView(Protocol):
     async def __call__(
-        self, session: AsyncSession, merchant_id: str, *, now: datetime, rules: EtaRules
+        self, uow: SettlementUnitOfWork, merchant_id: str, *, now: datetime, rules: EtaRules
     ) -> dict[str, Any]: ...
 
 
@@ -348,8 +356,9 @@ async def _merchant_progress(
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
         # both replay the merchant's whole ledger: the same bound as the balance explanation
-        await _refuse_a_whole_view_past_its_bound(SettlementRepository(session), merchant_id)
-        return await view(session, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request))
+        uow = SqlSettlementUnitOfWork(session)
+        await _refuse_a_whole_view_past_its_bound(uow.ledger, merchant_id)
+        return await view(uow, merchant_id, now=runtime.clock.now(), rules=_eta_rules(request))
 
 
 @router.get(
@@ -371,7 +380,7 @@ async def payout_explanation(payout_id: IdPath, request: Request, principal: Rea
         if payout is None:
             raise NotFound("payout", payout_id)
         principal.require_merchant_access(payout.merchant_id, "payout", payout_id)
-        answer = await explain_payout(session, payout_id, now=runtime.clock.now())
+        answer = await explain_payout(SqlSettlementUnitOfWork(session), payout_id, now=runtime.clock.now())
     if answer is None:
         raise NotFound("payout", payout_id)
     return answer
@@ -419,7 +428,7 @@ async def book_adjustment(
     application. Needs an Idempotency-Key: a retried request proposes once."""
     runtime = request.app.state.runtime
 
-    async def propose(session: Any) -> tuple[int, dict[str, Any]]:
+    async def propose(session: AsyncSession) -> tuple[int, dict[str, Any]]:
         now = runtime.clock.now()
         proposal = await four_eyes_actions.propose_adjustment(
             session,
@@ -462,10 +471,10 @@ async def book_adjustment(
 )
 async def ledger_check(request: Request, principal: Overseers) -> dict[str, Any]:
     async with snapshot(request.app.state.runtime.sessions) as session:
-        repository = SettlementRepository(session)
-        unbalanced = await repository.unbalanced_transactions()
-        drifted = await repository.balances_that_differ_from_postings()
-        parked = await repository.parked()
+        uow = SqlSettlementUnitOfWork(session)
+        unbalanced = await uow.ledger.unbalanced_transactions()
+        drifted = await uow.ledger.balances_that_differ_from_postings()
+        parked = await uow.parked.parked()
     return {
         "ok": not unbalanced and not drifted,
         "unbalanced_transactions": unbalanced,

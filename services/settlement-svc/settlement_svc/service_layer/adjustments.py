@@ -11,14 +11,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.domain import postings
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 
 
 async def book_adjustment(
-    session: AsyncSession,
+    uow: SettlementUnitOfWork,
     merchant_id: str,
     amount_minor: int,
     *,
@@ -29,12 +27,11 @@ async def book_adjustment(
 ) -> dict[str, object]:
     """Returns the adjustment as booked: its transaction key (what recon links a resolution to)
     and the postings."""
-    repository = SettlementRepository(session)
-    await repository.lock_merchant(merchant_id)
-    available = (await repository.merchant_balances(merchant_id))["available"]
+    await uow.locks.lock_merchant(merchant_id)
+    available = (await uow.ledger.merchant_balances(merchant_id))["available"]
     key = f"adjustment:ADJ-{uuid.uuid4().hex[:16]}"
     booked = postings.adjustment(key, merchant_id, amount_minor, available, by=by, reason=reason, reference=reference)
-    await repository.post(booked, now=now)
+    await uow.ledger.post(booked, now=now)
     return {
         "tx_key": key,
         "merchant_id": merchant_id,

@@ -8,12 +8,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from settlement_svc.adapters.repository import (
-    SettlementRepository,
-    progress_from_row,
-)
+from settlement_svc.adapters.repositories.progress import progress_from_row
 from settlement_svc.adapters.tables import ApplicationRow, HoldRow
 from settlement_svc.domain.allocation import Lot
 from settlement_svc.domain.ledger import MerchantAccount
@@ -30,6 +25,7 @@ from settlement_svc.domain.progress import (
     pre_sign_off_segments,
 )
 from settlement_svc.service_layer.merchant_money import ALLOCATION_RULE, MerchantMoney, load_merchant_money
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 
 # --- segments ------------------------------------------------------------------------------------
 
@@ -248,28 +244,27 @@ def order_view(money: MerchantMoney, order_id: str, segments: list[Segment]) -> 
 
 
 async def order_eta(
-    session: AsyncSession, order_id: str, *, now: datetime, rules: EtaRules
+    uow: SettlementUnitOfWork, order_id: str, *, now: datetime, rules: EtaRules
 ) -> tuple[str, dict[str, Any]] | None:
     """(merchant id, the order's ETA and blockers), or None for an order settlement never saw."""
-    repository = SettlementRepository(session)
-    order = await repository.order(order_id)
+    order = await uow.orders.order(order_id)
     if order is not None:
         merchant_id = order.merchant_id
     else:
-        rows = await repository.progress_rows(order_id=order_id)
+        rows = await uow.progress.progress_rows(order_id=order_id)
         if not rows:
             return None
         merchant_id = rows[0].merchant_id
-    money = await load_merchant_money(session, merchant_id, now=now, order_id=order_id)
+    money = await load_merchant_money(uow, merchant_id, now=now, order_id=order_id)
     return merchant_id, order_view(money, order_id, order_segments(money, order_id, now=now, rules=rules))
 
 
 async def merchant_order_states(
-    session: AsyncSession, merchant_id: str, *, now: datetime, rules: EtaRules
+    uow: SettlementUnitOfWork, merchant_id: str, *, now: datetime, rules: EtaRules
 ) -> dict[str, Any]:
     """Every order of the merchant with its state and expected date, from one read of the
     merchant's money: a list of N orders costs one replay, not N."""
-    money = await load_merchant_money(session, merchant_id, now=now)
+    money = await load_merchant_money(uow, merchant_id, now=now)
     orders = []
     for order_id in sorted(set(money.orders) | set(money.progress)):
         state = order_state(order_segments(money, order_id, now=now, rules=rules))
@@ -287,10 +282,10 @@ async def merchant_order_states(
 
 
 async def merchant_blockers(
-    session: AsyncSession, merchant_id: str, *, now: datetime, rules: EtaRules
+    uow: SettlementUnitOfWork, merchant_id: str, *, now: datetime, rules: EtaRules
 ) -> dict[str, Any]:
     """Every order's segments summed by blocker: orders, fen, and the earliest expected date."""
-    money = await load_merchant_money(session, merchant_id, now=now)
+    money = await load_merchant_money(uow, merchant_id, now=now)
     totals: dict[Blocker, dict[str, Any]] = {}
     states: dict[str, int] = defaultdict(int)
     for order_id in sorted(set(money.orders) | set(money.progress)):

@@ -23,8 +23,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow
+from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation
-from settlement_svc.service_layer import adjustments
+from settlement_svc.service_layer import adjustments, applications
 from settlement_svc.service_layer import payouts as service
 from shipsettle_shared import four_eyes
 from shipsettle_shared.domain_errors import Refusal
@@ -68,7 +69,7 @@ async def apply_verification(
     bank_account_id = str(proposal.parameters["bank_account_id"])
     _unverified(await session.get(BankAccountRow, bank_account_id, with_for_update=True), bank_account_id)
     verified = await service.verify_bank_account(
-        session, bank_account_id, by=approving.approver.key_id, now=approving.now
+        SqlSettlementUnitOfWork(session), bank_account_id, by=approving.approver.key_id, now=approving.now
     )
     return four_eyes.Applied(
         outcome={
@@ -109,7 +110,7 @@ async def apply_adjustment(
 ) -> four_eyes.Applied:
     reference = proposal.parameters.get("reference")
     booked = await adjustments.book_adjustment(
-        session,
+        SqlSettlementUnitOfWork(session),
         str(proposal.parameters["merchant_id"]),
         int(proposal.parameters["amount_minor"]),
         reason=proposal.proposal_reason,
@@ -159,8 +160,8 @@ async def apply_large_approval(
 ) -> four_eyes.Applied:
     """The application is approved (decided by the approving key, with the proposal's reason)
     and its payout batch started, as one key's approval does below the threshold."""
-    application = await service.decide(
-        session,
+    application = await applications.decide(
+        SqlSettlementUnitOfWork(session),
         str(proposal.parameters["application_id"]),
         approve=True,
         reason=proposal.proposal_reason,

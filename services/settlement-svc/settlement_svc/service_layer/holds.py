@@ -13,26 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from settlement_svc.adapters.repository import (
-    DueHold,
-    NewHold,
-    ReleaseFacts,
-    SettlementRepository,
-    policy_in_force,
-    posted_event,
-)
+from settlement_svc.adapters.repositories.holds import DueHold, NewHold, ReleaseFacts
+from settlement_svc.adapters.repositories.ledger import posted_event
+from settlement_svc.adapters.repositories.policies import policy_in_force
 from settlement_svc.adapters.tables import ApplicationRow
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
-from settlement_svc.service_layer import notifications, payouts
+from settlement_svc.service_layer import applications, notifications, payouts
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
-from shipsettle_shared.db import json_rows
-from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
-from shipsettle_shared.timers import LOCK_KEY, DueTimer, TimerSpec, schedule_timers
+from shipsettle_shared.outbox import StagedEvent, stage_event
+from shipsettle_shared.timers import LOCK_KEY, DueTimer, TimerSpec
 
 PRODUCER = "settlement-svc"
 HOLD_RELEASE = "hold_release"
@@ -46,60 +38,60 @@ def hold_release_payload(merchant_id: str, order_id: str) -> dict[str, str]:
     return {LOCK_KEY: merchant_id, ORDER_KEY: order_id}
 
 
-async def release_hold(session: AsyncSession, timer: DueTimer, *, now: datetime, rules: ReviewRules) -> None:
+async def release_hold(uow: SettlementUnitOfWork, timer: DueTimer, *, now: datetime, rules: ReviewRules) -> None:
     """The hold's timer: pending to available (less the rolling reserve), and the automatic
     application where the merchant's policy asks for one; frozen instead while a refund of the
     order is open. A handful of statements: the locks, the hold claimed, one read of what the
     release and the application depend on, then the writes."""
-    repository = SettlementRepository(session)
     order_id, merchant_id = timer.payload.get(ORDER_KEY), timer.payload.get(LOCK_KEY)
     if order_id is None or merchant_id is None:  # a timer scheduled before its payload named them
-        hold = await repository.hold(timer.timer_key)
+        hold = await uow.holds.hold(timer.timer_key)
         if hold is None or hold.released_at is not None:
             return
         order_id, merchant_id = hold.order_id, hold.merchant_id
     # The order lock orders this against refund events of the same order: a refund opened
     # concurrently either sees the hold still pending, or the claim sees the open refund. The
     # merchant's lock serialises the automatic application with the merchant's other ones.
-    await repository.lock_order_and_merchant(str(order_id), str(merchant_id))
-    due = await repository.claim_due_hold(timer.timer_key, now=now)
+    await uow.locks.lock_order_and_merchant(str(order_id), str(merchant_id))
+    due = await uow.holds.claim_due_hold(timer.timer_key, now=now)
     if due is None or due.refund_open:
         return  # unknown, released before, or frozen until the order's refunds end
-    await _release(session, [due], now=now, rules=rules)
+    await _release(uow, [due], now=now, rules=rules)
 
 
-async def release_due_frozen_holds(session: AsyncSession, order_id: str, *, now: datetime, rules: ReviewRules) -> None:
+async def release_due_frozen_holds(
+    uow: SettlementUnitOfWork, order_id: str, *, now: datetime, rules: ReviewRules
+) -> None:
     """Release the order's holds that fell due while a refund was open, once none is open.
     The caller holds the order lock."""
-    repository = SettlementRepository(session)
-    if await repository.open_refunds(order_id):
+    if await uow.refunds.open_refunds(order_id):
         return
-    frozen = [hold for hold in reversed(await repository.unreleased_holds(order_id)) if hold.frozen_at is not None]
+    frozen = [hold for hold in reversed(await uow.holds.unreleased_holds(order_id)) if hold.frozen_at is not None]
     if not frozen:
         return
-    order = await repository.order(order_id)
-    await repository.lock_merchant(frozen[0].merchant_id)
+    order = await uow.orders.order(order_id)
+    await uow.locks.lock_merchant(frozen[0].merchant_id)
     for hold in frozen:  # earliest due first
         hold.released_at = now
-    await session.flush()
+    await uow.flush()
     currency = order.currency if order else "CNY"
-    await _release(session, [DueHold.of(hold, currency) for hold in frozen], now=now, rules=rules)
+    await _release(uow, [DueHold.of(hold, currency) for hold in frozen], now=now, rules=rules)
 
 
-async def _release(session: AsyncSession, due: Sequence[DueHold], *, now: datetime, rules: ReviewRules) -> None:
+async def _release(uow: SettlementUnitOfWork, due: Sequence[DueHold], *, now: datetime, rules: ReviewRules) -> None:
     """The money of holds of one merchant marked released, in their order (``plan_releases``),
     written at once (``write_releases``). The caller holds the orders' and the merchant's locks."""
     funds = None
     if any(hold.amount_minor > 0 for hold in due):
-        funds = MerchantFunds.of(await SettlementRepository(session).release_facts(due[0].merchant_id))
+        funds = MerchantFunds.of(await uow.holds.release_facts(due[0].merchant_id))
     releases = Releases()
     for hold in due:
         plan_release(releases, hold, funds, now=now, rules=rules)
-    await write_releases(session, releases, now=now)
+    await write_releases(uow, releases, now=now)
 
 
 async def release_at_sign_off(
-    session: AsyncSession,
+    uow: SettlementUnitOfWork,
     holds: Sequence[NewHold],
     currency_by_order: Mapping[str, str],
     *,
@@ -117,8 +109,7 @@ async def release_at_sign_off(
     due = [hold for hold in holds if hold.release_at <= now and hold.amount_minor > 0]
     if not due:
         return releases, set()
-    repository = SettlementRepository(session)
-    locked, refund_open = await repository.try_lock_merchants(
+    locked, refund_open = await uow.locks.try_lock_merchants(
         [hold.merchant_id for hold in due], orders=[hold.order_id for hold in due]
     )
     due = [hold for hold in due if hold.merchant_id in locked and hold.order_id not in refund_open]
@@ -126,7 +117,7 @@ async def release_at_sign_off(
         return releases, set()
     funds = {
         merchant: MerchantFunds.of(facts)
-        for merchant, facts in (await repository.release_facts_of([hold.merchant_id for hold in due])).items()
+        for merchant, facts in (await uow.holds.release_facts_of([hold.merchant_id for hold in due])).items()
     }
     for hold in due:
         released = DueHold(
@@ -213,7 +204,7 @@ def plan_release(
         application = _auto_application(hold, funds, now=now, rules=rules)
         if application is not None:
             releases.applications.append(application)
-            applied = payouts.apply_transaction(application)
+            applied = applications.apply_transaction(application)
             releases.transactions.append(applied)
             releases.staged.append(_stage(posted_event(applied, now=now), now=now))
             funds.available_minor -= application.amount_minor
@@ -251,71 +242,25 @@ def plan_release(
 
 
 async def write_releases(
-    session: AsyncSession, releases: Releases, *, now: datetime, transactions_follow: bool = False
+    uow: SettlementUnitOfWork, releases: Releases, *, now: datetime, transactions_follow: bool = False
 ) -> None:
     """Write what ``plan_release`` gathered: the reserves' timers, the applications, the
     notifications, the events, then the ledger (the postings' trigger updates the merchants'
     balance rows; the commit follows). ``transactions_follow``: the caller inserts
     ``releases.transactions`` itself, with its own, in one statement."""
-    await schedule_timers(session, RESERVE_RELEASE, releases.reserve_timers)
-    if releases.applications:
-        await session.execute(
-            _ADD_APPLICATIONS,
-            {
-                "rows": json_rows(
-                    [
-                        {column: getattr(application, column) for column in _APPLICATION_COLUMNS}
-                        for application in releases.applications
-                    ]
-                )
-            },
-        )
+    await uow.schedule_timers(RESERVE_RELEASE, releases.reserve_timers)
+    await uow.payouts.add_applications(releases.applications)
     if releases.approved:
-        await payouts.start_payout_batch_now(session, releases.approved, now=now)
+        await payouts.start_payout_batch_now(uow, releases.approved, now=now)
     for merchant, data in releases.notifications:
-        await notifications.notify(session, merchant, "settlement.available", data, now=now, endpoint_known=True)
+        await notifications.notify(uow, merchant, "settlement.available", data, now=now, endpoint_known=True)
     if transactions_follow:
         return
-    await add_staged_to_outbox(session, releases.staged)
-    inserted = await SettlementRepository(session).insert_transactions(releases.transactions, now=now)
+    await uow.add_events(releases.staged)
+    inserted = await uow.ledger.insert_transactions(releases.transactions, now=now)
     if len(inserted) != len(releases.transactions):
         # Each hold was claimed under its order's lock: its release cannot be on the ledger yet.
         raise RuntimeError(f"holds released twice: {sorted({tx.key for tx in releases.transactions} - inserted)}")
-
-
-# The automatic applications of a run of releases, in one statement whatever their number.
-_APPLICATION_COLUMNS = (
-    "application_id",
-    "merchant_id",
-    "bank_account_id",
-    "amount_minor",
-    "clawback_deducted_minor",
-    "currency",
-    "order_ids",
-    "voucher_ids",
-    "status",
-    "review_reasons",
-    "decided_by",
-    "decision_reason",
-    "payout_id",
-    "created_at",
-    "updated_at",
-)
-_ADD_APPLICATIONS = text(
-    """
-    insert into settlement_applications (application_id, merchant_id, bank_account_id, amount_minor,
-        clawback_deducted_minor, currency, order_ids, voucher_ids, status, review_reasons, decided_by,
-        decision_reason, payout_id, created_at, updated_at)
-    select a.application_id, a.merchant_id, a.bank_account_id, a.amount_minor, a.clawback_deducted_minor,
-           a.currency, a.order_ids, a.voucher_ids, a.status, a.review_reasons, a.decided_by, a.decision_reason,
-           a.payout_id, a.created_at, a.updated_at
-    from jsonb_to_recordset(cast(:rows as jsonb)) as a(
-        application_id text, merchant_id text, bank_account_id text, amount_minor bigint,
-        clawback_deducted_minor bigint, currency text, order_ids jsonb, voucher_ids jsonb, status text,
-        review_reasons jsonb, decided_by text, decision_reason text, payout_id text, created_at timestamptz,
-        updated_at timestamptz)
-    """
-)
 
 
 def _auto_application(
@@ -337,18 +282,18 @@ def _auto_application(
         voucher_count=0,
         rules=rules,
     )
-    return payouts.new_application(hold.merchant_id, facts.bank_account_id, terms, [], now=now)
+    return applications.new_application(hold.merchant_id, facts.bank_account_id, terms, [], now=now)
 
 
 def _stage(payload: contracts.EventPayload, *, now: datetime) -> StagedEvent:
     return stage_event(payload, producer=PRODUCER, occurred_at=now)
 
 
-async def release_reserve(session: AsyncSession, timer: DueTimer, *, now: datetime) -> None:
+async def release_reserve(uow: SettlementUnitOfWork, timer: DueTimer, *, now: datetime) -> None:
     payload: dict[str, Any] = timer.payload
     merchant = str(payload["merchant_id"])
     amount = int(payload["amount_minor"])
-    await SettlementRepository(session).post(
+    await uow.ledger.post(
         postings.reserve_release(timer.timer_key, merchant, str(payload["order_id"]), amount),
         now=now,
     )

@@ -13,18 +13,15 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from settlement_svc.adapters.repository import (
-    SettlementRepository,
-    policy_in_force,
-)
+from settlement_svc.adapters.repositories.policies import policy_in_force
 from settlement_svc.adapters.tables import ApplicationRow, HoldRow, OrderProgressRow, PayoutRow, RefundRow
 from settlement_svc.domain.allocation import FifoResult, Movement, OrderLots, allocate_fifo, lots_by_order
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.orders import SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared.ledger_accounts import (
     TransactionKind,
     merchant_accounts_prefix,
@@ -106,33 +103,34 @@ def _group_by_order(rows: Sequence[_Row], order_of: Callable[[_Row], str | None]
 
 
 async def load_merchant_money(
-    session: AsyncSession, merchant_id: str, *, now: datetime, order_id: str | None = None
+    uow: SettlementUnitOfWork, merchant_id: str, *, now: datetime, order_id: str | None = None
 ) -> MerchantMoney:
     """The merchant's money, read in a fixed number of queries whatever its size. With
     ``order_id``, the order-level rows (order, progress, holds, refunds) are that order's only;
     the ledger, applications and payouts stay the merchant's, which first-in-first-out needs."""
-    repository = SettlementRepository(session)
     applications = {
         row.application_id: row
         for row in (
-            await session.execute(select(ApplicationRow).where(col(ApplicationRow.merchant_id) == merchant_id))
+            await uow.session.execute(select(ApplicationRow).where(col(ApplicationRow.merchant_id) == merchant_id))
         ).scalars()
     }
     payouts = {
         row.payout_id: row
-        for row in (await session.execute(select(PayoutRow).where(col(PayoutRow.merchant_id) == merchant_id))).scalars()
+        for row in (
+            await uow.session.execute(select(PayoutRow).where(col(PayoutRow.merchant_id) == merchant_id))
+        ).scalars()
     }
-    holds = await repository.holds_of_merchant(merchant_id, order_id=order_id)
-    policies = (await repository.policy_versions([merchant_id])).get(merchant_id, [])
-    progress_rows = await repository.progress_rows(merchant_id=merchant_id, order_id=order_id)
+    holds = await uow.holds.holds_of_merchant(merchant_id, order_id=order_id)
+    policies = (await uow.policies.policy_versions([merchant_id])).get(merchant_id, [])
+    progress_rows = await uow.progress.progress_rows(merchant_id=merchant_id, order_id=order_id)
     money = MerchantMoney(
         merchant_id=merchant_id,
         policy=policy_in_force(policies, merchant_id, now),
-        orders={order.order_id: order for order in await repository.orders_of_merchant(merchant_id, order_id=order_id)},
+        orders={order.order_id: order for order in await uow.orders.orders_of_merchant(merchant_id, order_id=order_id)},
         progress={row.order_id: row for row in progress_rows},
         holds=holds,
-        refunds=await repository.refunds_of_merchant(merchant_id, order_id=order_id),
-        transactions=await repository.transactions_of_merchant(merchant_id),
+        refunds=await uow.refunds.refunds_of_merchant(merchant_id, order_id=order_id),
+        transactions=await uow.ledger.transactions_of_merchant(merchant_id),
         applications=applications,
         payouts=payouts,
     )

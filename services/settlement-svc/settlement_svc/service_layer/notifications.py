@@ -39,14 +39,14 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from standardwebhooks import Webhook
 
 from settlement_svc.adapters.tables import NotificationAttemptRow, NotificationRow, WebhookEndpointRow
 from settlement_svc.domain.endpoint_addresses import ENDPOINT_NOT_REACHABLE, EndpointPolicy, EndpointRefused
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared.envelope import uuid7
-from shipsettle_shared.timers import DueTimer, schedule_timer, schedule_timers
+from shipsettle_shared.timers import DueTimer
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +64,15 @@ def kept_without_endpoint(recipient: str) -> bool:
     return recipient == PLATFORM_RECIPIENT
 
 
-async def set_endpoint(session: AsyncSession, recipient: str, url: str, *, now: datetime) -> str:
+async def set_endpoint(uow: SettlementUnitOfWork, recipient: str, url: str, *, now: datetime) -> str:
     """Register or change the endpoint; a new secret each time (shown once). Notifications kept
     while the recipient had none are sent to it now, oldest first."""
     secret = new_secret()
-    await _lock_recipient(session, recipient)
-    await session.merge(WebhookEndpointRow(merchant_id=recipient, url=url, secret=secret, updated_at=now))
+    await _lock_recipient(uow, recipient)
+    await uow.session.merge(WebhookEndpointRow(merchant_id=recipient, url=url, secret=secret, updated_at=now))
     kept = list(
         (
-            await session.execute(
+            await uow.session.execute(
                 select(NotificationRow)
                 .where(
                     col(NotificationRow.merchant_id) == recipient,
@@ -86,38 +86,40 @@ async def set_endpoint(session: AsyncSession, recipient: str, url: str, *, now: 
     for notification in kept:
         notification.awaiting_endpoint_since = None
     # a key of its own: the kept notification's earlier timers (if any) have fired
-    await schedule_timers(session, NOTIFY, [(f"{n.notification_id}#endpoint-{uuid7().hex}", now, None) for n in kept])
+    await uow.schedule_timers(NOTIFY, [(f"{n.notification_id}#endpoint-{uuid7().hex}", now, None) for n in kept])
     return secret
 
 
-async def _lock_recipient(session: AsyncSession, recipient: str) -> None:
+async def _lock_recipient(uow: SettlementUnitOfWork, recipient: str) -> None:
     """Taken by whoever sets an endpoint and by whoever keeps a notification for want of one, so
     a notification kept meanwhile is either seen by the new endpoint's sweep or sees the endpoint
     (never committed as kept just after the sweep looked)."""
-    await session.execute(text("select pg_advisory_xact_lock(hashtext(:r))"), {"r": f"notifications:{recipient}"})
+    await uow.session.execute(text("select pg_advisory_xact_lock(hashtext(:r))"), {"r": f"notifications:{recipient}"})
 
 
-async def _endpoint_of(session: AsyncSession, recipient: str) -> WebhookEndpointRow | None:
-    endpoint = await session.get(WebhookEndpointRow, recipient)
+async def _endpoint_of(uow: SettlementUnitOfWork, recipient: str) -> WebhookEndpointRow | None:
+    endpoint = await uow.session.get(WebhookEndpointRow, recipient)
     if endpoint is not None or not kept_without_endpoint(recipient):
         return endpoint
-    await _lock_recipient(session, recipient)
+    await _lock_recipient(uow, recipient)
     # a new statement: sees an endpoint committed while this waited for the lock
-    found = await session.execute(select(WebhookEndpointRow).where(col(WebhookEndpointRow.merchant_id) == recipient))
+    found = await uow.session.execute(
+        select(WebhookEndpointRow).where(col(WebhookEndpointRow.merchant_id) == recipient)
+    )
     return found.scalar_one_or_none()
 
 
-async def remove_endpoint(session: AsyncSession, recipient: str) -> bool:
+async def remove_endpoint(uow: SettlementUnitOfWork, recipient: str) -> bool:
     """Stop sending; what comes meanwhile is kept (for the platform) until an endpoint is set."""
-    endpoint = await session.get(WebhookEndpointRow, recipient, with_for_update=True)
+    endpoint = await uow.session.get(WebhookEndpointRow, recipient, with_for_update=True)
     if endpoint is None:
         return False
-    await session.delete(endpoint)
+    await uow.session.delete(endpoint)
     return True
 
 
 async def notify(
-    session: AsyncSession,
+    uow: SettlementUnitOfWork,
     recipient: str,
     event_type: str,
     data: dict[str, Any],
@@ -128,11 +130,11 @@ async def notify(
     """Queue a notification (in the caller's transaction): sent now if the recipient has an
     endpoint; else kept until it sets one (the platform), or not written (a merchant).
     ``endpoint_known``: the caller read in this transaction that the recipient has one."""
-    has_endpoint = endpoint_known or await _endpoint_of(session, recipient) is not None
+    has_endpoint = endpoint_known or await _endpoint_of(uow, recipient) is not None
     if not has_endpoint and not kept_without_endpoint(recipient):
         return
     notification_id = f"msg_{uuid7().hex}"
-    session.add(
+    uow.session.add(
         NotificationRow(
             notification_id=notification_id,
             merchant_id=recipient,
@@ -143,19 +145,19 @@ async def notify(
         )
     )
     if has_endpoint:
-        await schedule_timer(session, NOTIFY, f"{notification_id}#0", now)
+        await uow.schedule_timer(NOTIFY, f"{notification_id}#0", now)
 
 
 async def deliver(
-    session: AsyncSession, timer: DueTimer, *, http: httpx.AsyncClient, policy: EndpointPolicy, now: datetime
+    uow: SettlementUnitOfWork, timer: DueTimer, *, http: httpx.AsyncClient, policy: EndpointPolicy, now: datetime
 ) -> None:
     """``http``: the notification client (adapters/webhook_transport.notification_client), whose
     connections go only where ``policy`` allows."""
     notification_id = timer.timer_key.split("#", 1)[0]
-    notification = await session.get(NotificationRow, notification_id, with_for_update=True)
+    notification = await uow.session.get(NotificationRow, notification_id, with_for_update=True)
     if notification is None or notification.delivered_at is not None or notification.gave_up_at is not None:
         return
-    endpoint = await _endpoint_of(session, notification.merchant_id)
+    endpoint = await _endpoint_of(uow, notification.merchant_id)
     if endpoint is None:  # removed since it was queued: kept for the next one, never dropped
         notification.awaiting_endpoint_since = now
         return
@@ -184,7 +186,7 @@ async def deliver(
         )
         error = ENDPOINT_NOT_REACHABLE
     notification.attempts += 1
-    session.add(
+    uow.session.add(
         NotificationAttemptRow(notification_id=notification_id, attempted_at=now, status_code=status_code, error=error)
     )
     if status_code is not None and 200 <= status_code < 300:
@@ -193,4 +195,4 @@ async def deliver(
         notification.gave_up_at = now
     else:
         backoff = timedelta(seconds=min(2 ** (notification.attempts - 1), 600))
-        await schedule_timer(session, NOTIFY, f"{notification_id}#{notification.attempts}", now + backoff)
+        await uow.schedule_timer(NOTIFY, f"{notification_id}#{notification.attempts}", now + backoff)

@@ -7,12 +7,11 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from settlement_svc.adapters.tables import ApplicationRow, PayoutRow
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from settlement_svc.service_layer.merchant_money import ALLOCATION_RULE, MerchantMoney, load_merchant_money
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared.ledger_accounts import (
     PlatformAccount,
     TransactionKind,
@@ -149,15 +148,15 @@ def order_items(money: MerchantMoney, order_id: str, allocated_minor: int, appli
     }
 
 
-async def explain_payout(session: AsyncSession, payout_id: str, *, now: datetime) -> dict[str, Any] | None:
+async def explain_payout(uow: SettlementUnitOfWork, payout_id: str, *, now: datetime) -> dict[str, Any] | None:
     """The payout's amount, order by order (FIFO allocation of its application), less the
     claw-back deduction; the items sum to the payout's amount to the fen (asserted)."""
-    payout = await session.get(PayoutRow, payout_id)
+    payout = await uow.session.get(PayoutRow, payout_id)
     if payout is None:
         return None
-    application = await session.get(ApplicationRow, payout.application_id)
+    application = await uow.session.get(ApplicationRow, payout.application_id)
     assert application is not None
-    money = await load_merchant_money(session, payout.merchant_id, now=now)
+    money = await load_merchant_money(uow, payout.merchant_id, now=now)
     allocation = money.fifo.allocations[application.application_id]
     by_order: dict[str | None, int] = {}
     released_by: dict[str | None, list[str]] = defaultdict(list)

@@ -12,16 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement_svc.adapters.repository import (
-    SettlementRepository,
-    progress_from_row,
-)
+from settlement_svc.adapters.repositories.progress import progress_from_row
 from settlement_svc.domain.orders import SignOffAmounts
 from settlement_svc.domain.progress import (
     OrderProgress,
 )
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
@@ -64,12 +61,14 @@ _PROGRESS_KINDS: dict[str, type[ProgressEvent]] = {
 }
 
 
-async def record_progress(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def record_progress(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
     """Move the order's progress forward for one event (idempotent: a repeat changes nothing)."""
-    await record_progress_batch(session, [envelope], now=now)
+    await record_progress_batch(uow, [envelope], now=now)
 
 
-async def record_progress_batch(session: AsyncSession, envelopes: Sequence[EventEnvelope], *, now: datetime) -> None:
+async def record_progress_batch(
+    uow: SettlementUnitOfWork, envelopes: Sequence[EventEnvelope], *, now: datetime
+) -> None:
     """Move the orders' progress for a run of events, as ``record_progress`` one by one in their
     order would, set-based: an order's OrderPlaced writes its row whole in one insert for the
     run; any other event, one locked read of the run's rows and one write back. Events that say
@@ -77,7 +76,6 @@ async def record_progress_batch(session: AsyncSession, envelopes: Sequence[Event
     events = [event for event in map(_progress_event, envelopes) if event is not None]
     if not events:
         return
-    repository = SettlementRepository(session)
     if all(isinstance(event, contracts.OrderPlaced) for event in events):
         # The common case: the order's first event. Its row, written whole; a row that exists
         # (the order's shipment events came first) is moved below like any other.
@@ -85,18 +83,18 @@ async def record_progress_batch(session: AsyncSession, envelopes: Sequence[Event
         for event in events:
             progress, figures = fresh.get(event.order_id) or (OrderProgress(event.order_id, event.merchant_id), {})
             fresh[event.order_id] = _moved(progress, figures, event)
-        created = await repository.add_progress_rows(list(fresh.values()), now=now)
+        created = await uow.progress.add_progress_rows(list(fresh.values()), now=now)
         events = [event for event in events if event.order_id not in created]
         if not events:
             return
     merchant_by_order: dict[str, str] = {}
     for event in events:
         merchant_by_order.setdefault(event.order_id, event.merchant_id)  # the first event's, as the row keeps
-    rows = await repository.progress_for_update(merchant_by_order, now=now)
+    rows = await uow.progress.progress_for_update(merchant_by_order, now=now)
     moved = {order_id: (progress_from_row(row), dict(row.figures)) for order_id, row in rows.items()}
     for event in events:
         moved[event.order_id] = _moved(*moved[event.order_id], event)
-    await repository.save_progress(
+    await uow.progress.save_progress(
         [(progress, dict(rows[order_id].bookings), figures) for order_id, (progress, figures) in sorted(moved.items())],
         now=now,
     )
@@ -178,16 +176,16 @@ class Booking:
 
 
 async def lock_progress_of(
-    session: AsyncSession, sign_offs: Sequence[contracts.OrderSignedOff], *, now: datetime
+    uow: SettlementUnitOfWork, sign_offs: Sequence[contracts.OrderSignedOff], *, now: datetime
 ) -> dict[str, Row[Any]]:
     """Lock the progress rows of the sign-offs' orders (created if new), in order id order. The
     batch path takes them before the orders' locks, as ``record_progress`` does for one event:
     one lock order for both paths, so they cannot deadlock on each other."""
-    return await SettlementRepository(session).progress_for_update(_merchant_by_order(sign_offs, []), now=now)
+    return await uow.progress.progress_for_update(_merchant_by_order(sign_offs, []), now=now)
 
 
 async def record_sign_offs(
-    session: AsyncSession,
+    uow: SettlementUnitOfWork,
     sign_offs: Sequence[contracts.OrderSignedOff],
     bookings: Sequence[Booking],
     *,
@@ -201,11 +199,10 @@ async def record_sign_offs(
     merchant_by_order = _merchant_by_order(sign_offs, bookings)
     if not merchant_by_order:
         return
-    repository = SettlementRepository(session)
     rows = dict(locked or {})
     unread = {order_id: merchant for order_id, merchant in merchant_by_order.items() if order_id not in rows}
     if unread:
-        rows.update(await repository.progress_for_update(unread, now=now))
+        rows.update(await uow.progress.progress_for_update(unread, now=now))
     moved = {order_id: progress_from_row(rows[order_id]) for order_id in merchant_by_order}
     booked = {order_id: dict(rows[order_id].bookings) for order_id in merchant_by_order}
     for event in sign_offs:
@@ -222,7 +219,7 @@ async def record_sign_offs(
             "net_minor": amounts.net_minor,
             "event_id": booking.event_id,
         }
-    await repository.save_progress(
+    await uow.progress.save_progress(
         [(moved[order_id], booked[order_id], dict(rows[order_id].figures)) for order_id in sorted(moved)], now=now
     )
 

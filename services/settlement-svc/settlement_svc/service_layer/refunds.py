@@ -40,14 +40,12 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from settlement_svc.adapters.repository import SettlementRepository
 from settlement_svc.adapters.tables import RefundRow
 from settlement_svc.domain import postings
 from settlement_svc.domain.orders import RefundedUnits, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds, notifications
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
@@ -73,46 +71,45 @@ def _units(lines: Sequence[contracts.RefundLine]) -> dict[str, RefundedUnits]:
 
 
 async def _known_order(
-    repository: SettlementRepository, envelope: EventEnvelope, order_id: str, *, now: datetime
+    uow: SettlementUnitOfWork, envelope: EventEnvelope, order_id: str, *, now: datetime
 ) -> SettlementOrder | None:
     """The order, locked; None (and the event parked) if settlement has not seen it yet."""
-    await repository.lock_order(order_id)
-    order = await repository.order(order_id, for_update=True)
+    await uow.locks.lock_order(order_id)
+    order = await uow.orders.order(order_id, for_update=True)
     if order is None:
-        await repository.park(
+        await uow.parked.park(
             order_id, envelope.model_dump(mode="json"), "refund event before the order was known", now=now
         )
     return order
 
 
-async def on_refund_requested(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_refund_requested(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
     """Open the refund; freeze its estimated reversal out of available if the order's money
     was already released. A request the order cannot satisfy (unknown line, too many units)
     opens the refund without a freeze: the completion is the event that must be right."""
     event = read_payload(envelope.payload, contracts.RefundRequested)
-    repository = SettlementRepository(session)
-    order = await _known_order(repository, envelope, event.order_id, now=now)
-    if order is None or await repository.refund(event.refund_id, for_update=True) is not None:
+    order = await _known_order(uow, envelope, event.order_id, now=now)
+    if order is None or await uow.refunds.refund(event.refund_id, for_update=True) is not None:
         return  # parked, or already open, or it ended before its request reached us
     merchant = order.merchant_id
     try:
-        _, amounts = order.refund(_units(event.lines), event.shipping_minor, await repository.policy(merchant, now))
+        _, amounts = order.refund(_units(event.lines), event.shipping_minor, await uow.policies.policy(merchant, now))
         estimate = amounts.merchant_reversal_minor
     except ValueError as error:
         logger.warning("refund %s: no estimate (%s)", event.refund_id, error)
         estimate = 0
-    await repository.lock_merchant(merchant)
+    await uow.locks.lock_merchant(merchant)
     # Pending money of the order cannot be released while the refund is open, so it covers the
     # estimate first; other open refunds of the order may already count on part of it.
-    pending = sum(hold.amount_minor for hold in await repository.unreleased_holds(order.order_id))
+    pending = sum(hold.amount_minor for hold in await uow.holds.unreleased_holds(order.order_id))
     claimed = sum(
         max(0, other.estimated_reversal_minor - other.frozen_minor)
-        for other in await repository.open_refunds(order.order_id)
+        for other in await uow.refunds.open_refunds(order.order_id)
     )
     uncovered = max(0, estimate - max(0, pending - claimed))
-    available = (await repository.merchant_balances(merchant))["available"]
+    available = (await uow.ledger.merchant_balances(merchant))["available"]
     frozen = min(uncovered, max(0, available))
-    await repository.add_refund(
+    await uow.refunds.add_refund(
         RefundRow(
             refund_id=event.refund_id,
             order_id=order.order_id,
@@ -129,7 +126,7 @@ async def on_refund_requested(session: AsyncSession, envelope: EventEnvelope, *,
         )
     )
     if frozen:
-        await repository.post(
+        await uow.ledger.post(
             postings.refund_freeze(
                 event.refund_id,
                 merchant,
@@ -143,29 +140,28 @@ async def on_refund_requested(session: AsyncSession, envelope: EventEnvelope, *,
         )
 
 
-async def on_refund_progress(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_refund_progress(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
     """Approved, rejected (the buyer may escalate: the freeze stays) or return shipped: the
     refund's stage is recorded; no money moves."""
     event = read_payload(envelope.payload, PROGRESS_EVENTS[envelope.event_type])
-    repository = SettlementRepository(session)
-    if await _known_order(repository, envelope, event.order_id, now=now) is None:
+    if await _known_order(uow, envelope, event.order_id, now=now) is None:
         return
-    refund = await repository.refund(event.refund_id, for_update=True)
+    refund = await uow.refunds.refund(event.refund_id, for_update=True)
     if refund is not None and refund.status == OPEN:
         refund.stage = envelope.event_type
         refund.updated_at = now
 
 
-async def on_balance_credit_requested(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_balance_credit_requested(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
     """Tell the platform to credit the buyer's balance; the refund stays open (and its freeze
     with it) until the platform's acknowledgement completes it in refund-svc."""
     event = read_payload(envelope.payload, contracts.BalanceCreditRequested)
-    refund = await SettlementRepository(session).refund(event.refund_id, for_update=True)
+    refund = await uow.refunds.refund(event.refund_id, for_update=True)
     if refund is not None and refund.status == OPEN:
         refund.stage = envelope.event_type
         refund.updated_at = now
     await notifications.notify(
-        session,
+        uow,
         notifications.PLATFORM_RECIPIENT,
         "refund.balance_credit_requested",
         {
@@ -184,12 +180,12 @@ async def on_balance_credit_requested(session: AsyncSession, envelope: EventEnve
     )
 
 
-async def on_balance_credit_cancelled(session: AsyncSession, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_balance_credit_cancelled(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
     """Tell the platform not to apply a credit ops cancelled (and to reverse it if it did: its
     acknowledgement is refused now). Nothing moves here: the refund stays open until ops settle it."""
     event = read_payload(envelope.payload, contracts.BalanceCreditCancelled)
     await notifications.notify(
-        session,
+        uow,
         notifications.PLATFORM_RECIPIENT,
         "refund.balance_credit_cancelled",
         {
@@ -209,22 +205,21 @@ async def on_balance_credit_cancelled(session: AsyncSession, envelope: EventEnve
 
 
 async def on_refund_completed(
-    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
+    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
 ) -> None:
     """Reverse the booked part of the refund. Raises PermanentEventError when the refund does not
     fit the order (unknown line, more units or shipping than are left): retrying cannot help."""
     event = read_payload(envelope.payload, contracts.RefundCompleted)
-    repository = SettlementRepository(session)
-    order = await _known_order(repository, envelope, event.order_id, now=now)
+    order = await _known_order(uow, envelope, event.order_id, now=now)
     if order is None:
         return
-    refund = await repository.refund(event.refund_id, for_update=True)
+    refund = await uow.refunds.refund(event.refund_id, for_update=True)
     if refund is not None and refund.status == COMPLETED:
         return
     merchant = order.merchant_id
     try:
         updated, amounts = order.refund(
-            _units(event.lines), event.shipping_minor, await repository.policy(merchant, now)
+            _units(event.lines), event.shipping_minor, await uow.policies.policy(merchant, now)
         )
     except ValueError as error:
         raise PermanentEventError(f"refund {event.refund_id}: {error}") from error
@@ -232,14 +227,14 @@ async def on_refund_completed(
         # The booked part is reversed at what was booked for those units, which keeps the order's
         # own figures exact; refund-svc's allocation should agree (same largest-remainder rule).
         logger.warning("refund %s: %s", event.refund_id, disagreement)
-    await repository.lock_merchant(merchant)
+    await uow.locks.lock_merchant(merchant)
     frozen = refund.frozen_minor if refund is not None and refund.status == OPEN else 0
-    pending_holds = [(hold, hold.amount_minor) for hold in await repository.unreleased_holds(order.order_id)]
+    pending_holds = [(hold, hold.amount_minor) for hold in await uow.holds.unreleased_holds(order.order_id)]
     sources = postings.refund_sources(
         amounts.merchant_reversal_minor,
         frozen,
         pending_holds,
-        (await repository.merchant_balances(merchant))["available"],
+        (await uow.ledger.merchant_balances(merchant))["available"],
     )
     reversal_tx = postings.refund(
         event.refund_id,
@@ -254,12 +249,12 @@ async def on_refund_completed(
         caused_by_event_id=str(envelope.event_id),
     )
     # A refund of units never booked moves nothing on the ledger; the refund row keeps it once.
-    if reversal_tx.postings and not await repository.post(reversal_tx, now=now):
+    if reversal_tx.postings and not await uow.ledger.post(reversal_tx, now=now):
         return
     for hold, take in sources.from_holds:
         hold.amount_minor -= take
         hold.reversed_minor += take
-    await repository.save_order(updated)
+    await uow.orders.save_order(updated)
     if refund is None:
         refund = RefundRow(
             refund_id=event.refund_id,
@@ -269,7 +264,7 @@ async def on_refund_completed(
             stage=event.event_type,
             updated_at=now,
         )
-        await repository.add_refund(refund)
+        await uow.refunds.add_refund(refund)
     refund.status, refund.stage, refund.kind = COMPLETED, event.event_type, event.kind
     refund.refund_minor = event.refund_minor
     refund.frozen_minor = 0
@@ -277,19 +272,18 @@ async def on_refund_completed(
     refund.clawback_minor = sources.clawback_minor
     refund.ended_event_id = str(envelope.event_id)
     refund.ended_at = refund.updated_at = now
-    await holds.release_due_frozen_holds(session, order.order_id, now=now, rules=rules)
+    await holds.release_due_frozen_holds(uow, order.order_id, now=now, rules=rules)
 
 
 async def on_refund_closed(
-    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
+    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
 ) -> None:
     """Nothing moved for the buyer: unfreeze, and release what fell due if no refund is open."""
     event = read_payload(envelope.payload, contracts.RefundClosed)
-    repository = SettlementRepository(session)
-    order = await _known_order(repository, envelope, event.order_id, now=now)
+    order = await _known_order(uow, envelope, event.order_id, now=now)
     if order is None:
         return
-    refund = await repository.refund(event.refund_id, for_update=True)
+    refund = await uow.refunds.refund(event.refund_id, for_update=True)
     if refund is not None and refund.status != OPEN:
         return
     if refund is None:  # its request never reached us: remember the end so a late one is ignored
@@ -301,10 +295,10 @@ async def on_refund_closed(
             stage=event.event_type,
             updated_at=now,
         )
-        await repository.add_refund(refund)
+        await uow.refunds.add_refund(refund)
     if refund.frozen_minor:
         merchant = order.merchant_id
-        await repository.post(
+        await uow.ledger.post(
             postings.refund_unfreeze(
                 event.refund_id,
                 merchant,
@@ -319,4 +313,4 @@ async def on_refund_closed(
     refund.frozen_minor = 0
     refund.ended_event_id = str(envelope.event_id)
     refund.ended_at = refund.updated_at = now
-    await holds.release_due_frozen_holds(session, order.order_id, now=now, rules=rules)
+    await holds.release_due_frozen_holds(uow, order.order_id, now=now, rules=rules)

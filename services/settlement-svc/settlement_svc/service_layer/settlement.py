@@ -19,9 +19,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from settlement_svc.adapters.repository import NewHold, SettlementRepository, policy_in_force, posted_event
+from settlement_svc.adapters.repositories.holds import NewHold
+from settlement_svc.adapters.repositories.ledger import posted_event
+from settlement_svc.adapters.repositories.policies import policy_in_force
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
@@ -29,40 +29,42 @@ from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds as holds_service
 from settlement_svc.service_layer import progress, refunds
 from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER, hold_release_payload
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import read_payload
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import PermanentEventError
-from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
-from shipsettle_shared.timers import schedule_timers
+from shipsettle_shared.outbox import StagedEvent, stage_event
 
 logger = logging.getLogger(__name__)
 
 
-async def apply_event(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules) -> None:
+async def apply_event(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules) -> None:
     """Apply an event that depends on its order (a sign-off, a refund event)."""
     event_type = envelope.event_type
     if event_type == contracts.OrderSignedOff.event_type:
-        await on_signed_off(session, envelope, now=now, rules=rules)
+        await on_signed_off(uow, envelope, now=now, rules=rules)
     elif event_type == contracts.RefundRequested.event_type:
-        await refunds.on_refund_requested(session, envelope, now=now)
+        await refunds.on_refund_requested(uow, envelope, now=now)
     elif event_type == contracts.RefundCompleted.event_type:
-        await refunds.on_refund_completed(session, envelope, now=now, rules=rules)
+        await refunds.on_refund_completed(uow, envelope, now=now, rules=rules)
     elif event_type == contracts.RefundClosed.event_type:
-        await refunds.on_refund_closed(session, envelope, now=now, rules=rules)
+        await refunds.on_refund_closed(uow, envelope, now=now, rules=rules)
     elif event_type in refunds.PROGRESS_EVENTS:
-        await refunds.on_refund_progress(session, envelope, now=now)
+        await refunds.on_refund_progress(uow, envelope, now=now)
     else:
         raise ValueError(f"no handler for parked {event_type}")
 
 
-async def on_order_placed(session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules) -> None:
+async def on_order_placed(
+    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
+) -> None:
     """Remember one order (a run of one: ``on_orders_placed``)."""
-    await on_orders_placed(session, [envelope], now=now, rules=rules)
+    await on_orders_placed(uow, [envelope], now=now, rules=rules)
 
 
 async def on_orders_placed(
-    session: AsyncSession, envelopes: Sequence[EventEnvelope], *, now: datetime, rules: ReviewRules
+    uow: SettlementUnitOfWork, envelopes: Sequence[EventEnvelope], *, now: datetime, rules: ReviewRules
 ) -> None:
     """Remember a run of orders' per-line figures, and apply the events parked for them (a
     sign-off or a refund that came first), in their order: the orders' locks, then one statement
@@ -74,21 +76,20 @@ async def on_orders_placed(
         orders.setdefault(event.order_id, (_settlement_order(event), event.placed_at, str(envelope.event_id)))
     if not orders:
         return
-    repository = SettlementRepository(session)
-    await repository.lock_orders(list(orders))
+    await uow.locks.lock_orders(list(orders))
     # After the locks, in a statement of its own: a parking event holds the order's lock from
     # before it reads whether the order exists until it commits, so every parked one is seen here.
-    taken = await repository.add_orders_taking_parked(list(orders.values()))
+    taken = await uow.orders.add_orders_taking_parked(list(orders.values()))
     for order_id, parked_events in taken.items():
         for parked in parked_events:
             try:
-                async with session.begin_nested():
-                    await apply_event(session, EventEnvelope.model_validate(parked), now=now, rules=rules)
+                async with uow.savepoint():
+                    await apply_event(uow, EventEnvelope.model_validate(parked), now=now, rules=rules)
             except (ValueError, PermanentEventError) as error:
                 # One event that does not fit the order must not lose the order itself: it stays
                 # parked, with the reason, for ops (GET /v1/ledger/check lists parked events).
                 logger.error("parked %s for order %s does not apply: %s", parked["event_type"], order_id, error)
-                await repository.park(order_id, parked, f"does not fit the order: {error}", now=now)
+                await uow.parked.park(order_id, parked, f"does not fit the order: {error}", now=now)
 
 
 def _settlement_order(event: contracts.OrderPlaced) -> SettlementOrder:
@@ -112,15 +113,15 @@ def _settlement_order(event: contracts.OrderPlaced) -> SettlementOrder:
 
 
 async def on_signed_off(
-    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules | None = None
+    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules | None = None
 ) -> None:
     """Apply one sign-off: a batch of one, so one event and a consumer's batch follow the same
     rules. Raises ValueError for lines or units the order does not have left."""
-    await on_signed_off_batch(session, [envelope], now=now, rules=rules)
+    await on_signed_off_batch(uow, [envelope], now=now, rules=rules)
 
 
 async def on_signed_off_batch(
-    session: AsyncSession,
+    uow: SettlementUnitOfWork,
     envelopes: Sequence[EventEnvelope],
     *,
     now: datetime,
@@ -151,12 +152,11 @@ async def on_signed_off_batch(
         sign_offs.append((envelope, read_payload(envelope.payload, contracts.OrderSignedOff)))
     if not sign_offs:
         return
-    repository = SettlementRepository(session)
     events = [event for _, event in sign_offs]
-    locked_progress = await progress.lock_progress_of(session, events, now=now) if with_progress else None
+    locked_progress = await progress.lock_progress_of(uow, events, now=now) if with_progress else None
     order_ids = sorted({event.order_id for event in events})
-    await repository.lock_orders(order_ids)
-    orders, policies, posted = await repository.orders_for_sign_off(
+    await uow.locks.lock_orders(order_ids)
+    orders, policies, posted = await uow.orders.orders_for_sign_off(
         order_ids, [_sign_off_key(event) for _, event in sign_offs]
     )
 
@@ -229,23 +229,22 @@ async def on_signed_off_batch(
     # than by their timer a poll later (issue 17: sign-off to available in under a second).
     releases, released_at_once = (
         await holds_service.release_at_sign_off(
-            session, holds, {order_id: order.currency for order_id, order in orders.items()}, now=now, rules=rules
+            uow, holds, {order_id: order.currency for order_id, order in orders.items()}, now=now, rules=rules
         )
         if rules is not None
         else (holds_service.Releases(), set())
     )
     holds = [replace(hold, released_at=now) if hold.hold_id in released_at_once else hold for hold in holds]
-    await repository.park_many(parked, now=now)
+    await uow.parked.park_many(parked, now=now)
     # The orders' progress (every sign-off, parked or not, when asked) and what each booking
     # booked, in one pass over their progress rows.
-    await progress.record_sign_offs(session, events if with_progress else [], bookings, now=now, locked=locked_progress)
+    await progress.record_sign_offs(uow, events if with_progress else [], bookings, now=now, locked=locked_progress)
     if not transactions:
         return
-    await repository.save_orders(list(changed.values()))
-    await repository.add_holds(holds)
+    await uow.orders.save_orders(list(changed.values()))
+    await uow.holds.add_holds(holds)
     # the release locks its merchant's balance rows: instances fire releases in merchant order
-    await schedule_timers(
-        session,
+    await uow.schedule_timers(
         HOLD_RELEASE,
         [
             (hold.hold_id, hold.release_at, hold_release_payload(hold.merchant_id, hold.order_id))
@@ -253,13 +252,13 @@ async def on_signed_off_batch(
             if hold.released_at is None
         ],
     )
-    await holds_service.write_releases(session, releases, now=now, transactions_follow=True)
+    await holds_service.write_releases(uow, releases, now=now, transactions_follow=True)
     staged.extend(releases.staged)
     transactions.extend(releases.transactions)  # after the sign-offs they release, in one insert
-    await add_staged_to_outbox(session, staged)
+    await uow.add_events(staged)
     # Last: the postings' trigger updates the merchants' balance rows, which every sign-off of
     # the same merchants on other instances needs too; from here the commit follows at once.
-    inserted = await repository.insert_transactions(transactions, now=now)
+    inserted = await uow.ledger.insert_transactions(transactions, now=now)
     if len(inserted) != len(transactions):
         # Impossible under the order locks; if it happens, nothing of this batch may commit.
         missing = sorted({tx.key for tx in transactions} - inserted)

@@ -1,0 +1,57 @@
+"""What recon use cases need of storage: a unit of work carrying the repositories
+(adapters/unit_of_work.py in PostgreSQL; an in-memory fake in unit tests).
+
+A use case reads and writes through ``uow.<repository>``, adds its events to the outbox
+(``add_event``), schedules its timers and names what happens once the caller's transaction has
+committed (``after_commit``); the caller commits. The repositories make the statements the use
+cases made before they took a unit of work: the unit of work adds no round trip.
+
+``session``: the transaction itself, for the reads not behind a repository yet (statements, the
+tax and 发出商品 reports, the matching's reads of our movements, audit heads); a use case that
+reads it cannot run on the fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recon_svc.adapters.repositories.facts import FactRepository
+from recon_svc.adapters.repositories.findings import FindingRepository
+from recon_svc.adapters.repositories.imports import ImportRepository
+from shipsettle_shared import contracts
+from shipsettle_shared.timers import TimerSpec
+
+
+class ReconUnitOfWork(Protocol):
+    @property
+    def facts(self) -> FactRepository: ...
+
+    @property
+    def findings(self) -> FindingRepository: ...
+
+    @property
+    def imports(self) -> ImportRepository: ...
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    async def add_event(self, payload: contracts.EventPayload, *, occurred_at: datetime) -> None:
+        """An event for the outbox, in the caller's transaction."""
+
+    async def schedule_timer(
+        self, timer_kind: str, timer_key: str, due_at: datetime, payload: Mapping[str, Any] | None = None
+    ) -> None:
+        """Create the timer, or move it if it has not fired yet."""
+
+    async def schedule_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
+        """``schedule_timer`` for many of one kind."""
+
+    async def rearm_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
+        """Timers due again (a fired one armed once more), moved if pending."""
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the caller's transaction has committed (never if it rolls back)."""

@@ -1,0 +1,289 @@
+"""settlement-svc's main use cases through the service layer, on an in-memory unit of work
+(settlement_fakes.py): a sign-off booked and held, a hold released (with its reserve, frozen while a
+refund is open, at once under a 0-day policy with the automatic application), an application
+applied for, reviewed and decided, and the bank's answer on a payout. Figures are the order's in
+settlement_fakes.py, worked by hand there and here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from settlement_fakes import MERCHANT, T0, FakeAccount, FakeSettlementUnitOfWork, order, sign_off_envelope
+
+from settlement_svc.adapters.repositories.payouts import LockedPayout
+from settlement_svc.domain import postings
+from settlement_svc.domain.ledger import (
+    MerchantAccount,
+    PlatformAccount,
+    merchant_account,
+    platform_account,
+    transaction,
+)
+from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation, ReviewRules
+from settlement_svc.domain.policies import MerchantPolicy
+from settlement_svc.service_layer import applications, holds, payouts, settlement
+from settlement_svc.service_layer.applications import Apply
+from shipsettle_shared import contracts
+from shipsettle_shared.ledger_accounts import TransactionKind
+from shipsettle_shared.provider_client import ProviderStatus
+from shipsettle_shared.timers import LOCK_KEY, DueTimer
+
+RULES = ReviewRules()
+DAY = timedelta(days=1)
+PENDING = merchant_account(MERCHANT, MerchantAccount.PENDING)
+AVAILABLE = merchant_account(MERCHANT, MerchantAccount.AVAILABLE)
+RESERVED = merchant_account(MERCHANT, MerchantAccount.RESERVED)
+IN_PAYOUT = merchant_account(MERCHANT, MerchantAccount.IN_PAYOUT)
+PAID_OUT = merchant_account(MERCHANT, MerchantAccount.PAID_OUT)
+NEGATIVE = merchant_account(MERCHANT, MerchantAccount.NEGATIVE_BALANCE)
+
+
+def postings_of(uow: FakeSettlementUnitOfWork, key: str) -> dict[str, int]:
+    return {p.account_id: p.amount_minor for p in uow.ledger.transactions[key].postings}
+
+
+async def signed_off(uow: FakeSettlementUnitOfWork, units: int = 2, shipment_id: str = "S-1") -> str:
+    """Sign off ``units`` of line A; the hold's id."""
+    await settlement.on_signed_off_batch(uow, [sign_off_envelope(units, shipment_id=shipment_id)], now=T0)
+    return str(uow.of_type(contracts.SettlementPending)[-1].hold_id)
+
+
+def hold_timer(hold_id: str) -> DueTimer:
+    return DueTimer(holds.HOLD_RELEASE, hold_id, T0 + 7 * DAY, {LOCK_KEY: MERCHANT, holds.ORDER_KEY: "O-1"})
+
+
+# --- sign-off -------------------------------------------------------------------------------------
+
+
+async def test_a_sign_off_of_two_units_books_their_net_to_pending_and_holds_it_seven_days() -> None:
+    uow = FakeSettlementUnitOfWork([order()])
+    hold_id = await signed_off(uow, 2)
+    # paid 10001 + 10000; subsidy 300 + 300; commission 5% of 10301 + 10300 = 1030.05 -> 1030;
+    # the shipping fee with the first sign-off: net 20001 + 1000 + 600 - 1030 = 20571
+    assert postings_of(uow, "sign_off:S-1") == {
+        platform_account(PlatformAccount.CLEARING): -21001,
+        platform_account(PlatformAccount.SUBSIDY): -600,
+        platform_account(PlatformAccount.COMMISSION): 1030,
+        PENDING: 20571,
+    }
+    [pending] = uow.of_type(contracts.SettlementPending)
+    assert (pending.net_minor, pending.commission_minor, pending.release_at) == (20571, 1030, T0 + 7 * DAY)
+    assert uow.timers[holds.HOLD_RELEASE, hold_id][0] == T0 + 7 * DAY
+    assert [event.tx_key for event in uow.of_type(contracts.LedgerTransactionPosted)] == ["sign_off:S-1"]
+    assert uow.orders.orders["O-1"].lines["A"].units_signed_off == 2
+    assert uow.progress.rows["O-1"].bookings["S-1"]["net_minor"] == 20571
+
+
+async def test_the_last_unit_books_no_shipping_again_and_a_redelivered_sign_off_books_nothing() -> None:
+    uow = FakeSettlementUnitOfWork([order()])
+    await signed_off(uow, 2, "S-1")
+    await signed_off(uow, 1, "S-2")
+    # paid 10000, subsidy 300, commission 5% of 10300 = 515: net 9785
+    assert postings_of(uow, "sign_off:S-2")[PENDING] == 9785
+    await settlement.on_signed_off_batch(uow, [sign_off_envelope(1, shipment_id="S-2")], now=T0)
+    assert len(uow.ledger.transactions) == 2
+    # every fen of the order: 30001 paid + 1000 shipping + 900 subsidy = 1545 commission + 30356 net
+    assert uow.ledger.balance(PENDING) == 20571 + 9785 == 30001 + 1000 + 900 - (1030 + 515)
+
+
+async def test_a_sign_off_before_its_order_is_known_is_parked_and_books_nothing() -> None:
+    uow = FakeSettlementUnitOfWork([])
+    await settlement.on_signed_off_batch(uow, [sign_off_envelope(2)], now=T0)
+    assert [(order_id, reason) for order_id, _, reason in uow.parked.events] == [
+        ("O-1", "sign-off before the order was known")
+    ]
+    assert uow.ledger.transactions == {}
+    assert uow.events == []
+
+
+async def test_a_sign_off_of_more_units_than_the_line_has_left_is_refused() -> None:
+    uow = FakeSettlementUnitOfWork([order()])
+    with pytest.raises(ValueError, match="cannot sign off 4 more of 3 left"):
+        await settlement.on_signed_off_batch(uow, [sign_off_envelope(4)], now=T0)
+
+
+# --- hold release ---------------------------------------------------------------------------------
+
+
+async def test_a_hold_falling_due_moves_its_money_to_available_less_the_rolling_reserve() -> None:
+    uow = FakeSettlementUnitOfWork([order()])
+    uow.policies.set(MerchantPolicy(MERCHANT, reserve_bp=1000, reserve_days=90), effective_from=T0 - DAY)
+    hold_id = await signed_off(uow, 2)
+    await holds.release_hold(uow, hold_timer(hold_id), now=T0 + 7 * DAY, rules=RULES)
+    # 10% of 20571 = 2057.1 -> 2057 kept back for 90 days; 18514 available
+    assert postings_of(uow, f"release:{hold_id}") == {PENDING: -20571, AVAILABLE: 18514, RESERVED: 2057}
+    [released] = uow.of_type(contracts.FundsReleased)
+    assert (released.released_minor, released.available_minor, released.reserved_minor) == (20571, 18514, 2057)
+    due, payload = uow.timers[holds.RESERVE_RELEASE, hold_id]
+    assert (due, dict(payload or {})["amount_minor"]) == (T0 + 97 * DAY, 2057)
+    assert uow.locks.taken[-2:] == ["order:O-1", f"merchant:{MERCHANT}"]
+
+
+async def test_a_hold_of_an_order_with_an_open_refund_is_frozen_not_released() -> None:
+    uow = FakeSettlementUnitOfWork([order()])
+    hold_id = await signed_off(uow, 2)
+    uow.open_refund_orders.add("O-1")
+    await holds.release_hold(uow, hold_timer(hold_id), now=T0 + 7 * DAY, rules=RULES)
+    assert f"release:{hold_id}" not in uow.ledger.transactions
+    assert uow.of_type(contracts.FundsReleased) == []
+    assert uow.holds.frozen_at[hold_id] == T0 + 7 * DAY
+    assert uow.ledger.balance(PENDING) == 20571
+
+
+async def test_a_hold_released_twice_moves_its_money_once() -> None:
+    uow = FakeSettlementUnitOfWork([order()])
+    hold_id = await signed_off(uow, 2)
+    await holds.release_hold(uow, hold_timer(hold_id), now=T0 + 7 * DAY, rules=RULES)
+    await holds.release_hold(uow, hold_timer(hold_id), now=T0 + 8 * DAY, rules=RULES)
+    assert uow.ledger.balance(AVAILABLE) == 20571
+    assert len(uow.of_type(contracts.FundsReleased)) == 1
+
+
+async def test_under_a_0_day_policy_the_sign_off_releases_at_once_and_applies_automatically() -> None:
+    uow = FakeSettlementUnitOfWork([order()])
+    uow.policies.set(MerchantPolicy(MERCHANT, hold_days=0, auto_apply=True), effective_from=T0 - DAY)
+    uow.payouts.accounts["BA-1"] = FakeAccount("BA-1", MERCHANT)
+    uow.payouts.paid_accounts.add("BA-1")  # paid before: no first-payout review
+    await settlement.on_signed_off_batch(uow, [sign_off_envelope(2)], now=T0, rules=RULES)
+    [application] = uow.payouts.applications.values()
+    assert (application.amount_minor, application.status) == (20571, ApplicationStatus.APPROVED.value)
+    assert uow.ledger.balance(PENDING) == 0
+    assert uow.ledger.balance(AVAILABLE) == 0  # released, then applied for whole
+    assert uow.ledger.balance(IN_PAYOUT) == 20571
+    assert (payouts.PAYOUT_BATCH, f"{payouts.EARLY_BATCH_KEY}{application.application_id}") in uow.timers
+    assert not any(kind == holds.HOLD_RELEASE for kind, _ in uow.timers)  # no timer left to fire
+
+
+# --- applications and their review ------------------------------------------------------------------
+
+
+def with_funds(available_minor: int, owed_minor: int = 0) -> FakeSettlementUnitOfWork:
+    """A merchant with ``available_minor`` available and ``owed_minor`` of claw-back debt."""
+    uow = FakeSettlementUnitOfWork()
+    uow.payouts.accounts["BA-1"] = FakeAccount("BA-1", MERCHANT)
+    seeded = [
+        postings.hold_release(
+            "H-0", MERCHANT, "O-0", available_minor, 0, policy_version=0, reversed_minor=0, after_refunds=False
+        )
+    ]
+    if owed_minor:
+        seeded.append(
+            transaction(
+                "clawback:R-0",
+                TransactionKind.REFUND,
+                MERCHANT,
+                [(NEGATIVE, -owed_minor), (platform_account(PlatformAccount.CLEARING), owed_minor)],
+            )
+        )
+    for tx in seeded:
+        uow.ledger.transactions[tx.key] = tx
+    return uow
+
+
+async def test_an_application_pays_back_the_debt_first_and_waits_for_review_on_a_first_payout() -> None:
+    uow = with_funds(50000, owed_minor=1200)
+    application = await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 30000, []), now=T0, rules=RULES)
+    # 30000 taken from available: 1200 pays the debt back, 28800 goes to the bank
+    assert (application.clawback_deducted_minor, application.net_minor) == (1200, 28800)
+    assert application.status == ApplicationStatus.IN_REVIEW.value
+    assert application.review_reasons == ["first payout to this bank account"]
+    assert postings_of(uow, f"apply:{application.application_id}") == {
+        AVAILABLE: -30000,
+        NEGATIVE: 1200,
+        IN_PAYOUT: 28800,
+    }
+    assert uow.timers == {}  # nothing to pay before ops decide
+
+
+async def test_a_rejected_application_gives_the_net_back_to_available_and_the_debt_stays_paid() -> None:
+    uow = with_funds(50000, owed_minor=1200)
+    application = await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 30000, []), now=T0, rules=RULES)
+    await applications.decide(
+        uow, application.application_id, approve=False, reason="unclear", by="ops-1", now=T0 + DAY
+    )
+    assert application.status == ApplicationStatus.REJECTED.value
+    assert (uow.ledger.balance(AVAILABLE), uow.ledger.balance(NEGATIVE), uow.ledger.balance(IN_PAYOUT)) == (48800, 0, 0)
+
+
+async def test_an_approved_application_starts_a_payout_batch_now() -> None:
+    uow = with_funds(50000)
+    application = await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", None, []), now=T0, rules=RULES)
+    await applications.decide(uow, application.application_id, approve=True, reason="checked", by="ops-1", now=T0 + DAY)
+    assert (application.amount_minor, application.status) == (50000, ApplicationStatus.APPROVED.value)
+    assert uow.timers[payouts.PAYOUT_BATCH, f"{payouts.EARLY_BATCH_KEY}{application.application_id}"][0] == T0 + DAY
+    with pytest.raises(PayoutRuleViolation) as again:
+        await applications.decide(
+            uow, application.application_id, approve=True, reason="twice", by="ops-2", now=T0 + DAY
+        )
+    assert again.value.code == "not-in-review"
+
+
+async def test_an_application_for_more_than_is_available_is_refused_and_writes_nothing() -> None:
+    uow = with_funds(50000)
+    before = dict(uow.ledger.transactions)
+    with pytest.raises(PayoutRuleViolation) as refused:
+        await applications.apply_for_settlement(uow, Apply(MERCHANT, "BA-1", 50001, []), now=T0, rules=RULES)
+    assert (refused.value.code, refused.value.field) == ("insufficient-funds", "amount_minor")
+    assert uow.ledger.transactions == before
+    assert uow.payouts.applications == {}
+
+
+# --- the bank's answer on a payout ----------------------------------------------------------------------
+
+
+def paying(amount_minor: int = 28800) -> FakeSettlementUnitOfWork:
+    """A payout of ``amount_minor`` sent to the bank, its money in payout."""
+    uow = with_funds(amount_minor)
+    apply = postings.apply("SA-1", MERCHANT, amount_minor, 0)
+    uow.ledger.transactions[apply.key] = apply
+    uow.payouts.payouts["PO-1"] = LockedPayout(
+        payout_id="PO-1",
+        application_id="SA-1",
+        merchant_id=MERCHANT,
+        amount_minor=amount_minor,
+        currency="CNY",
+        status="sent",
+        provider_reference=None,
+        reason=None,
+        sent_at=T0,
+        settled_at=None,
+        application_status=ApplicationStatus.PAYING.value,
+        holder_name="张三",
+        bank_name="招商银行",
+        account_number="6225880137706868",
+        has_endpoint=False,
+    )
+    return uow
+
+
+async def test_a_paid_payout_moves_its_money_to_paid_out_once_however_often_the_bank_says_so() -> None:
+    uow = paying()
+    for _ in range(2):
+        assert await payouts.apply_provider_outcome(uow, ProviderStatus("PO-1", "paid", "BANK-1", None), now=T0 + DAY)
+    assert (uow.ledger.balance(IN_PAYOUT), uow.ledger.balance(PAID_OUT)) == (0, 28800)
+    [settled] = uow.of_type(contracts.PayoutSettled)
+    assert (settled.status, settled.amount_minor, settled.provider_reference) == ("paid", 28800, "BANK-1")
+    payout = uow.payouts.payouts["PO-1"]
+    assert (payout.status, payout.application_status, payout.settled_at) == ("paid", "paid", T0 + DAY)
+
+
+async def test_a_failed_payout_gives_its_money_back_to_available_and_a_return_after_paid_too() -> None:
+    failed = paying()
+    await payouts.apply_provider_outcome(failed, ProviderStatus("PO-1", "failed", None, "account closed"), now=T0 + DAY)
+    assert (failed.ledger.balance(IN_PAYOUT), failed.ledger.balance(AVAILABLE)) == (0, 28800)
+    assert failed.payouts.payouts["PO-1"].application_status == ApplicationStatus.FAILED.value
+
+    returned = paying()
+    await payouts.apply_provider_outcome(returned, ProviderStatus("PO-1", "paid", "BANK-1", None), now=T0 + DAY)
+    await payouts.apply_provider_outcome(
+        returned, ProviderStatus("PO-1", "returned", None, "name mismatch"), now=T0 + 2 * DAY
+    )
+    assert (returned.ledger.balance(PAID_OUT), returned.ledger.balance(AVAILABLE)) == (0, 28800)
+    assert [e.status for e in returned.of_type(contracts.PayoutSettled)] == ["paid", "returned"]
+
+
+async def test_an_outcome_for_an_unknown_payout_is_not_applied() -> None:
+    uow = paying()
+    assert not await payouts.apply_provider_outcome(uow, ProviderStatus("PO-9", "paid", None, None), now=T0)
+    assert uow.events == []
