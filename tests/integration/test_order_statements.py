@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import asyncpg
 import pytest
-from support import fresh_service_database
+from support import development_vault, fresh_service_database
 
 from order_svc.adapters.order_statements import OrderStatements, PlacementRefused
 from order_svc.domain.orders import Actor, Order, ShippingCheckItem
@@ -73,7 +73,7 @@ async def dsn() -> str:
 async def statements(dsn: str) -> AsyncIterator[OrderStatements]:
     lane = ConnectionLane(dsn, 2)
     try:
-        yield OrderStatements(lane)
+        yield OrderStatements(lane, development_vault(lane))
     finally:
         await lane.close()
 

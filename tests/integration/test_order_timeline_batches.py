@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from support import engine_for, eventually, fresh_service_database, statement_calls
+from support import development_vault, engine_for, eventually, fresh_service_database, statement_calls
 
 from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL, OrderWatch
@@ -113,7 +113,7 @@ def consumer(engine: AsyncEngine, lane: ConnectionLane) -> ConsumerLoop:
 async def confirmed_order(lane: ConnectionLane) -> dict[str, str]:
     body = order_body("m-batches")
     now = SystemClock().now()
-    statements = OrderStatements(lane)
+    statements = OrderStatements(lane, development_vault(lane))
     await orders.place_order(
         statements,
         parse_order(OrderRequest.model_validate(body)),
@@ -204,7 +204,7 @@ async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dis
 
     async def state() -> tuple[list[object], int]:
         async with sessions() as session:
-            repository = OrderRepository(session)
+            repository = OrderRepository(session, development_vault(lane))
             found = [await repository.get(order["order_id"]) for order in (first, second)]
             entries = await session.scalar(
                 select(func.count())
@@ -273,7 +273,7 @@ async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_chang
     with pytest.raises(PermanentEventError):
         await loop.apply([dispatched(known, [("L1", 2)]), dispatched({**known, "order_id": "PO-unknown"}, [("L1", 1)])])
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        order = await OrderRepository(session).get(known["order_id"])
+        order = await OrderRepository(session, development_vault(lane)).get(known["order_id"])
     assert order is not None
     assert order.status.value == "confirmed"  # the batch rolled back whole; the loop retries it event by event
 

@@ -19,6 +19,7 @@ from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, OrderRuleViolation, Payment, ShippingCheckItem
 from order_svc.domain.pricing import CouponInput, LineInput, PaymentMismatch, check_payment, price_order
 from shipsettle_shared import contracts
+from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.domain_errors import Refusal, not_found_message
 from shipsettle_shared.idempotency import answer_of_used_key
 from shipsettle_shared.outbox import add_to_outbox, stage_event
@@ -272,11 +273,18 @@ async def correct_shipping(
 
 
 async def cancel_order(
-    session: AsyncSession, order_id: str, reason: str, *, by: Actor, now: datetime, merchant_scope: str | None
+    session: AsyncSession,
+    vault: PersonalDataVault,
+    order_id: str,
+    reason: str,
+    *,
+    by: Actor,
+    now: datetime,
+    merchant_scope: str | None,
 ) -> Order:
     """Cancel before dispatch; refund-svc refunds the whole payment. Raises OrderNotFound,
     OrderRuleViolation."""
-    repository = OrderRepository(session)
+    repository = OrderRepository(session, vault)
     order = await _load_scoped(repository, order_id, merchant_scope)
     cancelled = order.cancel(now)
     await repository.save(order, cancelled, now)
@@ -298,13 +306,13 @@ async def cancel_order(
 
 
 async def record_dispatches(
-    session: AsyncSession, events: Sequence[contracts.ShipmentDispatched], *, now: datetime
+    session: AsyncSession, vault: PersonalDataVault, events: Sequence[contracts.ShipmentDispatched], *, now: datetime
 ) -> None:
     """From logistics: orders (or parts of them) left their merchants, in the order given. Once
     recorded, an order's shipping information is final. The orders are locked and read in one
     statement and written in one. Raises OrderNotFound for an order unknown
     here, a contract violation: logistics dispatches only confirmed orders it learned from us."""
-    repository = OrderRepository(session)
+    repository = OrderRepository(session, vault)
     loaded = await repository.get_many_for_update([event.order_id for event in events])
     current = dict(loaded)
     for event in events:
