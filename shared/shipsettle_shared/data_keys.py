@@ -129,6 +129,10 @@ class PersonalDataVault:
         self._by_subject: dict[str, _Cached] = {}
         self._by_id: dict[str, _Cached] = {}
 
+    @property
+    def kms(self) -> KeyManagementService:
+        return self._kms
+
     def _fresh(self, cached: _Cached | None) -> bool:
         return cached is not None and self._monotonic_s() - cached.read_at_s < self._ttl_s
 

@@ -195,6 +195,32 @@ def open_sealed(data_key: DataKey, context: str, sealed: str) -> Any:
     return json.loads(plaintext)
 
 
+@dataclass(frozen=True)
+class TransitSeal:
+    """A value sealed to travel (an event's field): its own data key, wrapped under a KEK."""
+
+    kek_id: str
+    key_id: str
+    wrapped_key: str  # base64url
+    sealed: str
+
+
+def seal_for_transit(kms: KeyManagementService, context: str, value: Any) -> TransitSeal:
+    """``value`` under a fresh data key wrapped by the active KEK: opened by a service holding
+    that KEK (``open_transit``), without any service's database."""
+    key = DataKey.generate()
+    wrapped = kms.wrap(key.key_id, key.material)
+    return TransitSeal(wrapped.kek_id, key.key_id, _b64encode(wrapped.wrapped), seal(key, context, value))
+
+
+def open_transit(
+    kms: KeyManagementService, context: str, kek_id: str, key_id: str, wrapped_key: str, sealed: str
+) -> Any:
+    """What ``seal_for_transit`` sealed. Raises SealedValueError, UnknownKeyEncryptionKey."""
+    material = kms.unwrap(key_id, WrappedKey(kek_id, _b64decode(wrapped_key)))
+    return open_sealed(DataKey(key_id, material), context, sealed)
+
+
 class BlindIndex:
     """HMAC-SHA-256 of a normalised value under the blind-index key (``SHIPSETTLE_PII_BLIND_INDEX_KEY``),
     hex, with a purpose prefix so a mobile's index never equals an account number's. Equal values

@@ -27,6 +27,7 @@ from order_svc.entrypoints.http_orders import OrderRequest, parse_order
 from order_svc.service_layer import orders
 from order_svc.service_layer.orders import IdempotentRequest
 from shipsettle_shared.clock import SystemClock
+from shipsettle_shared.consignee_transit import seal_consignee
 from shipsettle_shared.contracts import (
     BusProbeSent,
     ShipmentDispatched,
@@ -36,10 +37,11 @@ from shipsettle_shared.contracts import (
 )
 from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.field_crypto import LocalKeyring
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
 from shipsettle_shared.outbox import build_envelope
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.settings import DEVELOPMENT_PII_KEYRING, ServiceSettings
 
 pytestmark = pytest.mark.infra
 
@@ -156,7 +158,8 @@ def status_changed(order: dict[str, str], status: str) -> EventEnvelope:
 def corrected(order: dict[str, str]) -> EventEnvelope:
     payload = ShippingInfoCorrected(
         **order,
-        consignee=CONSIGNEE,
+        buyer_ref="buyer-42",
+        consignee_sealed=seal_consignee(LocalKeyring.parse(DEVELOPMENT_PII_KEYRING), order["order_id"], CONSIGNEE),
         changed_fields=["mobile"],
         reason="buyer called",
         corrected_by="merchant:k-1",

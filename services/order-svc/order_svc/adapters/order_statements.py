@@ -168,6 +168,10 @@ class OrderStatements:
         self._lane = lane
         self._vault = vault
 
+    @property
+    def vault(self) -> PersonalDataVault:
+        return self._vault
+
     async def place(
         self,
         order: Order,

@@ -19,6 +19,7 @@ from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, OrderRuleViolation, Payment, ShippingCheckItem
 from order_svc.domain.pricing import CouponInput, LineInput, PaymentMismatch, check_payment, price_order
 from shipsettle_shared import contracts
+from shipsettle_shared.consignee_transit import seal_consignee
 from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.domain_errors import Refusal, not_found_message
 from shipsettle_shared.idempotency import answer_of_used_key
@@ -220,7 +221,8 @@ async def confirm_shipping(
             contracts.ShippingInfoConfirmed(
                 order_id=order_id,
                 merchant_id=order.merchant_id,
-                consignee=contracts.Consignee(**asdict(confirmed.consignee)),
+                buyer_ref=order.buyer_ref,
+                consignee_sealed=seal_consignee(statements.vault.kms, order_id, asdict(confirmed.consignee)),
                 items=[contracts.ShippingItem(line_id=i.line_id, quantity=i.quantity, spec=i.spec) for i in items],
                 confirmed_by=str(by),
                 confirmed_at=now,
@@ -256,7 +258,8 @@ async def correct_shipping(
             contracts.ShippingInfoCorrected(
                 order_id=order_id,
                 merchant_id=order.merchant_id,
-                consignee=contracts.Consignee(**asdict(consignee)),
+                buyer_ref=order.buyer_ref,
+                consignee_sealed=seal_consignee(statements.vault.kms, order_id, asdict(consignee)),
                 changed_fields=changed,
                 reason=reason,
                 corrected_by=str(by),
@@ -388,5 +391,4 @@ def order_placed(order: Order) -> contracts.OrderPlaced:
             amount_minor=order.payment.amount_minor,
             paid_at=order.payment.paid_at,
         ),
-        consignee=contracts.Consignee(**asdict(order.consignee)),
     )
