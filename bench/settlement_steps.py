@@ -304,7 +304,7 @@ class Harness:
             self.database_oid = int(
                 await self.admin.fetchval("select oid from pg_database where datname = $1", self.database)
             )
-            await self.set_up_merchants(sessions)
+            await self.set_up_merchants(sessions, runtime)
             for start in range(0, self.orders, self.per_poll):
                 await self.lifecycles(
                     runtime, consumer, schedulers, range(start, min(start + self.per_poll, self.orders))
@@ -326,7 +326,7 @@ class Harness:
             event.listen(engine.sync_engine, name, one_more)
         event.listen(engine.sync_engine, "rollback_savepoint", one_more)
 
-    async def set_up_merchants(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    async def set_up_merchants(self, sessions: async_sessionmaker[AsyncSession], runtime: ServiceRuntime) -> None:
         """T+0, auto-apply, a verified account that was paid to once (no first-payout review)."""
         async with unit_of_work(sessions) as session:
             repository = SettlementRepository(session)
@@ -342,6 +342,8 @@ class Harness:
                     account_type=AccountType.CORPORATE,
                     account_number="755912345678",
                     now=START - timedelta(days=1),
+                    vault=runtime.personal_data,
+                    blind_index=runtime.settings.blind_index(),
                 )
                 await payouts.verify_bank_account(session, account.bank_account_id, by="ops", now=START)
                 session.add(

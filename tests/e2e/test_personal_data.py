@@ -16,7 +16,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from logistics_support import dispatch
 from order_support import CONSIGNEE, simple_order
 from platform_support import Platform, bearer
-from support import TEST_KAFKA, development_vault, eventually
+from sqlalchemy import text
+from support import TEST_KAFKA, development_blind_index, development_vault, engine_for, eventually
 
 from logistics_svc.adapters.personal_data import open_kept_consignee
 from shipsettle_shared.contracts import Topic, partitions_of
@@ -148,3 +149,41 @@ async def test_a_consignee_is_in_clear_in_no_database_and_on_no_topic_yet_logist
     finally:
         await lane.close()
     assert opened == second
+
+
+def luhn_card(prefix: str = "622202") -> str:
+    """A 19-digit card number no other test uses, with its Luhn check digit."""
+    body = prefix + f"{uuid.uuid4().int % 10**12:012d}"
+    total = 0
+    for position, digit in enumerate(reversed(body)):
+        value = int(digit) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return body + str((10 - total % 10) % 10)
+
+
+async def test_a_bank_account_is_stored_sealed_found_by_its_blind_index_and_shown_masked(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
+    card, holder = luhn_card(), f"隐私户名{uuid.uuid4().hex[:6]}"
+    merchant_id = platform.keys["merchant_a"]["merchant_id"]
+    registered = await client.post(
+        f"{platform.url('settlement-svc')}/v1/merchants/{merchant_id}/bank-accounts",
+        json={"holder_name": holder, "bank_name": "中国银行", "account_type": "card", "account_number": card},
+        headers=bearer(platform.keys["merchant_a"]),
+    )
+    assert registered.status_code == 201, registered.text
+    account = registered.json()
+    assert (account["holder_name"], account["account_number_masked"]) == ("隐*", f"**** {card[-4:]}")
+
+    dump = await pg_dump(platform.database_urls["settlement-svc"])
+    assert card not in dump
+    assert holder not in dump
+    # the blind index finds the row by the number, without the number
+    async with engine_for(platform.database_urls["settlement-svc"]) as engine, engine.connect() as connection:
+        found = (
+            await connection.execute(
+                text("select bank_account_id from bank_accounts where account_number_index = :index"),
+                {"index": development_blind_index().of("account_number", card)},
+            )
+        ).scalars()
+        assert list(found) == [account["bank_account_id"]]

@@ -122,7 +122,12 @@ def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
 
     async def payout_send(session: AsyncSession, timer: DueTimer) -> None:
         await payouts.send_payout(
-            session, timer, provider=provider, callback_url=settings.payout_callback_url, now=runtime.clock.now()
+            session,
+            timer,
+            provider=provider,
+            callback_url=settings.payout_callback_url,
+            now=runtime.clock.now(),
+            vault=runtime.personal_data,
         )
 
     async def payout_status_check(session: AsyncSession, timer: DueTimer) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
+from settlement_svc.adapters.bank_data import opened_bank_fields, sealed_bank_fields
 from settlement_svc.adapters.repository import SettlementRepository, posted_event
 from settlement_svc.adapters.tables import (
     ApplicationRow,
@@ -55,8 +56,10 @@ from settlement_svc.domain.payouts import (
 )
 from settlement_svc.service_layer import notifications
 from shipsettle_shared import contracts
+from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.failpoints import failpoint
+from shipsettle_shared.field_crypto import BlindIndex
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, stage_event
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
 from shipsettle_shared.timers import DueTimer, schedule_timer, schedule_timers
@@ -81,17 +84,26 @@ async def register_bank_account(
     account_type: AccountType,
     account_number: str,
     now: datetime,
+    vault: PersonalDataVault,
+    blind_index: BlindIndex,
 ) -> BankAccountRow:
+    """The holder and number are stored sealed (adapters/bank_data.py)."""
     problems = account_number_problems(account_type, account_number)
     if problems:
         raise PayoutRuleViolation(Refusal.RULE, "bad-account-number", problems[0], field="account_number")
+    bank_account_id = f"BA-{uuid.uuid4().hex[:12]}"
+    sealed = await sealed_bank_fields(
+        vault, blind_index, bank_account_id, holder_name=holder_name, account_number=account_number
+    )
     row = BankAccountRow(
-        bank_account_id=f"BA-{uuid.uuid4().hex[:12]}",
+        bank_account_id=bank_account_id,
         merchant_id=merchant_id,
-        holder_name=holder_name,
+        holder_name=sealed.holder_name,
         bank_name=bank_name,
         account_type=account_type.value,
-        account_number=account_number,
+        account_number=sealed.account_number,
+        account_number_last4=sealed.account_number_last4,
+        account_number_index=sealed.account_number_index,
         status="unverified",
         created_at=now,
     )
@@ -366,9 +378,10 @@ class LockedPayout:
     sent_at: datetime | None
     settled_at: datetime | None
     application_status: str
-    holder_name: str
+    bank_account_id: str
+    holder_name: str  # sealed
     bank_name: str
-    account_number: str
+    account_number: str  # sealed
     has_endpoint: bool
 
 
@@ -413,7 +426,7 @@ _LOCKED_PAYOUT = text(
     """
     select p.payout_id, p.application_id, p.merchant_id, p.amount_minor, p.currency, p.status,
            p.provider_reference, p.reason, p.sent_at, p.settled_at, a.status as application_status,
-           b.holder_name, b.bank_name, b.account_number,
+           b.bank_account_id, b.holder_name, b.bank_name, b.account_number,
            exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = p.merchant_id) as has_endpoint
     from payouts p
     join settlement_applications a on a.application_id = p.application_id
@@ -444,12 +457,21 @@ _WRITE_PAYOUT_AND_APPLICATION = text(
 
 
 async def send_payout(
-    session: AsyncSession, timer: DueTimer, *, provider: ProviderClient, callback_url: str, now: datetime
+    session: AsyncSession,
+    timer: DueTimer,
+    *,
+    provider: ProviderClient,
+    callback_url: str,
+    now: datetime,
+    vault: PersonalDataVault,
 ) -> None:
     """Send (or re-send) one payout. A provider outage raises, and the timer retries with backoff."""
     payout = await _locked_payout(session, timer.timer_key)
     if payout is None or payout.status != "sending":
         return
+    holder_name, account_number = await opened_bank_fields(
+        vault, payout.bank_account_id, holder_name=payout.holder_name, account_number=payout.account_number
+    )
     body = {
         "request_id": payout.payout_id,
         "amount_minor": payout.amount_minor,
@@ -457,9 +479,9 @@ async def send_payout(
         "reference": f"ShipSettle settlement {payout.application_id}",
         "callback_url": callback_url,
         "beneficiary": {
-            "account_holder_name": payout.holder_name,
+            "account_holder_name": holder_name,
             "bank_name": payout.bank_name,
-            "account_number": payout.account_number,
+            "account_number": account_number,
         },
     }
     failpoint("payout.before_send")
