@@ -60,14 +60,16 @@ from settlement_svc.domain.policies import MerchantPolicy  # noqa: E402
 from settlement_svc.entrypoints.consumers import subscriptions, timer_handlers  # noqa: E402
 from settlement_svc.service_layer import payouts  # noqa: E402
 from shipsettle_shared import contracts  # noqa: E402
+from shipsettle_shared.consignee_transit import seal_consignee  # noqa: E402
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, unit_of_work  # noqa: E402
 from shipsettle_shared.envelope import EventEnvelope  # noqa: E402
+from shipsettle_shared.field_crypto import LocalKeyring  # noqa: E402
 from shipsettle_shared.messaging.consumer import ConsumerLoop  # noqa: E402
 from shipsettle_shared.migrations import upgrade_to_head  # noqa: E402
 from shipsettle_shared.outbox import build_envelope  # noqa: E402
 from shipsettle_shared.provider_client import verified_callback  # noqa: E402
 from shipsettle_shared.service import ServiceRuntime  # noqa: E402
-from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, Environment  # noqa: E402
+from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, DEVELOPMENT_PII_KEYRING, Environment  # noqa: E402
 from shipsettle_shared.timers import TimerScheduler, timer_schedulers  # noqa: E402
 from shipsettle_shared.topology import database_url  # noqa: E402
 
@@ -162,14 +164,18 @@ def order_events(order_id: str, merchant_id: str, at: datetime) -> dict[str, Eve
             commission_base_minor=25000,
         ),
     ]
-    consignee = contracts.Consignee(
-        name="张三",
-        mobile="13800000000",
-        province="浙江省",
-        city="杭州市",
-        district="西湖区",
-        address_line="文三路 1 号",
-        postal_code="310000",
+    consignee = seal_consignee(
+        LocalKeyring.parse(DEVELOPMENT_PII_KEYRING),
+        order_id,
+        {
+            "name": "张三",
+            "mobile": "13800000000",
+            "province": "浙江省",
+            "city": "杭州市",
+            "district": "西湖区",
+            "address_line": "文三路 1 号",
+            "postal_code": "310000",
+        },
     )
     shipment_id = f"SH-{order_id}"
     tracking = f"SF{abs(hash(order_id)) % 10**12:012d}"
@@ -192,12 +198,12 @@ def order_events(order_id: str, merchant_id: str, at: datetime) -> dict[str, Eve
             payment=contracts.PaymentCollected(
                 channel="alipay", transaction_id=f"PAY-{order_id}", amount_minor=35700, paid_at=at
             ),
-            consignee=consignee,
         ),
         "ShippingInfoConfirmed": contracts.ShippingInfoConfirmed(
             order_id=order_id,
             merchant_id=merchant_id,
-            consignee=consignee,
+            buyer_ref="buyer-1",
+            consignee_sealed=consignee,
             items=[
                 contracts.ShippingItem(line_id="L1", quantity=2, spec="250g"),
                 contracts.ShippingItem(line_id="L2", quantity=1, spec="1L"),
@@ -298,7 +304,7 @@ class Harness:
             self.database_oid = int(
                 await self.admin.fetchval("select oid from pg_database where datname = $1", self.database)
             )
-            await self.set_up_merchants(sessions)
+            await self.set_up_merchants(sessions, runtime)
             for start in range(0, self.orders, self.per_poll):
                 await self.lifecycles(
                     runtime, consumer, schedulers, range(start, min(start + self.per_poll, self.orders))
@@ -320,7 +326,7 @@ class Harness:
             event.listen(engine.sync_engine, name, one_more)
         event.listen(engine.sync_engine, "rollback_savepoint", one_more)
 
-    async def set_up_merchants(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    async def set_up_merchants(self, sessions: async_sessionmaker[AsyncSession], runtime: ServiceRuntime) -> None:
         """T+0, auto-apply, a verified account that was paid to once (no first-payout review)."""
         async with unit_of_work(sessions) as session:
             uow = SqlSettlementUnitOfWork(session)
@@ -336,6 +342,8 @@ class Harness:
                     account_type=AccountType.CORPORATE,
                     account_number="755912345678",
                     now=START - timedelta(days=1),
+                    vault=runtime.personal_data,
+                    blind_index=runtime.settings.blind_index(),
                 )
                 await payouts.verify_bank_account(
                     SqlSettlementUnitOfWork(session), account.bank_account_id, by="ops", now=START

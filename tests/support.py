@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,8 +18,12 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from shipsettle_shared.contracts import Topic, partitions_of
+from shipsettle_shared.data_keys import PersonalDataVault
+from shipsettle_shared.db import ConnectionLane
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.field_crypto import BlindIndex, LocalKeyring
 from shipsettle_shared.kafka_access import tooling_client_config
+from shipsettle_shared.settings import DEVELOPMENT_PII_BLIND_INDEX_KEY, DEVELOPMENT_PII_KEYRING
 from shipsettle_shared.topology import SERVICES_BY_NAME, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +128,12 @@ async def reset_statement_calls(database: str) -> None:
         )
     finally:
         await connection.close()
+
+
+def development_vault(lane: ConnectionLane) -> PersonalDataVault:
+    """A personal-data vault on ``lane`` with the development keyring (what the test services use)."""
+    return PersonalDataVault(lane, LocalKeyring.parse(DEVELOPMENT_PII_KEYRING), ttl_s=5.0)
+
+
+def development_blind_index() -> BlindIndex:
+    return BlindIndex(base64.b64decode(DEVELOPMENT_PII_BLIND_INDEX_KEY))

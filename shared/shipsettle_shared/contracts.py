@@ -197,6 +197,22 @@ class Consignee(BaseModel):
     postal_code: str
 
 
+class SealedConsignee(BaseModel):
+    """A consignee on the bus (minimum necessary, issue 20): province and city in clear, the
+    whole consignee sealed (field_crypto.seal_for_transit) under a data key of its own, wrapped
+    under a KEK of the keyring (``kek_id``). Only logistics opens it (it needs the address to
+    dispatch) and keeps it sealed under its own buyer key; every other consumer ignores it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    province: str
+    city: str
+    kek_id: str
+    key_id: str
+    wrapped_key: str = Field(description="the data key, wrapped under kek_id (base64url)")
+    sealed: str = Field(description="pii1:<key id>:<nonce and ciphertext>; context events/<order id>/consignee")
+
+
 class PricedLine(BaseModel):
     """One line as priced by order-svc: everything settlement, refunds and recon need."""
 
@@ -239,9 +255,13 @@ class PaymentCollected(BaseModel):
 
 
 class OrderPlaced(OrderEvent):
-    """An order was placed and paid, with its full priced breakdown (SPEC section 2, step 1)."""
+    """An order was placed and paid, with its full priced breakdown (SPEC section 2, step 1).
+
+    Version 2 carries no consignee (version 1 did, in clear): no consumer needs it before the
+    shipping information is confirmed, and ShippingInfoConfirmed carries it, sealed, to logistics."""
 
     event_type: ClassVar[str] = "OrderPlaced"
+    schema_version: ClassVar[int] = 2
     topic: ClassVar[Topic] = Topic.ORDER
 
     order_id: str
@@ -258,7 +278,6 @@ class OrderPlaced(OrderEvent):
     payable_minor: int
     vat_minor: int
     payment: PaymentCollected
-    consignee: Consignee
 
     def aggregate_id(self) -> str:
         return self.order_id
@@ -273,14 +292,17 @@ class ShippingItem(BaseModel):
 
 
 class ShippingInfoConfirmed(OrderEvent):
-    """核对发货信息: consignee, address, quantities and specs checked; dispatch may follow."""
+    """核对发货信息: consignee, address, quantities and specs checked; dispatch may follow.
+    Version 2: the consignee sealed (version 1 carried it in clear), and the buyer it belongs to."""
 
     event_type: ClassVar[str] = "ShippingInfoConfirmed"
+    schema_version: ClassVar[int] = 2
     topic: ClassVar[Topic] = Topic.ORDER
 
     order_id: str
     merchant_id: str
-    consignee: Consignee
+    buyer_ref: str
+    consignee_sealed: SealedConsignee
     items: list[ShippingItem]
     confirmed_by: str
     confirmed_at: datetime
@@ -290,12 +312,16 @@ class ShippingInfoConfirmed(OrderEvent):
 
 
 class ShippingInfoCorrected(OrderEvent):
+    """Version 2: the consignee sealed (version 1 carried it in clear), and its buyer."""
+
     event_type: ClassVar[str] = "ShippingInfoCorrected"
+    schema_version: ClassVar[int] = 2
     topic: ClassVar[Topic] = Topic.ORDER
 
     order_id: str
     merchant_id: str
-    consignee: Consignee
+    buyer_ref: str
+    consignee_sealed: SealedConsignee
     changed_fields: list[str]
     reason: str
     corrected_by: str

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shipsettle_shared.audit import AUDIT_LOG, AUDIT_LOG_DDL, AUDIT_LOG_DROP, audit_metadata
+from shipsettle_shared.data_keys import data_keys_metadata
 from shipsettle_shared.db import infrastructure_metadata
 from shipsettle_shared.four_eyes import approvals_metadata
 
@@ -69,6 +70,15 @@ def grant_runtime_privileges(connection: Connection, runtime_role: str, append_o
     ]
     for statement in statements:
         connection.execute(text(statement))
+
+
+def create_data_keys_table_v1() -> None:
+    """The wrapped data keys of personal data (``data_keys.py``), in a revision of its own."""
+    data_keys_metadata.create_all(op.get_bind())
+
+
+def drop_data_keys_table_v1() -> None:
+    data_keys_metadata.drop_all(op.get_bind())
 
 
 def create_approvals_table_v1() -> None:

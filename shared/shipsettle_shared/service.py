@@ -41,6 +41,7 @@ from shipsettle_shared.auth import ApiKeyCache, OpsPrincipal, access_handlers, l
 from shipsettle_shared.body_limits import BodyLimitMiddleware
 from shipsettle_shared.clock import Clock, ShiftableClock, SystemClock, monotonic_source
 from shipsettle_shared.contracts import Topic
+from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table, unit_of_work
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
@@ -84,12 +85,20 @@ class ServiceRuntime:
     api_keys: ApiKeyCache = field(init=False)
     # Each key's token bucket in this process (the RoleGate takes from it after authentication)
     rate_limits: KeyRateLimiter = field(init=False)
+    # Seals and opens personal fields under their data keys (data_keys.py; keys read on the lane)
+    personal_data: PersonalDataVault = field(init=False)
 
     def __post_init__(self) -> None:
         self.api_keys = ApiKeyCache(
             lane_key_loader(self.lane),
             ttl_s=self.settings.api_key_cache_ttl_s,
             max_entries=self.settings.api_key_cache_max_entries,
+            monotonic_s=monotonic_source(self.clock),
+        )
+        self.personal_data = PersonalDataVault(
+            self.lane,
+            self.settings.keyring(),
+            ttl_s=self.settings.pii_data_key_cache_ttl_s,
             monotonic_s=monotonic_source(self.clock),
         )
         self.rate_limits = KeyRateLimiter(

@@ -11,6 +11,7 @@ and test every placeholder secret is refused at start rather than discovered in 
 
 from __future__ import annotations
 
+import base64
 from enum import StrEnum
 from functools import cached_property
 from typing import TypeVar
@@ -21,6 +22,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
 from shipsettle_shared.contracts import Role
+from shipsettle_shared.field_crypto import BlindIndex, LocalKeyring
 from shipsettle_shared.kafka_access import KafkaCredentials, development_kafka_password
 from shipsettle_shared.rate_limits import RateLimit
 from shipsettle_shared.topology import DEVELOPMENT_ADMIN_PASSWORD, DEVELOPMENT_PASSWORD_SUFFIX
@@ -30,6 +32,11 @@ from shipsettle_shared.topology import DEVELOPMENT_ADMIN_PASSWORD, DEVELOPMENT_P
 DEVELOPMENT_API_KEY_PEPPER = "development-pepper-not-for-production"
 DEVELOPMENT_PROVIDER_API_KEY = "sandbox-api-secret-development-only"
 DEVELOPMENT_CALLBACK_SECRET = "whsec_c2FuZGJveC1jYWxsYmFjay1zZWNyZXQtZGV2LW9ubHk="  # noqa: S105 - refused outside development and test
+# Personal-data keys (field_crypto.py): the development keyring's one KEK and the blind-index key.
+DEVELOPMENT_PII_KEK_ID = "dev-kek-1"
+DEVELOPMENT_PII_KEK = "ZGV2ZWxvcG1lbnQta2VrLTEtbm90LWZvci1wcm9kISE="
+DEVELOPMENT_PII_KEYRING = f"{DEVELOPMENT_PII_KEK_ID}:{DEVELOPMENT_PII_KEK}"
+DEVELOPMENT_PII_BLIND_INDEX_KEY = "ZGV2ZWxvcG1lbnQtYmxpbmQtaW5kZXgtbm90LXByb2Q="
 
 
 class Environment(StrEnum):
@@ -142,6 +149,16 @@ class ServiceSettings(BaseSettings):
     scheduler_calls_out_at_once: int = Field(default=4, ge=1, le=16)
 
     api_key_pepper: str = DEVELOPMENT_API_KEY_PEPPER
+    # Personal data (field_crypto.py, data_keys.py): the key-encryption keys (``id:base64,...``;
+    # a KEK being retired stays listed until ``python -m shipsettle_shared.data_keys rewrap`` has
+    # moved every data key off it), the one new data keys are wrapped under (first listed when
+    # empty), and the blind-index key. Every service that stores personal data reads the same.
+    pii_keyring: str = DEVELOPMENT_PII_KEYRING
+    pii_active_kek: str = ""
+    pii_blind_index_key: str = DEVELOPMENT_PII_BLIND_INDEX_KEY
+    # How long a process keeps a data key in memory: the bound within which an erasure done by
+    # another process is seen by this one (its reads show the data as erased after at most this).
+    pii_data_key_cache_ttl_s: float = Field(default=5.0, gt=0, le=300)
     # How long a process trusts a valid API key from memory before reading it again: the bound
     # within which a revocation applied by another instance of the service is seen (README).
     api_key_cache_ttl_s: float = Field(default=5.0, gt=0, le=300)
@@ -194,7 +211,18 @@ class ServiceSettings(BaseSettings):
             placeholders.append("SHIPSETTLE_MIGRATION_DATABASE_URL")
         if is_placeholder_secret(self.kafka_password, development_kafka_password(self.kafka_principal)):
             placeholders.append("SHIPSETTLE_KAFKA_PASSWORD")
+        if DEVELOPMENT_PII_KEK in self.pii_keyring or not self.pii_keyring.strip():
+            placeholders.append("SHIPSETTLE_PII_KEYRING")
+        if is_placeholder_secret(self.pii_blind_index_key, DEVELOPMENT_PII_BLIND_INDEX_KEY):
+            placeholders.append("SHIPSETTLE_PII_BLIND_INDEX_KEY")
         return placeholders
+
+    @model_validator(mode="after")
+    def check_personal_data_keys(self) -> ServiceSettings:
+        """A keyring or blind-index key that cannot be used refuses the start, in any environment."""
+        self.keyring()
+        self.blind_index()
+        return self
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> ServiceSettings:
@@ -212,6 +240,12 @@ class ServiceSettings(BaseSettings):
         if self.test_clock_offset_s:
             raise ValueError("SHIPSETTLE_TEST_CLOCK_OFFSET_S is for tests only")
         return self
+
+    def keyring(self) -> LocalKeyring:
+        return LocalKeyring.parse(self.pii_keyring, self.pii_active_kek)
+
+    def blind_index(self) -> BlindIndex:
+        return BlindIndex(base64.b64decode(self.pii_blind_index_key, validate=True))
 
     @property
     def kafka_principal(self) -> str:

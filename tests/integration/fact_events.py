@@ -78,15 +78,6 @@ def placed(
         payment=contracts.PaymentCollected(
             channel="alipay", transaction_id=f"PAY-{order_id}", amount_minor=payable, paid_at=at
         ),
-        consignee=contracts.Consignee(
-            name="张三",
-            mobile="13800000000",
-            province="浙江省",
-            city="杭州市",
-            district="西湖区",
-            address_line="文三路 1 号",
-            postal_code="310000",
-        ),
     )
     return (envelope or envelope_of)(event, at)
 

@@ -22,6 +22,7 @@ is called as the HTTP routes and the timer scheduler call it.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,18 +35,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from support import eventually, fresh_service_database
 
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
+from logistics_svc.adapters.personal_data import open_kept_consignee
 from logistics_svc.adapters.reference_data import ReferenceData, reference_data
 from logistics_svc.adapters.repository import LogisticsRepository
 from logistics_svc.domain.shipments import ShipmentRuleViolation
 from logistics_svc.entrypoints.consumers import subscriptions, tracking_policy
 from logistics_svc.service_layer import shipments
 from shipsettle_shared import contracts
+from shipsettle_shared.consignee_transit import seal_consignee
 from shipsettle_shared.db import ConnectionLane, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.field_crypto import LocalKeyring
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
 from shipsettle_shared.outbox import build_envelope, relay_wakeup
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.settings import DEVELOPMENT_PII_KEYRING, ServiceSettings
 from shipsettle_shared.timers import DueTimer
 from tests.integration.test_sign_off_batches import placed
 
@@ -70,11 +74,18 @@ class FixedClock:
         return NOW
 
 
+def sealed(order_id: str, mobile: str) -> contracts.SealedConsignee:
+    """The consignee with this mobile, as order-svc seals it into its events."""
+    consignee = CONSIGNEE.model_copy(update={"mobile": mobile}).model_dump()
+    return seal_consignee(LocalKeyring.parse(DEVELOPMENT_PII_KEYRING), order_id, consignee)
+
+
 def confirmed(order_id: str, at: datetime, mobile: str = "13800000000") -> EventEnvelope:
     event = contracts.ShippingInfoConfirmed(
         order_id=order_id,
         merchant_id="m-1",
-        consignee=CONSIGNEE.model_copy(update={"mobile": mobile}),
+        buyer_ref=f"buyer-{order_id}",
+        consignee_sealed=sealed(order_id, mobile),
         items=[
             contracts.ShippingItem(line_id="L1", quantity=2, spec="500g"),
             contracts.ShippingItem(line_id="L2", quantity=1, spec="-"),
@@ -89,7 +100,8 @@ def corrected(order_id: str, mobile: str) -> EventEnvelope:
     event = contracts.ShippingInfoCorrected(
         order_id=order_id,
         merchant_id="m-1",
-        consignee=CONSIGNEE.model_copy(update={"mobile": mobile}),
+        buyer_ref=f"buyer-{order_id}",
+        consignee_sealed=sealed(order_id, mobile),
         changed_fields=["mobile"],
         reason="buyer asked",
         corrected_by="merchant:m-1",
@@ -130,6 +142,14 @@ class Logistics:
     async def rows(self, sql: str, **parameters: Any) -> list[dict[str, Any]]:
         async with self.sessions() as session:
             return [dict(row._mapping) for row in await session.execute(text(sql), parameters)]
+
+    async def known_orders(self) -> list[dict[str, Any]]:
+        """known_orders with each consignee opened (it is kept sealed: two seals of one value differ)."""
+        rows = await self.rows(KNOWN_ORDERS)
+        vault = self.runtime.personal_data
+        return [
+            {**row, "consignee": await open_kept_consignee(vault, row["order_id"], row["consignee"])} for row in rows
+        ]
 
 
 @asynccontextmanager
@@ -193,8 +213,11 @@ async def test_known_orders_applied_in_batches_end_where_one_event_at_a_time_end
         await batched.orders.apply(events)
         for event in events:
             await alone.orders.apply([event])
-        assert await batched.rows(KNOWN_ORDERS) == await alone.rows(KNOWN_ORDERS)
-        orders = {row["order_id"]: row for row in await batched.rows(KNOWN_ORDERS)}
+        assert await batched.known_orders() == await alone.known_orders()
+        stored = json.dumps([row["consignee"] for row in await batched.rows(KNOWN_ORDERS)], ensure_ascii=False)
+        for clear in ("13811111111", "13822222222", "13800000000", "科技园", "李四"):
+            assert clear not in stored  # kept sealed under this service's key of the buyer
+        orders = {row["order_id"]: row for row in await batched.known_orders()}
     assert {order_id: row["status"] for order_id, row in orders.items()} == {
         "PO-1": "confirmed",
         "PO-2": "cancelled",

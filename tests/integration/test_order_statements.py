@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import asyncpg
 import pytest
-from support import fresh_service_database
+from support import development_vault, fresh_service_database
 
 from order_svc.adapters.order_statements import OrderStatements, PlacementRefused
 from order_svc.domain.orders import Actor, Order, ShippingCheckItem
@@ -20,6 +20,7 @@ from order_svc.service_layer import orders
 from order_svc.service_layer.orders import IdempotentRequest, order_placed
 from shipsettle_shared import contracts
 from shipsettle_shared.clock import SystemClock
+from shipsettle_shared.consignee_transit import seal_consignee
 from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.outbox import StagedEvent, stage_event
 
@@ -73,7 +74,7 @@ async def dsn() -> str:
 async def statements(dsn: str) -> AsyncIterator[OrderStatements]:
     lane = ConnectionLane(dsn, 2)
     try:
-        yield OrderStatements(lane)
+        yield OrderStatements(lane, development_vault(lane))
     finally:
         await lane.close()
 
@@ -137,7 +138,8 @@ async def test_a_shipping_change_from_a_stale_read_writes_nothing(dsn: str, stat
         event = contracts.ShippingInfoConfirmed(
             order_id=order_id,
             merchant_id=at_read.merchant_id,
-            consignee=contracts.Consignee(**asdict(confirmed.consignee)),
+            buyer_ref=at_read.buyer_ref,
+            consignee_sealed=seal_consignee(statements.vault.kms, order_id, asdict(confirmed.consignee)),
             items=[contracts.ShippingItem(line_id="L1", quantity=1, spec="白色")],
             confirmed_by=str(by),
             confirmed_at=now,

@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from support import engine_for, eventually, fresh_service_database, statement_calls
+from support import development_vault, engine_for, eventually, fresh_service_database, statement_calls
 
 from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL, OrderWatch
@@ -27,6 +27,7 @@ from order_svc.entrypoints.http_orders import OrderRequest, parse_order
 from order_svc.service_layer import orders
 from order_svc.service_layer.orders import IdempotentRequest
 from shipsettle_shared.clock import SystemClock
+from shipsettle_shared.consignee_transit import seal_consignee
 from shipsettle_shared.contracts import (
     BusProbeSent,
     ShipmentDispatched,
@@ -36,10 +37,11 @@ from shipsettle_shared.contracts import (
 )
 from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.field_crypto import LocalKeyring
 from shipsettle_shared.messaging.consumer import ConsumerLoop, PermanentEventError
 from shipsettle_shared.outbox import build_envelope
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
-from shipsettle_shared.settings import ServiceSettings
+from shipsettle_shared.settings import DEVELOPMENT_PII_KEYRING, ServiceSettings
 
 pytestmark = pytest.mark.infra
 
@@ -113,7 +115,7 @@ def consumer(engine: AsyncEngine, lane: ConnectionLane) -> ConsumerLoop:
 async def confirmed_order(lane: ConnectionLane) -> dict[str, str]:
     body = order_body("m-batches")
     now = SystemClock().now()
-    statements = OrderStatements(lane)
+    statements = OrderStatements(lane, development_vault(lane))
     await orders.place_order(
         statements,
         parse_order(OrderRequest.model_validate(body)),
@@ -156,7 +158,8 @@ def status_changed(order: dict[str, str], status: str) -> EventEnvelope:
 def corrected(order: dict[str, str]) -> EventEnvelope:
     payload = ShippingInfoCorrected(
         **order,
-        consignee=CONSIGNEE,
+        buyer_ref="buyer-42",
+        consignee_sealed=seal_consignee(LocalKeyring.parse(DEVELOPMENT_PII_KEYRING), order["order_id"], CONSIGNEE),
         changed_fields=["mobile"],
         reason="buyer called",
         corrected_by="merchant:k-1",
@@ -204,7 +207,7 @@ async def test_a_mixed_poll_is_one_timeline_statement_per_event_type_and_its_dis
 
     async def state() -> tuple[list[object], int]:
         async with sessions() as session:
-            repository = OrderRepository(session)
+            repository = OrderRepository(session, development_vault(lane))
             found = [await repository.get(order["order_id"]) for order in (first, second)]
             entries = await session.scalar(
                 select(func.count())
@@ -273,7 +276,7 @@ async def test_a_dispatch_of_an_order_unknown_here_is_refused_for_good_and_chang
     with pytest.raises(PermanentEventError):
         await loop.apply([dispatched(known, [("L1", 2)]), dispatched({**known, "order_id": "PO-unknown"}, [("L1", 1)])])
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        order = await OrderRepository(session).get(known["order_id"])
+        order = await OrderRepository(session, development_vault(lane)).get(known["order_id"])
     assert order is not None
     assert order.status.value == "confirmed"  # the batch rolled back whole; the loop retries it event by event
 

@@ -16,12 +16,20 @@ import httpx
 import pytest
 from local import SANDBOX_API_SECRET, ServiceProcess, provider_env, sandbox_process, service_process
 from sqlalchemy.ext.asyncio import AsyncSession
-from support import TEST_KAFKA, engine_for, eventually, fresh_service_database
+from support import (
+    TEST_KAFKA,
+    development_blind_index,
+    development_vault,
+    engine_for,
+    eventually,
+    fresh_service_database,
+)
 
 from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.ledger import transaction
 from settlement_svc.domain.payouts import AccountType, ReviewRules
 from settlement_svc.service_layer import applications, payouts
+from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.topology import SERVICES_BY_NAME
 
 pytestmark = pytest.mark.infra
@@ -33,43 +41,44 @@ CARD = "6222021234567890128"
 
 async def seed_approved_application(url: str, merchant_id: str) -> str:
     now = datetime.now(UTC)
-    async with engine_for(url) as engine, AsyncSession(engine) as session, session.begin():
-        uow = SqlSettlementUnitOfWork(session)
-        await uow.ledger.post(
-            transaction(
-                f"seed:{merchant_id}",
-                "seed",
-                merchant_id,
-                [("platform:clearing", -AMOUNT), (f"merchant:{merchant_id}:available", AMOUNT)],
-            ),
-            now=now,
-        )
-        account = await payouts.register_bank_account(
-            SqlSettlementUnitOfWork(session),
-            merchant_id,
-            holder_name="测试商户",
-            bank_name="中国银行",
-            account_type=AccountType.CARD,
-            account_number=CARD,
-            now=now,
-        )
-        await payouts.verify_bank_account(SqlSettlementUnitOfWork(session), account.bank_account_id, by="ops", now=now)
-        application = await applications.apply_for_settlement(
-            SqlSettlementUnitOfWork(session),
-            applications.Apply(merchant_id, account.bank_account_id, None, []),
-            now=now,
-            rules=ReviewRules(),
-        )
-        if application.status == "in_review":
-            await applications.decide(
-                SqlSettlementUnitOfWork(session),
-                application.application_id,
-                approve=True,
-                reason="seeded",
-                by="ops",
+    lane = ConnectionLane(asyncpg_dsn(url), 1)  # the account's data key is created on it
+    try:
+        async with engine_for(url) as engine, AsyncSession(engine) as session, session.begin():
+            uow = SqlSettlementUnitOfWork(session)
+            await uow.ledger.post(
+                transaction(
+                    f"seed:{merchant_id}",
+                    "seed",
+                    merchant_id,
+                    [("platform:clearing", -AMOUNT), (f"merchant:{merchant_id}:available", AMOUNT)],
+                ),
                 now=now,
             )
-        return application.application_id
+            account = await payouts.register_bank_account(
+                uow,
+                merchant_id,
+                holder_name="测试商户",
+                bank_name="中国银行",
+                account_type=AccountType.CARD,
+                account_number=CARD,
+                now=now,
+                vault=development_vault(lane),
+                blind_index=development_blind_index(),
+            )
+            await payouts.verify_bank_account(uow, account.bank_account_id, by="ops", now=now)
+            application = await applications.apply_for_settlement(
+                uow,
+                applications.Apply(merchant_id, account.bank_account_id, None, []),
+                now=now,
+                rules=ReviewRules(),
+            )
+            if application.status == "in_review":
+                await applications.decide(
+                    uow, application.application_id, approve=True, reason="seeded", by="ops", now=now
+                )
+            return application.application_id
+    finally:
+        await lane.close()
 
 
 async def balances(url: str, merchant_id: str) -> dict[str, int]:

@@ -188,7 +188,9 @@ class Settlement:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        settings = SettlementSettings(service_name="settlement-svc", database_url=str(engine.url))
+        settings = SettlementSettings(
+            service_name="settlement-svc", database_url=engine.url.render_as_string(hide_password=False)
+        )
         runtime = ServiceRuntime(
             settings=settings,
             clock=FixedClock(),
@@ -514,6 +516,8 @@ async def _seed_auto_applying_merchant(settlement_db: Settlement, *, merchant_lo
             account_type=AccountType.CORPORATE,
             account_number="755912345678",
             now=POLICY_AT,
+            vault=settlement_db.runtime.personal_data,
+            blind_index=settlement_db.runtime.settings.blind_index(),
         )
         await payouts.verify_bank_account(
             SqlSettlementUnitOfWork(session), account.bank_account_id, by="ops", now=POLICY_AT

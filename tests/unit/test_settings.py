@@ -21,6 +21,15 @@ REAL_DATABASE_URL = "postgresql+asyncpg://settlement_svc_app:a-real-password-012
 REAL_PEPPER = "a-real-secret-from-the-vault"
 REAL_CALLBACK_SECRET = "whsec_cmVhbC1jYWxsYmFjay1zZWNyZXQtZnJvbS10aGUtdmF1bHQ="
 REAL_KAFKA_PASSWORD = "a-real-kafka-password-from-the-vault"
+REAL_PII_KEYRING = "kek-2026-12:cmVhbC1rZXktZW5jcnlwdGlvbi1rZXktdmF1bHQtMjY="
+REAL_PII_BLIND_INDEX_KEY = "cmVhbC1ibGluZC1pbmRleC1rZXktZnJvbS12YXVsdCE="
+
+
+@pytest.fixture(autouse=True)
+def real_personal_data_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The personal-data keys are judged in test_field_crypto.py; here they are real ones."""
+    monkeypatch.setenv("SHIPSETTLE_PII_KEYRING", REAL_PII_KEYRING)
+    monkeypatch.setenv("SHIPSETTLE_PII_BLIND_INDEX_KEY", REAL_PII_BLIND_INDEX_KEY)
 
 
 def test_the_environment_has_no_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -15,7 +16,9 @@ from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, Payment,
 from order_svc.domain.pricing import LineInput, price_order
 from order_svc.service_layer import orders as service
 from shipsettle_shared.domain_errors import Refusal
+from shipsettle_shared.field_crypto import LocalKeyring
 from shipsettle_shared.outbox import StagedEvent
+from shipsettle_shared.settings import DEVELOPMENT_PII_KEYRING
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 CONSIGNEE = Consignee("张三", "13812345678", "浙江省", "杭州市", "西湖区", "文三路 90 号", "310012")
@@ -42,6 +45,8 @@ class RacingStatements:
     first ``losses`` writes find the order changed since (False), the next ones are written."""
 
     def __init__(self, order: Order | None, *, losses: int) -> None:
+        # the consignee goes on the bus sealed under the keyring's KEK (no database needed)
+        self.vault = SimpleNamespace(kms=LocalKeyring.parse(DEVELOPMENT_PII_KEYRING))
         self.order = order
         self.losses = losses
         self.loads = 0

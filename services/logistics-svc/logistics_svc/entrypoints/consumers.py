@@ -49,6 +49,12 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             carriers=await reference_data(runtime).carriers(),
         )
 
+    async def shipping_confirmed(session: AsyncSession, events: list[contracts.ShippingInfoConfirmed]) -> None:
+        await shipments.record_shipping_confirmed(session, events, vault=runtime.personal_data)
+
+    async def shipping_corrected(session: AsyncSession, events: list[contracts.ShippingInfoCorrected]) -> None:
+        await shipments.record_shipping_corrected(session, events, vault=runtime.personal_data)
+
     async def refund_requested(session: AsyncSession, event: contracts.RefundRequested) -> None:
         await shipments.record_refund_requested(session, event, now=runtime.clock.now())
 
@@ -87,10 +93,10 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             batch_handlers={
                 contracts.OrderPlaced.event_type: on_many(contracts.OrderPlaced, shipments.record_orders_placed),
                 contracts.ShippingInfoConfirmed.event_type: on_many(
-                    contracts.ShippingInfoConfirmed, shipments.record_shipping_confirmed
+                    contracts.ShippingInfoConfirmed, shipping_confirmed
                 ),
                 contracts.ShippingInfoCorrected.event_type: on_many(
-                    contracts.ShippingInfoCorrected, shipments.record_shipping_corrected
+                    contracts.ShippingInfoCorrected, shipping_corrected
                 ),
                 contracts.OrderCancelled.event_type: on_many(
                     contracts.OrderCancelled, shipments.record_orders_cancelled

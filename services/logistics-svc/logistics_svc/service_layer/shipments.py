@@ -28,6 +28,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from logistics_svc.adapters.personal_data import kept_consignee
 from logistics_svc.adapters.reference_data import CarrierRegistrySnapshot
 from logistics_svc.adapters.repository import (
     LoadedShipments,
@@ -53,6 +54,7 @@ from logistics_svc.domain.shipments import (
 )
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
+from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.messaging.consumer import PermanentEventError
 from shipsettle_shared.outbox import StagedEvent, stage_event
@@ -105,14 +107,15 @@ STALE_CHECK = "stale_check"
 
 
 async def record_orders_placed(session: AsyncSession, events: Sequence[contracts.OrderPlaced]) -> None:
-    """An order already known (a second OrderPlaced) is left as it is."""
+    """An order already known (a second OrderPlaced) is left as it is. Its consignee comes with
+    the confirmation of its shipping information (OrderPlaced carries none since version 2)."""
     await LogisticsRepository(session).add_known_orders(
         [
             {
                 "order_id": event.order_id,
                 "merchant_id": event.merchant_id,
                 "lines": {line.line_id: {"quantity": line.quantity, "spec": line.spec} for line in event.lines},
-                "consignee": event.consignee.model_dump(mode="json"),
+                "consignee": {},
                 "placed_at": event.placed_at,
             }
             for event in events
@@ -120,17 +123,30 @@ async def record_orders_placed(session: AsyncSession, events: Sequence[contracts
     )
 
 
-async def record_shipping_confirmed(session: AsyncSession, events: Sequence[contracts.ShippingInfoConfirmed]) -> None:
-    """A cancelled order stays cancelled (its consignee is updated). Raises PermanentEventError
-    for an order never placed (dead-lettered, not retried)."""
+async def record_shipping_confirmed(
+    session: AsyncSession, events: Sequence[contracts.ShippingInfoConfirmed], *, vault: PersonalDataVault
+) -> None:
+    """A cancelled order stays cancelled (its consignee is updated). The consignee is kept
+    sealed under this service's key of the buyer. Raises PermanentEventError for an order never
+    placed (dead-lettered, not retried)."""
     # Applied in order, the last event of an order decides: the same as the last one alone.
-    latest = {event.order_id: (event.consignee.model_dump(mode="json"), event.confirmed_at) for event in events}
+    last = {event.order_id: event for event in events}
+    latest = {
+        order_id: (await kept_consignee(vault, event.buyer_ref, order_id, event.consignee_sealed), event.confirmed_at)
+        for order_id, event in last.items()
+    }
     _all_known(latest, await LogisticsRepository(session).confirm_known_orders(latest))
 
 
-async def record_shipping_corrected(session: AsyncSession, events: Sequence[contracts.ShippingInfoCorrected]) -> None:
+async def record_shipping_corrected(
+    session: AsyncSession, events: Sequence[contracts.ShippingInfoCorrected], *, vault: PersonalDataVault
+) -> None:
     """Raises PermanentEventError for an order never placed."""
-    latest = {event.order_id: event.consignee.model_dump(mode="json") for event in events}
+    last = {event.order_id: event for event in events}
+    latest = {
+        order_id: await kept_consignee(vault, event.buyer_ref, order_id, event.consignee_sealed)
+        for order_id, event in last.items()
+    }
     _all_known(latest, await LogisticsRepository(session).correct_known_orders(latest))
 
 

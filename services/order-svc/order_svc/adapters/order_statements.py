@@ -26,8 +26,10 @@ from typing import Any
 
 import asyncpg
 
-from order_svc.adapters.repository import order_from_columns, order_to_columns
+from order_svc.adapters.personal_data import sealed_consignee
+from order_svc.adapters.repository import order_to_columns, orders_from_columns, sealed_columns
 from order_svc.domain.orders import Order
+from shipsettle_shared.data_keys import PersonalDataVault, buyer_subject
 from shipsettle_shared.db import ConnectionLane
 from shipsettle_shared.outbox import StagedEvent, relay_wakeup
 
@@ -150,11 +152,11 @@ def _outbox_arguments(announcement: StagedEvent) -> tuple[Any, ...]:
     )
 
 
-def _order(record: asyncpg.Record) -> Order:
+async def _order(vault: PersonalDataVault, record: asyncpg.Record) -> Order:
     columns = dict(record)
     for name in _JSON_COLUMNS:
         columns[name] = json.loads(columns[name])
-    return order_from_columns(columns)
+    return (await orders_from_columns(vault, [columns]))[0]
 
 
 def _json(value: Any) -> str:
@@ -162,8 +164,13 @@ def _json(value: Any) -> str:
 
 
 class OrderStatements:
-    def __init__(self, lane: ConnectionLane) -> None:
+    def __init__(self, lane: ConnectionLane, vault: PersonalDataVault) -> None:
         self._lane = lane
+        self._vault = vault
+
+    @property
+    def vault(self) -> PersonalDataVault:
+        return self._vault
 
     async def place(
         self,
@@ -179,7 +186,7 @@ class OrderStatements:
         Raises PlacementRefused when the order id, the payment transaction or the key is taken: a
         concurrent request inserting the same one makes this statement wait until it ends, then
         fail (it committed) or go on (it rolled back)."""
-        row = order_to_columns(order, order.placed_at)
+        row = await sealed_columns(self._vault, order, order_to_columns(order, order.placed_at))
         status, body = answer
         async with self._lane.connection() as connection:
             try:
@@ -220,7 +227,7 @@ class OrderStatements:
     async def load(self, order_id: str) -> LoadedOrder | None:
         async with self._lane.connection() as connection:
             record = await connection.fetchrow(_LOAD, order_id)
-        return LoadedOrder(_order(record), record["version"]) if record is not None else None
+        return LoadedOrder(await _order(self._vault, record), record["version"]) if record is not None else None
 
     async def change_shipping(
         self,
@@ -235,21 +242,23 @@ class OrderStatements:
         """Write a shipping-information command's result, its shipping change and its event, if the
         order is still the version ``loaded`` read; False (nothing written) if it changed since."""
         before = loaded.order
+        key = await self._vault.key_for(buyer_subject(after.buyer_ref))
+        sealed_after = _json(sealed_consignee(key, after.order_id, asdict(after.consignee)))
         async with self._lane.connection() as connection:
             written = await connection.fetchval(
                 _CHANGE_SHIPPING,
                 after.order_id,
                 loaded.version,
                 after.status.value,
-                _json(asdict(after.consignee)),
+                sealed_after,
                 after.shipping_confirmed_at,
                 after.shipping_confirmed_by,
                 announcement.envelope.occurred_at,
                 change,
                 changed_by,
                 reason,
-                _json(asdict(before.consignee)),
-                _json(asdict(after.consignee)),
+                _json(sealed_consignee(key, before.order_id, asdict(before.consignee))),
+                sealed_after,
                 *_outbox_arguments(announcement),
             )
         if written:
@@ -261,4 +270,4 @@ class OrderStatements:
             record = await connection.fetchrow(_LOOK, order_id, with_parcels)
         if record is None:
             return None
-        return OrderLook(_order(record), record["shipments"], record["delivered_shipments"])
+        return OrderLook(await _order(self._vault, record), record["shipments"], record["delivered_shipments"])

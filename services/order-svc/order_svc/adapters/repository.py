@@ -8,8 +8,8 @@ again. Hot paths count their round trips (issue 17).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +18,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from order_svc.adapters.personal_data import open_consignees, sealed_consignee
 from order_svc.adapters.tables import OrderRow, ShippingChangeRow, TimelineEntryRow
 from order_svc.domain.orders import Consignee, Order, OrderLine, OrderStatus, Payment
 from order_svc.domain.pricing import AppliedCoupon, CouponKind, Funder, PricedLine, PricedOrder
+from shipsettle_shared.data_keys import PersonalDataVault, buyer_subject
 from shipsettle_shared.db import any_of
 from shipsettle_shared.pagination import KeyValue, keyset_after
 
@@ -91,14 +93,39 @@ def order_from_columns(row: Mapping[str, Any]) -> Order:
     )
 
 
-def _from_row(row: OrderRow) -> Order:
-    return order_from_columns(vars(row))
+async def orders_from_columns(vault: PersonalDataVault, rows: Sequence[Mapping[str, Any]]) -> list[Order]:
+    """The orders from their rows' columns, their consignees opened (or erased)."""
+    consignees = await open_consignees(vault, [(row["order_id"], row["consignee"]) for row in rows])
+    return [
+        order_from_columns({**row, "consignee": consignee}) for row, consignee in zip(rows, consignees, strict=True)
+    ]
+
+
+async def sealed_columns(vault: PersonalDataVault, order: Order, columns: dict[str, Any]) -> dict[str, Any]:
+    """``columns`` with the consignee (if among them) sealed under the buyer's data key."""
+    if "consignee" not in columns:
+        return columns
+    key = await vault.key_for(buyer_subject(order.buyer_ref))
+    return {**columns, "consignee": sealed_consignee(key, order.order_id, columns["consignee"])}
 
 
 def _changes(before: Order, after: Order, now: datetime) -> dict[str, Any]:
     """The columns ``after`` differs in from ``before``, and the update time."""
     old, new = order_to_columns(before, now), order_to_columns(after, now)
     return {name: value for name, value in new.items() if name == "updated_at" or old[name] != value}
+
+
+@dataclass(frozen=True)
+class ShippingChange:
+    """A shipping change as read: the consignee before and after in clear (or erased)."""
+
+    id: int
+    change: str
+    changed_by: str
+    changed_at: datetime
+    reason: str
+    before: dict[str, Any]
+    after: dict[str, Any]
 
 
 _orders = OrderRow.__table__  # type: ignore[attr-defined]
@@ -114,15 +141,22 @@ _SAVE_DISPATCH_PROGRESS = text(
 
 
 class OrderRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, vault: PersonalDataVault) -> None:
         self._session = session
+        self._vault = vault
+
+    async def _orders(self, rows: Iterable[OrderRow]) -> list[Order]:
+        return await orders_from_columns(self._vault, [vars(row) for row in rows])
 
     async def add(self, order: Order) -> bool:
         """Insert a new order; False (nothing written) if its id or its payment transaction is
         taken already, rather than an error that would spoil the transaction."""
         statement = (
             pg_insert(_orders)
-            .values(**order_to_columns(order, order.placed_at), created_at=order.placed_at)
+            .values(
+                **await sealed_columns(self._vault, order, order_to_columns(order, order.placed_at)),
+                created_at=order.placed_at,
+            )
             .on_conflict_do_nothing()
             .returning(_orders.c.order_id)
         )
@@ -133,7 +167,7 @@ class OrderRepository:
         if for_update:
             statement = statement.with_for_update()
         row = (await self._session.execute(statement)).scalar_one_or_none()
-        return _from_row(row) if row is not None else None
+        return (await self._orders([row]))[0] if row is not None else None
 
     async def get_many_for_update(self, order_ids: list[str]) -> dict[str, Order]:
         """Several orders locked in one statement, in order-id order (so two batches that lock
@@ -144,14 +178,13 @@ class OrderRepository:
             .order_by(col(OrderRow.order_id))
             .with_for_update()
         )
-        rows = (await self._session.execute(statement)).scalars()
-        return {row.order_id: _from_row(row) for row in rows}
+        orders = await self._orders((await self._session.execute(statement)).scalars())
+        return {order.order_id: order for order in orders}
 
     async def save(self, before: Order, after: Order, now: datetime) -> None:
         """Write what a command changed (``before`` as loaded, ``after`` as the domain left it)."""
-        await self._session.execute(
-            update(_orders).where(_orders.c.order_id == after.order_id).values(**_changes(before, after, now))
-        )
+        changes = await sealed_columns(self._vault, after, _changes(before, after, now))
+        await self._session.execute(update(_orders).where(_orders.c.order_id == after.order_id).values(**changes))
 
     async def save_dispatch_progress(self, orders: list[Order], now: datetime) -> None:
         """Write several orders' dispatched quantities and status in one statement."""
@@ -169,14 +202,21 @@ class OrderRepository:
 
     async def shipping_changes(
         self, order_id: str, *, after: Sequence[KeyValue] | None, limit: int
-    ) -> list[ShippingChangeRow]:
-        """Oldest first, keyed by the change's id."""
+    ) -> list[ShippingChange]:
+        """Oldest first, keyed by the change's id; the consignees before and after opened."""
         statement = select(ShippingChangeRow).where(col(ShippingChangeRow.order_id) == order_id)
         position = keyset_after((col(ShippingChangeRow.id),), after, descending=False)
         if position is not None:
             statement = statement.where(position)
-        rows = await self._session.execute(statement.order_by(col(ShippingChangeRow.id)).limit(limit))
-        return list(rows.scalars())
+        rows = list((await self._session.execute(statement.order_by(col(ShippingChangeRow.id)).limit(limit))).scalars())
+        documents = [(order_id, document) for row in rows for document in (row.before, row.after)]
+        opened = iter(await open_consignees(self._vault, documents))
+        return [
+            ShippingChange(
+                row.id or 0, row.change, row.changed_by, row.changed_at, row.reason, next(opened), next(opened)
+            )
+            for row in rows
+        ]
 
     async def timeline(self, order_id: str, *, after: Sequence[KeyValue] | None, limit: int) -> list[TimelineEntryRow]:
         """Oldest first, keyed by (occurred_at, event_id)."""
@@ -214,4 +254,4 @@ class OrderRepository:
         if position is not None:
             statement = statement.where(position)
         statement = statement.order_by(*(column.desc() for column in key)).limit(limit)
-        return [_from_row(row) for row in (await self._session.execute(statement)).scalars()]
+        return await self._orders((await self._session.execute(statement)).scalars())

@@ -42,6 +42,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
         try:
             await orders.record_dispatches(
                 session,
+                runtime.personal_data,
                 [read_payload(envelope.payload, ShipmentDispatched) for envelope in envelopes],
                 now=runtime.clock.now(),
             )

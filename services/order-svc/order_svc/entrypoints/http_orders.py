@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.order_watch import order_watch
+from order_svc.adapters.personal_data import opened_answer, sealed_answer
 from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import (
     Actor,
@@ -42,6 +43,7 @@ from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import PlatformOrMerchant, Principal, Readers, require_roles
 from shipsettle_shared.clock import TimestampWithOffset
 from shipsettle_shared.contracts import Role
+from shipsettle_shared.data_keys import buyer_subject
 from shipsettle_shared.db import snapshot
 from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
@@ -326,15 +328,17 @@ async def place_order(
         key=check_key(idempotency_key),
         fingerprint=request_hash("POST", "/v1/orders", body.model_dump(mode="json")),
     )
+    # the answer is kept under the key with its consignee sealed, and opened again here
+    key = await runtime.personal_data.key_for(buyer_subject(command.buyer_ref))
     status, answer = await service.place_order(
-        OrderStatements(runtime.lane),
+        OrderStatements(runtime.lane, runtime.personal_data),
         command,
         idempotent,
-        lambda order: (201, order_public(order)),
+        lambda order: (201, sealed_answer(key, order_public(order))),
         now=runtime.clock.now(),
     )
     response.status_code = status
-    return answer
+    return await opened_answer(runtime.personal_data, answer)
 
 
 MAX_WAIT_S = 25
@@ -367,7 +371,9 @@ async def _reached(
 ) -> tuple[Order, bool]:
     """The order and whether it is at one of the stages ``until`` names: one read (the order, and
     its parcels' delivery from its timeline only when ``delivered`` is asked for)."""
-    look = await OrderStatements(runtime.lane).look(order_id, with_parcels=OrderStage.DELIVERED in until)
+    look = await OrderStatements(runtime.lane, runtime.personal_data).look(
+        order_id, with_parcels=OrderStage.DELIVERED in until
+    )
     if look is None:
         raise NotFound("order", order_id)
     order = look.order
@@ -453,7 +459,7 @@ async def list_orders(
     after = page.after(datetime, str)
     runtime = request.app.state.runtime
     async with _reads(runtime) as session:
-        orders = await OrderRepository(session).list(
+        orders = await OrderRepository(session, runtime.personal_data).list(
             merchant_id=merchant_id,
             status=status.value if status else None,
             created_from=created_from,
@@ -482,7 +488,7 @@ async def confirm_shipping_info(
     runtime = request.app.state.runtime
     items = [ShippingCheckItem(item.line_id, item.quantity, item.spec) for item in body.items]
     order = await service.confirm_shipping(
-        OrderStatements(runtime.lane),
+        OrderStatements(runtime.lane, runtime.personal_data),
         order_id,
         items,
         body.consignee.to_domain() if body.consignee else None,
@@ -509,7 +515,7 @@ async def correct_shipping_info(
     dispatch: 409 already-dispatched."""
     runtime = request.app.state.runtime
     order = await service.correct_shipping(
-        OrderStatements(runtime.lane),
+        OrderStatements(runtime.lane, runtime.personal_data),
         order_id,
         body.consignee.to_domain(),
         body.reason,
@@ -534,13 +540,13 @@ async def shipping_history(
     after = page.after(int)
     runtime = request.app.state.runtime
     async with _reads(runtime) as session:
-        repository = OrderRepository(session)
+        repository = OrderRepository(session, runtime.personal_data)
         order = await repository.get(order_id)
         if order is None:
             raise NotFound("order", order_id)
         principal.require_merchant_access(order.merchant_id, "order", order_id)
         changes = await repository.shipping_changes(order_id, after=after, limit=page.limit + 1)
-    shown, next_cursor = page.page(changes, lambda change: (change.id or 0,))
+    shown, next_cursor = page.page(changes, lambda change: (change.id,))
     return page_body(
         [
             {
@@ -578,6 +584,7 @@ async def cancel_order(
     async def cancel(session: Any) -> tuple[int, dict[str, Any]]:
         order = await service.cancel_order(
             session,
+            runtime.personal_data,
             order_id,
             body.reason,
             by=_actor(principal),
@@ -587,7 +594,8 @@ async def cancel_order(
         await audit.record(
             session, principal, "orders.cancel", "order", order_id, at=runtime.clock.now(), reason=body.reason
         )
-        return 200, order_public(order)
+        key = await runtime.personal_data.key_for(buyer_subject(order.buyer_ref))
+        return 200, sealed_answer(key, order_public(order))
 
     status, answer = await run_idempotent(
         runtime.sessions,
@@ -597,7 +605,7 @@ async def cancel_order(
         cancel,
     )
     response.status_code = status
-    return answer
+    return await opened_answer(runtime.personal_data, answer)
 
 
 @router.get(
@@ -614,7 +622,7 @@ async def order_timeline(
     after = page.after(datetime, str)
     runtime = request.app.state.runtime
     async with snapshot(runtime.sessions) as session:
-        repository = OrderRepository(session)
+        repository = OrderRepository(session, runtime.personal_data)
         order = await repository.get(order_id)
         if order is None:
             raise NotFound("order", order_id)

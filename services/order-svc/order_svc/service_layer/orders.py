@@ -19,6 +19,8 @@ from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, OrderRuleViolation, Payment, ShippingCheckItem
 from order_svc.domain.pricing import CouponInput, LineInput, PaymentMismatch, check_payment, price_order
 from shipsettle_shared import contracts
+from shipsettle_shared.consignee_transit import seal_consignee
+from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.domain_errors import Refusal, not_found_message
 from shipsettle_shared.idempotency import answer_of_used_key
 from shipsettle_shared.outbox import add_to_outbox, stage_event
@@ -219,7 +221,8 @@ async def confirm_shipping(
             contracts.ShippingInfoConfirmed(
                 order_id=order_id,
                 merchant_id=order.merchant_id,
-                consignee=contracts.Consignee(**asdict(confirmed.consignee)),
+                buyer_ref=order.buyer_ref,
+                consignee_sealed=seal_consignee(statements.vault.kms, order_id, asdict(confirmed.consignee)),
                 items=[contracts.ShippingItem(line_id=i.line_id, quantity=i.quantity, spec=i.spec) for i in items],
                 confirmed_by=str(by),
                 confirmed_at=now,
@@ -255,7 +258,8 @@ async def correct_shipping(
             contracts.ShippingInfoCorrected(
                 order_id=order_id,
                 merchant_id=order.merchant_id,
-                consignee=contracts.Consignee(**asdict(consignee)),
+                buyer_ref=order.buyer_ref,
+                consignee_sealed=seal_consignee(statements.vault.kms, order_id, asdict(consignee)),
                 changed_fields=changed,
                 reason=reason,
                 corrected_by=str(by),
@@ -272,11 +276,18 @@ async def correct_shipping(
 
 
 async def cancel_order(
-    session: AsyncSession, order_id: str, reason: str, *, by: Actor, now: datetime, merchant_scope: str | None
+    session: AsyncSession,
+    vault: PersonalDataVault,
+    order_id: str,
+    reason: str,
+    *,
+    by: Actor,
+    now: datetime,
+    merchant_scope: str | None,
 ) -> Order:
     """Cancel before dispatch; refund-svc refunds the whole payment. Raises OrderNotFound,
     OrderRuleViolation."""
-    repository = OrderRepository(session)
+    repository = OrderRepository(session, vault)
     order = await _load_scoped(repository, order_id, merchant_scope)
     cancelled = order.cancel(now)
     await repository.save(order, cancelled, now)
@@ -298,13 +309,13 @@ async def cancel_order(
 
 
 async def record_dispatches(
-    session: AsyncSession, events: Sequence[contracts.ShipmentDispatched], *, now: datetime
+    session: AsyncSession, vault: PersonalDataVault, events: Sequence[contracts.ShipmentDispatched], *, now: datetime
 ) -> None:
     """From logistics: orders (or parts of them) left their merchants, in the order given. Once
     recorded, an order's shipping information is final. The orders are locked and read in one
     statement and written in one. Raises OrderNotFound for an order unknown
     here, a contract violation: logistics dispatches only confirmed orders it learned from us."""
-    repository = OrderRepository(session)
+    repository = OrderRepository(session, vault)
     loaded = await repository.get_many_for_update([event.order_id for event in events])
     current = dict(loaded)
     for event in events:
@@ -380,5 +391,4 @@ def order_placed(order: Order) -> contracts.OrderPlaced:
             amount_minor=order.payment.amount_minor,
             paid_at=order.payment.paid_at,
         ),
-        consignee=contracts.Consignee(**asdict(order.consignee)),
     )

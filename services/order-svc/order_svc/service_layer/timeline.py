@@ -85,8 +85,17 @@ def timeline_row(envelope: EventEnvelope) -> dict[str, Any] | None:
         "event_type": envelope.event_type,
         "producer": envelope.producer,
         "summary": summarize(envelope),
-        "details": envelope.payload,
+        "details": timeline_details(envelope.payload),
     }
+
+
+# The timeline is read by customer service, merchants and auditors; none needs the consignee
+# (the order has it, masked by role), so the timeline keeps none of it (minimum necessary).
+_NOT_ON_THE_TIMELINE = frozenset({"consignee", "consignee_sealed"})
+
+
+def timeline_details(payload: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in payload.items() if name not in _NOT_ON_THE_TIMELINE}
 
 
 def waking_event_ids(rows: Sequence[dict[str, Any]]) -> list[str]:

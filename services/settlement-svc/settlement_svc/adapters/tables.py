@@ -169,10 +169,12 @@ class BankAccountRow(SettlementTable, table=True):
 
     bank_account_id: str = Field(primary_key=True)
     merchant_id: str = Field(index=True)
-    holder_name: str
+    holder_name: str  # sealed (adapters/bank_data.py)
     bank_name: str
     account_type: str
-    account_number: str
+    account_number: str  # sealed
+    account_number_last4: str | None = None
+    account_number_index: str | None = None  # blind index (HMAC) of the number
     status: str  # unverified | verified
     verified_by: str | None = None
     verified_at: datetime | None = _timestamp(nullable=True)

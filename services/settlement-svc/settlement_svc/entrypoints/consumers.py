@@ -131,6 +131,7 @@ def timer_handlers(runtime: ServiceRuntime) -> TimerHandlers:
             provider=provider,
             callback_url=settings.payout_callback_url,
             now=runtime.clock.now(),
+            vault=runtime.personal_data,
         )
 
     async def payout_status_check(session: AsyncSession, timer: DueTimer) -> None:

@@ -35,6 +35,7 @@ from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, Readers
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.masking import mask_name
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import NotFound
 from shipsettle_shared.provider_client import CallbackReceived, verified_callback
@@ -64,7 +65,12 @@ async def register_account(
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
         row = await service.register_bank_account(
-            SqlSettlementUnitOfWork(session), merchant_id, now=runtime.clock.now(), **body.model_dump()
+            SqlSettlementUnitOfWork(session),
+            merchant_id,
+            now=runtime.clock.now(),
+            vault=runtime.personal_data,
+            blind_index=runtime.settings.blind_index(),
+            **body.model_dump(),
         )
         await audit.record(
             session,
@@ -75,7 +81,7 @@ async def register_account(
             at=runtime.clock.now(),
             after={**body.model_dump(), "merchant_id": merchant_id, "status": row.status},
         )
-    return _account_view(row)
+    return _account_view(row, body.holder_name)
 
 
 @router.post(
@@ -115,13 +121,14 @@ async def verify_account(
     return proposed(proposal, now)
 
 
-def _account_view(row: BankAccountRow) -> dict[str, Any]:
+def _account_view(row: BankAccountRow, holder_name: str) -> dict[str, Any]:
+    """Masked for every reader: the holder's first character, the number's last four digits."""
     return {
         "bank_account_id": row.bank_account_id,
-        "holder_name": row.holder_name,
+        "holder_name": mask_name(holder_name),
         "bank_name": row.bank_name,
         "account_type": row.account_type,
-        "account_number_masked": f"**** {row.account_number[-4:]}",
+        "account_number_masked": f"**** {row.account_number_last4}",
         "status": row.status,
     }
 

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from settlement_svc.adapters.bank_data import opened_bank_fields, sealed_bank_fields
 from settlement_svc.adapters.repositories.ledger import posted_event
 from settlement_svc.adapters.repositories.payouts import LockedPayout
 from settlement_svc.adapters.tables import (
@@ -37,8 +38,10 @@ from settlement_svc.domain.payouts import (
 from settlement_svc.service_layer import notifications
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
+from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.failpoints import failpoint
+from shipsettle_shared.field_crypto import BlindIndex
 from shipsettle_shared.outbox import StagedEvent, stage_event
 from shipsettle_shared.provider_client import ProviderClient, ProviderConflict, ProviderRefused, ProviderStatus
 from shipsettle_shared.timers import DueTimer
@@ -63,17 +66,26 @@ async def register_bank_account(
     account_type: AccountType,
     account_number: str,
     now: datetime,
+    vault: PersonalDataVault,
+    blind_index: BlindIndex,
 ) -> BankAccountRow:
+    """The holder and number are stored sealed (adapters/bank_data.py)."""
     problems = account_number_problems(account_type, account_number)
     if problems:
         raise PayoutRuleViolation(Refusal.RULE, "bad-account-number", problems[0], field="account_number")
+    bank_account_id = f"BA-{uuid.uuid4().hex[:12]}"
+    sealed = await sealed_bank_fields(
+        vault, blind_index, bank_account_id, holder_name=holder_name, account_number=account_number
+    )
     row = BankAccountRow(
-        bank_account_id=f"BA-{uuid.uuid4().hex[:12]}",
+        bank_account_id=bank_account_id,
         merchant_id=merchant_id,
-        holder_name=holder_name,
+        holder_name=sealed.holder_name,
         bank_name=bank_name,
         account_type=account_type.value,
-        account_number=account_number,
+        account_number=sealed.account_number,
+        account_number_last4=sealed.account_number_last4,
+        account_number_index=sealed.account_number_index,
         status="unverified",
         created_at=now,
     )
@@ -125,12 +137,21 @@ async def start_payout_batch_now(uow: SettlementUnitOfWork, application_ids: Seq
 
 
 async def send_payout(
-    uow: SettlementUnitOfWork, timer: DueTimer, *, provider: ProviderClient, callback_url: str, now: datetime
+    uow: SettlementUnitOfWork,
+    timer: DueTimer,
+    *,
+    provider: ProviderClient,
+    callback_url: str,
+    now: datetime,
+    vault: PersonalDataVault,
 ) -> None:
     """Send (or re-send) one payout. A provider outage raises, and the timer retries with backoff."""
     payout = await uow.payouts.locked_payout(timer.timer_key)
     if payout is None or payout.status != "sending":
         return
+    holder_name, account_number = await opened_bank_fields(
+        vault, payout.bank_account_id, holder_name=payout.holder_name, account_number=payout.account_number
+    )
     body = {
         "request_id": payout.payout_id,
         "amount_minor": payout.amount_minor,
@@ -138,9 +159,9 @@ async def send_payout(
         "reference": f"ShipSettle settlement {payout.application_id}",
         "callback_url": callback_url,
         "beneficiary": {
-            "account_holder_name": payout.holder_name,
+            "account_holder_name": holder_name,
             "bank_name": payout.bank_name,
-            "account_number": payout.account_number,
+            "account_number": account_number,
         },
     }
     failpoint("payout.before_send")

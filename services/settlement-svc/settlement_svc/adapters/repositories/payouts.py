@@ -34,9 +34,10 @@ class LockedPayout:
     sent_at: datetime | None
     settled_at: datetime | None
     application_status: str
-    holder_name: str
+    bank_account_id: str
+    holder_name: str  # sealed
     bank_name: str
-    account_number: str
+    account_number: str  # sealed
     has_endpoint: bool
 
 
@@ -181,7 +182,7 @@ _LOCKED_PAYOUT = text(
     """
     select p.payout_id, p.application_id, p.merchant_id, p.amount_minor, p.currency, p.status,
            p.provider_reference, p.reason, p.sent_at, p.settled_at, a.status as application_status,
-           b.holder_name, b.bank_name, b.account_number,
+           b.bank_account_id, b.holder_name, b.bank_name, b.account_number,
            exists(select 1 from merchant_webhook_endpoints e where e.merchant_id = p.merchant_id) as has_endpoint
     from payouts p
     join settlement_applications a on a.application_id = p.application_id
