@@ -249,6 +249,7 @@ def paying(amount_minor: int = 28800) -> FakeSettlementUnitOfWork:
         sent_at=T0,
         settled_at=None,
         application_status=ApplicationStatus.PAYING.value,
+        bank_account_id="BA-1",
         holder_name="张三",
         bank_name="招商银行",
         account_number="6225880137706868",
