@@ -423,6 +423,43 @@ async def test_a_rejection_needs_a_reason_and_the_buyer_can_escalate_to_ops(
     assert done["approved_how"] == "ops"
     assert [h["actor"] for h in done["history"] if h["action"] == "rejected"] == [merchant["key_id"]]
 
+    # each move is in refund-svc's audit log with its key, role, statuses and reason; the refused
+    # reject (422) and another merchant's approve (404) wrote nothing
+    audited = await client.get(
+        f"{platform.url('refund-svc')}/v1/audit",
+        params={"target_id": refund["refund_id"]},
+        headers=bearer(platform.keys["auditor"]),
+    )
+    assert audited.status_code == 200, audited.text
+    rows = [
+        (row["action"], row["actor_key_id"], row["actor_role"], row["before"], row["after"]["status"], row["reason"])
+        for row in audited.json()["items"]
+    ]
+    assert rows == [  # newest first
+        ("refunds.decide", platform.keys["ops"]["key_id"], "ops", {"status": "escalated"}, "refunding", "照片显示瑕疵"),
+        (
+            "refunds.escalate",
+            platform.keys["platform"]["key_id"],
+            "platform",
+            {"status": "rejected"},
+            "escalated",
+            "商品有瑕疵",
+        ),
+        (
+            "refunds.reject",
+            merchant["key_id"],
+            "merchant",
+            {"status": "requested"},
+            "rejected",
+            "商品完好，不支持仅退款",
+        ),
+    ]
+    verified = await client.get(
+        f"{platform.url('refund-svc')}/v1/audit/verify", headers=bearer(platform.keys["auditor"])
+    )
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["intact"] is True
+
 
 async def test_a_rejection_not_escalated_in_time_closes_the_refund_and_frees_its_units(
     platform: Platform, client: httpx.AsyncClient, merchant: dict[str, str]

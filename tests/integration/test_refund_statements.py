@@ -54,31 +54,32 @@ pytestmark = pytest.mark.infra
 NOW = SIGNED_AT + timedelta(days=1)
 # Statements of each step, and before the unit of work staged the writes (issue #19): a use case
 # is its reads and one write now (a closing refund also locks its order to give its units back).
+# Every move through an HTTP route also appends its audit row (issue #20): one statement more.
 COSTS = {
     "consumer: 4 placed, dispatched, signed off": 3,  # was 3
     "http: quote": 1,  # was 1
     "http: request": 4,  # was 9 (the Idempotency-Key's claim and answer are 2 of them)
-    "http: approve (provider)": 2,  # was 6
+    "http: approve (provider)": 3,  # was 6; +1: its audit row
     "timer: send (accepted)": 2,  # was 4
     "timer: status check (paid)": 2,  # was 5
-    "http: reject": 2,  # was 5
-    "http: escalate": 2,  # was 3
-    "http: decision (closed)": 3,  # was 6
-    "http: approve (return)": 2,  # was 5
-    "http: return shipment": 3,  # was 5
+    "http: reject": 3,  # was 5; +1: its audit row
+    "http: escalate": 3,  # was 3; +1: its audit row
+    "http: decision (closed)": 4,  # was 6; +1: its audit row
+    "http: approve (return)": 3,  # was 5; +1: its audit row
+    "http: return shipment": 4,  # was 5; +1: its audit row
     "consumer: return delivered": 3,  # was 5
-    "http: inspection passed": 2,  # was 5
+    "http: inspection passed": 3,  # was 5; +1: its audit row
     "http: callback failed": 2,  # was 3
-    "http: retry": 2,  # was 5
+    "http: retry": 3,  # was 5; +1: its audit row
     "timer: status check (failed)": 2,  # was 3
-    "http: resolution offline": 2,  # was 4
-    "http: approve (balance)": 2,  # was 9
-    "http: balance credit credited": 2,  # was 4
+    "http: resolution offline": 3,  # was 4; +1: its audit row
+    "http: approve (balance)": 3,  # was 9; +1: its audit row
+    "http: balance credit credited": 3,  # was 4; +1: its audit row
     "timer: balance credit overdue": 2,  # was 4
-    "http: balance credit cancelled": 2,  # was 4
-    "http: resolution closed": 3,  # was 8
+    "http: balance credit cancelled": 3,  # was 4; +1: its audit row
+    "http: resolution closed": 4,  # was 8; +1: its audit row
     "timer: merchant deadline": 2,  # was 6
-    "http: withdraw": 3,  # was 6
+    "http: withdraw": 4,  # was 6; +1: its audit row
     "consumer: order cancelled": 3,  # was 10
     "http: read": 2,  # was 2
     "http: list": 1,  # was 1

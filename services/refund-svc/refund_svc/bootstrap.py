@@ -21,4 +21,5 @@ DEFINITION = ServiceDefinition(
     routers=(refunds_router, moves_router, balance_credits_router, provider_callbacks_router),
     subscriptions=subscriptions,
     timer_handlers=timer_handlers,
+    audit_log=True,
 )

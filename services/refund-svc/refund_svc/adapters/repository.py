@@ -177,6 +177,7 @@ class RefundRepository:
         self._refunds: dict[str, Refund] = {}
         self._orders: dict[str, RefundOrder] = {}
         self._read_as: dict[str, dict[str, Any]] = {}
+        self._status_as_read: dict[str, str] = {}  # the status each refund had when first read
 
     # --- refunds ------------------------------------------------------------------------------
 
@@ -200,8 +201,13 @@ class RefundRepository:
         if known is not None:
             return known
         refund = refund_from_row(row)
+        self._status_as_read[refund.refund_id] = refund.status.value
         self.remember(refund)
         return refund
+
+    def status_as_read(self, refund_id: str) -> str | None:
+        """The status the refund had when this unit of work first read it (None: not read here)."""
+        return self._status_as_read.get(refund_id)
 
     def changed(self, refund: Refund) -> bool:
         """Whether ``refund`` differs from its row as read (True for one not read here)."""

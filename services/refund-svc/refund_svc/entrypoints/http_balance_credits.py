@@ -50,9 +50,8 @@ async def balance_credit(
         credit_reference=body.credit_reference,
         reason=body.reason,
     )
-    return await moved(
-        request, principal, refund_id, partial(balance_credits.acknowledge_balance_credit, answer=answer)
-    )
+    answered = partial(balance_credits.acknowledge_balance_credit, answer=answer)
+    return await moved(request, principal, refund_id, answered, action="balance_credits.answer", reason=body.reason)
 
 
 @router.post(
@@ -72,4 +71,4 @@ async def cancel_balance_credit(
     Recorded with the ops key and the reason; the same cancellation again changes nothing."""
 
     cancelled = partial(balance_credits.cancel_balance_credit, credit_id=body.credit_id, reason=body.reason)
-    return await moved(request, principal, refund_id, cancelled)
+    return await moved(request, principal, refund_id, cancelled, action="balance_credits.cancel", reason=body.reason)

@@ -35,7 +35,7 @@ router = APIRouter(prefix="/v1", tags=["refunds"])
     **answers(RefundPublic, 404, 409),
 )
 async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) -> dict[str, Any]:
-    return await moved(request, principal, refund_id, decisions.approve)
+    return await moved(request, principal, refund_id, decisions.approve, action="refunds.approve")
 
 
 @router.post(
@@ -46,7 +46,8 @@ async def approve(refund_id: IdPath, request: Request, principal: MerchantOnly) 
 )
 async def reject(refund_id: IdPath, body: Reason, request: Request, principal: MerchantOnly) -> dict[str, Any]:
     """The buyer may escalate a rejection to ops until the escalation deadline."""
-    return await moved(request, principal, refund_id, partial(decisions.reject, reason=body.reason))
+    rejected = partial(decisions.reject, reason=body.reason)
+    return await moved(request, principal, refund_id, rejected, action="refunds.reject", reason=body.reason)
 
 
 @router.post(
@@ -56,7 +57,8 @@ async def reject(refund_id: IdPath, body: Reason, request: Request, principal: M
     **answers(RefundPublic, 404, 409),
 )
 async def escalate(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
-    return await moved(request, principal, refund_id, partial(decisions.escalate, reason=body.reason))
+    escalated = partial(decisions.escalate, reason=body.reason)
+    return await moved(request, principal, refund_id, escalated, action="refunds.escalate", reason=body.reason)
 
 
 @router.post(
@@ -67,7 +69,7 @@ async def escalate(refund_id: IdPath, body: Reason, request: Request, principal:
 )
 async def decision(refund_id: IdPath, body: DecisionBody, request: Request, principal: OpsPrincipal) -> dict[str, Any]:
     decided = partial(decisions.decide, approve=body.approve, reason=body.reason)
-    return await moved(request, principal, refund_id, decided)
+    return await moved(request, principal, refund_id, decided, action="refunds.decide", reason=body.reason)
 
 
 @router.post(
@@ -82,7 +84,7 @@ async def return_shipment(
     """logistics-svc tracks the parcel through the carriers' signed webhooks; its delivery
     opens the merchant's inspection."""
     shipped = partial(decisions.ship_back, carrier_code=body.carrier_code, tracking_number=body.tracking_number)
-    return await moved(request, principal, refund_id, shipped)
+    return await moved(request, principal, refund_id, shipped, action="refunds.record_return_shipment")
 
 
 @router.post(
@@ -97,7 +99,9 @@ async def inspection(
     """A failed inspection needs a reason and at least one piece of evidence."""
     evidence = [item.model_dump() for item in body.evidence]
     inspected = partial(decisions.inspect, passed=body.passed, reason=body.reason, evidence=evidence)
-    return await moved(request, principal, refund_id, inspected)
+    return await moved(
+        request, principal, refund_id, inspected, action="refunds.record_inspection", reason=body.reason or None
+    )
 
 
 @router.post(
@@ -107,7 +111,8 @@ async def inspection(
     **answers(RefundPublic, 404, 409),
 )
 async def withdraw(refund_id: IdPath, body: Reason, request: Request, principal: PlatformOnly) -> dict[str, Any]:
-    return await moved(request, principal, refund_id, partial(decisions.withdraw, reason=body.reason))
+    withdrawn = partial(decisions.withdraw, reason=body.reason)
+    return await moved(request, principal, refund_id, withdrawn, action="refunds.withdraw", reason=body.reason)
 
 
 @router.post(
@@ -120,7 +125,7 @@ async def retry(refund_id: IdPath, request: Request, principal: OpsPrincipal) ->
     """A new attempt through the same channel (for a balance credit ops cancelled, a new credit
     id). 409 after a refusal by the provider or a declined balance credit (the same request would
     be refused again): settle it with /resolution."""
-    return await moved(request, principal, refund_id, decisions.retry)
+    return await moved(request, principal, refund_id, decisions.retry, action="refunds.retry")
 
 
 @router.post(
@@ -141,4 +146,5 @@ async def resolution(
     refund is refund_failed."""
     # judged before the refund is read: a resolution that would record nothing useful is a 422
     settled_how = Resolution(body.how, body.reason, principal.key_id, body.reference, body.channel, body.account)
-    return await moved(request, principal, refund_id, partial(decisions.resolve, resolution=settled_how))
+    resolved = partial(decisions.resolve, resolution=settled_how)
+    return await moved(request, principal, refund_id, resolved, action="refunds.resolve", reason=body.reason)

@@ -16,6 +16,7 @@ from refund_svc.domain.workflow import breaching
 from refund_svc.entrypoints.consumers import rules_of
 from refund_svc.service_layer.decisions import MoveUseCase
 from refund_svc.service_layer.unit_of_work import Caller
+from shipsettle_shared import audit
 from shipsettle_shared.auth import Principal
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.money import Money
@@ -25,14 +26,36 @@ def rules(request: Request) -> Rules:
     return rules_of(request.app.state.runtime.settings)
 
 
-async def moved(request: Request, principal: Principal, refund_id: str, use_case: MoveUseCase) -> dict[str, Any]:
+async def moved(
+    request: Request,
+    principal: Principal,
+    refund_id: str,
+    use_case: MoveUseCase,
+    *,
+    action: str,
+    reason: str | None = None,
+) -> dict[str, Any]:
     """The refund as ``use_case`` moved it for ``principal``, committed (a refusal rolls back and
-    answers its problem)."""
+    answers its problem). Every move is in the audit log (audit.py), in its own transaction: the
+    key and role, ``action`` (the route's operation id), the refund's status before and after,
+    and the caller's ``reason``."""
     runtime = request.app.state.runtime
     now = runtime.clock.now()
     caller = Caller(principal.key_id, principal.merchant_scope)
     async with unit_of_work(runtime.sessions) as session:
-        refund = await use_case(SqlRefundUnitOfWork(session), refund_id, caller, now, rules(request))
+        uow = SqlRefundUnitOfWork(session)
+        refund = await use_case(uow, refund_id, caller, now, rules(request))
+        await audit.record(
+            session,
+            principal,
+            action,
+            "refund",
+            refund_id,
+            at=now,
+            before={"status": uow.refunds.status_as_read(refund_id)},
+            after={"status": refund.status.value, "outcome": refund.outcome},
+            reason=reason,
+        )
     return refund_view(refund, now)
 
 

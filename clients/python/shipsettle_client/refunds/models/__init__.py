@@ -1,19 +1,29 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .audit_entry_public import AuditEntryPublic
+from .audit_entry_public_after_type_0 import AuditEntryPublicAfterType0
+from .audit_entry_public_before_type_0 import AuditEntryPublicBeforeType0
+from .audit_verification import AuditVerification
+from .audit_verification_head_check import AuditVerificationHeadCheck
 from .balance_credit_body import BalanceCreditBody
 from .balance_credit_body_outcome import BalanceCreditBodyOutcome
+from .break_kind import BreakKind
 from .bus_probe_accepted import BusProbeAccepted
 from .bus_probe_receipt import BusProbeReceipt
 from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
 from .callback_received import CallbackReceived
 from .cancel_credit_body import CancelCreditBody
+from .chain_break_public import ChainBreakPublic
+from .chain_point import ChainPoint
 from .consumer_group_view import ConsumerGroupView
 from .decision_body import DecisionBody
 from .evidence import Evidence
 from .inspection_body import InspectionBody
+from .kept_head import KeptHead
 from .liveness import Liveness
 from .open_refund import OpenRefund
+from .page_audit_entry_public import PageAuditEntryPublic
 from .page_refund_public import PageRefundPublic
 from .problem import Problem
 from .problem_field_error import ProblemFieldError
@@ -48,20 +58,30 @@ from .return_shipment_body import ReturnShipmentBody
 from .return_shipment_public import ReturnShipmentPublic
 
 __all__ = (
+    "AuditEntryPublic",
+    "AuditEntryPublicAfterType0",
+    "AuditEntryPublicBeforeType0",
+    "AuditVerification",
+    "AuditVerificationHeadCheck",
     "BalanceCreditBody",
     "BalanceCreditBodyOutcome",
+    "BreakKind",
     "BusProbeAccepted",
     "BusProbeReceipt",
     "BusProbeReceipts",
     "BusProbeRequest",
     "CallbackReceived",
     "CancelCreditBody",
+    "ChainBreakPublic",
+    "ChainPoint",
     "ConsumerGroupView",
     "DecisionBody",
     "Evidence",
     "InspectionBody",
+    "KeptHead",
     "Liveness",
     "OpenRefund",
+    "PageAuditEntryPublic",
     "PageRefundPublic",
     "Problem",
     "ProblemFieldError",
