@@ -257,6 +257,8 @@ async def test_an_adjustment_moves_money_only_when_a_second_ops_key_approves_it_
     assert proposed.status_code == 202, proposed.text
     approval_id = proposed.json()["approval_id"]
     assert (proposed.json()["amount_minor"], proposed.json()["merchant_id"]) == (5000, mid)
+    # the answer says how the proposal is approved, as every four-eyes 202 does
+    assert proposed.json()["approve_with"] == f"POST /v1/approvals/{approval_id}/approve (another ops key)"
     assert await balances(client, platform, merchant) == nothing  # proposed, not booked
 
     await refused_to_everyone_but_a_second_ops_key(client, platform, "settlement-svc", approval_id)

@@ -409,7 +409,7 @@ class AdjustmentRequest(BaseModel):
     "/merchants/{merchant_id}/adjustments",
     operation_id="adjustments.book",
     status_code=202,
-    response_model=four_eyes_routes.ApprovalPublic,
+    response_model=four_eyes_routes.ProposalPublic,
     summary="Ops proposes a correction to a merchant's balance; a second ops key books it",
 )
 async def book_adjustment(

@@ -7,8 +7,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.adjustment_request import AdjustmentRequest
-from ...models.approval_public import ApprovalPublic
 from ...models.problem import Problem
+from ...models.proposal_public import ProposalPublic
 from ...types import UNSET, Response, Unset
 
 
@@ -39,9 +39,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApprovalPublic | Problem | None:
+) -> Problem | ProposalPublic | None:
     if response.status_code == 202:
-        response_202 = ApprovalPublic.from_dict(response.json())
+        response_202 = ProposalPublic.from_dict(response.json())
 
         return response_202
 
@@ -88,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApprovalPublic | Problem]:
+) -> Response[Problem | ProposalPublic]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,7 +103,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: AdjustmentRequest,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[ApprovalPublic | Problem]:
+) -> Response[Problem | ProposalPublic]:
     """Ops proposes a correction to a merchant's balance; a second ops key books it
 
      Four eyes, whatever the amount: this records the proposal (202) and books nothing; a
@@ -123,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApprovalPublic | Problem]
+        Response[Problem | ProposalPublic]
     """
 
     kwargs = _get_kwargs(
@@ -145,7 +145,7 @@ def sync(
     client: AuthenticatedClient,
     body: AdjustmentRequest,
     idempotency_key: None | str | Unset = UNSET,
-) -> ApprovalPublic | Problem | None:
+) -> Problem | ProposalPublic | None:
     """Ops proposes a correction to a merchant's balance; a second ops key books it
 
      Four eyes, whatever the amount: this records the proposal (202) and books nothing; a
@@ -165,7 +165,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApprovalPublic | Problem
+        Problem | ProposalPublic
     """
 
     return sync_detailed(
@@ -182,7 +182,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: AdjustmentRequest,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[ApprovalPublic | Problem]:
+) -> Response[Problem | ProposalPublic]:
     """Ops proposes a correction to a merchant's balance; a second ops key books it
 
      Four eyes, whatever the amount: this records the proposal (202) and books nothing; a
@@ -202,7 +202,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApprovalPublic | Problem]
+        Response[Problem | ProposalPublic]
     """
 
     kwargs = _get_kwargs(
@@ -222,7 +222,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: AdjustmentRequest,
     idempotency_key: None | str | Unset = UNSET,
-) -> ApprovalPublic | Problem | None:
+) -> Problem | ProposalPublic | None:
     """Ops proposes a correction to a merchant's balance; a second ops key books it
 
      Four eyes, whatever the amount: this records the proposal (202) and books nothing; a
@@ -242,7 +242,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApprovalPublic | Problem
+        Problem | ProposalPublic
     """
 
     return (
