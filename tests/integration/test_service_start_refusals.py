@@ -6,6 +6,7 @@ money back to available."""
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import tempfile
 from pathlib import Path
@@ -26,6 +27,10 @@ UNREACHABLE_KAFKA = "127.0.0.1:1"
 REAL_PEPPER = "a-real-pepper-from-the-vault-0123456789"
 REAL_PROVIDER_KEY = "a-real-provider-key-from-the-vault"
 REAL_KAFKA_PASSWORD = "a-real-kafka-password-from-the-vault"
+# 32 bytes each, base64: not the development keyring's nor its blind-index key
+REAL_PII_KEYRING = "kek-2026-12:" + base64.b64encode(b"a-real-key-encryption-key-32byte").decode()
+REAL_BLIND_INDEX_KEY = base64.b64encode(b"a-real-blind-index-key-32-bytes!").decode()
+REAL_PII_KEYS = {"SHIPSETTLE_PII_KEYRING": REAL_PII_KEYRING, "SHIPSETTLE_PII_BLIND_INDEX_KEY": REAL_BLIND_INDEX_KEY}
 
 
 def started_without_serving(spec: ServiceSpec, env: dict[str, str], log_dir: Path) -> str:
@@ -85,6 +90,7 @@ def test_settlement_in_production_refuses_the_placeholder_payout_callback_secret
             "SHIPSETTLE_KAFKA_PASSWORD": REAL_KAFKA_PASSWORD,
             "SHIPSETTLE_PAYOUT_PROVIDER_API_KEY": REAL_PROVIDER_KEY,
             "SHIPSETTLE_PAYOUT_CALLBACK_SECRET": DEVELOPMENT_CALLBACK_SECRET,
+            **REAL_PII_KEYS,
         },
         log_dir,
     )
@@ -98,15 +104,15 @@ def test_refund_in_production_with_no_secrets_set_names_every_placeholder(log_di
     output = started_without_serving(SERVICES_BY_NAME["refund-svc"], {"SHIPSETTLE_ENVIRONMENT": "production"}, log_dir)
     assert output.startswith(
         "refund-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_KAFKA_PASSWORD, "
-        "SHIPSETTLE_REFUND_PROVIDER_API_KEY, SHIPSETTLE_REFUND_CALLBACK_SECRET must be set to a real secret in the production environment"
+        "SHIPSETTLE_PII_KEYRING, SHIPSETTLE_PII_BLIND_INDEX_KEY, SHIPSETTLE_REFUND_PROVIDER_API_KEY, SHIPSETTLE_REFUND_CALLBACK_SECRET must be set to a real secret in the production environment"
     )
 
 
 def test_order_in_production_refuses_the_development_pepper_and_kafka_password(log_dir: Path) -> None:
     output = started_without_serving(SERVICES_BY_NAME["order-svc"], {"SHIPSETTLE_ENVIRONMENT": "production"}, log_dir)
     assert output.startswith(
-        "order-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_KAFKA_PASSWORD must be set to a real "
-        "secret in the production environment"
+        "order-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_KAFKA_PASSWORD, SHIPSETTLE_PII_KEYRING, "
+        "SHIPSETTLE_PII_BLIND_INDEX_KEY must be set to a real secret in the production environment"
     )
 
 
@@ -117,6 +123,7 @@ def test_order_in_production_refuses_the_placeholder_kafka_password_alone(log_di
             "SHIPSETTLE_ENVIRONMENT": "production",
             "SHIPSETTLE_API_KEY_PEPPER": REAL_PEPPER,
             "SHIPSETTLE_KAFKA_PASSWORD": development_kafka_password("order-svc"),
+            **REAL_PII_KEYS,
         },
         log_dir,
     )
