@@ -284,23 +284,40 @@ class TimerScheduler:
 
     async def _fire_one(self) -> int | None:
         """One due timer fired in a transaction of its own: 1; it failed (due again after a
-        backoff): 0; none due: None."""
+        backoff): 0; none due: None.
+
+        The handler runs in a savepoint: when its call fails, its writes are undone and the
+        backoff is recorded in the same transaction, the timer's row locked throughout. Rolled
+        back whole instead, the row would be free and still due until a second transaction
+        recorded the backoff, and the pass's other workers (whose claims may already be on their
+        way) would call out again at once (seen: the refused call sent twice in one pass)."""
         now = self._clock.now()
         row: Any = None
+        failure: Exception | None = None
         try:
             async with self._sessions() as session, session.begin():
                 row = (await session.execute(self._due_timers, {"now": now})).first()
                 if row is None:
                     return None
-                with _firing(row) as timer:
-                    await self._handlers[row.timer_kind](session, timer)
-                await session.execute(_MARK_FIRED, {"ids": [row.id], "now": now})
+                try:
+                    async with session.begin_nested():
+                        with _firing(row) as timer:
+                            await self._handlers[row.timer_kind](session, timer)
+                except Exception as error:
+                    failure = error
+                    logger.exception("timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}})
+                    await session.execute(*self._retry_later(row, error, now))
+                else:
+                    await session.execute(_MARK_FIRED, {"ids": [row.id], "now": now})
         except Exception as error:
             if row is None:
                 raise  # the claim itself failed: the pass fails, nothing fired
-            logger.exception("timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}})
+            # the transaction itself failed (the connection, the commit): record the backoff anew
+            logger.exception("timer transaction failed; retried later", extra={"fields": {"timer": row.timer_key}})
             async with self._sessions() as session, session.begin():
-                await session.execute(*self._retry_later(row, error, now))
+                await session.execute(*self._retry_later(row, failure or error, now))
+            return 0
+        if failure is not None:
             return 0
         metrics.timers_fired_total.labels(row.timer_kind).inc()
         return 1

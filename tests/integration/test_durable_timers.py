@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -387,7 +388,10 @@ async def test_calling_out_timers_fire_one_per_transaction_and_a_failing_one_is_
         assert sorted(calls) == sorted(keys)  # each called once in the pass
         assert [await _outbox_rows(sessions, key) for key in keys] == [1, 0, 1]
         assert len([statement for statement in sent if statement.startswith("update timers set fired_at")]) == 2
-        assert not [statement for statement in sent if statement.startswith("savepoint")]
+        # each call in a savepoint: the refused one's writes undone, its backoff in its own
+        # transaction while its row stays locked
+        assert len([statement for statement in sent if statement.startswith("savepoint")]) == 3
+        assert len([statement for statement in sent if statement.startswith("rollback to savepoint")]) == 1
         async with sessions() as session:
             row = (await session.execute(select(timers_table).where(timers_table.c.timer_key == "refused"))).one()
         assert (row.attempts, row.fired_at) == (1, None)
@@ -396,3 +400,58 @@ async def test_calling_out_timers_fire_one_per_transaction_and_a_failing_one_is_
         clock.advance(timedelta(seconds=2))  # past the first retry backoff
         assert await scheduler.fire_due() == 1
         assert await _outbox_rows(sessions, "refused") == 1
+
+
+async def test_a_failing_calling_out_timer_is_not_fired_again_before_its_backoff_is_recorded() -> None:
+    """A failed call's timer must not be found due by the pass's other worker before its backoff
+    is recorded: it would call out again at once. Were the backoff recorded in a transaction of
+    its own after a rollback (the row free and still due meanwhile, as before), that transaction
+    is held back here until the other worker fired the others and claimed again: the refused
+    call was sent twice. Recorded in the failed call's own transaction, there is no window."""
+    url = await fresh_service_database("order-svc", "_timer_calls_window")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        clock = FrozenClock(datetime.now(UTC))
+        calls: list[str] = []
+        failed = asyncio.Event()
+        others_fired = asyncio.Event()
+        failed_in: list[asyncio.Task[Any] | None] = []  # the worker whose call failed
+
+        async def send(session: AsyncSession, timer: DueTimer) -> None:
+            calls.append(timer.timer_key)
+            if timer.timer_key == "refused" and calls.count("refused") == 1:
+                failed_in.append(asyncio.current_task())
+                failed.set()
+                raise RuntimeError("provider down")
+            if failed.is_set() and len(calls) == len(keys):
+                others_fired.set()
+
+        keys = ("refused", "second", "third")
+        async with unit_of_work(sessions) as session:
+            for number, key in enumerate(keys):  # "refused" is due first
+                await schedule_timer(session, "send", key, clock.now() + timedelta(minutes=number))
+        (scheduler,) = timer_schedulers(sessions, clock, {"send": CallsOut(send)}, calls_out_at_once=2)
+        clock.advance(timedelta(hours=2))
+
+        class BackoffWaits:
+            """A session of the scheduler's; the one the failed worker opens next (its backoff's)
+            begins once the other worker fired the others and had time to claim again."""
+
+            def __init__(self) -> None:
+                self.session = sessions()
+
+            async def __aenter__(self) -> AsyncSession:
+                if failed_in == [asyncio.current_task()] and not others_fired.is_set():
+                    await asyncio.wait_for(others_fired.wait(), 30)
+                    await asyncio.sleep(0.2)  # the other worker's next claim runs meanwhile
+                return await self.session.__aenter__()
+
+            async def __aexit__(self, *exc: object) -> None:
+                await self.session.__aexit__(*exc)
+
+        scheduler._sessions = BackoffWaits  # type: ignore[assignment]
+        fired = await scheduler.fire_due()
+        assert (fired, sorted(calls)) == (2, sorted(keys))  # the refused one called once, not twice
+        async with sessions() as session:
+            row = (await session.execute(select(timers_table).where(timers_table.c.timer_key == "refused"))).one()
+        assert (row.attempts, row.fired_at) == (1, None)
