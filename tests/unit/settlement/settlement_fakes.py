@@ -26,7 +26,7 @@ from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, mer
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy
 from shipsettle_shared import contracts
-from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.events import Received, received
 from shipsettle_shared.outbox import StagedEvent, stage_event
 from shipsettle_shared.timers import TimerSpec
 
@@ -53,9 +53,9 @@ def order(order_id: str = "O-1", merchant_id: str = MERCHANT) -> SettlementOrder
     )
 
 
-def sign_off_envelope(
+def sign_off(
     units: int, *, order_id: str = "O-1", shipment_id: str = "S-1", at: datetime = T0
-) -> EventEnvelope:
+) -> Received[contracts.OrderSignedOff]:
     payload = contracts.OrderSignedOff(
         order_id=order_id,
         merchant_id=MERCHANT,
@@ -65,7 +65,9 @@ def sign_off_envelope(
         lines=[contracts.ShipmentLine(line_id="A", quantity=units)],
         order_fully_signed_off=False,
     )
-    return stage_event(payload, producer="logistics-svc", occurred_at=at).envelope
+    return received(stage_event(payload, producer="logistics-svc", occurred_at=at).envelope).of_kind(
+        contracts.OrderSignedOff
+    )
 
 
 class FakeLedger:
@@ -140,6 +142,19 @@ class FakeOrders:
 
     async def save_orders(self, orders: Sequence[SettlementOrder]) -> None:
         self.orders.update({o.order_id: o for o in orders})
+
+    async def add_orders_taking_parked(
+        self, orders: Sequence[tuple[SettlementOrder, datetime, str]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        taken: dict[str, list[dict[str, Any]]] = {}
+        for new, _, _ in orders:
+            if new.order_id in self.orders:
+                continue
+            self.orders[new.order_id] = new
+            parked = self.uow.parked.events
+            taken[new.order_id] = [envelope for order_id, envelope, _ in parked if order_id == new.order_id]
+            parked[:] = [entry for entry in parked if entry[0] != new.order_id]
+        return taken
 
 
 class FakeParked:
