@@ -194,10 +194,6 @@ class FakeReconUnitOfWork:
         self.findings = FakeFindings(self.facts)
         self.imports = FakeImports(self.facts)
 
-    @property
-    def session(self) -> Any:
-        raise AssertionError("the use case reached past its repositories to the session")
-
     async def add_event(self, payload: contracts.EventPayload, *, occurred_at: datetime) -> None:
         self.events.append(payload)
 

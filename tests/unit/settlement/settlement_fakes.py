@@ -329,8 +329,8 @@ class FakePayouts:
 
 @dataclass
 class FakeSettlementUnitOfWork:
-    """Every repository in memory; events and timers as they would reach the outbox and the timer
-    table. ``session`` is refused: a use case on this fake must stay behind its repositories."""
+    """Every repository in memory (notifications aside: these merchants have no webhook endpoint);
+    events and timers as they would reach the outbox and the timer table."""
 
     orders_known: Sequence[SettlementOrder] = ()
     open_refund_orders: set[str] = field(default_factory=set)
@@ -347,10 +347,6 @@ class FakeSettlementUnitOfWork:
         self.refunds = FakeRefunds(self)
         self.progress = FakeProgress()
         self.payouts = FakePayouts()
-
-    @property
-    def session(self) -> Any:
-        raise AssertionError("the use case reached past its repositories to the session")
 
     async def add_events(self, staged: Sequence[StagedEvent]) -> None:
         self.events += [

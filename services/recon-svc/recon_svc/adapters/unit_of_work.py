@@ -11,9 +11,13 @@ from typing import Any
 from sqlalchemy import event as session_events
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recon_svc.adapters.repositories.audit_heads import AuditHeadRepository
 from recon_svc.adapters.repositories.facts import FactRepository
 from recon_svc.adapters.repositories.findings import FindingRepository
 from recon_svc.adapters.repositories.imports import ImportRepository
+from recon_svc.adapters.repositories.movements import MovementRepository
+from recon_svc.adapters.repositories.report_facts import ReportFactRepository
+from recon_svc.adapters.repositories.statements import StatementRepository
 from shipsettle_shared import contracts
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.timers import TimerSpec, rearm_timers, schedule_timer, schedule_timers
@@ -27,6 +31,10 @@ class SqlReconUnitOfWork:
         self.facts = FactRepository(session)
         self.findings = FindingRepository(session)
         self.imports = ImportRepository(session)
+        self.audit_heads = AuditHeadRepository(session)
+        self.movements = MovementRepository(session)
+        self.report_facts = ReportFactRepository(session)
+        self.statements = StatementRepository(session)
 
     async def add_event(self, payload: contracts.EventPayload, *, occurred_at: datetime) -> None:
         await add_to_outbox(self.session, payload, producer=PRODUCER, occurred_at=occurred_at)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from settlement_svc.adapters.repositories.holds import HoldRepository
 from settlement_svc.adapters.repositories.ledger import LedgerRepository
 from settlement_svc.adapters.repositories.locks import Locks
+from settlement_svc.adapters.repositories.notifications import NotificationRepository
 from settlement_svc.adapters.repositories.orders import OrderRepository
 from settlement_svc.adapters.repositories.parked_events import ParkedEventRepository
 from settlement_svc.adapters.repositories.payouts import PayoutRepository
@@ -36,6 +37,7 @@ class SqlSettlementUnitOfWork:
         self.refunds = RefundRepository(session)
         self.progress = ProgressRepository(session)
         self.payouts = PayoutRepository(session)
+        self.notifications = NotificationRepository(session)
 
     async def add_events(self, staged: Sequence[StagedEvent]) -> None:
         await add_staged_to_outbox(self.session, staged)
