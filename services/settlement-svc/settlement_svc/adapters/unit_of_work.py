@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from settlement_svc.adapters.repositories.approvals import ApprovalRepository
 from settlement_svc.adapters.repositories.holds import HoldRepository
 from settlement_svc.adapters.repositories.ledger import LedgerRepository
 from settlement_svc.adapters.repositories.locks import Locks
@@ -34,3 +35,4 @@ class SqlSettlementUnitOfWork(SessionUnitOfWork):
         self.progress = ProgressRepository(session)
         self.payouts = PayoutRepository(session)
         self.notifications = NotificationRepository(session)
+        self.approvals = ApprovalRepository(session)

@@ -14,6 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
+from settlement_svc.adapters.repositories.approvals import ApprovalRepository
 from settlement_svc.adapters.repositories.holds import HoldRepository
 from settlement_svc.adapters.repositories.ledger import LedgerRepository
 from settlement_svc.adapters.repositories.locks import Locks
@@ -58,6 +59,9 @@ class SettlementUnitOfWork(Protocol):
 
     @property
     def notifications(self) -> NotificationRepository: ...
+
+    @property
+    def approvals(self) -> ApprovalRepository: ...
 
     async def add_events(self, staged: Sequence[StagedEvent]) -> None:
         """Events for the outbox, in their order, in the caller's transaction."""
