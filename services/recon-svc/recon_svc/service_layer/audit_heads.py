@@ -15,15 +15,13 @@ from typing import Any
 
 from recon_svc.adapters.tables import AuditHeadRow
 from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
-from shipsettle_shared.contracts import AuditChainHeadPublished, read_payload
-from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.contracts import AuditChainHeadPublished
 
 HEADS = AuditHeadRow.__table__
 
 
-async def keep_head(uow: ReconUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
+async def keep_head(uow: ReconUnitOfWork, head: AuditChainHeadPublished, *, now: datetime) -> None:
     """One chain's heads arrive in order (its events share a partition, keyed by the chain)."""
-    head = read_payload(envelope.payload, AuditChainHeadPublished)
     last = await uow.audit_heads.last_link(head.chain)
     continuous = last is None or (head.anchor_seq == last.seq and head.anchor_hash == last.row_hash)
     await uow.audit_heads.add(
