@@ -39,6 +39,7 @@ from shipsettle_shared import contracts
 from shipsettle_shared.db import ConnectionLane, unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import ConsumerLoop
+from shipsettle_shared.messaging.events import Received, received
 from shipsettle_shared.outbox import build_envelope
 from shipsettle_shared.service import ServiceRuntime, outbound_http_client
 from shipsettle_shared.timers import LOCK_KEY, TimerScheduler
@@ -422,17 +423,22 @@ async def test_a_run_of_orders_placed_applies_each_orders_parked_sign_off(settle
     assert await settlement_db.snapshot() == snapshot
 
 
+def sign_offs(*envelopes: EventEnvelope) -> list[Received[contracts.OrderSignedOff]]:
+    """The sign-offs as the consumer hands them to the service layer."""
+    return [received(envelope).of_kind(contracts.OrderSignedOff) for envelope in envelopes]
+
+
 async def test_the_same_sign_off_twice_in_one_handler_call_is_booked_once(settlement_db: Settlement) -> None:
     await settlement_db.poll(PLACED[1])
     # straight to the handler, without the consumer's inbox: the same event twice, and the same
     # shipment under a new event id, in one call
     async with unit_of_work(settlement_db.sessions) as session:
         await settlement.on_signed_off_batch(
-            SqlSettlementUnitOfWork(session), [SH_2, SH_2, SH_2_AGAIN], now=NOW, with_progress=True
+            SqlSettlementUnitOfWork(session), sign_offs(SH_2, SH_2, SH_2_AGAIN), now=NOW, with_progress=True
         )
     async with unit_of_work(settlement_db.sessions) as session:
         await settlement.on_signed_off_batch(
-            SqlSettlementUnitOfWork(session), [SH_2_AGAIN], now=NOW
+            SqlSettlementUnitOfWork(session), sign_offs(SH_2_AGAIN), now=NOW
         )  # and in a later call
     snapshot = await settlement_db.snapshot()
     assert {key: tx["postings"] for key, tx in snapshot["transactions"].items()} == {
@@ -449,7 +455,7 @@ async def test_a_sign_off_of_units_the_order_does_not_have_fails_the_whole_batch
     with pytest.raises(ValueError, match="cannot sign off 3 more of 2 left"):
         async with unit_of_work(settlement_db.sessions) as session:
             await settlement.on_signed_off_batch(
-                SqlSettlementUnitOfWork(session), [SH_2, SH_1A, too_many], now=NOW, with_progress=True
+                SqlSettlementUnitOfWork(session), sign_offs(SH_2, SH_1A, too_many), now=NOW, with_progress=True
             )
     snapshot = await settlement_db.snapshot()
     # nothing of the batch committed; the consumer then retries its events one at a time

@@ -628,7 +628,7 @@ async def test_an_order_recon_knows_without_its_merchant_is_read_by_no_merchant(
     order_id = f"PO-{uuid.uuid4().hex[:12]}"
     recon_database = platform.database_urls["recon-svc"]
     async with engine_for(recon_database) as engine, unit_of_work(session_factory(engine)) as session:
-        # what recon holds after folding a refund of 43.21 before the order itself (facts.py
+        # what recon holds after folding a refund of 43.21 before the order itself (fact_folding.py
         # creates an order it has not seen empty, its merchant unknown)
         session.add(
             ReconOrderRow(

@@ -5,16 +5,16 @@ reach the outbox and the timer table, and the callbacks of a commit run by ``com
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+from unit.fake_session_work import FakeSessionWork
+
 from recon_svc.adapters.tables import DiscrepancyRow, StatementImportRow
 from recon_svc.domain.invariants import Violation
-from shipsettle_shared import contracts
-from shipsettle_shared.timers import TimerSpec
 
 
 def empty_order(order_id: str) -> dict[str, Any]:
@@ -183,40 +183,9 @@ class FakeImports:
         return None
 
 
-@dataclass
-class FakeReconUnitOfWork:
-    events: list[contracts.EventPayload] = field(default_factory=list)
-    timers: dict[tuple[str, str], tuple[datetime, Mapping[str, Any] | None]] = field(default_factory=dict)
-    on_commit: list[Callable[[], None]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+class FakeReconUnitOfWork(FakeSessionWork):
+    def __init__(self) -> None:
+        super().__init__()
         self.facts = FakeFacts()
         self.findings = FakeFindings(self.facts)
         self.imports = FakeImports(self.facts)
-
-    @property
-    def session(self) -> Any:
-        raise AssertionError("the use case reached past its repositories to the session")
-
-    async def add_event(self, payload: contracts.EventPayload, *, occurred_at: datetime) -> None:
-        self.events.append(payload)
-
-    async def schedule_timer(
-        self, timer_kind: str, timer_key: str, due_at: datetime, payload: Mapping[str, Any] | None = None
-    ) -> None:
-        self.timers[timer_kind, timer_key] = (due_at, payload)
-
-    async def schedule_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
-        for key, due_at, payload in timers:
-            await self.schedule_timer(timer_kind, key, due_at, payload)
-
-    async def rearm_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
-        await self.schedule_timers(timer_kind, timers)
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        self.on_commit.append(callback)
-
-    def commit(self) -> None:
-        for callback in self.on_commit:
-            callback()
-        self.on_commit.clear()

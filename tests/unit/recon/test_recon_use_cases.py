@@ -26,6 +26,7 @@ from recon_svc.service_layer.matching import DiscrepancyRuleViolation
 from shipsettle_shared import contracts
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.ledger_accounts import MerchantAccount, PlatformAccount, merchant_account, platform_account
+from shipsettle_shared.messaging.events import Received, received
 from shipsettle_shared.timers import DueTimer
 
 TIMING = Timing(grace=timedelta(seconds=30), window_slack=timedelta(hours=1))
@@ -65,13 +66,18 @@ OVERPAID = posted("adjustment:1", "adjustment", {CLEARING: -100, AVAILABLE: 100}
 CORRECTED = posted("adjustment:2", "adjustment", {CLEARING: 100, AVAILABLE: -100}, SIGNED_AT + timedelta(hours=2))
 
 
+def facts(*envelopes: EventEnvelope) -> list[Received[contracts.EventPayload]]:
+    """The facts as recon's consumer hands them to the service layer."""
+    return [received(envelope) for envelope in envelopes]
+
+
 def check_timer() -> DueTimer:
     return DueTimer(fact_folding.INVARIANT_CHECK, "O-1", NOW + TIMING.grace, {"order_id": "O-1"})
 
 
 async def test_a_batch_of_facts_folds_into_the_orders_money_to_the_fen_and_arms_one_check() -> None:
     uow = FakeReconUnitOfWork()
-    await fact_folding.on_facts(uow, [ORDER, SIGN_OFF, BOOKED], now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(ORDER, SIGN_OFF, BOOKED), now=NOW, timing=TIMING)
     order = uow.facts.orders["O-1"]
     assert (order["buyer_paid_minor"], order["units_ordered"], order["units_signed_off"]) == (27073, 3, 3)
     assert (order["clearing_released_minor"], order["subsidy_minor"], order["commission_minor"]) == (27073, 2277, 1300)
@@ -82,14 +88,14 @@ async def test_a_batch_of_facts_folds_into_the_orders_money_to_the_fen_and_arms_
 
 async def test_a_ledger_transaction_folded_twice_moves_the_figures_once() -> None:
     uow = FakeReconUnitOfWork()
-    await fact_folding.on_facts(uow, [ORDER, BOOKED, BOOKED], now=NOW, timing=TIMING)
-    await fact_folding.on_facts(uow, [BOOKED], now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(ORDER, BOOKED, BOOKED), now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(BOOKED), now=NOW, timing=TIMING)
     assert uow.facts.orders["O-1"]["merchant_net_minor"] == 28050
 
 
 async def test_an_order_whose_books_agree_is_judged_without_a_finding() -> None:
     uow = FakeReconUnitOfWork()
-    await fact_folding.on_facts(uow, [ORDER, SIGN_OFF, BOOKED], now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(ORDER, SIGN_OFF, BOOKED), now=NOW, timing=TIMING)
     await invariant_checks.judge_order(uow, check_timer(), now=NOW + TIMING.grace)
     assert uow.findings.found == {}
     assert uow.events == []
@@ -97,7 +103,7 @@ async def test_an_order_whose_books_agree_is_judged_without_a_finding() -> None:
 
 async def test_100_fen_paid_out_of_nowhere_is_found_once_announced_and_resolved_by_its_correction() -> None:
     uow = FakeReconUnitOfWork()
-    await fact_folding.on_facts(uow, [ORDER, SIGN_OFF, BOOKED, OVERPAID], now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(ORDER, SIGN_OFF, BOOKED, OVERPAID), now=NOW, timing=TIMING)
     for _ in range(2):  # judged twice with the same figures: one finding, one event
         await invariant_checks.judge_order(uow, check_timer(), now=NOW + TIMING.grace)
     # escrow: 27073 + 2277 - 0 - 1300 - (28050 + 100) = -100
@@ -109,7 +115,7 @@ async def test_100_fen_paid_out_of_nowhere_is_found_once_announced_and_resolved_
     uow.commit()
     assert invariant_checks.violations_found_total.labels("conservation")._value.get() == counted + 1
 
-    await fact_folding.on_facts(uow, [CORRECTED], now=NOW + timedelta(hours=3), timing=TIMING)
+    await fact_folding.on_facts(uow, facts(CORRECTED), now=NOW + timedelta(hours=3), timing=TIMING)
     await invariant_checks.judge_order(uow, check_timer(), now=NOW + timedelta(hours=4))
     assert uow.findings.open() == []
     assert len(uow.events) == 1
@@ -117,7 +123,7 @@ async def test_100_fen_paid_out_of_nowhere_is_found_once_announced_and_resolved_
 
 async def test_a_booking_without_a_sign_off_is_a_finding() -> None:
     uow = FakeReconUnitOfWork()
-    await fact_folding.on_facts(uow, [ORDER, BOOKED], now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(ORDER, BOOKED), now=NOW, timing=TIMING)
     await invariant_checks.judge_order(uow, check_timer(), now=NOW + TIMING.grace)
     assert uow.findings.open() == ["settled_without_sign_off"]
 
@@ -129,7 +135,7 @@ PERIOD = (T0 - timedelta(days=1), T0 + timedelta(days=1))
 
 
 async def merchant_says(uow: FakeReconUnitOfWork, amount: str) -> list[dict[str, object]]:
-    await fact_folding.on_facts(uow, [ORDER, SIGN_OFF, BOOKED], now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(ORDER, SIGN_OFF, BOOKED), now=NOW, timing=TIMING)
     records = f"订单号,金额,状态,日期\nO-1,{amount},signed_off,{T0.date().isoformat()}\n".encode()
     _, found = await matching.import_merchant_records(
         uow, "m-1", records, MAPPING, encoding="utf-8", start=PERIOD[0], end=PERIOD[1], by="key-m1", now=NOW
@@ -160,7 +166,7 @@ async def test_an_amount_the_merchant_records_differently_opens_a_discrepancy_to
         )
     assert unknown.value.code == "no-such-adjustment"
     assert discrepancy.status == "investigating"
-    await fact_folding.on_facts(uow, [OVERPAID], now=NOW, timing=TIMING)
+    await fact_folding.on_facts(uow, facts(OVERPAID), now=NOW, timing=TIMING)
     await matching.move_discrepancy(
         uow, discrepancy.discrepancy_id, "resolve", note="fixed", adjustment_tx_key="adjustment:1", by="ops-1", now=NOW
     )

@@ -10,12 +10,13 @@ The platform default policy: 7 hold days, daily cycle, commission 5% (500 bp), n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
+
+from unit.fake_session_work import FakeSessionWork
 
 from settlement_svc.adapters.repositories.holds import DueHold, NewHold, ReleaseFacts
 from settlement_svc.adapters.repositories.ledger import posted_event
@@ -26,9 +27,8 @@ from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, mer
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy
 from shipsettle_shared import contracts
-from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.outbox import StagedEvent, stage_event
-from shipsettle_shared.timers import TimerSpec
+from shipsettle_shared.messaging.events import Received, received
+from shipsettle_shared.outbox import stage_event
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 MERCHANT = "m-1"
@@ -53,9 +53,9 @@ def order(order_id: str = "O-1", merchant_id: str = MERCHANT) -> SettlementOrder
     )
 
 
-def sign_off_envelope(
+def sign_off(
     units: int, *, order_id: str = "O-1", shipment_id: str = "S-1", at: datetime = T0
-) -> EventEnvelope:
+) -> Received[contracts.OrderSignedOff]:
     payload = contracts.OrderSignedOff(
         order_id=order_id,
         merchant_id=MERCHANT,
@@ -65,7 +65,9 @@ def sign_off_envelope(
         lines=[contracts.ShipmentLine(line_id="A", quantity=units)],
         order_fully_signed_off=False,
     )
-    return stage_event(payload, producer="logistics-svc", occurred_at=at).envelope
+    return received(stage_event(payload, producer="logistics-svc", occurred_at=at).envelope).of_kind(
+        contracts.OrderSignedOff
+    )
 
 
 class FakeLedger:
@@ -140,6 +142,19 @@ class FakeOrders:
 
     async def save_orders(self, orders: Sequence[SettlementOrder]) -> None:
         self.orders.update({o.order_id: o for o in orders})
+
+    async def add_orders_taking_parked(
+        self, orders: Sequence[tuple[SettlementOrder, datetime, str]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        taken: dict[str, list[dict[str, Any]]] = {}
+        for new, _, _ in orders:
+            if new.order_id in self.orders:
+                continue
+            self.orders[new.order_id] = new
+            parked = self.uow.parked.events
+            taken[new.order_id] = [envelope for order_id, envelope, _ in parked if order_id == new.order_id]
+            parked[:] = [entry for entry in parked if entry[0] != new.order_id]
+        return taken
 
 
 class FakeParked:
@@ -312,51 +327,21 @@ class FakePayouts:
         self.writes.append((payout.payout_id, payout.status, application_changed))
 
 
-@dataclass
-class FakeSettlementUnitOfWork:
-    """Every repository in memory; events and timers as they would reach the outbox and the timer
-    table. ``session`` is refused: a use case on this fake must stay behind its repositories."""
+class FakeSettlementUnitOfWork(FakeSessionWork):
+    """Every repository in memory (notifications aside: these merchants have no webhook endpoint);
+    events and timers as they would reach the outbox and the timer table."""
 
-    orders_known: Sequence[SettlementOrder] = ()
-    open_refund_orders: set[str] = field(default_factory=set)
-    events: list[contracts.EventPayload] = field(default_factory=list)
-    timers: dict[tuple[str, str], tuple[datetime, Mapping[str, Any] | None]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self, orders_known: Sequence[SettlementOrder] = (), open_refund_orders: set[str] | None = None
+    ) -> None:
+        super().__init__()
+        self.open_refund_orders = open_refund_orders if open_refund_orders is not None else set()
         self.ledger = FakeLedger(self)
         self.locks = FakeLocks(self)
-        self.orders = FakeOrders(self, self.orders_known)
+        self.orders = FakeOrders(self, orders_known)
         self.parked = FakeParked()
         self.policies = FakePolicies()
         self.holds = FakeHolds(self)
         self.refunds = FakeRefunds(self)
         self.progress = FakeProgress()
         self.payouts = FakePayouts()
-
-    @property
-    def session(self) -> Any:
-        raise AssertionError("the use case reached past its repositories to the session")
-
-    async def add_events(self, staged: Sequence[StagedEvent]) -> None:
-        self.events += [
-            contracts.read_payload(s.envelope.payload, contracts.EVENT_PAYLOADS[s.envelope.event_type]) for s in staged
-        ]
-
-    async def schedule_timer(
-        self, timer_kind: str, timer_key: str, due_at: datetime, payload: Mapping[str, Any] | None = None
-    ) -> None:
-        self.timers[timer_kind, timer_key] = (due_at, payload)
-
-    async def schedule_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
-        for key, due_at, payload in timers:
-            await self.schedule_timer(timer_kind, key, due_at, payload)
-
-    @asynccontextmanager
-    async def savepoint(self) -> AsyncIterator[object]:
-        yield self
-
-    async def flush(self) -> None:
-        return None
-
-    def of_type(self, kind: type[contracts.EventPayload]) -> list[Any]:
-        return [event for event in self.events if isinstance(event, kind)]

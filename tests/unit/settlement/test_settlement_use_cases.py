@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from settlement_fakes import MERCHANT, T0, FakeAccount, FakeSettlementUnitOfWork, order, sign_off_envelope
+from integration import fact_events
+from settlement_fakes import MERCHANT, T0, FakeAccount, FakeSettlementUnitOfWork, order, sign_off
 
 from settlement_svc.adapters.repositories.payouts import LockedPayout
 from settlement_svc.domain import postings
@@ -22,10 +23,11 @@ from settlement_svc.domain.ledger import (
 )
 from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation, ReviewRules
 from settlement_svc.domain.policies import MerchantPolicy
-from settlement_svc.service_layer import applications, holds, payouts, settlement
+from settlement_svc.service_layer import applications, holds, messagebus, payouts, settlement
 from settlement_svc.service_layer.applications import Apply
 from shipsettle_shared import contracts
 from shipsettle_shared.ledger_accounts import TransactionKind
+from shipsettle_shared.messaging.events import received
 from shipsettle_shared.provider_client import ProviderStatus
 from shipsettle_shared.timers import LOCK_KEY, DueTimer
 
@@ -45,7 +47,7 @@ def postings_of(uow: FakeSettlementUnitOfWork, key: str) -> dict[str, int]:
 
 async def signed_off(uow: FakeSettlementUnitOfWork, units: int = 2, shipment_id: str = "S-1") -> str:
     """Sign off ``units`` of line A; the hold's id."""
-    await settlement.on_signed_off_batch(uow, [sign_off_envelope(units, shipment_id=shipment_id)], now=T0)
+    await settlement.on_signed_off_batch(uow, [sign_off(units, shipment_id=shipment_id)], now=T0)
     return str(uow.of_type(contracts.SettlementPending)[-1].hold_id)
 
 
@@ -81,7 +83,7 @@ async def test_the_last_unit_books_no_shipping_again_and_a_redelivered_sign_off_
     await signed_off(uow, 1, "S-2")
     # paid 10000, subsidy 300, commission 5% of 10300 = 515: net 9785
     assert postings_of(uow, "sign_off:S-2")[PENDING] == 9785
-    await settlement.on_signed_off_batch(uow, [sign_off_envelope(1, shipment_id="S-2")], now=T0)
+    await settlement.on_signed_off_batch(uow, [sign_off(1, shipment_id="S-2")], now=T0)
     assert len(uow.ledger.transactions) == 2
     # every fen of the order: 30001 paid + 1000 shipping + 900 subsidy = 1545 commission + 30356 net
     assert uow.ledger.balance(PENDING) == 20571 + 9785 == 30001 + 1000 + 900 - (1030 + 515)
@@ -89,7 +91,7 @@ async def test_the_last_unit_books_no_shipping_again_and_a_redelivered_sign_off_
 
 async def test_a_sign_off_before_its_order_is_known_is_parked_and_books_nothing() -> None:
     uow = FakeSettlementUnitOfWork([])
-    await settlement.on_signed_off_batch(uow, [sign_off_envelope(2)], now=T0)
+    await settlement.on_signed_off_batch(uow, [sign_off(2)], now=T0)
     assert [(order_id, reason) for order_id, _, reason in uow.parked.events] == [
         ("O-1", "sign-off before the order was known")
     ]
@@ -100,7 +102,17 @@ async def test_a_sign_off_before_its_order_is_known_is_parked_and_books_nothing(
 async def test_a_sign_off_of_more_units_than_the_line_has_left_is_refused() -> None:
     uow = FakeSettlementUnitOfWork([order()])
     with pytest.raises(ValueError, match="cannot sign off 4 more of 3 left"):
-        await settlement.on_signed_off_batch(uow, [sign_off_envelope(4)], now=T0)
+        await settlement.on_signed_off_batch(uow, [sign_off(4)], now=T0)
+
+
+async def test_a_sign_off_parked_before_its_order_is_booked_through_the_same_table_when_the_order_arrives() -> None:
+    uow = FakeSettlementUnitOfWork([])
+    await settlement.on_signed_off_batch(uow, [sign_off(2)], now=T0)
+    placed = received(fact_events.placed("O-1", [("A", "home", 3, 30001, 900, 30901)], 1000, MERCHANT, at=T0))
+    await messagebus.orders_placed(uow, [placed.of_kind(contracts.OrderPlaced)], now=T0 + DAY, rules=RULES)
+    assert uow.parked.events == []
+    assert postings_of(uow, "sign_off:S-1")[PENDING] == 20571  # as if it had come after its order
+    assert uow.orders.orders["O-1"].lines["A"].units_signed_off == 2
 
 
 # --- hold release ---------------------------------------------------------------------------------
@@ -145,7 +157,7 @@ async def test_under_a_0_day_policy_the_sign_off_releases_at_once_and_applies_au
     uow.policies.set(MerchantPolicy(MERCHANT, hold_days=0, auto_apply=True), effective_from=T0 - DAY)
     uow.payouts.accounts["BA-1"] = FakeAccount("BA-1", MERCHANT)
     uow.payouts.paid_accounts.add("BA-1")  # paid before: no first-payout review
-    await settlement.on_signed_off_batch(uow, [sign_off_envelope(2)], now=T0, rules=RULES)
+    await settlement.on_signed_off_batch(uow, [sign_off(2)], now=T0, rules=RULES)
     [application] = uow.payouts.applications.values()
     assert (application.amount_minor, application.status) == (20571, ApplicationStatus.APPROVED.value)
     assert uow.ledger.balance(PENDING) == 0

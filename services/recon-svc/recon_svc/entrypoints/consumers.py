@@ -14,6 +14,7 @@ from recon_svc.service_layer.fact_folding import Timing
 from shipsettle_shared.contracts import AuditChainHeadPublished, Topic
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
+from shipsettle_shared.messaging.events import received
 from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import DueTimer, TimerHandler
 
@@ -27,10 +28,14 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     )
 
     async def fold(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
-        await fact_folding.on_facts(SqlReconUnitOfWork(session), envelopes, now=runtime.clock.now(), timing=timing)
+        # pydantic's ValidationError for a payload that breaks its contract: the consumer retries
+        # the batch's events one at a time, then dead-letters the bad one
+        facts = [received(envelope) for envelope in envelopes]
+        await fact_folding.on_facts(SqlReconUnitOfWork(session), facts, now=runtime.clock.now(), timing=timing)
 
     async def keep_head(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await audit_heads.keep_head(SqlReconUnitOfWork(session), envelope, now=runtime.clock.now())
+        head = received(envelope).of_kind(AuditChainHeadPublished).payload
+        await audit_heads.keep_head(SqlReconUnitOfWork(session), head, now=runtime.clock.now())
 
     # One handler folds every fact type: a poll's consecutive facts, whatever their types, are
     # applied in one call with a constant number of statements. Other types on these topics

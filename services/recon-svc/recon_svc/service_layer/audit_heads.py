@@ -13,62 +13,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
-
 from recon_svc.adapters.tables import AuditHeadRow
 from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
-from shipsettle_shared.contracts import AuditChainHeadPublished, read_payload
-from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.contracts import AuditChainHeadPublished
 
 HEADS = AuditHeadRow.__table__
 
 
-async def keep_head(uow: ReconUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
+async def keep_head(uow: ReconUnitOfWork, head: AuditChainHeadPublished, *, now: datetime) -> None:
     """One chain's heads arrive in order (its events share a partition, keyed by the chain)."""
-    head = read_payload(envelope.payload, AuditChainHeadPublished)
-    last = (
-        await uow.session.execute(
-            select(HEADS.c.seq, HEADS.c.row_hash)
-            .where(HEADS.c.chain == head.chain)
-            .order_by(HEADS.c.seq.desc())
-            .limit(1)
-        )
-    ).first()
+    last = await uow.audit_heads.last_link(head.chain)
     continuous = last is None or (head.anchor_seq == last.seq and head.anchor_hash == last.row_hash)
-    await uow.session.execute(
-        insert(HEADS)
-        .values(
-            chain=head.chain,
-            seq=head.seq,
-            service=head.service,
-            row_hash=head.row_hash,
-            anchor_seq=head.anchor_seq,
-            anchor_hash=head.anchor_hash,
-            continuous=continuous,
-            head_at=head.head_at,
-            received_at=now,
-        )
-        # a second head at a row already kept (a truncated chain grown again) keeps the first:
-        # the verify of that chain then finds its row there changed
-        .on_conflict_do_nothing(index_elements=["chain", "seq"])
+    await uow.audit_heads.add(
+        {
+            "chain": head.chain,
+            "seq": head.seq,
+            "service": head.service,
+            "row_hash": head.row_hash,
+            "anchor_seq": head.anchor_seq,
+            "anchor_hash": head.anchor_hash,
+            "continuous": continuous,
+            "head_at": head.head_at,
+            "received_at": now,
+        }
     )
 
 
 async def last_head(uow: ReconUnitOfWork, chain: str) -> dict[str, Any] | None:
     """The last head kept of ``chain`` (``audit_routes.KeptHead``), or None."""
-    last = (
-        await uow.session.execute(select(HEADS).where(HEADS.c.chain == chain).order_by(HEADS.c.seq.desc()).limit(1))
-    ).first()
+    last = await uow.audit_heads.last(chain)
     if last is None:
         return None
-    count, discontinuous_at = (
-        await uow.session.execute(
-            select(func.count(), func.min(HEADS.c.seq).filter(HEADS.c.continuous.is_(False))).where(
-                HEADS.c.chain == chain
-            )
-        )
-    ).one()
+    count, discontinuous_at = await uow.audit_heads.count_and_first_break(chain)
     return {
         "chain": chain,
         "seq": last.seq,

@@ -19,14 +19,13 @@ from recon_svc.domain.imports.period import assume_zone
 from recon_svc.domain.invariants import released_in_window
 from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
 from shipsettle_shared import contracts
-from shipsettle_shared.contracts import read_payload
-from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.ledger_accounts import (
     PlatformAccount,
     TransactionKind,
     merchant_accounts_prefix,
     platform_account,
 )
+from shipsettle_shared.messaging.events import EventMetadata, Received
 
 INVARIANT_CHECK = "invariant_check"
 SETTLEMENT_WINDOW = "settlement_window"
@@ -93,13 +92,12 @@ class _Batch:
     closed_windows: list[tuple[str, str]] = field(default_factory=list)  # (order id, hold id)
 
 
-async def on_facts(uow: ReconUnitOfWork, envelopes: Sequence[EventEnvelope], *, now: datetime, timing: Timing) -> None:
+async def on_facts(
+    uow: ReconUnitOfWork, facts: Sequence[Received[contracts.EventPayload]], *, now: datetime, timing: Timing
+) -> None:
     """Fold a batch of facts (any of FACT_TYPES, in their order) into recon's tables and arm each
-    touched order's invariant check. Raises pydantic's ValidationError for a payload that breaks
-    its contract (the consumer retries it alone, then dead-letters it)."""
-    events = [
-        (envelope, read_payload(envelope.payload, _PAYLOAD_MODELS[envelope.event_type])) for envelope in envelopes
-    ]
+    touched order's invariant check."""
+    events = [(fact.meta, fact.payload) for fact in facts]
     batch = _Batch(now=now, timing=timing)
     await _store_unit_lines(uow, [event for _, event in events])
     await _store_refund_facts(uow, batch, [event for _, event in events])
@@ -317,11 +315,11 @@ async def _store_refund_facts(uow: ReconUnitOfWork, batch: _Batch, events: list[
 
 
 async def _store_ledger_entries(
-    uow: ReconUnitOfWork, batch: _Batch, events: list[tuple[EventEnvelope, contracts.EventPayload]]
+    uow: ReconUnitOfWork, batch: _Batch, events: list[tuple[EventMetadata, contracts.EventPayload]]
 ) -> None:
     """Each ledger transaction once (by its key); only a new one moves its order's figures."""
     entries: dict[str, dict[str, Any]] = {}
-    for envelope, event in events:
+    for meta, event in events:
         if isinstance(event, contracts.LedgerTransactionPosted):
             entries.setdefault(
                 event.tx_key,
@@ -335,7 +333,7 @@ async def _store_ledger_entries(
                     "caused_by_event_id": event.caused_by_event_id,
                     "posted_at": event.posted_at,
                     "postings": [line.model_dump() for line in event.postings],
-                    "event_id": str(envelope.event_id),
+                    "event_id": str(meta.event_id),
                 },
             )
     if not entries:

@@ -23,14 +23,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import col
-
 from recon_svc.adapters.tables import (
     DiscrepancyRow,
-    PayoutFactRow,
     ReconOrderRow,
-    RefundFactRow,
     StatementImportRow,
 )
 from recon_svc.domain.imports.alipay import parse_alipay_bill
@@ -95,18 +90,8 @@ async def our_movements(
     movements: list[OurMovement] = []
     refs = sorted(referenced)
     start, end = period.start, period.end
-
-    def within(column: Any) -> Any:
-        return (column >= start) & (column < end)
-
     if source is StatementSource.CAMT053:
-        payouts = select(PayoutFactRow).where(
-            (col(PayoutFactRow.payout_id).in_(refs))
-            | (col(PayoutFactRow.provider_reference).in_(refs))
-            | within(col(PayoutFactRow.paid_at))
-            | within(col(PayoutFactRow.returned_at))
-        )
-        for payout in (await uow.session.execute(payouts)).scalars():
+        for payout in await uow.movements.payouts_settled(start, end, refs):
             for at, kind, direction, dated_by in (
                 (payout.paid_at, EntryKind.PAYOUT, Direction.DEBIT, "paid_at"),
                 (payout.returned_at, EntryKind.PAYOUT_RETURN, Direction.CREDIT, "returned_at"),
@@ -126,22 +111,8 @@ async def our_movements(
                     )
         return movements
     channel = WALLET_CHANNELS.get(source)
-    refunds = (
-        select(RefundFactRow, col(ReconOrderRow.payment_channel))
-        .outerjoin(ReconOrderRow, col(ReconOrderRow.order_id) == col(RefundFactRow.order_id))
-        .where(
-            within(col(RefundFactRow.completed_at))
-            | col(RefundFactRow.refund_id).in_(refs)
-            | col(RefundFactRow.provider_reference).in_(refs)
-        )
-    )
     if channel is not None:
-        paid_at = func.coalesce(col(ReconOrderRow.paid_at), col(ReconOrderRow.placed_at))
-        orders = select(ReconOrderRow).where(
-            col(ReconOrderRow.payment_channel) == channel,
-            within(paid_at) | col(ReconOrderRow.order_id).in_(refs),
-        )
-        for order in (await uow.session.execute(orders)).scalars():
+        for order in await uow.movements.orders_paid(channel, start, end, refs):
             assert order.placed_at is not None
             assert order.buyer_paid_minor is not None
             movements.append(
@@ -153,10 +124,7 @@ async def our_movements(
                     placed_at=order.placed_at,
                 )
             )
-        refunds = refunds.where(
-            (col(ReconOrderRow.payment_channel) == channel) | (col(RefundFactRow.refunded_to_channel) == channel)
-        )
-    for refund, order_channel in (await uow.session.execute(refunds)).tuples():
+    for refund, order_channel in await uow.movements.refunds_completed(start, end, refs, channel=channel):
         if channel is None:
             expected = refund_paid_by_the_provider(refund.refunded_via, refund.refund_minor)
         else:

@@ -10,29 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlmodel import col
-
-from recon_svc.adapters.tables import (
-    DispatchLineRow,
-    ReconOrderRow,
-    RefundFactRow,
-    ShipmentReturnRow,
-    SignOffLineRow,
-)
 from recon_svc.domain.goods_shipped_report import GoodsShippedReport, build_goods_shipped_report, returned_movements
 from recon_svc.domain.report_units import Kind, LineFacts, Movement
 from recon_svc.domain.tax_report import TaxReport, build_tax_report
 from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
-from shipsettle_shared.db import any_of
 
 
 async def _lines_of(uow: ReconUnitOfWork, order_ids: set[str]) -> dict[tuple[str, str], LineFacts]:
     if not order_ids:
         return {}
-    rows = (
-        await uow.session.execute(select(ReconOrderRow).where(any_of(col(ReconOrderRow.order_id), sorted(order_ids))))
-    ).scalars()
+    rows = await uow.report_facts.orders(order_ids)
     return {
         (row.order_id, line_id): LineFacts(
             order_id=row.order_id,
@@ -50,25 +37,13 @@ async def _lines_of(uow: ReconUnitOfWork, order_ids: set[str]) -> dict[tuple[str
 
 
 async def _sign_offs(uow: ReconUnitOfWork, merchant_id: str, before: datetime) -> list[Movement]:
-    rows = (
-        await uow.session.execute(
-            select(SignOffLineRow).where(
-                col(SignOffLineRow.merchant_id) == merchant_id, col(SignOffLineRow.signed_off_at) < before
-            )
-        )
-    ).scalars()
+    rows = await uow.report_facts.sign_off_lines(merchant_id, before)
     return [Movement(r.order_id, r.line_id, Kind.SIGN_OFF, r.quantity, r.signed_off_at, r.shipment_id) for r in rows]
 
 
 async def tax_report(uow: ReconUnitOfWork, merchant_id: str, start: datetime, end: datetime) -> TaxReport:
     movements = await _sign_offs(uow, merchant_id, end)
-    refunds = (
-        await uow.session.execute(
-            select(RefundFactRow).where(
-                col(RefundFactRow.merchant_id) == merchant_id, col(RefundFactRow.completed_at) < end
-            )
-        )
-    ).scalars()
+    refunds = await uow.report_facts.refunds(merchant_id, end)
     for refund in refunds:
         movements += [
             Movement(
@@ -89,25 +64,13 @@ async def tax_report(uow: ReconUnitOfWork, merchant_id: str, start: datetime, en
 async def goods_shipped_report(
     uow: ReconUnitOfWork, merchant_id: str, start: datetime, end: datetime
 ) -> GoodsShippedReport:
-    dispatch_rows = (
-        await uow.session.execute(
-            select(DispatchLineRow).where(
-                col(DispatchLineRow.merchant_id) == merchant_id, col(DispatchLineRow.dispatched_at) < end
-            )
-        )
-    ).scalars()
+    dispatch_rows = await uow.report_facts.dispatch_lines(merchant_id, end)
     dispatched = [
         Movement(r.order_id, r.line_id, Kind.DISPATCH, r.quantity, r.dispatched_at, r.shipment_id)
         for r in dispatch_rows
     ]
     signed_off = await _sign_offs(uow, merchant_id, end)
-    return_rows = (
-        await uow.session.execute(
-            select(ShipmentReturnRow).where(
-                col(ShipmentReturnRow.merchant_id) == merchant_id, col(ShipmentReturnRow.returned_at) < end
-            )
-        )
-    ).scalars()
+    return_rows = await uow.report_facts.returns(merchant_id, end)
     returned = returned_movements([(r.shipment_id, r.returned_at) for r in return_rows], dispatched, signed_off)
     movements = dispatched + signed_off + returned
     lines = await _lines_of(uow, {m.order_id for m in movements})

@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
-
-from recon_svc.adapters.tables import LedgerEntryRow, StatementRow
+from recon_svc.adapters.tables import StatementRow
 from recon_svc.domain.statements import LedgerEntry, Statement, build_statement, content_hash
 from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
 
@@ -30,13 +27,7 @@ class IssuedStatement:
 
 
 async def ledger_entries(uow: ReconUnitOfWork, merchant_id: str, before: datetime) -> list[LedgerEntry]:
-    rows = (
-        await uow.session.execute(
-            select(LedgerEntryRow)
-            .where(col(LedgerEntryRow.merchant_id) == merchant_id, col(LedgerEntryRow.posted_at) < before)
-            .order_by(col(LedgerEntryRow.posted_at), col(LedgerEntryRow.id))
-        )
-    ).scalars()
+    rows = await uow.statements.ledger_entries(merchant_id, before)
     return [
         LedgerEntry(
             tx_key=row.tx_key,
@@ -61,20 +52,7 @@ async def issue(
     closed = end <= now
     if not closed:
         return IssuedStatement(statement, document, digest, False, None, [])
-    stored = list(
-        (
-            await uow.session.execute(
-                select(StatementRow)
-                .where(
-                    col(StatementRow.merchant_id) == merchant_id,
-                    col(StatementRow.period_start) == start,
-                    col(StatementRow.period_end) == end,
-                )
-                .order_by(col(StatementRow.version))
-                .with_for_update()
-            )
-        ).scalars()
-    )
+    stored = await uow.statements.versions(merchant_id, start, end)
     latest = stored[-1] if stored else None
     if latest is None or latest.sha256 != digest:
         latest = StatementRow(
@@ -87,8 +65,7 @@ async def issue(
             closed=True,
             issued_at=now,
         )
-        uow.session.add(latest)
-        await uow.session.flush()
+        await uow.statements.add(latest)
         stored.append(latest)
     versions = [
         {"version": row.version, "sha256": row.sha256, "issued_at": row.issued_at.isoformat()} for row in stored

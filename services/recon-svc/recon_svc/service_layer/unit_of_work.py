@@ -5,10 +5,6 @@ A use case reads and writes through ``uow.<repository>``, adds its events to the
 (``add_event``), schedules its timers and names what happens once the caller's transaction has
 committed (``after_commit``); the caller commits. The repositories make the statements the use
 cases made before they took a unit of work: the unit of work adds no round trip.
-
-``session``: the transaction itself, for the reads not behind a repository yet (statements, the
-tax and 发出商品 reports, the matching's reads of our movements, audit heads); a use case that
-reads it cannot run on the fake.
 """
 
 from __future__ import annotations
@@ -17,11 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from recon_svc.adapters.repositories.audit_heads import AuditHeadRepository
 from recon_svc.adapters.repositories.facts import FactRepository
 from recon_svc.adapters.repositories.findings import FindingRepository
 from recon_svc.adapters.repositories.imports import ImportRepository
+from recon_svc.adapters.repositories.movements import MovementRepository
+from recon_svc.adapters.repositories.report_facts import ReportFactRepository
+from recon_svc.adapters.repositories.statements import StatementRepository
 from shipsettle_shared import contracts
 from shipsettle_shared.timers import TimerSpec
 
@@ -37,7 +35,16 @@ class ReconUnitOfWork(Protocol):
     def imports(self) -> ImportRepository: ...
 
     @property
-    def session(self) -> AsyncSession: ...
+    def audit_heads(self) -> AuditHeadRepository: ...
+
+    @property
+    def movements(self) -> MovementRepository: ...
+
+    @property
+    def report_facts(self) -> ReportFactRepository: ...
+
+    @property
+    def statements(self) -> StatementRepository: ...
 
     async def add_event(self, payload: contracts.EventPayload, *, occurred_at: datetime) -> None:
         """An event for the outbox, in the caller's transaction."""

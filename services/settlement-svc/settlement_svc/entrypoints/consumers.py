@@ -11,12 +11,13 @@ from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.adapters.webhook_transport import notification_client
 from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.payouts import ReviewRules
-from settlement_svc.service_layer import holds, notifications, payouts, progress, refunds, settlement
+from settlement_svc.service_layer import holds, messagebus, notifications, payouts, progress, refunds, settlement
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
+from shipsettle_shared.messaging.events import received
 from shipsettle_shared.provider_client import ProviderClient
 from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import CallsOut, DueTimer, TimerHandlers, schedule_timer
@@ -32,42 +33,45 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     review_rules = _review_rules(runtime)
 
     async def order_placed(session: AsyncSession, envelope: EventEnvelope) -> None:
-        uow = SqlSettlementUnitOfWork(session)
-        await progress.record_progress(uow, envelope, now=runtime.clock.now())
-        await settlement.on_order_placed(uow, envelope, now=runtime.clock.now(), rules=review_rules)
+        await orders_placed(session, [envelope])
 
     async def depends_on_order(session: AsyncSession, envelope: EventEnvelope) -> None:
-        uow = SqlSettlementUnitOfWork(session)
+        uow, event = SqlSettlementUnitOfWork(session), received(envelope)
         # progress first: a sign-off parked for an unknown order still shows as signed off
-        await progress.record_progress(uow, envelope, now=runtime.clock.now())
-        await settlement.apply_event(uow, envelope, now=runtime.clock.now(), rules=review_rules)
+        await progress.record_progress(uow, event.payload, now=runtime.clock.now())
+        await messagebus.handle(uow, event, now=runtime.clock.now(), rules=review_rules)
 
     async def balance_credit_requested(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await refunds.on_balance_credit_requested(SqlSettlementUnitOfWork(session), envelope, now=runtime.clock.now())
+        event = received(envelope).of_kind(contracts.BalanceCreditRequested)
+        await refunds.on_balance_credit_requested(SqlSettlementUnitOfWork(session), event, now=runtime.clock.now())
 
     async def balance_credit_cancelled(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await refunds.on_balance_credit_cancelled(SqlSettlementUnitOfWork(session), envelope, now=runtime.clock.now())
+        event = received(envelope).of_kind(contracts.BalanceCreditCancelled)
+        await refunds.on_balance_credit_cancelled(SqlSettlementUnitOfWork(session), event, now=runtime.clock.now())
 
     async def order_progress(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await progress.record_progress(SqlSettlementUnitOfWork(session), envelope, now=runtime.clock.now())
+        await order_progress_run(session, [envelope])
 
     async def order_progress_run(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         # A poll's consecutive progress events of one type at once: one read and one write of
         # their orders' rows, whatever their number.
-        await progress.record_progress_batch(SqlSettlementUnitOfWork(session), envelopes, now=runtime.clock.now())
+        events = [received(envelope).payload for envelope in envelopes]
+        await progress.record_progress_batch(SqlSettlementUnitOfWork(session), events, now=runtime.clock.now())
 
     async def orders_placed(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
-        uow = SqlSettlementUnitOfWork(session)
         # A poll's consecutive OrderPlaced at once: their progress rows in one insert, then the
         # orders' locks and one statement for the orders and their parked events.
-        await progress.record_progress_batch(uow, envelopes, now=runtime.clock.now())
-        await settlement.on_orders_placed(uow, envelopes, now=runtime.clock.now(), rules=review_rules)
+        uow = SqlSettlementUnitOfWork(session)
+        placed = [received(envelope).of_kind(contracts.OrderPlaced) for envelope in envelopes]
+        await progress.record_progress_batch(uow, [event.payload for event in placed], now=runtime.clock.now())
+        await messagebus.orders_placed(uow, placed, now=runtime.clock.now(), rules=review_rules)
 
     async def signed_off(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         # A poll's consecutive sign-offs at once (set-based: a constant number of statements for
         # the run), with the same effects as depends_on_order applied to each in turn.
+        sign_offs = [received(envelope).of_kind(contracts.OrderSignedOff) for envelope in envelopes]
         await settlement.on_signed_off_batch(
-            SqlSettlementUnitOfWork(session), envelopes, now=runtime.clock.now(), with_progress=True, rules=review_rules
+            SqlSettlementUnitOfWork(session), sign_offs, now=runtime.clock.now(), with_progress=True, rules=review_rules
         )
 
     # One group for the three topics: a sign-off or a refund event and its order are applied by
@@ -79,13 +83,9 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             topics=(Topic.ORDER, Topic.SHIPMENT, Topic.REFUND),
             handlers={
                 contracts.OrderPlaced.event_type: order_placed,
-                contracts.OrderSignedOff.event_type: depends_on_order,
-                contracts.RefundRequested.event_type: depends_on_order,
-                contracts.RefundCompleted.event_type: depends_on_order,
-                contracts.RefundClosed.event_type: depends_on_order,
+                **dict.fromkeys(messagebus.EVENT_TYPES, depends_on_order),
                 contracts.BalanceCreditRequested.event_type: balance_credit_requested,
                 contracts.BalanceCreditCancelled.event_type: balance_credit_cancelled,
-                **dict.fromkeys(refunds.PROGRESS_EVENTS, depends_on_order),
                 **dict.fromkeys(progress.PROGRESS_EVENTS, order_progress),
             },
             batch_handlers={

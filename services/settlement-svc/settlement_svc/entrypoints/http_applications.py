@@ -159,7 +159,7 @@ async def decide(
     async with unit_of_work(runtime.sessions) as session:
         if decision == "approve":
             proposal = await four_eyes_actions.propose_large_approval(
-                session,
+                SqlSettlementUnitOfWork(session),
                 application_id,
                 over_minor=runtime.settings.payout_four_eyes_over_minor,
                 by=principal.key_id,

@@ -101,7 +101,7 @@ async def verify_account(
     now = runtime.clock.now()
     async with unit_of_work(runtime.sessions) as session:
         proposal = await four_eyes_actions.propose_verification(
-            session,
+            SqlSettlementUnitOfWork(session),
             bank_account_id,
             by=principal.key_id,
             reason=body.reason,

@@ -431,7 +431,7 @@ async def book_adjustment(
     async def propose(session: AsyncSession) -> tuple[int, dict[str, Any]]:
         now = runtime.clock.now()
         proposal = await four_eyes_actions.propose_adjustment(
-            session,
+            SqlSettlementUnitOfWork(session),
             merchant_id,
             body.amount_minor,
             reason=body.reason,

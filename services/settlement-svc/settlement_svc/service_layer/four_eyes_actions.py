@@ -20,13 +20,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow
-from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
+from settlement_svc.adapters.tables import BankAccountRow
 from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation
 from settlement_svc.service_layer import adjustments, applications
 from settlement_svc.service_layer import payouts as service
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import four_eyes
 from shipsettle_shared.domain_errors import Refusal
 
@@ -45,13 +43,12 @@ def _unverified(account: BankAccountRow | None, bank_account_id: str) -> BankAcc
 
 
 async def propose_verification(
-    session: AsyncSession, bank_account_id: str, *, by: str, reason: str, now: datetime, ttl: timedelta
+    uow: SettlementUnitOfWork, bank_account_id: str, *, by: str, reason: str, now: datetime, ttl: timedelta
 ) -> four_eyes.Proposal:
     """Raises PayoutRuleViolation: unknown account, ``already-verified``; Conflict 409
     ``approval-pending`` when the account already has a pending proposal."""
-    account = _unverified(await session.get(BankAccountRow, bank_account_id), bank_account_id)
-    return await four_eyes.propose(
-        session,
+    account = _unverified(await uow.payouts.bank_account(bank_account_id), bank_account_id)
+    return await uow.approvals.propose(
         action=VERIFY_BANK_ACCOUNT,
         subject=bank_account_id,
         merchant_id=account.merchant_id,
@@ -64,13 +61,11 @@ async def propose_verification(
 
 
 async def apply_verification(
-    session: AsyncSession, proposal: four_eyes.Proposal, approving: four_eyes.Approving
+    uow: SettlementUnitOfWork, proposal: four_eyes.Proposal, approving: four_eyes.Approving
 ) -> four_eyes.Applied:
     bank_account_id = str(proposal.parameters["bank_account_id"])
-    _unverified(await session.get(BankAccountRow, bank_account_id, with_for_update=True), bank_account_id)
-    verified = await service.verify_bank_account(
-        SqlSettlementUnitOfWork(session), bank_account_id, by=approving.approver.key_id, now=approving.now
-    )
+    _unverified(await uow.payouts.bank_account(bank_account_id, for_update=True), bank_account_id)
+    verified = await service.verify_bank_account(uow, bank_account_id, by=approving.approver.key_id, now=approving.now)
     return four_eyes.Applied(
         outcome={
             "bank_account_id": verified.bank_account_id,
@@ -82,7 +77,7 @@ async def apply_verification(
 
 
 async def propose_adjustment(
-    session: AsyncSession,
+    uow: SettlementUnitOfWork,
     merchant_id: str,
     amount_minor: int,
     *,
@@ -92,8 +87,7 @@ async def propose_adjustment(
     now: datetime,
     ttl: timedelta,
 ) -> four_eyes.Proposal:
-    return await four_eyes.propose(
-        session,
+    return await uow.approvals.propose(
         action=BOOK_ADJUSTMENT,
         merchant_id=merchant_id,
         amount_minor=amount_minor,
@@ -106,11 +100,11 @@ async def propose_adjustment(
 
 
 async def apply_adjustment(
-    session: AsyncSession, proposal: four_eyes.Proposal, approving: four_eyes.Approving
+    uow: SettlementUnitOfWork, proposal: four_eyes.Proposal, approving: four_eyes.Approving
 ) -> four_eyes.Applied:
     reference = proposal.parameters.get("reference")
     booked = await adjustments.book_adjustment(
-        SqlSettlementUnitOfWork(session),
+        uow,
         str(proposal.parameters["merchant_id"]),
         int(proposal.parameters["amount_minor"]),
         reason=proposal.proposal_reason,
@@ -122,7 +116,7 @@ async def apply_adjustment(
 
 
 async def propose_large_approval(
-    session: AsyncSession,
+    uow: SettlementUnitOfWork,
     application_id: str,
     *,
     over_minor: int,
@@ -134,15 +128,14 @@ async def propose_large_approval(
     """None when one ops key may approve (the gross amount is at most ``over_minor``); otherwise
     the proposal. Raises PayoutRuleViolation: unknown, ``not-in-review``; Conflict 409
     ``approval-pending``."""
-    application = await session.get(ApplicationRow, application_id, with_for_update=True)
+    application = await uow.payouts.application(application_id, for_update=True)
     if application is None:
         raise PayoutRuleViolation.not_found("application", application_id)
     if application.status != ApplicationStatus.IN_REVIEW.value:
         raise PayoutRuleViolation(Refusal.CONFLICT, "not-in-review", f"the application is {application.status}")
     if application.amount_minor <= over_minor:
         return None
-    return await four_eyes.propose(
-        session,
+    return await uow.approvals.propose(
         action=APPROVE_APPLICATION,
         subject=application_id,
         merchant_id=application.merchant_id,
@@ -156,12 +149,12 @@ async def propose_large_approval(
 
 
 async def apply_large_approval(
-    session: AsyncSession, proposal: four_eyes.Proposal, approving: four_eyes.Approving
+    uow: SettlementUnitOfWork, proposal: four_eyes.Proposal, approving: four_eyes.Approving
 ) -> four_eyes.Applied:
     """The application is approved (decided by the approving key, with the proposal's reason)
     and its payout batch started, as one key's approval does below the threshold."""
     application = await applications.decide(
-        SqlSettlementUnitOfWork(session),
+        uow,
         str(proposal.parameters["application_id"]),
         approve=True,
         reason=proposal.proposal_reason,

@@ -12,9 +12,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlmodel import col
-
 from settlement_svc.adapters.repositories.policies import policy_in_force
 from settlement_svc.adapters.tables import ApplicationRow, HoldRow, OrderProgressRow, PayoutRow, RefundRow
 from settlement_svc.domain.allocation import FifoResult, Movement, OrderLots, allocate_fifo, lots_by_order
@@ -108,18 +105,8 @@ async def load_merchant_money(
     """The merchant's money, read in a fixed number of queries whatever its size. With
     ``order_id``, the order-level rows (order, progress, holds, refunds) are that order's only;
     the ledger, applications and payouts stay the merchant's, which first-in-first-out needs."""
-    applications = {
-        row.application_id: row
-        for row in (
-            await uow.session.execute(select(ApplicationRow).where(col(ApplicationRow.merchant_id) == merchant_id))
-        ).scalars()
-    }
-    payouts = {
-        row.payout_id: row
-        for row in (
-            await uow.session.execute(select(PayoutRow).where(col(PayoutRow.merchant_id) == merchant_id))
-        ).scalars()
-    }
+    applications = {row.application_id: row for row in await uow.payouts.applications_of(merchant_id)}
+    payouts = {row.payout_id: row for row in await uow.payouts.payouts_of(merchant_id)}
     holds = await uow.holds.holds_of_merchant(merchant_id, order_id=order_id)
     policies = (await uow.policies.policy_versions([merchant_id])).get(merchant_id, [])
     progress_rows = await uow.progress.progress_rows(merchant_id=merchant_id, order_id=order_id)

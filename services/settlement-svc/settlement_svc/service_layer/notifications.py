@@ -38,8 +38,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, text
-from sqlmodel import col
 from standardwebhooks import Webhook
 
 from settlement_svc.adapters.tables import NotificationAttemptRow, NotificationRow, WebhookEndpointRow
@@ -69,20 +67,10 @@ async def set_endpoint(uow: SettlementUnitOfWork, recipient: str, url: str, *, n
     while the recipient had none are sent to it now, oldest first."""
     secret = new_secret()
     await _lock_recipient(uow, recipient)
-    await uow.session.merge(WebhookEndpointRow(merchant_id=recipient, url=url, secret=secret, updated_at=now))
-    kept = list(
-        (
-            await uow.session.execute(
-                select(NotificationRow)
-                .where(
-                    col(NotificationRow.merchant_id) == recipient,
-                    col(NotificationRow.awaiting_endpoint_since).is_not(None),
-                )
-                .order_by(col(NotificationRow.created_at))
-                .with_for_update()
-            )
-        ).scalars()
+    await uow.notifications.save_endpoint(
+        WebhookEndpointRow(merchant_id=recipient, url=url, secret=secret, updated_at=now)
     )
+    kept = await uow.notifications.kept_for(recipient)
     for notification in kept:
         notification.awaiting_endpoint_since = None
     # a key of its own: the kept notification's earlier timers (if any) have fired
@@ -94,27 +82,24 @@ async def _lock_recipient(uow: SettlementUnitOfWork, recipient: str) -> None:
     """Taken by whoever sets an endpoint and by whoever keeps a notification for want of one, so
     a notification kept meanwhile is either seen by the new endpoint's sweep or sees the endpoint
     (never committed as kept just after the sweep looked)."""
-    await uow.session.execute(text("select pg_advisory_xact_lock(hashtext(:r))"), {"r": f"notifications:{recipient}"})
+    await uow.notifications.lock_recipient(recipient)
 
 
 async def _endpoint_of(uow: SettlementUnitOfWork, recipient: str) -> WebhookEndpointRow | None:
-    endpoint = await uow.session.get(WebhookEndpointRow, recipient)
+    endpoint = await uow.notifications.endpoint(recipient)
     if endpoint is not None or not kept_without_endpoint(recipient):
         return endpoint
     await _lock_recipient(uow, recipient)
     # a new statement: sees an endpoint committed while this waited for the lock
-    found = await uow.session.execute(
-        select(WebhookEndpointRow).where(col(WebhookEndpointRow.merchant_id) == recipient)
-    )
-    return found.scalar_one_or_none()
+    return await uow.notifications.endpoint_now(recipient)
 
 
 async def remove_endpoint(uow: SettlementUnitOfWork, recipient: str) -> bool:
     """Stop sending; what comes meanwhile is kept (for the platform) until an endpoint is set."""
-    endpoint = await uow.session.get(WebhookEndpointRow, recipient, with_for_update=True)
+    endpoint = await uow.notifications.endpoint(recipient, for_update=True)
     if endpoint is None:
         return False
-    await uow.session.delete(endpoint)
+    await uow.notifications.remove_endpoint(endpoint)
     return True
 
 
@@ -134,7 +119,7 @@ async def notify(
     if not has_endpoint and not kept_without_endpoint(recipient):
         return
     notification_id = f"msg_{uuid7().hex}"
-    uow.session.add(
+    uow.notifications.add(
         NotificationRow(
             notification_id=notification_id,
             merchant_id=recipient,
@@ -154,7 +139,7 @@ async def deliver(
     """``http``: the notification client (adapters/webhook_transport.notification_client), whose
     connections go only where ``policy`` allows."""
     notification_id = timer.timer_key.split("#", 1)[0]
-    notification = await uow.session.get(NotificationRow, notification_id, with_for_update=True)
+    notification = await uow.notifications.notification(notification_id, for_update=True)
     if notification is None or notification.delivered_at is not None or notification.gave_up_at is not None:
         return
     endpoint = await _endpoint_of(uow, notification.merchant_id)
@@ -186,7 +171,7 @@ async def deliver(
         )
         error = ENDPOINT_NOT_REACHABLE
     notification.attempts += 1
-    uow.session.add(
+    uow.notifications.add_attempt(
         NotificationAttemptRow(notification_id=notification_id, attempted_at=now, status_code=status_code, error=error)
     )
     if status_code is not None and 200 <= status_code < 300:

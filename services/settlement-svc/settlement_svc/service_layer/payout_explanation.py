@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from settlement_svc.adapters.tables import ApplicationRow, PayoutRow
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.service_layer.explanations import refunds_and_clawbacks
 from settlement_svc.service_layer.merchant_money import ALLOCATION_RULE, MerchantMoney, load_merchant_money
@@ -151,10 +150,10 @@ def order_items(money: MerchantMoney, order_id: str, allocated_minor: int, appli
 async def explain_payout(uow: SettlementUnitOfWork, payout_id: str, *, now: datetime) -> dict[str, Any] | None:
     """The payout's amount, order by order (FIFO allocation of its application), less the
     claw-back deduction; the items sum to the payout's amount to the fen (asserted)."""
-    payout = await uow.session.get(PayoutRow, payout_id)
+    payout = await uow.payouts.payout(payout_id)
     if payout is None:
         return None
-    application = await uow.session.get(ApplicationRow, payout.application_id)
+    application = await uow.payouts.application(payout.application_id)
     assert application is not None
     money = await load_merchant_money(uow, payout.merchant_id, now=now)
     allocation = money.fifo.allocations[application.application_id]

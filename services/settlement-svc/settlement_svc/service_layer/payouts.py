@@ -89,15 +89,14 @@ async def register_bank_account(
         status="unverified",
         created_at=now,
     )
-    uow.session.add(row)
-    await uow.flush()
+    await uow.payouts.add_bank_account(row)
     return row
 
 
 async def verify_bank_account(
     uow: SettlementUnitOfWork, bank_account_id: str, *, by: str, now: datetime
 ) -> BankAccountRow:
-    row = await uow.session.get(BankAccountRow, bank_account_id, with_for_update=True)
+    row = await uow.payouts.bank_account(bank_account_id, for_update=True)
     if row is None:
         raise PayoutRuleViolation.not_found("bank account", bank_account_id)
     row.status = "verified"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Row
 
@@ -20,8 +20,6 @@ from settlement_svc.domain.progress import (
 )
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
-from shipsettle_shared.contracts import read_payload
-from shipsettle_shared.envelope import EventEnvelope
 
 # The event types this module adds to settlement's order consumer group.
 PROGRESS_EVENTS = (
@@ -59,21 +57,22 @@ _PROGRESS_KINDS: dict[str, type[ProgressEvent]] = {
     contracts.ShipmentFlagged.event_type: contracts.ShipmentFlagged,
     contracts.ShipmentFlagCleared.event_type: contracts.ShipmentFlagCleared,
 }
+_PROGRESS_TYPES = frozenset(_PROGRESS_KINDS.values())
 
 
-async def record_progress(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
+async def record_progress(uow: SettlementUnitOfWork, event: contracts.EventPayload, *, now: datetime) -> None:
     """Move the order's progress forward for one event (idempotent: a repeat changes nothing)."""
-    await record_progress_batch(uow, [envelope], now=now)
+    await record_progress_batch(uow, [event], now=now)
 
 
 async def record_progress_batch(
-    uow: SettlementUnitOfWork, envelopes: Sequence[EventEnvelope], *, now: datetime
+    uow: SettlementUnitOfWork, events_received: Sequence[contracts.EventPayload], *, now: datetime
 ) -> None:
     """Move the orders' progress for a run of events, as ``record_progress`` one by one in their
     order would, set-based: an order's OrderPlaced writes its row whole in one insert for the
     run; any other event, one locked read of the run's rows and one write back. Events that say
     nothing about an order's way to sign-off (a return parcel's status) are skipped."""
-    events = [event for event in map(_progress_event, envelopes) if event is not None]
+    events = [event for event in map(_progress_event, events_received) if event is not None]
     if not events:
         return
     if all(isinstance(event, contracts.OrderPlaced) for event in events):
@@ -100,14 +99,12 @@ async def record_progress_batch(
     )
 
 
-def _progress_event(envelope: EventEnvelope) -> ProgressEvent | None:
-    kind = _PROGRESS_KINDS.get(envelope.event_type)
-    if kind is None:
+def _progress_event(event: contracts.EventPayload) -> ProgressEvent | None:
+    if type(event) not in _PROGRESS_TYPES:
         return None
-    event = read_payload(envelope.payload, kind)
     if isinstance(event, contracts.ShipmentStatusChanged) and event.direction != "outbound":
         return None  # a buyer's return parcel says nothing about the order's way to sign-off
-    return event
+    return cast(ProgressEvent, event)
 
 
 def _moved(

@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from settlement_svc.adapters.tables import RefundRow
 from settlement_svc.domain import postings
@@ -47,14 +48,14 @@ from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds, notifications
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
-from shipsettle_shared.contracts import read_payload
-from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import PermanentEventError
+from shipsettle_shared.messaging.events import Received
 
 logger = logging.getLogger(__name__)
 
 OPEN, COMPLETED, CLOSED = "open", "completed", "closed"
-PROGRESS_EVENTS: dict[str, type[contracts.RefundApproved | contracts.RefundRejected | contracts.ReturnShipped]] = {
+RefundProgress = contracts.RefundApproved | contracts.RefundRejected | contracts.ReturnShipped
+PROGRESS_EVENTS: dict[str, type[RefundProgress]] = {
     contracts.RefundApproved.event_type: contracts.RefundApproved,
     contracts.RefundRejected.event_type: contracts.RefundRejected,
     contracts.ReturnShipped.event_type: contracts.ReturnShipped,
@@ -71,24 +72,24 @@ def _units(lines: Sequence[contracts.RefundLine]) -> dict[str, RefundedUnits]:
 
 
 async def _known_order(
-    uow: SettlementUnitOfWork, envelope: EventEnvelope, order_id: str, *, now: datetime
+    uow: SettlementUnitOfWork, received: Received[Any], order_id: str, *, now: datetime
 ) -> SettlementOrder | None:
     """The order, locked; None (and the event parked) if settlement has not seen it yet."""
     await uow.locks.lock_order(order_id)
     order = await uow.orders.order(order_id, for_update=True)
     if order is None:
-        await uow.parked.park(
-            order_id, envelope.model_dump(mode="json"), "refund event before the order was known", now=now
-        )
+        await uow.parked.park(order_id, received.parked_form(), "refund event before the order was known", now=now)
     return order
 
 
-async def on_refund_requested(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_refund_requested(
+    uow: SettlementUnitOfWork, received: Received[contracts.RefundRequested], *, now: datetime
+) -> None:
     """Open the refund; freeze its estimated reversal out of available if the order's money
     was already released. A request the order cannot satisfy (unknown line, too many units)
     opens the refund without a freeze: the completion is the event that must be right."""
-    event = read_payload(envelope.payload, contracts.RefundRequested)
-    order = await _known_order(uow, envelope, event.order_id, now=now)
+    event = received.payload
+    order = await _known_order(uow, received, event.order_id, now=now)
     if order is None or await uow.refunds.refund(event.refund_id, for_update=True) is not None:
         return  # parked, or already open, or it ended before its request reached us
     merchant = order.merchant_id
@@ -120,7 +121,7 @@ async def on_refund_requested(uow: SettlementUnitOfWork, envelope: EventEnvelope
             refund_minor=event.refund_minor,
             estimated_reversal_minor=estimate,
             frozen_minor=frozen,
-            requested_event_id=str(envelope.event_id),
+            requested_event_id=str(received.meta.event_id),
             opened_at=now,
             updated_at=now,
         )
@@ -134,31 +135,33 @@ async def on_refund_requested(uow: SettlementUnitOfWork, envelope: EventEnvelope
                 frozen,
                 estimate_minor=estimate,
                 covered_by_holds_minor=estimate - uncovered,
-                caused_by_event_id=str(envelope.event_id),
+                caused_by_event_id=str(received.meta.event_id),
             ),
             now=now,
         )
 
 
-async def on_refund_progress(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_refund_progress(uow: SettlementUnitOfWork, received: Received[RefundProgress], *, now: datetime) -> None:
     """Approved, rejected (the buyer may escalate: the freeze stays) or return shipped: the
     refund's stage is recorded; no money moves."""
-    event = read_payload(envelope.payload, PROGRESS_EVENTS[envelope.event_type])
-    if await _known_order(uow, envelope, event.order_id, now=now) is None:
+    event = received.payload
+    if await _known_order(uow, received, event.order_id, now=now) is None:
         return
     refund = await uow.refunds.refund(event.refund_id, for_update=True)
     if refund is not None and refund.status == OPEN:
-        refund.stage = envelope.event_type
+        refund.stage = received.meta.event_type
         refund.updated_at = now
 
 
-async def on_balance_credit_requested(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_balance_credit_requested(
+    uow: SettlementUnitOfWork, received: Received[contracts.BalanceCreditRequested], *, now: datetime
+) -> None:
     """Tell the platform to credit the buyer's balance; the refund stays open (and its freeze
     with it) until the platform's acknowledgement completes it in refund-svc."""
-    event = read_payload(envelope.payload, contracts.BalanceCreditRequested)
+    event = received.payload
     refund = await uow.refunds.refund(event.refund_id, for_update=True)
     if refund is not None and refund.status == OPEN:
-        refund.stage = envelope.event_type
+        refund.stage = received.meta.event_type
         refund.updated_at = now
     await notifications.notify(
         uow,
@@ -180,10 +183,12 @@ async def on_balance_credit_requested(uow: SettlementUnitOfWork, envelope: Event
     )
 
 
-async def on_balance_credit_cancelled(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime) -> None:
+async def on_balance_credit_cancelled(
+    uow: SettlementUnitOfWork, received: Received[contracts.BalanceCreditCancelled], *, now: datetime
+) -> None:
     """Tell the platform not to apply a credit ops cancelled (and to reverse it if it did: its
     acknowledgement is refused now). Nothing moves here: the refund stays open until ops settle it."""
-    event = read_payload(envelope.payload, contracts.BalanceCreditCancelled)
+    event = received.payload
     await notifications.notify(
         uow,
         notifications.PLATFORM_RECIPIENT,
@@ -205,12 +210,12 @@ async def on_balance_credit_cancelled(uow: SettlementUnitOfWork, envelope: Event
 
 
 async def on_refund_completed(
-    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
+    uow: SettlementUnitOfWork, received: Received[contracts.RefundCompleted], *, now: datetime, rules: ReviewRules
 ) -> None:
     """Reverse the booked part of the refund. Raises PermanentEventError when the refund does not
     fit the order (unknown line, more units or shipping than are left): retrying cannot help."""
-    event = read_payload(envelope.payload, contracts.RefundCompleted)
-    order = await _known_order(uow, envelope, event.order_id, now=now)
+    event = received.payload
+    order = await _known_order(uow, received, event.order_id, now=now)
     if order is None:
         return
     refund = await uow.refunds.refund(event.refund_id, for_update=True)
@@ -246,7 +251,7 @@ async def on_refund_completed(
         refunded_via=event.refunded_via,
         resolved_by=event.resolved_by,
         resolution_reason=event.resolution_reason,
-        caused_by_event_id=str(envelope.event_id),
+        caused_by_event_id=str(received.meta.event_id),
     )
     # A refund of units never booked moves nothing on the ledger; the refund row keeps it once.
     if reversal_tx.postings and not await uow.ledger.post(reversal_tx, now=now):
@@ -270,17 +275,17 @@ async def on_refund_completed(
     refund.frozen_minor = 0
     refund.reversal_minor = amounts.merchant_reversal_minor
     refund.clawback_minor = sources.clawback_minor
-    refund.ended_event_id = str(envelope.event_id)
+    refund.ended_event_id = str(received.meta.event_id)
     refund.ended_at = refund.updated_at = now
     await holds.release_due_frozen_holds(uow, order.order_id, now=now, rules=rules)
 
 
 async def on_refund_closed(
-    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
+    uow: SettlementUnitOfWork, received: Received[contracts.RefundClosed], *, now: datetime, rules: ReviewRules
 ) -> None:
     """Nothing moved for the buyer: unfreeze, and release what fell due if no refund is open."""
-    event = read_payload(envelope.payload, contracts.RefundClosed)
-    order = await _known_order(uow, envelope, event.order_id, now=now)
+    event = received.payload
+    order = await _known_order(uow, received, event.order_id, now=now)
     if order is None:
         return
     refund = await uow.refunds.refund(event.refund_id, for_update=True)
@@ -305,12 +310,12 @@ async def on_refund_closed(
                 order.order_id,
                 refund.frozen_minor,
                 outcome=event.outcome,
-                caused_by_event_id=str(envelope.event_id),
+                caused_by_event_id=str(received.meta.event_id),
             ),
             now=now,
         )
     refund.status, refund.stage, refund.outcome = CLOSED, event.event_type, event.outcome
     refund.frozen_minor = 0
-    refund.ended_event_id = str(envelope.event_id)
+    refund.ended_event_id = str(received.meta.event_id)
     refund.ended_at = refund.updated_at = now
     await holds.release_due_frozen_holds(uow, order.order_id, now=now, rules=rules)

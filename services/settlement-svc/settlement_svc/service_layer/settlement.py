@@ -27,69 +27,34 @@ from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
 from settlement_svc.service_layer import holds as holds_service
-from settlement_svc.service_layer import progress, refunds
+from settlement_svc.service_layer import progress
 from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER, hold_release_payload
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
-from shipsettle_shared.contracts import read_payload
-from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.messaging.consumer import PermanentEventError
+from shipsettle_shared.messaging.events import Received
 from shipsettle_shared.outbox import StagedEvent, stage_event
 
 logger = logging.getLogger(__name__)
 
 
-async def apply_event(uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules) -> None:
-    """Apply an event that depends on its order (a sign-off, a refund event)."""
-    event_type = envelope.event_type
-    if event_type == contracts.OrderSignedOff.event_type:
-        await on_signed_off(uow, envelope, now=now, rules=rules)
-    elif event_type == contracts.RefundRequested.event_type:
-        await refunds.on_refund_requested(uow, envelope, now=now)
-    elif event_type == contracts.RefundCompleted.event_type:
-        await refunds.on_refund_completed(uow, envelope, now=now, rules=rules)
-    elif event_type == contracts.RefundClosed.event_type:
-        await refunds.on_refund_closed(uow, envelope, now=now, rules=rules)
-    elif event_type in refunds.PROGRESS_EVENTS:
-        await refunds.on_refund_progress(uow, envelope, now=now)
-    else:
-        raise ValueError(f"no handler for parked {event_type}")
-
-
-async def on_order_placed(
-    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules
-) -> None:
-    """Remember one order (a run of one: ``on_orders_placed``)."""
-    await on_orders_placed(uow, [envelope], now=now, rules=rules)
-
-
-async def on_orders_placed(
-    uow: SettlementUnitOfWork, envelopes: Sequence[EventEnvelope], *, now: datetime, rules: ReviewRules
-) -> None:
-    """Remember a run of orders' per-line figures, and apply the events parked for them (a
-    sign-off or a refund that came first), in their order: the orders' locks, then one statement
-    that inserts the new orders and takes their parked events, whatever the run's size. An order
-    known already (a redelivery) changes nothing."""
+async def remember_orders(
+    uow: SettlementUnitOfWork, placed: Sequence[Received[contracts.OrderPlaced]], *, now: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """Remember a run of orders' per-line figures and take the events parked for them (a sign-off
+    or a refund that came first): {each order new here: its parked events, in the order they came},
+    for the caller to apply (messagebus.orders_placed). The orders' locks, then one statement that
+    inserts the new orders and takes their parked events, whatever the run's size. An order known
+    already (a redelivery) changes nothing."""
     orders: dict[str, tuple[SettlementOrder, datetime, str]] = {}
-    for envelope in envelopes:
-        event = read_payload(envelope.payload, contracts.OrderPlaced)
-        orders.setdefault(event.order_id, (_settlement_order(event), event.placed_at, str(envelope.event_id)))
+    for received in placed:
+        event = received.payload
+        orders.setdefault(event.order_id, (_settlement_order(event), event.placed_at, str(received.meta.event_id)))
     if not orders:
-        return
+        return {}
     await uow.locks.lock_orders(list(orders))
     # After the locks, in a statement of its own: a parking event holds the order's lock from
     # before it reads whether the order exists until it commits, so every parked one is seen here.
-    taken = await uow.orders.add_orders_taking_parked(list(orders.values()))
-    for order_id, parked_events in taken.items():
-        for parked in parked_events:
-            try:
-                async with uow.savepoint():
-                    await apply_event(uow, EventEnvelope.model_validate(parked), now=now, rules=rules)
-            except (ValueError, PermanentEventError) as error:
-                # One event that does not fit the order must not lose the order itself: it stays
-                # parked, with the reason, for ops (GET /v1/ledger/check lists parked events).
-                logger.error("parked %s for order %s does not apply: %s", parked["event_type"], order_id, error)
-                await uow.parked.park(order_id, parked, f"does not fit the order: {error}", now=now)
+    return await uow.orders.add_orders_taking_parked(list(orders.values()))
 
 
 def _settlement_order(event: contracts.OrderPlaced) -> SettlementOrder:
@@ -113,16 +78,20 @@ def _settlement_order(event: contracts.OrderPlaced) -> SettlementOrder:
 
 
 async def on_signed_off(
-    uow: SettlementUnitOfWork, envelope: EventEnvelope, *, now: datetime, rules: ReviewRules | None = None
+    uow: SettlementUnitOfWork,
+    sign_off: Received[contracts.OrderSignedOff],
+    *,
+    now: datetime,
+    rules: ReviewRules | None = None,
 ) -> None:
     """Apply one sign-off: a batch of one, so one event and a consumer's batch follow the same
     rules. Raises ValueError for lines or units the order does not have left."""
-    await on_signed_off_batch(uow, [envelope], now=now, rules=rules)
+    await on_signed_off_batch(uow, [sign_off], now=now, rules=rules)
 
 
 async def on_signed_off_batch(
     uow: SettlementUnitOfWork,
-    envelopes: Sequence[EventEnvelope],
+    received: Sequence[Received[contracts.OrderSignedOff]],
     *,
     now: datetime,
     with_progress: bool = False,
@@ -143,13 +112,13 @@ async def on_signed_off_batch(
     Raises ValueError for lines or units an order does not have left (a contract violation): the
     whole batch then rolls back, and the consumer retries its events one at a time, so only the
     bad event is dead-lettered."""
-    sign_offs: list[tuple[EventEnvelope, contracts.OrderSignedOff]] = []
+    sign_offs: list[tuple[Received[contracts.OrderSignedOff], contracts.OrderSignedOff]] = []
     seen: set[uuid.UUID] = set()
-    for envelope in envelopes:
-        if envelope.event_id in seen:
+    for sign_off in received:
+        if sign_off.meta.event_id in seen:
             continue  # the same event twice in one batch (the consumer's inbox drops it too)
-        seen.add(envelope.event_id)
-        sign_offs.append((envelope, read_payload(envelope.payload, contracts.OrderSignedOff)))
+        seen.add(sign_off.meta.event_id)
+        sign_offs.append((sign_off, sign_off.payload))
     if not sign_offs:
         return
     events = [event for _, event in sign_offs]
@@ -166,10 +135,10 @@ async def on_signed_off_batch(
     bookings: list[progress.Booking] = []
     holds: list[NewHold] = []
     staged: list[StagedEvent] = []
-    for envelope, event in sign_offs:
+    for sign_off, event in sign_offs:
         order = orders.get(event.order_id)
         if order is None:
-            parked.append((event.order_id, envelope.model_dump(mode="json"), "sign-off before the order was known"))
+            parked.append((event.order_id, sign_off.parked_form(), "sign-off before the order was known"))
             continue
         key = _sign_off_key(event)
         if key in posted:
@@ -180,14 +149,16 @@ async def on_signed_off_batch(
         orders[order.order_id] = changed[order.order_id] = updated
         merchant = order.merchant_id
         tx = postings.sign_off(
-            key, merchant, order.order_id, amounts, how=event.how, caused_by_event_id=str(envelope.event_id)
+            key, merchant, order.order_id, amounts, how=event.how, caused_by_event_id=str(sign_off.meta.event_id)
         )
         transactions.append(tx)
         # Each effect's events carry the correlation id of the sign-off that caused it.
-        correlation_id = envelope.correlation_id
+        correlation_id = sign_off.meta.correlation_id
         if tx.postings:
             staged.append(_stage(posted_event(tx, now=now), now=now, correlation_id=correlation_id))
-        bookings.append(progress.Booking(order.order_id, merchant, event.shipment_id, amounts, str(envelope.event_id)))
+        bookings.append(
+            progress.Booking(order.order_id, merchant, event.shipment_id, amounts, str(sign_off.meta.event_id))
+        )
         if amounts.net_minor == 0:
             continue  # every unit of it was refunded before the sign-off: nothing to hold
         release_at = policy.release_at(event.signed_off_at)

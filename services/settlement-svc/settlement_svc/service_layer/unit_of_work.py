@@ -5,10 +5,6 @@ A use case takes the unit of work, reads and writes through ``uow.<repository>``
 to the outbox (``add_events``) and schedules its timers (``schedule_timer(s)``); the caller's
 transaction commits. Every repository statement is the one the use case made before it took a
 unit of work: the unit of work adds no round trip.
-
-``session``: the transaction itself, for the rows not behind a repository yet (bank accounts,
-vouchers, notifications, four-eyes actions, adjustments); a use case that reads it cannot run on
-the fake.
 """
 
 from __future__ import annotations
@@ -18,11 +14,11 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from settlement_svc.adapters.repositories.approvals import ApprovalRepository
 from settlement_svc.adapters.repositories.holds import HoldRepository
 from settlement_svc.adapters.repositories.ledger import LedgerRepository
 from settlement_svc.adapters.repositories.locks import Locks
+from settlement_svc.adapters.repositories.notifications import NotificationRepository
 from settlement_svc.adapters.repositories.orders import OrderRepository
 from settlement_svc.adapters.repositories.parked_events import ParkedEventRepository
 from settlement_svc.adapters.repositories.payouts import PayoutRepository
@@ -62,7 +58,10 @@ class SettlementUnitOfWork(Protocol):
     def payouts(self) -> PayoutRepository: ...
 
     @property
-    def session(self) -> AsyncSession: ...
+    def notifications(self) -> NotificationRepository: ...
+
+    @property
+    def approvals(self) -> ApprovalRepository: ...
 
     async def add_events(self, staged: Sequence[StagedEvent]) -> None:
         """Events for the outbox, in their order, in the caller's transaction."""

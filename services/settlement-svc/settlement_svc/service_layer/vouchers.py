@@ -44,6 +44,5 @@ async def store_voucher(
         content=content,
         uploaded_at=now,
     )
-    uow.session.add(row)
-    await uow.flush()
+    await uow.payouts.add_voucher(row)
     return row

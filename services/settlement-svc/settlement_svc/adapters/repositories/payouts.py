@@ -70,8 +70,27 @@ class PayoutRepository:
             },
         )
 
-    async def bank_account(self, bank_account_id: str) -> BankAccountRow | None:
-        return await self.session.get(BankAccountRow, bank_account_id)
+    async def bank_account(self, bank_account_id: str, *, for_update: bool = False) -> BankAccountRow | None:
+        return await self.session.get(BankAccountRow, bank_account_id, with_for_update=for_update or None)
+
+    async def add_bank_account(self, account: BankAccountRow) -> None:
+        self.session.add(account)
+        await self.session.flush()
+
+    async def add_voucher(self, voucher: VoucherRow) -> None:
+        self.session.add(voucher)
+        await self.session.flush()
+
+    async def applications_of(self, merchant_id: str) -> list[ApplicationRow]:
+        rows = await self.session.execute(select(ApplicationRow).where(col(ApplicationRow.merchant_id) == merchant_id))
+        return list(rows.scalars())
+
+    async def payouts_of(self, merchant_id: str) -> list[PayoutRow]:
+        rows = await self.session.execute(select(PayoutRow).where(col(PayoutRow.merchant_id) == merchant_id))
+        return list(rows.scalars())
+
+    async def payout(self, payout_id: str) -> PayoutRow | None:
+        return await self.session.get(PayoutRow, payout_id)
 
     async def known_vouchers(self, merchant_id: str, voucher_ids: Sequence[str]) -> set[str]:
         """Which of ``voucher_ids`` the merchant uploaded."""
