@@ -32,6 +32,7 @@ from .correct_shipping_request import CorrectShippingRequest
 from .coupon_kind import CouponKind
 from .coupon_request import CouponRequest
 from .decision_request import DecisionRequest
+from .erasure_request import ErasureRequest
 from .funder import Funder
 from .kept_head import KeptHead
 from .line_request import LineRequest
@@ -105,6 +106,7 @@ __all__ = (
     "CouponKind",
     "CouponRequest",
     "DecisionRequest",
+    "ErasureRequest",
     "Funder",
     "KeptHead",
     "LineRequest",
