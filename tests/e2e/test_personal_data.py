@@ -98,6 +98,20 @@ async def placed_confirmed_corrected_dispatched(
         f"{url}/shipping-info", json={"consignee": second, "reason": "buyer moved"}, headers=merchant
     )
     assert corrected.status_code == 200, corrected.text
+    # the merchant sees it in full while the order is to be shipped; the platform, masked
+    assert corrected.json()["consignee"] == second
+    history = await client.get(f"{url}/shipping-info/history", headers=merchant)
+    change = history.json()["items"][-1]
+    assert (change["before"], change["after"]) == (first, second)
+    assert placed.json()["consignee"] == {
+        "name": first["name"][0] + "*",
+        "mobile": first["mobile"][:3] + "****" + first["mobile"][-4:],
+        "province": "浙江省",
+        "city": "杭州市",
+        "district": "****",
+        "address_line": "****",
+        "postal_code": "****",
+    }
     # logistics dispatches with the corrected consignee, which reached it sealed
     await dispatch(client, platform, order, lines=[{"line_id": "L1", "quantity": 1}])
 
@@ -117,13 +131,20 @@ async def test_a_consignee_is_in_clear_in_no_database_and_on_no_topic_yet_logist
     first, second = unique_consignee(), unique_consignee()
     order = await placed_confirmed_corrected_dispatched(client, platform, first, second)
 
-    history = await client.get(
-        f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/shipping-info/history",
-        headers=bearer(platform.keys["ops"]),
-    )
-    assert history.status_code == 200, history.text
-    change = history.json()["items"][-1]
-    assert (change["before"]["mobile"], change["after"]["mobile"]) == (first["mobile"], second["mobile"])
+    # once dispatched, nobody sees it in full any more: not ops, not the merchant
+    for reader in ("ops", "merchant_a"):
+        history = await client.get(
+            f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/shipping-info/history",
+            headers=bearer(platform.keys[reader]),
+        )
+        assert history.status_code == 200, history.text
+        change = history.json()["items"][-1]
+        assert change["after"]["mobile"] == second["mobile"][:3] + "****" + second["mobile"][-4:]
+        assert change["after"]["address_line"] == "****"
+        read = await client.get(
+            f"{platform.url('order-svc')}/v1/orders/{order['order_id']}", headers=bearer(platform.keys[reader])
+        )
+        assert read.json()["consignee"]["mobile"] == change["after"]["mobile"]
 
     secrets = [
         value
