@@ -258,6 +258,22 @@ async def test_an_erased_buyer_reads_as_erased_everywhere_while_their_order_sett
 
     assert [destroyed for _, destroyed in await eventually(logistics_keeps_it)] == [False]
 
+    # export (ops only, audited): every order's consignee whole, with its changes
+    export = f"{platform.url('order-svc')}/v1/buyers/{buyer_ref}/personal-data"
+    exported = await client.get(export, headers=bearer(platform.keys["ops"]))
+    assert exported.status_code == 200, exported.text
+    [item] = exported.json()["items"]
+    assert (item["order_id"], item["consignee"]) == (order["order_id"], consignee)
+    assert [change["after"] for change in item["shipping_changes"]] == [consignee]
+    assert_problem(await client.get(export, headers=bearer(merchant)), 403)
+    assert_problem(await client.get(export, headers=bearer(platform.keys["auditor"])), 403)
+    exports = await client.get(
+        f"{platform.url('order-svc')}/v1/audit",
+        params={"action": "buyers.export", "target_id": buyer_ref},
+        headers=bearer(platform.keys["auditor"]),
+    )
+    assert [row["actor_key_id"] for row in exports.json()["items"]] == [platform.keys["ops"]["key_id"]]
+
     # four eyes: one ops key proposes, a second approves; unknown buyers are a 404
     erase = f"{platform.url('order-svc')}/v1/buyers/{buyer_ref}/erasure"
     unknown = await client.post(
@@ -302,6 +318,8 @@ async def test_an_erased_buyer_reads_as_erased_everywhere_while_their_order_sett
         f"{orders}/{order['order_id']}/shipping-info/history", headers=bearer(platform.keys["auditor"])
     )
     assert all(change["after"] == erased for change in history.json()["items"])
+    [item] = (await client.get(export, headers=bearer(platform.keys["ops"]))).json()["items"]
+    assert item["consignee"] == erased
     replayed = await client.post(orders, json=order, headers=placing)
     assert replayed.status_code == 201, replayed.text
     assert replayed.json()["consignee"] == erased

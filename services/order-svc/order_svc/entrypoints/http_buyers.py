@@ -4,17 +4,23 @@ buyer's data key (service_layer/erasure.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from order_svc.adapters.repository import OrderRepository
+from order_svc.entrypoints.http_models import BuyerOrderData
 from order_svc.service_layer import erasure
 from shipsettle_shared import audit, four_eyes_routes
-from shipsettle_shared.api_document import problem_responses
+from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import OpsPrincipal
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
+from shipsettle_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1/buyers", tags=["personal data"])
 
@@ -65,3 +71,61 @@ async def propose_erasure(
         status_code=202,
         headers={"Location": f"/v1/approvals/{proposal.approval_id}"},
     )
+
+
+@router.get(
+    "/{buyer_ref}/personal-data",
+    operation_id="buyers.export",
+    summary="Export a buyer's personal data: each order's consignee and its changes (ops; audited)",
+    openapi_extra=PAGINATED,
+    **answers(Page[BuyerOrderData], 404),
+)
+async def export_personal_data(
+    buyer_ref: BuyerRefPath, request: Request, principal: OpsPrincipal, page: PageQuery
+) -> dict[str, Any]:
+    """For a buyer's access or portability request (PIPL): their orders, oldest first, with the
+    consignee whole (``[erased]`` once erased) and every confirmation or correction of it.
+    order-svc holds every consignee the platform keeps (logistics keeps a copy of the latest
+    confirmed one; settlement none). Each page read is audit-logged (``buyers.export``). 404: no
+    order of that buyer."""
+    after = page.after(datetime, str)
+    runtime = request.app.state.runtime
+    async with unit_of_work(runtime.sessions) as session:
+        repository = OrderRepository(session, runtime.personal_data)
+        orders = await repository.orders_of_buyer(buyer_ref, after=after, limit=page.limit + 1)
+        if not orders and after is None:
+            raise NotFound("buyer", buyer_ref)
+        shown, next_cursor = page.page(orders, lambda order: (order.placed_at, order.order_id))
+        items = []
+        for order in shown:
+            changes = await repository.shipping_changes(order.order_id, after=None, limit=1000)
+            items.append(
+                {
+                    "order_id": order.order_id,
+                    "merchant_id": order.merchant_id,
+                    "placed_at": order.placed_at.isoformat(),
+                    "status": order.status.value,
+                    "consignee": asdict(order.consignee),
+                    "shipping_changes": [
+                        {
+                            "change": change.change,
+                            "changed_by": change.changed_by,
+                            "changed_at": change.changed_at.isoformat(),
+                            "reason": change.reason,
+                            "before": change.before,
+                            "after": change.after,
+                        }
+                        for change in changes
+                    ],
+                }
+            )
+        await audit.record(
+            session,
+            principal,
+            "buyers.export",
+            "buyer",
+            buyer_ref,
+            at=runtime.clock.now(),
+            after={"orders": len(items)},
+        )
+    return page_body(items, next_cursor)
