@@ -157,6 +157,11 @@ async def test_a_consignee_is_in_clear_in_no_database_and_on_no_topic_yet_logist
         assert found == [], f"{service} keeps {found} in clear"
     records = await every_record_on_the_bus()
     assert records
+    # nor in any service's log (JSON lines on stdout, var/log/<service>-e2e.log)
+    for service, process in platform.processes.items():
+        log = process.log_path.read_text(errors="replace") if process.log_path.exists() else ""
+        found = [secret for secret in secrets if secret in log]
+        assert found == [], f"{service} logged {found}"
     for secret in secrets:
         assert not [record for record in records if secret.encode() in record], f"{secret} is on the bus in clear"
 
