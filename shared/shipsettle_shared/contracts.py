@@ -331,6 +331,25 @@ class ShippingInfoCorrected(OrderEvent):
         return self.order_id
 
 
+class BuyerErased(EventPayload):
+    """A buyer's personal data was erased (crypto-shredding, issue 20): order-svc destroyed its
+    data key of the buyer, and every service keeping the buyer's data sealed destroys its own
+    (logistics-svc). No money figure changes. ``how``: ``request`` (an ops erasure, four eyes)
+    or ``retention`` (every order of the buyer completed longer ago than the retention period).
+    Keyed by the buyer, on the order topic (its only readers read it already)."""
+
+    event_type: ClassVar[str] = "BuyerErased"
+    topic: ClassVar[Topic] = Topic.ORDER
+    aggregate_type: ClassVar[str] = "buyer"
+
+    buyer_ref: str
+    how: str = Field(description="request or retention")
+    erased_at: datetime
+
+    def aggregate_id(self) -> str:
+        return self.buyer_ref
+
+
 class OrderCancelled(OrderEvent):
     """Cancelled before dispatch; refund-svc turns it into a full refund of ``refund_minor``."""
 
@@ -833,6 +852,7 @@ EVENT_PAYLOADS: dict[str, type[EventPayload]] = {
         ShippingInfoConfirmed,
         ShippingInfoCorrected,
         OrderCancelled,
+        BuyerErased,
         ShipmentDispatched,
         TrackingNumberCorrected,
         ShipmentStatusChanged,

@@ -31,10 +31,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 from sqlalchemy import Column, DateTime, Index, LargeBinary, MetaData, Table, Text, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
 from shipsettle_shared.field_crypto import (
@@ -220,10 +222,10 @@ class PersonalDataVault:
             self._by_id[key_id] = _Cached(None, self._monotonic_s())
 
 
-async def destroy_subject_keys(connection: Any, subject: str, at: Any) -> list[str]:
-    """Crypto-shred: destroy the subject's live data key in the caller's transaction (an
-    SQLAlchemy AsyncSession); returns the ids destroyed."""
-    result = await connection.execute(
+async def destroy_subject_keys(session: AsyncSession, subject: str, at: datetime) -> list[str]:
+    """Crypto-shred: destroy the subject's live data key in the caller's transaction; returns
+    the ids destroyed."""
+    result = await session.execute(
         text(
             "update data_keys set wrapped_key = null, destroyed_at = :at where subject = :subject "
             "and destroyed_at is null returning key_id"

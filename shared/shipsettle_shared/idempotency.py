@@ -20,15 +20,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shipsettle_shared.auth import Principal
 from shipsettle_shared.db import idempotency_keys_table
 from shipsettle_shared.problems import Conflict, Problem
+from shipsettle_shared.timers import DueTimer, TimerHandler, schedule_timer
 
 MAX_KEY_LENGTH = 200
 # The claim's placeholder answer: never committed, since the claim and its completion share one
@@ -114,3 +116,36 @@ async def run_idempotent(
         status, body = await command(session)
         await session.execute(update(_table).where(is_key).values(response_status=status, response_body=body))
     return status, body
+
+
+# --- expiry (issue 20) -------------------------------------------------------------------------
+# A key is honoured for SHIPSETTLE_IDEMPOTENCY_KEY_TTL_HOURS (48 h by default, never less than
+# 24 h): a retry within that time gets the first answer. Then the key and its answer are deleted
+# by a durable timer, every service, every hour: kept answers are not kept for ever (order-svc's
+# hold the consignee, sealed).
+
+EXPIRE_KEYS = "idempotency.expire"
+EXPIRY_PASS_INTERVAL = timedelta(hours=1)
+
+
+async def expire_keys(session: AsyncSession, *, created_before: datetime) -> int:
+    """Delete the keys (and answers) created before ``created_before``; returns how many."""
+    result = await session.execute(delete(_table).where(_table.c.created_at < created_before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def expiry_timer_handler(runtime: Any) -> TimerHandler:
+    ttl = timedelta(hours=runtime.settings.idempotency_key_ttl_hours)
+
+    async def handle(session: AsyncSession, timer: DueTimer) -> None:
+        now = runtime.clock.now()
+        await expire_keys(session, created_before=now - ttl)
+        due = now + EXPIRY_PASS_INTERVAL
+        await schedule_timer(session, EXPIRE_KEYS, f"expire@{int(due.timestamp())}", due)
+
+    return handle
+
+
+async def start_expiry_timer(session: AsyncSession, now: datetime) -> None:
+    """The first pass (idempotent: the same key at every start); each pass schedules the next."""
+    await schedule_timer(session, EXPIRE_KEYS, "expire@start", now)

@@ -63,3 +63,26 @@ def masked(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [masked(item) for item in value]
     return value
+
+
+ERASED = "[erased]"
+MASKED_ADDRESS = "****"
+
+
+def mask_consignee(consignee: Mapping[str, Any]) -> dict[str, Any]:
+    """A consignee as most readers see it (issue 20): the name's first character, the mobile's
+    first three and last four digits, province and city; district, street and postal code
+    ``****``. An erased field stays ``[erased]``."""
+
+    def keep_erased(value: Any, masked_value: str) -> Any:
+        return ERASED if value == ERASED else masked_value
+
+    return {
+        "name": keep_erased(consignee.get("name"), mask_name(str(consignee.get("name", "")))),
+        "mobile": keep_erased(consignee.get("mobile"), mask_mobile(str(consignee.get("mobile", "")))),
+        "province": consignee.get("province", ""),
+        "city": consignee.get("city", ""),
+        "district": keep_erased(consignee.get("district"), MASKED_ADDRESS),
+        "address_line": keep_erased(consignee.get("address_line"), MASKED_ADDRESS),
+        "postal_code": keep_erased(consignee.get("postal_code"), MASKED_ADDRESS),
+    }

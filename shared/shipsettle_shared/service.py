@@ -45,6 +45,7 @@ from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table, unit_of_work
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
 from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
+from shipsettle_shared.idempotency import EXPIRE_KEYS, expiry_timer_handler, start_expiry_timer
 from shipsettle_shared.intake_bulkhead import AdaptiveIntake, IntakeBulkheadMiddleware
 from shipsettle_shared.logs import configure_logging, correlation_id_var
 from shipsettle_shared.messaging.consumer import ConsumerLoop, Subscription
@@ -382,6 +383,7 @@ async def _start_runtime(definition: ServiceDefinition, settings: ServiceSetting
     timer_handlers = dict(definition.timer_handlers(runtime))
     if definition.audit_log:
         timer_handlers[AUDIT_HEAD] = head_timer_handler(runtime)
+    timer_handlers[EXPIRE_KEYS] = expiry_timer_handler(runtime)
     if "scheduler" in roles:
         runtime.schedulers = timer_schedulers(
             runtime.sessions,
@@ -423,8 +425,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await _start_runtime(definition, settings)
         app.state.runtime = runtime
-        if definition.audit_log:
-            async with unit_of_work(runtime.sessions) as session:
+        async with unit_of_work(runtime.sessions) as session:
+            await start_expiry_timer(session, runtime.clock.now())
+            if definition.audit_log:
                 await start_head_timer(session, runtime.clock.now())
         # Not among runtime.tasks, which are asked to stop and waited for: the sampler is cancelled
         sampler = asyncio.create_task(adaptive_intake.run(), name="intake-sampler") if adaptive_intake else None

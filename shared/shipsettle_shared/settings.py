@@ -149,6 +149,8 @@ class ServiceSettings(BaseSettings):
     scheduler_calls_out_at_once: int = Field(default=4, ge=1, le=16)
 
     api_key_pepper: str = DEVELOPMENT_API_KEY_PEPPER
+    # How long an Idempotency-Key's first answer is kept (idempotency.py): at least a day.
+    idempotency_key_ttl_hours: int = Field(default=48, ge=24)
     # Personal data (field_crypto.py, data_keys.py): the key-encryption keys (``id:base64,...``;
     # a KEK being retired stays listed until ``python -m shipsettle_shared.data_keys rewrap`` has
     # moved every data key off it), the one new data keys are wrapped under (first listed when

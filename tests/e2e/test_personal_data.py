@@ -13,11 +13,12 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from logistics_support import dispatch
-from order_support import CONSIGNEE, simple_order
-from platform_support import Platform, bearer
+from logistics_support import ITEMS, dispatch
+from order_support import CONSIGNEE, simple_order, worked_example_order
+from platform_support import Platform, approve_as_second_ops, bearer, new_merchant
 from sqlalchemy import text
 from support import TEST_KAFKA, development_blind_index, development_vault, engine_for, eventually
+from test_bad_input import assert_problem
 
 from logistics_svc.adapters.personal_data import open_kept_consignee
 from shipsettle_shared.contracts import Topic, partitions_of
@@ -97,6 +98,20 @@ async def placed_confirmed_corrected_dispatched(
         f"{url}/shipping-info", json={"consignee": second, "reason": "buyer moved"}, headers=merchant
     )
     assert corrected.status_code == 200, corrected.text
+    # the merchant sees it in full while the order is to be shipped; the platform, masked
+    assert corrected.json()["consignee"] == second
+    history = await client.get(f"{url}/shipping-info/history", headers=merchant)
+    change = history.json()["items"][-1]
+    assert (change["before"], change["after"]) == (first, second)
+    assert placed.json()["consignee"] == {
+        "name": first["name"][0] + "*",
+        "mobile": first["mobile"][:3] + "****" + first["mobile"][-4:],
+        "province": "浙江省",
+        "city": "杭州市",
+        "district": "****",
+        "address_line": "****",
+        "postal_code": "****",
+    }
     # logistics dispatches with the corrected consignee, which reached it sealed
     await dispatch(client, platform, order, lines=[{"line_id": "L1", "quantity": 1}])
 
@@ -116,13 +131,20 @@ async def test_a_consignee_is_in_clear_in_no_database_and_on_no_topic_yet_logist
     first, second = unique_consignee(), unique_consignee()
     order = await placed_confirmed_corrected_dispatched(client, platform, first, second)
 
-    history = await client.get(
-        f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/shipping-info/history",
-        headers=bearer(platform.keys["ops"]),
-    )
-    assert history.status_code == 200, history.text
-    change = history.json()["items"][-1]
-    assert (change["before"]["mobile"], change["after"]["mobile"]) == (first["mobile"], second["mobile"])
+    # once dispatched, nobody sees it in full any more: not ops, not the merchant
+    for reader in ("ops", "merchant_a"):
+        history = await client.get(
+            f"{platform.url('order-svc')}/v1/orders/{order['order_id']}/shipping-info/history",
+            headers=bearer(platform.keys[reader]),
+        )
+        assert history.status_code == 200, history.text
+        change = history.json()["items"][-1]
+        assert change["after"]["mobile"] == second["mobile"][:3] + "****" + second["mobile"][-4:]
+        assert change["after"]["address_line"] == "****"
+        read = await client.get(
+            f"{platform.url('order-svc')}/v1/orders/{order['order_id']}", headers=bearer(platform.keys[reader])
+        )
+        assert read.json()["consignee"]["mobile"] == change["after"]["mobile"]
 
     secrets = [
         value
@@ -135,6 +157,11 @@ async def test_a_consignee_is_in_clear_in_no_database_and_on_no_topic_yet_logist
         assert found == [], f"{service} keeps {found} in clear"
     records = await every_record_on_the_bus()
     assert records
+    # nor in any service's log (JSON lines on stdout, var/log/<service>-e2e.log)
+    for service, process in platform.processes.items():
+        log = process.log_path.read_text(errors="replace") if process.log_path.exists() else ""
+        found = [secret for secret in secrets if secret in log]
+        assert found == [], f"{service} logged {found}"
     for secret in secrets:
         assert not [record for record in records if secret.encode() in record], f"{secret} is on the bus in clear"
 
@@ -187,3 +214,159 @@ async def test_a_bank_account_is_stored_sealed_found_by_its_blind_index_and_show
             )
         ).scalars()
         assert list(found) == [account["bank_account_id"]]
+
+
+# The worked example order (order_support.worked_example_order) under tests/e2e/test_settlement.py's
+# policy: commission 23040*5% + 5310*3% + 8999*8% = 2031.22 -> 2031 fen; the merchant's net is
+# 343.49 + 10.00 shipping + 30.00 platform subsidy - 20.31 = 363.18.
+POLICY = {"hold_days": 7, "default_commission_bp": 500, "commission_bp_by_category": {"books": 300, "services": 800}}
+NET_MINOR = 36318
+
+
+async def buyer_keys(database_url: str, buyer_ref: str) -> list[tuple[str, bool]]:
+    """The buyer's data keys in one database: (key id, destroyed)."""
+    async with engine_for(database_url) as engine, engine.connect() as connection:
+        rows = await connection.execute(
+            text("select key_id, wrapped_key is null from data_keys where subject = :subject order by created_at"),
+            {"subject": f"buyer:{buyer_ref}"},
+        )
+        return [(row[0], bool(row[1])) for row in rows]
+
+
+async def test_an_erased_buyer_reads_as_erased_everywhere_while_their_order_settles_to_the_fen(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
+    merchant = await new_merchant(platform, "erasure")
+    platform.keys["erasure"] = merchant
+    policy = await client.put(
+        f"{platform.url('settlement-svc')}/v1/merchants/{merchant['merchant_id']}/policy",
+        json=POLICY,
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert policy.status_code == 200, policy.text
+    consignee = unique_consignee()
+    order = worked_example_order(merchant["merchant_id"])
+    buyer_ref = order["buyer_ref"] = f"buyer-erase-{uuid.uuid4().hex[:8]}"
+    order["consignee"] = consignee
+    placing = {**bearer(platform.keys["platform"]), "Idempotency-Key": str(uuid.uuid4())}
+    orders = f"{platform.url('order-svc')}/v1/orders"
+    placed = await client.post(orders, json=order, headers=placing)
+    assert placed.status_code == 201, placed.text
+    confirmed = await client.post(
+        f"{orders}/{order['order_id']}/shipping-info/confirm", json={"items": ITEMS}, headers=bearer(merchant)
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    await dispatch(client, platform, order, merchant_key="erasure")
+
+    async def logistics_keeps_it() -> list[tuple[str, bool]] | None:
+        return await buyer_keys(platform.database_urls["logistics-svc"], buyer_ref) or None
+
+    assert [destroyed for _, destroyed in await eventually(logistics_keeps_it)] == [False]
+
+    # export (ops only, audited): every order's consignee whole, with its changes
+    export = f"{platform.url('order-svc')}/v1/buyers/{buyer_ref}/personal-data"
+    exported = await client.get(export, headers=bearer(platform.keys["ops"]))
+    assert exported.status_code == 200, exported.text
+    [item] = exported.json()["items"]
+    assert (item["order_id"], item["consignee"]) == (order["order_id"], consignee)
+    assert [change["after"] for change in item["shipping_changes"]] == [consignee]
+    assert_problem(await client.get(export, headers=bearer(merchant)), 403)
+    assert_problem(await client.get(export, headers=bearer(platform.keys["auditor"])), 403)
+    exports = await client.get(
+        f"{platform.url('order-svc')}/v1/audit",
+        params={"action": "buyers.export", "target_id": buyer_ref},
+        headers=bearer(platform.keys["auditor"]),
+    )
+    assert [row["actor_key_id"] for row in exports.json()["items"]] == [platform.keys["ops"]["key_id"]]
+
+    # four eyes: one ops key proposes, a second approves; unknown buyers are a 404
+    erase = f"{platform.url('order-svc')}/v1/buyers/{buyer_ref}/erasure"
+    unknown = await client.post(
+        f"{platform.url('order-svc')}/v1/buyers/nobody-{uuid.uuid4().hex[:6]}/erasure",
+        json={"reason": "buyer asked"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert_problem(unknown, 404)
+    proposal = await client.post(
+        erase, json={"reason": "PIPL deletion request #42"}, headers=bearer(platform.keys["ops"])
+    )
+    same_key = await client.post(
+        f"{platform.url('order-svc')}/v1/approvals/{proposal.json()['approval_id']}/approve",
+        json={"reason": "self"},
+        headers=bearer(platform.keys["ops"]),
+    )
+    assert_problem(same_key, 403)
+    assert [destroyed for _, destroyed in await buyer_keys(platform.database_urls["order-svc"], buyer_ref)] == [False]
+    approved = await approve_as_second_ops(client, platform, "order-svc", proposal)
+    assert approved["result"] == {"buyer_ref": buyer_ref, "data_keys_destroyed": 1}
+
+    # order-svc's key is gone at once, logistics' once BuyerErased reached it
+    assert [destroyed for _, destroyed in await buyer_keys(platform.database_urls["order-svc"], buyer_ref)] == [True]
+
+    async def logistics_erased() -> bool:
+        return [d for _, d in await buyer_keys(platform.database_urls["logistics-svc"], buyer_ref)] == [True]
+
+    await eventually(logistics_erased, timeout_s=30)
+    audited = await client.get(
+        f"{platform.url('order-svc')}/v1/audit",
+        params={"action": "buyers.erase", "target_id": buyer_ref},
+        headers=bearer(platform.keys["auditor"]),
+    )
+    [row] = audited.json()["items"]
+    assert (row["actor_key_id"], row["reason"]) == (platform.keys["ops_second"]["key_id"], "checked")
+
+    # every copy reads as erased: the order, its shipping history, the kept Idempotency-Key answer
+    erased = {**consignee, **dict.fromkeys(("name", "mobile", "district", "address_line", "postal_code"), "[erased]")}
+    read = await client.get(f"{orders}/{order['order_id']}", headers=bearer(platform.keys["ops"]))
+    assert read.json()["consignee"] == erased
+    history = await client.get(
+        f"{orders}/{order['order_id']}/shipping-info/history", headers=bearer(platform.keys["auditor"])
+    )
+    assert all(change["after"] == erased for change in history.json()["items"])
+    [item] = (await client.get(export, headers=bearer(platform.keys["ops"]))).json()["items"]
+    assert item["consignee"] == erased
+    replayed = await client.post(orders, json=order, headers=placing)
+    assert replayed.status_code == 201, replayed.text
+    assert replayed.json()["consignee"] == erased
+    assert replayed.json()["payable_minor"] == placed.json()["payable_minor"] == 35349
+    # and nothing opens them any more, with the keyring itself
+    where = {
+        "order-svc": ("select consignee::text from orders where order_id = $1", "orders"),
+        "logistics-svc": ("select consignee::text from known_orders where order_id = $1", "known_orders"),
+    }
+    for service, (query, table) in where.items():
+        lane = ConnectionLane(asyncpg_dsn(platform.database_urls[service]), 1)
+        try:
+            async with lane.connection() as connection:
+                document = json.loads(await connection.fetchval(query, order["order_id"]))
+            context = f"{table}/{order['order_id']}/consignee"
+            assert await development_vault(lane).open(context, document["sealed"]) is None
+        finally:
+            await lane.close()
+
+    # the money is untouched: the buyer's sign-off books the merchant's net to the fen
+    signed = await client.post(
+        f"{platform.url('logistics-svc')}/v1/orders/{order['order_id']}/confirm-receipt",
+        headers=bearer(platform.keys["platform"]),
+    )
+    assert signed.status_code == 200, signed.text
+
+    async def booked() -> dict[str, Any] | None:
+        found = (
+            await client.get(
+                f"{platform.url('settlement-svc')}/v1/orders/{order['order_id']}/settlement", headers=bearer(merchant)
+            )
+        ).json()
+        return found if found.get("transactions") else None
+
+    [booking] = (await eventually(booked, timeout_s=30))["transactions"]
+    assert {p["account_id"]: p["amount_minor"] for p in booking["postings"]} == {
+        "platform:clearing": -35349,
+        "platform:subsidy": -3000,
+        "platform:commission": 2031,
+        f"merchant:{merchant['merchant_id']}:pending": NET_MINOR,
+    }
+    check = (
+        await client.get(f"{platform.url('settlement-svc')}/v1/ledger/check", headers=bearer(platform.keys["auditor"]))
+    ).json()
+    assert check["ok"] is True

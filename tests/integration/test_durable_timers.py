@@ -226,11 +226,11 @@ async def test_a_driver_moving_the_clock_can_see_the_timers_it_made_due_and_not_
         await asyncio.to_thread(service.wait_ready)
         async with httpx.AsyncClient(base_url=service.base_url) as client:
             assert (await client.get("/_test/clock")).json()["offset_s"] == 3 * 86400
-            # past, in-2-days, and the two timers settlement-svc sets at start (due now): the payout
-            # batch and the audit chain's head
-            assert (await client.get("/_test/timers/due")).json() == {"due": 4}
+            # past, in-2-days, and the three timers settlement-svc sets at start (due now): the
+            # payout batch, the audit chain's head and the Idempotency-Keys' expiry
+            assert (await client.get("/_test/timers/due")).json() == {"due": 5}
             await client.post("/_test/clock/advance", json={"seconds": 7 * 86400})
-            assert (await client.get("/_test/timers/due")).json() == {"due": 5}  # and in-9-days
+            assert (await client.get("/_test/timers/due")).json() == {"due": 6}  # and in-9-days
     finally:
         service.kill()
 

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import engine_for, fresh_service_database
 
 from shipsettle_shared.auth import Principal
 from shipsettle_shared.clock import SystemClock
 from shipsettle_shared.contracts import BusProbeSent, Role
-from shipsettle_shared.db import idempotency_keys_table, outbox_table
-from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.db import idempotency_keys_table, outbox_table, unit_of_work
+from shipsettle_shared.idempotency import expire_keys, request_hash, run_idempotent
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.problems import Conflict, Problem
 
@@ -151,3 +152,26 @@ async def test_keys_are_scoped_to_the_caller_and_required(database_url: str) -> 
             await run_idempotent(sessions, PLATFORM, None, fingerprint, _command("p-none"))
         assert missing.value.status == 400
         assert await _effects(sessions, "p-none") == 0
+
+
+async def test_a_key_older_than_its_ttl_is_deleted_with_its_answer_and_a_younger_one_kept() -> None:
+    """Issue 20: kept answers expire (SHIPSETTLE_IDEMPOTENCY_KEY_TTL_HOURS, at least 24 h)."""
+    url = await fresh_service_database("settlement-svc", "_idempotency_expiry")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        async with unit_of_work(sessions) as session:
+            for key, age_hours in (("old", 49), ("young", 47)):
+                await session.execute(
+                    text(
+                        "insert into idempotency_keys (principal_key_id, idempotency_key, request_hash, "
+                        "response_status, response_body, created_at) "
+                        "values ('k', :key, 'h', 201, '{}', now() - make_interval(hours => :age))"
+                    ),
+                    {"key": key, "age": age_hours},
+                )
+        async with unit_of_work(sessions) as session:
+            now = datetime.now(UTC)
+            assert await expire_keys(session, created_before=now - timedelta(hours=48)) == 1
+        async with sessions() as session:
+            left = (await session.execute(text("select idempotency_key from idempotency_keys"))).scalars().all()
+    assert left == ["young"]

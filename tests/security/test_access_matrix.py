@@ -242,6 +242,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
     path_values = {
         "merchant_id": a["merchant_id"],
         "order_id": order["order_id"],
+        "buyer_ref": order["buyer_ref"],  # an erasure ops may propose (never approved here)
         "shipment_id": shipment["shipment_id"],
         "refund_id": refund.json()["refund_id"],
         "bank_account_id": bank_account_id,

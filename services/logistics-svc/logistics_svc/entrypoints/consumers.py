@@ -55,6 +55,9 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     async def shipping_corrected(session: AsyncSession, events: list[contracts.ShippingInfoCorrected]) -> None:
         await shipments.record_shipping_corrected(session, events, vault=runtime.personal_data)
 
+    async def buyer_erased(session: AsyncSession, event: contracts.BuyerErased) -> None:
+        await shipments.erase_buyer(session, runtime.personal_data, event.buyer_ref, now=runtime.clock.now())
+
     async def refund_requested(session: AsyncSession, event: contracts.RefundRequested) -> None:
         await shipments.record_refund_requested(session, event, now=runtime.clock.now())
 
@@ -84,6 +87,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             group_id="logistics-svc.orders",
             topics=(Topic.ORDER, Topic.REFUND),
             handlers={
+                contracts.BuyerErased.event_type: on(contracts.BuyerErased, buyer_erased),
                 contracts.RefundRequested.event_type: on(contracts.RefundRequested, refund_requested),
                 contracts.RefundCompleted.event_type: on(contracts.RefundCompleted, refund_completed),
                 contracts.RefundClosed.event_type: on(contracts.RefundClosed, refund_closed),

@@ -54,7 +54,7 @@ from logistics_svc.domain.shipments import (
 )
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
 from shipsettle_shared import contracts
-from shipsettle_shared.data_keys import PersonalDataVault
+from shipsettle_shared.data_keys import PersonalDataVault, buyer_subject, destroy_subject_keys
 from shipsettle_shared.domain_errors import Refusal
 from shipsettle_shared.messaging.consumer import PermanentEventError
 from shipsettle_shared.outbox import StagedEvent, stage_event
@@ -148,6 +148,13 @@ async def record_shipping_corrected(
         for order_id, event in last.items()
     }
     _all_known(latest, await LogisticsRepository(session).correct_known_orders(latest))
+
+
+async def erase_buyer(session: AsyncSession, vault: PersonalDataVault, buyer_ref: str, *, now: datetime) -> None:
+    """BuyerErased: destroy this service's data key of the buyer (their consignees, kept for
+    dispatch, read as erased from then on); shipments and their timelines are unchanged."""
+    subject = buyer_subject(buyer_ref)
+    vault.forget(subject, await destroy_subject_keys(session, subject, now))
 
 
 async def record_orders_cancelled(session: AsyncSession, events: Sequence[contracts.OrderCancelled]) -> None:

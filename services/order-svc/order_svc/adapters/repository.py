@@ -218,6 +218,15 @@ class OrderRepository:
             for row in rows
         ]
 
+    async def orders_of_buyer(self, buyer_ref: str, *, after: Sequence[KeyValue] | None, limit: int) -> list[Order]:
+        """The buyer's orders, oldest first, keyed by (created_at, order_id)."""
+        key = (col(OrderRow.created_at), col(OrderRow.order_id))
+        statement = select(OrderRow).where(col(OrderRow.buyer_ref) == buyer_ref)
+        position = keyset_after(key, after, descending=False)
+        if position is not None:
+            statement = statement.where(position)
+        return await self._orders((await self._session.execute(statement.order_by(*key).limit(limit))).scalars())
+
     async def timeline(self, order_id: str, *, after: Sequence[KeyValue] | None, limit: int) -> list[TimelineEntryRow]:
         """Oldest first, keyed by (occurred_at, event_id)."""
         key = (col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.event_id))

@@ -11,11 +11,14 @@ twice; in one group the dispatch and its timeline entry commit together, in part
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from order_svc.service_layer import orders
+from order_svc.config import OrderSettings
+from order_svc.service_layer import erasure, orders
 from order_svc.service_layer.timeline import (
     TIMELINE_EVENT_TYPES,
     TIMELINE_TOPICS,
@@ -24,9 +27,11 @@ from order_svc.service_layer.timeline import (
     record_poll_on_timeline,
 )
 from shipsettle_shared.contracts import ShipmentDispatched, read_payload
+from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import BatchEventHandler, OneStatementPoll, PermanentEventError, Subscription
 from shipsettle_shared.service import ServiceRuntime
+from shipsettle_shared.timers import DueTimer, TimerHandler
 
 
 def by_event_type(envelope: EventEnvelope) -> str:
@@ -70,3 +75,21 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             ),
         ),
     )
+
+
+def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+    settings = cast(OrderSettings, runtime.settings)
+    retention = timedelta(days=settings.pii_retention_days)
+    interval = timedelta(seconds=settings.pii_purge_interval_s)
+
+    async def purge(session: AsyncSession, timer: DueTimer) -> None:
+        await erasure.fire_purge(
+            session, timer, runtime.personal_data, retention=retention, interval=interval, now=runtime.clock.now()
+        )
+
+    return {erasure.PII_PURGE: purge}
+
+
+async def start_timers(runtime: ServiceRuntime) -> None:
+    async with unit_of_work(runtime.sessions) as session:
+        await erasure.start_purge_timer(session, runtime.clock.now())

@@ -102,3 +102,15 @@ class TimelineEntryPublic(BaseModel):
 class OrderTimelinePage(Page[TimelineEntryPublic]):
     order_id: str
     status: OrderStatus
+
+
+class BuyerOrderData(BaseModel):
+    """One order's personal data, as exported to its buyer (issue 20): the consignee whole (or
+    ``[erased]``) and every confirmation or correction of it."""
+
+    order_id: str
+    merchant_id: str
+    placed_at: datetime
+    status: OrderStatus
+    consignee: Consignee
+    shipping_changes: list[ShippingChangePublic]

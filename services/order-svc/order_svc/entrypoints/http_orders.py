@@ -29,6 +29,7 @@ from order_svc.domain.orders import (
     Payment,
     ShippingCheckItem,
 )
+from order_svc.domain.personal_data import sees_full_consignee
 from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput
 from order_svc.entrypoints.http_models import (
     OrderPublic,
@@ -46,6 +47,7 @@ from shipsettle_shared.contracts import Role
 from shipsettle_shared.data_keys import buyer_subject
 from shipsettle_shared.db import snapshot
 from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
+from shipsettle_shared.masking import mask_consignee
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
@@ -298,6 +300,16 @@ def order_public(order: Order) -> dict[str, Any]:
     }
 
 
+def for_reader(body: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """An order's answer as ``principal`` may see it: the consignee in full only for the merchant
+    while the order is to be shipped (domain/personal_data.py), masked for everyone else."""
+    return {**body, "consignee": consignee_for(body["consignee"], principal, OrderStatus(body["status"]))}
+
+
+def consignee_for(consignee: dict[str, Any], principal: Principal, status: OrderStatus) -> dict[str, Any]:
+    return consignee if sees_full_consignee(principal.role.value, status) else mask_consignee(consignee)
+
+
 def _actor(principal: Principal) -> Actor:
     return Actor(key_id=principal.key_id, role=principal.role.value)
 
@@ -338,7 +350,7 @@ async def place_order(
         now=runtime.clock.now(),
     )
     response.status_code = status
-    return await opened_answer(runtime.personal_data, answer)
+    return for_reader(await opened_answer(runtime.personal_data, answer), principal)
 
 
 MAX_WAIT_S = 25
@@ -420,7 +432,7 @@ async def read_order(
         if wait is not None:
             raise validation_problem([("query.wait", "waits for the stages named in until; name at least one")])
         order, _ = await _reached(runtime, order_id, principal, set())
-        return order_public(order)
+        return for_reader(order_public(order), principal)
     stages = set(until)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + (wait or 0.0)
@@ -431,7 +443,7 @@ async def read_order(
         if reached or remaining <= 0:
             break
         await watch.changed(order_id, remaining)
-    return {**order_public(order), "until": sorted(stages), "reached": reached}
+    return {**for_reader(order_public(order), principal), "until": sorted(stages), "reached": reached}
 
 
 @router.get(
@@ -468,7 +480,7 @@ async def list_orders(
             limit=page.limit + 1,
         )
     shown, next_cursor = page.page(orders, lambda order: (order.placed_at, order.order_id))
-    return page_body([order_public(order) for order in shown], next_cursor)
+    return page_body([for_reader(order_public(order), principal) for order in shown], next_cursor)
 
 
 @router.post(
@@ -496,7 +508,7 @@ async def confirm_shipping_info(
         now=runtime.clock.now(),
         merchant_scope=principal.merchant_scope,
     )
-    return order_public(order)
+    return for_reader(order_public(order), principal)
 
 
 @router.patch(
@@ -523,7 +535,7 @@ async def correct_shipping_info(
         now=runtime.clock.now(),
         merchant_scope=principal.merchant_scope,
     )
-    return order_public(order)
+    return for_reader(order_public(order), principal)
 
 
 @router.get(
@@ -554,8 +566,8 @@ async def shipping_history(
                 "changed_by": change.changed_by,
                 "changed_at": change.changed_at.isoformat(),
                 "reason": change.reason,
-                "before": change.before,
-                "after": change.after,
+                "before": consignee_for(change.before, principal, order.status),
+                "after": consignee_for(change.after, principal, order.status),
             }
             for change in shown
         ],
@@ -605,7 +617,7 @@ async def cancel_order(
         cancel,
     )
     response.status_code = status
-    return await opened_answer(runtime.personal_data, answer)
+    return for_reader(await opened_answer(runtime.personal_data, answer), principal)
 
 
 @router.get(

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.domain.access import ApiKeyNotFound, IssueApiKey
+from order_svc.service_layer.erasure import ERASE_BUYER, apply_erasure
 from shipsettle_shared import four_eyes
 from shipsettle_shared.auth import IssuedKey, generate_key
 from shipsettle_shared.contracts import ApiKeyIssued, ApiKeyRevoked, Role
@@ -132,4 +133,4 @@ async def apply_ops_key(
     )
 
 
-APPLIERS: dict[str, four_eyes.Applier] = {ISSUE_OPS_KEY: apply_ops_key}
+APPLIERS: dict[str, four_eyes.Applier] = {ISSUE_OPS_KEY: apply_ops_key, ERASE_BUYER: apply_erasure}

@@ -21,6 +21,7 @@ from .bus_probe_accepted import BusProbeAccepted
 from .bus_probe_receipt import BusProbeReceipt
 from .bus_probe_receipts import BusProbeReceipts
 from .bus_probe_request import BusProbeRequest
+from .buyer_order_data import BuyerOrderData
 from .cancel_request import CancelRequest
 from .chain_break_public import ChainBreakPublic
 from .chain_point import ChainPoint
@@ -32,6 +33,7 @@ from .correct_shipping_request import CorrectShippingRequest
 from .coupon_kind import CouponKind
 from .coupon_request import CouponRequest
 from .decision_request import DecisionRequest
+from .erasure_request import ErasureRequest
 from .funder import Funder
 from .kept_head import KeptHead
 from .line_request import LineRequest
@@ -51,6 +53,7 @@ from .order_timeline_page import OrderTimelinePage
 from .page_api_key_public import PageApiKeyPublic
 from .page_approval_public import PageApprovalPublic
 from .page_audit_entry_public import PageAuditEntryPublic
+from .page_buyer_order_data import PageBuyerOrderData
 from .page_order_public import PageOrderPublic
 from .page_shipping_change_public import PageShippingChangePublic
 from .payment_public import PaymentPublic
@@ -94,6 +97,7 @@ __all__ = (
     "BusProbeReceipt",
     "BusProbeReceipts",
     "BusProbeRequest",
+    "BuyerOrderData",
     "CancelRequest",
     "ChainBreakPublic",
     "ChainPoint",
@@ -105,6 +109,7 @@ __all__ = (
     "CouponKind",
     "CouponRequest",
     "DecisionRequest",
+    "ErasureRequest",
     "Funder",
     "KeptHead",
     "LineRequest",
@@ -122,6 +127,7 @@ __all__ = (
     "PageApiKeyPublic",
     "PageApprovalPublic",
     "PageAuditEntryPublic",
+    "PageBuyerOrderData",
     "PageOrderPublic",
     "PageShippingChangePublic",
     "PaymentPublic",
