@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 from support import engine_for, envelopes_on_topic, eventually
 
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
+from shipsettle_shared.audit_routes import AUDIT_HEAD
 from shipsettle_shared.contracts import Topic
 
 CHINA = timedelta(hours=8)
@@ -227,15 +228,35 @@ async def table_counts(platform: Platform) -> dict[str, int]:
     counted by the rows ever inserted (its identity's last value), not the rows present: the
     relay purges published rows older than its retention by the service's clock, which an earlier
     test may have moved days ahead, so a count could drop while a refusal is checked."""
-    async with engine_for(platform.database_urls["logistics-svc"]) as engine, engine.connect() as connection:
-        counts = {
-            table: int(await connection.scalar(select(func.count()).select_from(text(table))) or 0)
-            for table in ("webhook_deliveries", "scans", "shipments", "rejected_webhooks")
-        }
-        inserted = await connection.scalar(
-            text("select pg_sequence_last_value(pg_get_serial_sequence('outbox', 'id'))")
-        )
-        return {**counts, "outbox rows ever inserted": int(inserted or 0)}
+    async with engine_for(platform.database_urls["logistics-svc"]) as engine:
+        # An audited action just before (an ops key setting a secret) has its chain head published
+        # a timer's interval later: one outbox row a refused request did not write. Counted once
+        # that publication is behind us: the head timer's anchor is the chain's tail.
+        async def head_published() -> bool:
+            async with engine.connect() as connection:
+                return bool(await connection.scalar(_AUDIT_HEAD_CAUGHT_UP, {"kind": AUDIT_HEAD}))
+
+        await eventually(head_published, timeout_s=30, interval_s=0.1)
+        async with engine.connect() as connection:
+            return await _counts(connection)
+
+
+# the chain is empty, or the pending head timer's anchor (the seq published last) is its tail
+_AUDIT_HEAD_CAUGHT_UP = text(
+    "select coalesce((select max(seq) from audit_log) is not distinct from "
+    "(select max(cast(payload->>'anchor_seq' as bigint)) from timers "
+    "where timer_kind = :kind and fired_at is null and cancelled_at is null), false) "
+    "or not exists (select from audit_log)"
+)
+
+
+async def _counts(connection: Any) -> dict[str, int]:
+    counts = {
+        table: int(await connection.scalar(select(func.count()).select_from(text(table))) or 0)
+        for table in ("webhook_deliveries", "scans", "shipments", "rejected_webhooks")
+    }
+    inserted = await connection.scalar(text("select pg_sequence_last_value(pg_get_serial_sequence('outbox', 'id'))"))
+    return {**counts, "outbox rows ever inserted": int(inserted or 0)}
 
 
 async def signed_off_events(shipment_id: str) -> int:

@@ -78,9 +78,11 @@ async def post_native(
     scans: list[tuple[str, datetime]],
     *,
     body_carrier: str | None = None,
+    secret: str | None = None,
 ) -> httpx.Response:
-    """A native webhook to the path carrier's endpoint, signed with that carrier's own secret."""
-    secret = await carrier_secret(client, platform, path_carrier)
+    """A native webhook to the path carrier's endpoint, signed with that carrier's own secret
+    (``secret``, or rotated now: an audited action, whose chain head logistics publishes later)."""
+    secret = secret or await carrier_secret(client, platform, path_carrier)
     raw, headers = native_request(number, scans, secret, carrier_code=body_carrier or path_carrier)
     return await client.post(
         f"{platform.url('logistics-svc')}/v1/webhooks/carriers/{path_carrier}", content=raw, headers=headers
@@ -186,8 +188,11 @@ async def test_a_native_push_through_another_carriers_endpoint_never_moves_the_s
     now = await service_now(client, platform.url("logistics-svc"))
 
     # YTO's secret, a body naming the ZTO parcel's carrier: refused, kept for inspection only.
+    yto_secret = await carrier_secret(client, platform, "YTO")  # before the count: it is audited
     before = await table_counts(platform)
-    refused = await post_native(client, platform, "YTO", number, [("delivered", now)], body_carrier="ZTO")
+    refused = await post_native(
+        client, platform, "YTO", number, [("delivered", now)], body_carrier="ZTO", secret=yto_secret
+    )
     assert refused.status_code == 422, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")
     problem = refused.json()

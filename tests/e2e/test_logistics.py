@@ -341,6 +341,10 @@ async def test_forged_replayed_and_altered_webhooks_get_401_and_change_nothing(
     shipped = await dispatch(client, platform, order)
     now = await service_now(client, platform.url("logistics-svc"))
     base = platform.url("logistics-svc")
+    # rotated before the count: the rotation is audited, and its chain head is an outbox row
+    secret = (await client.post(f"{base}/v1/carriers/SF/webhook-secret", headers=bearer(platform.keys["ops"]))).json()[
+        "webhook_secret"
+    ]
     before = await table_counts(platform)
 
     forged = kuaidi100_form(shipped["tracking_number"], [("签收", "已签收", now)], "not-the-salt", "3")
@@ -361,9 +365,6 @@ async def test_forged_replayed_and_altered_webhooks_get_401_and_change_nothing(
         await client.post(f"{base}/v1/webhooks/aftership", content=fresh, headers={"content-type": "application/json"})
     ).status_code == 401
 
-    secret = (await client.post(f"{base}/v1/carriers/SF/webhook-secret", headers=bearer(platform.keys["ops"]))).json()[
-        "webhook_secret"
-    ]
     raw, headers = native_request(shipped["tracking_number"], [("delivered", now)], secret)
     assert (
         await client.post(f"{base}/v1/webhooks/carriers/SF", content=raw + b" ", headers=headers)
@@ -393,7 +394,11 @@ async def test_an_unreadable_webhook_body_gets_400_and_is_kept_for_inspection(
     response = await client.post(f"{base}/v1/webhooks/kuaidi100", content=b"sign=ABC", headers=FORM)
     assert response.status_code == 400
     after = await table_counts(platform)
-    assert after["rejected_webhooks"] == before["rejected_webhooks"] + 3
+    # the two authenticated AfterShip bodies are kept whole; the Kuaidi100 one, whose signature
+    # cannot even be read, only while the process's unauthenticated sample allows (a burst of 10
+    # per source, shared with the suite's earlier forged pushes: adapters/rejected_sample.py,
+    # tested on its own)
+    assert after["rejected_webhooks"] - before["rejected_webhooks"] in (2, 3)
     assert {k: v for k, v in after.items() if k != "rejected_webhooks"} == {
         k: v for k, v in before.items() if k != "rejected_webhooks"
     }
