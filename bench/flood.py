@@ -539,7 +539,7 @@ The phase that must meet the target is the second: **the default configuration**
 docker-compose and the README deploy (one logistics-svc process serving merchants and carriers,
 every background role, no setting of the intake's): its adaptive bound (`intake_bulkhead.py`)
 takes every webhook while nothing competes, and while the merchant's reads are in flight among the
-webhooks, logistics-svc's event loop is on a CPU more than half of the time and webhooks are most of
+webhooks, logistics-svc's event loop is on a CPU more than 0.3 of the time and webhooks are most of
 its requests, halves the share of webhooks it takes, widening it again a step every 100 ms otherwise.
 Webhooks past it get a fast 503 `intake-busy` with `Retry-After` and are sent again after the
 flood, as a carrier retries. The others are comparisons, logistics-svc restarted for each:
