@@ -22,7 +22,6 @@ import logging
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-import httpx
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import make_url, select, text
@@ -39,6 +38,7 @@ from shipsettle_shared.audit import (
 from shipsettle_shared.auth import Overseers
 from shipsettle_shared.contracts import AuditChainHeadPublished
 from shipsettle_shared.db import snapshot
+from shipsettle_shared.http_client import CALL_FAILED
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.settings import ServiceSettings
@@ -232,7 +232,7 @@ async def kept_head(request: Request, chain: str) -> tuple[str, KeptHead | None]
     headers = {"Authorization": request.headers.get("authorization", "")}
     try:
         response = await runtime.http.get(url, headers=headers, timeout=5.0)
-    except httpx.HTTPError as error:
+    except CALL_FAILED as error:
         logger.warning("recon's audit head unavailable", extra={"fields": {"error": type(error).__name__}})
         return "unavailable", None
     if response.status_code == 404:

@@ -7,19 +7,28 @@ handling (this client), and 0.3–0.8 ms through aiohttp alone (2026-12-07, one 
 bench-lifecycle counts every process's CPU, its load generator's too, and the generator was
 spending more per order than some services.
 
-The code keeps httpx's API (requests, responses and its exceptions: aiohttp's errors are raised as
-httpx's transport errors) so callers do not change. Used by what plays the world outside
-ShipSettle in benches and tests (the load generator, its carrier, the provider sandboxes); the
-services' own outbound client (``service.outbound_http_client``) is httpx's default.
+The code keeps httpx's API (requests and responses; aiohttp's connection errors are raised as
+httpx's transport errors) so callers do not change. A few aiohttp errors have no httpx
+counterpart in the transport's map (a malformed response, a timeout outside its sockets): a
+caller that must treat every failure of the other side alike catches ``CALL_FAILED``. Used by the
+services' own calls out (``service.outbound_http_client``: the payout and refund providers,
+recon's audit heads) and by what plays the world outside ShipSettle in benches and tests (the
+load generator, its carrier, the provider sandboxes).
 """
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import Mapping
 
+import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
+
+# What a call through ``aiohttp_backed_client`` raises when the other side fails in any way: no
+# connection, a timeout, a connection dropped or a response that is not HTTP.
+CALL_FAILED: tuple[type[Exception], ...] = (httpx.HTTPError, aiohttp.ClientError, asyncio.TimeoutError)
 
 # How long a server of ours (every service, the sandboxes) keeps an idle keep-alive connection:
 # longer than any client keeps one (httpx's and aiohttp's pools drop theirs after 5 s idle). At

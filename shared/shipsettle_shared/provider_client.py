@@ -16,6 +16,7 @@ import httpx
 from pydantic import BaseModel
 
 from shipsettle_shared import standard_webhooks
+from shipsettle_shared.http_client import CALL_FAILED
 from shipsettle_shared.problems import Problem, unstorable_text_problem, validation_problem
 from shipsettle_shared.storable_text import unstorable_fields
 
@@ -75,7 +76,7 @@ class ProviderClient:
     async def send(self, body: dict[str, Any]) -> ProviderStatus:
         try:
             response = await self._http.post(self._collection, json=body, headers=self._headers, timeout=self._timeout)
-        except httpx.HTTPError as error:
+        except CALL_FAILED as error:
             raise ProviderUnavailable(repr(error)) from error
         return self._status(response)
 
@@ -84,7 +85,7 @@ class ProviderClient:
             response = await self._http.get(
                 f"{self._collection}/{request_id}", headers=self._headers, timeout=self._timeout
             )
-        except httpx.HTTPError as error:
+        except CALL_FAILED as error:
             raise ProviderUnavailable(repr(error)) from error
         if response.status_code == 404:
             return None

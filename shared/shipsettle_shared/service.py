@@ -44,7 +44,7 @@ from shipsettle_shared.contracts import Topic
 from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.db import ConnectionLane, create_engine, session_factory, timers_table, unit_of_work
 from shipsettle_shared.diagnostics import bus_probe_router, bus_probe_subscription
-from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S
+from shipsettle_shared.http_client import SERVER_KEEP_ALIVE_S, aiohttp_backed_client
 from shipsettle_shared.idempotency import EXPIRE_KEYS, expiry_timer_handler, start_expiry_timer
 from shipsettle_shared.intake_bulkhead import AdaptiveIntake, IntakeBulkheadMiddleware
 from shipsettle_shared.logs import configure_logging, correlation_id_var
@@ -344,8 +344,12 @@ def _test_controls_router() -> APIRouter:
 
 
 def outbound_http_client() -> httpx.AsyncClient:
-    """The process's client for calls out of ShipSettle. Each call states its own timeout."""
-    return httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+    """The process's client for calls out of ShipSettle (providers, recon's audit heads), over
+    aiohttp: httpx's own transport spent about twice the CPU per call (http_client.py), and a
+    payout's send is one call per lifecycle. Each call states its own timeout; a caller catches
+    ``http_client.CALL_FAILED``. Outbound webhooks to merchants have their own client
+    (settlement-svc's webhook_transport: its addresses are checked against SSRF)."""
+    return aiohttp_backed_client(timeout=10.0)
 
 
 async def _start_runtime(definition: ServiceDefinition, settings: ServiceSettings) -> ServiceRuntime:
