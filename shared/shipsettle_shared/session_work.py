@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipsettle_shared.contracts import EventPayload
 from shipsettle_shared.outbox import StagedEvent, add_staged_to_outbox, add_to_outbox
-from shipsettle_shared.timers import TimerSpec, rearm_timers, schedule_timer, schedule_timers
+from shipsettle_shared.timers import (
+    TimerSpec,
+    cancel_timer,
+    cancel_timers,
+    rearm_timers,
+    schedule_timer,
+    schedule_timers,
+)
 
 
 class SessionUnitOfWork:
@@ -41,6 +48,12 @@ class SessionUnitOfWork:
 
     async def rearm_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
         await rearm_timers(self.session, timer_kind, timers)
+
+    async def cancel_timer(self, timer_kind: str, timer_key: str, at: datetime) -> bool:
+        return await cancel_timer(self.session, timer_kind, timer_key, at)
+
+    async def cancel_timers(self, timer_kind: str, timer_keys: Sequence[str], at: datetime) -> None:
+        await cancel_timers(self.session, timer_kind, timer_keys, at)
 
     def savepoint(self) -> AbstractAsyncContextManager[object]:
         return self.session.begin_nested()

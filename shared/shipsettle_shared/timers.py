@@ -139,6 +139,18 @@ def wake_schedulers_after_commit(session: AsyncSession, due_at: datetime) -> Non
     info[_EARLIEST_DUE] = min(info.get(_EARLIEST_DUE, due_at), due_at)
 
 
+_CANCEL_TIMERS = text(
+    "update timers set cancelled_at = :at where timer_kind = :kind and timer_key = any(:keys)"
+    " and fired_at is null and cancelled_at is null"
+)
+
+
+async def cancel_timers(session: AsyncSession, timer_kind: str, timer_keys: Sequence[str], at: datetime) -> None:
+    """``cancel_timer`` for many of one kind, in one statement (none for no keys)."""
+    if timer_keys:
+        await session.execute(_CANCEL_TIMERS, {"at": at, "kind": timer_kind, "keys": list(timer_keys)})
+
+
 async def cancel_timer(session: AsyncSession, timer_kind: str, timer_key: str, at: datetime) -> bool:
     result = await session.execute(
         update(timers_table)

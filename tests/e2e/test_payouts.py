@@ -18,9 +18,10 @@ from logistics_support import FORM, confirmed_order, dispatch, kuaidi100_form, s
 from order_support import simple_order
 from platform_support import Platform, bearer, every_item, new_merchant, verify_bank_account
 from signature_support import assert_unauthenticated, bad_signature_requests, signed_headers
+from sqlalchemy import text
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
-from support import eventually
+from support import engine_for, eventually
 from webhook_receiver import CallbackReceiver
 
 pytestmark = pytest.mark.infra
@@ -241,6 +242,18 @@ async def test_orders_go_through_sign_off_hold_application_review_and_payout_to_
         )
     ).json()
     assert [e for e in executions["executions"] if e["request_id"] == payout["payout_id"]].__len__() == 1
+    # the paid callback cancelled the check that would have asked the bank again in 10 minutes
+    async with engine_for(platform.database_urls["settlement-svc"]) as engine, engine.connect() as connection:
+        status_check = (
+            await connection.execute(
+                text(
+                    "select fired_at, cancelled_at is not null as cancelled from timers"
+                    " where timer_kind = 'payout_status_check' and timer_key = :payout_id"
+                ),
+                {"payout_id": payout["payout_id"]},
+            )
+        ).one()
+    assert (status_check.fired_at, status_check.cancelled) == (None, True)
     check = (await client.get(f"{base}/ledger/check", headers=bearer(platform.keys["auditor"]))).json()
     assert check["ok"] is True
 

@@ -19,6 +19,7 @@ class FakeSessionWork:
         self.events: list[contracts.EventPayload] = []
         self.timers: dict[tuple[str, str], tuple[datetime, Mapping[str, Any] | None]] = {}
         self.on_commit: list[Callable[[], None]] = []
+        self.cancelled_timers: dict[tuple[str, str], datetime] = {}
 
     async def add_event(self, payload: contracts.EventPayload, *, occurred_at: datetime) -> None:
         self.events.append(payload)
@@ -39,6 +40,16 @@ class FakeSessionWork:
 
     async def rearm_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
         await self.schedule_timers(timer_kind, timers)
+
+    async def cancel_timer(self, timer_kind: str, timer_key: str, at: datetime) -> bool:
+        if self.timers.pop((timer_kind, timer_key), None) is None:
+            return False
+        self.cancelled_timers[timer_kind, timer_key] = at
+        return True
+
+    async def cancel_timers(self, timer_kind: str, timer_keys: Sequence[str], at: datetime) -> None:
+        for key in timer_keys:
+            await self.cancel_timer(timer_kind, key, at)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[object]:

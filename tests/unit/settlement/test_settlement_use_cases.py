@@ -296,6 +296,22 @@ async def test_a_failed_payout_gives_its_money_back_to_available_and_a_return_af
     assert [e.status for e in returned.of_type(contracts.PayoutSettled)] == ["paid", "returned"]
 
 
+async def test_a_callbacks_outcome_cancels_the_check_for_a_lost_callback_and_an_acceptance_keeps_it() -> None:
+    check = (payouts.PAYOUT_STATUS_CHECK, "PO-1")
+    for outcome, reason in (("paid", None), ("failed", "account closed")):
+        uow = paying()
+        await uow.schedule_timer(*check, T0 + payouts.STATUS_CHECK_AFTER)  # as the send left it
+        await payouts.apply_provider_outcome(uow, ProviderStatus("PO-1", outcome, "BANK-1", reason), now=T0 + DAY)
+        assert check not in uow.timers, outcome
+        assert uow.cancelled_timers[check] == T0 + DAY, outcome
+
+    accepted = paying()
+    await accepted.schedule_timer(*check, T0 + payouts.STATUS_CHECK_AFTER)
+    await payouts.apply_provider_outcome(accepted, ProviderStatus("PO-1", "accepted", "BANK-1", None), now=T0 + DAY)
+    assert accepted.timers[check] == (T0 + payouts.STATUS_CHECK_AFTER, None)
+    assert accepted.cancelled_timers == {}
+
+
 async def test_an_outcome_for_an_unknown_payout_is_not_applied() -> None:
     uow = paying()
     assert not await payouts.apply_provider_outcome(uow, ProviderStatus("PO-9", "paid", None, None), now=T0)

@@ -74,6 +74,10 @@ class SettlementUnitOfWork(Protocol):
     async def schedule_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
         """``schedule_timer`` for many of one kind."""
 
+    async def cancel_timer(self, timer_kind: str, timer_key: str, at: datetime) -> bool:
+        """Cancel the timer if it has neither fired nor been cancelled: whether it was."""
+        ...
+
     def savepoint(self) -> AbstractAsyncContextManager[object]:
         """A nested transaction: what happens inside is undone alone if it raises."""
         ...
