@@ -80,7 +80,7 @@ def pending(order_id: str, hold_id: str) -> EventEnvelope:
     return envelope_of(event, SIGNED_AT)
 
 
-def released(order_id: str, hold_id: str) -> EventEnvelope:
+def released(order_id: str, hold_id: str, at: datetime = RELEASE_AT) -> EventEnvelope:
     event = contracts.FundsReleased(
         order_id=order_id,
         merchant_id="m-1",
@@ -89,9 +89,9 @@ def released(order_id: str, hold_id: str) -> EventEnvelope:
         released_minor=28050,
         available_minor=28050,
         reserved_minor=0,
-        released_at=RELEASE_AT,
+        released_at=at,
     )
-    return envelope_of(event, RELEASE_AT)
+    return envelope_of(event, at)
 
 
 def refund_line() -> contracts.RefundLine:
@@ -214,9 +214,10 @@ class Recon:
         }
 
     async def timers(self) -> list[tuple[str, str, datetime, datetime | None]]:
+        """The timers armed (not cancelled): kind, key, due, fired."""
         return [
             (row["timer_kind"], row["timer_key"], row["due_at"], row["fired_at"])
-            for row in await self.rows("select * from timers order by timer_kind, timer_key")
+            for row in await self.rows("select * from timers where cancelled_at is null order by timer_kind, timer_key")
         ]
 
     async def open_findings(self) -> list[str]:
@@ -281,15 +282,38 @@ async def test_a_poll_of_every_fact_type_folds_to_the_fen_what_one_fact_at_a_tim
     )
     assert [(row["line_id"], row["quantity"]) for row in folded["dispatched"]] == [("L1", 2), ("L2", 1)]
     assert [(row["line_id"], row["quantity"]) for row in folded["signed_off"]] == [("L1", 2), ("L2", 1)]
+    # H-1 was released in its window: its window's check is not armed (cancelled, one fact at a time)
     assert folded["timers"] == [
         ("invariant_check", "O-1", now + GRACE, None),
         ("invariant_check", "O-2", now + GRACE, None),
-        ("settlement_window", "H-1", RELEASE_AT + timedelta(hours=1), None),  # the slack: 3600 s
     ]
 
     batched.clock.at = now + GRACE
-    assert await batched.scheduler.fire_due() == 3  # both orders judged once, the window checked
+    assert await batched.scheduler.fire_due() == 2  # both orders judged once
     assert await batched.open_findings() == []  # both escrows are 0
+
+
+async def test_a_holds_window_check_is_cancelled_by_its_release_in_the_window_and_kept_for_a_late_one() -> None:
+    url = await fresh_service_database("recon-svc", "_facts_windows")
+    async with engine_for(url) as engine:
+        recon = Recon(engine, SteppedClock(SIGNED_AT))
+        await recon.poll(pending("O-1", "H-1"), pending("O-2", "H-2"))
+        window_end = RELEASE_AT + timedelta(hours=1)  # the slack: 3600 s
+        windows = [timer for timer in await recon.timers() if timer[0] == "settlement_window"]
+        assert windows == [
+            ("settlement_window", "H-1", window_end, None),
+            ("settlement_window", "H-2", window_end, None),
+        ]
+
+        recon.clock.at = RELEASE_AT
+        await recon.poll(released("O-1", "H-1"))  # on time: nothing left for the check to find
+        await recon.poll(released("O-2", "H-2", at=window_end + timedelta(seconds=1)))  # its check still looks
+        windows = [timer for timer in await recon.timers() if timer[0] == "settlement_window"]
+        assert windows == [("settlement_window", "H-2", window_end, None)]
+        cancelled = await recon.rows(
+            "select timer_key, cancelled_at from timers where timer_kind = 'settlement_window' and cancelled_at is not null"
+        )
+        assert cancelled == [{"timer_key": "H-1", "cancelled_at": RELEASE_AT}]
 
 
 _MONEY = (

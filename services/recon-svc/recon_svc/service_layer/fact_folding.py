@@ -90,6 +90,7 @@ class _Batch:
     to_judge: set[str] = field(default_factory=set)
     windows: dict[str, tuple[str, datetime, dict[str, Any]]] = field(default_factory=dict)  # hold -> timer
     closed_windows: list[tuple[str, str]] = field(default_factory=list)  # (order id, hold id)
+    windows_to_cancel: list[str] = field(default_factory=list)  # holds released in their window
 
 
 async def on_facts(
@@ -122,6 +123,7 @@ async def on_facts(
     if batch.closed_windows:
         await uow.facts.close_window_findings(batch.closed_windows, now=now)
     await uow.schedule_timers(SETTLEMENT_WINDOW, list(batch.windows.values()))
+    await uow.cancel_timers(SETTLEMENT_WINDOW, batch.windows_to_cancel, now)
     # One invariant check per order, due a grace period after its latest fact: a burst of facts
     # about an order is judged once, after the last; a fact days later arms it once more.
     due = now + timing.grace
@@ -199,6 +201,10 @@ def _fold(batch: _Batch, event: contracts.EventPayload) -> None:
             datetime.fromisoformat(hold["release_at"]), event.released_at, batch.timing.window_slack
         ):
             batch.closed_windows.append((event.order_id, event.hold_id))
+            # Released in its window: the window's check (an hour or more later) would find
+            # nothing. Not armed at all when its SettlementPending came in this batch.
+            if batch.windows.pop(event.hold_id, None) is None:
+                batch.windows_to_cancel.append(event.hold_id)
 
 
 _CLEARING = platform_account(PlatformAccount.CLEARING)

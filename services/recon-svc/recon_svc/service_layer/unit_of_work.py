@@ -60,5 +60,8 @@ class ReconUnitOfWork(Protocol):
     async def rearm_timers(self, timer_kind: str, timers: Sequence[TimerSpec]) -> None:
         """Timers due again (a fired one armed once more), moved if pending."""
 
+    async def cancel_timers(self, timer_kind: str, timer_keys: Sequence[str], at: datetime) -> None:
+        """Those of the timers that have neither fired nor been cancelled, cancelled."""
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the caller's transaction has committed (never if it rolls back)."""
