@@ -7,39 +7,23 @@ build the unit of work themselves."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from logistics_svc.adapters.reference_data import CarrierRegistrySnapshot
 from logistics_svc.adapters.repositories.rows import LoadedShipments
 from logistics_svc.adapters.unit_of_work import SqlLogisticsUnitOfWork
 from logistics_svc.domain.shipments import Shipment
 from logistics_svc.service_layer import dispatching, sign_off
 from logistics_svc.service_layer.dispatching import Dispatch
-from logistics_svc.service_layer.timers import TrackingPolicy
 from shipsettle_shared.timers import DueTimer
 
 __all__ = ["Dispatch", "confirm_receipt", "dispatch", "fire_auto_confirm"]
 
 
-async def dispatch(
-    session: AsyncSession,
-    command: Dispatch,
-    *,
-    merchant_scope: str | None,
-    now: datetime,
-    policy: TrackingPolicy,
-    carriers: CarrierRegistrySnapshot,
-) -> LoadedShipments:
-    """dispatching.dispatch over the session."""
-    return await dispatching.dispatch(
-        SqlLogisticsUnitOfWork(session),
-        command,
-        merchant_scope=merchant_scope,
-        now=now,
-        policy=policy,
-        carriers=carriers,
-    )
+async def dispatch(session: AsyncSession, command: Dispatch, **options: Any) -> LoadedShipments:
+    """dispatching.dispatch over the session (its keyword arguments as they are)."""
+    return await dispatching.dispatch(SqlLogisticsUnitOfWork(session), command, **options)
 
 
 async def confirm_receipt(session: AsyncSession, order_id: str, *, now: datetime) -> list[Shipment]:
