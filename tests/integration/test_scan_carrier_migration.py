@@ -21,7 +21,7 @@ import pytest
 from alembic import command
 
 from logistics_svc.adapters.carrier_seed import SEED_CARRIERS
-from logistics_svc.service_layer.shipments import AUTO_CONFIRM, auto_confirm_timer_key
+from logistics_svc.service_layer.timers import AUTO_CONFIRM, auto_confirm_timer_key
 from shipsettle_shared.migrations import alembic_config
 from tests.support import ADMIN_DSN, migrations_dir, recreate_database
 

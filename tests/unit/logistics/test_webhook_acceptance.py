@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from logistics_svc.adapters.webhook_deliveries import DeliveryRecord
 from logistics_svc.domain.tracking import Scan, TrackingStatus, WebhookDelivery
-from logistics_svc.service_layer.shipments import accept_webhook
+from logistics_svc.service_layer.webhooks import accept_webhook
 from shipsettle_shared import contracts
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.outbox import StagedEvent, shard_of

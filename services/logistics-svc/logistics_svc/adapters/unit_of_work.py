@@ -1,5 +1,5 @@
-"""One logistics use case's work in the caller's transaction: reads through the repository, and
-every write it makes (shipments inserted or saved, events for the outbox, timers scheduled or
+"""One logistics use case's work in the caller's transaction (service_layer/unit_of_work.py says what
+use cases may ask of it): reads through its repositories, one per concern, and every write it makes (shipments inserted or saved, events for the outbox, timers scheduled or
 cancelled) staged and sent in ONE statement by ``flush``.
 
 A dispatch wrote its shipment, its event and its stale check with three statements; a scan that
@@ -24,9 +24,15 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from logistics_svc.adapters.repository import LogisticsRepository, shipment_columns
+from logistics_svc.adapters.repositories.known_orders import KnownOrderRepository
+from logistics_svc.adapters.repositories.refund_holds import RefundHoldRepository
+from logistics_svc.adapters.repositories.rows import shipment_columns
+from logistics_svc.adapters.repositories.scans import ScanRepository
+from logistics_svc.adapters.repositories.settings import SettingRepository
+from logistics_svc.adapters.repositories.shipments import ShipmentRepository
 from logistics_svc.domain.shipments import Shipment
 from shipsettle_shared.contracts import EventPayload
+from shipsettle_shared.data_keys import destroy_subject_keys
 from shipsettle_shared.db import json_rows
 from shipsettle_shared.outbox import OUTBOX_INSERT, StagedEvent, outbox_parameters, stage_event, wake_relay_after_commit
 from shipsettle_shared.timers import wake_schedulers_after_commit
@@ -99,13 +105,17 @@ class _StagedShipment:
     stale_alerted_at: datetime | None = None
 
 
-class LogisticsUnitOfWork:
-    """``shipments``: the repository (reads, and the writes that cannot wait: scans, known
-    orders, refund holds). Everything else is staged here and written by ``flush``."""
+class SqlLogisticsUnitOfWork:
+    """The repositories read (and write what cannot wait: scans, known orders, refund holds,
+    settings); everything else is staged here and written by ``flush``."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.shipments = LogisticsRepository(session)
+        self.shipments = ShipmentRepository(session)
+        self.scans = ScanRepository(session)
+        self.orders = KnownOrderRepository(session)
+        self.refund_holds = RefundHoldRepository(session)
+        self.settings = SettingRepository(session)
         self._shipments: dict[str, _StagedShipment] = {}
         self._events: list[StagedEvent] = []
         self._timers: dict[tuple[str, str], tuple[str, datetime]] = {}
@@ -136,6 +146,9 @@ class LogisticsUnitOfWork:
 
     def cancel_timer(self, timer_kind: str, timer_key: str, at: datetime) -> None:
         self._timers[timer_kind, timer_key] = (_CANCEL, at)
+
+    async def destroy_data_keys(self, subject: str, at: datetime) -> list[str]:
+        return await destroy_subject_keys(self.session, subject, at)
 
     async def flush(self) -> None:
         """Write what was staged, in one statement (none if nothing was)."""

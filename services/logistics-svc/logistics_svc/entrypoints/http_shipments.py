@@ -10,8 +10,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics_svc.adapters.reference_data import reference_data
-from logistics_svc.adapters.repository import LogisticsRepository, ops_flag_json
+from logistics_svc.adapters.repositories.rows import ops_flag_json
+from logistics_svc.adapters.repositories.scans import ScanRepository
+from logistics_svc.adapters.repositories.settings import SettingRepository
+from logistics_svc.adapters.repositories.shipments import ShipmentRepository
 from logistics_svc.adapters.shipment_reads import ShipmentReads
+from logistics_svc.adapters.unit_of_work import SqlLogisticsUnitOfWork
 from logistics_svc.domain.carriers import normalise_tracking_number
 from logistics_svc.domain.shipments import Shipment
 from logistics_svc.entrypoints.consumers import tracking_policy
@@ -21,7 +25,8 @@ from logistics_svc.entrypoints.http_models import (
     ShipmentPublic,
     StaleShipment,
 )
-from logistics_svc.service_layer import shipments as service
+from logistics_svc.service_layer import corrections, dispatching, sign_off
+from logistics_svc.service_layer.views import parked_scans_view, shipment_view
 from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, PlatformOrMerchant, Principal, Readers, require_roles
@@ -96,9 +101,9 @@ async def dispatch(body: DispatchRequest, request: Request, principal: PlatformO
     policy = await tracking_policy(runtime)
     carriers = await reference_data(runtime).carriers()
     async with unit_of_work(runtime.sessions) as session:
-        dispatched = await service.dispatch(
-            session,
-            service.Dispatch(body.order_id, body.carrier_code, body.tracking_number, lines),
+        dispatched = await dispatching.dispatch(
+            SqlLogisticsUnitOfWork(session),
+            dispatching.Dispatch(body.order_id, body.carrier_code, body.tracking_number, lines),
             merchant_scope=principal.merchant_scope,
             now=runtime.clock.now(),
             policy=policy,
@@ -107,7 +112,7 @@ async def dispatch(body: DispatchRequest, request: Request, principal: PlatformO
     shipment = dispatched.first
     assert shipment is not None
     # The refunds open on the order were read in the dispatch's transaction.
-    return service.shipment_view(shipment, dispatched.open_refund_ids, policy.scan_clock_tolerance)
+    return shipment_view(shipment, dispatched.open_refund_ids, policy.scan_clock_tolerance)
 
 
 async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
@@ -115,8 +120,8 @@ async def _view(runtime: ServiceRuntime, shipment: Shipment) -> dict[str, Any]:
     found = await ShipmentReads(runtime.lane).shipment(shipment.shipment_id)
     policy = await tracking_policy(runtime)
     if found is None:  # not possible after a committed command; the command's own copy then
-        return service.shipment_view(shipment, frozenset(), policy.scan_clock_tolerance)
-    return service.shipment_view(found[0], found[1], policy.scan_clock_tolerance)
+        return shipment_view(shipment, frozenset(), policy.scan_clock_tolerance)
+    return shipment_view(found[0], found[1], policy.scan_clock_tolerance)
 
 
 @router.patch(
@@ -132,8 +137,8 @@ async def correct_tracking_number(
     policy = await tracking_policy(runtime)
     carriers = await reference_data(runtime).carriers()
     async with unit_of_work(runtime.sessions) as session:
-        shipment = await service.correct_tracking_number(
-            session,
+        shipment = await corrections.correct_tracking_number(
+            SqlLogisticsUnitOfWork(session),
             shipment_id,
             body.tracking_number,
             merchant_scope=principal.merchant_scope,
@@ -171,7 +176,7 @@ async def read_shipment(shipment_id: IdPath, request: Request, principal: Reader
     shipment, open_refund_ids = found
     principal.require_merchant_access(shipment.merchant_id, "shipment", shipment_id)
     policy = await tracking_policy(runtime)
-    return service.shipment_view(shipment, open_refund_ids, policy.scan_clock_tolerance)
+    return shipment_view(shipment, open_refund_ids, policy.scan_clock_tolerance)
 
 
 @router.get(
@@ -192,7 +197,7 @@ async def order_shipments(order_id: IdPath, request: Request, principal: Readers
     principal.require_merchant_access(found.merchant_id, "order", order_id)
     policy = await tracking_policy(runtime)
     return [
-        service.shipment_view(shipment, found.loaded.open_refund_ids, policy.scan_clock_tolerance)
+        shipment_view(shipment, found.loaded.open_refund_ids, policy.scan_clock_tolerance)
         for shipment in found.loaded.shipments
     ]
 
@@ -211,11 +216,11 @@ async def confirm_receipt(
     open refund does not block it: only the automatic sign-off waits for refunds."""
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
-        signed = await service.confirm_receipt(session, order_id, now=runtime.clock.now())
+        signed = await sign_off.confirm_receipt(SqlLogisticsUnitOfWork(session), order_id, now=runtime.clock.now())
     policy = await tracking_policy(runtime)
     # Signed off: no refund holds them any more (the view lists open refunds only for a shipment
     # whose clock is paused or has not started).
-    return [service.shipment_view(shipment, frozenset(), policy.scan_clock_tolerance) for shipment in signed]
+    return [shipment_view(shipment, frozenset(), policy.scan_clock_tolerance) for shipment in signed]
 
 
 @router.get(
@@ -235,7 +240,7 @@ async def write_tracking_settings(body: TrackingSettings, request: Request, prin
     """Applies to timers set from now on; timers already running keep their due time."""
     runtime = request.app.state.runtime
     async with unit_of_work(runtime.sessions) as session:
-        repository = LogisticsRepository(session)
+        repository = SettingRepository(session)
         for name, value in body.model_dump(exclude_none=True).items():
             await repository.set_setting(name, value, by=principal.key_id, now=runtime.clock.now())
         await audit.record(
@@ -263,7 +268,7 @@ async def stale_shipments(request: Request, principal: OpsPrincipal, page: PageQ
     """A cursor of another listing: 422."""
     after = page.after(datetime, str)
     async with request.app.state.runtime.sessions() as session:
-        found = await LogisticsRepository(session).stale_shipments(after=after, limit=page.limit + 1)
+        found = await ShipmentRepository(session).stale_shipments(after=after, limit=page.limit + 1)
     rows, next_cursor = page.page(found, lambda row: (row["last_movement_at"], row["shipment_id"]))
     stale = [
         {
@@ -298,7 +303,7 @@ async def flagged_shipments(request: Request, principal: OpsPrincipal, page: Pag
     A cursor of another listing: 422."""
     after = page.after(datetime, str)
     async with request.app.state.runtime.sessions() as session:
-        found = await LogisticsRepository(session).flagged_shipments(after=after, limit=page.limit + 1)
+        found = await ShipmentRepository(session).flagged_shipments(after=after, limit=page.limit + 1)
     shipments, next_cursor = page.page(found, lambda shipment: (shipment.dispatched_at, shipment.shipment_id))
     flagged = [
         {
@@ -334,8 +339,8 @@ async def clear_ops_flag(
     runtime = request.app.state.runtime
     policy = await tracking_policy(runtime)
     async with unit_of_work(runtime.sessions) as session:
-        shipment = await service.clear_ops_flag(
-            session,
+        shipment = await corrections.clear_ops_flag(
+            SqlLogisticsUnitOfWork(session),
             shipment_id,
             flag_code,
             cleared_by=principal.key_id,
@@ -378,10 +383,10 @@ async def parked_scans(
     ``webhook_deliveries``. A cursor of another listing: 422."""
     after = page.after(str, str)
     async with request.app.state.runtime.sessions() as session:
-        found = await LogisticsRepository(session).parked_scans(
+        found = await ScanRepository(session).parked_scans(
             tracking_number=normalise_tracking_number(tracking_number) if tracking_number else None,
             after=after,
             limit=page.limit + 1,
         )
     groups, next_cursor = page.page(found, lambda parked: (parked.carrier_code or "", parked.tracking_number))
-    return page_body([service.parked_scans_view(parked) for parked in groups], next_cursor)
+    return page_body([parked_scans_view(parked) for parked in groups], next_cursor)

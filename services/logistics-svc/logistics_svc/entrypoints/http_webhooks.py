@@ -41,7 +41,7 @@ from logistics_svc.adapters.webhook_deliveries import WebhookDeliveries
 from logistics_svc.adapters.webhook_formats import aftership, kuaidi100, native
 from logistics_svc.domain.tracking import WebhookDelivery, WebhookRejected
 from logistics_svc.entrypoints.http_models import Kuaidi100Reply
-from logistics_svc.service_layer import shipments as service
+from logistics_svc.service_layer.webhooks import accept_webhook
 from shipsettle_shared.api_document import problem_responses
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.db import unit_of_work
@@ -118,7 +118,7 @@ async def _insert_rejected(
 
 async def _accept(request: Request, delivery: WebhookDelivery, raw_body: bytes) -> bool:
     runtime = request.app.state.runtime
-    return await service.accept_webhook(WebhookDeliveries(runtime.lane), delivery, raw_body, now=runtime.clock.now())
+    return await accept_webhook(WebhookDeliveries(runtime.lane), delivery, raw_body, now=runtime.clock.now())
 
 
 async def _read(request: Request) -> bytes:

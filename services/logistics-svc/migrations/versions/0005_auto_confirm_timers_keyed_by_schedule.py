@@ -21,7 +21,7 @@ depends_on = None
 
 
 def schedule_key(shipment_id: str, due_at_microseconds: int) -> str:
-    # As logistics_svc.service_layer.shipments.auto_confirm_timer_key computes it, written out
+    # As logistics_svc.service_layer.timers.auto_confirm_timer_key computes it, written out
     # here so that this migration keeps its meaning whatever that function becomes.
     return f"{shipment_id}#{due_at_microseconds}"
 
