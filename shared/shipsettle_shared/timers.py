@@ -51,7 +51,22 @@ class CallsOut:
     handler: TimerHandler
 
 
-TimerHandlers = Mapping[str, TimerHandler | CallsOut]
+BatchTimerHandler = Callable[[AsyncSession, Sequence[DueTimer]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class InBatches:
+    """A timer handler that takes every timer of its kind a pass claims in one call, with
+    set-based statements: a burst of due timers (recon's judgements after a surge) costs the
+    statements of one, not a savepoint, a read and a release each. The pass's timers of the kind
+    fire together, or fail and are retried together. A handler that locks rows locks them in one
+    sorted order (its timers come in (lock key, key) order)."""
+
+    handler: BatchTimerHandler
+
+
+TimerHandlers = Mapping[str, TimerHandler | CallsOut | InBatches]
+LocalTimerHandlers = Mapping[str, TimerHandler | InBatches]  # what fires in a pass's transaction
 
 
 # Create the timer, or move it if it has not fired yet (pause/resume re-schedules).
@@ -170,7 +185,7 @@ class TimerScheduler:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        handlers: Mapping[str, TimerHandler],
+        handlers: LocalTimerHandlers,
         *,
         poll_ms: int = 200,
         batch_size: int = 100,
@@ -178,7 +193,9 @@ class TimerScheduler:
     ) -> None:
         """``one_per_transaction``: 0 fires due timers in batches of ``batch_size``, one
         transaction each; n > 0 fires each due timer in a transaction of its own, n at once, up to
-        ``batch_size`` per pass (for handlers that call out: ``CallsOut``)."""
+        ``batch_size`` per pass (for handlers that call out: ``CallsOut``), never ``InBatches``."""
+        if one_per_transaction and any(isinstance(handler, InBatches) for handler in handlers.values()):
+            raise ValueError("a timer fired one per transaction cannot be fired in batches")
         self._sessions = sessions
         self._clock = clock
         self._handlers = dict(handlers)
@@ -313,8 +330,7 @@ class TimerScheduler:
                     return None
                 try:
                     async with session.begin_nested():
-                        with _firing(row) as timer:
-                            await self._handlers[row.timer_kind](session, timer)
+                        await self._fire([row], session)
                 except Exception as error:
                     failure = error
                     logger.exception("timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}})
@@ -345,11 +361,10 @@ class TimerScheduler:
         payouts, refunds, merchant notifications)."""
         now = self._clock.now()
         fired: list[Any] = []
-        failed: tuple[Any, Exception] | None = None
+        failed: tuple[list[Any], Exception] | None = None
         try:
             async with self._sessions() as session, session.begin():
                 rows = (await session.execute(self._due_timers, {"now": now})).all()
-                isolated = len(rows) > 1
                 # Fire in lock order. The batch is one transaction, so every row a handler locks
                 # stays locked until the whole batch commits; two instances firing the same rows in
                 # different orders deadlock (PostgreSQL ends one after a second, and the timer
@@ -358,33 +373,64 @@ class TimerScheduler:
                 # key) is one lock order for every instance. Seen at N=1000: 3,198 due logistics
                 # timers drained at 9 a second; at N=10000, settlement's hold releases of the same
                 # merchants.
-                for row in sorted(rows, key=lambda row: (str(row.payload.get(LOCK_KEY, "")), row.timer_key)):
-                    with _firing(row) as timer:
-                        try:
-                            if isolated:
-                                async with session.begin_nested():
-                                    await self._handlers[row.timer_kind](session, timer)
-                            else:
-                                await self._handlers[row.timer_kind](session, timer)
-                            fired.append(row)
-                        except Exception as error:
-                            logger.exception(
-                                "timer handler failed; retried later", extra={"fields": {"timer": row.timer_key}}
-                            )
-                            if not isolated:
-                                failed = (row, error)
-                                raise _RollBack from error
+                ordered = sorted(rows, key=lambda row: (str(row.payload.get(LOCK_KEY, "")), row.timer_key))
+                calls = self._calls(ordered)
+                isolated = len(calls) > 1
+                for call in calls:
+                    try:
+                        if isolated:
+                            async with session.begin_nested():
+                                await self._fire(call, session)
+                        else:
+                            await self._fire(call, session)
+                        fired += call
+                    except Exception as error:
+                        logger.exception(
+                            "timer handler failed; retried later",
+                            extra={"fields": {"timer": call[0].timer_key, "timers": len(call)}},
+                        )
+                        if not isolated:
+                            failed = (call, error)
+                            raise _RollBack from error
+                        for row in call:
                             await session.execute(*self._retry_later(row, error, now))
                 if fired:
                     await session.execute(_MARK_FIRED, {"ids": [row.id for row in fired], "now": now})
         except _RollBack:
             assert failed is not None
+            rows_failed, failure = failed
             async with self._sessions() as session, session.begin():
-                await session.execute(*self._retry_later(*failed, now))
+                for row in rows_failed:
+                    await session.execute(*self._retry_later(row, failure, now))
             return 0
         for row in fired:
             metrics.timers_fired_total.labels(row.timer_kind).inc()
         return len(fired)
+
+    def _calls(self, ordered: Sequence[Any]) -> list[list[Any]]:
+        """The handler calls a pass's claimed rows make, in their lock order: one row each, except
+        that every row of an ``InBatches`` kind goes in one call, where its first row stands."""
+        calls: list[list[Any]] = []
+        batched: dict[str, list[Any]] = {}
+        for row in ordered:
+            if not isinstance(self._handlers[row.timer_kind], InBatches):
+                calls.append([row])
+            elif row.timer_kind in batched:
+                batched[row.timer_kind].append(row)
+            else:
+                batched[row.timer_kind] = [row]
+                calls.append(batched[row.timer_kind])
+        return calls
+
+    async def _fire(self, call: Sequence[Any], session: AsyncSession) -> None:
+        handler = self._handlers[call[0].timer_kind]
+        if isinstance(handler, InBatches):
+            with _firing_together(call) as timers:
+                await handler.handler(session, timers)
+        else:
+            [row] = call
+            with _firing(row) as timer:
+                await handler(session, timer)
 
     @staticmethod
     def _retry_later(row: Any, error: Exception, now: datetime) -> tuple[Any, dict[str, Any]]:
@@ -436,6 +482,18 @@ def _firing(row: Any) -> Iterator[DueTimer]:
     token = correlation_id_var.set(f"timer:{row.timer_kind}:{row.timer_key}")
     try:
         yield DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload))
+    finally:
+        correlation_id_var.reset(token)
+
+
+@contextlib.contextmanager
+def _firing_together(rows: Sequence[Any]) -> Iterator[list[DueTimer]]:
+    """Claimed rows of one kind as the timers their batch handler gets, with the first timer
+    and their number as the correlation id."""
+    first = rows[0]
+    token = correlation_id_var.set(f"timer:{first.timer_kind}:{first.timer_key}+{len(rows) - 1}")
+    try:
+        yield [DueTimer(row.timer_kind, row.timer_key, row.due_at, dict(row.payload)) for row in rows]
     finally:
         correlation_id_var.reset(token)
 

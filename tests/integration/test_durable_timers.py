@@ -5,7 +5,7 @@ through PostgreSQL). The effect counted is the outbox event the timer's handler 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from shipsettle_shared.timers import (
     LOCK_KEY,
     CallsOut,
     DueTimer,
+    InBatches,
     TimerScheduler,
     cancel_timer,
     schedule_timer,
@@ -260,6 +261,70 @@ async def test_a_batch_of_fired_timers_is_marked_in_one_statement() -> None:
         async with sessions() as session:
             unfired = await session.scalar(select(func.count()).where(timers_table.c.fired_at.is_(None)))
         assert unfired == 0
+
+
+async def test_a_kind_fired_in_batches_gets_every_due_timer_of_a_pass_in_one_call_and_they_fail_together() -> None:
+    url = await fresh_service_database("order-svc", "_timer_batches")
+    async with engine_for(url) as engine:
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        clock = ShiftableClock()
+        calls: list[list[str]] = []
+        failing = {"first": True}
+
+        async def judge_all(session: AsyncSession, timers: Sequence[DueTimer]) -> None:
+            calls.append([timer.timer_key for timer in timers])
+            for timer in timers:
+                await _handler(clock)(session, timer)  # written, then undone if the call fails
+            if failing["first"]:
+                failing["first"] = False
+                raise RuntimeError("judge failed")
+
+        async with unit_of_work(sessions) as session:
+            for key in ("o-3", "o-1", "o-2"):
+                await schedule_timer(session, "judge", key, clock.now() + timedelta(hours=1))
+            await schedule_timer(session, "reminder", "r-1", clock.now() + timedelta(hours=1))
+        scheduler = TimerScheduler(sessions, clock, {"judge": InBatches(judge_all), "reminder": _handler(clock)})
+        clock.advance(timedelta(hours=2))
+
+        # The batch fails: its three timers are retried later together; the reminder fires.
+        assert await scheduler.fire_due() == 1
+        assert calls == [["o-1", "o-2", "o-3"]]  # one call, in key order
+        assert [await _outbox_rows(sessions, key) for key in ("o-1", "o-2", "o-3", "r-1")] == [0, 0, 0, 1]
+        async with sessions() as session:
+            judged = (
+                await session.execute(
+                    select(timers_table.c.timer_key, timers_table.c.attempts, timers_table.c.fired_at)
+                    .where(timers_table.c.timer_kind == "judge")
+                    .order_by(timers_table.c.timer_key)
+                )
+            ).all()
+        assert [(row.timer_key, row.attempts, row.fired_at) for row in judged] == [
+            ("o-1", 1, None),
+            ("o-2", 1, None),
+            ("o-3", 1, None),
+        ]
+
+        clock.advance(timedelta(seconds=2))  # past the first retry backoff
+        fired: list[int] = []
+
+        async def fire() -> None:
+            fired.append(await scheduler.fire_due())
+
+        sent = [" ".join(statement.split()).lower() for statement in await statements_sent(engine, fire)]
+        assert fired == [3]
+        assert calls[1:] == [["o-1", "o-2", "o-3"]]
+        assert [await _outbox_rows(sessions, key) for key in ("o-1", "o-2", "o-3")] == [1, 1, 1]
+        assert not [statement for statement in sent if statement.startswith("savepoint")]  # one call, alone
+
+
+def test_a_kind_fired_in_batches_cannot_be_fired_one_per_transaction() -> None:
+    async def judge_all(session: AsyncSession, timers: Sequence[DueTimer]) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="one per transaction"):
+        TimerScheduler(
+            async_sessionmaker(), FrozenClock(datetime.now(UTC)), {"judge": InBatches(judge_all)}, one_per_transaction=2
+        )
 
 
 async def test_the_only_due_timer_runs_without_a_savepoint_and_its_failure_rolls_its_effect_back() -> None:

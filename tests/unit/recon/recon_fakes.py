@@ -130,6 +130,10 @@ class FakeFindings:
         open_findings = any(f.order_id == order_id and f.resolved_at is None for f in self.found.values())
         return SimpleNamespace(**copy.deepcopy(order), open_findings=open_findings)
 
+    async def orders_to_judge(self, order_ids: Sequence[str]) -> list[Any]:
+        judged = [await self.order_to_judge(order_id) for order_id in sorted(order_ids)]
+        return [order for order in judged if order is not None]
+
     async def add(self, violation: Violation, *, order_id: str, merchant_id: str | None, now: datetime) -> bool:
         fingerprint = f"{violation.check}:{violation.figures.get('escrow_minor')}:{violation.figures.get('hold_id')}"
         if fingerprint in self.found:

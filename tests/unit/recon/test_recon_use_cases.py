@@ -96,7 +96,7 @@ async def test_a_ledger_transaction_folded_twice_moves_the_figures_once() -> Non
 async def test_an_order_whose_books_agree_is_judged_without_a_finding() -> None:
     uow = FakeReconUnitOfWork()
     await fact_folding.on_facts(uow, facts(ORDER, SIGN_OFF, BOOKED), now=NOW, timing=TIMING)
-    await invariant_checks.judge_order(uow, check_timer(), now=NOW + TIMING.grace)
+    await invariant_checks.judge_orders(uow, [check_timer()], now=NOW + TIMING.grace)
     assert uow.findings.found == {}
     assert uow.events == []
 
@@ -105,7 +105,7 @@ async def test_100_fen_paid_out_of_nowhere_is_found_once_announced_and_resolved_
     uow = FakeReconUnitOfWork()
     await fact_folding.on_facts(uow, facts(ORDER, SIGN_OFF, BOOKED, OVERPAID), now=NOW, timing=TIMING)
     for _ in range(2):  # judged twice with the same figures: one finding, one event
-        await invariant_checks.judge_order(uow, check_timer(), now=NOW + TIMING.grace)
+        await invariant_checks.judge_orders(uow, [check_timer()], now=NOW + TIMING.grace)
     # escrow: 27073 + 2277 - 0 - 1300 - (28050 + 100) = -100
     [violated] = [event for event in uow.events if isinstance(event, contracts.InvariantViolated)]
     assert (violated.check, violated.figures["escrow_minor"]) == ("conservation", -100)
@@ -116,15 +116,24 @@ async def test_100_fen_paid_out_of_nowhere_is_found_once_announced_and_resolved_
     assert invariant_checks.violations_found_total.labels("conservation")._value.get() == counted + 1
 
     await fact_folding.on_facts(uow, facts(CORRECTED), now=NOW + timedelta(hours=3), timing=TIMING)
-    await invariant_checks.judge_order(uow, check_timer(), now=NOW + timedelta(hours=4))
+    await invariant_checks.judge_orders(uow, [check_timer()], now=NOW + timedelta(hours=4))
     assert uow.findings.open() == []
     assert len(uow.events) == 1
+
+
+async def test_orders_due_together_are_judged_in_one_call_and_an_order_never_folded_is_passed_over() -> None:
+    uow = FakeReconUnitOfWork()
+    await fact_folding.on_facts(uow, facts(ORDER, SIGN_OFF, BOOKED, OVERPAID), now=NOW, timing=TIMING)
+    never_folded = DueTimer(fact_folding.INVARIANT_CHECK, "O-9", NOW, {"order_id": "O-9"})
+    await invariant_checks.judge_orders(uow, [never_folded, check_timer()], now=NOW + TIMING.grace)
+    [violated] = uow.of_type(contracts.InvariantViolated)
+    assert (violated.order_id, violated.check, violated.figures["escrow_minor"]) == ("O-1", "conservation", -100)
 
 
 async def test_a_booking_without_a_sign_off_is_a_finding() -> None:
     uow = FakeReconUnitOfWork()
     await fact_folding.on_facts(uow, facts(ORDER, BOOKED), now=NOW, timing=TIMING)
-    await invariant_checks.judge_order(uow, check_timer(), now=NOW + TIMING.grace)
+    await invariant_checks.judge_orders(uow, [check_timer()], now=NOW + TIMING.grace)
     assert uow.findings.open() == ["settled_without_sign_off"]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
 from shipsettle_shared.messaging.events import received
 from shipsettle_shared.service import ServiceRuntime
-from shipsettle_shared.timers import DueTimer, TimerHandler
+from shipsettle_shared.timers import DueTimer, InBatches, LocalTimerHandlers
 
 
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
@@ -56,15 +56,15 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     )
 
 
-def timer_handlers(runtime: ServiceRuntime) -> Mapping[str, TimerHandler]:
+def timer_handlers(runtime: ServiceRuntime) -> LocalTimerHandlers:
     settings = runtime.settings
     assert isinstance(settings, ReconSettings)
     grace = timedelta(seconds=settings.invariant_grace_s)
 
-    async def judge_order(session: AsyncSession, timer: DueTimer) -> None:
-        await invariant_checks.judge_order(SqlReconUnitOfWork(session), timer, now=runtime.clock.now())
+    async def judge_orders(session: AsyncSession, timers: Sequence[DueTimer]) -> None:
+        await invariant_checks.judge_orders(SqlReconUnitOfWork(session), timers, now=runtime.clock.now())
 
     async def judge_window(session: AsyncSession, timer: DueTimer) -> None:
         await invariant_checks.judge_window(SqlReconUnitOfWork(session), timer, now=runtime.clock.now(), grace=grace)
 
-    return {fact_folding.INVARIANT_CHECK: judge_order, fact_folding.SETTLEMENT_WINDOW: judge_window}
+    return {fact_folding.INVARIANT_CHECK: InBatches(judge_orders), fact_folding.SETTLEMENT_WINDOW: judge_window}

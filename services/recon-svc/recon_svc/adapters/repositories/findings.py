@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, exists, select, update
+from sqlalchemy import ARRAY, Row, any_, bindparam, exists, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -25,6 +25,11 @@ class FindingRepository:
     async def order_to_judge(self, order_id: str) -> Row[Any] | None:
         """The order's row as committed, with ``open_findings``: whether it has findings open."""
         return (await self.session.execute(_ORDER_TO_JUDGE, {"order_id": order_id})).first()
+
+    async def orders_to_judge(self, order_ids: Sequence[str]) -> Sequence[Row[Any]]:
+        """``order_to_judge`` for many, in one statement, in order id order (orders not known are
+        left out)."""
+        return (await self.session.execute(_ORDERS_TO_JUDGE, {"order_ids": list(order_ids)})).all()
 
     async def add(self, violation: Violation, *, order_id: str, merchant_id: str | None, now: datetime) -> bool:
         """Record the finding; False if it was reported with these figures before."""
@@ -73,3 +78,8 @@ _ORDER_TO_JUDGE = select(
     .where(_VIOLATIONS.c.order_id == _ORDERS.c.order_id, _VIOLATIONS.c.resolved_at.is_(None))
     .label("open_findings"),
 ).where(_ORDERS.c.order_id == bindparam("order_id"))
+_ORDERS_TO_JUDGE = (
+    select(*_ORDER_TO_JUDGE.selected_columns)
+    .where(_ORDERS.c.order_id == any_(bindparam("order_ids", type_=ARRAY(_ORDERS.c.order_id.type))))
+    .order_by(_ORDERS.c.order_id)
+)
