@@ -381,6 +381,43 @@ class SettlementRows:
     payouts: list[asyncpg.Record]
 
 
+async def timers_armed(platform: PlatformHandle, *, since: datetime) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """The timers each service armed since ``since`` (a run's start), by kind: fired by now,
+    still armed, cancelled. A timer still armed does its work after the run's CPU window (a
+    recon judgement a grace period after the order's last fact, a payout's status check...)."""
+    armed: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for service, url in sorted(platform.database_urls.items()):
+        connection = await asyncpg.connect(_dsn(url))
+        try:
+            rows = await connection.fetch(
+                "select timer_kind, count(*) filter (where fired_at is not null) as fired,"
+                " count(*) filter (where fired_at is null and cancelled_at is null) as armed,"
+                " count(*) filter (where cancelled_at is not null) as cancelled"
+                " from timers where created_at >= $1 group by timer_kind",
+                since,
+            )
+        finally:
+            await connection.close()
+        for row in rows:
+            armed[service, row["timer_kind"]] = (row["fired"], row["armed"], row["cancelled"])
+    return armed
+
+
+def timers_section(run: Run) -> str:
+    paid = max(run.throughput.paid, 1)
+    rows = "\n".join(
+        f"| {service} | {kind} | {fired / paid:,.2f} | {armed / paid:,.2f} | {cancelled / paid:,.2f} |"
+        for (service, kind), (fired, armed, cancelled) in sorted(run.timers.items())
+    )
+    return f"""Timers the {run.label} run armed, per paid lifecycle (created since the run started; a timer
+armed again keeps its row): fired before the drain ended, still armed then (their work comes after
+the CPU window and is not in the figures above), cancelled:
+
+| service | timer | fired | still armed | cancelled |
+|---|---|---:|---:|---:|
+{rows}"""
+
+
 async def settlement_rows(platform: PlatformHandle, merchant_ids: list[str]) -> SettlementRows:
     connection = await asyncpg.connect(_dsn(platform.database_urls["settlement-svc"]))
     try:
@@ -533,6 +570,8 @@ class Run:
     drained: bool
     statements: StatementCalls = field(default_factory=StatementCalls)  # database round trips in the window
     sign_off_stages_ms: dict[str, list[float]] = field(default_factory=dict)  # SIGN_OFF_STAGES
+    # (service, timer kind) -> (fired, still armed, cancelled): the timers the run's work armed
+    timers: dict[tuple[str, str], tuple[int, int, int]] = field(default_factory=dict)
 
     def cpu_per_lifecycle(self, idle: dict[str, float] | None = None) -> dict[str, float]:
         """CPU-seconds each paid lifecycle cost, by process group, beyond what the group uses
@@ -1030,6 +1069,7 @@ class Bench:
         window = CpuWindow(self.platform)
         window.start()
         started = time.monotonic()
+        run_started_at = datetime.now(UTC)
         launched_s, waited = await driver.offer(plans, rate, self.args.max_open)
         drained = await drain(self.platform, order_ids, merchant_ids, min(DRAIN_TIMEOUT_S, self.remaining()))
         cpu, busy = window.stop()
@@ -1060,6 +1100,7 @@ class Bench:
             drained=drained,
             statements=statements,
             sign_off_stages_ms=stages,
+            timers=await timers_armed(self.platform, since=run_started_at),
         )
         print(
             f"      {throughput.per_second:,.1f} lifecycles/s ({throughput.paid} paid in {throughput.seconds:.1f} s); "
@@ -1265,6 +1306,8 @@ every postgres process, this run's and any other's):
 {limits}
 
 {round_trips}
+
+{timers_section(uniform)}
 
 {profile_section}{notes_section}How it was measured:
 - Platform: `surge.platform.start_private` (the processes `make run` starts, environment `test`),

@@ -29,6 +29,7 @@ from lifecycle import (
     parse_wrk,
     sign_off_stage_durations,
     spread_orders,
+    timers_section,
 )
 
 T0 = datetime(2026, 11, 27, 10, 0, 0, tzinfo=UTC)
@@ -158,6 +159,36 @@ def test_cpu_per_lifecycle_spreads_each_process_group_over_the_orders_paid() -> 
     assert run.cpu_per_lifecycle({"PostgreSQL": 0.1, "order-svc": 0.3}) == pytest.approx(
         {"PostgreSQL": 0.16, "order-svc": 0.0}
     )
+
+
+def test_the_timers_a_run_armed_are_shown_per_paid_lifecycle_with_those_left_for_after_the_window() -> None:
+    run = Run(
+        label="uniform",
+        mix="uniform",
+        orders=200,
+        offered_rate=10.0,
+        launched_rate=10.0,
+        throughput=Throughput(paid=200, seconds=20.0),
+        unpaid={},
+        sign_off_to_available_ms=[],
+        approval_to_paid_ms=[],
+        applications=200,
+        reviewed_applications=0,
+        driver_errors=[],
+        cpu={},
+        busy_cpus=1.9,
+        window_s=21.0,
+        waited=0,
+        requests=1300,
+        drained=True,
+        timers={("recon-svc", "invariant_check"): (130, 70, 0), ("settlement-svc", "payout_status_check"): (0, 0, 200)},
+    )
+    rows = [line for line in timers_section(run).splitlines() if line.startswith("| ") and "---" not in line][1:]
+    # 130 / 200 = 0.65 fired, 70 / 200 = 0.35 still armed; 200 / 200 = 1 cancelled
+    assert rows == [
+        "| recon-svc | invariant_check | 0.65 | 0.35 | 0.00 |",
+        "| settlement-svc | payout_status_check | 0.00 | 0.00 | 1.00 |",
+    ]
 
 
 WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:24199/empty
