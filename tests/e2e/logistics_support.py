@@ -54,9 +54,17 @@ async def service_now(client: httpx.AsyncClient, base_url: str) -> datetime:
 
 
 async def confirmed_order(
-    client: httpx.AsyncClient, platform: Platform, merchant_key: str = "merchant_a"
+    client: httpx.AsyncClient,
+    platform: Platform,
+    merchant_key: str = "merchant_a",
+    *,
+    consignee: dict[str, str] | None = None,
+    buyer_ref: str | None = None,
 ) -> dict[str, Any]:
+    """The worked example placed and its shipping information confirmed; ``consignee`` and
+    ``buyer_ref``, when given, replace the example's (a test that looks for its own personal data)."""
     order = worked_example_order(platform.keys[merchant_key]["merchant_id"])
+    order.update({"consignee": consignee or order["consignee"], "buyer_ref": buyer_ref or order["buyer_ref"]})
     placed = await client.post(
         f"{platform.url('order-svc')}/v1/orders",
         json=order,

@@ -132,12 +132,15 @@ async def sign_off(
     )
 
 
+BANK_HOLDER = "杭州茶叶有限公司"
+
+
 async def verified_account(client: httpx.AsyncClient, platform: Platform, key: dict[str, str]) -> str:
     base = f"{platform.url('settlement-svc')}/v1"
     account = await client.post(
         f"{base}/merchants/{key['merchant_id']}/bank-accounts",
         json={
-            "holder_name": "杭州茶叶有限公司",
+            "holder_name": BANK_HOLDER,
             "bank_name": "中国银行",
             "account_type": "card",
             "account_number": CARD,

@@ -1,6 +1,7 @@
 """Must show (Foundation): a poison message lands on the dead-letter topic with its error after
 the configured retries, the other messages keep flowing, and the replay CLI re-applies it once
-the cause is fixed, exactly once.
+the cause is fixed, exactly once. Each replay is audited in the transaction that makes it
+(issue 20): the producer's outbox row and the audit row commit together or not at all.
 
 The poison is realistic: the sink's database refuses one probe (a check constraint stands in for
 a bug or a bad reference), so the handler fails on every attempt. Malformed bytes on the topic
@@ -13,6 +14,7 @@ import asyncio
 import json
 import subprocess
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -44,14 +46,33 @@ pytestmark = pytest.mark.infra
 MAX_ATTEMPTS = 3
 
 
-def _dead_letters_cli(*arguments: str) -> str:
+def _run_dead_letters_cli(*arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PYTHON, "-m", "shipsettle_shared.dead_letters", *arguments, "--bootstrap", TEST_KAFKA],
         cwd=ROOT,
-        check=True,
+        check=check,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+
+
+def _dead_letters_cli(*arguments: str) -> str:
+    return _run_dead_letters_cli(*arguments).stdout
+
+
+async def _replay_state(database: str, event_id: uuid.UUID) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether the event's outbox row waits to be published, and the audit log's replay rows."""
+    async with engine_for(database) as engine, engine.connect() as connection:
+        waiting = await connection.scalar(
+            text("select published_at is null from outbox where event_id = :event_id"), {"event_id": event_id}
+        )
+        rows = await connection.execute(
+            text(
+                "select actor_key_id, actor_role, target_type, target_id, after_state, reason from audit_log"
+                " where action = 'dead_letters.replay' order by seq"
+            )
+        )
+        return bool(waiting), [dict(row._mapping) for row in rows]
 
 
 async def _letters(group: str) -> list[dict[str, str]]:
@@ -115,8 +136,26 @@ async def test_a_poison_message_is_dead_lettered_after_its_retries_and_replayed_
     # Fix the cause, then replay: applied once, and a second replay changes nothing.
     async with engine_for(sink) as engine, engine.begin() as connection:
         await connection.execute(text("alter table bus_probe_receipts drop constraint refuses_one_probe"))
+    replay = ["replay", "--event-id", str(poison.event_id), "--service", "order-svc", "--database-url", source]
+    reason = ["--reason", "bus_probe_receipts constraint dropped (ticket 42)"]
+    # no reason, no replay: refused before anything is read or written
+    unexplained = await asyncio.to_thread(_run_dead_letters_cli, *replay, "--actor", "li.wei", check=False)
+    assert unexplained.returncode == 2
+    assert "--reason" in unexplained.stderr
+    # the audit row cannot be written (the owner makes the log refuse it): the event is not put
+    # back in the outbox either, one transaction
+    async with engine_for(source) as engine, engine.begin() as connection:
+        await connection.execute(
+            text("alter table audit_log add constraint refuses_replays check (action <> 'dead_letters.replay')")
+        )
+    unaudited = await asyncio.to_thread(_run_dead_letters_cli, *replay, "--actor", "li.wei", *reason, check=False)
+    assert unaudited.returncode != 0
+    assert "refuses_replays" in unaudited.stderr
+    assert await _replay_state(source, poison.event_id) == (False, [])
+    async with engine_for(source) as engine, engine.begin() as connection:
+        await connection.execute(text("alter table audit_log drop constraint refuses_replays"))
     for _ in range(2):
-        output = await asyncio.to_thread(_dead_letters_cli, "replay", "--event-id", str(poison.event_id))
+        output = await asyncio.to_thread(_dead_letters_cli, *replay, "--actor", "li.wei", *reason)
         assert "replayed 1" in output
 
         async def replay_consumed() -> bool:
@@ -124,6 +163,18 @@ async def test_a_poison_message_is_dead_lettered_after_its_retries_and_replayed_
 
         await eventually(replay_consumed, timeout_s=30)
     assert await receipts_per_probe(sink, [poison.payload["probe_id"]]) == {poison.payload["probe_id"]: 1}
+    # each replay, and only they, in the producer's audit log: who, which letter, what, why
+    _, audited = await _replay_state(source, poison.event_id)
+    where = f"{Topic.DEAD_LETTER}/{letter['partition']}/{letter['offset']}"
+    assert [
+        (row["actor_key_id"], row["actor_role"], row["target_type"], row["target_id"], row["reason"]) for row in audited
+    ] == [("cli:li.wei", "ops", "dead_letter", where, reason[1])] * 2
+    assert json.loads(audited[0]["after_state"]) == {
+        "consumer_group": group,
+        "event_id": str(poison.event_id),
+        "event_type": "BusProbeSent",
+        "origin": letter["origin"],
+    }
 
 
 async def test_malformed_bytes_are_dead_lettered_at_once_and_the_partition_moves_on(

@@ -17,7 +17,7 @@ from bus_support import BUS_PORT_OFFSET
 from local import ServiceProcess
 
 from shipsettle_shared.kafka_access import development_kafka_password
-from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET
+from shipsettle_shared.settings import DEVELOPMENT_CALLBACK_SECRET, DEVELOPMENT_PII_KEYRING
 from shipsettle_shared.topology import SERVICES, SERVICES_BY_NAME, ServiceSpec
 
 # Nothing may reach these: a process that got as far as migrating would fail on them, with
@@ -113,6 +113,26 @@ def test_order_in_production_refuses_the_development_pepper_and_kafka_password(l
     assert output.startswith(
         "order-svc refuses to start: SHIPSETTLE_API_KEY_PEPPER, SHIPSETTLE_KAFKA_PASSWORD, SHIPSETTLE_PII_KEYRING, "
         "SHIPSETTLE_PII_BLIND_INDEX_KEY must be set to a real secret in the production environment"
+    )
+
+
+def test_order_in_production_refuses_the_development_keyring_kept_beside_a_real_kek(log_dir: Path) -> None:
+    """Issue 20: the development KEK is public; listed at all (even as a retiring key beside the
+    real, active one), it is refused."""
+    output = started_without_serving(
+        SERVICES_BY_NAME["order-svc"],
+        {
+            "SHIPSETTLE_ENVIRONMENT": "production",
+            "SHIPSETTLE_API_KEY_PEPPER": REAL_PEPPER,
+            "SHIPSETTLE_KAFKA_PASSWORD": REAL_KAFKA_PASSWORD,
+            **REAL_PII_KEYS,
+            "SHIPSETTLE_PII_KEYRING": f"{REAL_PII_KEYRING},{DEVELOPMENT_PII_KEYRING}",
+            "SHIPSETTLE_PII_ACTIVE_KEK": REAL_PII_KEYRING.split(":", 1)[0],
+        },
+        log_dir,
+    )
+    assert output.startswith(
+        "order-svc refuses to start: SHIPSETTLE_PII_KEYRING must be set to a real secret in the production environment"
     )
 
 

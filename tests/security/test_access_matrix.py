@@ -19,12 +19,21 @@ declares (checked here too). The test holds no second list. Expected:
   send itself), and nothing of A's or B's changes in any of the five databases.
 
 The callers allowed to act on A's objects (A, the platform, ops, the auditor) are not sent writes;
-A's own reads are the control that A's data does show where it may.
+they read every GET operation (after the matrix: a read may store, a statement), and A's own reads
+are the control that A's data does show where it may.
+
+Masking by role (docs/security.md, "Who sees what"): A's orders carry personal values of their own
+(a consignee on an order to be shipped, another on a dispatched order, one buyer), A's bank
+accounts a holder and number. Every answer of the walk (the refusals, the foreign reads and cursors,
+every allowed role's reads, each order read also for the order to be shipped) may show a value in
+clear only where the policy says: the to-be-shipped consignee to merchant A, both to ops in the
+buyer's export, the bank account to nobody; the masked forms show elsewhere (counted, the control).
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
 import time
 import uuid
@@ -46,6 +55,7 @@ from test_payouts import CARD
 from test_recon import import_merchant_records
 from test_refunds import known_to_refunds, request_body, request_refund
 from test_settlement_eta import (
+    BANK_HOLDER,
     apply_for_all,
     approve,
     in_state,
@@ -62,6 +72,7 @@ from shipsettle_shared.body_limits import BODY_LIMIT_KEY, CALLBACK_BODY_LIMIT_BY
 from shipsettle_shared.contracts import Role, Topic, partitions_of
 from shipsettle_shared.db import session_factory, unit_of_work
 from shipsettle_shared.kafka_access import tooling_client_config
+from shipsettle_shared.masking import mask_mobile
 from shipsettle_shared.pagination import PAGINATED_KEY
 from shipsettle_shared.topology import SERVICES
 
@@ -85,6 +96,46 @@ SAMPLE_FIELDS: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
+class Personal:
+    """A personal value seeded on A's objects: clear, the form readers the policy keeps it from see
+    (None where that form is not distinctive enough to count: an address is ``****``), and the
+    readers that may see it clear."""
+
+    what: str
+    clear: str
+    masked: str | None
+    whole_to: frozenset[str]
+
+
+# Readers in the masking policy: merchant A (on every route), ops in the buyer's export (the
+# buyer's own data, whole, for access and portability).
+MERCHANT_A = "merchant A"
+BUYER_EXPORT = "ops in the buyer's export"
+EXPORT_OPERATION = ("GET", "/v1/buyers/{buyer_ref}/personal-data")
+
+
+def _consignee(district: str) -> dict[str, str]:
+    """A consignee nobody else's test uses, so each value found in an answer is this one's."""
+    return {
+        "name": "欧阳" + "".join(random.choices("春夏秋冬梅兰竹菊", k=3)),
+        "mobile": "139" + "".join(random.choices("0123456789", k=8)),
+        "province": "浙江省",
+        "city": "杭州市",
+        "district": district,
+        "address_line": f"莫干山路 {random.randint(100, 999)} 号 {random.randint(1, 30)} 幢 {random.randint(101, 909)}",
+        "postal_code": str(random.randint(310100, 310999)),
+    }
+
+
+def _consignee_values(which: str, consignee: dict[str, str], whole_to: frozenset[str]) -> list[Personal]:
+    shown = [("name", None), ("mobile", mask_mobile(consignee["mobile"]))]
+    hidden = [("district", None), ("address_line", None), ("postal_code", None)]
+    return [
+        Personal(f"{which} consignee's {field}", consignee[field], masked, whole_to) for field, masked in shown + hidden
+    ]
+
+
+@dataclass(frozen=True)
 class Caller:
     name: str
     role: Role | None  # None: no key, or a key that no longer authenticates
@@ -104,6 +155,12 @@ class World:
     markers: set[str]  # A's ids and numbers: none may show in an answer to another caller
     callers: list[Caller]
     bodies: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    personal: list[Personal] = field(default_factory=list)
+    # a path parameter's other seeded value, read too: the order to be shipped beside the dispatched
+    other_path_values: dict[str, str] = field(default_factory=dict)
+    # answers of the seeding checked for masking too: a bank account is shown only in its
+    # registration's answer (no read shows one)
+    seeded_answers: list[tuple[Probe, Caller, httpx.Response]] = field(default_factory=list)
 
 
 @dataclass
@@ -113,8 +170,11 @@ class Tally:
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
-    owner_reads: list[tuple[Probe, Caller]] = field(default_factory=list)
+    allowed_reads: list[tuple[Probe, Caller]] = field(default_factory=list)
     owner_reads_with_data: int = 0
+    unmasked: list[str] = field(default_factory=list)
+    # (what, "clear" or "masked", the reader): how often each form of each value was shown
+    personal_shown: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     cursor_lists: list[str] = field(default_factory=list)  # where A's own cursor was handed to the others
 
 
@@ -196,8 +256,16 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
     carrier = await _issue(client, platform, role="carrier", carrier_code="SF", label="matrix carrier")
     revoked = await _revoked_key_of(client, platform, a["merchant_id"])
 
-    order = await confirmed_order(client, platform, merchant_key="bola_a")
+    # one buyer's two orders, each with a consignee of its own: one dispatched, one to be shipped
+    buyer_ref = f"buyer-matrix-{uuid.uuid4().hex[:8]}"
+    dispatched_consignee, to_ship_consignee = _consignee("拱墅区"), _consignee("滨江区")
+    order = await confirmed_order(
+        client, platform, merchant_key="bola_a", consignee=dispatched_consignee, buyer_ref=buyer_ref
+    )
     shipment = await dispatch(client, platform, order, merchant_key="bola_a")
+    to_ship = await confirmed_order(
+        client, platform, merchant_key="bola_a", consignee=to_ship_consignee, buyer_ref=buyer_ref
+    )
     refunded_order = await confirmed_order(client, platform, merchant_key="bola_a")
     await known_to_refunds(client, platform, refunded_order, line_id="L1")
     refund = await request_refund(client, platform, request_body(refunded_order, "refund_only", "damaged", {"L1": 1}))
@@ -224,7 +292,7 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
     second_account = await client.post(
         f"{settlement}/bank-accounts",
         json={
-            "holder_name": "杭州茶叶有限公司",
+            "holder_name": BANK_HOLDER,
             "bank_name": "中国银行杭州分行",
             "account_type": "card",
             "account_number": CARD,
@@ -266,6 +334,8 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         revoked["key_id"],
         order["order_id"],
         order["payment"]["transaction_id"],
+        to_ship["order_id"],
+        to_ship["payment"]["transaction_id"],
         refunded_order["order_id"],
         refunded_order["payment"]["transaction_id"],
         shipment["shipment_id"],
@@ -322,6 +392,21 @@ async def _world(client: httpx.AsyncClient, platform: Platform) -> World:
         markers=markers,
         callers=callers,
         bodies=bodies,
+        personal=[
+            *_consignee_values("the dispatched order's", dispatched_consignee, frozenset({BUYER_EXPORT})),
+            *_consignee_values("the to-be-shipped order's", to_ship_consignee, frozenset({MERCHANT_A, BUYER_EXPORT})),
+            # both of A's accounts (verified_account's and the proposal's) have this holder and number
+            Personal("the bank account's holder", BANK_HOLDER, None, frozenset()),
+            Personal("the bank account's number", CARD, f"**** {CARD[-4:]}", frozenset()),
+        ],
+        other_path_values={"order_id": to_ship["order_id"]},
+        seeded_answers=[
+            (
+                Probe("settlement-svc", "", "POST", "/v1/merchants/{merchant_id}/bank-accounts", settlement, {}),
+                next(caller for caller in callers if caller.name == MERCHANT_A),
+                second_account,
+            )
+        ],
     )
 
 
@@ -440,9 +525,18 @@ def _requests_for(
         else:
             [media] = content.values()
             request["json"] = world.bodies.get((method, path)) or _example(world, components, media["schema"])
+    # a read is sent once more for each path parameter with another seeded value (an order's reads
+    # for the order to be shipped, whose consignee merchant A sees whole)
+    urls = [url] + [
+        url.replace(world.path_values[name], other)
+        for name, other in world.other_path_values.items()
+        if method == "GET" and "{" + name + "}" in path
+    ]
     if not naming:
-        return [(url, {**request, "params": params})]
-    return [(url, {**request, "params": {**params, name: world.body_values[name]}}) for name in naming]
+        return [(each, {**request, "params": params}) for each in urls]
+    return [
+        (each, {**request, "params": {**params, name: world.body_values[name]}}) for each in urls for name in naming
+    ]
 
 
 def _sent(url: str, request: dict[str, Any]) -> str:
@@ -457,6 +551,23 @@ def _names_merchant_a(world: World, url: str, request: dict[str, Any]) -> bool:
 def _leaked(world: World, url: str, request: dict[str, Any], answer: httpx.Response) -> list[str]:
     sent = _sent(url, request)
     return [marker for marker in world.markers if marker in answer.text and marker not in sent]
+
+
+def _check_masking(world: World, tally: Tally, probe: Probe, caller: Caller, answer: httpx.Response) -> None:
+    """Each seeded personal value in ``answer``: clear only to the readers the policy names."""
+    readers = {caller.name}
+    if caller.role is Role.OPS and (probe.method, probe.path) == EXPORT_OPERATION:
+        readers.add(BUYER_EXPORT)
+    for value in world.personal:
+        if value.clear in answer.text:
+            tally.personal_shown[(value.what, "clear", caller.name)] += 1
+            if not readers & value.whole_to:
+                tally.unmasked.append(
+                    f"{caller.name} {probe.method} {probe.url} ({probe.service}) -> {answer.status_code}: "
+                    f"{value.what} in clear"
+                )
+        elif value.masked is not None and value.masked in answer.text:
+            tally.personal_shown[(value.what, "masked", caller.name)] += 1
 
 
 @dataclass(frozen=True)
@@ -488,6 +599,7 @@ async def _expect(
         tally.failures.append(f"{where}: not problem+json but {answer.headers.get('content-type')}")
     if leaked := _leaked(world, probe.url, probe.request, answer):
         tally.leaks.append(f"{where}: shows {leaked}")
+    _check_masking(world, tally, probe, caller, answer)
 
 
 async def _row(client: httpx.AsyncClient, world: World, tally: Tally, probe: Probe, roles: list[str] | None) -> None:
@@ -513,8 +625,9 @@ async def _row(client: httpx.AsyncClient, world: World, tally: Tally, probe: Pro
             tally.outcomes["foreign read naming no one"] += 1
             if leaked := _leaked(world, probe.url, probe.request, answer):
                 tally.leaks.append(f"unscoped read: {caller.name} GET {probe.path}: shows {leaked}")
-        elif caller.name == "merchant A" and probe.method == "GET":
-            tally.owner_reads.append((probe, caller))  # sent after the matrix: a read may store (a statement)
+            _check_masking(world, tally, probe, caller, answer)
+        elif probe.method == "GET":
+            tally.allowed_reads.append((probe, caller))  # sent after the matrix: a read may store (a statement)
 
 
 async def _cursor_rows(
@@ -559,6 +672,7 @@ async def _cursor_rows(
                 tally.failures.append(f"cursor: {caller.name} GET {probe.path} -> {answer.status_code}")
             if leaked := _leaked(world, probe.url, {"params": params}, answer):
                 tally.leaks.append(f"cursor: {caller.name} GET {probe.path} with A's cursor: shows {leaked}")
+            _check_masking(world, tally, with_cursor, caller, answer)
 
 
 async def _matrix(client: httpx.AsyncClient, platform: Platform, world: World) -> Tally:
@@ -598,10 +712,15 @@ async def test_no_role_and_no_other_merchant_reaches_merchant_a_objects(
         tally = await _matrix(client, platform, world)
         after = await _fingerprint(platform, world)
         done = time.monotonic()
-        # the control: A's own reads do show A's data, so the leak check can see it
-        for probe, owner in tally.owner_reads:
-            answer = await probe.send(client, owner)
-            if answer.status_code == 200 and _leaked(world, "", {}, answer):
+        for probe, caller, answer in world.seeded_answers:
+            _check_masking(world, tally, probe, caller, answer)
+        # every allowed role's reads, each checked for masking; the control: A's own reads do show
+        # A's data, so the leak check can see it
+        for probe, reader in tally.allowed_reads:
+            answer = await probe.send(client, reader)
+            tally.outcomes[f"allowed read {answer.status_code}"] += 1
+            _check_masking(world, tally, probe, reader, answer)
+            if reader.name == MERCHANT_A and answer.status_code == 200 and _leaked(world, "", {}, answer):
                 tally.owner_reads_with_data += 1
     changed = sorted(table for table in before if before[table] != after.get(table))
     with capsys.disabled():  # shown in every run, not only a failing one
@@ -612,13 +731,28 @@ async def test_no_role_and_no_other_merchant_reaches_merchant_a_objects(
             f"merchant A's own reads showing A's data: {tally.owner_reads_with_data}; "
             f"lists where A's cursor was handed to the others: {len(tally.cursor_lists)} "
             f"({', '.join(sorted(tally.cursor_lists))}); "
+            f"personal values shown {_shown(tally)}, {len(tally.unmasked)} unmasked where the policy masks; "
             f"A's objects made in {set_up - started:.1f} s, the matrix ran in {done - set_up:.1f} s"
         )
     assert tally.leaks == [], "\n".join(tally.leaks)
+    assert tally.unmasked == [], "\n".join(tally.unmasked)
+    # the controls: the check sees each form where the policy shows it
+    assert tally.personal_shown[("the to-be-shipped order's consignee's mobile", "clear", MERCHANT_A)] >= 2
+    for reader in ("platform", "ops", "auditor", MERCHANT_A):
+        assert tally.personal_shown[("the dispatched order's consignee's mobile", "masked", reader)] >= 1, reader
+    assert tally.personal_shown[("the dispatched order's consignee's address_line", "clear", "ops")] >= 1  # export
+    assert tally.personal_shown[("the bank account's number", "masked", MERCHANT_A)] >= 1
     assert tally.failures == [], "\n".join(tally.failures)
     assert changed == [], changed
     assert tally.owner_reads_with_data >= 10  # the leak check sees A's data where it is shown
     assert len(tally.cursor_lists) >= 5  # A has more than one item in that many of its paginated lists
+
+
+def _shown(tally: Tally) -> str:
+    by_form: Counter[str] = Counter()
+    for (_, form, reader), count in tally.personal_shown.items():
+        by_form[f"{form} to {reader}"] += count
+    return str(dict(sorted(by_form.items())))
 
 
 async def test_an_order_recon_knows_without_its_merchant_is_read_by_no_merchant(platform: Platform) -> None:

@@ -4,8 +4,10 @@ Erasing a buyer destroys order-svc's data key of the buyer (data_keys.destroy_su
 one transaction with the BuyerErased event that makes every other keeper of the buyer's data
 destroy its own (logistics-svc). Nothing else is touched: the orders, their amounts, the ledger
 and the statements stay as they were, and every copy of the consignee (orders, shipping changes,
-kept Idempotency-Key answers) opens as erased from then on, backups included. A later order of
-the same buyer gets a new key.
+kept Idempotency-Key answers) opens as erased from then on, in a copy of those tables too. A
+backup taken before still holds the key wrapped, and events on the bus hold the consignee under
+keys of their own: what erasure cannot reach is in docs/security.md. A later order of the same
+buyer gets a new key.
 
 - On request (PIPL's right to deletion): an ops key proposes (``POST /v1/buyers/{ref}/erasure``),
   a different ops key approves (four_eyes.py): the key is destroyed in the approval's
