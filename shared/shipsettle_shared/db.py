@@ -211,14 +211,16 @@ def asyncpg_dsn(database_url: str) -> str:
 
 class ConnectionLane:
     """A few asyncpg connections of their own for a hot path whose whole work is one autocommitted
-    statement (the carrier webhook's acknowledgement).
+    statement (the carrier webhook's acknowledgement), or one short transaction that its user
+    always ends with asyncpg's ``transaction()`` block (the outbox relay's pass).
 
     Outside a transaction block PostgreSQL runs a statement as its own transaction and (with
     synchronous_commit=on) answers only once its commit is flushed: a durable write in one round
     trip. Checking a connection out of SQLAlchemy's pool and back for it cost about 250-400 µs of
     CPU per request on this machine; taking one from a queue costs next to nothing. Nothing has to
-    be reset on return because nothing but single statements outside a transaction block ever runs
-    on these connections. Parameters go as asyncpg takes them ($1, $2, ...; JSONB as JSON text).
+    be reset on return: a connection comes back outside any transaction block (single statements,
+    or a ``transaction()`` block, which commits or rolls back before it is given back; one left
+    in an unknown state is never given back). Parameters go as asyncpg takes them ($1, $2, ...; JSONB as JSON text).
 
     The queue holds ``size`` slots: an open connection, or ``None`` for one to open. A user takes a
     slot (waiting if there is none) and always gives one back: its connection, or ``None`` when the

@@ -62,7 +62,10 @@ async def test_the_relay_yields_to_other_tasks_between_slices_of_a_batch() -> No
 
         watcher = asyncio.create_task(request_ready_meanwhile())
         publishing.set()
-        assert await relay.publish_pending() == ROWS
+        try:
+            assert await relay.publish_pending() == ROWS
+        finally:
+            await relay.close()
         await watcher
     # the other task got the loop inside the batch, after each slice of rows handed over
     handed_back_at = sorted({sent for sent in seen_while_publishing if 0 < sent < ROWS})

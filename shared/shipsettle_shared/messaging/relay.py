@@ -18,12 +18,12 @@ import logging
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipsettle_shared import metrics
 from shipsettle_shared.clock import Clock
-from shipsettle_shared.db import outbox_table
+from shipsettle_shared.db import ConnectionLane, asyncpg_dsn, outbox_table
 from shipsettle_shared.envelope import kafka_headers
 from shipsettle_shared.failpoints import failpoint
 from shipsettle_shared.loop_slices import in_slices
@@ -35,26 +35,31 @@ logger = logging.getLogger(__name__)
 # Namespace of the relay's advisory locks (first key of the two-int form).
 _RELAY_LOCK_NAMESPACE = 0x5E7_0B0
 
+# The relay's statements go over a connection of its own, straight through asyncpg ($1, $2, ...):
+# a pass is a transaction of three statements at every commit of this process that wrote events,
+# and SQLAlchemy's session and statement layers cost the client about twice what the work did
+# (bench/db_client_overhead.py, docs/benchmarks.md).
+#
 # Claims, in one statement, every shard that has pending rows and that no other relay holds: the
 # lock function is volatile, so PostgreSQL calls it once per pending shard and never pushes it
 # below the DISTINCT. The rows are read by the next statement, whose snapshot is taken after the
 # locks are held: rows another relay marked published just before are not published again.
-_CLAIM_SHARDS = text(
+_CLAIM_SHARDS = (
     "select shard from (select distinct shard from outbox where published_at is null) pending "
-    "where pg_try_advisory_xact_lock(:namespace, shard)"
+    "where pg_try_advisory_xact_lock($1, shard)"
 )
 # The stored envelope is sent as the database renders it (valid JSON, which
 # EventEnvelope.from_bytes reads), never parsed and serialised again here: it was validated when
 # it was written. The headers come from the row's columns and two fields of the envelope.
-_PENDING_ROWS = text(
+_PENDING_ROWS = (
     "select id, topic, message_key, event_id, event_type, envelope::text as envelope_json, "
     "envelope->>'schema_version' as schema_version, envelope->>'correlation_id' as correlation_id "
-    "from outbox where published_at is null and shard = any(:shards) order by id limit :limit"
+    "from outbox where published_at is null and shard = any($1::smallint[]) order by id limit $2"
 )
-_MARK_PUBLISHED = text("update outbox set published_at = now() where id = any(:ids)")
+_MARK_PUBLISHED = "update outbox set published_at = now() where id = any($1::bigint[])"
 # Whether anything waits, in one autocommitted round trip (the partial index of unpublished rows):
 # an idle relay's poll costs this statement alone, not a transaction claiming shards.
-_ANY_PENDING = text("select exists (select from outbox where published_at is null)")
+_ANY_PENDING = "select exists (select from outbox where published_at is null)"
 
 
 class OutboxRelay:
@@ -66,12 +71,24 @@ class OutboxRelay:
         self._producer = producer
         self._clock = clock
         self._stopping = asyncio.Event()
+        # one connection, opened at the first pass; a lost one is opened again at the next
+        self._lane = ConnectionLane(asyncpg_dsn(engine.url.render_as_string(hide_password=False)), 1)
 
     def stop(self) -> None:
         self._stopping.set()
         relay_wakeup.notify()
 
     async def run(self) -> None:
+        try:
+            await self._relay()
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        """Close the relay's connection (``run`` does, when it stops)."""
+        await self._lane.close()
+
+    async def _relay(self) -> None:
         # Woken by this process's commits of outbox rows; the idle poll only finds rows that
         # other processes wrote (another instance, a CLI), so it can be slow.
         idle_s = self._settings.outbox_idle_poll_ms / 1000
@@ -98,37 +115,33 @@ class OutboxRelay:
     async def publish_pending(self, *, look_first: bool = False) -> int:
         """One pass: publish up to a batch of pending rows from the shards this relay holds.
         ``look_first``: an idle poll, that first asks whether any row waits at all."""
-        if look_first:
-            async with self._engine.connect() as probe:
-                await probe.execution_options(isolation_level="AUTOCOMMIT")
-                if not await probe.scalar(_ANY_PENDING):
+        async with self._lane.connection() as connection:
+            if look_first and not await connection.fetchval(_ANY_PENDING):
+                return 0
+            async with connection.transaction():
+                shards = [row["shard"] for row in await connection.fetch(_CLAIM_SHARDS, _RELAY_LOCK_NAMESPACE)]
+                if not shards:
                     return 0
-        async with self._engine.connect() as connection, connection.begin():
-            shards = [
-                row.shard for row in await connection.execute(_CLAIM_SHARDS, {"namespace": _RELAY_LOCK_NAMESPACE})
-            ]
-            if not shards:
-                return 0
-            rows = (
-                await connection.execute(_PENDING_ROWS, {"shards": shards, "limit": self._settings.outbox_batch_size})
-            ).all()
-            if not rows:
-                return 0
-            # in slices: a batch of rows handed to the producer's buffer never waits, and would
-            # hold the event loop (and the requests it serves) for the whole batch
-            deliveries = [
-                await self._producer.send(
-                    row.topic,
-                    value=row.envelope_json.encode(),
-                    key=row.message_key.encode(),
-                    headers=kafka_headers(row.event_type, row.schema_version, row.correlation_id, row.event_id),
-                )
-                async for row in in_slices(rows)
-            ]
-            # Wait for every ack before marking anything: an unacknowledged row stays pending.
-            await asyncio.gather(*deliveries)
-            failpoint("relay.after_publish")
-            await connection.execute(_MARK_PUBLISHED, {"ids": [row.id for row in rows]})
+                rows = await connection.fetch(_PENDING_ROWS, shards, self._settings.outbox_batch_size)
+                if not rows:
+                    return 0
+                # in slices: a batch of rows handed to the producer's buffer never waits, and would
+                # hold the event loop (and the requests it serves) for the whole batch
+                deliveries = [
+                    await self._producer.send(
+                        row["topic"],
+                        value=row["envelope_json"].encode(),
+                        key=row["message_key"].encode(),
+                        headers=kafka_headers(
+                            row["event_type"], row["schema_version"], row["correlation_id"], row["event_id"]
+                        ),
+                    )
+                    async for row in in_slices(rows)
+                ]
+                # Wait for every ack before marking anything: an unacknowledged row stays pending.
+                await asyncio.gather(*deliveries)
+                failpoint("relay.after_publish")
+                await connection.execute(_MARK_PUBLISHED, [row["id"] for row in rows])
         metrics.outbox_published_total.inc(len(rows))
         return len(rows)
 
