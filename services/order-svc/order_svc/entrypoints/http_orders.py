@@ -14,6 +14,7 @@ from pydantic import Field
 
 from order_svc.adapters.personal_data import opened_answer, sealed_answer
 from order_svc.adapters.repository import OrderRepository
+from order_svc.adapters.unit_of_work import SqlOrderUnitOfWork
 from order_svc.domain.orders import OrderStatus, Payment
 from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput
 from order_svc.entrypoints.http_common import (
@@ -285,8 +286,7 @@ async def cancel_order(
 
     async def cancel(session: Any) -> tuple[int, dict[str, Any]]:
         order = await service.cancel_order(
-            session,
-            runtime.personal_data,
+            SqlOrderUnitOfWork(session, runtime.personal_data),
             order_id,
             body.reason,
             by=actor(principal),
