@@ -12,7 +12,8 @@ The order (the one test_refund_amounts.py works out by hand), paid 31000 fen by 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from refund_svc.domain.refund import Effects, HistoryEntry, Refund, Wakeup
 from refund_svc.domain.refund_orders import Payment, RefundOrder, Rules
 from refund_svc.domain.workflow import Deadlines
 from shipsettle_shared import contracts
+from shipsettle_shared.messaging.events import Received, received
 from shipsettle_shared.provider_client import ProviderConflict, ProviderRefused, ProviderStatus
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -62,15 +64,45 @@ class Committed:
     writes: int = 0  # flushes that wrote something
 
 
+def placed_order(event: contracts.OrderPlaced) -> RefundOrder:
+    """The order as refunds keep it from its OrderPlaced (adapters/repository.py's insert)."""
+    return RefundOrder(
+        merchant_id=event.merchant_id,
+        currency=event.currency,
+        payment=Payment(event.payment.channel, event.payment.transaction_id, event.buyer_ref),
+        refundable=RefundableOrder(
+            order_id=event.order_id,
+            lines={
+                line.line_id: OrderLine(
+                    line.line_id,
+                    line.category,
+                    line.quantity,
+                    paid_minor=line.paid_amount_minor,
+                    subsidy_minor=line.platform_discount_minor,
+                    commission_base_minor=line.commission_base_minor,
+                )
+                for line in event.lines
+            },
+            shipping_fee_minor=event.shipping_fee_minor,
+        ),
+        signed_off_units={},
+        last_signed_off_at=None,
+    )
+
+
 class FakeRefunds:
     """Refunds and orders as committed; each read hands out a copy, so what a use case changes is
-    seen only once it is flushed (and a refund read twice in one unit of work is the same one)."""
+    seen only once it is flushed (and a refund read twice in one unit of work is the same one).
+    The order projection's statements write at once, as the real ones do; parked facts are kept in
+    their stored form and read back from it."""
 
     def __init__(self, orders: list[RefundOrder]) -> None:
         self.orders: dict[str, RefundOrder] = {o.order_id: o for o in orders}
         self.refunds: dict[str, Refund] = {}
         self.seen: dict[str, Refund] = {}
         self.locked_orders: list[str] = []
+        self.dispatched: set[str] = set()
+        self.parked: list[tuple[str, dict[str, Any]]] = []  # order id, the event's stored form
 
     def _read(self, refund: Refund | None) -> Refund | None:
         if refund is None:
@@ -96,6 +128,35 @@ class FakeRefunds:
         if for_update:
             self.locked_orders.append(order_id)
         return self.orders.get(order_id)
+
+    async def insert_orders(self, events: Sequence[contracts.OrderPlaced]) -> list[Received[contracts.EventPayload]]:
+        inserted = {event.order_id for event in events if event.order_id not in self.orders}
+        self.orders |= {event.order_id: placed_order(event) for event in events if event.order_id in inserted}
+        taken = [stored for order_id, stored in self.parked if order_id in inserted]
+        self.parked = [(order_id, stored) for order_id, stored in self.parked if order_id not in inserted]
+        return [received(stored) for stored in taken]
+
+    async def apply_shipment_facts(self, changes: Sequence[Mapping[str, Any]]) -> set[str]:
+        found = {str(change["order_id"]) for change in changes} & set(self.orders)
+        for change in changes:
+            order_id = str(change["order_id"])
+            if order_id not in found:
+                continue
+            order = self.orders[order_id]
+            units = dict(order.signed_off_units)
+            for line_id, signed in change["units"].items():
+                units[line_id] = units.get(line_id, 0) + signed
+            latest = max(filter(None, (order.last_signed_off_at, change["signed_off_at"])), default=None)
+            self.orders[order_id] = replace(order, signed_off_units=units, last_signed_off_at=latest)
+            if change["dispatched"]:
+                self.dispatched.add(order_id)
+        return found
+
+    async def park(self, events: Sequence[Received[Any]], *, now: datetime) -> None:
+        known = {stored["event_id"] for _, stored in self.parked}
+        self.parked += [
+            (event.payload.order_id, event.parked_form()) for event in events if str(event.meta.event_id) not in known
+        ]
 
 
 class FakeUnitOfWork:

@@ -31,6 +31,7 @@ from order_svc.adapters.repository import order_to_columns, orders_from_columns,
 from order_svc.domain.orders import Order
 from shipsettle_shared.data_keys import PersonalDataVault, buyer_subject
 from shipsettle_shared.db import ConnectionLane
+from shipsettle_shared.field_crypto import KeyManagementService
 from shipsettle_shared.outbox import StagedEvent, relay_wakeup
 
 # Both reads return the order's columns in this form (JSON columns as text, parsed here).
@@ -171,6 +172,10 @@ class OrderStatements:
     @property
     def vault(self) -> PersonalDataVault:
         return self._vault
+
+    @property
+    def kms(self) -> KeyManagementService:
+        return self._vault.kms
 
     async def place(
         self,

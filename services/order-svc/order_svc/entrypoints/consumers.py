@@ -10,26 +10,21 @@ twice; in one group the dispatch and its timeline entry commit together, in part
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from order_svc.adapters import timeline as timeline_statements
+from order_svc.adapters.unit_of_work import SqlOrderUnitOfWork
 from order_svc.config import OrderSettings
-from order_svc.service_layer import erasure, orders
-from order_svc.service_layer.timeline import (
-    TIMELINE_EVENT_TYPES,
-    TIMELINE_TOPICS,
-    record_many_on_timeline,
-    record_on_timeline,
-    record_poll_on_timeline,
-)
-from shipsettle_shared.contracts import ShipmentDispatched, read_payload
+from order_svc.service_layer import erasure, messagebus
+from order_svc.service_layer.timeline import TIMELINE_EVENT_TYPES, TIMELINE_TOPICS, ReportedEvent, timeline_rows
 from shipsettle_shared.db import unit_of_work
 from shipsettle_shared.envelope import EventEnvelope
-from shipsettle_shared.messaging.consumer import BatchEventHandler, OneStatementPoll, PermanentEventError, Subscription
+from shipsettle_shared.messaging.consumer import OneStatementPoll, Subscription
+from shipsettle_shared.messaging.events import EventMetadata
 from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import DueTimer, TimerHandler
 
@@ -41,37 +36,39 @@ def by_event_type(envelope: EventEnvelope) -> str:
     return envelope.event_type
 
 
-def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
-    async def on_dispatched(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
-        await record_many_on_timeline(session, envelopes)
-        try:
-            await orders.record_dispatches(
-                session,
-                runtime.personal_data,
-                [read_payload(envelope.payload, ShipmentDispatched) for envelope in envelopes],
-                now=runtime.clock.now(),
-            )
-        except orders.OrderNotFound as error:
-            # Logistics dispatches only orders it learned from us: no retry can make this one
-            # exist, so it goes to the dead-letter topic at once instead of stalling the partition
-            # (a batch that holds it is retried one event at a time, the others applied).
-            raise PermanentEventError(f"dispatch of unknown order {error.order_id}") from error
+def reported(envelope: EventEnvelope) -> ReportedEvent:
+    return ReportedEvent(EventMetadata.of(envelope), envelope.payload)
 
-    batch_handlers: dict[str, BatchEventHandler] = {
-        event_type: record_many_on_timeline for event_type in TIMELINE_EVENT_TYPES
-    }
-    batch_handlers[ShipmentDispatched.event_type] = on_dispatched
+
+def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
+    async def on_events(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        uow = SqlOrderUnitOfWork(session, runtime.personal_data)
+        await messagebus.handle(uow, [reported(envelope) for envelope in envelopes], now=runtime.clock.now())
+
+    async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await on_events(session, [envelope])
+
+    async def timeline_only_poll(group: str, envelopes: list[EventEnvelope]) -> set[Any]:
+        return await timeline_statements.record_poll(
+            runtime.lane,
+            group,
+            [envelope.event_id for envelope in envelopes],
+            [envelope.event_type for envelope in envelopes],
+            timeline_rows([reported(envelope) for envelope in envelopes]),
+        )
+
     return (
         Subscription(
             group_id="order-svc.timeline",
             topics=TIMELINE_TOPICS,
-            batch_handlers=batch_handlers,
-            fallback=record_on_timeline,  # event types added after this consumer was written
+            batch_handlers=dict.fromkeys(TIMELINE_EVENT_TYPES, on_events),
+            fallback=on_event,  # event types added after this consumer was written
             lock_order=by_event_type,
-            # a poll without a dispatch only adds to the timeline: inbox and timeline in one statement
+            # a poll without an event that changes an order (most of them) only adds to the
+            # timeline: inbox and timeline in one statement
             one_statement=OneStatementPoll(
-                event_types=frozenset(TIMELINE_EVENT_TYPES) - {ShipmentDispatched.event_type},
-                apply=functools.partial(record_poll_on_timeline, runtime.lane),
+                event_types=frozenset(TIMELINE_EVENT_TYPES) - set(messagebus.EVENT_TYPES),
+                apply=timeline_only_poll,
             ),
         ),
     )

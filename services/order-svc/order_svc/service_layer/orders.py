@@ -2,7 +2,8 @@
 
 Each state change writes its event to the outbox in the same transaction (never publishes). The
 hot commands (placement, shipping confirmation) write through OrderStatements, one autocommitted
-statement each; the others run inside the caller's transaction (a session).
+statement each; the others run inside the caller's transaction, through its unit of work
+(service_layer/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -12,18 +13,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from order_svc.adapters.order_statements import LoadedOrder, OrderStatements, PlacementRefused
-from order_svc.adapters.repository import OrderRepository
+from order_svc.adapters.order_statements import LoadedOrder, PlacementRefused
 from order_svc.domain.orders import Actor, Consignee, Order, OrderLine, OrderRuleViolation, Payment, ShippingCheckItem
 from order_svc.domain.pricing import CouponInput, LineInput, PaymentMismatch, check_payment, price_order
+from order_svc.service_layer.unit_of_work import OrderStatements, OrderUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.consignee_transit import seal_consignee
-from shipsettle_shared.data_keys import PersonalDataVault
 from shipsettle_shared.domain_errors import Refusal, not_found_message
 from shipsettle_shared.idempotency import answer_of_used_key
-from shipsettle_shared.outbox import add_to_outbox, stage_event
+from shipsettle_shared.messaging.events import Received
+from shipsettle_shared.outbox import stage_event
 
 PRODUCER = "order-svc"
 
@@ -222,7 +221,7 @@ async def confirm_shipping(
                 order_id=order_id,
                 merchant_id=order.merchant_id,
                 buyer_ref=order.buyer_ref,
-                consignee_sealed=seal_consignee(statements.vault.kms, order_id, asdict(confirmed.consignee)),
+                consignee_sealed=seal_consignee(statements.kms, order_id, asdict(confirmed.consignee)),
                 items=[contracts.ShippingItem(line_id=i.line_id, quantity=i.quantity, spec=i.spec) for i in items],
                 confirmed_by=str(by),
                 confirmed_at=now,
@@ -259,7 +258,7 @@ async def correct_shipping(
                 order_id=order_id,
                 merchant_id=order.merchant_id,
                 buyer_ref=order.buyer_ref,
-                consignee_sealed=seal_consignee(statements.vault.kms, order_id, asdict(consignee)),
+                consignee_sealed=seal_consignee(statements.kms, order_id, asdict(consignee)),
                 changed_fields=changed,
                 reason=reason,
                 corrected_by=str(by),
@@ -276,8 +275,7 @@ async def correct_shipping(
 
 
 async def cancel_order(
-    session: AsyncSession,
-    vault: PersonalDataVault,
+    uow: OrderUnitOfWork,
     order_id: str,
     reason: str,
     *,
@@ -287,12 +285,10 @@ async def cancel_order(
 ) -> Order:
     """Cancel before dispatch; refund-svc refunds the whole payment. Raises OrderNotFound,
     OrderRuleViolation."""
-    repository = OrderRepository(session, vault)
-    order = await _load_scoped(repository, order_id, merchant_scope)
+    order = await _load_scoped(uow, order_id, merchant_scope)
     cancelled = order.cancel(now)
-    await repository.save(order, cancelled, now)
-    await add_to_outbox(
-        session,
+    await uow.orders.save(order, cancelled, now)
+    await uow.add_event(
         contracts.OrderCancelled(
             order_id=order_id,
             merchant_id=order.merchant_id,
@@ -302,28 +298,27 @@ async def cancel_order(
             cancelled_by=str(by),
             cancelled_at=now,
         ),
-        producer=PRODUCER,
         occurred_at=now,
     )
     return cancelled
 
 
 async def record_dispatches(
-    session: AsyncSession, vault: PersonalDataVault, events: Sequence[contracts.ShipmentDispatched], *, now: datetime
+    uow: OrderUnitOfWork, dispatches: Sequence[Received[contracts.ShipmentDispatched]], *, now: datetime
 ) -> None:
     """From logistics: orders (or parts of them) left their merchants, in the order given. Once
     recorded, an order's shipping information is final. The orders are locked and read in one
     statement and written in one. Raises OrderNotFound for an order unknown
     here, a contract violation: logistics dispatches only confirmed orders it learned from us."""
-    repository = OrderRepository(session, vault)
-    loaded = await repository.get_many_for_update([event.order_id for event in events])
+    events = [dispatch.payload for dispatch in dispatches]
+    loaded = await uow.orders.get_many_for_update([event.order_id for event in events])
     current = dict(loaded)
     for event in events:
         order = current.get(event.order_id)
         if order is None:
             raise OrderNotFound(event.order_id)
         current[event.order_id] = order.record_dispatch({line.line_id: line.quantity for line in event.lines})
-    await repository.save_dispatch_progress(list(current.values()), now)
+    await uow.orders.save_dispatch_progress(list(current.values()), now)
 
 
 async def _load_scoped_version(statements: OrderStatements, order_id: str, merchant_scope: str | None) -> LoadedOrder:
@@ -333,8 +328,8 @@ async def _load_scoped_version(statements: OrderStatements, order_id: str, merch
     return loaded
 
 
-async def _load_scoped(repository: OrderRepository, order_id: str, merchant_scope: str | None) -> Order:
-    order = await repository.get(order_id, for_update=True)
+async def _load_scoped(uow: OrderUnitOfWork, order_id: str, merchant_scope: str | None) -> Order:
+    order = await uow.orders.get(order_id, for_update=True)
     if order is None or (merchant_scope is not None and order.merchant_id != merchant_scope):
         raise OrderNotFound(order_id)
     return order

@@ -4,29 +4,43 @@ order-svc reads all order-keyed topics into ``order_timeline``. Event types it k
 sentence a customer-service agent can read; types added later by other services still appear
 (with their type as the summary), because the read model records every event with an order id.
 
-A poll's events are written in one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per event type
-(the consumer groups a poll by type for this projection: see entrypoints/consumers.py), not one
-statement per event. The timeline is a set of rows keyed by event id and read in occurred_at
-order, so the order in which a poll's rows are written does not matter.
+A poll's events are written in one statement per event type (the consumer groups a poll by type
+for this projection: see entrypoints/consumers.py), not one statement per event. The timeline is
+a set of rows keyed by event id and read in occurred_at order, so the order in which a poll's
+rows are written does not matter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from order_svc.adapters.order_watch import ORDER_CHANGED_CHANNEL, wakes_long_polls
-from shipsettle_shared.contracts import EVENT_PAYLOADS, Topic
-from shipsettle_shared.db import ConnectionLane, json_rows
-from shipsettle_shared.envelope import EventEnvelope
+from order_svc.service_layer.unit_of_work import OrderUnitOfWork
+from shipsettle_shared.contracts import EVENT_PAYLOADS, EventPayload, Topic, read_payload
+from shipsettle_shared.messaging.events import EventMetadata, Received
 from shipsettle_shared.money import Money
 
 TIMELINE_TOPICS = (Topic.ORDER, Topic.SHIPMENT, Topic.SETTLEMENT, Topic.REFUND, Topic.PAYOUT)
 # Every event type of those topics the contract knows today (later ones reach the fallback).
 TIMELINE_EVENT_TYPES = tuple(name for name, model in EVENT_PAYLOADS.items() if model.topic in TIMELINE_TOPICS)
+
+KindT = TypeVar("KindT", bound=EventPayload)
+
+
+@dataclass(frozen=True)
+class ReportedEvent:
+    """An event as the timeline takes it: its metadata and its payload as sent. The timeline keeps
+    every field of every type, those this service's contract does not know (yet) included, so the
+    payload is not read into the contract's model here; ``read`` does that for a handler that acts
+    on the event (service_layer/messagebus.py)."""
+
+    meta: EventMetadata
+    payload: dict[str, Any]
+
+    def read(self, kind: type[KindT]) -> Received[KindT]:
+        """The event as a handler takes it: its payload read (tolerantly) into ``kind``."""
+        return Received(read_payload(self.payload, kind), self.meta)
 
 
 def _money(payload: dict[str, Any], name: str) -> str:
@@ -61,31 +75,33 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-def summarize(envelope: EventEnvelope) -> str:
-    formatter = _SUMMARIES.get(envelope.event_type)
+def summarize(event: ReportedEvent) -> str:
+    event_type = event.meta.event_type
+    formatter = _SUMMARIES.get(event_type)
     if formatter is None:
-        return envelope.event_type
+        return event_type
     try:
-        return formatter(envelope.payload)
+        return formatter(event.payload)
     except (KeyError, TypeError, ValueError):
-        return envelope.event_type  # a newer payload shape: still listed, just less eloquent
+        return event_type  # a newer payload shape: still listed, just less eloquent
 
 
-def timeline_row(envelope: EventEnvelope) -> dict[str, Any] | None:
+def timeline_row(event: ReportedEvent) -> dict[str, Any] | None:
     """The event's timeline entry; None for an event not about one order (payout batches)."""
-    order_id = envelope.payload.get("order_id")
+    payload, meta = event.payload, event.meta
+    order_id = payload.get("order_id")
     if not isinstance(order_id, str):
         return None
-    merchant_id = envelope.payload.get("merchant_id")
+    merchant_id = payload.get("merchant_id")
     return {
-        "event_id": str(envelope.event_id),
+        "event_id": str(meta.event_id),
         "order_id": order_id,
         "merchant_id": merchant_id if isinstance(merchant_id, str) else None,
-        "occurred_at": envelope.occurred_at,
-        "event_type": envelope.event_type,
-        "producer": envelope.producer,
-        "summary": summarize(envelope),
-        "details": timeline_details(envelope.payload),
+        "occurred_at": meta.occurred_at,
+        "event_type": meta.event_type,
+        "producer": meta.producer,
+        "summary": summarize(event),
+        "details": timeline_details(payload),
     }
 
 
@@ -98,79 +114,12 @@ def timeline_details(payload: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in payload.items() if name not in _NOT_ON_THE_TIMELINE}
 
 
-def waking_event_ids(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """The timeline rows whose event may bring their order to a stage a long-poll waits for."""
-    return [row["event_id"] for row in rows if wakes_long_polls(row["event_type"], row["details"])]
+def timeline_rows(events: Sequence[ReportedEvent]) -> list[dict[str, Any]]:
+    """The events' timeline entries, leaving out those not about one order (payout batches)."""
+    return [row for row in map(timeline_row, events) if row is not None]
 
 
-# One statement text for any number of rows (a multi-row VALUES is compiled and prepared again
-# for every row count); a row added that may bring its order to a stage (its event id among
-# :waking) returns a notification for the order's long-polls.
-_RECORD_ON_TIMELINE = text(
-    """
-    insert into order_timeline (event_id, order_id, merchant_id, occurred_at, event_type, producer, summary, details)
-    select r.event_id, r.order_id, r.merchant_id, r.occurred_at, r.event_type, r.producer, r.summary, r.details
-    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
-        event_id text, order_id text, merchant_id text, occurred_at timestamptz, event_type text, producer text,
-        summary text, details jsonb
-    )
-    on conflict (event_id) do nothing
-    returning case when event_id = any(cast(:waking as text[])) then pg_notify(cast(:channel as text), order_id) end
-    """
-)
-
-
-# A poll of events whose only effect is the timeline, with its inbox rows, in one autocommitted
-# statement (OneStatementPoll): only the events whose inbox row is new reach the timeline.
-_RECORD_POLL = """
-with fresh as (
-    insert into processed_events (consumer, event_id, event_type)
-    select $1, e.event_id, e.event_type from unnest($2::uuid[], $3::text[]) as e(event_id, event_type)
-    on conflict do nothing
-    returning event_id
-), recorded as (
-    insert into order_timeline (event_id, order_id, merchant_id, occurred_at, event_type, producer, summary, details)
-    select r.event_id, r.order_id, r.merchant_id, r.occurred_at, r.event_type, r.producer, r.summary, r.details
-    from jsonb_to_recordset($4::jsonb) as r(
-        event_id text, order_id text, merchant_id text, occurred_at timestamptz, event_type text, producer text,
-        summary text, details jsonb
-    )
-    where r.event_id::uuid in (select event_id from fresh)
-    on conflict (event_id) do nothing
-    returning case when event_id = any($6::text[]) then pg_notify($5, order_id) end
-)
-select event_id, (select count(*) from recorded) as recorded from fresh
-"""
-
-
-async def record_poll_on_timeline(lane: ConnectionLane, group: str, envelopes: Sequence[EventEnvelope]) -> set[Any]:
-    """A poll's events into the inbox of ``group`` and, those new there, onto their orders'
-    timelines (waking their long-polls), in one statement; returns the ids new in the inbox."""
-    rows = [row for row in map(timeline_row, envelopes) if row is not None]
-    async with lane.connection() as connection:
-        inserted = await connection.fetch(
-            _RECORD_POLL,
-            group,
-            [envelope.event_id for envelope in envelopes],
-            [envelope.event_type for envelope in envelopes],
-            json_rows(rows),
-            ORDER_CHANGED_CHANNEL,
-            waking_event_ids(rows),
-        )
-    return {record["event_id"] for record in inserted}
-
-
-async def record_many_on_timeline(session: AsyncSession, envelopes: Sequence[EventEnvelope]) -> None:
+async def record_on_timeline(uow: OrderUnitOfWork, events: Sequence[ReportedEvent]) -> None:
     """Every event about an order onto its timeline, in one statement; redelivered ones are kept
     once (the event id is the key)."""
-    rows = [row for row in map(timeline_row, envelopes) if row is not None]
-    if rows:
-        # a row that may bring its order to a stage wakes the order's long-polls, in any instance, once this commits
-        await session.execute(
-            _RECORD_ON_TIMELINE,
-            {"rows": json_rows(rows), "channel": ORDER_CHANGED_CHANNEL, "waking": waking_event_ids(rows)},
-        )
-
-
-async def record_on_timeline(session: AsyncSession, envelope: EventEnvelope) -> None:
-    await record_many_on_timeline(session, [envelope])
+    await uow.timeline.record(timeline_rows(events))

@@ -26,7 +26,7 @@ from refund_svc.domain.workflow import RefundStatus
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import RefundedVia
 from shipsettle_shared.db import any_of, json_rows
-from shipsettle_shared.envelope import EventEnvelope
+from shipsettle_shared.messaging.events import Received, received
 
 REFUNDS: Table = RefundRow.__table__
 ORDERS: Table = RefundOrderRow.__table__
@@ -250,7 +250,7 @@ class RefundRepository:
 
     # --- the order projection (statements run at once) -------------------------------------------
 
-    async def insert_orders(self, events: Sequence[contracts.OrderPlaced]) -> list[EventEnvelope]:
+    async def insert_orders(self, events: Sequence[contracts.OrderPlaced]) -> list[Received[contracts.EventPayload]]:
         """Orders not known yet (a replayed placement changes nothing); returns the facts parked
         for them, oldest first, no longer parked."""
         rows = [
@@ -279,7 +279,7 @@ class RefundRepository:
         parked = (await self.session.execute(_INSERT_ORDERS, {"orders": json_rows(rows)})).all()
         if parked:
             await self.session.execute(delete(_PARKED).where(any_of(_PARKED.c.id, [row.id for row in parked])))
-        return [EventEnvelope.model_validate(row.envelope) for row in parked]
+        return [received(row.envelope) for row in parked]
 
     async def apply_shipment_facts(self, changes: Sequence[Mapping[str, Any]]) -> set[str]:
         """Per order (``order_id``): ``dispatched``, ``units`` signed off per line (added to those
@@ -290,15 +290,16 @@ class RefundRepository:
             self._orders.pop(order_id, None)
         return found
 
-    async def park(self, envelopes: Sequence[EventEnvelope], *, now: datetime) -> None:
-        """Facts about orders not known yet, kept until their OrderPlaced arrives."""
+    async def park(self, events: Sequence[Received[Any]], *, now: datetime) -> None:
+        """Facts about orders not known yet (each with an ``order_id``), kept until their
+        OrderPlaced arrives, in their stored form (``Received.parked_form``)."""
         rows = [
             {
-                "order_id": str(envelope.payload["order_id"]),
-                "event_id": str(envelope.event_id),
-                "event_type": envelope.event_type,
-                "envelope": envelope.model_dump(mode="json"),
+                "order_id": str(event.payload.order_id),
+                "event_id": str(event.meta.event_id),
+                "event_type": event.meta.event_type,
+                "envelope": event.parked_form(),
             }
-            for envelope in envelopes
+            for event in events
         ]
         await self.session.execute(_PARK, {"events": json_rows(rows), "now": now})

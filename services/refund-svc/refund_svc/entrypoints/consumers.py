@@ -1,5 +1,6 @@
 """Kafka entrypoints and timer handlers of refund-svc: each builds the unit of work over the
-session it is given and hands the event or the timer to its use case."""
+session it is given and hands the events (read into their typed payload and metadata) to the
+message bus, or the timer to its use case."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from refund_svc.adapters.unit_of_work import SqlRefundUnitOfWork
 from refund_svc.config import RefundSettings
 from refund_svc.domain.refund import Timer
 from refund_svc.domain.refund_orders import Rules
-from refund_svc.service_layer import decisions, orders, provider
+from refund_svc.service_layer import decisions, messagebus, provider
 from shipsettle_shared import contracts
 from shipsettle_shared.contracts import Topic
 from shipsettle_shared.envelope import EventEnvelope
 from shipsettle_shared.messaging.consumer import Subscription
+from shipsettle_shared.messaging.events import received
 from shipsettle_shared.provider_client import ProviderClient
 from shipsettle_shared.service import ServiceRuntime
 from shipsettle_shared.timers import CallsOut, DueTimer, TimerHandlers
@@ -33,11 +35,12 @@ def _settings(runtime: ServiceRuntime) -> RefundSettings:
 def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
     rules = rules_of(_settings(runtime))
 
-    async def cancelled(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await orders.on_order_cancelled(SqlRefundUnitOfWork(session), envelope, now=runtime.clock.now(), rules=rules)
+    async def apply(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
+        events = [received(envelope) for envelope in envelopes]
+        await messagebus.handle(SqlRefundUnitOfWork(session), events, now=runtime.clock.now(), rules=rules)
 
-    async def project(session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
-        await orders.on_order_events(SqlRefundUnitOfWork(session), envelopes, now=runtime.clock.now(), rules=rules)
+    async def cancelled(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await apply(session, [envelope])
 
     # One group for both topics: an order and the facts about it (dispatch, sign-off, return
     # parcel) are applied by the same consumer, so parking never races between two groups. A
@@ -49,7 +52,7 @@ def subscriptions(runtime: ServiceRuntime) -> Sequence[Subscription]:
             group_id="refund-svc.orders",
             topics=(Topic.ORDER, Topic.SHIPMENT),
             handlers={contracts.OrderCancelled.event_type: cancelled},
-            batch_handlers=dict.fromkeys(orders.PROJECTED_EVENTS, project),
+            batch_handlers=dict.fromkeys(messagebus.PROJECTED_EVENTS, apply),
             batch_across_types=True,
         ),
     )

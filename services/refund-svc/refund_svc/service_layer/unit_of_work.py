@@ -1,5 +1,5 @@
 """What refund use cases need of storage, as they use it: a unit of work carrying the repository
-(adapters/unit_of_work.py in PostgreSQL; an in-memory fake in unit tests).
+(adapters/unit_of_work.py in PostgreSQL; an in-memory fake in unit tests, refund_fakes.py).
 
 A use case reads what it needs through ``uow.refunds`` (rows locked), moves the aggregates, keeps
 them (``keep``, ``keep_new``) and flushes once at its end; the caller's transaction commits.
@@ -7,16 +7,21 @@ them (``keep``, ``keep_new``) and flushes once at its end; the caller's transact
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from refund_svc.domain.errors import not_found
 from refund_svc.domain.refund import Effects, Refund
 from refund_svc.domain.refund_orders import RefundOrder
+from shipsettle_shared import contracts
+from shipsettle_shared.messaging.events import Received
 
 
 class Refunds(Protocol):
-    """The repository's reads the use cases make (a read of a refund locks its row)."""
+    """The repository's reads the use cases make (a read of a refund locks its row), and the
+    order projection's statements."""
 
     async def refund(self, refund_id: str) -> Refund | None: ...
 
@@ -29,6 +34,19 @@ class Refunds(Protocol):
     async def return_tracking_number_holder(self, tracking_number: str) -> str | None: ...
 
     async def order(self, order_id: str, *, for_update: bool = False) -> RefundOrder | None: ...
+
+    # The order projection's statements: they write at once (not staged).
+
+    async def insert_orders(self, events: Sequence[contracts.OrderPlaced]) -> list[Received[contracts.EventPayload]]:
+        """Orders not known yet (a replayed placement changes nothing); returns the facts parked
+        for them, oldest first, no longer parked."""
+
+    async def apply_shipment_facts(self, changes: Sequence[Mapping[str, Any]]) -> set[str]:
+        """Per order (``order_id``): ``dispatched``, ``units`` signed off per line (added to those
+        before) and ``signed_off_at`` (the latest kept). Returns the orders found."""
+
+    async def park(self, events: Sequence[Received[Any]], *, now: datetime) -> None:
+        """Facts about orders not known yet, kept until their OrderPlaced arrives."""
 
 
 class RefundUnitOfWork(Protocol):
