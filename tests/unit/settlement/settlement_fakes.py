@@ -18,14 +18,12 @@ from typing import Any
 
 from unit.fake_session_work import FakeSessionWork
 
-from settlement_svc.adapters.repositories.holds import DueHold, NewHold, ReleaseFacts
 from settlement_svc.adapters.repositories.ledger import posted_event
-from settlement_svc.adapters.repositories.payouts import LockedPayout
-from settlement_svc.adapters.repositories.policies import PolicyVersion, policy_in_force
 from settlement_svc.adapters.tables import ApplicationRow
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
-from settlement_svc.domain.policies import MerchantPolicy
+from settlement_svc.domain.policies import MerchantPolicy, PolicyVersion, policy_in_force
+from settlement_svc.service_layer.repositories import DueHold, LockedPayout, NewHold, ReleaseFacts
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.events import Received, received
 from shipsettle_shared.outbox import stage_event

@@ -12,7 +12,6 @@ import pytest
 from integration import fact_events
 from settlement_fakes import MERCHANT, T0, FakeAccount, FakeSettlementUnitOfWork, order, sign_off
 
-from settlement_svc.adapters.repositories.payouts import LockedPayout
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import (
     MerchantAccount,
@@ -25,6 +24,7 @@ from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation
 from settlement_svc.domain.policies import MerchantPolicy
 from settlement_svc.service_layer import applications, holds, messagebus, payouts, settlement
 from settlement_svc.service_layer.applications import Apply
+from settlement_svc.service_layer.repositories import LockedPayout
 from shipsettle_shared import contracts
 from shipsettle_shared.ledger_accounts import TransactionKind
 from shipsettle_shared.messaging.events import received
