@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from sqlalchemy import Row
 
@@ -32,6 +32,10 @@ from settlement_svc.domain.orders import SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, PolicyVersion
 from settlement_svc.domain.progress import OrderProgress
 from shipsettle_shared import four_eyes
+
+# An order's progress row as a store reads it: the ORM row, or a plain row of its columns (the
+# locking read of many skips the ORM's bookkeeping).
+ProgressRow: TypeAlias = "OrderProgressRow | Row[Any]"
 
 
 @dataclass(frozen=True)
@@ -275,7 +279,9 @@ class RefundStore(Protocol):
 class ProgressStore(Protocol):
     """Order progress rows, locked in order id order and written back in one statement."""
 
-    async def progress_for_update(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> dict[str, Row[Any]]:
+    async def progress_for_update(
+        self, merchant_by_order: Mapping[str, str], *, now: datetime
+    ) -> Mapping[str, ProgressRow]:
         """The orders' progress rows (plain rows), locked in order id order; each created empty
         (with the merchant given) if this is its order's first event. One round trip when every
         row exists (an order's first event, OrderPlaced, creates it), three otherwise; write them
