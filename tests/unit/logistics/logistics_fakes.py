@@ -22,8 +22,7 @@ from typing import Any
 
 from logistics_svc.adapters.carrier_seed import SEED_CARRIERS
 from logistics_svc.adapters.reference_data import CarrierRegistrySnapshot
-from logistics_svc.adapters.repositories.rows import LoadedShipments
-from logistics_svc.adapters.repositories.shipments import DispatchContext, SignOffContext
+from logistics_svc.domain.order_shipments import DispatchContext, LoadedShipments, SignOffContext
 from logistics_svc.domain.shipments import Direction, OrderForDispatch, RefundHolds, Shipment
 from logistics_svc.domain.tracking import Scan
 from logistics_svc.service_layer.timers import TrackingPolicy

@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from logistics_svc.adapters.repositories.rows import LoadedShipments
-from logistics_svc.adapters.repositories.shipments import DispatchContext, SignOffContext
+from logistics_svc.domain.order_shipments import DispatchContext, LoadedShipments, SignOffContext
 from logistics_svc.domain.shipments import OrderForDispatch, RefundHolds, Shipment
 from logistics_svc.domain.tracking import Scan
 from shipsettle_shared.contracts import EventPayload
