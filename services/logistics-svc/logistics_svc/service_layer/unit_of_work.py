@@ -122,5 +122,7 @@ class LogisticsUnitOfWork(Protocol):
         """Write what was staged, in one statement (none if nothing was)."""
 
     async def destroy_data_keys(self, subject: str, at: datetime) -> list[str]:
-        """Crypto-shred the subject's data key in this transaction; returns the key ids destroyed."""
+        """Crypto-shred the subject's data key in this transaction, as of ``at`` (the erasure's
+        time), and remember the erasure even if the subject has no key; returns the key ids
+        destroyed."""
         ...
