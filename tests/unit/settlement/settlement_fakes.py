@@ -31,6 +31,7 @@ from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.policies import MerchantPolicy, PolicyVersion, policy_in_force
 from settlement_svc.domain.progress import OrderProgress
 from settlement_svc.service_layer.repositories import DueHold, NewHold, ReleaseFacts
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.events import Received, received
 from shipsettle_shared.outbox import stage_event
@@ -389,3 +390,9 @@ class FakeSettlementUnitOfWork(FakeSessionWork):
         self.notifications = FakeNotifications()
         self.payouts = FakePayouts(self.notifications)
         self.approvals = FakeApprovals()
+
+
+def _is_a_settlementunitofwork(uow: FakeSettlementUnitOfWork) -> SettlementUnitOfWork:
+    """mypy (make lint) checks here that the fake still has everything the use cases' Protocol
+    asks of storage: a fake that drifts from it fails the lint, not a test run."""
+    return uow
