@@ -4,7 +4,10 @@
 per buyer; ``bank-account:<id>``: one per bank account), the KEK id it is wrapped under and the
 wrapped key. At most one live key per subject (a partial unique index); erasure destroys it
 (``wrapped_key`` null, ``destroyed_at`` set: crypto-shredding) and a later record of the same
-subject gets a new key. Values sealed under a destroyed key open as ``None`` (erased).
+subject gets a new key. Values sealed under a destroyed key open as ``None`` (erased). A consumer
+that erases a subject it holds no key of leaves a destroyed row all the same (``erase_subject``),
+so that a value dated before the erasure, consumed after it, is not sealed under a new key
+(``PersonalDataVault.key_unless_erased_since``).
 
 Each process keeps the keys it used in memory for ``SHIPSETTLE_PII_DATA_KEY_CACHE_TTL_S``
 (5 s): the bound within which an erasure made by another process is seen here. Reads and the
@@ -29,6 +32,7 @@ import argparse
 import asyncio
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,6 +70,10 @@ data_keys_table = Table(
 )
 
 
+# The KEK id of a row that records an erasure and never held a key (erase_subject).
+ERASURE_ONLY_KEK_ID = "-"
+
+
 def buyer_subject(buyer_ref: str) -> str:
     return f"buyer:{buyer_ref}"
 
@@ -87,6 +95,27 @@ with live as (
     returning key_id, kek_id, wrapped_key
 )
 select key_id, kek_id, wrapped_key from live union all select key_id, kek_id, wrapped_key from created
+"""
+
+# The same, unless the subject was erased at or after $5 (a key destroyed then, or the erasure's
+# own destroyed row; a tie goes to the erasure): then one row, erased, and no key made. One
+# statement, so no key is made for a subject whose erasure it saw. The index of destroyed rows
+# by subject is logistics' (its migration 0008), the one service that asks this.
+_KEY_FOR_SUBJECT_UNLESS_ERASED_SINCE = """
+with erased as (
+    select 1 from data_keys where subject = $1 and destroyed_at >= $5
+), live as (
+    select key_id, kek_id, wrapped_key from data_keys
+    where subject = $1 and destroyed_at is null and not exists (select 1 from erased)
+), created as (
+    insert into data_keys (key_id, subject, kek_id, wrapped_key)
+    select $2, $1, $3, $4 where not exists (select 1 from live) and not exists (select 1 from erased)
+    on conflict do nothing
+    returning key_id, kek_id, wrapped_key
+)
+select false as erased, key_id, kek_id, wrapped_key from live
+union all select false, key_id, kek_id, wrapped_key from created
+union all select true, null, null, null where exists (select 1 from erased)
 """
 
 _KEYS_BY_ID = "select key_id, kek_id, wrapped_key from data_keys where key_id = any($1::text[])"
@@ -157,13 +186,27 @@ class PersonalDataVault:
         cached = self._by_subject.get(subject)
         if self._fresh(cached) and cached is not None and cached.key is not None:
             return cached.key
+        key = await self._live_or_new_key(subject, _KEY_FOR_SUBJECT)
+        assert key is not None, "only the query with an erasure's bound answers erased"
+        return key
+
+    async def key_unless_erased_since(self, subject: str, happened_at: datetime) -> DataKey | None:
+        """The subject's live data key (created if it has none), or ``None`` when the subject was
+        erased at or after ``happened_at``: a value from before an erasure must not be kept openable,
+        whichever of the two a consumer sees first. Always read from the database (one statement):
+        the erasure may have been made by another process a moment ago."""
+        return await self._live_or_new_key(subject, _KEY_FOR_SUBJECT_UNLESS_ERASED_SINCE, happened_at)
+
+    async def _live_or_new_key(self, subject: str, query: str, *bound: datetime) -> DataKey | None:
         for _ in range(5):
             candidate = DataKey.generate()
             wrapped = self._kms.wrap(candidate.key_id, candidate.material)
             async with self._lane.connection() as connection:
                 record = await connection.fetchrow(
-                    _KEY_FOR_SUBJECT, subject, candidate.key_id, wrapped.kek_id, wrapped.wrapped
+                    query, subject, candidate.key_id, wrapped.kek_id, wrapped.wrapped, *bound
                 )
+            if record is not None and record.get("erased"):
+                return None
             if record is not None:
                 key = self._unwrapped(record["key_id"], record["kek_id"], record["wrapped_key"])
                 if key is not None:
@@ -196,6 +239,14 @@ class PersonalDataVault:
 
     async def seal(self, subject: str, context: str, value: Any) -> str:
         return seal(await self.key_for(subject), context, value)
+
+    async def seal_unless_erased_since(
+        self, subject: str, context: str, value: Any, happened_at: datetime
+    ) -> str | None:
+        """``value`` sealed under the subject's key, or ``None`` (nothing to keep) when the subject
+        was erased at or after ``happened_at`` (key_unless_erased_since)."""
+        key = await self.key_unless_erased_since(subject, happened_at)
+        return None if key is None else seal(key, context, value)
 
     async def open_many(self, items: Sequence[tuple[str, Any]]) -> list[Any | None]:
         """Each (context, sealed value) opened; ``None`` where its key is destroyed. A value that
@@ -231,6 +282,26 @@ async def destroy_subject_keys(session: AsyncSession, subject: str, at: datetime
             "and destroyed_at is null returning key_id"
         ),
         {"subject": subject, "at": at},
+    )
+    return [row[0] for row in result]
+
+
+async def erase_subject(session: AsyncSession, subject: str, at: datetime) -> list[str]:
+    """Crypto-shred as destroy_subject_keys, and remember the erasure even when the subject has
+    no live key (a consumer that learns of it before it ever kept the subject's data): a
+    destroyed row of its own, no key in it. ``at`` is the erasure's time, as the service that
+    erased said it: a value dated before it is never sealed again (key_unless_erased_since)."""
+    result = await session.execute(
+        text(
+            "with destroyed as ("
+            " update data_keys set wrapped_key = null, destroyed_at = :at where subject = :subject"
+            " and destroyed_at is null returning key_id"
+            "), remembered as ("
+            " insert into data_keys (key_id, subject, kek_id, wrapped_key, destroyed_at)"
+            " select :erasure_id, :subject, :no_kek, null, :at where not exists (select 1 from destroyed)"
+            ") select key_id from destroyed"
+        ),
+        {"subject": subject, "at": at, "erasure_id": str(uuid.uuid4()), "no_kek": ERASURE_ONLY_KEK_ID},
     )
     return [row[0] for row in result]
 

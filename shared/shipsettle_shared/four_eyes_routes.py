@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -27,10 +27,9 @@ from shipsettle_shared.four_eyes import (
     proposal_from_row,
     withdraw,
 )
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import NotFound
-
-ApprovalIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
 class DecisionRequest(BaseModel):
@@ -135,7 +134,7 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         responses=problem_responses(404),
         summary="One proposal (ops, auditor)",
     )
-    async def get_approval(approval_id: ApprovalIdPath, request: Request, principal: Overseers) -> dict[str, Any]:
+    async def get_approval(approval_id: IdPath, request: Request, principal: Overseers) -> dict[str, Any]:
         runtime = request.app.state.runtime
         async with snapshot(runtime.sessions) as session:
             proposal = await find(session, approval_id)
@@ -151,7 +150,7 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         summary="Approve a proposal with a second ops key: the action is applied (ops)",
     )
     async def approve_proposal(
-        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsPrincipal
+        approval_id: IdPath, body: DecisionRequest, request: Request, principal: OpsPrincipal
     ) -> dict[str, Any]:
         """Applies the action in the transaction that records the approval. Refused, changing
         nothing: 404 unknown; 403 ``four-eyes-same-key`` (the proposer's own key); 409
@@ -187,7 +186,7 @@ def approvals_router(appliers: Mapping[str, Applier]) -> APIRouter:
         summary="The proposer withdraws its proposal (ops)",
     )
     async def withdraw_proposal(
-        approval_id: ApprovalIdPath, body: DecisionRequest, request: Request, principal: OpsPrincipal
+        approval_id: IdPath, body: DecisionRequest, request: Request, principal: OpsPrincipal
     ) -> dict[str, Any]:
         """Refused, changing nothing: 404 unknown; 403 ``not-the-proposer``; 409
         ``approval-not-pending`` (approved, withdrawn or expired)."""

@@ -37,10 +37,10 @@ from support import eventually, fresh_service_database
 from logistics_svc.adapters.carrier_registry import CarrierRegistry
 from logistics_svc.adapters.personal_data import open_kept_consignee
 from logistics_svc.adapters.reference_data import ReferenceData, reference_data
-from logistics_svc.adapters.repository import LogisticsRepository
+from logistics_svc.adapters.unit_of_work import SqlLogisticsUnitOfWork
 from logistics_svc.domain.shipments import ShipmentRuleViolation
 from logistics_svc.entrypoints.consumers import subscriptions, tracking_policy
-from logistics_svc.service_layer import shipments
+from logistics_svc.service_layer import dispatching, sign_off
 from shipsettle_shared import contracts
 from shipsettle_shared.consignee_transit import seal_consignee
 from shipsettle_shared.db import ConnectionLane, unit_of_work
@@ -253,9 +253,9 @@ async def test_a_batch_with_an_order_never_placed_changes_nothing_and_alone_only
 
 async def dispatch(logistics: Logistics, order_id: str, number: str, lines: dict[str, int]) -> str:
     async with unit_of_work(logistics.sessions) as session:
-        dispatched = await shipments.dispatch(
-            session,
-            shipments.Dispatch(order_id, "SF", number, lines),
+        dispatched = await dispatching.dispatch(
+            SqlLogisticsUnitOfWork(session),
+            dispatching.Dispatch(order_id, "SF", number, lines),
             merchant_scope=None,
             now=NOW,
             policy=await tracking_policy(logistics.runtime),
@@ -310,7 +310,7 @@ async def test_a_scan_listed_twice_in_one_delivery_is_stored_once_and_moves_the_
         (row["envelope"]["payload"]["previous_status"], row["envelope"]["payload"]["status"]) for row in changes
     ] == [("dispatched", "delivered")]
     async with logistics.sessions() as session:
-        shipment = (await LogisticsRepository(session).shipment(shipment_id)).first
+        shipment = (await SqlLogisticsUnitOfWork(session).shipments.shipment(shipment_id)).first
     assert shipment is not None
     assert shipment.status.value == "delivered"
     assert [scan.status.value for scan in shipment.scans] == ["info_received", "delivered"]
@@ -363,10 +363,10 @@ async def test_each_parcel_signed_off_says_whether_the_whole_order_is_signed_off
     await logistics.tracking.apply([scans("SF1000000000021", ("delivered", NOW + timedelta(hours=20), "已签收"))])
     async with unit_of_work(logistics.sessions) as session:
         timer = DueTimer("auto_confirm", f"{first}#x", NOW, {})
-        await shipments.fire_auto_confirm(session, timer, now=NOW + timedelta(days=8))
+        await sign_off.fire_auto_confirm(SqlLogisticsUnitOfWork(session), timer, now=NOW + timedelta(days=8))
     # ... then the buyer confirms: only the second is left, and with it the whole order
     async with unit_of_work(logistics.sessions) as session:
-        signed = await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=9))
+        signed = await sign_off.confirm_receipt(SqlLogisticsUnitOfWork(session), "PO-1", now=NOW + timedelta(days=9))
     assert [shipment.lines for shipment in signed] == [{"L2": 1}]
     events = await logistics.rows("select envelope from outbox where event_type = 'OrderSignedOff' order by id")
     assert [
@@ -381,7 +381,7 @@ async def test_both_parcels_confirmed_at_once_announce_the_order_signed_off_with
     await dispatch(logistics, "PO-1", "SF1000000000031", {"L1": 1})
     await dispatch(logistics, "PO-1", "SF1000000000032", {"L1": 1, "L2": 1})
     async with unit_of_work(logistics.sessions) as session:
-        await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=1))
+        await sign_off.confirm_receipt(SqlLogisticsUnitOfWork(session), "PO-1", now=NOW + timedelta(days=1))
     events = await logistics.rows("select envelope from outbox where event_type = 'OrderSignedOff' order by id")
     assert [row["envelope"]["payload"]["order_fully_signed_off"] for row in events] == [False, True]
 
@@ -436,7 +436,7 @@ async def test_dispatch_a_delivering_scan_and_a_confirmation_take_a_handful_of_s
     ]
     # the shipments locked with the order's sign-off state; the writes
     async with statements_run(logistics) as sent, unit_of_work(logistics.sessions) as session:
-        await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=1))
+        await sign_off.confirm_receipt(SqlLogisticsUnitOfWork(session), "PO-1", now=NOW + timedelta(days=1))
     assert len(sent) == 2, sent
     pending = await logistics.rows(
         "select count(*) as n from timers where timer_key like :shipment and cancelled_at is null and fired_at is null",
@@ -456,12 +456,14 @@ async def test_a_confirmation_that_waited_for_a_parcels_auto_confirm_says_the_or
     await logistics.tracking.apply([scans("SF1000000000061", ("delivered", NOW + timedelta(hours=20), "已签收"))])
     async with unit_of_work(logistics.sessions) as timer_session:
         timer = DueTimer("auto_confirm", f"{first}#x", NOW, {})
-        await shipments.fire_auto_confirm(timer_session, timer, now=NOW + timedelta(days=8))
+        await sign_off.fire_auto_confirm(SqlLogisticsUnitOfWork(timer_session), timer, now=NOW + timedelta(days=8))
 
         # the buyer confirms while the timer's transaction holds the first parcel's row
         async def confirm() -> list[Any]:
             async with unit_of_work(logistics.sessions) as session:
-                return await shipments.confirm_receipt(session, "PO-1", now=NOW + timedelta(days=8))
+                return await sign_off.confirm_receipt(
+                    SqlLogisticsUnitOfWork(session), "PO-1", now=NOW + timedelta(days=8)
+                )
 
         confirming = asyncio.create_task(confirm())
 
@@ -502,9 +504,9 @@ async def test_the_commit_of_a_use_case_that_wrote_events_wakes_the_relay_and_a_
 
 
 async def dispatch_in(session: AsyncSession, logistics: Logistics, order_id: str, number: str) -> None:
-    await shipments.dispatch(
-        session,
-        shipments.Dispatch(order_id, "SF", number, {"L1": 2, "L2": 1}),
+    await dispatching.dispatch(
+        SqlLogisticsUnitOfWork(session),
+        dispatching.Dispatch(order_id, "SF", number, {"L1": 2, "L2": 1}),
         merchant_scope=None,
         now=NOW,
         policy=await tracking_policy(logistics.runtime),
@@ -524,7 +526,7 @@ async def test_a_settings_change_is_seen_at_once_when_forgotten_and_by_others_wi
     assert (await here.tracking_settings())["auto_confirm_days"] == 7
     assert (await elsewhere.tracking_settings())["auto_confirm_days"] == 7
     async with unit_of_work(logistics.sessions) as session:
-        await LogisticsRepository(session).set_setting("auto_confirm_days", 3, by="ops-key", now=NOW)
+        await SqlLogisticsUnitOfWork(session).settings.set_setting("auto_confirm_days", 3, by="ops-key", now=NOW)
     here.forget_settings()  # what PUT /v1/settings/tracking does after its commit
     assert (await here.tracking_settings())["auto_confirm_days"] == 3
     seconds[0] = 4.9
@@ -549,7 +551,7 @@ async def test_scans_of_a_number_corrected_while_they_waited_for_the_shipment_do
 
         async def read_holding() -> Any:
             async with logistics.sessions() as reading, reading.begin():
-                return await LogisticsRepository(reading).live_shipment_holding("SF", "SF1000000000041")
+                return await SqlLogisticsUnitOfWork(reading).shipments.live_shipment_holding("SF", "SF1000000000041")
 
         reader = asyncio.create_task(read_holding())
 

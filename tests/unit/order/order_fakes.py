@@ -13,6 +13,7 @@ from unit.fake_session_work import FakeSessionWork
 from order_svc.adapters.order_statements import LoadedOrder, PlacementRefused, UsedKey
 from order_svc.domain.orders import Consignee, Order, OrderLine, Payment
 from order_svc.domain.pricing import LineInput, price_order
+from order_svc.service_layer.unit_of_work import OrderUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.field_crypto import LocalKeyring
 from shipsettle_shared.outbox import StagedEvent
@@ -161,3 +162,9 @@ class FakeOrderUnitOfWork(FakeSessionWork):
     @property
     def timeline(self) -> FakeTimeline:
         return self._timeline
+
+
+def _is_a_orderunitofwork(uow: FakeOrderUnitOfWork) -> OrderUnitOfWork:
+    """mypy (make lint) checks here that the fake still has everything the use cases' Protocol
+    asks of storage: a fake that drifts from it fails the lint, not a test run."""
+    return uow

@@ -11,21 +11,27 @@ The platform default policy: 7 hold days, daily cycle, commission 5% (500 bp), n
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
+from settlement_payout_fakes import FakeApprovals, FakeNotifications, FakePayouts
 from unit.fake_session_work import FakeSessionWork
 
-from settlement_svc.adapters.repositories.holds import DueHold, NewHold, ReleaseFacts
 from settlement_svc.adapters.repositories.ledger import posted_event
-from settlement_svc.adapters.repositories.payouts import LockedPayout
-from settlement_svc.adapters.repositories.policies import PolicyVersion, policy_in_force
-from settlement_svc.adapters.tables import ApplicationRow
+from settlement_svc.adapters.repositories.progress import progress_columns
+from settlement_svc.adapters.tables import (
+    BankAccountRow,
+    HoldRow,
+    OrderProgressRow,
+    RefundRow,
+)
 from settlement_svc.domain.ledger import LedgerTransaction, MerchantAccount, merchant_account
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
-from settlement_svc.domain.policies import MerchantPolicy
+from settlement_svc.domain.policies import MerchantPolicy, PolicyVersion, policy_in_force
+from settlement_svc.domain.progress import OrderProgress
+from settlement_svc.service_layer.repositories import DueHold, NewHold, ReleaseFacts
+from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.events import Received, received
 from shipsettle_shared.outbox import stage_event
@@ -74,6 +80,7 @@ class FakeLedger:
     def __init__(self, uow: FakeSettlementUnitOfWork) -> None:
         self.uow = uow
         self.transactions: dict[str, LedgerTransaction] = {}
+        self.created_at: dict[str, datetime] = {}
 
     async def post(self, transaction: LedgerTransaction, *, now: datetime) -> bool:
         if not await self.insert_transactions([transaction], now=now):
@@ -86,6 +93,7 @@ class FakeLedger:
         inserted = {tx.key for tx in transactions if tx.key not in self.transactions}
         for tx in transactions:
             self.transactions.setdefault(tx.key, tx)
+            self.created_at.setdefault(tx.key, now)
         return inserted
 
     def balance(self, account_id: str) -> int:
@@ -95,6 +103,21 @@ class FakeLedger:
 
     async def merchant_balances(self, merchant_id: str) -> dict[str, int]:
         return {kind.value: self.balance(merchant_account(merchant_id, kind)) for kind in MerchantAccount}
+
+    async def transactions_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[dict[str, Any]]:
+        return [
+            {
+                "tx_key": tx.key,
+                "kind": str(tx.kind),
+                "order_id": tx.order_id,
+                "description": tx.description,
+                "caused_by_event_id": tx.caused_by_event_id,
+                "created_at": self.created_at[tx.key].isoformat(),
+                "postings": [{"account_id": p.account_id, "amount_minor": p.amount_minor} for p in tx.postings],
+            }
+            for tx in self.transactions.values()  # in posting order, as the ledger's ids
+            if tx.merchant_id == merchant_id and order_id in (None, tx.order_id)
+        ]
 
 
 class FakeLocks:
@@ -120,7 +143,7 @@ class FakeLocks:
     ) -> tuple[set[str], set[str]]:
         locked = set(merchant_ids) - self.busy_merchants
         self.taken += [f"merchant:{merchant}" for merchant in sorted(locked)]
-        return locked, {order_id for order_id in orders if order_id in self.uow.open_refund_orders}
+        return locked, {order_id for order_id in orders if self.uow.refunds.has_open(order_id)}
 
 
 class FakeOrders:
@@ -140,8 +163,16 @@ class FakeOrders:
         posted = {key for key in sign_off_keys if key in self.uow.ledger.transactions}
         return known, policies, posted
 
+    async def save_order(self, order: SettlementOrder) -> None:
+        await self.save_orders([order])
+
     async def save_orders(self, orders: Sequence[SettlementOrder]) -> None:
         self.orders.update({o.order_id: o for o in orders})
+
+    async def orders_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[SettlementOrder]:
+        return [
+            o for _, o in sorted(self.orders.items()) if o.merchant_id == merchant_id and order_id in (None, o.order_id)
+        ]
 
     async def add_orders_taking_parked(
         self, orders: Sequence[tuple[SettlementOrder, datetime, str]]
@@ -180,40 +211,45 @@ class FakePolicies:
     async def policy(self, merchant_id: str, at: datetime) -> MerchantPolicy:
         return policy_in_force(self.versions.get(merchant_id, []), merchant_id, at)
 
+    async def policy_versions(self, merchant_ids: Sequence[str]) -> dict[str, list[PolicyVersion]]:
+        return {m: list(self.versions[m]) for m in sorted(set(merchant_ids)) if m in self.versions}
+
 
 class FakeHolds:
     def __init__(self, uow: FakeSettlementUnitOfWork) -> None:
         self.uow = uow
-        self.holds: dict[str, NewHold] = {}
-        self.released_at: dict[str, datetime] = {}
-        self.frozen_at: dict[str, datetime] = {}
+        self.holds: dict[str, HoldRow] = {}
 
     async def add_holds(self, holds: Sequence[NewHold]) -> None:
         for hold in holds:
-            self.holds[hold.hold_id] = hold
-            if hold.released_at is not None:
-                self.released_at[hold.hold_id] = hold.released_at
+            self.holds[hold.hold_id] = HoldRow(**vars(hold))
+
+    async def hold(self, hold_id: str, *, for_update: bool = False) -> HoldRow | None:
+        return self.holds.get(hold_id)
 
     async def claim_due_hold(self, hold_id: str, *, now: datetime) -> DueHold | None:
         hold = self.holds.get(hold_id)
-        if hold is None or hold_id in self.released_at:
+        if hold is None or hold.released_at is not None:
             return None
-        refund_open = hold.order_id in self.uow.open_refund_orders
+        refund_open = self.uow.refunds.has_open(hold.order_id)
         if refund_open:
-            self.frozen_at.setdefault(hold_id, now)
+            hold.frozen_at = hold.frozen_at or now
         else:
-            self.released_at[hold_id] = now
-        return DueHold(
-            hold_id=hold.hold_id,
-            merchant_id=hold.merchant_id,
-            order_id=hold.order_id,
-            amount_minor=hold.amount_minor,
-            reversed_minor=0,
-            policy_version=hold.policy_version,
-            signed_off_at=hold.signed_off_at,
-            frozen_at=self.frozen_at.get(hold_id),
-            currency="CNY",
-            refund_open=refund_open,
+            hold.released_at = now
+        return replace(DueHold.of(hold, "CNY"), refund_open=refund_open)
+
+    async def unreleased_holds(self, order_id: str) -> list[HoldRow]:
+        """Latest release first."""
+        pending = sorted(
+            (h for h in self.holds.values() if h.order_id == order_id and h.released_at is None),
+            key=lambda h: h.hold_id,
+        )
+        return sorted(pending, key=lambda h: h.release_at, reverse=True)
+
+    async def holds_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[HoldRow]:
+        return sorted(
+            (h for h in self.holds.values() if h.merchant_id == merchant_id and order_id in (None, h.order_id)),
+            key=lambda h: h.release_at,
         )
 
     async def release_facts(self, merchant_id: str) -> ReleaseFacts:
@@ -234,114 +270,129 @@ class FakeHolds:
                 bank_account_id=account,
                 paid_to_account_before=account in uow.payouts.paid_accounts,
                 risk_flagged=merchant in uow.payouts.flagged,
-                has_webhook_endpoint=False,
+                has_webhook_endpoint=merchant in uow.notifications.endpoints,
             )
         return facts
 
 
-class FakeRefunds:
-    def __init__(self, uow: FakeSettlementUnitOfWork) -> None:
-        self.uow = uow
+def open_refund(refund_id: str, order_id: str = "O-1", merchant_id: str = MERCHANT) -> RefundRow:
+    """A refund requested and not ended yet (its order's holds do not release meanwhile)."""
+    return RefundRow(
+        refund_id=refund_id,
+        order_id=order_id,
+        merchant_id=merchant_id,
+        status="open",
+        stage="RefundRequested",
+        opened_at=T0,
+        updated_at=T0,
+    )
 
-    async def open_refunds(self, order_id: str) -> list[Any]:
-        return [order_id] if order_id in self.uow.open_refund_orders else []
+
+class FakeRefunds:
+    def __init__(self) -> None:
+        self.refunds: dict[str, RefundRow] = {}
+
+    def has_open(self, order_id: str) -> bool:
+        return any(r.order_id == order_id and r.status == "open" for r in self.refunds.values())
+
+    async def refund(self, refund_id: str, *, for_update: bool = False) -> RefundRow | None:
+        return self.refunds.get(refund_id)
+
+    async def add_refund(self, refund: RefundRow) -> None:
+        self.refunds[refund.refund_id] = refund
+
+    async def open_refunds(self, order_id: str) -> list[RefundRow]:
+        return [r for r in self.refunds.values() if r.order_id == order_id and r.status == "open"]
+
+    async def refunds_of_merchant(self, merchant_id: str, *, order_id: str | None = None) -> list[RefundRow]:
+        return [r for r in self.refunds.values() if r.merchant_id == merchant_id and order_id in (None, r.order_id)]
 
 
 class FakeProgress:
-    """Progress rows as plain namespaces with the columns the service layer reads."""
+    """Progress rows as the store writes them (``progress_columns``), by order."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, SimpleNamespace] = {}
+        self.rows: dict[str, OrderProgressRow] = {}
 
-    async def progress_for_update(self, merchant_by_order: Mapping[str, str], *, now: datetime) -> dict[str, Any]:
-        for order_id, merchant in merchant_by_order.items():
-            self.rows.setdefault(
-                order_id,
-                SimpleNamespace(
-                    order_id=order_id,
-                    merchant_id=merchant,
-                    placed_at=None,
-                    confirmed_at=None,
-                    cancelled_at=None,
-                    shipments={},
-                    figures={},
+    async def progress_for_update(
+        self, merchant_by_order: Mapping[str, str], *, now: datetime
+    ) -> dict[str, OrderProgressRow]:
+        for order_id, merchant in sorted(merchant_by_order.items()):
+            self.rows.setdefault(order_id, OrderProgressRow(order_id=order_id, merchant_id=merchant, updated_at=now))
+        return {order_id: self.rows[order_id] for order_id in sorted(merchant_by_order)}
+
+    async def add_progress_rows(
+        self, progress: Sequence[tuple[OrderProgress, dict[str, Any]]], *, now: datetime
+    ) -> set[str]:
+        created = set()
+        for order, figures in progress:
+            if order.order_id not in self.rows:
+                self.rows[order.order_id] = OrderProgressRow(
+                    order_id=order.order_id,
+                    merchant_id=order.merchant_id,
+                    **progress_columns(order),
+                    figures=figures,
                     bookings={},
-                ),
-            )
-        return {order_id: self.rows[order_id] for order_id in merchant_by_order}
+                    updated_at=now,
+                )
+                created.add(order.order_id)
+        return created
 
     async def save_progress(
-        self, progress: Sequence[tuple[Any, dict[str, Any], dict[str, Any]]], *, now: datetime
+        self, progress: Sequence[tuple[OrderProgress, dict[str, Any], dict[str, Any]]], *, now: datetime
     ) -> None:
-        for moved, bookings, figures in progress:
-            row = self.rows[moved.order_id]
-            row.bookings, row.figures = bookings, figures
-            row.shipments = {shipment_id: vars(shipment) for shipment_id, shipment in moved.shipments.items()}
+        for order, bookings, figures in progress:
+            row = self.rows[order.order_id]
+            for column, value in progress_columns(order).items():
+                setattr(row, column, value)
+            row.bookings, row.figures, row.updated_at = bookings, figures, now
+
+    async def progress_rows(
+        self, *, order_id: str | None = None, merchant_id: str | None = None
+    ) -> list[OrderProgressRow]:
+        return [
+            row
+            for _, row in sorted(self.rows.items())
+            if order_id in (None, row.order_id) and merchant_id in (None, row.merchant_id)
+        ]
 
 
-@dataclass
-class FakeAccount:
-    bank_account_id: str
-    merchant_id: str
-    status: str = "verified"
-
-
-class FakePayouts:
-    def __init__(self) -> None:
-        self.accounts: dict[str, FakeAccount] = {}
-        self.applications: dict[str, ApplicationRow] = {}
-        self.vouchers: dict[str, str] = {}  # voucher id -> merchant
-        self.paid_accounts: set[str] = set()
-        self.flagged: set[str] = set()
-        self.payouts: dict[str, LockedPayout] = {}
-        self.writes: list[tuple[str, str, bool]] = []  # payout id, status, application changed
-
-    async def application(self, application_id: str, *, for_update: bool = False) -> ApplicationRow | None:
-        return self.applications.get(application_id)
-
-    async def add_application(self, application: ApplicationRow) -> None:
-        self.applications[application.application_id] = application
-
-    async def add_applications(self, applications: Sequence[ApplicationRow]) -> None:
-        for application in applications:
-            await self.add_application(application)
-
-    async def bank_account(self, bank_account_id: str) -> FakeAccount | None:
-        return self.accounts.get(bank_account_id)
-
-    async def known_vouchers(self, merchant_id: str, voucher_ids: Sequence[str]) -> set[str]:
-        return {v for v in voucher_ids if self.vouchers.get(v) == merchant_id}
-
-    async def paid_to_account_before(self, bank_account_id: str) -> bool:
-        return bank_account_id in self.paid_accounts
-
-    async def risk_flagged(self, merchant_id: str) -> bool:
-        return merchant_id in self.flagged
-
-    async def locked_payout(self, payout_id: str) -> LockedPayout | None:
-        payout = self.payouts.get(payout_id)
-        return None if payout is None else replace(payout)
-
-    async def write(self, payout: LockedPayout, *, application_changed: bool, now: datetime) -> None:
-        self.payouts[payout.payout_id] = replace(payout)
-        self.writes.append((payout.payout_id, payout.status, application_changed))
+def verified_account(bank_account_id: str, merchant_id: str) -> BankAccountRow:
+    """A verified account (its holder and number unsealed: no unit test opens them)."""
+    return BankAccountRow(
+        bank_account_id=bank_account_id,
+        merchant_id=merchant_id,
+        holder_name="深圳市茶叶有限公司",
+        bank_name="招商银行",
+        account_type="corporate",
+        account_number="6225880012345678",
+        account_number_last4="5678",
+        status="verified",
+        verified_at=T0,
+        created_at=T0,
+    )
 
 
 class FakeSettlementUnitOfWork(FakeSessionWork):
-    """Every repository in memory (notifications aside: these merchants have no webhook endpoint);
+    """Every repository in memory (each satisfies its Protocol of service_layer/repositories.py);
     events and timers as they would reach the outbox and the timer table."""
 
-    def __init__(
-        self, orders_known: Sequence[SettlementOrder] = (), open_refund_orders: set[str] | None = None
-    ) -> None:
+    def __init__(self, orders_known: Sequence[SettlementOrder] = ()) -> None:
         super().__init__()
-        self.open_refund_orders = open_refund_orders if open_refund_orders is not None else set()
         self.ledger = FakeLedger(self)
         self.locks = FakeLocks(self)
         self.orders = FakeOrders(self, orders_known)
         self.parked = FakeParked()
         self.policies = FakePolicies()
         self.holds = FakeHolds(self)
-        self.refunds = FakeRefunds(self)
+        self.refunds = FakeRefunds()
         self.progress = FakeProgress()
-        self.payouts = FakePayouts()
+        self.notifications = FakeNotifications()
+        self.payouts = FakePayouts(self.notifications)
+        self.approvals = FakeApprovals()
+
+
+def _is_a_settlementunitofwork(uow: FakeSettlementUnitOfWork) -> SettlementUnitOfWork:
+    """mypy (make lint) checks here that the fake still has everything the use cases' Protocol
+    asks of storage: a fake that drifts from it fails the lint, not a test run."""
+    return uow

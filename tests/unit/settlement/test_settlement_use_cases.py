@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 from integration import fact_events
-from settlement_fakes import MERCHANT, T0, FakeAccount, FakeSettlementUnitOfWork, order, sign_off
+from settlement_fakes import MERCHANT, T0, FakeSettlementUnitOfWork, open_refund, order, sign_off, verified_account
 
-from settlement_svc.adapters.repositories.payouts import LockedPayout
+from settlement_svc.adapters.tables import ApplicationRow, PayoutRow
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import (
     MerchantAccount,
@@ -135,11 +135,11 @@ async def test_a_hold_falling_due_moves_its_money_to_available_less_the_rolling_
 async def test_a_hold_of_an_order_with_an_open_refund_is_frozen_not_released() -> None:
     uow = FakeSettlementUnitOfWork([order()])
     hold_id = await signed_off(uow, 2)
-    uow.open_refund_orders.add("O-1")
+    await uow.refunds.add_refund(open_refund("R-1", "O-1"))
     await holds.release_hold(uow, hold_timer(hold_id), now=T0 + 7 * DAY, rules=RULES)
     assert f"release:{hold_id}" not in uow.ledger.transactions
     assert uow.of_type(contracts.FundsReleased) == []
-    assert uow.holds.frozen_at[hold_id] == T0 + 7 * DAY
+    assert uow.holds.holds[hold_id].frozen_at == T0 + 7 * DAY
     assert uow.ledger.balance(PENDING) == 20571
 
 
@@ -155,7 +155,7 @@ async def test_a_hold_released_twice_moves_its_money_once() -> None:
 async def test_under_a_0_day_policy_the_sign_off_releases_at_once_and_applies_automatically() -> None:
     uow = FakeSettlementUnitOfWork([order()])
     uow.policies.set(MerchantPolicy(MERCHANT, hold_days=0, auto_apply=True), effective_from=T0 - DAY)
-    uow.payouts.accounts["BA-1"] = FakeAccount("BA-1", MERCHANT)
+    uow.payouts.accounts["BA-1"] = verified_account("BA-1", MERCHANT)
     uow.payouts.paid_accounts.add("BA-1")  # paid before: no first-payout review
     await settlement.on_signed_off_batch(uow, [sign_off(2)], now=T0, rules=RULES)
     [application] = uow.payouts.applications.values()
@@ -173,7 +173,7 @@ async def test_under_a_0_day_policy_the_sign_off_releases_at_once_and_applies_au
 def with_funds(available_minor: int, owed_minor: int = 0) -> FakeSettlementUnitOfWork:
     """A merchant with ``available_minor`` available and ``owed_minor`` of claw-back debt."""
     uow = FakeSettlementUnitOfWork()
-    uow.payouts.accounts["BA-1"] = FakeAccount("BA-1", MERCHANT)
+    uow.payouts.accounts["BA-1"] = verified_account("BA-1", MERCHANT)
     seeded = [
         postings.hold_release(
             "H-0", MERCHANT, "O-0", available_minor, 0, policy_version=0, reversed_minor=0, after_refunds=False
@@ -249,23 +249,30 @@ def paying(amount_minor: int = 28800) -> FakeSettlementUnitOfWork:
     uow = with_funds(amount_minor)
     apply = postings.apply("SA-1", MERCHANT, amount_minor, 0)
     uow.ledger.transactions[apply.key] = apply
-    uow.payouts.payouts["PO-1"] = LockedPayout(
+    uow.payouts.applications["SA-1"] = ApplicationRow(
+        application_id="SA-1",
+        merchant_id=MERCHANT,
+        bank_account_id="BA-1",
+        amount_minor=amount_minor,
+        currency="CNY",
+        order_ids=[],
+        voucher_ids=[],
+        status=ApplicationStatus.PAYING.value,
+        review_reasons=[],
         payout_id="PO-1",
+        created_at=T0,
+        updated_at=T0,
+    )
+    uow.payouts.payouts["PO-1"] = PayoutRow(
+        payout_id="PO-1",
+        batch_id="PB-1",
         application_id="SA-1",
         merchant_id=MERCHANT,
         amount_minor=amount_minor,
         currency="CNY",
         status="sent",
-        provider_reference=None,
-        reason=None,
+        created_at=T0,
         sent_at=T0,
-        settled_at=None,
-        application_status=ApplicationStatus.PAYING.value,
-        bank_account_id="BA-1",
-        holder_name="张三",
-        bank_name="招商银行",
-        account_number="6225880137706868",
-        has_endpoint=False,
     )
     return uow
 
@@ -277,15 +284,15 @@ async def test_a_paid_payout_moves_its_money_to_paid_out_once_however_often_the_
     assert (uow.ledger.balance(IN_PAYOUT), uow.ledger.balance(PAID_OUT)) == (0, 28800)
     [settled] = uow.of_type(contracts.PayoutSettled)
     assert (settled.status, settled.amount_minor, settled.provider_reference) == ("paid", 28800, "BANK-1")
-    payout = uow.payouts.payouts["PO-1"]
-    assert (payout.status, payout.application_status, payout.settled_at) == ("paid", "paid", T0 + DAY)
+    payout, application = uow.payouts.payouts["PO-1"], uow.payouts.applications["SA-1"]
+    assert (payout.status, application.status, payout.settled_at) == ("paid", "paid", T0 + DAY)
 
 
 async def test_a_failed_payout_gives_its_money_back_to_available_and_a_return_after_paid_too() -> None:
     failed = paying()
     await payouts.apply_provider_outcome(failed, ProviderStatus("PO-1", "failed", None, "account closed"), now=T0 + DAY)
     assert (failed.ledger.balance(IN_PAYOUT), failed.ledger.balance(AVAILABLE)) == (0, 28800)
-    assert failed.payouts.payouts["PO-1"].application_status == ApplicationStatus.FAILED.value
+    assert failed.payouts.applications["SA-1"].status == ApplicationStatus.FAILED.value
 
     returned = paying()
     await payouts.apply_provider_outcome(returned, ProviderStatus("PO-1", "paid", "BANK-1", None), now=T0 + DAY)

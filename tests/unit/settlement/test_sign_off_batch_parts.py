@@ -13,10 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from settlement_svc.adapters.repositories.orders import line_to_json, order_from_row
-from settlement_svc.adapters.repositories.policies import PolicyVersion, policy_in_force
 from settlement_svc.adapters.repositories.progress import progress_columns, progress_from_row
 from settlement_svc.domain.orders import SettlementLine, range_sum, unit_parts
-from settlement_svc.domain.policies import MerchantPolicy
+from settlement_svc.domain.policies import MerchantPolicy, PolicyVersion, policy_in_force
 from settlement_svc.domain.progress import OrderProgress
 
 DAY_1 = datetime(2026, 11, 1, tzinfo=UTC)

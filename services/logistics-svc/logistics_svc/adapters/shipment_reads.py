@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from logistics_svc.adapters.repositories.rows import LoadedShipments, open_refunds_of, shipments_from_rows
+from logistics_svc.adapters.repositories.rows import open_refunds_of, shipments_from_rows
+from logistics_svc.domain.order_shipments import LoadedShipments
 from logistics_svc.domain.shipments import Shipment
 from shipsettle_shared.db import ConnectionLane
 

@@ -32,7 +32,7 @@ from logistics_svc.adapters.repositories.settings import SettingRepository
 from logistics_svc.adapters.repositories.shipments import ShipmentRepository
 from logistics_svc.domain.shipments import Shipment
 from shipsettle_shared.contracts import EventPayload
-from shipsettle_shared.data_keys import destroy_subject_keys
+from shipsettle_shared.data_keys import erase_subject
 from shipsettle_shared.db import json_rows
 from shipsettle_shared.outbox import OUTBOX_INSERT, StagedEvent, outbox_parameters, stage_event, wake_relay_after_commit
 from shipsettle_shared.timers import wake_schedulers_after_commit
@@ -148,7 +148,7 @@ class SqlLogisticsUnitOfWork:
         self._timers[timer_kind, timer_key] = (_CANCEL, at)
 
     async def destroy_data_keys(self, subject: str, at: datetime) -> list[str]:
-        return await destroy_subject_keys(self.session, subject, at)
+        return await erase_subject(self.session, subject, at)
 
     async def flush(self) -> None:
         """Write what was staged, in one statement (none if nothing was)."""

@@ -40,6 +40,27 @@ class Scan:
 
 
 @dataclass(frozen=True)
+class ParkedScans:
+    """Scans no shipment has taken, for one carrier (None: unknown) and tracking number."""
+
+    carrier_code: str | None
+    tracking_number: str
+    vendor_carrier_codes: tuple[str, ...]
+    sources: tuple[str, ...]
+    scans: tuple[Scan, ...]
+    # Shipments of *other* carriers that hold the number: these scans never move them.
+    held_by_other_carriers: tuple[tuple[str, str], ...]  # (shipment id, carrier code)
+
+    @property
+    def reason(self) -> str:
+        if self.carrier_code is None:
+            return "carrier-unknown"  # the aggregator's carrier code is not in the registry
+        if self.held_by_other_carriers:
+            return "another-carrier-holds-the-number"
+        return "no-shipment-yet"  # matched when this carrier's shipment is dispatched
+
+
+@dataclass(frozen=True)
 class WebhookDelivery:
     """What one inbound webhook request says, whatever its format."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from logistics_svc.adapters.reference_data import reference_data
@@ -32,14 +32,12 @@ from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, PlatformOrMerchant, Principal, Readers, require_roles
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.identifiers import Identifier, IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, bounded_list, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
 from shipsettle_shared.service import ServiceRuntime
 
 router = APIRouter(prefix="/v1", tags=["shipments"])
-
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
 class Strict(BaseModel):

@@ -14,7 +14,7 @@ the acknowledgement (CarrierScansReceived on tracking.events). Refusals:
 - 422, kept there too: text the platform cannot store (the shared rule of ``storable_text``);
 - a delivery seen before: acknowledged (200) and ignored.
 Whose scans they are decides which shipment they can move: the native path's carrier, or the
-aggregator's carrier code mapped through the carrier registry (service_layer/shipments.py).
+aggregator's carrier code mapped through the carrier registry (service_layer/tracking.py).
 Kuaidi100 expects its own reply body; AfterShip and our native endpoint take any 2xx. Every
 refusal is a problem+json; Kuaidi100's also carry its reply fields (``result``, ``returnCode``,
 ``message``) as extension members.

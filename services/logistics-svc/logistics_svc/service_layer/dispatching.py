@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from logistics_svc.adapters.reference_data import CarrierRegistrySnapshot
-from logistics_svc.adapters.repositories.rows import LoadedShipments
 from logistics_svc.domain.carriers import normalise_tracking_number
+from logistics_svc.domain.order_shipments import LoadedShipments
 from logistics_svc.domain.shipments import Shipment, ShipmentRuleViolation, ShipmentStatus, check_dispatch
 from logistics_svc.service_layer.timers import STALE_CHECK, TrackingPolicy, stale_timer_key
 from logistics_svc.service_layer.tracking import take_parked_scans

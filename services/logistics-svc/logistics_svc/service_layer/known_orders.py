@@ -8,7 +8,6 @@ alone); each batch is one statement, whatever its size.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 from logistics_svc.adapters.personal_data import kept_consignee
 from logistics_svc.service_layer.unit_of_work import LogisticsUnitOfWork
@@ -39,12 +38,16 @@ async def record_shipping_confirmed(
     uow: LogisticsUnitOfWork, events: Sequence[Received[contracts.ShippingInfoConfirmed]], *, vault: PersonalDataVault
 ) -> None:
     """A cancelled order stays cancelled (its consignee is updated). The consignee is kept
-    sealed under this service's key of the buyer. Raises PermanentEventError for an order never
+    sealed under this service's key of the buyer, or as erased when the buyer was erased after
+    the confirmation (the order still goes on to dispatch: it needs no consignee). Raises PermanentEventError for an order never
     placed (dead-lettered, not retried)."""
     # Applied in order, the last event of an order decides: the same as the last one alone.
     last = {each.payload.order_id: each.payload for each in events}
     latest = {
-        order_id: (await kept_consignee(vault, event.buyer_ref, order_id, event.consignee_sealed), event.confirmed_at)
+        order_id: (
+            await kept_consignee(vault, event.buyer_ref, order_id, event.consignee_sealed, event.confirmed_at),
+            event.confirmed_at,
+        )
         for order_id, event in last.items()
     }
     _all_known(latest, await uow.orders.confirm_known_orders(latest))
@@ -53,22 +56,25 @@ async def record_shipping_confirmed(
 async def record_shipping_corrected(
     uow: LogisticsUnitOfWork, events: Sequence[Received[contracts.ShippingInfoCorrected]], *, vault: PersonalDataVault
 ) -> None:
-    """Raises PermanentEventError for an order never placed."""
+    """The consignee kept as for a confirmation (erased when the buyer was erased after the
+    correction). Raises PermanentEventError for an order never placed."""
     last = {each.payload.order_id: each.payload for each in events}
     latest = {
-        order_id: await kept_consignee(vault, event.buyer_ref, order_id, event.consignee_sealed)
+        order_id: await kept_consignee(vault, event.buyer_ref, order_id, event.consignee_sealed, event.corrected_at)
         for order_id, event in last.items()
     }
     _all_known(latest, await uow.orders.correct_known_orders(latest))
 
 
 async def erase_buyer(
-    uow: LogisticsUnitOfWork, event: Received[contracts.BuyerErased], *, vault: PersonalDataVault, now: datetime
+    uow: LogisticsUnitOfWork, event: Received[contracts.BuyerErased], *, vault: PersonalDataVault
 ) -> None:
     """BuyerErased: destroy this service's data key of the buyer (their consignees, kept for
-    dispatch, read as erased from then on); shipments and their timelines are unchanged."""
+    dispatch, read as erased from then on), as of the erasure's time (order-svc's clock, the one
+    the confirmations are dated by), remembered even if this service never held a key of the
+    buyer; shipments and their timelines are unchanged."""
     subject = buyer_subject(event.payload.buyer_ref)
-    vault.forget(subject, await uow.destroy_data_keys(subject, now))
+    vault.forget(subject, await uow.destroy_data_keys(subject, event.payload.erased_at))
 
 
 async def record_orders_cancelled(

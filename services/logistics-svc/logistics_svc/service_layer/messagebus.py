@@ -54,9 +54,7 @@ async def _return_shipped(
 
 
 HANDLERS: dict[type[contracts.EventPayload], EventHandler] = {
-    contracts.BuyerErased: lambda uow, event, deps: known_orders.erase_buyer(
-        uow, event, vault=deps.vault, now=deps.now
-    ),
+    contracts.BuyerErased: lambda uow, event, deps: known_orders.erase_buyer(uow, event, vault=deps.vault),
     contracts.RefundRequested: lambda uow, event, deps: refunds.record_refund_requested(uow, event, now=deps.now),
     contracts.RefundCompleted: lambda uow, event, deps: refunds.record_refund_completed(uow, event, now=deps.now),
     contracts.RefundClosed: lambda uow, event, deps: refunds.record_refund_closed(uow, event, now=deps.now),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from logistics_svc.adapters.repositories.shipments import SignOffContext
+from logistics_svc.domain.order_shipments import SignOffContext
 from logistics_svc.domain.shipments import Shipment, ShipmentRuleViolation, ShipmentStatus, SignOffHow
 from logistics_svc.service_layer.timers import reschedule_auto_confirm, shipment_id_of_timer
 from logistics_svc.service_layer.unit_of_work import PRODUCER, LogisticsUnitOfWork

@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from logistics_svc.adapters.repositories.rows import LoadedShipments
-from logistics_svc.adapters.repositories.shipments import DispatchContext, SignOffContext
+from logistics_svc.domain.order_shipments import DispatchContext, LoadedShipments, SignOffContext
 from logistics_svc.domain.shipments import OrderForDispatch, RefundHolds, Shipment
 from logistics_svc.domain.tracking import Scan
 from shipsettle_shared.contracts import EventPayload
@@ -123,5 +122,7 @@ class LogisticsUnitOfWork(Protocol):
         """Write what was staged, in one statement (none if nothing was)."""
 
     async def destroy_data_keys(self, subject: str, at: datetime) -> list[str]:
-        """Crypto-shred the subject's data key in this transaction; returns the key ids destroyed."""
+        """Crypto-shred the subject's data key in this transaction, as of ``at`` (the erasure's
+        time), and remember the erasure even if the subject has no key; returns the key ids
+        destroyed."""
         ...

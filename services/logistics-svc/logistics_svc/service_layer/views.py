@@ -6,9 +6,8 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from logistics_svc.adapters.repositories.rows import ops_flag_json
-from logistics_svc.adapters.repositories.scans import ParkedScans
 from logistics_svc.domain.shipments import DEFAULT_SCAN_CLOCK_TOLERANCE, Shipment, auto_confirm_summary
-from logistics_svc.domain.tracking import Scan
+from logistics_svc.domain.tracking import ParkedScans, Scan
 
 
 def scan_json(scan: Scan) -> dict[str, object]:

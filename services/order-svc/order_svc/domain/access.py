@@ -6,13 +6,11 @@ every service receives them through ``ApiKeyIssued`` events and authenticates lo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.domain_errors import DomainError, Refusal, not_found_message
-
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+from shipsettle_shared.identifiers import IDENTIFIER
 
 
 class AccessRuleViolation(DomainError):
@@ -45,12 +43,12 @@ class IssueApiKey:
         if not self.label.strip():
             raise InvalidApiKeyRequest("label", "a label says who holds the key; it must not be empty")
         if self.role is Role.MERCHANT:
-            if not self.merchant_id or not _IDENTIFIER.match(self.merchant_id):
+            if not self.merchant_id or not IDENTIFIER.match(self.merchant_id):
                 raise InvalidApiKeyRequest("merchant_id", "a merchant key needs the merchant id it is scoped to")
         elif self.merchant_id is not None:
             raise InvalidApiKeyRequest("merchant_id", f"a {self.role} key is not scoped to a merchant")
         if self.role is Role.CARRIER:
-            if not self.carrier_code or not _IDENTIFIER.match(self.carrier_code):
+            if not self.carrier_code or not IDENTIFIER.match(self.carrier_code):
                 raise InvalidApiKeyRequest("carrier_code", "a carrier key needs the carrier code it posts for")
         elif self.carrier_code is not None:
             raise InvalidApiKeyRequest("carrier_code", f"a {self.role} key is not scoped to a carrier")

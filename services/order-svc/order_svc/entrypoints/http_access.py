@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -16,12 +16,11 @@ from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import AnyPrincipal, OpsPrincipal
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1", tags=["api keys"])
-
-IdentifierPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
 class ApiKeyRequest(BaseModel):
@@ -137,7 +136,7 @@ async def issue_key(body: ApiKeyRequest, request: Request, principal: OpsPrincip
     status_code=204,
     summary="Revoke an API key (ops)",
 )
-async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Request, principal: OpsPrincipal) -> None:
+async def revoke_key(key_id: IdPath, body: RevokeRequest, request: Request, principal: OpsPrincipal) -> None:
     """Refused at once by this instance; by the other instances of every service within the
     bound stated in README (API keys: how fast a revocation bites). Unknown key: 404."""
     runtime = request.app.state.runtime
@@ -157,7 +156,7 @@ async def revoke_key(key_id: IdentifierPath, body: RevokeRequest, request: Reque
     **answers(Page[ApiKeyPublic], 404),
 )
 async def merchant_keys(
-    merchant_id: IdentifierPath, request: Request, principal: AnyPrincipal, page: PageQuery
+    merchant_id: IdPath, request: Request, principal: AnyPrincipal, page: PageQuery
 ) -> dict[str, Any]:
     """``items`` are ApiKeyPublic. Another merchant's or a merchant without keys: 404; a cursor
     of another listing: 422."""

@@ -13,11 +13,12 @@ from fastapi import APIRouter, Query, Request
 from order_svc.adapters.order_watch import order_watch
 from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import Order, OrderStatus
-from order_svc.entrypoints.http_common import OrderIdPath, order_for_reader, statements
+from order_svc.entrypoints.http_common import order_for_reader, statements
 from order_svc.entrypoints.http_models import OrderRead, OrderTimelinePage
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Principal, Readers
 from shipsettle_shared.db import snapshot
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, PageQuery, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
 from shipsettle_shared.service import ServiceRuntime
@@ -63,7 +64,7 @@ async def _reached(
     **answers(OrderRead, 404),
 )
 async def read_order(
-    order_id: OrderIdPath,
+    order_id: IdPath,
     request: Request,
     principal: Readers,
     until: Annotated[
@@ -113,9 +114,7 @@ async def read_order(
     openapi_extra=PAGINATED,
     **answers(OrderTimelinePage, 404),
 )
-async def order_timeline(
-    order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery
-) -> dict[str, Any]:
+async def order_timeline(order_id: IdPath, request: Request, principal: Readers, page: PageQuery) -> dict[str, Any]:
     """Another merchant's or an unknown order: 404; a cursor of another listing: 422."""
     after = page.after(datetime, str)
     runtime = request.app.state.runtime

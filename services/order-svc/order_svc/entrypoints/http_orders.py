@@ -19,8 +19,6 @@ from order_svc.domain.orders import OrderStatus, Payment
 from order_svc.domain.pricing import CouponInput, CouponKind, Funder, LineInput
 from order_svc.entrypoints.http_common import (
     ConsigneeRequest,
-    Identifier,
-    OrderIdPath,
     Strict,
     actor,
     autocommit_reads,
@@ -39,6 +37,7 @@ from shipsettle_shared.clock import TimestampWithOffset
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.data_keys import buyer_subject
 from shipsettle_shared.idempotency import check_key, request_hash, run_idempotent
+from shipsettle_shared.identifiers import Identifier, IdPath
 from shipsettle_shared.money import CURRENCY_EXPONENTS, InvalidAmountError, Money
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import validation_problem
@@ -273,7 +272,7 @@ async def list_orders(
     **answers(OrderPublic, 404, 409),
 )
 async def cancel_order(
-    order_id: OrderIdPath,
+    order_id: IdPath,
     body: CancelRequest,
     request: Request,
     response: Response,

@@ -12,7 +12,6 @@ from order_svc.adapters.repository import OrderRepository
 from order_svc.domain.orders import ShippingCheckItem
 from order_svc.entrypoints.http_common import (
     ConsigneeRequest,
-    OrderIdPath,
     Strict,
     actor,
     autocommit_reads,
@@ -24,6 +23,7 @@ from order_svc.entrypoints.http_models import OrderPublic, ShippingChangePublic
 from order_svc.service_layer import orders as service
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import PlatformOrMerchant, Readers
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import NotFound
 
@@ -53,7 +53,7 @@ class CorrectShippingRequest(Strict):
     **answers(OrderPublic, 404, 409),
 )
 async def confirm_shipping_info(
-    order_id: OrderIdPath,
+    order_id: IdPath,
     body: ConfirmShippingRequest,
     request: Request,
     principal: PlatformOrMerchant,
@@ -81,7 +81,7 @@ async def confirm_shipping_info(
     **answers(OrderPublic, 404, 409),
 )
 async def correct_shipping_info(
-    order_id: OrderIdPath,
+    order_id: IdPath,
     body: CorrectShippingRequest,
     request: Request,
     principal: PlatformOrMerchant,
@@ -108,9 +108,7 @@ async def correct_shipping_info(
     openapi_extra=PAGINATED,
     **answers(Page[ShippingChangePublic], 404),
 )
-async def shipping_history(
-    order_id: OrderIdPath, request: Request, principal: Readers, page: PageQuery
-) -> dict[str, Any]:
+async def shipping_history(order_id: IdPath, request: Request, principal: Readers, page: PageQuery) -> dict[str, Any]:
     """Another merchant's or an unknown order: 404; a cursor of another listing: 422."""
     after = page.after(int)
     runtime = request.app.state.runtime

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlmodel import col
@@ -34,12 +34,12 @@ from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, Overseers, Princi
 from shipsettle_shared.body_limits import body_limit
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1", tags=["matching and discrepancies"])
 
-IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 StatementKind = Literal["camt053", "wechat_trade_bill", "alipay_trade_bill", "alipay_account_bill", "sandbox_refunds"]
 
 

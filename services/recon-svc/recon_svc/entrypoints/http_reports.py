@@ -26,10 +26,11 @@ from recon_svc.domain.report_tables import (
 )
 from recon_svc.entrypoints.downloads import Rows, csv_bytes, document_or_file, file_response, xlsx_bytes
 from recon_svc.entrypoints.http_models import GoodsShippedReportPublic, TaxReportPublic
-from recon_svc.entrypoints.http_statements import IdPath, period_of
+from recon_svc.entrypoints.http_statements import period_of
 from recon_svc.service_layer import reports as service
 from shipsettle_shared.auth import Readers
 from shipsettle_shared.db import snapshot
+from shipsettle_shared.identifiers import IdPath
 
 router = APIRouter(prefix="/v1", tags=["tax and 发出商品 reports"])
 

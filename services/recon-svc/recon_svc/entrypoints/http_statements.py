@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -23,12 +23,12 @@ from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import Overseers, Principal, Readers
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot, unit_of_work
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, PageQuery, keyset_after, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
 
 router = APIRouter(prefix="/v1", tags=["statements and checks"])
 
-IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 # Periods are business days in China (UTC+8), as merchants read them.
 CHINA = timezone(timedelta(hours=8))

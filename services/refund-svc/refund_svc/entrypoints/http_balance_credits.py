@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from refund_svc.entrypoints.http_bodies import BalanceCreditBody, CancelCreditBody, IdPath
+from refund_svc.entrypoints.http_bodies import BalanceCreditBody, CancelCreditBody
 from refund_svc.entrypoints.http_models import RefundPublic
 from refund_svc.entrypoints.http_views import moved
 from refund_svc.service_layer import balance_credits
 from refund_svc.service_layer.balance_credits import BalanceCreditAnswer
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, PlatformOnly
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.problems import validation_problem
 
 router = APIRouter(prefix="/v1", tags=["refunds"])

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from refund_svc.domain.amounts import ReasonCode, RefundKind
 from refund_svc.domain.channels import ResolutionKind
-
-IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+from shipsettle_shared.identifiers import Identifier
 
 
 class Strict(BaseModel):

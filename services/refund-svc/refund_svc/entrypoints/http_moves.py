@@ -11,19 +11,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from refund_svc.domain.channels import Resolution
-from refund_svc.entrypoints.http_bodies import (
-    DecisionBody,
-    IdPath,
-    InspectionBody,
-    Reason,
-    ResolutionBody,
-    ReturnShipmentBody,
-)
+from refund_svc.entrypoints.http_bodies import DecisionBody, InspectionBody, Reason, ResolutionBody, ReturnShipmentBody
 from refund_svc.entrypoints.http_models import RefundPublic
 from refund_svc.entrypoints.http_views import moved
 from refund_svc.service_layer import decisions
 from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, PlatformOnly
+from shipsettle_shared.identifiers import IdPath
 
 router = APIRouter(prefix="/v1", tags=["refunds"])
 

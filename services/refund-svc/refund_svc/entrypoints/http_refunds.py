@@ -35,7 +35,7 @@ from refund_svc.adapters.refund_reads import RefundReads
 from refund_svc.adapters.unit_of_work import SqlRefundUnitOfWork
 from refund_svc.domain.refund import Refund
 from refund_svc.domain.workflow import RefundStatus, breaching
-from refund_svc.entrypoints.http_bodies import IdPath, RefundRequestBody
+from refund_svc.entrypoints.http_bodies import RefundRequestBody
 from refund_svc.entrypoints.http_models import RefundPublic, RefundQuotePublic, RefundSla, RefundWithHistory
 from refund_svc.entrypoints.http_views import open_refund_view, quote_view, refund_view, rules
 from refund_svc.service_layer import requests
@@ -45,6 +45,7 @@ from shipsettle_shared.auth import PlatformOnly, Principal, Readers, require_rol
 from shipsettle_shared.contracts import Role
 from shipsettle_shared.db import snapshot
 from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import NotFound, validation_problem
 from shipsettle_shared.service import ServiceRuntime

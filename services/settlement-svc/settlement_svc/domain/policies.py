@@ -7,6 +7,7 @@ retroactive).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -76,3 +77,18 @@ class MerchantPolicy:
 
     def reserve_minor(self, released_minor: int) -> int:
         return round_half_up_div(released_minor * self.reserve_bp, BASIS_POINTS) if released_minor > 0 else 0
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    effective_from: datetime
+    policy: MerchantPolicy
+
+
+def policy_in_force(versions: Sequence[PolicyVersion], merchant_id: str, at: datetime) -> MerchantPolicy:
+    """The newest version in force at ``at`` (``versions`` newest first), else the platform
+    default: what the policy store's ``policy`` answers, without a query."""
+    for version in versions:
+        if version.effective_from <= at:
+            return version.policy
+    return MerchantPolicy(merchant_id=merchant_id)

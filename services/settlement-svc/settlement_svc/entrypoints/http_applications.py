@@ -17,14 +17,7 @@ from settlement_svc.adapters.tables import (
 )
 from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules
-from settlement_svc.entrypoints.http_common import (
-    Decision,
-    IdPath,
-    Strict,
-    merchant_page,
-    own,
-    proposed,
-)
+from settlement_svc.entrypoints.http_common import Decision, Strict, merchant_page, own, proposed
 from settlement_svc.entrypoints.http_models import (
     ApplicationPublic,
 )
@@ -34,6 +27,7 @@ from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, Readers
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, keyset_after, page_body
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])

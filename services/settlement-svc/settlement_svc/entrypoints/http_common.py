@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Protocol, TypeVar
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -25,7 +25,6 @@ class _MerchantOwned(Protocol):
 
 RowT = TypeVar("RowT", bound=_MerchantOwned)
 
-IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 PlatformOpsAuditor = Annotated[Principal, Depends(require_roles(Role.PLATFORM, Role.OPS, Role.AUDITOR))]
 
 

@@ -16,13 +16,7 @@ from settlement_svc.adapters.tables import (
 )
 from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.adapters.webhook_transport import check_endpoint
-from settlement_svc.entrypoints.http_common import (
-    IdPath,
-    PlatformOpsAuditor,
-    Strict,
-    merchant_page,
-    own,
-)
+from settlement_svc.entrypoints.http_common import PlatformOpsAuditor, Strict, merchant_page, own
 from settlement_svc.entrypoints.http_models import (
     MerchantWebhookEndpoint,
     NotificationPublic,
@@ -33,6 +27,7 @@ from shipsettle_shared import audit
 from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import MerchantOnly, PlatformOnly, Readers
 from shipsettle_shared.db import snapshot, unit_of_work
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, PageRequest, page_body
 from shipsettle_shared.problems import NotFound
 

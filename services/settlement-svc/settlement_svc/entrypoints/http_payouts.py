@@ -16,14 +16,7 @@ from settlement_svc.adapters.tables import (
 )
 from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.payouts import AccountType
-from settlement_svc.entrypoints.http_common import (
-    Decision,
-    IdPath,
-    Strict,
-    merchant_page,
-    own,
-    proposed,
-)
+from settlement_svc.entrypoints.http_common import Decision, Strict, merchant_page, own, proposed
 from settlement_svc.entrypoints.http_models import (
     BankAccountPublic,
     PayoutPublic,
@@ -35,6 +28,7 @@ from shipsettle_shared.api_document import answers, problem_responses
 from shipsettle_shared.auth import MerchantOnly, OpsPrincipal, Readers
 from shipsettle_shared.body_limits import CALLBACK_BODY_LIMIT_BYTES, body_limit
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.masking import mask_name
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 from shipsettle_shared.problems import NotFound

@@ -18,7 +18,6 @@ from settlement_svc.config import SettlementSettings
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
 from settlement_svc.domain.progress import EtaRules
-from settlement_svc.entrypoints.http_common import IdPath
 from settlement_svc.entrypoints.http_models import (
     BalanceExplanation,
     BalancesPublic,
@@ -40,6 +39,7 @@ from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import OpsPrincipal, Overseers, Principal, Readers
 from shipsettle_shared.db import snapshot, unit_of_work
 from shipsettle_shared.idempotency import request_hash, run_idempotent
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, PageQuery, bounded_list, page_body
 from shipsettle_shared.problems import NotFound, Problem, validation_problem
 

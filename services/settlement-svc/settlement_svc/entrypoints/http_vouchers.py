@@ -12,11 +12,7 @@ from settlement_svc.adapters.tables import (
 )
 from settlement_svc.adapters.unit_of_work import SqlSettlementUnitOfWork
 from settlement_svc.domain.payouts import MAX_VOUCHER_BYTES
-from settlement_svc.entrypoints.http_common import (
-    IdPath,
-    merchant_page,
-    own,
-)
+from settlement_svc.entrypoints.http_common import merchant_page, own
 from settlement_svc.entrypoints.http_models import (
     VoucherPublic,
 )
@@ -26,6 +22,7 @@ from shipsettle_shared.api_document import answers
 from shipsettle_shared.auth import MerchantOnly, Readers
 from shipsettle_shared.body_limits import MULTIPART_ENVELOPE_BYTES, body_limit
 from shipsettle_shared.db import unit_of_work
+from shipsettle_shared.identifiers import IdPath
 from shipsettle_shared.pagination import PAGINATED, Page, PageQuery, page_body
 
 router = APIRouter(prefix="/v1", tags=["applications and payouts"])

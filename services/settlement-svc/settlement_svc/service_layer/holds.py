@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from settlement_svc.adapters.repositories.holds import DueHold, NewHold, ReleaseFacts
 from settlement_svc.adapters.repositories.ledger import posted_event
-from settlement_svc.adapters.repositories.policies import policy_in_force
 from settlement_svc.adapters.tables import ApplicationRow
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.payouts import ApplicationStatus, ReviewRules, application_terms
+from settlement_svc.domain.policies import policy_in_force
 from settlement_svc.service_layer import applications, notifications, payouts
+from settlement_svc.service_layer.repositories import DueHold, NewHold, ReleaseFacts
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.outbox import StagedEvent, stage_event

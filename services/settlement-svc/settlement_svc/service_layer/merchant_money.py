@@ -12,12 +12,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
-from settlement_svc.adapters.repositories.policies import policy_in_force
 from settlement_svc.adapters.tables import ApplicationRow, HoldRow, OrderProgressRow, PayoutRow, RefundRow
 from settlement_svc.domain.allocation import FifoResult, Movement, OrderLots, allocate_fifo, lots_by_order
 from settlement_svc.domain.ledger import MerchantAccount
 from settlement_svc.domain.orders import SettlementOrder
-from settlement_svc.domain.policies import MerchantPolicy
+from settlement_svc.domain.policies import MerchantPolicy, policy_in_force
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared.ledger_accounts import (
     TransactionKind,

@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 
 from settlement_svc.adapters.bank_data import opened_bank_fields, sealed_bank_fields
 from settlement_svc.adapters.repositories.ledger import posted_event
-from settlement_svc.adapters.repositories.payouts import LockedPayout
 from settlement_svc.adapters.tables import (
     BankAccountRow,
 )
@@ -36,6 +35,7 @@ from settlement_svc.domain.payouts import (
     account_number_problems,
 )
 from settlement_svc.service_layer import notifications
+from settlement_svc.service_layer.repositories import LockedPayout
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.data_keys import PersonalDataVault

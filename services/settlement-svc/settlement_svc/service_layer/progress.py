@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row
-
 from settlement_svc.adapters.repositories.progress import progress_from_row
 from settlement_svc.domain.orders import SignOffAmounts
 from settlement_svc.domain.progress import (
     OrderProgress,
 )
+from settlement_svc.service_layer.repositories import ProgressRow
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 
@@ -174,7 +173,7 @@ class Booking:
 
 async def lock_progress_of(
     uow: SettlementUnitOfWork, sign_offs: Sequence[contracts.OrderSignedOff], *, now: datetime
-) -> dict[str, Row[Any]]:
+) -> Mapping[str, ProgressRow]:
     """Lock the progress rows of the sign-offs' orders (created if new), in order id order. The
     batch path takes them before the orders' locks, as ``record_progress`` does for one event:
     one lock order for both paths, so they cannot deadlock on each other."""
@@ -187,7 +186,7 @@ async def record_sign_offs(
     bookings: Sequence[Booking],
     *,
     now: datetime,
-    locked: Mapping[str, Row[Any]] | None = None,
+    locked: Mapping[str, ProgressRow] | None = None,
 ) -> None:
     """Move the orders' progress for ``sign_offs`` (as ``record_progress`` would, one by one in
     their order) and record what ``bookings`` booked: one read and one write for all their

@@ -19,16 +19,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from settlement_svc.adapters.repositories.holds import NewHold
 from settlement_svc.adapters.repositories.ledger import posted_event
-from settlement_svc.adapters.repositories.policies import policy_in_force
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import LedgerTransaction
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
 from settlement_svc.domain.payouts import ReviewRules
+from settlement_svc.domain.policies import policy_in_force
 from settlement_svc.service_layer import holds as holds_service
 from settlement_svc.service_layer import progress
 from settlement_svc.service_layer.holds import HOLD_RELEASE, PRODUCER, hold_release_payload
+from settlement_svc.service_layer.repositories import NewHold
 from settlement_svc.service_layer.unit_of_work import SettlementUnitOfWork
 from shipsettle_shared import contracts
 from shipsettle_shared.messaging.events import Received

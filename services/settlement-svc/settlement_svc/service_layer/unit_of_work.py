@@ -1,5 +1,6 @@
 """What settlement use cases need of storage: a unit of work carrying the repositories, one per
-concern (adapters/unit_of_work.py in PostgreSQL; an in-memory fake in unit tests).
+concern, each a Protocol of service_layer/repositories.py (adapters/unit_of_work.py in PostgreSQL;
+an in-memory fake in unit tests).
 
 A use case takes the unit of work, reads and writes through ``uow.<repository>``, adds its events
 to the outbox (``add_events``) and schedules its timers (``schedule_timer(s)``); the caller's
@@ -14,54 +15,56 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
-from settlement_svc.adapters.repositories.approvals import ApprovalRepository
-from settlement_svc.adapters.repositories.holds import HoldRepository
-from settlement_svc.adapters.repositories.ledger import LedgerRepository
-from settlement_svc.adapters.repositories.locks import Locks
-from settlement_svc.adapters.repositories.notifications import NotificationRepository
-from settlement_svc.adapters.repositories.orders import OrderRepository
-from settlement_svc.adapters.repositories.parked_events import ParkedEventRepository
-from settlement_svc.adapters.repositories.payouts import PayoutRepository
-from settlement_svc.adapters.repositories.policies import PolicyRepository
-from settlement_svc.adapters.repositories.progress import ProgressRepository
-from settlement_svc.adapters.repositories.refunds import RefundRepository
+from settlement_svc.service_layer.repositories import (
+    ApprovalStore,
+    HoldStore,
+    LedgerStore,
+    LockStore,
+    NotificationStore,
+    OrderStore,
+    ParkedEventStore,
+    PayoutStore,
+    PolicyStore,
+    ProgressStore,
+    RefundStore,
+)
 from shipsettle_shared.outbox import StagedEvent
 from shipsettle_shared.timers import TimerSpec
 
 
 class SettlementUnitOfWork(Protocol):
     @property
-    def ledger(self) -> LedgerRepository: ...
+    def ledger(self) -> LedgerStore: ...
 
     @property
-    def locks(self) -> Locks: ...
+    def locks(self) -> LockStore: ...
 
     @property
-    def orders(self) -> OrderRepository: ...
+    def orders(self) -> OrderStore: ...
 
     @property
-    def parked(self) -> ParkedEventRepository: ...
+    def parked(self) -> ParkedEventStore: ...
 
     @property
-    def policies(self) -> PolicyRepository: ...
+    def policies(self) -> PolicyStore: ...
 
     @property
-    def holds(self) -> HoldRepository: ...
+    def holds(self) -> HoldStore: ...
 
     @property
-    def refunds(self) -> RefundRepository: ...
+    def refunds(self) -> RefundStore: ...
 
     @property
-    def progress(self) -> ProgressRepository: ...
+    def progress(self) -> ProgressStore: ...
 
     @property
-    def payouts(self) -> PayoutRepository: ...
+    def payouts(self) -> PayoutStore: ...
 
     @property
-    def notifications(self) -> NotificationRepository: ...
+    def notifications(self) -> NotificationStore: ...
 
     @property
-    def approvals(self) -> ApprovalRepository: ...
+    def approvals(self) -> ApprovalStore: ...
 
     async def add_events(self, staged: Sequence[StagedEvent]) -> None:
         """Events for the outbox, in their order, in the caller's transaction."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -89,20 +88,6 @@ def shipments_from_rows(rows: Iterable[Mapping[Any, Any]], *, with_scans: bool =
 def open_refunds_of(rows: Sequence[Mapping[Any, Any]]) -> frozenset[str]:
     """The ``open_refund_ids`` column non-locking shipment reads carry (the same on every row)."""
     return frozenset(rows[0].get("open_refund_ids") or ()) if rows else frozenset()
-
-
-@dataclass(frozen=True)
-class LoadedShipments:
-    """Shipments of one order as read in the caller's transaction, with the refunds of the
-    order open at that moment when the read took no lock (for the views: see shipments.py's
-    _shipments_query)."""
-
-    shipments: list[Shipment]
-    open_refund_ids: frozenset[str]
-
-    @property
-    def first(self) -> Shipment | None:
-        return self.shipments[0] if self.shipments else None
 
 
 def tracking_lock_key(tracking_number: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, text, tuple_
@@ -14,7 +13,7 @@ from sqlmodel import col
 
 from logistics_svc.adapters.repositories.rows import SCANS, SessionRepository, tracking_lock_key
 from logistics_svc.adapters.tables import ScanRow, ShipmentRow
-from logistics_svc.domain.tracking import Scan, TrackingStatus
+from logistics_svc.domain.tracking import ParkedScans, Scan, TrackingStatus
 from shipsettle_shared.db import any_of
 from shipsettle_shared.pagination import KeyValue, keyset_after
 
@@ -32,27 +31,6 @@ def _scan(row: ScanRow) -> Scan:
         raw_status=row.raw_status,
         carrier_code=row.carrier_code,
     )
-
-
-@dataclass(frozen=True)
-class ParkedScans:
-    """Scans no shipment has taken, for one carrier (None: unknown) and tracking number."""
-
-    carrier_code: str | None
-    tracking_number: str
-    vendor_carrier_codes: tuple[str, ...]
-    sources: tuple[str, ...]
-    scans: tuple[Scan, ...]
-    # Shipments of *other* carriers that hold the number: these scans never move them.
-    held_by_other_carriers: tuple[tuple[str, str], ...]  # (shipment id, carrier code)
-
-    @property
-    def reason(self) -> str:
-        if self.carrier_code is None:
-            return "carrier-unknown"  # the aggregator's carrier code is not in the registry
-        if self.held_by_other_carriers:
-            return "another-carrier-holds-the-number"
-        return "no-shipment-yet"  # matched when this carrier's shipment is dispatched
 
 
 # Arrays in, one statement whatever the number of scans (the text stays the same, so the prepared

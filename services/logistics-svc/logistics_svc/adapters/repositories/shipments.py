@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import FromClause, Select, and_, bindparam, func, select, text
@@ -18,7 +17,6 @@ from logistics_svc.adapters.repositories.rows import (
     SCAN_FIELDS,
     SCANS,
     SHIPMENTS,
-    LoadedShipments,
     SessionRepository,
     json_value,
     line_totals,
@@ -26,37 +24,10 @@ from logistics_svc.adapters.repositories.rows import (
     shipments_from_rows,
     tracking_lock_key,
 )
+from logistics_svc.domain.order_shipments import DispatchContext, LoadedShipments, SignOffContext
 from logistics_svc.domain.shipments import Direction, Shipment, ShipmentStatus
 from shipsettle_shared.db import any_of
 from shipsettle_shared.pagination import KeyValue, keyset_after
-
-
-@dataclass(frozen=True)
-class DispatchContext:
-    """What a dispatch decides on besides the order, read in one statement."""
-
-    already_dispatched: dict[str, int]  # quantities per line of the order's outbound shipments
-    holder_id: str | None  # the shipment of the carrier that holds the tracking number, any order or state
-    open_refund_ids: frozenset[str]
-    has_parked_scans: bool  # the carrier's scans of the number arrived before the shipment
-
-
-@dataclass(frozen=True)
-class SignOffContext:
-    """What OrderSignedOff says beside the sign-off itself: whether the whole order is now signed off."""
-
-    ordered: dict[str, int]  # quantities per line of the order
-    signed: dict[str, int]  # quantities per line of its outbound shipments already signed off
-
-    def after(self, shipment: Shipment) -> SignOffContext:
-        signed = dict(self.signed)
-        for line_id, quantity in shipment.lines.items():
-            signed[line_id] = signed.get(line_id, 0) + quantity
-        return SignOffContext(self.ordered, signed)
-
-    @property
-    def order_fully_signed_off(self) -> bool:
-        return bool(self.ordered) and all(self.signed.get(k, 0) >= v for k, v in self.ordered.items())
 
 
 @functools.cache

@@ -4,7 +4,6 @@ due (or frozen while a refund of its order is open), and what a release depends 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, text
@@ -12,12 +11,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from settlement_svc.adapters.repositories.policies import PolicyVersion, policy_versions_from_json
+from settlement_svc.adapters.repositories.policies import policy_versions_from_json
 from settlement_svc.adapters.repositories.rows import expire_loaded
 from settlement_svc.adapters.tables import (
     HoldRow,
 )
 from settlement_svc.domain.ledger import MerchantAccount, merchant_account
+from settlement_svc.service_layer.repositories import DueHold, NewHold, ReleaseFacts
 from shipsettle_shared.db import json_rows
 
 
@@ -173,59 +173,3 @@ _RELEASE_FACTS = text(
     ) account on true
     """
 ).columns(policies=JSONB)
-
-
-@dataclass(frozen=True)
-class NewHold:
-    """A hold as a sign-off creates it (the columns of ``HoldRow`` it sets)."""
-
-    hold_id: str
-    merchant_id: str
-    order_id: str
-    shipment_id: str
-    amount_minor: int
-    policy_version: int
-    signed_off_at: datetime
-    release_at: datetime
-    released_at: datetime | None = None  # released in the sign-off's own transaction (due at once)
-
-
-@dataclass(frozen=True)
-class DueHold:
-    """A hold as its release reads it (``claim_due_hold``), or as a frozen one is released."""
-
-    hold_id: str
-    merchant_id: str
-    order_id: str
-    amount_minor: int
-    reversed_minor: int
-    policy_version: int
-    signed_off_at: datetime
-    frozen_at: datetime | None
-    currency: str
-    refund_open: bool = False
-
-    @classmethod
-    def of(cls, hold: HoldRow, currency: str) -> DueHold:
-        return cls(
-            hold_id=hold.hold_id,
-            merchant_id=hold.merchant_id,
-            order_id=hold.order_id,
-            amount_minor=hold.amount_minor,
-            reversed_minor=hold.reversed_minor,
-            policy_version=hold.policy_version,
-            signed_off_at=hold.signed_off_at,
-            frozen_at=hold.frozen_at,
-            currency=currency,
-        )
-
-
-@dataclass(frozen=True)
-class ReleaseFacts:
-    policies: list[PolicyVersion]  # newest first, as ``policy_in_force`` takes them
-    available_minor: int
-    negative_balance_minor: int
-    bank_account_id: str | None  # the most recently verified account, the automatic application's
-    paid_to_account_before: bool
-    risk_flagged: bool
-    has_webhook_endpoint: bool

@@ -12,12 +12,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from settlement_svc.adapters.repositories.policies import PolicyVersion, policy_versions_from_json
+from settlement_svc.adapters.repositories.policies import policy_versions_from_json
 from settlement_svc.adapters.repositories.rows import expire_loaded
 from settlement_svc.adapters.tables import (
     SettlementOrderRow,
 )
 from settlement_svc.domain.orders import SettlementLine, SettlementOrder
+from settlement_svc.domain.policies import PolicyVersion
 from shipsettle_shared.db import json_rows
 
 

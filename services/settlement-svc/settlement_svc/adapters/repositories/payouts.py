@@ -4,7 +4,6 @@ vouchers, risk flags), in PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, text
@@ -14,31 +13,8 @@ from sqlmodel import col
 from settlement_svc.adapters.repositories.rows import expire_loaded
 from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow, MerchantFlagRow, PayoutRow, VoucherRow
 from settlement_svc.domain.payouts import ApplicationStatus
+from settlement_svc.service_layer.repositories import LockedPayout
 from shipsettle_shared.db import json_rows
-
-
-@dataclass
-class LockedPayout:
-    """A payout as its sender and its outcomes read it (plain values, not ORM objects), with its
-    application's status, the beneficiary, and whether its merchant has a webhook endpoint.
-    Changed in memory, then written back in one statement (``write``)."""
-
-    payout_id: str
-    application_id: str
-    merchant_id: str
-    amount_minor: int
-    currency: str
-    status: str
-    provider_reference: str | None
-    reason: str | None
-    sent_at: datetime | None
-    settled_at: datetime | None
-    application_status: str
-    bank_account_id: str
-    holder_name: str  # sealed
-    bank_name: str
-    account_number: str  # sealed
-    has_endpoint: bool
 
 
 class PayoutRepository:

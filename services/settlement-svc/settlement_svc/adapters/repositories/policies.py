@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlmodel import col
 from settlement_svc.adapters.tables import (
     MerchantPolicyRow,
 )
-from settlement_svc.domain.policies import MerchantPolicy, SettlementCycle
+from settlement_svc.domain.policies import MerchantPolicy, PolicyVersion, SettlementCycle
 from shipsettle_shared.db import any_of
 
 
@@ -72,12 +72,6 @@ class PolicyRepository:
         return policy_from_json(policy.merchant_id, version, policy_to_json(policy))
 
 
-@dataclass(frozen=True)
-class PolicyVersion:
-    effective_from: datetime
-    policy: MerchantPolicy
-
-
 def policy_versions_from_json(merchant_id: str, versions: Sequence[Mapping[str, Any]]) -> list[PolicyVersion]:
     """A merchant's policy versions from their JSON form in a query (newest first, as built there)."""
     return [
@@ -87,15 +81,6 @@ def policy_versions_from_json(merchant_id: str, versions: Sequence[Mapping[str, 
         )
         for version in versions
     ]
-
-
-def policy_in_force(versions: Sequence[PolicyVersion], merchant_id: str, at: datetime) -> MerchantPolicy:
-    """The newest version in force at ``at`` (``versions`` newest first), else the platform
-    default: what ``PolicyRepository.policy`` answers, without a query."""
-    for version in versions:
-        if version.effective_from <= at:
-            return version.policy
-    return MerchantPolicy(merchant_id=merchant_id)
 
 
 def policy_to_json(policy: MerchantPolicy) -> dict[str, Any]:
