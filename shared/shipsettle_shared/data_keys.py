@@ -38,6 +38,7 @@ import argparse
 import asyncio
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -234,15 +235,31 @@ class PersonalDataVault:
             self._by_id[key_id] = _Cached(None, self._monotonic_s())
 
 
+# A subject that never had a key (its data all written before encryption, still in clear) gets a
+# destroyed row all the same: the record that it was erased, which ``seal-clear`` honours by
+# sealing its clear rows under no key that can open them (clear_rows.py). Only the really
+# destroyed keys are returned.
+_DESTROY_SUBJECT_KEYS = text(
+    """
+    with destroyed as (
+        update data_keys set wrapped_key = null, destroyed_at = :at where subject = :subject
+        and destroyed_at is null returning key_id
+    ), erased_without_key as (
+        insert into data_keys (key_id, subject, kek_id, wrapped_key, destroyed_at)
+        select :marker_id, :subject, 'none', null, :at
+        where not exists (select 1 from data_keys where subject = :subject)
+        on conflict do nothing
+    )
+    select key_id from destroyed
+    """
+)
+
+
 async def destroy_subject_keys(session: AsyncSession, subject: str, at: datetime) -> list[str]:
     """Crypto-shred: destroy the subject's live data key in the caller's transaction; returns
     the ids destroyed."""
     result = await session.execute(
-        text(
-            "update data_keys set wrapped_key = null, destroyed_at = :at where subject = :subject "
-            "and destroyed_at is null returning key_id"
-        ),
-        {"subject": subject, "at": at},
+        _DESTROY_SUBJECT_KEYS, {"subject": subject, "at": at, "marker_id": str(uuid.uuid4())}
     )
     return [row[0] for row in result]
 

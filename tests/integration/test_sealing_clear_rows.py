@@ -32,9 +32,9 @@ from order_svc.adapters.order_statements import OrderStatements
 from order_svc.adapters.personal_data import ERASED, opened_answer, sealed_consignee
 from order_svc.adapters.repository import OrderRepository
 from settlement_svc.adapters.bank_data import ACCOUNT_NUMBER_INDEX, opened_bank_fields
-from shipsettle_shared.data_keys import buyer_subject
+from shipsettle_shared.clock import SystemClock
+from shipsettle_shared.data_keys import buyer_subject, destroy_subject_keys
 from shipsettle_shared.db import ConnectionLane, asyncpg_dsn
-from shipsettle_shared.settings import DEVELOPMENT_PII_KEK_ID
 from tests.integration.test_order_statements import order_body, place
 
 pytestmark = pytest.mark.infra
@@ -105,7 +105,8 @@ async def order_database() -> AsyncIterator[OrderDatabase]:
 
 async def old_order(database: OrderDatabase, buyer_ref: str, mobile: str) -> str:
     """An order as the code before encryption kept it: placed, then its consignee written in clear
-    over the sealed one (the old row had nothing else in another shape)."""
+    over the sealed one (the old row had nothing else in another shape), and no data key (the old
+    code made none)."""
     body = order_body(f"ALI-{uuid.uuid4().hex[:12]}")
     body["buyer_ref"] = buyer_ref
     await place(OrderStatements(database.lane, development_vault(database.lane)), body, f"key-{body['order_id']}")
@@ -115,6 +116,7 @@ async def old_order(database: OrderDatabase, buyer_ref: str, mobile: str) -> str
             body["order_id"],
             json.dumps(clear_consignee(mobile), ensure_ascii=False),
         )
+        await connection.execute("delete from data_keys where subject = $1", buyer_subject(buyer_ref))
     return str(body["order_id"])
 
 
@@ -147,22 +149,10 @@ async def old_order_rows(database: OrderDatabase, order_id: str, buyer_ref: str,
         )
 
 
-async def erased_before_the_upgrade(lane: ConnectionLane, subject: str) -> None:
-    """A subject erased (its key destroyed, as data_keys.destroy_subject_keys does) while some of
-    its rows were still in clear."""
-    async with lane.connection() as connection:
-        destroyed = await connection.execute(
-            "update data_keys set wrapped_key = null, destroyed_at = now() where subject = $1 and destroyed_at is null",
-            subject,
-        )
-        if destroyed == "UPDATE 0":  # it never had a key: one destroyed stands for its erasure
-            await connection.execute(
-                "insert into data_keys (key_id, subject, kek_id, wrapped_key, destroyed_at) "
-                "values ($1, $2, $3, null, now())",
-                str(uuid.uuid4()),
-                subject,
-                DEVELOPMENT_PII_KEK_ID,
-            )
+async def erased_before_the_upgrade(url: str, subject: str) -> None:
+    """A subject erased as the services erase (its key destroyed) while its rows were still in clear."""
+    async with engine_for(url) as engine, AsyncSession(engine) as session, session.begin():
+        await destroy_subject_keys(session, subject, SystemClock().now())
 
 
 ORDER_TABLES = ["orders", "shipping_changes", "idempotency_keys", "order_timeline"]
@@ -172,13 +162,17 @@ async def test_order_svc_rows_in_clear_are_sealed_as_the_service_writes_them_and
     order_database: OrderDatabase,
 ) -> None:
     database = order_database
-    mobiles = {f"buyer-clear-{number}": f"1390000{number:04d}" for number in range(3)}
+    mobiles = {f"buyer-clear-{number}": f"1390000{number:04d}" for number in range(4)}
     orders = {}
     for buyer_ref, mobile in mobiles.items():
         orders[buyer_ref] = await old_order(database, buyer_ref, mobile)
         await old_order_rows(database, orders[buyer_ref], buyer_ref, mobile, before=f"1370000{mobile[-4:]}")
-    erased_buyer = "buyer-clear-0"
-    await erased_before_the_upgrade(database.lane, buyer_subject(erased_buyer))
+    # erased after the upgrade, before the command: one with no key yet (all its rows in clear),
+    # one that had one (a new order after the upgrade)
+    erased_buyers = {"buyer-clear-0", "buyer-clear-1"}
+    await development_vault(database.lane).key_for(buyer_subject("buyer-clear-1"))
+    for erased_buyer in erased_buyers:
+        await erased_before_the_upgrade(database.url, buyer_subject(erased_buyer))
     test_values = [*mobiles.values(), *(f"1370000{mobile[-4:]}" for mobile in mobiles.values()), "明文路"]
 
     code, output = await asyncio.to_thread(seal_clear, database.url, "order-svc")
@@ -194,14 +188,14 @@ async def test_order_svc_rows_in_clear_are_sealed_as_the_service_writes_them_and
     async with engine_for(database.url) as engine, AsyncSession(engine) as session:
         repository = OrderRepository(session, vault)
         for buyer_ref, mobile in mobiles.items():
-            expected = ERASED if buyer_ref == erased_buyer else mobile
+            expected = ERASED if buyer_ref in erased_buyers else mobile
             loaded = await statements.load(orders[buyer_ref])
             assert loaded is not None
             assert loaded.order.consignee.mobile == expected
             assert loaded.order.consignee.city == "南京市"  # kept in clear, as the service keeps it
             (change,) = await repository.shipping_changes(orders[buyer_ref], after=None, limit=10)
             assert change.after["mobile"] == expected
-            assert change.before["mobile"] == (ERASED if buyer_ref == erased_buyer else f"1370000{mobile[-4:]}")
+            assert change.before["mobile"] == (ERASED if buyer_ref in erased_buyers else f"1370000{mobile[-4:]}")
             used = await statements.used_key("k-old", f"old-{orders[buyer_ref]}")
             assert used is not None
             assert (await opened_answer(vault, used.response_body))["consignee"]["mobile"] == expected
@@ -212,9 +206,10 @@ async def test_order_svc_rows_in_clear_are_sealed_as_the_service_writes_them_and
             [buyer_subject(buyer_ref) for buyer_ref in mobiles],
         )
         erased_keys = await connection.fetchval(
-            "select count(*) from data_keys where subject = $1 and destroyed_at is null", buyer_subject(erased_buyer)
+            "select count(*) from data_keys where subject = any($1::text[]) and destroyed_at is null",
+            [buyer_subject(buyer_ref) for buyer_ref in erased_buyers],
         )
-    assert (live_keys, erased_keys) == (len(mobiles) - 1, 0)
+    assert (live_keys, erased_keys) == (len(mobiles) - len(erased_buyers), 0)
 
     code, output = await asyncio.to_thread(seal_clear, database.url, "order-svc")
     assert code == 0, output
