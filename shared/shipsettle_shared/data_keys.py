@@ -24,6 +24,15 @@ transaction per batch), unwraps each under its old KEK and wraps it under the ac
 values are not touched; readers unwrap a key under whichever KEK its row names, so they see the
 old wrap or the new, never neither. Run it with every service's database; once it reports 0
 left everywhere, the old KEK can leave the keyring.
+
+Seal the personal fields that rows written before encryption still hold in clear, once, after
+upgrading a database (docs/security.md, "Upgrading a database written before encryption"):
+
+    SHIPSETTLE_ENVIRONMENT=... SHIPSETTLE_DATABASE_URL=... SHIPSETTLE_PII_KEYRING=... \\
+    SHIPSETTLE_PII_BLIND_INDEX_KEY=... python -m shipsettle_shared.data_keys seal-clear \\
+    --service order-svc [--batch 500] [--orders-database-url ...  (logistics-svc)]
+
+The service's own list of places says what is sealed and how (clear_rows.py has the protocol).
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from sqlalchemy import Column, DateTime, Index, LargeBinary, MetaData, Table, Text, text
@@ -52,6 +61,9 @@ from shipsettle_shared.field_crypto import (
     seal,
     sealed_key_id,
 )
+
+if TYPE_CHECKING:
+    from shipsettle_shared.settings import ServiceSettings
 
 data_keys_metadata = MetaData()
 
@@ -273,23 +285,16 @@ class PersonalDataVault:
             self._by_id[key_id] = _Cached(None, self._monotonic_s())
 
 
-async def destroy_subject_keys(session: AsyncSession, subject: str, at: datetime) -> list[str]:
-    """Crypto-shred: destroy the subject's live data key in the caller's transaction; returns
-    the ids destroyed."""
-    result = await session.execute(
-        text(
-            "update data_keys set wrapped_key = null, destroyed_at = :at where subject = :subject "
-            "and destroyed_at is null returning key_id"
-        ),
-        {"subject": subject, "at": at},
-    )
-    return [row[0] for row in result]
-
-
+# A subject that never had a key (its data all written before encryption, still in clear) gets a
+# destroyed row all the same: the record that it was erased, which ``seal-clear`` honours by
+# sealing its clear rows under no key that can open them (clear_rows.py). Only the really
+# destroyed keys are returned.
 async def erase_subject(session: AsyncSession, subject: str, at: datetime) -> list[str]:
-    """Crypto-shred as destroy_subject_keys, and remember the erasure even when the subject has
-    no live key (a consumer that learns of it before it ever kept the subject's data): a
-    destroyed row of its own, no key in it. ``at`` is the erasure's time, as the service that
+    """Crypto-shred: destroy the subject's live data keys in the caller's transaction (returns
+    the ids destroyed), and remember the erasure even when the subject has no live key (a
+    consumer that learns of it before it ever kept the subject's data, or a subject whose rows
+    are still in clear, written before encryption, which ``seal-clear`` must then seal under no
+    readable key): a destroyed row of its own, no key in it. ``at`` is the erasure's time, as the service that
     erased said it: a value dated before it is never sealed again (key_unless_erased_since)."""
     result = await session.execute(
         text(
@@ -347,11 +352,46 @@ def main(argv: list[str] | None = None) -> int:
     rewrap = commands.add_parser("rewrap", help="re-wrap every live data key under the active KEK")
     rewrap.add_argument("--batch", type=int, default=500)
     rewrap.add_argument("--service", default="data-keys", help="the service whose settings to read (logging only)")
+    seal_clear = commands.add_parser("seal-clear", help="seal the personal fields rows written before encryption hold")
+    seal_clear.add_argument("--service", required=True, help="the service whose database it is (order-svc, ...)")
+    seal_clear.add_argument("--batch", type=int, default=500)
+    seal_clear.add_argument(
+        "--orders-database-url", default="", help="order-svc's database: where logistics-svc finds an order's buyer"
+    )
     arguments = parser.parse_args(argv)
     settings = load_settings_or_exit(ServiceSettings, arguments.service)
+    if arguments.command == "seal-clear":
+        return _seal_clear(settings, arguments.service, arguments.batch, arguments.orders_database_url)
     done, left = asyncio.run(rewrap_all(asyncpg_dsn(settings.database_url), settings.keyring(), batch=arguments.batch))
     print(f"re-wrapped {done} data keys under {settings.keyring().active_kek_id}; {left} left under other KEKs")
     return 0 if left == 0 else 1
+
+
+def _seal_clear(settings: ServiceSettings, service: str, batch: int, orders_database_url: str) -> int:
+    from shipsettle_shared.clear_rows import OrdersDatabaseNeeded, seal_clear_database
+    from shipsettle_shared.topology import SERVICES_BY_NAME
+
+    async def run() -> list[Any]:
+        dsn = asyncpg_dsn(settings.database_url)
+        lane = ConnectionLane(dsn, 2)
+        try:
+            vault = PersonalDataVault(lane, settings.keyring(), ttl_s=settings.pii_data_key_cache_ttl_s)
+            orders_dsn = asyncpg_dsn(orders_database_url) if orders_database_url else None
+            package = SERVICES_BY_NAME[service].package
+            return await seal_clear_database(
+                dsn, package, vault, settings.blind_index(), batch=batch, orders_dsn=orders_dsn
+            )
+        finally:
+            await lane.close()
+
+    try:
+        counts = asyncio.run(run())
+    except OrdersDatabaseNeeded as error:
+        print(f"{service}: {error}", file=sys.stderr)
+        return 2
+    for count in counts:
+        print(f"{service} {count.name}: sealed {count.sealed}; {count.left} left in clear")
+    return 0 if all(count.left == 0 for count in counts) else 1
 
 
 if __name__ == "__main__":

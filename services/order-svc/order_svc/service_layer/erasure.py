@@ -1,6 +1,6 @@
 """Erasure of a buyer's personal data (crypto-shredding) and the retention purge (issue 20).
 
-Erasing a buyer destroys order-svc's data key of the buyer (data_keys.destroy_subject_keys) in
+Erasing a buyer destroys order-svc's data key of the buyer (data_keys.erase_subject) in
 one transaction with the BuyerErased event that makes every other keeper of the buyer's data
 destroy its own (logistics-svc). Nothing else is touched: the orders, their amounts, the ledger
 and the statements stay as they were, and every copy of the consignee (orders, shipping changes,
@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_svc.domain.orders import OrderRuleViolation
 from shipsettle_shared import audit, contracts, four_eyes
-from shipsettle_shared.data_keys import PersonalDataVault, buyer_subject, destroy_subject_keys
+from shipsettle_shared.data_keys import PersonalDataVault, buyer_subject, erase_subject
 from shipsettle_shared.domain_errors import Refusal, not_found_message
 from shipsettle_shared.outbox import add_to_outbox
 from shipsettle_shared.timers import DueTimer, schedule_timer
@@ -70,7 +70,7 @@ async def erase_buyer(
     """Destroy the buyer's data key and announce it, in the caller's transaction; returns the
     ids of the keys destroyed (none when the buyer was erased before)."""
     subject = buyer_subject(buyer_ref)
-    destroyed = await destroy_subject_keys(session, subject, now)
+    destroyed = await erase_subject(session, subject, now)
     await add_to_outbox(
         session, contracts.BuyerErased(buyer_ref=buyer_ref, how=how, erased_at=now), producer=PRODUCER, occurred_at=now
     )
