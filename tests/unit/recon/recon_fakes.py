@@ -287,21 +287,17 @@ class FakeReportFacts:
         return _lines_before(self.facts.sign_off_lines.values(), merchant_id, before, "signed_off_at")
 
     async def refunds(self, merchant_id: str, before: datetime) -> list[Any]:
-        return [
-            SimpleNamespace(**refund)
-            for refund in self.facts.refunds.values()
-            if refund["merchant_id"] == merchant_id and refund["completed_at"] < before
-        ]
+        return _rows_before(self.facts.refunds.values(), merchant_id, before, "completed_at")
 
     async def dispatch_lines(self, merchant_id: str, before: datetime) -> list[Any]:
         return _lines_before(self.facts.dispatch_lines.values(), merchant_id, before, "dispatched_at")
 
     async def returns(self, merchant_id: str, before: datetime) -> list[Any]:
-        return [
-            SimpleNamespace(**returned)
-            for returned in self.facts.returns.values()
-            if returned["merchant_id"] == merchant_id and returned["returned_at"] < before
-        ]
+        return _rows_before(self.facts.returns.values(), merchant_id, before, "returned_at")
+
+
+def _rows_before(rows: Iterable[dict[str, Any]], merchant_id: str, before: datetime, dated_by: str) -> list[Any]:
+    return [SimpleNamespace(**row) for row in rows if row["merchant_id"] == merchant_id and row[dated_by] < before]
 
 
 def _lines_before(lines: Iterable[dict[str, Any]], merchant_id: str, before: datetime, dated_by: str) -> list[Any]:
