@@ -1,6 +1,7 @@
 """An in-memory unit of work for recon-svc's service layer (the real one: adapters/unit_of_work.py):
-recon's copy of the facts, its findings and its imports as dicts, events and timers as they would
-reach the outbox and the timer table, and the callbacks of a commit run by ``commit``."""
+recon's copy of the facts, its findings, imports, audit heads and statements in memory (the reads
+of movements and reports over the same facts), events and timers as they would reach the outbox and
+the timer table, and the callbacks of a commit run by ``commit``."""
 
 from __future__ import annotations
 
