@@ -1,11 +1,12 @@
 """An in-memory unit of work for recon-svc's service layer (the real one: adapters/unit_of_work.py):
-recon's copy of the facts, its findings and its imports as dicts, events and timers as they would
-reach the outbox and the timer table, and the callbacks of a commit run by ``commit``."""
+recon's copy of the facts, its findings, imports, audit heads and statements in memory (the reads
+of movements and reports over the same facts), events and timers as they would reach the outbox and
+the timer table, and the callbacks of a commit run by ``commit``."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -13,8 +14,9 @@ from typing import Any
 
 from unit.fake_session_work import FakeSessionWork
 
-from recon_svc.adapters.tables import DiscrepancyRow, StatementImportRow
+from recon_svc.adapters.tables import DiscrepancyRow, StatementImportRow, StatementRow
 from recon_svc.domain.invariants import Violation
+from recon_svc.service_layer.unit_of_work import ReconUnitOfWork
 
 
 def empty_order(order_id: str) -> dict[str, Any]:
@@ -94,19 +96,38 @@ class FakeFacts:
             self.payouts.setdefault(
                 payout["payout_id"],
                 {
-                    "payout_id": payout["payout_id"],
-                    "status": payout["status"],
-                    "provider_reference": payout["provider_reference"],
-                    "reason": payout["reason"],
+                    **{field: payout[field] for field in _PAYOUT_CREATED_FIELDS},
                     "paid_at": None,
                     "failed_at": None,
                     "returned_at": None,
                 },
             )
-        return {p["payout_id"]: dict(self.payouts[p["payout_id"]]) for p in created}
+        return {
+            p["payout_id"]: {field: self.payouts[p["payout_id"]][field] for field in _PAYOUT_LOCKED_FIELDS}
+            for p in created
+        }
 
     async def write_payouts(self, payouts: Sequence[dict[str, Any]]) -> None:
-        self.payouts.update({p["payout_id"]: dict(p) for p in payouts})
+        for payout in payouts:  # the outcome's columns; what the first event created stays
+            self.payouts[payout["payout_id"]].update(payout)
+
+
+# The columns a payout's first event creates its row with, and those its lock returns (as in SQL).
+_PAYOUT_CREATED_FIELDS = (
+    "payout_id",
+    "application_id",
+    "merchant_id",
+    "currency",
+    "amount_minor",
+    "status",
+    "provider_reference",
+    "reason",
+)
+_PAYOUT_LOCKED_FIELDS = ("payout_id", "status", "provider_reference", "reason", "paid_at", "failed_at", "returned_at")
+
+
+def _within(at: datetime | None, start: datetime, end: datetime) -> bool:
+    return at is not None and start <= at < end
 
 
 @dataclass
@@ -180,16 +201,155 @@ class FakeImports:
         return [
             SimpleNamespace(**order)
             for order in self.facts.orders.values()
-            if order["merchant_id"] == merchant_id and order["placed_at"] and start <= order["placed_at"] < end
+            if order["merchant_id"] == merchant_id and _within(order["placed_at"], start, end)
         ]
 
     async def flush(self) -> None:
         return None
 
 
+class FakeAuditHeads:
+    """Heads by (chain, seq); a second head at a seq kept keeps the first (as the SQL's conflict)."""
+
+    def __init__(self) -> None:
+        self.heads: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def _of(self, chain: str) -> list[dict[str, Any]]:
+        return sorted((h for (c, _), h in self.heads.items() if c == chain), key=lambda h: int(h["seq"]))
+
+    async def last_link(self, chain: str) -> Any:
+        heads = self._of(chain)
+        return SimpleNamespace(seq=heads[-1]["seq"], row_hash=heads[-1]["row_hash"]) if heads else None
+
+    async def add(self, head: dict[str, Any]) -> None:
+        self.heads.setdefault((head["chain"], head["seq"]), dict(head))
+
+    async def last(self, chain: str) -> Any:
+        heads = self._of(chain)
+        return SimpleNamespace(**heads[-1]) if heads else None
+
+    async def count_and_first_break(self, chain: str) -> tuple[int, int | None]:
+        heads = self._of(chain)
+        return len(heads), min((h["seq"] for h in heads if not h["continuous"]), default=None)
+
+
+class FakeMovements:
+    """Our movements read from the fake's copy of the facts (FakeFacts), as the SQL reads them."""
+
+    def __init__(self, facts: FakeFacts) -> None:
+        self.facts = facts
+
+    async def payouts_settled(self, start: datetime, end: datetime, refs: Sequence[str]) -> list[Any]:
+        return [
+            SimpleNamespace(**payout)
+            for payout in self.facts.payouts.values()
+            if payout["payout_id"] in refs
+            or payout["provider_reference"] in refs
+            or _within(payout["paid_at"], start, end)
+            or _within(payout["returned_at"], start, end)
+        ]
+
+    async def orders_paid(self, channel: str, start: datetime, end: datetime, refs: Sequence[str]) -> list[Any]:
+        return [
+            SimpleNamespace(**order)
+            for order in self.facts.orders.values()
+            if order["payment_channel"] == channel
+            and (_within(order["paid_at"] or order["placed_at"], start, end) or order["order_id"] in refs)
+        ]
+
+    async def refunds_completed(
+        self, start: datetime, end: datetime, refs: Sequence[str], *, channel: str | None
+    ) -> list[tuple[Any, str | None]]:
+        found: list[tuple[Any, str | None]] = []
+        for refund in self.facts.refunds.values():
+            order = self.facts.orders.get(refund["order_id"])
+            order_channel = order["payment_channel"] if order else None
+            if not (
+                _within(refund["completed_at"], start, end)
+                or refund["refund_id"] in refs
+                or refund["provider_reference"] in refs
+            ):
+                continue
+            if channel is None or channel in (order_channel, refund["refunded_to_channel"]):
+                found.append((SimpleNamespace(**refund), order_channel))
+        return found
+
+
+class FakeReportFacts:
+    """What the reports read of the fake's copy of the facts (FakeFacts), with the SQL's column names."""
+
+    def __init__(self, facts: FakeFacts) -> None:
+        self.facts = facts
+
+    async def orders(self, order_ids: Iterable[str]) -> list[Any]:
+        return [SimpleNamespace(**self.facts.orders[o]) for o in sorted(order_ids) if o in self.facts.orders]
+
+    async def sign_off_lines(self, merchant_id: str, before: datetime) -> list[Any]:
+        return _lines_before(self.facts.sign_off_lines.values(), merchant_id, before, "signed_off_at")
+
+    async def refunds(self, merchant_id: str, before: datetime) -> list[Any]:
+        return _rows_before(self.facts.refunds.values(), merchant_id, before, "completed_at")
+
+    async def dispatch_lines(self, merchant_id: str, before: datetime) -> list[Any]:
+        return _lines_before(self.facts.dispatch_lines.values(), merchant_id, before, "dispatched_at")
+
+    async def returns(self, merchant_id: str, before: datetime) -> list[Any]:
+        return _rows_before(self.facts.returns.values(), merchant_id, before, "returned_at")
+
+
+def _rows_before(rows: Iterable[dict[str, Any]], merchant_id: str, before: datetime, dated_by: str) -> list[Any]:
+    return [SimpleNamespace(**row) for row in rows if row["merchant_id"] == merchant_id and row[dated_by] < before]
+
+
+def _lines_before(lines: Iterable[dict[str, Any]], merchant_id: str, before: datetime, dated_by: str) -> list[Any]:
+    """The merchant's unit lines dated before ``before``; the fold's ``at`` is the table's ``dated_by``."""
+    return [
+        SimpleNamespace(**{key: value for key, value in line.items() if key != "at"}, **{dated_by: line["at"]})
+        for line in lines
+        if line["merchant_id"] == merchant_id and line["at"] < before
+    ]
+
+
+class FakeStatements:
+    def __init__(self, facts: FakeFacts) -> None:
+        self.facts = facts
+        self.issued: list[StatementRow] = []
+
+    async def ledger_entries(self, merchant_id: str, before: datetime) -> list[Any]:
+        entries = [e for e in self.facts.ledger.values() if e["merchant_id"] == merchant_id and e["posted_at"] < before]
+        # by posting time, then as stored (the SQL's serial id)
+        return [SimpleNamespace(**entry) for entry in sorted(entries, key=lambda e: e["posted_at"])]
+
+    async def versions(self, merchant_id: str, start: datetime, end: datetime) -> list[StatementRow]:
+        return sorted(
+            (
+                s
+                for s in self.issued
+                if s.merchant_id == merchant_id and s.period_start == start and s.period_end == end
+            ),
+            key=lambda s: s.version,
+        )
+
+    async def add(self, statement: StatementRow) -> None:
+        self.issued.append(statement)
+
+
 class FakeReconUnitOfWork(FakeSessionWork):
+    """Every repository in memory (each satisfies its Protocol of service_layer/repositories.py),
+    the reads of movements, reports and statements over the same copy of the facts."""
+
     def __init__(self) -> None:
         super().__init__()
         self.facts = FakeFacts()
         self.findings = FakeFindings(self.facts)
         self.imports = FakeImports(self.facts)
+        self.audit_heads = FakeAuditHeads()
+        self.movements = FakeMovements(self.facts)
+        self.report_facts = FakeReportFacts(self.facts)
+        self.statements = FakeStatements(self.facts)
+
+
+def _is_a_reconunitofwork(uow: FakeReconUnitOfWork) -> ReconUnitOfWork:
+    """mypy (make lint) checks here that the fake still has everything the use cases' Protocol
+    asks of storage: a fake that drifts from it fails the lint, not a test run."""
+    return uow

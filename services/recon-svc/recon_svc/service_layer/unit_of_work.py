@@ -1,5 +1,6 @@
-"""What recon use cases need of storage: a unit of work carrying the repositories
-(adapters/unit_of_work.py in PostgreSQL; an in-memory fake in unit tests).
+"""What recon use cases need of storage: a unit of work carrying the repositories, one per
+concern, each a Protocol of service_layer/repositories.py (adapters/unit_of_work.py in PostgreSQL;
+an in-memory fake in unit tests).
 
 A use case reads and writes through ``uow.<repository>``, adds its events to the outbox
 (``add_event``), schedules its timers and names what happens once the caller's transaction has
@@ -13,38 +14,40 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from recon_svc.adapters.repositories.audit_heads import AuditHeadRepository
-from recon_svc.adapters.repositories.facts import FactRepository
-from recon_svc.adapters.repositories.findings import FindingRepository
-from recon_svc.adapters.repositories.imports import ImportRepository
-from recon_svc.adapters.repositories.movements import MovementRepository
-from recon_svc.adapters.repositories.report_facts import ReportFactRepository
-from recon_svc.adapters.repositories.statements import StatementRepository
+from recon_svc.service_layer.repositories import (
+    AuditHeadStore,
+    FactStore,
+    FindingStore,
+    ImportStore,
+    MovementStore,
+    ReportFactStore,
+    StatementStore,
+)
 from shipsettle_shared import contracts
 from shipsettle_shared.timers import TimerSpec
 
 
 class ReconUnitOfWork(Protocol):
     @property
-    def facts(self) -> FactRepository: ...
+    def facts(self) -> FactStore: ...
 
     @property
-    def findings(self) -> FindingRepository: ...
+    def findings(self) -> FindingStore: ...
 
     @property
-    def imports(self) -> ImportRepository: ...
+    def imports(self) -> ImportStore: ...
 
     @property
-    def audit_heads(self) -> AuditHeadRepository: ...
+    def audit_heads(self) -> AuditHeadStore: ...
 
     @property
-    def movements(self) -> MovementRepository: ...
+    def movements(self) -> MovementStore: ...
 
     @property
-    def report_facts(self) -> ReportFactRepository: ...
+    def report_facts(self) -> ReportFactStore: ...
 
     @property
-    def statements(self) -> StatementRepository: ...
+    def statements(self) -> StatementStore: ...
 
     async def add_event(self, payload: contracts.EventPayload, *, occurred_at: datetime) -> None:
         """An event for the outbox, in the caller's transaction."""
