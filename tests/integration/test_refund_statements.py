@@ -283,6 +283,17 @@ async def test_each_refund_step_costs_its_reads_and_one_write(refunds: RefundSer
         await refunds.settled_by_provider(request_id)
         if attempt == 1:
             await refunds.measure("http: callback failed", lambda r=request_id: refunds.callback(r, "failed"))
+            # the outcome called off the attempt's status check, in the callback's one write
+            async with refunds.engine.connect() as connection:
+                check = (
+                    await connection.execute(
+                        select(timers_table.c.fired_at, timers_table.c.cancelled_at).where(
+                            timers_table.c.timer_kind == "refund_status_check",
+                            timers_table.c.timer_key == request_id,
+                        )
+                    )
+                ).one()
+            assert (check.fired_at, check.cancelled_at is not None) == (None, True)
             await refunds.measure("http: retry", lambda: refunds.call("POST", f"{base}/retry", "ops"))
         else:
             refunds.clock.at += timedelta(minutes=11)

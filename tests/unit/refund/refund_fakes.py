@@ -62,6 +62,7 @@ class Committed:
     history: list[tuple[str, HistoryEntry]] = field(default_factory=list)
     events: list[contracts.EventPayload] = field(default_factory=list)
     timers: dict[tuple[str, str], Wakeup] = field(default_factory=dict)
+    cancelled_timers: dict[tuple[str, str], datetime] = field(default_factory=dict)  # armed, then called off
     writes: int = 0  # flushes that wrote something
 
 
@@ -184,6 +185,8 @@ class FakeUnitOfWork:
 
     async def flush(self) -> None:
         wrote = bool(self._orders)
+        armed: dict[tuple[str, str], Wakeup] = {}
+        called_off: dict[tuple[str, str], datetime] = {}
         for refund, produced in self._staged.values():
             before = self._refunds.refunds.get(refund.refund_id)
             wrote = wrote or before is None or _state(before) != _state(refund)
@@ -192,7 +195,18 @@ class FakeUnitOfWork:
                 wrote = wrote or bool(effects.history or effects.events or effects.wakeups)
                 self.committed.history += [(refund.refund_id, entry) for entry in effects.history]
                 self.committed.events += [emitted.event for emitted in effects.events]
-                self.committed.timers |= {(w.timer.value, w.key): w for w in effects.wakeups}
+                for wakeup in effects.wakeups:  # as the SQL unit of work stages them
+                    timer = (wakeup.timer.value, wakeup.key)
+                    if wakeup.cancel:
+                        armed.pop(timer, None)
+                        called_off[timer] = wakeup.due_at
+                    else:
+                        called_off.pop(timer, None)
+                        armed[timer] = wakeup
+        for timer, at in called_off.items():  # only a committed timer has a row to call off
+            if self.committed.timers.pop(timer, None) is not None:
+                self.committed.cancelled_timers[timer] = at
+        self.committed.timers |= armed
         self._refunds.orders |= self._orders
         self._staged.clear()
         self._orders.clear()

@@ -145,6 +145,9 @@ async def test_the_provider_paying_completes_the_refund() -> None:
     completed = uow.committed.events[-1]
     assert isinstance(completed, contracts.RefundCompleted)
     assert (completed.refund_minor, completed.refunded_to_channel) == (8571, "alipay")
+    # the callback's outcome called off the check for a lost callback
+    assert ("refund_status_check", f"{refund_id}-1") not in uow.committed.timers
+    assert uow.committed.cancelled_timers == {("refund_status_check", f"{refund_id}-1"): T0 + 2 * HOUR}
     # the same callback again, and one for a request never sent
     writes = uow.committed.writes
     assert await provider.apply_provider_outcome(uow.next_unit(), paid, now=T0 + 3 * HOUR) is True
@@ -162,6 +165,9 @@ async def test_a_provider_that_holds_the_request_with_another_body_is_asked_for_
     )
     assert conflicted.asked == [f"{refund_id}-1"]
     assert uow.refunds.refunds[refund_id].status is RefundStatus.COMPLETED
+    # an outcome known at the send arms no check for a lost callback
+    assert ("refund_status_check", f"{refund_id}-1") not in uow.committed.timers
+    assert uow.committed.cancelled_timers == {}
 
 
 async def test_a_provider_failure_is_retried_by_ops_as_a_new_attempt_and_a_refusal_waits_for_a_resolution() -> None:

@@ -81,6 +81,12 @@ _FLUSH = text(
         on conflict on constraint timers_kind_key do update
         set due_at = excluded.due_at, payload = excluded.payload, cancelled_at = null
         where timers.fired_at is null
+    ), cancelled_timers as (
+        update timers t set cancelled_at = c.at
+        from jsonb_to_recordset(cast(:cancelled_timers as jsonb)) as c(timer_kind text, timer_key text,
+            at timestamptz)
+        where t.timer_kind = c.timer_kind and t.timer_key = c.timer_key
+        and t.fired_at is null and t.cancelled_at is null
     )
     select 1
     """  # noqa: S608 - built from constants
@@ -100,6 +106,7 @@ class SqlRefundUnitOfWork:
         self._history: list[dict[str, Any]] = []
         self._events: list[StagedEvent] = []
         self._timers: dict[tuple[str, str], tuple[datetime, dict[str, Any]]] = {}
+        self._cancelled_timers: dict[tuple[str, str], datetime] = {}  # (kind, key) -> called off at
 
     def add(self, refund: Refund, effects: Effects) -> None:
         """A refund just opened, with what its opening produced."""
@@ -136,15 +143,34 @@ class SqlRefundUnitOfWork:
             stage_event(emitted.event, producer=PRODUCER, occurred_at=emitted.at) for emitted in effects.events
         ]
         for wakeup in effects.wakeups:
-            self._timers[wakeup.timer.value, wakeup.key] = (wakeup.due_at, dict(wakeup.payload or {}))
+            # a timer both armed and called off in one flush is never written (nor both in one statement)
+            timer = (wakeup.timer.value, wakeup.key)
+            if wakeup.cancel:
+                self._timers.pop(timer, None)
+                self._cancelled_timers[timer] = wakeup.due_at
+            else:
+                self._cancelled_timers.pop(timer, None)
+                self._timers[timer] = (wakeup.due_at, dict(wakeup.payload or {}))
 
     async def flush(self) -> None:
         """Write what was staged, in one statement (none if nothing was)."""
-        if not (self._new or self._saved or self._orders or self._history or self._events or self._timers):
+        if not (
+            self._new
+            or self._saved
+            or self._orders
+            or self._history
+            or self._events
+            or self._timers
+            or self._cancelled_timers
+        ):
             return
         timers = [
             {"timer_kind": kind, "timer_key": key, "due_at": due_at, "payload": payload}
             for (kind, key), (due_at, payload) in sorted(self._timers.items())
+        ]
+        cancelled = [
+            {"timer_kind": kind, "timer_key": key, "at": at}
+            for (kind, key), at in sorted(self._cancelled_timers.items())
         ]
         parameters: dict[str, Any] = {
             "new_refunds": json_rows([refund_columns(refund) for refund in self._new.values()]),
@@ -153,6 +179,7 @@ class SqlRefundUnitOfWork:
             "history": json_rows([{"position": n, **entry} for n, entry in enumerate(self._history)]),
             **outbox_parameters(self._events),
             "timers": json_rows(timers),
+            "cancelled_timers": json_rows(cancelled),
         }
         connection = await self._session.connection()
         await connection.execute(_FLUSH, parameters)
@@ -166,3 +193,4 @@ class SqlRefundUnitOfWork:
         self._history.clear()
         self._events.clear()
         self._timers.clear()
+        self._cancelled_timers.clear()

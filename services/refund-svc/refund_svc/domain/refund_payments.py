@@ -61,6 +61,12 @@ class RefundPayments(RefundRecord):
             Wakeup(Timer.STATUS_CHECK, f"{request_id}@{int(now.timestamp())}", now + STATUS_CHECK_AFTER)
         )
 
+    def outcome_received(self, request_id: str, *, now: datetime) -> None:
+        """The provider said how attempt ``request_id`` ended (its callback, or its answer to the
+        send): the check for a lost callback, 10 minutes on, would only ask what it just said."""
+        if not self.is_paying(request_id):
+            self._wakeups.append(Wakeup(Timer.STATUS_CHECK, request_id, now, cancel=True))
+
     def refused_by_provider(self, reason: str, *, now: datetime) -> None:
         """The request itself is wrong for the provider: a retry would be refused the same way."""
         self._fail(reason, permanent=True, by="provider", now=now)

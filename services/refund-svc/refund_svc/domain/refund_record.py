@@ -31,10 +31,14 @@ class Timer(StrEnum):
 
 @dataclass(frozen=True)
 class Wakeup:
+    """A timer the refund asks for, due at ``due_at``; or, ``cancel``: one it no longer needs,
+    called off at ``due_at``."""
+
     timer: Timer
     key: str
     due_at: datetime
     payload: Mapping[str, Any] | None = None
+    cancel: bool = False
 
 
 @dataclass(frozen=True)

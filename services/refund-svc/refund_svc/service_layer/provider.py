@@ -68,6 +68,7 @@ async def send_refund(
         else:
             refund.sent(provider_reference=answer.provider_reference, check_key=request_id, now=now)
             _settle(refund, answer, now=now)
+            refund.outcome_received(request_id, now=now)  # an outcome at once: no check is armed
     await keep(uow, refund)
     await uow.flush()
 
@@ -111,7 +112,10 @@ async def apply_provider_outcome(uow: RefundUnitOfWork, outcome: ProviderStatus,
     if refund is None:
         # an outcome of an earlier attempt ("{refund_id}-{attempt}"): nothing to do
         return await uow.refunds.has_refund(outcome.request_id.rsplit("-", 1)[0])
+    paying = refund.is_paying(outcome.request_id)
     _settle(refund, outcome, now=now)
+    if paying:  # the same callback again changes nothing, and writes nothing
+        refund.outcome_received(outcome.request_id, now=now)
     await keep(uow, refund)
     await uow.flush()
     return True
