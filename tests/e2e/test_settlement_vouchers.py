@@ -195,4 +195,22 @@ async def test_an_application_over_the_voucher_line_waits_for_ops_without_vouche
     assert (done["voucher_ids"], done["decided_by"]) == (voucher_ids, None)  # no one needed to decide
     all_paid = {**NO_MONEY, "paid_out": 1_149_500}
     await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"] == all_paid)
+
+    # 7. The same invoice and waybill cannot justify another payout: with 9500 available again,
+    # an application on them is refused, naming the paid application; nothing moves. Without
+    # them (under the line) it is taken.
+    await signed_off_and_held(client, platform, merchant, simple_order(mid, unit_price="50.00", quantity=2))
+    available_again = {**NO_MONEY, "available": 9500, "paid_out": 1_149_500}
+    await wait_for_balances(client, platform, merchant, lambda b: b["balances_minor"] == available_again)
+    reused = await apply(client, platform, merchant, mid, {"bank_account_id": account_id, "voucher_ids": voucher_ids})
+    assert reused.status_code == 422, reused.text
+    assert reused.headers["content-type"].startswith("application/problem+json")
+    problem = reused.json()
+    assert problem["type"].endswith("/voucher-in-use")
+    assert [error["field"] for error in problem["errors"]] == ["body.voucher_ids"]
+    assert application["application_id"] in problem["detail"]
+    assert (await full_balances(client, platform, merchant))["balances_minor"] == available_again
+    plain = await apply(client, platform, merchant, mid, {"bank_account_id": account_id})
+    assert plain.status_code == 201, plain.text
+    assert (plain.json()["amount_minor"], plain.json()["voucher_ids"]) == (9500, [])
     await ledger_is_sound(client, platform)

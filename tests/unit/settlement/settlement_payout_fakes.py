@@ -59,6 +59,16 @@ class FakePayouts:
     async def known_vouchers(self, merchant_id: str, voucher_ids: Sequence[str]) -> set[str]:
         return {v for v in voucher_ids if v in self.vouchers and self.vouchers[v].merchant_id == merchant_id}
 
+    async def vouchers_in_use(self, merchant_id: str, voucher_ids: Sequence[str]) -> dict[str, str]:
+        standing = ("in_review", "approved", "paying", "paid")
+        return {
+            voucher: application.application_id
+            for application in self.applications.values()
+            if application.merchant_id == merchant_id and application.status in standing
+            for voucher in application.voucher_ids
+            if voucher in voucher_ids
+        }
+
     async def paid_to_account_before(self, bank_account_id: str) -> bool:
         return bank_account_id in self.paid_accounts
 

@@ -12,7 +12,7 @@ import pytest
 from integration import fact_events
 from settlement_fakes import MERCHANT, T0, FakeSettlementUnitOfWork, open_refund, order, sign_off, verified_account
 
-from settlement_svc.adapters.tables import ApplicationRow, PayoutRow
+from settlement_svc.adapters.tables import ApplicationRow, PayoutRow, VoucherRow
 from settlement_svc.domain import postings
 from settlement_svc.domain.ledger import (
     MerchantAccount,
@@ -21,7 +21,7 @@ from settlement_svc.domain.ledger import (
     platform_account,
     transaction,
 )
-from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation, ReviewRules
+from settlement_svc.domain.payouts import ApplicationStatus, PayoutRuleViolation, ReviewRules, application_terms
 from settlement_svc.domain.policies import MerchantPolicy
 from settlement_svc.service_layer import applications, holds, messagebus, payouts, settlement
 from settlement_svc.service_layer.applications import Apply
@@ -239,6 +239,47 @@ async def test_an_application_for_more_than_is_available_is_refused_and_writes_n
     assert (refused.value.code, refused.value.field) == ("insufficient-funds", "amount_minor")
     assert uow.ledger.transactions == before
     assert uow.payouts.applications == {}
+
+
+async def test_a_voucher_an_application_stands_on_justifies_no_other_until_its_money_is_back() -> None:
+    # SA-0 took the invoice for an earlier payout; 50000 fen is available for a new application
+    for status, refused in (("paid", True), ("in_review", True), ("rejected", False), ("returned", False)):
+        uow = with_funds(50000)
+        await uow.payouts.add_voucher(
+            VoucherRow(
+                voucher_id="V-1",
+                merchant_id=MERCHANT,
+                kind="invoice",
+                content_type="application/pdf",
+                size_bytes=3,
+                sha256="0" * 64,
+                content=b"pdf",
+                uploaded_at=T0,
+            )
+        )
+        terms = application_terms(
+            amount_minor=28800,
+            negative_balance_minor=0,
+            first_payout_to_account=False,
+            risk_flagged=False,
+            voucher_count=1,
+            rules=RULES,
+        )
+        used = applications.new_application(MERCHANT, "BA-1", terms, ["V-1"], now=T0 - timedelta(days=3))
+        used.application_id, used.status = "SA-0", status
+        uow.payouts.applications["SA-0"] = used
+        before = dict(uow.ledger.transactions)
+        command = Apply(MERCHANT, "BA-1", 50000, ["V-1"])
+        if refused:
+            with pytest.raises(PayoutRuleViolation) as refusal:
+                await applications.apply_for_settlement(uow, command, now=T0, rules=RULES)
+            assert (refusal.value.code, refusal.value.field) == ("voucher-in-use", "voucher_ids"), status
+            assert "V-1 (application SA-0)" in str(refusal.value), status
+            assert uow.ledger.transactions == before
+            assert list(uow.payouts.applications) == ["SA-0"]
+        else:  # its money came back to available, and the voucher with it
+            application = await applications.apply_for_settlement(uow, command, now=T0, rules=RULES)
+            assert (application.amount_minor, application.voucher_ids) == (50000, ["V-1"]), status
 
 
 # --- the bank's answer on a payout ----------------------------------------------------------------------

@@ -46,7 +46,8 @@ async def apply_for_settlement(
     uow: SettlementUnitOfWork, command: Apply, *, now: datetime, rules: ReviewRules
 ) -> ApplicationRow:
     """Raises PayoutRuleViolation (each a rule's refusal, naming the field): unknown or unverified
-    account, more than available, below the minimum payout, unknown vouchers. Money frozen for open refunds is
+    account, more than available, below the minimum payout, unknown vouchers or vouchers another
+    application stands on. Money frozen for open refunds is
     not available and cannot be applied for; a negative balance is deducted first."""
     await uow.locks.lock_merchant(command.merchant_id)
     min_payout_minor = (await uow.policies.policy(command.merchant_id, now)).min_payout_minor
@@ -78,6 +79,14 @@ async def apply_for_settlement(
         if missing:
             raise PayoutRuleViolation(
                 Refusal.RULE, "unknown-voucher", f"unknown vouchers: {sorted(missing)}", field="voucher_ids"
+            )
+        # A voucher (an invoice, a waybill) justifies the money of one application: it cannot
+        # justify another while that one's money is in review, on its way or paid out.
+        in_use = await uow.payouts.vouchers_in_use(command.merchant_id, command.voucher_ids)
+        if in_use:
+            named = ", ".join(f"{voucher} (application {in_use[voucher]})" for voucher in sorted(in_use))
+            raise PayoutRuleViolation(
+                Refusal.RULE, "voucher-in-use", f"vouchers already used: {named}", field="voucher_ids"
             )
     terms = application_terms(
         amount_minor=amount,

@@ -80,6 +80,12 @@ class PayoutRepository:
         ).scalars()
         return set(found)
 
+    async def vouchers_in_use(self, merchant_id: str, voucher_ids: Sequence[str]) -> dict[str, str]:
+        rows = await self.session.execute(
+            _VOUCHERS_IN_USE, {"merchant_id": merchant_id, "voucher_ids": list(voucher_ids)}
+        )
+        return {row.voucher_id: row.application_id for row in rows}
+
     async def paid_to_account_before(self, bank_account_id: str) -> bool:
         paid_before = await self.session.scalar(
             select(col(ApplicationRow.application_id)).where(
@@ -239,4 +245,14 @@ _ADD_APPLICATIONS = text(
         review_reasons jsonb, decided_by text, decision_reason text, payout_id text, created_at timestamptz,
         updated_at timestamptz)
     """
+)
+
+
+# An application stands on its vouchers while its money is in review, on its way or paid out; a
+# rejected, failed or returned one gave the money back to available, and its vouchers with it.
+_VOUCHERS_IN_USE = text(
+    "select v.voucher_id, a.application_id from settlement_applications a"
+    " cross join lateral jsonb_array_elements_text(a.voucher_ids) as v(voucher_id)"
+    " where a.merchant_id = :merchant_id and v.voucher_id = any(:voucher_ids)"
+    " and a.status in ('in_review', 'approved', 'paying', 'paid')"
 )
