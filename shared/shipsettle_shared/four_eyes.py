@@ -287,13 +287,18 @@ async def propose(
                 table.c.action == action, table.c.subject == subject, table.c.status == ApprovalStatus.PENDING.value
             )
         )
-        raise FourEyesRefused(
-            Refusal.CONFLICT,
-            "approval-pending",
-            f"{subject} already has a pending {action} proposal ({pending}): approve or withdraw that one",
-            extensions={"approval_id": pending},
-        )
+        raise approval_pending(action, subject, str(pending))
     return proposal_from_row(row)
+
+
+def approval_pending(action: str, subject: str | None, pending_id: str) -> FourEyesRefused:
+    """The refusal of a second proposal for a subject that has one pending (``propose``)."""
+    return FourEyesRefused(
+        Refusal.CONFLICT,
+        "approval-pending",
+        f"{subject} already has a pending {action} proposal ({pending_id}): approve or withdraw that one",
+        extensions={"approval_id": pending_id},
+    )
 
 
 async def find(session: AsyncSession, approval_id: str, *, for_update: bool = False) -> Proposal | None:

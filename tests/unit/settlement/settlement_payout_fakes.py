@@ -18,10 +18,9 @@ from settlement_svc.adapters.tables import (
     VoucherRow,
     WebhookEndpointRow,
 )
-from settlement_svc.domain.payouts import ApplicationStatus
+from settlement_svc.domain.payouts import VOUCHERS_STAND_WITH, ApplicationStatus
 from settlement_svc.service_layer.repositories import LockedPayout
 from shipsettle_shared import four_eyes
-from shipsettle_shared.domain_errors import Refusal
 
 
 class FakePayouts:
@@ -60,7 +59,7 @@ class FakePayouts:
         return {v for v in voucher_ids if v in self.vouchers and self.vouchers[v].merchant_id == merchant_id}
 
     async def vouchers_in_use(self, merchant_id: str, voucher_ids: Sequence[str]) -> dict[str, str]:
-        standing = ("in_review", "approved", "paying", "paid")
+        standing = {status.value for status in VOUCHERS_STAND_WITH}
         return {
             voucher: application.application_id
             for application in self.applications.values()
@@ -204,12 +203,7 @@ class FakeApprovals:
         if subject is not None:
             for pending in self.proposals.values():
                 if (pending.action, pending.subject) == (action, subject) and pending.status_at(now) is PENDING:
-                    raise four_eyes.FourEyesRefused(
-                        Refusal.CONFLICT,
-                        "approval-pending",
-                        f"{subject} already has a pending {action} proposal ({pending.approval_id})",
-                        extensions={"approval_id": pending.approval_id},
-                    )
+                    raise four_eyes.approval_pending(action, subject, pending.approval_id)
         proposal = four_eyes.Proposal(
             approval_id=f"AP-{uuid.uuid4().hex[:16]}",
             action=action,
