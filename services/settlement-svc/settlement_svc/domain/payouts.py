@@ -37,6 +37,14 @@ class ApplicationStatus(StrEnum):
     RETURNED = "returned"  # paid, then returned by the bank; funds back to available
 
 
+# An application stands on its vouchers while its money is in review, on its way or paid out: a
+# voucher (an invoice, a waybill) justifies one application's money. A rejected, failed or
+# returned one gave its money back to available, and its vouchers with it.
+VOUCHERS_STAND_WITH = frozenset(
+    {ApplicationStatus.IN_REVIEW, ApplicationStatus.APPROVED, ApplicationStatus.PAYING, ApplicationStatus.PAID}
+)
+
+
 class PayoutRuleViolation(DomainError):
     """settlement-svc's refusals of bank accounts, vouchers, settlement applications and their
     review (and of the four-eyes actions on them): unknown, in the wrong state, or against a rule."""

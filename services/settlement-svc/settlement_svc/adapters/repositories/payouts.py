@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from settlement_svc.adapters.repositories.rows import expire_loaded
 from settlement_svc.adapters.tables import ApplicationRow, BankAccountRow, MerchantFlagRow, PayoutRow, VoucherRow
-from settlement_svc.domain.payouts import ApplicationStatus
+from settlement_svc.domain.payouts import VOUCHERS_STAND_WITH, ApplicationStatus
 from settlement_svc.service_layer.repositories import LockedPayout
 from shipsettle_shared.db import json_rows
 
@@ -81,8 +81,9 @@ class PayoutRepository:
         return set(found)
 
     async def vouchers_in_use(self, merchant_id: str, voucher_ids: Sequence[str]) -> dict[str, str]:
+        standing = sorted(status.value for status in VOUCHERS_STAND_WITH)
         rows = await self.session.execute(
-            _VOUCHERS_IN_USE, {"merchant_id": merchant_id, "voucher_ids": list(voucher_ids)}
+            _VOUCHERS_IN_USE, {"merchant_id": merchant_id, "voucher_ids": list(voucher_ids), "standing": standing}
         )
         return {row.voucher_id: row.application_id for row in rows}
 
@@ -248,11 +249,10 @@ _ADD_APPLICATIONS = text(
 )
 
 
-# An application stands on its vouchers while its money is in review, on its way or paid out; a
-# rejected, failed or returned one gave the money back to available, and its vouchers with it.
+# The merchant's applications standing on any of the vouchers (domain.payouts.VOUCHERS_STAND_WITH).
 _VOUCHERS_IN_USE = text(
     "select v.voucher_id, a.application_id from settlement_applications a"
     " cross join lateral jsonb_array_elements_text(a.voucher_ids) as v(voucher_id)"
     " where a.merchant_id = :merchant_id and v.voucher_id = any(:voucher_ids)"
-    " and a.status in ('in_review', 'approved', 'paying', 'paid')"
+    " and a.status = any(:standing)"
 )
